@@ -1,0 +1,51 @@
+# Alongside: two commands. `make demo` sets up and serves the demo; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON_VERSION := 3.12
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+REQUIREMENTS := requirements/base.txt requirements/dev.txt
+export PATH := $(CURDIR)/$(BIN):$(HOME)/.pyenv/shims:$(PATH)
+
+.PHONY: help demo test lint requirements browser postgres serve
+
+help:
+	@echo "make demo   set up and serve the demo organisation at http://127.0.0.1:8000"
+	@echo "make test   run every test (SQLite, PostgreSQL and Chromium)"
+
+.tools/uv/bin/uv:
+	python3 -m pip install --quiet --disable-pip-version-check --target .tools/uv uv
+
+$(BIN)/.installed: $(REQUIREMENTS) pyproject.toml | $(UV)
+	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON_VERSION) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(REQUIREMENTS)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/alongside migrate --verbosity 0
+	$(BIN)/alongside demo
+	$(BIN)/alongside runserver 127.0.0.1:8000
+
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(BIN)/.installed browser postgres lint
+	$(BIN)/python -m pytest -q
+	ALONGSIDE_TEST_DATABASE=postgres $(BIN)/python -m pytest -q -m "not browser"
+
+# Recompile the hash-pinned requirements (no index URLs are written).
+requirements: | $(UV)
+	cd requirements && $(UV) pip compile --quiet --generate-hashes --no-emit-index-url --python-version $(PYTHON_VERSION) base.in -o base.txt
+	cd requirements && $(UV) pip compile --quiet --generate-hashes --no-emit-index-url --python-version $(PYTHON_VERSION) dev.in -o dev.txt

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "alongside.access"
+    verbose_name = "Organisations and access"

@@ -1,0 +1,18 @@
+"""Attach the user's membership of the organisation they are working in to each request."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from alongside.access.queries import current_membership
+
+SESSION_KEY = "organisation_id"
+
+
+class OrganisationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.membership = current_membership(request.user, request.session.get(SESSION_KEY))  # type: ignore[attr-defined]
+        return self.get_response(request)

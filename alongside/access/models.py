@@ -1,0 +1,89 @@
+"""Organisations, teams and memberships: who works where, in which role."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SUPPORTER = "supporter", _("Supporter")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ASSESSOR = "assessor", _("Assessor")
+    SAFEGUARDING_LEAD = "safeguarding_lead", _("Safeguarding lead")
+    DATA_LEAD = "data_lead", _("Data lead")
+    FUNDER_VIEWER = "funder_viewer", _("Funder viewer")
+
+
+class Sphere(models.TextChoices):
+    """Who may see a kind of record. Every model that holds a person's information declares one."""
+
+    SHARED = "shared", _("Shared")
+    SUPPORT = "support", _("Support")
+    ELIGIBILITY = "eligibility", _("Eligibility")
+    SAFEGUARDING = "safeguarding", _("Safeguarding")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(unique=True)
+    is_demo = models.BooleanField(default=False, help_text=_("Built by `alongside demo`."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A service or group of workers inside an organisation, such as the foodbank."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="team_name_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may belong to several organisations."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    started_on = models.DateField(_("started on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leaving_on = models.DateField(
+        _("leaving on"), null=True, blank=True, help_text=_("A known future leaving date.")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None

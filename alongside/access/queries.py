@@ -1,0 +1,44 @@
+"""Reads about organisations and memberships."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from alongside.access.models import Membership, Organisation, Team
+
+
+def active_memberships(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, left_on__isnull=True)
+        .select_related("organisation", "team")
+        .order_by("organisation__name")
+    )
+
+
+def current_membership(
+    user: AbstractBaseUser | AnonymousUser, organisation_id: int | None
+) -> Membership | None:
+    """The membership for the organisation chosen in the session, else the user's first one."""
+    memberships = list(active_memberships(user))
+    for membership in memberships:
+        if membership.organisation_id == organisation_id:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def teams_of(organisation: Organisation) -> QuerySet[Team]:
+    return Team.objects.filter(organisation=organisation).order_by("name")
+
+
+def workers_of(organisation: Organisation) -> QuerySet[Membership]:
+    """Active memberships that may hold relationships, for choosing a worker."""
+    from alongside.access.roles import WORKER_ROLES
+
+    return (
+        Membership.objects.filter(
+            organisation=organisation, left_on__isnull=True, role__in=WORKER_ROLES
+        )
+        .select_related("user", "team")
+        .order_by("user__first_name", "user__last_name")
+    )

@@ -1,0 +1,34 @@
+"""The role -> sphere table, in one place. Documented in docs/access-and-audit.md."""
+
+from alongside.access.models import Role, Sphere
+
+# Which spheres each role may read at all (for the people it may see).
+SPHERES_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.SUPPORTER: frozenset({Sphere.SHARED, Sphere.SUPPORT}),
+    Role.VOLUNTEER: frozenset({Sphere.SHARED, Sphere.SUPPORT}),
+    Role.COORDINATOR: frozenset({Sphere.SHARED, Sphere.SUPPORT}),
+    Role.ASSESSOR: frozenset({Sphere.SHARED, Sphere.ELIGIBILITY}),
+    Role.SAFEGUARDING_LEAD: frozenset({Sphere.SHARED, Sphere.SAFEGUARDING}),
+    Role.DATA_LEAD: frozenset(),
+    Role.FUNDER_VIEWER: frozenset(),
+}
+
+# Roles that see the shared sphere of every person in the organisation (to find and book people).
+SEES_ALL_PEOPLE = frozenset(
+    {Role.SUPPORTER, Role.COORDINATOR, Role.ASSESSOR, Role.SAFEGUARDING_LEAD}
+)
+# Roles that see only the people they work with (open named-worker spell or a recent contact).
+SEES_OWN_PEOPLE = frozenset({Role.VOLUNTEER})
+# Roles that hold relationships: may be named workers and record contacts.
+WORKER_ROLES = frozenset({Role.SUPPORTER, Role.VOLUNTEER, Role.COORDINATOR})
+# Roles that assign named workers and plan handovers for anyone in their team.
+ASSIGNING_ROLES = frozenset({Role.COORDINATOR})
+# Roles that see team continuity pages (aggregates with person names, never note text).
+CONTINUITY_VIEWERS = frozenset({Role.COORDINATOR})
+
+# A worker "works with" a person who has them as named worker, or whom they met within this window.
+WORKS_WITH_DAYS = 180
+
+
+def may_read_sphere(role: str, sphere: str) -> bool:
+    return sphere in SPHERES_BY_ROLE.get(role, frozenset())

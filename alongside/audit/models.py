@@ -1,0 +1,32 @@
+"""The append-only audit log. Each event's hash covers its content and the previous event's hash."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=100)
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sphere = models.CharField(max_length=20)
+    summary = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField()
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

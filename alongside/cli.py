@@ -1,0 +1,31 @@
+"""The `alongside` command: Django's manage.py, with lean paths for pure commands.
+
+`alongside continuity` is a pure computation over a file, so it runs without starting
+Django at all; that keeps it close to the cost of reading the file (see bench/continuity.py).
+Every other subcommand goes to Django's management machinery.
+"""
+
+import os
+import sys
+
+# Subcommands served by pure modules: name -> "module:function"; function(argv) -> exit status.
+PURE_COMMANDS = {
+    "continuity": "alongside.relationships.continuity_cli:main",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in PURE_COMMANDS:
+        module_name, function_name = PURE_COMMANDS[args[0]].split(":")
+        module = __import__(module_name, fromlist=[function_name])
+        return int(getattr(module, function_name)(args[1:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["alongside", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""factory_boy factories for tests. Synthetic people only."""
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from alongside.access.models import Membership, Organisation, Role, Team
+from alongside.people.models import Person
+from alongside.relationships.models import Contact, Initiator, Mode, NamedWorkerSpell, SpellReason
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password("pw-for-tests")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.SUPPORTER
+    started_on = factory.LazyFunction(lambda: date(2024, 1, 1))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    team = factory.SubFactory(TeamFactory)
+    organisation = factory.SelfAttribute("team.organisation")
+    given_name = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+
+
+class SpellFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NamedWorkerSpell
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("person.organisation")
+    worker = factory.SubFactory(UserFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=200))
+    reason = SpellReason.FIRST
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("person.organisation")
+    worker = factory.SubFactory(UserFactory)
+    recorded_by = factory.SelfAttribute("worker")
+    at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+    mode = Mode.IN_PERSON
+    minutes = 30
+    initiated_by = Initiator.PERSON

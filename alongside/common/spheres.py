@@ -1,0 +1,74 @@
+"""Fail-closed managers for sphere models.
+
+A sphere model's default manager refuses unscoped reads: any query that has not been
+scoped with `.visible_to(user)` (or explicitly `.for_system(reason)` by trusted code such
+as migrations, the demo builder and the audit verifier) raises `UnscopedSphereRead`.
+"""
+
+from typing import Any
+
+from django.db import models
+
+
+class UnscopedSphereRead(Exception):
+    """A sphere record was read without naming who is reading."""
+
+
+class SphereQuerySet(models.QuerySet):
+    _scoped: bool = False
+
+    def _clone(self) -> "SphereQuerySet":
+        clone = super()._clone()  # type: ignore[misc]
+        clone._scoped = self._scoped
+        return clone
+
+    def scoped(self) -> "SphereQuerySet":
+        """Mark as scoped. Only `queries.py` visibility functions and `for_system` call this."""
+        clone = self._clone()
+        clone._scoped = True
+        return clone
+
+    def for_system(self, reason: str) -> "SphereQuerySet":
+        """Trusted, non-user reads (demo builder, retention, tests of storage). Reason is required."""
+        if not reason.strip():
+            raise UnscopedSphereRead("for_system() needs a reason")
+        return self.scoped()
+
+    def _fetch_all(self) -> None:
+        self._check()
+        super()._fetch_all()  # type: ignore[misc]
+
+    def _check(self) -> None:
+        if not self._scoped:
+            raise UnscopedSphereRead(
+                f"{self.model.__name__} is a {self.model.SPHERE} sphere record: read it through "
+                "its app's queries.py, naming the viewer."
+            )
+
+    def count(self) -> int:
+        self._check()
+        return super().count()
+
+    def exists(self) -> bool:
+        self._check()
+        return super().exists()
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._check()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size: int | None = None) -> Any:
+        self._check()
+        return super().iterator(chunk_size=chunk_size)
+
+    def update(self, **kwargs: Any) -> int:
+        self._check()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._check()
+        return super().delete()
+
+
+class SphereManager(models.Manager.from_queryset(SphereQuerySet)):  # type: ignore[misc]
+    pass

@@ -1,0 +1,80 @@
+"""Shared fixtures: one organisation with a person and the people around them (personas).
+
+- `alice`: supporter and Pat's named worker (works with the person).
+- `colin`: a coordinator of Pat's team. `cara`: a supporter colleague who does not work with Pat.
+- `vic`: a volunteer not matched with Pat. `amir`: assessor. `sam`: safeguarding lead.
+- `dana`: data lead. `fern`: funder viewer.
+- `olly`: a supporter in another organisation (the outsider).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from alongside.access.models import Membership, Organisation, Role, Team
+from alongside.common.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+    UserFactory,
+)
+from alongside.people.models import Person
+
+
+@dataclass
+class World:
+    org: Organisation
+    team: Team
+    person: Person
+    members: dict[str, Membership]
+    other_org: Organisation
+    other_person: Person
+
+    def client(self, name: str) -> Client:
+        client = Client()
+        client.force_login(self.members[name].user)
+        return client
+
+    def user(self, name: str) -> Any:
+        return self.members[name].user
+
+
+ROLES = {
+    "alice": Role.SUPPORTER,
+    "cara": Role.SUPPORTER,
+    "colin": Role.COORDINATOR,
+    "vic": Role.VOLUNTEER,
+    "amir": Role.ASSESSOR,
+    "sam": Role.SAFEGUARDING_LEAD,
+    "dana": Role.DATA_LEAD,
+    "fern": Role.FUNDER_VIEWER,
+}
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org = OrganisationFactory(name="Riverside Test Hub")
+    team = TeamFactory(organisation=org, name="Link workers")
+    members = {
+        name: MembershipFactory(
+            organisation=org,
+            user=UserFactory(username=name, first_name=name.title()),
+            role=role,
+            team=team if role == Role.COORDINATOR else None,
+        )
+        for name, role in ROLES.items()
+    }
+    person = PersonFactory(team=team, given_name="Pat", family_name="Example")
+    SpellFactory(person=person, worker=members["alice"].user)
+    other_org = OrganisationFactory(name="Hillside Test Centre")
+    other_team = TeamFactory(organisation=other_org, name="Advice")
+    members["olly"] = MembershipFactory(
+        organisation=other_org, user=UserFactory(username="olly"), role=Role.SUPPORTER
+    )
+    other_person = PersonFactory(team=other_team, given_name="Quinn", family_name="Elsewhere")
+    SpellFactory(person=other_person, worker=members["olly"].user)
+    return World(org, team, person, members, other_org, other_person)

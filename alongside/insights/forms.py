@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access.models import Membership
+
+
+class LeavingForm(forms.Form):
+    worker = forms.ModelChoiceField(label=_("Worker"), queryset=Membership.objects.none())
+    leaving_on = forms.DateField(
+        label=_("Leaving on"),
+        required=False,
+        help_text=_("Leave empty to clear a leaving date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from alongside.access.queries import workers_of
+
+        field = self.fields["worker"]
+        field.queryset = workers_of(membership.organisation)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: m.user.get_full_name() or m.user.get_username()  # type: ignore[attr-defined]

@@ -1,0 +1,89 @@
+"""Team continuity for coordinators: how well people keep the workers they know."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import role_required
+from alongside.access.roles import CONTINUITY_VIEWERS
+from alongside.common.forms import add_service_errors
+from alongside.insights.charts import bar_chart, line_chart
+from alongside.insights.forms import LeavingForm
+from alongside.insights.queries import team_continuity, teams_for
+from alongside.relationships.services import set_leaving_date
+
+
+def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    teams = list(teams_for(membership))
+    if not teams:
+        raise Http404
+    chosen = request.GET.get("team")
+    team = next((t for t in teams if str(t.pk) == chosen), teams[0])
+    report = team_continuity(team)
+    labels = [q.label for q in report.trend]
+    trend_chart = line_chart(
+        title=_("Continuity by quarter"),
+        chart_id="trend",
+        labels=labels,
+        series=[
+            (
+                _("Contacts with the named worker"),
+                [q.summary.person_weighted["named_share"] for q in report.trend],
+            ),
+            (
+                _("Contacts with their usual worker (UPC)"),
+                [q.summary.person_weighted["upc"] for q in report.trend],
+            ),
+        ],
+    )
+    distribution_chart = bar_chart(
+        title=_("People by share of contacts with their named worker, last 12 months"),
+        chart_id="distribution",
+        labels=[label for label, _count in report.distribution],
+        counts=[count for _label, count in report.distribution],
+    )
+    return render(
+        request,
+        "insights/team_continuity.html",
+        {
+            "teams": teams,
+            "team": team,
+            "report": report,
+            "trend_chart": trend_chart,
+            "distribution_chart": distribution_chart,
+            "leaving_form": leaving_form,
+        },
+        status=status,
+    )
+
+
+@role_required(CONTINUITY_VIEWERS)
+def team_continuity_page(request: HttpRequest) -> HttpResponse:
+    return _render(request, LeavingForm(membership=request.membership))  # type: ignore[attr-defined]
+
+
+@role_required(CONTINUITY_VIEWERS)
+@require_POST
+def set_leaving(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    form = LeavingForm(request.POST, membership=membership)
+    if form.is_valid():
+        try:
+            set_leaving_date(
+                form.cleaned_data["worker"],
+                by=membership,
+                leaving_on=form.cleaned_data["leaving_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Leaving date saved. Their people are listed below until handovers are planned."),
+            )
+            return redirect("team_continuity")
+    return _render(request, form, status=400)

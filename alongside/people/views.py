@@ -1,0 +1,118 @@
+"""People: find, add, read and change the shared record."""
+
+from datetime import timedelta
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access.decorators import require_rule
+from alongside.common.forms import add_service_errors
+from alongside.people import services
+from alongside.people.forms import PersonForm, SearchForm
+from alongside.people.queries import get_person_for_user, people_visible_to, search_people
+from alongside.relationships.forms import ContactForm
+from alongside.relationships.models import WorkerRequest
+from alongside.relationships.queries import (
+    CONTINUITY_WINDOW_DAYS,
+    continuity_for_people,
+    current_spell,
+    planned_handover,
+    timeline,
+)
+from alongside.support.queries import notes_for_contacts
+
+PAGE_SIZE = 50
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None or people_visible_to(membership).query.is_empty():
+        raise Http404
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(search_people(membership, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/partials/results.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "page": page, "q": text})
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    require_rule("people.add_person", membership)
+    form = PersonForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            person = services.create_person(
+                by=membership, team=data.pop("team"), given_name=data.pop("given_name"), **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": person.display_name})
+            return redirect("person", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("people.change_person", membership, person)
+    form = PersonForm(request.POST or None, instance=person, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm has already copied values onto `person`; reload so the service sees what changed.
+        fresh = get_person_for_user(membership, person_id)
+        try:
+            services.update_person(fresh, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("person", person_id=person_id)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    spell = current_spell(person)
+    handover = planned_handover(person)
+    since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
+    continuity = continuity_for_people([person.pk], since=since)[person.pk]
+    entries = timeline(person)
+    contacts = [entry.item for entry in entries if entry.kind == "contact"]
+    notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
+    for contact in contacts:
+        contact.support_note_visible = notes.get(contact.pk)
+    open_requests = list(
+        WorkerRequest.objects.filter(
+            person=person, status=WorkerRequest.Status.OPEN
+        ).select_related("requested_worker")
+    )
+    can_record = rules.test_rule("relationships.record_contact", membership, person)
+    form = (
+        ContactForm(
+            initial=ContactForm.initial_for(membership), membership=membership, handover=handover
+        )
+        if can_record
+        else None
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "spell": spell,
+            "handover": handover,
+            "continuity": continuity,
+            "entries": entries,
+            "open_requests": open_requests,
+            "form": form,
+            "days_with_worker": (timezone.localdate() - spell.started_on).days if spell else None,
+        },
+    )

@@ -1,0 +1,392 @@
+"""`alongside continuity`: continuity indices per person from a CSV file of contacts.
+
+Runs without Django (alongside/cli.py dispatches here directly) and stays close to the cost of
+reading the file (bench/continuity.py holds it to at most 3 times a plain csv scan). What the
+fast pass does, and why:
+- one pass with csv.reader and column indexes; each distinct `at` text is parsed once (a file
+  holds far fewer distinct times than rows);
+- worker names are interned, so the indices compare workers by identity, and the row's own
+  strings are freed at once;
+- each person's contacts go into one flat list (time, worker, named worker, time, ...), which
+  is cheaper than a tuple per contact and is split again with slices;
+- the fast pass only notices that something is wrong; a second, careful pass then finds the
+  first bad line and field, so the common case pays nothing for line bookkeeping.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from operator import le
+from typing import NoReturn, TextIO, cast
+
+from alongside.relationships.continuity import INDEX_NAMES, measure
+
+PROG = "alongside continuity"
+REQUIRED_COLUMNS = ("person", "worker", "at")
+NAMED_COLUMN = "named_worker"
+OUTPUT_HEADER = ("person", "contacts", "workers", *INDEX_NAMES)
+EPOCH = datetime(1970, 1, 1)
+MICROSECOND = timedelta(microseconds=1)
+DAY_IN_MICROSECONDS = 86_400_000_000
+# Time key of an `at` outside the window: below any real time (year 1 is about -6.2e16).
+OUTSIDE = -(2**63)
+
+DESCRIPTION = """\
+Continuity of relationship for each person in a CSV file of contacts.
+
+Input: a header row naming the columns person, worker and at, and optionally named_worker
+(in any order; other columns are ignored), then one row per contact. `at` is an ISO 8601
+date (meaning 00:00 that day) or date-time; a date-time with a UTC offset is converted to
+UTC and one without is taken as UTC. named_worker is the person's named worker at the time
+of the contact; leave it empty when there was none. Blank lines are skipped. The file is
+read as UTF-8.
+
+Output: a header row and one row per person with at least one contact in the window
+(people with none are left out):
+  person,contacts,workers,upc,coc,secon,mmci,hhi,named_share
+sorted by person id: as whole numbers when every id is a whole number (like 7 or 12),
+otherwise as text. A person's contacts are taken in order of `at`; contacts at the same
+time keep the order of the file. Numbers have 10 significant digits. An index that is
+undefined is left empty: coc and secon with fewer than 2 contacts, named_share when no
+contact had a named worker.
+
+On bad input the command names the file, line and field, exits with status 2 and writes
+nothing."""
+
+
+class InputError(Exception):
+    """Bad input; the message names the file, line and field."""
+
+
+class _Invalid(Exception):
+    """The fast pass met something wrong; the careful pass says what and where."""
+
+
+def main(argv: list[str]) -> int:
+    """Run the command; returns the exit status (0 done, 2 bad input)."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    start = _bound(parser, "--from", arguments.start, end=False)
+    end = _bound(parser, "--to", arguments.end, end=True)
+    if start is not None and end is not None and start >= end:
+        parser.error(f'argument --to: "{arguments.end}" is not after --from "{arguments.start}"')
+    # Nothing made here forms a reference cycle, so the collector would only walk the millions
+    # of objects the file turns into, again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows = _continuity_rows(arguments.input, start=start, end=end)
+        if arguments.output is None:
+            _write(sys.stdout, rows)
+            sys.stdout.flush()
+        else:
+            _replace(arguments.output, rows)
+    except InputError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if collecting:
+            gc.enable()
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "input", metavar="INPUT.csv", help="the contacts: person,worker,at[,named_worker]"
+    )
+    parser.add_argument(
+        "--output",
+        metavar="OUT.csv",
+        help="write the result here, replacing the file in one step once all is computed "
+        "(default: standard output)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="count only contacts at or after this date or date-time (inclusive)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        metavar="DATE",
+        help="count only contacts before this date-time (exclusive); a bare date counts "
+        "that whole day in",
+    )
+    return parser
+
+
+def _bound(
+    parser: argparse.ArgumentParser, option: str, text: str | None, *, end: bool
+) -> int | None:
+    """The window bound as a time key; a bare date given to --to means the end of that day."""
+    if text is None:
+        return None
+    key = _time_key(text)
+    if key is None:
+        parser.error(f'argument {option}: "{text}" is not an ISO 8601 date or date-time')
+    if end and _is_bare_date(text):
+        key += DAY_IN_MICROSECONDS
+    return key
+
+
+def _is_bare_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _time_key(text: str) -> int | None:
+    """Microseconds since 1970-01-01 UTC, or None when `text` is not an ISO 8601 date(-time)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return (moment - EPOCH) // MICROSECOND
+
+
+Columns = tuple[int, int, int, int]  # indexes of person, worker, at, named_worker (-1: absent)
+Groups = dict[str, list[object]]  # person -> [time key, worker, named worker or None, ...]
+
+
+def _continuity_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str, ...]]:
+    """The output rows (header first) for the contacts file at `path`."""
+    with _open(path) as handle:
+        reader = csv.reader(handle)
+        columns = _columns(path, _header(path, reader))
+        try:
+            groups = _group(reader, columns, start=start, end=end)
+        except (_Invalid, csv.Error, UnicodeDecodeError):
+            pass
+        else:
+            return _rows(groups, named=columns[3] >= 0)
+    _diagnose(path, columns)
+
+
+def _open(path: str) -> TextIO:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (callers close it)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+
+
+def _header(path: str, reader: Iterator[list[str]]) -> list[str]:
+    try:
+        return next(reader)
+    except StopIteration:
+        raise InputError(
+            f"{path}: line 1: the file is empty; it needs a header row with "
+            + ",".join(REQUIRED_COLUMNS)
+        ) from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: line 1: the header row cannot be read ({error})") from None
+
+
+def _columns(path: str, header: list[str]) -> Columns:
+    """Indexes of person, worker, at and named_worker (-1 when absent) in the header."""
+    names = [name.strip() for name in header]
+    found: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if name in (*REQUIRED_COLUMNS, NAMED_COLUMN):
+            if name in found:
+                raise InputError(f'{path}: line 1, field "{name}": the column appears twice')
+            found[name] = index
+    for name in REQUIRED_COLUMNS:
+        if name not in found:
+            raise InputError(
+                f'{path}: line 1, field "{name}": the required column is missing '
+                f"(the header row is: {','.join(names)})"
+            )
+    return found["person"], found["worker"], found["at"], found.get(NAMED_COLUMN, -1)
+
+
+def _group(
+    reader: Iterator[list[str]], columns: Columns, *, start: int | None, end: int | None
+) -> Groups:
+    """Each person's contacts inside the window, in file order; raises _Invalid on bad input."""
+    person_index, worker_index, at_index, named_index = columns
+    has_named = named_index >= 0
+    groups: Groups = {}
+    group_of = groups.get
+    keys: dict[str, int] = {}  # `at` text -> time key, or OUTSIDE
+    key_of = keys.get
+    names: dict[str, str] = {}  # interned worker names
+    intern = names.setdefault
+    low = OUTSIDE + 1 if start is None else start
+    high = -OUTSIDE if end is None else end
+    for row in reader:
+        try:
+            at = row[at_index]
+            person = row[person_index]
+            worker = row[worker_index]
+            named = row[named_index] if has_named else ""
+        except IndexError:
+            if row:
+                raise _Invalid from None
+            continue  # a blank line
+        key = key_of(at)
+        if key is None:
+            parsed = _time_key(at)
+            if parsed is None:
+                raise _Invalid
+            key = keys[at] = parsed if low <= parsed < high else OUTSIDE
+        if key == OUTSIDE:
+            if not person or not worker:
+                raise _Invalid
+            continue
+        worker = intern(worker, worker)
+        contacts = group_of(person)
+        if contacts is None:
+            groups[person] = [key, worker, intern(named, named) if named else None]
+        else:
+            contacts += (key, worker, intern(named, named) if named else None)
+    # Emptiness is checked once here rather than on every row.
+    if "" in groups or "" in names:
+        raise _Invalid
+    return groups
+
+
+def _rows(groups: Groups, *, named: bool) -> list[tuple[str, ...]]:
+    """The output rows (header first), sorted by person id."""
+    people = list(groups)
+    if all(map(_is_whole_number, people)):
+        people.sort(key=lambda person: (int(person), person))
+    else:
+        people.sort()
+    rows: list[tuple[str, ...]] = [OUTPUT_HEADER]
+    append = rows.append
+    text_of: dict[float, str] = {}  # few distinct values recur a lot; format each once
+    for person in people:
+        contacts = groups[person]
+        times = cast(list[int], contacts[0::3])
+        workers = cast(list[str], contacts[1::3])
+        named_workers = cast(list[str | None], contacts[2::3])
+        if not all(map(le, times, islice(times, 1, None))):
+            order = sorted(range(len(times)), key=times.__getitem__)  # stable: ties keep file order
+            workers = list(map(workers.__getitem__, order))
+            named_workers = list(map(named_workers.__getitem__, order))
+        result = measure(workers, named_workers if named else None)
+        cells = [person, str(result.contacts), str(result.workers)]
+        for value in (
+            result.upc,
+            result.coc,
+            result.secon,
+            result.mmci,
+            result.hhi,
+            result.named_share,
+        ):
+            if value is None:
+                cells.append("")
+            else:
+                text = text_of.get(value)
+                if text is None:
+                    text = text_of[value] = format(value, ".10g")
+                cells.append(text)
+        append(tuple(cells))
+    return rows
+
+
+def _is_whole_number(text: str) -> bool:
+    digits = text[1:] if text.startswith("-") else text
+    return digits.isascii() and digits.isdigit()
+
+
+def _diagnose(path: str, columns: Columns) -> NoReturn:
+    """Find the first bad line of the file and raise InputError naming it and its field."""
+    fields = [
+        (name, index)
+        for name, index in zip((*REQUIRED_COLUMNS, NAMED_COLUMN), columns, strict=True)
+        if index >= 0
+    ]
+    valid_times: set[str] = set()
+    with _open(path) as handle:
+        reader = csv.reader(handle)
+        try:
+            next(reader)
+            for row in reader:
+                if row:
+                    _check_row(path, reader.line_num, row, fields, valid_times)
+        except csv.Error as error:
+            raise InputError(f"{path}: line {reader.line_num}: {error}") from None
+        except UnicodeDecodeError as error:
+            line = _undecodable_line(path)
+            raise InputError(f"{path}: line {line}: not UTF-8 text ({error.reason})") from None
+    raise AssertionError(f"{path}: the fast pass rejected a file the careful pass accepts")
+
+
+def _check_row(
+    path: str, line: int, row: list[str], fields: list[tuple[str, int]], valid_times: set[str]
+) -> None:
+    for name, index in fields:
+        if index >= len(row):
+            raise InputError(
+                f'{path}: line {line}, field "{name}": missing (the row has {len(row)} '
+                f"{'field' if len(row) == 1 else 'fields'})"
+            )
+        value = row[index]
+        if name in REQUIRED_COLUMNS and not value:
+            raise InputError(f'{path}: line {line}, field "{name}": is empty')
+        if name == "at" and value not in valid_times:
+            if _time_key(value) is None:
+                raise InputError(
+                    f'{path}: line {line}, field "at": "{value}" is not an ISO 8601 date or '
+                    "date-time"
+                )
+            valid_times.add(value)
+
+
+def _undecodable_line(path: str) -> int:
+    """The number of the first line that is not UTF-8 (text is decoded in blocks, not lines)."""
+    with open(path, "rb") as handle:
+        number = 0
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return number
+
+
+def _write(stream: TextIO, rows: list[tuple[str, ...]]) -> None:
+    csv.writer(stream, lineterminator="\n").writerows(rows)
+
+
+def _replace(path: str, rows: list[tuple[str, ...]]) -> None:
+    """Write `rows` to a new file beside `path`, then move it into place in one step."""
+    folder, name = os.path.split(os.path.abspath(path))
+    for attempt in range(100):
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise InputError(f"{path}: cannot be written: {error.strerror or error}") from None
+        break
+    else:
+        raise InputError(f"{path}: cannot be written: no free temporary name in {folder}")
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
+            _write(stream, rows)
+        os.replace(temporary, path)
+    except BaseException as error:
+        os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise InputError(f"{path}: cannot be written: {error.strerror or error}") from None
+        raise

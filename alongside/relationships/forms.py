@@ -1,0 +1,167 @@
+"""Forms for contacts, named workers and handovers. They bind and clean input; services decide."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access.models import Membership
+from alongside.access.queries import workers_of
+from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: object) -> str:
+        user = obj  # a User
+        return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: object) -> str:
+        return obj.get_full_name() or obj.get_username()  # type: ignore[attr-defined]
+
+
+def worker_queryset(membership: Membership):  # type: ignore[no-untyped-def]
+    ids = workers_of(membership.organisation).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
+
+
+class ContactForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, widget=forms.RadioSelect)
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=720,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    initiated_by = forms.ChoiceField(
+        label=_("Who got in touch"), choices=Initiator.choices, widget=forms.RadioSelect
+    )
+    asked_for = forms.CharField(
+        label=_("What they asked for, in their words"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    notes = forms.CharField(
+        label=_("Anything else (optional)"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    follow_up_on = forms.DateField(
+        label=_("Follow up by (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    worker = WorkerChoiceField(label=_("Worker"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    also_present = WorkerMultipleChoiceField(
+        label=_("Other workers there (optional)"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+    )
+    others_present = forms.CharField(
+        label=_("Anyone else there (optional)"), required=False, max_length=200
+    )
+    is_introduction = forms.BooleanField(required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        membership: Membership,
+        handover: Handover | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        workers = worker_queryset(membership)
+        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
+        self.fields["also_present"].queryset = workers  # type: ignore[attr-defined]
+        self.handover = handover
+        if handover is None:
+            del self.fields["is_introduction"]
+        else:
+            name = handover.to_worker.get_full_name() or handover.to_worker.get_username()
+            self.fields["is_introduction"].label = _("This was the introduction to %(name)s") % {
+                "name": name
+            }
+            self.fields["is_introduction"].help_text = _(
+                "%(name)s becomes the named worker from this contact. Both workers must be there."
+            ) % {"name": name}
+
+    @staticmethod
+    def initial_for(membership: Membership) -> dict[str, object]:
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        return {
+            "at": now,
+            "mode": Mode.IN_PERSON,
+            "minutes": 30,
+            "initiated_by": Initiator.PERSON,
+            "worker": membership.user_id,
+        }
+
+    def clean_at(self) -> datetime:
+        at: datetime = self.cleaned_data["at"]
+        return timezone.make_aware(at) if timezone.is_naive(at) else at
+
+
+class AssignNamedWorkerForm(forms.Form):
+    worker = WorkerChoiceField(label=_("Named worker"), queryset=None)  # type: ignore[arg-type]
+    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+
+
+class WorkerRequestForm(forms.Form):
+    requested_worker = WorkerChoiceField(
+        label=_("Worker they asked for (if any)"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        empty_label=_("No one in particular"),
+    )
+    in_their_words = forms.CharField(
+        label=_("What they said"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["requested_worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+
+
+HANDOVER_REASONS = [
+    (value, label) for value, label in SpellReason.choices if value != SpellReason.FIRST
+]
+
+
+class HandoverForm(forms.Form):
+    to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)  # type: ignore[arg-type]
+    reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
+    introduce_by = forms.DateField(
+        label=_("Introduce them by (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+
+
+class ColdHandoverForm(forms.Form):
+    cold_reason = forms.CharField(
+        label=_("Why was no introduction possible?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

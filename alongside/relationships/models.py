@@ -1,0 +1,245 @@
+"""Named-worker spells, contacts and handovers. Shared sphere: when, who and how, never what was said.
+
+What the person said lives in the support sphere (`alongside.support`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access.models import Sphere
+
+
+class SpellReason(models.TextChoices):
+    FIRST = "first", _("First named worker")
+    PERSON_CHOSE = "person_chose", _("The person asked for this worker")
+    WORKER_LEFT = "worker_left", _("Previous worker left")
+    PERSON_MOVED = "person_moved", _("The person moved service")
+    WORKLOAD = "workload", _("Balancing workloads")
+    OTHER = "other", _("Other")
+
+
+class NamedWorkerSpell(models.Model):
+    """A period during which a worker is the person's named worker. At most one is open per person."""
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="spells")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="spells"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=SpellReason.choices)
+    chosen_by_person = models.BooleanField(_("chosen by the person"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_open_spell_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="spell_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "ended_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker} for {self.person} from {self.started_on}"
+
+
+class WorkerRequest(models.Model):
+    """The person asked for a particular worker, or for a change. Recorded as their choice."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        AGREED = "agreed", _("Agreed")
+        NOT_POSSIBLE = "not_possible", _("Not possible")
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="worker_requests"
+    )
+    requested_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("worker asked for"),
+    )
+    in_their_words = models.CharField(_("what they said"), max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    requested_on = models.DateField()
+    answered_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Request by {self.person} on {self.requested_on}"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    MESSAGE = "message", _("Message")
+    HOME_VISIT = "home_visit", _("Home visit")
+    GROUP = "group", _("Group")
+
+
+class Initiator(models.TextChoices):
+    PERSON = "person", _("They got in touch")
+    US = "us", _("We got in touch")
+
+
+class Contact(models.Model):
+    """A conversation or meeting with a person. `worker` led it; `also_present` were there too."""
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField(_("when"))
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts_led",
+        verbose_name=_("worker"),
+    )
+    also_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contacts_joined",
+        verbose_name=_("other workers there"),
+    )
+    others_present = models.CharField(
+        _("anyone else there"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: her daughter."),
+    )
+    mode = models.CharField(_("how"), max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    initiated_by = models.CharField(_("who got in touch"), max_length=10, choices=Initiator.choices)
+    follow_up_on = models.DateField(_("follow up by"), null=True, blank=True)
+    handover = models.OneToOneField(
+        "Handover", on_delete=models.PROTECT, null=True, blank=True, related_name="introduction"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["worker", "at"]),
+            models.Index(fields=["organisation", "at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1) & models.Q(minutes__lte=720),
+                name="contact_minutes_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} with {self.person} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ContactRevision(models.Model):
+    """The shared-sphere fields of a contact as they were before an edit."""
+
+    SPHERE = Sphere.SHARED
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "version"], name="one_revision_per_contact_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} v{self.version}"
+
+
+class Handover(models.Model):
+    """A change of named worker. Warm when the new worker is introduced in a joint contact."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Introduction planned")
+        WARM = "warm", _("Introduced in person")
+        COLD = "cold", _("Changed without an introduction")
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="handovers")
+    from_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=SpellReason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    introduce_by = models.DateField(_("introduce by"), null=True, blank=True)
+    cold_reason = models.CharField(
+        _("why no introduction was possible"), max_length=300, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="planned"),
+                name="one_planned_handover_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Handover of {self.person} to {self.to_worker}"

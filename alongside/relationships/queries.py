@@ -1,0 +1,237 @@
+"""Reads about relationships: my people, timelines and continuity. A fixed number of queries each."""
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from alongside.access.models import Membership
+from alongside.people.models import Person
+from alongside.relationships.continuity import Continuity, measure
+from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
+
+CONTINUITY_WINDOW_DAYS = 365
+RECENT_CHANGE_DAYS = 28
+DEFAULT_USUAL_GAP_DAYS = 28
+MIN_USUAL_GAP_DAYS = 7
+LONGER_THAN_USUAL = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    """The shared facts of one contact that continuity and priorities need."""
+
+    person_id: int
+    worker_id: int
+    at: datetime
+    follow_up_on: date | None
+
+
+def contact_points(
+    person_ids: Iterable[int], *, since: datetime, until: datetime | None = None
+) -> dict[int, list[ContactPoint]]:
+    """Each person's contacts in the window, oldest first (one query)."""
+    ids = list(person_ids)
+    rows = Contact.objects.filter(person_id__in=ids, at__gte=since)
+    if until is not None:
+        rows = rows.filter(at__lt=until)
+    points: dict[int, list[ContactPoint]] = defaultdict(list)
+    for person_id, worker_id, at, follow_up_on in rows.order_by(
+        "person_id", "at", "id"
+    ).values_list("person_id", "worker_id", "at", "follow_up_on"):
+        points[person_id].append(ContactPoint(person_id, worker_id, at, follow_up_on))
+    return points
+
+
+@dataclass(slots=True)
+class SpellHistory:
+    """A person's named-worker spells, to ask who was named worker on a given day."""
+
+    starts: list[date] = field(default_factory=list)
+    spans: list[tuple[date, date | None, int]] = field(default_factory=list)
+
+    def add(self, started_on: date, ended_on: date | None, worker_id: int) -> None:
+        self.starts.append(started_on)
+        self.spans.append((started_on, ended_on, worker_id))
+
+    def named_on(self, day: date) -> int | None:
+        index = bisect_right(self.starts, day) - 1
+        if index < 0:
+            return None
+        _, ended_on, worker_id = self.spans[index]
+        return worker_id if ended_on is None or day <= ended_on else None
+
+
+def spell_histories(person_ids: Iterable[int], *, since: date) -> dict[int, SpellHistory]:
+    """Named-worker spells overlapping the window, by person (one query)."""
+    histories: dict[int, SpellHistory] = defaultdict(SpellHistory)
+    rows = (
+        NamedWorkerSpell.objects.filter(person_id__in=list(person_ids))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+        .order_by("person_id", "started_on", "id")
+        .values_list("person_id", "started_on", "ended_on", "worker_id")
+    )
+    for person_id, started_on, ended_on, worker_id in rows:
+        histories[person_id].add(started_on, ended_on, worker_id)
+    return histories
+
+
+def continuity_of(points: Sequence[ContactPoint], history: SpellHistory | None) -> Continuity:
+    workers = [point.worker_id for point in points]
+    named = [history.named_on(timezone.localdate(p.at)) if history else None for p in points]
+    return measure(workers, named)
+
+
+def continuity_for_people(
+    person_ids: Iterable[int], *, since: datetime, until: datetime | None = None
+) -> dict[int, Continuity]:
+    """Continuity of each person over the window (two queries)."""
+    ids = list(person_ids)
+    points = contact_points(ids, since=since, until=until)
+    histories = spell_histories(ids, since=since.date())
+    return {pid: continuity_of(points.get(pid, []), histories.get(pid)) for pid in ids}
+
+
+class Priority:
+    FOLLOW_UP_OVERDUE = 0
+    LONGER_THAN_USUAL = 1
+    NEW_WORKER = 2
+    FOLLOW_UP_SOON = 3
+    ROUTINE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class MyPersonRow:
+    person: Person
+    spell: NamedWorkerSpell
+    last_contact_at: datetime | None
+    usual_gap_days: int
+    follow_up_on: date | None
+    continuity: Continuity
+    priority: int
+    sort_key: tuple[Any, ...]
+
+    @property
+    def days_since_contact(self) -> int | None:
+        if self.last_contact_at is None:
+            return None
+        return (timezone.localdate() - timezone.localdate(self.last_contact_at)).days
+
+
+def _usual_gap(points: Sequence[ContactPoint]) -> int:
+    if len(points) < 3:
+        return DEFAULT_USUAL_GAP_DAYS
+    gaps = [(b.at - a.at).days for a, b in zip(points, points[1:], strict=False)]
+    return max(MIN_USUAL_GAP_DAYS, round(median(gaps)))
+
+
+def my_people(membership: Membership, *, today: date | None = None) -> list[MyPersonRow]:
+    """The people this worker is named worker for, who needs contact first. Three queries."""
+    today = today or timezone.localdate()
+    spells = list(
+        NamedWorkerSpell.objects.filter(
+            worker_id=membership.user_id,
+            organisation_id=membership.organisation_id,
+            ended_on__isnull=True,
+        ).select_related("person")
+    )
+    ids = [spell.person_id for spell in spells]
+    since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
+    points = contact_points(ids, since=since)
+    histories = spell_histories(ids, since=since.date())
+    rows = []
+    for spell in spells:
+        person_points = points.get(spell.person_id, [])
+        last = person_points[-1] if person_points else None
+        usual = _usual_gap(person_points)
+        follow_up = last.follow_up_on if last else None
+        days_since = (today - timezone.localdate(last.at)).days if last else None
+        if follow_up is not None and follow_up < today:
+            priority, key = Priority.FOLLOW_UP_OVERDUE, (follow_up,)
+        elif days_since is None or days_since > usual * LONGER_THAN_USUAL:
+            ratio = float("inf") if days_since is None else days_since / usual
+            priority, key = Priority.LONGER_THAN_USUAL, (-ratio,)
+        elif (today - spell.started_on).days <= RECENT_CHANGE_DAYS:
+            priority, key = Priority.NEW_WORKER, (spell.started_on,)
+        elif follow_up is not None and follow_up <= today + timedelta(days=7):
+            priority, key = Priority.FOLLOW_UP_SOON, (follow_up,)
+        else:
+            priority, key = Priority.ROUTINE, (-(days_since or 0),)
+        rows.append(
+            MyPersonRow(
+                person=spell.person,
+                spell=spell,
+                last_contact_at=last.at if last else None,
+                usual_gap_days=usual,
+                follow_up_on=follow_up,
+                continuity=continuity_of(person_points, histories.get(spell.person_id)),
+                priority=priority,
+                sort_key=(priority, *key, spell.person.display_name, spell.person_id),
+            )
+        )
+    rows.sort(key=lambda row: row.sort_key)
+    return rows
+
+
+def current_spell(person: Person) -> NamedWorkerSpell | None:
+    return (
+        NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("worker")
+        .first()
+    )
+
+
+def planned_handover(person: Person) -> Handover | None:
+    return (
+        Handover.objects.filter(person=person, status=Handover.Status.PLANNED)
+        .select_related("from_worker", "to_worker")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    kind: str  # "contact", "spell", "handover", "request"
+    on: datetime
+    item: Any
+
+
+TIMELINE_CONTACTS = 100
+
+
+def timeline(person: Person) -> list[TimelineEntry]:
+    """Contacts, worker changes, handovers and worker requests, newest first (five queries).
+
+    Support notes are not included: callers add them with support.queries, naming the viewer.
+    """
+    tz = timezone.get_current_timezone()
+
+    def start_of(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=tz)
+
+    entries: list[TimelineEntry] = []
+    contacts = (
+        Contact.objects.filter(person=person)
+        .select_related("worker", "handover")
+        .prefetch_related("also_present")
+        .order_by("-at", "-id")[:TIMELINE_CONTACTS]
+    )
+    entries += [TimelineEntry("contact", c.at, c) for c in contacts]
+    spells = NamedWorkerSpell.objects.filter(person=person).select_related("worker")
+    entries += [TimelineEntry("spell", start_of(s.started_on), s) for s in spells]
+    handovers = Handover.objects.filter(person=person).select_related("from_worker", "to_worker")
+    entries += [TimelineEntry("handover", h.created_at, h) for h in handovers]
+    requests = WorkerRequest.objects.filter(person=person).select_related("requested_worker")
+    entries += [TimelineEntry("request", start_of(r.requested_on), r) for r in requests]
+    entries.sort(key=lambda entry: entry.on, reverse=True)
+    return entries
+
+
+def contacts_of(person: Person) -> QuerySet[Contact]:
+    return Contact.objects.filter(person=person)

@@ -1,0 +1,462 @@
+"""Writes about relationships: named workers, requests, handovers and contacts.
+
+Every function validates before it writes, runs in one transaction and records an audit
+event in that transaction. Errors are `ValidationError`s keyed by form field.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from alongside.access.models import Membership
+from alongside.access.roles import WORKER_ROLES
+from alongside.audit.services import record
+from alongside.people.models import Person
+from alongside.relationships.models import (
+    Contact,
+    ContactRevision,
+    Handover,
+    NamedWorkerSpell,
+    SpellReason,
+    WorkerRequest,
+)
+from alongside.support.services import save_contact_note
+
+MAX_MINUTES = 720
+
+
+def _check_worker(worker: AbstractBaseUser, organisation_id: int, field: str) -> None:
+    ok = Membership.objects.filter(
+        user=worker, organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
+    ).exists()
+    if not ok:
+        raise ValidationError({field: "Choose a worker who works in this organisation."})
+
+
+def open_spell(person: Person) -> NamedWorkerSpell | None:
+    return NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True).first()
+
+
+def assign_named_worker(
+    person: Person,
+    *,
+    worker: AbstractBaseUser,
+    by: Membership,
+    started_on: date,
+    reason: str = SpellReason.FIRST,
+    chosen_by_person: bool = False,
+    note: str = "",
+) -> NamedWorkerSpell:
+    """Give a person who has no named worker their first (or next) one.
+
+    A person who already has a named worker changes through a handover instead.
+    Side effects: one NamedWorkerSpell, one audit event.
+    """
+    _check_worker(worker, person.organisation_id, "worker")
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        if open_spell(person) is not None:
+            raise ValidationError(
+                {
+                    "worker": "They already have a named worker. Plan a handover so the new worker is introduced."
+                }
+            )
+        spell = NamedWorkerSpell(
+            organisation_id=person.organisation_id,
+            person=person,
+            worker=worker,
+            started_on=started_on,
+            reason=reason,
+            chosen_by_person=chosen_by_person,
+            note=note,
+            created_by=by.user,
+        )
+        spell.full_clean()
+        spell.save()
+        record(
+            spell,
+            action="relationships.named_worker.assigned",
+            actor=by.user,
+            organisation_id=person.organisation_id,
+            person_id=person.pk,
+            summary={"worker": worker.pk, "reason": reason, "chosen_by_person": chosen_by_person},
+        )
+    return spell
+
+
+def record_worker_request(
+    person: Person,
+    *,
+    by: Membership,
+    requested_worker: AbstractBaseUser | None,
+    in_their_words: str,
+    on: date,
+) -> WorkerRequest:
+    """Record that the person asked for a particular worker, or for a change of worker.
+
+    Side effects: one WorkerRequest, one audit event.
+    """
+    if requested_worker is None and not in_their_words.strip():
+        raise ValidationError({"in_their_words": "Choose a worker or write what they asked for."})
+    if requested_worker is not None:
+        _check_worker(requested_worker, person.organisation_id, "requested_worker")
+    with transaction.atomic():
+        request = WorkerRequest.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            requested_worker=requested_worker,
+            in_their_words=in_their_words.strip(),
+            requested_on=on,
+            recorded_by=by.user,
+        )
+        record(
+            request,
+            action="relationships.worker_request.recorded",
+            actor=by.user,
+            organisation_id=person.organisation_id,
+            person_id=person.pk,
+            summary={"requested_worker": getattr(requested_worker, "pk", None)},
+        )
+    return request
+
+
+def plan_handover(
+    person: Person,
+    *,
+    to_worker: AbstractBaseUser,
+    by: Membership,
+    reason: str,
+    introduce_by: date | None,
+    request: WorkerRequest | None = None,
+) -> Handover:
+    """Plan a change of named worker, to happen when the new worker is introduced.
+
+    The current named worker stays until the introduction (a joint contact) is recorded.
+    Side effects: one Handover; marks `request` agreed; one audit event.
+    """
+    _check_worker(to_worker, person.organisation_id, "to_worker")
+    if reason not in SpellReason.values or reason == SpellReason.FIRST:
+        raise ValidationError({"reason": "Choose why the named worker is changing."})
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        spell = open_spell(person)
+        if spell is None:
+            raise ValidationError(
+                {"to_worker": "They have no named worker yet. Assign one instead."}
+            )
+        if spell.worker_id == to_worker.pk:
+            raise ValidationError({"to_worker": "This worker is already their named worker."})
+        if Handover.objects.filter(person=person, status=Handover.Status.PLANNED).exists():
+            raise ValidationError(
+                {"to_worker": "A handover is already planned. Finish or cancel it first."}
+            )
+        handover = Handover.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            from_worker_id=spell.worker_id,
+            to_worker=to_worker,
+            reason=reason,
+            introduce_by=introduce_by,
+            created_by=by.user,
+        )
+        if request is not None:
+            if request.person_id != person.pk:
+                raise ValidationError({"request": "That request is for someone else."})
+            request.status = WorkerRequest.Status.AGREED
+            request.answered_on = timezone.localdate()
+            request.save(update_fields=["status", "answered_on"])
+        record(
+            handover,
+            action="relationships.handover.planned",
+            actor=by.user,
+            organisation_id=person.organisation_id,
+            person_id=person.pk,
+            summary={"from_worker": spell.worker_id, "to_worker": to_worker.pk, "reason": reason},
+        )
+    return handover
+
+
+def _switch_named_worker(handover: Handover, *, on: date, by: Membership) -> NamedWorkerSpell:
+    spell = open_spell(handover.person)
+    if spell is not None:
+        spell.ended_on = max(on, spell.started_on)
+        spell.save(update_fields=["ended_on"])
+    new_spell = NamedWorkerSpell(
+        organisation_id=handover.organisation_id,
+        person=handover.person,
+        worker=handover.to_worker,
+        started_on=on,
+        reason=handover.reason,
+        chosen_by_person=handover.reason == SpellReason.PERSON_CHOSE,
+        created_by=by.user,
+    )
+    new_spell.full_clean()
+    new_spell.save()
+    return new_spell
+
+
+def complete_handover_without_introduction(
+    handover: Handover, *, by: Membership, on: date, cold_reason: str
+) -> NamedWorkerSpell:
+    """Change the named worker when no introduction was possible; the reason is required.
+
+    Side effects: ends the open spell, opens a new one, marks the handover cold; one audit event.
+    """
+    if handover.status != Handover.Status.PLANNED:
+        raise ValidationError({"cold_reason": "This handover is already finished."})
+    if len(cold_reason.strip()) < 10:
+        raise ValidationError(
+            {"cold_reason": "Say in a sentence why no introduction was possible."}
+        )
+    with transaction.atomic():
+        spell = _switch_named_worker(handover, on=on, by=by)
+        handover.status = Handover.Status.COLD
+        handover.cold_reason = cold_reason.strip()
+        handover.completed_on = on
+        handover.save(update_fields=["status", "cold_reason", "completed_on"])
+        record(
+            handover,
+            action="relationships.handover.completed_cold",
+            actor=by.user,
+            organisation_id=handover.organisation_id,
+            person_id=handover.person_id,
+        )
+    return spell
+
+
+def cancel_handover(handover: Handover, *, by: Membership) -> None:
+    """Drop a planned handover; the named worker stays. Side effects: deletes it; one audit event."""
+    if handover.status != Handover.Status.PLANNED:
+        raise ValidationError({"handover": "Only a planned handover can be cancelled."})
+    with transaction.atomic():
+        record(
+            handover,
+            action="relationships.handover.cancelled",
+            actor=by.user,
+            organisation_id=handover.organisation_id,
+            person_id=handover.person_id,
+        )
+        handover.delete()
+
+
+def _validate_contact(
+    person: Person,
+    *,
+    at: datetime,
+    worker: AbstractBaseUser,
+    also_present: list[AbstractBaseUser],
+    minutes: int,
+    follow_up_on: date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if timezone.is_naive(at):
+        raise ValueError("contact times must be timezone-aware")
+    if at > timezone.now() + timezone.timedelta(minutes=5):
+        errors["at"] = "A contact can't be in the future. Record it after it happens."
+    if not 1 <= minutes <= MAX_MINUTES:
+        errors["minutes"] = f"Enter minutes between 1 and {MAX_MINUTES}."
+    if follow_up_on is not None and follow_up_on < at.date():
+        errors["follow_up_on"] = "The follow-up date must be on or after the contact."
+    if errors:
+        raise ValidationError(errors)
+    _check_worker(worker, person.organisation_id, "worker")
+    for other in also_present:
+        _check_worker(other, person.organisation_id, "also_present")
+
+
+def record_contact(
+    person: Person,
+    *,
+    by: Membership,
+    at: datetime,
+    worker: AbstractBaseUser,
+    mode: str,
+    minutes: int,
+    initiated_by: str,
+    also_present: list[AbstractBaseUser] | None = None,
+    others_present: str = "",
+    follow_up_on: date | None = None,
+    asked_for: str = "",
+    notes: str = "",
+    handover: Handover | None = None,
+) -> Contact:
+    """Record a contact. What the person asked for goes to the support sphere, not the contact.
+
+    With `handover`, this contact is the introduction: both workers must be there, and the
+    named worker changes to the new worker from this contact (a warm handover).
+    Side effects: one Contact, maybe one SupportNote, maybe a spell change; audit events.
+    """
+    also_present = [w for w in (also_present or []) if w.pk != worker.pk]
+    _validate_contact(
+        person,
+        at=at,
+        worker=worker,
+        also_present=also_present,
+        minutes=minutes,
+        follow_up_on=follow_up_on,
+    )
+    if handover is not None:
+        if handover.person_id != person.pk or handover.status != Handover.Status.PLANNED:
+            raise ValidationError({"handover": "Choose a planned handover for this person."})
+        present = {worker.pk, *(w.pk for w in also_present)}
+        if not {handover.from_worker_id, handover.to_worker_id} <= present:
+            raise ValidationError(
+                {
+                    "also_present": "For an introduction, both the current and the new worker must be there."
+                }
+            )
+    with transaction.atomic():
+        contact = Contact(
+            organisation_id=person.organisation_id,
+            person=person,
+            at=at,
+            worker=worker,
+            others_present=others_present.strip(),
+            mode=mode,
+            minutes=minutes,
+            initiated_by=initiated_by,
+            follow_up_on=follow_up_on,
+            recorded_by=by.user,
+            handover=handover,
+        )
+        try:
+            contact.full_clean(exclude=["handover"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        contact.save()
+        if also_present:
+            contact.also_present.set(also_present)
+        record(
+            contact,
+            action="relationships.contact.recorded",
+            actor=by.user,
+            organisation_id=person.organisation_id,
+            person_id=person.pk,
+            summary={"mode": mode, "minutes": minutes, "initiated_by": initiated_by},
+        )
+        save_contact_note(contact, by=by, asked_for=asked_for, text=notes)
+        if handover is not None:
+            _switch_named_worker(handover, on=timezone.localdate(at), by=by)
+            handover.status = Handover.Status.WARM
+            handover.completed_on = timezone.localdate(at)
+            handover.save(update_fields=["status", "completed_on"])
+            record(
+                handover,
+                action="relationships.handover.completed_warm",
+                actor=by.user,
+                organisation_id=person.organisation_id,
+                person_id=person.pk,
+                summary={"contact": contact.pk},
+            )
+    return contact
+
+
+CONTACT_FIELDS = (
+    "at",
+    "worker_id",
+    "others_present",
+    "mode",
+    "minutes",
+    "initiated_by",
+    "follow_up_on",
+)
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_FIELDS}
+    data["at"] = contact.at.isoformat()
+    data["follow_up_on"] = contact.follow_up_on.isoformat() if contact.follow_up_on else None
+    data["also_present"] = sorted(contact.also_present.values_list("pk", flat=True))
+    return data
+
+
+def update_contact(
+    contact: Contact,
+    *,
+    by: Membership,
+    at: datetime,
+    worker: AbstractBaseUser,
+    mode: str,
+    minutes: int,
+    initiated_by: str,
+    also_present: list[AbstractBaseUser] | None = None,
+    others_present: str = "",
+    follow_up_on: date | None = None,
+    asked_for: str | None = None,
+    notes: str | None = None,
+) -> Contact:
+    """Edit a contact, keeping the previous version. `asked_for`/`notes` None means unchanged.
+
+    Side effects: one ContactRevision when shared fields change, a note revision when the
+    words change, version bumps; audit events naming changed fields (never their text).
+    """
+    also_present = [w for w in (also_present or []) if w.pk != worker.pk]
+    _validate_contact(
+        contact.person,
+        at=at,
+        worker=worker,
+        also_present=also_present,
+        minutes=minutes,
+        follow_up_on=follow_up_on,
+    )
+    with transaction.atomic():
+        before = _snapshot(contact)
+        contact.at, contact.worker, contact.mode, contact.minutes = at, worker, mode, minutes
+        contact.initiated_by, contact.others_present = initiated_by, others_present.strip()
+        contact.follow_up_on = follow_up_on
+        after = {**_snapshot(contact), "also_present": sorted(w.pk for w in also_present)}
+        changed = sorted(name for name in after if after[name] != before[name])
+        if changed:
+            try:
+                contact.full_clean(exclude=["handover"])
+            except ValidationError as error:
+                raise ValidationError(error.message_dict) from None
+            ContactRevision.objects.create(
+                contact=contact,
+                version=contact.version,
+                snapshot=before,
+                replaced_by=by.user,
+                replaced_at=timezone.now(),
+            )
+            contact.version += 1
+            contact.save()
+            contact.also_present.set(also_present)
+            record(
+                contact,
+                action="relationships.contact.changed",
+                actor=by.user,
+                organisation_id=contact.organisation_id,
+                person_id=contact.person_id,
+                summary={"fields": changed, "version": contact.version},
+            )
+        if asked_for is not None or notes is not None:
+            save_contact_note(contact, by=by, asked_for=asked_for, text=notes)
+    return contact
+
+
+def set_leaving_date(
+    membership: Membership, *, by: Membership, leaving_on: date | None
+) -> Membership:
+    """Record that a worker is leaving, so their people's handovers can be planned in time.
+
+    Side effects: saves the membership; one audit event.
+    """
+    if membership.organisation_id != by.organisation_id:
+        raise ValidationError({"leaving_on": "That worker is not in this organisation."})
+    if leaving_on is not None and leaving_on < timezone.localdate():
+        raise ValidationError({"leaving_on": "The leaving date can't be in the past."})
+    with transaction.atomic():
+        membership.leaving_on = leaving_on
+        membership.save(update_fields=["leaving_on"])
+        record(
+            membership,
+            action="access.membership.leaving_date_set",
+            actor=by.user,
+            organisation_id=membership.organisation_id,
+            summary={"leaving_on": str(leaving_on)},
+        )
+    return membership

@@ -1,0 +1,319 @@
+"""Views for my people, contacts, named workers and handovers: fetch with a check, bind, call a service."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import require_rule
+from alongside.access.roles import WORKER_ROLES
+from alongside.common.forms import add_service_errors
+from alongside.people.queries import get_person_for_user
+from alongside.relationships import services
+from alongside.relationships.forms import (
+    AssignNamedWorkerForm,
+    ColdHandoverForm,
+    ContactForm,
+    HandoverForm,
+    WorkerRequestForm,
+)
+from alongside.relationships.models import Contact, ContactRevision, Handover, WorkerRequest
+from alongside.relationships.queries import my_people, planned_handover
+from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None:
+        return render(request, "relationships/no_organisation.html", status=403)
+    if membership.role not in WORKER_ROLES:
+        return render(request, "relationships/home_other.html")
+    rows = my_people(membership)
+    return render(
+        request, "relationships/my_people.html", {"rows": rows, "today": timezone.localdate()}
+    )
+
+
+def _contact_context(request: HttpRequest, person, form):  # type: ignore[no-untyped-def]
+    return {"person": person, "form": form, "handover": form.handover}
+
+
+def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.record_contact", membership, person)
+    handover = planned_handover(person)
+    if request.method == "POST":
+        form = ContactForm(request.POST, membership=membership, handover=handover)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                contact = services.record_contact(
+                    person,
+                    by=membership,
+                    at=data["at"],
+                    worker=data["worker"],
+                    mode=data["mode"],
+                    minutes=data["minutes"],
+                    initiated_by=data["initiated_by"],
+                    also_present=list(data["also_present"]),
+                    others_present=data["others_present"],
+                    follow_up_on=data["follow_up_on"],
+                    asked_for=data["asked_for"],
+                    notes=data["notes"],
+                    handover=handover if data.get("is_introduction") else None,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if request.htmx:  # type: ignore[attr-defined]
+                    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+                    fresh = ContactForm(
+                        initial=ContactForm.initial_for(membership),
+                        membership=membership,
+                        handover=planned_handover(person),
+                    )
+                    return render(
+                        request,
+                        "relationships/partials/contact_recorded.html",
+                        {
+                            "person": person,
+                            "contact": contact,
+                            "note": note,
+                            "form": fresh,
+                            "handover": fresh.handover,
+                        },
+                    )
+                messages.success(request, _("Contact recorded."))
+                return redirect("person", person_id=person.pk)
+        status = 422 if request.htmx else 200  # type: ignore[attr-defined]
+        template = (
+            "relationships/partials/contact_form.html"
+            if request.htmx
+            else "relationships/contact_form.html"
+        )  # type: ignore[attr-defined]
+        return render(request, template, _contact_context(request, person, form), status=status)
+    form = ContactForm(
+        initial=ContactForm.initial_for(membership), membership=membership, handover=handover
+    )
+    return render(
+        request, "relationships/contact_form.html", _contact_context(request, person, form)
+    )
+
+
+def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    contact = get_object_or_404(
+        Contact.objects.filter(person=person)
+        .select_related("worker", "person")
+        .prefetch_related("also_present"),
+        pk=contact_id,
+    )
+    return membership, person, contact
+
+
+def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    membership, person, contact = _visible_contact(request, person_id, contact_id)
+    require_rule("relationships.edit_contact", membership, contact)
+    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+    if request.method == "POST":
+        form = ContactForm(request.POST, membership=membership)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_contact(
+                    contact,
+                    by=membership,
+                    at=data["at"],
+                    worker=data["worker"],
+                    mode=data["mode"],
+                    minutes=data["minutes"],
+                    initiated_by=data["initiated_by"],
+                    also_present=list(data["also_present"]),
+                    others_present=data["others_present"],
+                    follow_up_on=data["follow_up_on"],
+                    asked_for=data["asked_for"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Contact updated. The earlier version is kept."))
+                return redirect("person", person_id=person.pk)
+    else:
+        form = ContactForm(
+            initial={
+                "at": timezone.localtime(contact.at),
+                "worker": contact.worker_id,
+                "mode": contact.mode,
+                "minutes": contact.minutes,
+                "initiated_by": contact.initiated_by,
+                "also_present": [u.pk for u in contact.also_present.all()],
+                "others_present": contact.others_present,
+                "follow_up_on": contact.follow_up_on,
+                "asked_for": note.asked_for if note else "",
+                "notes": note.text if note else "",
+            },
+            membership=membership,
+        )
+    return render(
+        request,
+        "relationships/contact_edit.html",
+        {"person": person, "contact": contact, "form": form},
+    )
+
+
+def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    membership, person, contact = _visible_contact(request, person_id, contact_id)
+    revisions = ContactRevision.objects.filter(contact=contact).select_related("replaced_by")
+    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+    note_revisions = list(note_revisions_visible_to(membership, note.pk)) if note else []
+    return render(
+        request,
+        "relationships/contact_history.html",
+        {
+            "person": person,
+            "contact": contact,
+            "revisions": revisions,
+            "note": note,
+            "note_revisions": note_revisions,
+        },
+    )
+
+
+def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.assign_named_worker", membership, person)
+    form = AssignNamedWorkerForm(
+        request.POST or None, membership=membership, initial={"started_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reason = "person_chose" if data["chosen_by_person"] else "first"
+        try:
+            services.assign_named_worker(
+                person,
+                worker=data["worker"],
+                by=membership,
+                started_on=data["started_on"],
+                reason=reason,
+                chosen_by_person=data["chosen_by_person"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Named worker assigned."))
+            return redirect("person", person_id=person.pk)
+    return render(request, "relationships/assign.html", {"person": person, "form": form})
+
+
+def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.record_worker_request", membership, person)
+    form = WorkerRequestForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_worker_request(
+                person,
+                by=membership,
+                on=timezone.localdate(),
+                requested_worker=form.cleaned_data["requested_worker"],
+                in_their_words=form.cleaned_data["in_their_words"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Their request is recorded. A coordinator will answer it."))
+            return redirect("person", person_id=person.pk)
+    return render(request, "relationships/worker_request.html", {"person": person, "form": form})
+
+
+def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.plan_handover", membership, person)
+    open_request = (
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN)
+        .select_related("requested_worker")
+        .first()
+    )
+    initial = {}
+    if open_request is not None:
+        initial = {"reason": "person_chose", "to_worker": open_request.requested_worker_id}
+    form = HandoverForm(request.POST or None, membership=membership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_handover(
+                person,
+                to_worker=data["to_worker"],
+                by=membership,
+                reason=data["reason"],
+                introduce_by=data["introduce_by"],
+                request=open_request if data["reason"] == "person_chose" else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Handover planned. Record the introduction as a joint contact.")
+            )
+            return redirect("person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/handover.html",
+        {"person": person, "form": form, "open_request": open_request},
+    )
+
+
+def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int):  # type: ignore[no-untyped-def]
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.plan_handover", membership, person)
+    handover = get_object_or_404(
+        Handover.objects.filter(person=person).select_related("from_worker", "to_worker", "person"),
+        pk=handover_id,
+    )
+    if handover.status != Handover.Status.PLANNED:
+        raise Http404
+    return membership, person, handover
+
+
+def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+    membership, person, handover = _planned_handover_for(request, person_id, handover_id)
+    form = ColdHandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_handover_without_introduction(
+                handover,
+                by=membership,
+                on=timezone.localdate(),
+                cold_reason=form.cleaned_data["cold_reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Named worker changed without an introduction. The reason is kept.")
+            )
+            return redirect("person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/handover_cold.html",
+        {"person": person, "handover": handover, "form": form},
+    )
+
+
+@require_POST
+def cancel_handover(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+    membership, person, handover = _planned_handover_for(request, person_id, handover_id)
+    services.cancel_handover(handover, by=membership)
+    messages.success(request, _("Handover cancelled. The named worker stays the same."))
+    return redirect("person", person_id=person.pk)

@@ -1,0 +1,79 @@
+"""Writes to support-sphere records."""
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from alongside.access.models import Membership
+from alongside.audit.services import record
+from alongside.support.models import SupportNote, SupportNoteRevision
+
+if TYPE_CHECKING:
+    from alongside.relationships.models import Contact
+
+
+def save_contact_note(
+    contact: "Contact", *, by: Membership, asked_for: str | None, text: str | None
+) -> SupportNote | None:
+    """Create or change the support note of a contact; None arguments leave that part unchanged.
+
+    Keeps the previous words as a revision. Side effects: SupportNote (and revision) rows;
+    one audit event naming what changed, never the words.
+    """
+    with transaction.atomic():
+        note = (
+            SupportNote.objects.for_system("the service writing a contact's own note")
+            .filter(contact=contact)
+            .first()
+        )
+        new_asked = (
+            asked_for if asked_for is not None else (note.asked_for if note else "")
+        ).strip()
+        new_text = (text if text is not None else (note.text if note else "")).strip()
+        if note is None:
+            if not new_asked and not new_text:
+                return None
+            note = SupportNote.objects.create(
+                organisation_id=contact.organisation_id,
+                person_id=contact.person_id,
+                contact=contact,
+                asked_for=new_asked,
+                text=new_text,
+                author=by.user,
+            )
+            record(
+                note,
+                action="support.note.created",
+                actor=by.user,
+                organisation_id=note.organisation_id,
+                person_id=note.person_id,
+                summary={"contact": contact.pk},
+            )
+            return note
+        changed = [
+            name
+            for name, value in (("asked_for", new_asked), ("text", new_text))
+            if getattr(note, name) != value
+        ]
+        if not changed:
+            return note
+        SupportNoteRevision.objects.create(
+            note=note,
+            version=note.version,
+            asked_for=note.asked_for,
+            text=note.text,
+            replaced_by=by.user,
+            replaced_at=timezone.now(),
+        )
+        note.asked_for, note.text, note.version = new_asked, new_text, note.version + 1
+        note.save()
+        record(
+            note,
+            action="support.note.changed",
+            actor=by.user,
+            organisation_id=note.organisation_id,
+            person_id=note.person_id,
+            summary={"fields": changed, "version": note.version},
+        )
+        return note

@@ -1,0 +1,28 @@
+"""Settings for the test suite.
+
+ALONGSIDE_TEST_DATABASE=postgres starts a throwaway PostgreSQL cluster here, before Django
+reads DATABASES (pytest-django would be too late in conftest.py); it is stopped at exit.
+The default is SQLite in memory.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("ALONGSIDE_VAR_DIR", os.path.join(tempfile.gettempdir(), "alongside-test-var"))
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import DATABASES  # noqa: E402
+
+if os.environ.get("ALONGSIDE_TEST_DATABASE") == "postgres":
+    from alongside.common.pgcluster import start_throwaway_cluster
+
+    DATABASES["default"] = start_throwaway_cluster()
+else:
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("alongside.relationships.urls")),
+    path("people/", include("alongside.people.urls")),
+    path("insights/", include("alongside.insights.urls")),
+    path("", include("alongside.access.urls")),
+    path("admin/", admin.site.urls),
+]
