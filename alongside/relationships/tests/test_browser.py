@@ -1,0 +1,75 @@
+"""Real-browser journeys: Debian's Chromium against the live server, with axe on every page."""
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from alongside.common.tests.browser import (
+    assert_no_axe_violations,
+    chromium_page,
+    log_in,
+    screenshot,
+)
+from alongside.conftest import World
+from alongside.relationships.models import Contact, Mode
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    # Named so as not to clash with pytest-playwright's `page`, which would download a browser.
+    # Playwright's event loop makes Django refuse database calls from the test and the live server.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium_page() as page:
+        yield page
+
+
+def test_supporter_records_a_contact_that_appears_on_the_timeline(
+    live_server, world: World, browser_page: Page
+) -> None:
+    page = browser_page
+    alice = world.user("alice")
+    alice.set_password("a long test password")
+    alice.save()
+    sentence = "Help filling in the blue badge form before Friday, please."
+
+    log_in(page, live_server.url, username="alice", password="a long test password")
+
+    assert page.url == f"{live_server.url}/"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My people")
+    expect(page.get_by_role("link", name="Pat Example")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "my-people")
+
+    page.get_by_role("link", name="Pat Example").click()
+    page.wait_for_url(f"{live_server.url}/people/{world.person.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pat Example")
+    assert_no_axe_violations(page)
+
+    # A full page load would clear this marker; an HTMX swap keeps it.
+    page.evaluate("window.noReloadSinceSubmit = true")
+    page.get_by_label("What they asked for, in their words").fill(sentence)
+    page.get_by_label("Phone", exact=True).check()
+    page.get_by_label("Minutes", exact=True).fill("25")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Save contact").click()
+    assert posted.value.status == 200
+    assert posted.value.request.headers.get("hx-request") == "true"
+
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text(sentence)
+    expect(timeline.locator("li").first).to_contain_text("Phone · 25 minutes")
+    expect(page.locator("#contact-status")).to_have_text("Contact recorded.")
+    assert page.evaluate("window.noReloadSinceSubmit") is True
+    assert_no_axe_violations(page)
+    screenshot(page, "person-after-recording")
+
+    page.reload()
+    expect(page.locator("#timeline")).to_contain_text(sentence)
+    assert_no_axe_violations(page)
+
+    contacts = Contact.objects.filter(person=world.person)
+    assert [(c.minutes, c.mode, c.worker_id) for c in contacts] == [(25, Mode.PHONE, alice.pk)]
+    assert Contact.objects.filter(minutes=25).count() == 1

@@ -1,0 +1,211 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
+from alongside.common.testing import assert_constant_queries
+from alongside.relationships.models import Contact, ContactRevision, Handover, NamedWorkerSpell
+from alongside.support.models import SupportNote
+
+
+def _contact_post(world, **overrides):
+    data = {
+        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "mode": "phone", "minutes": "20",
+        "initiated_by": "person", "asked_for": "Somewhere warm to go in the day", "notes": "",
+        "follow_up_on": "", "worker": world.user("alice").pk, "others_present": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_record_contact_without_javascript_redirects_to_person(world):
+    response = world.client("alice").post(reverse("record_contact", args=[world.person.pk]), _contact_post(world))
+    assert response.status_code == 302
+    assert response.url == reverse("person", args=[world.person.pk])
+    contact = Contact.objects.get()
+    assert (contact.mode, contact.minutes, contact.recorded_by) == ("phone", 20, world.user("alice"))
+
+
+def test_record_contact_with_htmx_returns_the_new_timeline_entry(world):
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]), _contact_post(world), HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'hx-swap-oob="afterbegin:#timeline"' in html
+    assert "Somewhere warm to go in the day" in html
+
+
+def test_record_contact_bad_input_names_each_field_and_saves_nothing(world):
+    data = _contact_post(world, minutes="0", mode="carrier pigeon", at="not a date")
+    response = world.client("alice").post(reverse("record_contact", args=[world.person.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    for anchor in ("#id_minutes", "#id_mode", "#id_at"):
+        assert f'href="{anchor}"' in html
+    assert Contact.objects.count() == 0
+
+
+def test_record_contact_with_htmx_bad_input_is_422_with_the_form(world):
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]), _contact_post(world, minutes="999"),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert "Ensure this value is less than or equal to 720" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["amir", "sam", "dana", "fern", "olly"])
+def test_record_contact_is_refused_to_roles_that_do_not_hold_relationships(world, name):
+    response = world.client(name).post(reverse("record_contact", args=[world.person.pk]), _contact_post(world))
+    assert response.status_code == 404
+    assert Contact.objects.count() == 0
+
+
+def test_edit_contact_keeps_history_and_shows_it(world):
+    client = world.client("alice")
+    client.post(reverse("record_contact", args=[world.person.pk]), _contact_post(world))
+    contact = Contact.objects.get()
+    response = client.post(
+        reverse("edit_contact", args=[world.person.pk, contact.pk]),
+        _contact_post(world, at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"), minutes="50",
+                      asked_for="Somewhere warm, and help with the heating"),
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.version == 2 and contact.minutes == 50
+    assert ContactRevision.objects.get(contact=contact).snapshot["minutes"] == 20
+    html = client.get(reverse("contact_history", args=[world.person.pk, contact.pk])).content.decode()
+    assert "Somewhere warm to go in the day" in html  # the earlier words
+    assert "minutes: 20" in html
+
+
+def test_edit_contact_is_refused_to_a_colleague_who_was_not_there(world):
+    contact = ContactFactory(person=world.person, worker=world.user("alice"))
+    response = world.client("cara").post(reverse("edit_contact", args=[world.person.pk, contact.pk]),
+                                         _contact_post(world, minutes="5"))
+    assert response.status_code == 404
+    contact.refresh_from_db()
+    assert contact.minutes == 30
+
+
+def test_contact_of_another_person_is_404_through_this_persons_url(world):
+    other = PersonFactory(team=world.team)
+    contact = ContactFactory(person=other, worker=world.user("alice"))
+    response = world.client("alice").get(reverse("edit_contact", args=[world.person.pk, contact.pk]))
+    assert response.status_code == 404
+
+
+def test_my_people_orders_who_needs_contact_first(world):
+    alice = world.user("alice")
+    today = timezone.localdate()
+    routine = world.person  # seen yesterday, nothing due
+    ContactFactory(person=routine, worker=alice, at=timezone.now() - timedelta(days=1))
+    overdue = PersonFactory(team=world.team, given_name="Olive")
+    SpellFactory(person=overdue, worker=alice)
+    ContactFactory(person=overdue, worker=alice, at=timezone.now() - timedelta(days=10),
+                   follow_up_on=today - timedelta(days=2))
+    unseen = PersonFactory(team=world.team, given_name="Uma")
+    SpellFactory(person=unseen, worker=alice)
+    ContactFactory(person=unseen, worker=alice, at=timezone.now() - timedelta(days=90))
+    new = PersonFactory(team=world.team, given_name="Nell")
+    SpellFactory(person=new, worker=alice, started_on=today - timedelta(days=3))
+    ContactFactory(person=new, worker=alice, at=timezone.now() - timedelta(days=2))
+    html = world.client("alice").get(reverse("home")).content.decode()
+    order = [html.index(name) for name in ("Olive", "Uma", "Nell", "Pat Example")]
+    assert order == sorted(order)
+    assert "Follow-up was due" in html and "Not seen for 90 days" in html and "New to you since" in html
+
+
+def test_my_people_query_count_does_not_grow_with_people(world):
+    alice = world.user("alice")
+    NamedWorkerSpell.objects.filter(worker=alice).update(ended_on=timezone.localdate())
+
+    def add(n):
+        for _ in range(n):
+            person = PersonFactory(team=world.team)
+            SpellFactory(person=person, worker=alice)
+            ContactFactory(person=person, worker=alice)
+
+    assert_constant_queries(world.client("alice"), reverse("home"), add)
+
+
+def test_home_for_roles_without_caseload_shows_no_people(world):
+    ContactFactory(person=world.person, worker=world.user("alice"))
+    html = world.client("fern").get(reverse("home")).content.decode()
+    assert "Pat Example" not in html
+
+
+def test_person_can_ask_for_a_worker_and_coordinator_plans_warm_handover(world):
+    cara = world.user("cara")
+    response = world.client("alice").post(reverse("record_worker_request", args=[world.person.pk]),
+                                          {"requested_worker": cara.pk, "in_their_words": "Cara gets me"})
+    assert response.status_code == 302
+    response = world.client("colin").post(reverse("plan_handover", args=[world.person.pk]),
+                                          {"to_worker": cara.pk, "reason": "person_chose", "introduce_by": ""})
+    assert response.status_code == 302
+    handover = Handover.objects.get()
+    html = world.client("alice").get(reverse("person", args=[world.person.pk])).content.decode()
+    assert "Handover planned" in html and "This was the introduction to" in html
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world, is_introduction="on", also_present=[cara.pk]),
+    )
+    assert response.status_code == 302
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.WARM
+    spell = NamedWorkerSpell.objects.get(person=world.person, ended_on__isnull=True)
+    assert spell.worker == cara and spell.chosen_by_person
+
+
+def test_plan_handover_is_refused_to_a_colleague_who_is_not_the_named_worker(world):
+    response = world.client("cara").post(reverse("plan_handover", args=[world.person.pk]),
+                                         {"to_worker": world.user("cara").pk, "reason": "workload"})
+    assert response.status_code == 404
+    assert Handover.objects.count() == 0
+
+
+def test_plan_handover_bad_input_is_answered(world):
+    response = world.client("colin").post(reverse("plan_handover", args=[world.person.pk]),
+                                          {"to_worker": world.user("alice").pk, "reason": "workload"})
+    assert response.status_code == 200
+    assert "already their named worker" in response.content.decode()
+    assert Handover.objects.count() == 0
+
+
+def test_cold_handover_and_cancel_views(world):
+    client = world.client("colin")
+    client.post(reverse("plan_handover", args=[world.person.pk]),
+                {"to_worker": world.user("cara").pk, "reason": "worker_left"})
+    handover = Handover.objects.get()
+    url = reverse("complete_handover_cold", args=[world.person.pk, handover.pk])
+    response = client.post(url, {"cold_reason": ""})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    response = client.post(url, {"cold_reason": "Alice left at short notice and Pat was in hospital"})
+    assert response.status_code == 302
+    handover.refresh_from_db()
+    assert handover.status == Handover.Status.COLD
+    assert client.get(url).status_code == 404  # finished handovers can't be completed again
+
+
+def test_assign_named_worker_view_for_a_person_without_one(world):
+    person = PersonFactory(team=world.team)
+    url = reverse("assign_named_worker", args=[person.pk])
+    assert world.client("alice").get(url).status_code == 404  # supporters don't assign; coordinators do
+    response = world.client("colin").post(url, {"worker": world.user("cara").pk,
+                                                "started_on": timezone.localdate().isoformat(),
+                                                "chosen_by_person": "on"})
+    assert response.status_code == 302
+    assert NamedWorkerSpell.objects.get(person=person).chosen_by_person
+
+
+def test_support_words_never_reach_the_audit_log(world):
+    world.client("alice").post(reverse("record_contact", args=[world.person.pk]),
+                               _contact_post(world, asked_for="CANARY-words-XYZ"))
+    from alongside.audit.models import AuditEvent
+
+    assert SupportNote.objects.for_system("test").get().asked_for == "CANARY-words-XYZ"
+    assert "CANARY" not in str(list(AuditEvent.objects.values()))
