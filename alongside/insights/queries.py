@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -58,7 +59,7 @@ class AtRisk:
 
 @dataclass(frozen=True, slots=True)
 class TeamContinuity:
-    team: Team
+    team: Team | None  # None: the whole organisation
     people: int
     year: Aggregate
     per_person: dict[int, Continuity]
@@ -78,13 +79,20 @@ def teams_for(membership: Membership) -> QuerySet[Team]:
     return teams.filter(pk=membership.team_id) if membership.team_id else teams
 
 
-def team_continuity(team: Team, *, today: date | None = None) -> TeamContinuity:
-    """Everything on the team continuity page, in a fixed number of queries."""
+def team_continuity(
+    team: Team | None, *, organisation_id: int | None = None, today: date | None = None
+) -> TeamContinuity:
+    """Everything on the team continuity page, in a fixed number of queries.
+
+    With `team=None`, the same figures for the whole organisation `organisation_id`.
+    """
     today = today or timezone.localdate()
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(team=team).order_by("given_name", "family_name", "pk")
-    }
+    if team is not None:
+        organisation_id = team.organisation_id
+        scope = Person.objects.filter(team=team)
+    else:
+        scope = Person.objects.filter(organisation_id=organisation_id)
+    people = {p.pk: p for p in scope.order_by("given_name", "family_name", "pk")}
     ids = list(people)
     this_quarter = quarter_start(today)
     starts = [this_quarter]
@@ -92,8 +100,8 @@ def team_continuity(team: Team, *, today: date | None = None) -> TeamContinuity:
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
     since = min(starts[0], today - timedelta(days=365))
-    points = contact_points(ids, since=_aware(since))
-    histories = spell_histories(ids, since=since)
+    points = contact_points(scope.values("pk"), since=_aware(since))
+    histories = spell_histories(scope.values("pk"), since=since)
     year_start = _aware(today - timedelta(days=365))
 
     def between(
@@ -125,10 +133,17 @@ def team_continuity(team: Team, *, today: date | None = None) -> TeamContinuity:
         trend.append(
             QuarterTrend(quarter_label(start), start, aggregate(r for r in results if r.contacts))
         )
-    at_risk = _at_risk(team, people, points, start=_aware(this_quarter), today=today)
+    at_risk = _at_risk(
+        organisation_id,
+        people,
+        points,
+        start=_aware(this_quarter),
+        today=today,
+        ids=scope.values("pk"),
+    )
     leaving = list(
         Membership.objects.filter(
-            organisation_id=team.organisation_id, left_on__isnull=True, leaving_on__isnull=False
+            organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
         )
         .select_related("user")
         .order_by("leaving_on")
@@ -147,28 +162,29 @@ def team_continuity(team: Team, *, today: date | None = None) -> TeamContinuity:
 
 
 def _at_risk(
-    team: Team,
+    organisation_id: int | None,
     people: dict[int, Person],
     points: dict[int, list[ContactPoint]],
     *,
     start: datetime,
     today: date,
+    ids: QuerySet[Any],
 ) -> list[AtRisk]:
     open_spells = dict(
-        NamedWorkerSpell.objects.filter(person__team=team, ended_on__isnull=True).values_list(
+        NamedWorkerSpell.objects.filter(person_id__in=ids, ended_on__isnull=True).values_list(
             "person_id", "worker_id"
         )
     )
     leaving_workers = dict(
         Membership.objects.filter(
-            organisation_id=team.organisation_id,
+            organisation_id=organisation_id,
             left_on__isnull=True,
             leaving_on__isnull=False,
             leaving_on__lte=today + timedelta(days=LEAVING_NOTICE_DAYS),
         ).values_list("user_id", "leaving_on")
     )
     planned = set(
-        Handover.objects.filter(person__team=team, status=Handover.Status.PLANNED).values_list(
+        Handover.objects.filter(person_id__in=ids, status=Handover.Status.PLANNED).values_list(
             "person_id", flat=True
         )
     )

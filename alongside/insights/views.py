@@ -22,8 +22,9 @@ def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) 
     if not teams:
         raise Http404
     chosen = request.GET.get("team")
-    team = next((t for t in teams if str(t.pk) == chosen), teams[0])
-    report = team_continuity(team)
+    whole_organisation = membership.team_id is None and chosen == "all"
+    team = None if whole_organisation else next((t for t in teams if str(t.pk) == chosen), teams[0])
+    report = team_continuity(team, organisation_id=membership.organisation_id)
     labels = [q.label for q in report.trend]
     trend_chart = line_chart(
         title=_("Continuity by quarter"),
@@ -52,6 +53,7 @@ def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) 
         {
             "teams": teams,
             "team": team,
+            "can_see_all": membership.team_id is None,
             "report": report,
             "trend_chart": trend_chart,
             "distribution_chart": distribution_chart,

@@ -23,6 +23,11 @@ MIN_USUAL_GAP_DAYS = 7
 LONGER_THAN_USUAL = 1.5
 
 
+def _id_filter(person_ids: Iterable[int] | QuerySet[Any]) -> list[int] | QuerySet[Any]:
+    """A list of ids, or a `values("pk")` queryset used as a subquery (no variable limits)."""
+    return person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+
+
 @dataclass(frozen=True, slots=True)
 class ContactPoint:
     """The shared facts of one contact that continuity and priorities need."""
@@ -34,11 +39,10 @@ class ContactPoint:
 
 
 def contact_points(
-    person_ids: Iterable[int], *, since: datetime, until: datetime | None = None
+    person_ids: Iterable[int] | QuerySet[Any], *, since: datetime, until: datetime | None = None
 ) -> dict[int, list[ContactPoint]]:
     """Each person's contacts in the window, oldest first (one query)."""
-    ids = list(person_ids)
-    rows = Contact.objects.filter(person_id__in=ids, at__gte=since)
+    rows = Contact.objects.filter(person_id__in=_id_filter(person_ids), at__gte=since)
     if until is not None:
         rows = rows.filter(at__lt=until)
     points: dict[int, list[ContactPoint]] = defaultdict(list)
@@ -68,11 +72,13 @@ class SpellHistory:
         return worker_id if ended_on is None or day <= ended_on else None
 
 
-def spell_histories(person_ids: Iterable[int], *, since: date) -> dict[int, SpellHistory]:
+def spell_histories(
+    person_ids: Iterable[int] | QuerySet[Any], *, since: date
+) -> dict[int, SpellHistory]:
     """Named-worker spells overlapping the window, by person (one query)."""
     histories: dict[int, SpellHistory] = defaultdict(SpellHistory)
     rows = (
-        NamedWorkerSpell.objects.filter(person_id__in=list(person_ids))
+        NamedWorkerSpell.objects.filter(person_id__in=_id_filter(person_ids))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
         .order_by("person_id", "started_on", "id")
         .values_list("person_id", "started_on", "ended_on", "worker_id")

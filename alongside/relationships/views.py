@@ -13,6 +13,7 @@ from alongside.access.roles import WORKER_ROLES
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
+from alongside.relationships.continuity import aggregate
 from alongside.relationships.forms import (
     AssignNamedWorkerForm,
     ColdHandoverForm,
@@ -32,8 +33,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership.role not in WORKER_ROLES:
         return render(request, "relationships/home_other.html")
     rows = my_people(membership)
+    summary = aggregate(row.continuity for row in rows if row.continuity.contacts)
     return render(
-        request, "relationships/my_people.html", {"rows": rows, "today": timezone.localdate()}
+        request,
+        "relationships/my_people.html",
+        {"rows": rows, "summary": summary, "today": timezone.localdate()},
     )
 
 

@@ -12,12 +12,19 @@ from alongside.support.models import SupportNote
 
 def test_team_continuity_page_shows_charts_and_people_at_risk(world):
     alice, cara, colin = world.user("alice"), world.user("cara"), world.user("colin")
-    start = timezone.localtime().replace(hour=10)
-    for days, worker in ((0, alice), (0, cara), (0, colin)):
-        ContactFactory(person=world.person, worker=worker, at=start - timedelta(minutes=len(str(worker))))
+    start = timezone.now()
+    for worker in (alice, cara, colin):
+        ContactFactory(
+            person=world.person, worker=worker, at=start - timedelta(minutes=len(str(worker)))
+        )
     contact = ContactFactory(person=world.person, worker=alice, at=start - timedelta(days=1))
-    SupportNote.objects.create(organisation=world.org, person=world.person, contact=contact,
-                               asked_for="PRIVATE words", author=alice)
+    SupportNote.objects.create(
+        organisation=world.org,
+        person=world.person,
+        contact=contact,
+        asked_for="PRIVATE words",
+        author=alice,
+    )
     html = world.client("colin").get(reverse("team_continuity")).content.decode()
     assert html.count("<svg") == 2
     assert 'role="img"' in html
@@ -27,8 +34,13 @@ def test_team_continuity_page_shows_charts_and_people_at_risk(world):
 
 def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
     membership = world.members["alice"]
-    response = world.client("colin").post(reverse("set_leaving"), {
-        "worker": membership.pk, "leaving_on": (timezone.localdate() + timedelta(days=20)).isoformat()})
+    response = world.client("colin").post(
+        reverse("set_leaving"),
+        {
+            "worker": membership.pk,
+            "leaving_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        },
+    )
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.leaving_on is not None
@@ -38,8 +50,9 @@ def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
 
 def test_set_leaving_date_in_the_past_is_refused(world):
     membership = world.members["alice"]
-    response = world.client("colin").post(reverse("set_leaving"), {
-        "worker": membership.pk, "leaving_on": "2001-01-01"})
+    response = world.client("colin").post(
+        reverse("set_leaving"), {"worker": membership.pk, "leaving_on": "2001-01-01"}
+    )
     assert response.status_code == 400
     assert "can&#x27;t be in the past" in response.content.decode()
     membership.refresh_from_db()
@@ -80,3 +93,17 @@ def test_quarters():
     assert quarter_start(date(2026, 11, 29)) == date(2026, 10, 1)
     assert previous_quarter(date(2026, 1, 1)) == date(2025, 10, 1)
     assert previous_quarter(date(2026, 7, 1)) == date(2026, 4, 1)
+
+
+def test_coordinator_without_a_team_can_see_the_whole_organisation(world):
+    colin = world.members["colin"]
+    colin.team = None
+    colin.save()
+    other_team_person = PersonFactory(
+        organisation=world.org, team__organisation=world.org, given_name="Wren"
+    )
+    ContactFactory(person=other_team_person, worker=world.user("cara"))
+    html = world.client("colin").get(reverse("team_continuity") + "?team=all").content.decode()
+    assert "Continuity across Riverside Test Hub" in html
+    assert "Wren" in html  # no named worker: at risk
+    assert "Quinn" not in html  # never another organisation
