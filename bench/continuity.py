@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(b) alongside continuity: {figures(command_times)}")
     print(f"ratio (b)/(a): median {median_ratio:.2f}x, best {best_ratio:.2f}x (limit {LIMIT:.0f}x)")
     reproduce = [
-        "python",
+        ".venv/bin/python",
         "bench/continuity.py",
         f"--people={args.people}",
         f"--contacts={args.contacts}",

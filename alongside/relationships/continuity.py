@@ -30,7 +30,8 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import eq
+from itertools import islice
+from operator import eq, mul
 from typing import TypeVar
 
 __all__ = [
@@ -99,21 +100,18 @@ def measure(
     named_share = _named_share(workers, named, counts) if named is not None else None
     if total == 0:
         return Continuity(0, 0, None, None, None, None, None, named_share)
-    distinct = len(counts)
-    squares = 0
-    for count in counts.values():
-        squares += count * count
+    tallies = list(counts.values())
+    squares = sum(map(mul, tallies, tallies))
+    distinct = len(tallies)
     if total > 1:
         coc: float | None = (squares - total) / (total * (total - 1))
-        following = iter(workers)
-        next(following)
-        secon: float | None = sum(map(eq, workers, following)) / (total - 1)
+        secon: float | None = sum(map(eq, workers, islice(workers, 1, None))) / (total - 1)
     else:
         coc = secon = None
     return Continuity(
         contacts=total,
         workers=distinct,
-        upc=max(counts.values()) / total,
+        upc=max(tallies) / total,
         coc=coc,
         secon=secon,
         # (1 - M/(N + 0.1)) / (1 - 1/(N + 0.1)) with both sides multiplied by N + 0.1, so that a
@@ -134,7 +132,7 @@ def _named_share(
         return None
     if None in counts:
         # A worker of None must not count as matching "no named worker".
-        matched = sum(1 for worker, own in zip(workers, named) if own is not None and worker == own)
+        matched = sum(1 for worker, own in zip(workers, named, strict=True) if own is not None and worker == own)
     else:
         matched = sum(map(eq, workers, named))
     return matched / considered

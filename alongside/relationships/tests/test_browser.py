@@ -53,7 +53,8 @@ def test_supporter_records_a_contact_that_appears_on_the_timeline(
     page.get_by_label("What they asked for, in their words").fill(sentence)
     page.get_by_label("Phone", exact=True).check()
     page.get_by_label("Minutes", exact=True).fill("25")
-    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+    record_url = f"{live_server.url}/people/{world.person.pk}/contacts/new/"
+    with page.expect_response(lambda r: r.url == record_url) as posted:
         page.get_by_role("button", name="Save contact").click()
     assert posted.value.status == 200
     assert posted.value.request.headers.get("hx-request") == "true"
