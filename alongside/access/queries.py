@@ -1,12 +1,12 @@
 """Reads about organisations and memberships."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Organisation, Team
 
 
-def active_memberships(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return (
@@ -17,7 +17,7 @@ def active_memberships(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membe
 
 
 def current_membership(
-    user: AbstractBaseUser | AnonymousUser, organisation_id: int | None
+    user: User | AnonymousUser, organisation_id: int | None
 ) -> Membership | None:
     """The membership for the organisation chosen in the session, else the user's first one."""
     memberships = list(active_memberships(user))

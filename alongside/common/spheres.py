@@ -14,11 +14,11 @@ class UnscopedSphereRead(Exception):
     """A sphere record was read without naming who is reading."""
 
 
-class SphereQuerySet(models.QuerySet):
+class SphereQuerySet(models.QuerySet[Any]):
     _scoped: bool = False
 
     def _clone(self) -> "SphereQuerySet":
-        clone = super()._clone()  # type: ignore[misc]
+        clone: SphereQuerySet = super()._clone()  # type: ignore[misc]
         clone._scoped = self._scoped
         return clone
 
@@ -36,7 +36,7 @@ class SphereQuerySet(models.QuerySet):
 
     def _fetch_all(self) -> None:
         self._check()
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
 
     def _check(self) -> None:
         if not self._scoped:

@@ -80,18 +80,16 @@ def teams_for(membership: Membership) -> QuerySet[Team]:
 
 
 def team_continuity(
-    team: Team | None, *, organisation_id: int | None = None, today: date | None = None
+    team: Team | None, *, organisation_id: int, today: date | None = None
 ) -> TeamContinuity:
     """Everything on the team continuity page, in a fixed number of queries.
 
     With `team=None`, the same figures for the whole organisation `organisation_id`.
     """
     today = today or timezone.localdate()
+    scope = Person.objects.filter(organisation_id=organisation_id)
     if team is not None:
-        organisation_id = team.organisation_id
-        scope = Person.objects.filter(team=team)
-    else:
-        scope = Person.objects.filter(organisation_id=organisation_id)
+        scope = scope.filter(team=team)
     people = {p.pk: p for p in scope.order_by("given_name", "family_name", "pk")}
     ids = list(people)
     this_quarter = quarter_start(today)
@@ -162,7 +160,7 @@ def team_continuity(
 
 
 def _at_risk(
-    organisation_id: int | None,
+    organisation_id: int,
     people: dict[int, Person],
     points: dict[int, list[ContactPoint]],
     *,

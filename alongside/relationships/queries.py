@@ -159,16 +159,16 @@ def my_people(membership: Membership, *, today: date | None = None) -> list[MyPe
         follow_up = last.follow_up_on if last else None
         days_since = (today - timezone.localdate(last.at)).days if last else None
         if follow_up is not None and follow_up < today:
-            priority, key = Priority.FOLLOW_UP_OVERDUE, (follow_up,)
+            priority, key = Priority.FOLLOW_UP_OVERDUE, float(follow_up.toordinal())
         elif days_since is None or days_since > usual * LONGER_THAN_USUAL:
             ratio = float("inf") if days_since is None else days_since / usual
-            priority, key = Priority.LONGER_THAN_USUAL, (-ratio,)
+            priority, key = Priority.LONGER_THAN_USUAL, -ratio
         elif (today - spell.started_on).days <= RECENT_CHANGE_DAYS:
-            priority, key = Priority.NEW_WORKER, (spell.started_on,)
+            priority, key = Priority.NEW_WORKER, float(spell.started_on.toordinal())
         elif follow_up is not None and follow_up <= today + timedelta(days=7):
-            priority, key = Priority.FOLLOW_UP_SOON, (follow_up,)
+            priority, key = Priority.FOLLOW_UP_SOON, float(follow_up.toordinal())
         else:
-            priority, key = Priority.ROUTINE, (-(days_since or 0),)
+            priority, key = Priority.ROUTINE, float(-(days_since or 0))
         rows.append(
             MyPersonRow(
                 person=spell.person,
@@ -178,7 +178,7 @@ def my_people(membership: Membership, *, today: date | None = None) -> list[MyPe
                 follow_up_on=follow_up,
                 continuity=continuity_of(person_points, histories.get(spell.person_id)),
                 priority=priority,
-                sort_key=(priority, *key, spell.person.display_name, spell.person_id),
+                sort_key=(priority, key, spell.person.display_name, spell.person_id),
             )
         )
     rows.sort(key=lambda row: row.sort_key)

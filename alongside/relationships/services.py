@@ -4,10 +4,10 @@ Every function validates before it writes, runs in one transaction and records a
 event in that transaction. Errors are `ValidationError`s keyed by form field.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +29,7 @@ from alongside.support.services import save_contact_note
 MAX_MINUTES = 720
 
 
-def _check_worker(worker: AbstractBaseUser, organisation_id: int, field: str) -> None:
+def _check_worker(worker: User, organisation_id: int, field: str) -> None:
     ok = Membership.objects.filter(
         user=worker, organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
     ).exists()
@@ -44,7 +44,7 @@ def open_spell(person: Person) -> NamedWorkerSpell | None:
 def assign_named_worker(
     person: Person,
     *,
-    worker: AbstractBaseUser,
+    worker: User,
     by: Membership,
     started_on: date,
     reason: str = SpellReason.FIRST,
@@ -92,7 +92,7 @@ def record_worker_request(
     person: Person,
     *,
     by: Membership,
-    requested_worker: AbstractBaseUser | None,
+    requested_worker: User | None,
     in_their_words: str,
     on: date,
 ) -> WorkerRequest:
@@ -127,7 +127,7 @@ def record_worker_request(
 def plan_handover(
     person: Person,
     *,
-    to_worker: AbstractBaseUser,
+    to_worker: User,
     by: Membership,
     reason: str,
     introduce_by: date | None,
@@ -247,15 +247,15 @@ def _validate_contact(
     person: Person,
     *,
     at: datetime,
-    worker: AbstractBaseUser,
-    also_present: list[AbstractBaseUser],
+    worker: User,
+    also_present: list[User],
     minutes: int,
     follow_up_on: date | None,
 ) -> None:
     errors: dict[str, str] = {}
     if timezone.is_naive(at):
         raise ValueError("contact times must be timezone-aware")
-    if at > timezone.now() + timezone.timedelta(minutes=5):
+    if at > timezone.now() + timedelta(minutes=5):
         errors["at"] = "A contact can't be in the future. Record it after it happens."
     if not 1 <= minutes <= MAX_MINUTES:
         errors["minutes"] = f"Enter minutes between 1 and {MAX_MINUTES}."
@@ -273,11 +273,11 @@ def record_contact(
     *,
     by: Membership,
     at: datetime,
-    worker: AbstractBaseUser,
+    worker: User,
     mode: str,
     minutes: int,
     initiated_by: str,
-    also_present: list[AbstractBaseUser] | None = None,
+    also_present: list[User] | None = None,
     others_present: str = "",
     follow_up_on: date | None = None,
     asked_for: str = "",
@@ -379,11 +379,11 @@ def update_contact(
     *,
     by: Membership,
     at: datetime,
-    worker: AbstractBaseUser,
+    worker: User,
     mode: str,
     minutes: int,
     initiated_by: str,
-    also_present: list[AbstractBaseUser] | None = None,
+    also_present: list[User] | None = None,
     others_present: str = "",
     follow_up_on: date | None = None,
     asked_for: str | None = None,

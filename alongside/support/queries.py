@@ -18,7 +18,7 @@ def support_notes_visible_to(membership: Membership | None) -> SphereQuerySet:
     notes they wrote. Coordinators: notes about people in their team (the whole organisation
     when they have no team). Every other role: none.
     """
-    notes = SupportNote.objects.scoped()
+    notes: SphereQuerySet = SupportNote.objects.scoped()
     if (
         membership is None
         or not membership.is_active
@@ -56,8 +56,5 @@ def note_revisions_visible_to(membership: Membership | None, note_id: int) -> Sp
     from alongside.support.models import SupportNoteRevision
 
     visible = support_notes_visible_to(membership).filter(pk=note_id).values("pk")
-    return (
-        SupportNoteRevision.objects.scoped()
-        .filter(note_id__in=visible)
-        .select_related("replaced_by")
-    )
+    revisions: SphereQuerySet = SupportNoteRevision.objects.scoped()
+    return revisions.filter(note_id__in=visible).select_related("replaced_by")

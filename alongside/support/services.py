@@ -22,7 +22,7 @@ def save_contact_note(
     one audit event naming what changed, never the words.
     """
     with transaction.atomic():
-        note = (
+        note: SupportNote | None = (
             SupportNote.objects.for_system("the service writing a contact's own note")
             .filter(contact=contact)
             .first()

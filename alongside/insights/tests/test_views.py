@@ -80,7 +80,7 @@ def test_team_continuity_figures_match_the_engine(world):
     now = timezone.now()
     for days, worker in ((40, alice), (30, alice), (20, cara), (10, alice)):
         ContactFactory(person=world.person, worker=worker, at=now - timedelta(days=days))
-    report = team_continuity(world.team)
+    report = team_continuity(world.team, organisation_id=world.org.pk)
     pat = report.per_person[world.person.pk]
     assert (pat.contacts, pat.workers, pat.upc, pat.named_share) == (4, 2, 0.75, 0.75)
     assert report.year.people == 1 and report.year.contacts == 4
