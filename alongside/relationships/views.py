@@ -1,12 +1,16 @@
 """Views for my people, contacts, named workers and handovers: fetch with a check, bind, call a service."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.access.roles import WORKER_ROLES
@@ -22,7 +26,12 @@ from alongside.relationships.forms import (
     WorkerRequestForm,
 )
 from alongside.relationships.models import Contact, ContactRevision, Handover, WorkerRequest
-from alongside.relationships.queries import my_people, planned_handover
+from alongside.relationships.queries import (
+    CONTINUITY_WINDOW_DAYS,
+    continuity_for_people,
+    my_people,
+    planned_handover,
+)
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 
 
@@ -73,8 +82,15 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                if request.htmx and contact.handover_id:  # type: ignore[attr-defined]
+                    # The named worker changed: the whole page is different now.
+                    messages.success(
+                        request, _("Contact recorded. The new named worker is in place.")
+                    )
+                    return HttpResponseClientRedirect(reverse("person", args=[person.pk]))
                 if request.htmx:  # type: ignore[attr-defined]
                     note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+                    since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
                     fresh = ContactForm(
                         initial=ContactForm.initial_for(membership),
                         membership=membership,
@@ -89,11 +105,15 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
                             "note": note,
                             "form": fresh,
                             "handover": fresh.handover,
+                            "continuity": continuity_for_people([person.pk], since=since)[
+                                person.pk
+                            ],
                         },
                     )
                 messages.success(request, _("Contact recorded."))
                 return redirect("person", person_id=person.pk)
-        status = 422 if request.htmx else 200  # type: ignore[attr-defined]
+        # 200 even with errors: htmx swaps only 2xx responses, and the form must show what to fix.
+        status = 200
         template = (
             "relationships/partials/contact_form.html"
             if request.htmx

@@ -12,25 +12,39 @@ from alongside.support.models import SupportNote
 
 def _contact_post(world, **overrides):
     data = {
-        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "mode": "phone", "minutes": "20",
-        "initiated_by": "person", "asked_for": "Somewhere warm to go in the day", "notes": "",
-        "follow_up_on": "", "worker": world.user("alice").pk, "others_present": "",
+        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "mode": "phone",
+        "minutes": "20",
+        "initiated_by": "person",
+        "asked_for": "Somewhere warm to go in the day",
+        "notes": "",
+        "follow_up_on": "",
+        "worker": world.user("alice").pk,
+        "others_present": "",
     }
     data.update(overrides)
     return data
 
 
 def test_record_contact_without_javascript_redirects_to_person(world):
-    response = world.client("alice").post(reverse("record_contact", args=[world.person.pk]), _contact_post(world))
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]), _contact_post(world)
+    )
     assert response.status_code == 302
     assert response.url == reverse("person", args=[world.person.pk])
     contact = Contact.objects.get()
-    assert (contact.mode, contact.minutes, contact.recorded_by) == ("phone", 20, world.user("alice"))
+    assert (contact.mode, contact.minutes, contact.recorded_by) == (
+        "phone",
+        20,
+        world.user("alice"),
+    )
 
 
 def test_record_contact_with_htmx_returns_the_new_timeline_entry(world):
     response = world.client("alice").post(
-        reverse("record_contact", args=[world.person.pk]), _contact_post(world), HTTP_HX_REQUEST="true"
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world),
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -49,18 +63,23 @@ def test_record_contact_bad_input_names_each_field_and_saves_nothing(world):
     assert Contact.objects.count() == 0
 
 
-def test_record_contact_with_htmx_bad_input_is_422_with_the_form(world):
+def test_record_contact_with_htmx_bad_input_returns_the_form_with_errors(world):
     response = world.client("alice").post(
-        reverse("record_contact", args=[world.person.pk]), _contact_post(world, minutes="999"),
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world, minutes="999"),
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
+    assert 'id="contact-form"' in response.content.decode()
+    assert "hx-swap-oob" not in response.content.decode()
     assert "Ensure this value is less than or equal to 720" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["amir", "sam", "dana", "fern", "olly"])
 def test_record_contact_is_refused_to_roles_that_do_not_hold_relationships(world, name):
-    response = world.client(name).post(reverse("record_contact", args=[world.person.pk]), _contact_post(world))
+    response = world.client(name).post(
+        reverse("record_contact", args=[world.person.pk]), _contact_post(world)
+    )
     assert response.status_code == 404
     assert Contact.objects.count() == 0
 
@@ -71,22 +90,30 @@ def test_edit_contact_keeps_history_and_shows_it(world):
     contact = Contact.objects.get()
     response = client.post(
         reverse("edit_contact", args=[world.person.pk, contact.pk]),
-        _contact_post(world, at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"), minutes="50",
-                      asked_for="Somewhere warm, and help with the heating"),
+        _contact_post(
+            world,
+            at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"),
+            minutes="50",
+            asked_for="Somewhere warm, and help with the heating",
+        ),
     )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.version == 2 and contact.minutes == 50
     assert ContactRevision.objects.get(contact=contact).snapshot["minutes"] == 20
-    html = client.get(reverse("contact_history", args=[world.person.pk, contact.pk])).content.decode()
+    html = client.get(
+        reverse("contact_history", args=[world.person.pk, contact.pk])
+    ).content.decode()
     assert "Somewhere warm to go in the day" in html  # the earlier words
     assert "minutes: 20" in html
 
 
 def test_edit_contact_is_refused_to_a_colleague_who_was_not_there(world):
     contact = ContactFactory(person=world.person, worker=world.user("alice"))
-    response = world.client("cara").post(reverse("edit_contact", args=[world.person.pk, contact.pk]),
-                                         _contact_post(world, minutes="5"))
+    response = world.client("cara").post(
+        reverse("edit_contact", args=[world.person.pk, contact.pk]),
+        _contact_post(world, minutes="5"),
+    )
     assert response.status_code == 404
     contact.refresh_from_db()
     assert contact.minutes == 30
@@ -95,7 +122,9 @@ def test_edit_contact_is_refused_to_a_colleague_who_was_not_there(world):
 def test_contact_of_another_person_is_404_through_this_persons_url(world):
     other = PersonFactory(team=world.team)
     contact = ContactFactory(person=other, worker=world.user("alice"))
-    response = world.client("alice").get(reverse("edit_contact", args=[world.person.pk, contact.pk]))
+    response = world.client("alice").get(
+        reverse("edit_contact", args=[world.person.pk, contact.pk])
+    )
     assert response.status_code == 404
 
 
@@ -106,8 +135,12 @@ def test_my_people_orders_who_needs_contact_first(world):
     ContactFactory(person=routine, worker=alice, at=timezone.now() - timedelta(days=1))
     overdue = PersonFactory(team=world.team, given_name="Olive")
     SpellFactory(person=overdue, worker=alice)
-    ContactFactory(person=overdue, worker=alice, at=timezone.now() - timedelta(days=10),
-                   follow_up_on=today - timedelta(days=2))
+    ContactFactory(
+        person=overdue,
+        worker=alice,
+        at=timezone.now() - timedelta(days=10),
+        follow_up_on=today - timedelta(days=2),
+    )
     unseen = PersonFactory(team=world.team, given_name="Uma")
     SpellFactory(person=unseen, worker=alice)
     ContactFactory(person=unseen, worker=alice, at=timezone.now() - timedelta(days=90))
@@ -117,7 +150,11 @@ def test_my_people_orders_who_needs_contact_first(world):
     html = world.client("alice").get(reverse("home")).content.decode()
     order = [html.index(name) for name in ("Olive", "Uma", "Nell", "Pat Example")]
     assert order == sorted(order)
-    assert "Follow-up was due" in html and "Not seen for 90 days" in html and "New to you since" in html
+    assert (
+        "Follow-up was due" in html
+        and "Not seen for 90 days" in html
+        and "New to you since" in html
+    )
 
 
 def test_my_people_query_count_does_not_grow_with_people(world):
@@ -141,11 +178,15 @@ def test_home_for_roles_without_caseload_shows_no_people(world):
 
 def test_person_can_ask_for_a_worker_and_coordinator_plans_warm_handover(world):
     cara = world.user("cara")
-    response = world.client("alice").post(reverse("record_worker_request", args=[world.person.pk]),
-                                          {"requested_worker": cara.pk, "in_their_words": "Cara gets me"})
+    response = world.client("alice").post(
+        reverse("record_worker_request", args=[world.person.pk]),
+        {"requested_worker": cara.pk, "in_their_words": "Cara gets me"},
+    )
     assert response.status_code == 302
-    response = world.client("colin").post(reverse("plan_handover", args=[world.person.pk]),
-                                          {"to_worker": cara.pk, "reason": "person_chose", "introduce_by": ""})
+    response = world.client("colin").post(
+        reverse("plan_handover", args=[world.person.pk]),
+        {"to_worker": cara.pk, "reason": "person_chose", "introduce_by": ""},
+    )
     assert response.status_code == 302
     handover = Handover.objects.get()
     html = world.client("alice").get(reverse("person", args=[world.person.pk])).content.decode()
@@ -162,15 +203,19 @@ def test_person_can_ask_for_a_worker_and_coordinator_plans_warm_handover(world):
 
 
 def test_plan_handover_is_refused_to_a_colleague_who_is_not_the_named_worker(world):
-    response = world.client("cara").post(reverse("plan_handover", args=[world.person.pk]),
-                                         {"to_worker": world.user("cara").pk, "reason": "workload"})
+    response = world.client("cara").post(
+        reverse("plan_handover", args=[world.person.pk]),
+        {"to_worker": world.user("cara").pk, "reason": "workload"},
+    )
     assert response.status_code == 404
     assert Handover.objects.count() == 0
 
 
 def test_plan_handover_bad_input_is_answered(world):
-    response = world.client("colin").post(reverse("plan_handover", args=[world.person.pk]),
-                                          {"to_worker": world.user("alice").pk, "reason": "workload"})
+    response = world.client("colin").post(
+        reverse("plan_handover", args=[world.person.pk]),
+        {"to_worker": world.user("alice").pk, "reason": "workload"},
+    )
     assert response.status_code == 200
     assert "already their named worker" in response.content.decode()
     assert Handover.objects.count() == 0
@@ -178,13 +223,17 @@ def test_plan_handover_bad_input_is_answered(world):
 
 def test_cold_handover_and_cancel_views(world):
     client = world.client("colin")
-    client.post(reverse("plan_handover", args=[world.person.pk]),
-                {"to_worker": world.user("cara").pk, "reason": "worker_left"})
+    client.post(
+        reverse("plan_handover", args=[world.person.pk]),
+        {"to_worker": world.user("cara").pk, "reason": "worker_left"},
+    )
     handover = Handover.objects.get()
     url = reverse("complete_handover_cold", args=[world.person.pk, handover.pk])
     response = client.post(url, {"cold_reason": ""})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
-    response = client.post(url, {"cold_reason": "Alice left at short notice and Pat was in hospital"})
+    response = client.post(
+        url, {"cold_reason": "Alice left at short notice and Pat was in hospital"}
+    )
     assert response.status_code == 302
     handover.refresh_from_db()
     assert handover.status == Handover.Status.COLD
@@ -194,18 +243,52 @@ def test_cold_handover_and_cancel_views(world):
 def test_assign_named_worker_view_for_a_person_without_one(world):
     person = PersonFactory(team=world.team)
     url = reverse("assign_named_worker", args=[person.pk])
-    assert world.client("alice").get(url).status_code == 404  # supporters don't assign; coordinators do
-    response = world.client("colin").post(url, {"worker": world.user("cara").pk,
-                                                "started_on": timezone.localdate().isoformat(),
-                                                "chosen_by_person": "on"})
+    assert (
+        world.client("alice").get(url).status_code == 404
+    )  # supporters don't assign; coordinators do
+    response = world.client("colin").post(
+        url,
+        {
+            "worker": world.user("cara").pk,
+            "started_on": timezone.localdate().isoformat(),
+            "chosen_by_person": "on",
+        },
+    )
     assert response.status_code == 302
     assert NamedWorkerSpell.objects.get(person=person).chosen_by_person
 
 
 def test_support_words_never_reach_the_audit_log(world):
-    world.client("alice").post(reverse("record_contact", args=[world.person.pk]),
-                               _contact_post(world, asked_for="CANARY-words-XYZ"))
+    world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world, asked_for="CANARY-words-XYZ"),
+    )
     from alongside.audit.models import AuditEvent
 
     assert SupportNote.objects.for_system("test").get().asked_for == "CANARY-words-XYZ"
     assert "CANARY" not in str(list(AuditEvent.objects.values()))
+
+
+def test_record_contact_with_htmx_updates_the_continuity_summary(world):
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world),
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert 'id="person-continuity" hx-swap-oob="true"' in html
+    assert "1 contact · 1 worker · 100% with named worker" in html
+
+
+def test_introduction_with_htmx_reloads_the_page(world):
+    cara = world.user("cara")
+    world.client("colin").post(
+        reverse("plan_handover", args=[world.person.pk]),
+        {"to_worker": cara.pk, "reason": "workload"},
+    )
+    response = world.client("alice").post(
+        reverse("record_contact", args=[world.person.pk]),
+        _contact_post(world, is_introduction="on", also_present=[cara.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.headers["HX-Redirect"] == reverse("person", args=[world.person.pk])
