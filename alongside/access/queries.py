@@ -19,12 +19,12 @@ def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
 def current_membership(
     user: User | AnonymousUser, organisation_id: int | None
 ) -> Membership | None:
-    """The membership for the organisation chosen in the session, else the user's first one."""
+    """The membership for the organisation chosen in the session, else the one they joined first."""
     memberships = list(active_memberships(user))
     for membership in memberships:
         if membership.organisation_id == organisation_id:
             return membership
-    return memberships[0] if memberships else None
+    return min(memberships, key=lambda membership: membership.pk) if memberships else None
 
 
 def teams_of(organisation: Organisation) -> QuerySet[Team]:
