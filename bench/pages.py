@@ -27,7 +27,9 @@ TARGET_MS = 50.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
@@ -56,7 +58,9 @@ def main() -> int:
     }
     total_people = Person.objects.count()
     caseload = NamedWorkerSpell.objects.filter(worker=user, ended_on__isnull=True).count()
-    print(f"database: {connection.settings_dict['NAME']} · {total_people:,} people · supporter caseload {caseload}")
+    print(
+        f"database: {connection.settings_dict['NAME']} · {total_people:,} people · supporter caseload {caseload}"
+    )
     failures = []
     queries: dict[str, int] = {}
     for name, url in pages.items():
@@ -77,7 +81,9 @@ def main() -> int:
     person_counts = {count for name, count in queries.items() if name.startswith("person page")}
     if len(person_counts) != 1:
         failures.append(f"person page query count varies with contacts: {sorted(person_counts)}")
-    print(f"command: DATABASE_URL={os.environ.get('DATABASE_URL', '(default)')} .venv/bin/python bench/pages.py --repeat {args.repeat}")
+    print(
+        f"command: DATABASE_URL={os.environ.get('DATABASE_URL', '(default)')} .venv/bin/python bench/pages.py --repeat {args.repeat}"
+    )
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0

@@ -9,7 +9,9 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
-os.environ.setdefault("ALONGSIDE_VAR_DIR", os.path.join(tempfile.gettempdir(), "alongside-test-var"))
+os.environ.setdefault(
+    "ALONGSIDE_VAR_DIR", os.path.join(tempfile.gettempdir(), "alongside-test-var")
+)
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import DATABASES  # noqa: E402
