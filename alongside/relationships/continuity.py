@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from operator import eq, mul
-from typing import TypeVar
 
 __all__ = [
     "INDEX_NAMES",
@@ -42,8 +41,6 @@ __all__ = [
     "in_window",
     "measure",
 ]
-
-T = TypeVar("T")
 
 INDEX_NAMES: tuple[str, ...] = ("upc", "coc", "secon", "mmci", "hhi", "named_share")
 
@@ -68,7 +65,8 @@ class Continuity:
     """Modified Modified Continuity Index: 1 for one worker, lower with more workers.
     None when N == 0."""
     hhi: float | None
-    """Herfindahl-Hirschman index: how concentrated contacts are on few workers. None when N == 0."""
+    """Herfindahl-Hirschman index: how concentrated contacts are on few workers.
+    None when N == 0."""
     named_share: float | None
     """St Leonard's index: share of contacts with the named worker in force at the time.
     None when no contact had a named worker."""
@@ -114,9 +112,10 @@ def measure(
         upc=max(tallies) / total,
         coc=coc,
         secon=secon,
-        # (1 - M/(N + 0.1)) / (1 - 1/(N + 0.1)) with both sides multiplied by N + 0.1, so that a
-        # different worker every time gives exactly 0.1 / (N - 0.9).
-        mmci=(total - distinct + 0.1) / (total - 0.9),
+        # (1 - M/(N + 0.1)) / (1 - 1/(N + 0.1)) with top and bottom multiplied by N + 0.1: no
+        # cancellation, exactly 1 for one worker and never above it, and 0.1 / (N - 0.9) (to
+        # rounding) for a new worker every time.
+        mmci=(total - distinct + 0.1) / (total - 1 + 0.1),
         hhi=squares / (total * total),
         named_share=named_share,
     )
@@ -132,7 +131,11 @@ def _named_share(
         return None
     if None in counts:
         # A worker of None must not count as matching "no named worker".
-        matched = sum(1 for worker, own in zip(workers, named, strict=True) if own is not None and worker == own)
+        matched = sum(
+            1
+            for worker, own in zip(workers, named, strict=True)
+            if own is not None and worker == own
+        )
     else:
         matched = sum(map(eq, workers, named))
     return matched / considered
@@ -183,7 +186,7 @@ def aggregate(results: Iterable[Continuity]) -> Aggregate:
     )
 
 
-def in_window(
+def in_window[T](
     items: Iterable[T],
     *,
     at: Callable[[T], datetime],

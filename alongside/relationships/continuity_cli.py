@@ -5,8 +5,8 @@ reading the file (bench/continuity.py holds it to at most 3 times a plain csv sc
 fast pass does, and why:
 - one pass with csv.reader and column indexes; each distinct `at` text is parsed once (a file
   holds far fewer distinct times than rows);
-- worker names are interned, so the indices compare workers by identity, and the row's own
-  strings are freed at once;
+- worker names are interned: comparing a name with itself is the quickest comparison, and
+  each row's own strings are freed at once;
 - each person's contacts go into one flat list (time, worker, named worker, time, ...), which
   is cheaper than a tuple per contact and is split again with slices;
 - the fast pass only notices that something is wrong; a second, careful pass then finds the
@@ -32,9 +32,10 @@ PROG = "alongside continuity"
 REQUIRED_COLUMNS = ("person", "worker", "at")
 NAMED_COLUMN = "named_worker"
 OUTPUT_HEADER = ("person", "contacts", "workers", *INDEX_NAMES)
-EPOCH = datetime(1970, 1, 1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DAY_IN_MICROSECONDS = 86_400_000_000
+TIME_CACHE_SIZE = 1 << 17  # distinct `at` texts kept parsed
 # Time key of an `at` outside the window: below any real time (year 1 is about -6.2e16).
 OUTSIDE = -(2**63)
 
@@ -72,11 +73,16 @@ class _Invalid(Exception):
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0 done, 2 bad input)."""
     parser = _parser()
-    arguments = parser.parse_args(argv)
-    start = _bound(parser, "--from", arguments.start, end=False)
-    end = _bound(parser, "--to", arguments.end, end=True)
-    if start is not None and end is not None and start >= end:
-        parser.error(f'argument --to: "{arguments.end}" is not after --from "{arguments.start}"')
+    try:
+        arguments = parser.parse_args(argv)
+        start = _bound(parser, "--from", arguments.start, end=False)
+        end = _bound(parser, "--to", arguments.end, end=True)
+        if start is not None and end is not None and start >= end:
+            parser.error(
+                f'argument --to: "{arguments.end}" is not after --from "{arguments.start}"'
+            )
+    except SystemExit as stop:  # argparse has printed the help (0) or the error (2)
+        return stop.code if isinstance(stop.code, int) else 2
     # Nothing made here forms a reference cycle, so the collector would only walk the millions
     # of objects the file turns into, again and again.
     collecting = gc.isenabled()
@@ -89,7 +95,7 @@ def main(argv: list[str]) -> int:
         else:
             _replace(arguments.output, rows)
     except InputError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(error, file=sys.stderr)
         return 2
     finally:
         if collecting:
@@ -156,8 +162,8 @@ def _time_key(text: str) -> int | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return (moment - EPOCH) // MICROSECOND
 
 
@@ -194,8 +200,10 @@ def _header(path: str, reader: Iterator[list[str]]) -> list[str]:
             f"{path}: line 1: the file is empty; it needs a header row with "
             + ",".join(REQUIRED_COLUMNS)
         ) from None
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: line 1: the header row cannot be read ({error})") from None
+    except csv.Error as error:
+        raise InputError(f"{path}: line 1: {error}") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(path, error) from None
 
 
 def _columns(path: str, header: list[str]) -> Columns:
@@ -228,8 +236,11 @@ def _group(
     key_of = keys.get
     names: dict[str, str] = {}  # interned worker names
     intern = names.setdefault
+    outside = OUTSIDE  # stored as this very object, so `is` can test for it
     low = OUTSIDE + 1 if start is None else start
     high = -OUTSIDE if end is None else end
+    last_person: str | None = None
+    contacts: list[object] = []
     for row in reader:
         try:
             at = row[at_index]
@@ -245,33 +256,44 @@ def _group(
             parsed = _time_key(at)
             if parsed is None:
                 raise _Invalid
-            key = keys[at] = parsed if low <= parsed < high else OUTSIDE
-        if key == OUTSIDE:
+            if len(keys) >= TIME_CACHE_SIZE:  # times to the second can all differ: stay small
+                keys.clear()
+            key = keys[at] = parsed if low <= parsed < high else outside
+        if key is outside:
             if not person or not worker:
                 raise _Invalid
             continue
         worker = intern(worker, worker)
-        contacts = group_of(person)
-        if contacts is None:
-            groups[person] = [key, worker, intern(named, named) if named else None]
-        else:
-            contacts += (key, worker, intern(named, named) if named else None)
+        # Files sorted by person skip the lookup; a string comparison costs little otherwise.
+        if person != last_person:
+            found = group_of(person)
+            if found is None:
+                found = groups[person] = []
+            contacts = found
+            last_person = person
+        contacts += (key, worker, intern(named, named) if named else None)
     # Emptiness is checked once here rather than on every row.
     if "" in groups or "" in names:
         raise _Invalid
     return groups
 
 
+class _Numbers(dict[float | None, str]):
+    """The output text of each index value, made once: few distinct values recur a lot."""
+
+    def __missing__(self, value: float | None) -> str:
+        text = self[value] = "" if value is None else format(value, ".10g")
+        return text
+
+
 def _rows(groups: Groups, *, named: bool) -> list[tuple[str, ...]]:
     """The output rows (header first), sorted by person id."""
-    people = list(groups)
+    people = sorted(groups)  # as text, which also orders equal numbers such as 7 and 007
     if all(map(_is_whole_number, people)):
-        people.sort(key=lambda person: (int(person), person))
-    else:
-        people.sort()
+        people.sort(key=int)
     rows: list[tuple[str, ...]] = [OUTPUT_HEADER]
     append = rows.append
-    text_of: dict[float, str] = {}  # few distinct values recur a lot; format each once
+    text = _Numbers().__getitem__
     for person in people:
         contacts = groups[person]
         times = cast(list[int], contacts[0::3])
@@ -282,23 +304,19 @@ def _rows(groups: Groups, *, named: bool) -> list[tuple[str, ...]]:
             workers = list(map(workers.__getitem__, order))
             named_workers = list(map(named_workers.__getitem__, order))
         result = measure(workers, named_workers if named else None)
-        cells = [person, str(result.contacts), str(result.workers)]
-        for value in (
-            result.upc,
-            result.coc,
-            result.secon,
-            result.mmci,
-            result.hhi,
-            result.named_share,
-        ):
-            if value is None:
-                cells.append("")
-            else:
-                text = text_of.get(value)
-                if text is None:
-                    text = text_of[value] = format(value, ".10g")
-                cells.append(text)
-        append(tuple(cells))
+        append(
+            (
+                person,
+                str(result.contacts),
+                str(result.workers),
+                text(result.upc),
+                text(result.coc),
+                text(result.secon),
+                text(result.mmci),
+                text(result.hhi),
+                text(result.named_share),
+            )
+        )
     return rows
 
 
@@ -325,9 +343,9 @@ def _diagnose(path: str, columns: Columns) -> NoReturn:
         except csv.Error as error:
             raise InputError(f"{path}: line {reader.line_num}: {error}") from None
         except UnicodeDecodeError as error:
-            line = _undecodable_line(path)
-            raise InputError(f"{path}: line {line}: not UTF-8 text ({error.reason})") from None
-    raise AssertionError(f"{path}: the fast pass rejected a file the careful pass accepts")
+            raise _not_utf8(path, error) from None
+    # Both passes apply the same rules, so only a file changed in between gets here.
+    raise InputError(f"{path}: the file changed while it was being read; try again")
 
 
 def _check_row(
@@ -351,16 +369,15 @@ def _check_row(
             valid_times.add(value)
 
 
-def _undecodable_line(path: str) -> int:
-    """The number of the first line that is not UTF-8 (text is decoded in blocks, not lines)."""
+def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
+    """The error naming the first line that is not UTF-8 (text is decoded in blocks, not lines)."""
     with open(path, "rb") as handle:
-        number = 0
         for number, line in enumerate(handle, start=1):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError:
-                return number
-    return number
+                return InputError(f"{path}: line {number}: not UTF-8 text ({error.reason})")
+    return InputError(f"{path}: not UTF-8 text ({error.reason})")
 
 
 def _write(stream: TextIO, rows: list[tuple[str, ...]]) -> None:
