@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "alongside.people",
     "alongside.relationships",
     "alongside.support",
+    "alongside.eligibility",
+    "alongside.safeguarding",
     "alongside.insights",
     "alongside.demo",
 ]

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("alongside.relationships.urls")),
     path("people/", include("alongside.people.urls")),
     path("insights/", include("alongside.insights.urls")),
+    path("eligibility/", include("alongside.eligibility.urls")),
+    path("safeguarding/", include("alongside.safeguarding.urls")),
     path("", include("alongside.access.urls")),
     path("admin/", admin.site.urls),
 ]

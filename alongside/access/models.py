@@ -28,6 +28,14 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(unique=True)
     is_demo = models.BooleanField(default=False, help_text=_("Built by `alongside demo`."))
+    allow_assessor_and_supporter = models.BooleanField(
+        _("let one person both assess and support the same person"),
+        default=False,
+        help_text=_(
+            "Off by default: people tell their supporter more when the supporter does not decide "
+            "their eligibility. Turn on only where the team is too small to separate the roles."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,3 +95,21 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+
+class Notification(models.Model):
+    """An in-app message to one user in one organisation. Text never holds support or safeguarding words."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
