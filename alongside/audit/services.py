@@ -42,23 +42,48 @@ def record(
     summary: dict[str, Any] | None = None,
     request_id: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction.
+    """Append one event about a change to `subject`. Must run inside the caller's transaction.
 
     `summary` never holds sensitive free text: field names and ids only.
     Side effects: one AuditEvent row; locks the chain's tail until the transaction ends.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.record() must run inside the transaction that makes the change")
-    tail = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
-    event = AuditEvent(
-        organisation_id=organisation_id,
-        actor=actor if getattr(actor, "pk", None) else None,
+    return _append(
         action=action,
+        actor=actor,
+        organisation_id=organisation_id,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         person_id=person_id,
         sphere=str(getattr(subject, "SPHERE", "shared")),
         summary=summary or {},
+        request_id=request_id,
+    )
+
+
+def _append(
+    *,
+    action: str,
+    actor: Any,
+    organisation_id: int,
+    subject_type: str,
+    subject_id: str,
+    person_id: int | None,
+    sphere: str,
+    summary: dict[str, Any],
+    request_id: str,
+) -> AuditEvent:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction that makes the change")
+    tail = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
+    event = AuditEvent(
+        organisation_id=organisation_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        person_id=person_id,
+        sphere=sphere,
+        summary=summary,
         request_id=request_id,
         at=timezone.now(),
         previous_hash=tail.hash if tail else GENESIS,
@@ -66,3 +91,34 @@ def record(
     event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
     event.save(force_insert=True)
     return event
+
+
+def record_read(
+    model: type[models.Model],
+    ids: list[int],
+    *,
+    actor: Any,
+    organisation_id: int,
+    person_id: int | None,
+    request_id: str = "",
+) -> AuditEvent | None:
+    """Audit that `actor` read these support or safeguarding records: one event per page, not per row.
+
+    Action `<app>.<model>.viewed`; summary holds the ids, never the text. Opens its own
+    transaction (a read has none). Side effects: one AuditEvent when `ids` is not empty.
+    """
+    if not ids:
+        return None
+    label = model._meta.label_lower
+    with transaction.atomic():
+        return _append(
+            action=f"{label}.viewed",
+            actor=actor,
+            organisation_id=organisation_id,
+            subject_type=label,
+            subject_id=str(person_id if person_id is not None else ids[0]),
+            person_id=person_id,
+            sphere=str(getattr(model, "SPHERE", "shared")),
+            summary={"ids": sorted(ids)},
+            request_id=request_id,
+        )
