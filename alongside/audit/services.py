@@ -73,7 +73,9 @@ def _append(
     request_id: str,
 ) -> AuditEvent:
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit events must be written inside the transaction that makes the change")
+        raise RuntimeError(
+            "audit events must be written inside the transaction that makes the change"
+        )
     tail = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
     event = AuditEvent(
         organisation_id=organisation_id,

@@ -1,5 +1,6 @@
 """The person: a minimal record, in their own words. Shared sphere."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,71 @@ class Person(models.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}".strip()
+
+
+class ConsentScope(models.TextChoices):
+    ONE_NOTE = "one_note", _("One note")
+    ALL_SUPPORT_NOTES = "all_support_notes", _("All their support notes")
+
+
+class ConsentToShare(models.Model):
+    """The person's agreement that a named role or person may read some of their support records.
+
+    In force from `granted_at` until `expires_at`, unless revoked sooner. Revocation takes effect
+    at once, because visibility is worked out from these rows on every read.
+    """
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(
+        _("what they agree to share"), max_length=20, choices=ConsentScope.choices
+    )
+    note = models.ForeignKey(
+        "support.SupportNote", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    grantee_role = models.CharField(_("with everyone in this role"), max_length=32, blank=True)
+    grantee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("with this person"),
+    )
+    purpose = models.CharField(_("what for"), max_length=300)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(_("until"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["person", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(grantee_role="") & models.Q(grantee_user__isnull=False))
+                | (~models.Q(grantee_role="") & models.Q(grantee_user__isnull=True)),
+                name="consent_has_exactly_one_grantee",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(scope="one_note") & models.Q(note__isnull=False))
+                | (models.Q(scope="all_support_notes") & models.Q(note__isnull=True)),
+                name="consent_note_matches_scope",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("granted_at")),
+                name="consent_expires_after_granted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} for {self.person_id}"

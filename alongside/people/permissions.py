@@ -17,5 +17,28 @@ def adds_people(membership, person=None) -> bool:  # type: ignore[no-untyped-def
     return membership is not None and membership.role in {Role.SUPPORTER, Role.COORDINATOR}
 
 
+@rules.predicate
+def is_data_lead(membership, person=None) -> bool:  # type: ignore[no-untyped-def]
+    return membership is not None and membership.role == Role.DATA_LEAD
+
+
 rules.add_rule("people.add_person", adds_people)
 rules.add_rule("people.change_person", edits_people)
+
+
+@rules.predicate
+def holds_support_for(membership, person) -> bool:  # type: ignore[no-untyped-def]
+    """Supporters who work with the person, and coordinators of the person's team."""
+    if membership is None:
+        return False
+    if membership.role == Role.COORDINATOR:
+        return membership.team_id is None or membership.team_id == person.team_id
+    if membership.role == Role.SUPPORTER:
+        from alongside.people.queries import works_with_q
+
+        return type(person).objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+    return False
+
+
+rules.add_rule("people.record_consent", holds_support_for)
+rules.add_rule("people.see_access_log", holds_support_for | is_data_lead)

@@ -32,7 +32,10 @@ def people_visible_to(membership: Membership | None) -> QuerySet[Person]:
     if membership.role in SEES_ALL_PEOPLE:
         return people
     if membership.role in SEES_OWN_PEOPLE:
-        return people.filter(works_with_q(membership.user_id))
+        from alongside.people.consent import consents_for
+
+        shared_with = consents_for(membership).values("person_id")
+        return people.filter(works_with_q(membership.user_id) | Q(pk__in=shared_with))
     return Person.objects.none()
 
 

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from alongside.people import views
+from alongside.people import consent_views, views
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("new/", views.person_create, name="person_create"),
     path("<int:person_id>/", views.person_detail, name="person"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/consent/", consent_views.grant, name="grant_consent"),
+    path(
+        "<int:person_id>/consent/<int:consent_id>/revoke/",
+        consent_views.revoke,
+        name="revoke_consent",
+    ),
+    path("<int:person_id>/who-saw-my-record/", views.access_log, name="access_log"),
 ]

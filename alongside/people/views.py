@@ -7,14 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
+from alongside.audit.queries import access_log as access_log_lines
+from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people import services
+from alongside.people.consent import consents_in_force, describe, grantee_name
 from alongside.people.forms import PersonForm, SearchForm
+from alongside.people.models import ConsentToShare, Person
 from alongside.people.queries import get_person_for_user, people_visible_to, search_people
 from alongside.relationships.forms import ContactForm
 from alongside.relationships.models import WorkerRequest
@@ -25,6 +29,7 @@ from alongside.relationships.queries import (
     planned_handover,
     timeline,
 )
+from alongside.support.models import SupportNote
 from alongside.support.queries import notes_for_contacts
 
 PAGE_SIZE = 50
@@ -89,6 +94,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
     for contact in contacts:
         contact.support_note_visible = notes.get(contact.pk)
+    record_read(
+        SupportNote,
+        [note.pk for note in notes.values()],
+        actor=membership.user,
+        organisation_id=person.organisation_id,
+        person_id=person.pk,
+        request_id=getattr(request, "request_id", ""),
+    )
     open_requests = list(
         WorkerRequest.objects.filter(
             person=person, status=WorkerRequest.Status.OPEN
@@ -102,10 +115,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if can_record
         else None
     )
+    can_consent = rules.test_rule("people.record_consent", membership, person)
     return render(
         request,
         "people/person_detail.html",
         {
+            "consents": _consent_lines(person) if can_consent else None,
+            "can_see_access_log": rules.test_rule("people.see_access_log", membership, person),
             "person": person,
             "spell": spell,
             "handover": handover,
@@ -116,3 +132,42 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "days_with_worker": (timezone.localdate() - spell.started_on).days if spell else None,
         },
     )
+
+
+def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:
+    """Each consent with its plain words and whether it is in force (one query)."""
+    in_force = set(consents_in_force().filter(person=person).values_list("pk", flat=True))
+    consents = ConsentToShare.objects.filter(person=person).select_related("grantee_user", "note")[
+        :20
+    ]
+    return [
+        (
+            consent,
+            describe(
+                consent,
+                person=person,
+                grantee_name=grantee_name(
+                    role=consent.grantee_role,
+                    user=consent.grantee_user,
+                    organisation_name=person.organisation.name,
+                ),
+            ),
+            consent.pk in in_force,
+        )
+        for consent in consents
+    ]
+
+
+def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who saw or changed this person's record: to show the person on request."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is not None and membership.role == "data_lead":
+        # Data leads answer subject access requests: they may see the log, not the record.
+        person = get_object_or_404(
+            Person.objects.filter(organisation_id=membership.organisation_id), pk=person_id
+        )
+    else:
+        person = get_person_for_user(membership, person_id)
+    require_rule("people.see_access_log", membership, person)
+    lines = access_log_lines(person.pk, person.organisation_id)
+    return render(request, "people/access_log.html", {"person": person, "lines": lines})

@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.access.roles import WORKER_ROLES
+from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
@@ -32,6 +33,7 @@ from alongside.relationships.queries import (
     my_people,
     planned_handover,
 )
+from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 
 
@@ -140,10 +142,25 @@ def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # 
     return membership, person, contact
 
 
+def _read_note(request: HttpRequest, membership, contact):  # type: ignore[no-untyped-def]
+    """The contact's support note when this viewer may read it; the read is audited."""
+    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+    if note is not None:
+        record_read(
+            SupportNote,
+            [note.pk],
+            actor=membership.user,
+            organisation_id=contact.organisation_id,
+            person_id=contact.person_id,
+            request_id=getattr(request, "request_id", ""),
+        )
+    return note
+
+
 def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     require_rule("relationships.edit_contact", membership, contact)
-    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+    note = _read_note(request, membership, contact)
     if request.method == "POST":
         form = ContactForm(request.POST, membership=membership)
         if form.is_valid():
@@ -194,7 +211,7 @@ def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpR
 def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     revisions = ContactRevision.objects.filter(contact=contact).select_related("replaced_by")
-    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
+    note = _read_note(request, membership, contact)
     note_revisions = list(note_revisions_visible_to(membership, note.pk)) if note else []
     return render(
         request,

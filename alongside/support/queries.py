@@ -1,6 +1,7 @@
 """Reads of support-sphere records. Every read names the viewer; unscoped reads raise."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db.models import Q
 
@@ -11,31 +12,50 @@ from alongside.people.queries import works_with_q
 from alongside.support.models import SupportNote
 
 
-def support_notes_visible_to(membership: Membership | None) -> SphereQuerySet:
-    """Notes this membership may read.
-
-    Supporters: notes about people they work with, and notes they wrote. Volunteers: only
-    notes they wrote. Coordinators: notes about people in their team (the whole organisation
-    when they have no team). Every other role: none.
-    """
-    notes: SphereQuerySet = SupportNote.objects.scoped()
-    if (
-        membership is None
-        or not membership.is_active
-        or not may_read_sphere(membership.role, "support")
-    ):
-        return notes.none()
-    notes = notes.filter(organisation_id=membership.organisation_id)
+def _own_role_q(membership: Membership) -> Q | None:
+    """What the role itself may read, before any consent or override. None: nothing."""
+    if not may_read_sphere(membership.role, "support"):
+        return None
     if membership.role == Role.SUPPORTER:
         from alongside.people.models import Person
 
         people = Person.objects.filter(works_with_q(membership.user_id)).values("pk")
-        return notes.filter(Q(person_id__in=people) | Q(author_id=membership.user_id))
+        return Q(person_id__in=people) | Q(author_id=membership.user_id)
     if membership.role == Role.VOLUNTEER:
-        return notes.filter(author_id=membership.user_id)
+        return Q(author_id=membership.user_id)
     if membership.role == Role.COORDINATOR:
-        return notes.filter(person__team_id=membership.team_id) if membership.team_id else notes
-    return notes.none()
+        return Q(person__team_id=membership.team_id) if membership.team_id else Q()
+    return None
+
+
+def support_notes_visible_to(
+    membership: Membership | None, *, now: datetime | None = None
+) -> SphereQuerySet:
+    """Notes this membership may read, now.
+
+    - By role: supporters read notes about people they work with and notes they wrote;
+      volunteers only notes they wrote; coordinators notes about people in their team (the
+      whole organisation when they have no team); other roles none.
+    - By consent: any note covered by the person's consent in force naming this role or user.
+    - By override: a safeguarding lead reads the notes of people under their override in force.
+    Data leads and funder viewers read none, whatever a consent says.
+    """
+    from alongside.people.consent import GRANTEE_ROLES, consents_for
+    from alongside.safeguarding.queries import overridden_person_ids
+
+    notes: SphereQuerySet = SupportNote.objects.scoped()
+    if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
+        return notes.none()
+    consents = consents_for(membership, now=now)
+    allowed = Q(pk__in=consents.filter(scope="one_note").values("note_id")) | Q(
+        person_id__in=consents.filter(scope="all_support_notes").values("person_id")
+    )
+    own = _own_role_q(membership)
+    if own is not None:
+        allowed |= own
+    if membership.role == Role.SAFEGUARDING_LEAD:
+        allowed |= Q(person_id__in=overridden_person_ids(membership))
+    return notes.filter(allowed, organisation_id=membership.organisation_id)
 
 
 def notes_for_contacts(

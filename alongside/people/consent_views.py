@@ -1,0 +1,73 @@
+"""Consent to share: a question page, a plain-words check, then confirm. And taking it back."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import require_rule
+from alongside.common.forms import add_service_errors
+from alongside.people import consent as consent_service
+from alongside.people.forms import ConsentForm
+from alongside.people.models import ConsentToShare
+from alongside.people.queries import get_person_for_user
+from alongside.support.queries import support_notes_visible_to
+
+
+def grant(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("people.record_consent", membership, person)
+    notes = list(
+        support_notes_visible_to(membership).filter(person=person).order_by("-created_at")[:50]
+    )
+    form = ConsentForm(request.POST or None, membership=membership, notes=notes)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "scope": data["scope"],
+            "note_id": data["note"],
+            "grantee_role": data["grantee_role"],
+            "grantee_user": data["grantee_user"],
+            "purpose": data["purpose"],
+            "expires_on": timezone.make_aware(datetime.combine(data["expires_on"], time.max)),
+        }
+        try:
+            if request.POST.get("confirm") == "yes":
+                consent_service.grant_consent(person, by=membership, **fields)
+                messages.success(request, _("Consent recorded. It can be taken back at any time."))
+                return redirect("person", person_id=person.pk)
+            draft = consent_service.build_consent(person, by=membership, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            name = consent_service.grantee_name(
+                role=draft.grantee_role,
+                user=draft.grantee_user,
+                organisation_name=person.organisation.name,
+            )
+            summary = consent_service.describe(draft, person=person, grantee_name=name)
+    return render(
+        request, "people/consent_form.html", {"person": person, "form": form, "summary": summary}
+    )
+
+
+@require_POST
+def revoke(request: HttpRequest, person_id: int, consent_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("people.record_consent", membership, person)
+    consent = get_object_or_404(ConsentToShare.objects.filter(person=person), pk=consent_id)
+    try:
+        consent_service.revoke_consent(consent, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Consent taken back. It has stopped."))
+    return redirect("person", person_id=person.pk)
