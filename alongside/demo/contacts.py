@@ -61,6 +61,7 @@ _HOUR_WEIGHTS = {9: 1, 10: 3, 11: 3, 12: 1, 13: 2, 14: 3, 15: 2, 16: 1}
 SLOTS = [time(hour, minute) for hour in _HOUR_WEIGHTS for minute in (0, 15, 30, 45)]
 _SLOT_WEIGHTS = list(accumulate(_HOUR_WEIGHTS[slot.hour] for slot in SLOTS))
 QUARTER_DAYS = 91
+ASKED_FOR = {**names.ASKED_FOR, HILLSIDE_TEAM: names.ASKED_FOR[ADVICE]}
 
 
 class ContactMaker:
@@ -85,7 +86,9 @@ class ContactMaker:
                 days.append(day)
                 step = max(1, round(person.gap_days * rng.uniform(0.6, 1.4)))
                 day = Calendar.forward(day + timedelta(days=step))
-        introductions = {h.completed_on for h in person.handovers if h.status == Handover.Status.WARM}
+        introductions = {
+            h.completed_on for h in person.handovers if h.status == Handover.Status.WARM
+        }
         if introductions:
             days = sorted({d for d in days if d not in introductions} | introductions)  # type: ignore[arg-type]
         return days
@@ -100,6 +103,7 @@ class ContactMaker:
         days = self.days_of(person, rng)
         quarter_start = town.today - timedelta(days=QUARTER_DAYS)
         rotation: list[int] = []
+        covers: dict[int, int] = {}
         turn = 0
         contacts = []
         for number, day in enumerate(days):
@@ -127,8 +131,18 @@ class ContactMaker:
                         worker = named
                 elif rng.random() < person.p_named:
                     worker = named
-                else:
-                    worker = town.colleague(rng, org, named, day) or named
+                else:  # mostly the colleague who usually covers for their named worker
+                    cover = covers.get(named)
+                    if (
+                        cover is not None
+                        and town.workers[cover].active_on(day)
+                        and rng.random() < 0.75
+                    ):
+                        worker = cover
+                    else:
+                        worker = town.colleague(rng, org, named, day) or named
+                        if cover is None or not town.workers[cover].active_on(day):
+                            covers[named] = worker
                 if rng.random() < 0.04:
                     also = town.colleague(rng, org, worker, day, exclude=(worker,))
             slot = bisect_right(_SLOT_WEIGHTS, rng.random() * _SLOT_WEIGHTS[-1])
@@ -143,7 +157,7 @@ class ContactMaker:
                 elif follow_up is not None and follow_up < town.today and rng.random() < 0.6:
                     follow_up = None
             others = rng.choice(names.OTHERS_PRESENT) if rng.random() < 0.07 else ""
-            asked: str | None = rng.choice(names.ASKED_FOR[person.style])
+            asked: str | None = rng.choice(ASKED_FOR[person.style])
             text = rng.choice(names.NOTE_TEXTS)
             with_note, with_text = rng.random() < 0.85, rng.random() < 0.4
             if handover is not None:

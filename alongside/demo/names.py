@@ -133,14 +133,18 @@ ORIGINS: tuple[Origin, ...] = (
         languages=(("English", 1.0),),
     ),
     Origin(
-        "west_african", 4,
-        female=("Adaeze", "Chioma", "Ngozi", "Folake", "Abena", "Akosua", "Efua", "Funmilayo",
-                "Blessing", "Grace"),
-        male=("Chinedu", "Emeka", "Oluwaseun", "Tunde", "Kwame", "Kofi", "Yaw", "Babajide",
-              "Ifeanyi", "Samuel"),
-        family=("Okafor", "Adeyemi", "Okonkwo", "Mensah", "Boateng", "Asante", "Owusu", "Adebayo",
-                "Nwosu", "Eze", "Ogunleye"),
-        languages=(("English, Yoruba", 0.35), ("English, Igbo", 0.3), ("English, Twi", 0.35)),
+        "nigerian", 2.5,
+        female=("Adaeze", "Chioma", "Ngozi", "Folake", "Funmilayo", "Blessing", "Temitope"),
+        male=("Chinedu", "Emeka", "Oluwaseun", "Tunde", "Babajide", "Ifeanyi", "Samuel"),
+        family=("Okafor", "Adeyemi", "Okonkwo", "Adebayo", "Nwosu", "Eze", "Ogunleye", "Balogun"),
+        languages=(("English, Yoruba", 0.5), ("English, Igbo", 0.5)),
+    ),
+    Origin(
+        "ghanaian", 1.5,
+        female=("Abena", "Akosua", "Efua", "Ama", "Adwoa"),
+        male=("Kwame", "Kofi", "Yaw", "Kwabena", "Kojo"),
+        family=("Mensah", "Boateng", "Asante", "Owusu", "Appiah", "Osei"),
+        languages=(("English, Twi", 0.8), ("English", 0.2)),
     ),
     Origin(
         "somali", 2,
@@ -230,7 +234,7 @@ WHAT_MATTERS = (
 
 ACCESS_NEEDS = (
     "Uses a wheelchair: ground floor rooms please", "Large print letters",
-    "Hard of hearing: face her when speaking", "Needs an interpreter", "Prefers mornings",
+    "Hard of hearing: face them when speaking", "Needs an interpreter", "Prefers mornings",
     "Dyslexic: please read letters through together", "Uses a walking frame, stairs are hard",
     "Gets anxious in busy rooms: a quiet room helps", "Partially sighted: phone rather than letters",
     "Can't read English well: explain forms in person", "Autistic: clear plans and no surprises",

@@ -71,7 +71,9 @@ class Cast:
     stable: list[int] = field(default_factory=list)  # Link workers who stay throughout
 
 
-def plan_town(*, seed: int, people: int, years: int, today: date, canary: str | None = None) -> Town:
+def plan_town(
+    *, seed: int, people: int, years: int, today: date, canary: str | None = None
+) -> Town:
     """The whole town without its contacts. Raises ValueError for sizes it cannot build."""
     if people < MIN_PEOPLE:
         raise ValueError(f"--people must be at least {MIN_PEOPLE}")
@@ -213,6 +215,7 @@ def _assign_pods(town: Town, only_org: str | None = None) -> None:
 
 def rhythm(rng: random.Random, first: date, gap: float, last: date) -> list[date]:
     """Contact days from `first`, every `gap` days give or take, ending exactly on `last`."""
+    last = Calendar.back(last)
     days, day = [], first
     while day < last - timedelta(days=max(2, int(gap * 0.5))):
         days.append(day)
@@ -235,13 +238,16 @@ def _stories(town: Town, org: OrgPlan, cast: Cast) -> list[PersonPlan]:
         person.fixed_days = tuple(fixed)
         person.last_follow_up = None
         person.spells.append(SpellPlan(worker, fixed[0], None, SpellReason.FIRST, False, worker))
+        town.loads[worker] += 1
         plans.append(person)
         return person, rng
 
     person, _ = story("follow-up-overdue", first=cal.at_fraction(0.2), gap=14, last=cal.ago(12),
                       worker=supporter)  # fmt: skip
     person.last_follow_up = today - timedelta(days=4)
-    story("longer-than-usual", first=cal.at_fraction(0.15), gap=10, last=cal.ago(50), worker=supporter)
+    story(
+        "longer-than-usual", first=cal.at_fraction(0.55), gap=10, last=cal.ago(50), worker=supporter
+    )
     handover_day = cal.ago(12)
     person, rng = story("recent-handover", first=cal.at_fraction(0.3), gap=18,
                         last=handover_day - timedelta(days=9), worker=cast.recent_leaver)  # fmt: skip
@@ -291,8 +297,8 @@ def _stories(town: Town, org: OrgPlan, cast: Cast) -> list[PersonPlan]:
     volunteer = town.workers[cast.volunteer]
     for number in range(VOLUNTEER_CASELOAD):
         rng = random.Random(f"{seed}:story:befriending-shape-{number}")
-        first = cal.between(rng, max(cal.days[0], volunteer.started_on), cal.ago(60))
-        person, _ = story(f"befriending-{number}", first=first, gap=rng.uniform(7, 14),
+        first = cal.between(rng, max(cal.at_fraction(0.5), volunteer.started_on), cal.ago(60))
+        person, _ = story(f"befriending-{number}", first=first, gap=rng.uniform(8, 14),
                           last=cal.ago(rng.randint(1, 8)), worker=cast.volunteer,
                           style="befriending")  # fmt: skip
         person.p_named = 0.95

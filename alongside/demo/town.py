@@ -183,6 +183,7 @@ class Town:
     people: list[PersonPlan] = field(default_factory=list)
     handovers: list[HandoverPlan] = field(default_factory=list)
     logins: dict[str, int] = field(default_factory=dict)
+    loads: list[float] = field(default_factory=list)  # open spells per worker, while planning
 
     @property
     def today(self) -> date:
@@ -193,6 +194,7 @@ class Town:
 
     def index_pools(self) -> None:
         """Weighted pools of new named workers per team, and pods of colleagues."""
+        self.loads = [0.0] * len(self.workers)
         for org in self.organisations:
             for team in org.teams:
                 members = [
@@ -207,9 +209,13 @@ class Town:
 
     def choose_named_worker(
         self, rng: random.Random, org: OrgPlan, team: str, day: date, *, avoid: int | None = None,
-        prefer: int | None = None,
+        prefer: int | None = None, balance: bool = False,
     ) -> int | None:  # fmt: skip
-        """A worker in the team to become someone's named worker on `day`, by capacity."""
+        """A worker in the team to become someone's named worker on `day`, by capacity.
+
+        With `balance`, the lighter caseload (for their capacity) of two candidates, which keeps
+        caseloads close together.
+        """
         if prefer is not None and self.workers[prefer].active_on(day) and rng.random() < 0.5:
             return prefer
         members, weights = org.pools[team]
@@ -219,12 +225,17 @@ class Town:
             stays = worker.left_on is None or worker.left_on > day + timedelta(days=30)
             return index != avoid and worker.active_on(day) and stays
 
-        for _ in range(40):
+        found: list[int] = []
+        for _ in range(80):
             index = members[bisect_right(weights, rng.random() * weights[-1])]
             if fits(index):
-                return index
-        fitting = [index for index in members if fits(index)]
-        return rng.choice(fitting) if fitting else None
+                found.append(index)
+                if not balance or len(found) == 2:
+                    break
+        if not found:
+            fitting = [index for index in members if fits(index)]
+            return rng.choice(fitting) if fitting else None
+        return min(found, key=lambda i: self.loads[i] / self.workers[i].capacity)
 
     def colleague(self, rng: random.Random, org: OrgPlan, worker: int, day: date,
                   exclude: tuple[int, ...] = ()) -> int | None:  # fmt: skip
@@ -232,7 +243,9 @@ class Town:
         pod = self.workers[worker].pod
         members = org.pods.get(pod, []) if pod >= 0 else []
         options = [
-            i for i in members if i != worker and i not in exclude and self.workers[i].active_on(day)
+            i
+            for i in members
+            if i != worker and i not in exclude and self.workers[i].active_on(day)
         ]
         if options:
             return rng.choice(options)
@@ -321,7 +334,9 @@ def new_person(rng: random.Random, *, stream: str, org: str, team: str, style: s
     if preference in (ContactPreference.PHONE, ContactPreference.TEXT):
         details = f"07700 900{number:03d}"  # Ofcom's range for drama: never a real number
     elif preference == ContactPreference.EMAIL:
-        details = f"{_ascii(who.given_name)}.{_ascii(who.family_name)[:1]}{number % 90 + 10}@example.org"
+        details = (
+            f"{_ascii(who.given_name)}.{_ascii(who.family_name)[:1]}{number % 90 + 10}@example.org"
+        )
     elif preference == ContactPreference.POST:
         details = f"{number % 120 + 1} {rng.choice(STREETS)}, {town_name}"
     else:
@@ -361,7 +376,7 @@ def generic_person(town: Town, org: OrgPlan, stream: str, town_name: str) -> Per
         first = rng.choice(cal.days)
     duration = (cal.last_day - first).days
     gap = min(120.0, max(5.0, rng.lognormvariate(math.log(22), 0.55)))
-    gap = max(gap, duration / 52)
+    gap = max(gap, duration / 48)  # at most about 50 contacts
     stop = cal.last_day
     if duration > 60 and rng.random() < 0.06:  # stopped coming
         stop = first + timedelta(days=int(duration * rng.uniform(0.3, 0.85)))
@@ -370,13 +385,14 @@ def generic_person(town: Town, org: OrgPlan, stream: str, town_name: str) -> Per
     person.p_named = continuity_habit(rng)
     person.scattered = rng.random() < 0.02
     if person.scattered:
-        person.gap_days = min(person.gap_days, rng.uniform(6, 9))
+        person.gap_days = max(min(person.gap_days, rng.uniform(6, 9)), duration / 50)
     if unassigned:
         return person
-    worker = town.choose_named_worker(rng, org, team, first)
+    worker = town.choose_named_worker(rng, org, team, first, balance=True)
     if worker is None:
         return person
     person.spells.append(SpellPlan(worker, first, None, SpellReason.FIRST, False, worker))
+    town.loads[worker] += 1
     change_worker_over_time(town, org, person, rng)
     if rng.random() < 0.01 and (cal.last_day - first).days > 30:
         current = person.spells[-1].worker
@@ -392,7 +408,9 @@ def generic_person(town: Town, org: OrgPlan, stream: str, town_name: str) -> Per
     return person
 
 
-def change_worker_over_time(town: Town, org: OrgPlan, person: PersonPlan, rng: random.Random) -> None:
+def change_worker_over_time(
+    town: Town, org: OrgPlan, person: PersonPlan, rng: random.Random
+) -> None:
     """Walk the open spell forward: handovers when a worker leaves, a person's choice, workloads."""
     cal = town.calendar
     choice_day = workload_day = None
@@ -406,13 +424,22 @@ def change_worker_over_time(town: Town, org: OrgPlan, person: PersonPlan, rng: r
         events: list[tuple[date, str]] = []
         leave_day = FAR_FUTURE
         if worker.left_on is not None and worker.left_on <= cal.last_day:
-            leave_day = max(spell.started_on, cal.back(worker.left_on - timedelta(rng.randint(0, 21))))
+            leave_day = max(
+                spell.started_on, cal.back(worker.left_on - timedelta(rng.randint(0, 21)))
+            )
             events.append((leave_day, SpellReason.WORKER_LEFT))
-        for day, reason in ((choice_day, SpellReason.PERSON_CHOSE), (workload_day, SpellReason.WORKLOAD)):
+        for day, reason in (
+            (choice_day, SpellReason.PERSON_CHOSE),
+            (workload_day, SpellReason.WORKLOAD),
+        ):
             if day is None:
                 continue
             day = cal.back(day)
-            if spell.started_on + timedelta(days=14) < day < min(leave_day - timedelta(7), cal.last_day):
+            if (
+                spell.started_on + timedelta(days=14)
+                < day
+                < min(leave_day - timedelta(7), cal.last_day)
+            ):
                 events.append((day, reason))
         if not events:
             return
@@ -422,7 +449,9 @@ def change_worker_over_time(town: Town, org: OrgPlan, person: PersonPlan, rng: r
         elif reason == SpellReason.WORKLOAD:
             workload_day = None
         prefer = worker.successor if reason == SpellReason.WORKER_LEFT else None
-        new = town.choose_named_worker(rng, org, person.team, day, avoid=spell.worker, prefer=prefer)
+        new = town.choose_named_worker(
+            rng, org, person.team, day, avoid=spell.worker, prefer=prefer, balance=True
+        )
         if new is None:
             return
         hand_over(town, org, person, rng, to_worker=new, day=day, reason=reason)
@@ -433,7 +462,9 @@ def hand_over(town: Town, org: OrgPlan, person: PersonPlan, rng: random.Random, 
     """Close the open spell on `day` and open one with `to_worker`, as the services do."""
     spell = person.spells[-1]
     if status is None:
-        warm_share = {SpellReason.WORKER_LEFT: 0.75, SpellReason.PERSON_CHOSE: 0.9}.get(reason, 0.85)
+        warm_share = {SpellReason.WORKER_LEFT: 0.75, SpellReason.PERSON_CHOSE: 0.9}.get(
+            reason, 0.85
+        )
         if day > person.stop_day:  # they had stopped coming: harder to meet
             warm_share = 0.35
         status = Handover.Status.WARM if rng.random() < warm_share else Handover.Status.COLD
@@ -454,6 +485,8 @@ def hand_over(town: Town, org: OrgPlan, person: PersonPlan, rng: random.Random, 
     )  # fmt: skip
     person.handovers.append(handover)
     spell.ended_on = day
+    town.loads[spell.worker] -= 1
+    town.loads[to_worker] += 1
     person.spells.append(
         SpellPlan(to_worker, day, None, reason, reason == SpellReason.PERSON_CHOSE, coordinator)
     )

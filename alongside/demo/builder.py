@@ -1,0 +1,175 @@
+"""`build_demo`: what `alongside demo` runs. Checks, then plans the town and writes it in one transaction.
+
+The town is planned without the database (`stories.py`, `town.py`, `contacts.py`) and written by
+`writer.py`. The demo only ever goes into a database that holds nothing else: any organisation
+that is not a demo, or any user who is not a demo user, makes it refuse before writing.
+"""
+
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+
+from alongside.access.models import Organisation, Role
+from alongside.audit.models import AuditEvent
+from alongside.audit.services import record
+from alongside.common.spheres import SphereQuerySet
+from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
+from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
+from alongside.people.models import Person
+
+__all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
+
+URL = "http://127.0.0.1:8000"
+MAX_YEARS = 20
+ELSEWHERE = "point DATABASE_URL at a new file, for example DATABASE_URL=sqlite:///var/demo.sqlite3."
+
+
+class DemoError(Exception):
+    """Bad input, or a database the demo must not touch. Nothing has been written."""
+
+
+@dataclass
+class DemoResult:
+    already_loaded: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def logins() -> list[tuple[str, str, str, str]]:
+    """(username, role, team, organisation) of every demo login."""
+    return [
+        (username, str(Role(role).label), team or "", ORGANISATION_NAMES[org])
+        for username, org, role, team in LOGINS
+    ]
+
+
+def build_demo(
+    *,
+    seed: int = 1,
+    people: int = 400,
+    years: int = 2,
+    canary: str | None = None,
+    reset: bool = False,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Load the demo town unless it is there already; `reset` deletes it and builds it again.
+
+    `today` anchors the history (default: today in the configured time zone), so the same seed
+    on the same day builds the same town. Raises DemoError, having written nothing, for bad
+    options or a database that holds other data.
+    Side effects: organisations, teams, users, memberships, people, named-worker spells, worker
+    requests, handovers, contacts and support notes; one `demo.built` audit event.
+    """
+    started = clock.monotonic()
+    _check_options(people=people, years=years, canary=canary)
+    today = today or timezone.localdate()
+    using = router.db_for_write(Organisation)
+    with transaction.atomic(using=using):
+        _refuse_other_data()
+        loaded = Organisation.objects.filter(is_demo=True).exists()
+        if loaded and not reset:
+            return DemoResult(already_loaded=True, counts=_existing_counts())
+        if loaded and _audit_log_is_append_only(using):
+            raise DemoError(
+                "--reset cannot delete the demo here: this database keeps its audit log "
+                "append-only, so the demo's audit events cannot be deleted. Build the demo into "
+                "a new database instead (a new DATABASE_URL)."
+            )
+        try:
+            town = plan_town(seed=seed, people=people, years=years, today=today, canary=canary)
+        except ValueError as error:
+            raise DemoError(str(error)) from None
+        if loaded:
+            purge_demo()
+        counts = write_town(town, using=using, progress=progress or (lambda message: None))
+        riverside = Organisation.objects.get(slug="riverside", is_demo=True)
+        record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
+               summary={"seed": seed, "years": years, **counts})  # fmt: skip
+    return DemoResult(already_loaded=False, counts=counts, seconds=clock.monotonic() - started)
+
+
+def _check_options(*, people: int, years: int, canary: str | None) -> None:
+    if people < MIN_PEOPLE:
+        raise DemoError(f"--people must be at least {MIN_PEOPLE} (got {people})")
+    if not 1 <= years <= MAX_YEARS:
+        raise DemoError(f"--years must be between 1 and {MAX_YEARS} (got {years})")
+    if canary is not None and (not canary.strip() or canary != canary.strip()):
+        raise DemoError(
+            "--canary needs a token without surrounding spaces, for example CANARY-7f3a"
+        )
+
+
+def _refuse_other_data() -> None:
+    other = Organisation.objects.filter(is_demo=False).order_by("pk").first()
+    if other is not None:
+        raise DemoError(
+            f"This database holds an organisation that is not the demo ({other.name!r}). "
+            f"alongside demo only loads into a database with no other data: {ELSEWHERE}"
+        )
+    users = get_user_model()._base_manager.exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    stranger = users.order_by("pk").first()
+    if stranger is not None:
+        raise DemoError(
+            f"This database holds a user who is not a demo user ({stranger.get_username()!r}). "
+            f"alongside demo only loads into a database with no other data: {ELSEWHERE}"
+        )
+
+
+def _existing_counts() -> dict[str, int]:
+    return {
+        "organisations": Organisation.objects.filter(is_demo=True).count(),
+        "people": Person.objects.filter(organisation__is_demo=True).count(),
+    }
+
+
+def _audit_log_is_append_only(using: str) -> bool:
+    """PostgreSQL refuses to delete audit events while the audit app's trigger is enabled."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
+            "AND tgenabled <> 'D'",
+            [AuditEvent._meta.db_table],
+        )
+        return cursor.fetchone() is not None
+
+
+def purge_demo() -> None:
+    """Delete the demo organisations and demo users with everything that refers to them.
+
+    Raw deletes, deepest dependents first, found from the models' relations (so models added
+    later are covered). Django's delete collector would load millions of rows, and it raises
+    UnscopedSphereRead when it reaches a fail-closed sphere model such as SupportNote.
+    Side effects: deletes rows, including the demo's audit events; the caller has checked the
+    database holds nothing else.
+    """
+    _delete_with_dependents(Organisation._base_manager.filter(is_demo=True))
+    users = get_user_model()._base_manager.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    _delete_with_dependents(users)
+
+
+def _delete_with_dependents(rows: models.QuerySet[Any], depth: int = 0) -> None:
+    if depth > 10:
+        raise RuntimeError(f"dependents of {rows.model.__name__} nest too deeply to reset")
+    for relation in rows.model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete):
+            continue
+        if not (relation.one_to_many or relation.one_to_one):
+            continue
+        fk = relation.field  # type: ignore[union-attr]
+        dependents = relation.related_model._base_manager.filter(  # type: ignore[union-attr]
+            **{f"{fk.attname}__in": rows.values(fk.target_field.attname)}
+        )
+        if isinstance(dependents, SphereQuerySet):
+            dependents = dependents.for_system(SYSTEM_REASON)
+        _delete_with_dependents(dependents, depth + 1)
+    rows._raw_delete(rows.db)

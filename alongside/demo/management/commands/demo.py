@@ -1,0 +1,54 @@
+"""`alongside demo`: load the synthetic town (see docs: CONTRACTS, "Demo organisation")."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from alongside.demo.builder import PASSWORD, URL, DemoError, build_demo, logins
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organisation, a synthetic town with two years of history, into the "
+        "configured database. Refuses a database that holds data other than the demo's."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--people", type=int, default=400, help="people in the town (default 400)"
+        )
+        parser.add_argument("--years", type=int, default=2, help="years of history (default 2)")
+        parser.add_argument(
+            "--canary", default=None, metavar="TOKEN",
+            help="put TOKEN into every support-sphere text, to prove where it never shows",
+        )  # fmt: skip
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the demo and build it again"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = build_demo(
+                seed=options["seed"], people=options["people"], years=options["years"],
+                canary=options["canary"], reset=options["reset"],
+                progress=lambda message: self.stderr.write(f"  {message}"),
+            )  # fmt: skip
+        except DemoError as error:
+            raise CommandError(str(error), returncode=2) from None
+        if result.already_loaded:
+            self.stdout.write(
+                f"The demo is already loaded ({result.counts['people']:,} people). "
+                "Run with --reset to build it again."
+            )
+        else:
+            self.stdout.write(f"Built the demo in {result.seconds:.1f} s:")
+            for name, count in result.counts.items():
+                self.stdout.write(f"  {name.replace('_', ' '):<20} {count:>10,}")
+        self.stdout.write("")
+        self.stdout.write(f"Logins (password for every one: {PASSWORD}):")
+        self.stdout.write(f"  {'username':<14} {'role':<20} {'team':<15} organisation")
+        for username, role, team, organisation in logins():
+            self.stdout.write(f"  {username:<14} {role:<20} {team:<15} {organisation}")
+        self.stdout.write("")
+        self.stdout.write(f"Open {URL} and sign in.")
