@@ -7,7 +7,7 @@ Build the large demo first:
     DATABASE_URL=sqlite:///var/large.sqlite3 .venv/bin/alongside demo --people 100000
 
 Server time is measured in-process around Django's test client (request handling, queries and
-template rendering; no network). Prints median and 90th percentile per page, the number of
+template rendering; no network), with production settings (DEBUG off, static manifest built). Prints median and 90th percentile per page, the number of
 queries, and fails (exit 1) when a page takes 50 ms or more at the median or when its query
 count differs between people with few and many contacts.
 """
@@ -16,13 +16,19 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Measure as production runs: DEBUG off (no query log, no template debug), static manifest built.
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "k" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("ALONGSIDE_VAR_DIR", tempfile.mkdtemp(prefix="alongside-bench-"))
 TARGET_MS = 50.0
 
 
@@ -36,6 +42,9 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Count

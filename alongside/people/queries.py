@@ -18,10 +18,10 @@ def works_with_q(user_id: int) -> Q:
     named = NamedWorkerSpell.objects.filter(worker_id=user_id, ended_on__isnull=True).values(
         "person_id"
     )
-    met = Contact.objects.filter(
-        Q(worker_id=user_id) | Q(also_present=user_id), at__gte=since
-    ).values("person_id")
-    return Q(pk__in=named) | Q(pk__in=met)
+    # Led and joined are separate subqueries: an OR across the join would scan every contact.
+    led = Contact.objects.filter(worker_id=user_id, at__gte=since).values("person_id")
+    joined = Contact.objects.filter(also_present=user_id, at__gte=since).values("person_id")
+    return Q(pk__in=named) | Q(pk__in=led) | Q(pk__in=joined)
 
 
 def people_visible_to(membership: Membership | None) -> QuerySet[Person]:

@@ -110,7 +110,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     can_record = rules.test_rule("relationships.record_contact", membership, person)
     form = (
         ContactForm(
-            initial=ContactForm.initial_for(membership), membership=membership, handover=handover
+            initial=ContactForm.initial_for(membership),
+            membership=membership,
+            handover=handover,
+            circle_of=person,
         )
         if can_record
         else None

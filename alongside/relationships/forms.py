@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
 from alongside.access.queries import workers_of
+from alongside.people.models import Person
 from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
 
 
@@ -26,6 +27,32 @@ class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField):
 def worker_queryset(membership: Membership):  # type: ignore[no-untyped-def]
     ids = workers_of(membership.organisation).values("user_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
+
+
+def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[no-untyped-def]
+    """Workers around one person: you, their named workers, who met them this year, a planned new worker.
+
+    The quick form on the person page offers only these, so it stays small in a large organisation;
+    the full contact page offers everyone.
+    """
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from alongside.relationships.models import Contact, NamedWorkerSpell
+
+    since = timezone.now() - timedelta(days=365)
+    circle = (
+        Q(pk=membership.user_id)
+        | Q(pk__in=NamedWorkerSpell.objects.filter(person=person).values("worker_id"))
+        | Q(pk__in=Contact.objects.filter(person=person, at__gte=since).values("worker_id"))
+        | Q(
+            pk__in=Handover.objects.filter(person=person, status=Handover.Status.PLANNED).values(
+                "to_worker_id"
+            )
+        )
+    )
+    return worker_queryset(membership).filter(circle)
 
 
 class ContactForm(forms.Form):
@@ -76,10 +103,15 @@ class ContactForm(forms.Form):
         *args: object,
         membership: Membership,
         handover: Handover | None = None,
+        circle_of: "Person | None" = None,
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        workers = worker_queryset(membership)
+        workers = (
+            worker_queryset(membership)
+            if circle_of is None
+            else circle_queryset(membership, circle_of)
+        )
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
         self.fields["also_present"].queryset = workers  # type: ignore[attr-defined]
         self.handover = handover

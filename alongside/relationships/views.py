@@ -62,7 +62,8 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        form = ContactForm(request.POST, membership=membership, handover=handover)
+        circle = person if request.htmx else None  # type: ignore[attr-defined]
+        form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -97,6 +98,7 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
                         initial=ContactForm.initial_for(membership),
                         membership=membership,
                         handover=planned_handover(person),
+                        circle_of=person,
                     )
                     return render(
                         request,
