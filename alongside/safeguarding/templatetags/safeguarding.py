@@ -1,0 +1,99 @@
+"""Template tags for safeguarding: the person page's panel and the nav items.
+
+`{% load safeguarding %}` then:
+- `{% safeguarding_panel person %}`: concerns and the override form/banner for safeguarding
+  leads (a recorded read), "raise a concern" and "you raised one on ..." for workers, nothing for
+  anyone else. One or two queries, however many concerns there are.
+- `{% overrides_waiting %}`: a nav `<li>` linking to the review queue with the number waiting,
+  for safeguarding leads and data leads; nothing for anyone else.
+- `{% safeguarding_concerns_link %}`: a nav `<li>` linking to all concerns, for safeguarding leads.
+"""
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from alongside.audit.services import record_read
+from alongside.safeguarding.forms import OverrideForm
+from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern
+from alongside.safeguarding.queries import (
+    concern_dates_raised_by,
+    concerns_for_person,
+    is_safeguarding_lead,
+    may_raise_concern,
+    may_review_overrides,
+    override_in_force,
+    overrides_waiting_count,
+)
+
+register = template.Library()
+
+
+def _membership(context: template.Context) -> Any:
+    membership = context.get("membership")
+    if membership is None:
+        membership = getattr(context.get("request"), "membership", None)
+    return membership
+
+
+@register.inclusion_tag("safeguarding/partials/panel.html", takes_context=True)
+def safeguarding_panel(context: template.Context, person: Any) -> dict[str, Any]:
+    membership = _membership(context)
+    if membership is None or membership.organisation_id != person.organisation_id:
+        return {"role": None}
+    if is_safeguarding_lead(membership):
+        request = context.get("request")
+        concerns = concerns_for_person(membership, person.pk)
+        record_read(
+            Concern,
+            [concern.pk for concern in concerns],
+            actor=getattr(request, "user", None) or membership.user,
+            organisation_id=membership.organisation_id,
+            person_id=person.pk,
+            request_id=getattr(request, "request_id", ""),
+        )
+        return {
+            "role": "lead",
+            "person": person,
+            "concerns": concerns,
+            "override": override_in_force(membership, person.pk),
+            "override_form": OverrideForm(auto_id="override-%s"),
+            "minutes": OVERRIDE_MINUTES,
+        }
+    if may_raise_concern(membership):
+        return {
+            "role": "worker",
+            "person": person,
+            "raised_dates": concern_dates_raised_by(membership, person.pk),
+        }
+    return {"role": None}
+
+
+@register.simple_tag(takes_context=True)
+def overrides_waiting(context: template.Context) -> SafeString | str:
+    membership = _membership(context)
+    if not may_review_overrides(membership):
+        return ""
+    count = overrides_waiting_count(membership)
+    badge = (
+        format_html(' <span class="badge">{}<span class="visually-hidden"> {}</span></span>',
+                    count, _("waiting"))
+        if count
+        else ""
+    )  # fmt: skip
+    return format_html(
+        '<li><a href="{}">{}{}</a></li>', reverse("safeguarding_overrides"), _("Overrides"), badge
+    )
+
+
+@register.simple_tag(takes_context=True)
+def safeguarding_concerns_link(context: template.Context) -> SafeString | str:
+    if not is_safeguarding_lead(_membership(context)):
+        return ""
+    return format_html(
+        '<li><a href="{}">{}</a></li>', reverse("safeguarding_concerns"), _("Concerns")
+    )

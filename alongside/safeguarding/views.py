@@ -1,0 +1,206 @@
+"""Safeguarding pages: raise a concern, leads' concern pages, overrides and their review.
+
+Every view fetches through `queries` (404 when the viewer may not see it), binds a form, calls a
+service and redirects. Pages that show concern text or a justification record the read.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import role_required
+from alongside.access.models import Role
+from alongside.audit.services import record_read
+from alongside.common.forms import add_service_errors
+from alongside.people.queries import get_person_for_user
+from alongside.safeguarding import queries, services
+from alongside.safeguarding.forms import ConcernActionForm, ConcernForm, OverrideForm, ReviewForm
+from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, Override
+
+LEADS = [Role.SAFEGUARDING_LEAD]
+PAGE_SIZE = 50
+
+
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+@role_required(queries.RAISING_ROLES)
+def raise_concern(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.raise_concern(
+                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("safeguarding_concern_raised", concern_id=concern.pk)
+    return render(request, "safeguarding/raise_concern.html", {"person": person, "form": form})
+
+
+@role_required(queries.RAISING_ROLES)
+def concern_raised(request: HttpRequest, concern_id: int) -> HttpResponse:
+    concern = queries.get_raised_concern_for_user(request.membership, concern_id)  # type: ignore[attr-defined]
+    return render(request, "safeguarding/concern_raised.html", {"concern": concern})
+
+
+@role_required(LEADS)
+def concern_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    record_read(
+        Concern,
+        [concern.pk for concern in page],
+        actor=request.user,
+        organisation_id=membership.organisation_id,
+        person_id=None,
+        request_id=_request_id(request),
+    )
+    return render(request, "safeguarding/concern_list.html", {"page": page})
+
+
+@role_required(LEADS)
+def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    concern = queries.get_concern_for_user(membership, concern_id)
+    form = ConcernActionForm(request.POST or None, initial={"status": concern.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_concern_action(
+                concern, by=membership, request_id=_request_id(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("What was done is recorded."))
+            return redirect("safeguarding_concern", concern_id=concern.pk)
+    record_read(
+        Concern,
+        [concern.pk],
+        actor=request.user,
+        organisation_id=concern.organisation_id,
+        person_id=concern.person_id,
+        request_id=_request_id(request),
+    )
+    actions = list(queries.concern_actions(concern))
+    return render(
+        request,
+        "safeguarding/concern_detail.html",
+        {"concern": concern, "actions": actions, "form": form},
+    )
+
+
+@role_required(LEADS)
+def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            override = services.start_override(
+                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            ends = timezone.localtime(override.expires_at)
+            messages.success(
+                request,
+                _("You can open their support records until %(time)s.")
+                % {"time": ends.strftime("%H:%M")},
+            )
+            return redirect("person", person_id=person.pk)
+    current = queries.override_in_force(membership, person.pk)
+    return render(
+        request,
+        "safeguarding/start_override.html",
+        {"person": person, "form": form, "current": current, "minutes": OVERRIDE_MINUTES},
+    )
+
+
+@role_required(LEADS)
+@require_POST
+def end_override(request: HttpRequest, override_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    override = queries.get_override_for_user(membership, override_id)
+    try:
+        services.end_override(override, by=membership, request_id=_request_id(request))
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The override has ended. Their support records are closed."))
+    return redirect("person", person_id=override.person_id)
+
+
+@role_required(queries.REVIEWING_ROLES)
+def override_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    waiting = list(queries.overrides_waiting_review(membership))
+    reviewed = list(queries.overrides_recently_reviewed(membership))
+    return render(
+        request,
+        "safeguarding/override_list.html",
+        {
+            "waiting": waiting,
+            "reviewed": reviewed,
+            "days": queries.RECENTLY_REVIEWED_DAYS,
+            "shows_names": membership.role == Role.SAFEGUARDING_LEAD,
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_required(queries.REVIEWING_ROLES)
+def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    override = queries.get_override_for_user(membership, override_id)
+    is_own = override.lead_id == membership.user_id
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if override.reviewed_at is None and form.is_valid():
+            try:
+                services.review_override(
+                    override,
+                    by=membership,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    request_id=_request_id(request),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Review recorded."))
+                return redirect("safeguarding_overrides")
+        elif override.reviewed_at is not None:
+            form.add_error(None, _("This override has already been reviewed."))
+    record_read(
+        Override,
+        [override.pk],
+        actor=request.user,
+        organisation_id=override.organisation_id,
+        person_id=override.person_id,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "safeguarding/override_detail.html",
+        {
+            "override": override,
+            "form": form,
+            "is_own": is_own,
+            "reads": queries.support_reads_during(override),
+            "shows_names": membership.role == Role.SAFEGUARDING_LEAD,
+            "in_force": override.ended_at is None and override.expires_at > timezone.now(),
+        },
+    )
