@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PYTHON_VERSION := 3.12
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(shell command -v uv 2>/dev/null || echo .tools/uv/bin/uv)
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REQUIREMENTS := requirements/base.txt requirements/dev.txt
 export PATH := $(CURDIR)/$(BIN):$(HOME)/.pyenv/shims:$(PATH)
@@ -15,8 +15,8 @@ help:
 	@echo "make demo   set up and serve the demo organisation at http://127.0.0.1:8000"
 	@echo "make test   run every test (SQLite, PostgreSQL and Chromium)"
 
-.tools/uv/bin/uv:
-	python3 -m pip install --quiet --disable-pip-version-check --target .tools/uv uv
+$(CURDIR)/.tools/uv/bin/uv:
+	python3 -m pip install --quiet --disable-pip-version-check --target $(CURDIR)/.tools/uv uv
 
 $(BIN)/.installed: $(REQUIREMENTS) pyproject.toml | $(UV)
 	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON_VERSION) $(VENV)

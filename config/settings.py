@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's scripts from our own static files, not a CDN
     "rules",
     "alongside.common",
     "alongside.access",

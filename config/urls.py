@@ -8,5 +8,6 @@ urlpatterns = [
     path("eligibility/", include("alongside.eligibility.urls")),
     path("safeguarding/", include("alongside.safeguarding.urls")),
     path("", include("alongside.access.urls")),
+    path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,12 @@ from alongside.access.models import Notification
 
 
 def notify(
-    users: Iterable[User], *, organisation_id: int, text: str, url: str = "", email_subject: str = ""
+    users: Iterable[User],
+    *,
+    organisation_id: int,
+    text: str,
+    url: str = "",
+    email_subject: str = "",
 ) -> list[Notification]:
     """Tell users something in the app and, with `email_subject`, by email after the transaction commits.
 
@@ -20,7 +25,10 @@ def notify(
     recipients = list(users)
     with transaction.atomic():
         notes = Notification.objects.bulk_create(
-            [Notification(organisation_id=organisation_id, user=user, text=text, url=url) for user in recipients]
+            [
+                Notification(organisation_id=organisation_id, user=user, text=text, url=url)
+                for user in recipients
+            ]
         )
         if email_subject:
             addresses = [user.email for user in recipients if user.email]

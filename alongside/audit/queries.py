@@ -25,6 +25,18 @@ ACTION_WORDS = {
     "support.note.created": _("wrote down what you said"),
     "support.note.changed": _("changed the note of what you said"),
     "support.supportnote.viewed": _("looked at your notes"),
+    "eligibility.voucher.recorded": _("recorded a foodbank voucher"),
+    "eligibility.voucher.redeemed": _("gave out a foodbank parcel"),
+    "eligibility.voucher.viewed": _("looked at your foodbank vouchers"),
+    "eligibility.support_offer.accepted": _("noted that you would like to talk to someone"),
+    "safeguarding.concern.raised": _("raised a safeguarding concern"),
+    "safeguarding.concern.action_added": _("recorded what was done about a safeguarding concern"),
+    "safeguarding.concern.viewed": _("looked at safeguarding concerns"),
+    "safeguarding.override.started": _(
+        "opened your notes without your consent, to keep someone safe"
+    ),
+    "safeguarding.override.ended": _("closed your notes again after a safeguarding check"),
+    "safeguarding.override.reviewed": _("reviewed why your notes were opened"),
 }
 ACCESS_LOG_LIMIT = 300
 
@@ -37,20 +49,27 @@ class AccessLine:
     did: str
 
 
-def access_log(person_id: int, organisation_id: int) -> list[AccessLine]:
-    """Who looked at or changed a person's record, newest first (two queries)."""
-    events = list(
-        AuditEvent.objects.filter(person_id=person_id, organisation_id=organisation_id)
-        .select_related("actor")
-        .order_by("-id")[:ACCESS_LOG_LIMIT]
-    )
+def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> list[AccessLine]:
+    """Who looked at or changed a person's record, newest first (two queries).
+
+    Only events in spheres the viewer may read: a supporter must not learn from this page that
+    someone checked the person's eligibility or raised a safeguarding concern. The data lead,
+    who answers subject access requests for the person, sees every event.
+    """
+    from alongside.access.models import Role
+    from alongside.access.roles import SPHERES_BY_ROLE
+
+    events_qs = AuditEvent.objects.filter(person_id=person_id, organisation_id=organisation_id)
+    if viewer.role != Role.DATA_LEAD:
+        events_qs = events_qs.filter(
+            sphere__in=sorted(SPHERES_BY_ROLE.get(viewer.role, frozenset()))
+        )
+    events = list(events_qs.select_related("actor").order_by("-id")[:ACCESS_LOG_LIMIT])
     roles = dict(
         Membership.objects.filter(
             organisation_id=organisation_id, user_id__in={e.actor_id for e in events if e.actor_id}
         ).values_list("user_id", "role")
     )
-    from alongside.access.models import Role
-
     lines = []
     for event in events:
         actor = event.actor

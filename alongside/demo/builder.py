@@ -5,6 +5,7 @@ The town is planned without the database (`stories.py`, `town.py`, `contacts.py`
 that is not a demo, or any user who is not a demo user, makes it refuse before writing.
 """
 
+import random
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,12 +91,52 @@ def build_demo(
             purge_demo()
         counts = write_town(town, using=using, progress=progress or (lambda message: None))
         riverside = Organisation.objects.get(slug="riverside", is_demo=True)
+        counts |= _build_spheres(riverside, seed=seed, canary=canary, today=today)
         record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
                summary={"seed": seed, "years": years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
     return DemoResult(already_loaded=False, counts=counts, seconds=clock.monotonic() - started)
+
+
+def _build_spheres(
+    riverside: Organisation, *, seed: int, canary: str | None, today: date
+) -> dict[str, int]:
+    """Foodbank vouchers (eligibility sphere) and safeguarding concerns and overrides."""
+    from alongside.access.models import Membership
+    from alongside.access.roles import WORKER_ROLES
+    from alongside.eligibility.demo import build_foodbank
+    from alongside.people.models import Person
+    from alongside.safeguarding.demo import build_safeguarding
+
+    rng = random.Random(f"{seed}:spheres")
+    users = get_user_model()._base_manager
+    people = Person.objects.filter(organisation=riverside).order_by("pk")
+    counts = build_foodbank(
+        riverside,
+        rng=rng,
+        people=list(people.filter(team__name="Foodbank").values_list("pk", flat=True)),
+        assessor=users.get(username="assessor"),
+        today=today,
+    )
+    workers = (
+        Membership.objects.filter(
+            organisation=riverside, role__in=sorted(WORKER_ROLES), left_on__isnull=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    )
+    counts |= build_safeguarding(
+        riverside,
+        rng=rng,
+        people=list(people[:300]),
+        workers=list(workers[:50]),
+        lead=users.get(username="safeguarding"),
+        today=today,
+        canary=canary,
+    )
+    return counts
 
 
 def _check_options(*, people: int, years: int, canary: str | None) -> None:

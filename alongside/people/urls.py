@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.people import consent_views, views
+from alongside.people import consent_views, export_views, views
 
 urlpatterns = [
     path("", views.person_list, name="person_list"),
@@ -14,4 +14,9 @@ urlpatterns = [
         name="revoke_consent",
     ),
     path("<int:person_id>/who-saw-my-record/", views.access_log, name="access_log"),
+    path(
+        "<int:person_id>/export.csv",
+        export_views.export_person_contacts,
+        name="export_person_contacts",
+    ),
 ]

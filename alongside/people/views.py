@@ -172,5 +172,5 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         person = get_person_for_user(membership, person_id)
     require_rule("people.see_access_log", membership, person)
-    lines = access_log_lines(person.pk, person.organisation_id)
+    lines = access_log_lines(person.pk, person.organisation_id, viewer=membership)
     return render(request, "people/access_log.html", {"person": person, "lines": lines})

@@ -37,6 +37,22 @@ def _check_worker(worker: User, organisation_id: int, field: str) -> None:
         raise ValidationError({field: "Choose a worker who works in this organisation."})
 
 
+def _check_not_assessor(worker: User, person: Person, field: str) -> None:
+    """Separation of roles: who assessed a person's eligibility does not also support them.
+
+    An organisation can relax this (`allow_assessor_and_supporter`), with a warning shown.
+    """
+    from alongside.eligibility.queries import has_assessed
+
+    if has_assessed(worker.pk, person.pk) and not person.organisation.allow_assessor_and_supporter:
+        raise ValidationError(
+            {
+                field: "This worker checked their eligibility (a foodbank voucher). People speak more "
+                "freely to a supporter who does not decide what they get, so choose someone else."
+            }
+        )
+
+
 def open_spell(person: Person) -> NamedWorkerSpell | None:
     return NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True).first()
 
@@ -57,6 +73,7 @@ def assign_named_worker(
     Side effects: one NamedWorkerSpell, one audit event.
     """
     _check_worker(worker, person.organisation_id, "worker")
+    _check_not_assessor(worker, person, "worker")
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
         if open_spell(person) is not None:
@@ -139,6 +156,7 @@ def plan_handover(
     Side effects: one Handover; marks `request` agreed; one audit event.
     """
     _check_worker(to_worker, person.organisation_id, "to_worker")
+    _check_not_assessor(to_worker, person, "to_worker")
     if reason not in SpellReason.values or reason == SpellReason.FIRST:
         raise ValidationError({"reason": "Choose why the named worker is changing."})
     with transaction.atomic():
@@ -264,8 +282,10 @@ def _validate_contact(
     if errors:
         raise ValidationError(errors)
     _check_worker(worker, person.organisation_id, "worker")
+    _check_not_assessor(worker, person, "worker")
     for other in also_present:
         _check_worker(other, person.organisation_id, "also_present")
+        _check_not_assessor(other, person, "also_present")
 
 
 def record_contact(

@@ -8,7 +8,9 @@ def test_user_with_two_organisations_switches_between_them(world):
     alice = world.user("alice")
     MembershipFactory(organisation=world.other_org, user=alice, role=Role.ASSESSOR)
     client = world.client("alice")
-    assert "Pat Example" in client.get(reverse("home")).content.decode()  # first: Riverside, as supporter
+    assert (
+        "Pat Example" in client.get(reverse("home")).content.decode()
+    )  # first: Riverside, as supporter
     assert client.get(reverse("person", args=[world.other_person.pk])).status_code == 404
     response = client.post(reverse("switch_organisation"), {"organisation": world.other_org.pk})
     assert response.status_code == 302
@@ -18,9 +20,13 @@ def test_user_with_two_organisations_switches_between_them(world):
 
 
 def test_switching_to_an_organisation_you_are_not_in_is_404(world):
-    response = world.client("alice").post(reverse("switch_organisation"), {"organisation": world.other_org.pk})
+    response = world.client("alice").post(
+        reverse("switch_organisation"), {"organisation": world.other_org.pk}
+    )
     assert response.status_code == 404
-    response = world.client("alice").post(reverse("switch_organisation"), {"organisation": "nonsense"})
+    response = world.client("alice").post(
+        reverse("switch_organisation"), {"organisation": "nonsense"}
+    )
     assert response.status_code == 404
 
 

@@ -163,3 +163,25 @@ def test_who_saw_my_record_lists_reads_and_changes_in_plain_words(world, note):
         assert (
             world.client(name).get(reverse("access_log", args=[world.person.pk])).status_code == 404
         ), name
+
+
+def test_data_lead_sees_every_event_in_the_access_log(world, note):
+    from alongside.audit.queries import access_log
+    from alongside.safeguarding import services
+
+    services.raise_concern(
+        world.person,
+        by=world.members["alice"],
+        category="other",
+        what_happened="Something worrying",
+        immediate_risk=False,
+    )
+    actions_for = {
+        name: {
+            line.did
+            for line in access_log(world.person.pk, world.org.pk, viewer=world.members[name])
+        }
+        for name in ("alice", "dana")
+    }
+    assert "raised a safeguarding concern" in actions_for["dana"]
+    assert "raised a safeguarding concern" not in actions_for["alice"]

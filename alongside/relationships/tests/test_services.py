@@ -205,3 +205,52 @@ def test_plan_handover_to_current_worker_is_refused(world):
         )
     assert "to_worker" in error.value.message_dict
     assert Handover.objects.count() == 0
+
+
+def test_someone_who_assessed_a_person_cannot_become_their_supporter(world):
+    from alongside.eligibility.models import ReferralPartner, Voucher
+
+    person = PersonFactory(team=world.team)
+    partner = ReferralPartner.objects.create(organisation=world.org, name="Surgery", kind="gp")
+    Voucher.objects.create(
+        organisation=world.org,
+        partner=partner,
+        code="ABC123",
+        adults=1,
+        issued_on=timezone.localdate(),
+        issued_by_name="Dr Example",
+        person=person,
+        redeemed_at=timezone.now(),
+        redeemed_by=world.user("cara"),
+        parcels=1,
+        recorded_by=world.user("amir"),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.assign_named_worker(
+            person,
+            worker=world.user("cara"),
+            by=world.members["colin"],
+            started_on=timezone.localdate(),
+        )
+    assert "eligibility" in error.value.message_dict["worker"][0]
+    with pytest.raises(ValidationError):
+        services.record_contact(
+            person,
+            by=world.members["cara"],
+            at=timezone.now(),
+            worker=world.user("cara"),
+            mode="phone",
+            minutes=5,
+            initiated_by="us",
+        )
+    assert not NamedWorkerSpell.objects.filter(person=person).exists()
+    world.org.allow_assessor_and_supporter = True
+    world.org.save()
+    person.refresh_from_db()
+    services.assign_named_worker(
+        person,
+        worker=world.user("cara"),
+        by=world.members["colin"],
+        started_on=timezone.localdate(),
+    )
+    assert NamedWorkerSpell.objects.filter(person=person, worker=world.user("cara")).exists()

@@ -1,0 +1,360 @@
+"""The authorisation matrix: every URL in the project, for every role, for a related person, an
+unrelated person and a person in another organisation.
+
+`MATRIX` says, for each URL name, who may use it (a set of personas, or one per subject). Anyone
+else must get 404, so that what they may not see stays hidden. The test fails when a URL has no
+entry, when anyone outside the allowed set succeeds (an unexpected success), and when anyone in
+it is refused (the entry, or the feature, is wrong). Each request runs in a savepoint that is
+rolled back, so one persona's POST does not change what the next one sees.
+
+Personas (see alongside/conftest.py): alice supporter and Pat's named worker · cara supporter ·
+colin coordinator of Pat's team · vic volunteer who met Pat recently · amir assessor · sam
+safeguarding lead · dana data lead · fern funder viewer · olly supporter in another organisation.
+Subjects: "related" Pat; "unrelated" Una (another team, named worker not a persona); "other"
+Quinn in olly's organisation.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from alongside.access.models import Role
+from alongside.common.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+    UserFactory,
+)
+from alongside.people.models import ConsentToShare
+from alongside.relationships.models import Handover
+
+PERSONAS = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "olly")
+SUBJECTS = ("related", "unrelated", "other")
+EVERYONE = frozenset(PERSONAS)
+# Django's admin is for staff users only; no persona is staff (checked in its own test below).
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who may use one URL. `allowed` maps subject -> personas; "*" when the URL has no subject."""
+
+    allowed: dict[str, frozenset[str]]
+    method: str = "get"
+    data: Callable[[Any, str, str], dict[str, Any]] = field(
+        default=lambda world, persona, subject: {}
+    )
+    content_type: str | None = None
+    # Signing out sends you to the sign-in page: that is its success.
+    redirect_to_login_succeeds: bool = False
+
+
+def each(related: set[str], unrelated: set[str], other: set[str], **kwargs: Any) -> Entry:
+    return Entry(
+        {
+            "related": frozenset(related),
+            "unrelated": frozenset(unrelated),
+            "other": frozenset(other),
+        },
+        **kwargs,
+    )
+
+
+def once(allowed: set[str] | frozenset[str], **kwargs: Any) -> Entry:
+    return Entry({"*": frozenset(allowed)}, **kwargs)
+
+
+SEE = (
+    {"alice", "cara", "colin", "vic", "amir", "sam"},
+    {"alice", "cara", "colin", "amir", "sam"},
+    {"olly"},
+)
+WORK = ({"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin"}, {"olly"})
+HOLD = ({"alice", "colin"}, set(), {"olly"})
+RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
+
+MATRIX: dict[str, Entry] = {
+    # access
+    "login": once(EVERYONE),
+    "logout": once(EVERYONE, method="post", redirect_to_login_succeeds=True),
+    "organisations": once(EVERYONE),
+    "switch_organisation": once(
+        EVERYONE,
+        method="post",
+        data=lambda w, persona, s: {"organisation": w.members[persona].organisation_id},
+    ),
+    # people
+    "home": once(EVERYONE),
+    "person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),
+    "person_create": once({"alice", "cara", "colin", "olly"}),
+    "person": each(*SEE),
+    "person_edit": each(*WORK),
+    "grant_consent": each(*HOLD),
+    "revoke_consent": each(*HOLD, method="post"),
+    "access_log": each({"alice", "colin", "dana"}, {"dana"}, {"olly"}),
+    # relationships
+    "record_contact": each(*WORK),
+    "edit_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "contact_history": each(*SEE),
+    "assign_named_worker": each({"colin"}, set(), set()),
+    "record_worker_request": each(*WORK),
+    "plan_handover": each({"alice", "colin"}, set(), {"olly"}),
+    "complete_handover_cold": each({"alice", "colin"}, set(), {"olly"}),
+    "cancel_handover": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "export_person_contacts": each(*WORK),
+    # insights
+    "team_continuity": once({"colin"}),
+    "export_team_continuity": once({"colin"}),
+    "set_leaving": once({"colin"}, method="post"),
+    # eligibility: assessors only, and never another organisation's records
+    "eligibility_foodbank": once({"amir"}),
+    "eligibility_record_voucher": once({"amir"}),
+    "eligibility_voucher": each({"amir"}, {"amir"}, set()),
+    "eligibility_redeem_voucher": each({"amir"}, {"amir"}, set()),
+    "eligibility_accept_support_offer": each({"amir"}, {"amir"}, set(), method="post"),
+    "eligibility_partners": once({"amir"}),
+    "eligibility_change_partner": each({"amir"}, {"amir"}, set(), method="post"),
+    # API: lists answer everyone with what they may see (perhaps nothing); objects are 404 when hidden
+    "api:api-root": once(set()),
+    "api:openapi-json": once(EVERYONE),
+    "api:openapi-view": once(EVERYONE),
+    "api:list_people": once(EVERYONE),
+    "api:list_my_people": once(EVERYONE),
+    "api:read_person": each(*SEE),
+    "api:list_contacts": each(*SEE),
+    "api:create_contact": each(
+        *WORK,
+        method="post",
+        content_type="application/json",
+        data=lambda w, persona, s: {
+            "at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "mode": "phone",
+            "minutes": 10,
+            "initiated_by": "us",
+            "asked_for": "Matrix words",
+        },
+    ),
+    # safeguarding
+    "safeguarding_raise_concern": each(*RAISE),
+    "safeguarding_concern_raised": each({"alice"}, set(), {"olly"}),
+    "safeguarding_concerns": once({"sam"}),
+    "safeguarding_concern": each({"sam"}, {"sam"}, set()),
+    "safeguarding_start_override": each({"sam"}, {"sam"}, set()),
+    "safeguarding_overrides": once({"sam", "dana"}),
+    "safeguarding_override": each({"sam", "dana"}, {"sam", "dana"}, set()),
+    "safeguarding_end_override": each({"sam"}, {"sam"}, set(), method="post"),
+}
+
+
+def url_patterns() -> list[tuple[str, URLPattern]]:
+    found = []
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if (pattern.namespace or "") in EXCLUDED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                found.append(
+                    (f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern)
+                )
+            else:
+                raise AssertionError(
+                    f"URL pattern {pattern.pattern} has no name: name it and add it to MATRIX"
+                )
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    names = {name for name, _ in url_patterns()}
+    assert names - set(MATRIX) == set(), "add these URLs to MATRIX (and docs/access-and-audit.md)"
+    assert set(MATRIX) - names == set(), "these MATRIX entries name no URL"
+
+
+class Samples:
+    """One object of each kind per subject, so every URL can be filled in."""
+
+    def __init__(self, world: Any) -> None:
+        from alongside.eligibility.models import ReferralPartner, Voucher
+        from alongside.safeguarding.models import Concern, Override
+
+        self.world = world
+        now = timezone.now()
+        wes = MembershipFactory(
+            organisation=world.org, user=UserFactory(username="wes"), role=Role.SUPPORTER
+        ).user
+        wren = MembershipFactory(
+            organisation=world.org, user=UserFactory(username="wren"), role=Role.SUPPORTER
+        ).user
+        hil = MembershipFactory(
+            organisation=world.other_org, user=UserFactory(username="hil"), role=Role.SUPPORTER
+        ).user
+        oscar = MembershipFactory(
+            organisation=world.other_org,
+            user=UserFactory(username="oscar"),
+            role=Role.SAFEGUARDING_LEAD,
+        ).user
+        foodbank = TeamFactory(organisation=world.org, name="Foodbank")
+        una = PersonFactory(team=foodbank, given_name="Una", family_name="Related-to-no-one")
+        SpellFactory(person=una, worker=wes)
+        ContactFactory(person=world.person, worker=world.user("vic"), at=now - timedelta(days=10))
+        self.people = {"related": world.person, "unrelated": una, "other": world.other_person}
+        owners = {"related": world.user("alice"), "unrelated": wes, "other": world.user("olly")}
+        successors = {"related": world.user("cara"), "unrelated": wren, "other": hil}
+        leads = {"related": world.user("sam"), "unrelated": world.user("sam"), "other": oscar}
+        self.contacts, self.handovers, self.consents, self.concerns, self.overrides = (
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
+        self.vouchers, self.partners = {}, {}
+        for subject, person in self.people.items():
+            owner = owners[subject]
+            self.contacts[subject] = ContactFactory(
+                person=person, worker=owner, at=now - timedelta(days=400)
+            )
+            self.handovers[subject] = Handover.objects.create(
+                organisation=person.organisation,
+                person=person,
+                from_worker=owner,
+                to_worker=successors[subject],
+                reason="workload",
+                created_by=owner,
+            )
+            self.consents[subject] = ConsentToShare.objects.create(
+                organisation=person.organisation,
+                person=person,
+                scope="all_support_notes",
+                grantee_role="assessor",
+                purpose="For the matrix",
+                granted_at=now,
+                expires_at=now + timedelta(days=5),
+                recorded_by=owner,
+            )
+            self.concerns[subject] = Concern.objects.create(
+                organisation=person.organisation,
+                person=person,
+                raised_by=owner,
+                raised_at=now,
+                category="other",
+                what_happened="Matrix sample",
+                immediate_risk=False,
+            )
+            self.partners[subject] = ReferralPartner.objects.create(
+                organisation=person.organisation, name=f"Surgery {subject}", kind="gp"
+            )
+            self.vouchers[subject] = Voucher.objects.create(
+                organisation=person.organisation,
+                partner=self.partners[subject],
+                code=f"M{subject.upper()}",
+                adults=1,
+                issued_on=now.date(),
+                issued_by_name="Dr Sample",
+                recorded_by=owner,
+            )
+            self.overrides[subject] = Override.objects.create(
+                organisation=person.organisation,
+                person=person,
+                lead=leads[subject],
+                reason_code="other",
+                justification="A sample override for the access matrix test",
+                started_at=now,
+                expires_at=now + timedelta(minutes=60),
+            )
+
+    def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, int]:
+        fill = {
+            "person_id": lambda: self.people[subject].pk,
+            "contact_id": lambda: self.contacts[subject].pk,
+            "handover_id": lambda: self.handovers[subject].pk,
+            "consent_id": lambda: self.consents[subject].pk,
+            "concern_id": lambda: self.concerns[subject].pk,
+            "override_id": lambda: self.overrides[subject].pk,
+            "voucher_id": lambda: self.vouchers[subject].pk,
+            "partner_id": lambda: self.partners[subject].pk,
+        }
+        names = list(pattern.pattern.converters)
+        missing = [name for name in names if name not in fill]
+        assert not missing, f"{pattern.pattern}: add a sample for {missing} to Samples.kwargs"
+        return {name: fill[name]() for name in names}
+
+
+def _succeeded(response: Any, entry: Entry) -> bool:
+    if response.status_code == 302:
+        return entry.redirect_to_login_succeeds or not response.url.startswith(reverse("login"))
+    return response.status_code < 400 or response.status_code in (400, 422)  # reached the form
+
+
+@pytest.mark.django_db
+def test_access_matrix_has_no_unexpected_success_and_hides_with_404(world):
+    samples = Samples(world)
+    problems = []
+    checked = 0
+    for name, pattern in url_patterns():
+        entry = MATRIX[name]
+        for subject in entry.allowed:
+            url = reverse(name, kwargs=samples.kwargs(pattern, subject) if subject != "*" else {})
+            if subject != "*" and not pattern.pattern.converters:
+                raise AssertionError(f"{name} has no object in its URL: use once(), not each()")
+            for persona in PERSONAS:
+                with transaction.atomic():
+                    client = world.client(
+                        persona
+                    )  # fresh: a POST to logout must not log out the next one
+                    data = entry.data(world, persona, subject)
+                    extra = {"content_type": entry.content_type} if entry.content_type else {}
+                    response = getattr(client, entry.method)(url, data, **extra)
+                    transaction.set_rollback(True)
+                checked += 1
+                allowed = persona in entry.allowed[subject]
+                if allowed and not _succeeded(response, entry):
+                    problems.append(
+                        f"{name} [{subject}] {persona}: refused ({response.status_code})"
+                    )
+                elif not allowed and response.status_code != 404:
+                    problems.append(
+                        f"{name} [{subject}] {persona}: expected 404, got {response.status_code}"
+                    )
+    assert problems == [], "\n".join(problems)
+    assert checked > 200
+
+
+@pytest.mark.django_db
+def test_admin_is_closed_to_every_persona(world):
+    for persona in PERSONAS:
+        response = world.client(persona).get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response.url, persona
+
+
+def test_every_url_and_audit_action_is_documented():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    doc = (root / "docs" / "access-and-audit.md").read_text()
+    missing_urls = [name for name in MATRIX if f"`{name}`" not in doc]
+    assert missing_urls == [], "document these URLs in docs/access-and-audit.md"
+    actions = set()
+    for path in (root / "alongside").rglob("*.py"):
+        if "tests" not in path.parts:
+            actions |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text()))
+    documented = set(re.findall(r"`([a-z_]+\.[a-z_.]+)`", doc))
+    # "a.b.c / .d" rows abbreviate siblings: expand them.
+    for row in re.findall(r"`([a-z_]+\.[a-z_]+)\.[a-z_]+`((?: / `\.[a-z_]+`)+)", doc):
+        documented |= {
+            row[0] + suffix.strip(" /`") for suffix in row[1].split("/") if suffix.strip(" `")
+        }
+    assert sorted(actions - documented) == []

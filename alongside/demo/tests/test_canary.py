@@ -1,0 +1,129 @@
+"""The canary crawl: a random token in every support and safeguarding text of the demo town must
+never reach a role that may not read those spheres — not in pages, exports, API responses, error
+pages, emails or logs. The supporter, who may, does see it (the positive control).
+"""
+
+import logging
+import re
+import uuid
+from collections import deque
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+
+from alongside.access.models import Membership
+from alongside.demo.builder import build_demo
+from alongside.people.models import Person
+
+HREF = re.compile(r'href="([^"#]+)')
+MAX_PAGES = 600
+NEVER = ("assessor", "funder", "datalead", "outsider")
+SKIP = ("/logout/", "/admin/", "/static/", "/api/v1/docs")
+
+
+def _seeds(person_ids: list[int]) -> list[str]:
+    """Start pages: home, and every person's pages, exports and API answers (links may not reach all)."""
+    seeds = [
+        "/",
+        "/people/",
+        "/api/v1/people",
+        "/api/v1/me/people",
+        "/eligibility/",
+        "/safeguarding/concerns/",
+        "/safeguarding/overrides/",
+        "/insights/continuity/",
+        "/insights/continuity/export.csv",
+        "/no-such-page/",
+    ]
+    for pk in person_ids:
+        seeds += [
+            f"/people/{pk}/",
+            f"/people/{pk}/who-saw-my-record/",
+            f"/people/{pk}/export.csv",
+            f"/api/v1/people/{pk}",
+            f"/api/v1/people/{pk}/contacts",
+        ]
+    return seeds
+
+
+def crawl(client: Client, seeds: list[str], *, follow: bool = True) -> dict[str, str]:
+    """GET every same-site page reachable from the seeds (up to MAX_PAGES); path -> body."""
+    seen: dict[str, str] = {}
+    queue = deque(seeds)
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen or any(path.startswith(skip) for skip in SKIP):
+            continue
+        response = client.get(path)
+        body = response.content.decode(errors="replace")
+        seen[path] = body
+        if follow and response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            for href in HREF.findall(body):
+                url = urlparse(urljoin(path, href.replace("&amp;", "&")))
+                if not url.netloc:
+                    queue.append(url.path + (f"?{url.query}" if url.query else ""))
+    return seen
+
+
+@pytest.fixture
+def canary_town(db):
+    token = f"CANARY{uuid.uuid4().hex[:12]}"
+    build_demo(people=40, canary=token)
+    return token
+
+
+def test_canary_never_reaches_roles_that_may_not_see_it(canary_town, caplog, settings):
+    settings.DEBUG = False
+    token = canary_town
+    caplog.set_level(logging.DEBUG)
+    users = get_user_model().objects
+    riverside = Membership.objects.get(user__username="supporter").organisation_id
+    people = list(Person.objects.filter(organisation_id=riverside).values_list("pk", flat=True))
+    leaks = {}
+    pages = {}
+    for username in (*NEVER, "supporter"):
+        user = users.get(username=username)
+        client = Client()
+        client.force_login(user)
+        # The outsider legitimately reads their own organisation's notes (the demo puts the same
+        # token there), so they are sent straight at every Riverside address and follow no links.
+        seen = crawl(client, _seeds(people), follow=username != "outsider")
+        pages[username] = len(seen)
+        leaks[username] = sorted(path for path, body in seen.items() if token in body)
+    assert pages["assessor"] > 100 and pages["outsider"] > 100, pages
+    for username in NEVER:
+        assert leaks[username] == [], f"{username} saw the canary at {leaks[username][:5]}"
+    assert leaks["supporter"], "positive control: the supporter should see their people's words"
+    assert token not in caplog.text, "the canary reached the logs"
+
+
+def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks):
+    """Raising a concern and starting an override email people: never with the sensitive words."""
+    from alongside.safeguarding import services
+
+    token = canary_town
+    supporter = Membership.objects.get(user__username="supporter")
+    lead = Membership.objects.get(user__username="safeguarding")
+    person = Person.objects.filter(organisation_id=supporter.organisation_id).first()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_concern(
+            person,
+            by=supporter,
+            category="other",
+            what_happened=f"{token} happened",
+            immediate_risk=False,
+        )
+        services.start_override(
+            person,
+            by=lead,
+            reason_code="other",
+            justification=f"{token} — a serious risk reported today",
+        )
+    assert mail.outbox, "emails were expected"
+    for message in mail.outbox:
+        assert token not in message.subject and token not in message.body
+        assert person.given_name not in message.subject

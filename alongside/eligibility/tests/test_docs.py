@@ -1,0 +1,25 @@
+"""docs/access-and-audit.md names every eligibility URL and audit action."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from alongside.eligibility import urls
+
+APP = Path(__file__).resolve().parents[1]
+DOC = (Path(settings.BASE_DIR) / "docs" / "access-and-audit.md").read_text()
+
+
+def test_every_eligibility_url_is_documented_and_prefixed():
+    names = [pattern.name for pattern in urls.urlpatterns]
+    assert names and all(name.startswith("eligibility_") for name in names)
+    assert [name for name in names if f"`{name}`" not in DOC] == []
+
+
+def test_every_eligibility_audit_action_is_documented():
+    source = "\n".join(path.read_text() for path in APP.glob("*.py"))
+    actions = set(re.findall(r'"(eligibility\.[a-z_]+\.[a-z_]+)"', source))
+    actions.add("eligibility.voucher.viewed")  # written by record_read(Voucher, ...)
+    assert len(actions) == 7
+    assert sorted(action for action in actions if f"`{action}`" not in DOC) == []

@@ -1,0 +1,70 @@
+"""Download team continuity as CSV: one row per person, the last 12 months. Never their words."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access.decorators import role_required
+from alongside.access.models import Membership, Team
+from alongside.access.roles import CONTINUITY_VIEWERS
+from alongside.insights.queries import teams_for
+from alongside.people.export_views import csv_response
+from alongside.people.models import Person
+from alongside.people.queries import people_visible_to
+from alongside.relationships.continuity import INDEX_NAMES
+from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+
+
+def chosen_team(request: HttpRequest, membership: Membership) -> Team | None:
+    """The team asked for, as on the team continuity page. None: the whole organisation."""
+    teams = list(teams_for(membership))
+    if not teams:
+        raise Http404
+    chosen = request.GET.get("team")
+    if membership.team_id is None and chosen == "all":
+        return None
+    return next((team for team in teams if str(team.pk) == chosen), teams[0])
+
+
+def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]:
+    """Each person's continuity over the 12 months to `today`, as on the page (three queries)."""
+    since = datetime.combine(
+        today - timedelta(days=365), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
+    points = contact_points(people.values("pk"), since=since)
+    histories = spell_histories(people.values("pk"), since=since.date())
+    rows = []
+    for person in people:
+        result = continuity_of(points.get(person.pk, []), histories.get(person.pk))
+        indices = [result.index(name) for name in INDEX_NAMES]
+        rows.append(
+            [
+                person.pk,
+                person.display_name,
+                result.contacts,
+                result.workers,
+                *["" if value is None else round(value, 4) for value in indices],
+            ]
+        )
+    return rows
+
+
+@role_required(CONTINUITY_VIEWERS)
+def export_team_continuity(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    team = chosen_team(request, membership)
+    people = people_visible_to(membership).order_by("given_name", "family_name", "pk")
+    if team is not None:
+        people = people.filter(team=team)
+    today = timezone.localdate()
+    header = [_("Person id"), _("Name"), _("Contacts"), _("Workers"), *INDEX_NAMES]
+    name = f"team-{team.pk}" if team else "all-teams"
+    return csv_response(
+        f"continuity-{name}-{today.isoformat()}.csv",
+        header,
+        continuity_rows(people, today=today),
+    )

@@ -1,0 +1,83 @@
+"""Download a person's contacts as CSV, for those who may record contacts for them.
+
+The person's words are in the file only where the viewer may read them, and that read is
+audited as on the person's page. Cells are escaped against spreadsheet formula injection.
+"""
+
+import csv
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access.decorators import require_rule
+from alongside.audit.services import record_read
+from alongside.people.queries import get_person_for_user
+from alongside.relationships.queries import contacts_of
+from alongside.support.models import SupportNote
+from alongside.support.queries import notes_for_contacts
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    """A CSV download (UTF-8 with a byte-order mark, so spreadsheet programs read it right)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return response
+
+
+def export_person_contacts(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.record_contact", membership, person)
+    contacts = list(contacts_of(person).select_related("worker").order_by("-at", "-id"))
+    notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
+    record_read(
+        SupportNote,
+        [note.pk for note in notes.values()],
+        actor=membership.user,
+        organisation_id=person.organisation_id,
+        person_id=person.pk,
+        request_id=getattr(request, "request_id", ""),
+    )
+    header = [
+        _("When"),
+        _("How"),
+        _("Minutes"),
+        _("Who got in touch"),
+        _("Worker"),
+        _("Follow up by"),
+        _("What they asked for"),
+        _("Notes"),
+    ]
+    rows = (
+        [
+            timezone.localtime(contact.at).strftime("%Y-%m-%d %H:%M"),
+            contact.get_mode_display(),
+            contact.minutes,
+            contact.get_initiated_by_display(),
+            contact.worker.get_full_name() or contact.worker.get_username(),
+            contact.follow_up_on.isoformat() if contact.follow_up_on else "",
+            notes[contact.pk].asked_for if contact.pk in notes else "",
+            notes[contact.pk].text if contact.pk in notes else "",
+        ]
+        for contact in contacts
+    )
+    return csv_response(f"contacts-{person.pk}.csv", header, rows)
