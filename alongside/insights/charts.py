@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from html import escape
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 48
 COLOURS = ("#0b5d4b", "#1a4f8b", "#7a4a00")
 
 
@@ -48,8 +48,12 @@ def line_chart(
 ) -> str:
     """Lines of shares (0..1) over periods; gaps where a value is None."""
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_width / max(1, len(labels) - 1) if len(labels) > 1 else 0
-    xs = [LEFT + step * i if len(labels) > 1 else LEFT + plot_width / 2 for i in range(len(labels))]
+    inset = 28  # room for the first and last labels
+    step = (plot_width - 2 * inset) / (len(labels) - 1) if len(labels) > 1 else 0
+    xs = [
+        LEFT + inset + step * i if len(labels) > 1 else LEFT + plot_width / 2
+        for i in range(len(labels))
+    ]
     body = _axes(labels, xs)
     described = []
     for index, (name, values) in enumerate(series):
@@ -66,10 +70,11 @@ def line_chart(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="3"{dash}/>'
             )
         body.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>' for x, y in points)
-        legend_y = TOP + 4 + 16 * index
-        body.append(f'<rect x="{LEFT + 10}" y="{legend_y}" width="14" height="4" fill="{colour}"/>')
+        # The legend sits under the axis labels, one entry after another, clear of the lines.
+        legend_y, legend_x = HEIGHT - 10, LEFT + 300 * index
+        body.append(f'<rect x="{legend_x}" y="{legend_y}" width="14" height="4" fill="{colour}"/>')
         body.append(
-            f'<text x="{LEFT + 30}" y="{legend_y + 6}" font-size="12" fill="#1d1d1b">{escape(name)}</text>'
+            f'<text x="{legend_x + 20}" y="{legend_y + 6}" font-size="12" fill="#1d1d1b">{escape(name)}</text>'
         )
         shown = ", ".join(
             f"{label} {round(v * 100)}%"
