@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from alongside.access.models import Membership, Organisation, Team
+from alongside.access.models import Membership, Notification, Organisation, Team
 
 
 def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
@@ -42,3 +42,13 @@ def workers_of(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user", "team")
         .order_by("user__first_name", "user__last_name")
     )
+
+
+def notifications_for(membership: Membership) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id
+    )
+
+
+def unread_count(membership: Membership) -> int:
+    return notifications_for(membership).filter(read_at__isnull=True).count()

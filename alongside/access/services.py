@@ -5,8 +5,10 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
-from alongside.access.models import Notification
+from alongside.access.models import Membership, Notification, Organisation
+from alongside.audit.services import record
 
 
 def notify(
@@ -39,3 +41,31 @@ def notify(
 
             transaction.on_commit(send)
     return notes
+
+
+def mark_notifications_read(membership: Membership) -> int:
+    """Mark the user's unread notifications in this organisation as read. Returns how many."""
+    return Notification.objects.filter(
+        user_id=membership.user_id, organisation_id=membership.organisation_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def set_role_separation(
+    organisation: Organisation, *, by: Membership, allow_assessor_and_supporter: bool
+) -> Organisation:
+    """Relax (or restore) the separation of assessing from supporting. Side effects: one audit event."""
+    if by.organisation_id != organisation.pk or by.role != "data_lead":
+        raise PermissionError("only the organisation's data lead changes this setting")
+    if organisation.allow_assessor_and_supporter == allow_assessor_and_supporter:
+        return organisation
+    with transaction.atomic():
+        organisation.allow_assessor_and_supporter = allow_assessor_and_supporter
+        organisation.save(update_fields=["allow_assessor_and_supporter"])
+        record(
+            organisation,
+            action="access.organisation.role_separation_changed",
+            actor=by.user,
+            organisation_id=organisation.pk,
+            summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
+        )
+    return organisation

@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/switch/", views.switch_organisation, name="switch_organisation"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("settings/", views.organisation_settings, name="organisation_settings"),
 ]

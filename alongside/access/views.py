@@ -1,9 +1,28 @@
+from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from alongside.access.decorators import role_required
 from alongside.access.middleware import SESSION_KEY
-from alongside.access.queries import active_memberships
+from alongside.access.models import Role
+from alongside.access.queries import active_memberships, notifications_for
+from alongside.access.services import mark_notifications_read, set_role_separation
+
+
+class OrganisationSettingsForm(forms.Form):
+    allow_assessor_and_supporter = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Let one worker both check a person's eligibility and support them"),
+        help_text=gettext_lazy(
+            "Leave this off if you can. People tell their supporter what is really going on when the "
+            "supporter does not decide what they get. Turn it on only if your team is too small to keep "
+            "the two apart; pages will then warn when one worker does both."
+        ),
+    )
 
 
 def organisations(request: HttpRequest) -> HttpResponse:
@@ -22,3 +41,32 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         raise Http404
     request.session[SESSION_KEY] = organisation_id
     return redirect("home")
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Your messages in the organisation you are working in; opening the page marks them read."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership is None:
+        raise Http404
+    items = list(notifications_for(membership)[:100])
+    mark_notifications_read(membership)
+    return render(request, "access/notifications.html", {"items": items})
+
+
+@role_required([Role.DATA_LEAD])
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    organisation = membership.organisation
+    form = OrganisationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"allow_assessor_and_supporter": organisation.allow_assessor_and_supporter},
+    )
+    if request.method == "POST" and form.is_valid():
+        set_role_separation(
+            organisation,
+            by=membership,
+            allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
+        )
+        messages.success(request, _("Settings saved."))
+        return redirect("organisation_settings")
+    return render(request, "access/settings.html", {"form": form})

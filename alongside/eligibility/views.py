@@ -81,7 +81,7 @@ def foodbank(request: HttpRequest) -> HttpResponse:
 @assessors_only
 def record_voucher(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    form = VoucherForm(request.POST or None, membership=membership)
+    form = VoucherForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -149,7 +149,11 @@ def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
     people = list(search_people(membership, text)[:SEARCH_ROWS]) if text else []
     supported = supported_among(membership.user_id, [person.pk for person in people])
     candidates = [(person, person.pk in supported) for person in people]
-    form = RedeemForm(request.POST or None, membership=membership, candidates=candidates)
+    form = RedeemForm(
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        candidates=candidates,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,7 +212,7 @@ def accept_support_offer(request: HttpRequest, voucher_id: int) -> HttpResponse:
 @assessors_only
 def partners(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    form = PartnerForm(request.POST or None)
+    form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.add_referral_partner(

@@ -26,7 +26,9 @@ def grant(request: HttpRequest, person_id: int) -> HttpResponse:
     notes = list(
         support_notes_visible_to(membership).filter(person=person).order_by("-created_at")[:50]
     )
-    form = ConsentForm(request.POST or None, membership=membership, notes=notes)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None, membership=membership, notes=notes
+    )
     summary = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

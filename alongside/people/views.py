@@ -49,7 +49,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     require_rule("people.add_person", membership)
-    form = PersonForm(request.POST or None, membership=membership)
+    form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -68,7 +68,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_person_for_user(membership, person_id)
     require_rule("people.change_person", membership, person)
-    form = PersonForm(request.POST or None, instance=person, membership=membership)
+    form = PersonForm(
+        request.POST if request.method == "POST" else None, instance=person, membership=membership
+    )
     if request.method == "POST" and form.is_valid():
         # The ModelForm has already copied values onto `person`; reload so the service sees what changed.
         fresh = get_person_for_user(membership, person_id)
@@ -119,11 +121,17 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         else None
     )
     can_consent = rules.test_rule("people.record_consent", membership, person)
+    from alongside.eligibility.queries import has_assessed
+
+    both_roles_warning = person.organisation.allow_assessor_and_supporter and has_assessed(
+        membership.user_id, person.pk
+    )
     return render(
         request,
         "people/person_detail.html",
         {
             "consents": _consent_lines(person) if can_consent else None,
+            "both_roles_warning": both_roles_warning,
             "can_see_access_log": rules.test_rule("people.see_access_log", membership, person),
             "person": person,
             "spell": spell,

@@ -233,7 +233,9 @@ def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.assign_named_worker", membership, person)
     form = AssignNamedWorkerForm(
-        request.POST or None, membership=membership, initial={"started_on": timezone.localdate()}
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        initial={"started_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -260,7 +262,9 @@ def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_worker_request", membership, person)
-    form = WorkerRequestForm(request.POST or None, membership=membership)
+    form = WorkerRequestForm(
+        request.POST if request.method == "POST" else None, membership=membership
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_worker_request(
@@ -290,7 +294,9 @@ def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
     initial = {}
     if open_request is not None:
         initial = {"reason": "person_chose", "to_worker": open_request.requested_worker_id}
-    form = HandoverForm(request.POST or None, membership=membership, initial=initial)
+    form = HandoverForm(
+        request.POST if request.method == "POST" else None, membership=membership, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -331,7 +337,7 @@ def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int
 
 def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
-    form = ColdHandoverForm(request.POST or None)
+    form = ColdHandoverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_handover_without_introduction(

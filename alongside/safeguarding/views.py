@@ -34,7 +34,7 @@ def _request_id(request: HttpRequest) -> str:
 def raise_concern(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_person_for_user(membership, person_id)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.raise_concern(
@@ -72,7 +72,9 @@ def concern_list(request: HttpRequest) -> HttpResponse:
 def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     concern = queries.get_concern_for_user(membership, concern_id)
-    form = ConcernActionForm(request.POST or None, initial={"status": concern.status})
+    form = ConcernActionForm(
+        request.POST if request.method == "POST" else None, initial={"status": concern.status}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_concern_action(
@@ -103,7 +105,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_person_for_user(membership, person_id)
-    form = OverrideForm(request.POST or None)
+    form = OverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             override = services.start_override(
@@ -166,7 +168,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     override = queries.get_override_for_user(membership, override_id)
     is_own = override.lead_id == membership.user_id
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if override.reviewed_at is None and form.is_valid():
             try:

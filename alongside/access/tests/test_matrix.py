@@ -91,6 +91,8 @@ MATRIX: dict[str, Entry] = {
         method="post",
         data=lambda w, persona, s: {"organisation": w.members[persona].organisation_id},
     ),
+    "notifications": once(EVERYONE),
+    "organisation_settings": once({"dana"}),
     # people
     "home": once(EVERYONE),
     "person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),

@@ -42,3 +42,80 @@ def test_member_who_left_sees_nobody(world):
 def test_pages_need_sign_in(client, world):
     response = client.get(reverse("person", args=[world.person.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_notifications_page_shows_your_messages_and_marks_them_read(world):
+    from alongside.access.models import Notification
+    from alongside.access.services import notify
+
+    notify(
+        [world.user("sam")],
+        organisation_id=world.org.pk,
+        text="A new safeguarding concern was raised",
+        url="/safeguarding/concerns/",
+    )
+    notify([world.user("alice")], organisation_id=world.org.pk, text="Not for Sam")
+    client = world.client("sam")
+    home = client.get(reverse("home")).content.decode()
+    assert 'Messages <span class="tag tag-new">1' in home
+    html = client.get(reverse("notifications")).content.decode()
+    assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html
+    assert not Notification.objects.filter(user=world.user("sam"), read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=world.user("alice"), read_at__isnull=True).exists()
+
+
+def test_data_lead_relaxes_role_separation_with_a_warning_and_an_audit_event(world):
+    from alongside.audit.models import AuditEvent
+
+    client = world.client("dana")
+    response = client.post(reverse("organisation_settings"), {"allow_assessor_and_supporter": "on"})
+    assert response.status_code == 302
+    world.org.refresh_from_db()
+    assert world.org.allow_assessor_and_supporter is True
+    assert (
+        "Warning: one worker may both check eligibility"
+        in client.get(reverse("organisation_settings")).content.decode()
+    )
+    event = AuditEvent.objects.get(action="access.organisation.role_separation_changed")
+    assert event.summary == {"allow_assessor_and_supporter": True}
+    client.post(reverse("organisation_settings"), {})
+    world.org.refresh_from_db()
+    assert world.org.allow_assessor_and_supporter is False
+
+
+def test_only_the_data_lead_changes_settings(world):
+    for name in ("alice", "colin", "amir", "sam", "fern", "olly"):
+        assert (
+            world.client(name)
+            .post(reverse("organisation_settings"), {"allow_assessor_and_supporter": "on"})
+            .status_code
+            == 404
+        )
+    world.org.refresh_from_db()
+    assert world.org.allow_assessor_and_supporter is False
+
+
+def test_worker_who_assessed_sees_a_warning_when_the_organisation_allows_both(world):
+    from django.utils import timezone
+
+    from alongside.eligibility.models import ReferralPartner, Voucher
+
+    partner = ReferralPartner.objects.create(organisation=world.org, name="Surgery", kind="gp")
+    Voucher.objects.create(
+        organisation=world.org,
+        partner=partner,
+        code="W1",
+        adults=1,
+        issued_on=timezone.localdate(),
+        issued_by_name="Dr A",
+        person=world.person,
+        redeemed_at=timezone.now(),
+        redeemed_by=world.user("alice"),
+        parcels=1,
+        recorded_by=world.user("amir"),
+    )
+    url = reverse("person", args=[world.person.pk])
+    assert "You checked this person" not in world.client("alice").get(url).content.decode()
+    world.org.allow_assessor_and_supporter = True
+    world.org.save()
+    assert "You checked this person" in world.client("alice").get(url).content.decode()
