@@ -24,6 +24,8 @@ from alongside.relationships.forms import ContactForm
 from alongside.relationships.models import WorkerRequest
 from alongside.relationships.queries import (
     CONTINUITY_WINDOW_DAYS,
+    TIMELINE_ALL,
+    TIMELINE_CONTACTS,
     continuity_for_people,
     current_spell,
     planned_handover,
@@ -91,7 +93,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     handover = planned_handover(person)
     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
     continuity = continuity_for_people([person.pk], since=since)[person.pk]
-    entries = timeline(person)
+    show_all = request.GET.get("all") == "1"
+    history = timeline(person, contacts_shown=TIMELINE_ALL if show_all else TIMELINE_CONTACTS)
+    entries = history.entries
     contacts = [entry.item for entry in entries if entry.kind == "contact"]
     notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
     for contact in contacts:
@@ -138,6 +142,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "handover": handover,
             "continuity": continuity,
             "entries": entries,
+            "timeline_complete": history.complete,
             "open_requests": open_requests,
             "form": form,
             "days_with_worker": (timezone.localdate() - spell.started_on).days if spell else None,

@@ -37,22 +37,29 @@ def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[n
     """
     from datetime import timedelta
 
-    from django.db.models import Q
-
+    from alongside.access.roles import WORKER_ROLES
     from alongside.relationships.models import Contact, NamedWorkerSpell
 
     since = timezone.now() - timedelta(days=365)
-    circle = (
-        Q(pk=membership.user_id)
-        | Q(pk__in=NamedWorkerSpell.objects.filter(person=person).values("worker_id"))
-        | Q(pk__in=Contact.objects.filter(person=person, at__gte=since).values("worker_id"))
-        | Q(
-            pk__in=Handover.objects.filter(person=person, status=Handover.Status.PLANNED).values(
-                "to_worker_id"
-            )
+    # Small indexed queries for the ids, so the user query starts from a handful of primary keys.
+    circle = {
+        membership.user_id,
+        *NamedWorkerSpell.objects.filter(person=person).values_list("worker_id", flat=True),
+        *Contact.objects.filter(person=person, at__gte=since).values_list("worker_id", flat=True),
+        *Handover.objects.filter(person=person, status=Handover.Status.PLANNED).values_list(
+            "to_worker_id", flat=True
+        ),
+    }
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=sorted(circle),
+            memberships__organisation_id=membership.organisation_id,
+            memberships__left_on__isnull=True,
+            memberships__role__in=sorted(WORKER_ROLES),
         )
+        .order_by("first_name", "last_name", "pk")
     )
-    return worker_queryset(membership).filter(circle)
 
 
 class ContactForm(forms.Form):

@@ -208,13 +208,22 @@ class TimelineEntry:
     item: Any
 
 
-TIMELINE_CONTACTS = 100
+TIMELINE_CONTACTS = 20
+TIMELINE_ALL = 1000
 
 
-def timeline(person: Person) -> list[TimelineEntry]:
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    entries: list[TimelineEntry]
+    complete: bool  # False when older contacts (and what happened then) were left out
+
+
+def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Timeline:
     """Contacts, worker changes, handovers and worker requests, newest first (five queries).
 
-    Support notes are not included: callers add them with support.queries, naming the viewer.
+    Shows the latest `contacts_shown` contacts and everything else from that period; the page
+    offers the rest on request. Support notes are not included: callers add them with
+    support.queries, naming the viewer.
     """
     tz = timezone.get_current_timezone()
 
@@ -226,8 +235,11 @@ def timeline(person: Person) -> list[TimelineEntry]:
         Contact.objects.filter(person=person)
         .select_related("worker", "handover")
         .prefetch_related("also_present")
-        .order_by("-at", "-id")[:TIMELINE_CONTACTS]
+        .order_by("-at", "-id")[: contacts_shown + 1]
     )
+    contacts = list(contacts)
+    complete = len(contacts) <= contacts_shown
+    contacts = contacts[:contacts_shown]
     entries += [TimelineEntry("contact", c.at, c) for c in contacts]
     spells = NamedWorkerSpell.objects.filter(person=person).select_related("worker")
     entries += [TimelineEntry("spell", start_of(s.started_on), s) for s in spells]
@@ -236,7 +248,10 @@ def timeline(person: Person) -> list[TimelineEntry]:
     requests = WorkerRequest.objects.filter(person=person).select_related("requested_worker")
     entries += [TimelineEntry("request", start_of(r.requested_on), r) for r in requests]
     entries.sort(key=lambda entry: entry.on, reverse=True)
-    return entries
+    if not complete:
+        oldest = contacts[-1].at
+        entries = [entry for entry in entries if entry.on >= oldest]
+    return Timeline(entries, complete)
 
 
 def contacts_of(person: Person) -> QuerySet[Contact]:

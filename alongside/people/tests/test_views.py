@@ -153,3 +153,21 @@ def test_person_page_query_count_does_not_grow_with_contacts(world):
             )
 
     assert_constant_queries(world.client("alice"), reverse("person", args=[world.person.pk]), add)
+
+
+def test_person_page_shows_the_latest_contacts_and_offers_the_rest(world):
+    from alongside.relationships.queries import TIMELINE_CONTACTS
+
+    for days in range(TIMELINE_CONTACTS + 5):
+        ContactFactory(
+            person=world.person,
+            worker=world.user("alice"),
+            at=timezone.now() - timedelta(days=days + 1),
+        )
+    url = reverse("person", args=[world.person.pk])
+    html = world.client("alice").get(url).content.decode()
+    assert html.count('class="kind-contact"') == TIMELINE_CONTACTS
+    assert "Show everything, including older contacts" in html
+    html = world.client("alice").get(url + "?all=1").content.decode()
+    assert html.count('class="kind-contact"') == TIMELINE_CONTACTS + 5
+    assert "Show everything" not in html
