@@ -231,13 +231,12 @@ def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Time
         return datetime.combine(day, datetime.min.time(), tzinfo=tz)
 
     entries: list[TimelineEntry] = []
-    contacts = (
+    contacts: list[Contact] = list(
         Contact.objects.filter(person=person)
         .select_related("worker", "handover")
         .prefetch_related("also_present")
         .order_by("-at", "-id")[: contacts_shown + 1]
     )
-    contacts = list(contacts)
     complete = len(contacts) <= contacts_shown
     contacts = contacts[:contacts_shown]
     entries += [TimelineEntry("contact", c.at, c) for c in contacts]
