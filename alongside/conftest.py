@@ -7,6 +7,7 @@
 - `olly`: a supporter in another organisation (the outsider).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,3 +79,18 @@ def world(db: None) -> World:
     other_person = PersonFactory(team=other_team, given_name="Quinn", family_name="Elsewhere")
     SpellFactory(person=other_person, worker=members["olly"].user)
     return World(org, team, person, members, other_org, other_person)
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A page in Debian's Chromium (see common/tests/browser.py), for tests with `live_server`.
+
+    Named so as not to clash with pytest-playwright's `page`, which would download a browser.
+    Playwright's event loop makes Django refuse database calls from the test and the live
+    server unless DJANGO_ALLOW_ASYNC_UNSAFE is set, for this test only.
+    """
+    from alongside.common.tests.browser import chromium_page
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium_page() as page:
+        yield page

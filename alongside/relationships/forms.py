@@ -144,6 +144,22 @@ class ContactForm(forms.Form):
             "worker": membership.user_id,
         }
 
+    def contact_fields(self) -> dict[str, object]:
+        """The cleaned data as the contact services take it (everything but the handover)."""
+        data = self.cleaned_data
+        names = (
+            "at",
+            "worker",
+            "mode",
+            "minutes",
+            "initiated_by",
+            "others_present",
+            "follow_up_on",
+            "asked_for",
+            "notes",
+        )
+        return {**{name: data[name] for name in names}, "also_present": list(data["also_present"])}
+
     def clean_at(self) -> datetime:
         at: datetime = self.cleaned_data["at"]
         return timezone.make_aware(at) if timezone.is_naive(at) else at

@@ -65,22 +65,12 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
         circle = person if request.htmx else None  # type: ignore[attr-defined]
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 contact = services.record_contact(
                     person,
                     by=membership,
-                    at=data["at"],
-                    worker=data["worker"],
-                    mode=data["mode"],
-                    minutes=data["minutes"],
-                    initiated_by=data["initiated_by"],
-                    also_present=list(data["also_present"]),
-                    others_present=data["others_present"],
-                    follow_up_on=data["follow_up_on"],
-                    asked_for=data["asked_for"],
-                    notes=data["notes"],
-                    handover=handover if data.get("is_introduction") else None,
+                    handover=handover if form.cleaned_data.get("is_introduction") else None,
+                    **form.contact_fields(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -166,22 +156,8 @@ def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpR
     if request.method == "POST":
         form = ContactForm(request.POST, membership=membership)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.update_contact(
-                    contact,
-                    by=membership,
-                    at=data["at"],
-                    worker=data["worker"],
-                    mode=data["mode"],
-                    minutes=data["minutes"],
-                    initiated_by=data["initiated_by"],
-                    also_present=list(data["also_present"]),
-                    others_present=data["others_present"],
-                    follow_up_on=data["follow_up_on"],
-                    asked_for=data["asked_for"],
-                    notes=data["notes"],
-                )
+                services.update_contact(contact, by=membership, **form.contact_fields())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

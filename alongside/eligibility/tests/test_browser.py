@@ -1,6 +1,5 @@
 """Real-browser journey: an assessor records and redeems a voucher, with axe on every page."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,6 @@ from playwright.sync_api import Page, expect
 
 from alongside.common.tests.browser import (
     assert_no_axe_violations,
-    chromium_page,
     log_in,
     screenshot,
 )
@@ -18,13 +16,6 @@ from alongside.eligibility.models import Voucher
 from alongside.relationships.models import WorkerRequest
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium_page() as page:
-        yield page
 
 
 def test_assessor_records_and_redeems_a_voucher_and_offers_support(

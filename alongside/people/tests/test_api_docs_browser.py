@@ -1,21 +1,13 @@
 """The API docs page in a real browser: it works offline and under our Content Security Policy."""
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import chromium_page, log_in, screenshot
+from alongside.common.tests.browser import log_in, screenshot
 from alongside.conftest import World
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium_page() as page:
-        yield page
 
 
 def test_docs_page_runs_from_our_own_files_without_breaking_the_csp(

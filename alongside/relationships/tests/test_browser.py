@@ -1,13 +1,10 @@
 """Real-browser journeys: Debian's Chromium against the live server, with axe on every page."""
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from alongside.common.tests.browser import (
     assert_no_axe_violations,
-    chromium_page,
     log_in,
     screenshot,
 )
@@ -15,15 +12,6 @@ from alongside.conftest import World
 from alongside.relationships.models import Contact, Mode
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    # Named so as not to clash with pytest-playwright's `page`, which would download a browser.
-    # Playwright's event loop makes Django refuse database calls from the test and the live server.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium_page() as page:
-        yield page
 
 
 def test_supporter_records_a_contact_that_appears_on_the_timeline(

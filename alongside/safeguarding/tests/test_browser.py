@@ -4,14 +4,12 @@ Debian's Chromium through Playwright, with axe on every page. ALONGSIDE_SCREENSH
 each page at 1280 and 375 px.
 """
 
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from alongside.common.tests.browser import (
     assert_no_axe_violations,
-    chromium_page,
     log_in,
     screenshot,
 )
@@ -21,13 +19,6 @@ from alongside.safeguarding.tests.conftest import CONCERN_TEXT, JUSTIFICATION
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-for-tests"  # UserFactory's
 REASON = "checking what the browser journey wrote"
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with chromium_page() as page:
-        yield page
 
 
 def sign_out(page: Page) -> None:
