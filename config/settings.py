@@ -158,6 +158,8 @@ MAILERS = {
         )
     }
 }
+# Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
+ALONGSIDE_BASE_URL = os.environ.get("ALONGSIDE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alongside@localhost")
 
 # Content Security Policy: no inline scripts or styles anywhere.

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -34,10 +35,11 @@ def notify(
         )
         if email_subject:
             addresses = [user.email for user in recipients if user.email]
+            link = f"{settings.ALONGSIDE_BASE_URL}{url}" if url.startswith("/") else url
 
             def send() -> None:
                 for address in addresses:
-                    send_mail(email_subject, f"{text}\n\n{url}".strip(), None, [address])
+                    send_mail(email_subject, f"{text}\n\n{link}".strip(), None, [address])
 
             transaction.on_commit(send)
     return notes

@@ -119,3 +119,28 @@ def test_worker_who_assessed_sees_a_warning_when_the_organisation_allows_both(wo
     world.org.allow_assessor_and_supporter = True
     world.org.save()
     assert "You checked this person" in world.client("alice").get(url).content.decode()
+
+
+def test_emails_link_to_the_site_and_hidden_pages_say_not_found_plainly(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from alongside.access.services import notify
+
+    settings.ALONGSIDE_BASE_URL = "https://alongside.example.org"
+    world.user("sam").email = "sam@example.org"
+    world.user("sam").save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            [world.user("sam")],
+            organisation_id=world.org.pk,
+            text="Something to look at",
+            url="/x/",
+            email_subject="Alongside: a message",
+        )
+    assert "https://alongside.example.org/x/" in mail.outbox[0].body
+    settings.DEBUG = False
+    response = world.client("olly").get(reverse("person", args=[world.person.pk]))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode() and "Pat" not in response.content.decode()

@@ -1,6 +1,5 @@
 """The API docs page in a real browser: it works offline and under our Content Security Policy."""
 
-
 import pytest
 from playwright.sync_api import Page, expect
 

@@ -4,7 +4,6 @@ Debian's Chromium through Playwright, with axe on every page. ALONGSIDE_SCREENSH
 each page at 1280 and 375 px.
 """
 
-
 import pytest
 from playwright.sync_api import Page, expect
 

@@ -118,8 +118,8 @@ def make_machine(world):
                 reason="workload",
             )
 
-        @rule(minutes=st.integers(min_value=1, max_value=120))
-        def override(self, minutes):
+        @rule()
+        def override(self):
             Override = _override_model()
             if Override is None:
                 return
