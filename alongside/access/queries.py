@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from alongside.access.models import Membership, Notification, Organisation, Team
+from alongside.access.models import Membership, Notification, Organisation
 
 
 def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
@@ -25,10 +25,6 @@ def current_membership(
         if membership.organisation_id == organisation_id:
             return membership
     return min(memberships, key=lambda membership: membership.pk) if memberships else None
-
-
-def teams_of(organisation: Organisation) -> QuerySet[Team]:
-    return Team.objects.filter(organisation=organisation).order_by("name")
 
 
 def workers_of(organisation: Organisation) -> QuerySet[Membership]:
