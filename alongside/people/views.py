@@ -135,6 +135,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "people/person_detail.html",
         {
             "consents": _consent_lines(person) if can_consent else None,
+            "may": {
+                name: rules.test_rule(rule, membership, person)
+                for name, rule in (
+                    ("change_person", "people.change_person"),
+                    ("record_worker_request", "relationships.record_worker_request"),
+                    ("plan_handover", "relationships.plan_handover"),
+                    ("assign_named_worker", "relationships.assign_named_worker"),
+                )
+            },
             "both_roles_warning": both_roles_warning,
             "can_see_access_log": rules.test_rule("people.see_access_log", membership, person),
             "person": person,

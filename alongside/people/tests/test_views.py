@@ -171,3 +171,13 @@ def test_person_page_shows_the_latest_contacts_and_offers_the_rest(world):
     html = world.client("alice").get(url + "?all=1").content.decode()
     assert html.count('class="kind-contact"') == TIMELINE_CONTACTS + 5
     assert "Show everything" not in html
+
+
+def test_person_page_offers_only_the_actions_the_viewer_may_take(world):
+    url = reverse("person", args=[world.person.pk])
+    lead = world.client("sam").get(url).content.decode()
+    for action in ("Change their details", "They asked for a worker", "Plan a handover"):
+        assert action not in lead
+    alice = world.client("alice").get(url).content.decode()
+    for action in ("Change their details", "They asked for a worker", "Plan a handover"):
+        assert action in alice
