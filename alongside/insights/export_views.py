@@ -4,30 +4,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import role_required
-from alongside.access.models import Membership, Team
 from alongside.access.roles import CONTINUITY_VIEWERS
-from alongside.insights.queries import teams_for
+from alongside.insights.views import chosen_team
 from alongside.people.export_views import csv_response
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.relationships.continuity import INDEX_NAMES
 from alongside.relationships.queries import contact_points, continuity_of, spell_histories
-
-
-def chosen_team(request: HttpRequest, membership: Membership) -> Team | None:
-    """The team asked for, as on the team continuity page. None: the whole organisation."""
-    teams = list(teams_for(membership))
-    if not teams:
-        raise Http404
-    chosen = request.GET.get("team")
-    if membership.team_id is None and chosen == "all":
-        return None
-    return next((team for team in teams if str(team.pk) == chosen), teams[0])
 
 
 def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
+from alongside.access.models import Membership, Team
 from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.common.forms import add_service_errors
 from alongside.insights.charts import bar_chart, line_chart
@@ -16,14 +17,24 @@ from alongside.insights.queries import team_continuity, teams_for
 from alongside.relationships.services import set_leaving_date
 
 
-def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    teams = list(teams_for(membership))
+def chosen_team(
+    request: HttpRequest, membership: Membership, teams: list[Team] | None = None
+) -> Team | None:
+    """The team asked for in `?team=`, else the first one; None means the whole organisation
+    (only for coordinators without a team). 404 when the membership has no team to show."""
+    teams = list(teams_for(membership)) if teams is None else teams
     if not teams:
         raise Http404
     chosen = request.GET.get("team")
-    whole_organisation = membership.team_id is None and chosen == "all"
-    team = None if whole_organisation else next((t for t in teams if str(t.pk) == chosen), teams[0])
+    if membership.team_id is None and chosen == "all":
+        return None
+    return next((team for team in teams if str(team.pk) == chosen), teams[0])
+
+
+def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    teams = list(teams_for(membership))
+    team = chosen_team(request, membership, teams)
     report = team_continuity(team, organisation_id=membership.organisation_id)
     labels = [q.label for q in report.trend]
     trend_chart = line_chart(
