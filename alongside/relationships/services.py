@@ -343,10 +343,7 @@ def record_contact(
             recorded_by=by.user,
             handover=handover,
         )
-        try:
-            contact.full_clean(exclude=["handover"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict) from None
+        contact.full_clean(exclude=["handover"])
         contact.save()
         if also_present:
             contact.also_present.set(also_present)
@@ -431,10 +428,7 @@ def update_contact(
         after = {**_snapshot(contact), "also_present": sorted(w.pk for w in also_present)}
         changed = sorted(name for name in after if after[name] != before[name])
         if changed:
-            try:
-                contact.full_clean(exclude=["handover"])
-            except ValidationError as error:
-                raise ValidationError(error.message_dict) from None
+            contact.full_clean(exclude=["handover"])
             ContactRevision.objects.create(
                 contact=contact,
                 version=contact.version,
