@@ -13,11 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
-from alongside.audit.services import record_read
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.queries import contacts_of
-from alongside.support.models import SupportNote
-from alongside.support.queries import notes_for_contacts
+from alongside.support.services import read_contact_notes
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,13 +46,11 @@ def export_person_contacts(request: HttpRequest, person_id: int) -> HttpResponse
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_contact", membership, person)
     contacts = list(contacts_of(person).select_related("worker").order_by("-at", "-id"))
-    notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
-    record_read(
-        SupportNote,
-        [note.pk for note in notes.values()],
-        actor=membership.user,
-        organisation_id=person.organisation_id,
+    notes = read_contact_notes(
+        membership,
+        [contact.pk for contact in contacts],
         person_id=person.pk,
+        organisation_id=person.organisation_id,
         request_id=getattr(request, "request_id", ""),
     )
     header = [

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
 from alongside.audit.queries import access_log as access_log_lines
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people import services
 from alongside.people.consent import consents_in_force, describe, grantee_name
@@ -31,8 +30,7 @@ from alongside.relationships.queries import (
     planned_handover,
     timeline,
 )
-from alongside.support.models import SupportNote
-from alongside.support.queries import notes_for_contacts
+from alongside.support.services import read_contact_notes
 
 PAGE_SIZE = 50
 
@@ -97,17 +95,15 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     history = timeline(person, contacts_shown=TIMELINE_ALL if show_all else TIMELINE_CONTACTS)
     entries = history.entries
     contacts = [entry.item for entry in entries if entry.kind == "contact"]
-    notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
-    for contact in contacts:
-        contact.support_note_visible = notes.get(contact.pk)
-    record_read(
-        SupportNote,
-        [note.pk for note in notes.values()],
-        actor=membership.user,
-        organisation_id=person.organisation_id,
+    notes = read_contact_notes(
+        membership,
+        [contact.pk for contact in contacts],
         person_id=person.pk,
+        organisation_id=person.organisation_id,
         request_id=getattr(request, "request_id", ""),
     )
+    for contact in contacts:
+        contact.support_note_visible = notes.get(contact.pk)
     open_requests = list(
         WorkerRequest.objects.filter(
             person=person, status=WorkerRequest.Status.OPEN

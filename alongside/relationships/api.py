@@ -1,6 +1,6 @@
 """The relationships part of the REST API: a person's contacts, recording one, and my people.
 
-What people said (`asked_for`, `notes`) comes only through `support.queries.notes_for_contacts`,
+What people said (`asked_for`, `notes`) comes only through `support.services.read_contact_notes` (visibility + read audit),
 naming the caller, and every read of it is audited; otherwise those keys are null.
 """
 
@@ -17,7 +17,6 @@ from pydantic import StringConstraints, field_validator
 
 from alongside.access.decorators import require_rule
 from alongside.access.models import Membership
-from alongside.audit.services import record_read
 from alongside.people.api import (
     ERRORS,
     NO_NUL,
@@ -34,7 +33,7 @@ from alongside.relationships.forms import worker_queryset
 from alongside.relationships.models import Contact, Initiator, Mode
 from alongside.relationships.queries import MyPersonRow, Priority, contacts_of, my_people
 from alongside.support.models import SupportNote
-from alongside.support.queries import notes_for_contacts
+from alongside.support.services import read_contact_notes
 
 router = Router(tags=["relationships"])
 
@@ -134,13 +133,11 @@ def contact_rows(
     request: HttpRequest, membership: Membership, person: Person, contacts: Sequence[Contact]
 ) -> list[ContactOut]:
     """The contacts with the words the caller may read (one query); the read is audited."""
-    notes = notes_for_contacts(membership, [contact.pk for contact in contacts])
-    record_read(
-        SupportNote,
-        [note.pk for note in notes.values()],
-        actor=membership.user,
-        organisation_id=person.organisation_id,
+    notes = read_contact_notes(
+        membership,
+        [contact.pk for contact in contacts],
         person_id=person.pk,
+        organisation_id=person.organisation_id,
         request_id=getattr(request, "request_id", ""),
     )
     return [contact_out(contact, notes.get(contact.pk)) for contact in contacts]

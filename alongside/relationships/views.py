@@ -14,7 +14,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.access.roles import WORKER_ROLES
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
@@ -33,8 +32,8 @@ from alongside.relationships.queries import (
     my_people,
     planned_handover,
 )
-from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
+from alongside.support.services import read_contact_notes
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -136,17 +135,13 @@ def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # 
 
 def _read_note(request: HttpRequest, membership, contact):  # type: ignore[no-untyped-def]
     """The contact's support note when this viewer may read it; the read is audited."""
-    note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
-    if note is not None:
-        record_read(
-            SupportNote,
-            [note.pk],
-            actor=membership.user,
-            organisation_id=contact.organisation_id,
-            person_id=contact.person_id,
-            request_id=getattr(request, "request_id", ""),
-        )
-    return note
+    return read_contact_notes(
+        membership,
+        [contact.pk],
+        person_id=contact.person_id,
+        organisation_id=contact.organisation_id,
+        request_id=getattr(request, "request_id", ""),
+    ).get(contact.pk)
 
 
 def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:

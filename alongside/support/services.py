@@ -1,5 +1,6 @@
 """Writes to support-sphere records."""
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -77,3 +78,31 @@ def save_contact_note(
             summary={"fields": changed, "version": note.version},
         )
         return note
+
+
+def read_contact_notes(
+    membership: Membership,
+    contact_ids: Iterable[int],
+    *,
+    person_id: int,
+    organisation_id: int,
+    request_id: str = "",
+) -> dict[int, SupportNote]:
+    """The support notes of these contacts that the membership may read, by contact id, with the
+    read written to the audit log (pages, exports and the API all read notes this way).
+
+    Side effects: one `support.supportnote.viewed` event when any note is returned.
+    """
+    from alongside.audit.services import record_read
+    from alongside.support.queries import notes_for_contacts
+
+    notes = notes_for_contacts(membership, contact_ids)
+    record_read(
+        SupportNote,
+        [note.pk for note in notes.values()],
+        actor=membership.user,
+        organisation_id=organisation_id,
+        person_id=person_id,
+        request_id=request_id,
+    )
+    return notes
