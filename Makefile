@@ -27,7 +27,9 @@ $(BIN)/.installed: $(REQUIREMENTS) pyproject.toml | $(UV)
 demo: $(BIN)/.installed
 	$(BIN)/alongside migrate --verbosity 0
 	$(BIN)/alongside demo
-	$(BIN)/alongside runserver 127.0.0.1:8000
+	@echo "A task worker runs beside the server: appointment reminders print here (console email and text)."
+	$(BIN)/alongside db_worker --interval 5 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/alongside runserver 127.0.0.1:8000
 
 browser:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }

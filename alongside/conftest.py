@@ -7,6 +7,7 @@
 - `olly`: a supporter in another organisation (the outsider).
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,16 @@ from alongside.common.factories import (
     UserFactory,
 )
 from alongside.people.models import Person
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave `postgresql` tests out of the SQLite run (deselected, and counted as such)."""
+    if os.environ.get("ALONGSIDE_TEST_DATABASE") == "postgres":
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgresql")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
 
 
 @dataclass

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alongside.support",
     "alongside.eligibility",
     "alongside.safeguarding",
+    "alongside.scheduling",
     "alongside.insights",
     "alongside.demo",
 ]
@@ -147,6 +148,10 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Text messages (appointment reminders): a class with send(to, body); see alongside/scheduling/sms.py.
+ALONGSIDE_SMS_BACKEND = os.environ.get(
+    "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"
+)
 
 MAILERS = {
     "default": {

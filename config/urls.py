@@ -7,6 +7,7 @@ urlpatterns = [
     path("insights/", include("alongside.insights.urls")),
     path("eligibility/", include("alongside.eligibility.urls")),
     path("safeguarding/", include("alongside.safeguarding.urls")),
+    path("schedule/", include("alongside.scheduling.urls")),
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),

@@ -63,6 +63,29 @@ class Team(models.Model):
         return self.name
 
 
+class Skill(models.Model):
+    """Something a worker is trained or experienced in, such as debt advice or housing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="skill_name_unique_in_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def language_list(text: str) -> list[str]:
+    """ "English, Polish" -> ["english", "polish"]: the languages in a free-text field, in order."""
+    return [part.strip().lower() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
 class Membership(models.Model):
     """A user's role in one organisation. A user may belong to several organisations."""
 
@@ -80,6 +103,18 @@ class Membership(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leaving_on = models.DateField(
         _("leaving on"), null=True, blank=True, help_text=_("A known future leaving date.")
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="members")
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: English, Polish."),
+    )
+    takes_new_people = models.PositiveSmallIntegerField(
+        _("can take this many more people"),
+        default=5,
+        help_text=_("Used when proposing a new named worker, for example at a handover."),
     )
 
     class Meta:

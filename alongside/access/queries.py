@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from alongside.access.models import Membership, Notification, Organisation
+from alongside.access.models import Membership, Notification, Organisation, Team
 
 
 def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
@@ -48,3 +48,24 @@ def notifications_for(membership: Membership) -> QuerySet[Notification]:
 
 def unread_count(membership: Membership) -> int:
     return notifications_for(membership).filter(read_at__isnull=True).count()
+
+
+def teams_for(membership: Membership) -> QuerySet[Team]:
+    """The teams a membership works across: its own team, or every team when it has none."""
+    teams = Team.objects.filter(organisation_id=membership.organisation_id)
+    return teams.filter(pk=membership.team_id) if membership.team_id else teams
+
+
+def chosen_team(
+    membership: Membership, chosen: str | None, teams: list[Team] | None = None
+) -> Team | None:
+    """The team asked for (`?team=<id>`), else the first one; None means the whole organisation
+    (only for coordinators without a team, asking for "all"). 404 when there is no team to show."""
+    from django.http import Http404
+
+    teams = list(teams_for(membership).order_by("name")) if teams is None else teams
+    if not teams:
+        raise Http404
+    if membership.team_id is None and chosen == "all":
+        return None
+    return next((team for team in teams if str(team.pk) == chosen), teams[0])

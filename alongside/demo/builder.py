@@ -20,6 +20,7 @@ from alongside.access.models import Organisation, Role
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
+from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
 from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
 from alongside.people.models import Person
@@ -66,7 +67,8 @@ def build_demo(
     on the same day builds the same town. Raises DemoError, having written nothing, for bad
     options or a database that holds other data.
     Side effects: organisations, teams, users, memberships, people, named-worker spells, worker
-    requests, handovers, contacts and support notes; one `demo.built` audit event.
+    requests, handovers, contacts and support notes; skills, availability, days away and booked
+    appointments; one `demo.built` audit event.
     """
     started = clock.monotonic()
     _check_options(people=people, years=years, canary=canary)
@@ -92,6 +94,7 @@ def build_demo(
         counts = write_town(town, using=using, progress=progress or (lambda message: None))
         riverside = Organisation.objects.get(slug="riverside", is_demo=True)
         counts |= _build_spheres(riverside, seed=seed, canary=canary, today=today)
+        counts |= build_scheduling(seed=seed, today=today)
         record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
                summary={"seed": seed, "years": years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

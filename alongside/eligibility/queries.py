@@ -176,6 +176,15 @@ def has_assessed(user_id: int, person_id: int) -> bool:
     return assessed
 
 
+def assessor_ids_for(person_id: int) -> set[int]:
+    """Users who redeemed a voucher for the person: they may not also support them (one query)."""
+    return set(
+        Voucher.objects.for_system("role separation: who has assessed this person")
+        .filter(person_id=person_id, redeemed_by_id__isnull=False)
+        .values_list("redeemed_by_id", flat=True)
+    )
+
+
 def assessors_free_to_assess(organisation_id: int, person_id: int) -> list[str]:
     """Names of active assessors in the organisation who do not support the person (one query)."""
     from django.contrib.auth import get_user_model

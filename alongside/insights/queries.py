@@ -74,11 +74,6 @@ def _aware(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-def teams_for(membership: Membership) -> QuerySet[Team]:
-    teams = Team.objects.filter(organisation_id=membership.organisation_id)
-    return teams.filter(pk=membership.team_id) if membership.team_id else teams
-
-
 def team_continuity(
     team: Team | None, *, organisation_id: int, today: date | None = None
 ) -> TeamContinuity:

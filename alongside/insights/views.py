@@ -2,33 +2,28 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
 from alongside.access.models import Membership, Team
+from alongside.access.queries import chosen_team as pick_team
+from alongside.access.queries import teams_for
 from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.common.forms import add_service_errors
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
-from alongside.insights.queries import team_continuity, teams_for
+from alongside.insights.queries import team_continuity
 from alongside.relationships.services import set_leaving_date
 
 
 def chosen_team(
     request: HttpRequest, membership: Membership, teams: list[Team] | None = None
 ) -> Team | None:
-    """The team asked for in `?team=`, else the first one; None means the whole organisation
-    (only for coordinators without a team). 404 when the membership has no team to show."""
-    teams = list(teams_for(membership)) if teams is None else teams
-    if not teams:
-        raise Http404
-    chosen = request.GET.get("team")
-    if membership.team_id is None and chosen == "all":
-        return None
-    return next((team for team in teams if str(team.pk) == chosen), teams[0])
+    """The team for this page: see `access.queries.chosen_team`."""
+    return pick_team(membership, request.GET.get("team"), teams)
 
 
 def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) -> HttpResponse:

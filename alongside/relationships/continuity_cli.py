@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
-import os
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +25,7 @@ from itertools import islice
 from operator import le
 from typing import NoReturn, TextIO, cast
 
+from alongside.common.files import CannotWrite, replace_file
 from alongside.relationships.continuity import INDEX_NAMES, measure
 
 PROG = "alongside continuity"
@@ -386,24 +386,7 @@ def _write(stream: TextIO, rows: list[tuple[str, ...]]) -> None:
 
 def _replace(path: str, rows: list[tuple[str, ...]]) -> None:
     """Write `rows` to a new file beside `path`, then move it into place in one step."""
-    folder, name = os.path.split(os.path.abspath(path))
-    for attempt in range(100):
-        temporary = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as error:
-            raise InputError(f"{path}: cannot be written: {error.strerror or error}") from None
-        break
-    else:
-        raise InputError(f"{path}: cannot be written: no free temporary name in {folder}")
     try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-            _write(stream, rows)
-        os.replace(temporary, path)
-    except BaseException as error:
-        os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise InputError(f"{path}: cannot be written: {error.strerror or error}") from None
-        raise
+        replace_file(path, lambda stream: _write(stream, rows), newline="")
+    except CannotWrite as error:
+        raise InputError(str(error)) from None

@@ -153,6 +153,23 @@ MATRIX: dict[str, Entry] = {
     "safeguarding_overrides": once({"sam", "dana"}),
     "safeguarding_override": each({"sam", "dana"}, {"sam", "dana"}, set()),
     "safeguarding_end_override": each({"sam"}, {"sam"}, set(), method="post"),
+    # scheduling: workers book the people they work with; coordinators plan for their team
+    "diary": once({"alice", "cara", "colin", "vic", "olly"}),
+    "book": each(*WORK),
+    "appointment": each(*SEE),
+    "cancel_appointment": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "did_not_attend": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "appointment_attended": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "my_availability": once({"alice", "cara", "colin", "vic", "olly"}),
+    "remove_availability": each({"alice"}, set(), {"olly"}, method="post"),
+    "remove_exception": each({"alice"}, set(), {"olly"}, method="post"),
+    "team_capacity": once({"colin"}),
+    "plan_list": once({"colin"}),
+    "plan_detail": each({"colin"}, set(), set()),
+    "adjust_plan": each({"colin"}, set(), set(), method="post"),
+    "accept_plan": each({"colin"}, set(), set(), method="post"),
+    "discard_plan": each({"colin"}, set(), set(), method="post"),
+    "leaving_worker": each({"colin"}, set(), set()),
 }
 
 
@@ -277,6 +294,67 @@ class Samples:
                 expires_at=now + timedelta(minutes=60),
             )
 
+        self._scheduling(owners)
+
+    def _scheduling(self, owners: dict[str, Any]) -> None:
+        """An appointment, a weekly block, days away, a plan and a leaving worker per subject."""
+        from datetime import time
+
+        from alongside.access.models import Membership
+        from alongside.scheduling.models import (
+            Appointment,
+            AvailabilityException,
+            PlanningRound,
+            WeeklyAvailability,
+        )
+
+        world = self.world
+        start = timezone.now() + timedelta(days=2)
+        leaver = MembershipFactory(
+            organisation=world.org,
+            user=UserFactory(username="leaver"),
+            role=Role.SUPPORTER,
+            team=world.team,
+        )
+        self.appointments, self.blocks, self.exceptions, self.rounds, self.leavers = (
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
+        for subject, person in self.people.items():
+            owner = owners[subject]
+            membership = Membership.objects.get(user=owner, organisation=person.organisation)
+            self.appointments[subject] = Appointment.objects.create(
+                organisation=person.organisation,
+                person=person,
+                worker=owner,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                mode="phone",
+                booked_by=owner,
+            )
+            self.blocks[subject] = WeeklyAvailability.objects.create(
+                membership=membership, weekday=0, starts_at=time(9), ends_at=time(12)
+            )
+            self.exceptions[subject] = AvailabilityException.objects.create(
+                membership=membership,
+                starts_on=start.date(),
+                ends_on=start.date(),
+                kind="leave",
+                recorded_by=owner,
+            )
+            self.rounds[subject] = PlanningRound.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                period_start=start.date(),
+                period_end=start.date() + timedelta(days=7),
+                description="Matrix plan",
+                created_by=owner,
+            )
+            self.leavers[subject] = leaver if subject == "related" else membership
+
     def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, int]:
         fill = {
             "person_id": lambda: self.people[subject].pk,
@@ -287,6 +365,11 @@ class Samples:
             "override_id": lambda: self.overrides[subject].pk,
             "voucher_id": lambda: self.vouchers[subject].pk,
             "partner_id": lambda: self.partners[subject].pk,
+            "appointment_id": lambda: self.appointments[subject].pk,
+            "block_id": lambda: self.blocks[subject].pk,
+            "exception_id": lambda: self.exceptions[subject].pk,
+            "round_id": lambda: self.rounds[subject].pk,
+            "membership_id": lambda: self.leavers[subject].pk,
         }
         names = list(pattern.pattern.converters)
         missing = [name for name in names if name not in fill]

@@ -1,0 +1,40 @@
+"""Writing an output file whole or not at all (pure: the command-line tools use it without Django)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TextIO
+
+
+class CannotWrite(Exception):
+    """The output file could not be written; the message names it."""
+
+
+def replace_file(path: str, write: Callable[[TextIO], None], *, newline: str | None = None) -> None:
+    """Write to a new file beside `path`, then move it into place in one step.
+
+    Nothing partial is ever left at `path`: on any error the temporary file is removed and an
+    existing file at `path` is untouched.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    for attempt in range(100):
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.{attempt}.tmp")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise CannotWrite(f"{path}: cannot be written: {error.strerror or error}") from None
+        break
+    else:
+        raise CannotWrite(f"{path}: cannot be written: no free temporary name in {folder}")
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline=newline) as stream:
+            write(stream)
+        os.replace(temporary, path)
+    except BaseException as error:
+        os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise CannotWrite(f"{path}: cannot be written: {error.strerror or error}") from None
+        raise

@@ -1,0 +1,123 @@
+"""Forms for booking, appointments and plans. They bind and clean input; services decide."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.relationships.models import Initiator
+from alongside.scheduling.models import AppointmentMode, CancelledBy
+from alongside.scheduling.queries import parse_slot_key
+
+
+class SlotField(forms.CharField):
+    """A slot key, "<worker id>@<aware ISO start>", cleaned to (worker id, start)."""
+
+    def clean(self, value: object) -> tuple[int, datetime]:
+        text = super().clean(value)
+        parsed = parse_slot_key(text or "")
+        if parsed is None:
+            raise forms.ValidationError(_("Choose a time from the list."))
+        return parsed
+
+
+class BookingForm(forms.Form):
+    slot = SlotField(
+        label=_("Time"), error_messages={"required": _("Choose a time from the list.")}
+    )
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=AppointmentMode.choices,
+        initial=AppointmentMode.IN_PERSON,
+        widget=forms.RadioSelect,
+    )
+    place = forms.CharField(
+        label=_("Where (in person)"),
+        required=False,
+        max_length=200,
+        help_text=_("Leave empty to use the worker's usual place for that time."),
+    )
+    video_link = forms.CharField(label=_("Video link (video)"), required=False, max_length=200)
+
+
+class CancelForm(forms.Form):
+    cancelled_by = forms.ChoiceField(
+        label=_("Who asked to change it"), choices=CancelledBy.choices, widget=forms.RadioSelect
+    )
+
+
+class AttendedForm(forms.Form):
+    initiated_by = forms.ChoiceField(
+        label=_("Who arranged it"),
+        choices=Initiator.choices,
+        initial=Initiator.US,
+        widget=forms.RadioSelect,
+    )
+    asked_for = forms.CharField(
+        label=_("What they asked for"),
+        required=False,
+        max_length=500,
+        help_text=_("In their words. Kept with their support notes."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Kept with their support notes: only supporters can read them."),
+    )
+    follow_up_on = forms.DateField(
+        label=_("Follow up by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class FromDateForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def start_or(self, default: date) -> date:
+        if self.is_valid() and self.cleaned_data["start"]:
+            value: date = self.cleaned_data["start"]
+            return value
+        return default
+
+
+class NewPlanForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    every_days = forms.TypedChoiceField(
+        label=_("How often they are seen"),
+        coerce=int,
+        choices=[(7, _("Weekly")), (14, _("Fortnightly")), (28, _("Every four weeks"))],
+        initial=14,
+        widget=forms.RadioSelect,
+    )
+    window_days = forms.IntegerField(
+        label=_("Days each check-in may move"),
+        min_value=1,
+        max_value=28,
+        initial=5,
+        help_text=_("For example 5: a check-in due on Monday can happen any day until Friday."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    skill = forms.ModelChoiceField(
+        label=_("Needs a worker with this skill"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        empty_label=_("Any worker"),
+    )
+
+    def __init__(self, *args: object, teams: object, skills: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["skill"].queryset = skills  # type: ignore[attr-defined]
+
+
+class AdjustForm(forms.Form):
+    request = forms.CharField()
+    slot = forms.CharField(required=False)

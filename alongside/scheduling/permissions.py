@@ -1,0 +1,39 @@
+"""Who may book, change appointments and plan. Predicates take (membership, object).
+
+Reading appointments follows reading the person (`people_visible_to`); these rules decide writes.
+"""
+
+import rules
+
+from alongside.access.roles import ASSIGNING_ROLES
+from alongside.relationships.permissions import is_worker
+
+
+@rules.predicate
+def takes_part(membership, appointment) -> bool:  # type: ignore[no-untyped-def]
+    return membership.user_id in (
+        appointment.worker_id,
+        appointment.with_worker_id,
+        appointment.booked_by_id,
+    )
+
+
+@rules.predicate
+def coordinates_person_of(membership, appointment) -> bool:  # type: ignore[no-untyped-def]
+    return membership.role in ASSIGNING_ROLES and (
+        membership.team_id is None or membership.team_id == appointment.person.team_id
+    )
+
+
+@rules.predicate
+def coordinates_team(membership, team) -> bool:  # type: ignore[no-untyped-def]
+    if membership is None or membership.role not in ASSIGNING_ROLES:
+        return False
+    return team is None or membership.team_id is None or membership.team_id == team.pk
+
+
+rules.add_rule("scheduling.book", is_worker)
+rules.add_rule("scheduling.set_availability", is_worker)
+rules.add_rule("scheduling.change_appointment", is_worker & (takes_part | coordinates_person_of))
+rules.add_rule("scheduling.plan", coordinates_team)
+rules.add_rule("scheduling.see_capacity", coordinates_team)

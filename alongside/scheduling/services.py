@@ -1,0 +1,438 @@
+"""Writes for scheduling: availability, booking, cancelling, what happened, reminders.
+
+Every function validates before it writes, runs in one transaction and records an audit event
+in that transaction. Errors are `ValidationError`s keyed by form field.
+
+No double booking: `book` locks the diaries it touches (the workers' memberships, then the
+person, always in that order so two bookings cannot deadlock), checks for an overlap, then
+writes. On PostgreSQL an exclusion constraint refuses an overlap as well (migration 0002), and
+on SQLite `transaction_mode=IMMEDIATE` serialises writing transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from alongside.access.models import Membership
+from alongside.access.roles import WORKER_ROLES
+from alongside.audit.services import record
+from alongside.people.models import Person
+from alongside.relationships.models import Contact, Handover, Initiator
+from alongside.relationships.services import record_contact
+from alongside.scheduling.models import (
+    HOLDS_TIME,
+    Appointment,
+    AppointmentMode,
+    AppointmentStatus,
+    AvailabilityException,
+    BookedVia,
+    CancelledBy,
+    PlanningRound,
+    WeeklyAvailability,
+)
+
+MIN_MINUTES = 10
+MAX_MINUTES = 240
+MAX_EXCEPTION_DAYS = 366
+REMIND_BEFORE = timedelta(hours=24)
+
+
+# Availability ---------------------------------------------------------------------------------
+
+
+def add_weekly_availability(
+    membership: Membership,
+    *,
+    by: Membership,
+    weekday: int,
+    starts_at: time,
+    ends_at: time,
+    slot_minutes: int,
+    place: str = "",
+) -> WeeklyAvailability:
+    """Add a block of weekly availability. Refuses a block that overlaps another on that day."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "The end must be after the start."})
+    span = datetime.combine(date.min, ends_at) - datetime.combine(date.min, starts_at)
+    if span < timedelta(minutes=slot_minutes):
+        raise ValidationError({"ends_at": "Leave room for at least one appointment."})
+    with transaction.atomic():
+        Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        overlapping = WeeklyAvailability.objects.filter(
+            membership=membership, weekday=weekday, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).exists()
+        if overlapping:
+            raise ValidationError(
+                {"starts_at": "This overlaps a time you already have on that day."}
+            )
+        block = WeeklyAvailability(
+            membership=membership,
+            weekday=weekday,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            slot_minutes=slot_minutes,
+            place=place.strip(),
+        )
+        block.full_clean(exclude=["membership"])
+        block.save()
+        record(
+            block,
+            action="scheduling.availability.added",
+            actor=by.user,
+            organisation_id=membership.organisation_id,
+            summary={"membership": membership.pk, "weekday": weekday},
+        )
+    return block
+
+
+def remove_weekly_availability(block: WeeklyAvailability, *, by: Membership) -> None:
+    """Remove a block. Appointments already booked in it stay booked."""
+    with transaction.atomic():
+        record(
+            block,
+            action="scheduling.availability.removed",
+            actor=by.user,
+            organisation_id=block.membership.organisation_id,
+            summary={"membership": block.membership_id, "weekday": block.weekday},
+        )
+        block.delete()
+
+
+def add_exception(
+    membership: Membership,
+    *,
+    by: Membership,
+    starts_on: date,
+    ends_on: date,
+    kind: str,
+) -> AvailabilityException:
+    """Mark days away. Says how many booked appointments fall in them (they are not moved)."""
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The last day must be on or after the first."})
+    if (ends_on - starts_on).days >= MAX_EXCEPTION_DAYS:
+        raise ValidationError({"ends_on": "Enter at most a year at a time."})
+    with transaction.atomic():
+        exc = AvailabilityException(
+            membership=membership,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            kind=kind,
+            recorded_by=by.user,
+        )
+        exc.full_clean(exclude=["membership", "recorded_by"])
+        exc.save()
+        record(
+            exc,
+            action="scheduling.exception.added",
+            actor=by.user,
+            organisation_id=membership.organisation_id,
+            summary={"membership": membership.pk, "kind": kind},
+        )
+    return exc
+
+
+def appointments_during(membership: Membership, starts_on: date, ends_on: date) -> int:
+    since = timezone.make_aware(datetime.combine(starts_on, time.min))
+    until = timezone.make_aware(datetime.combine(ends_on + timedelta(days=1), time.min))
+    return (
+        Appointment.objects.filter(status=AppointmentStatus.BOOKED)
+        .filter(Q(worker_id=membership.user_id) | Q(with_worker_id=membership.user_id))
+        .filter(starts_at__gte=since, starts_at__lt=until)
+        .count()
+    )
+
+
+def remove_exception(exc: AvailabilityException, *, by: Membership) -> None:
+    with transaction.atomic():
+        record(
+            exc,
+            action="scheduling.exception.removed",
+            actor=by.user,
+            organisation_id=exc.membership.organisation_id,
+            summary={"membership": exc.membership_id},
+        )
+        exc.delete()
+
+
+# Booking --------------------------------------------------------------------------------------
+
+
+def _validate_booking(
+    person: Person,
+    *,
+    worker: User,
+    with_worker: User | None,
+    starts_at: datetime,
+    minutes: int,
+    mode: str,
+    place: str,
+    video_link: str,
+) -> dict[int, Membership]:
+    from alongside.eligibility.queries import assessor_ids_for
+
+    errors: dict[str, str] = {}
+    if timezone.is_naive(starts_at):
+        raise ValueError("appointment times must be timezone-aware")
+    if starts_at <= timezone.now():
+        errors["slot"] = "Choose a time in the future."
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors["minutes"] = f"Enter minutes between {MIN_MINUTES} and {MAX_MINUTES}."
+    if mode not in AppointmentMode.values:
+        errors["mode"] = "Choose in person, phone or video."
+    elif mode == AppointmentMode.IN_PERSON and not place.strip():
+        errors["place"] = "Say where you will meet."
+    elif mode == AppointmentMode.VIDEO:
+        try:
+            URLValidator(schemes=["https"])(video_link)
+        except ValidationError:
+            errors["video_link"] = "Enter the video link, starting https://."
+    if errors:
+        raise ValidationError(errors)
+    workers = [worker] + ([with_worker] if with_worker is not None else [])
+    memberships = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            organisation_id=person.organisation_id,
+            user__in=workers,
+            left_on__isnull=True,
+            role__in=WORKER_ROLES,
+        )
+    }
+    day = timezone.localdate(starts_at)
+    assessors = (
+        set() if person.organisation.allow_assessor_and_supporter else assessor_ids_for(person.pk)
+    )
+    for field, who in (("worker", worker), ("with_worker", with_worker)):
+        if who is None:
+            continue
+        membership = memberships.get(who.pk)
+        if membership is None:
+            raise ValidationError({field: "Choose a worker who works in this organisation."})
+        if who.pk in assessors:
+            raise ValidationError(
+                {
+                    field: "This worker checked their eligibility. People speak more freely to a "
+                    "supporter who does not decide what they get, so choose someone else."
+                }
+            )
+        if membership.leaving_on is not None and day > membership.leaving_on:
+            raise ValidationError({field: f"{who.get_full_name()} has left by then."})
+        away = AvailabilityException.objects.filter(
+            membership=membership, starts_on__lte=day, ends_on__gte=day
+        ).exists()
+        if away:
+            raise ValidationError({field: f"{who.get_full_name()} is away that day."})
+    return memberships
+
+
+def _clash_message(
+    person: Person, workers: list[User], starts_at: datetime, ends_at: datetime, exclude: int | None
+) -> str | None:
+    clashes = Appointment.objects.filter(
+        status__in=HOLDS_TIME, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude is not None:
+        clashes = clashes.exclude(pk=exclude)
+    for who in workers:
+        if clashes.filter(Q(worker=who) | Q(with_worker=who)).exists():
+            return f"{who.get_full_name()} already has an appointment then. Choose another time."
+    if clashes.filter(person=person).exists():
+        return f"{person.display_name} already has an appointment then. Choose another time."
+    return None
+
+
+def book(
+    person: Person,
+    *,
+    by: Membership,
+    worker: User,
+    starts_at: datetime,
+    minutes: int,
+    mode: str,
+    place: str = "",
+    video_link: str = "",
+    with_worker: User | None = None,
+    booked_via: str = BookedVia.BOOKING,
+    planning_round: PlanningRound | None = None,
+    handover: Handover | None = None,
+) -> Appointment:
+    """Book a person with a worker (and maybe a second worker). Never double-books anyone.
+
+    Side effects: one Appointment, one audit event; after commit, a reminder is queued for a
+    day before (or at once, when the appointment is sooner).
+    """
+    if with_worker is not None and with_worker.pk == worker.pk:
+        with_worker = None
+    memberships = _validate_booking(
+        person,
+        worker=worker,
+        with_worker=with_worker,
+        starts_at=starts_at,
+        minutes=minutes,
+        mode=mode,
+        place=place,
+        video_link=video_link,
+    )
+    ends_at = starts_at + timedelta(minutes=minutes)
+    workers = [worker] + ([with_worker] if with_worker is not None else [])
+    try:
+        with transaction.atomic():
+            # Lock the diaries in one fixed order: memberships by id, then the person.
+            list(
+                Membership.objects.select_for_update()
+                .filter(pk__in=[m.pk for m in memberships.values()])
+                .order_by("pk")
+            )
+            Person.objects.select_for_update().filter(pk=person.pk).first()
+            clash = _clash_message(person, workers, starts_at, ends_at, None)
+            if clash:
+                raise ValidationError({"slot": clash})
+            appointment = Appointment.objects.create(
+                organisation_id=person.organisation_id,
+                person=person,
+                worker=worker,
+                with_worker=with_worker,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                mode=mode,
+                place=place.strip() if mode == AppointmentMode.IN_PERSON else "",
+                video_link=video_link.strip() if mode == AppointmentMode.VIDEO else "",
+                booked_via=booked_via,
+                planning_round=planning_round,
+                handover=handover,
+                booked_by=by.user,
+            )
+            record(
+                appointment,
+                action="scheduling.appointment.booked",
+                actor=by.user,
+                organisation_id=person.organisation_id,
+                person_id=person.pk,
+                summary={"worker": worker.pk, "mode": mode, "via": booked_via},
+            )
+            transaction.on_commit(lambda: queue_reminder(appointment))
+    except IntegrityError as error:  # the PostgreSQL exclusion constraint: someone was quicker
+        raise ValidationError(
+            {"slot": "Someone else has just booked this time. Choose another time."}
+        ) from error
+    return appointment
+
+
+def _change_status(
+    appointment: Appointment, *, by: Membership, status: str, action: str, **fields: str
+) -> None:
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status != AppointmentStatus.BOOKED:
+            raise ValidationError(
+                {"status": f"This appointment is already {current.get_status_display().lower()}."}
+            )
+        appointment.status = status
+        appointment.status_changed_at = timezone.now()
+        for name, value in fields.items():
+            setattr(appointment, name, value)
+        appointment.save(update_fields=["status", "status_changed_at", *fields])
+        record(
+            appointment,
+            action=action,
+            actor=by.user,
+            organisation_id=appointment.organisation_id,
+            person_id=appointment.person_id,
+            summary={"status": status, **fields},
+        )
+
+
+def cancel(appointment: Appointment, *, by: Membership, cancelled_by: str) -> None:
+    """Cancel, saying which side asked. The time is free again at once."""
+    if cancelled_by not in CancelledBy.values:
+        raise ValidationError({"cancelled_by": "Say who asked to change it."})
+    _change_status(
+        appointment,
+        by=by,
+        status=AppointmentStatus.CANCELLED,
+        action="scheduling.appointment.cancelled",
+        cancelled_by=cancelled_by,
+    )
+
+
+def record_did_not_attend(appointment: Appointment, *, by: Membership) -> None:
+    """The meeting did not happen. No blame: it only says it did not happen."""
+    if appointment.starts_at > timezone.now():
+        raise ValidationError({"status": "This appointment has not started yet."})
+    _change_status(
+        appointment,
+        by=by,
+        status=AppointmentStatus.DID_NOT_ATTEND,
+        action="scheduling.appointment.did_not_attend",
+    )
+
+
+def record_attended(
+    appointment: Appointment,
+    *,
+    by: Membership,
+    initiated_by: str = Initiator.US,
+    follow_up_on: date | None = None,
+    asked_for: str = "",
+    notes: str = "",
+) -> Contact:
+    """It happened: the appointment becomes a contact in one step (with notes if given).
+
+    At an introduction (a planned handover), the contact completes the handover warm.
+    """
+    if appointment.starts_at > timezone.now():
+        raise ValidationError({"status": "Record it after it has happened."})
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status != AppointmentStatus.BOOKED:
+            raise ValidationError(
+                {"status": f"This appointment is already {current.get_status_display().lower()}."}
+            )
+        handover = appointment.handover
+        if handover is not None and handover.status != Handover.Status.PLANNED:
+            handover = None
+        contact = record_contact(
+            appointment.person,
+            by=by,
+            at=appointment.starts_at,
+            worker=appointment.worker,
+            mode=appointment.mode,
+            minutes=appointment.minutes,
+            initiated_by=initiated_by,
+            also_present=[appointment.with_worker] if appointment.with_worker else [],
+            follow_up_on=follow_up_on,
+            asked_for=asked_for,
+            notes=notes,
+            handover=handover,
+        )
+        appointment.status = AppointmentStatus.ATTENDED
+        appointment.status_changed_at = timezone.now()
+        appointment.contact = contact
+        appointment.save(update_fields=["status", "status_changed_at", "contact"])
+        record(
+            appointment,
+            action="scheduling.appointment.attended",
+            actor=by.user,
+            organisation_id=appointment.organisation_id,
+            person_id=appointment.person_id,
+            summary={"contact": contact.pk},
+        )
+    return contact
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+def queue_reminder(appointment: Appointment) -> None:
+    """Queue the reminder task to run a day before the appointment (or now, if sooner)."""
+    from alongside.scheduling.tasks import send_appointment_reminder
+
+    run_after = max(appointment.starts_at - REMIND_BEFORE, timezone.now())
+    send_appointment_reminder.using(run_after=run_after).enqueue(appointment.pk)

@@ -1,0 +1,13 @@
+"""Background work for scheduling, run by Django's task framework (database backend)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def send_appointment_reminder(appointment_id: int) -> str:
+    """Remind the person of their appointment the way they like to be contacted."""
+    from alongside.scheduling.reminders import send_reminder
+
+    return send_reminder(appointment_id)
