@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
+from alongside.common.forms import DateInput
 from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person
@@ -48,7 +49,7 @@ class VoucherForm(forms.Form):
     )
     issued_on = forms.DateField(
         label=_("Date issued"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "required": _("Enter the date on the voucher."),
             "invalid": _("Enter a real date, like 3 March 2025."),

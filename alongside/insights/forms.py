@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
+from alongside.common.forms import DateInput
 
 
 class LeavingForm(forms.Form):
@@ -10,7 +11,7 @@ class LeavingForm(forms.Form):
         label=_("Leaving on"),
         required=False,
         help_text=_("Leave empty to clear a leaving date."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
+from alongside.common.forms import DateInput
 from alongside.people.models import Person
 
 
@@ -56,7 +57,7 @@ class ConsentForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Until"),
         help_text=_("A year at most."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
 from alongside.access.queries import workers_of
+from alongside.common.forms import DateInput
 from alongside.people.models import Person
 from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
 
@@ -92,7 +93,7 @@ class ContactForm(forms.Form):
     follow_up_on = forms.DateField(
         label=_("Follow up by (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     worker = WorkerChoiceField(label=_("Worker"), queryset=None, empty_label=None)  # type: ignore[arg-type]
     also_present = WorkerMultipleChoiceField(
@@ -167,7 +168,7 @@ class ContactForm(forms.Form):
 
 class AssignNamedWorkerForm(forms.Form):
     worker = WorkerChoiceField(label=_("Named worker"), queryset=None)  # type: ignore[arg-type]
-    started_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
 
@@ -206,7 +207,7 @@ class HandoverForm(forms.Form):
     introduce_by = forms.DateField(
         label=_("Introduce them by (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:

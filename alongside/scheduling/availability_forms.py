@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.common.forms import DateInput
 from alongside.scheduling.models import WEEKDAYS, ExceptionKind, WeeklyAvailability
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _time_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.Time
 def _date_field(label: StrOrPromise, required_message: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "required": required_message,
             "invalid": _("Enter a real date, for example 2026-12-24."),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alongside.common.forms import DateInput
 from alongside.relationships.models import Initiator
 from alongside.scheduling.models import AppointmentMode, CancelledBy
 from alongside.scheduling.queries import parse_slot_key
@@ -70,14 +71,12 @@ class AttendedForm(forms.Form):
     follow_up_on = forms.DateField(
         label=_("Follow up by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 
 class FromDateForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
 
     def start_or(self, default: date) -> date:
         if self.is_valid() and self.cleaned_data["start"]:
@@ -88,8 +87,8 @@ class FromDateForm(forms.Form):
 
 class NewPlanForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("Until"), widget=DateInput())
     every_days = forms.TypedChoiceField(
         label=_("How often they are seen"),
         coerce=int,
@@ -121,3 +120,28 @@ class NewPlanForm(forms.Form):
 class AdjustForm(forms.Form):
     request = forms.CharField()
     slot = forms.CharField(required=False)
+
+
+class WorkerDetailsForm(forms.Form):
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Skills"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: English, Polish. People are booked in a language they list."),
+    )
+    takes_new_people = forms.IntegerField(
+        label=_("Can take this many more people as their named worker"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: object, skills: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["skills"].queryset = skills  # type: ignore[attr-defined]

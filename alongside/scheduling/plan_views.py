@@ -15,8 +15,8 @@ from alongside.access.decorators import require_rule
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
-from alongside.scheduling import planning
-from alongside.scheduling.forms import AdjustForm, NewPlanForm
+from alongside.scheduling import planning, services
+from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
 from alongside.scheduling.models import PlanningRound
 from alongside.scheduling.queries import worker_memberships
 
@@ -213,4 +213,46 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
         "scheduling/leaving_worker.html",
         {"leaving": leaving, "proposals": proposals, "names": names, "error": error},
         status=400 if error else 200,
+    )
+
+
+def worker_details(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """A coordinator records a worker's skills, languages and how many more people they can take."""
+    membership = _coordinator(request)
+    worker = (
+        worker_memberships(membership.organisation_id)
+        .filter(pk=membership_id, team__in=teams_for(membership))
+        .first()
+    )
+    if worker is None:
+        raise Http404
+    skills = Skill.objects.filter(organisation_id=membership.organisation_id)
+    form = WorkerDetailsForm(
+        request.POST or None,
+        skills=skills,
+        initial={
+            "skills": list(worker.skills.all()),
+            "languages": worker.languages,
+            "takes_new_people": worker.takes_new_people,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_worker_details(
+                worker,
+                by=membership,
+                skills=list(form.cleaned_data["skills"]),
+                languages=form.cleaned_data["languages"],
+                takes_new_people=form.cleaned_data["takes_new_people"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved {worker.user.get_full_name()}'s details.")
+            return redirect("team_capacity")
+    return render(
+        request,
+        "scheduling/worker_details.html",
+        {"worker": worker, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -179,14 +179,14 @@ def planning_context(planning_round: PlanningRound) -> PlanningContext:
     named = named_workers(person_ids)
     met = seen_before(person_ids)
     workers = tuple(_planner_worker(m) for m in members)
+    spoken = {language for worker in workers for language in worker.languages}
     people: dict[int, planner.Person] = {}
     for request in requests:
         person = request.person
         if person.pk not in people:
-            languages = language_list(person.languages)
             people[person.pk] = planner.Person(
                 id=f"p{person.pk}",
-                language=languages[0] if languages else None,
+                language=support_language(person.languages, spoken),
                 named_worker=f"u{named[person.pk]}" if person.pk in named else None,
                 seen_before=frozenset(f"u{w}" for w in met.get(person.pk, ())),
             )
@@ -221,14 +221,23 @@ def planning_context(planning_round: PlanningRound) -> PlanningContext:
     )
 
 
+def support_language(languages: str, spoken: set[str]) -> str | None:
+    """The language to book a person in: the first they list that someone in the team speaks.
+
+    When nobody speaks any of their languages, None: they can be booked with anyone, and the
+    proposal says an interpreter is needed (`needs_interpreter`).
+    """
+    return next((language for language in language_list(languages) if language in spoken), None)
+
+
+def needs_interpreter(languages: str, spoken: set[str]) -> str:
+    """Their first language, when nobody in the team speaks any language they list; else ""."""
+    listed = language_list(languages)
+    return listed[0] if listed and support_language(languages, spoken) is None else ""
+
+
 def _figures(problem: planner.Problem, result: planner.Plan) -> dict[str, Any]:
-    summary = dict(planner.summarise(problem, result.assignments))
-    waits = []
-    slots = {s.id: s for s in problem.slots}
-    requests = {r.id: r for r in problem.requests}
-    for request_id, slot_id in result.assignments.items():
-        waits.append((slots[slot_id].start.date() - requests[request_id].earliest).days)
-    summary["mean_wait_days"] = sum(waits) / len(waits) if waits else 0.0
+    summary: dict[str, Any] = dict(planner.summarise(problem, result.assignments))
     summary["score"] = result.score
     return summary
 
@@ -379,6 +388,7 @@ class ProposalRow:
     kind: str  # "named", "known", "new" or ""
     reason: str
     alternatives: list[tuple[str, str]]  # (slot key, label)
+    interpreter: str = ""  # the language to find an interpreter for, if any
 
 
 def proposal_rows(planning_round: PlanningRound, *, alternatives: int = 12) -> list[ProposalRow]:
@@ -393,6 +403,7 @@ def proposal_rows(planning_round: PlanningRound, *, alternatives: int = 12) -> l
         by_day[timezone.localdate(option.starts_at)].append(option)
     workers = {w.id: w for w in context.problem.workers}
     people = {p.id: p for p in context.problem.people}
+    spoken = {language for worker in workers.values() for language in worker.languages}
     rows = []
     for request_id, request in context.requests.items():
         person = people[f"p{request.person_id}"]
@@ -434,6 +445,7 @@ def proposal_rows(planning_round: PlanningRound, *, alternatives: int = 12) -> l
                 else "new",
                 reason=unassigned.get(request_id, ""),
                 alternatives=[(k, label) for _, k, label in choices[:alternatives]],
+                interpreter=needs_interpreter(request.person.languages, spoken),
             )
         )
     rows.sort(key=lambda r: (r.request.person.display_name, r.request.earliest))
@@ -470,21 +482,19 @@ def handover_proposals(leaving: Membership) -> list[HandoverProposal]:
         if m.pk != leaving.pk and (m.leaving_on is None)
     ]
     met = seen_before([p.pk for p in people])
-    from alongside.eligibility.queries import assessor_ids_for
-
+    workers = [_planner_worker(m) for m in members]
+    spoken = {language for worker in workers for language in worker.languages}
     proposals = planner.propose_successors(
         f"u{leaving.user_id}",
         [
             planner.HandoverPerson(
                 id=f"p{p.pk}",
-                language=(language_list(p.languages) or [None])[0],
-                seen_before=frozenset(
-                    f"u{w}" for w in met.get(p.pk, ()) if w not in assessor_ids_for(p.pk)
-                ),
+                language=support_language(p.languages, spoken),
+                seen_before=frozenset(f"u{w}" for w in met.get(p.pk, ())),
             )
             for p in people
         ],
-        [_planner_worker(m) for m in members],
+        workers,
         {f"u{m.user_id}": m.takes_new_people for m in members},
     )
     today = timezone.localdate()

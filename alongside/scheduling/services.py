@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Skill
 from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
 from alongside.people.models import Person
@@ -159,6 +159,36 @@ def remove_exception(exc: AvailabilityException, *, by: Membership) -> None:
             summary={"membership": exc.membership_id},
         )
         exc.delete()
+
+
+def update_worker_details(
+    membership: Membership,
+    *,
+    by: Membership,
+    skills: list[Skill],
+    languages: str,
+    takes_new_people: int,
+) -> None:
+    """What a worker can offer, used when booking and planning: skills, languages, capacity."""
+    if any(skill.organisation_id != membership.organisation_id for skill in skills):
+        raise ValidationError({"skills": "Choose skills of this organisation."})
+    if not 0 <= takes_new_people <= 100:
+        raise ValidationError({"takes_new_people": "Enter a number from 0 to 100."})
+    with transaction.atomic():
+        membership.languages = ", ".join(
+            part.strip() for part in languages.replace(";", ",").split(",") if part.strip()
+        )
+        membership.takes_new_people = takes_new_people
+        membership.full_clean(exclude=["user", "organisation", "team", "skills"])
+        membership.save(update_fields=["languages", "takes_new_people"])
+        membership.skills.set(skills)
+        record(
+            membership,
+            action="scheduling.worker_details.changed",
+            actor=by.user,
+            organisation_id=membership.organisation_id,
+            summary={"skills": sorted(s.pk for s in skills), "takes_new_people": takes_new_people},
+        )
 
 
 # Booking --------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ urlpatterns = [
         name="remove_exception",
     ),
     path("capacity/", availability_views.team_capacity, name="team_capacity"),
+    path("workers/<int:membership_id>/", plan_views.worker_details, name="worker_details"),
     path("plans/", plan_views.plan_list, name="plan_list"),
     path("plans/<int:round_id>/", plan_views.plan_detail, name="plan_detail"),
     path("plans/<int:round_id>/adjust/", plan_views.adjust_plan, name="adjust_plan"),

@@ -170,6 +170,7 @@ MATRIX: dict[str, Entry] = {
     "accept_plan": each({"colin"}, set(), set(), method="post"),
     "discard_plan": each({"colin"}, set(), set(), method="post"),
     "leaving_worker": each({"colin"}, set(), set()),
+    "worker_details": each({"colin"}, set(), set()),
 }
 
 

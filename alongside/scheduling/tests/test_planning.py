@@ -253,3 +253,49 @@ def test_leaving_worker_bad_choice_books_nothing(team):
     assert response.status_code == 400
     assert not Handover.objects.exists() and not Appointment.objects.exists()
     assert world.client("alice").get(reverse("leaving_worker", args=[alice.pk])).status_code == 404
+
+
+def test_language_is_the_first_one_the_team_speaks_or_an_interpreter_is_flagged(team):
+    world = team
+    for name in ("alice", "cara", "colin"):
+        world.members[name].languages = "English"
+        world.members[name].save()
+    world.members["cara"].languages = "English, Polish"
+    world.members["cara"].save()
+    polish, romanian = world.people[1], world.people[2]
+    polish.languages = "Polish, English"
+    polish.save()
+    romanian.languages = "Romanian"
+    romanian.save()
+    planning_round = _round(world)
+    context = planning.planning_context(planning_round)
+    for request_id, key in planning_round.proposal["assignments"].items():
+        if context.requests[request_id].person_id == polish.pk:
+            assert context.slots[key].worker_id == world.user("cara").pk
+    rows = planning.proposal_rows(planning_round)
+    flagged = {row.request.person_id: row.interpreter for row in rows}
+    assert flagged[romanian.pk] == "romanian"
+    assert flagged[polish.pk] == ""
+    served = {context.requests[r].person_id for r in planning_round.proposal["assignments"]}
+    assert romanian.pk in served  # booked, with an interpreter to find
+
+
+def test_coordinator_records_worker_skills_languages_and_capacity(team):
+    world = team
+    debt = Skill.objects.create(organisation=world.org, name="Debt advice")
+    other_org_skill = Skill.objects.create(organisation=world.other_org, name="Elsewhere")
+    cara = world.members["cara"]
+    url = reverse("worker_details", args=[cara.pk])
+    client = world.client("colin")
+    response = client.post(
+        url, {"skills": [debt.pk], "languages": "English;  Polish", "takes_new_people": "3"}
+    )
+    assert response.status_code == 302
+    cara.refresh_from_db()
+    assert (cara.languages, cara.takes_new_people) == ("English, Polish", 3)
+    assert list(cara.skills.all()) == [debt]
+    bad = client.post(url, {"skills": [other_org_skill.pk], "takes_new_people": "-1"})
+    assert bad.status_code == 400
+    cara.refresh_from_db()
+    assert cara.takes_new_people == 3 and list(cara.skills.all()) == [debt]
+    assert world.client("alice").get(url).status_code == 404
