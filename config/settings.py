@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "alongside.eligibility",
     "alongside.safeguarding",
     "alongside.scheduling",
+    "alongside.measures",
+    "alongside.learning",
+    "alongside.reports",
     "alongside.insights",
     "alongside.demo",
 ]
