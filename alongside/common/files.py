@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TextIO
+from typing import IO, Any
 
 
 class CannotWrite(Exception):
     """The output file could not be written; the message names it."""
 
 
-def replace_file(path: str, write: Callable[[TextIO], None], *, newline: str | None = None) -> None:
+def replace_file(
+    path: str, write: Callable[[IO[Any]], None], *, newline: str | None = None, binary: bool = False
+) -> None:
     """Write to a new file beside `path`, then move it into place in one step.
 
     Nothing partial is ever left at `path`: on any error the temporary file is removed and an
@@ -30,8 +32,12 @@ def replace_file(path: str, write: Callable[[TextIO], None], *, newline: str | N
     else:
         raise CannotWrite(f"{path}: cannot be written: no free temporary name in {folder}")
     try:
-        with open(descriptor, "w", encoding="utf-8", newline=newline) as stream:
-            write(stream)
+        if binary:
+            with open(descriptor, "wb") as raw:
+                write(raw)
+        else:
+            with open(descriptor, "w", encoding="utf-8", newline=newline) as stream:
+                write(stream)
         os.replace(temporary, path)
     except BaseException as error:
         os.unlink(temporary)

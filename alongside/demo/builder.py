@@ -23,7 +23,10 @@ from alongside.common.spheres import SphereQuerySet
 from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
 from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
+from alongside.learning.demo import build_learning
+from alongside.measures.demo import build_measures
 from alongside.people.models import Person
+from alongside.reports.demo import build_reports
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -95,6 +98,9 @@ def build_demo(
         riverside = Organisation.objects.get(slug="riverside", is_demo=True)
         counts |= _build_spheres(riverside, seed=seed, canary=canary, today=today)
         counts |= build_scheduling(seed=seed, today=today)
+        counts |= build_measures(organisation=riverside, seed=seed, today=today, canary=canary)
+        counts |= build_learning(organisation=riverside, seed=seed, today=today, canary=canary)
+        counts |= build_reports(organisation=riverside, seed=seed, today=today)
         record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
                summary={"seed": seed, "years": years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

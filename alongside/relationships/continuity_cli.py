@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import le
-from typing import NoReturn, TextIO, cast
+from typing import IO, Any, NoReturn, TextIO, cast
 
 from alongside.common.files import CannotWrite, replace_file
 from alongside.relationships.continuity import INDEX_NAMES, measure
@@ -380,7 +380,7 @@ def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
     return InputError(f"{path}: not UTF-8 text ({error.reason})")
 
 
-def _write(stream: TextIO, rows: list[tuple[str, ...]]) -> None:
+def _write(stream: IO[Any], rows: list[tuple[str, ...]]) -> None:
     csv.writer(stream, lineterminator="\n").writerows(rows)
 
 

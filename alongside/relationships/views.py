@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,14 +64,20 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST":
         circle = person if request.htmx else None  # type: ignore[attr-defined]
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
-        if form.is_valid():
+        # Optional value/failure demand fields from alongside.learning, saved with the contact.
+        from alongside.learning.contact_form import DemandOnContactForm
+
+        demand = DemandOnContactForm(request.POST)
+        if form.is_valid() and demand.is_valid():
             try:
-                contact = services.record_contact(
-                    person,
-                    by=membership,
-                    handover=handover if form.cleaned_data.get("is_introduction") else None,
-                    **form.contact_fields(),
-                )
+                with transaction.atomic():
+                    contact = services.record_contact(
+                        person,
+                        by=membership,
+                        handover=handover if form.cleaned_data.get("is_introduction") else None,
+                        **form.contact_fields(),
+                    )
+                    demand.save(contact, by=membership)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import IO, Any
 
 from alongside.common.files import CannotWrite, replace_file
 from alongside.scheduling.planner import (
@@ -127,7 +127,7 @@ def _read(path: str) -> Problem:
 def _replace(path: str, text: str) -> None:
     """Write `text` to a new file beside `path`, then move it into place in one step."""
 
-    def write(stream: TextIO) -> None:
+    def write(stream: IO[Any]) -> None:
         stream.write(text)
 
     try:

@@ -171,6 +171,35 @@ MATRIX: dict[str, Entry] = {
     "discard_plan": each({"colin"}, set(), set(), method="post"),
     "leaving_worker": each({"colin"}, set(), set()),
     "worker_details": each({"colin"}, set(), set()),
+    # measures: answers are support sphere; aggregates for coordinators; the person answers by link
+    "measures_ask": each(*WORK),
+    "measures_person_answers": each({"alice", "colin", "vic", "sam"}, {"sam"}, {"olly"}),
+    "measures_sitting": each({"alice"}, set(), {"olly"}),
+    "measures_kiosk_done": once({"alice", "cara", "colin", "vic", "olly"}),
+    "measures_my_feedback": once({"alice", "cara", "colin", "vic", "olly"}),
+    "measures_outcomes": once({"colin"}),
+    "measures_instruments": once({"dana"}),
+    "measures_add_instrument": once({"dana"}),
+    # A one-time link: anyone holding the token may answer (no login); it names no one.
+    "measures_answer": once(EVERYONE),
+    # learning: failure demand, needs and spends (support sphere), team aggregates and scorecard
+    "learning_team": once({"colin", "dana"}),
+    "learning_scorecard": once({"colin", "dana"}),
+    "learning_settings": once({"dana"}),
+    "learning_spends": once({"alice", "cara", "colin", "vic", "olly"}),
+    "learning_contact_demand": each({"alice", "colin"}, set(), {"olly"}),
+    "learning_person_needs": each(*WORK),
+    "learning_record_spend": each(*WORK),
+    "learning_need": each({"alice", "colin", "amir", "sam"}, {"amir", "sam"}, {"olly"}),
+    "learning_spend": each({"alice", "colin", "amir", "sam"}, {"amir", "sam"}, {"olly"}),
+    "learning_decide_spend": each({"colin"}, set(), set(), method="post"),
+    # reports: aggregates for coordinators, data leads and funders; stories with the person's agreement
+    "report": once({"colin", "dana", "fern"}),
+    "report_download": once({"colin", "dana", "fern"}),
+    "record_story": each(*WORK),
+    "withdraw_story": each(*WORK, method="post"),
+    "team_learning": once({"colin"}),
+    "report_settings": once({"dana"}),
 }
 
 
@@ -300,8 +329,13 @@ class Samples:
     def _scheduling(self, owners: dict[str, Any]) -> None:
         """An appointment, a weekly block, days away, a plan and a leaving worker per subject."""
         from datetime import time
+        from decimal import Decimal
 
         from alongside.access.models import Membership
+        from alongside.learning.models import Need, Spend
+        from alongside.measures.models import InstrumentVersion, Sitting
+        from alongside.measures.services import start_sitting
+        from alongside.reports.models import Story
         from alongside.scheduling.models import (
             Appointment,
             AvailabilityException,
@@ -323,6 +357,17 @@ class Samples:
             {},
             {},
             {},
+        )
+        self.stories: dict[str, Any] = {}
+        self.sittings: dict[str, Any] = {}
+        self.needs: dict[str, Any] = {}
+        self.spends: dict[str, Any] = {}
+        versions = list(InstrumentVersion.objects.filter(instrument__key="relationship_check"))
+        _, self.token = start_sitting(
+            self.people["related"],
+            by=world.members["alice"],
+            versions=versions[-1:],
+            kind="link",
         )
         for subject, person in self.people.items():
             owner = owners[subject]
@@ -355,6 +400,41 @@ class Samples:
                 created_by=owner,
             )
             self.leavers[subject] = leaver if subject == "related" else membership
+            self.needs[subject] = Need.objects.create(
+                organisation=person.organisation,
+                person=person,
+                team=person.team,
+                in_their_words="Matrix need",
+                first_contact_on=start.date() - timedelta(days=5),
+                author=owner,
+            )
+            self.spends[subject] = Spend.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                person=person,
+                amount=Decimal("99.00"),
+                purpose="Matrix spend",
+                spent_on=start.date() - timedelta(days=2),
+                author=owner,
+                status="asked",
+                limit_at_time=Decimal("50.00"),
+            )
+            self.sittings[subject] = Sitting.objects.create(
+                organisation=person.organisation,
+                person=person,
+                kind="kiosk",
+                created_by=owner,
+                expires_at=start,
+            )
+            self.stories[subject] = Story.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                person=person,
+                in_their_words="A matrix story",
+                told_on=start.date(),
+                agreed_to_share=True,
+                recorded_by=owner,
+            )
 
     def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, int]:
         fill = {
@@ -371,6 +451,11 @@ class Samples:
             "exception_id": lambda: self.exceptions[subject].pk,
             "round_id": lambda: self.rounds[subject].pk,
             "membership_id": lambda: self.leavers[subject].pk,
+            "story_id": lambda: self.stories[subject].pk,
+            "sitting_id": lambda: self.sittings[subject].pk,
+            "need_id": lambda: self.needs[subject].pk,
+            "spend_id": lambda: self.spends[subject].pk,
+            "token": lambda: self.token,
         }
         names = list(pattern.pattern.converters)
         missing = [name for name in names if name not in fill]
@@ -392,7 +477,9 @@ def test_access_matrix_has_no_unexpected_success_and_hides_with_404(world):
     for name, pattern in url_patterns():
         entry = MATRIX[name]
         for subject in entry.allowed:
-            url = reverse(name, kwargs=samples.kwargs(pattern, subject) if subject != "*" else {})
+            # A URL without a subject may still take a non-object value (a one-time token).
+            fill = subject if subject != "*" else "related"
+            url = reverse(name, kwargs=samples.kwargs(pattern, fill))
             if subject != "*" and not pattern.pattern.converters:
                 raise AssertionError(f"{name} has no object in its URL: use once(), not each()")
             for persona in PERSONAS:

@@ -1,0 +1,108 @@
+"""Forms for learning. They bind and clean input; services decide."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.common.forms import DateInput
+from alongside.learning.models import CloseReason, DemandKind, FailureKind
+
+
+class DemandForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Was this contact value demand or failure demand?"),
+        choices=DemandKind.choices,
+        widget=forms.RadioSelect,
+    )
+    failure_kind = forms.ChoiceField(
+        label=_("If failure demand: what went wrong"),
+        choices=FailureKind.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    in_their_words = forms.CharField(
+        label=_("What went wrong, in their words (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OpenNeedForm(forms.Form):
+    in_their_words = forms.CharField(
+        label=_("What they came for, in their words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    first_contact_on = forms.DateField(
+        label=_("First contact about this"), required=False, widget=DateInput()
+    )
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CloseNeedForm(forms.Form):
+    person_confirmed = forms.BooleanField(label=_("They told me it's sorted"), required=False)
+    reason = forms.ChoiceField(
+        label=_("Or it is closing for another reason"),
+        choices=[("", _("No other reason"))] + list(CloseReason.choices),
+        required=False,
+    )
+    words = forms.CharField(
+        label=_("In a few words (needed for another reason)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    on = forms.DateField(label=_("On"), widget=DateInput())
+
+
+class SpendForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), max_digits=8, decimal_places=2)
+    purpose = forms.CharField(
+        label=_("What it is for"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    spent_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class DecideSpendForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why not (when declining)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LearningSettingsForm(forms.Form):
+    discretion_limit = forms.DecimalField(
+        label=_("A worker may spend up to this without asking anyone"),
+        help_text=_("Per spend. Above it, a coordinator of the team approves or declines."),
+        max_digits=8,
+        decimal_places=2,
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def period(self) -> tuple[date, date]:
+        """The period asked for; by default the last twelve months to today."""
+        today = timezone.localdate()
+        default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+        data = self.cleaned_data if self.is_valid() else {}
+        start = data.get("start") or default_start
+        end = data.get("end") or today
+        if end < start:
+            start, end = end, start
+        if (end - start).days > 366 * 3:
+            start = end - timedelta(days=366 * 3)
+        return start, end

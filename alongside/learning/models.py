@@ -1,0 +1,251 @@
+"""Learning from the work: failure demand, needs met as the person sees it, front-line discretion.
+
+Measure to learn, never to target: every figure made from these rows is a team or organisation
+aggregate (see `queries.py`), never a worker's.
+
+Spheres: the demand *codes* on a contact are shared (like the contact's mode); everything the
+person said (`DemandWords`, `Need`, `Spend`'s purpose and for whom) is support sphere and fails
+closed: read it through `alongside.learning.queries`, naming the viewer.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access.models import Sphere
+from alongside.common.spheres import SphereManager
+
+DEFAULT_LIMIT = Decimal("50.00")
+
+
+class LearningSettings(models.Model):
+    """Organisation-level settings for this app, set by the data lead. About no one."""
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.OneToOneField(
+        "access.Organisation", on_delete=models.CASCADE, related_name="learning_settings"
+    )
+    discretion_limit = models.DecimalField(
+        _("a worker may spend up to this without asking"),
+        max_digits=8,
+        decimal_places=2,
+        default=DEFAULT_LIMIT,
+        help_text=_("Per spend. Above it, a coordinator of the team approves."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Learning settings of {self.organisation_id}"
+
+
+class DemandKind(models.TextChoices):
+    VALUE = "value", _("Value demand: what we are here for")
+    FAILURE = "failure", _("Failure demand: caused by something not done, or not done right")
+
+
+class FailureKind(models.TextChoices):
+    CHASING = "chasing", _("Chasing progress")
+    RETELLING = "retelling", _("Telling the story again")
+    NOT_RIGHT = "not_right", _("Something not done right first time")
+    NOT_AS_PROMISED = "not_as_promised", _("Not getting what was promised")
+    SENT_BACK = "sent_back", _("Sent back by another service")
+
+
+class ContactDemand(models.Model):
+    """Whether a contact was value or failure demand, and which kind. Codes only: shared sphere."""
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.OneToOneField(
+        "relationships.Contact", on_delete=models.CASCADE, related_name="demand"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, related_name="+", help_text=_("At marking.")
+    )
+    kind = models.CharField(_("kind of demand"), max_length=10, choices=DemandKind.choices)
+    failure_kind = models.CharField(
+        _("what went wrong"), max_length=20, choices=FailureKind.choices, blank=True
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "team"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="value", failure_kind=""))
+                | (models.Q(kind="failure") & ~models.Q(failure_kind="")),
+                name="failure_demand_has_a_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} demand at contact {self.contact_id}"
+
+
+class DemandWords(models.Model):
+    """What went wrong, in the person's own words. Support sphere: fails closed."""
+
+    SPHERE = Sphere.SUPPORT
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    demand = models.OneToOneField(ContactDemand, on_delete=models.CASCADE, related_name="words")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("in their own words"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return f"Words for demand {self.demand_id}"
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met, as they see it")
+    CLOSED = "closed", _("Closed for another reason")
+
+
+class CloseReason(models.TextChoices):
+    MOVED_AWAY = "moved_away", _("They moved away")
+    CHOSE_TO_STOP = "chose_to_stop", _("They chose to stop")
+    REFERRED_ON = "referred_on", _("Referred on to another service")
+    LOST_TOUCH = "lost_touch", _("We lost touch")
+    OTHER = "other", _("Another reason")
+
+
+class Need(models.Model):
+    """What a person came for, in their words, from first contact until they say it is met.
+
+    Support sphere: fails closed. `first_contact_on` is the day of the contact that opened it (or
+    the day given when opened by hand); end-to-end time runs from it to `closed_on`.
+    """
+
+    SPHERE = Sphere.SUPPORT
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(
+        "access.Team", on_delete=models.PROTECT, related_name="+", help_text=_("At opening.")
+    )
+    in_their_words = models.TextField(_("what they came for, in their words"))
+    first_contact = models.ForeignKey(
+        "relationships.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    first_contact_on = models.DateField(_("first contact"))
+    status = models.CharField(max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    close_words = models.TextField(_("in a few words"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        ordering = ["-first_contact_on", "-id"]
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["organisation", "team", "first_contact_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", closed_on__isnull=True, close_reason="")
+                | models.Q(status="met", closed_on__isnull=False, close_reason="")
+                | (models.Q(status="closed", closed_on__isnull=False) & ~models.Q(close_reason="")),
+                name="need_closes_met_or_with_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("first_contact_on")),
+                name="need_closes_after_first_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Need {self.pk}"
+
+    @property
+    def days_to_close(self) -> int | None:
+        return (self.closed_on - self.first_contact_on).days if self.closed_on else None
+
+
+class SpendStatus(models.TextChoices):
+    MADE = "made", _("Made within the worker's discretion")
+    ASKED = "asked", _("Waiting for a coordinator")
+    APPROVED = "approved", _("Approved by a coordinator")
+    DECLINED = "declined", _("Declined by a coordinator")
+
+
+class Spend(models.Model):
+    """A spend from a team's discretionary fund, for one person. Support sphere: fails closed.
+
+    Up to the organisation's limit (`limit_at_time`) the worker decides alone (`made`); above it
+    the spend waits (`asked`) until a coordinator of the team, never the spender, decides.
+    """
+
+    SPHERE = Sphere.SUPPORT
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("for whom")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    purpose = models.TextField(_("what it is for"))
+    spent_on = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    status = models.CharField(max_length=10, choices=SpendStatus.choices)
+    limit_at_time = models.DecimalField(max_digits=8, decimal_places=2)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("why not"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["organisation", "team", "spent_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="spend_is_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("author")),
+                name="spend_not_decided_by_its_spender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Spend {self.pk}"
+
+    @property
+    def escalated(self) -> bool:
+        return self.status != SpendStatus.MADE

@@ -1,0 +1,44 @@
+"""Who may do what in learning. Predicates take (membership, object); see docs/access-and-audit.md.
+
+Reading the person's words is decided by queries (visibility); these rules decide writes and
+which pages a role may open at all.
+"""
+
+import rules
+
+from alongside.access.models import Role
+from alongside.access.roles import WORKER_ROLES
+from alongside.relationships.permissions import coordinates_contact, took_part_in_contact
+
+FIGURE_VIEWERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD})
+
+
+@rules.predicate
+def is_worker(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    return membership is not None and membership.is_active and membership.role in WORKER_ROLES
+
+
+@rules.predicate
+def sees_team_figures(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    return membership is not None and membership.is_active and membership.role in FIGURE_VIEWERS
+
+
+@rules.predicate
+def is_data_lead(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    return membership is not None and membership.is_active and membership.role == Role.DATA_LEAD
+
+
+@rules.predicate
+def decides_spend(membership, spend) -> bool:  # type: ignore[no-untyped-def]
+    from alongside.learning.services import may_decide
+
+    return spend is not None and may_decide(spend, membership)
+
+
+# Marking demand: as changing the contact (who led or recorded it, or the team's coordinator).
+rules.add_rule("learning.mark_demand", is_worker & (took_part_in_contact | coordinates_contact))
+rules.add_rule("learning.work_with_person", is_worker)
+rules.add_rule("learning.close_need", is_worker)
+rules.add_rule("learning.decide_spend", is_worker & decides_spend)
+rules.add_rule("learning.team_figures", sees_team_figures)
+rules.add_rule("learning.settings", is_data_lead)

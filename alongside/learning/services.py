@@ -1,0 +1,380 @@
+"""Writes for learning: demand on a contact, needs, discretionary spends, the settings.
+
+Every function validates before it writes, runs in one transaction and records an audit event
+in it. Errors are `ValidationError`s keyed by form field; nothing is half-saved. Audit summaries
+hold codes and ids, never the person's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.access.models import Membership, Organisation, Role
+from alongside.access.roles import WORKER_ROLES
+from alongside.audit.services import record
+from alongside.learning.models import (
+    CloseReason,
+    ContactDemand,
+    DemandKind,
+    DemandWords,
+    FailureKind,
+    LearningSettings,
+    Need,
+    NeedStatus,
+    Spend,
+    SpendStatus,
+)
+from alongside.learning.queries import settings_for
+
+MAX_AMOUNT = Decimal("999999.99")
+MIN_WORDS = 3
+
+
+def _require_worker(by: Membership, organisation_id: int) -> None:
+    if by.organisation_id != organisation_id or by.role not in WORKER_ROLES or not by.is_active:
+        raise PermissionError("only a worker of the organisation does this")
+
+
+def mark_demand(
+    contact: Any,
+    *,
+    by: Membership,
+    kind: str,
+    failure_kind: str = "",
+    in_their_words: str | None = "",
+) -> ContactDemand:
+    """Mark a contact as value or failure demand (with its kind and, optionally, the person's
+    words; None leaves stored words as they are). Marking again changes it. Marking value demand
+    removes any words. Side effects: ContactDemand (and DemandWords) rows; one audit event
+    (codes, never the words)."""
+    _require_worker(by, contact.organisation_id)
+    keep_words = in_their_words is None
+    words = (in_their_words or "").strip()
+    errors: dict[str, str] = {}
+    if kind not in DemandKind.values:
+        errors["kind"] = "Choose value demand or failure demand."
+    elif kind == DemandKind.FAILURE and failure_kind not in FailureKind.values:
+        errors["failure_kind"] = "Choose what went wrong."
+    elif kind == DemandKind.VALUE and words:
+        errors["in_their_words"] = "Their words about what went wrong are for failure demand only."
+    if errors:
+        raise ValidationError(errors)
+    if kind == DemandKind.VALUE:
+        failure_kind = ""
+    with transaction.atomic():
+        demand = ContactDemand.objects.filter(contact=contact).first()
+        created = demand is None
+        before = None if demand is None else (demand.kind, demand.failure_kind)
+        if demand is None:
+            demand = ContactDemand(
+                organisation_id=contact.organisation_id,
+                contact=contact,
+                person_id=contact.person_id,
+                team_id=contact.person.team_id,
+            )
+        demand.kind, demand.failure_kind, demand.marked_by = kind, failure_kind, by.user
+        demand.save()
+        stored = (
+            DemandWords.objects.for_system("the service writing a demand's own words")
+            .filter(demand=demand)
+            .first()
+        )
+        if keep_words and kind == DemandKind.FAILURE:
+            words = stored.text if stored else ""
+        words_changed = (stored.text if stored else "") != words
+        if words and stored is None:
+            DemandWords.objects.create(
+                organisation_id=demand.organisation_id,
+                demand=demand,
+                person_id=demand.person_id,
+                text=words,
+                author=by.user,
+            )
+        elif words and stored is not None and words_changed:
+            stored.text, stored.author = words, by.user
+            stored.save()
+        elif not words and stored is not None:
+            DemandWords.objects.for_system("removing a demand's words").filter(
+                pk=stored.pk
+            ).delete()
+        if created or before != (kind, failure_kind) or words_changed:
+            record(
+                demand,
+                action="learning.demand.marked" if created else "learning.demand.changed",
+                actor=by.user,
+                organisation_id=demand.organisation_id,
+                person_id=demand.person_id,
+                summary={
+                    "contact": contact.pk,
+                    "kind": kind,
+                    "failure_kind": failure_kind,
+                    "words_changed": words_changed,
+                },
+            )
+    return demand
+
+
+def open_need(
+    person: Any,
+    *,
+    by: Membership,
+    in_their_words: str,
+    first_contact_on: date | None = None,
+    contact: Any = None,
+) -> Need:
+    """Open a need: what the person came for, in their words, from a first contact (or a day
+    given by hand). Side effects: one Need; one audit event."""
+    _require_worker(by, person.organisation_id)
+    words = in_their_words.strip()
+    errors: dict[str, str] = {}
+    if len(words) < MIN_WORDS:
+        errors["in_their_words"] = "Write what they came for, in their words."
+    if contact is not None:
+        if contact.person_id != person.pk:
+            raise ValidationError({"contact": "That contact is with someone else."})
+        first_contact_on = timezone.localdate(contact.at)
+    if first_contact_on is None:
+        errors["first_contact_on"] = "Give the day of the first contact about this."
+    elif first_contact_on > timezone.localdate():
+        errors["first_contact_on"] = "The first contact can't be in the future."
+    if errors:
+        raise ValidationError(errors)
+    assert first_contact_on is not None
+    with transaction.atomic():
+        need: Need = Need.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            team_id=person.team_id,
+            in_their_words=words,
+            first_contact=contact,
+            first_contact_on=first_contact_on,
+            author=by.user,
+        )
+        record(
+            need,
+            action="learning.need.opened",
+            actor=by.user,
+            organisation_id=need.organisation_id,
+            person_id=need.person_id,
+            summary={"contact": getattr(contact, "pk", None), "by_hand": contact is None},
+        )
+    return need
+
+
+def close_need(
+    need: Need,
+    *,
+    by: Membership,
+    on: date,
+    person_confirmed: bool = False,
+    reason: str = "",
+    words: str = "",
+) -> Need:
+    """Close a need: met when the person told their worker it is sorted (`person_confirmed`),
+    otherwise only with a recorded reason ("other" needs a few words). Refuses without either.
+    Side effects: saves the need; one audit event (outcome and reason codes)."""
+    _require_worker(by, need.organisation_id)
+    words = words.strip()
+    errors: dict[str, str] = {}
+    if need.status != NeedStatus.OPEN:
+        raise ValidationError({"reason": "This need is already closed."})
+    if person_confirmed and reason:
+        errors["reason"] = "Either they told you it is sorted, or give another reason: not both."
+    elif not person_confirmed and not reason:
+        errors["person_confirmed"] = (
+            "Close a need only when they tell you it is sorted, or give a reason."
+        )
+    elif reason and reason not in CloseReason.values:
+        errors["reason"] = "Choose a reason."
+    elif reason == CloseReason.OTHER and len(words) < MIN_WORDS:
+        errors["words"] = "Say in a few words why it is closing."
+    if on < need.first_contact_on:
+        errors["on"] = "It can't close before the first contact about it."
+    elif on > timezone.localdate():
+        errors["on"] = "It can't close in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        need.status = NeedStatus.MET if person_confirmed else NeedStatus.CLOSED
+        need.close_reason = "" if person_confirmed else reason
+        need.close_words = words
+        need.closed_on = on
+        need.closed_by = by.user
+        need.save()
+        record(
+            need,
+            action="learning.need.closed",
+            actor=by.user,
+            organisation_id=need.organisation_id,
+            person_id=need.person_id,
+            summary={"outcome": need.status, "reason": need.close_reason},
+        )
+    return need
+
+
+def _clean_amount(amount: Any) -> Decimal:
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": "Enter an amount such as 12.50."}) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationError({"amount": "Enter an amount more than zero."})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": "Use at most two decimal places."})
+    if value > MAX_AMOUNT:
+        raise ValidationError({"amount": "That is more than the fund could hold."})
+    return value.quantize(Decimal("0.01"))
+
+
+def _coordinators_for(spend: Spend) -> list[Any]:
+    rows = Membership.objects.filter(
+        organisation_id=spend.organisation_id, role=Role.COORDINATOR, left_on__isnull=True
+    ).exclude(user_id=spend.author_id)
+    rows = rows.filter(team_id=spend.team_id) | rows.filter(team_id__isnull=True)
+    return [m.user for m in rows.select_related("user").order_by("pk")]
+
+
+def record_spend(
+    person: Any, *, by: Membership, amount: Any, purpose: str, spent_on: date
+) -> Spend:
+    """Record a spend from the team's discretionary fund for a person. Up to the organisation's
+    limit it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
+    coordinators are told in the app (no words, no name). Side effects: one Spend; one audit
+    event; notifications when asked."""
+    from alongside.access.services import notify
+
+    _require_worker(by, person.organisation_id)
+    errors: dict[str, str] = {}
+    value: Decimal | None = None
+    try:
+        value = _clean_amount(amount)
+    except ValidationError as error:
+        errors.update({k: v[0] for k, v in error.message_dict.items()})
+    if len(purpose.strip()) < MIN_WORDS:
+        errors["purpose"] = "Say what it is for."
+    if spent_on > timezone.localdate():
+        errors["spent_on"] = "The date can't be in the future."
+    if errors:
+        raise ValidationError(errors)
+    assert value is not None
+    limit = settings_for(person.organisation_id).discretion_limit
+    status = SpendStatus.MADE if value <= limit else SpendStatus.ASKED
+    with transaction.atomic():
+        spend: Spend = Spend.objects.create(
+            organisation_id=person.organisation_id,
+            team_id=person.team_id,
+            person=person,
+            amount=value,
+            purpose=purpose.strip(),
+            spent_on=spent_on,
+            author=by.user,
+            status=status,
+            limit_at_time=limit,
+        )
+        record(
+            spend,
+            action="learning.spend.recorded",
+            actor=by.user,
+            organisation_id=spend.organisation_id,
+            person_id=spend.person_id,
+            summary={"amount": str(value), "status": status, "limit": str(limit)},
+        )
+        if status == SpendStatus.ASKED:
+            notify(
+                _coordinators_for(spend),
+                organisation_id=spend.organisation_id,
+                text=f"A discretionary spend of {value:.2f} waits for your decision.",
+                url=reverse("learning_spend", args=[spend.pk]),
+            )
+    return spend
+
+
+def may_decide(spend: Spend, by: Membership) -> bool:
+    """A coordinator of the spend's team (any team when they have none), never its spender."""
+    return (
+        by.is_active
+        and by.role == Role.COORDINATOR
+        and by.organisation_id == spend.organisation_id
+        and (by.team_id is None or by.team_id == spend.team_id)
+        and by.user_id != spend.author_id
+    )
+
+
+def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "") -> Spend:
+    """Approve or decline a spend that waits; declining needs a reason. Side effects: saves the
+    spend; one audit event; tells the spender in the app (no words)."""
+    from alongside.access.services import notify
+
+    if not may_decide(spend, by):
+        raise PermissionError("only a coordinator of the team who did not make the spend decides")
+    if spend.status != SpendStatus.ASKED:
+        raise ValidationError({"decision": "This spend has already been decided."})
+    reason = reason.strip()
+    if approve and reason:
+        raise ValidationError({"reason": "A reason is for declining."})
+    if not approve and len(reason) < MIN_WORDS:
+        raise ValidationError({"reason": "Say why it is declined."})
+    with transaction.atomic():
+        spend.status = SpendStatus.APPROVED if approve else SpendStatus.DECLINED
+        spend.decided_by, spend.decided_at = by.user, timezone.now()
+        spend.decline_reason = reason
+        spend.save()
+        record(
+            spend,
+            action="learning.spend.approved" if approve else "learning.spend.declined",
+            actor=by.user,
+            organisation_id=spend.organisation_id,
+            person_id=spend.person_id,
+            summary={"amount": str(spend.amount)},
+        )
+        notify(
+            [spend.author],
+            organisation_id=spend.organisation_id,
+            text=(
+                f"Your discretionary spend of {spend.amount:.2f} was "
+                f"{'approved' if approve else 'declined'}."
+            ),
+            url=reverse("learning_spend", args=[spend.pk]),
+        )
+    return spend
+
+
+def set_learning_settings(
+    organisation: Organisation, *, by: Membership, discretion_limit: Any, currency: str
+) -> LearningSettings:
+    """The data lead sets the per-spend limit and currency. Side effects: one audit event."""
+    if by.organisation_id != organisation.pk or by.role != Role.DATA_LEAD:
+        raise PermissionError("only the organisation's data lead changes this setting")
+    try:
+        limit = Decimal(str(discretion_limit))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"discretion_limit": "Enter an amount such as 50.00."}) from None
+    errors: dict[str, str] = {}
+    if not limit.is_finite() or limit < 0 or limit > MAX_AMOUNT:
+        errors["discretion_limit"] = "Enter an amount of zero or more."
+    elif limit != limit.quantize(Decimal("0.01")):
+        errors["discretion_limit"] = "Use at most two decimal places."
+    currency = currency.strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        errors["currency"] = "Enter a three-letter currency code, such as GBP."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        settings, _ = LearningSettings.objects.get_or_create(organisation=organisation)
+        settings.discretion_limit, settings.currency = limit.quantize(Decimal("0.01")), currency
+        settings.save()
+        record(
+            settings,
+            action="learning.settings.changed",
+            actor=by.user,
+            organisation_id=organisation.pk,
+            summary={"discretion_limit": str(settings.discretion_limit), "currency": currency},
+        )
+    return settings

@@ -1,0 +1,379 @@
+"""Views for learning: fetch with a check, bind, call a service, redirect. Refusals are 404."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import require_rule
+from alongside.access.queries import chosen_team, teams_for
+from alongside.audit.services import record_read
+from alongside.common.forms import add_service_errors
+from alongside.learning import queries, services
+from alongside.learning.forms import (
+    CloseNeedForm,
+    DecideSpendForm,
+    DemandForm,
+    LearningSettingsForm,
+    OpenNeedForm,
+    PeriodForm,
+    SpendForm,
+)
+from alongside.learning.models import DemandWords, Need, Spend
+from alongside.people.queries import get_person_for_user
+from alongside.relationships.models import Contact
+
+
+def _membership(request: HttpRequest) -> Any:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _request_id(request: HttpRequest) -> str:
+    return getattr(request, "request_id", "")
+
+
+# --- demand on a contact ----------------------------------------------------------------------
+
+
+def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = get_person_for_user(membership, person_id)
+    contact = get_object_or_404(
+        Contact.objects.filter(person=person).select_related("person", "worker"), pk=contact_id
+    )
+    require_rule("learning.mark_demand", membership, contact)
+    demand = queries.demand_for_contacts([contact.pk]).get(contact.pk)
+    words: DemandWords | None = None
+    words_exist = False
+    if demand is not None:
+        words_exist = (
+            DemandWords.objects.for_system("does this demand have words (yes or no)")
+            .filter(demand=demand)
+            .exists()
+        )
+        words = queries.demand_words_visible_to(membership).filter(demand=demand).first()
+        if words is not None:
+            record_read(
+                DemandWords,
+                [words.pk],
+                actor=membership.user,
+                organisation_id=person.organisation_id,
+                person_id=person.pk,
+                request_id=_request_id(request),
+            )
+    may_edit_words = words is not None or not words_exist
+    initial = {
+        "kind": demand.kind if demand else "",
+        "failure_kind": demand.failure_kind if demand else "",
+        "in_their_words": words.text if words else "",
+    }
+    form = DemandForm(request.POST if request.method == "POST" else None, initial=initial)
+    if not may_edit_words:
+        del form.fields["in_their_words"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mark_demand(
+                contact,
+                by=membership,
+                kind=data["kind"],
+                failure_kind=data.get("failure_kind") or "",
+                in_their_words=data["in_their_words"] if may_edit_words else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Demand marked. Thank you: this is how the team learns."))
+            return redirect("person", person_id=person.pk)
+    need_form = OpenNeedForm(initial={"contact": contact.pk})
+    del need_form.fields["first_contact_on"]
+    return render(
+        request,
+        "learning/contact_demand.html",
+        {
+            "person": person,
+            "contact": contact,
+            "demand": demand,
+            "form": form,
+            "need_form": need_form,
+            "words_hidden": not may_edit_words,
+        },
+    )
+
+
+# --- needs ------------------------------------------------------------------------------------
+
+
+def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("learning.work_with_person", membership, person)
+    form = OpenNeedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"first_contact_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = None
+        if data.get("contact"):
+            contact = Contact.objects.filter(person=person, pk=data["contact"]).first()
+            if contact is None:
+                raise Http404
+        try:
+            need = services.open_need(
+                person,
+                by=membership,
+                in_their_words=data["in_their_words"],
+                first_contact_on=data.get("first_contact_on"),
+                contact=contact,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Need recorded. Close it when they tell you it's sorted."))
+            return redirect("learning_need", need_id=need.pk)
+    needs = queries.needs_of_person(membership, person.pk)
+    record_read(
+        Need,
+        [need.pk for need in needs],
+        actor=membership.user,
+        organisation_id=person.organisation_id,
+        person_id=person.pk,
+        request_id=_request_id(request),
+    )
+    return render(
+        request, "learning/person_needs.html", {"person": person, "needs": needs, "form": form}
+    )
+
+
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    membership = _membership(request)
+    need = queries.get_need_for_user(membership, need_id)
+    may_close = need.status == "open" and rules_allow("learning.close_need", membership, need)
+    if request.method == "POST":
+        require_rule("learning.close_need", membership, need)
+    form = CloseNeedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.close_need(
+                need,
+                by=membership,
+                on=data["on"],
+                person_confirmed=data["person_confirmed"],
+                reason=data["reason"],
+                words=data["words"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Need closed."))
+            return redirect("learning_person_needs", person_id=need.person_id)
+    record_read(
+        Need,
+        [need.pk],
+        actor=membership.user,
+        organisation_id=need.organisation_id,
+        person_id=need.person_id,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "learning/need.html",
+        {"need": need, "person": need.person, "form": form, "may_close": may_close},
+    )
+
+
+def rules_allow(name: str, membership: Any, obj: Any = None) -> bool:
+    import rules
+
+    return membership is not None and bool(rules.test_rule(name, membership, obj))
+
+
+# --- discretionary spends ---------------------------------------------------------------------
+
+
+def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("learning.work_with_person", membership, person)
+    settings = queries.settings_for(membership.organisation_id)
+    form = SpendForm(
+        request.POST if request.method == "POST" else None,
+        initial={"spent_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            spend = services.record_spend(
+                person,
+                by=membership,
+                amount=data["amount"],
+                purpose=data["purpose"],
+                spent_on=data["spent_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if spend.status == "made":
+                messages.success(request, _("Spend recorded. It was yours to decide."))
+            else:
+                messages.success(
+                    request,
+                    _("That is above the limit, so it waits for a coordinator of the team."),
+                )
+            return redirect("learning_spend", spend_id=spend.pk)
+    return render(
+        request,
+        "learning/spend_form.html",
+        {"person": person, "form": form, "settings": settings},
+    )
+
+
+def spend_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("learning.work_with_person", membership)
+    waiting = queries.spends_waiting_for(membership)
+    mine = queries.own_spends(membership)
+    record_read(
+        Spend,
+        sorted({spend.pk for spend in [*waiting, *mine]}),
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        person_id=None,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "learning/spends.html",
+        {
+            "waiting": waiting,
+            "mine": mine,
+            "settings": queries.settings_for(membership.organisation_id),
+        },
+    )
+
+
+def _render_spend(
+    request: HttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
+) -> HttpResponse:
+    membership = _membership(request)
+    record_read(
+        Spend,
+        [spend.pk],
+        actor=membership.user,
+        organisation_id=spend.organisation_id,
+        person_id=spend.person_id,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "learning/spend.html",
+        {
+            "spend": spend,
+            "form": form,
+            "may_decide": spend.status == "asked" and services.may_decide(spend, membership),
+        },
+        status=status,
+    )
+
+
+def spend_detail(request: HttpRequest, spend_id: int) -> HttpResponse:
+    spend = queries.get_spend_for_user(_membership(request), spend_id)
+    return _render_spend(request, spend, DecideSpendForm())
+
+
+@require_POST
+def decide_spend(request: HttpRequest, spend_id: int) -> HttpResponse:
+    membership = _membership(request)
+    spend = queries.get_spend_for_user(membership, spend_id)
+    require_rule("learning.decide_spend", membership, spend)
+    form = DecideSpendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_spend(
+                spend,
+                by=membership,
+                approve=form.cleaned_data["decision"] == "approve",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded. The worker has been told."))
+            return redirect("learning_spends")
+    return _render_spend(request, spend, form, status=400)
+
+
+# --- team figures, scorecard, settings -------------------------------------------------------
+
+
+def _team_and_period(request: HttpRequest) -> dict[str, Any]:
+    membership = _membership(request)
+    require_rule("learning.team_figures", membership)
+    teams = list(teams_for(membership).order_by("name"))
+    team = chosen_team(membership, request.GET.get("team"), teams)
+    period = PeriodForm(request.GET or None)
+    start, end = period.period()
+    return {
+        "teams": teams,
+        "team": team,
+        "team_id": team.pk if team else None,
+        "can_see_all": membership.team_id is None,
+        "period_form": PeriodForm(initial={"start": start, "end": end}),
+        "start": start,
+        "end": end,
+    }
+
+
+def team_learning(request: HttpRequest) -> HttpResponse:
+    context = _team_and_period(request)
+    org = _membership(request).organisation_id
+    args = (org, context["team_id"], context["start"], context["end"])
+    context |= {
+        "demand": queries.failure_demand_by_month(*args),
+        "needs": queries.needs_summary(*args),
+        "discretion": queries.discretion_summary(*args),
+    }
+    return render(request, "learning/team.html", context)
+
+
+def scorecard(request: HttpRequest) -> HttpResponse:
+    context = _team_and_period(request)
+    org = _membership(request).organisation_id
+    context["scorecard"] = queries.scorecard(
+        org, context["team_id"], context["start"], context["end"]
+    )
+    return render(request, "learning/scorecard.html", context)
+
+
+def learning_settings(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("learning.settings", membership)
+    current = queries.settings_for(membership.organisation_id)
+    form = LearningSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"discretion_limit": current.discretion_limit, "currency": current.currency},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_learning_settings(
+                membership.organisation,
+                by=membership,
+                discretion_limit=form.cleaned_data["discretion_limit"],
+                currency=form.cleaned_data["currency"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("learning_settings")
+    return render(request, "learning/settings.html", {"form": form})

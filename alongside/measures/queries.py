@@ -1,0 +1,466 @@
+"""Reads of measures with visibility built in, and the aggregates the reports call.
+
+Answers (`Response`) are support sphere: a viewer reads them only through `responses_visible_to`,
+which applies the support sphere's own role rule (`alongside.support.queries`) and the
+safeguarding override. Aggregates read through `for_system` and return only figures, each
+withheld (None) when fewer than 5 people contribute.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from alongside.access.models import Membership, Role
+from alongside.common.spheres import SphereQuerySet
+from alongside.common.suppression import enough
+from alongside.measures.builtins import RELATIONSHIP_CHECK
+from alongside.measures.models import Instrument, InstrumentVersion, Response, Schedule, Sitting
+from alongside.measures.scoring import Definition, Scored, score, summarise
+from alongside.measures.services import hash_token
+from alongside.measures.stats import correlation, paired_change
+from alongside.people.models import Person
+
+# Visibility -----------------------------------------------------------------------------------
+
+
+def responses_visible_to(membership: Membership | None) -> SphereQuerySet:
+    """Answers this membership may read, now: the support sphere's role rule (supporters: people
+    they work with and answers they collected; volunteers: answers they collected; coordinators:
+    their team, or the organisation without a team) and a safeguarding lead's override in force.
+    Data leads, funder viewers and assessors read none."""
+    from alongside.safeguarding.queries import overridden_person_ids
+    from alongside.support.queries import _own_role_q
+
+    responses: SphereQuerySet = Response.objects.scoped()
+    if membership is None or not membership.is_active:
+        return responses.none()
+    allowed = _own_role_q(membership)
+    if membership.role == Role.SAFEGUARDING_LEAD:
+        override = Q(person_id__in=overridden_person_ids(membership))
+        allowed = override if allowed is None else allowed | override
+    if allowed is None:
+        return responses.none()
+    return responses.filter(allowed, organisation_id=membership.organisation_id)
+
+
+def may_read_answers(membership: Membership | None, person: Person) -> bool:
+    """Whether the person's answers page is for this membership (it may still show only some)."""
+    from alongside.people.queries import works_with_q
+    from alongside.safeguarding.queries import overridden_person_ids
+
+    if membership is None or not membership.is_active:
+        return False
+    if membership.organisation_id != person.organisation_id:
+        return False
+    if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
+        return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+    if membership.role == Role.COORDINATOR:
+        return membership.team_id is None or membership.team_id == person.team_id
+    if membership.role == Role.SAFEGUARDING_LEAD:
+        return overridden_person_ids(membership).filter(person_id=person.pk).exists()
+    return False
+
+
+# Instruments ------------------------------------------------------------------------------------
+
+
+def instruments_for(organisation_id: int) -> QuerySet[Instrument]:
+    """Built-in instruments and the organisation's own (only once permission is confirmed)."""
+    return Instrument.objects.filter(
+        Q(organisation__isnull=True)
+        | Q(organisation_id=organisation_id, licensed_permission_confirmed=True)
+    ).order_by("-organisation_id", "name")
+
+
+def current_versions(organisation_id: int) -> list[InstrumentVersion]:
+    """The newest version of every instrument the organisation may use, Relationship Check first."""
+    instruments = instruments_for(organisation_id)
+    versions = InstrumentVersion.objects.filter(instrument__in=instruments).select_related(
+        "instrument"
+    )
+    newest: dict[int, InstrumentVersion] = {}
+    for version in versions:
+        seen = newest.get(version.instrument_id)
+        if seen is None or version.number > seen.number:
+            newest[version.instrument_id] = version
+
+    def order(version: InstrumentVersion) -> tuple[int, int, str]:
+        builtin = version.instrument.organisation_id is None
+        return (version.instrument.key != RELATIONSHIP_CHECK, not builtin, version.instrument.name)
+
+    return sorted(newest.values(), key=order)
+
+
+def sitting_for_token(token: str) -> Sitting | None:
+    """The sitting a one-time link opens, whatever its state (the view says used or expired)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Sitting.objects.filter(token_hash=hash_token(token))
+        .select_related("person", "organisation")
+        .first()
+    )
+
+
+def sitting_for_worker(membership: Membership | None, sitting_id: int) -> Sitting | None:
+    """A kiosk or read-out sitting, only for the worker who started it."""
+    if membership is None or not membership.is_active:
+        return None
+    return (
+        Sitting.objects.filter(
+            pk=sitting_id,
+            organisation_id=membership.organisation_id,
+            created_by_id=membership.user_id,
+            token_hash__isnull=True,
+        )
+        .select_related("person", "organisation")
+        .first()
+    )
+
+
+def sitting_versions(sitting: Sitting) -> list[InstrumentVersion]:
+    versions = sitting.versions.select_related("instrument")
+    return sorted(
+        versions, key=lambda v: (v.instrument.key != RELATIONSHIP_CHECK, v.instrument.name)
+    )
+
+
+# One person ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredResponse:
+    response: Response
+    instrument: Instrument
+    definition: Definition
+    scored: Scored
+
+
+def scored(responses: Iterable[Response]) -> list[ScoredResponse]:
+    found = []
+    for response in responses:
+        version = response.version
+        found.append(
+            ScoredResponse(
+                response,
+                version.instrument,
+                version.definition,
+                score(version.definition, response.answers),
+            )
+        )
+    return found
+
+
+def person_responses(membership: Membership | None, person: Person) -> list[ScoredResponse]:
+    """Every answer of this person the membership may read, newest first. Caller audits the read."""
+    rows = (
+        responses_visible_to(membership)
+        .filter(person_id=person.pk)
+        .select_related("version__instrument", "author")
+        .order_by("-completed_at", "-id")
+    )
+    return scored(rows)
+
+
+def latest_per_instrument(rows: list[ScoredResponse]) -> list[ScoredResponse]:
+    seen: set[int] = set()
+    latest = []
+    for row in rows:
+        if row.instrument.pk not in seen:
+            seen.add(row.instrument.pk)
+            latest.append(row)
+    return latest
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    baseline_due: bool
+    review_due: bool
+    last_answered: date | None
+    next_review: date | None
+
+
+def due_for(person: Person, *, today: date | None = None) -> Due:
+    """Whether the person is due a baseline (contacts, no answers yet) or a review (the
+    organisation's schedule: every N weeks and/or after N contacts). Reads dates only."""
+    from alongside.relationships.models import Contact
+
+    today = today or timezone.localdate()
+    dates = list(
+        Response.objects.for_system("due dates: when they last answered, never what")
+        .filter(person_id=person.pk)
+        .order_by("completed_at")
+        .values_list("completed_at", flat=True)
+    )
+    contacts = Contact.objects.filter(person_id=person.pk)
+    if not dates:
+        return Due(contacts.exists(), False, None, None)
+    last = dates[-1]
+    schedule = Schedule.objects.filter(organisation_id=person.organisation_id).first()
+    every = schedule.review_every_weeks if schedule else 12
+    after = schedule.review_after_contacts if schedule else None
+    next_review = timezone.localdate(last) + timedelta(weeks=every) if every else None
+    due = next_review is not None and next_review <= today
+    if after and contacts.filter(at__gt=last).count() >= after:
+        due = True
+    return Due(False, due, timezone.localdate(last), next_review)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    person: Person
+    latest: ScoredResponse
+    answers: int
+
+
+def my_feedback(membership: Membership) -> list[FeedbackRow]:
+    """The Relationship Check answers about this worker, latest per person. Caller audits."""
+    rows = (
+        responses_visible_to(membership)
+        .filter(about_worker_id=membership.user_id, version__instrument__key=RELATIONSHIP_CHECK)
+        .select_related("version__instrument", "person")
+        .order_by("-completed_at", "-id")
+    )
+    by_person: dict[int, list[Response]] = defaultdict(list)
+    for response in rows:
+        by_person[response.person_id].append(response)
+    found = [
+        FeedbackRow(responses[0].person, scored(responses[:1])[0], len(responses))
+        for responses in by_person.values()
+    ]
+    return sorted(found, key=lambda row: row.latest.response.completed_at, reverse=True)
+
+
+# Aggregates (for teams, reports and the scorecard) ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeChange:
+    instrument_key: str
+    measure_key: str
+    label: str
+    n: int
+    """People with a baseline and a later answer in the period (show through `shown`)."""
+    mean_change: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionSummary:
+    code: str
+    label: str
+    n: int
+    mean: float | None
+    share_agreeing: float | None
+    """0..1, or None when fewer than 5 answered."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipCheckSummary:
+    responses: int
+    people: int
+    conditions: list[ConditionSummary]
+
+
+@dataclass(frozen=True, slots=True)
+class Association:
+    label: str
+    n: int
+    r: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    return since, until
+
+
+def _responses(organisation_id: int, team_id: int | None, until: datetime) -> list[Response]:
+    rows = (
+        Response.objects.for_system("aggregate figures, suppressed under 5 people")
+        .filter(organisation_id=organisation_id, completed_at__lt=until)
+        .select_related("version__instrument")
+        .order_by("completed_at", "id")
+    )
+    if team_id is not None:
+        rows = rows.filter(person__team_id=team_id)
+    return list(rows)
+
+
+@dataclass(slots=True)
+class _Pairs:
+    """Per person and measure: baseline value and latest value in the period."""
+
+    labels: dict[tuple[str, str], str]
+    changes: dict[tuple[str, str], dict[int, tuple[float, float]]]
+
+
+def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
+    since, until = _bounds(start, end)
+    by_person: dict[tuple[int, int], list[Response]] = defaultdict(list)
+    for response in _responses(organisation_id, team_id, until):
+        by_person[(response.person_id, response.version.instrument_id)].append(response)
+    labels: dict[tuple[str, str], str] = {}
+    for version in current_versions(organisation_id):
+        for measure_key, measure_label in version.definition.measures():
+            labels[(version.instrument.key, measure_key)] = (
+                f"{version.instrument.name}: {measure_label}"
+            )
+    changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
+    for (person_id, _), responses in by_person.items():
+        baseline = responses[0]
+        in_period = [r for r in responses[1:] if r.completed_at >= since]
+        if not in_period:
+            continue
+        latest = in_period[-1]
+        before = score(baseline.version.definition, baseline.answers).measures(
+            baseline.version.definition
+        )
+        after = score(latest.version.definition, latest.answers).measures(latest.version.definition)
+        key = latest.version.instrument.key
+        for measure_key in before.keys() & after.keys():
+            if (key, measure_key) in labels:
+                changes[(key, measure_key)][person_id] = (before[measure_key], after[measure_key])
+    return _Pairs(labels, changes)
+
+
+def outcome_changes(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> list[OutcomeChange]:
+    """Paired change from each person's baseline to their latest answer in the period, for every
+    measure (each ONS4 item, the UCLA total, each Relationship Check item, and the organisation's
+    own instruments). Figures are None when fewer than 5 people have both."""
+    pairs = _pairs(organisation_id, team_id, start, end)
+    found = []
+    for (instrument_key, measure_key), label in pairs.labels.items():
+        people = pairs.changes.get((instrument_key, measure_key), {})
+        change = paired_change(list(people.values()))
+        found.append(
+            OutcomeChange(
+                instrument_key,
+                measure_key,
+                label,
+                change.n,
+                change.mean,
+                change.ci_low,
+                change.ci_high,
+            )
+        )
+    return found
+
+
+def _relationship_checks(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> list[Response]:
+    since, until = _bounds(start, end)
+    return [
+        r
+        for r in _responses(organisation_id, team_id, until)
+        if r.completed_at >= since and r.version.instrument.key == RELATIONSHIP_CHECK
+    ]
+
+
+def relationship_check_summary(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> RelationshipCheckSummary:
+    """How the relationship feels, across the team: per condition the mean (1-5) and the share
+    agreeing, missing answers left out per item. Everything is None under 5 people; counts are
+    plain ints for the caller to show through `suppression.shown`."""
+    responses = _relationship_checks(organisation_id, team_id, start, end)
+    people = len({r.person_id for r in responses})
+    version = next(
+        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
+        None,
+    )
+    if version is None:
+        return RelationshipCheckSummary(len(responses), people, [])
+    summaries = summarise(version.definition, [r.answers for r in responses])
+    show_any = enough(people)
+    conditions = []
+    for s in summaries:
+        respondents = len({r.person_id for r in responses if r.answers.get(s.code) is not None})
+        show = show_any and enough(respondents)
+        conditions.append(
+            ConditionSummary(
+                s.code,
+                s.label,
+                s.n,
+                s.mean if show else None,
+                s.share_agreeing if show else None,
+            )
+        )
+    return RelationshipCheckSummary(len(responses), people, conditions)
+
+
+def continuity_associations(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> list[Association]:
+    """Pearson r (Fisher 95% interval) between each person's named-worker share of contacts in
+    the period and (a) their change in each outcome, (b) their latest Relationship Check answers.
+    An association, not a cause. None under 5 people."""
+    from alongside.relationships.queries import continuity_for_people
+
+    since, until = _bounds(start, end)
+    pairs = _pairs(organisation_id, team_id, start, end)
+    checks = _relationship_checks(organisation_id, team_id, start, end)
+    people: set[int] = {pid for found in pairs.changes.values() for pid in found}
+    people |= {r.person_id for r in checks}
+    continuity = continuity_for_people(sorted(people), since=since, until=until)
+    share = {pid: c.named_share for pid, c in continuity.items() if c.named_share is not None}
+    found = []
+    for (instrument_key, measure_key), label in pairs.labels.items():
+        if instrument_key == RELATIONSHIP_CHECK:
+            continue
+        values = pairs.changes.get((instrument_key, measure_key), {})
+        xs = [share[pid] for pid in values if pid in share]
+        ys = [values[pid][1] - values[pid][0] for pid in values if pid in share]
+        result = correlation(xs, ys)
+        found.append(
+            Association(
+                f"Continuity and change in {label}",
+                result.n,
+                result.r,
+                result.ci_low,
+                result.ci_high,
+            )
+        )
+    latest: dict[int, Response] = {}
+    for response in checks:
+        latest[response.person_id] = response
+    version = next(
+        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
+        None,
+    )
+    if version is not None:
+        for item in version.definition.items:
+            points = [
+                (share[pid], float(r.answers[item.code]))
+                for pid, r in latest.items()
+                if pid in share and r.answers.get(item.code) is not None
+            ]
+            result = correlation([p[0] for p in points], [p[1] for p in points])
+            found.append(
+                Association(
+                    f"Continuity and “{item.label}” (Relationship Check)",
+                    result.n,
+                    result.r,
+                    result.ci_low,
+                    result.ci_high,
+                )
+            )
+    return found
+
+
+def team_scope(membership: Membership) -> int | None:
+    """The team a coordinator's aggregates cover: their own, or None (organisation) without one."""
+    return membership.team_id

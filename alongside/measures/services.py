@@ -1,0 +1,349 @@
+"""Writes for measures: sittings (links, kiosk, read out), answers, instruments, the schedule.
+
+Every function validates before it writes, runs in one transaction and records an audit event
+in it. Errors are `ValidationError`s keyed by form field. Audit summaries hold ids, kinds and
+instrument keys, never answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from alongside.access.models import Membership, Organisation, Role
+from alongside.access.roles import WORKER_ROLES
+from alongside.audit.services import record
+from alongside.measures.models import (
+    Instrument,
+    InstrumentVersion,
+    Response,
+    Schedule,
+    Sitting,
+    SittingKind,
+)
+from alongside.measures.scoring import (
+    SEPARATE,
+    SUM,
+    Band,
+    Definition,
+    Item,
+    Option,
+    Total,
+    to_json,
+    validate,
+)
+from alongside.people.models import Person
+
+LINK_DAYS = 14
+MAX_LINK_DAYS = 60
+IN_PERSON_HOURS = 4
+TOKEN_BYTES = 32
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def field_name(version: InstrumentVersion, code: str) -> str:
+    """The form field for one item of one instrument in a sitting."""
+    return f"{version.instrument.key}-{code}"
+
+
+class SittingClosed(Exception):
+    """The sitting was already used, or has expired."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def start_sitting(
+    person: Person,
+    *,
+    by: Membership,
+    versions: Sequence[InstrumentVersion],
+    kind: str,
+    days: int = LINK_DAYS,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> tuple[Sitting, str | None]:
+    """Open one chance for the person to answer these instruments. Returns the sitting and, for a
+    link, the token (shown once; only its hash is kept).
+
+    Side effects: one Sitting, one `measures.sitting.created` audit event.
+    """
+    from alongside.relationships.models import NamedWorkerSpell
+
+    now = now or timezone.now()
+    if by.role not in WORKER_ROLES or by.organisation_id != person.organisation_id:
+        raise ValidationError("Only workers in the person's organisation can ask them.")
+    if kind not in SittingKind.values:
+        raise ValidationError({"kind": "Choose how they will answer."})
+    if not versions:
+        raise ValidationError({"instruments": "Choose at least one questionnaire."})
+    keys = [v.instrument.key for v in versions]
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"instruments": "Choose each questionnaire once."})
+    for version in versions:
+        instrument = version.instrument
+        if instrument.organisation_id not in (None, person.organisation_id):
+            raise ValidationError(
+                {"instruments": "Choose one of your organisation's questionnaires."}
+            )
+        if not instrument.licensed_permission_confirmed:
+            raise ValidationError(
+                {"instruments": f"{instrument.name} has no confirmed permission."}
+            )
+    if kind == SittingKind.LINK:
+        if not 1 <= days <= MAX_LINK_DAYS:
+            raise ValidationError({"days": f"Between 1 and {MAX_LINK_DAYS} days."})
+        expires_at = now + timedelta(days=days)
+        token: str | None = secrets.token_urlsafe(TOKEN_BYTES)
+    else:
+        expires_at = now + timedelta(hours=IN_PERSON_HOURS)
+        token = None
+    named = (
+        NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True)
+        .values_list("worker_id", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        sitting = Sitting.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            kind=kind,
+            token_hash=hash_token(token) if token else None,
+            created_by_id=by.user_id,
+            about_worker_id=named or by.user_id,
+            expires_at=expires_at,
+        )
+        sitting.versions.set(versions)
+        record(
+            sitting,
+            action="measures.sitting.created",
+            actor=by.user,
+            organisation_id=person.organisation_id,
+            person_id=person.pk,
+            summary={"kind": kind, "instruments": keys, "expires_at": expires_at.isoformat()},
+            request_id=request_id,
+        )
+    return sitting, token
+
+
+def submit_answers(
+    sitting: Sitting,
+    answers: Mapping[int, Mapping[str, Any]],
+    *,
+    actor: Any = None,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> list[Response]:
+    """Save the person's answers to every instrument of the sitting, all or nothing, and close it.
+
+    `answers` maps version id -> item code -> option value (None: prefer not to say).
+    Raises SittingClosed when used or expired, ValidationError (keyed by form field) when any
+    answer is missing or not on its scale: then nothing is saved.
+    Side effects: one Response per instrument, the sitting marked used, one
+    `measures.sitting.answered` audit event (response ids and mode, never answers).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Sitting.objects.select_for_update().select_related("person").get(pk=sitting.pk)
+        if locked.used_at is not None:
+            raise SittingClosed("used")
+        if locked.expires_at <= now:
+            raise SittingClosed("expired")
+        versions = list(locked.versions.select_related("instrument").order_by("instrument__name"))
+        problems: dict[str, str] = {}
+        for version in versions:
+            given = answers.get(version.pk, {})
+            for code, message in validate(version.definition, given).items():
+                problems[field_name(version, code)] = message
+        if problems:
+            raise ValidationError(problems)
+        responses = [
+            Response.objects.create(
+                organisation_id=locked.organisation_id,
+                person_id=locked.person_id,
+                version=version,
+                sitting=locked,
+                mode=locked.kind,
+                author_id=locked.created_by_id,
+                about_worker_id=locked.about_worker_id,
+                completed_at=now,
+                answers={code: answers[version.pk][code] for code in version.definition.codes},
+            )
+            for version in versions
+        ]
+        locked.used_at = now
+        locked.save(update_fields=["used_at"])
+        record(
+            locked,
+            action="measures.sitting.answered",
+            actor=actor,
+            organisation_id=locked.organisation_id,
+            person_id=locked.person_id,
+            summary={"mode": locked.kind, "responses": [r.pk for r in responses]},
+            request_id=request_id,
+        )
+    sitting.used_at = now
+    return responses
+
+
+def _unique_key(organisation: Organisation, name: str) -> str:
+    base = slugify(name)[:50] or "instrument"
+    key = base
+    number = 2
+    while Instrument.objects.filter(organisation=organisation, key=key).exists():
+        key = f"{base}-{number}"
+        number += 1
+    return key
+
+
+def add_instrument(
+    *,
+    by: Membership,
+    name: str,
+    notice: str,
+    permission_confirmed: bool,
+    questions: Sequence[str],
+    options: Sequence[tuple[int, str]],
+    scoring: str,
+    total_label: str = "",
+    total_bands: Sequence[tuple[int, int, str]] = (),
+    request_id: str = "",
+) -> Instrument:
+    """A data lead adds a licensed instrument for their organisation, after getting permission.
+
+    Side effects: one Instrument, its version 1, one `measures.instrument.added` audit event.
+    """
+    errors: dict[str, str] = {}
+    if by.role != Role.DATA_LEAD:
+        raise ValidationError("Only a data lead can add an instrument.")
+    if not name.strip():
+        errors["name"] = "Give the instrument's name."
+    if not notice.strip():
+        errors["notice"] = "Copy its copyright and licence notice exactly."
+    if not permission_confirmed:
+        errors["permission_confirmed"] = "Tick this only once you have permission to use it."
+    if not questions:
+        errors["questions"] = "Enter at least one question."
+    values = [value for value, _ in options]
+    if len(options) < 2 or len(set(values)) != len(values):
+        errors["options"] = "Enter at least two answers, each with its own number."
+    if scoring not in (SUM, SEPARATE):
+        errors["scoring"] = "Choose how it is scored."
+    if errors:
+        raise ValidationError(errors)
+    scale = (*(Option(v, label) for v, label in options), Option(None, "Prefer not to say"))
+    items = tuple(
+        Item(f"q{number}", text, f"Question {number}", scale, reported=scoring == SEPARATE)
+        for number, text in enumerate(questions, start=1)
+    )
+    total = None
+    if scoring == SUM:
+        total = Total(
+            items=tuple(item.code for item in items),
+            label=total_label or f"{name} total",
+            bands=tuple(Band(low, high, label) for low, high, label in total_bands),
+        )
+    definition = Definition(items=items, scoring=scoring, total=total)
+    organisation = by.organisation
+    with transaction.atomic():
+        instrument = Instrument.objects.create(
+            organisation=organisation,
+            key=_unique_key(organisation, name),
+            name=name.strip(),
+            notice=notice.strip(),
+            licensed_permission_confirmed=True,
+            added_by_id=by.user_id,
+        )
+        InstrumentVersion.objects.create(
+            instrument=instrument, number=1, definition_json=to_json(definition)
+        )
+        record(
+            instrument,
+            action="measures.instrument.added",
+            actor=by.user,
+            organisation_id=by.organisation_id,
+            summary={"key": instrument.key, "items": len(items), "scoring": scoring},
+            request_id=request_id,
+        )
+    return instrument
+
+
+def new_version(
+    instrument: Instrument, definition: Definition, *, by: Membership, request_id: str = ""
+) -> InstrumentVersion:
+    """A changed instrument is a new version; answers keep the version they were given to."""
+    if instrument.organisation_id != by.organisation_id or by.role != Role.DATA_LEAD:
+        raise ValidationError("Only the organisation's data lead can change its instruments.")
+    with transaction.atomic():
+        latest = instrument.versions.order_by("-number").first()
+        version = InstrumentVersion.objects.create(
+            instrument=instrument,
+            number=(latest.number if latest else 0) + 1,
+            definition_json=to_json(definition),
+        )
+        record(
+            instrument,
+            action="measures.instrument.versioned",
+            actor=by.user,
+            organisation_id=by.organisation_id,
+            summary={"key": instrument.key, "version": version.number},
+            request_id=request_id,
+        )
+    return version
+
+
+def save_schedule(
+    *,
+    by: Membership,
+    review_every_weeks: int | None,
+    review_after_contacts: int | None,
+    request_id: str = "",
+) -> Schedule:
+    """The data lead sets when people are asked again. Side effects: one audit event."""
+    if by.role != Role.DATA_LEAD:
+        raise ValidationError("Only a data lead can change when people are asked again.")
+    if review_every_weeks is not None and not 1 <= review_every_weeks <= 104:
+        raise ValidationError({"review_every_weeks": "Between 1 and 104 weeks."})
+    if review_after_contacts is not None and not 1 <= review_after_contacts <= 100:
+        raise ValidationError({"review_after_contacts": "Between 1 and 100 contacts."})
+    with transaction.atomic():
+        schedule, _ = Schedule.objects.select_for_update().get_or_create(
+            organisation_id=by.organisation_id
+        )
+        schedule.review_every_weeks = review_every_weeks
+        schedule.review_after_contacts = review_after_contacts
+        schedule.save()
+        record(
+            schedule,
+            action="measures.schedule.changed",
+            actor=by.user,
+            organisation_id=by.organisation_id,
+            summary={"every_weeks": review_every_weeks, "after_contacts": review_after_contacts},
+            request_id=request_id,
+        )
+    return schedule
+
+
+def record_aggregate_view(membership: Membership, *, page: str, request_id: str = "") -> None:
+    """Audit that a coordinator opened aggregate figures made from answers (no person ids)."""
+    with transaction.atomic():
+        record(
+            membership.organisation,
+            action="measures.aggregates.viewed",
+            actor=membership.user,
+            organisation_id=membership.organisation_id,
+            summary={"page": page, "team": membership.team_id},
+            request_id=request_id,
+        )

@@ -1,0 +1,80 @@
+"""A person completes the Relationship Check through a one-time link on a phone, with no login."""
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Page, expect
+
+from alongside.common.tests.browser import PHONE, assert_no_axe_violations, screenshot
+from alongside.conftest import World
+from alongside.measures import services
+from alongside.measures.builtins import RELATIONSHIP_CHECK
+from alongside.measures.models import Response, SittingKind
+from alongside.measures.tests.helpers import version
+
+pytestmark = pytest.mark.browser
+
+
+def test_person_completes_the_relationship_check_on_a_phone(
+    live_server, world: World, browser_page: Page
+) -> None:
+    cache.clear()
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    _, token = services.start_sitting(
+        world.person,
+        by=world.members["alice"],
+        versions=[version(RELATIONSHIP_CHECK)],
+        kind=SittingKind.LINK,
+    )
+    page.goto(f"{live_server.url}/measures/a/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello Pat")
+    expect(page.get_by_text("Riverside Test Hub").first).to_be_visible()
+    assert "Example" not in page.content()
+    assert_no_axe_violations(page)
+    screenshot(page, "relationship-check")
+
+    # Send with one question unanswered: a clear message for that question, nothing saved.
+    listened = page.get_by_role("group", name="I felt listened to and understood.")
+    listened.get_by_label("Strongly agree").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Choose an answer to “I did not feel judged.”"
+    )
+    assert_no_axe_violations(page)
+    assert Response.objects.for_system("test: nothing saved").count() == 0
+
+    answers = {
+        "I felt listened to and understood.": "Strongly agree",
+        "I did not feel judged.": "Agree",
+        "I saw someone I know.": "Strongly agree",
+        "The person I saw knew what they were doing.": "Agree",
+        "Things moved forward for me.": "Neither agree nor disagree",
+        "I felt safe to say what is really going on.": "Prefer not to say",
+        "I had a say in what happens.": "Agree",
+    }
+    for question, choice in answers.items():
+        page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
+    target = page.get_by_role("group", name="I had a say in what happens.").get_by_label(
+        "Agree", exact=True
+    )
+    box = target.locator("xpath=..").bounding_box()
+    assert box is not None and box["height"] >= 44 and box["width"] <= PHONE["width"]
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    assert_no_axe_violations(page)
+
+    (stored,) = Response.objects.for_system("test: what was stored")
+    assert stored.answers == {
+        "listened": 5,
+        "not_judged": 4,
+        "knew_them": 5,
+        "competent": 4,
+        "moved_forward": 3,
+        "safe_to_say": None,
+        "had_a_say": 4,
+    }
+    page.goto(f"{live_server.url}/measures/a/{token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "These questions have already been answered"
+    )
+    assert_no_axe_violations(page)

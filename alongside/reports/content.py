@@ -1,0 +1,282 @@
+"""The funder learning report's content: trends, stories and learning, never a person's record.
+
+Everything here is an aggregate over people, and every count and figure made from fewer than
+five people is withheld ("fewer than 5", `alongside.common.suppression`). There are no targets
+and no target-versus-actual tables, and no figure is ever given per worker. Free text appears
+only where it was written for the report: stories the person agreed to share, and what the team
+learned. Nothing is read from the support, eligibility or safeguarding spheres' text.
+
+The same content serves the page, the PDF and `alongside report`, and it depends only on the
+database and the period, so a report made twice from the same data is the same.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from alongside.access.models import Membership, Organisation, Role
+from alongside.common.suppression import FEWER, enough
+from alongside.relationships.continuity import aggregate
+from alongside.relationships.models import Contact
+from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.reports.models import (
+    DEFAULT_VOLUNTEER_HOUR_RATE,
+    ReportSettings,
+    Story,
+    TeamLearning,
+)
+
+MAX_PERIOD_DAYS = 3 * 366
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read or makes no sense; the message says what is wrong."""
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    """ "2026-01-01..2026-06-30" -> (start, end), both inclusive."""
+    start_text, separator, end_text = text.partition("..")
+    if not separator:
+        raise PeriodError(f"expected START..END, like 2026-01-01..2026-06-30, not {text!r}")
+    try:
+        start = date.fromisoformat(start_text.strip())
+    except ValueError:
+        raise PeriodError(f"START is not a date (YYYY-MM-DD): {start_text!r}") from None
+    try:
+        end = date.fromisoformat(end_text.strip())
+    except ValueError:
+        raise PeriodError(f"END is not a date (YYYY-MM-DD): {end_text!r}") from None
+    check_period(start, end)
+    return start, end
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise PeriodError("END is before START")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise PeriodError("the period is longer than three years")
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def months_in(start: date, end: date) -> list[date]:
+    months = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        months.append(month)
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return months
+
+
+def quarters_in(start: date, end: date) -> list[date]:
+    return [m for m in months_in(start, end) if (m.month - 1) % 3 == 0] or [
+        date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure as it may be shown: the text, and the number behind it when it may be used."""
+
+    label: str
+    text: str
+    value: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    points: list[tuple[str, float | None]]  # None where withheld (fewer than 5)
+
+
+@dataclass
+class ReportContent:
+    organisation: Organisation
+    start: date
+    end: date
+    reach: list[Figure] = field(default_factory=list)
+    activity: list[Series] = field(default_factory=list)
+    continuity: list[Figure] = field(default_factory=list)
+    continuity_trend: list[Series] = field(default_factory=list)
+    value: list[Figure] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)
+    learning: list[TeamLearning] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)  # from other apps, see build()
+
+
+def build(organisation: Organisation, start: date, end: date) -> ReportContent:
+    """Everything the report shows for one organisation and period (both dates inclusive)."""
+    check_period(start, end)
+    content = ReportContent(organisation=organisation, start=start, end=end)
+    since, until = _aware(start), _aware(end + timedelta(days=1))
+    contacts = Contact.objects.filter(organisation=organisation, at__gte=since, at__lt=until)
+    _reach(content, contacts, since)
+    _continuity(content, contacts, since, until)
+    _value(content, contacts)
+    content.sections = _other_sections(organisation, start, end)
+    content.stories = list(
+        Story.objects.filter(
+            organisation=organisation,
+            told_on__gte=start,
+            told_on__lte=end,
+            agreed_to_share=True,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("told_on", "id")
+        .values_list("in_their_words", flat=True)
+    )
+    content.learning = list(
+        TeamLearning.objects.filter(
+            organisation=organisation, period_start__lte=end, period_end__gte=start
+        )
+        .select_related("team")
+        .order_by("team__name", "period_start", "id")
+    )
+    return content
+
+
+def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
+    people = set(contacts.values_list("person_id", flat=True))
+    first_ever = set(
+        Contact.objects.filter(person_id__in=people, at__lt=since)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    minutes = contacts.aggregate(total=Sum("minutes"))["total"] or 0
+    count = contacts.count()
+    content.reach = [
+        Figure("People we worked alongside", _count(len(people), len(people)), len(people)),
+        Figure("Of them, new to us in this period", _count(len(people - first_ever), len(people))),
+        Figure("Conversations and meetings", _count(count, len(people)), count),
+        Figure(
+            "Hours spent with people",
+            f"{round(minutes / 60):,}" if enough(len(people)) else FEWER,
+        ),
+    ]
+    by_month: dict[date, set[int]] = defaultdict(set)
+    count_by_month: dict[date, int] = defaultdict(int)
+    for person_id, at in contacts.values_list("person_id", "at"):
+        local = timezone.localtime(at)
+        month = date(local.year, local.month, 1)
+        by_month[month].add(person_id)
+        count_by_month[month] += 1
+    months = months_in(content.start, content.end)
+    content.activity = [
+        Series(
+            "People seen",
+            [(m.strftime("%b %Y"), _withheld(len(by_month[m]), len(by_month[m]))) for m in months],
+        ),
+        Series(
+            "Conversations and meetings",
+            [(m.strftime("%b %Y"), _withheld(len(by_month[m]), count_by_month[m])) for m in months],
+        ),
+    ]
+
+
+def _count(n: int, people: int) -> str:
+    """A count, or "fewer than 5" when it, or the people it is about, number under 5."""
+    return f"{n:,}" if enough(n) and enough(people) else FEWER
+
+
+def _withheld(people: int, value: float) -> float | None:
+    return value if enough(people) else None
+
+
+def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
+    people = sorted(set(contacts.values_list("person_id", flat=True)))
+    points = contact_points(people, since=since, until=until)
+    histories = spell_histories(people, since=content.start)
+    results = {pid: continuity_of(points.get(pid, []), histories.get(pid)) for pid in people}
+    overall = aggregate(r for r in results.values() if r.contacts)
+    named = overall.person_weighted.get("named_share")
+    workers = [r.workers for r in results.values() if r.contacts]
+    ok = enough(overall.people)
+    content.continuity = [
+        Figure(
+            "Contacts with the person's own named worker (average over people)",
+            f"{round(100 * named)}%" if ok and named is not None else FEWER,
+            named if ok else None,
+            "The named-worker share (St Leonard's index): how often people saw the worker they know.",
+        ),
+        Figure(
+            "Different workers each person saw (average)",
+            f"{sum(workers) / len(workers):.1f}" if ok and workers else FEWER,
+        ),
+    ]
+    trend = []
+    for quarter in quarters_in(content.start, content.end):
+        q_end = date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1)
+        q_since, q_until = max(_aware(quarter), since), min(_aware(q_end), until)
+        per_person = [
+            continuity_of(
+                [p for p in points.get(pid, []) if q_since <= p.at < q_until], histories.get(pid)
+            )
+            for pid in people
+        ]
+        summary = aggregate(r for r in per_person if r.contacts)
+        share = summary.person_weighted.get("named_share")
+        label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+        trend.append((label, 100 * share if enough(summary.people) and share is not None else None))
+    content.continuity_trend = [Series("Named-worker share (%)", trend)]
+
+
+def _value(content: ReportContent, contacts: Any) -> None:
+    settings = ReportSettings.objects.filter(organisation=content.organisation).first()
+    rate = settings.volunteer_hour_rate if settings else DEFAULT_VOLUNTEER_HOUR_RATE
+    volunteers = Membership.objects.filter(
+        organisation=content.organisation, role=Role.VOLUNTEER
+    ).values("user_id")
+    minutes = (
+        contacts.filter(Q(worker_id__in=volunteers)).aggregate(total=Sum("minutes"))["total"] or 0
+    )
+    volunteer_people = (
+        contacts.filter(worker_id__in=volunteers).values("person_id").distinct().count()
+    )
+    hours = Decimal(minutes) / Decimal(60)
+    worth = (hours * rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    ok = enough(volunteer_people)
+    content.value = [
+        Figure(
+            "Hours volunteers spent with people",
+            f"{hours.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}" if ok else FEWER,
+        ),
+        Figure(
+            "Value of that time",
+            f"£{worth:,}" if ok else FEWER,
+            note=f"Hours × £{rate} an hour, the rate this organisation chose.",
+        ),
+    ]
+
+
+def _other_sections(organisation: Organisation, start: date, end: date) -> dict[str, Any]:
+    """How it feels, how life is going, failure demand, needs and discretion, from their apps."""
+    from alongside.learning.queries import (
+        discretion_summary,
+        failure_demand_by_month,
+        needs_summary,
+    )
+    from alongside.measures.queries import (
+        continuity_associations,
+        outcome_changes,
+        relationship_check_summary,
+    )
+
+    org = organisation.pk
+    return {
+        "relationship_check": relationship_check_summary(org, None, start, end),
+        "outcomes": outcome_changes(org, None, start, end),
+        "associations": continuity_associations(org, None, start, end),
+        "failure_demand": failure_demand_by_month(org, None, start, end),
+        "needs": needs_summary(org, None, start, end),
+        "discretion": discretion_summary(org, None, start, end),
+    }

@@ -1,0 +1,75 @@
+"""Forms for the learning report. They bind and clean input; services decide."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alongside.common.forms import DateInput
+
+
+def default_period() -> tuple[date, date]:
+    """The last six whole months."""
+    today = timezone.localdate()
+    end = date(today.year, today.month, 1) - timedelta(days=1)
+    month = end.month - 5
+    year = end.year + (month - 1) // 12
+    start = date(year, (month - 1) % 12 + 1, 1)
+    return start, end
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
+
+    def clean(self) -> dict[str, object]:
+        from alongside.reports.content import PeriodError, check_period
+
+        data = super().clean() or {}
+        if data.get("start") and data.get("end"):
+            try:
+                check_period(data["start"], data["end"])
+            except PeriodError as error:
+                self.add_error(
+                    "end", str(error).replace("END", "the end").replace("START", "the start")
+                )
+        return data
+
+
+class StoryForm(forms.Form):
+    in_their_words = forms.CharField(
+        label=_("Their story, in their words"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Leave out names and anything that could identify them or anyone else."),
+    )
+    told_on = forms.DateField(label=_("When they told it"), widget=DateInput())
+    agreed_to_share = forms.BooleanField(
+        label=_("They agreed it may be shared, without their name, in reports to funders"),
+        required=False,
+    )
+
+
+class LearningForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("Until"), widget=DateInput())
+    learned = forms.CharField(label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5}))
+    will_change = forms.CharField(
+        label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: object, teams: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class RateForm(forms.Form):
+    volunteer_hour_rate = forms.DecimalField(
+        label=_("Value of an hour of volunteer time (£)"),
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("For example the Real Living Wage. Reports value volunteer time at this rate."),
+    )
