@@ -78,7 +78,27 @@ def line_chart(
     finally:
         pyplot.close(figure)
     text = buffer.getvalue()
-    return _prefix_ids(text[text.index("<svg") :], chart_id)
+    return _prefix_ids(_presentation_attributes(text[text.index("<svg") :]), chart_id)
+
+
+def _presentation_attributes(svg: str) -> str:
+    """`style="fill: #fff; stroke: #000"` -> `fill="#fff" stroke="#000"`.
+
+    The pages' Content Security Policy forbids inline styles, which would leave every shape
+    black; SVG presentation attributes say the same and are not styles. matplotlib's small
+    <style> block (line joins) goes too.
+    """
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+
+    def attributes(match: re.Match[str]) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _, value = declaration.partition(":")
+            if name.strip() and value.strip():
+                pairs.append(f'{name.strip()}="{value.strip().strip(chr(39))}"')
+        return " ".join(pairs)
+
+    return re.sub(r'style="([^"]*)"', attributes, svg)
 
 
 def _prefix_ids(svg: str, prefix: str) -> str:

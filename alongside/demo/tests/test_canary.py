@@ -37,6 +37,17 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/insights/continuity/",
         "/insights/continuity/export.csv",
         "/no-such-page/",
+        "/schedule/",
+        "/schedule/plans/",
+        "/schedule/capacity/",
+        "/measures/how-it-feels/",
+        "/measures/outcomes/",
+        "/measures/instruments/",
+        "/learning/",
+        "/learning/scorecard/",
+        "/learning/spends/",
+        "/reports/",
+        "/reports/learning/",
     ]
     for pk in person_ids:
         seeds += [
@@ -45,6 +56,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/people/{pk}/export.csv",
             f"/api/v1/people/{pk}",
             f"/api/v1/people/{pk}/contacts",
+            f"/measures/people/{pk}/",
+            f"/learning/people/{pk}/needs/",
+            f"/reports/people/{pk}/stories/",
         ]
     return seeds
 
