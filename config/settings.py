@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "alongside.measures",
     "alongside.learning",
     "alongside.reports",
+    "alongside.spaces",
+    "alongside.connections",
     "alongside.insights",
     "alongside.demo",
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("measures/", include("alongside.measures.urls")),
     path("learning/", include("alongside.learning.urls")),
     path("reports/", include("alongside.reports.urls")),
+    path("spaces/", include("alongside.spaces.urls")),
+    path("connections/", include("alongside.connections.urls")),
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Introductions with permission on both sides, and matching on what people share."""
