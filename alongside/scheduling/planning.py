@@ -483,6 +483,7 @@ def handover_proposals(leaving: Membership) -> list[HandoverProposal]:
     ]
     met = seen_before([p.pk for p in people])
     workers = [_planner_worker(m) for m in members]
+    needs = _planner_worker(leaving).skills
     spoken = {language for worker in workers for language in worker.languages}
     proposals = planner.propose_successors(
         f"u{leaving.user_id}",
@@ -490,6 +491,8 @@ def handover_proposals(leaving: Membership) -> list[HandoverProposal]:
             planner.HandoverPerson(
                 id=f"p{p.pk}",
                 language=support_language(p.languages, spoken),
+                # What the leaving worker brought to them: a successor with the same skills.
+                needs=needs,
                 seen_before=frozenset(f"u{w}" for w in met.get(p.pk, ())),
             )
             for p in people
