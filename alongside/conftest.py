@@ -101,7 +101,12 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     server unless DJANGO_ALLOW_ASYNC_UNSAFE is set, for this test only.
     """
     from alongside.common.tests.browser import chromium_page
+    from alongside.measures.builtins import load_built_in
+    from alongside.measures.models import Instrument, InstrumentVersion
 
+    # Browser tests commit and the database is flushed after each, which removes what the
+    # migrations loaded: put the built-in questionnaires back.
+    load_built_in(Instrument, InstrumentVersion)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page() as page:
         yield page

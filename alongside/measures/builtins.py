@@ -8,6 +8,7 @@ were given to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from alongside.measures.scoring import (
     CATEGORY,
@@ -212,3 +213,28 @@ BUILT_IN: tuple[BuiltIn, ...] = (
         LONELINESS_DEFINITION,
     ),
 )
+
+
+def load_built_in(instrument_model: Any, version_model: Any) -> None:
+    """Create version 1 of each built-in instrument if it is missing (idempotent).
+
+    Used by migration 0002 (with its historical models), and by the browser tests, whose
+    database is flushed after each test (a flush removes what migrations loaded).
+    """
+    from alongside.measures.scoring import to_json
+
+    for built_in in BUILT_IN:
+        instrument, _ = instrument_model.objects.get_or_create(
+            organisation=None,
+            key=built_in.key,
+            defaults={
+                "name": built_in.name,
+                "notice": built_in.notice,
+                "licensed_permission_confirmed": True,
+            },
+        )
+        version_model.objects.get_or_create(
+            instrument=instrument,
+            number=1,
+            defaults={"definition_json": to_json(built_in.definition)},
+        )
