@@ -20,6 +20,7 @@ from alongside.access.models import Organisation, Role
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
+from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
 from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
@@ -27,6 +28,7 @@ from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
 from alongside.reports.demo import build_reports
+from alongside.spaces.demo import build_spaces
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -101,6 +103,8 @@ def build_demo(
         counts |= build_measures(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_learning(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_reports(organisation=riverside, seed=seed, today=today)
+        counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
+        counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
                summary={"seed": seed, "years": years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

@@ -193,6 +193,47 @@ MATRIX: dict[str, Entry] = {
     "learning_need": each({"alice", "colin", "amir", "sam"}, {"amir", "sam"}, {"olly"}),
     "learning_spend": each({"alice", "colin", "amir", "sam"}, {"amir", "sam"}, {"olly"}),
     "learning_decide_spend": each({"colin"}, set(), set(), method="post"),
+    # spaces: community spaces, sessions, the register; ties and stopping reasons are support sphere
+    "spaces_list": once({"alice", "cara", "colin", "vic", "olly"}),
+    "spaces_create": once({"colin"}),
+    "spaces_outcomes": once({"colin", "dana", "fern"}),
+    "spaces_space": each(
+        {"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin", "vic"}, {"olly"}
+    ),
+    "spaces_edit": each({"colin"}, set(), set()),
+    "spaces_repeat": each({"alice", "colin"}, set(), {"olly"}),
+    "spaces_add_session": each({"alice", "colin"}, set(), {"olly"}),
+    "spaces_register": each({"alice", "cara", "colin"}, {"alice", "cara"}, {"olly"}),
+    "spaces_cancel_session": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "spaces_close_register": each(
+        {"alice", "cara", "colin"}, {"alice", "cara"}, {"olly"}, method="post"
+    ),
+    "spaces_new_here": each({"alice", "cara", "colin"}, {"alice", "cara"}, {"olly"}),
+    "spaces_mark_present": each(
+        {"alice", "cara", "colin"}, {"alice", "cara"}, {"olly"}, method="post"
+    ),
+    "spaces_mark_absent": each(
+        {"alice", "cara", "colin"}, {"alice", "cara"}, {"olly"}, method="post"
+    ),
+    "spaces_person": each(*WORK),
+    "spaces_invite": each(*WORK),
+    "spaces_stopped": each({"alice", "colin", "vic"}, set(), {"olly"}),
+    "spaces_ties": each({"alice", "colin", "vic"}, set(), {"olly"}),
+    # connections: profiles and introductions are support sphere; both sides agree by link or worker
+    "connections_person": each(*WORK),
+    "connections_profile": each(*HOLD),
+    "connections_propose": each(*WORK),
+    "connections_introduction": each(*WORK),
+    "connections_ask": each(*HOLD, method="post"),
+    "connections_withdraw": each(*HOLD, method="post"),
+    "connections_record_answer": each(*HOLD),
+    "connections_follow_up": each(*HOLD),
+    "connections_volunteer": each({"colin"}, {"colin"}, {"olly"}),
+    "connections_space": each({"alice", "colin"}, {"colin"}, {"olly"}),
+    "connections_matching": once({"colin"}),
+    "connections_lists": once({"colin"}),
+    # A one-time link for one side of an introduction: anyone holding it (no login).
+    "connections_answer": once(EVERYONE),
     # reports: aggregates for coordinators, data leads and funders; stories with the person's agreement
     "report": once({"colin", "dana", "fern"}),
     "report_download": once({"colin", "dana", "fern"}),
@@ -325,6 +366,34 @@ class Samples:
             )
 
         self._scheduling(owners)
+        self._spaces(owners)
+        from alongside.connections.tests.samples import connection_samples
+
+        self.connections = connection_samples(self.people, owners)
+
+    def _spaces(self, owners: dict[str, Any]) -> None:
+        """A space hosted by each subject's owner, with a session today."""
+        from datetime import time
+
+        from alongside.spaces.models import Session, Space
+
+        self.spaces: dict[str, Any] = {}
+        self.space_sessions: dict[str, Any] = {}
+        for subject, person in self.people.items():
+            self.spaces[subject] = Space.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                name=f"Space {subject}",
+                venue="The hall",
+                host=owners[subject],
+            )
+            self.space_sessions[subject] = Session.objects.create(
+                organisation=person.organisation,
+                space=self.spaces[subject],
+                on=timezone.localdate(),
+                starts_at=time(10),
+                ends_at=time(12),
+            )
 
     def _scheduling(self, owners: dict[str, Any]) -> None:
         """An appointment, a weekly block, days away, a plan and a leaving worker per subject."""
@@ -436,7 +505,7 @@ class Samples:
                 recorded_by=owner,
             )
 
-    def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, int]:
+    def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, Any]:
         fill = {
             "person_id": lambda: self.people[subject].pk,
             "contact_id": lambda: self.contacts[subject].pk,
@@ -452,10 +521,21 @@ class Samples:
             "round_id": lambda: self.rounds[subject].pk,
             "membership_id": lambda: self.leavers[subject].pk,
             "story_id": lambda: self.stories[subject].pk,
+            "space_id": lambda: self.spaces[subject].pk,
+            "session_id": lambda: self.space_sessions[subject].pk,
             "sitting_id": lambda: self.sittings[subject].pk,
             "need_id": lambda: self.needs[subject].pk,
             "spend_id": lambda: self.spends[subject].pk,
-            "token": lambda: self.token,
+            # Each one-time link is its own app's token.
+            "token": lambda: (
+                self.connections["connection_token"][subject]
+                if pattern.name == "connections_answer"
+                else self.token
+            ),
+            "introduction_id": lambda: self.connections["introduction_id"][subject],
+            "side_id": lambda: self.connections["side_id"][subject],
+            "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],
+            "group_id": lambda: self.connections["group_id"][subject],
         }
         names = list(pattern.pattern.converters)
         missing = [name for name in names if name not in fill]

@@ -48,6 +48,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/learning/spends/",
         "/reports/",
         "/reports/learning/",
+        "/spaces/",
+        "/spaces/outcomes/",
+        "/connections/matching/",
     ]
     for pk in person_ids:
         seeds += [
@@ -59,6 +62,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/measures/people/{pk}/",
             f"/learning/people/{pk}/needs/",
             f"/reports/people/{pk}/stories/",
+            f"/connections/people/{pk}/",
+            f"/spaces/people/{pk}/",
+            f"/spaces/people/{pk}/ties/",
         ]
     return seeds
 

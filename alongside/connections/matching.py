@@ -1,0 +1,174 @@
+"""One-to-one volunteer matching: build the problem from profiles, call the pure matcher, and
+explain each proposed pair in plain words.
+
+Hard exclusions are worked out here and passed to the matcher as each person's `exclude`:
+volunteers the person (or a safeguarding decision) excluded, volunteers who said no to them
+before, pairs already matched, a volunteer of another gender than the one they asked for, a
+volunteer from their own neighbourhood when they asked for "not someone from my area". The
+matcher itself allows a pair only when they share a language (`Person.languages`,
+`Membership.languages`; none recorded: not matched, and the page says why). Volunteers not
+available for matching, or with no room left, are left out altogether. Lived experience is used
+only where both agreed to it (`usable_lived_experience`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from alongside.access.models import Membership
+from alongside.connections import queries
+from alongside.connections.commonality import DEFAULT_WEIGHTS, Traits
+from alongside.connections.models import PersonProfile, VolunteerProfile
+from alongside.people.models import Person
+
+
+@dataclass(frozen=True)
+class Pair:
+    person_id: int
+    volunteer_id: int  # user id
+    score: float
+    why: tuple[str, ...]
+    person: Person | None = None
+    volunteer: Membership | None = None
+
+
+@dataclass
+class Proposal:
+    pairs: list[Pair] = field(default_factory=list)
+    unmatched: list[tuple[Person, str]] = field(default_factory=list)  # person, why not
+    total_score: float = 0.0
+    bound: float | None = None
+    people: int = 0
+    volunteers: int = 0
+
+
+def clean_weights(raw: Mapping[str, Any]) -> dict[str, float]:
+    """Weights from a form or a stored match: known keys only, each 0..10."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for key in DEFAULT_WEIGHTS:
+        if key in raw and raw[key] not in (None, ""):
+            value = float(raw[key])
+            if not 0 <= value <= 10:
+                raise ValueError(key)
+            weights[key] = value
+    return weights
+
+
+def _attributes(traits: Traits) -> dict[str, frozenset[str]]:
+    return {
+        # English is what almost everyone shares: only other languages add to the score.
+        "languages": traits.languages - {"english"},
+        "interests": traits.interests,
+        "locality": frozenset({traits.locality}) if traits.locality else frozenset(),
+        "availability": traits.availability,
+        "lived_experience": traits.lived_experience,
+    }
+
+
+def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
+    """The optimal set of pairs for the coordinator's team, with why, from the pure matcher."""
+    from alongside.connections import matcher
+
+    people = list(queries.matchable_people(membership))
+    profiles = {
+        p.person_id: p
+        for p in queries.profiles_visible_to(membership)
+        .filter(person_id__in=[p.pk for p in people])
+        .select_related("locality")
+        .prefetch_related("interests", "excluded_volunteers")
+    }
+    vprofiles = {
+        v.membership_id: v
+        for v in VolunteerProfile.objects.filter(
+            organisation_id=membership.organisation_id,
+            available_for_matching=True,
+            capacity__gt=0,
+        )
+        .select_related("locality")
+        .prefetch_related("interests")
+    }
+    volunteers = [m for m in queries.volunteer_memberships(membership) if m.pk in vprofiles]
+    already = queries.matched_pairs(membership)
+    vtraits = {m.user_id: queries.traits_for_volunteer(m, vprofiles[m.pk]) for m in volunteers}
+    by_user = {m.user_id: m for m in volunteers}
+    ptraits = {p.pk: queries.traits_for_person(p, profiles.get(p.pk)) for p in people}
+
+    problem_volunteers = [
+        matcher.Volunteer(
+            id=str(m.user_id),
+            capacity=vprofiles[m.pk].capacity,
+            languages=vtraits[m.user_id].languages,
+            attributes=_attributes(vtraits[m.user_id]),
+        )
+        for m in volunteers
+    ]
+    problem_people = []
+    for person in people:
+        profile: PersonProfile | None = profiles.get(person.pk)
+        excluded = {
+            str(m.user_id)
+            for m in volunteers
+            if _excluded(person, profile, m, vprofiles[m.pk], already)
+        } | {str(v) for v in queries.excluded_volunteer_ids(person)}
+        problem_people.append(
+            matcher.Person(
+                id=str(person.pk),
+                languages=ptraits[person.pk].languages,
+                attributes=_attributes(ptraits[person.pk]),
+                exclude=frozenset(excluded),
+            )
+        )
+    result = matcher.match(
+        matcher.MatchProblem(
+            volunteers=problem_volunteers, people=problem_people, weights=dict(weights)
+        )
+    )
+    people_by_id = {p.pk: p for p in people}
+    pairs = []
+    for pair in result.pairs:
+        person_id, volunteer_id = int(pair.person), int(pair.volunteer)
+        shared = queries.in_common(ptraits[person_id], vtraits[volunteer_id])
+        pairs.append(
+            Pair(
+                person_id=person_id,
+                volunteer_id=volunteer_id,
+                score=round(float(pair.score), 3),
+                why=shared.phrases or tuple(getattr(pair, "why", ()) or ()),
+                person=people_by_id.get(person_id),
+                volunteer=by_user.get(volunteer_id),
+            )
+        )
+    pairs.sort(key=lambda p: (p.person.given_name if p.person else "", p.person_id))
+    return Proposal(
+        pairs=pairs,
+        unmatched=[
+            (people_by_id[int(k)], str(v))
+            for k, v in sorted(result.unmatched.items(), key=lambda kv: int(kv[0]))
+        ],
+        total_score=round(float(result.total_score), 3),
+        bound=None if getattr(result, "bound", None) is None else round(float(result.bound), 3),
+        people=len(people),
+        volunteers=len(volunteers),
+    )
+
+
+def _excluded(
+    person: Person,
+    profile: PersonProfile | None,
+    volunteer: Membership,
+    vprofile: VolunteerProfile,
+    already: set[tuple[int, int]],
+) -> bool:
+    if (person.pk, volunteer.user_id) in already:
+        return True
+    if profile is None:
+        return False
+    if profile.volunteer_preference and profile.volunteer_preference != vprofile.gender:
+        return True
+    return bool(
+        profile.not_from_my_area
+        and profile.locality_id
+        and profile.locality_id == vprofile.locality_id
+    )

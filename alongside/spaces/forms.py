@@ -1,0 +1,172 @@
+"""Forms for spaces. They bind and clean; the services decide what may be saved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from alongside.access.models import Membership, Team
+from alongside.access.roles import WORKER_ROLES
+from alongside.common.forms import DateInput
+from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
+
+
+class TimeInput(forms.TimeInput):
+    """A browser time picker (HH:MM)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class HostChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+def workers_of(organisation_id: int) -> QuerySet[Any]:
+    users = Membership.objects.filter(
+        organisation_id=organisation_id, role__in=WORKER_ROLES, left_on__isnull=True
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=users).order_by("first_name", "username")
+
+
+class SpaceForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    about = forms.CharField(
+        label="What happens there", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    access = forms.ChoiceField(
+        label="Who can come", choices=Space.Access.choices, widget=forms.RadioSelect
+    )
+    venue = forms.CharField(
+        label="Where it meets",
+        max_length=300,
+        required=False,
+        help_text="Leave empty if online only.",
+    )
+    online_link = forms.URLField(
+        label="Online link", required=False, help_text="Leave empty if it meets only in person."
+    )
+    host = HostChoiceField(
+        label="Host",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text="A worker or volunteer who welcomes people and takes the register.",
+    )
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False)
+    is_active = forms.BooleanField(label="Still meeting", required=False, initial=True)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = workers_of(membership.organisation_id)  # type: ignore[attr-defined]
+        teams = Team.objects.filter(organisation_id=membership.organisation_id)
+        if membership.team_id is not None:
+            teams = teams.filter(pk=membership.team_id)
+            self.fields["team"].required = True
+            self.fields["team"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("venue", "").strip() and not data.get("online_link", "").strip():
+            self.add_error("venue", "Say where it meets, or give an online link, or both.")
+        return data
+
+
+class PatternForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Day", choices=Weekday.choices, coerce=int)
+    starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
+    ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
+    every_weeks = forms.IntegerField(
+        label="Every how many weeks", min_value=1, max_value=8, initial=1
+    )
+    starts_on = forms.DateField(label="From", widget=DateInput())
+    ends_on = forms.DateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
+
+
+class SessionForm(forms.Form):
+    on = forms.DateField(label="Date", widget=DateInput())
+    starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
+    ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
+
+
+class WelcomeForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100)
+    contact_details = forms.CharField(
+        label="How to reach them (if they want)",
+        max_length=300,
+        required=False,
+        help_text="A phone number or email, only if they would like to hear from us.",
+    )
+
+
+class FindForm(forms.Form):
+    q = forms.CharField(label="Someone else is here: find them by name", required=False)
+
+
+class InviteForm(forms.Form):
+    space = forms.ModelChoiceField(label="Space", queryset=Space.objects.none())
+
+    def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
+
+
+class StoppingReasonForm(forms.Form):
+    space = forms.ModelChoiceField(
+        label="Which space", queryset=Space.objects.none(), required=False
+    )
+    reason = forms.ChoiceField(
+        label="Why they stopped", choices=StoppingReason.Reason.choices, widget=forms.RadioSelect
+    )
+    in_their_words = forms.CharField(
+        label="In their words", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
+
+
+class TiesForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of tie", choices=TieKind.choices, widget=forms.RadioSelect, required=False
+    )
+    description = forms.CharField(
+        label="Who they can turn to, in their words",
+        max_length=300,
+        required=False,
+        help_text="For example: my sister Jo; the lads at the allotment; the housing officer.",
+    )
+    ended = forms.MultipleChoiceField(
+        label="No longer someone they can turn to",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, open_ties: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ended"].choices = [(str(t.pk), t.description) for t in open_ties]  # type: ignore[attr-defined]
+        if not open_ties:
+            del self.fields["ended"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("description", "").strip() and not data.get("kind"):
+            self.add_error("kind", "Choose the kind of tie.")
+        if data.get("kind") and not data.get("description", "").strip():
+            self.add_error("description", "Say who, in their words.")
+        return data
+
+    def added(self) -> list[tuple[str, str]]:
+        if self.cleaned_data.get("description", "").strip():
+            return [(self.cleaned_data["kind"], self.cleaned_data["description"])]
+        return []
+
+    def ended_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("ended", [])]

@@ -1,0 +1,122 @@
+"""Two hosts tap "Here" for the same person at the same moment: one row, no error shown.
+
+Runs on PostgreSQL (marked `postgresql`; the SQLite run leaves it out) on two real connections.
+The test commits (a transactional test), and the audit table refuses TRUNCATE on PostgreSQL, so
+the fixtures switch that one trigger off only while the database is flushed afterwards (the
+pattern of alongside/scheduling/tests/test_concurrency.py).
+"""
+
+import threading
+import time as time_module
+from datetime import time
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from alongside.audit.models import AuditEvent
+from alongside.common.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+)
+from alongside.spaces import services
+from alongside.spaces.models import Attendance, Session, Space
+
+TRUNCATE_TRIGGER = "audit_event_no_truncate"
+
+
+def _set_truncate_trigger(enabled: bool) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE audit_auditevent {'ENABLE' if enabled else 'DISABLE'} "
+                f"TRIGGER {TRUNCATE_TRIGGER}"
+            )
+
+
+@pytest.fixture
+def audit_guard_restored(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _set_truncate_trigger(True)
+
+
+@pytest.fixture
+def committed_db(audit_guard_restored, transactional_db):
+    yield
+    _set_truncate_trigger(False)  # only for the flush that follows this test
+
+
+def _race(attempts):
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[object] = [None] * len(attempts)
+
+    def run(i, attempt):
+        try:
+            barrier.wait()
+            outcomes[i] = attempt()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("round_", range(3))
+def test_two_hosts_marking_one_person_at_once_make_one_row(committed_db, round_, monkeypatch):
+    org = OrganisationFactory()
+    team = TeamFactory(organisation=org)
+    hosts = [
+        MembershipFactory(organisation=org, user=UserFactory(), role="supporter") for _ in range(2)
+    ]
+    space = Space.objects.create(organisation=org, team=team, name="Lunch", venue="Hall")
+    session = Session.objects.create(
+        organisation=org, space=space, on=timezone.localdate(), starts_at=time(0), ends_at=time(23)
+    )
+    person = PersonFactory(team=team)
+
+    real_record = services.record
+
+    def slow_record(*args, **kwargs):
+        # Hold the first transaction open after its insert, so the second host's read misses the
+        # row and its insert meets the unique constraint (the race, every time).
+        time_module.sleep(0.3)
+        return real_record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "record", slow_record)
+
+    def attempt(host):
+        return lambda: services.mark_present(session, person, by=host)
+
+    outcomes = _race([attempt(h) for h in hosts])
+    assert all(isinstance(o, tuple) for o in outcomes), outcomes  # no error for either host
+    assert sorted(created for _, created in outcomes) == [False, True]
+    assert len({attendance.pk for attendance, _ in outcomes}) == 1
+    assert Attendance.objects.filter(session=session, person=person).count() == 1
+    assert AuditEvent.objects.filter(action="spaces.attendance.marked").count() == 1
+
+
+def test_the_database_refuses_a_second_row_even_without_the_service(db):
+    from django.db import IntegrityError, transaction
+
+    org = OrganisationFactory()
+    team = TeamFactory(organisation=org)
+    space = Space.objects.create(organisation=org, team=team, name="Lunch", venue="Hall")
+    session = Session.objects.create(
+        organisation=org, space=space, on=timezone.localdate(), starts_at=time(9), ends_at=time(10)
+    )
+    person = PersonFactory(team=team)
+    fields = {"organisation": org, "session": session, "space": space, "on": session.on}
+    Attendance.objects.create(person=person, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(person=person, **fields)

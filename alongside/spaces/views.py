@@ -1,0 +1,459 @@
+"""Views for spaces, sessions, registers, engagement and ties: fetch with a check, bind, call a
+service, redirect. Refusals are 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alongside.access.decorators import require_rule
+from alongside.audit.services import record_read
+from alongside.common.forms import add_service_errors
+from alongside.people.queries import get_person_for_user
+from alongside.spaces import queries, services
+from alongside.spaces.forms import (
+    FindForm,
+    InviteForm,
+    PatternForm,
+    SessionForm,
+    SpaceForm,
+    StoppingReasonForm,
+    TiesForm,
+    WelcomeForm,
+)
+from alongside.spaces.models import Space, StoppingReason, Tie
+from alongside.spaces.regularity import RULE_TEXT
+
+
+def _membership(request: HttpRequest) -> Any:
+    return getattr(request, "membership", None)
+
+
+def _request_id(request: HttpRequest) -> str:
+    return str(getattr(request, "request_id", ""))
+
+
+def space_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("spaces.see", membership)
+    today = timezone.localdate()
+    return render(
+        request,
+        "spaces/space_list.html",
+        {
+            "spaces": queries.spaces_visible_to(membership)
+            .filter(is_active=True)
+            .select_related("host", "team"),
+            "sessions": queries.upcoming_sessions(membership, today=today),
+            "today": today,
+            "may_create": rules.test_rule("spaces.manage_space", membership, None),
+            "may_see_outcomes": rules.test_rule("spaces.see_outcomes", membership),
+        },
+    )
+
+
+def _space_form_page(
+    request: HttpRequest, form: SpaceForm, space: Space | None, status: int = 200
+) -> HttpResponse:
+    return render(request, "spaces/space_form.html", {"form": form, "space": space}, status=status)
+
+
+def _space_fields(form: SpaceForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    return data
+
+
+def space_create(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("spaces.see", membership)
+    require_rule("spaces.manage_space", membership, None)
+    form = SpaceForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            space = services.create_space(by=membership, **_space_fields(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Space added. Now add its sessions.")
+            return redirect("spaces_space", space.pk)
+    return _space_form_page(request, form, None, status=400 if request.method == "POST" else 200)
+
+
+def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
+    membership = _membership(request)
+    space = queries.get_space_for_user(membership, space_id)
+    require_rule("spaces.manage_space", membership, space)
+    initial = {name: getattr(space, name) for name in services.SPACE_FIELDS}
+    form = SpaceForm(request.POST or None, membership=membership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_space(space, by=membership, **_space_fields(form))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Space changed.")
+            return redirect("spaces_space", space.pk)
+    return _space_form_page(request, form, space, status=400 if request.method == "POST" else 200)
+
+
+def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
+    membership = _membership(request)
+    space = queries.get_space_for_user(membership, space_id)
+    today = timezone.localdate()
+    may_register = rules.test_rule("spaces.take_register", membership, space)
+    return render(
+        request,
+        "spaces/space_detail.html",
+        {
+            "space": space,
+            "upcoming": queries.upcoming_sessions(membership, today=today, days=42, space=space),
+            "recent": queries.recent_sessions(space, today=today),
+            "today": today,
+            "may_manage": rules.test_rule("spaces.manage_space", membership, space),
+            "may_sessions": rules.test_rule("spaces.manage_sessions", membership, space),
+            "may_register": may_register,
+            # Who comes, by name: for those who take its register.
+            "engagement": queries.space_engagement(space, today=today) if may_register else None,
+            "rule": RULE_TEXT,
+        },
+    )
+
+
+def space_repeat(request: HttpRequest, space_id: int) -> HttpResponse:
+    membership = _membership(request)
+    space = queries.get_space_for_user(membership, space_id)
+    require_rule("spaces.manage_sessions", membership, space)
+    form = PatternForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, added = services.add_pattern(space, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{added} sessions added.")
+            return redirect("spaces_space", space.pk)
+    return render(
+        request,
+        "spaces/pattern_form.html",
+        {"space": space, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def space_add_session(request: HttpRequest, space_id: int) -> HttpResponse:
+    membership = _membership(request)
+    space = queries.get_space_for_user(membership, space_id)
+    require_rule("spaces.manage_sessions", membership, space)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_session(space, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Session added.")
+            return redirect("spaces_space", space.pk)
+    return render(
+        request,
+        "spaces/session_form.html",
+        {"space": space, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
+    membership = _membership(request)
+    session = queries.get_session_for_user(membership, session_id)
+    require_rule("spaces.manage_sessions", membership, session)
+    try:
+        services.cancel_session(session, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Session cancelled.")
+    return redirect("spaces_space", session.space_id)
+
+
+# --- the register -------------------------------------------------------------------------------
+
+
+def _register_session(request: HttpRequest, session_id: int) -> Any:
+    membership = _membership(request)
+    session = queries.get_session_for_user(membership, session_id)
+    require_rule("spaces.take_register", membership, session)
+    return session
+
+
+def _register_page(
+    request: HttpRequest,
+    session: Any,
+    *,
+    welcome_form: WelcomeForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    membership = _membership(request)
+    find = FindForm(request.GET or None)
+    rows = queries.register_rows(session)
+    listed = {row.person.pk for row in rows}
+    found = []
+    if find.is_valid() and find.cleaned_data["q"]:
+        found = [
+            queries.RegisterRow(person=p)
+            for p in queries.find_for_register(membership, find.cleaned_data["q"])
+            if p.pk not in listed
+        ]
+    today = timezone.localdate()
+    return render(
+        request,
+        "spaces/register.html",
+        {
+            "session": session,
+            "space": session.space,
+            "rows": rows,
+            "present": sum(1 for row in rows if row.present),
+            "found": found,
+            "find": find,
+            "welcome_form": welcome_form or WelcomeForm(),
+            "markable": not session.is_cancelled and session.on <= today,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _register_page(request, _register_session(request, session_id))
+
+
+def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: bool) -> HttpResponse:
+    membership = _membership(request)
+    session = _register_session(request, session_id)
+    person = queries.get_register_person(membership, session, person_id)
+    try:
+        if present:
+            services.mark_present(session, person, by=membership)
+        else:
+            services.mark_absent(session, person, by=membership)
+    except ValidationError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            row = queries.register_row(session, person)
+            return render(
+                request,
+                "spaces/partials/register_row.html",
+                {"row": row, "session": session, "markable": False, "error": error.messages[0]},
+            )
+        return _register_page(request, session, error=" ".join(error.messages), status=400)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "spaces/partials/register_row.html",
+            {"row": queries.register_row(session, person), "session": session, "markable": True},
+        )
+    return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
+
+
+@require_POST
+def mark_present(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+    return _mark(request, session_id, person_id, present=True)
+
+
+@require_POST
+def mark_absent(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+    return _mark(request, session_id, person_id, present=False)
+
+
+def new_here(request: HttpRequest, session_id: int) -> HttpResponse:
+    membership = _membership(request)
+    session = _register_session(request, session_id)
+    form = WelcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.welcome_at_door(session, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Welcome, {person.given_name}: marked here.")
+            return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
+        return _register_page(request, session, welcome_form=form, status=400)
+    if request.method == "POST":
+        return _register_page(request, session, welcome_form=form, status=400)
+    return redirect(f"{reverse('spaces_register', args=[session.pk])}#new-here")
+
+
+@require_POST
+def close_register(request: HttpRequest, session_id: int) -> HttpResponse:
+    membership = _membership(request)
+    session = _register_session(request, session_id)
+    try:
+        services.close_register(session, by=membership)
+    except ValidationError as error:
+        return _register_page(request, session, error=" ".join(error.messages), status=400)
+    messages.success(request, "Register saved. Thank you.")
+    return redirect("spaces_space", session.space_id)
+
+
+# --- a person's spaces, reasons and ties --------------------------------------------------------
+
+
+def _person(request: HttpRequest, person_id: int) -> Any:
+    membership = _membership(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("spaces.see", membership, person)
+    return person
+
+
+def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = _person(request, person_id)
+    in_sphere = rules.test_rule("spaces.support_sphere", membership, person)
+    reasons = []
+    if in_sphere:
+        reasons = list(
+            queries.stopping_reasons_visible_to(membership)
+            .filter(person=person)
+            .select_related("space")
+        )
+        record_read(
+            StoppingReason,
+            [r.pk for r in reasons],
+            actor=membership.user,
+            organisation_id=membership.organisation_id,
+            person_id=person.pk,
+            request_id=_request_id(request),
+        )
+    return render(
+        request,
+        "spaces/person_spaces.html",
+        {
+            "person": person,
+            "rows": queries.person_engagement(person, today=timezone.localdate()),
+            "in_sphere": in_sphere,
+            "reasons": reasons,
+            "welcomed": getattr(person, "door_welcome", None),
+            "rule": RULE_TEXT,
+        },
+    )
+
+
+def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = _person(request, person_id)
+    spaces = queries.spaces_visible_to(membership).filter(is_active=True)
+    form = InviteForm(request.POST or None, spaces=spaces)
+    if request.method == "POST" and form.is_valid():
+        space = form.cleaned_data["space"]
+        try:
+            _, created = services.invite(space, person, by=membership)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Invited to {space.name}." if created else f"Already invited to {space.name}.",
+            )
+            return redirect("spaces_person", person.pk)
+    return render(
+        request,
+        "spaces/invite_form.html",
+        {"person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _support_person(request: HttpRequest, person_id: int) -> Any:
+    membership = _membership(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("spaces.support_sphere", membership, person)
+    return person
+
+
+def person_stopped(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = _support_person(request, person_id)
+    came_to = [
+        space.pk for space, _ in queries.person_engagement(person, today=timezone.localdate())
+    ]
+    spaces = queries.spaces_visible_to(membership).filter(pk__in=came_to)
+    form = StoppingReasonForm(request.POST or None, spaces=spaces)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_stopping_reason(person, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: recorded.")
+            return redirect("spaces_person", person.pk)
+    return render(
+        request,
+        "spaces/stopped_form.html",
+        {"person": person, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = _membership(request)
+    person = _support_person(request, person_id)
+    visible = queries.ties_visible_to(membership).filter(person=person)
+    open_ties = list(visible.filter(ended_on__isnull=True))
+    form = TiesForm(request.POST or None, open_ties=open_ties)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_ties(person, by=membership, added=form.added(), ended=form.ended_ids())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Ties recorded and counted.")
+            return redirect("spaces_ties", person.pk)
+    ended = list(visible.filter(ended_on__isnull=False))
+    record_read(
+        Tie,
+        [t.pk for t in open_ties + ended],
+        actor=membership.user,
+        organisation_id=membership.organisation_id,
+        person_id=person.pk,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "spaces/ties.html",
+        {
+            "person": person,
+            "form": form,
+            "open_ties": open_ties,
+            "ended": ended,
+            "history": list(queries.tie_counts_visible_to(membership).filter(person=person)),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def outcomes(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("spaces.see_outcomes", membership)
+    if membership.role == "coordinator" and membership.team_id is None:
+        scope = "your organisation"
+    elif membership.role == "coordinator":
+        scope = f"the {membership.team.name} team"
+    else:
+        scope = "your organisation"
+    return render(
+        request,
+        "spaces/outcomes.html",
+        {
+            "scope": scope,
+            "spaces": queries.space_outcomes(membership, today=timezone.localdate()),
+            "ties": queries.tie_outcomes(membership),
+            "rule": RULE_TEXT,
+        },
+    )
