@@ -110,3 +110,35 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page() as page:
         yield page
+
+
+TRUNCATE_TRIGGER = "audit_event_no_truncate"
+
+
+def _set_truncate_trigger(enabled: bool) -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE audit_auditevent {'ENABLE' if enabled else 'DISABLE'} "
+                f"TRIGGER {TRUNCATE_TRIGGER}"
+            )
+
+
+@pytest.fixture
+def audit_guard_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    with django_db_blocker.unblock():
+        _set_truncate_trigger(True)
+
+
+@pytest.fixture
+def committed_db(audit_guard_restored: None, transactional_db: None) -> Iterator[None]:
+    """A transactional test (rows are committed, so other connections see them).
+
+    On PostgreSQL the audit table refuses TRUNCATE, which the flush after a transactional test
+    uses: that one trigger is switched off only for that flush, and on again straight after.
+    """
+    yield
+    _set_truncate_trigger(False)

@@ -11,6 +11,38 @@ class CannotWrite(Exception):
     """The output file could not be written; the message names it."""
 
 
+class CannotRead(Exception):
+    """The input file could not be read as JSON; the message names it, and the line and column."""
+
+
+def read_json(path: str) -> object:
+    """The JSON value in a UTF-8 file, or CannotRead saying where and why not."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as error:
+        raise CannotRead(f"{path}: cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise CannotRead(f"{path}: not UTF-8 text ({error.reason})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CannotRead(
+            f"{path}: line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}"
+        ) from None
+
+
+def replace_text(path: str, text: str) -> None:
+    """Write `text` to `path` whole, or not at all (see `replace_file`)."""
+
+    def write(stream: IO[Any]) -> None:
+        stream.write(text)
+
+    replace_file(path, write)
+
+
 def replace_file(
     path: str, write: Callable[[IO[Any]], None], *, newline: str | None = None, binary: bool = False
 ) -> None:

@@ -27,3 +27,33 @@ def assert_constant_queries(client: Client, url: str, add_rows: Callable[[int], 
     three = count_queries(client, url)
     assert one == three, f"{url}: {one} queries with 1 row, {three} with 3 rows"
     return one
+
+
+def race(attempts: list[Callable[[], object]]) -> list[object]:
+    """Run the callables at the same moment, each on its own thread and database connection.
+
+    Returns each one's result, or the exception it raised. For concurrency tests on PostgreSQL
+    (with the `committed_db` fixture, since the threads must see committed rows).
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[object] = [None] * len(attempts)
+
+    def run(i: int, attempt: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes[i] = attempt()
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes

@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import IO, Any
 
-from alongside.common.files import CannotWrite, replace_file
+from alongside.common.files import CannotRead, CannotWrite, read_json, replace_text
 from alongside.scheduling.planner import (
     Problem,
     ProblemError,
@@ -106,18 +105,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read(path: str) -> Problem:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path}: line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}"
-        ) from None
+        data = read_json(path)
+    except CannotRead as error:
+        raise InputError(str(error)) from None
     try:
         return parse_problem(data)
     except ProblemError as error:
@@ -126,11 +116,7 @@ def _read(path: str) -> Problem:
 
 def _replace(path: str, text: str) -> None:
     """Write `text` to a new file beside `path`, then move it into place in one step."""
-
-    def write(stream: IO[Any]) -> None:
-        stream.write(text)
-
     try:
-        replace_file(path, write)
+        replace_text(path, text)
     except CannotWrite as error:
         raise InputError(str(error)) from None

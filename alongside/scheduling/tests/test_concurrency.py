@@ -9,12 +9,11 @@ test), and the audit table refuses TRUNCATE on PostgreSQL, so the fixtures below
 trigger off only while the test database is flushed afterwards, and on again at once.
 """
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alongside.common.factories import (
@@ -24,59 +23,14 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
+from alongside.common.testing import race
 from alongside.scheduling import services
 from alongside.scheduling.models import Appointment
-
-TRUNCATE_TRIGGER = "audit_event_no_truncate"
-
-
-def _set_truncate_trigger(enabled: bool) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ALTER TABLE audit_auditevent {'ENABLE' if enabled else 'DISABLE'} "
-                f"TRIGGER {TRUNCATE_TRIGGER}"
-            )
-
-
-@pytest.fixture
-def audit_guard_restored(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _set_truncate_trigger(True)
-
-
-@pytest.fixture
-def committed_db(audit_guard_restored, transactional_db):
-    yield
-    _set_truncate_trigger(False)  # only for the flush that follows this test
 
 
 def _start(days: int = 3, hour: int = 10) -> datetime:
     day = timezone.localdate() + timedelta(days=days)
     return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-def _race(attempts):
-    """Run the callables at the same moment on their own connections; return their outcomes."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait()
-            outcomes[i] = attempt()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.postgresql
@@ -94,7 +48,7 @@ def test_two_simultaneous_bookings_of_one_worker_book_exactly_one(committed_db):
             person, by=worker, worker=worker.user, starts_at=start, minutes=60, mode="phone"
         )
 
-    outcomes = _race([attempt(p) for p in people])
+    outcomes = race([attempt(p) for p in people])
     booked = [o for o in outcomes if isinstance(o, Appointment)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(booked) == 1, outcomes
@@ -121,7 +75,7 @@ def test_two_simultaneous_bookings_of_one_person_book_exactly_one(committed_db):
             person, by=worker, worker=worker.user, starts_at=start, minutes=60, mode="phone"
         )
 
-    outcomes = _race([attempt(w) for w in workers])
+    outcomes = race([attempt(w) for w in workers])
     assert sum(isinstance(o, Appointment) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1, outcomes
     assert Appointment.objects.count() == 1

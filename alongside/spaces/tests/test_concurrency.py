@@ -6,12 +6,10 @@ the fixtures switch that one trigger off only while the database is flushed afte
 pattern of alongside/scheduling/tests/test_concurrency.py).
 """
 
-import threading
 import time as time_module
 from datetime import time
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
@@ -22,53 +20,9 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
+from alongside.common.testing import race
 from alongside.spaces import services
 from alongside.spaces.models import Attendance, Session, Space
-
-TRUNCATE_TRIGGER = "audit_event_no_truncate"
-
-
-def _set_truncate_trigger(enabled: bool) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"ALTER TABLE audit_auditevent {'ENABLE' if enabled else 'DISABLE'} "
-                f"TRIGGER {TRUNCATE_TRIGGER}"
-            )
-
-
-@pytest.fixture
-def audit_guard_restored(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _set_truncate_trigger(True)
-
-
-@pytest.fixture
-def committed_db(audit_guard_restored, transactional_db):
-    yield
-    _set_truncate_trigger(False)  # only for the flush that follows this test
-
-
-def _race(attempts):
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
-
-    def run(i, attempt):
-        try:
-            barrier.wait()
-            outcomes[i] = attempt()
-        except Exception as error:  # noqa: BLE001 - the outcome is what the test checks
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.postgresql
@@ -98,7 +52,7 @@ def test_two_hosts_marking_one_person_at_once_make_one_row(committed_db, round_,
     def attempt(host):
         return lambda: services.mark_present(session, person, by=host)
 
-    outcomes = _race([attempt(h) for h in hosts])
+    outcomes = race([attempt(h) for h in hosts])
     assert all(isinstance(o, tuple) for o in outcomes), outcomes  # no error for either host
     assert sorted(created for _, created in outcomes) == [False, True]
     assert len({attendance.pk for attendance, _ in outcomes}) == 1

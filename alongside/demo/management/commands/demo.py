@@ -43,8 +43,9 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Built the demo in {result.seconds:.1f} s:")
+            width = max((len(name) for name in result.counts), default=20)
             for name, count in result.counts.items():
-                self.stdout.write(f"  {name.replace('_', ' '):<20} {count:>10,}")
+                self.stdout.write(f"  {name.replace('_', ' '):<{width}} {count:>10,}")
         self.stdout.write("")
         self.stdout.write(f"Logins (password for every one: {PASSWORD}):")
         self.stdout.write(f"  {'username':<14} {'role':<20} {'team':<15} organisation")
