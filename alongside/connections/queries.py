@@ -50,24 +50,12 @@ SUGGESTIONS = 5
 
 
 def _support_people_q(membership: Membership | None) -> Q | None:
-    """Q over a model with `person`/`author` fields: whose support records this membership reads.
+    """Q over a model with `person`/`author` fields: whose support records this membership reads
+    (`support.queries.support_records_q`: role, consent to share all notes, override). None:
+    nothing."""
+    from alongside.support.queries import support_records_q
 
-    The support sphere's role rule (`support.queries._own_role_q`), the person's consent to share
-    all their support notes, and a safeguarding lead's own override in force. None: nothing."""
-    from alongside.people.consent import GRANTEE_ROLES, consents_for
-    from alongside.safeguarding.queries import overridden_person_ids
-    from alongside.support.queries import _own_role_q
-
-    if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
-        return None
-    allowed = _own_role_q(membership)
-    consented = Q(
-        person_id__in=consents_for(membership).filter(scope="all_support_notes").values("person_id")
-    )
-    allowed = consented if allowed is None else allowed | consented
-    if membership.role == Role.SAFEGUARDING_LEAD:
-        allowed |= Q(person_id__in=overridden_person_ids(membership))
-    return allowed
+    return support_records_q(membership)
 
 
 def profiles_visible_to(membership: Membership | None) -> SphereQuerySet:

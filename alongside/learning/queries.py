@@ -27,7 +27,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import may_read_sphere
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.learning.models import (
@@ -50,27 +49,11 @@ from alongside.learning.models import (
 def _support_q(membership: Membership | None) -> Q | None:
     """Rows (with `person`, `author` and `organisation`) this membership may read, as support
     notes are read: None means nothing. Consent counts only when it covers all support notes."""
-    from alongside.people.consent import GRANTEE_ROLES, consents_for
-    from alongside.people.queries import works_with_q
-    from alongside.safeguarding.queries import overridden_person_ids
+    from alongside.support.queries import support_records_q
 
-    if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
+    allowed = support_records_q(membership)
+    if membership is None or allowed is None:
         return None
-    allowed = Q(
-        person_id__in=consents_for(membership).filter(scope="all_support_notes").values("person_id")
-    )
-    if may_read_sphere(membership.role, "support"):
-        if membership.role == Role.SUPPORTER:
-            from alongside.people.models import Person
-
-            people = Person.objects.filter(works_with_q(membership.user_id)).values("pk")
-            allowed |= Q(person_id__in=people) | Q(author_id=membership.user_id)
-        elif membership.role == Role.VOLUNTEER:
-            allowed |= Q(author_id=membership.user_id)
-        elif membership.role == Role.COORDINATOR:
-            allowed |= Q(person__team_id=membership.team_id) if membership.team_id else Q()
-    if membership.role == Role.SAFEGUARDING_LEAD:
-        allowed |= Q(person_id__in=overridden_person_ids(membership))
     return allowed & Q(organisation_id=membership.organisation_id)
 
 

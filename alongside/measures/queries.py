@@ -35,12 +35,12 @@ def responses_visible_to(membership: Membership | None) -> SphereQuerySet:
     their team, or the organisation without a team) and a safeguarding lead's override in force.
     Data leads, funder viewers and assessors read none."""
     from alongside.safeguarding.queries import overridden_person_ids
-    from alongside.support.queries import _own_role_q
+    from alongside.support.queries import own_role_q
 
     responses: SphereQuerySet = Response.objects.scoped()
     if membership is None or not membership.is_active:
         return responses.none()
-    allowed = _own_role_q(membership)
+    allowed = own_role_q(membership)
     if membership.role == Role.SAFEGUARDING_LEAD:
         override = Q(person_id__in=overridden_person_ids(membership))
         allowed = override if allowed is None else allowed | override

@@ -227,11 +227,11 @@ def person_engagement(person: Person, *, today: date) -> list[tuple[Space, Engag
 
 def _support_q(membership: Membership | None) -> Q | None:
     """The role's own reach into the support sphere, shared with support notes. None: nothing."""
-    from alongside.support.queries import _own_role_q
+    from alongside.support.queries import own_role_q
 
     if not _active(membership):
         return None
-    return _own_role_q(membership)  # type: ignore[arg-type]
+    return own_role_q(membership)  # type: ignore[arg-type]
 
 
 def _scoped(queryset: SphereQuerySet, membership: Membership | None) -> SphereQuerySet:

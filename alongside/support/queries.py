@@ -12,7 +12,7 @@ from alongside.people.queries import works_with_q
 from alongside.support.models import SupportNote
 
 
-def _own_role_q(membership: Membership) -> Q | None:
+def own_role_q(membership: Membership) -> Q | None:
     """What the role itself may read, before any consent or override. None: nothing."""
     if not may_read_sphere(membership.role, "support"):
         return None
@@ -28,6 +28,32 @@ def _own_role_q(membership: Membership) -> Q | None:
     return None
 
 
+def support_records_q(membership: Membership | None, *, now: datetime | None = None) -> Q | None:
+    """Whose support-sphere records (rows with `person` and `author`) this membership reads.
+
+    The role's own reach (`own_role_q`), the person's consent to share all their support
+    records with this role or user, and a safeguarding lead's own override in force. None means
+    nothing. Other apps' support-sphere records (needs, spends, profiles) use this, so they are
+    read exactly as support notes are.
+    """
+    from alongside.people.consent import GRANTEE_ROLES, consents_for
+    from alongside.safeguarding.queries import overridden_person_ids
+
+    if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
+        return None
+    allowed = Q(
+        person_id__in=consents_for(membership, now=now)
+        .filter(scope="all_support_notes")
+        .values("person_id")
+    )
+    own = own_role_q(membership)
+    if own is not None:
+        allowed |= own
+    if membership.role == Role.SAFEGUARDING_LEAD:
+        allowed |= Q(person_id__in=overridden_person_ids(membership))
+    return allowed
+
+
 def support_notes_visible_to(
     membership: Membership | None, *, now: datetime | None = None
 ) -> SphereQuerySet:
@@ -40,21 +66,14 @@ def support_notes_visible_to(
     - By override: a safeguarding lead reads the notes of people under their override in force.
     Data leads and funder viewers read none, whatever a consent says.
     """
-    from alongside.people.consent import GRANTEE_ROLES, consents_for
-    from alongside.safeguarding.queries import overridden_person_ids
+    from alongside.people.consent import consents_for
 
     notes: SphereQuerySet = SupportNote.objects.scoped()
-    if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
+    allowed = support_records_q(membership, now=now)
+    if membership is None or allowed is None:
         return notes.none()
-    consents = consents_for(membership, now=now)
-    allowed = Q(pk__in=consents.filter(scope="one_note").values("note_id")) | Q(
-        person_id__in=consents.filter(scope="all_support_notes").values("person_id")
-    )
-    own = _own_role_q(membership)
-    if own is not None:
-        allowed |= own
-    if membership.role == Role.SAFEGUARDING_LEAD:
-        allowed |= Q(person_id__in=overridden_person_ids(membership))
+    one_note = consents_for(membership, now=now).filter(scope="one_note").values("note_id")
+    allowed |= Q(pk__in=one_note)
     return notes.filter(allowed, organisation_id=membership.organisation_id)
 
 
