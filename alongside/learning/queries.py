@@ -14,9 +14,8 @@ that are safe to show anywhere outside a worker's own view.
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
@@ -138,7 +137,7 @@ def settings_for(organisation_id: int) -> LearningSettings:
 # --- team figures ---------------------------------------------------------------------------
 
 
-def _window(start: date, end: date) -> tuple[datetime, datetime]:
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     zone = timezone.get_current_timezone()
     return (
         datetime.combine(start, time.min, tzinfo=zone),
@@ -159,18 +158,18 @@ def _scope(rows: QuerySet[Any], organisation_id: int, team_id: int | None) -> Qu
     return rows.filter(team_id=team_id) if team_id is not None else rows
 
 
-def _share(part: int, whole: int, people: int) -> str:
+def withheld_share(part: int, whole: int, people: int) -> str:
     """A share, withheld ("fewer than 5") when it is made from fewer than 5 people."""
     return share(part, whole) if enough(people) else FEWER
 
 
-def _count(n: int, people: int) -> str:
+def withheld_count(n: int, people: int) -> str:
     """A count, withheld ("fewer than 5") when under 5 or made from fewer than 5 people."""
     return shown(n) if enough(people) else FEWER
 
 
 def _fraction(part: int, whole: int, people: int) -> float | None:
-    if _share(part, whole, people) == FEWER or not whole:
+    if withheld_share(part, whole, people) == FEWER or not whole:
         return None
     return part / whole
 
@@ -209,7 +208,7 @@ def failure_demand_by_month(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> FailureDemand:
     """Failure demand for a team (None: the organisation), by month of the contact (one query)."""
-    since, until = _window(start, end)
+    since, until = period_bounds(start, end)
     rows = _scope(ContactDemand.objects.all(), organisation_id, team_id).filter(
         contact__at__gte=since, contact__at__lt=until
     )
@@ -234,10 +233,10 @@ def failure_demand_by_month(
         months.append(
             DemandMonth(
                 month=month,
-                marked=_count(len(items), people),
-                failure=_count(failure, people),
+                marked=withheld_count(len(items), people),
+                failure=withheld_count(failure, people),
                 people=shown(people),
-                share=_share(failure, len(items), people),
+                share=withheld_share(failure, len(items), people),
                 share_value=_fraction(failure, len(items), people),
             )
         )
@@ -249,12 +248,12 @@ def failure_demand_by_month(
         start=start,
         end=end,
         months=months,
-        marked=_count(total, len(everyone)),
-        failure=_count(failures, len(everyone)),
+        marked=withheld_count(total, len(everyone)),
+        failure=withheld_count(failures, len(everyone)),
         people=shown(len(everyone)),
-        share=_share(failures, total, len(everyone)),
+        share=withheld_share(failures, total, len(everyone)),
         kinds=[
-            (str(label), _count(kinds.get(value, 0), len(kind_people.get(value, ()))))
+            (str(label), withheld_count(kinds.get(value, 0), len(kind_people.get(value, ()))))
             for value, label in FailureKind.choices
         ],
     )
@@ -329,20 +328,23 @@ def needs_summary(
         team_id=team_id,
         start=start,
         end=end,
-        opened=_count(len(opened), opened_people),
+        opened=withheld_count(len(opened), opened_people),
         people=shown(opened_people),
-        met=_count(len(met), met_people),
+        met=withheld_count(len(met), met_people),
         closed_other=[
-            (str(label), _count(len(reasons.get(value, ())), len(closed_people.get(value, ()))))
+            (
+                str(label),
+                withheld_count(len(reasons.get(value, ())), len(closed_people.get(value, ()))),
+            )
             for value, label in CloseReason.choices
         ],
-        still_open=_count(
+        still_open=withheld_count(
             sum(1 for _, is_open, _ in opened if is_open),
             len({person for person, is_open, _ in opened if is_open}),
         ),
         median_days=FEWER if median_value is None else f"{median_value:g} days",
         median_days_value=median_value,
-        first_contact_share=_share(first_day, len(opened), opened_people),
+        first_contact_share=withheld_share(first_day, len(opened), opened_people),
     )
 
 
@@ -400,307 +402,14 @@ def discretion_summary(
         team_id=team_id,
         start=start,
         end=end,
-        spends=_count(len(rows), people),
+        spends=withheld_count(len(rows), people),
         people=shown(people),
-        without_escalation=_count(by_status[SpendStatus.MADE], people),
-        without_escalation_share=_share(by_status[SpendStatus.MADE], len(rows), people),
-        asked=_count(by_status[SpendStatus.ASKED], people),
-        approved=_count(by_status[SpendStatus.APPROVED], people),
-        declined=_count(by_status[SpendStatus.DECLINED], people),
+        without_escalation=withheld_count(by_status[SpendStatus.MADE], people),
+        without_escalation_share=withheld_share(by_status[SpendStatus.MADE], len(rows), people),
+        asked=withheld_count(by_status[SpendStatus.ASKED], people),
+        approved=withheld_count(by_status[SpendStatus.APPROVED], people),
+        declined=withheld_count(by_status[SpendStatus.DECLINED], people),
         total=f"{spent:.2f} {settings.currency}" if enough(people) and enough(len(rows)) else FEWER,
         limit=settings.discretion_limit,
         currency=settings.currency,
-    )
-
-
-# --- the Relationship Conditions Scorecard ---------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    label: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class Panel:
-    key: str
-    title: str
-    definition: str
-    figures: list[Figure] = field(default_factory=list)
-    not_recorded: str = ""  # what is not recorded yet, and what to record to see it
-
-
-@dataclass(frozen=True, slots=True)
-class Scorecard:
-    organisation_id: int
-    team_id: int | None
-    start: date
-    end: date
-    panels: list[Panel]
-
-
-def _people_seen(
-    organisation_id: int, team_id: int | None, start: date, end: date
-) -> QuerySet[Any]:
-    from alongside.people.models import Person
-    from alongside.relationships.models import Contact
-
-    since, until = _window(start, end)
-    seen = Contact.objects.filter(
-        organisation_id=organisation_id, at__gte=since, at__lt=until
-    ).values("person_id")
-    people = Person.objects.filter(organisation_id=organisation_id, pk__in=seen)
-    return people.filter(team_id=team_id) if team_id is not None else people
-
-
-def _percent(value: float | None) -> str:
-    return FEWER if value is None else f"{round(100 * value)}%"
-
-
-def _autonomy_panel(discretion: DiscretionSummary) -> Panel:
-    return Panel(
-        key="autonomy",
-        title="Front-line autonomy",
-        definition=(
-            "The share of discretionary spends that workers made without escalation (up to the "
-            f"organisation's limit of {discretion.limit:.2f} {discretion.currency} a spend), of "
-            "all spends dated in the period."
-        ),
-        figures=[
-            Figure("Spends", discretion.spends),
-            Figure("Made without escalation", discretion.without_escalation_share),
-            Figure("Waiting for a coordinator now", discretion.asked),
-        ],
-        not_recorded=(
-            "Plans built around the person's own goals are not recorded yet. To see them, record "
-            "a plan with the person's goals in their words and who set each goal."
-        ),
-    )
-
-
-def _continuity_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.relationships.continuity import aggregate
-    from alongside.relationships.queries import contact_points, continuity_of, spell_histories
-
-    since, until = _window(start, end)
-    scope = _people_seen(organisation_id, team_id, start, end).values("pk")
-    points = contact_points(scope, since=since, until=until)
-    histories = spell_histories(scope, since=start)
-    results = [continuity_of(items, histories.get(pid)) for pid, items in points.items()]
-    people = len(results)
-    summary = aggregate(results)
-    workers = [r.workers for r in results]
-    minutes = _contact_minutes(organisation_id, team_id, since, until)
-    ok = enough(people)
-    return Panel(
-        key="continuity",
-        title="Continuity and time",
-        definition=(
-            "For people with contacts in the period: the share of each person's contacts that "
-            "were with their named worker at the time (averaged over people), the average number "
-            "of different workers each person saw, and the time spent with people (contact "
-            "minutes)."
-        ),
-        figures=[
-            Figure("People seen", shown(people)),
-            Figure(
-                "Contacts with the named worker",
-                _percent(summary.person_weighted["named_share"] if ok else None),
-            ),
-            Figure(
-                "Different workers per person",
-                f"{sum(workers) / people:.1f}" if ok else FEWER,
-            ),
-            Figure("Hours with people", f"{minutes / 60:.0f}" if ok else FEWER),
-        ],
-        not_recorded=(
-            "Admin time is not recorded yet, so time with people cannot be set against it. To "
-            "see it, record the hours each worker spends on admin in a week, as a team total."
-        ),
-    )
-
-
-def _contact_minutes(
-    organisation_id: int, team_id: int | None, since: datetime, until: datetime
-) -> int:
-    from django.db.models import Sum
-
-    from alongside.relationships.models import Contact
-
-    rows = Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
-    if team_id is not None:
-        rows = rows.filter(person__team_id=team_id)
-    total: int | None = rows.aggregate(total=Sum("minutes"))["total"]
-    return total or 0
-
-
-def _training_panel() -> Panel:
-    return Panel(
-        key="training",
-        title="Training and skills",
-        definition="Whether workers have the training and supervision relational work needs.",
-        not_recorded=(
-            "Not recorded yet: training and supervision come with the volunteers capability. To "
-            "see it, record each worker's training (what, when) and supervision sessions."
-        ),
-    )
-
-
-def _format_measure(value: Any, *, percent: bool = False) -> str:
-    if value is None:
-        return FEWER
-    if isinstance(value, str):
-        return value
-    if percent:
-        number = float(value)
-        return f"{round(100 * number if number <= 1 else number)}%"
-    return f"{float(value):.1f}"
-
-
-def _measure_count(value: Any) -> str:
-    return value if isinstance(value, str) else shown(int(value or 0))
-
-
-def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    """From `alongside.measures.queries.relationship_check_summary`, when that exists."""
-    definition = (
-        "The Relationship Check: what people say about their relationship with their workers. "
-        "Mean answer and the share agreeing, per condition; withheld under 5 responses."
-    )
-    summarise = None
-    if importlib.util.find_spec("alongside.measures.queries") is not None:
-        module = importlib.import_module("alongside.measures.queries")
-        summarise = getattr(module, "relationship_check_summary", None)
-    if summarise is None:
-        return Panel(
-            key="attitudes",
-            title="Attitudes (the Relationship Check)",
-            definition=definition,
-            not_recorded=(
-                "Not recorded yet. To see it, ask people the Relationship Check questions and "
-                "record their answers."
-            ),
-        )
-    summary = summarise(organisation_id, team_id, start, end)
-    figures = [
-        Figure("Responses", _measure_count(getattr(summary, "responses", 0))),
-        Figure("People", _measure_count(getattr(summary, "people", 0))),
-    ]
-    for condition in getattr(summary, "conditions", None) or []:
-        label = str(getattr(condition, "label", ""))
-        figures.append(Figure(f"{label}: mean", _format_measure(getattr(condition, "mean", None))))
-        figures.append(
-            Figure(
-                f"{label}: agreeing",
-                _format_measure(getattr(condition, "share_agreeing", None), percent=True),
-            )
-        )
-    return Panel(
-        key="attitudes",
-        title="Attitudes (the Relationship Check)",
-        definition=definition,
-        figures=figures,
-    )
-
-
-def _separation_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.eligibility.models import Voucher
-    from alongside.relationships.models import Contact, NamedWorkerSpell
-    from alongside.safeguarding.models import Override
-
-    people = list(_people_seen(organisation_id, team_id, start, end).values_list("pk", flat=True))
-    supporters: dict[int, set[int]] = defaultdict(set)
-    for person_id, worker_id in NamedWorkerSpell.objects.filter(person_id__in=people).values_list(
-        "person_id", "worker_id"
-    ):
-        supporters[person_id].add(worker_id)
-    for person_id, worker_id in Contact.objects.filter(person_id__in=people).values_list(
-        "person_id", "worker_id"
-    ):
-        supporters[person_id].add(worker_id)
-    for person_id, worker_id in Contact.also_present.through.objects.filter(
-        contact__person_id__in=people
-    ).values_list("contact__person_id", "user_id"):
-        supporters[person_id].add(worker_id)
-    assessed: dict[int, set[int]] = defaultdict(set)
-    for person_id, assessor_id in (
-        Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
-        .filter(person_id__in=people, redeemed_by_id__isnull=False)
-        .values_list("person_id", "redeemed_by_id")
-    ):
-        assessed[person_id].add(assessor_id)
-    separated = sum(1 for pid in people if not (supporters[pid] & assessed[pid]))
-    since, until = _window(start, end)
-    overrides = Override.objects.for_system("override counts for a team figure").filter(
-        organisation_id=organisation_id, started_at__gte=since, started_at__lt=until
-    )
-    if team_id is not None:
-        overrides = overrides.filter(person__team_id=team_id)
-    override_rows = list(overrides.values_list("person_id", "reviewed_at"))
-    override_people = len({pid for pid, _ in override_rows})
-    reviewed = sum(1 for _, at in override_rows if at is not None)
-    return Panel(
-        key="separation",
-        title="Separation of roles",
-        definition=(
-            "Of the people with contacts in the period, the share whose supporters (named workers "
-            "and workers at their contacts, at any time) never checked their eligibility (redeemed "
-            "a foodbank voucher for them). And safeguarding overrides started in the period "
-            "(opening someone's records without their consent), with the share already reviewed."
-        ),
-        figures=[
-            Figure("People seen", shown(len(people))),
-            Figure(
-                "Never assessed by their supporters", _share(separated, len(people), len(people))
-            ),
-            Figure("Overrides", _count(len(override_rows), override_people)),
-            Figure("Overrides reviewed", _share(reviewed, len(override_rows), override_people)),
-        ],
-    )
-
-
-def _failure_panel(demand: FailureDemand) -> Panel:
-    return Panel(
-        key="failure_demand",
-        title="Failure demand",
-        definition=demand.definition,
-        figures=[
-            Figure("Contacts marked", demand.marked),
-            Figure("Failure demand", demand.share),
-            *(Figure(label, count) for label, count in demand.kinds),
-        ],
-    )
-
-
-def _connection_panel() -> Panel:
-    return Panel(
-        key="connection",
-        title="Connection",
-        definition="Whether people are connected to others and to their community.",
-        not_recorded=(
-            "Not recorded yet: this comes with community connections. To see it, record the "
-            "groups and people each person is connected to, as they describe them."
-        ),
-    )
-
-
-def scorecard(organisation_id: int, team_id: int | None, start: date, end: date) -> Scorecard:
-    """The Relationship Conditions Scorecard for a team (None: the organisation)."""
-    discretion = discretion_summary(organisation_id, team_id, start, end)
-    demand = failure_demand_by_month(organisation_id, team_id, start, end)
-    return Scorecard(
-        organisation_id=organisation_id,
-        team_id=team_id,
-        start=start,
-        end=end,
-        panels=[
-            _autonomy_panel(discretion),
-            _continuity_panel(organisation_id, team_id, start, end),
-            _training_panel(),
-            _attitudes_panel(organisation_id, team_id, start, end),
-            _separation_panel(organisation_id, team_id, start, end),
-            _failure_panel(demand),
-            _connection_panel(),
-        ],
     )

@@ -15,6 +15,7 @@ from alongside.access.queries import chosen_team, teams_for
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.learning import queries, services
+from alongside.learning import scorecard as scorecard_queries
 from alongside.learning.forms import (
     CloseNeedForm,
     DecideSpendForm,
@@ -349,7 +350,7 @@ def team_learning(request: HttpRequest) -> HttpResponse:
 def scorecard(request: HttpRequest) -> HttpResponse:
     context = _team_and_period(request)
     org = _membership(request).organisation_id
-    context["scorecard"] = queries.scorecard(
+    context["scorecard"] = scorecard_queries.scorecard(
         org, context["team_id"], context["start"], context["end"]
     )
     return render(request, "learning/scorecard.html", context)

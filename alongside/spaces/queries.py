@@ -356,17 +356,29 @@ def _mean(values: list[int]) -> str:
 
 
 def tie_outcomes(membership: Membership | None) -> TieOutcomes:
-    """How people's ties changed between their first and latest count, and by quarter.
+    """How people's ties changed, for the teams this viewer sees in aggregate (see `tie_change`)."""
+    if _outcome_scope(membership) is None:
+        return TieOutcomes()
+    assert membership is not None
+    team_id = membership.team_id if membership.role == Role.COORDINATOR else None
+    return tie_change(membership.organisation_id, team_id)
+
+
+def tie_change(
+    organisation_id: int, team_id: int | None, *, until: date | None = None
+) -> TieOutcomes:
+    """How people's ties changed between their first and latest count (up to `until`), and by
+    quarter, for a team (None: the organisation).
 
     Numbers only (never who or their words); every figure is suppressed under 5 people.
     """
-    scope = _outcome_scope(membership)
-    if scope is None:
-        return TieOutcomes()
     counts = TieCount.objects.for_system("team aggregates of tie counts, suppressed").filter(
-        scope,
-        organisation_id=membership.organisation_id,  # type: ignore[union-attr]
+        organisation_id=organisation_id
     )
+    if team_id is not None:
+        counts = counts.filter(team_id=team_id)
+    if until is not None:
+        counts = counts.filter(counted_on__lte=until)
     by_person: dict[int, list[tuple[date, int, int, int]]] = defaultdict(list)
     for person_id, on, bonding, bridging, linking in counts.order_by(
         "counted_on", "id"

@@ -1,0 +1,368 @@
+"""The Relationship Conditions Scorecard: one panel per condition, each computed from data with
+its definition shown, and saying what to record where the data is not recorded yet.
+
+Read-only, for a team or the whole organisation; every figure made from fewer than 5 people reads
+"fewer than 5". No worker is named and nothing is ranked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from alongside.common.suppression import FEWER, enough, shown
+from alongside.learning.queries import (
+    DiscretionSummary,
+    FailureDemand,
+    discretion_summary,
+    failure_demand_by_month,
+    period_bounds,
+    withheld_count,
+    withheld_share,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    key: str
+    title: str
+    definition: str
+    figures: list[Figure] = field(default_factory=list)
+    not_recorded: str = ""  # what is not recorded yet, and what to record to see it
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    organisation_id: int
+    team_id: int | None
+    start: date
+    end: date
+    panels: list[Panel]
+
+
+def _people_seen(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> QuerySet[Any]:
+    from alongside.people.models import Person
+    from alongside.relationships.models import Contact
+
+    since, until = period_bounds(start, end)
+    seen = Contact.objects.filter(
+        organisation_id=organisation_id, at__gte=since, at__lt=until
+    ).values("person_id")
+    people = Person.objects.filter(organisation_id=organisation_id, pk__in=seen)
+    return people.filter(team_id=team_id) if team_id is not None else people
+
+
+def _percent(value: float | None) -> str:
+    return FEWER if value is None else f"{round(100 * value)}%"
+
+
+def _autonomy_panel(discretion: DiscretionSummary) -> Panel:
+    return Panel(
+        key="autonomy",
+        title="Front-line autonomy",
+        definition=(
+            "The share of discretionary spends that workers made without escalation (up to the "
+            f"organisation's limit of {discretion.limit:.2f} {discretion.currency} a spend), of "
+            "all spends dated in the period."
+        ),
+        figures=[
+            Figure("Spends", discretion.spends),
+            Figure("Made without escalation", discretion.without_escalation_share),
+            Figure("Waiting for a coordinator now", discretion.asked),
+        ],
+        not_recorded=(
+            "Plans built around the person's own goals are not recorded yet. To see them, record "
+            "a plan with the person's goals in their words and who set each goal."
+        ),
+    )
+
+
+def _continuity_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
+    from alongside.relationships.continuity import aggregate
+    from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+
+    since, until = period_bounds(start, end)
+    scope = _people_seen(organisation_id, team_id, start, end).values("pk")
+    points = contact_points(scope, since=since, until=until)
+    histories = spell_histories(scope, since=start)
+    results = [continuity_of(items, histories.get(pid)) for pid, items in points.items()]
+    people = len(results)
+    summary = aggregate(results)
+    workers = [r.workers for r in results]
+    minutes = _contact_minutes(organisation_id, team_id, since, until)
+    ok = enough(people)
+    return Panel(
+        key="continuity",
+        title="Continuity and time",
+        definition=(
+            "For people with contacts in the period: the share of each person's contacts that "
+            "were with their named worker at the time (averaged over people), the average number "
+            "of different workers each person saw, and the time spent with people (contact "
+            "minutes)."
+        ),
+        figures=[
+            Figure("People seen", shown(people)),
+            Figure(
+                "Contacts with the named worker",
+                _percent(summary.person_weighted["named_share"] if ok else None),
+            ),
+            Figure(
+                "Different workers per person",
+                f"{sum(workers) / people:.1f}" if ok else FEWER,
+            ),
+            Figure("Hours with people", f"{minutes / 60:.0f}" if ok else FEWER),
+        ],
+        not_recorded=(
+            "Admin time is not recorded yet, so time with people cannot be set against it. To "
+            "see it, record the hours each worker spends on admin in a week, as a team total."
+        ),
+    )
+
+
+def _contact_minutes(
+    organisation_id: int, team_id: int | None, since: datetime, until: datetime
+) -> int:
+    from django.db.models import Sum
+
+    from alongside.relationships.models import Contact
+
+    rows = Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
+    if team_id is not None:
+        rows = rows.filter(person__team_id=team_id)
+    total: int | None = rows.aggregate(total=Sum("minutes"))["total"]
+    return total or 0
+
+
+def _training_panel() -> Panel:
+    return Panel(
+        key="training",
+        title="Training and skills",
+        definition="Whether workers have the training and supervision relational work needs.",
+        not_recorded=(
+            "Not recorded yet: training and supervision come with the volunteers capability. To "
+            "see it, record each worker's training (what, when) and supervision sessions."
+        ),
+    )
+
+
+def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
+    from alongside.measures.queries import relationship_check_summary
+
+    summary = relationship_check_summary(organisation_id, team_id, start, end)
+    figures = [
+        Figure("Responses", withheld_count(summary.responses, summary.people)),
+        Figure("People", shown(summary.people)),
+    ]
+    for condition in summary.conditions:
+        mean = condition.mean
+        figures.append(Figure(f"{condition.label}: mean", FEWER if mean is None else f"{mean:.1f}"))
+        figures.append(Figure(f"{condition.label}: agreeing", _percent(condition.share_agreeing)))
+    return Panel(
+        key="attitudes",
+        title="Attitudes (the Relationship Check)",
+        definition=(
+            "The Relationship Check: what people say about their relationship with their workers. "
+            "Mean answer (1 to 5) and the share agreeing, per condition; withheld under 5 people."
+        ),
+        figures=figures,
+        not_recorded=(
+            ""
+            if summary.responses
+            else "No answers in this period yet. To see it, ask people the Relationship Check "
+            "questions (from their page: “Ask how it feels”)."
+        ),
+    )
+
+
+def _separation_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
+    from alongside.eligibility.models import Voucher
+    from alongside.relationships.models import Contact, NamedWorkerSpell
+    from alongside.safeguarding.models import Override
+
+    people = list(_people_seen(organisation_id, team_id, start, end).values_list("pk", flat=True))
+    supporters: dict[int, set[int]] = defaultdict(set)
+    for person_id, worker_id in NamedWorkerSpell.objects.filter(person_id__in=people).values_list(
+        "person_id", "worker_id"
+    ):
+        supporters[person_id].add(worker_id)
+    for person_id, worker_id in Contact.objects.filter(person_id__in=people).values_list(
+        "person_id", "worker_id"
+    ):
+        supporters[person_id].add(worker_id)
+    for person_id, worker_id in Contact.also_present.through.objects.filter(
+        contact__person_id__in=people
+    ).values_list("contact__person_id", "user_id"):
+        supporters[person_id].add(worker_id)
+    assessed: dict[int, set[int]] = defaultdict(set)
+    for person_id, assessor_id in (
+        Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
+        .filter(person_id__in=people, redeemed_by_id__isnull=False)
+        .values_list("person_id", "redeemed_by_id")
+    ):
+        assessed[person_id].add(assessor_id)
+    separated = sum(1 for pid in people if not (supporters[pid] & assessed[pid]))
+    since, until = period_bounds(start, end)
+    overrides = Override.objects.for_system("override counts for a team figure").filter(
+        organisation_id=organisation_id, started_at__gte=since, started_at__lt=until
+    )
+    if team_id is not None:
+        overrides = overrides.filter(person__team_id=team_id)
+    override_rows = list(overrides.values_list("person_id", "reviewed_at"))
+    override_people = len({pid for pid, _ in override_rows})
+    reviewed = sum(1 for _, at in override_rows if at is not None)
+    return Panel(
+        key="separation",
+        title="Separation of roles",
+        definition=(
+            "Of the people with contacts in the period, the share whose supporters (named workers "
+            "and workers at their contacts, at any time) never checked their eligibility (redeemed "
+            "a foodbank voucher for them). And safeguarding overrides started in the period "
+            "(opening someone's records without their consent), with the share already reviewed."
+        ),
+        figures=[
+            Figure("People seen", shown(len(people))),
+            Figure(
+                "Never assessed by their supporters",
+                withheld_share(separated, len(people), len(people)),
+            ),
+            Figure("Overrides", withheld_count(len(override_rows), override_people)),
+            Figure(
+                "Overrides reviewed", withheld_share(reviewed, len(override_rows), override_people)
+            ),
+        ],
+    )
+
+
+def _failure_panel(demand: FailureDemand) -> Panel:
+    return Panel(
+        key="failure_demand",
+        title="Failure demand",
+        definition=demand.definition,
+        figures=[
+            Figure("Contacts marked", demand.marked),
+            Figure("Failure demand", demand.share),
+            *(Figure(label, count) for label, count in demand.kinds),
+        ],
+    )
+
+
+def _connection_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
+    from alongside.spaces.queries import tie_change
+
+    groups = _group_engagement(organisation_id, team_id, start, end)
+    introduced = _people_introduced(organisation_id, team_id, start, end)
+    ties = tie_change(organisation_id, team_id, until=end)
+    return Panel(
+        key="connection",
+        title="Connection",
+        definition=(
+            "People who came to a group or space in the period, and of them the share who came "
+            "regularly at its end (at least 3 of the last 4 sessions held). People introduced in "
+            "the period, when both sides agreed. The people and groups each person can turn to, "
+            "counted with them: of those counted at least twice by the end of the period, the "
+            "share with more at their latest count than at their first."
+        ),
+        figures=[
+            Figure("At a group or space", shown(groups.people)),
+            Figure(
+                "Coming regularly", withheld_share(groups.regular, groups.people, groups.people)
+            ),
+            Figure("People introduced (both agreed)", shown(introduced)),
+            Figure("Ties counted at least twice", ties.compared),
+            Figure("More people to turn to than at first", ties.more),
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEngagement:
+    people: int
+    regular: int
+
+
+def _group_engagement(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> GroupEngagement:
+    """People of the team (or organisation) at any space in the period, and how many of them
+    came regularly to at least one space by the rule in `spaces.regularity`, at the period's end."""
+    from alongside.spaces.models import Attendance, Session
+    from alongside.spaces.queries import held_q
+    from alongside.spaces.regularity import engagement
+
+    rows = Attendance.objects.filter(
+        space__organisation_id=organisation_id, on__gte=start, on__lte=end
+    )
+    if team_id is not None:
+        rows = rows.filter(person__team_id=team_id)
+    pairs = set(rows.values_list("person_id", "space_id"))
+    people = {person_id for person_id, _ in pairs}
+    spaces = {space_id for _, space_id in pairs}
+    held: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for space_id, session_id, on in (
+        Session.objects.filter(held_q(), space_id__in=spaces, on__lte=end)
+        .order_by("on", "starts_at", "id")
+        .values_list("space_id", "pk", "on")
+    ):
+        held[space_id].append((session_id, on))
+    came: dict[tuple[int, int], dict[int, date]] = defaultdict(dict)
+    for person_id, space_id, session_id, on in Attendance.objects.filter(
+        person_id__in=people, space_id__in=spaces, on__lte=end
+    ).values_list("person_id", "space_id", "session_id", "on"):
+        if (person_id, space_id) in pairs:
+            came[(person_id, space_id)][session_id] = on
+    regular = set()
+    for (person_id, space_id), sessions in came.items():
+        found = engagement(held[space_id], sessions)
+        if found is not None and found.regular:
+            regular.add(person_id)
+    return GroupEngagement(len(people), len(regular))
+
+
+def _people_introduced(organisation_id: int, team_id: int | None, start: date, end: date) -> int:
+    """Distinct people of the team on a side of an introduction both sides agreed to in the period."""
+    from alongside.connections.models import IntroductionSide, Status
+
+    since, until = period_bounds(start, end)
+    sides = IntroductionSide.objects.for_system("a team count of people introduced").filter(
+        introduction__organisation_id=organisation_id,
+        introduction__status=Status.INTRODUCED,
+        introduction__introduced_at__gte=since,
+        introduction__introduced_at__lt=until,
+        person__isnull=False,
+    )
+    if team_id is not None:
+        sides = sides.filter(person__team_id=team_id)
+    return int(sides.values("person_id").distinct().count())
+
+
+def scorecard(organisation_id: int, team_id: int | None, start: date, end: date) -> Scorecard:
+    """The Relationship Conditions Scorecard for a team (None: the organisation)."""
+    discretion = discretion_summary(organisation_id, team_id, start, end)
+    demand = failure_demand_by_month(organisation_id, team_id, start, end)
+    return Scorecard(
+        organisation_id=organisation_id,
+        team_id=team_id,
+        start=start,
+        end=end,
+        panels=[
+            _autonomy_panel(discretion),
+            _continuity_panel(organisation_id, team_id, start, end),
+            _training_panel(),
+            _attitudes_panel(organisation_id, team_id, start, end),
+            _separation_panel(organisation_id, team_id, start, end),
+            _failure_panel(demand),
+            _connection_panel(organisation_id, team_id, start, end),
+        ],
+    )

@@ -1,0 +1,115 @@
+"""The scorecard's connection panel, from spaces, introductions and ties on crafted data."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alongside.access.models import Team
+from alongside.common.suppression import FEWER
+from alongside.connections.models import Introduction, IntroductionSide, Kind, Status
+from alongside.learning.scorecard import scorecard
+from alongside.learning.tests.helpers import people
+from alongside.spaces.models import TieCount
+from alongside.spaces.tests.helpers import attend, make_session, make_space
+
+pytestmark = pytest.mark.django_db
+
+
+def _connection(world, team_id, days=60):
+    today = timezone.localdate()
+    card = scorecard(world.org.pk, team_id, today - timedelta(days=days), today)
+    panel = next(p for p in card.panels if p.key == "connection")
+    return panel, {f.label: f.value for f in panel.figures}
+
+
+def _introduce(world, person, *, on):
+    introduction = Introduction.objects.create(
+        organisation=world.org,
+        kind=Kind.GROUP,
+        status=Status.INTRODUCED,
+        proposed_by=world.user("alice"),
+        created_at=on - timedelta(days=2),
+        introduced_at=on,
+    )
+    IntroductionSide.objects.create(
+        introduction=introduction, position=0, person=person, answer="agreed"
+    )
+
+
+def _counts(world, person, totals):
+    today = timezone.localdate()
+    for weeks_ago, total in totals:
+        TieCount.objects.create(
+            organisation=world.org,
+            person=person,
+            team=person.team,
+            counted_on=today - timedelta(weeks=weeks_ago),
+            bonding=total,
+            author=world.user("alice"),
+        )
+
+
+def test_connection_panel_counts_groups_regularity_introductions_and_ties(world):
+    today = timezone.localdate()
+    crowd = people(world, 6)
+    space = make_space(world.org, team=world.team, host=world.user("alice"))
+    sessions = [make_session(space, on=today - timedelta(weeks=w)) for w in (4, 3, 2, 1)]
+    for person in crowd[:5]:  # 3 of the last 4 sessions: regular
+        for session in sessions[1:]:
+            attend(session, person)
+    attend(sessions[0], crowd[5])  # came once, a month ago: not regular
+    for person in crowd[:5]:
+        _introduce(world, person, on=timezone.now() - timedelta(days=5))
+    for person in crowd[:5]:
+        _counts(world, person, [(6, 1), (1, 3)])  # more people to turn to
+    _counts(world, crowd[5], [(6, 2), (1, 2)])  # the same
+    _counts(world, crowd[5], [(-1, 9)])  # after the period: not counted
+
+    panel, figures = _connection(world, world.team.pk)
+
+    assert panel.not_recorded == ""
+    assert figures == {
+        "At a group or space": "6",
+        "Coming regularly": "83%",
+        "People introduced (both agreed)": "5",
+        "Ties counted at least twice": "6",
+        "More people to turn to than at first": "83%",
+    }
+
+
+def test_connection_panel_withholds_figures_from_fewer_than_five_people(world):
+    today = timezone.localdate()
+    crowd = people(world, 4)
+    space = make_space(world.org, team=world.team, host=world.user("alice"))
+    session = make_session(space, on=today - timedelta(days=3))
+    for person in crowd:
+        attend(session, person)
+        _introduce(world, person, on=timezone.now() - timedelta(days=1))
+        _counts(world, person, [(6, 1), (1, 2)])
+
+    _, figures = _connection(world, world.team.pk)
+
+    assert set(figures.values()) == {FEWER}
+
+
+def test_connection_panel_keeps_to_the_team_and_the_period(world):
+    today = timezone.localdate()
+    other_team = Team.objects.create(organisation=world.org, name="Befriending")
+    ours, theirs = people(world, 5), people(world, 5, team=other_team)
+    space = make_space(world.org, team=world.team, host=world.user("alice"))
+    recent = make_session(space, on=today - timedelta(days=3))
+    old = make_session(space, on=today - timedelta(days=200))
+    for person in ours:
+        attend(recent, person)
+    for person in theirs:
+        attend(old, person)  # before the period
+        _introduce(world, person, on=timezone.now() - timedelta(days=2))
+
+    _, team_figures = _connection(world, world.team.pk)
+    _, org_figures = _connection(world, None)
+
+    assert team_figures["At a group or space"] == "5"
+    assert team_figures["People introduced (both agreed)"] == FEWER  # none in this team
+    assert org_figures["At a group or space"] == "5"  # the other team's visits were too long ago
+    assert org_figures["People introduced (both agreed)"] == "5"
