@@ -22,6 +22,7 @@ from alongside.learning.models import (
     DemandKind,
     DemandWords,
     FailureKind,
+    GoalSetBy,
     LearningSettings,
     Need,
     NeedStatus,
@@ -71,6 +72,16 @@ NEED_WORDS = [
     "Fixing the boiler, the landlord won't",
     "Understanding this letter from the council",
     "A bit of help getting back into work",
+]
+GOAL_WORDS = [
+    "Keep my home and pay back a bit each month",
+    "The kids fed without me skipping meals",
+    "Sort the housing myself, with someone beside me",
+    "Money coming in again so I can breathe",
+    "Have somewhere to go a couple of evenings a week",
+    "A warm flat before the winter",
+    "Know where I stand with the council",
+    "Be working again by the summer",
 ]
 CLOSE_WORDS = "They found their own way through it"
 PURPOSES = [
@@ -193,15 +204,27 @@ def _needs(
     needs = []
     for person_id in sorted(first_contact):
         contact_id, opened, team_id, worker_id = first_contact[person_id]
+        words = rng.choice(NEED_WORDS)
         need = Need(
             organisation=organisation,
             person_id=person_id,
             team_id=team_id,
-            in_their_words=_text(rng.choice(NEED_WORDS), canary),
+            in_their_words=_text(words, canary),
             first_contact_id=contact_id,
             first_contact_on=opened,
             author_id=worker_id,
         )
+        # Goals draw from their own generator, so the rest of the town is unchanged by them.
+        goal_roll = random.Random(f"goal-{person_id}").random()
+        if goal_roll < 0.75:
+            need.goal = _text(GOAL_WORDS[NEED_WORDS.index(words)], canary)
+            need.goal_set_by = (
+                GoalSetBy.PERSON
+                if goal_roll < 0.35
+                else GoalSetBy.TOGETHER
+                if goal_roll < 0.65
+                else GoalSetBy.WORKER
+            )
         roll = rng.random()
         later = sorted(day for day in people_contacts[person_id] if day > opened)
         if roll < 0.22:  # sorted at the first contact

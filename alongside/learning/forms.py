@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.common.forms import DateInput
-from alongside.learning.models import CloseReason, DemandKind, FailureKind
+from alongside.learning.models import CloseReason, DemandKind, FailureKind, GoalSetBy
 
 
 class DemandForm(forms.Form):
@@ -39,7 +39,33 @@ class OpenNeedForm(forms.Form):
     first_contact_on = forms.DateField(
         label=_("First contact about this"), required=False, widget=DateInput()
     )
+    goal = forms.CharField(
+        label=_("What they want to happen, in their words (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    goal_set_by = forms.ChoiceField(
+        label=_("Who set this goal"),
+        choices=[("", _("No goal yet"))] + list(GoalSetBy.choices),
+        required=False,
+    )
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class GoalForm(forms.Form):
+    goal = forms.CharField(
+        label=_("What they want to happen, in their words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write what they want to happen, in their words.")},
+    )
+    goal_set_by = forms.ChoiceField(
+        label=_("Who set this goal"),
+        choices=GoalSetBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say who set this goal.")},
+    )
 
 
 class CloseNeedForm(forms.Form):

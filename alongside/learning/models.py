@@ -130,6 +130,16 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
+class GoalSetBy(models.TextChoices):
+    PERSON = "person", _("They set it themselves")
+    TOGETHER = "together", _("We agreed it together")
+    WORKER = "worker", _("A worker suggested it")
+
+
+OWN_GOAL = (GoalSetBy.PERSON, GoalSetBy.TOGETHER)
+"""A goal counts as the person's own when they set it, or agreed it with their worker."""
+
+
 class Need(models.Model):
     """What a person came for, in their words, from first contact until they say it is met.
 
@@ -147,6 +157,10 @@ class Need(models.Model):
         "access.Team", on_delete=models.PROTECT, related_name="+", help_text=_("At opening.")
     )
     in_their_words = models.TextField(_("what they came for, in their words"))
+    goal = models.TextField(_("what they want to happen, in their words"), blank=True)
+    goal_set_by = models.CharField(
+        _("who set this goal"), max_length=10, choices=GoalSetBy.choices, blank=True
+    )
     first_contact = models.ForeignKey(
         "relationships.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -68,25 +68,55 @@ def _percent(value: float | None) -> str:
     return FEWER if value is None else f"{round(100 * value)}%"
 
 
-def _autonomy_panel(discretion: DiscretionSummary) -> Panel:
+def _autonomy_panel(
+    discretion: DiscretionSummary, organisation_id: int, team_id: int | None, start: date, end: date
+) -> Panel:
+    goals = _own_goals(organisation_id, team_id, start, end)
     return Panel(
         key="autonomy",
         title="Front-line autonomy",
         definition=(
             "The share of discretionary spends that workers made without escalation (up to the "
             f"organisation's limit of {discretion.limit:.2f} {discretion.currency} a spend), of "
-            "all spends dated in the period."
+            "all spends dated in the period. And of the needs open at any time in the period, "
+            "the share with a goal that is the person's own: in their words, set by them or "
+            "agreed together (not suggested by a worker)."
         ),
         figures=[
             Figure("Spends", discretion.spends),
             Figure("Made without escalation", discretion.without_escalation_share),
             Figure("Waiting for a coordinator now", discretion.asked),
+            Figure("Needs open in the period", withheld_count(goals.needs, goals.people)),
+            Figure(
+                "With the person's own goal",
+                withheld_share(goals.own, goals.needs, goals.people),
+            ),
         ],
-        not_recorded=(
-            "Plans built around the person's own goals are not recorded yet. To see them, record "
-            "a plan with the person's goals in their words and who set each goal."
-        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OwnGoals:
+    needs: int
+    own: int
+    people: int
+
+
+def _own_goals(organisation_id: int, team_id: int | None, start: date, end: date) -> OwnGoals:
+    from django.db.models import Q
+
+    from alongside.learning.models import OWN_GOAL, Need
+
+    needs = Need.objects.for_system("a team share of needs with the person's own goal").filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start),
+        organisation_id=organisation_id,
+        first_contact_on__lte=end,
+    )
+    if team_id is not None:
+        needs = needs.filter(team_id=team_id)
+    rows = list(needs.values_list("person_id", "goal_set_by"))
+    own = sum(1 for _, set_by in rows if set_by in OWN_GOAL)
+    return OwnGoals(len(rows), own, len({person_id for person_id, _ in rows}))
 
 
 def _continuity_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
@@ -357,7 +387,7 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
         start=start,
         end=end,
         panels=[
-            _autonomy_panel(discretion),
+            _autonomy_panel(discretion, organisation_id, team_id, start, end),
             _continuity_panel(organisation_id, team_id, start, end),
             _training_panel(),
             _attitudes_panel(organisation_id, team_id, start, end),

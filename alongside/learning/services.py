@@ -25,6 +25,7 @@ from alongside.learning.models import (
     DemandKind,
     DemandWords,
     FailureKind,
+    GoalSetBy,
     LearningSettings,
     Need,
     NeedStatus,
@@ -128,12 +129,15 @@ def open_need(
     in_their_words: str,
     first_contact_on: date | None = None,
     contact: Any = None,
+    goal: str = "",
+    goal_set_by: str = "",
 ) -> Need:
     """Open a need: what the person came for, in their words, from a first contact (or a day
-    given by hand). Side effects: one Need; one audit event."""
+    given by hand), optionally with their goal. Side effects: one Need; one audit event."""
     _require_worker(by, person.organisation_id)
     words = in_their_words.strip()
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _goal_errors(goal, goal_set_by, optional=True)
+    goal = goal.strip()
     if len(words) < MIN_WORDS:
         errors["in_their_words"] = "Write what they came for, in their words."
     if contact is not None:
@@ -153,6 +157,8 @@ def open_need(
             person=person,
             team_id=person.team_id,
             in_their_words=words,
+            goal=goal if goal_set_by else "",
+            goal_set_by=goal_set_by if goal else "",
             first_contact=contact,
             first_contact_on=first_contact_on,
             author=by.user,
@@ -163,7 +169,47 @@ def open_need(
             actor=by.user,
             organisation_id=need.organisation_id,
             person_id=need.person_id,
-            summary={"contact": getattr(contact, "pk", None), "by_hand": contact is None},
+            summary={
+                "contact": getattr(contact, "pk", None),
+                "by_hand": contact is None,
+                "goal_set_by": need.goal_set_by,
+            },
+        )
+    return need
+
+
+def _goal_errors(goal: str, set_by: str, *, optional: bool) -> dict[str, str]:
+    words = goal.strip()
+    if set_by and set_by not in GoalSetBy.values:
+        return {"goal_set_by": "Choose who set this goal."}
+    if words and len(words) < MIN_WORDS:
+        return {"goal": "Write what they want to happen, in their words."}
+    if words and not set_by:
+        return {"goal_set_by": "Say who set this goal."}
+    if set_by and not words:
+        return {"goal": "Write what they want to happen, in their words."}
+    if not words and not optional:
+        return {"goal": "Write what they want to happen, in their words."}
+    return {}
+
+
+def set_goal(need: Need, *, by: Membership, goal: str, set_by: str) -> Need:
+    """Set or change a need's goal: what the person wants to happen, in their words, and who set
+    it. Side effects: saves the need; one audit event (who set it, never the words)."""
+    _require_worker(by, need.organisation_id)
+    errors = _goal_errors(goal, set_by, optional=False)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        need.goal, need.goal_set_by = goal.strip(), set_by
+        need.save(update_fields=["goal", "goal_set_by"])
+        record(
+            need,
+            action="learning.need.goal_set",
+            actor=by.user,
+            organisation_id=need.organisation_id,
+            person_id=need.person_id,
+            summary={"goal_set_by": set_by},
         )
     return need
 

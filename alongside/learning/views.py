@@ -20,6 +20,7 @@ from alongside.learning.forms import (
     CloseNeedForm,
     DecideSpendForm,
     DemandForm,
+    GoalForm,
     LearningSettingsForm,
     OpenNeedForm,
     PeriodForm,
@@ -132,6 +133,8 @@ def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
                 in_their_words=data["in_their_words"],
                 first_contact_on=data.get("first_contact_on"),
                 contact=contact,
+                goal=data.get("goal") or "",
+                goal_set_by=data.get("goal_set_by") or "",
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -156,13 +159,31 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     membership = _membership(request)
     need = queries.get_need_for_user(membership, need_id)
     may_close = need.status == "open" and rules_allow("learning.close_need", membership, need)
+    setting_goal = request.method == "POST" and request.POST.get("action") == "goal"
     if request.method == "POST":
         require_rule("learning.close_need", membership, need)
     form = CloseNeedForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and not setting_goal else None,
         initial={"on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
+    goal_form = GoalForm(
+        request.POST if setting_goal else None,
+        initial={"goal": need.goal, "goal_set_by": need.goal_set_by},
+    )
+    if setting_goal and goal_form.is_valid():
+        try:
+            services.set_goal(
+                need,
+                by=membership,
+                goal=goal_form.cleaned_data["goal"],
+                set_by=goal_form.cleaned_data["goal_set_by"],
+            )
+        except ValidationError as error:
+            add_service_errors(goal_form, error)
+        else:
+            messages.success(request, _("Goal saved."))
+            return redirect("learning_need", need_id=need.pk)
+    elif request.method == "POST" and not setting_goal and form.is_valid():
         data = form.cleaned_data
         try:
             services.close_need(
@@ -189,7 +210,14 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(
         request,
         "learning/need.html",
-        {"need": need, "person": need.person, "form": form, "may_close": may_close},
+        {
+            "need": need,
+            "person": need.person,
+            "form": form,
+            "goal_form": goal_form,
+            "may_close": may_close,
+            "may_set_goal": rules_allow("learning.close_need", membership, need),
+        },
     )
 
 

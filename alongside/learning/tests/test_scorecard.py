@@ -113,3 +113,37 @@ def test_connection_panel_keeps_to_the_team_and_the_period(world):
     assert team_figures["People introduced (both agreed)"] == FEWER  # none in this team
     assert org_figures["At a group or space"] == "5"  # the other team's visits were too long ago
     assert org_figures["People introduced (both agreed)"] == "5"
+
+
+def test_autonomy_panel_shares_needs_with_the_persons_own_goal(world):
+    from alongside.learning import services
+
+    today = timezone.localdate()
+    alice = world.members["alice"]
+    crowd = people(world, 7)
+    for person, set_by in zip(
+        crowd, ["person", "person", "together", "together", "person", "worker"], strict=False
+    ):
+        services.open_need(
+            person,
+            by=alice,
+            in_their_words="Help with the rent",
+            first_contact_on=today - timedelta(days=10),
+            goal="Stay in my home",
+            goal_set_by=set_by,
+        )
+    old = services.open_need(
+        crowd[6],
+        by=alice,
+        in_their_words="An old need",
+        first_contact_on=today - timedelta(days=300),
+    )
+    services.close_need(old, by=alice, on=today - timedelta(days=200), person_confirmed=True)
+
+    card = scorecard(world.org.pk, world.team.pk, today - timedelta(days=60), today)
+    panel = next(p for p in card.panels if p.key == "autonomy")
+    figures = {f.label: f.value for f in panel.figures}
+
+    assert figures["Needs open in the period"] == "6"  # the one closed before the period is out
+    assert figures["With the person's own goal"] == "83%"
+    assert panel.not_recorded == ""

@@ -234,3 +234,42 @@ def test_spends_are_support_sphere(world):
     assert spends_visible_to(world.members["alice"]).count() == 1
     assert spends_visible_to(world.members["vic"]).count() == 0
     assert spends_visible_to(world.members["dana"]).count() == 0
+
+
+def test_a_goal_is_in_their_words_and_says_who_set_it(world):
+    alice = world.members["alice"]
+    today = timezone.localdate()
+    for goal, set_by, field in (
+        ("Keep my flat", "", "goal_set_by"),
+        ("", "person", "goal"),
+        ("ok", "person", "goal"),
+        ("Keep my flat", "manager", "goal_set_by"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.open_need(
+                world.person,
+                by=alice,
+                in_their_words="Rent arrears letter",
+                first_contact_on=today,
+                goal=goal,
+                goal_set_by=set_by,
+            )
+        assert set(error.value.message_dict) == {field}, (goal, set_by)
+    assert not Need.objects.for_system("test").exists()  # nothing half-saved
+    n = services.open_need(
+        world.person,
+        by=alice,
+        in_their_words="Rent arrears letter",
+        first_contact_on=today,
+        goal="  Keep my flat and pay it off slowly ",
+        goal_set_by="person",
+    )
+    assert (n.goal, n.goal_set_by) == ("Keep my flat and pay it off slowly", "person")
+    with pytest.raises(ValidationError):
+        services.set_goal(n, by=alice, goal="", set_by="together")
+    services.set_goal(n, by=alice, goal="Stay in the flat", set_by="together")
+    stored = Need.objects.for_system("test").get()
+    assert (stored.goal, stored.goal_set_by) == ("Stay in the flat", "together")
+    event = AuditEvent.objects.filter(action="learning.need.goal_set").get()
+    assert event.summary == {"goal_set_by": "together"}
+    assert "flat" not in str(event.summary)

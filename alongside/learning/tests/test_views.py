@@ -271,3 +271,32 @@ def test_a_need_opens_from_a_contact_on_its_day(world):
         {"in_their_words": "Help with a debt letter", "contact": other.pk},
     )
     assert response.status_code == 404
+
+
+def test_a_goal_is_recorded_on_the_need_page_and_refused_to_outsiders(world):
+    n = need(world, world.person, opened=timezone.localdate())
+    url = reverse("learning_need", args=[n.pk])
+    client = world.client("alice")
+    assert "Record their goal" in client.get(url).content.decode()
+    response = client.post(url, {"action": "goal", "goal": f"A job I like {CANARY}"})
+    assert response.status_code == 200 and "Say who set this goal." in response.content.decode()
+    assert Need.objects.for_system("test").get().goal == ""
+    for name in ("cara", "olly", "fern"):
+        answer = world.client(name).post(
+            url, {"action": "goal", "goal": "Someone else's idea", "goal_set_by": "worker"}
+        )
+        assert answer.status_code == 404
+    response = client.post(
+        url, {"action": "goal", "goal": f"A job I like {CANARY}", "goal_set_by": "person"}
+    )
+    assert response.status_code == 302
+    stored = Need.objects.for_system("test").get()
+    assert (stored.goal, stored.goal_set_by, stored.status) == (
+        f"A job I like {CANARY}",
+        "person",
+        "open",  # setting a goal never closes the need
+    )
+    page = client.get(reverse("learning_person_needs", args=[world.person.pk])).content.decode()
+    assert "A job I like" in page and "they set it themselves" in page
+    scorecard_page = world.client("colin").get(reverse("learning_scorecard")).content.decode()
+    assert CANARY not in scorecard_page
