@@ -1,9 +1,10 @@
 """Forms for learning. They bind and clean input; services decide."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.common.forms import DateInput
@@ -132,3 +133,25 @@ class PeriodForm(forms.Form):
         if (end - start).days > 366 * 3:
             start = end - timedelta(days=366 * 3)
         return start, end
+
+
+class AdminTimeForm(forms.Form):
+    week = forms.TypedChoiceField(label=_("Week starting"), coerce=date.fromisoformat)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    hours = forms.DecimalField(
+        label=_("Hours on admin that week"),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_(
+            "Recording, emails, forms, meetings about process: time not spent with people."
+        ),
+    )
+
+    def __init__(self, *args: Any, weeks: list[date], teams: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["week"].choices = [
+            (w.isoformat(), formats.date_format(w, "j M Y")) for w in weeks
+        ]
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        if len(teams) == 1:
+            self.fields["team"].widget = forms.HiddenInput()

@@ -18,6 +18,7 @@ from alongside.access.models import Sphere
 from alongside.common.spheres import SphereManager
 
 DEFAULT_LIMIT = Decimal("50.00")
+MAX_ADMIN_HOURS = 80
 
 
 class LearningSettings(models.Model):
@@ -40,6 +41,41 @@ class LearningSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Learning settings of {self.organisation_id}"
+
+
+class AdminTime(models.Model):
+    """Hours a worker spent on admin in one week, in one team: set against time with people.
+
+    About the worker, not a person. Only team totals from 5 workers or more are shown to
+    anyone else, never one worker's hours.
+    """
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("access.Team", on_delete=models.PROTECT, related_name="+")
+    week = models.DateField(_("week starting"), help_text=_("A Monday."))
+    hours = models.DecimalField(_("hours on admin"), max_digits=4, decimal_places=1)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week", "team_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "worker", "team", "week"], name="admin_time_once_a_week"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours__gte=0, hours__lte=MAX_ADMIN_HOURS),
+                name="admin_time_hours_in_a_week",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "team", "week"])]
+
+    def __str__(self) -> str:
+        return f"Admin time {self.pk}"
 
 
 class DemandKind(models.TextChoices):

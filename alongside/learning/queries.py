@@ -413,3 +413,17 @@ def discretion_summary(
         limit=settings.discretion_limit,
         currency=settings.currency,
     )
+
+
+def admin_time_of(membership: Membership, *, weeks: int = 12) -> list[Any]:
+    """The worker's own admin hours, newest week first (only they see these per week)."""
+    from alongside.learning.models import AdminTime
+
+    since = timezone.localdate() - timedelta(weeks=weeks + 1)
+    return list(
+        AdminTime.objects.filter(
+            organisation_id=membership.organisation_id, worker=membership.user, week__gte=since
+        )
+        .select_related("team")
+        .order_by("-week", "team__name")
+    )

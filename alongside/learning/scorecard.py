@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.learning.queries import (
@@ -132,6 +133,7 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
     summary = aggregate(results)
     workers = [r.workers for r in results]
     minutes = _contact_minutes(organisation_id, team_id, since, until)
+    admin = _admin_split(organisation_id, team_id, start, end)
     ok = enough(people)
     return Panel(
         key="continuity",
@@ -140,7 +142,9 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
             "For people with contacts in the period: the share of each person's contacts that "
             "were with their named worker at the time (averaged over people), the average number "
             "of different workers each person saw, and the time spent with people (contact "
-            "minutes)."
+            "minutes). Where workers recorded their admin hours for a week, the share of their "
+            "recorded time that week (contact minutes with the team's people plus admin) spent "
+            "with people; withheld under 5 workers, so no one's own hours can be read off."
         ),
         figures=[
             Figure("People seen", shown(people)),
@@ -153,12 +157,59 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
                 f"{sum(workers) / people:.1f}" if ok else FEWER,
             ),
             Figure("Hours with people", f"{minutes / 60:.0f}" if ok else FEWER),
+            Figure("Workers who recorded admin time", shown(admin.workers)),
+            Figure(
+                "Time with people, of their recorded time",
+                withheld_share(
+                    admin.with_people_minutes,
+                    admin.with_people_minutes + admin.admin_minutes,
+                    admin.workers,
+                ),
+            ),
         ],
         not_recorded=(
-            "Admin time is not recorded yet, so time with people cannot be set against it. To "
-            "see it, record the hours each worker spends on admin in a week, as a team total."
+            ""
+            if admin.workers
+            else "No admin time recorded in this period. Workers record a rough figure a week "
+            "(Diary, then “Your admin time”) to set time with people against it."
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSplit:
+    workers: int
+    admin_minutes: int
+    with_people_minutes: int
+
+
+def _admin_split(organisation_id: int, team_id: int | None, start: date, end: date) -> AdminSplit:
+    """For each worker-week with admin time recorded (weeks starting in the period), the admin
+    minutes and that worker's contact minutes that week with the team's people."""
+    from alongside.learning.models import AdminTime
+    from alongside.relationships.models import Contact
+
+    rows = AdminTime.objects.filter(organisation_id=organisation_id, week__gte=start, week__lte=end)
+    if team_id is not None:
+        rows = rows.filter(team_id=team_id)
+    recorded = list(rows.values_list("worker_id", "team_id", "week", "hours"))
+    if not recorded:
+        return AdminSplit(0, 0, 0)
+    weeks = {(worker, team, week) for worker, team, week, _ in recorded}
+    mondays = [week for _, _, week, _ in recorded]
+    since, until = period_bounds(min(mondays), max(mondays) + timedelta(days=6))
+    with_people = 0
+    for worker_id, team, at, minutes in Contact.objects.filter(
+        organisation_id=organisation_id,
+        worker_id__in={worker for worker, _, _ in weeks},
+        at__gte=since,
+        at__lt=until,
+    ).values_list("worker_id", "person__team_id", "at", "minutes"):
+        day = timezone.localdate(at)
+        if (worker_id, team, day - timedelta(days=day.weekday())) in weeks:
+            with_people += minutes or 0
+    admin = sum(round(float(hours) * 60) for _, _, _, hours in recorded)
+    return AdminSplit(len({worker for worker, _, _ in weeks}), admin, with_people)
 
 
 def _contact_minutes(

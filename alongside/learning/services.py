@@ -7,7 +7,7 @@ hold codes and ids, never the person's words.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +20,8 @@ from alongside.access.models import Membership, Organisation, Role
 from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
 from alongside.learning.models import (
+    MAX_ADMIN_HOURS,
+    AdminTime,
     CloseReason,
     ContactDemand,
     DemandKind,
@@ -424,3 +426,57 @@ def set_learning_settings(
             summary={"discretion_limit": str(settings.discretion_limit), "currency": currency},
         )
     return settings
+
+
+ADMIN_WEEKS_BACK = 12
+
+
+def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> AdminTime:
+    """Record (or correct) the hours a worker spent on admin in one week in one of their teams.
+
+    Side effects: one AdminTime row created or changed; one audit event (week, team, hours).
+    """
+    from alongside.access.queries import teams_for
+
+    _require_worker(by, by.organisation_id)
+    errors: dict[str, str] = {}
+    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    if team is None or not teams_for(by).filter(pk=team.pk).exists():
+        errors["team"] = "Choose one of your teams."
+    if week.weekday() != 0:
+        errors["week"] = "Choose a week (it starts on a Monday)."
+    elif week > this_monday:
+        errors["week"] = "That week has not started yet."
+    elif week < this_monday - timedelta(weeks=ADMIN_WEEKS_BACK):
+        errors["week"] = f"Record weeks from the last {ADMIN_WEEKS_BACK} only."
+    try:
+        value = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or value > MAX_ADMIN_HOURS:
+        errors["hours"] = f"Enter the hours, from 0 to {MAX_ADMIN_HOURS}."
+    elif value != value.quantize(Decimal("0.1")):
+        errors["hours"] = "Use at most one decimal place, such as 6.5."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row, created = AdminTime.objects.update_or_create(
+            organisation_id=by.organisation_id,
+            worker=by.user,
+            team=team,
+            week=week,
+            defaults={"hours": value},
+        )
+        record(
+            row,
+            action="learning.admin_time.recorded",
+            actor=by.user,
+            organisation_id=by.organisation_id,
+            summary={
+                "week": week.isoformat(),
+                "team": team.pk,
+                "hours": str(value),
+                "created": created,
+            },
+        )
+    return row

@@ -15,6 +15,7 @@ urlpatterns = [
     path("needs/<int:need_id>/", views.need_detail, name="learning_need"),
     path("people/<int:person_id>/spends/new/", views.record_spend, name="learning_record_spend"),
     path("spends/", views.spend_list, name="learning_spends"),
+    path("my-time/", views.my_time, name="learning_my_time"),
     path("spends/<int:spend_id>/", views.spend_detail, name="learning_spend"),
     path("spends/<int:spend_id>/decide/", views.decide_spend, name="learning_decide_spend"),
 ]

@@ -1,5 +1,6 @@
 """Views for learning: fetch with a check, bind, call a service, redirect. Refusals are 404."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from alongside.common.forms import add_service_errors
 from alongside.learning import queries, services
 from alongside.learning import scorecard as scorecard_queries
 from alongside.learning.forms import (
+    AdminTimeForm,
     CloseNeedForm,
     DecideSpendForm,
     DemandForm,
@@ -406,3 +408,43 @@ def learning_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Settings saved."))
             return redirect("learning_settings")
     return render(request, "learning/settings.html", {"form": form})
+
+
+# --- a worker's own admin time ------------------------------------------------------------------
+
+
+def my_time(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    require_rule("learning.work_with_person", membership)
+    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    weeks = [this_monday - timedelta(weeks=n) for n in range(services.ADMIN_WEEKS_BACK + 1)]
+    teams = list(teams_for(membership).order_by("name"))
+    form = AdminTimeForm(
+        request.POST if request.method == "POST" else None,
+        weeks=weeks,
+        teams=teams,
+        initial={"week": weeks[0].isoformat(), "team": teams[0].pk if teams else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_admin_time(
+                membership,
+                team=next((t for t in teams if t.pk == data["team"]), None),
+                week=data["week"],
+                hours=data["hours"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Admin time saved for that week."))
+            return redirect("learning_my_time")
+    return render(
+        request,
+        "learning/my_time.html",
+        {
+            "form": form,
+            "rows": queries.admin_time_of(membership),
+            "several_teams": len(teams) > 1,
+        },
+    )

@@ -187,6 +187,7 @@ MATRIX: dict[str, Entry] = {
     "learning_scorecard": once({"colin", "dana"}),
     "learning_settings": once({"dana"}),
     "learning_spends": once({"alice", "cara", "colin", "vic", "olly"}),
+    "learning_my_time": once({"alice", "cara", "colin", "vic", "olly"}),
     "learning_contact_demand": each({"alice", "colin"}, set(), {"olly"}),
     "learning_person_needs": each(*WORK),
     "learning_record_spend": each(*WORK),
