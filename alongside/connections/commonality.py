@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 
 # What each kind of thing in common is worth by default; coordinators can change these.
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -85,18 +86,47 @@ def compare(
     if a.locality and a.locality == b.locality:
         phrases.append(f"it meets in {a.locality}" if group else f"both live in {a.locality}")
         score += w["locality"]
-    slots = [s for s in sorted(a.availability & b.availability, key=_slot_order)]
+    slots = [s for s in sorted(a.availability & b.availability, key=slot_order)]
     if slots:
-        words = _and([slot_labels.get(s, s.replace("_", " ")) for s in slots[:3]])
-        phrases.append(f"it meets on {words}" if group else f"both free on {words}")
+        labels = [slot_labels.get(s, s.replace("_", " ")) for s in slots[:3]]
+        if group:
+            # "the group meets on Tuesday evenings, when you are free"
+            words = _and([f"{label}s" for label in labels])
+            phrases.append(f"the group meets on {words}, when you are free")
+        else:
+            phrases.append(f"both free on {_and(labels)}")
         score += w["availability"] * min(len(slots), 3) / 3
     return InCommon(score=round(score, 3), phrases=tuple(phrases))
 
 
-_DAY_ORDER = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # weekday 0 is Monday
+_DAY_ORDER = {d: i for i, d in enumerate(DAY_CODES)}
 _PART_ORDER = {"morning": 0, "afternoon": 1, "evening": 2}
+# Parts of the day, in minutes from midnight: morning until noon, afternoon until five.
+PART_MINUTES = (
+    ("morning", 0, 12 * 60),
+    ("afternoon", 12 * 60, 17 * 60),
+    ("evening", 17 * 60, 24 * 60),
+)
 
 
-def _slot_order(slot: str) -> tuple[int, int]:
+def slots_for_session(weekday: int, starts_at: time, ends_at: time) -> set[str]:
+    """The slot codes a session on `weekday` (0 Monday) from `starts_at` to `ends_at` falls in:
+    every part of the day it overlaps, so 11:30 to 13:00 on a Tuesday is "tue_morning" and
+    "tue_afternoon", and 10:00 to 12:00 only "tue_morning"."""
+    if not 0 <= weekday <= 6:
+        return set()
+    start = starts_at.hour * 60 + starts_at.minute
+    end = ends_at.hour * 60 + ends_at.minute
+    if end <= start:
+        end = 24 * 60  # runs to midnight or past it: count it to the end of the day
+    return {
+        f"{DAY_CODES[weekday]}_{part}"
+        for part, part_start, part_end in PART_MINUTES
+        if start < part_end and end > part_start
+    }
+
+
+def slot_order(slot: str) -> tuple[int, int]:
     day, _, part = slot.partition("_")
     return _DAY_ORDER.get(day, 9), _PART_ORDER.get(part, 9)

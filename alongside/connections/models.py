@@ -201,7 +201,10 @@ class VolunteerProfile(models.Model):
 
 
 class SpaceProfile(models.Model):
-    """What a group is about, where and when: for suggesting groups to people."""
+    """What a group is about, where and when: for suggesting groups to people.
+
+    `times` are typed by hand and used only while the group has no sessions: otherwise when it
+    meets comes from its sessions (`queries.group_times`)."""
 
     SPHERE = Sphere.SHARED
 
@@ -212,7 +215,7 @@ class SpaceProfile(models.Model):
     locality = models.ForeignKey(
         Locality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    times = models.JSONField(default=list, blank=True)  # slot codes
+    times = models.JSONField(default=list, blank=True)  # slot codes, when it has no sessions
     lived_experience = models.JSONField(default=list, blank=True)  # e.g. a carers' group
 
     def __str__(self) -> str:

@@ -14,15 +14,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role, language_list
 from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
-from alongside.connections.commonality import InCommon, Traits, compare
+from alongside.connections.commonality import InCommon, Traits, compare, slots_for_session
 from alongside.connections.models import (
     SLOT_LABELS,
     Answer,
@@ -39,6 +40,9 @@ from alongside.connections.models import (
 from alongside.connections.tokens import hash_token
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+
+if TYPE_CHECKING:
+    from alongside.spaces.models import Space
 
 LIVED_LABELS: dict[str, str] = {str(c.value): str(c.label) for c in LivedExperience}
 # A link still shows the outcome (never more than each side shared) for this long after the
@@ -164,12 +168,90 @@ def traits_for_volunteer(membership: Membership, profile: VolunteerProfile | Non
     )
 
 
-def traits_for_space(space_profile: SpaceProfile) -> Traits:
+def _with_times(spaces: QuerySet[Space], today: date | None) -> QuerySet[Space]:
+    from alongside.spaces.models import Session, SessionPattern
+
+    today = today or timezone.localdate()
+    return spaces.select_related("connections_profile__locality").prefetch_related(
+        "connections_profile__interests",
+        Prefetch(
+            "patterns",
+            queryset=SessionPattern.objects.filter(ends_on__gte=today),
+            to_attr="running_patterns",
+        ),
+        Prefetch(
+            "sessions",
+            queryset=Session.objects.filter(
+                pattern__isnull=True, on__gte=today, cancelled_at__isnull=True
+            ),
+            to_attr="upcoming_one_offs",
+        ),
+    )
+
+
+def groups_with_times(organisation_id: int, *, today: date | None = None) -> QuerySet[Space]:
+    """The organisation's active groups, each with its profile, its repeating sessions still
+    running and its upcoming one-off sessions: what `traits_for_group` reads, in five queries
+    however many groups there are."""
+    from alongside.spaces.models import Space
+
+    active = Space.objects.filter(organisation_id=organisation_id, is_active=True)
+    return _with_times(active, today).order_by("name", "pk")
+
+
+def group_with_times(space: Space, *, today: date | None = None) -> Space:
+    """One group (active or not) read as `groups_with_times` reads each."""
+    from alongside.spaces.models import Space
+
+    found: Space = _with_times(Space.objects.filter(pk=space.pk), today).get()
+    return found
+
+
+def space_profile_of(space: Space) -> SpaceProfile | None:
+    try:
+        found: SpaceProfile = space.connections_profile
+    except SpaceProfile.DoesNotExist:
+        return None
+    return found
+
+
+def session_times(space: Space) -> frozenset[str]:
+    """When a group meets by its sessions, as slot codes ("tue_evening"): its repeating sessions
+    still running; without any, its upcoming one-off sessions. Empty when it has neither.
+    `space` comes from `groups_with_times`."""
+    patterns = getattr(space, "running_patterns", [])
+    if patterns:
+        return frozenset().union(
+            *(slots_for_session(p.weekday, p.starts_at, p.ends_at) for p in patterns)
+        )
+    one_offs = getattr(space, "upcoming_one_offs", [])
+    return frozenset().union(
+        *(slots_for_session(s.on.weekday(), s.starts_at, s.ends_at) for s in one_offs)
+    )
+
+
+def group_times(space: Space) -> frozenset[str]:
+    """When a group meets: from its sessions (`session_times`), else the times typed on its
+    profile. `space` comes from `groups_with_times`."""
+    from_sessions = session_times(space)
+    if from_sessions:
+        return from_sessions
+    profile = space_profile_of(space)
+    return frozenset(profile.times) if profile is not None else frozenset()
+
+
+def traits_for_group(space: Space) -> Traits:
+    """What a group offers to compare: its profile (interests, place, who it is for) and when it
+    really meets (`group_times`). `space` comes from `groups_with_times`."""
+    profile = space_profile_of(space)
+    times = group_times(space)
+    if profile is None:
+        return Traits(availability=times)
     return Traits(
-        interests=frozenset(i.name for i in space_profile.interests.all()),
-        locality=space_profile.locality.name if space_profile.locality else "",
-        availability=frozenset(space_profile.times),
-        lived_experience=frozenset(space_profile.lived_experience),
+        interests=frozenset(i.name for i in profile.interests.all()),
+        locality=profile.locality.name if profile.locality else "",
+        availability=times,
+        lived_experience=frozenset(profile.lived_experience),
     )
 
 
@@ -291,23 +373,17 @@ def suggest_people(
 def suggest_groups(
     membership: Membership | None, person: Person, *, limit: int = SUGGESTIONS
 ) -> list[Suggestion]:
-    """Groups (`spaces.Space`) the person might like, by what the group is about, where and when."""
+    """Groups (`spaces.Space`) the person might like, by what the group is about, where it meets
+    and when (`group_times`: from its real sessions where it has them)."""
     if membership is None or membership.role not in WORKER_ROLES:
         return []
     mine = traits_for_person(person, profile_for(membership, person))
-    spaces = (
-        SpaceProfile.objects.filter(
-            space__organisation_id=membership.organisation_id, space__is_active=True
-        )
-        .exclude(space_id__in=left_out_spaces(person))
-        .select_related("space", "locality")
-        .prefetch_related("interests")
-    )
+    spaces = groups_with_times(membership.organisation_id).exclude(pk__in=left_out_spaces(person))
     scored = []
-    for space_profile in spaces:
-        shared = in_common(mine, traits_for_space(space_profile), group=True)
+    for space in spaces:
+        shared = in_common(mine, traits_for_group(space), group=True)
         if shared.score > 0:
-            scored.append(Suggestion(person=None, space=space_profile.space, in_common=shared))
+            scored.append(Suggestion(person=None, space=space, in_common=shared))
     scored.sort(key=lambda s: -s.in_common.score)
     return scored[:limit]
 

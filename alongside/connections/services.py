@@ -8,6 +8,10 @@ never anyone's words, never lived experience, never who said no.
 The introduction's life: proposed -> asking (each side asked privately, a one-time link each)
 -> introduced (the moment the last side agrees: only then may each see what the other shared)
 -> followed up; or declined (someone said no) / expired (not answered in time) / withdrawn.
+When it settles, those who helped (who proposed it, each person's named worker, a volunteer side's
+volunteer) are told it is going ahead, or that it is not: the same words for a "no", a lapse and a
+withdrawal. Invitations lapse on time through a queued task (`tasks.expire_introduction`) as well
+as on read.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Notification, Role
@@ -55,6 +60,13 @@ MAX_INVITATION_DAYS = 30
 SLOT_CODES = frozenset(code for code, _ in SLOTS)
 LIVED_CODES = frozenset(str(c.value) for c in LivedExperience)
 MAX_WORDS = 2000
+# What the people who suggested or asked about an introduction are told when it settles. The
+# "not going ahead" words are the same for a "no", a lapse and a withdrawal, so nobody can tell
+# them apart; neither names anyone nor says anything about their support.
+GOING_AHEAD_TEXT = (
+    "An introduction you helped with is going ahead. You can help arrange the meeting."
+)
+NOT_GOING_AHEAD_TEXT = "An introduction you helped with is not going ahead."
 
 
 class Closed(Exception):
@@ -376,12 +388,8 @@ def propose(
         if space.pk in queries.left_out_spaces(person):
             raise ValidationError({"space": "They have already been asked about this group."})
         kind = Kind.GROUP
-        space_profile = SpaceProfile.objects.filter(space=space).first()
-        shared = (
-            queries.in_common(mine, queries.traits_for_space(space_profile), group=True)
-            if space_profile
-            else queries.in_common(mine, mine.__class__(), group=True)
-        )
+        group = queries.group_with_times(space)
+        shared = queries.in_common(mine, queries.traits_for_group(group), group=True)
     else:
         assert volunteer is not None
         volunteer_membership = Membership.objects.filter(
@@ -446,7 +454,11 @@ def _locked(introduction: Introduction | int) -> Introduction:
 
 
 def _lapse_if_due(locked: Introduction, now: datetime) -> bool:
-    """Mark an unanswered invitation expired when its time is up (lazily). True if it lapsed."""
+    """Mark an unanswered invitation expired when its time is up. True if it lapsed.
+
+    Called inside the caller's transaction with the introduction locked, so it lapses once.
+    Side effects when it lapses: one `connections.introduction.expired`, the "not going ahead"
+    notification to those who helped."""
     if locked.status == Status.ASKING and locked.expires_at and locked.expires_at <= now:
         locked.status = Status.EXPIRED
         locked.closed_at = locked.expires_at
@@ -458,8 +470,63 @@ def _lapse_if_due(locked: Introduction, now: datetime) -> bool:
             organisation_id=locked.organisation_id,
             summary={},
         )
+        _tell_helpers(locked, going_ahead=False)
         return True
     return False
+
+
+def _helpers(introduction: Introduction, *, leave_out: Iterable[int] = ()) -> list[User]:
+    """Who suggested the introduction and who is there to ask each side: the worker who proposed
+    it, each person's named worker, a volunteer side's volunteer. Each once, only workers still
+    active in the organisation."""
+    from alongside.relationships.models import NamedWorkerSpell
+
+    sides = list(
+        IntroductionSide.objects.for_system("who to tell that an introduction settled")
+        .filter(introduction_id=introduction.pk)
+        .values_list("person_id", "volunteer_id")
+    )
+    wanted = {introduction.proposed_by_id} | {v for _, v in sides if v is not None}
+    wanted |= set(
+        NamedWorkerSpell.objects.filter(
+            person_id__in=[p for p, _ in sides if p is not None], ended_on__isnull=True
+        ).values_list("worker_id", flat=True)
+    )
+    wanted -= set(leave_out)
+    active = Membership.objects.filter(
+        organisation_id=introduction.organisation_id,
+        left_on__isnull=True,
+        role__in=WORKER_ROLES,
+        user_id__in=wanted,
+    )
+    return list(User.objects.filter(pk__in=active.values("user_id")).order_by("pk"))
+
+
+def _tell_helpers(
+    introduction: Introduction, *, going_ahead: bool, leave_out: Iterable[int] = ()
+) -> None:
+    """Tell those who helped (`_helpers`) that it is, or is not, going ahead. The same words
+    whether someone said no, the time ran out or it was withdrawn."""
+    from alongside.access.services import notify
+
+    helpers = _helpers(introduction, leave_out=leave_out)
+    if not helpers:
+        return
+    notify(
+        helpers,
+        organisation_id=introduction.organisation_id,
+        text=GOING_AHEAD_TEXT if going_ahead else NOT_GOING_AHEAD_TEXT,
+        url=reverse("connections_introduction", args=[introduction.pk]),
+    )
+
+
+def _expire_on_time(introduction_id: int, expires_at: datetime) -> None:
+    """Queue the expiry task for when the invitation runs out, once the transaction commits."""
+    from alongside.connections.tasks import expire_introduction
+
+    transaction.on_commit(
+        lambda: expire_introduction.using(run_after=expires_at).enqueue(introduction_id)
+    )
 
 
 def ask(
@@ -473,7 +540,8 @@ def ask(
     """Ask each side privately: a one-time link per side (for a group, only the person).
 
     Returns side id -> token (shown once; only hashes are kept).
-    Side effects: status asking, expiry set, one `connections.introduction.asked`."""
+    Side effects: status asking, expiry set, one `connections.introduction.asked`, and (on
+    commit) a task queued to run at the expiry time."""
     now = now or timezone.now()
     if not 1 <= days <= MAX_INVITATION_DAYS:
         raise ValidationError({"days": f"Between 1 and {MAX_INVITATION_DAYS} days."})
@@ -505,6 +573,7 @@ def ask(
             summary={"sides": len(sides), "expires_at": locked.expires_at.isoformat()},
             request_id=request_id,
         )
+        _expire_on_time(locked.pk, locked.expires_at)
     introduction.status = Status.ASKING
     introduction.expires_at = now + timedelta(days=days)
     return tokens
@@ -588,7 +657,8 @@ def answer(
 
 
 def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
-    """After an answer: a "no" closes it for everyone; all yeses introduce them."""
+    """After an answer: a "no" closes it for everyone; all yeses introduce them. Either way
+    those who helped are told (`_tell_helpers`), in words that never say who said no."""
     answers = list(
         IntroductionSide.objects.for_system("settling after an answer")
         .filter(introduction=locked)
@@ -606,6 +676,7 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
             summary={},  # never says who said no
             request_id=request_id,
         )
+        _tell_helpers(locked, going_ahead=False)
     elif all(a == Answer.AGREED for a in answers):
         locked.status = Status.INTRODUCED
         locked.introduced_at = now
@@ -618,31 +689,36 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
             summary={"kind": locked.kind},
             request_id=request_id,
         )
-        if locked.kind == Kind.GROUP and locked.space_id:
-            _tell_host(locked)
+        host_id = _tell_host(locked) if locked.kind == Kind.GROUP else None
+        # The host has their own words; everyone else who helped hears it is going ahead.
+        _tell_helpers(locked, going_ahead=True, leave_out=[host_id] if host_id else [])
 
 
-def _tell_host(introduction: Introduction) -> None:
-    """For a group, the host is told once the person agreed (no words about the person)."""
+def _tell_host(introduction: Introduction) -> int | None:
+    """For a group, the host is told once the person agreed (no words about the person).
+    Returns the host's user id when they were told."""
     from alongside.spaces.models import Space
 
     if introduction.space_id is None:
-        return
+        return None
     space = Space.objects.filter(pk=introduction.space_id).first()
     if space is None or space.host_id is None:
-        return
+        return None
     Notification.objects.create(
         organisation_id=introduction.organisation_id,
         user_id=space.host_id,
         text=f"Someone would like to come to {space.name}: see the introduction.",
-        url=f"/connections/introductions/{introduction.pk}/",
+        url=reverse("connections_introduction", args=[introduction.pk]),
     )
+    return int(space.host_id)
 
 
 def withdraw(
     introduction: Introduction, *, by: Membership, now: datetime | None = None, request_id: str = ""
 ) -> None:
-    """A worker takes back a suggestion that has not happened yet. Links stop working at once."""
+    """A worker takes back a suggestion that has not happened yet. Links stop working at once.
+    Side effects: one `connections.introduction.withdrawn`; the others who helped are told it is
+    not going ahead."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(introduction)
@@ -661,26 +737,34 @@ def withdraw(
             summary={},
             request_id=request_id,
         )
+        _tell_helpers(locked, going_ahead=False, leave_out=[by.user_id])
 
 
 def expire_due(*, now: datetime | None = None) -> int:
     """Mark every unanswered invitation whose time is up as expired (the lazy read already shows
-    them so; this keeps the stored status true). Returns how many."""
+    them so; this keeps the stored status true). Returns how many lapsed."""
     now = now or timezone.now()
     due = list(
         Introduction.objects.for_system("expiring invitations")
         .filter(status=Status.ASKING, expires_at__lte=now)
         .values_list("pk", flat=True)
     )
-    for pk in due:
-        with transaction.atomic():
-            locked = (
-                Introduction.objects.for_system("expiring one invitation")
-                .select_for_update()
-                .get(pk=pk)
-            )
-            _lapse_if_due(locked, now)
-    return len(due)
+    return sum(expire_if_due(pk, now=now) for pk in due)
+
+
+def expire_if_due(introduction_id: int, *, now: datetime | None = None) -> bool:
+    """Expire one invitation if it is still unanswered and its time is up; otherwise nothing
+    (answered, withdrawn or already expired). True when it lapsed now. Side effects as
+    `_lapse_if_due`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked: Introduction | None = (
+            Introduction.objects.for_system("expiring one invitation")
+            .select_for_update()
+            .filter(pk=introduction_id)
+            .first()
+        )
+        return locked is not None and _lapse_if_due(locked, now)
 
 
 def follow_up(

@@ -20,6 +20,7 @@ from alongside.access.models import Membership
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.connections import matching, queries, services, tokens
+from alongside.connections.commonality import slot_order
 from alongside.connections.forms import (
     AnswerForm,
     FollowUpForm,
@@ -615,7 +616,15 @@ def space(request: HttpRequest, group_id: int) -> HttpResponse:
             "lived_experience": existing.lived_experience,
         }
     form = SpaceForm(found.organisation_id, request.POST or None, initial=initial)
+    from_sessions = sorted(
+        queries.session_times(queries.group_with_times(found)),
+        key=slot_order,
+    )
     form.fields["availability"].label = "When it meets"
+    form.fields["availability"].help_text = (
+        "Only used while the group has no sessions planned. Once it has repeating or one-off "
+        "sessions, the times come from those."
+    )
     form.fields["lived_experience"].label = "Who it is especially for"
     del form.fields["lived_experience_consent"]
     if request.method == "POST" and form.is_valid():
@@ -638,6 +647,11 @@ def space(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "connections/space.html",
-        {"space": found, "form": form, "now": timezone.now()},
+        {
+            "space": found,
+            "form": form,
+            "now": timezone.now(),
+            "from_sessions": [str(SLOT_LABELS.get(c, c)) for c in from_sessions],
+        },
         status=400 if request.method == "POST" else 200,
     )

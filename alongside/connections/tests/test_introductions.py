@@ -241,7 +241,8 @@ def test_group_introduction_asks_only_the_person_and_tells_the_host(town, client
     profile(town, world.person)
     groups = queries.suggest_groups(town.m("alice"), world.person)
     assert [g.space for g in groups] == [space]
-    assert "it meets on Tuesday morning" in groups[0].in_common.sentence
+    # No sessions yet: the times typed on its profile are used.
+    assert "the group meets on Tuesday mornings, when you are free" in groups[0].in_common.sentence
     intro = services.propose(world.person, by=town.m("alice"), space=space)
     issued = services.ask(intro, by=town.m("alice"))
     assert len(issued) == 1
@@ -251,4 +252,8 @@ def test_group_introduction_asks_only_the_person_and_tells_the_host(town, client
     link(client, token, agree="yes")
     assert Introduction.objects.for_system("t").get(pk=intro.pk).status == Status.INTRODUCED
     assert Notification.objects.filter(user=world.user("cara")).count() == 1
+    # alice suggested it (and is Pat's named worker): told it is going ahead, once.
+    assert list(Notification.objects.filter(user=world.user("alice")).values_list("text")) == [
+        (services.GOING_AHEAD_TEXT,)
+    ]
     assert queries.suggest_groups(town.m("alice"), world.person) == []

@@ -1,0 +1,14 @@
+"""Background work for connections, run by Django's task framework (database backend)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+
+@task
+def expire_introduction(introduction_id: int) -> bool:
+    """At the expiry time: if the invitation is still unanswered, mark it expired and tell those
+    who helped it is not going ahead. Safe to run more than once. True when it lapsed now."""
+    from alongside.connections.services import expire_if_due
+
+    return expire_if_due(introduction_id)
