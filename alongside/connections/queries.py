@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Role, language_list
 from alongside.access.roles import WORKER_ROLES
+from alongside.common.links import hash_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.commonality import InCommon, Traits, compare, slots_for_session
 from alongside.connections.models import (
@@ -37,7 +38,6 @@ from alongside.connections.models import (
     Status,
     VolunteerProfile,
 )
-from alongside.connections.tokens import hash_token
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 

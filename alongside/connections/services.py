@@ -30,6 +30,7 @@ from django.utils import timezone
 from alongside.access.models import Membership, Notification, Role
 from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
+from alongside.common.links import hash_token, new_token
 from alongside.connections import queries
 from alongside.connections.models import (
     SLOTS,
@@ -51,7 +52,6 @@ from alongside.connections.models import (
     VolunteerPreference,
     VolunteerProfile,
 )
-from alongside.connections.tokens import hash_token, new_token
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 

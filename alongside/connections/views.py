@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.models import Membership
 from alongside.audit.services import record_read
+from alongside.common import links
 from alongside.common.forms import add_service_errors
-from alongside.connections import matching, queries, services, tokens
+from alongside.connections import matching, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import (
     AnswerForm,
@@ -350,7 +351,7 @@ def follow_up(request: HttpRequest, introduced_side_id: int) -> HttpResponse:
 def _closed(
     request: HttpRequest, reason: str, organisation: object = None, status: int = 410
 ) -> HttpResponse:
-    return tokens.private(
+    return links.private(
         render(
             request,
             "connections/closed.html",
@@ -365,9 +366,9 @@ def _closed(
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """One side's private page: their first name and the organisation, nothing about the other
     side until both agreed, and then only what the other side chose to share."""
-    if tokens.rate_limited(request, token):
+    if links.rate_limited(request, token, scope="connections"):
         response = _closed(request, "busy", status=429)
-        response["Retry-After"] = str(tokens.RATE_WINDOW_SECONDS)
+        response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
         return response
     side = queries.side_for_token(token)
     if side is None or not queries.link_readable(side):
@@ -402,7 +403,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 return redirect("connections_answer", token)
         if form.is_bound or request.method != "POST":
-            return tokens.private(
+            return links.private(
                 render(
                     request,
                     "connections/answer.html",
@@ -433,7 +434,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         and side.share_in_common
         and all(o.share_in_common for o in queries.other_sides(side))
     )
-    return tokens.private(
+    return links.private(
         render(
             request,
             "connections/answered.html",

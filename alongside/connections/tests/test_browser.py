@@ -2,9 +2,9 @@
 login; then the worker's page shows they were introduced. Checked with axe on every page."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from alongside.common.testing import reset_rate_limits
 from alongside.common.tests.browser import PHONE, assert_no_axe_violations, log_in, screenshot
 from alongside.conftest import World
 from alongside.connections import services
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_both_sides_agree_on_their_phones(live_server, world: World, browser_page: Page) -> None:
-    cache.clear()
+    reset_rate_limits()
     town = build_town(world)
     page = browser_page
     page.set_viewport_size(PHONE)

@@ -4,10 +4,10 @@ to the other side or their worker, invitations expire, bad input saves nothing."
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
+from alongside.common.testing import reset_rate_limits
 from alongside.connections import queries, services
 from alongside.connections.models import (
     Answer,
@@ -24,7 +24,7 @@ FORBIDDEN = ("declin", "said no", "refus", "rejected")
 
 @pytest.fixture
 def town(world):
-    cache.clear()
+    reset_rate_limits()
     return build_town(world)
 
 
@@ -43,7 +43,7 @@ def start(town, *, by="alice"):
 
 
 def link(client, token, **data):
-    cache.clear()
+    reset_rate_limits()
     url = f"/connections/i/{token}/"
     return client.post(url, data) if data else client.get(url)
 
@@ -181,11 +181,10 @@ def test_a_link_works_once(town, client):
 
 
 def test_rate_limited(town, client, monkeypatch):
-    from alongside.connections import tokens as tokens_module
+    from alongside.common import links
 
     intro, sides, tokens = start(town)
-    monkeypatch.setattr(tokens_module, "RATE_PER_TOKEN", 2)
-    cache.clear()
+    monkeypatch.setattr(links, "RATE_PER_TOKEN", 2)
     codes = [client.get(f"/connections/i/{tokens['Pat']}/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
 

@@ -7,11 +7,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from alongside.access.models import Notification
+from alongside.common.testing import reset_rate_limits
 from alongside.connections import services
 from alongside.connections.models import Introduction, IntroductionSide, Status
 from alongside.connections.tasks import expire_introduction
@@ -23,7 +23,7 @@ NAMES = ("Pat", "Una", "Ray", "Example", "Neighbour")
 
 @pytest.fixture
 def town(world):
-    cache.clear()
+    reset_rate_limits()
     return build_town(world)
 
 
@@ -40,7 +40,7 @@ def start(town, person, other, *, by="alice", now=None):
 
 
 def link(client, token, **data):
-    cache.clear()
+    reset_rate_limits()
     url = f"/connections/i/{token}/"
     return client.post(url, data) if data else client.get(url)
 

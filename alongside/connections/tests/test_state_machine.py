@@ -15,7 +15,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -38,6 +37,7 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
+from alongside.common.testing import reset_rate_limits
 from alongside.connections import queries, services
 from alongside.connections.models import Answer, Introduction, IntroductionSide, Status
 
@@ -126,7 +126,7 @@ class IntroductionMachine(RuleBasedStateMachine):
         return Introduction.objects.for_system("test").get(pk=self.intro.pk)
 
     def link_page(self, name: str, data: dict | None = None):
-        cache.clear()
+        reset_rate_limits()
         url = f"/connections/i/{self.tokens[name]}/"
         return self.public.post(url, data) if data is not None else self.public.get(url)
 
