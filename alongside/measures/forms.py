@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alongside.common.forms import DateInput
 from alongside.measures.models import InstrumentVersion, SittingKind
-from alongside.measures.scoring import SEPARATE, SUM
+from alongside.measures.scoring import MEAN, SEPARATE, SUM
 from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name
 
 PREFER_NOT = "prefer_not"
@@ -90,7 +90,42 @@ class AskForm(forms.Form):
 
 
 LINE = re.compile(r"^\s*(-?\d+)\s*[=:]\s*(.+?)\s*$")
-BAND = re.compile(r"^\s*(-?\d+)\s*[-–]\s*(-?\d+)\s*[=:]\s*(.+?)\s*$")
+NUMBER = r"-?\d+(?:\.\d+)?"
+BAND = re.compile(rf"^\s*({NUMBER})\s*[-–]\s*({NUMBER})\s*[=:]\s*(.+?)\s*$")
+CONVERSION = re.compile(rf"^\s*(-?\d+)\s*[=:]\s*({NUMBER})\s*$")
+SUBSCALE = re.compile(r"^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$")
+QUESTION_RANGE = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
+MAX_QUESTION_NUMBER = 1000
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _whole(text: str) -> int | float:
+    """A number as written: a whole number stays an int (stored as 7, not 7.0)."""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def parse_question_numbers(text: str) -> list[int] | None:
+    """Read question numbers: "2, 5" -> [2, 5], "1-4, 7" -> [1, 2, 3, 4, 7]; None if unreadable."""
+    found: list[int] = []
+    joined = re.sub(r"\s*([-–])\s*", r"\1", text.strip())
+    for part in re.split(r"(?:[,;\s]|\band\b)+", joined):
+        if not part:
+            continue
+        if part.isdigit():
+            found.append(int(part))
+            continue
+        match = QUESTION_RANGE.match(part)
+        if match is None:
+            return None
+        low, high = int(match[1]), int(match[2])
+        if low > high or high > MAX_QUESTION_NUMBER:
+            return None
+        found.extend(range(low, high + 1))
+    return found
 
 
 class InstrumentForm(forms.Form):
@@ -108,52 +143,131 @@ class InstrumentForm(forms.Form):
     questions = forms.CharField(
         label="Questions, one a line, in the exact wording",
         widget=forms.Textarea(attrs={"rows": 7}),
+        help_text="They are numbered 1, 2, 3 … in this order.",
     )
     options = forms.CharField(
         label="Answers, one a line, as number = words",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example: 1 = None of the time. “Prefer not to say” is added for you.",
     )
+    reverse = forms.CharField(
+        label="Questions scored in reverse (optional)",
+        required=False,
+        max_length=500,
+        help_text="Their numbers, for example: 2, 5. A reversed answer counts as "
+        "lowest + highest − the answer, so on a 1 to 5 scale 1 counts as 5.",
+    )
     scoring = forms.ChoiceField(
-        label="Scoring",
+        label="Overall total",
         choices=[
             (SUM, "Add the answers up (a total)"),
-            (SEPARATE, "Report each question separately"),
+            (MEAN, "Average of the answers (to 2 decimal places)"),
+            (SEPARATE, "No overall total: report each question separately"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose how it is scored."},
+    )
+    total_questions = forms.CharField(
+        label="Questions in the overall total (optional)",
+        required=False,
+        max_length=500,
+        help_text="Leave empty to use every question. For example: 1-7, or 1, 2, 4.",
     )
     total_label = forms.CharField(label="Name of the total", required=False, max_length=200)
+    total_table = forms.CharField(
+        label="Conversion table for the total (optional), one a line, as raw total = score",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text="For example: 7 = 7.00. Only for a total that adds the answers up. "
+        "Every possible raw total needs its own line.",
+    )
     total_bands = forms.CharField(
         label="Bands for the total, one a line, as low–high = words (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        help_text="With a conversion table, the bands are for the converted score. "
+        "Decimals are fine, for example: 7–19.5 = Low.",
+    )
+    subscales = forms.CharField(
+        label="Subscales (optional), one a line, as name = question numbers",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example: Bond = 3, 5, 7. A question can be in more than one subscale, "
+        "or in none.",
+    )
+    subscale_scoring = forms.ChoiceField(
+        label="How each subscale is worked out",
+        choices=[
+            (SUM, "Add its answers up"),
+            (MEAN, "Average of its answers (to 2 decimal places)"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=SUM,
     )
 
     def clean_questions(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines()]
-        return [line for line in lines if line]
+        return _lines(self.cleaned_data["questions"])
 
     def clean_options(self) -> list[tuple[int, str]]:
         found = []
-        for line in self.cleaned_data["options"].splitlines():
-            if not line.strip():
-                continue
+        for line in _lines(self.cleaned_data["options"]):
             match = LINE.match(line)
             if match is None:
-                raise forms.ValidationError(f"Write “{line.strip()}” as number = words.")
+                raise forms.ValidationError(f"Write “{line}” as number = words.")
             found.append((int(match[1]), match[2]))
         return found
 
-    def clean_total_bands(self) -> list[tuple[int, int, str]]:
+    def clean_reverse(self) -> list[int]:
+        return self._question_numbers("reverse")
+
+    def clean_total_questions(self) -> list[int]:
+        return self._question_numbers("total_questions")
+
+    def _question_numbers(self, field: str) -> list[int]:
+        text = self.cleaned_data[field]
+        found = parse_question_numbers(text)
+        if found is None:
+            raise forms.ValidationError(
+                f"Write “{text.strip()}” as question numbers, for example: 2, 5 or 1-7."
+            )
+        return found
+
+    def clean_total_table(self) -> list[tuple[int, float]]:
         found = []
-        for line in self.cleaned_data["total_bands"].splitlines():
-            if not line.strip():
-                continue
+        for line in _lines(self.cleaned_data["total_table"]):
+            match = CONVERSION.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Write “{line}” as raw total = score, with a whole number for the raw "
+                    "total, for example: 8 = 9.51."
+                )
+            found.append((int(match[1]), float(match[2])))
+        return found
+
+    def clean_total_bands(self) -> list[tuple[int | float, int | float, str]]:
+        found = []
+        for line in _lines(self.cleaned_data["total_bands"]):
             match = BAND.match(line)
             if match is None:
-                raise forms.ValidationError(f"Write “{line.strip()}” as low–high = words.")
-            found.append((int(match[1]), int(match[2]), match[3]))
+                raise forms.ValidationError(f"Write “{line}” as low–high = words.")
+            found.append((_whole(match[1]), _whole(match[2]), match[3]))
         return found
+
+    def clean_subscales(self) -> list[tuple[str, list[int]]]:
+        found = []
+        for line in _lines(self.cleaned_data["subscales"]):
+            match = SUBSCALE.match(line)
+            numbers = None if match is None else parse_question_numbers(match[2])
+            if match is None or not numbers:
+                raise forms.ValidationError(
+                    f"Write “{line}” as name = question numbers, for example: Bond = 3, 5, 7."
+                )
+            found.append((match[1], numbers))
+        return found
+
+    def clean_subscale_scoring(self) -> str:
+        return self.cleaned_data["subscale_scoring"] or SUM
 
 
 class ScheduleForm(forms.Form):

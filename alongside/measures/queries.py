@@ -17,12 +17,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
+from alongside.common.links import hash_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import enough
 from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import Instrument, InstrumentVersion, Response, Schedule, Sitting
 from alongside.measures.scoring import Definition, Scored, score, summarise
-from alongside.measures.services import hash_token
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 

@@ -11,8 +11,14 @@ Item kinds:
   Relationship Check items), optionally banded (`bands`).
 - `category`: a category (the ONS direct loneliness question): reported as its label, never scored.
 
-A definition may have a `total`: the sum of some items (UCLA three-item loneliness scale, 3-9).
-When any of those items is missing there is no total (ONS guidance), never a partial sum.
+A definition may have a `total` (its key is "total") and `subscales` (each with its own key):
+each combines some items by sum (UCLA three-item loneliness scale, 3-9) or mean (to 2 decimal
+places), counting a reverse-scored item as lowest + highest - answer, and may convert the raw
+total through a table (raw total -> converted score). When any of its items is missing there is
+no total (ONS guidance), never a partial sum.
+
+Stored definitions from before subscales, reversal and tables (a single "total" object, items
+without "reverse") read as they always did and score identically.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ CATEGORY = "category"
 KINDS = (SCORE, CATEGORY)
 SEPARATE = "separate"
 SUM = "sum"
+MEAN = "mean"
+COMBINES = (SUM, MEAN)
+TOTAL = "total"
+MEAN_PLACES = 2
 
 Answers = Mapping[str, int | None]
 
@@ -40,8 +50,8 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Band:
-    low: int
-    high: int
+    low: float
+    high: float
     label: str
 
     def holds(self, value: float) -> bool:
@@ -60,10 +70,24 @@ class Item:
     bands: tuple[Band, ...] = ()
     reported: bool = True
     """Reported on its own (False for items that only feed a total)."""
+    reverse: bool = False
+    """Reverse-scored in totals: lowest + highest - answer (the answer shown stays as given)."""
 
     @property
     def values(self) -> frozenset[int | None]:
         return frozenset(option.value for option in self.options)
+
+    @property
+    def scale(self) -> tuple[int, ...]:
+        """The numbers on the item's scale, lowest first ("Prefer not to say" left out)."""
+        return tuple(sorted(o.value for o in self.options if o.value is not None))
+
+    def counted(self, value: int) -> int:
+        """The value counted into a total: reversed when the item is reverse-scored."""
+        if not self.reverse:
+            return value
+        scale = self.scale
+        return scale[0] + scale[-1] - value
 
     def label_for(self, value: int | None) -> str:
         for option in self.options:
@@ -77,11 +101,31 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Total:
+    """A total or subscale: some items combined by sum or mean, perhaps converted by a table."""
+
     items: tuple[str, ...]
     label: str
     bands: tuple[Band, ...] = ()
+    """Applied to the converted score when there is a table, else to the total."""
     higher_is: str = ""
     """Plain words for what a higher total means, e.g. "lonelier"."""
+    key: str = TOTAL
+    """The measure's key in outcomes ("total" for the overall total)."""
+    combine: str = SUM
+    table: tuple[tuple[int, float], ...] = ()
+    """Raw total -> converted score; when given, it covers every possible raw total."""
+
+    @property
+    def decimal(self) -> bool:
+        """Shown to 2 decimal places (means and converted scores)."""
+        return self.combine == MEAN or bool(self.table)
+
+    def shown(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        if self.decimal or not float(value).is_integer():
+            return f"{value:.{MEAN_PLACES}f}"
+        return str(int(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +133,17 @@ class Definition:
     items: tuple[Item, ...]
     scoring: str = SEPARATE
     total: Total | None = None
+    """The overall total (key "total")."""
     intro: str = ""
     agree_from: int | None = None
     """Agreement scales: values at or above this count as "agreeing"."""
+    subscales: tuple[Total, ...] = ()
+    """Subscales over some of the items, each with its own key and label."""
+
+    @property
+    def totals(self) -> tuple[Total, ...]:
+        """Subscales, then the overall total."""
+        return (*self.subscales, *((self.total,) if self.total is not None else ()))
 
     def item(self, code: str) -> Item:
         for item in self.items:
@@ -106,8 +158,7 @@ class Definition:
     def measures(self) -> list[tuple[str, str]]:
         """The numeric measures this definition reports, as (key, label)."""
         found = [(i.code, i.label) for i in self.items if i.kind == SCORE and i.reported]
-        if self.total is not None:
-            found.append(("total", self.total.label))
+        found.extend((total.key, total.label) for total in self.totals)
         return found
 
 
@@ -134,10 +185,36 @@ class ItemResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TotalResult:
+    key: str
+    label: str
+    value: float | None
+    """The total (converted when there is a table); None when any of its items is missing."""
+    raw: float | None
+    """Before conversion (the same as `value` without a table)."""
+    band: str | None
+    shown: str
+    """The value in words for a page: whole numbers, or 2 decimal places for means and tables."""
+
+
+@dataclass(frozen=True, slots=True)
 class Scored:
     items: tuple[ItemResult, ...]
-    total: int | None
-    total_band: str | None
+    totals: tuple[TotalResult, ...] = ()
+
+    def _overall(self) -> TotalResult | None:
+        return next((t for t in self.totals if t.key == TOTAL), None)
+
+    @property
+    def total(self) -> float | None:
+        """The overall total, when there is one and every item of it was answered."""
+        overall = self._overall()
+        return None if overall is None else overall.value
+
+    @property
+    def total_band(self) -> str | None:
+        overall = self._overall()
+        return None if overall is None else overall.band
 
     def measures(self, definition: Definition) -> dict[str, float]:
         """Numeric measures present in this response (missing ones are absent, never 0)."""
@@ -146,8 +223,9 @@ class Scored:
             item = definition.item(result.code)
             if item.kind == SCORE and item.reported and result.value is not None:
                 found[result.code] = float(result.value)
-        if self.total is not None:
-            found["total"] = float(self.total)
+        for total in self.totals:
+            if total.value is not None:
+                found[total.key] = float(total.value)
         return found
 
 
@@ -178,14 +256,42 @@ def score(definition: Definition, answers: Answers) -> Scored:
         words = NO_ANSWER if item.code not in answers else item.label_for(value)
         band = item.band(value) if item.kind == SCORE else None
         results.append(ItemResult(item.code, item.label, value, words, band))
-    total = None
-    total_band = None
-    if definition.total is not None:
-        parts = [answers.get(code) for code in definition.total.items]
-        if all(part is not None for part in parts):
-            total = sum(part for part in parts if part is not None)
-            total_band = band_of(definition.total.bands, total)
-    return Scored(tuple(results), total, total_band)
+    totals = tuple(score_total(definition, total, answers) for total in definition.totals)
+    return Scored(tuple(results), totals)
+
+
+def score_total(definition: Definition, total: Total, answers: Answers) -> TotalResult:
+    """One total: None when any of its items is missing or "Prefer not to say"."""
+    raw = combined(definition, total, [answers.get(code) for code in total.items])
+    value = raw
+    if raw is not None and total.table:
+        value = dict(total.table).get(int(raw)) if float(raw).is_integer() else None
+    band = band_of(total.bands, value)
+    return TotalResult(total.key, total.label, value, raw, band, total.shown(value))
+
+
+def combined(definition: Definition, total: Total, values: Sequence[int | None]) -> float | None:
+    """Sum or mean (to 2 places) of the counted values, in the order of `total.items`."""
+    if not values or any(value is None for value in values):
+        return None
+    counted = [
+        definition.item(code).counted(value)
+        for code, value in zip(total.items, values, strict=True)
+        if value is not None
+    ]
+    if total.combine == MEAN:
+        return round(math.fsum(counted) / len(counted), MEAN_PLACES)
+    return sum(counted)
+
+
+def possible_raw_totals(definition: Definition, total: Total) -> list[int]:
+    """Every raw sum the total's items can make (reversal counted), lowest first."""
+    sums = {0}
+    for code in total.items:
+        item = definition.item(code)
+        counted = {item.counted(value) for value in item.scale}
+        sums = {so_far + value for so_far in sums for value in counted}
+    return sorted(sums)
 
 
 # Summaries across responses (agreement scales) ---------------------------------------------
@@ -226,9 +332,6 @@ def summarise(definition: Definition, responses: Iterable[Answers]) -> list[Item
 
 
 def to_json(definition: Definition) -> dict[str, Any]:
-    def bands(found: Sequence[Band]) -> list[list[Any]]:
-        return [[b.low, b.high, b.label] for b in found]
-
     data: dict[str, Any] = {
         "scoring": definition.scoring,
         "intro": definition.intro,
@@ -240,27 +343,61 @@ def to_json(definition: Definition) -> dict[str, Any]:
                 "label": i.label,
                 "kind": i.kind,
                 "reported": i.reported,
+                "reverse": i.reverse,
                 "options": [[o.value, o.label] for o in i.options],
-                "bands": bands(i.bands),
+                "bands": _bands_json(i.bands),
             }
             for i in definition.items
         ],
-        "total": None,
+        "total": None if definition.total is None else _total_json(definition.total),
+        "subscales": [_total_json(total) for total in definition.subscales],
     }
-    if definition.total is not None:
-        data["total"] = {
-            "items": list(definition.total.items),
-            "label": definition.total.label,
-            "bands": bands(definition.total.bands),
-            "higher_is": definition.total.higher_is,
-        }
     return data
 
 
-def from_json(data: Mapping[str, Any]) -> Definition:
-    def bands(found: Iterable[Sequence[Any]]) -> tuple[Band, ...]:
-        return tuple(Band(int(b[0]), int(b[1]), str(b[2])) for b in found)
+def _bands_json(found: Sequence[Band]) -> list[list[Any]]:
+    return [[b.low, b.high, b.label] for b in found]
 
+
+def _total_json(total: Total) -> dict[str, Any]:
+    return {
+        "key": total.key,
+        "items": list(total.items),
+        "label": total.label,
+        "combine": total.combine,
+        "table": [[raw, converted] for raw, converted in total.table],
+        "bands": _bands_json(total.bands),
+        "higher_is": total.higher_is,
+    }
+
+
+def _number(value: Any) -> float:
+    """A stored number: whole numbers stay ints, so old definitions read back unchanged."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int):
+        return value
+    return float(value)
+
+
+def _bands(found: Iterable[Sequence[Any]]) -> tuple[Band, ...]:
+    return tuple(Band(_number(b[0]), _number(b[1]), str(b[2])) for b in found)
+
+
+def _total(data: Mapping[str, Any], *, key: str) -> Total:
+    return Total(
+        items=tuple(str(code) for code in data["items"]),
+        label=str(data["label"]),
+        bands=_bands(data.get("bands", [])),
+        higher_is=str(data.get("higher_is", "")),
+        key=str(data.get("key", key)),
+        combine=str(data.get("combine", SUM)),
+        table=tuple((int(row[0]), float(row[1])) for row in data.get("table", [])),
+    )
+
+
+def from_json(data: Mapping[str, Any]) -> Definition:
+    """Reads every stored format: before subscales, reversal and tables, and after."""
     items = tuple(
         Item(
             code=str(i["code"]),
@@ -270,20 +407,18 @@ def from_json(data: Mapping[str, Any]) -> Definition:
                 Option(None if o[0] is None else int(o[0]), str(o[1])) for o in i["options"]
             ),
             kind=str(i.get("kind", SCORE)),
-            bands=bands(i.get("bands", [])),
+            bands=_bands(i.get("bands", [])),
             reported=bool(i.get("reported", True)),
+            reverse=bool(i.get("reverse", False)),
         )
         for i in data["items"]
     )
     total_data = data.get("total")
-    total = None
-    if total_data:
-        total = Total(
-            items=tuple(str(code) for code in total_data["items"]),
-            label=str(total_data["label"]),
-            bands=bands(total_data.get("bands", [])),
-            higher_is=str(total_data.get("higher_is", "")),
-        )
+    total = _total(total_data, key=TOTAL) if total_data else None
+    subscales = tuple(
+        _total(found, key=f"subscale_{number}")
+        for number, found in enumerate(data.get("subscales") or [], start=1)
+    )
     agree_from = data.get("agree_from")
     return Definition(
         items=items,
@@ -291,15 +426,19 @@ def from_json(data: Mapping[str, Any]) -> Definition:
         total=total,
         intro=str(data.get("intro", "")),
         agree_from=None if agree_from is None else int(agree_from),
+        subscales=subscales,
     )
 
 
 __all__ = [
     "CATEGORY",
+    "COMBINES",
     "KINDS",
+    "MEAN",
     "SCORE",
     "SEPARATE",
     "SUM",
+    "TOTAL",
     "Band",
     "Definition",
     "Item",
@@ -308,7 +447,11 @@ __all__ = [
     "Option",
     "Scored",
     "Total",
+    "TotalResult",
     "band_of",
+    "combined",
+    "possible_raw_totals",
+    "score_total",
     "from_json",
     "score",
     "summarise",

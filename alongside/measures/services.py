@@ -7,8 +7,6 @@ instrument keys, never answers.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +19,8 @@ from django.utils.text import slugify
 from alongside.access.models import Membership, Organisation, Role
 from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
+from alongside.common.links import hash_token, new_token
+from alongside.measures.authoring import Entered, check_and_build
 from alongside.measures.models import (
     Instrument,
     InstrumentVersion,
@@ -29,27 +29,12 @@ from alongside.measures.models import (
     Sitting,
     SittingKind,
 )
-from alongside.measures.scoring import (
-    SEPARATE,
-    SUM,
-    Band,
-    Definition,
-    Item,
-    Option,
-    Total,
-    to_json,
-    validate,
-)
+from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
 
 LINK_DAYS = 14
 MAX_LINK_DAYS = 60
 IN_PERSON_HOURS = 4
-TOKEN_BYTES = 32
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def field_name(version: InstrumentVersion, code: str) -> str:
@@ -106,7 +91,7 @@ def start_sitting(
         if not 1 <= days <= MAX_LINK_DAYS:
             raise ValidationError({"days": f"Between 1 and {MAX_LINK_DAYS} days."})
         expires_at = now + timedelta(days=days)
-        token: str | None = secrets.token_urlsafe(TOKEN_BYTES)
+        token: str | None = new_token()
     else:
         expires_at = now + timedelta(hours=IN_PERSON_HOURS)
         token = None
@@ -218,11 +203,19 @@ def add_instrument(
     options: Sequence[tuple[int, str]],
     scoring: str,
     total_label: str = "",
-    total_bands: Sequence[tuple[int, int, str]] = (),
+    total_bands: Sequence[tuple[float, float, str]] = (),
+    reverse: Sequence[int] = (),
+    total_questions: Sequence[int] = (),
+    total_table: Sequence[tuple[int, float]] = (),
+    subscales: Sequence[tuple[str, Sequence[int]]] = (),
+    subscale_scoring: str = SUM,
     request_id: str = "",
 ) -> Instrument:
     """A data lead adds a licensed instrument for their organisation, after getting permission.
 
+    Scoring may reverse some questions, add subscales (sum or mean), and make an overall total
+    (sum or mean) perhaps converted by a table covering every possible raw total. Problems are
+    raised keyed by form field, and then nothing is saved.
     Side effects: one Instrument, its version 1, one `measures.instrument.added` audit event.
     """
     errors: dict[str, str] = {}
@@ -234,28 +227,25 @@ def add_instrument(
         errors["notice"] = "Copy its copyright and licence notice exactly."
     if not permission_confirmed:
         errors["permission_confirmed"] = "Tick this only once you have permission to use it."
-    if not questions:
-        errors["questions"] = "Enter at least one question."
-    values = [value for value, _ in options]
-    if len(options) < 2 or len(set(values)) != len(values):
-        errors["options"] = "Enter at least two answers, each with its own number."
-    if scoring not in (SUM, SEPARATE):
-        errors["scoring"] = "Choose how it is scored."
-    if errors:
-        raise ValidationError(errors)
-    scale = (*(Option(v, label) for v, label in options), Option(None, "Prefer not to say"))
-    items = tuple(
-        Item(f"q{number}", text, f"Question {number}", scale, reported=scoring == SEPARATE)
-        for number, text in enumerate(questions, start=1)
-    )
-    total = None
-    if scoring == SUM:
-        total = Total(
-            items=tuple(item.code for item in items),
-            label=total_label or f"{name} total",
-            bands=tuple(Band(low, high, label) for low, high, label in total_bands),
+    definition, problems = check_and_build(
+        Entered(
+            name=name,
+            questions=questions,
+            options=options,
+            scoring=scoring,
+            reverse=reverse,
+            total_questions=total_questions,
+            total_label=total_label,
+            total_table=total_table,
+            total_bands=total_bands,
+            subscales=subscales,
+            subscale_scoring=subscale_scoring,
         )
-    definition = Definition(items=items, scoring=scoring, total=total)
+    )
+    errors |= problems
+    if errors or definition is None:
+        raise ValidationError(errors or "Check the questions and scoring.")
+    items = definition.items
     organisation = by.organisation
     with transaction.atomic():
         instrument = Instrument.objects.create(
@@ -274,7 +264,13 @@ def add_instrument(
             action="measures.instrument.added",
             actor=by.user,
             organisation_id=by.organisation_id,
-            summary={"key": instrument.key, "items": len(items), "scoring": scoring},
+            summary={
+                "key": instrument.key,
+                "items": len(items),
+                "scoring": scoring,
+                "subscales": len(definition.subscales),
+                "table": bool(definition.total and definition.total.table),
+            },
             request_id=request_id,
         )
     return instrument

@@ -14,7 +14,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,9 +24,11 @@ from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
 from alongside.audit.services import record_read
+from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.measures import queries, services
+from alongside.measures.authoring import scoring_in_words
 from alongside.measures.forms import (
     AskForm,
     InstrumentForm,
@@ -37,10 +38,6 @@ from alongside.measures.forms import (
 )
 from alongside.measures.models import Response, Schedule, Sitting, SittingKind
 from alongside.people.queries import get_person_for_user
-
-RATE_WINDOW_SECONDS = 600
-RATE_PER_IP = 60
-RATE_PER_TOKEN = 20
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -182,48 +179,18 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
 # The public one-time link ---------------------------------------------------------------------
 
 
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR (behind a proxy, the proxy must set it to the client's address)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
-def _hit(key: str, limit: int) -> bool:
-    """Count one request against `key` in the current window; True when over the limit."""
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
-
-
-def rate_limited(request: HttpRequest, token: str) -> bool:
-    over_ip = _hit(f"measures:rate:ip:{client_ip(request)}", RATE_PER_IP)
-    over_token = _hit(f"measures:rate:token:{services.hash_token(token)}", RATE_PER_TOKEN)
-    return over_ip or over_token
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"  # no-referrer would send Origin: null and fail CSRF
-    response["X-Robots-Tag"] = "noindex"
-    # Django logs every 4xx with its path, and the path holds the token (still usable after a
-    # 400 or 429): mark it logged so the token never reaches the logs.
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
-
-
 @login_not_required
 @never_cache
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    if rate_limited(request, token):
+    if links.rate_limited(request, token, scope="measures"):
         response = render(request, "measures/closed.html", {"reason": "busy"}, status=429)
-        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
-        return _private(response)
+        response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
+        return links.private(response)
     found = queries.sitting_for_token(token)
     if found is None:
-        return _private(render(request, "measures/closed.html", {"reason": "unknown"}, status=404))
+        return links.private(
+            render(request, "measures/closed.html", {"reason": "unknown"}, status=404)
+        )
     closed = None
     if found.used_at is not None:
         closed = "used"
@@ -233,11 +200,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     if closed is None:
         form, saved, closed = _questionnaire(request, found, actor=None)
         if saved:
-            return _private(
+            return links.private(
                 render(request, "measures/thanks.html", {"organisation": found.organisation})
             )
     if closed:
-        return _private(
+        return links.private(
             render(
                 request,
                 "measures/closed.html",
@@ -246,7 +213,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             )
         )
     status = 400 if request.method == "POST" else 200
-    return _private(
+    return links.private(
         render(
             request,
             "measures/answer.html",
@@ -378,10 +345,11 @@ def instruments(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Saved when people are asked again.")
             return redirect("measures_instruments")
     versions = queries.current_versions(membership.organisation_id)
+    rows = [(version, scoring_in_words(version.definition)) for version in versions]
     return render(
         request,
         "measures/instruments.html",
-        {"versions": versions, "form": form},
+        {"rows": rows, "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -403,6 +371,11 @@ def add_instrument(request: HttpRequest) -> HttpResponse:
                 scoring=data["scoring"],
                 total_label=data["total_label"],
                 total_bands=data["total_bands"],
+                reverse=data["reverse"],
+                total_questions=data["total_questions"],
+                total_table=data["total_table"],
+                subscales=data["subscales"],
+                subscale_scoring=data["subscale_scoring"],
                 request_id=_request_id(request),
             )
         except ValidationError as error:

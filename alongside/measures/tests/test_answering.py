@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.measures import services, views
+from alongside.common import links
+from alongside.common.links import hash_token
+from alongside.common.testing import reset_rate_limits
+from alongside.measures import services
 from alongside.measures.builtins import ONS4, RELATIONSHIP_CHECK
 from alongside.measures.models import Response, Sitting, SittingKind
 from alongside.measures.tests.helpers import ONS4_ANSWERS, RC_ALL_AGREE, form_data, version
@@ -19,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _clear_rate_limits():
-    cache.clear()
+    reset_rate_limits()
     yield
-    cache.clear()
+    reset_rate_limits()
 
 
 def _link(world, keys=(RELATIONSHIP_CHECK, ONS4), **kwargs):
@@ -49,7 +51,7 @@ def test_worker_creates_a_link_shown_once_with_a_qr_code(world):
     assert "<svg" in body and 'role="img"' in body and "/measures/a/" in body
     sitting = Sitting.objects.get()
     token = body.split("/measures/a/")[1].split("/")[0]
-    assert sitting.token_hash == services.hash_token(token) and token not in sitting.token_hash
+    assert sitting.token_hash == hash_token(token) and token not in sitting.token_hash
     assert sitting.about_worker == world.user("alice")
     assert (sitting.expires_at - timezone.now()).days == 13
     assert AuditEvent.objects.filter(action="measures.sitting.created").count() == 1
@@ -136,8 +138,8 @@ def test_service_refuses_a_partial_set_atomically(world):
 
 
 def test_rate_limited_per_token_and_per_ip(world, monkeypatch):
-    monkeypatch.setattr(views, "RATE_PER_TOKEN", 3)
-    monkeypatch.setattr(views, "RATE_PER_IP", 5)
+    monkeypatch.setattr(links, "RATE_PER_TOKEN", 3)
+    monkeypatch.setattr(links, "RATE_PER_IP", 5)
     _, token = _link(world)
     client = Client()
     url = reverse("measures_answer", args=[token])

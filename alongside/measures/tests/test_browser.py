@@ -1,9 +1,9 @@
 """A person completes the Relationship Check through a one-time link on a phone, with no login."""
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from alongside.common.testing import reset_rate_limits
 from alongside.common.tests.browser import PHONE, assert_no_axe_violations, screenshot
 from alongside.conftest import World
 from alongside.measures import services
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_person_completes_the_relationship_check_on_a_phone(
     live_server, world: World, browser_page: Page
 ) -> None:
-    cache.clear()
+    reset_rate_limits()
     page = browser_page
     page.set_viewport_size(PHONE)
     _, token = services.start_sitting(
@@ -78,3 +78,58 @@ def test_person_completes_the_relationship_check_on_a_phone(
         "These questions have already been answered"
     )
     assert_no_axe_violations(page)
+
+
+def test_data_lead_adds_a_converted_instrument_and_reads_how_it_is_scored(
+    live_server, world: World, browser_page: Page
+) -> None:
+    """Made-up wording and table. An error is shown on its field, then the scoring in words."""
+    from alongside.common.tests.browser import log_in
+    from alongside.measures.models import Instrument
+
+    page = browser_page
+    dana = world.user("dana")
+    dana.set_password("a long test password")
+    dana.save()
+    log_in(page, live_server.url, username="dana", password="a long test password")
+    page.goto(f"{live_server.url}/measures/instruments/new/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Name", exact=True).fill("Made-up calm scale")
+    page.get_by_label("Copyright and licence notice").fill("© Made-up Holder.")
+    page.get_by_label("We have permission to use this instrument").check()
+    page.get_by_label("Questions, one a line").fill("Made-up one\nMade-up two\nMade-up three")
+    page.get_by_label("Answers, one a line").fill("1 = Rarely\n2 = Sometimes\n3 = Often")
+    page.get_by_label("Questions scored in reverse").fill("2")
+    page.get_by_role("group", name="Overall total").get_by_label(
+        "Add the answers up (a total)"
+    ).check()
+    page.get_by_label("Conversion table").fill(
+        "3 = 10\n4 = 12.5\n5 = 15\n6 = 17.5\n8 = 22.5\n9 = 25\n10 = 27.5"
+    )
+    page.get_by_label("Subscales").fill("First two = 1-2")
+    page.get_by_role("button", name="Add it").click()
+    expect(page.get_by_role("alert")).to_contain_text("Missing: 7.")
+    expect(page.locator("#field-total_table .error-message")).to_contain_text(
+        "These raw totals cannot happen"
+    )
+    assert not Instrument.objects.filter(organisation=world.org).exists()
+    assert_no_axe_violations(page)
+    screenshot(page, "add-instrument-error")
+
+    page.get_by_label("Conversion table").fill(
+        "3 = 10\n4 = 12.5\n5 = 15\n6 = 17.5\n7 = 20\n8 = 22.5\n9 = 25\n11 = 30"
+    )
+    page.get_by_role("button", name="Add it").click()
+    expect(page.get_by_role("alert")).to_contain_text("take them out: 11")
+    page.get_by_label("Conversion table").fill(
+        "3 = 10\n4 = 12.5\n5 = 15\n6 = 17.5\n7 = 20\n8 = 22.5\n9 = 25"
+    )
+    page.get_by_role("button", name="Add it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Questionnaires")
+    expect(
+        page.get_by_text(
+            "Made-up calm scale total: sum of questions 1–3, question 2 reversed, converted by the table you entered"
+        )
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "instruments")
