@@ -11,12 +11,14 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from alongside.access.models import Membership, Notification, Organisation, Role
 from alongside.learning.models import (
+    AdminTime,
     CloseReason,
     ContactDemand,
     DemandKind,
@@ -185,12 +187,42 @@ def build_learning(
     )
     needs = _needs(organisation, rng, first_contact, people_contacts, today, canary)
     spends = _spends(organisation, rng, first_contact, today, canary)
+    admin_weeks = _admin_time(organisation, rows, seed=seed, today=today)
     return {
         "learning_demand": len(demands),
         "learning_demand_words": len(words_for),
         "learning_needs": needs,
         "learning_spends": spends,
+        "learning_admin_weeks": admin_weeks,
     }
+
+
+def _admin_time(organisation: Organisation, rows: list[Any], *, seed: int, today: date) -> int:
+    """Most weeks of the last 12, each worker gives a rough figure for their admin hours in
+    each team they saw people for (from its own generator, so the rest of the town is unchanged)."""
+    rng = random.Random(f"{seed}:admin-time")
+    zone = timezone.get_current_timezone()
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=12)
+    active: set[tuple[int, int, date]] = set()
+    for _, _, team_id, _, worker_id, at in rows:
+        day = at.astimezone(zone).date()
+        monday = day - timedelta(days=day.weekday())
+        if first <= monday < this_monday:
+            active.add((worker_id, team_id, monday))
+    weeks = [
+        AdminTime(
+            organisation=organisation,
+            worker_id=worker_id,
+            team_id=team_id,
+            week=monday,
+            hours=Decimal(rng.randint(6, 28)) / 2,
+        )
+        for worker_id, team_id, monday in sorted(active)
+        if rng.random() < 0.7
+    ]
+    AdminTime.objects.bulk_create(weeks, batch_size=1000)
+    return len(weeks)
 
 
 def _needs(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from alongside.access.models import Notification, Role
 from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.learning.demo import build_learning
-from alongside.learning.models import ContactDemand, DemandWords, Need, Spend
+from alongside.learning.models import AdminTime, ContactDemand, DemandWords, Need, Spend
 from alongside.learning.tests.helpers import contact, people
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,8 @@ def _state(org):
             )
         ),
         sorted(Spend.objects.for_system(why).values_list("person_id", "amount", "status")),
+        sorted(Need.objects.for_system(why).values_list("person_id", "goal_set_by", "goal")),
+        sorted(AdminTime.objects.values_list("worker_id", "team_id", "week", "hours")),
     )
 
 
@@ -39,6 +41,7 @@ def _wipe():
     Need.objects.for_system(why).delete()
     Spend.objects.for_system(why).delete()
     Notification.objects.all().delete()
+    AdminTime.objects.all().delete()
 
 
 def test_build_learning_is_deterministic_and_marks_support_text_with_the_canary(world):
@@ -54,6 +57,8 @@ def test_build_learning_is_deterministic_and_marks_support_text_with_the_canary(
             contact(world, person, on=today - timedelta(days=5 + 20 * step + index))
     counts = build_learning(organisation=world.org, seed=3, today=today, canary=CANARY)
     assert counts["learning_demand"] > 40 and counts["learning_needs"] == 40
+    assert counts["learning_admin_weeks"] == AdminTime.objects.count() > 0
+    assert all(0 < row.hours <= 14 and row.week.weekday() == 0 for row in AdminTime.objects.all())
     first = _state(world.org)
     kinds = [kind for _, kind, _ in first[0]]
     assert 0.05 < kinds.count("failure") / len(kinds) < 0.6
@@ -64,6 +69,7 @@ def test_build_learning_is_deterministic_and_marks_support_text_with_the_canary(
     texts = [
         *DemandWords.objects.for_system(why).values_list("text", flat=True),
         *Need.objects.for_system(why).values_list("in_their_words", flat=True),
+        *Need.objects.for_system(why).exclude(goal="").values_list("goal", flat=True),
         *Need.objects.for_system(why).exclude(close_words="").values_list("close_words", flat=True),
         *Spend.objects.for_system(why).values_list("purpose", flat=True),
         *Spend.objects.for_system(why)
