@@ -339,7 +339,7 @@ def _failure_panel(demand: FailureDemand) -> Panel:
     )
 
 
-def _connection_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
+def connection_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
     from alongside.spaces.queries import tie_change
 
     groups = _group_engagement(organisation_id, team_id, start, end)
@@ -444,6 +444,6 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
             _attitudes_panel(organisation_id, team_id, start, end),
             _separation_panel(organisation_id, team_id, start, end),
             _failure_panel(demand),
-            _connection_panel(organisation_id, team_id, start, end),
+            connection_panel(organisation_id, team_id, start, end),
         ],
     )

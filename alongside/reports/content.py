@@ -259,12 +259,14 @@ def _value(content: ReportContent, contacts: Any) -> None:
 
 
 def _other_sections(organisation: Organisation, start: date, end: date) -> dict[str, Any]:
-    """How it feels, how life is going, failure demand, needs and discretion, from their apps."""
+    """How it feels, how life is going, failure demand, needs, discretion and connection, from
+    their apps."""
     from alongside.learning.queries import (
         discretion_summary,
         failure_demand_by_month,
         needs_summary,
     )
+    from alongside.learning.scorecard import connection_panel
     from alongside.measures.queries import (
         continuity_associations,
         outcome_changes,
@@ -279,4 +281,5 @@ def _other_sections(organisation: Organisation, start: date, end: date) -> dict[
         "failure_demand": failure_demand_by_month(org, None, start, end),
         "needs": needs_summary(org, None, start, end),
         "discretion": discretion_summary(org, None, start, end),
+        "connection": connection_panel(org, None, start, end),
     }

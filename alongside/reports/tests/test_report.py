@@ -82,6 +82,23 @@ def test_counts_of_five_or_more_are_shown(world):
     assert reach["Conversations and meetings"] == "6"
 
 
+def test_connection_section_shows_groups_with_small_numbers_withheld(world):
+    from alongside.spaces.tests.helpers import attend, make_session, make_space
+
+    people = people_with_contacts(world, 6)
+    space = make_space(world.org, team=world.team, host=world.user("alice"), name="Zedclub")
+    session = make_session(space, on=timezone.localdate() - timedelta(days=2))
+    for person in people:
+        attend(session, person)
+    content = build(world.org, *this_year())
+    figures = {f.label: f.value for f in content.sections["connection"].figures}
+    assert figures["At a group or space"] == "6"
+    assert figures["People introduced (both agreed)"] == "fewer than 5"
+    html = render_html(content)
+    assert "People connecting with each other" in html and "Zedclub" not in html
+    assert "Reportable" not in html
+
+
 def test_stories_appear_only_with_agreement_and_leave_when_withdrawn(world):
     words = "The hub was the first place that felt like a kitchen table."
     with pytest.raises(Exception) as refused:
