@@ -115,3 +115,18 @@ def test_scorecard_sets_time_with_people_against_admin_and_withholds_small_teams
     panel, found = figures()
     assert found["Workers who recorded admin time"] == FEWER
     assert found["Time with people, of their recorded time"] == FEWER
+
+
+def test_my_time_page_makes_the_same_queries_for_one_week_or_three(world):
+    from alongside.common.testing import assert_constant_queries
+
+    alice = world.members["alice"]
+    recorded = iter(range(1, 10))
+
+    def add_rows(n):
+        for _ in range(n):
+            services.record_admin_time(
+                alice, team=world.team, week=monday(next(recorded)), hours="3"
+            )
+
+    assert_constant_queries(world.client("alice"), reverse("learning_my_time"), add_rows)
