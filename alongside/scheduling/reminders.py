@@ -1,7 +1,8 @@
 """Appointment reminders: who, when, how and where. Never why, and nothing from a note.
 
-Sent by email or text message, whichever the person prefers; people who prefer a call, a
-letter or to be met in person get no automatic reminder (their worker sees the diary).
+Sent by email or text message, whichever the person prefers. When the person cannot be reminded
+that way (they prefer a call, a letter or to be met in person, or no usable address or number is
+recorded), their worker is told instead, in the app, so they can ring or tell them as they like.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -19,10 +21,15 @@ from alongside.scheduling.models import Appointment, AppointmentMode, Appointmen
 from alongside.scheduling.sms import send_text
 
 
+def _when(appointment: Appointment) -> str:
+    """ "Tuesday 1 December at 10:00", in the organisation's time zone."""
+    return date_format(timezone.localtime(appointment.starts_at), "l j F \\a\\t H:i")
+
+
 def reminder_text(appointment: Appointment) -> str:
     person = appointment.person
     worker = appointment.worker.first_name or appointment.worker.get_username()
-    when = date_format(timezone.localtime(appointment.starts_at), "l j F \\a\\t H:i")
+    when = _when(appointment)
     if appointment.mode == AppointmentMode.PHONE:
         how = f"{worker} will phone you"
     elif appointment.mode == AppointmentMode.VIDEO:
@@ -55,18 +62,16 @@ def send_reminder(appointment_id: int) -> str:
         person = appointment.person
         to = person.contact_details.strip()
         body = reminder_text(appointment)
-        if person.contact_preference == ContactPreference.EMAIL:
-            try:
-                validate_email(to)
-            except ValidationError:
-                return "not sent: no valid email address"
+        why_not = _why_not_automatic(person.contact_preference, to)
+        if why_not:
+            _tell_worker(appointment, why_not)
+            channel = "worker"
+        elif person.contact_preference == ContactPreference.EMAIL:
             send_mail("Your appointment", body, None, [to])
             channel = "email"
-        elif person.contact_preference == ContactPreference.TEXT and to:
+        else:
             send_text(to, body)
             channel = "text"
-        else:
-            return "not sent: they prefer another way to be contacted"
         appointment.reminder_sent_at = timezone.now()
         appointment.save(update_fields=["reminder_sent_at"])
         record(
@@ -77,4 +82,39 @@ def send_reminder(appointment_id: int) -> str:
             person_id=person.pk,
             summary={"channel": channel},
         )
-    return f"sent by {channel}"
+    return "their worker was told instead" if channel == "worker" else f"sent by {channel}"
+
+
+def _why_not_automatic(preference: str, to: str) -> str:
+    """Why no email or text can go to the person ("" when one can), in words for their worker."""
+    if preference == ContactPreference.EMAIL:
+        try:
+            validate_email(to)
+        except ValidationError:
+            return "no email address that works is recorded"
+        return ""
+    if preference == ContactPreference.TEXT:
+        return "" if to else "no mobile number is recorded"
+    return {
+        ContactPreference.PHONE: "they like to be contacted by phone call",
+        ContactPreference.POST: "they like to be contacted by letter",
+        ContactPreference.IN_PERSON: "they like to be contacted in person only",
+    }.get(preference, "no way to contact them is recorded")
+
+
+def _tell_worker(appointment: Appointment, why_not: str) -> None:
+    """An in-app note to the worker: who, when, and why no reminder went. Never why they meet."""
+    from alongside.access.models import Notification
+
+    person = appointment.person
+    first = person.preferred_name or person.given_name
+    when = _when(appointment)
+    Notification.objects.create(
+        organisation_id=appointment.organisation_id,
+        user_id=appointment.worker_id,
+        text=(
+            f"You are seeing {first} on {when}. No reminder went to them: {why_not}. "
+            "Remind them your way if that would help."
+        )[:300],
+        url=reverse("appointment", args=[appointment.pk]),
+    )

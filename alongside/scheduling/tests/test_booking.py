@@ -9,9 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from alongside.access.models import Notification
+from alongside.audit.models import AuditEvent
 from alongside.common.factories import ContactFactory, PersonFactory
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell
-from alongside.scheduling import services, sms
+from alongside.scheduling import reminders, services, sms
 from alongside.scheduling.models import Appointment, AppointmentStatus
 from alongside.scheduling.queries import booking_options, free_slots, slot_key
 from alongside.scheduling.tests.helpers import give_week
@@ -533,3 +535,45 @@ def test_booking_page_queries_do_not_grow_with_workers(diaries):
         )
         give_week(member)
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize(
+    ("preference", "details", "why"),
+    [
+        ("phone", "07700 900123", "they like to be contacted by phone call"),
+        ("post", "1 Mill Lane", "they like to be contacted by letter"),
+        ("in_person", "", "they like to be contacted in person only"),
+        ("email", "not an address", "no email address that works is recorded"),
+        ("text", "", "no mobile number is recorded"),
+    ],
+)
+def test_when_no_reminder_can_go_the_worker_is_told_once(
+    diaries, django_capture_on_commit_callbacks, run_tasks, preference, details, why
+):
+    world = diaries
+    sms.outbox.clear()
+    world.person.contact_preference = preference
+    world.person.contact_details = details
+    world.person.save()
+    start = (timezone.now() + timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = services.book(
+            world.person,
+            by=world.members["alice"],
+            worker=world.user("alice"),
+            starts_at=start,
+            minutes=60,
+            mode="phone",
+        )
+    run_tasks()
+    assert not mail.outbox and not sms.outbox
+    notes = list(Notification.objects.filter(user=world.user("alice")))
+    assert len(notes) == 1
+    assert notes[0].text.startswith("You are seeing Pat on ") and why in notes[0].text
+    assert notes[0].url == reverse("appointment", args=[booked.pk])
+    booked.refresh_from_db()
+    assert booked.reminder_sent_at is not None
+    assert reminders.send_reminder(booked.pk) == "not sent: already reminded"
+    assert Notification.objects.filter(user=world.user("alice")).count() == 1
+    event = AuditEvent.objects.get(action="scheduling.reminder.sent")
+    assert event.summary == {"channel": "worker"}
