@@ -7,8 +7,10 @@ before, pairs already matched, a volunteer of another gender than the one they a
 volunteer from their own neighbourhood when they asked for "not someone from my area". The
 matcher itself allows a pair only when they share a language (`Person.languages`,
 `Membership.languages`; none recorded: not matched, and the page says why). Volunteers not
-available for matching, or with no room left, are left out altogether. Lived experience is used
-only where both agreed to it (`usable_lived_experience`).
+available for matching, or with no room left, are left out altogether, and so is anyone on a
+safeguarding hold (`queries.held_person_ids` / `held_volunteer_ids`: ids only, never why); a
+held person who would like a volunteer is listed as not available, with no reason. Lived
+experience is used only where both agreed to it (`usable_lived_experience`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from alongside.connections import queries
 from alongside.connections.commonality import DEFAULT_WEIGHTS, Traits
 from alongside.connections.models import PersonProfile, VolunteerProfile
 from alongside.people.models import Person
+
+# What coordinators read about someone on a safeguarding hold: never the reason or who placed it.
+NOT_AVAILABLE = "Not available for matching or introductions"
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,9 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
     """The optimal set of pairs for the coordinator's team, with why, from the pure matcher."""
     from alongside.connections import matcher
 
-    people = list(queries.matchable_people(membership))
+    wanting = list(queries.matchable_people(membership, include_held=True))
+    held = set(queries.held_person_ids(membership.organisation_id))
+    people = [p for p in wanting if p.pk not in held]
     profiles = {
         p.person_id: p
         for p in queries.profiles_visible_to(membership)
@@ -86,6 +93,7 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
             available_for_matching=True,
             capacity__gt=0,
         )
+        .exclude(membership__user_id__in=queries.held_volunteer_ids(membership.organisation_id))
         .select_related("locality")
         .prefetch_related("interests")
     }
@@ -146,7 +154,8 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
         unmatched=[
             (people_by_id[int(k)], str(v))
             for k, v in sorted(result.unmatched.items(), key=lambda kv: int(kv[0]))
-        ],
+        ]
+        + [(p, NOT_AVAILABLE) for p in wanting if p.pk in held],
         total_score=round(float(result.total_score), 3),
         bound=None if getattr(result, "bound", None) is None else round(float(result.bound), 3),
         people=len(people),

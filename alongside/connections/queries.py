@@ -9,6 +9,9 @@
   only to those who may read that side's records; everyone else reads "not going ahead".
 - Exclusions and earlier "no"s are read by the system (`for_system`) to leave people out of
   suggestions, never to show them.
+- People and volunteers on a safeguarding hold (`safeguarding.queries`: ids only, never why) are
+  left out of suggestions, introductions and matching; workers read only "Not available for
+  matching or introductions".
 """
 
 from __future__ import annotations
@@ -333,6 +336,46 @@ def excluded_volunteer_ids(person: Person) -> set[int]:
     return out
 
 
+# Safeguarding holds ---------------------------------------------------------------------------
+
+
+def held_person_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
+    """Ids of people on a safeguarding hold (a lazy subquery; never the reason)."""
+    from alongside.safeguarding import queries as safeguarding
+
+    return safeguarding.held_person_ids(organisation_id)
+
+
+def held_volunteer_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
+    """User ids of volunteers on a safeguarding hold (a lazy subquery; never the reason)."""
+    from alongside.safeguarding import queries as safeguarding
+
+    return safeguarding.held_volunteer_ids(organisation_id)
+
+
+def is_person_held(person: Person) -> bool:
+    """Whether matching and introductions are on hold for this person (one query)."""
+    held: bool = held_person_ids(person.organisation_id).filter(person_id=person.pk).exists()
+    return held
+
+
+def is_volunteer_held(organisation_id: int, user_id: int) -> bool:
+    held: bool = held_volunteer_ids(organisation_id).filter(volunteer_id=user_id).exists()
+    return held
+
+
+def introduction_is_held(introduction: Introduction) -> bool:
+    """Whether a person or volunteer on any side of it is on a safeguarding hold (one query)."""
+    sides = IntroductionSide.objects.for_system("is a side on hold? (ids only)").filter(
+        introduction_id=introduction.pk
+    )
+    org = introduction.organisation_id
+    held: bool = sides.filter(
+        Q(person_id__in=held_person_ids(org)) | Q(volunteer_id__in=held_volunteer_ids(org))
+    ).exists()
+    return held
+
+
 # Suggestions ----------------------------------------------------------------------------------
 
 
@@ -349,10 +392,15 @@ def suggest_people(
     """People to introduce to `person`, among those this membership may see, best first, each
     with what they share. Only what the viewer may read is used: a profile the viewer may not
     read counts as empty (languages from the shared record still count)."""
-    if membership is None or membership.role not in WORKER_ROLES:
+    if membership is None or membership.role not in WORKER_ROLES or is_person_held(person):
         return []
     left_out = left_out_people(person)
-    candidates = list(people_visible_to(membership).exclude(pk__in=left_out).order_by("pk")[:500])
+    candidates = list(
+        people_visible_to(membership)
+        .exclude(pk__in=left_out)
+        .exclude(pk__in=held_person_ids(person.organisation_id))
+        .order_by("pk")[:500]
+    )
     readable = {
         p.person_id: p
         for p in profiles_visible_to(membership)
@@ -374,8 +422,9 @@ def suggest_groups(
     membership: Membership | None, person: Person, *, limit: int = SUGGESTIONS
 ) -> list[Suggestion]:
     """Groups (`spaces.Space`) the person might like, by what the group is about, where it meets
-    and when (`group_times`: from its real sessions where it has them)."""
-    if membership is None or membership.role not in WORKER_ROLES:
+    and when (`group_times`: from its real sessions where it has them). None for a person on a
+    safeguarding hold."""
+    if membership is None or membership.role not in WORKER_ROLES or is_person_held(person):
         return []
     mine = traits_for_person(person, profile_for(membership, person))
     spaces = groups_with_times(membership.organisation_id).exclude(pk__in=left_out_spaces(person))
@@ -629,8 +678,9 @@ def link_readable(side: IntroductionSide, now: datetime | None = None) -> bool:
 # Matching -------------------------------------------------------------------------------------
 
 
-def matchable_people(membership: Membership) -> QuerySet[Person]:
-    """People in the coordinator's team (or organisation) who would like a volunteer."""
+def matchable_people(membership: Membership, *, include_held: bool = False) -> QuerySet[Person]:
+    """People in the coordinator's team (or organisation) who would like a volunteer; not those
+    on a safeguarding hold unless `include_held` (to say they are not available)."""
     wanting = profiles_visible_to(membership).filter(wants_volunteer=True).values("person_id")
     # A person has one volunteer at a time: leave out anyone with a match still going (its
     # introduction not closed).
@@ -643,6 +693,8 @@ def matchable_people(membership: Membership) -> QuerySet[Person]:
     ).exclude(pk__in=matched.values("person_id"))
     if membership.team_id is not None:
         people = people.filter(team_id=membership.team_id)
+    if not include_held:
+        people = people.exclude(pk__in=held_person_ids(membership.organisation_id))
     return people.order_by("pk")
 
 

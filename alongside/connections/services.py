@@ -67,6 +67,8 @@ GOING_AHEAD_TEXT = (
     "An introduction you helped with is going ahead. You can help arrange the meeting."
 )
 NOT_GOING_AHEAD_TEXT = "An introduction you helped with is not going ahead."
+# Said when someone is on a safeguarding hold: never the reason, never the word safeguarding.
+HELD_TEXT = "They are not available for introductions at the moment."
 
 
 class Closed(Exception):
@@ -361,7 +363,8 @@ def propose(
     """Suggest introducing `person` to another person, a group, or a volunteer.
 
     Refused for anyone the person excluded, who excluded them, who said no before or is already
-    being introduced; both people must be visible to the worker suggesting it.
+    being introduced, and when either side is on a safeguarding hold (`HELD_TEXT`, no reason);
+    both people must be visible to the worker suggesting it.
     Side effects: one Introduction (proposed) and its sides, one `connections.introduction.proposed`.
     """
     now = now or timezone.now()
@@ -372,10 +375,14 @@ def propose(
     visible = people_visible_to(by)
     if not visible.filter(pk=person.pk).exists():
         raise ValidationError("You cannot suggest introductions for this person.")
+    if queries.is_person_held(person):
+        raise ValidationError(HELD_TEXT)
     mine = queries.traits_for_person(person, queries.profile_for(by, person))
     if other is not None:
         if not visible.filter(pk=other.pk).exists():
             raise ValidationError({"other": "Choose someone you can see."})
+        if queries.is_person_held(other):
+            raise ValidationError({"other": HELD_TEXT})
         if other.pk in queries.left_out_people(person):
             raise ValidationError({"other": "They cannot be introduced: choose someone else."})
         kind = Kind.PEOPLE
@@ -397,6 +404,8 @@ def propose(
         ).first()
         if volunteer_membership is None or volunteer_membership.role not in WORKER_ROLES:
             raise ValidationError({"volunteer": "Choose a volunteer in your organisation."})
+        if queries.is_volunteer_held(person.organisation_id, volunteer.pk):
+            raise ValidationError({"volunteer": HELD_TEXT})
         if volunteer.pk in queries.excluded_volunteer_ids(person):
             raise ValidationError({"volunteer": "They cannot be matched: choose someone else."})
         kind = Kind.VOLUNTEER
@@ -593,8 +602,8 @@ def answer(
 ) -> str:
     """One side answers: through their one-time link (`by` None) or with their worker.
 
-    Raises Closed when the invitation expired, closed or this side already answered (nothing is
-    saved); ValidationError for bad input. When the last side agrees the introduction happens.
+    Raises Closed when the invitation expired, closed, a side is on a safeguarding hold, or this
+    side already answered (nothing is saved); ValidationError for bad input. When the last side agrees the introduction happens.
     Returns the introduction's new status. Side effects: one `connections.introduction.answered`
     (never which answer, to keep a "no" private), plus `.introduced` or `.closed` when it ends.
     """
@@ -615,7 +624,8 @@ def answer(
         lapsed = _lapse_if_due(locked, now)
         if lapsed:
             closed: Closed | None = Closed("expired")
-        elif locked.status != Status.ASKING:
+        elif locked.status != Status.ASKING or queries.introduction_is_held(locked):
+            # A side on a safeguarding hold reads the same closed page as a withdrawal.
             closed = Closed("closed")
         else:
             closed = None
@@ -738,6 +748,61 @@ def withdraw(
             request_id=request_id,
         )
         _tell_helpers(locked, going_ahead=False, leave_out=[by.user_id])
+
+
+def withdraw_open_introductions(
+    *,
+    organisation_id: int,
+    actor: User,
+    person_id: int | None = None,
+    volunteer_id: int | None = None,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> int:
+    """Withdraw every introduction still suggested or asking with this person (or volunteer) on a
+    side: for a safeguarding hold, whose service has checked who may place it. Run inside the
+    caller's transaction. Returns how many were withdrawn.
+
+    Each one ends as an ordinary withdrawal does: links stop working, one
+    `connections.introduction.withdrawn` (no reason), and those who helped are told it is not
+    going ahead in the same words. One whose time ran out lapses instead (as on any read).
+    """
+    now = now or timezone.now()
+    if (person_id is None) == (volunteer_id is None):
+        raise ValueError("one person or one volunteer")
+    side = {"person_id": person_id} if person_id is not None else {"volunteer_id": volunteer_id}
+    open_ids = list(
+        Introduction.objects.for_system("introductions to withdraw for a hold")
+        .filter(
+            organisation_id=organisation_id,
+            status__in=(Status.PROPOSED, Status.ASKING),
+            pk__in=IntroductionSide.objects.for_system("sides on hold")
+            .filter(**side)
+            .values("introduction_id"),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    withdrawn = 0
+    with transaction.atomic():
+        for pk in open_ids:
+            locked = _locked(pk)
+            if _lapse_if_due(locked, now) or locked.status not in (Status.PROPOSED, Status.ASKING):
+                continue
+            locked.status = Status.WITHDRAWN
+            locked.closed_at = now
+            locked.save(update_fields=["status", "closed_at"])
+            record(
+                locked,
+                action="connections.introduction.withdrawn",
+                actor=actor,
+                organisation_id=locked.organisation_id,
+                summary={},
+                request_id=request_id,
+            )
+            _tell_helpers(locked, going_ahead=False)
+            withdrawn += 1
+    return withdrawn
 
 
 def expire_due(*, now: datetime | None = None) -> int:

@@ -86,6 +86,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "people": queries.suggest_people(membership, found),
             "groups": queries.suggest_groups(membership, found),
             "introductions": queries.introductions_for_person(membership, found),
+            "held": queries.is_person_held(found),
         },
     )
 
@@ -155,11 +156,20 @@ def propose(request: HttpRequest, person_id: int) -> HttpResponse:
     require_rule("connections.use", membership, found)
     from alongside.spaces.models import Space
 
+    if queries.is_person_held(found):
+        # No form: nothing can be suggested for them now. Never says why.
+        return render(
+            request,
+            "connections/propose.html",
+            {"person": found, "form": None},
+            status=400 if request.method == "POST" else 200,
+        )
     left_out = queries.left_out_people(found)
     people = [
         (p.pk, p.display_name)
         for p in people_visible_to(membership)
         .exclude(pk__in=left_out)
+        .exclude(pk__in=queries.held_person_ids(found.organisation_id))
         .order_by("given_name", "family_name", "pk")[:300]
     ]
     spaces = [
@@ -383,6 +393,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             return _closed(
                 request, "expired" if status == Status.EXPIRED else "closed", organisation
             )
+        if queries.introduction_is_held(intro):
+            # The same page as a withdrawal: nothing says why.
+            return _closed(request, "closed", organisation)
         form = AnswerForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -500,6 +513,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
     vprofiles = {
         v.membership_id: v for v in VolunteerProfile.objects.filter(membership__in=volunteers)
     }
+    held = set(queries.held_volunteer_ids(membership.organisation_id))
     return render(
         request,
         "connections/matching.html",
@@ -508,7 +522,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
             "weights": weights,
             "proposal": proposal,
             "error": error,
-            "volunteers": [(v, vprofiles.get(v.pk)) for v in volunteers],
+            "volunteers": [(v, vprofiles.get(v.pk), v.user_id in held) for v in volunteers],
         },
         status=400 if error else 200,
     )
@@ -558,10 +572,14 @@ def volunteer(request: HttpRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("connections_volunteer", target.pk)
+    # Coordinators see that a volunteer is on hold (never why); the volunteer is not told.
+    held = target.pk != membership.pk and queries.is_volunteer_held(
+        target.organisation_id, target.user_id
+    )
     return render(
         request,
         "connections/volunteer.html",
-        {"target": target, "form": form},
+        {"target": target, "form": form, "held": held},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -1,10 +1,12 @@
-"""Forms for concerns, actions, overrides and reviews. They bind and clean input; services decide."""
+"""Forms for concerns, actions, overrides, reviews and matching holds. They bind and clean input;
+services decide."""
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alongside.safeguarding.models import (
+    HOLD_REASON_MIN_LENGTH,
     JUSTIFICATION_MIN_LENGTH,
     Category,
     ConcernStatus,
@@ -107,3 +109,65 @@ class ReviewForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class HoldForm(forms.Form):
+    """Why matching and introductions must stop (for a person; the volunteer form adds who)."""
+
+    reason = forms.CharField(
+        label=_("Why must matching and introductions stop?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        count = {"count": HOLD_REASON_MIN_LENGTH}
+        field = self.fields["reason"]
+        field.help_text = (
+            gettext(
+                "A few words, at least %(count)d characters. Only safeguarding leads can read "
+                "this. Workers only see \u201cNot available for matching or introductions\u201d."
+            )
+            % count
+        )
+        field.error_messages["required"] = (
+            gettext("Give the reason in a few words (at least %(count)d characters).") % count
+        )
+
+
+class VolunteerHoldForm(HoldForm):
+    volunteer = forms.TypedChoiceField(
+        label=_("Which volunteer or supporter?"),
+        coerce=int,
+        error_messages=_choice_errors(_("Choose the volunteer or supporter.")),
+    )
+
+    field_order = ["volunteer", "reason"]
+
+    def __init__(self, choices: list[tuple[int, str]], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["volunteer"]
+        field.choices = [("", gettext("Choose someone"))] + choices  # type: ignore[attr-defined]
+        self.order_fields(self.field_order)
+
+
+class LiftHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why can matching and introductions start again?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        count = {"count": HOLD_REASON_MIN_LENGTH}
+        field = self.fields["reason"]
+        field.help_text = (
+            gettext("A few words, at least %(count)d characters. Only safeguarding leads read it.")
+            % count
+        )
+        field.error_messages["required"] = (
+            gettext("Say in a few words why it can be lifted (at least %(count)d characters).")
+            % count
+        )

@@ -1,4 +1,5 @@
-"""Safeguarding-sphere records: concerns, what was done about them, and overrides.
+"""Safeguarding-sphere records: concerns, what was done about them, overrides, and holds on
+matching and introductions.
 
 These models fail closed: `Concern.objects.all()` raises. Read through
 `alongside.safeguarding.queries`, which names the viewer (see docs/access-and-audit.md).
@@ -175,3 +176,77 @@ class Override(models.Model):
     def ends_at(self) -> datetime:
         """When access ended or will end: early end, else expiry."""
         return self.ended_at or self.expires_at
+
+
+# The shortest reason (after stripping spaces) a lead must give to place or lift a matching hold.
+HOLD_REASON_MIN_LENGTH = 10
+
+
+class MatchingHold(models.Model):
+    """A safeguarding lead stops matching and introductions for one person or one volunteer.
+
+    On exactly one of the two. Open while `lifted_at` is empty; at most one open hold per person
+    (and per volunteer in an organisation). Other apps read only who is held
+    (`queries.held_person_ids`, `queries.held_volunteer_ids`), never the reason.
+    """
+
+    SPHERE = Sphere.SAFEGUARDING
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("why matching and introductions must stop"))
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("why it can be lifted"), blank=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["organisation", "lifted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, volunteer__isnull=True)
+                    | models.Q(person__isnull=True, volunteer__isnull=False)
+                ),
+                name="matching_hold_on_person_or_volunteer",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(lifted_at__isnull=True, lifted_by__isnull=True, lift_reason="")
+                    | (
+                        models.Q(lifted_at__isnull=False, lifted_by__isnull=False)
+                        & ~models.Q(lift_reason="")
+                    )
+                ),
+                name="matching_hold_lift_is_complete_or_absent",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(lifted_at__isnull=True, person__isnull=False),
+                name="matching_hold_one_open_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "volunteer"],
+                condition=models.Q(lifted_at__isnull=True, volunteer__isnull=False),
+                name="matching_hold_one_open_per_volunteer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Matching hold {self.pk}"

@@ -1,8 +1,9 @@
 """Reads in the safeguarding sphere. Every read names the viewer; unscoped reads raise.
 
-Safeguarding leads read their organisation's concerns and overrides. Workers who raised a
-concern read only that they raised it and when. Data leads read overrides, to review them.
-Everyone else reads nothing.
+Safeguarding leads read their organisation's concerns, overrides and matching holds. Workers who
+raised a concern read only that they raised it and when. Data leads read overrides, to review
+them. Other apps read only who is on a matching hold (`held_person_ids`, `held_volunteer_ids`),
+never why. Everyone else reads nothing.
 """
 
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from django.utils import timezone
 from alongside.access.models import Membership, Role
 from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
-from alongside.safeguarding.models import Concern, Override
+from alongside.safeguarding.models import Concern, MatchingHold, Override
 
 if TYPE_CHECKING:
     from alongside.audit.models import AuditEvent
@@ -251,4 +252,95 @@ def support_reads_during(override: Override) -> list["AuditEvent"]:
             at__gte=override.started_at,
             at__lte=override.ends_at,
         ).order_by("at", "id")[:200]
+    )
+
+
+# Matching holds ------------------------------------------------------------------------------
+
+# Who a lead may put on a matching hold besides a person: volunteers and supporters.
+HOLDABLE_ROLES = frozenset({Role.VOLUNTEER, Role.SUPPORTER})
+
+
+def _open_holds(organisation_id: int) -> SphereQuerySet:
+    holds: SphereQuerySet = MatchingHold.objects.for_system("who is on a matching hold (ids only)")
+    return holds.filter(organisation_id=organisation_id, lifted_at__isnull=True)
+
+
+def held_person_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
+    """`values_list("person_id", flat=True)` of people in the organisation on an open matching
+    hold: ids only, never the reason, for any app to leave them out of matching and
+    introductions. Lazy, so usable as a subquery: `.exclude(pk__in=held_person_ids(org_id))`."""
+    return (
+        _open_holds(organisation_id)
+        .filter(person_id__isnull=False)
+        .values_list("person_id", flat=True)
+    )
+
+
+def held_volunteer_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
+    """`values_list("volunteer_id", flat=True)` (user ids) of volunteers on an open matching hold
+    in the organisation: ids only, never the reason. Usable as a subquery."""
+    return (
+        _open_holds(organisation_id)
+        .filter(volunteer_id__isnull=False)
+        .values_list("volunteer_id", flat=True)
+    )
+
+
+def holds_visible_to(membership: Membership | None) -> SphereQuerySet:
+    """Matching holds, with their reasons, that this membership may read: every hold in a
+    safeguarding lead's organisation. None for every other role."""
+    holds: SphereQuerySet = MatchingHold.objects.scoped()
+    if not is_safeguarding_lead(membership):
+        return holds.none()
+    assert membership is not None
+    return holds.filter(organisation_id=membership.organisation_id)
+
+
+def open_hold_list(membership: Membership | None) -> SphereQuerySet:
+    """A lead's list of open holds, newest first, with who they are on and who placed them."""
+    return (
+        holds_visible_to(membership)
+        .filter(lifted_at__isnull=True)
+        .select_related("person", "volunteer", "started_by")
+        .order_by("-started_at", "-id")
+    )
+
+
+def open_hold_for_person(membership: Membership | None, person_id: int) -> MatchingHold | None:
+    """The open hold on this person, for a lead (one query; none for others)."""
+    found: MatchingHold | None = (
+        holds_visible_to(membership)
+        .filter(lifted_at__isnull=True, person_id=person_id)
+        .select_related("started_by")
+        .first()
+    )
+    return found
+
+
+def get_open_hold_for_user(membership: Membership | None, hold_id: int) -> MatchingHold:
+    """An open hold with who it is on, or Http404 unless a lead of its organisation asks."""
+    found: MatchingHold = get_object_or_404(
+        holds_visible_to(membership)
+        .filter(lifted_at__isnull=True)
+        .select_related("person", "volunteer", "started_by"),
+        pk=hold_id,
+    )
+    return found
+
+
+def holdable_volunteers(membership: Membership | None) -> QuerySet[Membership]:
+    """The lead's organisation's active volunteers and supporters, by name (none for others)."""
+    if not is_safeguarding_lead(membership):
+        return Membership.objects.none()
+    assert membership is not None
+    return (
+        Membership.objects.filter(
+            organisation_id=membership.organisation_id,
+            role__in=sorted(HOLDABLE_ROLES),
+            left_on__isnull=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username", "pk")
     )

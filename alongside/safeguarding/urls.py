@@ -15,6 +15,14 @@ urlpatterns = [
         views.start_override,
         name="safeguarding_start_override",
     ),
+    path(
+        "people/<int:person_id>/hold/",
+        views.hold_person,
+        name="safeguarding_hold_person",
+    ),
+    path("holds/", views.hold_list, name="safeguarding_holds"),
+    path("holds/volunteer/", views.hold_volunteer, name="safeguarding_hold_volunteer"),
+    path("holds/<int:hold_id>/lift/", views.lift_hold, name="safeguarding_lift_hold"),
     path("concerns/", views.concern_list, name="safeguarding_concerns"),
     path("concerns/<int:concern_id>/", views.concern_detail, name="safeguarding_concern"),
     path(

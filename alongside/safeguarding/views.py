@@ -1,4 +1,5 @@
-"""Safeguarding pages: raise a concern, leads' concern pages, overrides and their review.
+"""Safeguarding pages: raise a concern, leads' concern pages, overrides and their review, and
+holds on matching and introductions.
 
 Every view fetches through `queries` (404 when the viewer may not see it), binds a form, calls a
 service and redirects. Pages that show concern text or a justification record the read.
@@ -19,8 +20,16 @@ from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
-from alongside.safeguarding.forms import ConcernActionForm, ConcernForm, OverrideForm, ReviewForm
-from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, Override
+from alongside.safeguarding.forms import (
+    ConcernActionForm,
+    ConcernForm,
+    HoldForm,
+    LiftHoldForm,
+    OverrideForm,
+    ReviewForm,
+    VolunteerHoldForm,
+)
+from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, MatchingHold, Override
 
 LEADS = [Role.SAFEGUARDING_LEAD]
 PAGE_SIZE = 50
@@ -205,4 +214,142 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
             "shows_names": membership.role == Role.SAFEGUARDING_LEAD,
             "in_force": override.ended_at is None and override.expires_at > timezone.now(),
         },
+    )
+
+
+# Holds on matching and introductions
+
+
+def _name(user: object) -> str:
+    return str(user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
+
+
+@role_required(LEADS)
+def hold_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    holds = list(queries.open_hold_list(membership))
+    record_read(
+        MatchingHold,
+        [hold.pk for hold in holds],
+        actor=request.user,
+        organisation_id=membership.organisation_id,
+        person_id=None,
+        request_id=_request_id(request),
+    )
+    return render(request, "safeguarding/hold_list.html", {"holds": holds})
+
+
+@role_required(LEADS)
+def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = get_person_for_user(membership, person_id)
+    form = HoldForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_matching_hold(
+                by=membership,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                request_id=_request_id(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Matching and introductions are on hold for %(name)s.")
+                % {"name": person.display_name},
+            )
+            return redirect("safeguarding_holds")
+    current = queries.open_hold_for_person(membership, person.pk)
+    if current is not None:
+        record_read(
+            MatchingHold,
+            [current.pk],
+            actor=request.user,
+            organisation_id=membership.organisation_id,
+            person_id=person.pk,
+            request_id=_request_id(request),
+        )
+    return render(
+        request,
+        "safeguarding/hold_person.html",
+        {"person": person, "form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(LEADS)
+def hold_volunteer(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    held = set(queries.held_volunteer_ids(membership.organisation_id))
+    candidates = {
+        member.user_id: member
+        for member in queries.holdable_volunteers(membership)
+        if member.user_id not in held
+    }
+    choices = [
+        (user_id, f"{_name(member.user)} ({member.get_role_display()})")
+        for user_id, member in candidates.items()
+    ]
+    form = VolunteerHoldForm(choices, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        volunteer = candidates[form.cleaned_data["volunteer"]].user
+        try:
+            services.place_matching_hold(
+                by=membership,
+                volunteer=volunteer,
+                reason=form.cleaned_data["reason"],
+                request_id=_request_id(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Matching and introductions are on hold for %(name)s.")
+                % {"name": _name(volunteer)},
+            )
+            return redirect("safeguarding_holds")
+    return render(
+        request,
+        "safeguarding/hold_volunteer.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(LEADS)
+def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    hold = queries.get_open_hold_for_user(membership, hold_id)
+    form = LiftHoldForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lift_matching_hold(
+                hold,
+                by=membership,
+                reason=form.cleaned_data["reason"],
+                request_id=_request_id(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The hold is lifted. Matching and introductions can start again.")
+            )
+            return redirect("safeguarding_holds")
+    record_read(
+        MatchingHold,
+        [hold.pk],
+        actor=request.user,
+        organisation_id=membership.organisation_id,
+        person_id=hold.person_id,
+        request_id=_request_id(request),
+    )
+    return render(
+        request,
+        "safeguarding/lift_hold.html",
+        {"hold": hold, "form": form},
+        status=400 if form.errors else 200,
     )

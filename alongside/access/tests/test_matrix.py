@@ -153,6 +153,11 @@ MATRIX: dict[str, Entry] = {
     "safeguarding_overrides": once({"sam", "dana"}),
     "safeguarding_override": each({"sam", "dana"}, {"sam", "dana"}, set()),
     "safeguarding_end_override": each({"sam"}, {"sam"}, set(), method="post"),
+    # Holds on matching and introductions: the safeguarding lead only; the reason never leaves.
+    "safeguarding_holds": once({"sam"}),
+    "safeguarding_hold_volunteer": once({"sam"}),
+    "safeguarding_hold_person": each({"sam"}, {"sam"}, set()),
+    "safeguarding_lift_hold": each({"sam"}, {"sam"}, set()),
     # scheduling: workers book the people they work with; coordinators plan for their team
     "diary": once({"alice", "cara", "colin", "vic", "olly"}),
     "book": each(*WORK),
@@ -366,11 +371,33 @@ class Samples:
                 expires_at=now + timedelta(minutes=60),
             )
 
+        self._holds(leads)
         self._scheduling(owners)
         self._spaces(owners)
         from alongside.connections.tests.samples import connection_samples
 
         self.connections = connection_samples(self.people, owners)
+
+    def _holds(self, leads: dict[str, Any]) -> None:
+        """An open hold on matching per subject, each on a volunteer of its own (holding Pat or
+        Una would close the connections samples' links)."""
+        from alongside.safeguarding.models import MatchingHold
+
+        self.holds = {}
+        for subject, lead in leads.items():
+            organisation = self.people[subject].organisation
+            volunteer = MembershipFactory(
+                organisation=organisation,
+                user=UserFactory(username=f"held-{subject}"),
+                role=Role.VOLUNTEER,
+            ).user
+            self.holds[subject] = MatchingHold.objects.create(
+                organisation=organisation,
+                volunteer=volunteer,
+                reason="Matrix sample hold",
+                started_at=timezone.now(),
+                started_by=lead,
+            )
 
     def _spaces(self, owners: dict[str, Any]) -> None:
         """A space hosted by each subject's owner, with a session today."""
@@ -527,6 +554,7 @@ class Samples:
             "sitting_id": lambda: self.sittings[subject].pk,
             "need_id": lambda: self.needs[subject].pk,
             "spend_id": lambda: self.spends[subject].pk,
+            "hold_id": lambda: self.holds[subject].pk,
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]

@@ -7,6 +7,8 @@
 - `{% overrides_waiting %}`: a nav `<li>` linking to the review queue with the number waiting,
   for safeguarding leads and data leads; nothing for anyone else.
 - `{% safeguarding_concerns_link %}`: a nav `<li>` linking to all concerns, for safeguarding leads.
+- `{% matching_holds_link %}`: a nav `<li>` linking to holds on matching and introductions, for
+  safeguarding leads.
 """
 
 from typing import Any
@@ -97,3 +99,10 @@ def safeguarding_concerns_link(context: template.Context) -> SafeString | str:
     return format_html(
         '<li><a href="{}">{}</a></li>', reverse("safeguarding_concerns"), _("Concerns")
     )
+
+
+@register.simple_tag(takes_context=True)
+def matching_holds_link(context: template.Context) -> SafeString | str:
+    if not is_safeguarding_lead(_membership(context)):
+        return ""
+    return format_html('<li><a href="{}">{}</a></li>', reverse("safeguarding_holds"), _("Holds"))
