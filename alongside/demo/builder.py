@@ -28,6 +28,7 @@ from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
 from alongside.reports.demo import build_reports
+from alongside.safeguarding.demo import build_holds
 from alongside.spaces.demo import build_spaces
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
@@ -105,6 +106,7 @@ def build_demo(
         counts |= build_reports(organisation=riverside, seed=seed, today=today)
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
+        counts |= build_holds(riverside, canary=canary)
         record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
                summary={"seed": seed, "years": years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

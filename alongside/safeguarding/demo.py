@@ -19,6 +19,7 @@ from alongside.safeguarding.models import (
     Concern,
     ConcernAction,
     ConcernStatus,
+    MatchingHold,
     Override,
     OverrideReason,
     ReviewOutcome,
@@ -197,3 +198,42 @@ def build_safeguarding(
             review_note=_text(note, canary) if reviewed else "",
         )
     return {"concerns": concerns, "concern_actions": actions, "overrides": len(OVERRIDES)}
+
+
+HOLD_REASON = (
+    "Another group member says he has been asking people for money after sessions. Pausing "
+    "introductions while we talk to him and to them."
+)
+
+
+def build_holds(organisation: Organisation, *, canary: str | None = None) -> dict[str, int]:
+    """One open hold on matching and introductions by the demo `safeguarding` lead, on someone with
+    a concern who is in no introduction (so nothing needs withdrawing). Written directly, like the
+    rest of the town (the build records one audit event). The reason contains `canary` when given.
+    """
+    from alongside.connections.models import IntroductionSide
+
+    lead = Membership.objects.filter(
+        organisation=organisation, user__username="safeguarding", left_on__isnull=True
+    ).first()
+    introduced = IntroductionSide.objects.for_system("demo: people in introductions").filter(
+        introduction__organisation=organisation, person__isnull=False
+    )
+    person_id = (
+        Concern.objects.for_system("demo: someone with a concern to hold")
+        .filter(organisation=organisation)
+        .exclude(person_id__in=introduced.values("person_id"))
+        .order_by("raised_at", "pk")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if lead is None or person_id is None:
+        return {"matching_holds": 0}
+    MatchingHold.objects.create(
+        organisation=organisation,
+        person_id=person_id,
+        reason=_text(HOLD_REASON, canary),
+        started_at=timezone.now() - timedelta(days=2),
+        started_by=lead.user,
+    )
+    return {"matching_holds": 1}

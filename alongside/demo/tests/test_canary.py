@@ -34,6 +34,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/eligibility/",
         "/safeguarding/concerns/",
         "/safeguarding/overrides/",
+        "/safeguarding/holds/",
         "/insights/continuity/",
         "/insights/continuity/export.csv",
         "/no-such-page/",
