@@ -201,8 +201,8 @@ def build_safeguarding(
 
 
 HOLD_REASON = (
-    "Another group member says he has been asking people for money after sessions. Pausing "
-    "introductions while we talk to him and to them."
+    "A group member says money was asked for after sessions. Pausing introductions while we talk "
+    "with everyone involved."
 )
 
 
