@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.common.factories import (
@@ -25,6 +26,11 @@ from alongside.common.factories import (
     UserFactory,
 )
 from alongside.people.models import Person
+
+# Property tests check what is true, not how fast: on a shared, busy machine Hypothesis's default
+# 200 ms deadline per example would fail a correct test now and then. Speed lives in bench/.
+hypothesis_settings.register_profile("alongside", deadline=None)
+hypothesis_settings.load_profile("alongside")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
