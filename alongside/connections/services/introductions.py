@@ -1,23 +1,9 @@
-"""Writes for connections: profiles, introductions (with permission on both sides), follow-ups,
-volunteer profiles and confirmed matches.
-
-Every function validates first, writes in one transaction and records an audit event in it.
-Errors are `ValidationError`s keyed by form field. Audit summaries hold ids, codes and counts,
-never anyone's words, never lived experience, never who said no.
-
-The introduction's life: proposed -> asking (each side asked privately, a one-time link each)
--> introduced (the moment the last side agrees: only then may each see what the other shared)
--> followed up; or declined (someone said no) / expired (not answered in time) / withdrawn.
-When it settles, those who helped (who proposed it, each person's named worker, a volunteer side's
-volunteer) are told it is going ahead, or that it is not: the same words for a "no", a lapse and a
-withdrawal. Invitations lapse on time through a queued task (`tasks.expire_introduction`) as well
-as on read.
-"""
+"""Writes for introductions: propose, ask each side privately, answer, settle, withdraw, lapse and
+follow up. See the package docstring for the life of an introduction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,29 +13,21 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.access.models import Membership, Notification, Role
+from alongside.access.models import Membership, Notification
 from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
 from alongside.connections import queries
 from alongside.connections.models import (
-    SLOTS,
     Answer,
     FollowUp,
     HowItWent,
-    Interest,
     Introduction,
     IntroductionSide,
     Kind,
-    LivedExperience,
-    Locality,
     Match,
     Met,
-    PersonProfile,
-    SpaceProfile,
     Status,
-    VolunteerGender,
-    VolunteerPreference,
     VolunteerProfile,
 )
 from alongside.people.models import Person
@@ -57,8 +35,6 @@ from alongside.people.queries import people_visible_to
 
 INVITATION_DAYS = 14
 MAX_INVITATION_DAYS = 30
-SLOT_CODES = frozenset(code for code, _ in SLOTS)
-LIVED_CODES = frozenset(str(c.value) for c in LivedExperience)
 MAX_WORDS = 2000
 # What the people who suggested or asked about an introduction are told when it settles. The
 # "not going ahead" words are the same for a "no", a lapse and a withdrawal, so nobody can tell
@@ -77,276 +53,6 @@ class Closed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def _check_slots(slots: Iterable[str], field: str) -> list[str]:
-    chosen = sorted(set(slots))
-    if any(slot not in SLOT_CODES for slot in chosen):
-        raise ValidationError({field: "Choose times from the list."})
-    return chosen
-
-
-def _org_items(model: type[Any], organisation_id: int, ids: Iterable[int], field: str) -> list[Any]:
-    wanted = set(ids)
-    found = list(model.objects.filter(organisation_id=organisation_id, pk__in=wanted))
-    if len(found) != len(wanted):
-        raise ValidationError({field: "Choose from your organisation's list."})
-    return found
-
-
-# Profiles -------------------------------------------------------------------------------------
-
-
-def save_person_profile(
-    person: Person,
-    *,
-    by: Membership,
-    interest_ids: Iterable[int] = (),
-    locality_id: int | None = None,
-    availability: Iterable[str] = (),
-    lived_experience: Iterable[str] = (),
-    lived_experience_consent: bool = False,
-    open_to_introductions: bool = True,
-    wants_volunteer: bool = False,
-    volunteer_preference: str = "",
-    not_from_my_area: bool = False,
-    excluded_people_ids: Iterable[int] = (),
-    excluded_volunteer_ids: Iterable[int] = (),
-    in_their_words: str = "",
-    request_id: str = "",
-) -> PersonProfile:
-    """Record what the person is happy to share for connections (all of it replaced).
-
-    Lived experience needs the person's agreement: without it, none may be recorded.
-    Side effects: the profile, one `connections.profile.saved` audit event (field names only).
-    """
-    if not queries.may_edit_profile(by, person):
-        raise ValidationError("You cannot change this person's connections profile.")
-    lived = sorted(set(lived_experience))
-    errors: dict[str, str] = {}
-    if any(code not in LIVED_CODES for code in lived):
-        errors["lived_experience"] = "Choose from the list."
-    elif lived and not lived_experience_consent:
-        errors["lived_experience_consent"] = (
-            "Only record lived experience when they agree to it being used to find people "
-            "they have something in common with."
-        )
-    if volunteer_preference not in VolunteerPreference.values:
-        errors["volunteer_preference"] = "Choose from the list."
-    if len(in_their_words) > MAX_WORDS:
-        errors["in_their_words"] = f"At most {MAX_WORDS} characters."
-    if errors:
-        raise ValidationError(errors)
-    slots = _check_slots(availability, "availability")
-    interests = _org_items(Interest, person.organisation_id, interest_ids, "interests")
-    locality = (
-        _org_items(Locality, person.organisation_id, [locality_id], "locality")[0]
-        if locality_id
-        else None
-    )
-    excluded_people = list(
-        Person.objects.filter(
-            organisation_id=person.organisation_id, pk__in=set(excluded_people_ids)
-        ).exclude(pk=person.pk)
-    )
-    if len(excluded_people) != len(set(excluded_people_ids) - {person.pk}):
-        raise ValidationError({"excluded_people": "Choose people from your organisation."})
-    excluded_volunteers = list(
-        User.objects.filter(
-            memberships__organisation_id=person.organisation_id,
-            pk__in=set(excluded_volunteer_ids),
-        ).distinct()
-    )
-    if len(excluded_volunteers) != len(set(excluded_volunteer_ids)):
-        raise ValidationError({"excluded_volunteers": "Choose workers from your organisation."})
-    with transaction.atomic():
-        profile: PersonProfile | None = (
-            PersonProfile.objects.for_system("saving a profile the writer may change")
-            .select_for_update()
-            .filter(person_id=person.pk)
-            .first()
-        )
-        created = profile is None
-        if profile is None:
-            profile = PersonProfile(
-                organisation_id=person.organisation_id, person=person, author_id=by.user_id
-            )
-        profile.locality = locality
-        profile.availability = slots
-        profile.lived_experience = lived if lived_experience_consent else []
-        profile.lived_experience_consent = lived_experience_consent
-        profile.open_to_introductions = open_to_introductions
-        profile.wants_volunteer = wants_volunteer
-        profile.volunteer_preference = volunteer_preference
-        profile.not_from_my_area = not_from_my_area
-        profile.in_their_words = in_their_words.strip()
-        profile.save()
-        profile.interests.set(interests)
-        profile.excluded_people.set(excluded_people)
-        profile.excluded_volunteers.set(excluded_volunteers)
-        record(
-            profile,
-            action="connections.profile.saved",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
-            summary={
-                "created": created,
-                "interests": len(interests),
-                "slots": len(slots),
-                "lived_experience_consent": lived_experience_consent,
-                "exclusions": len(excluded_people) + len(excluded_volunteers),
-            },
-            request_id=request_id,
-        )
-    return profile
-
-
-def save_volunteer_profile(
-    volunteer: Membership,
-    *,
-    by: Membership,
-    capacity: int,
-    available_for_matching: bool = True,
-    interest_ids: Iterable[int] = (),
-    locality_id: int | None = None,
-    availability: Iterable[str] = (),
-    lived_experience: Iterable[str] = (),
-    lived_experience_consent: bool = False,
-    gender: str = "",
-    request_id: str = "",
-) -> VolunteerProfile:
-    """The volunteer (or their coordinator) records capacity and what they share.
-
-    Only a coordinator may mark a volunteer not available for matching against their wish; the
-    volunteer may always step back themselves. Side effects: one `connections.volunteer.saved`."""
-    if not queries.may_manage_volunteer(by, volunteer):
-        raise ValidationError("You cannot change this volunteer's details.")
-    lived = sorted(set(lived_experience))
-    errors: dict[str, str] = {}
-    if not 0 <= capacity <= 20:
-        errors["capacity"] = "Between 0 and 20 people."
-    if any(code not in LIVED_CODES for code in lived):
-        errors["lived_experience"] = "Choose from the list."
-    elif lived and not lived_experience_consent:
-        errors["lived_experience_consent"] = "Only with their agreement."
-    if gender not in VolunteerGender.values:
-        errors["gender"] = "Choose from the list."
-    if errors:
-        raise ValidationError(errors)
-    slots = _check_slots(availability, "availability")
-    interests = _org_items(Interest, volunteer.organisation_id, interest_ids, "interests")
-    locality = (
-        _org_items(Locality, volunteer.organisation_id, [locality_id], "locality")[0]
-        if locality_id
-        else None
-    )
-    with transaction.atomic():
-        profile, created = VolunteerProfile.objects.select_for_update().get_or_create(
-            membership=volunteer, defaults={"organisation_id": volunteer.organisation_id}
-        )
-        profile.capacity = capacity
-        profile.available_for_matching = available_for_matching
-        profile.locality = locality
-        profile.availability = slots
-        profile.lived_experience = lived if lived_experience_consent else []
-        profile.lived_experience_consent = lived_experience_consent
-        profile.gender = gender
-        profile.save()
-        profile.interests.set(interests)
-        record(
-            profile,
-            action="connections.volunteer.saved",
-            actor=by.user,
-            organisation_id=volunteer.organisation_id,
-            summary={
-                "membership": volunteer.pk,
-                "created": created,
-                "capacity": capacity,
-                "available_for_matching": available_for_matching,
-            },
-            request_id=request_id,
-        )
-    return profile
-
-
-def save_space_profile(
-    space: Any,
-    *,
-    by: Membership,
-    interest_ids: Iterable[int] = (),
-    locality_id: int | None = None,
-    times: Iterable[str] = (),
-    lived_experience: Iterable[str] = (),
-    request_id: str = "",
-) -> SpaceProfile:
-    """What a group is about, where and when (for suggesting it). Coordinators or its host."""
-    if not may_describe_space(by, space):
-        raise ValidationError("You cannot describe this group.")
-    lived = sorted(set(lived_experience))
-    if any(code not in LIVED_CODES for code in lived):
-        raise ValidationError({"lived_experience": "Choose from the list."})
-    slots = _check_slots(times, "times")
-    interests = _org_items(Interest, space.organisation_id, interest_ids, "interests")
-    locality = (
-        _org_items(Locality, space.organisation_id, [locality_id], "locality")[0]
-        if locality_id
-        else None
-    )
-    with transaction.atomic():
-        profile, _ = SpaceProfile.objects.select_for_update().get_or_create(space=space)
-        profile.locality = locality
-        profile.times = slots
-        profile.lived_experience = lived
-        profile.save()
-        profile.interests.set(interests)
-        record(
-            profile,
-            action="connections.space.described",
-            actor=by.user,
-            organisation_id=space.organisation_id,
-            summary={"space": space.pk, "interests": len(interests), "times": len(slots)},
-            request_id=request_id,
-        )
-    return profile
-
-
-def may_describe_space(membership: Membership | None, space: Any) -> bool:
-    if membership is None or not membership.is_active:
-        return False
-    if space.organisation_id != membership.organisation_id:
-        return False
-    return membership.role == Role.COORDINATOR or (
-        membership.role in WORKER_ROLES and space.host_id == membership.user_id
-    )
-
-
-def add_to_list(*, by: Membership, kind: str, name: str, request_id: str = "") -> Any:
-    """A coordinator adds an interest or a neighbourhood to the organisation's list."""
-    if by.role != Role.COORDINATOR:
-        raise ValidationError("Only a coordinator can change the lists.")
-    model: Any = {"interest": Interest, "locality": Locality}.get(kind)
-    name = " ".join(name.split())
-    if model is None:
-        raise ValidationError({"kind": "Choose interests or neighbourhoods."})
-    if not 2 <= len(name) <= 60:
-        raise ValidationError({"name": "Between 2 and 60 characters."})
-    if model.objects.filter(organisation_id=by.organisation_id, name__iexact=name).exists():
-        raise ValidationError({"name": "That is already on the list."})
-    with transaction.atomic():
-        item = model.objects.create(organisation_id=by.organisation_id, name=name)
-        record(
-            item,
-            action="connections.list.added",
-            actor=by.user,
-            organisation_id=by.organisation_id,
-            summary={"kind": kind, "id": item.pk},
-            request_id=request_id,
-        )
-    return item
-
-
-# Introductions --------------------------------------------------------------------------------
 
 
 def propose(
@@ -887,85 +593,3 @@ def follow_up(
 
 
 # Matching -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProposedPair:
-    person_id: int
-    volunteer_id: int  # user id
-    score: float
-    why: tuple[str, ...]
-
-
-def confirm_matches(
-    *,
-    by: Membership,
-    chosen: Sequence[tuple[int, int]],
-    weights: Mapping[str, float],
-    now: datetime | None = None,
-    request_id: str = "",
-) -> list[Match]:
-    """The coordinator confirms some of the proposed pairs (person id, volunteer user id).
-
-    The proposal is worked out again here with the same weights: only pairs it proposes are
-    accepted, so nothing posted can pair people the matcher would not (exclusions, capacity).
-    All or nothing: one Match per pair, each starting an introduction (proposed: each side is
-    then asked with the same permission on both sides), capacity reduced, one
-    `connections.match.confirmed` event per pair.
-    """
-    from alongside.connections import matching
-
-    now = now or timezone.now()
-    if by.role != Role.COORDINATOR:
-        raise ValidationError("Only a coordinator can confirm matches.")
-    if not chosen:
-        raise ValidationError({"pairs": "Choose at least one pair."})
-    if len(set(chosen)) != len(chosen):
-        raise ValidationError({"pairs": "Choose each pair once."})
-    proposal = matching.propose(by, weights)
-    offered = {(p.person_id, p.volunteer_id): p for p in proposal.pairs}
-    unknown = [pair for pair in chosen if pair not in offered]
-    if unknown:
-        raise ValidationError(
-            {"pairs": "Some pairs are no longer proposed: look at the proposal again."}
-        )
-    matches = []
-    with transaction.atomic():
-        for key in chosen:
-            pair = offered[key]
-            person = Person.objects.get(pk=pair.person_id)
-            volunteer = User.objects.get(pk=pair.volunteer_id)
-            match = Match.objects.create(
-                organisation_id=by.organisation_id,
-                person=person,
-                volunteer=volunteer,
-                score=pair.score,
-                why=list(pair.why),
-                weights=dict(weights),
-                confirmed_by_id=by.user_id,
-                confirmed_at=now,
-            )
-            vprofile = (
-                VolunteerProfile.objects.select_for_update()
-                .filter(membership__user=volunteer, organisation_id=by.organisation_id)
-                .first()
-            )
-            if vprofile is not None:
-                if vprofile.capacity < 1:
-                    raise ValidationError({"pairs": "A volunteer has no room left."})
-                vprofile.capacity -= 1
-                vprofile.save(update_fields=["capacity"])
-            record(
-                match,
-                action="connections.match.confirmed",
-                actor=by.user,
-                organisation_id=by.organisation_id,
-                person_id=person.pk,
-                summary={"volunteer": volunteer.pk, "score": pair.score},
-                request_id=request_id,
-            )
-            match.introduction = propose(
-                person, by=by, volunteer=volunteer, match=match, now=now, request_id=request_id
-            )
-            matches.append(match)
-    return matches
