@@ -168,6 +168,33 @@ def _locked(introduction: Introduction | int) -> Introduction:
     return locked
 
 
+def _end(
+    locked: Introduction,
+    *,
+    status: str,
+    at: datetime,
+    action: str,
+    actor: User | None,
+    request_id: str = "",
+    leave_out: Iterable[int] = (),
+) -> None:
+    """Close a locked introduction that did not happen (declined, expired or withdrawn): links
+    stop working, one audit event with an empty summary (never who said no), and those who
+    helped hear "not going ahead" in the same words whatever the reason."""
+    locked.status = status
+    locked.closed_at = at
+    locked.save(update_fields=["status", "closed_at"])
+    record(
+        locked,
+        action=action,
+        actor=actor,
+        organisation_id=locked.organisation_id,
+        summary={},
+        request_id=request_id,
+    )
+    _tell_helpers(locked, going_ahead=False, leave_out=leave_out)
+
+
 def _lapse_if_due(locked: Introduction, now: datetime) -> bool:
     """Mark an unanswered invitation expired when its time is up. True if it lapsed.
 
@@ -175,17 +202,13 @@ def _lapse_if_due(locked: Introduction, now: datetime) -> bool:
     Side effects when it lapses: one `connections.introduction.expired`, the "not going ahead"
     notification to those who helped."""
     if locked.status == Status.ASKING and locked.expires_at and locked.expires_at <= now:
-        locked.status = Status.EXPIRED
-        locked.closed_at = locked.expires_at
-        locked.save(update_fields=["status", "closed_at"])
-        record(
+        _end(
             locked,
+            status=Status.EXPIRED,
+            at=locked.expires_at,
             action="connections.introduction.expired",
             actor=None,
-            organisation_id=locked.organisation_id,
-            summary={},
         )
-        _tell_helpers(locked, going_ahead=False)
         return True
     return False
 
@@ -381,18 +404,14 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
         .values_list("answer", flat=True)
     )
     if Answer.DECLINED in answers:
-        locked.status = Status.DECLINED
-        locked.closed_at = now
-        locked.save(update_fields=["status", "closed_at"])
-        record(
+        _end(
             locked,
+            status=Status.DECLINED,
+            at=now,
             action="connections.introduction.closed",
             actor=None,
-            organisation_id=locked.organisation_id,
-            summary={},  # never says who said no
             request_id=request_id,
         )
-        _tell_helpers(locked, going_ahead=False)
     elif all(a == Answer.AGREED for a in answers):
         locked.status = Status.INTRODUCED
         locked.introduced_at = now
@@ -442,18 +461,15 @@ def withdraw(
             raise ValidationError("You cannot withdraw this introduction.")
         if _lapse_if_due(locked, now) or locked.status not in (Status.PROPOSED, Status.ASKING):
             raise Closed("closed")
-        locked.status = Status.WITHDRAWN
-        locked.closed_at = now
-        locked.save(update_fields=["status", "closed_at"])
-        record(
+        _end(
             locked,
+            status=Status.WITHDRAWN,
+            at=now,
             action="connections.introduction.withdrawn",
             actor=by.user,
-            organisation_id=locked.organisation_id,
-            summary={},
             request_id=request_id,
+            leave_out=[by.user_id],
         )
-        _tell_helpers(locked, going_ahead=False, leave_out=[by.user_id])
 
 
 def withdraw_open_introductions(
@@ -495,18 +511,14 @@ def withdraw_open_introductions(
             locked = _locked(pk)
             if _lapse_if_due(locked, now) or locked.status not in (Status.PROPOSED, Status.ASKING):
                 continue
-            locked.status = Status.WITHDRAWN
-            locked.closed_at = now
-            locked.save(update_fields=["status", "closed_at"])
-            record(
+            _end(
                 locked,
+                status=Status.WITHDRAWN,
+                at=now,
                 action="connections.introduction.withdrawn",
                 actor=actor,
-                organisation_id=locked.organisation_id,
-                summary={},
                 request_id=request_id,
             )
-            _tell_helpers(locked, going_ahead=False)
             withdrawn += 1
     return withdrawn
 
