@@ -12,29 +12,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
-from alongside.learning.models import ContactDemand, DemandKind, FailureKind
+from alongside.learning.forms import DemandForm
+from alongside.learning.models import ContactDemand, DemandKind
 
 PREFIX = "demand"
 
 
-class DemandOnContactForm(forms.Form):
+class DemandOnContactForm(DemandForm):
+    """`DemandForm` made optional: a contact need not be marked."""
+
     kind = forms.ChoiceField(
         label=_("Value or failure demand? (optional)"),
         choices=[("", _("Not marked"))] + list(DemandKind.choices),
         widget=forms.RadioSelect,
         required=False,
-    )
-    failure_kind = forms.ChoiceField(
-        label=_("If failure demand: what went wrong"),
-        choices=FailureKind.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    in_their_words = forms.CharField(
-        label=_("What went wrong, in their words (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
