@@ -39,6 +39,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from alongside.common.problem_json import (
+    ProblemError,
+    as_list,
+    as_object,
+    key_path,
+    kind,
+    new_id,
+    required,
+    strings,
+)
+
 if TYPE_CHECKING:  # numpy is imported when solving, so the command's --help stays quick
     import numpy as np
     import numpy.typing as npt
@@ -120,15 +131,6 @@ class MatchResult:
     bound: float
 
 
-class ProblemError(ValueError):
-    """Bad input: `path` is the JSON path of the first bad field, `message` says what is wrong."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-
-
 # --- Reading the JSON problem ---------------------------------------------------------------
 
 
@@ -142,13 +144,13 @@ def parse_problem(data: object) -> MatchProblem:
     Ids are unique among volunteers and among people (a person and a volunteer may share one).
     Weights are numbers >= 0. Repeated strings in a list count once. Unknown keys are ignored.
     """
-    root = _object(data, "$")
-    volunteer_items = _list(root, "volunteers", "$")
-    person_items = _list(root, "people", "$")
-    weights_object = _object(_required(root, "weights", "$"), "$.weights")
+    root = as_object(data, "$")
+    volunteer_items = as_list(root, "volunteers", "$")
+    person_items = as_list(root, "people", "$")
+    weights_object = as_object(required(root, "weights", "$"), "$.weights")
     weights: dict[str, float] = {}
     for key, value in weights_object.items():
-        path = _key_path("$.weights", key)
+        path = key_path("$.weights", key)
         if not key:
             raise ProblemError(path, "an attribute key must not be empty")
         weights[key] = _weight(value, path)
@@ -156,14 +158,14 @@ def parse_problem(data: object) -> MatchProblem:
     volunteer_ids: set[str] = set()
     for index, item in enumerate(volunteer_items):
         path = f"$.volunteers[{index}]"
-        entry = _object(item, path)
-        volunteer_id = _new_id(entry, path, volunteer_ids, "volunteer")
-        capacity = _capacity(_required(entry, "capacity", path), f"{path}.capacity")
+        entry = as_object(item, path)
+        volunteer_id = new_id(entry, path, volunteer_ids, "volunteer")
+        capacity = _capacity(required(entry, "capacity", path), f"{path}.capacity")
         volunteers.append(
             Volunteer(
                 volunteer_id,
                 capacity,
-                frozenset(_strings(entry, "languages", path, required=True)),
+                frozenset(strings(entry, "languages", path, is_required=True)),
                 _attributes(entry, path),
             )
         )
@@ -171,14 +173,14 @@ def parse_problem(data: object) -> MatchProblem:
     person_ids: set[str] = set()
     for index, item in enumerate(person_items):
         path = f"$.people[{index}]"
-        entry = _object(item, path)
-        person_id = _new_id(entry, path, person_ids, "person")
+        entry = as_object(item, path)
+        person_id = new_id(entry, path, person_ids, "person")
         people.append(
             Person(
                 person_id,
-                frozenset(_strings(entry, "languages", path, required=True)),
+                frozenset(strings(entry, "languages", path, is_required=True)),
                 _attributes(entry, path),
-                frozenset(_strings(entry, "exclude", path)),
+                frozenset(strings(entry, "exclude", path)),
             )
         )
     return MatchProblem(tuple(volunteers), tuple(people), weights)
@@ -191,7 +193,7 @@ def check_problem(problem: MatchProblem) -> None:
     the command: unique ids, capacities whole and >= 0, weights finite and >= 0.
     """
     for key, value in problem.weights.items():
-        _weight(value, _key_path("$.weights", key))
+        _weight(value, key_path("$.weights", key))
     seen: set[str] = set()
     for index, volunteer in enumerate(problem.volunteers):
         _capacity(volunteer.capacity, f"$.volunteers[{index}].capacity")
@@ -218,7 +220,7 @@ def _capacity(value: object, path: str) -> int:
 
 def _weight(value: object, path: str) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ProblemError(path, f"expected a number, got {_kind(value)}")
+        raise ProblemError(path, f"expected a number, got {kind(value)}")
     if not math.isfinite(value):
         raise ProblemError(path, f"must be a finite number, got {value!r}")
     if value < 0:
@@ -234,87 +236,14 @@ def _attributes(entry: dict[str, Any], path: str) -> dict[str, frozenset[str]]:
     value = entry.get("attributes")
     if value is None:
         return {}
-    attributes = _object(value, f"{path}.attributes")
+    attributes = as_object(value, f"{path}.attributes")
     result: dict[str, frozenset[str]] = {}
     for key in attributes:
-        key_path = _key_path(f"{path}.attributes", key)
+        where = key_path(f"{path}.attributes", key)
         if not key:
-            raise ProblemError(key_path, "an attribute key must not be empty")
-        result[key] = frozenset(_strings(attributes, key, f"{path}.attributes"))
+            raise ProblemError(where, "an attribute key must not be empty")
+        result[key] = frozenset(strings(attributes, key, f"{path}.attributes"))
     return result
-
-
-def _key_path(path: str, key: str) -> str:
-    if key.isidentifier():
-        return f"{path}.{key}"
-    return f"{path}[{_quote(key)}]"
-
-
-def _quote(key: str) -> str:
-    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _object(value: object, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProblemError(path, f"expected an object, got {_kind(value)}")
-    return value
-
-
-def _list(entry: dict[str, Any], key: str, path: str) -> list[Any]:
-    value = _required(entry, key, path)
-    if not isinstance(value, list):
-        raise ProblemError(f"{path}.{key}", f"expected a list, got {_kind(value)}")
-    return value
-
-
-def _required(entry: dict[str, Any], key: str, path: str) -> object:
-    if key not in entry:
-        raise ProblemError(_key_path(path, key), "the required key is missing")
-    return entry[key]
-
-
-def _strings(entry: dict[str, Any], key: str, path: str, *, required: bool = False) -> list[str]:
-    value = _required(entry, key, path) if required else entry.get(key)
-    key_path = _key_path(path, key)
-    if value is None and not required:
-        return []
-    if not isinstance(value, list):
-        raise ProblemError(key_path, f"expected a list of strings, got {_kind(value)}")
-    for position, item in enumerate(value):
-        if not isinstance(item, str) or not item:
-            raise ProblemError(
-                f"{key_path}[{position}]", f"expected a non-empty string, got {item!r}"
-            )
-    return value
-
-
-def _new_id(entry: dict[str, Any], path: str, seen: set[str], what: str) -> str:
-    value = _required(entry, "id", path)
-    if not isinstance(value, str):
-        raise ProblemError(f"{path}.id", f"expected a string, got {_kind(value)}")
-    if not value:
-        raise ProblemError(f"{path}.id", "is empty")
-    if value in seen:
-        raise ProblemError(f"{path}.id", f"another {what} already has the id {value!r}")
-    seen.add(value)
-    return value
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --- Scores and reasons ---------------------------------------------------------------------

@@ -50,6 +50,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from alongside.common.problem_json import (
+    ProblemError,
+    as_list,
+    as_object,
+    new_id,
+    optional_string,
+    required,
+    string,
+    strings,
+)
+
 __all__ = [
     "EXTRA_WORKER",
     "NAMED",
@@ -150,15 +161,6 @@ class Problem:
     requests: tuple[Request, ...]
 
 
-class ProblemError(ValueError):
-    """Bad input: `path` is the JSON path of the first bad field, `message` says what is wrong."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-
-
 @dataclass
 class Plan:
     """A feasible plan: who is booked where, who is not and why, and how good it is.
@@ -185,19 +187,19 @@ def parse_problem(data: object) -> Problem:
     Optional keys (skills, languages, language, named_worker, seen_before, skill) may be absent
     or null. Unknown keys are ignored.
     """
-    root = _object(data, "$")
-    lists = {name: _list(root, name, "$") for name in ("workers", "slots", "people", "requests")}
+    root = as_object(data, "$")
+    lists = {name: as_list(root, name, "$") for name in ("workers", "slots", "people", "requests")}
     workers: list[Worker] = []
     worker_ids: set[str] = set()
     for index, item in enumerate(lists["workers"]):
         path = f"$.workers[{index}]"
-        entry = _object(item, path)
-        worker_id = _new_id(entry, path, worker_ids, "worker")
+        entry = as_object(item, path)
+        worker_id = new_id(entry, path, worker_ids, "worker")
         workers.append(
             Worker(
                 worker_id,
-                frozenset(_strings(entry, "skills", path)),
-                frozenset(_strings(entry, "languages", path)),
+                frozenset(strings(entry, "skills", path)),
+                frozenset(strings(entry, "languages", path)),
             )
         )
     slots: list[Slot] = []
@@ -205,8 +207,8 @@ def parse_problem(data: object) -> Problem:
     zoned: bool | None = None
     for index, item in enumerate(lists["slots"]):
         path = f"$.slots[{index}]"
-        entry = _object(item, path)
-        slot_id = _new_id(entry, path, slot_ids, "slot")
+        entry = as_object(item, path)
+        slot_id = new_id(entry, path, slot_ids, "slot")
         worker = _reference(entry, "worker", path, worker_ids, "workers")
         start = _datetime(entry, path)
         if zoned is None:
@@ -217,7 +219,7 @@ def parse_problem(data: object) -> Problem:
                 "has a UTC offset where the first slot's start has none, or the other way "
                 "round; give every start in the same style",
             )
-        minutes = _required(entry, "minutes", path)
+        minutes = required(entry, "minutes", path)
         if not isinstance(minutes, int) or isinstance(minutes, bool):
             raise ProblemError(f"{path}.minutes", f"expected a whole number, got {minutes!r}")
         if minutes <= 0:
@@ -227,13 +229,13 @@ def parse_problem(data: object) -> Problem:
     person_ids: set[str] = set()
     for index, item in enumerate(lists["people"]):
         path = f"$.people[{index}]"
-        entry = _object(item, path)
-        person_id = _new_id(entry, path, person_ids, "person")
-        language = _optional_string(entry, "language", path)
-        named = _optional_string(entry, "named_worker", path)
+        entry = as_object(item, path)
+        person_id = new_id(entry, path, person_ids, "person")
+        language = optional_string(entry, "language", path)
+        named = optional_string(entry, "named_worker", path)
         if named is not None and named not in worker_ids:
             raise ProblemError(f"{path}.named_worker", f"no worker has the id {named!r}")
-        seen = _strings(entry, "seen_before", path)
+        seen = strings(entry, "seen_before", path)
         for position, worker_id in enumerate(seen):
             if worker_id not in worker_ids:
                 raise ProblemError(
@@ -244,8 +246,8 @@ def parse_problem(data: object) -> Problem:
     request_ids: set[str] = set()
     for index, item in enumerate(lists["requests"]):
         path = f"$.requests[{index}]"
-        entry = _object(item, path)
-        request_id = _new_id(entry, path, request_ids, "request")
+        entry = as_object(item, path)
+        request_id = new_id(entry, path, request_ids, "request")
         person = _reference(entry, "person", path, person_ids, "people")
         earliest = _date(entry, "earliest", path)
         latest = _date(entry, "latest", path)
@@ -253,76 +255,20 @@ def parse_problem(data: object) -> Problem:
             raise ProblemError(
                 f"{path}.latest", f"{latest.isoformat()} is before earliest {earliest.isoformat()}"
             )
-        skill = _optional_string(entry, "skill", path)
+        skill = optional_string(entry, "skill", path)
         requests.append(Request(request_id, person, earliest, latest, skill))
     return Problem(tuple(workers), tuple(slots), tuple(people), tuple(requests))
 
 
-def _object(value: object, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ProblemError(path, f"expected an object, got {_kind(value)}")
-    return value
-
-
-def _list(entry: dict[str, Any], key: str, path: str) -> list[Any]:
-    value = _required(entry, key, path)
-    if not isinstance(value, list):
-        raise ProblemError(f"{path}.{key}", f"expected a list, got {_kind(value)}")
-    return value
-
-
-def _required(entry: dict[str, Any], key: str, path: str) -> object:
-    if key not in entry:
-        raise ProblemError(f"{path}.{key}", "the required key is missing")
-    return entry[key]
-
-
-def _string(entry: dict[str, Any], key: str, path: str) -> str:
-    value = _required(entry, key, path)
-    if not isinstance(value, str):
-        raise ProblemError(f"{path}.{key}", f"expected a string, got {_kind(value)}")
-    if not value:
-        raise ProblemError(f"{path}.{key}", "is empty")
-    return value
-
-
-def _optional_string(entry: dict[str, Any], key: str, path: str) -> str | None:
-    if entry.get(key) is None:
-        return None
-    return _string(entry, key, path)
-
-
-def _strings(entry: dict[str, Any], key: str, path: str) -> list[str]:
-    value = entry.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ProblemError(f"{path}.{key}", f"expected a list of strings, got {_kind(value)}")
-    for position, item in enumerate(value):
-        if not isinstance(item, str) or not item:
-            raise ProblemError(
-                f"{path}.{key}[{position}]", f"expected a non-empty string, got {item!r}"
-            )
-    return value
-
-
-def _new_id(entry: dict[str, Any], path: str, seen: set[str], what: str) -> str:
-    value = _string(entry, "id", path)
-    if value in seen:
-        raise ProblemError(f"{path}.id", f"another {what} already has the id {value!r}")
-    seen.add(value)
-    return value
-
-
 def _reference(entry: dict[str, Any], key: str, path: str, known: set[str], where: str) -> str:
-    value = _string(entry, key, path)
+    value = string(entry, key, path)
     if value not in known:
         raise ProblemError(f"{path}.{key}", f"no entry in {where} has the id {value!r}")
     return value
 
 
 def _datetime(entry: dict[str, Any], path: str) -> datetime:
-    text = _required(entry, "start", path)
+    text = required(entry, "start", path)
     problem = ProblemError(f"{path}.start", f"not an ISO 8601 date-time: {text!r}")
     if not isinstance(text, str) or "T" not in text.upper():
         raise problem
@@ -334,7 +280,7 @@ def _datetime(entry: dict[str, Any], path: str) -> datetime:
 
 
 def _date(entry: dict[str, Any], key: str, path: str) -> date:
-    text = _required(entry, key, path)
+    text = required(entry, key, path)
     problem = ProblemError(f"{path}.{key}", f"not an ISO 8601 date: {text!r}")
     if not isinstance(text, str):
         raise problem
@@ -342,22 +288,6 @@ def _date(entry: dict[str, Any], key: str, path: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise problem from None
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --- The index: the problem as integers -----------------------------------------------------
