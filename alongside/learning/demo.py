@@ -31,6 +31,7 @@ from alongside.learning.models import (
     Spend,
     SpendStatus,
 )
+from alongside.learning.queries import ADMIN_WEEKS_BACK, monday_of
 
 MARKED_SHARE = 0.6
 # Failure demand by team name (other teams: DEFAULT_FAILURE), easing a little over the period.
@@ -202,12 +203,12 @@ def _admin_time(organisation: Organisation, rows: list[Any], *, seed: int, today
     each team they saw people for (from its own generator, so the rest of the town is unchanged)."""
     rng = random.Random(f"{seed}:admin-time")
     zone = timezone.get_current_timezone()
-    this_monday = today - timedelta(days=today.weekday())
-    first = this_monday - timedelta(weeks=12)
+    this_monday = monday_of(today)
+    first = this_monday - timedelta(weeks=ADMIN_WEEKS_BACK)
     active: set[tuple[int, int, date]] = set()
     for _, _, team_id, _, worker_id, at in rows:
         day = at.astimezone(zone).date()
-        monday = day - timedelta(days=day.weekday())
+        monday = monday_of(day)
         if first <= monday < this_monday:
             active.add((worker_id, team_id, monday))
     weeks = [

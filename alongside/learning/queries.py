@@ -415,6 +415,21 @@ def discretion_summary(
     )
 
 
+ADMIN_WEEKS_BACK = 12
+"""A worker records admin time for this week and the 12 before it."""
+
+
+def monday_of(day: date) -> date:
+    """The Monday that starts `day`'s week: admin time is recorded per week."""
+    return day - timedelta(days=day.weekday())
+
+
+def recordable_weeks(today: date) -> list[date]:
+    """The weeks admin time may be recorded for, newest first."""
+    this_monday = monday_of(today)
+    return [this_monday - timedelta(weeks=n) for n in range(ADMIN_WEEKS_BACK + 1)]
+
+
 def admin_time_of(membership: Membership, *, weeks: int = 12) -> list[Any]:
     """The worker's own admin hours, newest week first (only they see these per week)."""
     from alongside.learning.models import AdminTime

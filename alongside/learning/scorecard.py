@@ -21,6 +21,7 @@ from alongside.learning.queries import (
     FailureDemand,
     discretion_summary,
     failure_demand_by_month,
+    monday_of,
     period_bounds,
     withheld_count,
     withheld_share,
@@ -206,7 +207,7 @@ def _admin_split(organisation_id: int, team_id: int | None, start: date, end: da
         at__lt=until,
     ).values_list("worker_id", "person__team_id", "at", "minutes"):
         day = timezone.localdate(at)
-        if (worker_id, team, day - timedelta(days=day.weekday())) in weeks:
+        if (worker_id, team, monday_of(day)) in weeks:
             with_people += minutes or 0
     admin = sum(round(float(hours) * 60) for _, _, _, hours in recorded)
     return AdminSplit(len({worker for worker, _, _ in weeks}), admin, with_people)

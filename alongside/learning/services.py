@@ -34,7 +34,7 @@ from alongside.learning.models import (
     Spend,
     SpendStatus,
 )
-from alongside.learning.queries import settings_for
+from alongside.learning.queries import ADMIN_WEEKS_BACK, monday_of, settings_for
 
 MAX_AMOUNT = Decimal("999999.99")
 MIN_WORDS = 3
@@ -428,9 +428,6 @@ def set_learning_settings(
     return settings
 
 
-ADMIN_WEEKS_BACK = 12
-
-
 def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> AdminTime:
     """Record (or correct) the hours a worker spent on admin in one week in one of their teams.
 
@@ -440,7 +437,7 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
 
     _require_worker(by, by.organisation_id)
     errors: dict[str, str] = {}
-    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    this_monday = monday_of(timezone.localdate())
     if team is None or not teams_for(by).filter(pk=team.pk).exists():
         errors["team"] = "Choose one of your teams."
     if week.weekday() != 0:

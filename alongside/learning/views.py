@@ -1,6 +1,5 @@
 """Views for learning: fetch with a check, bind, call a service, redirect. Refusals are 404."""
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -416,8 +415,7 @@ def learning_settings(request: HttpRequest) -> HttpResponse:
 def my_time(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     require_rule("learning.work_with_person", membership)
-    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    weeks = [this_monday - timedelta(weeks=n) for n in range(services.ADMIN_WEEKS_BACK + 1)]
+    weeks = queries.recordable_weeks(timezone.localdate())
     teams = list(teams_for(membership).order_by("name"))
     form = AdminTimeForm(
         request.POST if request.method == "POST" else None,
