@@ -104,17 +104,16 @@ def _why_not_automatic(preference: str, to: str) -> str:
 
 def _tell_worker(appointment: Appointment, why_not: str) -> None:
     """An in-app note to the worker: who, when, and why no reminder went. Never why they meet."""
-    from alongside.access.models import Notification
+    from alongside.access.services import notify
 
     person = appointment.person
     first = person.preferred_name or person.given_name
-    when = _when(appointment)
-    Notification.objects.create(
+    notify(
+        [appointment.worker],
         organisation_id=appointment.organisation_id,
-        user_id=appointment.worker_id,
         text=(
-            f"You are seeing {first} on {when}. No reminder went to them: {why_not}. "
-            "Remind them your way if that would help."
+            f"You are seeing {first} on {_when(appointment)}. No reminder went to them: "
+            f"{why_not}. Remind them your way if that would help."
         )[:300],
         url=reverse("appointment", args=[appointment.pk]),
     )

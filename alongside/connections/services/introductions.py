@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.access.models import Membership, Notification
+from alongside.access.models import Membership
 from alongside.access.roles import WORKER_ROLES
+from alongside.access.services import notify
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
 from alongside.connections import queries
@@ -245,7 +246,6 @@ def _tell_helpers(
 ) -> None:
     """Tell those who helped (`_helpers`) that it is, or is not, going ahead. The same words
     whether someone said no, the time ran out or it was withdrawn."""
-    from alongside.access.services import notify
 
     helpers = _helpers(introduction, leave_out=leave_out)
     if not helpers:
@@ -436,16 +436,17 @@ def _tell_host(introduction: Introduction) -> int | None:
 
     if introduction.space_id is None:
         return None
-    space = Space.objects.filter(pk=introduction.space_id).first()
-    if space is None or space.host_id is None:
+
+    space = Space.objects.filter(pk=introduction.space_id).select_related("host").first()
+    if space is None or space.host is None:
         return None
-    Notification.objects.create(
+    notify(
+        [space.host],
         organisation_id=introduction.organisation_id,
-        user_id=space.host_id,
         text=f"Someone would like to come to {space.name}: see the introduction.",
         url=reverse("connections_introduction", args=[introduction.pk]),
     )
-    return int(space.host_id)
+    return int(space.host.pk)
 
 
 def withdraw(
