@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
 from alongside.access.models import Role
 from alongside.access.queries import active_memberships, notifications_for
@@ -25,14 +26,14 @@ class OrganisationSettingsForm(forms.Form):
     )
 
 
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "access/organisations.html", {"memberships": active_memberships(request.user)}
     )
 
 
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: AuthedHttpRequest) -> HttpResponse:
     try:
         organisation_id = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -43,9 +44,9 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedHttpRequest) -> HttpResponse:
     """Your messages in the organisation you are working in; opening the page marks them read."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership is None:
         raise Http404
     items = list(notifications_for(membership)[:100])
@@ -54,8 +55,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @role_required([Role.DATA_LEAD])
-def organisation_settings(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     organisation = membership.organisation
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None,

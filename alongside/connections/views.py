@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.audit.services import record_read
 from alongside.common import links
@@ -45,28 +46,26 @@ from alongside.connections.models import (
 from alongside.people.queries import get_person_for_user, people_visible_to
 
 
-def _request_id(request: HttpRequest) -> str:
-    return str(getattr(request, "request_id", ""))
-
-
-def _audit_read(request: HttpRequest, model: type, ids: list[int], person_id: int | None) -> None:
+def _audit_read(
+    request: AuthedHttpRequest, model: type, ids: list[int], person_id: int | None
+) -> None:
     """Support-sphere words were shown: one `<app>.<model>.viewed` event (ids only)."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     record_read(
         model,
         ids,
         actor=request.user,
         organisation_id=membership.organisation_id,
         person_id=person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
 
 
 # A person's connections -------------------------------------------------------------------------
 
 
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
     profile = queries.profile_for(membership, found)
@@ -91,8 +90,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def profile(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def profile(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
     if not queries.may_edit_profile(membership, found):
@@ -135,7 +134,7 @@ def profile(request: HttpRequest, person_id: int) -> HttpResponse:
                 if existing
                 else [],
                 in_their_words=data["in_their_words"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -150,8 +149,8 @@ def profile(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def propose(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
     from alongside.spaces.models import Space
@@ -190,7 +189,7 @@ def propose(request: HttpRequest, person_id: int) -> HttpResponse:
             )
         try:
             introduction = services.propose(
-                found, by=membership, other=other, space=space, request_id=_request_id(request)
+                found, by=membership, other=other, space=space, request_id=request.request_id
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -208,8 +207,10 @@ def propose(request: HttpRequest, person_id: int) -> HttpResponse:
 # One introduction, for workers ----------------------------------------------------------------
 
 
-def _introduction(request: HttpRequest, introduction_id: int) -> tuple[Membership, Introduction]:
-    membership = request.membership  # type: ignore[attr-defined]
+def _introduction(
+    request: AuthedHttpRequest, introduction_id: int
+) -> tuple[Membership, Introduction]:
+    membership = membership_of(request)
     require_rule("connections.use", membership)
     found = queries.introduction_for_worker(membership, introduction_id)
     if found is None:
@@ -217,7 +218,7 @@ def _introduction(request: HttpRequest, introduction_id: int) -> tuple[Membershi
     return membership, found
 
 
-def introduction(request: HttpRequest, introduction_id: int) -> HttpResponse:
+def introduction(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
     membership, found = _introduction(request, introduction_id)
     view = queries.view_for(membership, found)
     if view.in_common:
@@ -226,13 +227,13 @@ def introduction(request: HttpRequest, introduction_id: int) -> HttpResponse:
 
 
 @require_POST
-def ask(request: HttpRequest, introduction_id: int) -> HttpResponse:
+def ask(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
     membership, found = _introduction(request, introduction_id)
     view = queries.view_for(membership, found)
     if not view.may_manage:
         raise Http404
     try:
-        issued = services.ask(found, by=membership, request_id=_request_id(request))
+        issued = services.ask(found, by=membership, request_id=request.request_id)
     except (ValidationError, services.Closed):
         messages.error(request, "They have already been asked.")
         return redirect("connections_introduction", found.pk)
@@ -254,12 +255,12 @@ def ask(request: HttpRequest, introduction_id: int) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, introduction_id: int) -> HttpResponse:
+def withdraw(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
     membership, found = _introduction(request, introduction_id)
     if not queries.view_for(membership, found).may_manage:
         raise Http404
     try:
-        services.withdraw(found, by=membership, request_id=_request_id(request))
+        services.withdraw(found, by=membership, request_id=request.request_id)
     except (ValidationError, services.Closed):
         messages.error(request, "It can no longer be withdrawn.")
     else:
@@ -267,8 +268,10 @@ def withdraw(request: HttpRequest, introduction_id: int) -> HttpResponse:
     return redirect("connections_introduction", found.pk)
 
 
-def _side_for_worker(request: HttpRequest, side_id: int) -> tuple[Membership, IntroductionSide]:
-    membership = request.membership  # type: ignore[attr-defined]
+def _side_for_worker(
+    request: AuthedHttpRequest, side_id: int
+) -> tuple[Membership, IntroductionSide]:
+    membership = membership_of(request)
     require_rule("connections.use", membership)
     side = (
         IntroductionSide.objects.scoped()
@@ -284,7 +287,7 @@ def _side_for_worker(request: HttpRequest, side_id: int) -> tuple[Membership, In
     return membership, side
 
 
-def record_answer(request: HttpRequest, side_id: int) -> HttpResponse:
+def record_answer(request: AuthedHttpRequest, side_id: int) -> HttpResponse:
     """The worker records a side's answer with them (the same choices as the link)."""
     membership, side = _side_for_worker(request, side_id)
     view = queries.view_for(membership, side.introduction)
@@ -302,7 +305,7 @@ def record_answer(request: HttpRequest, side_id: int) -> HttpResponse:
                 share_contact=data["share_contact"],
                 contact_way=data["contact_way"],
                 by=membership,
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except services.Closed:
             messages.error(request, "This can no longer be answered.")
@@ -321,7 +324,7 @@ def record_answer(request: HttpRequest, side_id: int) -> HttpResponse:
     )
 
 
-def follow_up(request: HttpRequest, introduced_side_id: int) -> HttpResponse:
+def follow_up(request: AuthedHttpRequest, introduced_side_id: int) -> HttpResponse:
     membership, side = _side_for_worker(request, introduced_side_id)
     view = queries.view_for(membership, side.introduction)
     if side.pk not in {s.pk for s in view.may_follow_up}:
@@ -336,7 +339,7 @@ def follow_up(request: HttpRequest, introduced_side_id: int) -> HttpResponse:
                 met=data["met"],
                 how=data["how"],
                 in_their_words=data["in_their_words"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except services.Closed:
             messages.error(request, "This introduction is closed.")
@@ -359,7 +362,7 @@ def follow_up(request: HttpRequest, introduced_side_id: int) -> HttpResponse:
 
 
 def _closed(
-    request: HttpRequest, reason: str, organisation: object = None, status: int = 410
+    request: AuthedHttpRequest, reason: str, organisation: object = None, status: int = 410
 ) -> HttpResponse:
     return links.private(
         render(
@@ -373,7 +376,7 @@ def _closed(
 
 @login_not_required
 @never_cache
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """One side's private page: their first name and the organisation, nothing about the other
     side until both agreed, and then only what the other side chose to share."""
     if links.rate_limited(request, token, scope="connections"):
@@ -407,7 +410,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                     share_in_common=data["share_in_common"],
                     share_contact=data["share_contact"],
                     contact_way=data["contact_way"],
-                    request_id=_request_id(request),
+                    request_id=request.request_id,
                 )
             except services.Closed as closed:
                 return _closed(request, closed.reason, organisation)
@@ -469,8 +472,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 # Volunteer matching (coordinators) --------------------------------------------------------------
 
 
-def matching_page(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def matching_page(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("connections.match", membership)
     weights_form = WeightsForm(request.GET or None)
     if weights_form.is_bound and not weights_form.is_valid():
@@ -479,7 +482,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
         weights = weights_form.weights()
     error = ""
     if request.method == "POST":
-        chosen = []
+        chosen: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair"):
             person_part, _, volunteer_part = value.partition(":")
             if not (person_part.isdigit() and volunteer_part.isdigit()):
@@ -494,7 +497,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
         if not error:
             try:
                 made = services.confirm_matches(
-                    by=membership, chosen=chosen, weights=posted, request_id=_request_id(request)
+                    by=membership, chosen=chosen, weights=posted, request_id=request.request_id
                 )
             except ValidationError as problem:
                 error = " ".join(problem.messages)
@@ -528,8 +531,8 @@ def matching_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def volunteer(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def volunteer(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
+    membership = membership_of(request)
     target = get_object_or_404(
         Membership.objects.select_related("user"),
         pk=membership_id,
@@ -565,7 +568,7 @@ def volunteer(request: HttpRequest, membership_id: int) -> HttpResponse:
                 lived_experience=data["lived_experience"],
                 lived_experience_consent=data["lived_experience_consent"],
                 gender=data["gender"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -584,8 +587,8 @@ def volunteer(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
 
 
-def lists(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def lists(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("connections.match", membership)
     form = ListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -594,7 +597,7 @@ def lists(request: HttpRequest) -> HttpResponse:
                 by=membership,
                 kind=form.cleaned_data["kind"],
                 name=form.cleaned_data["name"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -613,11 +616,11 @@ def lists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def space(request: HttpRequest, group_id: int) -> HttpResponse:
+def space(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     """What a group (`spaces.Space`) is about, where and when: for suggesting it to people."""
     from alongside.spaces.models import Space
 
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     found = get_object_or_404(
         Space, pk=group_id, organisation_id=getattr(membership, "organisation_id", None)
     )
@@ -656,7 +659,7 @@ def space(request: HttpRequest, group_id: int) -> HttpResponse:
                 locality_id=data["locality"],
                 times=data["availability"],
                 lived_experience=data["lived_experience"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -5,13 +5,14 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.eligibility import services
@@ -54,8 +55,8 @@ def _twelve_months_back(today: date) -> date:
 
 
 @assessors_only
-def foodbank(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def foodbank(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     find_form = FindVoucherForm(request.GET if "code" in request.GET else None)
     if find_form.is_bound and find_form.is_valid():
         found = find_voucher(membership, find_form.cleaned_data["code"])
@@ -79,8 +80,8 @@ def foodbank(request: HttpRequest) -> HttpResponse:
 
 
 @assessors_only
-def record_voucher(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_voucher(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     form = VoucherForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,7 +105,7 @@ def record_voucher(request: HttpRequest) -> HttpResponse:
 
 
 def _voucher_page(
-    request: HttpRequest, voucher: Voucher, offer_form: SupportOfferForm | None = None
+    request: AuthedHttpRequest, voucher: Voucher, offer_form: SupportOfferForm | None = None
 ) -> HttpResponse:
     earlier = earlier_redemptions(voucher) if voucher.is_redeemed else 0
     repeat = earlier >= REPEAT_VISIT_VOUCHERS
@@ -123,8 +124,8 @@ def _voucher_page(
 
 
 @assessors_only
-def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def voucher_detail(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = get_voucher_for_user(membership, voucher_id)
     record_read(
         Voucher,
@@ -132,14 +133,14 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
         actor=membership.user,
         organisation_id=voucher.organisation_id,
         person_id=voucher.person_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     )
     return _voucher_page(request, voucher)
 
 
 @assessors_only
-def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = get_voucher_for_user(membership, voucher_id)
     if voucher.is_redeemed:
         messages.info(request, _("This voucher has already been redeemed."))
@@ -192,8 +193,8 @@ def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 @assessors_only
 @require_POST
-def accept_support_offer(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def accept_support_offer(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = get_voucher_for_user(membership, voucher_id)
     form = SupportOfferForm(request.POST)
     if form.is_valid():
@@ -210,8 +211,8 @@ def accept_support_offer(request: HttpRequest, voucher_id: int) -> HttpResponse:
 
 
 @assessors_only
-def partners(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def partners(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -232,8 +233,8 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 @assessors_only
 @require_POST
-def change_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def change_partner(request: AuthedHttpRequest, partner_id: int) -> HttpResponse:
+    membership = membership_of(request)
     partner = get_referral_partner_for_user(membership, partner_id)
     active = request.POST.get("active") == "yes"
     services.set_referral_partner_active(partner, by=membership, active=active)

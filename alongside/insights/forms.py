@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +16,8 @@ class LeavingForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         from alongside.access.queries import workers_of
 
         field = self.fields["worker"]

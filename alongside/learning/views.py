@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import chosen_team, teams_for
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
@@ -31,20 +32,11 @@ from alongside.learning.models import DemandWords, Need, Spend
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.models import Contact
 
-
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _request_id(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
 # --- demand on a contact ----------------------------------------------------------------------
 
 
-def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
-    membership = _membership(request)
+def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contact = get_object_or_404(
         Contact.objects.filter(person=person).select_related("person", "worker"), pk=contact_id
@@ -67,7 +59,7 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
                 actor=membership.user,
                 organisation_id=person.organisation_id,
                 person_id=person.pk,
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
     may_edit_words = words is not None or not words_exist
     initial = {
@@ -112,8 +104,8 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
 # --- needs ------------------------------------------------------------------------------------
 
 
-def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("learning.work_with_person", membership, person)
     form = OpenNeedForm(
@@ -149,15 +141,15 @@ def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
         actor=membership.user,
         organisation_id=person.organisation_id,
         person_id=person.pk,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request, "learning/person_needs.html", {"person": person, "needs": needs, "form": form}
     )
 
 
-def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
-    membership = _membership(request)
+def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
+    membership = membership_of(request)
     need = queries.get_need_for_user(membership, need_id)
     may_close = need.status == "open" and rules_allow("learning.close_need", membership, need)
     setting_goal = request.method == "POST" and request.POST.get("action") == "goal"
@@ -206,7 +198,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         actor=membership.user,
         organisation_id=need.organisation_id,
         person_id=need.person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,
@@ -231,8 +223,8 @@ def rules_allow(name: str, membership: Any, obj: Any = None) -> bool:
 # --- discretionary spends ---------------------------------------------------------------------
 
 
-def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("learning.work_with_person", membership, person)
     settings = queries.settings_for(membership.organisation_id)
@@ -268,8 +260,8 @@ def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def spend_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def spend_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.work_with_person", membership)
     waiting = queries.spends_waiting_for(membership)
     mine = queries.own_spends(membership)
@@ -279,7 +271,7 @@ def spend_list(request: HttpRequest) -> HttpResponse:
         actor=membership.user,
         organisation_id=membership.organisation_id,
         person_id=None,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,
@@ -293,16 +285,16 @@ def spend_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_spend(
-    request: HttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
+    request: AuthedHttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
 ) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     record_read(
         Spend,
         [spend.pk],
         actor=membership.user,
         organisation_id=spend.organisation_id,
         person_id=spend.person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,
@@ -316,14 +308,14 @@ def _render_spend(
     )
 
 
-def spend_detail(request: HttpRequest, spend_id: int) -> HttpResponse:
-    spend = queries.get_spend_for_user(_membership(request), spend_id)
+def spend_detail(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
+    spend = queries.get_spend_for_user(membership_of(request), spend_id)
     return _render_spend(request, spend, DecideSpendForm())
 
 
 @require_POST
-def decide_spend(request: HttpRequest, spend_id: int) -> HttpResponse:
-    membership = _membership(request)
+def decide_spend(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
+    membership = membership_of(request)
     spend = queries.get_spend_for_user(membership, spend_id)
     require_rule("learning.decide_spend", membership, spend)
     form = DecideSpendForm(request.POST)
@@ -346,8 +338,8 @@ def decide_spend(request: HttpRequest, spend_id: int) -> HttpResponse:
 # --- team figures, scorecard, settings -------------------------------------------------------
 
 
-def _team_and_period(request: HttpRequest) -> dict[str, Any]:
-    membership = _membership(request)
+def _team_and_period(request: AuthedHttpRequest) -> dict[str, Any]:
+    membership = membership_of(request)
     require_rule("learning.team_figures", membership)
     teams = list(teams_for(membership).order_by("name"))
     team = chosen_team(membership, request.GET.get("team"), teams)
@@ -364,9 +356,9 @@ def _team_and_period(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def team_learning(request: HttpRequest) -> HttpResponse:
+def team_learning(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = _membership(request).organisation_id
+    org = membership_of(request).organisation_id
     args = (org, context["team_id"], context["start"], context["end"])
     context |= {
         "demand": queries.failure_demand_by_month(*args),
@@ -376,17 +368,17 @@ def team_learning(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/team.html", context)
 
 
-def scorecard(request: HttpRequest) -> HttpResponse:
+def scorecard(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = _membership(request).organisation_id
+    org = membership_of(request).organisation_id
     context["scorecard"] = scorecard_queries.scorecard(
         org, context["team_id"], context["start"], context["end"]
     )
     return render(request, "learning/scorecard.html", context)
 
 
-def learning_settings(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def learning_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.settings", membership)
     current = queries.settings_for(membership.organisation_id)
     form = LearningSettingsForm(
@@ -412,8 +404,8 @@ def learning_settings(request: HttpRequest) -> HttpResponse:
 # --- a worker's own admin time ------------------------------------------------------------------
 
 
-def my_time(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def my_time(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.work_with_person", membership)
     weeks = queries.recordable_weeks(timezone.localdate())
     teams = list(teams_for(membership).order_by("name"))

@@ -15,7 +15,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common import links
 from alongside.common.forms import add_service_errors
@@ -38,10 +39,6 @@ from alongside.measures.forms import (
 )
 from alongside.measures.models import Response, Schedule, Sitting, SittingKind
 from alongside.people.queries import get_person_for_user
-
-
-def _request_id(request: HttpRequest) -> str:
-    return str(getattr(request, "request_id", ""))
 
 
 def first_name(sitting: Sitting) -> str:
@@ -60,8 +57,8 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
 
 
-def ask(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("measures.ask", membership, person)
     versions = queries.current_versions(person.organisation_id)
@@ -74,7 +71,7 @@ def ask(request: HttpRequest, person_id: int) -> HttpResponse:
                 versions=form.chosen_versions(),
                 kind=form.cleaned_data["kind"],
                 days=form.cleaned_data["days"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -107,7 +104,7 @@ def ask(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _questionnaire(
-    request: HttpRequest, sitting: Sitting, *, actor: Any
+    request: AuthedHttpRequest, sitting: Sitting, *, actor: Any
 ) -> tuple[QuestionnaireForm, bool, str | None]:
     """Bind and submit. Returns (form, saved, closed reason)."""
     versions = queries.sitting_versions(sitting)
@@ -115,9 +112,7 @@ def _questionnaire(
     if request.method != "POST" or not form.is_valid():
         return form, False, None
     try:
-        services.submit_answers(
-            sitting, form.answers(), actor=actor, request_id=_request_id(request)
-        )
+        services.submit_answers(sitting, form.answers(), actor=actor, request_id=request.request_id)
     except services.SittingClosed as closed:
         return form, False, closed.reason
     except ValidationError as error:
@@ -126,9 +121,9 @@ def _questionnaire(
     return form, True, None
 
 
-def sitting(request: HttpRequest, sitting_id: int) -> HttpResponse:
+def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
     """Kiosk (the tablet shows only the questions) or read out by the worker, in the app."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     found = queries.sitting_for_worker(membership, sitting_id)
     if found is None:
         raise Http404
@@ -169,11 +164,11 @@ def sitting(request: HttpRequest, sitting_id: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def kiosk_done(request: HttpRequest) -> HttpResponse:
-    require_rule("measures.ask", request.membership)  # type: ignore[attr-defined]
+def kiosk_done(request: AuthedHttpRequest) -> HttpResponse:
+    require_rule("measures.ask", membership_of(request))
     return render(
-        request, "measures/kiosk_done.html", {"organisation": request.membership.organisation}
-    )  # type: ignore[attr-defined]
+        request, "measures/kiosk_done.html", {"organisation": membership_of(request).organisation}
+    )
 
 
 # The public one-time link ---------------------------------------------------------------------
@@ -181,7 +176,7 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     if links.rate_limited(request, token, scope="measures"):
         response = render(request, "measures/closed.html", {"reason": "busy"}, status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
@@ -227,21 +222,21 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def audit_read(
-    request: HttpRequest, rows: list[queries.ScoredResponse], person_id: int | None
+    request: AuthedHttpRequest, rows: list[queries.ScoredResponse], person_id: int | None
 ) -> None:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     record_read(
         Response,
         [row.response.pk for row in rows],
         actor=request.user,
         organisation_id=membership.organisation_id,
         person_id=person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
 
 
-def person_answers(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_answers(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     if not queries.may_read_answers(membership, person):
         raise Http404
@@ -250,8 +245,8 @@ def person_answers(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "measures/person_answers.html", {"person": person, "rows": rows})
 
 
-def my_feedback(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def my_feedback(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.my_feedback", membership)
     rows = queries.my_feedback(membership)
     audit_read(request, [row.latest for row in rows], None)
@@ -262,9 +257,9 @@ def _fixed(value: float | None, places: int = 1) -> str:
     return "–" if value is None else f"{value:+.{places}f}"
 
 
-def outcomes(request: HttpRequest) -> HttpResponse:
+def outcomes(request: AuthedHttpRequest) -> HttpResponse:
     """Team aggregates only: no person, no worker. Every figure from fewer than 5 is withheld."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     require_rule("measures.team_outcomes", membership)
     period = PeriodForm(request.GET or None)
     start, end = period.period()
@@ -273,7 +268,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     summary = queries.relationship_check_summary(org_id, team_id, start, end)
     changes = queries.outcome_changes(org_id, team_id, start, end)
     associations = queries.continuity_associations(org_id, team_id, start, end)
-    services.record_aggregate_view(membership, page="outcomes", request_id=_request_id(request))
+    services.record_aggregate_view(membership, page="outcomes", request_id=request.request_id)
     conditions = [
         {
             "label": c.label,
@@ -322,8 +317,8 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 # Instruments and schedule (data lead) ---------------------------------------------------------
 
 
-def instruments(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def instruments(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
     schedule = Schedule.objects.filter(organisation_id=membership.organisation_id).first()
     initial = {
@@ -337,7 +332,7 @@ def instruments(request: HttpRequest) -> HttpResponse:
                 by=membership,
                 review_every_weeks=form.cleaned_data["review_every_weeks"],
                 review_after_contacts=form.cleaned_data["review_after_contacts"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -354,8 +349,8 @@ def instruments(request: HttpRequest) -> HttpResponse:
     )
 
 
-def add_instrument(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
     form = InstrumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -376,7 +371,7 @@ def add_instrument(request: HttpRequest) -> HttpResponse:
                 total_table=data["total_table"],
                 subscales=data["subscales"],
                 subscale_scoring=data["subscale_scoring"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -4,13 +4,14 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.people import consent as consent_service
 from alongside.people.forms import ConsentForm
@@ -19,8 +20,8 @@ from alongside.people.queries import get_person_for_user
 from alongside.support.queries import support_notes_visible_to
 
 
-def grant(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.record_consent", membership, person)
     notes = list(
@@ -61,8 +62,8 @@ def grant(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-def revoke(request: HttpRequest, person_id: int, consent_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def revoke(request: AuthedHttpRequest, person_id: int, consent_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.record_consent", membership, person)
     consent = get_object_or_404(ConsentToShare.objects.filter(person=person), pk=consent_id)

@@ -6,12 +6,13 @@ import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
 from alongside.people import services
@@ -35,19 +36,19 @@ from alongside.support.services import read_contact_notes
 PAGE_SIZE = 50
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = request.membership
     if membership is None or people_visible_to(membership).query.is_empty():
         raise Http404
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(search_people(membership, text), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "people/partials/results.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
+    template = "people/partials/results.html" if request.htmx else "people/person_list.html"
     return render(request, template, {"form": form, "page": page, "q": text})
 
 
-def person_create(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_create(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("people.add_person", membership)
     form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -64,8 +65,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
 
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.change_person", membership, person)
     form = PersonForm(
@@ -84,8 +85,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     spell = current_spell(person)
     handover = planned_handover(person)
@@ -100,7 +101,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         [contact.pk for contact in contacts],
         person_id=person.pk,
         organisation_id=person.organisation_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     )
     for contact in contacts:
         contact.support_note_visible = notes.get(contact.pk)
@@ -179,10 +180,10 @@ def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:
     ]
 
 
-def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+def access_log(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """Who saw or changed this person's record: to show the person on request."""
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership is not None and membership.role == "data_lead":
+    membership = membership_of(request)
+    if membership.role == "data_lead":
         # Data leads answer subject access requests: they may see the log, not the record.
         person = get_object_or_404(
             Person.objects.filter(organisation_id=membership.organisation_id), pk=person_id

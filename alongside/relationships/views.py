@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.roles import WORKER_ROLES
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
@@ -37,8 +38,8 @@ from alongside.support.queries import note_revisions_visible_to, notes_for_conta
 from alongside.support.services import read_contact_notes
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    membership = request.membership
     if membership is None:
         return render(request, "relationships/no_organisation.html", status=403)
     if membership.role not in WORKER_ROLES:
@@ -52,17 +53,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _contact_context(request: HttpRequest, person, form):  # type: ignore[no-untyped-def]
+def _contact_context(request: AuthedHttpRequest, person, form):  # type: ignore[no-untyped-def]
     return {"person": person, "form": form, "handover": form.handover}
 
 
-def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        circle = person if request.htmx else None  # type: ignore[attr-defined]
+        circle = person if request.htmx else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
         from alongside.learning.contact_form import DemandOnContactForm
@@ -81,13 +82,13 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if request.htmx and contact.handover_id:  # type: ignore[attr-defined]
+                if request.htmx and contact.handover_id:
                     # The named worker changed: the whole page is different now.
                     messages.success(
                         request, _("Contact recorded. The new named worker is in place.")
                     )
                     return HttpResponseClientRedirect(reverse("person", args=[person.pk]))
-                if request.htmx:  # type: ignore[attr-defined]
+                if request.htmx:
                     note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
                     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
                     fresh = ContactForm(
@@ -118,7 +119,7 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
             "relationships/partials/contact_form.html"
             if request.htmx
             else "relationships/contact_form.html"
-        )  # type: ignore[attr-defined]
+        )
         return render(request, template, _contact_context(request, person, form), status=status)
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
@@ -128,8 +129,8 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # type: ignore[no-untyped-def]
-    membership = request.membership  # type: ignore[attr-defined]
+def _visible_contact(request: AuthedHttpRequest, person_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contact = get_object_or_404(
         Contact.objects.filter(person=person)
@@ -140,18 +141,18 @@ def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # 
     return membership, person, contact
 
 
-def _read_note(request: HttpRequest, membership, contact):  # type: ignore[no-untyped-def]
+def _read_note(request: AuthedHttpRequest, membership, contact):  # type: ignore[no-untyped-def]
     """The contact's support note when this viewer may read it; the read is audited."""
     return read_contact_notes(
         membership,
         [contact.pk],
         person_id=contact.person_id,
         organisation_id=contact.organisation_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     ).get(contact.pk)
 
 
-def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     require_rule("relationships.edit_contact", membership, contact)
     note = _read_note(request, membership, contact)
@@ -188,7 +189,7 @@ def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpR
     )
 
 
-def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+def contact_history(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     revisions = ContactRevision.objects.filter(contact=contact).select_related("replaced_by")
     note = _read_note(request, membership, contact)
@@ -206,8 +207,8 @@ def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> Ht
     )
 
 
-def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.assign_named_worker", membership, person)
     form = AssignNamedWorkerForm(
@@ -236,8 +237,8 @@ def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "relationships/assign.html", {"person": person, "form": form})
 
 
-def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_worker_request", membership, person)
     form = WorkerRequestForm(
@@ -260,8 +261,8 @@ def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "relationships/worker_request.html", {"person": person, "form": form})
 
 
-def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.plan_handover", membership, person)
     open_request = (
@@ -300,8 +301,8 @@ def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int):  # type: ignore[no-untyped-def]
-    membership = request.membership  # type: ignore[attr-defined]
+def _planned_handover_for(request: AuthedHttpRequest, person_id: int, handover_id: int):  # type: ignore[no-untyped-def]
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.plan_handover", membership, person)
     handover = get_object_or_404(
@@ -313,7 +314,9 @@ def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int
     return membership, person, handover
 
 
-def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+def complete_handover_cold(
+    request: AuthedHttpRequest, person_id: int, handover_id: int
+) -> HttpResponse:
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
     form = ColdHandoverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -339,7 +342,7 @@ def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: in
 
 
 @require_POST
-def cancel_handover(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+def cancel_handover(request: AuthedHttpRequest, person_id: int, handover_id: int) -> HttpResponse:
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
     services.cancel_handover(handover, by=membership)
     messages.success(request, _("Handover cancelled. The named worker stays the same."))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user, people_visible_to
@@ -20,7 +21,7 @@ from alongside.reports.models import ReportSettings, Story, TeamLearning
 from alongside.reports.render import context, render_html, render_pdf
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: ignore[type-arg]
+def _period(request: AuthedHttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: ignore[type-arg]
     start, end = default_period()
     given = request.GET.get("start") or request.GET.get("end")
     form = PeriodForm(request.GET if given else None, initial={"start": start, "end": end})
@@ -31,8 +32,8 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: i
     return form, None
 
 
-def report(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def report(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.read", membership)
     form, period = _period(request)
     data = {"form": form}
@@ -42,8 +43,8 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report.html", data, status=200 if period else 400)
 
 
-def download(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def download(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.read", membership)
     kind = request.GET.get("format", "pdf")
     form, period = _period(request)
@@ -59,8 +60,8 @@ def download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def record_story(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("reports.record_story", membership, person)
     form = StoryForm(request.POST or None, initial={"told_on": timezone.localdate()})
@@ -82,8 +83,8 @@ def record_story(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @require_POST
-def withdraw_story(request: HttpRequest, story_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def withdraw_story(request: AuthedHttpRequest, story_id: int) -> HttpResponse:
+    membership = membership_of(request)
     story = Story.objects.filter(pk=story_id, person__in=people_visible_to(membership)).first()
     if story is None:
         raise Http404
@@ -97,8 +98,8 @@ def withdraw_story(request: HttpRequest, story_id: int) -> HttpResponse:
     return redirect("record_story", story.person_id)
 
 
-def team_learning(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def team_learning(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.write_learning", membership)
     teams = teams_for(membership)
     start, end = default_period()
@@ -124,8 +125,8 @@ def team_learning(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_settings(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def report_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.change_settings", membership)
     current = ReportSettings.objects.filter(organisation_id=membership.organisation_id).first()
     form = RateForm(

@@ -8,13 +8,14 @@ service and redirects. Pages that show concern text or a justification record th
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
@@ -35,19 +36,15 @@ LEADS = [Role.SAFEGUARDING_LEAD]
 PAGE_SIZE = 50
 
 
-def _request_id(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
 @role_required(queries.RAISING_ROLES)
-def raise_concern(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.raise_concern(
-                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+                person, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -57,14 +54,14 @@ def raise_concern(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @role_required(queries.RAISING_ROLES)
-def concern_raised(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = queries.get_raised_concern_for_user(request.membership, concern_id)  # type: ignore[attr-defined]
+def concern_raised(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
+    concern = queries.get_raised_concern_for_user(membership_of(request), concern_id)
     return render(request, "safeguarding/concern_raised.html", {"concern": concern})
 
 
 @role_required(LEADS)
-def concern_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def concern_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
     record_read(
         Concern,
@@ -72,14 +69,14 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         organisation_id=membership.organisation_id,
         person_id=None,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(request, "safeguarding/concern_list.html", {"page": page})
 
 
 @role_required(LEADS)
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
+    membership = membership_of(request)
     concern = queries.get_concern_for_user(membership, concern_id)
     form = ConcernActionForm(
         request.POST if request.method == "POST" else None, initial={"status": concern.status}
@@ -87,7 +84,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_concern_action(
-                concern, by=membership, request_id=_request_id(request), **form.cleaned_data
+                concern, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -100,7 +97,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         actor=request.user,
         organisation_id=concern.organisation_id,
         person_id=concern.person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     actions = list(queries.concern_actions(concern))
     return render(
@@ -111,14 +108,14 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 @role_required(LEADS)
-def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = OverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             override = services.start_override(
-                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+                person, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -140,11 +137,11 @@ def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @role_required(LEADS)
 @require_POST
-def end_override(request: HttpRequest, override_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def end_override(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
+    membership = membership_of(request)
     override = queries.get_override_for_user(membership, override_id)
     try:
-        services.end_override(override, by=membership, request_id=_request_id(request))
+        services.end_override(override, by=membership, request_id=request.request_id)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
@@ -155,8 +152,8 @@ def end_override(request: HttpRequest, override_id: int) -> HttpResponse:
 
 
 @role_required(queries.REVIEWING_ROLES)
-def override_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def override_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     waiting = list(queries.overrides_waiting_review(membership))
     reviewed = list(queries.overrides_recently_reviewed(membership))
     return render(
@@ -173,8 +170,8 @@ def override_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(queries.REVIEWING_ROLES)
-def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
+    membership = membership_of(request)
     override = queries.get_override_for_user(membership, override_id)
     is_own = override.lead_id == membership.user_id
     form = ReviewForm(request.POST if request.method == "POST" else None)
@@ -186,7 +183,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
                     by=membership,
                     outcome=form.cleaned_data["outcome"],
                     note=form.cleaned_data["note"],
-                    request_id=_request_id(request),
+                    request_id=request.request_id,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -201,7 +198,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
         actor=request.user,
         organisation_id=override.organisation_id,
         person_id=override.person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,
@@ -225,8 +222,8 @@ def _name(user: object) -> str:
 
 
 @role_required(LEADS)
-def hold_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def hold_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     holds = list(queries.open_hold_list(membership))
     record_read(
         MatchingHold,
@@ -234,14 +231,14 @@ def hold_list(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         organisation_id=membership.organisation_id,
         person_id=None,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(request, "safeguarding/hold_list.html", {"holds": holds})
 
 
 @role_required(LEADS)
-def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = HoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +247,7 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
                 by=membership,
                 person=person,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -269,7 +266,7 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
             actor=request.user,
             organisation_id=membership.organisation_id,
             person_id=person.pk,
-            request_id=_request_id(request),
+            request_id=request.request_id,
         )
     return render(
         request,
@@ -280,8 +277,8 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @role_required(LEADS)
-def hold_volunteer(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     held = set(queries.held_volunteer_ids(membership.organisation_id))
     candidates = {
         member.user_id: member
@@ -300,7 +297,7 @@ def hold_volunteer(request: HttpRequest) -> HttpResponse:
                 by=membership,
                 volunteer=volunteer,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -320,8 +317,8 @@ def hold_volunteer(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(LEADS)
-def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
+    membership = membership_of(request)
     hold = queries.get_open_hold_for_user(membership, hold_id)
     form = LiftHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -330,7 +327,7 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
                 hold,
                 by=membership,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -345,7 +342,7 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
         actor=request.user,
         organisation_id=membership.organisation_id,
         person_id=hold.person_id,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,

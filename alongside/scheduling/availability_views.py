@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
@@ -32,7 +33,7 @@ CAPACITY_DAYS = 28
 
 
 def _availability_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     membership: Membership,
     *,
     block_form: WeeklyBlockForm | None = None,
@@ -55,8 +56,8 @@ def _availability_page(
     )
 
 
-def my_availability(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def my_availability(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     if request.method != "POST":
         return _availability_page(request, membership)
@@ -86,7 +87,7 @@ def my_availability(request: HttpRequest) -> HttpResponse:
 
 
 def _say_days_away_saved(
-    request: HttpRequest, membership: Membership, starts_on: date, ends_on: date
+    request: AuthedHttpRequest, membership: Membership, starts_on: date, ends_on: date
 ) -> None:
     messages.success(request, _("Your days away are saved. No new bookings will be offered then."))
     booked = services.appointments_during(membership, starts_on, ends_on)
@@ -105,8 +106,8 @@ def _say_days_away_saved(
 
 
 @require_POST
-def remove_availability(request: HttpRequest, block_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def remove_availability(request: AuthedHttpRequest, block_id: int) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     block = get_object_or_404(
         WeeklyAvailability.objects.select_related("membership"), pk=block_id, membership=membership
@@ -120,8 +121,8 @@ def remove_availability(request: HttpRequest, block_id: int) -> HttpResponse:
 
 
 @require_POST
-def remove_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def remove_exception(request: AuthedHttpRequest, exception_id: int) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     exc = get_object_or_404(
         AvailabilityException.objects.select_related("membership"),
@@ -136,7 +137,7 @@ def remove_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
 # Team capacity --------------------------------------------------------------------------------
 
 
-def _start(request: HttpRequest) -> date:
+def _start(request: AuthedHttpRequest) -> date:
     today = timezone.localdate()
     text = request.GET.get("from", "").strip()
     if not text:
@@ -158,8 +159,8 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-def team_capacity(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def team_capacity(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.see_capacity", membership)
     teams = list(teams_for(membership).order_by("name"))
     team = chosen_team(membership, request.GET.get("team"), teams)

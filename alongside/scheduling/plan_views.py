@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
@@ -21,14 +22,14 @@ from alongside.scheduling.models import PlanningRound
 from alongside.scheduling.queries import worker_memberships
 
 
-def _coordinator(request: HttpRequest) -> Membership:
-    membership: Membership | None = request.membership  # type: ignore[attr-defined]
+def _coordinator(request: AuthedHttpRequest) -> Membership:
+    membership = membership_of(request)
     require_rule("scheduling.plan", membership, None)
     assert membership is not None
     return membership
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = _coordinator(request)
     teams = teams_for(membership)
     today = timezone.localdate()
@@ -77,7 +78,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _round(request: HttpRequest, round_id: int) -> tuple[Membership, PlanningRound]:
+def _round(request: AuthedHttpRequest, round_id: int) -> tuple[Membership, PlanningRound]:
     membership = _coordinator(request)
     planning_round = (
         PlanningRound.objects.filter(
@@ -94,7 +95,7 @@ def _round(request: HttpRequest, round_id: int) -> tuple[Membership, PlanningRou
 
 
 def _plan_page(
-    request: HttpRequest, planning_round: PlanningRound, *, status: int = 200
+    request: AuthedHttpRequest, planning_round: PlanningRound, *, status: int = 200
 ) -> HttpResponse:
     rows = planning.proposal_rows(planning_round)
     proposal = planning_round.proposal
@@ -113,13 +114,13 @@ def _plan_page(
     )
 
 
-def plan_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     _, planning_round = _round(request, round_id)
     return _plan_page(request, planning_round)
 
 
 @require_POST
-def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     form = AdjustForm(request.POST)
     if not form.is_valid():
@@ -140,7 +141,7 @@ def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @require_POST
-def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def accept_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
         booked = planning.accept(planning_round, by=membership)
@@ -152,7 +153,7 @@ def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @require_POST
-def discard_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def discard_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
         planning.discard(planning_round, by=membership)
@@ -163,7 +164,7 @@ def discard_plan(request: HttpRequest, round_id: int) -> HttpResponse:
     return redirect("plan_list")
 
 
-def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
+def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     membership = _coordinator(request)
     leaving = (
         Membership.objects.filter(
@@ -216,7 +217,7 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
 
 
-def worker_details(request: HttpRequest, membership_id: int) -> HttpResponse:
+def worker_details(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     """A coordinator records a worker's skills, languages and how many more people they can take."""
     membership = _coordinator(request)
     worker = (

@@ -8,13 +8,14 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
@@ -33,16 +34,8 @@ from alongside.spaces.models import Space, StoppingReason, Tie
 from alongside.spaces.regularity import RULE_TEXT
 
 
-def _membership(request: HttpRequest) -> Any:
-    return getattr(request, "membership", None)
-
-
-def _request_id(request: HttpRequest) -> str:
-    return str(getattr(request, "request_id", ""))
-
-
-def space_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def space_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see", membership)
     today = timezone.localdate()
     return render(
@@ -61,7 +54,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 def _space_form_page(
-    request: HttpRequest, form: SpaceForm, space: Space | None, status: int = 200
+    request: AuthedHttpRequest, form: SpaceForm, space: Space | None, status: int = 200
 ) -> HttpResponse:
     return render(request, "spaces/space_form.html", {"form": form, "space": space}, status=status)
 
@@ -71,8 +64,8 @@ def _space_fields(form: SpaceForm) -> dict[str, Any]:
     return data
 
 
-def space_create(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def space_create(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see", membership)
     require_rule("spaces.manage_space", membership, None)
     form = SpaceForm(request.POST or None, membership=membership)
@@ -87,8 +80,8 @@ def space_create(request: HttpRequest) -> HttpResponse:
     return _space_form_page(request, form, None, status=400 if request.method == "POST" else 200)
 
 
-def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_space", membership, space)
     initial = {name: getattr(space, name) for name in services.SPACE_FIELDS}
@@ -104,8 +97,8 @@ def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
     return _space_form_page(request, form, space, status=400 if request.method == "POST" else 200)
 
 
-def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_detail(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     today = timezone.localdate()
     may_register = rules.test_rule("spaces.take_register", membership, space)
@@ -127,8 +120,8 @@ def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
     )
 
 
-def space_repeat(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_sessions", membership, space)
     form = PatternForm(request.POST or None)
@@ -148,8 +141,8 @@ def space_repeat(request: HttpRequest, space_id: int) -> HttpResponse:
     )
 
 
-def space_add_session(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_add_session(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_sessions", membership, space)
     form = SessionForm(request.POST or None)
@@ -170,8 +163,8 @@ def space_add_session(request: HttpRequest, space_id: int) -> HttpResponse:
 
 
 @require_POST
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def session_cancel(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = queries.get_session_for_user(membership, session_id)
     require_rule("spaces.manage_sessions", membership, session)
     try:
@@ -186,22 +179,22 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- the register -------------------------------------------------------------------------------
 
 
-def _register_session(request: HttpRequest, session_id: int) -> Any:
-    membership = _membership(request)
+def _register_session(request: AuthedHttpRequest, session_id: int) -> Any:
+    membership = membership_of(request)
     session = queries.get_session_for_user(membership, session_id)
     require_rule("spaces.take_register", membership, session)
     return session
 
 
 def _register_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     session: Any,
     *,
     welcome_form: WelcomeForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     find = FindForm(request.GET or None)
     rows = queries.register_rows(session)
     listed = {row.person.pk for row in rows}
@@ -231,12 +224,14 @@ def _register_page(
     )
 
 
-def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     return _register_page(request, _register_session(request, session_id))
 
 
-def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: bool) -> HttpResponse:
-    membership = _membership(request)
+def _mark(
+    request: AuthedHttpRequest, session_id: int, person_id: int, *, present: bool
+) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     person = queries.get_register_person(membership, session, person_id)
     try:
@@ -245,7 +240,7 @@ def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: boo
         else:
             services.mark_absent(session, person, by=membership)
     except ValidationError as error:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             row = queries.register_row(session, person)
             return render(
                 request,
@@ -253,7 +248,7 @@ def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: boo
                 {"row": row, "session": session, "markable": False, "error": error.messages[0]},
             )
         return _register_page(request, session, error=" ".join(error.messages), status=400)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(
             request,
             "spaces/partials/register_row.html",
@@ -263,17 +258,17 @@ def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: boo
 
 
 @require_POST
-def mark_present(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+def mark_present(request: AuthedHttpRequest, session_id: int, person_id: int) -> HttpResponse:
     return _mark(request, session_id, person_id, present=True)
 
 
 @require_POST
-def mark_absent(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+def mark_absent(request: AuthedHttpRequest, session_id: int, person_id: int) -> HttpResponse:
     return _mark(request, session_id, person_id, present=False)
 
 
-def new_here(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     form = WelcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -291,8 +286,8 @@ def new_here(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
-def close_register(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def close_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     try:
         services.close_register(session, by=membership)
@@ -305,15 +300,15 @@ def close_register(request: HttpRequest, session_id: int) -> HttpResponse:
 # --- a person's spaces, reasons and ties --------------------------------------------------------
 
 
-def _person(request: HttpRequest, person_id: int) -> Any:
-    membership = _membership(request)
+def _person(request: AuthedHttpRequest, person_id: int) -> Any:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("spaces.see", membership, person)
     return person
 
 
-def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_spaces(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _person(request, person_id)
     in_sphere = rules.test_rule("spaces.support_sphere", membership, person)
     reasons = []
@@ -329,7 +324,7 @@ def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
             actor=membership.user,
             organisation_id=membership.organisation_id,
             person_id=person.pk,
-            request_id=_request_id(request),
+            request_id=request.request_id,
         )
     return render(
         request,
@@ -345,8 +340,8 @@ def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _person(request, person_id)
     spaces = queries.spaces_visible_to(membership).filter(is_active=True)
     form = InviteForm(request.POST or None, spaces=spaces)
@@ -370,15 +365,15 @@ def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _support_person(request: HttpRequest, person_id: int) -> Any:
-    membership = _membership(request)
+def _support_person(request: AuthedHttpRequest, person_id: int) -> Any:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("spaces.support_sphere", membership, person)
     return person
 
 
-def person_stopped(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _support_person(request, person_id)
     came_to = [
         space.pk for space, _ in queries.person_engagement(person, today=timezone.localdate())
@@ -401,8 +396,8 @@ def person_stopped(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _support_person(request, person_id)
     visible = queries.ties_visible_to(membership).filter(person=person)
     open_ties = list(visible.filter(ended_on__isnull=True))
@@ -422,7 +417,7 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
         actor=membership.user,
         organisation_id=membership.organisation_id,
         person_id=person.pk,
-        request_id=_request_id(request),
+        request_id=request.request_id,
     )
     return render(
         request,
@@ -438,12 +433,12 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def outcomes(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def outcomes(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see_outcomes", membership)
     if membership.role == "coordinator" and membership.team_id is None:
         scope = "your organisation"
-    elif membership.role == "coordinator":
+    elif membership.role == "coordinator" and membership.team is not None:
         scope = f"the {membership.team.name} team"
     else:
         scope = "your organisation"

@@ -23,7 +23,7 @@ def measures_panel(context: template.Context, person: Any) -> dict[str, Any]:
     if may_read:
         latest = queries.latest_per_instrument(queries.person_responses(membership, person))
         request = context.get("request")
-        if latest and request is not None:
+        if latest and request is not None and membership is not None:
             record_read(
                 Response,
                 [row.response.pk for row in latest],
