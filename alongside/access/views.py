@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
-from alongside.access.models import Role
 from alongside.access.queries import active_memberships, notifications_for
 from alongside.access.services import mark_notifications_read, set_role_separation
 
@@ -54,7 +53,7 @@ def notifications(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "access/notifications.html", {"items": items})
 
 
-@role_required([Role.DATA_LEAD])
+@rule_required("access.change_settings")
 def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     organisation = membership.organisation

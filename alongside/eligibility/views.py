@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
@@ -26,7 +26,6 @@ from alongside.eligibility.forms import (
 )
 from alongside.eligibility.models import Voucher
 from alongside.eligibility.queries import (
-    ELIGIBILITY_ROLES,
     REPEAT_VISIT_VOUCHERS,
     earlier_redemptions,
     find_voucher,
@@ -45,7 +44,7 @@ PAGE_SIZE = 50
 RECENT_ROWS = 10
 SEARCH_ROWS = 10
 
-assessors_only = role_required(ELIGIBILITY_ROLES)
+assessors_only = rule_required("eligibility.use")
 
 
 def _twelve_months_back(today: date) -> date:

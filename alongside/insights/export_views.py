@@ -8,9 +8,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.insights.views import chosen_team
 from alongside.people.export_views import csv_response
 from alongside.people.models import Person
@@ -42,7 +41,7 @@ def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]
     return rows
 
 
-@role_required(CONTINUITY_VIEWERS)
+@rule_required("insights.team_continuity")
 def export_team_continuity(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     team = chosen_team(request, membership)

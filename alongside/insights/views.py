@@ -7,12 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
-from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.common.forms import add_service_errors
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
@@ -72,12 +71,12 @@ def _render(
     )
 
 
-@role_required(CONTINUITY_VIEWERS)
+@rule_required("insights.team_continuity")
 def team_continuity_page(request: AuthedHttpRequest) -> HttpResponse:
     return _render(request, LeavingForm(membership=membership_of(request)))
 
 
-@role_required(CONTINUITY_VIEWERS)
+@rule_required("insights.team_continuity")
 @require_POST
 def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
+from alongside.access.permissions import has_role
+from alongside.access.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
 
 if TYPE_CHECKING:
     from alongside.people.models import Person
@@ -29,6 +31,8 @@ def is_data_lead(membership: Membership | None, person: "Person | None" = None) 
 
 
 rules.add_rule("people.add_person", adds_people)
+# Finding people by name: every role that sees people (all of them, or only their own).
+rules.add_rule("people.find", has_role(SEES_ALL_PEOPLE, SEES_OWN_PEOPLE))
 rules.add_rule("people.change_person", edits_people)
 
 

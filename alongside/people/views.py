@@ -38,7 +38,8 @@ PAGE_SIZE = 50
 
 def person_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = request.membership
-    if membership is None or people_visible_to(membership).query.is_empty():
+    require_rule("people.find", membership)
+    if people_visible_to(membership).query.is_empty():
         raise Http404
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""

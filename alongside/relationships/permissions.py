@@ -53,6 +53,8 @@ def coordinates_contact(membership: Membership | None, contact: "Contact") -> bo
     return membership.team_id is None or membership.team_id == contact.person.team_id
 
 
+# "My people": the people a worker holds a relationship with.
+rules.add_rule("relationships.my_people", is_worker)
 rules.add_rule("relationships.record_contact", is_worker)
 rules.add_rule("relationships.record_worker_request", is_worker)
 rules.add_rule("relationships.assign_named_worker", assigns_for_team)

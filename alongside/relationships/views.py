@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
@@ -42,7 +42,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     membership = request.membership
     if membership is None:
         return render(request, "relationships/no_organisation.html", status=403)
-    if membership.role not in WORKER_ROLES:
+    if not rules.test_rule("relationships.my_people", membership):
         return render(request, "relationships/home_other.html")
     rows = my_people(membership)
     summary = aggregate(row.continuity for row in rows if row.continuity.contacts)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.audit.services import record_read
@@ -32,11 +32,10 @@ from alongside.safeguarding.forms import (
 )
 from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, MatchingHold, Override
 
-LEADS = [Role.SAFEGUARDING_LEAD]
 PAGE_SIZE = 50
 
 
-@role_required(queries.RAISING_ROLES)
+@rule_required("safeguarding.raise_concern")
 def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -53,13 +52,13 @@ def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     return render(request, "safeguarding/raise_concern.html", {"person": person, "form": form})
 
 
-@role_required(queries.RAISING_ROLES)
+@rule_required("safeguarding.raise_concern")
 def concern_raised(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
     concern = queries.get_raised_concern_for_user(membership_of(request), concern_id)
     return render(request, "safeguarding/concern_raised.html", {"concern": concern})
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def concern_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -74,7 +73,7 @@ def concern_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "safeguarding/concern_list.html", {"page": page})
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
     membership = membership_of(request)
     concern = queries.get_concern_for_user(membership, concern_id)
@@ -107,7 +106,7 @@ def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
     )
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -135,7 +134,7 @@ def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 @require_POST
 def end_override(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
     membership = membership_of(request)
@@ -151,7 +150,7 @@ def end_override(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
     return redirect("person", person_id=override.person_id)
 
 
-@role_required(queries.REVIEWING_ROLES)
+@rule_required("safeguarding.review_overrides")
 def override_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     waiting = list(queries.overrides_waiting_review(membership))
@@ -169,7 +168,7 @@ def override_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(queries.REVIEWING_ROLES)
+@rule_required("safeguarding.review_overrides")
 def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
     membership = membership_of(request)
     override = queries.get_override_for_user(membership, override_id)
@@ -221,7 +220,7 @@ def _name(user: object) -> str:
     return str(user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def hold_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     holds = list(queries.open_hold_list(membership))
@@ -236,7 +235,7 @@ def hold_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "safeguarding/hold_list.html", {"holds": holds})
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -276,7 +275,7 @@ def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     held = set(queries.held_volunteer_ids(membership.organisation_id))
@@ -316,7 +315,7 @@ def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
     membership = membership_of(request)
     hold = queries.get_open_hold_for_user(membership, hold_id)
