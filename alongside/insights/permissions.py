@@ -3,6 +3,6 @@
 import rules
 
 from alongside.access.permissions import has_role
-from alongside.access.roles import CONTINUITY_VIEWERS
+from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 rules.add_rule("insights.team_continuity", has_role(CONTINUITY_VIEWERS))

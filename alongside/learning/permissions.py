@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.relationships.permissions import coordinates_contact, took_part_in_contact
+from alongside.visibility.roles import WORKER_ROLES
 
 if TYPE_CHECKING:
     from alongside.learning.models import Spend

@@ -65,7 +65,7 @@ class ConsentForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, notes: list, **kwargs: Any) -> None:  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         from alongside.access.models import Role
-        from alongside.people.consent import GRANTEE_ROLES
+        from alongside.visibility.roles import GRANTEE_ROLES
 
         choice_field(self, "note").choices = [("", _("Choose a note"))] + [
             (note.pk, f"{note.created_at:%d %b %Y}: {(note.asked_for or note.text)[:60]}")

@@ -6,7 +6,9 @@ import rules
 
 from alongside.access.models import Membership, Role
 from alongside.access.permissions import has_role
-from alongside.access.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
+from alongside.visibility.people import works_with
+from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
+from alongside.visibility.support import coordinates
 
 if TYPE_CHECKING:
     from alongside.people.models import Person
@@ -42,11 +44,9 @@ def holds_support_for(membership: Membership | None, person: "Person") -> bool:
     if membership is None:
         return False
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
+        return coordinates(membership, person)
     if membership.role == Role.SUPPORTER:
-        from alongside.people.queries import works_with_q
-
-        return type(person).objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return works_with(membership, person)
     return False
 
 

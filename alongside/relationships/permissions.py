@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
 
 if TYPE_CHECKING:
     from alongside.people.models import Person

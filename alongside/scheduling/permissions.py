@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Team
-from alongside.access.roles import ASSIGNING_ROLES
 from alongside.relationships.permissions import is_worker
+from alongside.visibility.roles import ASSIGNING_ROLES
 
 if TYPE_CHECKING:
     from alongside.scheduling.models import Appointment

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import ASSIGNING_ROLES, WORKER_ROLES
 from alongside.spaces.models import Space
+from alongside.visibility.people import works_with
+from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.support import coordinates
 
 if TYPE_CHECKING:
     from alongside.people.models import Person
@@ -71,11 +73,8 @@ def in_support_sphere(membership: Membership | None, person: "Person") -> bool:
     if person.organisation_id != membership.organisation_id:
         return False
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
-    from alongside.people.models import Person
-    from alongside.people.queries import works_with_q
-
-    return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return coordinates(membership, person)
+    return works_with(membership, person)
 
 
 @rules.predicate
