@@ -11,6 +11,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
 from alongside.access.queries import active_memberships, notifications_for
 from alongside.access.services import mark_notifications_read, set_role_separation
+from alongside.common.responses import form_status
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -69,4 +70,6 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Settings saved."))
         return redirect("organisation_settings")
-    return render(request, "access/settings.html", {"form": form})
+    return render(
+        request, "access/settings.html", {"form": form}, status=form_status(request, form)
+    )

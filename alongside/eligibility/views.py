@@ -15,6 +15,7 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.eligibility import services
 from alongside.eligibility.forms import (
     FindVoucherForm,
@@ -100,7 +101,9 @@ def record_voucher(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Voucher %(code)s recorded.") % {"code": voucher.code})
             return redirect("eligibility_voucher", voucher_id=voucher.pk)
-    return render(request, "eligibility/voucher_form.html", {"form": form})
+    return render(
+        request, "eligibility/voucher_form.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _voucher_page(
@@ -187,6 +190,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
             "found": len(people),
             "found_supported": bool(supported),
         },
+        status=form_status(request, form),
     )
 
 
@@ -227,7 +231,12 @@ def partners(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s added.") % {"name": partner.name})
             return redirect("eligibility_partners")
     rows = referral_partners_visible_to(membership).order_by("-active", "name", "id")
-    return render(request, "eligibility/partners.html", {"form": form, "partners": rows})
+    return render(
+        request,
+        "eligibility/partners.html",
+        {"form": form, "partners": rows},
+        status=form_status(request, form),
+    )
 
 
 @assessors_only

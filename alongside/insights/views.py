@@ -13,6 +13,7 @@ from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
 from alongside.insights.queries import team_continuity
@@ -96,4 +97,4 @@ def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
                 _("Leaving date saved. Their people are listed below until handovers are planned."),
             )
             return redirect("team_continuity")
-    return _render(request, form, status=400)
+    return _render(request, form, status=INVALID_FORM_STATUS)

@@ -15,6 +15,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import chosen_team, teams_for
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.learning import queries, services
 from alongside.learning import scorecard as scorecard_queries
 from alongside.learning.forms import (
@@ -98,6 +99,7 @@ def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) 
             "need_form": need_form,
             "words_hidden": not may_edit_words,
         },
+        status=form_status(request, form),
     )
 
 
@@ -144,7 +146,10 @@ def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request_id=request.request_id,
     )
     return render(
-        request, "learning/person_needs.html", {"person": person, "needs": needs, "form": form}
+        request,
+        "learning/person_needs.html",
+        {"person": person, "needs": needs, "form": form},
+        status=form_status(request, form),
     )
 
 
@@ -211,6 +216,7 @@ def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
             "may_close": may_close,
             "may_set_goal": rules_allow("learning.close_need", membership, need),
         },
+        status=form_status(request, form, goal_form),
     )
 
 
@@ -257,6 +263,7 @@ def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "learning/spend_form.html",
         {"person": person, "form": form, "settings": settings},
+        status=form_status(request, form),
     )
 
 
@@ -332,7 +339,7 @@ def decide_spend(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded. The worker has been told."))
             return redirect("learning_spends")
-    return _render_spend(request, spend, form, status=400)
+    return _render_spend(request, spend, form, status=INVALID_FORM_STATUS)
 
 
 # --- team figures, scorecard, settings -------------------------------------------------------
@@ -398,7 +405,9 @@ def learning_settings(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Settings saved."))
             return redirect("learning_settings")
-    return render(request, "learning/settings.html", {"form": form})
+    return render(
+        request, "learning/settings.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 # --- a worker's own admin time ------------------------------------------------------------------
@@ -437,4 +446,5 @@ def my_time(request: AuthedHttpRequest) -> HttpResponse:
             "rows": queries.admin_time_of(membership),
             "several_teams": len(teams) > 1,
         },
+        status=form_status(request, form),
     )

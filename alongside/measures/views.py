@@ -27,6 +27,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.measures import queries, services
 from alongside.measures.authoring import scoring_in_words
@@ -94,7 +95,7 @@ def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-    status = 200 if request.method == "GET" or form.is_valid() else 400
+    status = form_status(request, form)
     return render(
         request,
         "measures/ask.html",
@@ -160,7 +161,7 @@ def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
         "person": found.person,
     }
     template = "measures/kiosk.html" if kiosk else "measures/read_out.html"
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, template, context, status=status)
 
 
@@ -207,7 +208,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
                 status=410,
             )
         )
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return links.private(
         render(
             request,
@@ -345,7 +346,7 @@ def instruments(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "measures/instruments.html",
         {"rows": rows, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -378,5 +379,5 @@ def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{instrument.name} is ready to use.")
             return redirect("measures_instruments")
-    status = 200 if request.method == "GET" else 400
+    status = form_status(request)
     return render(request, "measures/add_instrument.html", {"form": form}, status=status)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.people import consent as consent_service
 from alongside.people.forms import ConsentForm
 from alongside.people.models import ConsentToShare
@@ -57,7 +58,10 @@ def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             )
             summary = consent_service.describe(draft, person=person, grantee_name=name)
     return render(
-        request, "people/consent_form.html", {"person": person, "form": form, "summary": summary}
+        request,
+        "people/consent_form.html",
+        {"person": person, "form": form, "summary": summary},
+        status=form_status(request, form),
     )
 
 

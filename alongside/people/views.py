@@ -15,6 +15,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.people import services
 from alongside.people.consent import describe, grantee_name
 from alongside.people.forms import PersonForm, SearchForm
@@ -64,7 +65,12 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s added.") % {"name": person.display_name})
             return redirect("person", person_id=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": None},
+        status=form_status(request, form),
+    )
 
 
 def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
@@ -84,7 +90,12 @@ def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("person", person_id=person_id)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person},
+        status=form_status(request, form),
+    )
 
 
 def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
@@ -113,8 +114,8 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                     )
                 messages.success(request, _("Contact recorded."))
                 return redirect("person", person_id=person.pk)
-        # 200 even with errors: htmx swaps only 2xx responses, and the form must show what to fix.
-        status = 200
+        # htmx swaps a 400 in place (docs/decisions/0008), so the form shows what to fix.
+        status = INVALID_FORM_STATUS
         template = (
             "relationships/partials/contact_form.html"
             if request.htmx
@@ -186,6 +187,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
         request,
         "relationships/contact_edit.html",
         {"person": person, "contact": contact, "form": form},
+        status=form_status(request, form),
     )
 
 
@@ -234,7 +236,12 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
         else:
             messages.success(request, _("Named worker assigned."))
             return redirect("person", person_id=person.pk)
-    return render(request, "relationships/assign.html", {"person": person, "form": form})
+    return render(
+        request,
+        "relationships/assign.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
 def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
@@ -258,7 +265,12 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
         else:
             messages.success(request, _("Their request is recorded. A coordinator will answer it."))
             return redirect("person", person_id=person.pk)
-    return render(request, "relationships/worker_request.html", {"person": person, "form": form})
+    return render(
+        request,
+        "relationships/worker_request.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
 def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
@@ -298,6 +310,7 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "relationships/handover.html",
         {"person": person, "form": form, "open_request": open_request},
+        status=form_status(request, form),
     )
 
 
@@ -338,6 +351,7 @@ def complete_handover_cold(
         request,
         "relationships/handover_cold.html",
         {"person": person, "handover": handover, "form": form},
+        status=form_status(request, form),
     )
 
 

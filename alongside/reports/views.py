@@ -13,6 +13,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.reports import services
 from alongside.reports.content import build
@@ -40,7 +41,9 @@ def report(request: AuthedHttpRequest) -> HttpResponse:
     if period is not None:
         content = build(membership.organisation, *period)
         data |= context(content) | {"query": f"start={period[0]}&end={period[1]}"}
-    return render(request, "reports/report.html", data, status=200 if period else 400)
+    return render(
+        request, "reports/report.html", data, status=200 if period else INVALID_FORM_STATUS
+    )
 
 
 def download(request: AuthedHttpRequest) -> HttpResponse:
@@ -78,7 +81,7 @@ def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "reports/story_form.html",
         {"person": person, "form": form, "stories": stories},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -121,7 +124,7 @@ def team_learning(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "reports/team_learning.html",
         {"form": form, "entries": entries},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -149,5 +152,5 @@ def report_settings(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "reports/settings.html",
         {"form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )

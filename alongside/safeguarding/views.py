@@ -19,6 +19,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
 from alongside.safeguarding.forms import (
@@ -49,7 +50,12 @@ def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("safeguarding_concern_raised", concern_id=concern.pk)
-    return render(request, "safeguarding/raise_concern.html", {"person": person, "form": form})
+    return render(
+        request,
+        "safeguarding/raise_concern.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
 @rule_required("safeguarding.raise_concern")
@@ -103,6 +109,7 @@ def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
         request,
         "safeguarding/concern_detail.html",
         {"concern": concern, "actions": actions, "form": form},
+        status=form_status(request, form),
     )
 
 
@@ -131,6 +138,7 @@ def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "safeguarding/start_override.html",
         {"person": person, "form": form, "current": current, "minutes": OVERRIDE_MINUTES},
+        status=form_status(request, form),
     )
 
 
@@ -210,6 +218,7 @@ def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpRespons
             "shows_names": membership.role == Role.SAFEGUARDING_LEAD,
             "in_force": override.ended_at is None and override.expires_at > timezone.now(),
         },
+        status=form_status(request, form),
     )
 
 
@@ -271,7 +280,7 @@ def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "safeguarding/hold_person.html",
         {"person": person, "form": form, "current": current},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )
 
 
@@ -311,7 +320,7 @@ def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "safeguarding/hold_volunteer.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )
 
 
@@ -347,5 +356,5 @@ def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
         request,
         "safeguarding/lift_hold.html",
         {"hold": hold, "form": form},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )

@@ -22,6 +22,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.scheduling import queries, services
 from alongside.scheduling.availability_forms import AWAY, BLOCK, DaysAwayForm, WeeklyBlockForm
 from alongside.scheduling.models import AvailabilityException, WeeklyAvailability
@@ -73,7 +74,9 @@ def my_availability(request: AuthedHttpRequest) -> HttpResponse:
                 data = away_form.cleaned_data
                 _say_days_away_saved(request, membership, data["starts_on"], data["ends_on"])
                 return redirect("my_availability")
-        return _availability_page(request, membership, away_form=away_form, status=400)
+        return _availability_page(
+            request, membership, away_form=away_form, status=INVALID_FORM_STATUS
+        )
     block_form = WeeklyBlockForm(request.POST)  # the first form on the page (form=block)
     if block_form.is_valid():
         try:
@@ -83,7 +86,9 @@ def my_availability(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Added to your usual week."))
             return redirect("my_availability")
-    return _availability_page(request, membership, block_form=block_form, status=400)
+    return _availability_page(
+        request, membership, block_form=block_form, status=INVALID_FORM_STATUS
+    )
 
 
 def _say_days_away_saved(

@@ -16,6 +16,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.scheduling import planning, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
 from alongside.scheduling.models import PlanningRound
@@ -74,7 +75,7 @@ def plan_list(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "scheduling/plan_list.html",
         {"form": form, "rounds": rounds, "leaving": leaving},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -125,7 +126,7 @@ def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     form = AdjustForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a request and a time.")
-        return _plan_page(request, planning_round, status=400)
+        return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     try:
         planning.adjust(
             planning_round,
@@ -135,7 +136,7 @@ def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _plan_page(request, planning_round, status=400)
+        return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     messages.success(request, "Changed. The figures below are worked out again.")
     return redirect("plan_detail", planning_round.pk)
 
@@ -213,7 +214,7 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
         request,
         "scheduling/leaving_worker.html",
         {"leaving": leaving, "proposals": proposals, "names": names, "error": error},
-        status=400 if error else 200,
+        status=INVALID_FORM_STATUS if error else 200,
     )
 
 
@@ -255,5 +256,5 @@ def worker_details(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
         request,
         "scheduling/worker_details.html",
         {"worker": worker, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.scheduling import services
 from alongside.scheduling.forms import AttendedForm, BookingForm, CancelForm, FromDateForm
@@ -87,7 +88,7 @@ def book(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             "start": start,
             "chosen": request.POST.get("slot", ""),
         },
-        status=200 if request.method == "GET" or form.is_valid() else 400,
+        status=form_status(request, form),
     )
 
 
@@ -163,7 +164,7 @@ def cancel_appointment(request: AuthedHttpRequest, appointment_id: int) -> HttpR
         else:
             messages.success(request, "Cancelled. The time is free again.")
             return redirect("book", appointment.person_id)
-    return _appointment_page(request, appointment, cancel_form=form, status=400)
+    return _appointment_page(request, appointment, cancel_form=form, status=INVALID_FORM_STATUS)
 
 
 @require_POST
@@ -200,4 +201,4 @@ def attended(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded as a contact.")
             return redirect("person", appointment.person_id)
-    return _appointment_page(request, appointment, attended_form=form, status=400)
+    return _appointment_page(request, appointment, attended_form=form, status=INVALID_FORM_STATUS)

@@ -18,6 +18,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.spaces import queries, services
 from alongside.spaces.forms import (
@@ -77,7 +78,7 @@ def space_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Space added. Now add its sessions.")
             return redirect("spaces_space", space.pk)
-    return _space_form_page(request, form, None, status=400 if request.method == "POST" else 200)
+    return _space_form_page(request, form, None, status=form_status(request))
 
 
 def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
@@ -94,7 +95,7 @@ def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
         else:
             messages.success(request, "Space changed.")
             return redirect("spaces_space", space.pk)
-    return _space_form_page(request, form, space, status=400 if request.method == "POST" else 200)
+    return _space_form_page(request, form, space, status=form_status(request))
 
 
 def space_detail(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
@@ -137,7 +138,7 @@ def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
         request,
         "spaces/pattern_form.html",
         {"space": space, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -158,7 +159,7 @@ def space_add_session(request: AuthedHttpRequest, space_id: int) -> HttpResponse
         request,
         "spaces/session_form.html",
         {"space": space, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -247,7 +248,9 @@ def _mark(
                 "spaces/partials/register_row.html",
                 {"row": row, "session": session, "markable": False, "error": error.messages[0]},
             )
-        return _register_page(request, session, error=" ".join(error.messages), status=400)
+        return _register_page(
+            request, session, error=" ".join(error.messages), status=INVALID_FORM_STATUS
+        )
     if request.htmx:
         return render(
             request,
@@ -279,9 +282,9 @@ def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Welcome, {person.given_name}: marked here.")
             return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
-        return _register_page(request, session, welcome_form=form, status=400)
+        return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
     if request.method == "POST":
-        return _register_page(request, session, welcome_form=form, status=400)
+        return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
     return redirect(f"{reverse('spaces_register', args=[session.pk])}#new-here")
 
 
@@ -292,7 +295,9 @@ def close_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     try:
         services.close_register(session, by=membership)
     except ValidationError as error:
-        return _register_page(request, session, error=" ".join(error.messages), status=400)
+        return _register_page(
+            request, session, error=" ".join(error.messages), status=INVALID_FORM_STATUS
+        )
     messages.success(request, "Register saved. Thank you.")
     return redirect("spaces_space", session.space_id)
 
@@ -361,7 +366,7 @@ def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "spaces/invite_form.html",
         {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -392,7 +397,7 @@ def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request,
         "spaces/stopped_form.html",
         {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -429,7 +434,7 @@ def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             "ended": ended,
             "history": list(queries.tie_counts_visible_to(membership).filter(person=person)),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
