@@ -36,3 +36,11 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     return field
+
+
+class NamedUserChoiceField(forms.ModelChoiceField[Any]):
+    """Choose a user, or a membership (by its user), shown by full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        user = getattr(obj, "user", obj)
+        return str(user.get_full_name() or user.get_username())

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, choice_field, model_choice
+from alongside.common.forms import DateInput, NamedUserChoiceField, choice_field, model_choice
 from alongside.people.models import Person
 
 
@@ -52,7 +52,7 @@ class ConsentForm(forms.Form):
         label=_("Which note"), coerce=int, required=False, empty_value=None
     )
     grantee_role = forms.ChoiceField(label=_("Share with everyone in this role"), required=False)
-    grantee_user = forms.ModelChoiceField(
+    grantee_user = NamedUserChoiceField(
         label=_("Or share with one person"), required=False, queryset=Membership.objects.none()
     )
     purpose = forms.CharField(label=_("What is it for, in their words?"), max_length=300)
@@ -62,7 +62,7 @@ class ConsentForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: Any, membership: Membership, notes: list, **kwargs: Any) -> None:  # type: ignore[type-arg]
+    def __init__(self, *args: Any, membership: Membership, notes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from alongside.access.models import Role
         from alongside.visibility.roles import GRANTEE_ROLES
@@ -83,6 +83,4 @@ class ConsentForm(forms.Form):
             )
             .order_by("first_name", "last_name")
         )
-        field = self.fields["grantee_user"]
-        field.queryset = users  # type: ignore[attr-defined]
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+        model_choice(self, "grantee_user").queryset = users

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,12 +27,12 @@ class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
         return str(obj.get_full_name() or obj.get_username())
 
 
-def worker_queryset(membership: Membership):  # type: ignore[no-untyped-def]
+def worker_queryset(membership: Membership) -> QuerySet[User]:
     ids = workers_of(membership.organisation).values("user_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
 
 
-def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[no-untyped-def]
+def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     """Workers around one person: you, their named workers, who met them this year, a planned new worker.
 
     The quick form on the person page offers only these, so it stays small in a large organisation;

@@ -1,6 +1,7 @@
 """Views for my people, contacts, named workers and handovers: fetch with a check, bind, call a service."""
 
 from datetime import timedelta
+from typing import Any
 
 import rules
 from django.contrib import messages
@@ -16,8 +17,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.people.models import Person
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
@@ -35,6 +38,7 @@ from alongside.relationships.queries import (
     my_people,
     planned_handover,
 )
+from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 from alongside.support.services import read_contact_notes
 
@@ -54,7 +58,9 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _contact_context(request: AuthedHttpRequest, person, form):  # type: ignore[no-untyped-def]
+def _contact_context(
+    request: AuthedHttpRequest, person: Person, form: ContactForm
+) -> dict[str, Any]:
     return {"person": person, "form": form, "handover": form.handover}
 
 
@@ -130,7 +136,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _visible_contact(request: AuthedHttpRequest, person_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def _visible_contact(
+    request: AuthedHttpRequest, person_id: int, contact_id: int
+) -> tuple[Membership, Person, Contact]:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contact = get_object_or_404(
@@ -142,7 +150,9 @@ def _visible_contact(request: AuthedHttpRequest, person_id: int, contact_id: int
     return membership, person, contact
 
 
-def _read_note(request: AuthedHttpRequest, membership, contact):  # type: ignore[no-untyped-def]
+def _read_note(
+    request: AuthedHttpRequest, membership: Membership, contact: Contact
+) -> SupportNote | None:
     """The contact's support note when this viewer may read it; the read is audited."""
     return read_contact_notes(
         membership,
@@ -314,7 +324,9 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _planned_handover_for(request: AuthedHttpRequest, person_id: int, handover_id: int):  # type: ignore[no-untyped-def]
+def _planned_handover_for(
+    request: AuthedHttpRequest, person_id: int, handover_id: int
+) -> tuple[Membership, Person, Handover]:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.plan_handover", membership, person)

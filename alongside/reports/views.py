@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -22,7 +24,7 @@ from alongside.reports.models import ReportSettings, Story, TeamLearning
 from alongside.reports.render import context, render_html, render_pdf
 
 
-def _period(request: AuthedHttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: ignore[type-arg]
+def _period(request: AuthedHttpRequest) -> tuple[PeriodForm, tuple[date, date] | None]:
     start, end = default_period()
     given = request.GET.get("start") or request.GET.get("end")
     form = PeriodForm(request.GET if given else None, initial={"start": start, "end": end})

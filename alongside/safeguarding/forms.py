@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from alongside.common.forms import choice_field
 from alongside.safeguarding.models import (
     HOLD_REASON_MIN_LENGTH,
     JUSTIFICATION_MIN_LENGTH,
@@ -150,8 +151,7 @@ class VolunteerHoldForm(HoldForm):
 
     def __init__(self, choices: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["volunteer"]
-        field.choices = [("", gettext("Choose someone"))] + choices  # type: ignore[attr-defined]
+        choice_field(self, "volunteer").choices = [("", gettext("Choose someone")), *choices]
         self.order_fields(self.field_order)
 
 

@@ -23,7 +23,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class HostChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class HostChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.username)
 

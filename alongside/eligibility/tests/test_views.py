@@ -146,7 +146,7 @@ def test_record_voucher_bad_input_names_each_field_and_saves_nothing(world, part
     )
     response = world.client("amir").post(reverse("eligibility_record_voucher"), data)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in html
     for anchor in ("#id_adults", "#id_children", "#id_reason_codes", "#id_issued_on"):
         assert f'href="{anchor}"' in html, anchor

@@ -87,7 +87,7 @@ def test_add_person_with_bad_input_is_answered_and_nothing_saved(world):
         reverse("person_create"),
         {"given_name": "", "team": world.team.pk, "contact_preference": "phone"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert "This field is required" in response.content.decode()
     assert Person.objects.count() == before

@@ -56,7 +56,7 @@ def test_record_contact_bad_input_names_each_field_and_saves_nothing(world):
     data = _contact_post(world, minutes="0", mode="carrier pigeon", at="not a date")
     response = world.client("alice").post(reverse("record_contact", args=[world.person.pk]), data)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in html
     for anchor in ("#id_minutes", "#id_mode", "#id_at"):
         assert f'href="{anchor}"' in html
@@ -69,7 +69,7 @@ def test_record_contact_with_htmx_bad_input_returns_the_form_with_errors(world):
         _contact_post(world, minutes="999"),
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'id="contact-form"' in response.content.decode()
     assert "hx-swap-oob" not in response.content.decode()
     assert "Ensure this value is less than or equal to 720" in response.content.decode()
@@ -216,7 +216,7 @@ def test_plan_handover_bad_input_is_answered(world):
         reverse("plan_handover", args=[world.person.pk]),
         {"to_worker": world.user("alice").pk, "reason": "workload"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already their named worker" in response.content.decode()
     assert Handover.objects.count() == 0
 
@@ -230,7 +230,7 @@ def test_cold_handover_and_cancel_views(world):
     handover = Handover.objects.get()
     url = reverse("complete_handover_cold", args=[world.person.pk, handover.pk])
     response = client.post(url, {"cold_reason": ""})
-    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in response.content.decode()
     response = client.post(
         url, {"cold_reason": "Alice left at short notice and Pat was in hospital"}
     )

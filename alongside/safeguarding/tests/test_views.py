@@ -109,7 +109,7 @@ def test_raise_concern_bad_input_shows_the_error_summary_and_writes_nothing(sg, 
         reverse("safeguarding_raise_concern", args=[sg.person.pk]), CONCERN_POST | data
     )
     page = html(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page
     for anchor in anchors:
         assert f'href="{anchor}"' in page
@@ -191,7 +191,7 @@ def test_concern_action_bad_input_shows_errors_and_writes_nothing(sg):
         {"what_was_done": "  ", "status": "lost"},
     )
     page = html(response)
-    assert response.status_code == 200 and "There is a problem" in page
+    assert response.status_code == 400 and "There is a problem" in page
     assert 'href="#id_what_was_done"' in page and 'href="#id_status"' in page
     assert stored(ConcernAction) == 0
 
@@ -305,7 +305,7 @@ def test_start_override_bad_input_shows_the_error_summary_and_writes_nothing(
             reverse("safeguarding_start_override", args=[sg.person.pk]), OVERRIDE_POST | data
         )
     page = html(response)
-    assert response.status_code == 200 and "There is a problem" in page
+    assert response.status_code == 400 and "There is a problem" in page
     for anchor in anchors:
         assert f'href="{anchor}"' in page
     assert (stored(Override), AuditEvent.objects.count(), Notification.objects.count()) == (0, 0, 0)
@@ -429,7 +429,7 @@ def test_the_lead_who_started_an_override_sees_it_but_cannot_review_it(sg):
     assert "You started this override, so you cannot review it." in page
     assert 'name="outcome"' not in page
     response = client.post(url, {"outcome": "justified", "note": ""})
-    assert response.status_code == 200 and "There is a problem" in html(response)
+    assert response.status_code == 400 and "There is a problem" in html(response)
     assert Override.objects.for_system(REASON).get().reviewed_at is None
 
 
