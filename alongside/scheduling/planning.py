@@ -29,13 +29,17 @@ from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.relationships.models import Handover, NamedWorkerSpell, SpellReason
 from alongside.relationships.services import plan_handover
-from alongside.scheduling import planner
 from alongside.scheduling.models import (
     AppointmentMode,
     BookedVia,
     PlanningRound,
     SeeRequest,
 )
+from alongside.scheduling.planner import problem as planner
+from alongside.scheduling.planner.baseline import first_available
+from alongside.scheduling.planner.handover import HandoverPerson, propose_successors
+from alongside.scheduling.planner.optimiser import plan
+from alongside.scheduling.planner.score import score, summarise, violations
 from alongside.scheduling.queries import (
     SlotOption,
     busy_workers,
@@ -237,7 +241,7 @@ def needs_interpreter(languages: str, spoken: set[str]) -> str:
 
 
 def _figures(problem: planner.Problem, result: planner.Plan) -> dict[str, Any]:
-    summary: dict[str, Any] = dict(planner.summarise(problem, result.assignments))
+    summary: dict[str, Any] = dict(summarise(problem, result.assignments))
     summary["score"] = result.score
     return summary
 
@@ -245,8 +249,8 @@ def _figures(problem: planner.Problem, result: planner.Plan) -> dict[str, Any]:
 def propose(planning_round: PlanningRound) -> None:
     """Run the planner and first-available on the same requests and slots; keep both."""
     context = planning_context(planning_round)
-    best = planner.plan(context.problem, time_limit=PLAN_SECONDS)
-    baseline = planner.first_available(context.problem)
+    best = plan(context.problem, time_limit=PLAN_SECONDS)
+    baseline = first_available(context.problem)
     planning_round.proposal = {
         "assignments": best.assignments,
         "unassigned": best.unassigned,
@@ -275,13 +279,13 @@ def adjust(planning_round: PlanningRound, *, by: Membership, request_id: str, sl
         if slot not in context.slots:
             raise ValidationError({"slot": "That time is not free any more. Choose another."})
         assignments[request_id] = slot
-        problems = planner.violations(context.problem, assignments)
+        problems = violations(context.problem, assignments)
         if problems:
             raise ValidationError({"slot": f"That does not fit: {problems[0]}"})
     result = planner.Plan(
         assignments=assignments,
         unassigned={},
-        score=planner.score(context.problem, assignments),
+        score=score(context.problem, assignments),
         bound=int(planning_round.proposal.get("bound", 0)),
     )
     proposal = dict(planning_round.proposal)
@@ -485,10 +489,10 @@ def handover_proposals(leaving: Membership) -> list[HandoverProposal]:
     workers = [_planner_worker(m) for m in members]
     needs = _planner_worker(leaving).skills
     spoken = {language for worker in workers for language in worker.languages}
-    proposals = planner.propose_successors(
+    proposals = propose_successors(
         f"u{leaving.user_id}",
         [
-            planner.HandoverPerson(
+            HandoverPerson(
                 id=f"p{p.pk}",
                 language=support_language(p.languages, spoken),
                 # What the leaving worker brought to them: a successor with the same skills.

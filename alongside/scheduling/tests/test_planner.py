@@ -17,24 +17,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alongside.scheduling import instances
-from alongside.scheduling.planner import (
-    HandoverPerson,
+from alongside.scheduling.planner.baseline import first_available
+from alongside.scheduling.planner.handover import HandoverPerson, handover_value, propose_successors
+from alongside.scheduling.planner.optimiser import plan
+from alongside.scheduling.planner.problem import (
     Person,
     Problem,
     ProblemError,
     Request,
     Slot,
     Worker,
-    first_available,
-    handover_value,
     parse_problem,
-    plan,
-    plan_to_json,
-    propose_successors,
-    score,
-    summarise,
-    violations,
 )
+from alongside.scheduling.planner.score import plan_to_json, score, summarise, violations
 
 DAY = date(2026, 12, 1)
 

@@ -13,7 +13,7 @@ from alongside.common.factories import ContactFactory, PersonFactory, SpellFacto
 from alongside.relationships.models import Handover
 from alongside.scheduling import planning, services
 from alongside.scheduling.models import Appointment, PlanningRound, SeeRequest
-from alongside.scheduling.planner import violations
+from alongside.scheduling.planner.score import violations
 from alongside.scheduling.tests.helpers import give_days
 
 
