@@ -144,7 +144,7 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def plan_to_json(result: Plan) -> dict[str, object]:
-    """The plan in the shape `alongside plan` writes (see docs and plan_cli)."""
+    """The plan in the shape `alongside plan` writes (see docs and planner.cli)."""
     return {
         "assignments": [
             {"request": request, "slot": slot} for request, slot in result.assignments.items()
