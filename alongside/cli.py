@@ -12,7 +12,7 @@ import sys
 PURE_COMMANDS = {
     "continuity": "alongside.relationships.continuity_cli:main",
     "plan": "alongside.scheduling.planner.cli:main",
-    "match": "alongside.connections.match_cli:main",
+    "match": "alongside.connections.matcher.cli:main",
 }
 
 
