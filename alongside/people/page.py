@@ -16,7 +16,7 @@ import rules
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.people.consent import consents_in_force, describe, grantee_name
+from alongside.people.consent import describe, grantee_name
 from alongside.people.models import ConsentToShare, Person
 from alongside.people.panels import person_panels
 from alongside.relationships.forms import ContactForm
@@ -32,6 +32,7 @@ from alongside.relationships.queries import (
     timeline,
 )
 from alongside.support.services import read_contact_notes
+from alongside.visibility.consent import consents_in_force
 
 # What the viewer may do here: name on the page -> rule.
 ACTIONS = (
