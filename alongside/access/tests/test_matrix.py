@@ -25,7 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import (
+from alongside.people.models import ConsentToShare
+from alongside.relationships.models import Handover
+from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
     PersonFactory,
@@ -33,8 +35,6 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
-from alongside.people.models import ConsentToShare
-from alongside.relationships.models import Handover
 
 PERSONAS = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "olly")
 SUBJECTS = ("related", "unrelated", "other")

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.conftest import World
 from alongside.people.models import Person
 from alongside.safeguarding import services
 from alongside.safeguarding.models import Concern, Override
+from alongside.testing.factories import MembershipFactory, UserFactory
 
 JUSTIFICATION = "She said she would end her life tonight and the named worker is unreachable."
 CONCERN_TEXT = (

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from alongside.access.models import Notification
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import PersonFactory, SpellFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.safeguarding import services
 from alongside.safeguarding.models import Concern, ConcernAction, Override
 from alongside.safeguarding.tests.conftest import (
@@ -20,6 +18,8 @@ from alongside.safeguarding.tests.conftest import (
     make_concern,
     make_override,
 )
+from alongside.testing.factories import PersonFactory, SpellFactory
+from alongside.testing.helpers import assert_constant_queries
 
 REASON = "counting in a view test"
 EVERYONE = ["alice", "cara", "colin", "vic", "amir", "sam", "sage", "dana", "fern", "olly"]
@@ -520,8 +520,8 @@ def test_override_expiry_is_computed_on_every_page(sg):
 
 def test_under_an_override_the_lead_reads_support_notes_and_the_reviewer_sees_the_read(sg):
     """End to end with the support app: notes open to Sam only while his override is in force."""
-    from alongside.common.factories import ContactFactory
     from alongside.support.services import save_contact_note
+    from alongside.testing.factories import ContactFactory
 
     contact = ContactFactory(person=sg.person, worker=sg.user("alice"))
     save_contact_note(

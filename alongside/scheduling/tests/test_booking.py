@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from alongside.access.models import Notification
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory, PersonFactory
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell
 from alongside.scheduling import reminders, services, sms
 from alongside.scheduling.models import Appointment, AppointmentStatus
 from alongside.scheduling.queries import booking_options, free_slots, slot_key
 from alongside.scheduling.tests.helpers import give_week
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory
 
 
 def at(days: int, hour: int) -> datetime:
@@ -522,8 +522,8 @@ def test_other_organisation_appointment_is_404(diaries):
 
 
 def test_booking_page_queries_do_not_grow_with_workers(diaries):
-    from alongside.common.factories import MembershipFactory, UserFactory
-    from alongside.common.testing import count_queries
+    from alongside.testing.factories import MembershipFactory, UserFactory
+    from alongside.testing.helpers import count_queries
 
     world = diaries
     client = world.client("alice")

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Skill
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.relationships.models import Handover
 from alongside.scheduling import planning, services
 from alongside.scheduling.models import Appointment, PlanningRound, SeeRequest
 from alongside.scheduling.planner import violations
 from alongside.scheduling.tests.helpers import give_days
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 
 @pytest.fixture
