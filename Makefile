@@ -44,6 +44,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 test: $(BIN)/.installed browser postgres lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q
 	ALONGSIDE_TEST_DATABASE=postgres $(BIN)/python -m pytest -q -m "not browser"
 
