@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -25,6 +24,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.support.services import save_contact_note
+from alongside.visibility.roles import WORKER_ROLES
 
 MAX_MINUTES = 720
 
