@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory
+from alongside.testing.factories import ContactFactory
 
 PERSONAS = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "olly")
 HREF = re.compile(r'<a [^>]*href="(/[^"#]*)"')

@@ -14,7 +14,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
-from alongside.connections import matching, queries, services
+from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import ListForm, SpaceForm, VolunteerForm, WeightsForm
 from alongside.connections.models import SLOT_LABELS, Interest, Locality, VolunteerProfile
@@ -39,7 +39,7 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
                 break
             chosen.append((int(person_part), int(volunteer_part)))
         try:
-            posted = matching.clean_weights(request.POST)
+            posted = match_proposals.clean_weights(request.POST)
         except (ValueError, TypeError):
             posted, error = weights, "Weights are between 0 and 10."
         if not error:
@@ -57,7 +57,7 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
                 return redirect("connections_matching")
         weights = posted
     try:
-        proposal: matching.Proposal | None = matching.propose(membership, weights)
+        proposal: match_proposals.Proposal | None = match_proposals.propose(membership, weights)
     except ImportError:
         proposal = None
     volunteers = list(queries.volunteer_memberships(membership))

@@ -17,9 +17,11 @@ from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
-from alongside.scheduling import planning, services
+from alongside.scheduling import handovers, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
 from alongside.scheduling.models import PlanningRound
+from alongside.scheduling.planning_rounds import queries as round_queries
+from alongside.scheduling.planning_rounds import services as round_services
 from alongside.scheduling.queries import worker_memberships
 
 
@@ -45,7 +47,7 @@ def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            planning_round = planning.create_round(
+            planning_round = round_services.create_round(
                 by=membership,
                 team=form.cleaned_data["team"],
                 period_start=form.cleaned_data["period_start"],
@@ -98,7 +100,7 @@ def _round(request: AuthedHttpRequest, round_id: int) -> tuple[Membership, Plann
 def _plan_page(
     request: AuthedHttpRequest, planning_round: PlanningRound, *, status: int = 200
 ) -> HttpResponse:
-    rows = planning.proposal_rows(planning_round)
+    rows = round_queries.proposal_rows(planning_round)
     proposal = planning_round.proposal
     return render(
         request,
@@ -128,7 +130,7 @@ def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, "Choose a request and a time.")
         return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     try:
-        planning.adjust(
+        round_services.adjust(
             planning_round,
             by=membership,
             request_id=form.cleaned_data["request"],
@@ -145,7 +147,7 @@ def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
 def accept_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
-        booked = planning.accept(planning_round, by=membership)
+        booked = round_services.accept(planning_round, by=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
@@ -157,7 +159,7 @@ def accept_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
 def discard_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
-        planning.discard(planning_round, by=membership)
+        round_services.discard(planning_round, by=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
@@ -179,7 +181,7 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
     )
     if leaving is None:
         raise Http404
-    proposals = planning.handover_proposals(leaving)
+    proposals = handovers.handover_proposals(leaving)
     error = ""
     if request.method == "POST":
         choices: dict[int, tuple[int, str]] = {}
@@ -195,7 +197,7 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
             choices[pid] = (int(successor), slot)
         if not error:
             try:
-                count = planning.plan_handovers(leaving, by=membership, choices=choices)
+                count = handovers.plan_handovers(leaving, by=membership, choices=choices)
             except ValidationError as problem:
                 error = " ".join(problem.messages)
             else:
