@@ -41,7 +41,7 @@ def switch_organisation(request: AuthedHttpRequest) -> HttpResponse:
     if not active_memberships(request.user).filter(organisation_id=organisation_id).exists():
         raise Http404
     request.session[SESSION_KEY] = organisation_id
-    return redirect("home")
+    return redirect("relationships:home")
 
 
 def notifications(request: AuthedHttpRequest) -> HttpResponse:
@@ -69,7 +69,7 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
             allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
         )
         messages.success(request, _("Settings saved."))
-        return redirect("organisation_settings")
+        return redirect("access:organisation_settings")
     return render(
         request, "access/settings.html", {"form": form}, status=form_status(request, form)
     )

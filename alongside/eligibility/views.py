@@ -61,7 +61,7 @@ def foodbank(request: AuthedHttpRequest) -> HttpResponse:
     if find_form.is_bound and find_form.is_valid():
         found = find_voucher(membership, find_form.cleaned_data["code"])
         if found is not None:
-            return redirect("eligibility_voucher", voucher_id=found.pk)
+            return redirect("eligibility:voucher", voucher_id=found.pk)
         find_form.add_error(
             "code", _("No voucher has this code. Check the code, or record the voucher.")
         )
@@ -100,7 +100,7 @@ def record_voucher(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Voucher %(code)s recorded.") % {"code": voucher.code})
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
     return render(
         request, "eligibility/voucher_form.html", {"form": form}, status=form_status(request, form)
     )
@@ -146,7 +146,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
     voucher = get_voucher_for_user(membership, voucher_id)
     if voucher.is_redeemed:
         messages.info(request, _("This voucher has already been redeemed."))
-        return redirect("eligibility_voucher", voucher_id=voucher.pk)
+        return redirect("eligibility:voucher", voucher_id=voucher.pk)
     search = PersonSearchForm(request.POST or request.GET)
     text = search.cleaned_data["q"].strip() if search.is_valid() else ""
     people = list(search_people(membership, text)[:SEARCH_ROWS]) if text else []
@@ -177,7 +177,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Voucher redeemed."))
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
     return render(
         request,
         "eligibility/redeem.html",
@@ -209,7 +209,7 @@ def accept_support_offer(request: AuthedHttpRequest, voucher_id: int) -> HttpRes
             messages.success(
                 request, _("Thank you. A coordinator will ask a link worker to get in touch.")
             )
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
     return _voucher_page(request, voucher, offer_form=form)
 
 
@@ -229,7 +229,7 @@ def partners(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s added.") % {"name": partner.name})
-            return redirect("eligibility_partners")
+            return redirect("eligibility:partners")
     rows = referral_partners_visible_to(membership).order_by("-active", "name", "id")
     return render(
         request,
@@ -254,4 +254,4 @@ def change_partner(request: AuthedHttpRequest, partner_id: int) -> HttpResponse:
             _("%(name)s no longer issues vouchers. Their earlier vouchers are kept.")
             % {"name": partner.name},
         )
-    return redirect("eligibility_partners")
+    return redirect("eligibility:partners")

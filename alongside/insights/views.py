@@ -96,5 +96,5 @@ def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
                 request,
                 _("Leaving date saved. Their people are listed below until handovers are planned."),
             )
-            return redirect("team_continuity")
+            return redirect("insights:team_continuity")
     return _render(request, form, status=INVALID_FORM_STATUS)

@@ -85,7 +85,7 @@ def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) 
             add_service_errors(form, error)
         else:
             messages.success(request, _("Demand marked. Thank you: this is how the team learns."))
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     need_form = OpenNeedForm(initial={"contact": contact.pk})
     del need_form.fields["first_contact_on"]
     return render(
@@ -135,7 +135,7 @@ def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Need recorded. Close it when they tell you it's sorted."))
-            return redirect("learning_need", need_id=need.pk)
+            return redirect("learning:need", need_id=need.pk)
     needs = queries.needs_of_person(membership, person.pk)
     record_read(
         Need,
@@ -180,7 +180,7 @@ def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
             add_service_errors(goal_form, error)
         else:
             messages.success(request, _("Goal saved."))
-            return redirect("learning_need", need_id=need.pk)
+            return redirect("learning:need", need_id=need.pk)
     elif request.method == "POST" and not setting_goal and form.is_valid():
         data = form.cleaned_data
         try:
@@ -196,7 +196,7 @@ def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Need closed."))
-            return redirect("learning_person_needs", person_id=need.person_id)
+            return redirect("learning:person_needs", person_id=need.person_id)
     record_read(
         Need,
         [need.pk],
@@ -258,7 +258,7 @@ def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                     request,
                     _("That is above the limit, so it waits for a coordinator of the team."),
                 )
-            return redirect("learning_spend", spend_id=spend.pk)
+            return redirect("learning:spend", spend_id=spend.pk)
     return render(
         request,
         "learning/spend_form.html",
@@ -338,7 +338,7 @@ def decide_spend(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Decision recorded. The worker has been told."))
-            return redirect("learning_spends")
+            return redirect("learning:spends")
     return _render_spend(request, spend, form, status=INVALID_FORM_STATUS)
 
 
@@ -404,7 +404,7 @@ def learning_settings(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Settings saved."))
-            return redirect("learning_settings")
+            return redirect("learning:settings")
     return render(
         request, "learning/settings.html", {"form": form}, status=form_status(request, form)
     )
@@ -437,7 +437,7 @@ def my_time(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Admin time saved for that week."))
-            return redirect("learning_my_time")
+            return redirect("learning:my_time")
     return render(
         request,
         "learning/my_time.html",

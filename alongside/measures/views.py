@@ -78,8 +78,8 @@ def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             if token is None:
-                return redirect("measures_sitting", sitting.pk)
-            url = request.build_absolute_uri(reverse("measures_answer", args=[token]))
+                return redirect("measures:sitting", sitting.pk)
+            url = request.build_absolute_uri(reverse("measures:answer", args=[token]))
             response = render(
                 request,
                 "measures/link.html",
@@ -150,9 +150,9 @@ def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
         )
     if saved:
         if kiosk:
-            return redirect("measures_kiosk_done")
+            return redirect("measures:kiosk_done")
         messages.success(request, "Their answers are saved.")
-        return redirect("person", found.person_id)
+        return redirect("people:person", found.person_id)
     context = {
         "sitting": found,
         "form": form,
@@ -339,7 +339,7 @@ def instruments(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved when people are asked again.")
-            return redirect("measures_instruments")
+            return redirect("measures:instruments")
     versions = queries.current_versions(membership.organisation_id)
     rows = [(version, scoring_in_words(version.definition)) for version in versions]
     return render(
@@ -378,6 +378,6 @@ def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{instrument.name} is ready to use.")
-            return redirect("measures_instruments")
+            return redirect("measures:instruments")
     status = form_status(request)
     return render(request, "measures/add_instrument.html", {"form": form}, status=status)

@@ -46,7 +46,7 @@ def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             if request.POST.get("confirm") == "yes":
                 consent_service.grant_consent(person, by=membership, **fields)
                 messages.success(request, _("Consent recorded. It can be taken back at any time."))
-                return redirect("person", person_id=person.pk)
+                return redirect("people:person", person_id=person.pk)
             draft = consent_service.build_consent(person, by=membership, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -77,4 +77,4 @@ def revoke(request: AuthedHttpRequest, person_id: int, consent_id: int) -> HttpR
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Consent taken back. It has stopped."))
-    return redirect("person", person_id=person.pk)
+    return redirect("people:person", person_id=person.pk)

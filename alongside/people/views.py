@@ -47,7 +47,7 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s added.") % {"name": person.display_name})
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "people/person_form.html",
@@ -72,7 +72,7 @@ def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("person", person_id=person_id)
+            return redirect("people:person", person_id=person_id)
     return render(
         request,
         "people/person_form.html",

@@ -94,7 +94,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                     messages.success(
                         request, _("Contact recorded. The new named worker is in place.")
                     )
-                    return HttpResponseClientRedirect(reverse("person", args=[person.pk]))
+                    return HttpResponseClientRedirect(reverse("people:person", args=[person.pk]))
                 if request.htmx:
                     note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
                     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
@@ -119,7 +119,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                         },
                     )
                 messages.success(request, _("Contact recorded."))
-                return redirect("person", person_id=person.pk)
+                return redirect("people:person", person_id=person.pk)
         # htmx swaps a 400 in place (docs/decisions/0008), so the form shows what to fix.
         status = INVALID_FORM_STATUS
         template = (
@@ -176,7 +176,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Contact updated. The earlier version is kept."))
-                return redirect("person", person_id=person.pk)
+                return redirect("people:person", person_id=person.pk)
     else:
         form = ContactForm(
             initial={
@@ -245,7 +245,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
             add_service_errors(form, error)
         else:
             messages.success(request, _("Named worker assigned."))
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/assign.html",
@@ -274,7 +274,7 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
             add_service_errors(form, error)
         else:
             messages.success(request, _("Their request is recorded. A coordinator will answer it."))
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/worker_request.html",
@@ -315,7 +315,7 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             messages.success(
                 request, _("Handover planned. Record the introduction as a joint contact.")
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/handover.html",
@@ -358,7 +358,7 @@ def complete_handover_cold(
             messages.success(
                 request, _("Named worker changed without an introduction. The reason is kept.")
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/handover_cold.html",
@@ -372,4 +372,4 @@ def cancel_handover(request: AuthedHttpRequest, person_id: int, handover_id: int
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
     services.cancel_handover(handover, by=membership)
     messages.success(request, _("Handover cancelled. The named worker stays the same."))
-    return redirect("person", person_id=person.pk)
+    return redirect("people:person", person_id=person.pk)

@@ -77,7 +77,7 @@ def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Kept for learning reports, without their name.")
-            return redirect("person", person.pk)
+            return redirect("people:person", person.pk)
     stories = Story.objects.filter(person=person).order_by("-told_on", "-id")
     return render(
         request,
@@ -100,7 +100,7 @@ def withdraw_story(request: AuthedHttpRequest, story_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Withdrawn: it will not appear in any report made from now on.")
-    return redirect("record_story", story.person_id)
+    return redirect("reports:record_story", story.person_id)
 
 
 def team_learning(request: AuthedHttpRequest) -> HttpResponse:
@@ -120,7 +120,7 @@ def team_learning(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved. It appears in learning reports for that period.")
-            return redirect("team_learning")
+            return redirect("reports:team_learning")
     entries = TeamLearning.objects.filter(team__in=teams).select_related("team", "written_by")
     return render(
         request,
@@ -149,7 +149,7 @@ def report_settings(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
-            return redirect("report_settings")
+            return redirect("reports:report_settings")
     return render(
         request,
         "reports/settings.html",

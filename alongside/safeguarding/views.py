@@ -49,7 +49,7 @@ def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("safeguarding_concern_raised", concern_id=concern.pk)
+            return redirect("safeguarding:concern_raised", concern_id=concern.pk)
     return render(
         request,
         "safeguarding/raise_concern.html",
@@ -95,7 +95,7 @@ def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("What was done is recorded."))
-            return redirect("safeguarding_concern", concern_id=concern.pk)
+            return redirect("safeguarding:concern", concern_id=concern.pk)
     record_read(
         Concern,
         [concern.pk],
@@ -132,7 +132,7 @@ def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                 _("You can open their support records until %(time)s.")
                 % {"time": ends.strftime("%H:%M")},
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     current = queries.override_in_force(membership, person.pk)
     return render(
         request,
@@ -155,7 +155,7 @@ def end_override(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The override has ended. Their support records are closed."))
-    return redirect("person", person_id=override.person_id)
+    return redirect("people:person", person_id=override.person_id)
 
 
 @rule_required("safeguarding.review_overrides")
@@ -196,7 +196,7 @@ def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpRespons
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Review recorded."))
-                return redirect("safeguarding_overrides")
+                return redirect("safeguarding:overrides")
         elif override.reviewed_at is not None:
             form.add_error(None, _("This override has already been reviewed."))
     record_read(
@@ -265,7 +265,7 @@ def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                 _("Matching and introductions are on hold for %(name)s.")
                 % {"name": person.display_name},
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     current = queries.open_hold_for_person(membership, person.pk)
     if current is not None:
         record_read(
@@ -315,7 +315,7 @@ def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
                 _("Matching and introductions are on hold for %(name)s.")
                 % {"name": _name(volunteer)},
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     return render(
         request,
         "safeguarding/hold_volunteer.html",
@@ -343,7 +343,7 @@ def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
             messages.success(
                 request, _("The hold is lifted. Matching and introductions can start again.")
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     record_read(
         MatchingHold,
         [hold.pk],

@@ -73,7 +73,7 @@ def my_availability(request: AuthedHttpRequest) -> HttpResponse:
             else:
                 data = away_form.cleaned_data
                 _say_days_away_saved(request, membership, data["starts_on"], data["ends_on"])
-                return redirect("my_availability")
+                return redirect("scheduling:my_availability")
         return _availability_page(
             request, membership, away_form=away_form, status=INVALID_FORM_STATUS
         )
@@ -85,7 +85,7 @@ def my_availability(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(block_form, error)
         else:
             messages.success(request, _("Added to your usual week."))
-            return redirect("my_availability")
+            return redirect("scheduling:my_availability")
     return _availability_page(
         request, membership, block_form=block_form, status=INVALID_FORM_STATUS
     )
@@ -122,7 +122,7 @@ def remove_availability(request: AuthedHttpRequest, block_id: int) -> HttpRespon
         request,
         _("Removed from your usual week. Appointments already booked then are still booked."),
     )
-    return redirect("my_availability")
+    return redirect("scheduling:my_availability")
 
 
 @require_POST
@@ -136,7 +136,7 @@ def remove_exception(request: AuthedHttpRequest, exception_id: int) -> HttpRespo
     )
     services.remove_exception(exc, by=membership)
     messages.success(request, _("Those days away are removed. You can be booked then again."))
-    return redirect("my_availability")
+    return redirect("scheduling:my_availability")
 
 
 # Team capacity --------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def plan_list(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("plan_detail", planning_round.pk)
+            return redirect("scheduling:plan_detail", planning_round.pk)
     rounds = PlanningRound.objects.filter(
         organisation_id=membership.organisation_id, team__in=teams
     ).select_related("team")[:20]
@@ -140,7 +140,7 @@ def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     messages.success(request, "Changed. The figures below are worked out again.")
-    return redirect("plan_detail", planning_round.pk)
+    return redirect("scheduling:plan_detail", planning_round.pk)
 
 
 @require_POST
@@ -152,7 +152,7 @@ def accept_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
     messages.success(request, f"Booked {booked} appointments. Reminders go out a day before each.")
-    return redirect("plan_detail", planning_round.pk)
+    return redirect("scheduling:plan_detail", planning_round.pk)
 
 
 @require_POST
@@ -164,7 +164,7 @@ def discard_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
     messages.success(request, "The proposal has been set aside. Nothing was booked.")
-    return redirect("plan_list")
+    return redirect("scheduling:plan_list")
 
 
 def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
@@ -206,7 +206,7 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
                     f"Planned {count} handovers and booked the introductions. Each new worker "
                     "takes over when the introduction is recorded as having happened.",
                 )
-                return redirect("leaving_worker", leaving.pk)
+                return redirect("scheduling:leaving_worker", leaving.pk)
     names = {
         m.user_id: m.user.get_full_name()
         for m in worker_memberships(membership.organisation_id, team_id=leaving.team_id)
@@ -253,7 +253,7 @@ def worker_details(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
             add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {worker.user.get_full_name()}'s details.")
-            return redirect("team_capacity")
+            return redirect("scheduling:team_capacity")
     return render(
         request,
         "scheduling/worker_details.html",

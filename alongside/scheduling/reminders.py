@@ -116,5 +116,5 @@ def _tell_worker(appointment: Appointment, why_not: str) -> None:
             f"You are seeing {first} on {_when(appointment)}. No reminder went to them: "
             f"{why_not}. Remind them your way if that would help."
         )[:300],
-        url=reverse("appointment", args=[appointment.pk]),
+        url=reverse("scheduling:appointment", args=[appointment.pk]),
     )

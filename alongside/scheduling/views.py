@@ -76,7 +76,7 @@ def book(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                     f"Booked: {_when(appointment)} with {worker.get_full_name()}. "
                     "A reminder goes to them a day before, if they like reminders by text or email.",
                 )
-                return redirect("person", person.pk)
+                return redirect("people:person", person.pk)
     options = booking_options(person, start=start)
     return render(
         request,
@@ -163,7 +163,7 @@ def cancel_appointment(request: AuthedHttpRequest, appointment_id: int) -> HttpR
             add_service_errors(form, error)
         else:
             messages.success(request, "Cancelled. The time is free again.")
-            return redirect("book", appointment.person_id)
+            return redirect("scheduling:book", appointment.person_id)
     return _appointment_page(request, appointment, cancel_form=form, status=INVALID_FORM_STATUS)
 
 
@@ -174,12 +174,12 @@ def did_not_attend(request: AuthedHttpRequest, appointment_id: int) -> HttpRespo
         services.record_did_not_attend(appointment, by=membership_of(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("appointment", appointment.pk)
+        return redirect("scheduling:appointment", appointment.pk)
     messages.success(
         request,
         "Recorded that it did not happen. Things get in the way: get in touch when it suits them.",
     )
-    return redirect("person", appointment.person_id)
+    return redirect("people:person", appointment.person_id)
 
 
 @require_POST
@@ -200,5 +200,5 @@ def attended(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Recorded as a contact.")
-            return redirect("person", appointment.person_id)
+            return redirect("people:person", appointment.person_id)
     return _appointment_page(request, appointment, attended_form=form, status=INVALID_FORM_STATUS)

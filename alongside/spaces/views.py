@@ -77,7 +77,7 @@ def space_create(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Space added. Now add its sessions.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return _space_form_page(request, form, None, status=form_status(request))
 
 
@@ -94,7 +94,7 @@ def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Space changed.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return _space_form_page(request, form, space, status=form_status(request))
 
 
@@ -133,7 +133,7 @@ def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{added} sessions added.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return render(
         request,
         "spaces/pattern_form.html",
@@ -154,7 +154,7 @@ def space_add_session(request: AuthedHttpRequest, space_id: int) -> HttpResponse
             add_service_errors(form, error)
         else:
             messages.success(request, "Session added.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return render(
         request,
         "spaces/session_form.html",
@@ -174,7 +174,7 @@ def session_cancel(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Session cancelled.")
-    return redirect("spaces_space", session.space_id)
+    return redirect("spaces:space", session.space_id)
 
 
 # --- the register -------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def _mark(
             "spaces/partials/register_row.html",
             {"row": queries.register_row(session, person), "session": session, "markable": True},
         )
-    return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
+    return redirect(f"{reverse('spaces:register', args=[session.pk])}#person-{person.pk}")
 
 
 @require_POST
@@ -281,11 +281,11 @@ def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Welcome, {person.given_name}: marked here.")
-            return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
+            return redirect(f"{reverse('spaces:register', args=[session.pk])}#person-{person.pk}")
         return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
     if request.method == "POST":
         return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
-    return redirect(f"{reverse('spaces_register', args=[session.pk])}#new-here")
+    return redirect(f"{reverse('spaces:register', args=[session.pk])}#new-here")
 
 
 @require_POST
@@ -299,7 +299,7 @@ def close_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             request, session, error=" ".join(error.messages), status=INVALID_FORM_STATUS
         )
     messages.success(request, "Register saved. Thank you.")
-    return redirect("spaces_space", session.space_id)
+    return redirect("spaces:space", session.space_id)
 
 
 # --- a person's spaces, reasons and ties --------------------------------------------------------
@@ -361,7 +361,7 @@ def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                 request,
                 f"Invited to {space.name}." if created else f"Already invited to {space.name}.",
             )
-            return redirect("spaces_person", person.pk)
+            return redirect("spaces:person", person.pk)
     return render(
         request,
         "spaces/invite_form.html",
@@ -392,7 +392,7 @@ def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: recorded.")
-            return redirect("spaces_person", person.pk)
+            return redirect("spaces:person", person.pk)
     return render(
         request,
         "spaces/stopped_form.html",
@@ -414,7 +414,7 @@ def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Ties recorded and counted.")
-            return redirect("spaces_ties", person.pk)
+            return redirect("spaces:ties", person.pk)
     ended = list(visible.filter(ended_on__isnull=False))
     record_read(
         Tie,

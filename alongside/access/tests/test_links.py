@@ -26,7 +26,7 @@ def page_links(body: str) -> list[str]:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_nav_link_opens_for_each_role(world, persona):
     client = world.client(persona)
-    links = nav_links(client.get(reverse("home")).content.decode())
+    links = nav_links(client.get(reverse("relationships:home")).content.decode())
     assert links, "everyone has at least their messages"
     for href in links:
         response = client.get(href)
@@ -37,7 +37,7 @@ def test_every_nav_link_opens_for_each_role(world, persona):
 def test_every_link_on_the_person_page_opens_for_each_role(world, persona):
     ContactFactory(person=world.person, worker=world.user("alice"), at=timezone.now())
     client = world.client(persona)
-    body = client.get(reverse("person", args=[world.person.pk])).content.decode()
+    body = client.get(reverse("people:person", args=[world.person.pk])).content.decode()
     for href in set(page_links(body)):
         response = client.get(href)
         assert response.status_code != 404, (persona, href)
@@ -50,10 +50,10 @@ def test_change_this_contact_is_shown_only_to_who_may_change_it(world):
         recorded_by=world.user("alice"),
         at=timezone.now() - timedelta(hours=1),
     )
-    change = reverse("edit_contact", args=[world.person.pk, contact.pk])
+    change = reverse("relationships:edit_contact", args=[world.person.pk, contact.pk])
 
     def shown(persona: str) -> bool:
-        response = world.client(persona).get(reverse("person", args=[world.person.pk]))
+        response = world.client(persona).get(reverse("people:person", args=[world.person.pk]))
         assert response.status_code == 200
         return change in response.content.decode()
 

@@ -50,12 +50,12 @@ def ask(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
         issued = services.ask(found, by=membership, request_id=request.request_id)
     except (ValidationError, services.Closed):
         messages.error(request, "They have already been asked.")
-        return redirect("connections_introduction", found.pk)
+        return redirect("connections:introduction", found.pk)
     names = {s.side.pk: s.name for s in view.sides}
     links = [
         {
             "name": names.get(side_id, ""),
-            "url": request.build_absolute_uri(reverse("connections_answer", args=[token])),
+            "url": request.build_absolute_uri(reverse("connections:answer", args=[token])),
         }
         for side_id, token in issued.items()
     ]
@@ -79,7 +79,7 @@ def withdraw(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
         messages.error(request, "It can no longer be withdrawn.")
     else:
         messages.success(request, "Withdrawn. Their links no longer work.")
-    return redirect("connections_introduction", found.pk)
+    return redirect("connections:introduction", found.pk)
 
 
 def _side_for_worker(
@@ -123,12 +123,12 @@ def record_answer(request: AuthedHttpRequest, side_id: int) -> HttpResponse:
             )
         except services.Closed:
             messages.error(request, "This can no longer be answered.")
-            return redirect("connections_introduction", side.introduction_id)
+            return redirect("connections:introduction", side.introduction_id)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Their answer is saved.")
-            return redirect("connections_introduction", side.introduction_id)
+            return redirect("connections:introduction", side.introduction_id)
     name = next((s.name for s in view.sides if s.side.pk == side.pk), "")
     return render(
         request,
@@ -157,12 +157,12 @@ def follow_up(request: AuthedHttpRequest, introduced_side_id: int) -> HttpRespon
             )
         except services.Closed:
             messages.error(request, "This introduction is closed.")
-            return redirect("connections_introduction", side.introduction_id)
+            return redirect("connections:introduction", side.introduction_id)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Follow-up saved.")
-            return redirect("connections_introduction", side.introduction_id)
+            return redirect("connections:introduction", side.introduction_id)
     name = next((s.name for s in view.sides if s.side.pk == side.pk), "")
     return render(
         request,

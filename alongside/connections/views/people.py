@@ -94,7 +94,7 @@ def profile(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved what they are happy to share.")
-            return redirect("connections_person", found.pk)
+            return redirect("connections:person", found.pk)
     return render(
         request,
         "connections/profile.html",
@@ -149,7 +149,7 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Suggested. Next, ask each side privately.")
-            return redirect("connections_introduction", introduction.pk)
+            return redirect("connections:introduction", introduction.pk)
     return render(
         request,
         "connections/propose.html",

@@ -74,7 +74,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return redirect("connections_answer", token)
+                return redirect("connections:answer", token)
         if form.is_bound or request.method != "POST":
             return links.private(
                 render(

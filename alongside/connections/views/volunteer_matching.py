@@ -54,7 +54,7 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
                     request,
                     f"Confirmed {len(made)} match(es). Ask each side on the introduction page.",
                 )
-                return redirect("connections_matching")
+                return redirect("connections:matching")
         weights = posted
     try:
         proposal: match_proposals.Proposal | None = match_proposals.propose(membership, weights)
@@ -122,7 +122,7 @@ def volunteer(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
-            return redirect("connections_volunteer", target.pk)
+            return redirect("connections:volunteer", target.pk)
     # Coordinators see that a volunteer is on hold (never why); the volunteer is not told.
     held = target.pk != membership.pk and queries.is_volunteer_held(
         target.organisation_id, target.user_id
@@ -151,7 +151,7 @@ def lists(request: AuthedHttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Added.")
-            return redirect("connections_lists")
+            return redirect("connections:lists")
     return render(
         request,
         "connections/lists.html",
@@ -213,7 +213,7 @@ def space(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
-            return redirect("connections_space", found.pk)
+            return redirect("connections:space", found.pk)
     return render(
         request,
         "connections/space.html",
