@@ -54,7 +54,7 @@ def test_outsider_gets_404_on_every_person_url(world):
     client = world.client("olly")
     pk = world.person.pk
     for name in (
-        "person",
+        "people:person",
         "people:person_edit",
         "relationships:record_contact",
         "relationships:assign_named_worker",
