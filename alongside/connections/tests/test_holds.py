@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import MembershipFactory, UserFactory
-from alongside.common.testing import assert_constant_queries, reset_rate_limits
 from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import DEFAULT_WEIGHTS
 from alongside.connections.models import Introduction, IntroductionSide, Match, Status
 from alongside.connections.tests.helpers import build_town, profile
 from alongside.safeguarding.models import MatchingHold
 from alongside.safeguarding.services import place_matching_hold
+from alongside.testing.factories import MembershipFactory, UserFactory
+from alongside.testing.helpers import assert_constant_queries, reset_rate_limits
 
 HELD = "They are not available for introductions at the moment."
 NOT_AVAILABLE = "Not available for matching or introductions"

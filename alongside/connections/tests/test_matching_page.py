@@ -5,7 +5,6 @@ import pytest
 
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.connections import match_proposals, services
 from alongside.connections.commonality import DEFAULT_WEIGHTS
 from alongside.connections.models import (
@@ -17,6 +16,7 @@ from alongside.connections.models import (
     VolunteerProfile,
 )
 from alongside.connections.tests.helpers import build_town, profile
+from alongside.testing.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture

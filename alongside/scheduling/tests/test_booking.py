@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory, PersonFactory
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell
 from alongside.scheduling import services
 from alongside.scheduling.models import Appointment, AppointmentStatus
 from alongside.scheduling.queries import booking_options, free_slots
 from alongside.scheduling.tests.helpers import at, book, started
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory
 
 # Free slots ---------------------------------------------------------------------------------
 

@@ -129,8 +129,8 @@ def test_other_organisation_appointment_is_404(diaries):
 
 
 def test_booking_page_queries_do_not_grow_with_workers(diaries):
-    from alongside.common.factories import MembershipFactory, UserFactory
-    from alongside.common.testing import count_queries
+    from alongside.testing.factories import MembershipFactory, UserFactory
+    from alongside.testing.helpers import count_queries
 
     world = diaries
     client = world.client("alice")

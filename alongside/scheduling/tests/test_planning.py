@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Skill
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.relationships.models import Handover
 from alongside.scheduling import handovers, services
 from alongside.scheduling.models import Appointment, PlanningRound, SeeRequest
@@ -17,6 +16,7 @@ from alongside.scheduling.planner.score import violations
 from alongside.scheduling.planning_rounds import queries as round_queries
 from alongside.scheduling.planning_rounds import services as round_services
 from alongside.scheduling.tests.helpers import give_days
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 
 @pytest.fixture
