@@ -55,7 +55,7 @@ def _audit_read(request: HttpRequest, model: type, ids: list[int], person_id: in
     record_read(
         model,
         ids,
-        actor=request.user,
+        by=request.user,
         organisation_id=membership.organisation_id,
         person_id=person_id,
         request_id=_request_id(request),

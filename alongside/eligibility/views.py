@@ -129,7 +129,7 @@ def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
     record_read(
         Voucher,
         [voucher.pk],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=voucher.organisation_id,
         person_id=voucher.person_id,
         request_id=getattr(request, "request_id", ""),

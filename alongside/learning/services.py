@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.access.roles import WORKER_ROLES
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.learning.models import (
     MAX_ADMIN_HOURS,
@@ -110,10 +111,10 @@ def mark_demand(
         if created or before != (kind, failure_kind) or words_changed:
             record(
                 demand,
-                action="learning.demand.marked" if created else "learning.demand.changed",
-                actor=by.user,
-                organisation_id=demand.organisation_id,
-                person_id=demand.person_id,
+                action=actions.LEARNING_DEMAND_MARKED
+                if created
+                else actions.LEARNING_DEMAND_CHANGED,
+                by=by,
                 summary={
                     "contact": contact.pk,
                     "kind": kind,
@@ -167,10 +168,8 @@ def open_need(
         )
         record(
             need,
-            action="learning.need.opened",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
+            action=actions.LEARNING_NEED_OPENED,
+            by=by,
             summary={
                 "contact": getattr(contact, "pk", None),
                 "by_hand": contact is None,
@@ -205,14 +204,7 @@ def set_goal(need: Need, *, by: Membership, goal: str, set_by: str) -> Need:
     with transaction.atomic():
         need.goal, need.goal_set_by = goal.strip(), set_by
         need.save(update_fields=["goal", "goal_set_by"])
-        record(
-            need,
-            action="learning.need.goal_set",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
-            summary={"goal_set_by": set_by},
-        )
+        record(need, action=actions.LEARNING_NEED_GOAL_SET, by=by, summary={"goal_set_by": set_by})
     return need
 
 
@@ -258,10 +250,8 @@ def close_need(
         need.save()
         record(
             need,
-            action="learning.need.closed",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
+            action=actions.LEARNING_NEED_CLOSED,
+            by=by,
             summary={"outcome": need.status, "reason": need.close_reason},
         )
     return need
@@ -328,10 +318,8 @@ def record_spend(
         )
         record(
             spend,
-            action="learning.spend.recorded",
-            actor=by.user,
-            organisation_id=spend.organisation_id,
-            person_id=spend.person_id,
+            action=actions.LEARNING_SPEND_RECORDED,
+            by=by,
             summary={"amount": str(value), "status": status, "limit": str(limit)},
         )
         if status == SpendStatus.ASKED:
@@ -376,10 +364,8 @@ def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "
         spend.save()
         record(
             spend,
-            action="learning.spend.approved" if approve else "learning.spend.declined",
-            actor=by.user,
-            organisation_id=spend.organisation_id,
-            person_id=spend.person_id,
+            action=actions.LEARNING_SPEND_APPROVED if approve else actions.LEARNING_SPEND_DECLINED,
+            by=by,
             summary={"amount": str(spend.amount)},
         )
         notify(
@@ -420,9 +406,8 @@ def set_learning_settings(
         settings.save()
         record(
             settings,
-            action="learning.settings.changed",
-            actor=by.user,
-            organisation_id=organisation.pk,
+            action=actions.LEARNING_SETTINGS_CHANGED,
+            by=by,
             summary={"discretion_limit": str(settings.discretion_limit), "currency": currency},
         )
     return settings
@@ -466,9 +451,8 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
         )
         record(
             row,
-            action="learning.admin_time.recorded",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.LEARNING_ADMIN_TIME_RECORDED,
+            by=by,
             summary={
                 "week": week.isoformat(),
                 "team": team.pk,

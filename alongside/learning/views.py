@@ -64,7 +64,7 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
             record_read(
                 DemandWords,
                 [words.pk],
-                actor=membership.user,
+                by=membership.user,
                 organisation_id=person.organisation_id,
                 person_id=person.pk,
                 request_id=_request_id(request),
@@ -146,7 +146,7 @@ def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
     record_read(
         Need,
         [need.pk for need in needs],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=person.organisation_id,
         person_id=person.pk,
         request_id=_request_id(request),
@@ -203,7 +203,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     record_read(
         Need,
         [need.pk],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=need.organisation_id,
         person_id=need.person_id,
         request_id=_request_id(request),
@@ -276,7 +276,7 @@ def spend_list(request: HttpRequest) -> HttpResponse:
     record_read(
         Spend,
         sorted({spend.pk for spend in [*waiting, *mine]}),
-        actor=membership.user,
+        by=membership.user,
         organisation_id=membership.organisation_id,
         person_id=None,
         request_id=_request_id(request),
@@ -299,7 +299,7 @@ def _render_spend(
     record_read(
         Spend,
         [spend.pk],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=spend.organisation_id,
         person_id=spend.person_id,
         request_id=_request_id(request),

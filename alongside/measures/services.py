@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.access.roles import WORKER_ROLES
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
 from alongside.measures.authoring import Entered, check_and_build
@@ -113,10 +114,8 @@ def start_sitting(
         sitting.versions.set(versions)
         record(
             sitting,
-            action="measures.sitting.created",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.MEASURES_SITTING_CREATED,
+            by=by,
             summary={"kind": kind, "instruments": keys, "expires_at": expires_at.isoformat()},
             request_id=request_id,
         )
@@ -172,10 +171,8 @@ def submit_answers(
         locked.save(update_fields=["used_at"])
         record(
             locked,
-            action="measures.sitting.answered",
-            actor=actor,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.MEASURES_SITTING_ANSWERED,
+            by=actor,
             summary={"mode": locked.kind, "responses": [r.pk for r in responses]},
             request_id=request_id,
         )
@@ -261,9 +258,8 @@ def add_instrument(
         )
         record(
             instrument,
-            action="measures.instrument.added",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_INSTRUMENT_ADDED,
+            by=by,
             summary={
                 "key": instrument.key,
                 "items": len(items),
@@ -291,9 +287,8 @@ def new_version(
         )
         record(
             instrument,
-            action="measures.instrument.versioned",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_INSTRUMENT_VERSIONED,
+            by=by,
             summary={"key": instrument.key, "version": version.number},
             request_id=request_id,
         )
@@ -323,9 +318,8 @@ def save_schedule(
         schedule.save()
         record(
             schedule,
-            action="measures.schedule.changed",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_SCHEDULE_CHANGED,
+            by=by,
             summary={"every_weeks": review_every_weeks, "after_contacts": review_after_contacts},
             request_id=request_id,
         )
@@ -337,9 +331,8 @@ def record_aggregate_view(membership: Membership, *, page: str, request_id: str 
     with transaction.atomic():
         record(
             membership.organisation,
-            action="measures.aggregates.viewed",
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
+            action=actions.MEASURES_AGGREGATES_VIEWED,
+            by=membership,
             summary={"page": page, "team": membership.team_id},
             request_id=request_id,
         )

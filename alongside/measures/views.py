@@ -233,7 +233,7 @@ def audit_read(
     record_read(
         Response,
         [row.response.pk for row in rows],
-        actor=request.user,
+        by=request.user,
         organisation_id=membership.organisation_id,
         person_id=person_id,
         request_id=_request_id(request),

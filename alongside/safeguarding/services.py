@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
 from alongside.access.services import notify
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
 from alongside.people.models import Person
@@ -109,10 +110,8 @@ def raise_concern(
         )
         record(
             concern,
-            action="safeguarding.concern.raised",
-            actor=by.user,
-            organisation_id=concern.organisation_id,
-            person_id=person.pk,
+            action=actions.SAFEGUARDING_CONCERN_RAISED,
+            by=by,
             summary={"category": category, "immediate_risk": immediate_risk},
             request_id=request_id,
         )
@@ -169,10 +168,8 @@ def add_concern_action(
             concerns.filter(pk=locked.pk).update(status=status)
         record(
             locked,
-            action="safeguarding.concern.action_added",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_CONCERN_ACTION_ADDED,
+            by=by,
             summary={"action": action.pk, "status_before": before, "status": status},
             request_id=request_id,
         )
@@ -239,10 +236,8 @@ def start_override(
         )
         record(
             override,
-            action="safeguarding.override.started",
-            actor=by.user,
-            organisation_id=override.organisation_id,
-            person_id=person.pk,
+            action=actions.SAFEGUARDING_OVERRIDE_STARTED,
+            by=by,
             summary={"reason_code": reason_code, "expires_at": override.expires_at.isoformat()},
             request_id=request_id,
         )
@@ -284,10 +279,8 @@ def end_override(
         overrides.filter(pk=locked.pk).update(ended_at=now)
         record(
             locked,
-            action="safeguarding.override.ended",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_OVERRIDE_ENDED,
+            by=by,
             summary={"minutes_early": int((locked.expires_at - now).total_seconds() // 60)},
             request_id=request_id,
         )
@@ -338,10 +331,8 @@ def review_override(
         )
         record(
             locked,
-            action="safeguarding.override.reviewed",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_OVERRIDE_REVIEWED,
+            by=by,
             summary={"outcome": outcome, "reviewer_role": by.role},
             request_id=request_id,
         )
@@ -436,10 +427,8 @@ def place_matching_hold(
         )
         record(
             hold,
-            action="safeguarding.matching_hold.placed",
-            actor=by.user,
-            organisation_id=hold.organisation_id,
-            person_id=hold.person_id,
+            action=actions.SAFEGUARDING_MATCHING_HOLD_PLACED,
+            by=by,
             summary={
                 "hold": hold.pk,
                 "volunteer": hold.volunteer_id,
@@ -480,10 +469,8 @@ def lift_matching_hold(
         holds.filter(pk=locked.pk).update(lifted_at=now, lifted_by=by.user, lift_reason=reason)
         record(
             locked,
-            action="safeguarding.matching_hold.lifted",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_MATCHING_HOLD_LIFTED,
+            by=by,
             summary={"hold": locked.pk, "volunteer": locked.volunteer_id},
             request_id=request_id,
         )

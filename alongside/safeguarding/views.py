@@ -69,7 +69,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     record_read(
         Concern,
         [concern.pk for concern in page],
-        actor=request.user,
+        by=request.user,
         organisation_id=membership.organisation_id,
         person_id=None,
         request_id=_request_id(request),
@@ -97,7 +97,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     record_read(
         Concern,
         [concern.pk],
-        actor=request.user,
+        by=request.user,
         organisation_id=concern.organisation_id,
         person_id=concern.person_id,
         request_id=_request_id(request),
@@ -198,7 +198,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
     record_read(
         Override,
         [override.pk],
-        actor=request.user,
+        by=request.user,
         organisation_id=override.organisation_id,
         person_id=override.person_id,
         request_id=_request_id(request),
@@ -231,7 +231,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
     record_read(
         MatchingHold,
         [hold.pk for hold in holds],
-        actor=request.user,
+        by=request.user,
         organisation_id=membership.organisation_id,
         person_id=None,
         request_id=_request_id(request),
@@ -266,7 +266,7 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
         record_read(
             MatchingHold,
             [current.pk],
-            actor=request.user,
+            by=request.user,
             organisation_id=membership.organisation_id,
             person_id=person.pk,
             request_id=_request_id(request),
@@ -342,7 +342,7 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
     record_read(
         MatchingHold,
         [hold.pk],
-        actor=request.user,
+        by=request.user,
         organisation_id=membership.organisation_id,
         person_id=hold.person_id,
         request_id=_request_id(request),

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from alongside.access.models import Membership, Skill, Team, language_list
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.relationships.models import Handover, NamedWorkerSpell, SpellReason
@@ -134,9 +135,8 @@ def create_round(
         SeeRequest.objects.bulk_create(requests)
         record(
             planning_round,
-            action="scheduling.plan.created",
-            actor=by.user,
-            organisation_id=team.organisation_id,
+            action=actions.SCHEDULING_PLAN_CREATED,
+            by=by,
             summary={"team": team.pk, "requests": len(requests)},
         )
     propose(planning_round)
@@ -343,13 +343,7 @@ def accept(planning_round: PlanningRound, *, by: Membership) -> int:
         current.decided_by = by.user
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            current,
-            action="scheduling.plan.accepted",
-            actor=by.user,
-            organisation_id=current.organisation_id,
-            summary={"booked": booked},
-        )
+        record(current, action=actions.SCHEDULING_PLAN_ACCEPTED, by=by, summary={"booked": booked})
     planning_round.refresh_from_db()
     return booked
 
@@ -363,12 +357,7 @@ def discard(planning_round: PlanningRound, *, by: Membership) -> None:
         current.decided_by = by.user
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            current,
-            action="scheduling.plan.set_aside",
-            actor=by.user,
-            organisation_id=current.organisation_id,
-        )
+        record(current, action=actions.SCHEDULING_PLAN_SET_ASIDE, by=by)
 
 
 def _user(user_id: int) -> Any:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Team
 from alongside.access.roles import WORKER_ROLES
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference, Person
 from alongside.spaces.models import (
@@ -77,9 +78,8 @@ def create_space(*, by: Membership, **fields: Any) -> Space:
         space = Space.objects.create(organisation_id=by.organisation_id, **fields)
         record(
             space,
-            action="spaces.space.created",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.SPACES_SPACE_CREATED,
+            by=by,
             summary={"team": space.team_id, "host": space.host_id},
         )
     return space
@@ -99,13 +99,7 @@ def change_space(space: Space, *, by: Membership, **fields: Any) -> Space:
         for name in changed:
             setattr(space, name, fields[name])
         space.save()
-        record(
-            space,
-            action="spaces.space.changed",
-            actor=by.user,
-            organisation_id=space.organisation_id,
-            summary={"fields": changed},
-        )
+        record(space, action=actions.SPACES_SPACE_CHANGED, by=by, summary={"fields": changed})
     return space
 
 
@@ -179,9 +173,8 @@ def add_pattern(
         )
         record(
             pattern,
-            action="spaces.pattern.created",
-            actor=by.user,
-            organisation_id=space.organisation_id,
+            action=actions.SPACES_PATTERN_CREATED,
+            by=by,
             summary={"space": space.pk, "sessions": len(sessions)},
         )
     return pattern, len(sessions)
@@ -202,13 +195,7 @@ def add_session(
                 ends_at=ends_at,
                 created_by=by.user,
             )
-            record(
-                session,
-                action="spaces.session.added",
-                actor=by.user,
-                organisation_id=space.organisation_id,
-                summary={"space": space.pk},
-            )
+            record(session, action=actions.SPACES_SESSION_ADDED, by=by, summary={"space": space.pk})
     except IntegrityError as error:
         raise ValidationError({"on": "There is already a session at that time."}) from error
     return session
@@ -226,9 +213,8 @@ def cancel_session(session: Session, *, by: Membership) -> Session:
         session.save(update_fields=["cancelled_at", "cancelled_by"])
         record(
             session,
-            action="spaces.session.cancelled",
-            actor=by.user,
-            organisation_id=session.organisation_id,
+            action=actions.SPACES_SESSION_CANCELLED,
+            by=by,
             summary={"space": session.space_id},
         )
     return session
@@ -272,10 +258,8 @@ def mark_present(
             if created:
                 record(
                     attendance,
-                    action="spaces.attendance.marked",
-                    actor=by.user,
-                    organisation_id=session.organisation_id,
-                    person_id=person.pk,
+                    action=actions.SPACES_ATTENDANCE_MARKED,
+                    by=by,
                     summary={"session": session.pk},
                 )
     except IntegrityError:
@@ -294,10 +278,8 @@ def mark_absent(session: Session, person: Person, *, by: Membership) -> bool:
             return False
         record(
             attendance,
-            action="spaces.attendance.unmarked",
-            actor=by.user,
-            organisation_id=session.organisation_id,
-            person_id=person.pk,
+            action=actions.SPACES_ATTENDANCE_UNMARKED,
+            by=by,
             summary={"session": session.pk},
         )
         attendance.delete()
@@ -354,10 +336,8 @@ def welcome_at_door(
         )
         record(
             welcome,
-            action="spaces.person.welcomed_at_door",
-            actor=by.user,
-            organisation_id=session.organisation_id,
-            person_id=person.pk,
+            action=actions.SPACES_PERSON_WELCOMED_AT_DOOR,
+            by=by,
             summary={"session": session.pk},
         )
         mark_present(session, person, by=by, today=today)
@@ -378,9 +358,8 @@ def close_register(session: Session, *, by: Membership) -> Session:
             session.save(update_fields=["register_closed_at", "register_closed_by"])
             record(
                 session,
-                action="spaces.session.register_closed",
-                actor=by.user,
-                organisation_id=session.organisation_id,
+                action=actions.SPACES_SESSION_REGISTER_CLOSED,
+                by=by,
                 summary={"space": session.space_id},
             )
         from alongside.spaces.tasks import check_space_lapses
@@ -403,10 +382,8 @@ def invite(space: Space, person: Person, *, by: Membership) -> tuple[Invitation,
         if created:
             record(
                 invitation,
-                action="spaces.invitation.created",
-                actor=by.user,
-                organisation_id=space.organisation_id,
-                person_id=person.pk,
+                action=actions.SPACES_INVITATION_CREATED,
+                by=by,
                 summary={"space": space.pk},
             )
     return invitation, created
@@ -499,10 +476,8 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
                 )
                 record(
                     prompt,
-                    action="spaces.lapse.prompted",
-                    actor=None,
-                    organisation_id=space.organisation_id,
-                    person_id=person.pk,
+                    action=actions.SPACES_LAPSE_PROMPTED,
+                    by=None,
                     summary={"space": space.pk, "to": recipient.pk},
                 )
         except IntegrityError:
@@ -540,10 +515,8 @@ def record_stopping_reason(
         )
         record(
             stopping,
-            action="spaces.stopping_reason.recorded",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.SPACES_STOPPING_REASON_RECORDED,
+            by=by,
             summary={"space": space.pk if space else None},
         )
     return stopping  # type: ignore[no-any-return]
@@ -607,10 +580,8 @@ def record_ties(
         )
         record(
             count,
-            action="spaces.ties.recorded",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.SPACES_TIES_RECORDED,
+            by=by,
             summary={"added": len(added), "ended": len(ended_ids), **counts},
         )
     return count  # type: ignore[no-any-return]

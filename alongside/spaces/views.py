@@ -326,7 +326,7 @@ def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
         record_read(
             StoppingReason,
             [r.pk for r in reasons],
-            actor=membership.user,
+            by=membership.user,
             organisation_id=membership.organisation_id,
             person_id=person.pk,
             request_id=_request_id(request),
@@ -419,7 +419,7 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
     record_read(
         Tie,
         [t.pk for t in open_ties + ended],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=membership.organisation_id,
         person_id=person.pk,
         request_id=_request_id(request),

@@ -27,7 +27,7 @@ def eligibility_panel(context: template.Context, person: Any) -> dict[str, Any]:
     record_read(
         Voucher,
         [voucher.pk for voucher in vouchers],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=membership.organisation_id,
         person_id=person.pk,
         request_id=getattr(request, "request_id", ""),

@@ -27,7 +27,7 @@ def measures_panel(context: template.Context, person: Any) -> dict[str, Any]:
             record_read(
                 Response,
                 [row.response.pk for row in latest],
-                actor=request.user,
+                by=request.user,
                 organisation_id=membership.organisation_id,
                 person_id=person.pk,
                 request_id=str(getattr(request, "request_id", "")),

@@ -53,7 +53,7 @@ def safeguarding_panel(context: template.Context, person: Any) -> dict[str, Any]
         record_read(
             Concern,
             [concern.pk for concern in concerns],
-            actor=getattr(request, "user", None) or membership.user,
+            by=getattr(request, "user", None) or membership.user,
             organisation_id=membership.organisation_id,
             person_id=person.pk,
             request_id=getattr(request, "request_id", ""),
