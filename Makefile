@@ -42,6 +42,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: $(BIN)/.installed browser postgres lint
 	$(BIN)/python -m pytest -q

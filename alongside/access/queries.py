@@ -29,7 +29,7 @@ def current_membership(
 
 def workers_of(organisation: Organisation) -> QuerySet[Membership]:
     """Active memberships that may hold relationships, for choosing a worker."""
-    from alongside.access.roles import WORKER_ROLES
+    from alongside.visibility.roles import WORKER_ROLES
 
     return (
         Membership.objects.filter(

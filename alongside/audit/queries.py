@@ -29,7 +29,7 @@ def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> l
     who answers subject access requests for the person, sees every event.
     """
     from alongside.access.models import Role
-    from alongside.access.roles import SPHERES_BY_ROLE
+    from alongside.visibility.roles import SPHERES_BY_ROLE
 
     events_qs = AuditEvent.objects.filter(person_id=person_id, organisation_id=organisation_id)
     if viewer.role != Role.DATA_LEAD:

@@ -120,10 +120,10 @@ def _build_spheres(
 ) -> dict[str, int]:
     """Foodbank vouchers (eligibility sphere) and safeguarding concerns and overrides."""
     from alongside.access.models import Membership
-    from alongside.access.roles import WORKER_ROLES
     from alongside.eligibility.demo import build_foodbank
     from alongside.people.models import Person
     from alongside.safeguarding.demo import build_safeguarding
+    from alongside.visibility.roles import WORKER_ROLES
 
     rng = random.Random(f"{seed}:spheres")
     users = get_user_model()._base_manager

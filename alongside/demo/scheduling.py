@@ -27,7 +27,6 @@ from django.db import router
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role, Skill
-from alongside.access.roles import WORKER_ROLES
 from alongside.demo.writer import BATCH_SIZE, Adapted, Rows
 from alongside.relationships.models import Handover, NamedWorkerSpell
 from alongside.scheduling.models import (
@@ -39,6 +38,7 @@ from alongside.scheduling.models import (
     ExceptionKind,
     WeeklyAvailability,
 )
+from alongside.visibility.roles import WORKER_ROLES
 
 SKILLS = (
     "Befriending", "Benefits", "Debt advice", "Employment", "Form filling", "Housing",

@@ -1,6 +1,6 @@
 """Reads of eligibility-sphere records. Every read names the viewer; unscoped reads raise.
 
-Only roles whose sphere set (`alongside.access.roles.SPHERES_BY_ROLE`) holds ELIGIBILITY see
+Only roles whose sphere set (`alongside.visibility.roles.SPHERES_BY_ROLE`) holds ELIGIBILITY see
 vouchers: today that is the assessor. Everyone else gets an empty queryset, never an error, so a
 page that lists vouchers simply shows none.
 
@@ -18,9 +18,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.access.models import Membership, Sphere
-from alongside.access.roles import SPHERES_BY_ROLE, may_read_sphere
 from alongside.common.spheres import SphereQuerySet
 from alongside.eligibility.models import ReferralPartner, Voucher
+from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
 
 # The roles that may read (and so write) eligibility records, straight from the role table.
 ELIGIBILITY_ROLES = frozenset(

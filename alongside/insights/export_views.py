@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import role_required
-from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.insights.views import chosen_team
 from alongside.people.export_views import csv_response
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.relationships.continuity import INDEX_NAMES
 from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]:

@@ -11,12 +11,12 @@ from alongside.access.decorators import role_required
 from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
-from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.common.forms import add_service_errors
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
 from alongside.insights.queries import team_continuity
 from alongside.relationships.services import set_leaving_date
+from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 def chosen_team(

@@ -7,8 +7,8 @@ which pages a role may open at all.
 import rules
 
 from alongside.access.models import Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.relationships.permissions import coordinates_contact, took_part_in_contact
+from alongside.visibility.roles import WORKER_ROLES
 
 FIGURE_VIEWERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD})
 

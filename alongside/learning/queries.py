@@ -41,6 +41,7 @@ from alongside.learning.models import (
     Spend,
     SpendStatus,
 )
+from alongside.visibility.support import support_records_q
 
 # --- who may read the person's words -------------------------------------------------------
 
@@ -48,8 +49,6 @@ from alongside.learning.models import (
 def _support_q(membership: Membership | None) -> Q | None:
     """Rows (with `person`, `author` and `organisation`) this membership may read, as support
     notes are read: None means nothing. Consent counts only when it covers all support notes."""
-    from alongside.support.queries import support_records_q
-
     allowed = support_records_q(membership)
     if membership is None or allowed is None:
         return None

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.learning.models import (
@@ -36,6 +35,7 @@ from alongside.learning.models import (
     SpendStatus,
 )
 from alongside.learning.queries import ADMIN_WEEKS_BACK, monday_of, settings_for
+from alongside.visibility.roles import WORKER_ROLES
 
 MAX_AMOUNT = Decimal("999999.99")
 MIN_WORDS = 3

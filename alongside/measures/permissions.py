@@ -6,8 +6,8 @@ Reading answers is decided by queries (`responses_visible_to`, `may_read_answers
 import rules
 
 from alongside.access.models import Role
-from alongside.access.roles import CONTINUITY_VIEWERS
 from alongside.relationships.permissions import is_worker
+from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 @rules.predicate

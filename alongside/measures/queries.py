@@ -25,6 +25,9 @@ from alongside.measures.models import Instrument, InstrumentVersion, Response, S
 from alongside.measures.scoring import Definition, Scored, score, summarise
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
+from alongside.visibility.overrides import overridden_person_ids, overrides_person
+from alongside.visibility.people import works_with
+from alongside.visibility.support import coordinates, own_role_q
 
 # Visibility -----------------------------------------------------------------------------------
 
@@ -34,9 +37,6 @@ def responses_visible_to(membership: Membership | None) -> SphereQuerySet:
     they work with and answers they collected; volunteers: answers they collected; coordinators:
     their team, or the organisation without a team) and a safeguarding lead's override in force.
     Data leads, funder viewers and assessors read none."""
-    from alongside.safeguarding.queries import overridden_person_ids
-    from alongside.support.queries import own_role_q
-
     responses: SphereQuerySet = Response.objects.scoped()
     if membership is None or not membership.is_active:
         return responses.none()
@@ -51,19 +51,16 @@ def responses_visible_to(membership: Membership | None) -> SphereQuerySet:
 
 def may_read_answers(membership: Membership | None, person: Person) -> bool:
     """Whether the person's answers page is for this membership (it may still show only some)."""
-    from alongside.people.queries import works_with_q
-    from alongside.safeguarding.queries import overridden_person_ids
-
     if membership is None or not membership.is_active:
         return False
     if membership.organisation_id != person.organisation_id:
         return False
     if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
-        return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return works_with(membership, person)
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
+        return coordinates(membership, person)
     if membership.role == Role.SAFEGUARDING_LEAD:
-        return overridden_person_ids(membership).filter(person_id=person.pk).exists()
+        return overrides_person(membership, person.pk)
     return False
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
@@ -32,6 +31,7 @@ from alongside.measures.models import (
 )
 from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
+from alongside.visibility.roles import WORKER_ROLES
 
 LINK_DAYS = 14
 MAX_LINK_DAYS = 60

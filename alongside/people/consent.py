@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,34 +16,11 @@ from alongside.access.models import Membership, Role
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ConsentScope, ConsentToShare, Person
+from alongside.support.queries import support_notes_visible_to
+from alongside.visibility.roles import GRANTEE_ROLES
 
-# Roles that may be named as grantees. Data leads and funders never read case content.
-GRANTEE_ROLES = (
-    Role.SUPPORTER,
-    Role.VOLUNTEER,
-    Role.COORDINATOR,
-    Role.ASSESSOR,
-    Role.SAFEGUARDING_LEAD,
-)
 MAX_CONSENT_DAYS = 366
 MIN_PURPOSE_LENGTH = 5
-
-
-def consents_in_force(*, now: datetime | None = None) -> QuerySet[ConsentToShare]:
-    now = now or timezone.now()
-    return ConsentToShare.objects.filter(
-        revoked_at__isnull=True, granted_at__lte=now, expires_at__gt=now
-    )
-
-
-def consents_for(
-    membership: Membership, *, now: datetime | None = None
-) -> QuerySet[ConsentToShare]:
-    """Consents in force that name this membership's role or user, in its organisation."""
-    return consents_in_force(now=now).filter(
-        Q(grantee_role=membership.role) | Q(grantee_user_id=membership.user_id),
-        organisation_id=membership.organisation_id,
-    )
 
 
 def describe(consent: ConsentToShare, *, person: Person, grantee_name: str) -> str:
@@ -88,8 +64,6 @@ def build_consent(
     now: datetime | None = None,
 ) -> ConsentToShare:
     """Validate a consent without saving it (for the plain-words check before confirming)."""
-    from alongside.support.queries import support_notes_visible_to
-
     now = now or timezone.now()
     errors: dict[str, str] = {}
     if scope not in ConsentScope.values:

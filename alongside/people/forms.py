@@ -65,7 +65,7 @@ class ConsentForm(forms.Form):
     ) -> None:  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         from alongside.access.models import Role
-        from alongside.people.consent import GRANTEE_ROLES
+        from alongside.visibility.roles import GRANTEE_ROLES
 
         self.fields["note"].choices = (
             [("", _("Choose a note"))]

@@ -3,6 +3,8 @@
 import rules
 
 from alongside.access.models import Role
+from alongside.visibility.people import works_with
+from alongside.visibility.support import coordinates
 
 PERSON_EDITORS = frozenset({Role.SUPPORTER, Role.COORDINATOR, Role.VOLUNTEER})
 
@@ -32,11 +34,9 @@ def holds_support_for(membership, person) -> bool:  # type: ignore[no-untyped-de
     if membership is None:
         return False
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
+        return coordinates(membership, person)
     if membership.role == Role.SUPPORTER:
-        from alongside.people.queries import works_with_q
-
-        return type(person).objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return works_with(membership, person)
     return False
 
 

@@ -15,7 +15,7 @@ from alongside.access.decorators import require_rule
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
 from alongside.people import services
-from alongside.people.consent import consents_in_force, describe, grantee_name
+from alongside.people.consent import describe, grantee_name
 from alongside.people.forms import PersonForm, SearchForm
 from alongside.people.models import ConsentToShare, Person
 from alongside.people.queries import get_person_for_user, people_visible_to, search_people
@@ -31,6 +31,7 @@ from alongside.relationships.queries import (
     timeline,
 )
 from alongside.support.services import read_contact_notes
+from alongside.visibility.consent import consents_in_force
 
 PAGE_SIZE = 50
 

@@ -38,8 +38,8 @@ def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[n
     """
     from datetime import timedelta
 
-    from alongside.access.roles import WORKER_ROLES
     from alongside.relationships.models import Contact, NamedWorkerSpell
+    from alongside.visibility.roles import WORKER_ROLES
 
     since = timezone.now() - timedelta(days=365)
     # Small indexed queries for the ids, so the user query starts from a handful of primary keys.

@@ -6,7 +6,7 @@ Reading is decided by queries (visibility); these rules decide writes on what is
 import rules
 
 from alongside.access.models import Role
-from alongside.access.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
 
 
 @rules.predicate

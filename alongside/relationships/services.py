@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
@@ -26,6 +25,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.support.services import save_contact_note
+from alongside.visibility.roles import WORKER_ROLES
 
 MAX_MINUTES = 720
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
@@ -35,6 +34,7 @@ from alongside.relationships.queries import (
 )
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 from alongside.support.services import read_contact_notes
+from alongside.visibility.roles import WORKER_ROLES
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -9,14 +9,15 @@ never why. Everyone else reads nothing.
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
 from alongside.safeguarding.models import Concern, MatchingHold, Override
+from alongside.visibility.overrides import in_force_q, is_safeguarding_lead
+from alongside.visibility.roles import WORKER_ROLES
 
 if TYPE_CHECKING:
     from alongside.audit.models import AuditEvent
@@ -33,41 +34,12 @@ def _is_active(membership: Membership | None, roles: frozenset[str]) -> bool:
     return membership is not None and membership.is_active and membership.role in roles
 
 
-def is_safeguarding_lead(membership: Membership | None) -> bool:
-    return _is_active(membership, frozenset({Role.SAFEGUARDING_LEAD}))
-
-
 def may_raise_concern(membership: Membership | None) -> bool:
     return _is_active(membership, RAISING_ROLES)
 
 
 def may_review_overrides(membership: Membership | None) -> bool:
     return _is_active(membership, REVIEWING_ROLES)
-
-
-def in_force_q(now: datetime | None = None) -> Q:
-    """Overrides in force at `now`: not ended early and not yet expired."""
-    return Q(ended_at__isnull=True, expires_at__gt=now or timezone.now())
-
-
-def overridden_person_ids(
-    membership: Membership | None, *, now: datetime | None = None
-) -> QuerySet:  # type: ignore[type-arg]
-    """`values("person_id")` of people whose support records this membership may open right now
-    under a safeguarding override (in force: not expired). Empty for everyone else.
-
-    Only this membership's user's own overrides count, never another lead's. Usable as a
-    subquery: `SupportNote.objects.filter(person_id__in=overridden_person_ids(membership))`.
-    """
-    overrides: SphereQuerySet = Override.objects.scoped()
-    if not is_safeguarding_lead(membership):
-        return overrides.none().values("person_id")
-    assert membership is not None
-    return overrides.filter(
-        in_force_q(now),
-        organisation_id=membership.organisation_id,
-        lead_id=membership.user_id,
-    ).values("person_id")
 
 
 def override_in_force(

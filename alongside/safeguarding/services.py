@@ -37,11 +37,10 @@ from alongside.safeguarding.models import (
 )
 from alongside.safeguarding.queries import (
     HOLDABLE_ROLES,
-    in_force_q,
-    is_safeguarding_lead,
     may_raise_concern,
     may_review_overrides,
 )
+from alongside.visibility.overrides import in_force_q, is_safeguarding_lead
 
 CONCERN_RAISED_TEXT = "A new safeguarding concern was raised for a person."
 CONCERN_RAISED_SUBJECT = "New safeguarding concern"

@@ -5,8 +5,8 @@ Reading appointments follows reading the person (`people_visible_to`); these rul
 
 import rules
 
-from alongside.access.roles import ASSIGNING_ROLES
 from alongside.relationships.permissions import is_worker
+from alongside.visibility.roles import ASSIGNING_ROLES
 
 
 @rules.predicate

@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell
 from alongside.scheduling.models import (
@@ -27,6 +26,7 @@ from alongside.scheduling.models import (
     AvailabilityException,
     WeeklyAvailability,
 )
+from alongside.visibility.roles import WORKER_ROLES
 
 SEEN_BEFORE_DAYS = 365
 BOOKING_DAYS = 28

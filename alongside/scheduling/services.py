@@ -21,7 +21,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alongside.access.models import Membership, Skill
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
@@ -38,6 +37,7 @@ from alongside.scheduling.models import (
     PlanningRound,
     WeeklyAvailability,
 )
+from alongside.visibility.roles import WORKER_ROLES
 
 MIN_MINUTES = 10
 MAX_MINUTES = 240

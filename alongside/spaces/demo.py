@@ -16,7 +16,6 @@ from django.db.models import Min
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation
-from alongside.access.roles import WORKER_ROLES
 from alongside.people.models import Person
 from alongside.spaces.models import (
     Attendance,
@@ -30,6 +29,7 @@ from alongside.spaces.models import (
     TieKind,
 )
 from alongside.spaces.recurrence import pattern_dates
+from alongside.visibility.roles import WORKER_ROLES
 
 MAX_WEEKS = 52
 AHEAD_WEEKS = 8

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.forms import DateInput
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
+from alongside.visibility.roles import WORKER_ROLES
 
 
 class TimeInput(forms.TimeInput):

@@ -10,7 +10,9 @@ coordinator of their team. Assessors, safeguarding leads, data leads and funders
 import rules
 
 from alongside.access.models import Role
-from alongside.access.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.people import works_with
+from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.support import coordinates
 
 OUTCOME_VIEWERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD, Role.FUNDER_VIEWER})
 
@@ -60,11 +62,8 @@ def in_support_sphere(membership, person) -> bool:  # type: ignore[no-untyped-de
     if not is_worker(membership) or person.organisation_id != membership.organisation_id:
         return False
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
-    from alongside.people.models import Person
-    from alongside.people.queries import works_with_q
-
-    return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return coordinates(membership, person)
+    return works_with(membership, person)
 
 
 @rules.predicate

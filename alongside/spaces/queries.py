@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.people.models import Person
@@ -34,6 +33,8 @@ from alongside.spaces.models import (
     TieCount,
 )
 from alongside.spaces.regularity import Engagement, engagement
+from alongside.visibility.roles import WORKER_ROLES
+from alongside.visibility.support import own_role_q
 
 # Expected at a session: came to this space within this many weeks before it, or invited.
 RECENT_WEEKS = 8
@@ -227,11 +228,9 @@ def person_engagement(person: Person, *, today: date) -> list[tuple[Space, Engag
 
 def _support_q(membership: Membership | None) -> Q | None:
     """The role's own reach into the support sphere, shared with support notes. None: nothing."""
-    from alongside.support.queries import own_role_q
-
-    if not _active(membership):
+    if membership is None or not _active(membership):
         return None
-    return own_role_q(membership)  # type: ignore[arg-type]
+    return own_role_q(membership)
 
 
 def _scoped(queryset: SphereQuerySet, membership: Membership | None) -> SphereQuerySet:

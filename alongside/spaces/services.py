@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Team
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference, Person
@@ -35,6 +34,7 @@ from alongside.spaces.models import (
     TieKind,
 )
 from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
+from alongside.visibility.roles import WORKER_ROLES
 
 SPACE_FIELDS = ("name", "about", "access", "venue", "online_link", "host", "team", "is_active")
 LAPSE_TEXT = "Someone who comes to {space} regularly has missed the last two sessions."

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.links import hash_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.models import (
@@ -22,6 +21,7 @@ from alongside.connections.queries.matching import may_manage_volunteer
 from alongside.connections.queries.profiles import may_read_support
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.visibility.roles import WORKER_ROLES
 
 # A link still shows the outcome (never more than each side shared) for this long after the
 # invitation ran out or the introduction happened.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.models import (
     Match,
@@ -14,6 +13,7 @@ from alongside.connections.models import (
 from alongside.connections.queries.profiles import profiles_visible_to
 from alongside.connections.queries.suggestions import held_person_ids
 from alongside.people.models import Person
+from alongside.visibility.roles import WORKER_ROLES
 
 
 def matchable_people(membership: Membership, *, include_held: bool = False) -> QuerySet[Person]:

@@ -10,7 +10,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role, language_list
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.commonality import Traits, slots_for_session
 from alongside.connections.models import (
@@ -20,6 +19,10 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.visibility.overrides import overrides_person
+from alongside.visibility.people import works_with
+from alongside.visibility.roles import GRANTEE_ROLES, WORKER_ROLES
+from alongside.visibility.support import consented_all_support, coordinates, support_records_q
 
 if TYPE_CHECKING:
     from alongside.spaces.models import Space
@@ -29,8 +32,6 @@ def _support_people_q(membership: Membership | None) -> Q | None:
     """Q over a model with `person`/`author` fields: whose support records this membership reads
     (`support.queries.support_records_q`: role, consent to share all notes, override). None:
     nothing."""
-    from alongside.support.queries import support_records_q
-
     return support_records_q(membership)
 
 
@@ -47,20 +48,16 @@ def may_read_support(membership: Membership | None, person: Person) -> bool:
     """Whether this membership may read the person's support records (and so their profile).
 
     Worked out against the person, so it holds before any profile exists."""
-    from alongside.people.consent import GRANTEE_ROLES, consents_for
-    from alongside.people.queries import works_with_q
-    from alongside.safeguarding.queries import overridden_person_ids
-
     if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
         return False
     if membership.organisation_id != person.organisation_id:
         return False
-    if consents_for(membership).filter(scope="all_support_notes", person_id=person.pk).exists():
+    if consented_all_support(membership, person):
         return True
     if membership.role == Role.SUPPORTER:
-        return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+        return works_with(membership, person)
     if membership.role == Role.COORDINATOR:
-        return membership.team_id is None or membership.team_id == person.team_id
+        return coordinates(membership, person)
     if membership.role == Role.VOLUNTEER:
         # Volunteers read the support records they wrote: here, a profile they recorded.
         wrote: bool = (
@@ -70,7 +67,7 @@ def may_read_support(membership: Membership | None, person: Person) -> bool:
         )
         return wrote
     if membership.role == Role.SAFEGUARDING_LEAD:
-        return overridden_person_ids(membership).filter(person_id=person.pk).exists()
+        return overrides_person(membership, person.pk)
     return False
 
 

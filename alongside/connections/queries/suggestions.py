@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.commonality import InCommon, Traits, compare
 from alongside.connections.models import (
@@ -30,6 +29,7 @@ from alongside.connections.queries.profiles import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.visibility.roles import WORKER_ROLES
 
 LIVED_LABELS: dict[str, str] = {str(c.value): str(c.label) for c in LivedExperience}
 SUGGESTIONS = 5

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership
-from alongside.access.roles import WORKER_ROLES
 from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -34,6 +33,7 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.visibility.roles import WORKER_ROLES
 
 INVITATION_DAYS = 14
 MAX_INVITATION_DAYS = 30

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from alongside.access.models import Membership, Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.connections import queries
@@ -27,6 +26,7 @@ from alongside.connections.models import (
     VolunteerProfile,
 )
 from alongside.people.models import Person
+from alongside.visibility.roles import WORKER_ROLES
 
 SLOT_CODES = frozenset(code for code, _ in SLOTS)
 LIVED_CODES = frozenset(str(c.value) for c in LivedExperience)

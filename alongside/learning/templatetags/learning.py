@@ -11,8 +11,8 @@ from typing import Any
 from django import template
 
 from alongside.access.models import Role
-from alongside.access.roles import WORKER_ROLES
 from alongside.learning.models import ContactDemand
+from alongside.visibility.roles import WORKER_ROLES
 
 register = template.Library()
 

@@ -25,12 +25,12 @@ from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern
 from alongside.safeguarding.queries import (
     concern_dates_raised_by,
     concerns_for_person,
-    is_safeguarding_lead,
     may_raise_concern,
     may_review_overrides,
     override_in_force,
     overrides_waiting_count,
 )
+from alongside.visibility.overrides import is_safeguarding_lead
 
 register = template.Library()
 

@@ -450,7 +450,7 @@ def test_demo_diaries_are_consistent_and_carry_no_canary() -> None:
 
     from django.core.management import call_command
 
-    from alongside.access.roles import WORKER_ROLES
+    from alongside.visibility.roles import WORKER_ROLES
 
     canary = "CANARY-d1ary"
     call_command("demo", people=60, canary=canary, stdout=io.StringIO())

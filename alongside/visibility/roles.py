@@ -1,4 +1,5 @@
-"""The role -> sphere table, in one place. Documented in docs/access-and-audit.md."""
+"""The role -> sphere table and the role groups, in one place. Documented in
+docs/access-and-audit.md."""
 
 from alongside.access.models import Role, Sphere
 
@@ -26,6 +27,15 @@ ASSIGNING_ROLES = frozenset({Role.COORDINATOR})
 # Roles that see team continuity pages (aggregates with person names, never note text).
 CONTINUITY_VIEWERS = frozenset({Role.COORDINATOR})
 
+# Roles that may be named as grantees of a consent to share. Data leads and funders never read
+# case content.
+GRANTEE_ROLES = (
+    Role.SUPPORTER,
+    Role.VOLUNTEER,
+    Role.COORDINATOR,
+    Role.ASSESSOR,
+    Role.SAFEGUARDING_LEAD,
+)
 # A worker "works with" a person who has them as named worker, or whom they met within this window.
 WORKS_WITH_DAYS = 180
 
