@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Team
 from alongside.audit import actions
-from alongside.audit.services import record
+from alongside.audit.services import record, record_read
 from alongside.eligibility.models import (
     MAX_HOUSEHOLD_ADULTS,
     MAX_HOUSEHOLD_CHILDREN,
@@ -30,9 +30,11 @@ from alongside.eligibility.models import (
 )
 from alongside.eligibility.queries import (
     assessors_free_to_assess,
+    get_voucher_for_user,
     normalise_code,
     reads_eligibility,
     supports_person,
+    vouchers_for_person,
 )
 from alongside.people.models import Person
 
@@ -361,3 +363,36 @@ def accept_support_offer(voucher: Voucher, *, by: Membership, on: date) -> "Work
             summary={"worker_request": request.pk},
         )
     return request
+
+
+# Audited reads -------------------------------------------------------------------------------
+
+
+def read_voucher(membership: Membership, voucher_id: int) -> Voucher:
+    """One voucher for an assessor (404 when they may not see it).
+
+    Side effects: one `eligibility.voucher.viewed` audit event (the id, never the reasons)."""
+    voucher = get_voucher_for_user(membership, voucher_id)
+    record_read(
+        Voucher,
+        [voucher.pk],
+        by=membership,
+        organisation_id=voucher.organisation_id,
+        person_id=voucher.person_id,
+    )
+    return voucher
+
+
+def read_vouchers_for_person(membership: Membership, person_id: int) -> list[Voucher]:
+    """A person's vouchers, for the person page's panel (roles that read the eligibility sphere).
+
+    Side effects: one `eligibility.voucher.viewed` audit event when there are any."""
+    vouchers = list(vouchers_for_person(membership, person_id))
+    record_read(
+        Voucher,
+        [voucher.pk for voucher in vouchers],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+    return vouchers
