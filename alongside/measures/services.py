@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
-from alongside.audit.services import record
+from alongside.audit.services import record, record_read
 from alongside.common.links import hash_token, new_token
 from alongside.measures.authoring import Entered, check_and_build
 from alongside.measures.models import (
@@ -28,6 +28,13 @@ from alongside.measures.models import (
     Schedule,
     Sitting,
     SittingKind,
+)
+from alongside.measures.queries import (
+    FeedbackRow,
+    ScoredResponse,
+    latest_per_instrument,
+    my_feedback,
+    person_responses,
 )
 from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
@@ -336,3 +343,46 @@ def record_aggregate_view(membership: Membership, *, page: str, request_id: str 
             summary={"page": page, "team": membership.team_id},
             request_id=request_id,
         )
+
+
+# Audited reads -------------------------------------------------------------------------------
+# Answers are support-sphere: each read writes one `measures.response.viewed` event (ids only).
+
+
+def _read_responses(
+    membership: Membership, responses: list[Response], person_id: int | None
+) -> None:
+    record_read(
+        Response,
+        [response.pk for response in responses],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+
+
+def read_person_answers(membership: Membership, person: Person) -> list[ScoredResponse]:
+    """Every answer of this person the membership may read, newest first.
+
+    Side effects: one audit event when there are any."""
+    rows = person_responses(membership, person)
+    _read_responses(membership, [row.response for row in rows], person.pk)
+    return rows
+
+
+def read_latest_answers(membership: Membership, person: Person) -> list[ScoredResponse]:
+    """The person's latest answer to each questionnaire, for the person page's measures panel.
+
+    Side effects: one audit event when there are any."""
+    latest = latest_per_instrument(person_responses(membership, person))
+    _read_responses(membership, [row.response for row in latest], person.pk)
+    return latest
+
+
+def read_my_feedback(membership: Membership) -> list[FeedbackRow]:
+    """The Relationship Check answers about this worker, latest per person.
+
+    Side effects: one audit event (about no one person) when there are any."""
+    rows = my_feedback(membership)
+    _read_responses(membership, [row.latest.response for row in rows], None)
+    return rows
