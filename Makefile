@@ -45,6 +45,7 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports --no-cache
 
 test: $(BIN)/.installed browser postgres lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q
 	ALONGSIDE_TEST_DATABASE=postgres $(BIN)/python -m pytest -q -m "not browser"
 

@@ -10,9 +10,11 @@
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -20,7 +22,8 @@ from alongside.access.models import Membership, Organisation, Role, Team
 
 # Autouse: every audit event written during a request carries that request's id (decision 0007).
 from alongside.audit.tests.request_id_guard import audit_events_carry_the_request_id  # noqa: F401
-from alongside.common.factories import (
+from alongside.people.models import Person
+from alongside.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
@@ -28,12 +31,37 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
-from alongside.people.models import Person
 
 # Property tests check what is true, not how fast: on a shared, busy machine Hypothesis's default
 # 200 ms deadline per example would fail a correct test now and then. Speed lives in bench/.
 hypothesis_settings.register_profile("alongside", deadline=None)
 hypothesis_settings.load_profile("alongside")
+
+
+CLOCK_VARIABLE = "ALONGSIDE_TEST_CLOCK"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ALONGSIDE_TEST_CLOCK set (an ISO datetime with its offset), run the whole session as if
+    it started at that instant, the clock ticking on from there. A test that reads the clock without
+    freezing it fails at some instant; this finds it (docs/testing.md)."""
+    value = os.environ.get(CLOCK_VARIABLE)
+    if not value:
+        return
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r}: {error}") from error
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"{CLOCK_VARIABLE}={value!r} needs an offset, e.g. +00:00")
+    travel = time_machine.travel(instant, tick=True)
+    travel.start()
+    config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    value = os.environ.get(CLOCK_VARIABLE)
+    return f"clock: the session starts at {value} ({CLOCK_VARIABLE})" if value else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -103,15 +131,15 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A page in Debian's Chromium (see common/tests/browser.py), for tests with `live_server`.
+    """A page in Debian's Chromium (see testing/browser.py), for tests with `live_server`.
 
     Named so as not to clash with pytest-playwright's `page`, which would download a browser.
     Playwright's event loop makes Django refuse database calls from the test and the live
     server unless DJANGO_ALLOW_ASYNC_UNSAFE is set, for this test only.
     """
-    from alongside.common.tests.browser import chromium_page
     from alongside.measures.builtins import load_built_in
     from alongside.measures.models import Instrument, InstrumentVersion
+    from alongside.testing.browser import chromium_page
 
     # Browser tests commit and the database is flushed after each, which removes what the
     # migrations loaded: put the built-in questionnaires back.

@@ -19,7 +19,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.models import Membership
 from alongside.common import links
 from alongside.common.forms import add_service_errors
-from alongside.connections import matching, queries, services
+from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import (
     AnswerForm,
@@ -469,7 +469,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
                 break
             chosen.append((int(person_part), int(volunteer_part)))
         try:
-            posted = matching.clean_weights(request.POST)
+            posted = match_proposals.clean_weights(request.POST)
         except (ValueError, TypeError):
             posted, error = weights, "Weights are between 0 and 10."
         if not error:
@@ -487,7 +487,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
                 return redirect("connections_matching")
         weights = posted
     try:
-        proposal: matching.Proposal | None = matching.propose(membership, weights)
+        proposal: match_proposals.Proposal | None = match_proposals.propose(membership, weights)
     except ImportError:
         proposal = None
     volunteers = list(queries.volunteer_memberships(membership))

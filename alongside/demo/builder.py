@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from alongside.access.models import Organisation, Role
+from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
@@ -25,12 +25,14 @@ from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
 from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
+from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
 from alongside.reports.demo import build_reports
-from alongside.safeguarding.demo import build_holds
+from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
+from alongside.visibility.roles import WORKER_ROLES
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -119,11 +121,6 @@ def _build_spheres(
     riverside: Organisation, *, seed: int, canary: str | None, today: date
 ) -> dict[str, int]:
     """Foodbank vouchers (eligibility sphere) and safeguarding concerns and overrides."""
-    from alongside.access.models import Membership
-    from alongside.eligibility.demo import build_foodbank
-    from alongside.people.models import Person
-    from alongside.safeguarding.demo import build_safeguarding
-    from alongside.visibility.roles import WORKER_ROLES
 
     rng = random.Random(f"{seed}:spheres")
     users = get_user_model()._base_manager

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from alongside.access.models import Role
-from alongside.common.factories import MembershipFactory
+from alongside.testing.factories import MembershipFactory
 
 
 def test_user_with_two_organisations_switches_between_them(world):

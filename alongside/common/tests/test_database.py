@@ -3,7 +3,7 @@ import os
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from alongside.common.factories import SpellFactory
+from alongside.testing.factories import SpellFactory
 
 
 def test_suite_runs_on_the_engine_it_was_asked_for(db):

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from alongside.common import links
 from alongside.common.models import RateCount
-from alongside.common.testing import race
+from alongside.testing.helpers import race
 
 T0 = 1_800_000_000.0  # a fixed moment, at the start of a window
 W = links.RATE_WINDOW_SECONDS

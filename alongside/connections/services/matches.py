@@ -46,7 +46,7 @@ def confirm_matches(
     then asked with the same permission on both sides), capacity reduced, one
     `connections.match.confirmed` event per pair.
     """
-    from alongside.connections import matching
+    from alongside.connections import match_proposals
 
     now = now or timezone.now()
     if by.role != Role.COORDINATOR:
@@ -55,7 +55,7 @@ def confirm_matches(
         raise ValidationError({"pairs": "Choose at least one pair."})
     if len(set(chosen)) != len(chosen):
         raise ValidationError({"pairs": "Choose each pair once."})
-    proposal = matching.propose(by, weights)
+    proposal = match_proposals.propose(by, weights)
     offered = {(p.person_id, p.volunteer_id): p for p in proposal.pairs}
     unknown = [pair for pair in chosen if pair not in offered]
     if unknown:

@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from alongside.access.models import Membership, Role
-from alongside.common.factories import (
+from alongside.conftest import World
+from alongside.connections import services
+from alongside.connections.models import Interest, Locality
+from alongside.people.models import Person
+from alongside.testing.factories import (
     MembershipFactory,
     PersonFactory,
     SpellFactory,
     TeamFactory,
     UserFactory,
 )
-from alongside.conftest import World
-from alongside.connections import services
-from alongside.connections.models import Interest, Locality
-from alongside.people.models import Person
 
 
 @dataclass

@@ -4,12 +4,12 @@ login; then the worker's page shows they were introduced. Checked with axe on ev
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.testing import reset_rate_limits
-from alongside.common.tests.browser import PHONE, assert_no_axe_violations, log_in, screenshot
 from alongside.conftest import World
 from alongside.connections import services
 from alongside.connections.models import IntroductionSide
 from alongside.connections.tests.helpers import build_town, profile
+from alongside.testing.browser import PHONE, assert_no_axe_violations, log_in, screenshot
+from alongside.testing.helpers import reset_rate_limits
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.db import transaction
 
-from alongside.common.factories import MembershipFactory, PersonFactory, SpellFactory, UserFactory
 from alongside.connections.demo import build_connections
 from alongside.connections.models import (
     FollowUp,
@@ -13,6 +12,7 @@ from alongside.connections.models import (
     PersonProfile,
     Status,
 )
+from alongside.testing.factories import MembershipFactory, PersonFactory, SpellFactory, UserFactory
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.testing import reset_rate_limits
 from alongside.connections import queries, services
 from alongside.connections.models import (
     Answer,
@@ -18,6 +17,7 @@ from alongside.connections.models import (
     Status,
 )
 from alongside.connections.tests.helpers import build_town, profile
+from alongside.testing.helpers import reset_rate_limits
 
 FORBIDDEN = ("declin", "said no", "refus", "rejected")
 

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from alongside.access.models import Notification
-from alongside.common.testing import reset_rate_limits
 from alongside.connections import services
 from alongside.connections.models import Introduction, IntroductionSide, Status
 from alongside.connections.tasks import expire_introduction
 from alongside.connections.tests.helpers import build_town
+from alongside.testing.helpers import reset_rate_limits
 
 FORBIDDEN = ("declin", "said no", "refus", "rejected", "rather not", "expired", "ran out")
 NAMES = ("Pat", "Una", "Ray", "Example", "Neighbour")

@@ -29,7 +29,9 @@ from hypothesis.stateful import (
 )
 
 from alongside.access.models import Role
-from alongside.common.factories import (
+from alongside.connections import queries, services
+from alongside.connections.models import Answer, Introduction, IntroductionSide, Status
+from alongside.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
@@ -37,9 +39,7 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
-from alongside.common.testing import reset_rate_limits
-from alongside.connections import queries, services
-from alongside.connections.models import Answer, Introduction, IntroductionSide, Status
+from alongside.testing.helpers import reset_rate_limits
 
 FORBIDDEN = ("declin", "said no", "refus", "rejected", "rather not")
 

@@ -106,7 +106,7 @@ def test_not_open_to_introductions_is_left_out(town):
 
 
 def test_suggestions_only_among_people_the_worker_may_see(town, world):
-    from alongside.common.factories import ContactFactory
+    from alongside.testing.factories import ContactFactory
 
     pat, ray = world.person, town.ray
     pat.languages = ray.languages = town.una.languages = "Polish"

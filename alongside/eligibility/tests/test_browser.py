@@ -6,14 +6,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import (
+from alongside.conftest import World
+from alongside.eligibility.models import Voucher
+from alongside.relationships.models import WorkerRequest
+from alongside.testing.browser import (
     assert_no_axe_violations,
     log_in,
     screenshot,
 )
-from alongside.conftest import World
-from alongside.eligibility.models import Voucher
-from alongside.relationships.models import WorkerRequest
 
 pytestmark = pytest.mark.browser
 

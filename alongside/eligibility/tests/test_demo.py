@@ -2,11 +2,11 @@ import random
 from collections import Counter
 from datetime import date, timedelta
 
-from alongside.common.factories import OrganisationFactory, TeamFactory, UserFactory
 from alongside.eligibility.demo import build_foodbank
 from alongside.eligibility.models import ReferralPartner, Voucher
 from alongside.eligibility.queries import is_repeat_visit
 from alongside.people.models import Person
+from alongside.testing.factories import OrganisationFactory, TeamFactory, UserFactory
 
 TODAY = date(2025, 6, 30)
 

@@ -4,13 +4,6 @@ import pytest
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import (
-    ContactFactory,
-    MembershipFactory,
-    PersonFactory,
-    SpellFactory,
-    UserFactory,
-)
 from alongside.common.spheres import UnscopedSphereRead
 from alongside.eligibility.models import ReferralPartner, Voucher
 from alongside.eligibility.queries import (
@@ -24,6 +17,13 @@ from alongside.eligibility.queries import (
     supports_person,
     vouchers_for_person,
     vouchers_visible_to,
+)
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    UserFactory,
 )
 
 

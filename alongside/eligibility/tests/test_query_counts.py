@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import PersonFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.eligibility.models import ReferralPartner
+from alongside.testing.factories import PersonFactory
+from alongside.testing.helpers import assert_constant_queries
 
 
 def test_foodbank_waiting_list_queries_are_constant(world, make_voucher):

@@ -6,18 +6,18 @@ from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import (
+from alongside.eligibility import services
+from alongside.eligibility.models import ReasonCode, ReferralPartner, Voucher
+from alongside.people.models import Person
+from alongside.relationships.models import Contact, WorkerRequest
+from alongside.support.models import SupportNote
+from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
     PersonFactory,
     SpellFactory,
     UserFactory,
 )
-from alongside.eligibility import services
-from alongside.eligibility.models import ReasonCode, ReferralPartner, Voucher
-from alongside.people.models import Person
-from alongside.relationships.models import Contact, WorkerRequest
-from alongside.support.models import SupportNote
 
 
 def _voucher_count() -> int:

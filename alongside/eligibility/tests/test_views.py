@@ -6,14 +6,14 @@ from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import (
+from alongside.eligibility.models import ReferralPartner, Voucher
+from alongside.people.models import Person
+from alongside.relationships.models import WorkerRequest
+from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
     UserFactory,
 )
-from alongside.eligibility.models import ReferralPartner, Voucher
-from alongside.people.models import Person
-from alongside.relationships.models import WorkerRequest
 
 NOT_ALLOWED = ["alice", "cara", "vic", "colin", "sam", "dana", "fern", "olly"]
 

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory, TeamFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.insights.queries import team_continuity
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory, TeamFactory
+from alongside.testing.helpers import assert_constant_queries
 
 EXPORT = "/insights/continuity/export.csv"
 HEADER = [

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.insights.queries import previous_quarter, quarter_start, team_continuity
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
+from alongside.testing.helpers import assert_constant_queries
 
 
 def test_team_continuity_page_shows_charts_and_people_at_risk(world):

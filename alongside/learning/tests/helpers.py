@@ -6,9 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.learning import services
 from alongside.learning.models import Need, Spend
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 
 def aware(day: date, hour: int = 10) -> datetime:

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from alongside.access.models import Team
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory, MembershipFactory, UserFactory
 from alongside.common.suppression import FEWER
 from alongside.learning import services
 from alongside.learning.models import AdminTime
 from alongside.learning.scorecard import scorecard
 from alongside.learning.tests.helpers import aware, people
+from alongside.testing.factories import ContactFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_scorecard_sets_time_with_people_against_admin_and_withholds_small_teams
 
 
 def test_my_time_page_makes_the_same_queries_for_one_week_or_three(world):
-    from alongside.common.testing import assert_constant_queries
+    from alongside.testing.helpers import assert_constant_queries
 
     alice = world.members["alice"]
     recorded = iter(range(1, 10))

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from alongside.access.models import Notification, Role
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.learning.demo import build_learning
 from alongside.learning.models import AdminTime, ContactDemand, DemandWords, Need, Spend
 from alongside.learning.tests.helpers import contact, people
+from alongside.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-demo-91"

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from alongside.access.models import Notification, Role, Team
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.common.spheres import UnscopedSphereRead
 from alongside.learning import services
 from alongside.learning.models import ContactDemand, DemandWords, Need, Spend
@@ -19,6 +18,7 @@ from alongside.learning.queries import (
     spends_visible_to,
 )
 from alongside.learning.tests.helpers import contact, need, spend
+from alongside.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

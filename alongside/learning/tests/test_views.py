@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from alongside.access.models import Notification, Role
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.learning import services
 from alongside.learning.models import ContactDemand, Need, Spend
 from alongside.learning.tests.helpers import contact, demand, need, people, spend
+from alongside.testing.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-learn-7f3a"

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.common.spheres import UnscopedSphereRead
 from alongside.measures.builtins import ONS4, RELATIONSHIP_CHECK
 from alongside.measures.models import Response
 from alongside.measures.queries import responses_visible_to
 from alongside.measures.tests.helpers import ONS4_ANSWERS, RC_ALL_AGREE, answered
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,6 @@ from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import (
-    ContactFactory,
-    MembershipFactory,
-    PersonFactory,
-    SpellFactory,
-    UserFactory,
-)
 from alongside.measures.builtins import LONELINESS, ONS4, RELATIONSHIP_CHECK
 from alongside.measures.queries import (
     continuity_associations,
@@ -22,6 +15,13 @@ from alongside.measures.queries import (
     relationship_check_summary,
 )
 from alongside.measures.tests.helpers import RC_ALL_AGREE, answered
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_continuity_associations_label_and_withhold(world):
 
 
 def test_team_scope_leaves_out_other_teams(world):
-    from alongside.common.factories import TeamFactory
+    from alongside.testing.factories import TeamFactory
 
     alice = world.user("alice")
     foodbank = TeamFactory(organisation=world.org, name="Foodbank")

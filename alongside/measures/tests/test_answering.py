@@ -10,11 +10,11 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.common import links
 from alongside.common.links import hash_token
-from alongside.common.testing import reset_rate_limits
 from alongside.measures import services
 from alongside.measures.builtins import ONS4, RELATIONSHIP_CHECK
 from alongside.measures.models import Response, Sitting, SittingKind
 from alongside.measures.tests.helpers import ONS4_ANSWERS, RC_ALL_AGREE, form_data, version
+from alongside.testing.helpers import reset_rate_limits
 
 pytestmark = pytest.mark.django_db
 

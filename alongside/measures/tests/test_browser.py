@@ -3,13 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.testing import reset_rate_limits
-from alongside.common.tests.browser import PHONE, assert_no_axe_violations, screenshot
 from alongside.conftest import World
 from alongside.measures import services
 from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import Response, SittingKind
 from alongside.measures.tests.helpers import version
+from alongside.testing.browser import PHONE, assert_no_axe_violations, screenshot
+from alongside.testing.helpers import reset_rate_limits
 
 pytestmark = pytest.mark.browser
 
@@ -84,8 +84,8 @@ def test_data_lead_adds_a_converted_instrument_and_reads_how_it_is_scored(
     live_server, world: World, browser_page: Page
 ) -> None:
     """Made-up wording and table. An error is shown on its field, then the scoring in words."""
-    from alongside.common.tests.browser import log_in
     from alongside.measures.models import Instrument
+    from alongside.testing.browser import log_in
 
     page = browser_page
     dana = world.user("dana")

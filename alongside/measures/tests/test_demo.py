@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.measures.demo import build_measures
 from alongside.measures.models import Response
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import PersonFactory, SpellFactory
 from alongside.measures import services
 from alongside.measures.models import Instrument, InstrumentVersion, Response, SittingKind
 from alongside.measures.queries import outcome_changes
 from alongside.measures.scoring import MEAN, SUM, score
+from alongside.testing.factories import PersonFactory, SpellFactory
 
 pytestmark = pytest.mark.django_db
 

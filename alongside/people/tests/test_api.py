@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from alongside.common.factories import PersonFactory, SpellFactory
-from alongside.common.testing import assert_constant_queries
+from alongside.testing.factories import PersonFactory, SpellFactory
+from alongside.testing.helpers import assert_constant_queries
 
 PEOPLE = "/api/v1/people"
 

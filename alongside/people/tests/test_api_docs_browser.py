@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import log_in, screenshot
 from alongside.conftest import World
+from alongside.testing.browser import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 from config.api import api
 
 # Built from the app when the tests are collected; `test_the_served_schema_is_the_one_tested`

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory
 from alongside.people.consent import grant_consent, revoke_consent
 from alongside.people.models import ConsentToShare
 from alongside.support.models import SupportNote
 from alongside.support.queries import support_notes_visible_to
+from alongside.testing.factories import ContactFactory
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.people.export_views import safe_cell
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory
+from alongside.testing.helpers import assert_constant_queries
 
 HEADER = [
     "When",

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.people.models import Person
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
+from alongside.testing.helpers import assert_constant_queries
 
 
 def test_person_page_shows_header_named_worker_and_timeline(world):

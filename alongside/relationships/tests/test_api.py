@@ -7,10 +7,10 @@ from django.test import Client
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.relationships.models import Contact
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
+from alongside.testing.helpers import assert_constant_queries
 
 VIEWED = "support.supportnote.viewed"
 

@@ -3,13 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import (
+from alongside.conftest import World
+from alongside.relationships.models import Contact, Mode
+from alongside.testing.browser import (
     assert_no_axe_violations,
     log_in,
     screenshot,
 )
-from alongside.conftest import World
-from alongside.relationships.models import Contact, Mode
 
 pytestmark = pytest.mark.browser
 

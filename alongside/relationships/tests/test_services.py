@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import PersonFactory
 from alongside.relationships import services
 from alongside.relationships.models import (
     Contact,
@@ -15,6 +14,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.support.models import SupportNote
+from alongside.testing.factories import PersonFactory
 
 
 def _contact(world, **overrides):

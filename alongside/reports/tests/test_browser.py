@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import assert_no_axe_violations, log_in, screenshot
 from alongside.conftest import World
 from alongside.reports.tests.test_report import people_with_contacts
+from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

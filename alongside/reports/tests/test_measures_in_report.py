@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alongside.common.factories import PersonFactory, SpellFactory
 from alongside.measures import services
 from alongside.measures.models import InstrumentVersion, Response, SittingKind
 from alongside.reports.content import build
 from alongside.reports.render import render_html
+from alongside.testing.factories import PersonFactory, SpellFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Organisation
-from alongside.common.factories import ContactFactory, PersonFactory, SpellFactory
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 from alongside.reports import services
 from alongside.reports.content import PeriodError, build, parse_period
 from alongside.reports.models import Story
 from alongside.reports.render import render_html, render_pdf
+from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 
 def pdf_text(data: bytes) -> str:

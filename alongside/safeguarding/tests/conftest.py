@@ -4,15 +4,19 @@ addresses for the people who are told about concerns and overrides."""
 from datetime import datetime, timedelta
 
 import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import MembershipFactory, UserFactory
 from alongside.conftest import World
 from alongside.people.models import Person
 from alongside.safeguarding import services
 from alongside.safeguarding.models import Concern, Override
+from alongside.testing.factories import MembershipFactory, UserFactory
 
+# The reason given when a test reads sphere records directly, to count or check them.
+REASON = "counting in a view test"
 JUSTIFICATION = "She said she would end her life tonight and the named worker is unreachable."
 CONCERN_TEXT = (
     "Bruises on both wrists; said her son grips her when she will not hand over her card."
@@ -67,3 +71,19 @@ def make_override(
         justification=JUSTIFICATION,
         now=(now or timezone.now()) - timedelta(minutes=minutes_ago),
     )
+
+
+def html(response) -> str:  # type: ignore[no-untyped-def]
+    return response.content.decode()
+
+
+def stored(model) -> int:  # type: ignore[no-untyped-def]
+    return model.objects.for_system(REASON).count()
+
+
+def render_tag(sg, name: str, source: str, **context: object) -> str:
+    request = RequestFactory().get("/")
+    request.membership = sg.members[name]
+    request.user = sg.user(name)
+    template = Template("{% load safeguarding %}" + source)
+    return template.render(Context({"request": request, **context}))

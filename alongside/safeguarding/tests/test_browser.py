@@ -7,13 +7,13 @@ each page at 1280 and 375 px.
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import (
+from alongside.safeguarding.models import Concern, Override
+from alongside.safeguarding.tests.conftest import CONCERN_TEXT, JUSTIFICATION
+from alongside.testing.browser import (
     assert_no_axe_violations,
     log_in,
     screenshot,
 )
-from alongside.safeguarding.models import Concern, Override
-from alongside.safeguarding.tests.conftest import CONCERN_TEXT, JUSTIFICATION
 
 pytestmark = pytest.mark.browser
 PASSWORD = "pw-for-tests"  # UserFactory's

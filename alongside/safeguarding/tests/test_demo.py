@@ -4,9 +4,9 @@ import random
 
 from django.utils import timezone
 
-from alongside.common.factories import PersonFactory
 from alongside.safeguarding.demo import build_safeguarding
 from alongside.safeguarding.models import Concern, ConcernAction, Override
+from alongside.testing.factories import PersonFactory
 
 REASON = "checking what the demo wrote"
 CANARY = "CANARY-5afe"

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from alongside.access.models import Notification
 from alongside.audit.models import AuditEvent
-from alongside.common.testing import assert_constant_queries, reset_rate_limits
 from alongside.connections import services as connections
 from alongside.connections.models import Introduction, IntroductionSide, Status
 from alongside.connections.tests.helpers import build_town
 from alongside.safeguarding import queries, services
 from alongside.safeguarding.models import MatchingHold
+from alongside.testing.helpers import assert_constant_queries, reset_rate_limits
 
 REASON = "counting in a hold test"
 CANARY = "Canary-7f3q: allegation about contact with children"
@@ -385,7 +385,7 @@ def test_a_lead_of_another_organisation_gets_404(sg):
 
 
 def test_hold_list_query_count_does_not_grow_with_holds(sg):
-    from alongside.common.factories import MembershipFactory, PersonFactory, UserFactory
+    from alongside.testing.factories import MembershipFactory, PersonFactory, UserFactory
 
     def add(n: int) -> None:
         for _ in range(n):

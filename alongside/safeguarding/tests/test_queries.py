@@ -8,13 +8,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import ContactFactory, PersonFactory
 from alongside.common.spheres import UnscopedSphereRead
 from alongside.people.models import Person
 from alongside.safeguarding import queries, services
 from alongside.safeguarding.models import Concern, ConcernAction, Override
 from alongside.safeguarding.tests.conftest import make_concern, make_override
 from alongside.support.models import SupportNote
+from alongside.testing.factories import ContactFactory, PersonFactory
 from alongside.visibility.overrides import overridden_person_ids
 
 

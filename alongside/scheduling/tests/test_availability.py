@@ -15,8 +15,6 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Role, Skill
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import MembershipFactory, PersonFactory, UserFactory
-from alongside.common.testing import assert_constant_queries
 from alongside.conftest import World
 from alongside.scheduling import services
 from alongside.scheduling.models import (
@@ -25,6 +23,8 @@ from alongside.scheduling.models import (
     ExceptionKind,
     WeeklyAvailability,
 )
+from alongside.testing.factories import MembershipFactory, PersonFactory, UserFactory
+from alongside.testing.helpers import assert_constant_queries
 
 AVAILABILITY = reverse("my_availability")
 CAPACITY = reverse("team_capacity")
@@ -328,7 +328,7 @@ def test_a_date_that_cannot_be_read_starts_today_with_a_message(world: World) ->
 
 @pytest.mark.django_db
 def test_a_coordinator_without_a_team_chooses_any_team(world: World) -> None:
-    from alongside.common.factories import TeamFactory
+    from alongside.testing.factories import TeamFactory
 
     cora = MembershipFactory(
         organisation=world.org, user=UserFactory(username="cora"), role=Role.COORDINATOR
@@ -391,7 +391,7 @@ def test_availability_and_capacity_pages_pass_axe(
 ) -> None:
     from playwright.sync_api import expect
 
-    from alongside.common.tests.browser import assert_no_axe_violations, log_in, screenshot
+    from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
 
     page = browser_page
     for persona in ("alice", "colin"):

@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import assert_no_axe_violations, log_in, screenshot
 from alongside.conftest import World
 from alongside.scheduling.models import Appointment
 from alongside.scheduling.tests.helpers import give_week
+from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

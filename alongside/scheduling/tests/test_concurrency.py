@@ -16,16 +16,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from alongside.common.factories import (
+from alongside.scheduling import services
+from alongside.scheduling.models import Appointment
+from alongside.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
     TeamFactory,
     UserFactory,
 )
-from alongside.common.testing import race
-from alongside.scheduling import services
-from alongside.scheduling.models import Appointment
+from alongside.testing.helpers import race
 
 
 def _start(days: int = 3, hour: int = 10) -> datetime:

@@ -9,7 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.common.factories import (
+from alongside.spaces.models import Attendance, Session, Space, Tie, TieCount
+from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
     PersonFactory,
@@ -17,7 +18,6 @@ from alongside.common.factories import (
     TeamFactory,
     UserFactory,
 )
-from alongside.spaces.models import Attendance, Session, Space, Tie, TieCount
 
 
 def make_space(organisation: Any, *, team: Any, host: Any, name: str = "Lunch club") -> Space:

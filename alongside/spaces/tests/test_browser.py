@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from alongside.common.tests.browser import assert_no_axe_violations, log_in, screenshot
 from alongside.conftest import World
 from alongside.spaces.models import Attendance
 from alongside.spaces.tests.helpers import attend, make_session, make_space
+from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 768, "height": 1024}

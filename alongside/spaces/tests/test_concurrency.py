@@ -13,16 +13,16 @@ import pytest
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import (
+from alongside.spaces import services
+from alongside.spaces.models import Attendance, Session, Space
+from alongside.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
     PersonFactory,
     TeamFactory,
     UserFactory,
 )
-from alongside.common.testing import race
-from alongside.spaces import services
-from alongside.spaces.models import Attendance, Session, Space
+from alongside.testing.helpers import race
 
 
 @pytest.mark.postgresql

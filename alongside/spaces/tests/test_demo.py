@@ -6,11 +6,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from alongside.common.factories import PersonFactory
 from alongside.people.models import Person
 from alongside.spaces import queries
 from alongside.spaces.demo import build_spaces
 from alongside.spaces.models import Attendance, Session, Space, StoppingReason, Tie, TieCount
+from alongside.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-spaces-42"

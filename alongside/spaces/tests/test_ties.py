@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.common.factories import PersonFactory
 from alongside.common.spheres import UnscopedSphereRead
 from alongside.spaces import queries, services
 from alongside.spaces.models import Tie, TieCount
+from alongside.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 WORDS = "My sister Jo who rings on Sundays"

@@ -1,4 +1,4 @@
-"""Test helpers shared by the apps' tests."""
+"""Query-count, concurrency and rate-limit helpers shared by the apps' tests."""
 
 from collections.abc import Callable
 

@@ -1,0 +1,314 @@
+"""The access matrix's samples: one object of each kind for each subject (related Pat, unrelated
+Una, other Quinn), so every URL in the project can be filled in (see test_matrix.py)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.urls import URLPattern
+from django.utils import timezone
+
+from alongside.access.models import Role
+from alongside.people.models import ConsentToShare
+from alongside.relationships.models import Handover
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+class Samples:
+    """One object of each kind per subject, so every URL can be filled in."""
+
+    def __init__(self, world: Any) -> None:
+        from alongside.eligibility.models import ReferralPartner, Voucher
+        from alongside.safeguarding.models import Concern, Override
+
+        self.world = world
+        now = timezone.now()
+        wes = MembershipFactory(
+            organisation=world.org, user=UserFactory(username="wes"), role=Role.SUPPORTER
+        ).user
+        wren = MembershipFactory(
+            organisation=world.org, user=UserFactory(username="wren"), role=Role.SUPPORTER
+        ).user
+        hil = MembershipFactory(
+            organisation=world.other_org, user=UserFactory(username="hil"), role=Role.SUPPORTER
+        ).user
+        oscar = MembershipFactory(
+            organisation=world.other_org,
+            user=UserFactory(username="oscar"),
+            role=Role.SAFEGUARDING_LEAD,
+        ).user
+        foodbank = TeamFactory(organisation=world.org, name="Foodbank")
+        una = PersonFactory(team=foodbank, given_name="Una", family_name="Related-to-no-one")
+        SpellFactory(person=una, worker=wes)
+        ContactFactory(person=world.person, worker=world.user("vic"), at=now - timedelta(days=10))
+        self.people = {"related": world.person, "unrelated": una, "other": world.other_person}
+        owners = {"related": world.user("alice"), "unrelated": wes, "other": world.user("olly")}
+        successors = {"related": world.user("cara"), "unrelated": wren, "other": hil}
+        leads = {"related": world.user("sam"), "unrelated": world.user("sam"), "other": oscar}
+        self.contacts, self.handovers, self.consents, self.concerns, self.overrides = (
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
+        self.vouchers, self.partners = {}, {}
+        for subject, person in self.people.items():
+            owner = owners[subject]
+            self.contacts[subject] = ContactFactory(
+                person=person, worker=owner, at=now - timedelta(days=400)
+            )
+            self.handovers[subject] = Handover.objects.create(
+                organisation=person.organisation,
+                person=person,
+                from_worker=owner,
+                to_worker=successors[subject],
+                reason="workload",
+                created_by=owner,
+            )
+            self.consents[subject] = ConsentToShare.objects.create(
+                organisation=person.organisation,
+                person=person,
+                scope="all_support_notes",
+                grantee_role="assessor",
+                purpose="For the matrix",
+                granted_at=now,
+                expires_at=now + timedelta(days=5),
+                recorded_by=owner,
+            )
+            self.concerns[subject] = Concern.objects.create(
+                organisation=person.organisation,
+                person=person,
+                raised_by=owner,
+                raised_at=now,
+                category="other",
+                what_happened="Matrix sample",
+                immediate_risk=False,
+            )
+            self.partners[subject] = ReferralPartner.objects.create(
+                organisation=person.organisation, name=f"Surgery {subject}", kind="gp"
+            )
+            self.vouchers[subject] = Voucher.objects.create(
+                organisation=person.organisation,
+                partner=self.partners[subject],
+                code=f"M{subject.upper()}",
+                adults=1,
+                issued_on=now.date(),
+                issued_by_name="Dr Sample",
+                recorded_by=owner,
+            )
+            self.overrides[subject] = Override.objects.create(
+                organisation=person.organisation,
+                person=person,
+                lead=leads[subject],
+                reason_code="other",
+                justification="A sample override for the access matrix test",
+                started_at=now,
+                expires_at=now + timedelta(minutes=60),
+            )
+
+        self._holds(leads)
+        self._scheduling(owners)
+        self._spaces(owners)
+        from alongside.connections.tests.samples import connection_samples
+
+        self.connections = connection_samples(self.people, owners)
+
+    def _holds(self, leads: dict[str, Any]) -> None:
+        """An open hold on matching per subject, each on a volunteer of its own (holding Pat or
+        Una would close the connections samples' links)."""
+        from alongside.safeguarding.models import MatchingHold
+
+        self.holds = {}
+        for subject, lead in leads.items():
+            organisation = self.people[subject].organisation
+            volunteer = MembershipFactory(
+                organisation=organisation,
+                user=UserFactory(username=f"held-{subject}"),
+                role=Role.VOLUNTEER,
+            ).user
+            self.holds[subject] = MatchingHold.objects.create(
+                organisation=organisation,
+                volunteer=volunteer,
+                reason="Matrix sample hold",
+                started_at=timezone.now(),
+                started_by=lead,
+            )
+
+    def _spaces(self, owners: dict[str, Any]) -> None:
+        """A space hosted by each subject's owner, with a session today."""
+        from datetime import time
+
+        from alongside.spaces.models import Session, Space
+
+        self.spaces: dict[str, Any] = {}
+        self.space_sessions: dict[str, Any] = {}
+        for subject, person in self.people.items():
+            self.spaces[subject] = Space.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                name=f"Space {subject}",
+                venue="The hall",
+                host=owners[subject],
+            )
+            self.space_sessions[subject] = Session.objects.create(
+                organisation=person.organisation,
+                space=self.spaces[subject],
+                on=timezone.localdate(),
+                starts_at=time(10),
+                ends_at=time(12),
+            )
+
+    def _scheduling(self, owners: dict[str, Any]) -> None:
+        """An appointment, a weekly block, days away, a plan and a leaving worker per subject."""
+        from datetime import time
+        from decimal import Decimal
+
+        from alongside.access.models import Membership
+        from alongside.learning.models import Need, Spend
+        from alongside.measures.models import InstrumentVersion, Sitting
+        from alongside.measures.services import start_sitting
+        from alongside.reports.models import Story
+        from alongside.scheduling.models import (
+            Appointment,
+            AvailabilityException,
+            PlanningRound,
+            WeeklyAvailability,
+        )
+
+        world = self.world
+        start = timezone.now() + timedelta(days=2)
+        leaver = MembershipFactory(
+            organisation=world.org,
+            user=UserFactory(username="leaver"),
+            role=Role.SUPPORTER,
+            team=world.team,
+        )
+        self.appointments, self.blocks, self.exceptions, self.rounds, self.leavers = (
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
+        self.stories: dict[str, Any] = {}
+        self.sittings: dict[str, Any] = {}
+        self.needs: dict[str, Any] = {}
+        self.spends: dict[str, Any] = {}
+        versions = list(InstrumentVersion.objects.filter(instrument__key="relationship_check"))
+        _, self.token = start_sitting(
+            self.people["related"],
+            by=world.members["alice"],
+            versions=versions[-1:],
+            kind="link",
+        )
+        for subject, person in self.people.items():
+            owner = owners[subject]
+            membership = Membership.objects.get(user=owner, organisation=person.organisation)
+            self.appointments[subject] = Appointment.objects.create(
+                organisation=person.organisation,
+                person=person,
+                worker=owner,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                mode="phone",
+                booked_by=owner,
+            )
+            self.blocks[subject] = WeeklyAvailability.objects.create(
+                membership=membership, weekday=0, starts_at=time(9), ends_at=time(12)
+            )
+            self.exceptions[subject] = AvailabilityException.objects.create(
+                membership=membership,
+                starts_on=start.date(),
+                ends_on=start.date(),
+                kind="leave",
+                recorded_by=owner,
+            )
+            self.rounds[subject] = PlanningRound.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                period_start=start.date(),
+                period_end=start.date() + timedelta(days=7),
+                description="Matrix plan",
+                created_by=owner,
+            )
+            self.leavers[subject] = leaver if subject == "related" else membership
+            self.needs[subject] = Need.objects.create(
+                organisation=person.organisation,
+                person=person,
+                team=person.team,
+                in_their_words="Matrix need",
+                first_contact_on=start.date() - timedelta(days=5),
+                author=owner,
+            )
+            self.spends[subject] = Spend.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                person=person,
+                amount=Decimal("99.00"),
+                purpose="Matrix spend",
+                spent_on=start.date() - timedelta(days=2),
+                author=owner,
+                status="asked",
+                limit_at_time=Decimal("50.00"),
+            )
+            self.sittings[subject] = Sitting.objects.create(
+                organisation=person.organisation,
+                person=person,
+                kind="kiosk",
+                created_by=owner,
+                expires_at=start,
+            )
+            self.stories[subject] = Story.objects.create(
+                organisation=person.organisation,
+                team=person.team,
+                person=person,
+                in_their_words="A matrix story",
+                told_on=start.date(),
+                agreed_to_share=True,
+                recorded_by=owner,
+            )
+
+    def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, Any]:
+        fill = {
+            "person_id": lambda: self.people[subject].pk,
+            "contact_id": lambda: self.contacts[subject].pk,
+            "handover_id": lambda: self.handovers[subject].pk,
+            "consent_id": lambda: self.consents[subject].pk,
+            "concern_id": lambda: self.concerns[subject].pk,
+            "override_id": lambda: self.overrides[subject].pk,
+            "voucher_id": lambda: self.vouchers[subject].pk,
+            "partner_id": lambda: self.partners[subject].pk,
+            "appointment_id": lambda: self.appointments[subject].pk,
+            "block_id": lambda: self.blocks[subject].pk,
+            "exception_id": lambda: self.exceptions[subject].pk,
+            "round_id": lambda: self.rounds[subject].pk,
+            "membership_id": lambda: self.leavers[subject].pk,
+            "story_id": lambda: self.stories[subject].pk,
+            "space_id": lambda: self.spaces[subject].pk,
+            "session_id": lambda: self.space_sessions[subject].pk,
+            "sitting_id": lambda: self.sittings[subject].pk,
+            "need_id": lambda: self.needs[subject].pk,
+            "spend_id": lambda: self.spends[subject].pk,
+            "hold_id": lambda: self.holds[subject].pk,
+            # Each one-time link is its own app's token.
+            "token": lambda: (
+                self.connections["connection_token"][subject]
+                if pattern.name == "connections_answer"
+                else self.token
+            ),
+            "introduction_id": lambda: self.connections["introduction_id"][subject],
+            "side_id": lambda: self.connections["side_id"][subject],
+            "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],
+            "group_id": lambda: self.connections["group_id"][subject],
+        }
+        names = list(pattern.pattern.converters)
+        missing = [name for name in names if name not in fill]
+        assert not missing, f"{pattern.pattern}: add a sample for {missing} to Samples.kwargs"
+        return {name: fill[name]() for name in names}
