@@ -17,6 +17,7 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
@@ -109,8 +110,7 @@ def build_demo(
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
-        record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
-               summary={"seed": seed, "years": years, **counts})  # fmt: skip
+        record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")

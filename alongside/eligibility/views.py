@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import form_status
 from alongside.eligibility import services
@@ -128,15 +127,7 @@ def _voucher_page(
 @assessors_only
 def voucher_detail(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
     membership = membership_of(request)
-    voucher = get_voucher_for_user(membership, voucher_id)
-    record_read(
-        Voucher,
-        [voucher.pk],
-        actor=membership.user,
-        organisation_id=voucher.organisation_id,
-        person_id=voucher.person_id,
-        request_id=request.request_id,
-    )
+    voucher = services.read_voucher(membership, voucher_id)
     return _voucher_page(request, voucher)
 
 

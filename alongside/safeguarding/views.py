@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
@@ -31,7 +30,7 @@ from alongside.safeguarding.forms import (
     ReviewForm,
     VolunteerHoldForm,
 )
-from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, MatchingHold, Override
+from alongside.safeguarding.models import OVERRIDE_MINUTES
 
 PAGE_SIZE = 50
 
@@ -68,14 +67,7 @@ def concern_raised(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
 def concern_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
-    record_read(
-        Concern,
-        [concern.pk for concern in page],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=None,
-        request_id=request.request_id,
-    )
+    services.read_concerns(membership, page)
     return render(request, "safeguarding/concern_list.html", {"page": page})
 
 
@@ -96,14 +88,7 @@ def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
         else:
             messages.success(request, _("What was done is recorded."))
             return redirect("safeguarding:concern", concern_id=concern.pk)
-    record_read(
-        Concern,
-        [concern.pk],
-        actor=request.user,
-        organisation_id=concern.organisation_id,
-        person_id=concern.person_id,
-        request_id=request.request_id,
-    )
+    services.read_concern(membership, concern)
     actions = list(queries.concern_actions(concern))
     return render(
         request,
@@ -199,14 +184,7 @@ def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpRespons
                 return redirect("safeguarding:overrides")
         elif override.reviewed_at is not None:
             form.add_error(None, _("This override has already been reviewed."))
-    record_read(
-        Override,
-        [override.pk],
-        actor=request.user,
-        organisation_id=override.organisation_id,
-        person_id=override.person_id,
-        request_id=request.request_id,
-    )
+    services.read_override(membership, override)
     return render(
         request,
         "safeguarding/override_detail.html",
@@ -232,15 +210,7 @@ def _name(user: object) -> str:
 @rule_required("safeguarding.lead")
 def hold_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
-    holds = list(queries.open_hold_list(membership))
-    record_read(
-        MatchingHold,
-        [hold.pk for hold in holds],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=None,
-        request_id=request.request_id,
-    )
+    holds = services.read_open_holds(membership)
     return render(request, "safeguarding/hold_list.html", {"holds": holds})
 
 
@@ -266,16 +236,7 @@ def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                 % {"name": person.display_name},
             )
             return redirect("safeguarding:holds")
-    current = queries.open_hold_for_person(membership, person.pk)
-    if current is not None:
-        record_read(
-            MatchingHold,
-            [current.pk],
-            actor=request.user,
-            organisation_id=membership.organisation_id,
-            person_id=person.pk,
-            request_id=request.request_id,
-        )
+    current = services.read_open_hold_for_person(membership, person.pk)
     return render(
         request,
         "safeguarding/hold_person.html",
@@ -344,14 +305,7 @@ def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
                 request, _("The hold is lifted. Matching and introductions can start again.")
             )
             return redirect("safeguarding:holds")
-    record_read(
-        MatchingHold,
-        [hold.pk],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=hold.person_id,
-        request_id=request.request_id,
-    )
+    services.read_hold(membership, hold)
     return render(
         request,
         "safeguarding/lift_hold.html",

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
@@ -31,7 +30,7 @@ from alongside.spaces.forms import (
     TiesForm,
     WelcomeForm,
 )
-from alongside.spaces.models import Space, StoppingReason, Tie
+from alongside.spaces.models import Space
 from alongside.spaces.regularity import RULE_TEXT
 
 
@@ -318,19 +317,7 @@ def person_spaces(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     in_sphere = rules.test_rule("spaces.support_sphere", membership, person)
     reasons = []
     if in_sphere:
-        reasons = list(
-            queries.stopping_reasons_visible_to(membership)
-            .filter(person=person)
-            .select_related("space")
-        )
-        record_read(
-            StoppingReason,
-            [r.pk for r in reasons],
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
-            person_id=person.pk,
-            request_id=request.request_id,
-        )
+        reasons = services.read_stopping_reasons(membership, person)
     return render(
         request,
         "spaces/person_spaces.html",
@@ -416,14 +403,7 @@ def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, "Ties recorded and counted.")
             return redirect("spaces:ties", person.pk)
     ended = list(visible.filter(ended_on__isnull=False))
-    record_read(
-        Tie,
-        [t.pk for t in open_ties + ended],
-        actor=membership.user,
-        organisation_id=membership.organisation_id,
-        person_id=person.pk,
-        request_id=request.request_id,
-    )
+    services.read_ties(membership, person, [*open_ties, *ended])
     return render(
         request,
         "spaces/ties.html",

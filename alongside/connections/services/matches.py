@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.connections.models import (
     Match,
@@ -89,10 +90,8 @@ def confirm_matches(
                 vprofile.save(update_fields=["capacity"])
             record(
                 match,
-                action="connections.match.confirmed",
-                actor=by.user,
-                organisation_id=by.organisation_id,
-                person_id=person.pk,
+                action=actions.CONNECTIONS_MATCH_CONFIRMED,
+                by=by,
                 summary={"volunteer": volunteer.pk, "score": pair.score},
                 request_id=request_id,
             )

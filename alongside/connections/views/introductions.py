@@ -18,7 +18,6 @@ from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import AnswerForm, FollowUpForm
 from alongside.connections.models import Introduction, IntroductionSide
-from alongside.connections.views.reads import audit_read
 
 
 def _introduction(
@@ -34,9 +33,7 @@ def _introduction(
 
 def introduction(request: AuthedHttpRequest, introduction_id: int) -> HttpResponse:
     membership, found = _introduction(request, introduction_id)
-    view = queries.view_for(membership, found)
-    if view.in_common:
-        audit_read(request, Introduction, [found.pk], None)
+    view = services.read_introduction(membership, found)
     return render(request, "connections/introduction.html", {"view": view})
 
 

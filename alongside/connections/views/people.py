@@ -13,8 +13,7 @@ from alongside.common.forms import add_service_errors
 from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import ProfileForm, ProposeForm
-from alongside.connections.models import SLOT_LABELS, PersonProfile
-from alongside.connections.views.reads import audit_read
+from alongside.connections.models import SLOT_LABELS
 from alongside.people.queries import get_person_for_user, people_visible_to
 
 
@@ -22,9 +21,7 @@ def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
-    profile = queries.profile_for(membership, found)
-    if profile is not None:
-        audit_read(request, PersonProfile, [profile.pk], found.pk)
+    profile = services.read_profile(membership, found)
     return render(
         request,
         "connections/person.html",

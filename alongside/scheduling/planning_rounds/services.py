@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from alongside.access.models import Membership, Skill, Team
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.scheduling.models import (
@@ -111,9 +112,8 @@ def create_round(
         SeeRequest.objects.bulk_create(requests)
         record(
             planning_round,
-            action="scheduling.plan.created",
-            actor=by.user,
-            organisation_id=team.organisation_id,
+            action=actions.SCHEDULING_PLAN_CREATED,
+            by=by,
             summary={"team": team.pk, "requests": len(requests)},
         )
     propose(planning_round)
@@ -227,13 +227,7 @@ def accept(planning_round: PlanningRound, *, by: Membership) -> int:
         current.decided_by = by.user
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            current,
-            action="scheduling.plan.accepted",
-            actor=by.user,
-            organisation_id=current.organisation_id,
-            summary={"booked": booked},
-        )
+        record(current, action=actions.SCHEDULING_PLAN_ACCEPTED, by=by, summary={"booked": booked})
     planning_round.refresh_from_db()
     return booked
 
@@ -247,9 +241,4 @@ def discard(planning_round: PlanningRound, *, by: Membership) -> None:
         current.decided_by = by.user
         current.decided_at = timezone.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
-        record(
-            current,
-            action="scheduling.plan.set_aside",
-            actor=by.user,
-            organisation_id=current.organisation_id,
-        )
+        record(current, action=actions.SCHEDULING_PLAN_SET_ASIDE, by=by)
