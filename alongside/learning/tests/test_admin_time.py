@@ -66,7 +66,7 @@ def test_roles_that_record_admin_time_and_the_page_shows_only_your_own(world):
     response = client.post(
         url, {"week": monday().isoformat(), "team": world.team.pk, "hours": "99"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the hours, from 0 to 80." in response.content.decode()
     response = client.post(
         url, {"week": monday().isoformat(), "team": world.team.pk, "hours": "4.5"}
