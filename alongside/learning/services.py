@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.access.queries import teams_for
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
 from alongside.learning.models import (
@@ -294,7 +296,6 @@ def record_spend(
     limit it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
     coordinators are told in the app (no words, no name). Side effects: one Spend; one audit
     event; notifications when asked."""
-    from alongside.access.services import notify
 
     _require_worker(by, person.organisation_id)
     errors: dict[str, str] = {}
@@ -354,7 +355,6 @@ def may_decide(spend: Spend, by: Membership) -> bool:
 def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "") -> Spend:
     """Approve or decline a spend that waits; declining needs a reason. Side effects: saves the
     spend; one audit event; tells the spender in the app (no words)."""
-    from alongside.access.services import notify
 
     if not may_decide(spend, by):
         raise PermissionError("only a coordinator of the team who did not make the spend decides")
@@ -426,7 +426,6 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
 
     Side effects: one AdminTime row created or changed; one audit event (week, team, hours).
     """
-    from alongside.access.queries import teams_for
 
     _require_worker(by, by.organisation_id)
     errors: dict[str, str] = {}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership
 from alongside.audit import actions
-from alongside.audit.services import record
+from alongside.audit.services import record, record_read
 from alongside.support.models import SupportNote, SupportNoteRevision
 
 if TYPE_CHECKING:
@@ -87,7 +87,6 @@ def read_contact_notes(
 
     Side effects: one `support.supportnote.viewed` event when any note is returned.
     """
-    from alongside.audit.services import record_read
     from alongside.support.queries import notes_for_contacts
 
     notes = notes_for_contacts(membership, contact_ids)

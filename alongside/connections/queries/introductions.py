@@ -247,7 +247,7 @@ def introductions_for_person(
     """Introductions involving a person, as this worker may see them."""
     if membership is None:
         return []
-    intros = (
+    intros: list[Introduction] = list(
         introductions_visible_to(membership)
         .filter(
             pk__in=IntroductionSide.objects.scoped()
@@ -257,7 +257,6 @@ def introductions_for_person(
         .select_related("space", "proposed_by")
         .order_by("-created_at", "-id")[:20]
     )
-    intros = list(intros)
     if not intros:
         return []
     every_side: SphereQuerySet = IntroductionSide.objects.scoped()

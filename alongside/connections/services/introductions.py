@@ -33,6 +33,8 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.relationships.models import NamedWorkerSpell
+from alongside.spaces.models import Space
 from alongside.visibility.roles import WORKER_ROLES
 
 INVITATION_DAYS = 14
@@ -211,7 +213,6 @@ def _helpers(introduction: Introduction, *, leave_out: Iterable[int] = ()) -> li
     """Who suggested the introduction and who is there to ask each side: the worker who proposed
     it, each person's named worker, a volunteer side's volunteer. Each once, only workers still
     active in the organisation."""
-    from alongside.relationships.models import NamedWorkerSpell
 
     sides = list(
         IntroductionSide.objects.for_system("who to tell that an introduction settled")
@@ -422,7 +423,6 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
 def _tell_host(introduction: Introduction) -> int | None:
     """For a group, the host is told once the person agreed (no words about the person).
     Returns the host's user id when they were told."""
-    from alongside.spaces.models import Space
 
     if introduction.space_id is None:
         return None

@@ -1,6 +1,5 @@
 """Query-count guards on the connections list pages: the same count with 1 row as with 3."""
 
-import pytest
 from django.urls import reverse
 
 from alongside.connections import services
