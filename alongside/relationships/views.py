@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
 from alongside.common.forms import add_service_errors
+from alongside.learning.contact_form import DemandOnContactForm
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
@@ -65,7 +66,6 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
         circle = person if request.htmx else None  # type: ignore[attr-defined]
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
-        from alongside.learning.contact_form import DemandOnContactForm
 
         demand = DemandOnContactForm(request.POST)
         if form.is_valid() and demand.is_valid():
