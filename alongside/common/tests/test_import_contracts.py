@@ -65,6 +65,11 @@ def test_the_code_keeps_every_contract(tree: Path) -> None:
             "Queries read: they import no writes or pages",
         ),
         (
+            "alongside/scheduling/planning_rounds/queries.py",
+            "from alongside.scheduling.planning_rounds import services",
+            "Queries read: they import no writes or pages",
+        ),
+        (
             "alongside/learning/services.py",
             "from alongside.learning import forms",
             "Services write: they import no pages",
