@@ -336,7 +336,7 @@ def record_spend(
                 _coordinators_for(spend),
                 organisation_id=spend.organisation_id,
                 text=f"A discretionary spend of {value:.2f} waits for your decision.",
-                url=reverse("learning_spend", args=[spend.pk]),
+                url=reverse("learning:spend", args=[spend.pk]),
             )
     return spend
 
@@ -383,7 +383,7 @@ def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "
                 f"Your discretionary spend of {spend.amount:.2f} was "
                 f"{'approved' if approve else 'declined'}."
             ),
-            url=reverse("learning_spend", args=[spend.pk]),
+            url=reverse("learning:spend", args=[spend.pk]),
         )
     return spend
 

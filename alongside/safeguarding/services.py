@@ -124,7 +124,7 @@ def raise_concern(
             ),
             organisation_id=person.organisation_id,
             text=CONCERN_RAISED_TEXT,
-            url=reverse("safeguarding_concern", args=[concern.pk]),
+            url=reverse("safeguarding:concern", args=[concern.pk]),
             email_subject=CONCERN_RAISED_SUBJECT,
         )
     return concern
@@ -252,7 +252,7 @@ def start_override(
             ),
             organisation_id=person.organisation_id,
             text=OVERRIDE_STARTED_TEXT,
-            url=reverse("safeguarding_override", args=[override.pk]),
+            url=reverse("safeguarding:override", args=[override.pk]),
             email_subject=OVERRIDE_STARTED_SUBJECT,
         )
     return override

@@ -248,7 +248,7 @@ def _tell_helpers(
         helpers,
         organisation_id=introduction.organisation_id,
         text=GOING_AHEAD_TEXT if going_ahead else NOT_GOING_AHEAD_TEXT,
-        url=reverse("connections_introduction", args=[introduction.pk]),
+        url=reverse("connections:introduction", args=[introduction.pk]),
     )
 
 
@@ -434,7 +434,7 @@ def _tell_host(introduction: Introduction) -> int | None:
         [space.host],
         organisation_id=introduction.organisation_id,
         text=f"Someone would like to come to {space.name}: see the introduction.",
-        url=reverse("connections_introduction", args=[introduction.pk]),
+        url=reverse("connections:introduction", args=[introduction.pk]),
     )
     return int(space.host.pk)
 

@@ -20,7 +20,7 @@ def test_introductions_on_the_person_page_queries_are_constant(world):
             services.propose(world.person, by=town.m("alice"), other=other)
 
     assert_constant_queries(
-        world.client("alice"), reverse("connections_person", args=[world.person.pk]), add
+        world.client("alice"), reverse("connections:person", args=[world.person.pk]), add
     )
 
 
@@ -31,6 +31,6 @@ def test_lists_page_queries_are_constant(world):
                 organisation=world.org, name=f"Interest {Interest.objects.count()}"
             )
 
-    assert_constant_queries(world.client("colin"), reverse("connections_lists"), add)
-    html = world.client("colin").get(reverse("connections_lists")).content.decode()
+    assert_constant_queries(world.client("colin"), reverse("connections:lists"), add)
+    html = world.client("colin").get(reverse("connections:lists")).content.decode()
     assert all(f"Interest {index}" in html for index in range(3))

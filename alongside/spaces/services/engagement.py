@@ -93,9 +93,9 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
         if recipient is None:
             continue
         url = (
-            reverse("spaces_person", args=[person.pk])
+            reverse("spaces:person", args=[person.pk])
             if is_named_worker
-            else reverse("spaces_space", args=[space.pk])
+            else reverse("spaces:space", args=[space.pk])
         )
         try:
             with transaction.atomic():
