@@ -1,7 +1,7 @@
 """Warm handovers when a worker leaves: propose a successor for each of their people and a
 time for the three to meet, then plan the handovers and book the introductions, all or none.
 
-The successors come from the pure planner (`planner.handover.propose_successors`); the
+The successors come from the pure planner (`planner.successors.propose_successors`); the
 people and workers are read as for a planning round (`planning_rounds.queries`).
 """
 
@@ -25,7 +25,7 @@ from alongside.scheduling.models import (
     AppointmentMode,
     BookedVia,
 )
-from alongside.scheduling.planner.handover import HandoverPerson, propose_successors
+from alongside.scheduling.planner.successors import HandoverPerson, propose_successors
 from alongside.scheduling.planning_rounds.queries import (
     planner_worker,
     support_language,

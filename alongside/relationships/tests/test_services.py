@@ -14,6 +14,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.support.models import SupportNote
+from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import PersonFactory
 
 
@@ -136,6 +137,8 @@ def test_assign_named_worker_records_the_persons_choice(world):
     assert spell.chosen_by_person and spell.ended_on is None
 
 
+# The spell ends "today": travel to midday, so that the test cannot cross midnight.
+@pytest.mark.time_machine(SUMMER_MIDDAY)
 def test_warm_handover_changes_named_worker_at_the_joint_contact(world):
     request = services.record_worker_request(
         world.person,

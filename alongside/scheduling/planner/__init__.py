@@ -49,7 +49,7 @@ The modules, in the order a plan is made:
 - `optimiser`: `plan`, which runs `flow` (the relaxation and its repair), `search` (local search)
   and `exact` (CP-SAT when small);
 - `baseline`: `first_available`;
-- `handover`: `propose_successors` and `handover_value`;
+- `successors`: who takes over when a worker leaves (`propose_successors`, `handover_value`);
 - `cli`: `alongside plan`.
 This package module imports nothing, so `alongside plan --help` reads only what it needs; import
 from the module that holds a name.

@@ -11,6 +11,8 @@ from alongside.scheduling.planner.problem import SERVED
 
 @dataclass(frozen=True)
 class Solved:
+    """One solve of the flow: its value and where it sent each request, by pool and group."""
+
     value: int
     """The flow's profit with no anchor incentive: the upper bound when solved without one."""
     request_group: dict[int, int]

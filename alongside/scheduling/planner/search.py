@@ -14,6 +14,7 @@ AUGMENT_BUDGET = (2, 5000)
 
 
 def expired(deadline: float | None) -> bool:
+    """Whether the time limit is up (`deadline`: a `time.perf_counter()` reading, or None)."""
     return deadline is not None and timer.perf_counter() >= deadline
 
 

@@ -14,6 +14,7 @@ from alongside.scheduling.models import Appointment, AppointmentStatus
 from alongside.scheduling.queries import booking_options, free_slots
 from alongside.scheduling.tests.helpers import at, book, started
 from alongside.support.models import SupportNote
+from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import ContactFactory, PersonFactory
 
 # Free slots ---------------------------------------------------------------------------------
@@ -61,6 +62,8 @@ def test_named_worker_first_then_known_then_others_with_consequences(diaries):
     assert "seen nobody else this quarter" in other.options[0][1]
 
 
+# Midday in mid-quarter: there are slots later today, in the same quarter as the contacts.
+@pytest.mark.time_machine(SUMMER_MIDDAY)
 def test_consequence_counts_different_workers_this_quarter(diaries):
     world = diaries
     now = timezone.now()

@@ -8,9 +8,11 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alongside.scheduling.planner.handover import HandoverPerson, handover_value, propose_successors
-from alongside.scheduling.planner.problem import (
-    Worker,
+from alongside.scheduling.planner.problem import Worker
+from alongside.scheduling.planner.successors import (
+    HandoverPerson,
+    handover_value,
+    propose_successors,
 )
 
 

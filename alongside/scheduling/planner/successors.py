@@ -1,4 +1,5 @@
-"""Warm handover: propose who takes over each of a leaving worker's people (a min-cost flow)."""
+"""Warm handover, the pure part: propose who takes over each of a leaving worker's people (a
+min-cost flow). The database side, and booking the introductions: scheduling.handovers."""
 
 from __future__ import annotations
 
