@@ -11,8 +11,8 @@ import sys
 # Subcommands served by pure modules: name -> "module:function"; function(argv) -> exit status.
 PURE_COMMANDS = {
     "continuity": "alongside.relationships.continuity_cli:main",
-    "plan": "alongside.scheduling.plan_cli:main",
-    "match": "alongside.connections.match_cli:main",
+    "plan": "alongside.scheduling.planner.cli:main",
+    "match": "alongside.connections.matcher.cli:main",
 }
 
 

@@ -19,6 +19,9 @@ from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
 from alongside.access.models import Membership, Organisation, Role, Team
+
+# Autouse: every audit event written during a request carries that request's id (decision 0007).
+from alongside.audit.tests.request_id_guard import audit_events_carry_the_request_id  # noqa: F401
 from alongside.people.models import Person
 from alongside.testing.factories import (
     MembershipFactory,

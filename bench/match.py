@@ -38,15 +38,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from alongside.connections import matcher  # noqa: E402
-from alongside.connections.matcher import (  # noqa: E402
+from alongside.connections.matcher.graph import Graph  # noqa: E402
+from alongside.connections.matcher.problem import (  # noqa: E402
     MatchProblem,
     Volunteer,
-    allowed,
-    match,
-    pair_score,
     parse_problem,
+    result_to_json,
 )
+from alongside.connections.matcher.score import allowed, pair_score  # noqa: E402
+from alongside.connections.matcher.solve import match  # noqa: E402
 
 LIMIT_SECONDS = 2.0
 OTHER_LANGUAGES = ("pl", "ur", "pa", "ar", "so", "ro")
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             outside.append(wall)
         assert result is not None
         written = json.loads((Path(folder) / "match.json").read_text(encoding="utf-8"))
-        assert written == matcher.result_to_json(result), "the command and match() differ"
+        assert written == result_to_json(result), "the command and match() differ"
     print(f"{'':34} {'best':>8} {'median':>8}")
     print(f"{'in-process match()':34} {min(inside):>7.2f}s {statistics.median(inside):>7.2f}s")
     print(
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if statistics.median(inside) > LIMIT_SECONDS:
         broken.append(f"in-process time over {LIMIT_SECONDS:.0f} s")
 
-    graph = matcher._Graph(problem)
+    graph = Graph(problem)
     pairs = int(graph.open.sum())  # per person: allowed volunteers with a capacity above 0
     print(
         f"arcs: {graph.tails.size:,} built of {pairs:,} allowed pairs with room "
@@ -199,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     count, total = greedy(problem)
     greedy_time = time.perf_counter() - began
     print(f"greedy baseline: {count:,} matched, total score {total:,.1f} ({greedy_time:.1f} s)")
-    original = matcher._Graph._best
-    matcher._Graph._best = lambda self, share, score: share  # type: ignore[method-assign]
+    original = Graph._best
+    Graph._best = lambda self, share, score: share  # type: ignore[method-assign]
     try:
         began = time.perf_counter()
         unpruned = match(problem)
         unpruned_time = time.perf_counter() - began
     finally:
-        matcher._Graph._best = original  # type: ignore[method-assign]
+        Graph._best = original  # type: ignore[method-assign]
     print(
         f"without pruning: {len(unpruned.pairs):,} matched, total score "
         f"{unpruned.total_score:,.1f} in {unpruned_time:.2f} s"

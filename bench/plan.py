@@ -35,7 +35,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from alongside.scheduling import instances  # noqa: E402
-from alongside.scheduling.planner import Problem, first_available, plan  # noqa: E402
+from alongside.scheduling.planner.baseline import first_available  # noqa: E402
+from alongside.scheduling.planner.optimiser import plan  # noqa: E402
+from alongside.scheduling.planner.problem import Problem  # noqa: E402
 
 SHARE_RATIO = 10.0
 QUALITY = 0.995

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Notification, Organisation, Team
+from alongside.visibility.roles import WORKER_ROLES
 
 
 def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
@@ -29,7 +30,6 @@ def current_membership(
 
 def workers_of(organisation: Organisation) -> QuerySet[Membership]:
     """Active memberships that may hold relationships, for choosing a worker."""
-    from alongside.visibility.roles import WORKER_ROLES
 
     return (
         Membership.objects.filter(

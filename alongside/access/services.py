@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Notification, Organisation
+from alongside.audit import actions
 from alongside.audit.services import record
 
 
@@ -65,9 +66,8 @@ def set_role_separation(
         organisation.save(update_fields=["allow_assessor_and_supporter"])
         record(
             organisation,
-            action="access.organisation.role_separation_changed",
-            actor=by.user,
-            organisation_id=organisation.pk,
+            action=actions.ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED,
+            by=by,
             summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
         )
     return organisation

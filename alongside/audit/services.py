@@ -2,12 +2,21 @@
 
 import hashlib
 import json
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Final, Union
 
 from django.db import models, transaction
 from django.utils import timezone
 
+from alongside.audit import actions
+from alongside.audit.actions import Action
 from alongside.audit.models import AuditEvent
+from alongside.common.request_context import current_request_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from alongside.access.models import Membership
 
 GENESIS = "0" * 64
 
@@ -32,32 +41,78 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+class _FromSubject(Enum):
+    """Marks an argument that `record` reads from the subject unless it is given."""
+
+    FROM_SUBJECT = "from subject"
+
+
+FROM_SUBJECT: Final = _FromSubject.FROM_SUBJECT
+
+# Who did it: a membership (its user is the actor), a user, or None for the system itself.
+By = Union["Membership", "AbstractBaseUser", None]
+
+
 def record(
     subject: models.Model,
     *,
-    action: str,
-    actor: Any,
-    organisation_id: int,
-    person_id: int | None = None,
+    action: Action,
+    by: By,
     summary: dict[str, Any] | None = None,
+    organisation_id: int | None = None,
+    person_id: int | None | _FromSubject = FROM_SUBJECT,
     request_id: str = "",
 ) -> AuditEvent:
     """Append one event about a change to `subject`. Must run inside the caller's transaction.
 
-    `summary` never holds sensitive free text: field names and ids only.
+    The organisation is the subject's (`subject.organisation_id`, or the subject itself when it
+    is an organisation); the person is the subject's (`subject.person_id`, or the subject itself
+    when it is a person). Pass `organisation_id` / `person_id` only where the subject does not
+    hold them (or the event is about someone other than the subject's person; `person_id=None`
+    for an event that concerns no one person). The request id is the current request's
+    (`common.request_context`) unless one is given. `summary` never holds sensitive free text: field
+    names and ids only. Raises `UnregisteredAction` for an action not in `audit/actions.py`.
     Side effects: one AuditEvent row; locks the chain's tail until the transaction ends.
     """
+    registered = actions.get(action)
     return _append(
-        action=action,
-        actor=actor,
-        organisation_id=organisation_id,
+        action=registered.name,
+        actor=_actor(by),
+        organisation_id=organisation_id
+        if organisation_id is not None
+        else _organisation_id_of(subject),
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
-        person_id=person_id,
+        person_id=_person_id_of(subject) if person_id is FROM_SUBJECT else person_id,
         sphere=str(getattr(subject, "SPHERE", "shared")),
         summary=summary or {},
-        request_id=request_id,
+        request_id=request_id or current_request_id(),
     )
+
+
+def _actor(by: By) -> Any:
+    """The user who acted: a membership's user, the user given, or None (the system)."""
+    if by is None:
+        return None
+    return getattr(by, "user", by)
+
+
+def _organisation_id_of(subject: models.Model) -> int:
+    if subject._meta.label_lower == "access.organisation":
+        return int(subject.pk)
+    organisation_id = getattr(subject, "organisation_id", None)
+    if organisation_id is None:
+        raise TypeError(
+            f"{subject._meta.label} has no organisation_id: pass organisation_id= to record()"
+        )
+    return int(organisation_id)
+
+
+def _person_id_of(subject: models.Model) -> int | None:
+    if subject._meta.label_lower == "people.person":
+        return int(subject.pk)
+    person_id = getattr(subject, "person_id", None)
+    return int(person_id) if person_id is not None else None
 
 
 def _append(
@@ -99,28 +154,31 @@ def record_read(
     model: type[models.Model],
     ids: list[int],
     *,
-    actor: Any,
+    by: By,
     organisation_id: int,
     person_id: int | None,
     request_id: str = "",
 ) -> AuditEvent | None:
     """Audit that `actor` read these support or safeguarding records: one event per page, not per row.
 
-    Action `<app>.<model>.viewed`; summary holds the ids, never the text. Opens its own
-    transaction (a read has none). Side effects: one AuditEvent when `ids` is not empty.
+    Action `<app>.<model>.viewed` (registered in `audit/actions.py`); summary holds the ids,
+    never the text. The request id is the current request's unless given. Call it only from a
+    `read_*` service. Opens its own transaction (a read has none). Side effects: one AuditEvent
+    when `ids` is not empty.
     """
+    label = model._meta.label_lower
+    action = actions.viewed(label)
     if not ids:
         return None
-    label = model._meta.label_lower
     with transaction.atomic():
         return _append(
-            action=f"{label}.viewed",
-            actor=actor,
+            action=action.name,
+            actor=_actor(by),
             organisation_id=organisation_id,
             subject_type=label,
             subject_id=str(person_id if person_id is not None else ids[0]),
             person_id=person_id,
             sphere=str(getattr(model, "SPHERE", "shared")),
             summary={"ids": sorted(ids)},
-            request_id=request_id,
+            request_id=request_id or current_request_id(),
         )

@@ -36,6 +36,8 @@ from alongside.connections.models import (
     VolunteerProfile,
 )
 from alongside.people.models import Person
+from alongside.relationships.models import NamedWorkerSpell
+from alongside.spaces.models import Space
 
 INTERESTS = (
     "Walking",
@@ -69,8 +71,6 @@ def build_connections(
 ) -> dict[str, int]:
     """Profiles for about half the people and every volunteer, a few introductions in each
     state (one still waiting for an answer), and a few confirmed matches. Returns counts."""
-    from alongside.relationships.models import NamedWorkerSpell
-    from alongside.spaces.models import Space
 
     rng = random.Random(f"connections-{seed}")
     suffix = f" {canary}" if canary else ""

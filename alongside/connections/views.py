@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
 from alongside.access.models import Membership
-from alongside.audit.services import record_read
 from alongside.common import links
 from alongside.common.forms import add_service_errors
-from alongside.connections import matching, queries, services
+from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import (
     AnswerForm,
@@ -38,7 +37,6 @@ from alongside.connections.models import (
     Introduction,
     IntroductionSide,
     Locality,
-    PersonProfile,
     Status,
     VolunteerProfile,
 )
@@ -49,19 +47,6 @@ def _request_id(request: HttpRequest) -> str:
     return str(getattr(request, "request_id", ""))
 
 
-def _audit_read(request: HttpRequest, model: type, ids: list[int], person_id: int | None) -> None:
-    """Support-sphere words were shown: one `<app>.<model>.viewed` event (ids only)."""
-    membership = request.membership  # type: ignore[attr-defined]
-    record_read(
-        model,
-        ids,
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=person_id,
-        request_id=_request_id(request),
-    )
-
-
 # A person's connections -------------------------------------------------------------------------
 
 
@@ -69,9 +54,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
-    profile = queries.profile_for(membership, found)
-    if profile is not None:
-        _audit_read(request, PersonProfile, [profile.pk], found.pk)
+    profile = services.read_profile(membership, found)
     return render(
         request,
         "connections/person.html",
@@ -219,9 +202,7 @@ def _introduction(request: HttpRequest, introduction_id: int) -> tuple[Membershi
 
 def introduction(request: HttpRequest, introduction_id: int) -> HttpResponse:
     membership, found = _introduction(request, introduction_id)
-    view = queries.view_for(membership, found)
-    if view.in_common:
-        _audit_read(request, Introduction, [found.pk], None)
+    view = services.read_introduction(membership, found)
     return render(request, "connections/introduction.html", {"view": view})
 
 
@@ -488,7 +469,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
                 break
             chosen.append((int(person_part), int(volunteer_part)))
         try:
-            posted = matching.clean_weights(request.POST)
+            posted = match_proposals.clean_weights(request.POST)
         except (ValueError, TypeError):
             posted, error = weights, "Weights are between 0 and 10."
         if not error:
@@ -506,7 +487,7 @@ def matching_page(request: HttpRequest) -> HttpResponse:
                 return redirect("connections_matching")
         weights = posted
     try:
-        proposal: matching.Proposal | None = matching.propose(membership, weights)
+        proposal: match_proposals.Proposal | None = match_proposals.propose(membership, weights)
     except ImportError:
         proposal = None
     volunteers = list(queries.volunteer_memberships(membership))

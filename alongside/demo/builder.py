@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from alongside.access.models import Organisation, Role
+from alongside.access.models import Membership, Organisation, Role
+from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
@@ -24,12 +25,14 @@ from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
 from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
+from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
 from alongside.reports.demo import build_reports
-from alongside.safeguarding.demo import build_holds
+from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
+from alongside.visibility.roles import WORKER_ROLES
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -107,8 +110,7 @@ def build_demo(
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
-        record(riverside, action="demo.built", actor=None, organisation_id=riverside.pk,
-               summary={"seed": seed, "years": years, **counts})  # fmt: skip
+        record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -119,11 +121,6 @@ def _build_spheres(
     riverside: Organisation, *, seed: int, canary: str | None, today: date
 ) -> dict[str, int]:
     """Foodbank vouchers (eligibility sphere) and safeguarding concerns and overrides."""
-    from alongside.access.models import Membership
-    from alongside.eligibility.demo import build_foodbank
-    from alongside.people.models import Person
-    from alongside.safeguarding.demo import build_safeguarding
-    from alongside.visibility.roles import WORKER_ROLES
 
     rng = random.Random(f"{seed}:spheres")
     users = get_user_model()._base_manager

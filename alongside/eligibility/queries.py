@@ -20,6 +20,8 @@ from django.utils import timezone
 from alongside.access.models import Membership, Sphere
 from alongside.common.spheres import SphereQuerySet
 from alongside.eligibility.models import ReferralPartner, Voucher
+from alongside.people.models import Person
+from alongside.relationships.models import Contact, NamedWorkerSpell, WorkerRequest
 from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
 
 # The roles that may read (and so write) eligibility records, straight from the role table.
@@ -124,7 +126,6 @@ def is_repeat_visit(voucher: Voucher) -> bool:
 
 def waiting_for_a_worker(person_id: int) -> bool:
     """The person already has an open request for a worker, so the offer is not made twice."""
-    from alongside.relationships.models import WorkerRequest
 
     waiting: bool = WorkerRequest.objects.filter(
         person_id=person_id, status=WorkerRequest.Status.OPEN
@@ -134,7 +135,6 @@ def waiting_for_a_worker(person_id: int) -> bool:
 
 def _supports_q(user_id: int) -> Q:
     """People this user supports or supported: any named-worker spell, or any contact they were at."""
-    from alongside.relationships.models import Contact, NamedWorkerSpell
 
     spells = NamedWorkerSpell.objects.filter(person_id=OuterRef("pk"), worker_id=user_id)
     contacts = Contact.objects.filter(
@@ -146,7 +146,6 @@ def _supports_q(user_id: int) -> Q:
 def supports_person(user_id: int, person_id: int) -> bool:
     """True when the user has or had a named-worker spell for the person, or led or joined a
     contact with them, at any time (one query)."""
-    from alongside.people.models import Person
 
     return Person.objects.filter(_supports_q(user_id), pk=person_id).exists()
 
@@ -155,7 +154,6 @@ def supported_among(user_id: int, person_ids: list[int]) -> set[int]:
     """Which of these people the user supports or supported (one query, none for no ids)."""
     if not person_ids:
         return set()
-    from alongside.people.models import Person
 
     rows = Person.objects.filter(_supports_q(user_id), pk__in=person_ids).values_list(
         "pk", flat=True
@@ -188,8 +186,6 @@ def assessor_ids_for(person_id: int) -> set[int]:
 def assessors_free_to_assess(organisation_id: int, person_id: int) -> list[str]:
     """Names of active assessors in the organisation who do not support the person (one query)."""
     from django.contrib.auth import get_user_model
-
-    from alongside.relationships.models import Contact, NamedWorkerSpell
 
     spells = NamedWorkerSpell.objects.filter(person_id=person_id, worker_id=OuterRef("pk"))
     led = Contact.objects.filter(person_id=person_id, worker_id=OuterRef("pk"))

@@ -17,7 +17,8 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Team
-from alongside.audit.services import record
+from alongside.audit import actions
+from alongside.audit.services import record, record_read
 from alongside.eligibility.models import (
     MAX_HOUSEHOLD_ADULTS,
     MAX_HOUSEHOLD_CHILDREN,
@@ -29,9 +30,11 @@ from alongside.eligibility.models import (
 )
 from alongside.eligibility.queries import (
     assessors_free_to_assess,
+    get_voucher_for_user,
     normalise_code,
     reads_eligibility,
     supports_person,
+    vouchers_for_person,
 )
 from alongside.people.models import Person
 
@@ -69,13 +72,7 @@ def add_referral_partner(
         if ReferralPartner.objects.filter(organisation=organisation, name__iexact=name).exists():
             raise ValidationError({"name": _("There is already a partner with this name.")})
         partner = ReferralPartner.objects.create(organisation=organisation, name=name, kind=kind)
-        record(
-            partner,
-            action="eligibility.partner.added",
-            actor=by.user,
-            organisation_id=organisation.pk,
-            summary={"kind": kind},
-        )
+        record(partner, action=actions.ELIGIBILITY_PARTNER_ADDED, by=by, summary={"kind": kind})
     return partner
 
 
@@ -94,11 +91,10 @@ def set_referral_partner_active(
         partner.save(update_fields=["active"])
         record(
             partner,
-            action="eligibility.partner.reactivated"
+            action=actions.ELIGIBILITY_PARTNER_REACTIVATED
             if active
-            else "eligibility.partner.deactivated",
-            actor=by.user,
-            organisation_id=partner.organisation_id,
+            else actions.ELIGIBILITY_PARTNER_DEACTIVATED,
+            by=by,
         )
     return partner
 
@@ -206,9 +202,8 @@ def record_voucher(
             raise duplicate from None
         record(
             voucher,
-            action="eligibility.voucher.recorded",
-            actor=by.user,
-            organisation_id=voucher.organisation_id,
+            action=actions.ELIGIBILITY_VOUCHER_RECORDED,
+            by=by,
             summary={"partner": partner.pk},
         )
     return voucher
@@ -310,10 +305,8 @@ def _mark_redeemed(
     voucher.person = person
     record(
         voucher,
-        action="eligibility.voucher.redeemed",
-        actor=by.user,
-        organisation_id=voucher.organisation_id,
-        person_id=person.pk,
+        action=actions.ELIGIBILITY_VOUCHER_REDEEMED,
+        by=by,
         summary={"parcels": parcels, "role_separation_relaxed": relaxed},
     )
 
@@ -365,10 +358,41 @@ def accept_support_offer(voucher: Voucher, *, by: Membership, on: date) -> "Work
         )
         record(
             voucher,
-            action="eligibility.support_offer.accepted",
-            actor=by.user,
-            organisation_id=voucher.organisation_id,
-            person_id=voucher.person_id,
+            action=actions.ELIGIBILITY_SUPPORT_OFFER_ACCEPTED,
+            by=by,
             summary={"worker_request": request.pk},
         )
     return request
+
+
+# Audited reads -------------------------------------------------------------------------------
+
+
+def read_voucher(membership: Membership, voucher_id: int) -> Voucher:
+    """One voucher for an assessor (404 when they may not see it).
+
+    Side effects: one `eligibility.voucher.viewed` audit event (the id, never the reasons)."""
+    voucher = get_voucher_for_user(membership, voucher_id)
+    record_read(
+        Voucher,
+        [voucher.pk],
+        by=membership,
+        organisation_id=voucher.organisation_id,
+        person_id=voucher.person_id,
+    )
+    return voucher
+
+
+def read_vouchers_for_person(membership: Membership, person_id: int) -> list[Voucher]:
+    """A person's vouchers, for the person page's panel (roles that read the eligibility sphere).
+
+    Side effects: one `eligibility.voucher.viewed` audit event when there are any."""
+    vouchers = list(vouchers_for_person(membership, person_id))
+    record_read(
+        Voucher,
+        [voucher.pk for voucher in vouchers],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+    return vouchers

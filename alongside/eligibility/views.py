@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.eligibility import services
 from alongside.eligibility.forms import (
@@ -125,15 +124,7 @@ def _voucher_page(
 @assessors_only
 def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    voucher = get_voucher_for_user(membership, voucher_id)
-    record_read(
-        Voucher,
-        [voucher.pk],
-        actor=membership.user,
-        organisation_id=voucher.organisation_id,
-        person_id=voucher.person_id,
-        request_id=getattr(request, "request_id", ""),
-    )
+    voucher = services.read_voucher(membership, voucher_id)
     return _voucher_page(request, voucher)
 
 

@@ -32,6 +32,7 @@ from alongside.learning.models import (
     SpendStatus,
 )
 from alongside.learning.queries import ADMIN_WEEKS_BACK, monday_of
+from alongside.relationships.models import Contact
 
 MARKED_SHARE = 0.6
 # Failure demand by team name (other teams: DEFAULT_FAILURE), easing a little over the period.
@@ -110,7 +111,6 @@ def build_learning(
     ContactDemand and DemandWords rows, Need rows, Spend rows, one Notification for the demo
     `coordinator` about the spend that waits for them.
     """
-    from alongside.relationships.models import Contact
 
     rng = random.Random(f"{seed}:learning")
     zone = timezone.get_current_timezone()

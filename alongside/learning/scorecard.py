@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from alongside.common.suppression import FEWER, enough, shown
+from alongside.connections.models import IntroductionSide, Status
+from alongside.eligibility.models import Voucher
 from alongside.learning.queries import (
     DiscretionSummary,
     FailureDemand,
@@ -26,6 +28,15 @@ from alongside.learning.queries import (
     withheld_count,
     withheld_share,
 )
+from alongside.measures.queries import relationship_check_summary
+from alongside.people.models import Person
+from alongside.relationships.continuity import aggregate
+from alongside.relationships.models import Contact, NamedWorkerSpell
+from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.safeguarding.models import Override
+from alongside.spaces.models import Attendance, Session
+from alongside.spaces.queries import held_q, tie_change
+from alongside.spaces.regularity import engagement
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +66,6 @@ class Scorecard:
 def _people_seen(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> QuerySet[Any]:
-    from alongside.people.models import Person
-    from alongside.relationships.models import Contact
 
     since, until = period_bounds(start, end)
     seen = Contact.objects.filter(
@@ -122,8 +131,6 @@ def _own_goals(organisation_id: int, team_id: int | None, start: date, end: date
 
 
 def _continuity_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.relationships.continuity import aggregate
-    from alongside.relationships.queries import contact_points, continuity_of, spell_histories
 
     since, until = period_bounds(start, end)
     scope = _people_seen(organisation_id, team_id, start, end).values("pk")
@@ -188,7 +195,6 @@ def _admin_split(organisation_id: int, team_id: int | None, start: date, end: da
     """For each worker-week with admin time recorded (weeks starting in the period), the admin
     minutes and that worker's contact minutes that week with the team's people."""
     from alongside.learning.models import AdminTime
-    from alongside.relationships.models import Contact
 
     rows = AdminTime.objects.filter(organisation_id=organisation_id, week__gte=start, week__lte=end)
     if team_id is not None:
@@ -218,8 +224,6 @@ def _contact_minutes(
 ) -> int:
     from django.db.models import Sum
 
-    from alongside.relationships.models import Contact
-
     rows = Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
     if team_id is not None:
         rows = rows.filter(person__team_id=team_id)
@@ -240,7 +244,6 @@ def _training_panel() -> Panel:
 
 
 def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.measures.queries import relationship_check_summary
 
     summary = relationship_check_summary(organisation_id, team_id, start, end)
     figures = [
@@ -269,9 +272,6 @@ def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end
 
 
 def _separation_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.eligibility.models import Voucher
-    from alongside.relationships.models import Contact, NamedWorkerSpell
-    from alongside.safeguarding.models import Override
 
     people = list(_people_seen(organisation_id, team_id, start, end).values_list("pk", flat=True))
     supporters: dict[int, set[int]] = defaultdict(set)
@@ -341,7 +341,6 @@ def _failure_panel(demand: FailureDemand) -> Panel:
 
 
 def connection_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-    from alongside.spaces.queries import tie_change
 
     groups = _group_engagement(organisation_id, team_id, start, end)
     introduced = _people_introduced(organisation_id, team_id, start, end)
@@ -379,9 +378,6 @@ def _group_engagement(
 ) -> GroupEngagement:
     """People of the team (or organisation) at any space in the period, and how many of them
     came regularly to at least one space by the rule in `spaces.regularity`, at the period's end."""
-    from alongside.spaces.models import Attendance, Session
-    from alongside.spaces.queries import held_q
-    from alongside.spaces.regularity import engagement
 
     rows = Attendance.objects.filter(
         space__organisation_id=organisation_id, on__gte=start, on__lte=end
@@ -414,7 +410,6 @@ def _group_engagement(
 
 def _people_introduced(organisation_id: int, team_id: int | None, start: date, end: date) -> int:
     """Distinct people of the team on a side of an introduction both sides agreed to in the period."""
-    from alongside.connections.models import IntroductionSide, Status
 
     since, until = period_bounds(start, end)
     sides = IntroductionSide.objects.for_system("a team count of people introduced").filter(

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
-from alongside.audit.services import record
+from alongside.audit import actions
+from alongside.audit.services import record, record_read
 from alongside.learning.models import (
     MAX_ADMIN_HOURS,
     AdminTime,
@@ -33,7 +34,15 @@ from alongside.learning.models import (
     Spend,
     SpendStatus,
 )
-from alongside.learning.queries import ADMIN_WEEKS_BACK, monday_of, settings_for
+from alongside.learning.queries import (
+    ADMIN_WEEKS_BACK,
+    demand_words_visible_to,
+    monday_of,
+    needs_of_person,
+    own_spends,
+    settings_for,
+    spends_waiting_for,
+)
 from alongside.visibility.roles import WORKER_ROLES
 
 MAX_AMOUNT = Decimal("999999.99")
@@ -110,10 +119,10 @@ def mark_demand(
         if created or before != (kind, failure_kind) or words_changed:
             record(
                 demand,
-                action="learning.demand.marked" if created else "learning.demand.changed",
-                actor=by.user,
-                organisation_id=demand.organisation_id,
-                person_id=demand.person_id,
+                action=actions.LEARNING_DEMAND_MARKED
+                if created
+                else actions.LEARNING_DEMAND_CHANGED,
+                by=by,
                 summary={
                     "contact": contact.pk,
                     "kind": kind,
@@ -167,10 +176,8 @@ def open_need(
         )
         record(
             need,
-            action="learning.need.opened",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
+            action=actions.LEARNING_NEED_OPENED,
+            by=by,
             summary={
                 "contact": getattr(contact, "pk", None),
                 "by_hand": contact is None,
@@ -205,14 +212,7 @@ def set_goal(need: Need, *, by: Membership, goal: str, set_by: str) -> Need:
     with transaction.atomic():
         need.goal, need.goal_set_by = goal.strip(), set_by
         need.save(update_fields=["goal", "goal_set_by"])
-        record(
-            need,
-            action="learning.need.goal_set",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
-            summary={"goal_set_by": set_by},
-        )
+        record(need, action=actions.LEARNING_NEED_GOAL_SET, by=by, summary={"goal_set_by": set_by})
     return need
 
 
@@ -258,10 +258,8 @@ def close_need(
         need.save()
         record(
             need,
-            action="learning.need.closed",
-            actor=by.user,
-            organisation_id=need.organisation_id,
-            person_id=need.person_id,
+            action=actions.LEARNING_NEED_CLOSED,
+            by=by,
             summary={"outcome": need.status, "reason": need.close_reason},
         )
     return need
@@ -328,10 +326,8 @@ def record_spend(
         )
         record(
             spend,
-            action="learning.spend.recorded",
-            actor=by.user,
-            organisation_id=spend.organisation_id,
-            person_id=spend.person_id,
+            action=actions.LEARNING_SPEND_RECORDED,
+            by=by,
             summary={"amount": str(value), "status": status, "limit": str(limit)},
         )
         if status == SpendStatus.ASKED:
@@ -376,10 +372,8 @@ def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "
         spend.save()
         record(
             spend,
-            action="learning.spend.approved" if approve else "learning.spend.declined",
-            actor=by.user,
-            organisation_id=spend.organisation_id,
-            person_id=spend.person_id,
+            action=actions.LEARNING_SPEND_APPROVED if approve else actions.LEARNING_SPEND_DECLINED,
+            by=by,
             summary={"amount": str(spend.amount)},
         )
         notify(
@@ -420,9 +414,8 @@ def set_learning_settings(
         settings.save()
         record(
             settings,
-            action="learning.settings.changed",
-            actor=by.user,
-            organisation_id=organisation.pk,
+            action=actions.LEARNING_SETTINGS_CHANGED,
+            by=by,
             summary={"discretion_limit": str(settings.discretion_limit), "currency": currency},
         )
     return settings
@@ -466,9 +459,8 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
         )
         record(
             row,
-            action="learning.admin_time.recorded",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.LEARNING_ADMIN_TIME_RECORDED,
+            by=by,
             summary={
                 "week": week.isoformat(),
                 "team": team.pk,
@@ -477,3 +469,46 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
             },
         )
     return row
+
+
+# Audited reads -------------------------------------------------------------------------------
+# Each returns the support-sphere records a worker is about to see and writes the one
+# `<app>.<model>.viewed` event (ids only); nothing when there is nothing to show.
+
+
+def _read(model: Any, ids: list[int], by: Membership, person_id: int | None) -> None:
+    record_read(model, ids, by=by, organisation_id=by.organisation_id, person_id=person_id)
+
+
+def read_demand_words(membership: Membership, demand: ContactDemand) -> DemandWords | None:
+    """What went wrong in the person's words, when this membership may read them."""
+    words = demand_words_visible_to(membership).filter(demand=demand).first()
+    if words is not None:
+        _read(DemandWords, [words.pk], membership, demand.person_id)
+    return words
+
+
+def read_needs_of_person(membership: Membership, person_id: int) -> list[Need]:
+    """What the person came for, each need this membership may read."""
+    needs = needs_of_person(membership, person_id)
+    _read(Need, [need.pk for need in needs], membership, person_id)
+    return needs
+
+
+def read_need(membership: Membership, need: Need) -> Need:
+    """One need, already fetched for this membership."""
+    _read(Need, [need.pk], membership, need.person_id)
+    return need
+
+
+def read_spends(membership: Membership) -> tuple[list[Spend], list[Spend]]:
+    """The spends waiting for this coordinator's decision, and their own (about no one person)."""
+    waiting, mine = spends_waiting_for(membership), own_spends(membership)
+    _read(Spend, sorted({spend.pk for spend in [*waiting, *mine]}), membership, None)
+    return waiting, mine
+
+
+def read_spend(membership: Membership, spend: Spend) -> Spend:
+    """One spend, already fetched for this membership."""
+    _read(Spend, [spend.pk], membership, spend.person_id)
+    return spend

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
 from alongside.access.queries import chosen_team, teams_for
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.learning import queries, services
 from alongside.learning import scorecard as scorecard_queries
@@ -27,17 +26,13 @@ from alongside.learning.forms import (
     PeriodForm,
     SpendForm,
 )
-from alongside.learning.models import DemandWords, Need, Spend
+from alongside.learning.models import DemandWords, Spend
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.models import Contact
 
 
 def _membership(request: HttpRequest) -> Any:
     return request.membership  # type: ignore[attr-defined]
-
-
-def _request_id(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
 
 
 # --- demand on a contact ----------------------------------------------------------------------
@@ -59,16 +54,7 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
             .filter(demand=demand)
             .exists()
         )
-        words = queries.demand_words_visible_to(membership).filter(demand=demand).first()
-        if words is not None:
-            record_read(
-                DemandWords,
-                [words.pk],
-                actor=membership.user,
-                organisation_id=person.organisation_id,
-                person_id=person.pk,
-                request_id=_request_id(request),
-            )
+        words = services.read_demand_words(membership, demand)
     may_edit_words = words is not None or not words_exist
     initial = {
         "kind": demand.kind if demand else "",
@@ -142,15 +128,7 @@ def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Need recorded. Close it when they tell you it's sorted."))
             return redirect("learning_need", need_id=need.pk)
-    needs = queries.needs_of_person(membership, person.pk)
-    record_read(
-        Need,
-        [need.pk for need in needs],
-        actor=membership.user,
-        organisation_id=person.organisation_id,
-        person_id=person.pk,
-        request_id=_request_id(request),
-    )
+    needs = services.read_needs_of_person(membership, person.pk)
     return render(
         request, "learning/person_needs.html", {"person": person, "needs": needs, "form": form}
     )
@@ -200,14 +178,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Need closed."))
             return redirect("learning_person_needs", person_id=need.person_id)
-    record_read(
-        Need,
-        [need.pk],
-        actor=membership.user,
-        organisation_id=need.organisation_id,
-        person_id=need.person_id,
-        request_id=_request_id(request),
-    )
+    services.read_need(membership, need)
     return render(
         request,
         "learning/need.html",
@@ -271,16 +242,7 @@ def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
 def spend_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     require_rule("learning.work_with_person", membership)
-    waiting = queries.spends_waiting_for(membership)
-    mine = queries.own_spends(membership)
-    record_read(
-        Spend,
-        sorted({spend.pk for spend in [*waiting, *mine]}),
-        actor=membership.user,
-        organisation_id=membership.organisation_id,
-        person_id=None,
-        request_id=_request_id(request),
-    )
+    waiting, mine = services.read_spends(membership)
     return render(
         request,
         "learning/spends.html",
@@ -296,14 +258,7 @@ def _render_spend(
     request: HttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
 ) -> HttpResponse:
     membership = _membership(request)
-    record_read(
-        Spend,
-        [spend.pk],
-        actor=membership.user,
-        organisation_id=spend.organisation_id,
-        person_id=spend.person_id,
-        request_id=_request_id(request),
-    )
+    services.read_spend(membership, spend)
     return render(
         request,
         "learning/spend.html",

@@ -19,6 +19,8 @@ from django.utils import timezone
 from alongside.access.models import Organisation
 from alongside.measures.builtins import LONELINESS, ONS4, RELATIONSHIP_CHECK
 from alongside.measures.models import InstrumentVersion, Response, SittingKind
+from alongside.relationships.models import Contact
+from alongside.relationships.queries import continuity_for_people
 
 SHARE_ASKED = 0.6
 FOLLOW_UP_AFTER = timedelta(weeks=8)
@@ -77,8 +79,6 @@ def build_measures(
 ) -> dict[str, int]:
     """Baselines at first contact and a follow-up at the latest contact (when at least 8 weeks
     later) for about 60% of the organisation's people with contacts. Returns counts."""
-    from alongside.relationships.models import Contact
-    from alongside.relationships.queries import continuity_for_people
 
     del canary  # numbers only: see the module docstring
     rng = random.Random(f"measures-{seed}")

@@ -25,6 +25,8 @@ from alongside.measures.models import Instrument, InstrumentVersion, Response, S
 from alongside.measures.scoring import Definition, Scored, score, summarise
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
+from alongside.relationships.models import Contact
+from alongside.relationships.queries import continuity_for_people
 from alongside.visibility.overrides import overridden_person_ids, overrides_person
 from alongside.visibility.people import works_with
 from alongside.visibility.support import coordinates, own_role_q
@@ -186,7 +188,6 @@ class Due:
 def due_for(person: Person, *, today: date | None = None) -> Due:
     """Whether the person is due a baseline (contacts, no answers yet) or a review (the
     organisation's schedule: every N weeks and/or after N contacts). Reads dates only."""
-    from alongside.relationships.models import Contact
 
     today = today or timezone.localdate()
     dates = list(
@@ -405,7 +406,6 @@ def continuity_associations(
     """Pearson r (Fisher 95% interval) between each person's named-worker share of contacts in
     the period and (a) their change in each outcome, (b) their latest Relationship Check answers.
     An association, not a cause. None under 5 people."""
-    from alongside.relationships.queries import continuity_for_people
 
     since, until = _bounds(start, end)
     pairs = _pairs(organisation_id, team_id, start, end)

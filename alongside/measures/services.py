@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation, Role
-from alongside.audit.services import record
+from alongside.audit import actions
+from alongside.audit.services import record, record_read
 from alongside.common.links import hash_token, new_token
 from alongside.measures.authoring import Entered, check_and_build
 from alongside.measures.models import (
@@ -27,6 +28,13 @@ from alongside.measures.models import (
     Schedule,
     Sitting,
     SittingKind,
+)
+from alongside.measures.queries import (
+    FeedbackRow,
+    ScoredResponse,
+    latest_per_instrument,
+    my_feedback,
+    person_responses,
 )
 from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
@@ -113,10 +121,8 @@ def start_sitting(
         sitting.versions.set(versions)
         record(
             sitting,
-            action="measures.sitting.created",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.MEASURES_SITTING_CREATED,
+            by=by,
             summary={"kind": kind, "instruments": keys, "expires_at": expires_at.isoformat()},
             request_id=request_id,
         )
@@ -172,10 +178,8 @@ def submit_answers(
         locked.save(update_fields=["used_at"])
         record(
             locked,
-            action="measures.sitting.answered",
-            actor=actor,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.MEASURES_SITTING_ANSWERED,
+            by=actor,
             summary={"mode": locked.kind, "responses": [r.pk for r in responses]},
             request_id=request_id,
         )
@@ -261,9 +265,8 @@ def add_instrument(
         )
         record(
             instrument,
-            action="measures.instrument.added",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_INSTRUMENT_ADDED,
+            by=by,
             summary={
                 "key": instrument.key,
                 "items": len(items),
@@ -291,9 +294,8 @@ def new_version(
         )
         record(
             instrument,
-            action="measures.instrument.versioned",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_INSTRUMENT_VERSIONED,
+            by=by,
             summary={"key": instrument.key, "version": version.number},
             request_id=request_id,
         )
@@ -323,9 +325,8 @@ def save_schedule(
         schedule.save()
         record(
             schedule,
-            action="measures.schedule.changed",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.MEASURES_SCHEDULE_CHANGED,
+            by=by,
             summary={"every_weeks": review_every_weeks, "after_contacts": review_after_contacts},
             request_id=request_id,
         )
@@ -337,9 +338,51 @@ def record_aggregate_view(membership: Membership, *, page: str, request_id: str 
     with transaction.atomic():
         record(
             membership.organisation,
-            action="measures.aggregates.viewed",
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
+            action=actions.MEASURES_AGGREGATES_VIEWED,
+            by=membership,
             summary={"page": page, "team": membership.team_id},
             request_id=request_id,
         )
+
+
+# Audited reads -------------------------------------------------------------------------------
+# Answers are support-sphere: each read writes one `measures.response.viewed` event (ids only).
+
+
+def _read_responses(
+    membership: Membership, responses: list[Response], person_id: int | None
+) -> None:
+    record_read(
+        Response,
+        [response.pk for response in responses],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+
+
+def read_person_answers(membership: Membership, person: Person) -> list[ScoredResponse]:
+    """Every answer of this person the membership may read, newest first.
+
+    Side effects: one audit event when there are any."""
+    rows = person_responses(membership, person)
+    _read_responses(membership, [row.response for row in rows], person.pk)
+    return rows
+
+
+def read_latest_answers(membership: Membership, person: Person) -> list[ScoredResponse]:
+    """The person's latest answer to each questionnaire, for the person page's measures panel.
+
+    Side effects: one audit event when there are any."""
+    latest = latest_per_instrument(person_responses(membership, person))
+    _read_responses(membership, [row.response for row in latest], person.pk)
+    return latest
+
+
+def read_my_feedback(membership: Membership) -> list[FeedbackRow]:
+    """The Relationship Check answers about this worker, latest per person.
+
+    Side effects: one audit event (about no one person) when there are any."""
+    rows = my_feedback(membership)
+    _read_responses(membership, [row.latest.response for row in rows], None)
+    return rows

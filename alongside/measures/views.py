@@ -23,7 +23,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
-from alongside.audit.services import record_read
 from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.suppression import FEWER, enough, shown
@@ -36,7 +35,7 @@ from alongside.measures.forms import (
     QuestionnaireForm,
     ScheduleForm,
 )
-from alongside.measures.models import Response, Schedule, Sitting, SittingKind
+from alongside.measures.models import Schedule, Sitting, SittingKind
 from alongside.people.queries import get_person_for_user
 
 
@@ -226,35 +225,19 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 # Reading answers -------------------------------------------------------------------------------
 
 
-def audit_read(
-    request: HttpRequest, rows: list[queries.ScoredResponse], person_id: int | None
-) -> None:
-    membership = request.membership  # type: ignore[attr-defined]
-    record_read(
-        Response,
-        [row.response.pk for row in rows],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=person_id,
-        request_id=_request_id(request),
-    )
-
-
 def person_answers(request: HttpRequest, person_id: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = get_person_for_user(membership, person_id)
     if not queries.may_read_answers(membership, person):
         raise Http404
-    rows = queries.person_responses(membership, person)
-    audit_read(request, rows, person.pk)
+    rows = services.read_person_answers(membership, person)
     return render(request, "measures/person_answers.html", {"person": person, "rows": rows})
 
 
 def my_feedback(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     require_rule("measures.my_feedback", membership)
-    rows = queries.my_feedback(membership)
-    audit_read(request, [row.latest for row in rows], None)
+    rows = services.read_my_feedback(membership)
     return render(request, "measures/my_feedback.html", {"rows": rows})
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ConsentScope, ConsentToShare, Person
 from alongside.support.queries import support_notes_visible_to
@@ -121,10 +122,8 @@ def grant_consent(person: Person, *, by: Membership, **fields: object) -> Consen
         consent.save()
         record(
             consent,
-            action="people.consent.granted",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.PEOPLE_CONSENT_GRANTED,
+            by=by,
             summary={
                 "scope": consent.scope,
                 "note": consent.note_id,
@@ -147,11 +146,5 @@ def revoke_consent(
         consent.revoked_at = now
         consent.revoked_by = by.user
         consent.save(update_fields=["revoked_at", "revoked_by"])
-        record(
-            consent,
-            action="people.consent.revoked",
-            actor=by.user,
-            organisation_id=consent.organisation_id,
-            person_id=consent.person_id,
-        )
+        record(consent, action=actions.PEOPLE_CONSENT_REVOKED, by=by)
     return consent

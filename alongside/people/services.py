@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from alongside.access.models import Membership, Team
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 
@@ -42,13 +43,7 @@ def create_person(*, by: Membership, team: Team, given_name: str, **fields: Any)
         )
         person.full_clean()
         person.save()
-        record(
-            person,
-            action="people.person.created",
-            actor=by.user,
-            organisation_id=by.organisation_id,
-            person_id=person.pk,
-        )
+        record(person, action=actions.PEOPLE_PERSON_CREATED, by=by)
     return person
 
 
@@ -67,12 +62,5 @@ def update_person(person: Person, *, by: Membership, **fields: Any) -> Person:
             setattr(person, name, fields[name])
         person.full_clean()
         person.save()
-        record(
-            person,
-            action="people.person.changed",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
-            summary={"fields": changed},
-        )
+        record(person, action=actions.PEOPLE_PERSON_CHANGED, by=by, summary={"fields": changed})
     return person

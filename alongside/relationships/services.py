@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -96,10 +97,8 @@ def assign_named_worker(
         spell.save()
         record(
             spell,
-            action="relationships.named_worker.assigned",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.RELATIONSHIPS_NAMED_WORKER_ASSIGNED,
+            by=by,
             summary={"worker": worker.pk, "reason": reason, "chosen_by_person": chosen_by_person},
         )
     return spell
@@ -132,10 +131,8 @@ def record_worker_request(
         )
         record(
             request,
-            action="relationships.worker_request.recorded",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.RELATIONSHIPS_WORKER_REQUEST_RECORDED,
+            by=by,
             summary={"requested_worker": getattr(requested_worker, "pk", None)},
         )
     return request
@@ -189,10 +186,8 @@ def plan_handover(
             request.save(update_fields=["status", "answered_on"])
         record(
             handover,
-            action="relationships.handover.planned",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.RELATIONSHIPS_HANDOVER_PLANNED,
+            by=by,
             summary={"from_worker": spell.worker_id, "to_worker": to_worker.pk, "reason": reason},
         )
     return handover
@@ -236,13 +231,7 @@ def complete_handover_without_introduction(
         handover.cold_reason = cold_reason.strip()
         handover.completed_on = on
         handover.save(update_fields=["status", "cold_reason", "completed_on"])
-        record(
-            handover,
-            action="relationships.handover.completed_cold",
-            actor=by.user,
-            organisation_id=handover.organisation_id,
-            person_id=handover.person_id,
-        )
+        record(handover, action=actions.RELATIONSHIPS_HANDOVER_COMPLETED_COLD, by=by)
     return spell
 
 
@@ -251,13 +240,7 @@ def cancel_handover(handover: Handover, *, by: Membership) -> None:
     if handover.status != Handover.Status.PLANNED:
         raise ValidationError({"handover": "Only a planned handover can be cancelled."})
     with transaction.atomic():
-        record(
-            handover,
-            action="relationships.handover.cancelled",
-            actor=by.user,
-            organisation_id=handover.organisation_id,
-            person_id=handover.person_id,
-        )
+        record(handover, action=actions.RELATIONSHIPS_HANDOVER_CANCELLED, by=by)
         handover.delete()
 
 
@@ -349,10 +332,8 @@ def record_contact(
             contact.also_present.set(also_present)
         record(
             contact,
-            action="relationships.contact.recorded",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.RELATIONSHIPS_CONTACT_RECORDED,
+            by=by,
             summary={"mode": mode, "minutes": minutes, "initiated_by": initiated_by},
         )
         save_contact_note(contact, by=by, asked_for=asked_for, text=notes)
@@ -363,10 +344,8 @@ def record_contact(
             handover.save(update_fields=["status", "completed_on"])
             record(
                 handover,
-                action="relationships.handover.completed_warm",
-                actor=by.user,
-                organisation_id=person.organisation_id,
-                person_id=person.pk,
+                action=actions.RELATIONSHIPS_HANDOVER_COMPLETED_WARM,
+                by=by,
                 summary={"contact": contact.pk},
             )
     return contact
@@ -441,10 +420,8 @@ def update_contact(
             contact.also_present.set(also_present)
             record(
                 contact,
-                action="relationships.contact.changed",
-                actor=by.user,
-                organisation_id=contact.organisation_id,
-                person_id=contact.person_id,
+                action=actions.RELATIONSHIPS_CONTACT_CHANGED,
+                by=by,
                 summary={"fields": changed, "version": contact.version},
             )
         if asked_for is not None or notes is not None:
@@ -468,9 +445,8 @@ def set_leaving_date(
         membership.save(update_fields=["leaving_on"])
         record(
             membership,
-            action="access.membership.leaving_date_set",
-            actor=by.user,
-            organisation_id=membership.organisation_id,
+            action=actions.ACCESS_MEMBERSHIP_LEAVING_DATE_SET,
+            by=by,
             summary={"leaving_on": str(leaving_on)},
         )
     return membership

@@ -23,6 +23,17 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.common.suppression import FEWER, enough
+from alongside.learning.queries import (
+    discretion_summary,
+    failure_demand_by_month,
+    needs_summary,
+)
+from alongside.learning.scorecard import connection_panel
+from alongside.measures.queries import (
+    continuity_associations,
+    outcome_changes,
+    relationship_check_summary,
+)
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact
 from alongside.relationships.queries import contact_points, continuity_of, spell_histories
@@ -261,17 +272,6 @@ def _value(content: ReportContent, contacts: Any) -> None:
 def _other_sections(organisation: Organisation, start: date, end: date) -> dict[str, Any]:
     """How it feels, how life is going, failure demand, needs, discretion and connection, from
     their apps."""
-    from alongside.learning.queries import (
-        discretion_summary,
-        failure_demand_by_month,
-        needs_summary,
-    )
-    from alongside.learning.scorecard import connection_panel
-    from alongside.measures.queries import (
-        continuity_associations,
-        outcome_changes,
-        relationship_check_summary,
-    )
 
     org = organisation.pk
     return {

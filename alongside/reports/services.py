@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Team
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.reports.models import ReportSettings, Story, TeamLearning
@@ -48,13 +49,7 @@ def record_story(
             agreed_to_share=True,
             recorded_by=by.user,
         )
-        record(
-            story,
-            action="reports.story.recorded",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
-        )
+        record(story, action=actions.REPORTS_STORY_RECORDED, by=by)
     return story
 
 
@@ -66,13 +61,7 @@ def withdraw_story(story: Story, *, by: Membership) -> None:
             raise ValidationError({"story": "This story was withdrawn already."})
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["withdrawn_at"])
-        record(
-            current,
-            action="reports.story.withdrawn",
-            actor=by.user,
-            organisation_id=current.organisation_id,
-            person_id=current.person_id,
-        )
+        record(current, action=actions.REPORTS_STORY_WITHDRAWN, by=by)
 
 
 def write_learning(
@@ -105,13 +94,7 @@ def write_learning(
             will_change=will_change.strip(),
             written_by=by.user,
         )
-        record(
-            entry,
-            action="reports.learning.written",
-            actor=by.user,
-            organisation_id=team.organisation_id,
-            summary={"team": team.pk},
-        )
+        record(entry, action=actions.REPORTS_LEARNING_WRITTEN, by=by, summary={"team": team.pk})
     return entry
 
 
@@ -124,8 +107,7 @@ def set_volunteer_hour_rate(organisation: Organisation, *, by: Membership, rate:
         settings.save(update_fields=["volunteer_hour_rate"])
         record(
             settings,
-            action="reports.settings.changed",
-            actor=by.user,
-            organisation_id=organisation.pk,
+            action=actions.REPORTS_SETTINGS_CHANGED,
+            by=by,
             summary={"volunteer_hour_rate": str(settings.volunteer_hour_rate)},
         )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.connections.models import IntroductionSide
 from alongside.safeguarding.models import (
     OVERRIDE_DURATION,
     Category,
@@ -211,7 +212,6 @@ def build_holds(organisation: Organisation, *, canary: str | None = None) -> dic
     a concern who is in no introduction (so nothing needs withdrawing). Written directly, like the
     rest of the town (the build records one audit event). The reason contains `canary` when given.
     """
-    from alongside.connections.models import IntroductionSide
 
     lead = Membership.objects.filter(
         organisation=organisation, user__username="safeguarding", left_on__isnull=True

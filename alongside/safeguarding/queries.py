@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
+from alongside.audit.models import AuditEvent
 from alongside.common.spheres import SphereQuerySet
 from alongside.safeguarding.models import Concern, MatchingHold, Override
 from alongside.visibility.overrides import in_force_q, is_safeguarding_lead
@@ -213,7 +214,6 @@ def get_override_for_user(membership: Membership | None, override_id: int) -> Ov
 def support_reads_during(override: Override) -> list["AuditEvent"]:
     """The audit log's record of support-sphere reads by the lead while the override ran, for
     its reviewer (at most 200, earliest first). The events hold record ids, never their text."""
-    from alongside.audit.models import AuditEvent
 
     return list(
         AuditEvent.objects.filter(

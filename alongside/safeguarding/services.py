@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
 from alongside.access.services import notify
-from alongside.audit.services import record
+from alongside.audit import actions
+from alongside.audit.services import record, record_read
 from alongside.common.spheres import SphereQuerySet
 from alongside.people.models import Person
 from alongside.safeguarding.models import (
@@ -36,8 +37,11 @@ from alongside.safeguarding.models import (
 )
 from alongside.safeguarding.queries import (
     HOLDABLE_ROLES,
+    concerns_for_person,
     may_raise_concern,
     may_review_overrides,
+    open_hold_for_person,
+    open_hold_list,
 )
 from alongside.visibility.overrides import in_force_q, is_safeguarding_lead
 
@@ -108,10 +112,8 @@ def raise_concern(
         )
         record(
             concern,
-            action="safeguarding.concern.raised",
-            actor=by.user,
-            organisation_id=concern.organisation_id,
-            person_id=person.pk,
+            action=actions.SAFEGUARDING_CONCERN_RAISED,
+            by=by,
             summary={"category": category, "immediate_risk": immediate_risk},
             request_id=request_id,
         )
@@ -168,10 +170,8 @@ def add_concern_action(
             concerns.filter(pk=locked.pk).update(status=status)
         record(
             locked,
-            action="safeguarding.concern.action_added",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_CONCERN_ACTION_ADDED,
+            by=by,
             summary={"action": action.pk, "status_before": before, "status": status},
             request_id=request_id,
         )
@@ -238,10 +238,8 @@ def start_override(
         )
         record(
             override,
-            action="safeguarding.override.started",
-            actor=by.user,
-            organisation_id=override.organisation_id,
-            person_id=person.pk,
+            action=actions.SAFEGUARDING_OVERRIDE_STARTED,
+            by=by,
             summary={"reason_code": reason_code, "expires_at": override.expires_at.isoformat()},
             request_id=request_id,
         )
@@ -283,10 +281,8 @@ def end_override(
         overrides.filter(pk=locked.pk).update(ended_at=now)
         record(
             locked,
-            action="safeguarding.override.ended",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_OVERRIDE_ENDED,
+            by=by,
             summary={"minutes_early": int((locked.expires_at - now).total_seconds() // 60)},
             request_id=request_id,
         )
@@ -337,10 +333,8 @@ def review_override(
         )
         record(
             locked,
-            action="safeguarding.override.reviewed",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_OVERRIDE_REVIEWED,
+            by=by,
             summary={"outcome": outcome, "reviewer_role": by.role},
             request_id=request_id,
         )
@@ -435,10 +429,8 @@ def place_matching_hold(
         )
         record(
             hold,
-            action="safeguarding.matching_hold.placed",
-            actor=by.user,
-            organisation_id=hold.organisation_id,
-            person_id=hold.person_id,
+            action=actions.SAFEGUARDING_MATCHING_HOLD_PLACED,
+            by=by,
             summary={
                 "hold": hold.pk,
                 "volunteer": hold.volunteer_id,
@@ -479,12 +471,89 @@ def lift_matching_hold(
         holds.filter(pk=locked.pk).update(lifted_at=now, lifted_by=by.user, lift_reason=reason)
         record(
             locked,
-            action="safeguarding.matching_hold.lifted",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=locked.person_id,
+            action=actions.SAFEGUARDING_MATCHING_HOLD_LIFTED,
+            by=by,
             summary={"hold": locked.pk, "volunteer": locked.volunteer_id},
             request_id=request_id,
         )
     hold.lifted_at, hold.lifted_by, hold.lift_reason = now, by.user, reason
+    return hold
+
+
+# Audited reads -------------------------------------------------------------------------------
+# Each returns what the lead is about to see and writes the one `<app>.<model>.viewed` event
+# (ids only). Views and the person page's panel read concerns, overrides and holds only here.
+
+
+def read_concerns(
+    membership: Membership, concerns: Iterable[Concern], *, person_id: int | None = None
+) -> list[Concern]:
+    """The concerns on a page of the list (or a person's). Side effects: one audit event."""
+    shown = list(concerns)
+    record_read(
+        Concern,
+        [concern.pk for concern in shown],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+    return shown
+
+
+def read_concerns_for_person(membership: Membership, person_id: int) -> list[Concern]:
+    """A person's concerns, for the person page's safeguarding panel. Side effects: one audit event."""
+    return read_concerns(
+        membership, concerns_for_person(membership, person_id), person_id=person_id
+    )
+
+
+def read_concern(membership: Membership, concern: Concern) -> Concern:
+    """One concern, already fetched for this lead. Side effects: one audit event."""
+    read_concerns(membership, [concern], person_id=concern.person_id)
+    return concern
+
+
+def read_override(membership: Membership, override: Override) -> Override:
+    """One override, already fetched for this reviewer. Side effects: one audit event."""
+    record_read(
+        Override,
+        [override.pk],
+        by=membership,
+        organisation_id=override.organisation_id,
+        person_id=override.person_id,
+    )
+    return override
+
+
+def read_holds(
+    membership: Membership, holds: Iterable[MatchingHold], *, person_id: int | None = None
+) -> list[MatchingHold]:
+    """Holds on matching, already fetched for this lead. Side effects: one audit event."""
+    shown = list(holds)
+    record_read(
+        MatchingHold,
+        [hold.pk for hold in shown],
+        by=membership,
+        organisation_id=membership.organisation_id,
+        person_id=person_id,
+    )
+    return shown
+
+
+def read_open_holds(membership: Membership) -> list[MatchingHold]:
+    """Every open hold the lead may see. Side effects: one audit event."""
+    return read_holds(membership, open_hold_list(membership))
+
+
+def read_open_hold_for_person(membership: Membership, person_id: int) -> MatchingHold | None:
+    """The person's open hold, if any. Side effects: one audit event when there is one."""
+    current = open_hold_for_person(membership, person_id)
+    if current is not None:
+        read_holds(membership, [current], person_id=person_id)
+    return current
+
+
+def read_hold(membership: Membership, hold: MatchingHold) -> MatchingHold:
+    """One hold, already fetched for this lead. Side effects: one audit event."""
+    read_holds(membership, [hold], person_id=hold.person_id)
     return hold

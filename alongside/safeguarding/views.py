@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import role_required
 from alongside.access.models import Role
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
@@ -29,7 +28,7 @@ from alongside.safeguarding.forms import (
     ReviewForm,
     VolunteerHoldForm,
 )
-from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern, MatchingHold, Override
+from alongside.safeguarding.models import OVERRIDE_MINUTES
 
 LEADS = [Role.SAFEGUARDING_LEAD]
 PAGE_SIZE = 50
@@ -66,14 +65,7 @@ def concern_raised(request: HttpRequest, concern_id: int) -> HttpResponse:
 def concern_list(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
-    record_read(
-        Concern,
-        [concern.pk for concern in page],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=None,
-        request_id=_request_id(request),
-    )
+    services.read_concerns(membership, page)
     return render(request, "safeguarding/concern_list.html", {"page": page})
 
 
@@ -94,14 +86,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         else:
             messages.success(request, _("What was done is recorded."))
             return redirect("safeguarding_concern", concern_id=concern.pk)
-    record_read(
-        Concern,
-        [concern.pk],
-        actor=request.user,
-        organisation_id=concern.organisation_id,
-        person_id=concern.person_id,
-        request_id=_request_id(request),
-    )
+    services.read_concern(membership, concern)
     actions = list(queries.concern_actions(concern))
     return render(
         request,
@@ -195,14 +180,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
                 return redirect("safeguarding_overrides")
         elif override.reviewed_at is not None:
             form.add_error(None, _("This override has already been reviewed."))
-    record_read(
-        Override,
-        [override.pk],
-        actor=request.user,
-        organisation_id=override.organisation_id,
-        person_id=override.person_id,
-        request_id=_request_id(request),
-    )
+    services.read_override(membership, override)
     return render(
         request,
         "safeguarding/override_detail.html",
@@ -227,15 +205,7 @@ def _name(user: object) -> str:
 @role_required(LEADS)
 def hold_list(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    holds = list(queries.open_hold_list(membership))
-    record_read(
-        MatchingHold,
-        [hold.pk for hold in holds],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=None,
-        request_id=_request_id(request),
-    )
+    holds = services.read_open_holds(membership)
     return render(request, "safeguarding/hold_list.html", {"holds": holds})
 
 
@@ -261,16 +231,7 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
                 % {"name": person.display_name},
             )
             return redirect("safeguarding_holds")
-    current = queries.open_hold_for_person(membership, person.pk)
-    if current is not None:
-        record_read(
-            MatchingHold,
-            [current.pk],
-            actor=request.user,
-            organisation_id=membership.organisation_id,
-            person_id=person.pk,
-            request_id=_request_id(request),
-        )
+    current = services.read_open_hold_for_person(membership, person.pk)
     return render(
         request,
         "safeguarding/hold_person.html",
@@ -339,14 +300,7 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
                 request, _("The hold is lifted. Matching and introductions can start again.")
             )
             return redirect("safeguarding_holds")
-    record_read(
-        MatchingHold,
-        [hold.pk],
-        actor=request.user,
-        organisation_id=membership.organisation_id,
-        person_id=hold.person_id,
-        request_id=_request_id(request),
-    )
+    services.read_hold(membership, hold)
     return render(
         request,
         "safeguarding/lift_hold.html",

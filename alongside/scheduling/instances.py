@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from alongside.scheduling.planner import Person, Problem, Request, Slot, Worker
+from alongside.scheduling.planner.problem import Person, Problem, Request, Slot, Worker
 
 __all__ = ["service", "small"]
 

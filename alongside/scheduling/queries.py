@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership
+from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell
 from alongside.scheduling.models import (
@@ -280,7 +281,6 @@ def booking_options(
     Each slot carries the consequence in plain words ("this would be their third different
     worker this quarter"). Workers who assessed the person are left out (separation of roles).
     """
-    from alongside.eligibility.queries import assessor_ids_for
 
     start = start or timezone.localdate()
     end = start + timedelta(days=days - 1)

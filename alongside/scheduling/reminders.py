@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference
 from alongside.scheduling.models import Appointment, AppointmentMode, AppointmentStatus
@@ -76,10 +77,8 @@ def send_reminder(appointment_id: int) -> str:
         appointment.save(update_fields=["reminder_sent_at"])
         record(
             appointment,
-            action="scheduling.reminder.sent",
-            actor=None,
-            organisation_id=appointment.organisation_id,
-            person_id=person.pk,
+            action=actions.SCHEDULING_REMINDER_SENT,
+            by=None,
             summary={"channel": channel},
         )
     return "their worker was told instead" if channel == "worker" else f"sent by {channel}"

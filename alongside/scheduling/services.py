@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alongside.access.models import Membership, Skill
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, Initiator
@@ -84,10 +85,10 @@ def add_weekly_availability(
         block.save()
         record(
             block,
-            action="scheduling.availability.added",
-            actor=by.user,
-            organisation_id=membership.organisation_id,
+            action=actions.SCHEDULING_AVAILABILITY_ADDED,
+            by=by,
             summary={"membership": membership.pk, "weekday": weekday},
+            organisation_id=membership.organisation_id,
         )
     return block
 
@@ -97,10 +98,10 @@ def remove_weekly_availability(block: WeeklyAvailability, *, by: Membership) -> 
     with transaction.atomic():
         record(
             block,
-            action="scheduling.availability.removed",
-            actor=by.user,
-            organisation_id=block.membership.organisation_id,
+            action=actions.SCHEDULING_AVAILABILITY_REMOVED,
+            by=by,
             summary={"membership": block.membership_id, "weekday": block.weekday},
+            organisation_id=block.membership.organisation_id,
         )
         block.delete()
 
@@ -130,10 +131,10 @@ def add_exception(
         exc.save()
         record(
             exc,
-            action="scheduling.exception.added",
-            actor=by.user,
-            organisation_id=membership.organisation_id,
+            action=actions.SCHEDULING_EXCEPTION_ADDED,
+            by=by,
             summary={"membership": membership.pk, "kind": kind},
+            organisation_id=membership.organisation_id,
         )
     return exc
 
@@ -153,10 +154,10 @@ def remove_exception(exc: AvailabilityException, *, by: Membership) -> None:
     with transaction.atomic():
         record(
             exc,
-            action="scheduling.exception.removed",
-            actor=by.user,
-            organisation_id=exc.membership.organisation_id,
+            action=actions.SCHEDULING_EXCEPTION_REMOVED,
+            by=by,
             summary={"membership": exc.membership_id},
+            organisation_id=exc.membership.organisation_id,
         )
         exc.delete()
 
@@ -184,10 +185,12 @@ def update_worker_details(
         membership.skills.set(skills)
         record(
             membership,
-            action="scheduling.worker_details.changed",
-            actor=by.user,
-            organisation_id=membership.organisation_id,
-            summary={"skills": sorted(s.pk for s in skills), "takes_new_people": takes_new_people},
+            action=actions.SCHEDULING_WORKER_DETAILS_CHANGED,
+            by=by,
+            summary={
+                "skills": sorted(s.pk for s in skills),
+                "takes_new_people": takes_new_people,
+            },
         )
 
 
@@ -341,10 +344,8 @@ def book(
             )
             record(
                 appointment,
-                action="scheduling.appointment.booked",
-                actor=by.user,
-                organisation_id=person.organisation_id,
-                person_id=person.pk,
+                action=actions.SCHEDULING_APPOINTMENT_BOOKED,
+                by=by,
                 summary={"worker": worker.pk, "mode": mode, "via": booked_via},
             )
             transaction.on_commit(lambda: queue_reminder(appointment))
@@ -356,7 +357,7 @@ def book(
 
 
 def _change_status(
-    appointment: Appointment, *, by: Membership, status: str, action: str, **fields: str
+    appointment: Appointment, *, by: Membership, status: str, action: actions.Action, **fields: str
 ) -> None:
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -369,14 +370,7 @@ def _change_status(
         for name, value in fields.items():
             setattr(appointment, name, value)
         appointment.save(update_fields=["status", "status_changed_at", *fields])
-        record(
-            appointment,
-            action=action,
-            actor=by.user,
-            organisation_id=appointment.organisation_id,
-            person_id=appointment.person_id,
-            summary={"status": status, **fields},
-        )
+        record(appointment, action=action, by=by, summary={"status": status, **fields})
 
 
 def cancel(appointment: Appointment, *, by: Membership, cancelled_by: str) -> None:
@@ -387,7 +381,7 @@ def cancel(appointment: Appointment, *, by: Membership, cancelled_by: str) -> No
         appointment,
         by=by,
         status=AppointmentStatus.CANCELLED,
-        action="scheduling.appointment.cancelled",
+        action=actions.SCHEDULING_APPOINTMENT_CANCELLED,
         cancelled_by=cancelled_by,
     )
 
@@ -400,7 +394,7 @@ def record_did_not_attend(appointment: Appointment, *, by: Membership) -> None:
         appointment,
         by=by,
         status=AppointmentStatus.DID_NOT_ATTEND,
-        action="scheduling.appointment.did_not_attend",
+        action=actions.SCHEDULING_APPOINTMENT_DID_NOT_ATTEND,
     )
 
 
@@ -448,10 +442,8 @@ def record_attended(
         appointment.save(update_fields=["status", "status_changed_at", "contact"])
         record(
             appointment,
-            action="scheduling.appointment.attended",
-            actor=by.user,
-            organisation_id=appointment.organisation_id,
-            person_id=appointment.person_id,
+            action=actions.SCHEDULING_APPOINTMENT_ATTENDED,
+            by=by,
             summary={"contact": contact.pk},
         )
     return contact

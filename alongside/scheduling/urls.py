@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.scheduling import availability_views, plan_views, views
+from alongside.scheduling import availability_views, planning_round_views, views
 
 urlpatterns = [
     path("", views.diary, name="diary"),
@@ -33,11 +33,15 @@ urlpatterns = [
         name="remove_exception",
     ),
     path("capacity/", availability_views.team_capacity, name="team_capacity"),
-    path("workers/<int:membership_id>/", plan_views.worker_details, name="worker_details"),
-    path("plans/", plan_views.plan_list, name="plan_list"),
-    path("plans/<int:round_id>/", plan_views.plan_detail, name="plan_detail"),
-    path("plans/<int:round_id>/adjust/", plan_views.adjust_plan, name="adjust_plan"),
-    path("plans/<int:round_id>/accept/", plan_views.accept_plan, name="accept_plan"),
-    path("plans/<int:round_id>/set-aside/", plan_views.discard_plan, name="discard_plan"),
-    path("leaving/<int:membership_id>/", plan_views.leaving_worker, name="leaving_worker"),
+    path(
+        "workers/<int:membership_id>/", planning_round_views.worker_details, name="worker_details"
+    ),
+    path("plans/", planning_round_views.plan_list, name="plan_list"),
+    path("plans/<int:round_id>/", planning_round_views.plan_detail, name="plan_detail"),
+    path("plans/<int:round_id>/adjust/", planning_round_views.adjust_plan, name="adjust_plan"),
+    path("plans/<int:round_id>/accept/", planning_round_views.accept_plan, name="accept_plan"),
+    path("plans/<int:round_id>/set-aside/", planning_round_views.discard_plan, name="discard_plan"),
+    path(
+        "leaving/<int:membership_id>/", planning_round_views.leaving_worker, name="leaving_worker"
+    ),
 ]

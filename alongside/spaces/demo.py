@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation
 from alongside.people.models import Person
+from alongside.relationships.models import Contact
 from alongside.spaces.models import (
     Attendance,
     Invitation,
@@ -135,7 +136,6 @@ def build_spaces(
     }
     if not teams or not workers:
         return empty
-    from alongside.relationships.models import Contact
 
     earliest = Contact.objects.filter(organisation=organisation).aggregate(first=Min("at"))["first"]
     start = today - timedelta(weeks=MAX_WEEKS)

@@ -21,7 +21,7 @@ from alongside.access.models import Membership, Role
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.people.models import Person
-from alongside.people.queries import people_visible_to
+from alongside.people.queries import people_visible_to, search_people
 from alongside.spaces.models import (
     Attendance,
     DoorWelcome,
@@ -180,7 +180,6 @@ def get_register_person(membership: Membership | None, session: Session, person_
 
 def find_for_register(membership: Membership | None, text: str, *, limit: int = 10) -> list[Person]:
     """People the register-taker may see whose names contain every word of `text`."""
-    from alongside.people.queries import search_people
 
     if not text.strip():
         return []

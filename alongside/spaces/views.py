@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
-from alongside.audit.services import record_read
 from alongside.common.forms import add_service_errors
 from alongside.people.queries import get_person_for_user
 from alongside.spaces import queries, services
@@ -29,7 +28,7 @@ from alongside.spaces.forms import (
     TiesForm,
     WelcomeForm,
 )
-from alongside.spaces.models import Space, StoppingReason, Tie
+from alongside.spaces.models import Space
 from alongside.spaces.regularity import RULE_TEXT
 
 
@@ -318,19 +317,7 @@ def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
     in_sphere = rules.test_rule("spaces.support_sphere", membership, person)
     reasons = []
     if in_sphere:
-        reasons = list(
-            queries.stopping_reasons_visible_to(membership)
-            .filter(person=person)
-            .select_related("space")
-        )
-        record_read(
-            StoppingReason,
-            [r.pk for r in reasons],
-            actor=membership.user,
-            organisation_id=membership.organisation_id,
-            person_id=person.pk,
-            request_id=_request_id(request),
-        )
+        reasons = services.read_stopping_reasons(membership, person)
     return render(
         request,
         "spaces/person_spaces.html",
@@ -416,14 +403,7 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, "Ties recorded and counted.")
             return redirect("spaces_ties", person.pk)
     ended = list(visible.filter(ended_on__isnull=False))
-    record_read(
-        Tie,
-        [t.pk for t in open_ties + ended],
-        actor=membership.user,
-        organisation_id=membership.organisation_id,
-        person_id=person.pk,
-        request_id=_request_id(request),
-    )
+    services.read_ties(membership, person, [*open_ties, *ended])
     return render(
         request,
         "spaces/ties.html",

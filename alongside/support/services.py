@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.support.models import SupportNote, SupportNoteRevision
 
@@ -44,12 +45,7 @@ def save_contact_note(
                 author=by.user,
             )
             record(
-                note,
-                action="support.note.created",
-                actor=by.user,
-                organisation_id=note.organisation_id,
-                person_id=note.person_id,
-                summary={"contact": contact.pk},
+                note, action=actions.SUPPORT_NOTE_CREATED, by=by, summary={"contact": contact.pk}
             )
             return note
         changed = [
@@ -71,10 +67,8 @@ def save_contact_note(
         note.save()
         record(
             note,
-            action="support.note.changed",
-            actor=by.user,
-            organisation_id=note.organisation_id,
-            person_id=note.person_id,
+            action=actions.SUPPORT_NOTE_CHANGED,
+            by=by,
             summary={"fields": changed, "version": note.version},
         )
         return note
@@ -100,7 +94,7 @@ def read_contact_notes(
     record_read(
         SupportNote,
         [note.pk for note in notes.values()],
-        actor=membership.user,
+        by=membership.user,
         organisation_id=organisation_id,
         person_id=person_id,
         request_id=request_id,

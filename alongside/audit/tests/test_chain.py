@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.audit.verify import verify_chain
@@ -32,10 +33,8 @@ def chain(world):
         for index in range(5):
             record(
                 world.person,
-                action="people.person.changed",
-                actor=world.user("alice"),
-                organisation_id=world.org.pk,
-                person_id=world.person.pk,
+                action=actions.PEOPLE_PERSON_CHANGED,
+                by=world.user("alice"),
                 summary={"fields": [f"f{index}"]},
             )
     return list(AuditEvent.objects.order_by("id"))

@@ -78,6 +78,11 @@ def test_the_code_keeps_every_contract(tree: Path) -> None:
             "from alongside.people import models",
             "Common, access and audit are foundations: they import no domain app",
         ),
+        (
+            "alongside/people/services.py",
+            "from alongside.testing import factories",
+            "Only tests import the test support package",
+        ),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(

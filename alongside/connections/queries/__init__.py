@@ -13,7 +13,7 @@
   left out of suggestions, introductions and matching; workers read only "Not available for
   matching or introductions".
 
-A package: `profiles`, `suggestions`, `introductions` and `matching`; everything callers use is
+A package: `profiles`, `suggestions`, `introductions` and `matches`; everything callers use is
 imported here.
 """
 
@@ -33,7 +33,7 @@ from alongside.connections.queries.introductions import (
     sides_of,
     view_for,
 )
-from alongside.connections.queries.matching import (
+from alongside.connections.queries.matches import (
     matchable_people,
     matched_pairs,
     may_manage_volunteer,

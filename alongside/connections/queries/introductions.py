@@ -17,7 +17,7 @@ from alongside.connections.models import (
     IntroductionSide,
     Status,
 )
-from alongside.connections.queries.matching import may_manage_volunteer
+from alongside.connections.queries.matches import may_manage_volunteer
 from alongside.connections.queries.profiles import may_read_support
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to

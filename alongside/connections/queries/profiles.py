@@ -19,6 +19,7 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.spaces.models import Session, SessionPattern, Space
 from alongside.visibility.overrides import overrides_person
 from alongside.visibility.people import works_with
 from alongside.visibility.roles import GRANTEE_ROLES, WORKER_ROLES
@@ -138,7 +139,6 @@ def traits_for_volunteer(membership: Membership, profile: VolunteerProfile | Non
 
 
 def _with_times(spaces: QuerySet[Space], today: date | None) -> QuerySet[Space]:
-    from alongside.spaces.models import Session, SessionPattern
 
     today = today or timezone.localdate()
     return spaces.select_related("connections_profile__locality").prefetch_related(
@@ -162,7 +162,6 @@ def groups_with_times(organisation_id: int, *, today: date | None = None) -> Que
     """The organisation's active groups, each with its profile, its repeating sessions still
     running and its upcoming one-off sessions: what `traits_for_group` reads, in five queries
     however many groups there are."""
-    from alongside.spaces.models import Space
 
     active = Space.objects.filter(organisation_id=organisation_id, is_active=True)
     return _with_times(active, today).order_by("name", "pk")
@@ -170,7 +169,6 @@ def groups_with_times(organisation_id: int, *, today: date | None = None) -> Que
 
 def group_with_times(space: Space, *, today: date | None = None) -> Space:
     """One group (active or not) read as `groups_with_times` reads each."""
-    from alongside.spaces.models import Space
 
     found: Space = _with_times(Space.objects.filter(pk=space.pk), today).get()
     return found

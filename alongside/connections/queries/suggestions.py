@@ -29,6 +29,7 @@ from alongside.connections.queries.profiles import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.safeguarding import queries as safeguarding
 from alongside.visibility.roles import WORKER_ROLES
 
 LIVED_LABELS: dict[str, str] = {str(c.value): str(c.label) for c in LivedExperience}
@@ -118,14 +119,12 @@ def excluded_volunteer_ids(person: Person) -> set[int]:
 
 def held_person_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
     """Ids of people on a safeguarding hold (a lazy subquery; never the reason)."""
-    from alongside.safeguarding import queries as safeguarding
 
     return safeguarding.held_person_ids(organisation_id)
 
 
 def held_volunteer_ids(organisation_id: int) -> QuerySet:  # type: ignore[type-arg]
     """User ids of volunteers on a safeguarding hold (a lazy subquery; never the reason)."""
-    from alongside.safeguarding import queries as safeguarding
 
     return safeguarding.held_volunteer_ids(organisation_id)
 

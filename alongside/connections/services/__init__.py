@@ -13,8 +13,8 @@ volunteer) are told it is going ahead, or that it is not: the same words for a "
 withdrawal. Invitations lapse on time through a queued task (`tasks.expire_introduction`) as well
 as on read.
 
-A package: `profiles` (what people share), `introductions` (the state machine) and `matches`
-(confirming volunteer pairs). Everything callers use is imported here.
+A package: `profiles` (what people share), `introductions` (the state machine), `matches`
+(confirming volunteer pairs) and `reads` (audited reads of shared words). Everything callers use is imported here.
 """
 
 from alongside.connections.services.introductions import (
@@ -44,6 +44,7 @@ from alongside.connections.services.profiles import (
     save_space_profile,
     save_volunteer_profile,
 )
+from alongside.connections.services.reads import read_introduction, read_profile
 
 __all__ = [
     "GOING_AHEAD_TEXT",
@@ -65,6 +66,8 @@ __all__ = [
     "follow_up",
     "may_describe_space",
     "propose",
+    "read_introduction",
+    "read_profile",
     "save_person_profile",
     "save_space_profile",
     "save_volunteer_profile",

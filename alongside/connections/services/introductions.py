@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership
 from alongside.access.services import notify
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
 from alongside.connections import queries
@@ -143,10 +144,8 @@ def propose(
             )
         record(
             introduction,
-            action="connections.introduction.proposed",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.CONNECTIONS_INTRODUCTION_PROPOSED,
+            by=by,
             summary={
                 "kind": kind,
                 "people": [p.pk for p in (person, other) if p is not None],
@@ -154,6 +153,7 @@ def propose(
                 "volunteer": getattr(volunteer, "pk", None),
                 "match": getattr(match, "pk", None),
             },
+            person_id=person.pk,
             request_id=request_id,
         )
     return introduction
@@ -174,7 +174,7 @@ def _end(
     *,
     status: str,
     at: datetime,
-    action: str,
+    action: actions.Action,
     actor: User | None,
     request_id: str = "",
     leave_out: Iterable[int] = (),
@@ -185,14 +185,7 @@ def _end(
     locked.status = status
     locked.closed_at = at
     locked.save(update_fields=["status", "closed_at"])
-    record(
-        locked,
-        action=action,
-        actor=actor,
-        organisation_id=locked.organisation_id,
-        summary={},
-        request_id=request_id,
-    )
+    record(locked, action=action, by=actor, summary={}, request_id=request_id)
     _tell_helpers(locked, going_ahead=False, leave_out=leave_out)
 
 
@@ -207,7 +200,7 @@ def _lapse_if_due(locked: Introduction, now: datetime) -> bool:
             locked,
             status=Status.EXPIRED,
             at=locked.expires_at,
-            action="connections.introduction.expired",
+            action=actions.CONNECTIONS_INTRODUCTION_EXPIRED,
             actor=None,
         )
         return True
@@ -305,9 +298,8 @@ def ask(
         locked.save(update_fields=["status", "asked_at", "expires_at"])
         record(
             locked,
-            action="connections.introduction.asked",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
+            action=actions.CONNECTIONS_INTRODUCTION_ASKED,
+            by=by,
             summary={"sides": len(sides), "expires_at": locked.expires_at.isoformat()},
             request_id=request_id,
         )
@@ -379,11 +371,10 @@ def answer(
                 this.save()
                 record(
                     locked,
-                    action="connections.introduction.answered",
-                    actor=by.user if by is not None else None,
-                    organisation_id=locked.organisation_id,
-                    person_id=this.person_id,
+                    action=actions.CONNECTIONS_INTRODUCTION_ANSWERED,
+                    by=by,
                     summary={"side": this.position, "how": "worker" if by else "link"},
+                    person_id=this.person_id,
                     request_id=request_id,
                 )
                 _settle(locked, now, request_id)
@@ -408,7 +399,7 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
             locked,
             status=Status.DECLINED,
             at=now,
-            action="connections.introduction.closed",
+            action=actions.CONNECTIONS_INTRODUCTION_CLOSED,
             actor=None,
             request_id=request_id,
         )
@@ -418,9 +409,8 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
         locked.save(update_fields=["status", "introduced_at"])
         record(
             locked,
-            action="connections.introduction.introduced",
-            actor=None,
-            organisation_id=locked.organisation_id,
+            action=actions.CONNECTIONS_INTRODUCTION_INTRODUCED,
+            by=None,
             summary={"kind": locked.kind},
             request_id=request_id,
         )
@@ -466,7 +456,7 @@ def withdraw(
             locked,
             status=Status.WITHDRAWN,
             at=now,
-            action="connections.introduction.withdrawn",
+            action=actions.CONNECTIONS_INTRODUCTION_WITHDRAWN,
             actor=by.user,
             request_id=request_id,
             leave_out=[by.user_id],
@@ -516,7 +506,7 @@ def withdraw_open_introductions(
                 locked,
                 status=Status.WITHDRAWN,
                 at=now,
-                action="connections.introduction.withdrawn",
+                action=actions.CONNECTIONS_INTRODUCTION_WITHDRAWN,
                 actor=actor,
                 request_id=request_id,
             )
@@ -595,10 +585,8 @@ def follow_up(
         locked.save(update_fields=["status"])
         record(
             row,
-            action="connections.follow_up.recorded",
-            actor=by.user,
-            organisation_id=locked.organisation_id,
-            person_id=side.person_id,
+            action=actions.CONNECTIONS_FOLLOW_UP_RECORDED,
+            by=by,
             summary={"introduction": locked.pk, "met": met, "how": how},
             request_id=request_id,
         )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.connections.models import (
     Match,
@@ -45,7 +46,7 @@ def confirm_matches(
     then asked with the same permission on both sides), capacity reduced, one
     `connections.match.confirmed` event per pair.
     """
-    from alongside.connections import matching
+    from alongside.connections import match_proposals
 
     now = now or timezone.now()
     if by.role != Role.COORDINATOR:
@@ -54,7 +55,7 @@ def confirm_matches(
         raise ValidationError({"pairs": "Choose at least one pair."})
     if len(set(chosen)) != len(chosen):
         raise ValidationError({"pairs": "Choose each pair once."})
-    proposal = matching.propose(by, weights)
+    proposal = match_proposals.propose(by, weights)
     offered = {(p.person_id, p.volunteer_id): p for p in proposal.pairs}
     unknown = [pair for pair in chosen if pair not in offered]
     if unknown:
@@ -89,10 +90,8 @@ def confirm_matches(
                 vprofile.save(update_fields=["capacity"])
             record(
                 match,
-                action="connections.match.confirmed",
-                actor=by.user,
-                organisation_id=by.organisation_id,
-                person_id=person.pk,
+                action=actions.CONNECTIONS_MATCH_CONFIRMED,
+                by=by,
                 summary={"volunteer": volunteer.pk, "score": pair.score},
                 request_id=request_id,
             )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from alongside.access.models import Membership, Role
+from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.connections import queries
 from alongside.connections.models import (
@@ -139,10 +140,8 @@ def save_person_profile(
         profile.excluded_volunteers.set(excluded_volunteers)
         record(
             profile,
-            action="connections.profile.saved",
-            actor=by.user,
-            organisation_id=person.organisation_id,
-            person_id=person.pk,
+            action=actions.CONNECTIONS_PROFILE_SAVED,
+            by=by,
             summary={
                 "created": created,
                 "interests": len(interests),
@@ -209,9 +208,8 @@ def save_volunteer_profile(
         profile.interests.set(interests)
         record(
             profile,
-            action="connections.volunteer.saved",
-            actor=by.user,
-            organisation_id=volunteer.organisation_id,
+            action=actions.CONNECTIONS_VOLUNTEER_SAVED,
+            by=by,
             summary={
                 "membership": volunteer.pk,
                 "created": created,
@@ -255,10 +253,10 @@ def save_space_profile(
         profile.interests.set(interests)
         record(
             profile,
-            action="connections.space.described",
-            actor=by.user,
-            organisation_id=space.organisation_id,
+            action=actions.CONNECTIONS_SPACE_DESCRIBED,
+            by=by,
             summary={"space": space.pk, "interests": len(interests), "times": len(slots)},
+            organisation_id=space.organisation_id,
             request_id=request_id,
         )
     return profile
@@ -290,9 +288,8 @@ def add_to_list(*, by: Membership, kind: str, name: str, request_id: str = "") -
         item = model.objects.create(organisation_id=by.organisation_id, name=name)
         record(
             item,
-            action="connections.list.added",
-            actor=by.user,
-            organisation_id=by.organisation_id,
+            action=actions.CONNECTIONS_LIST_ADDED,
+            by=by,
             summary={"kind": kind, "id": item.pk},
             request_id=request_id,
         )

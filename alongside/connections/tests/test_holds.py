@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.connections import matching, queries, services
+from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import DEFAULT_WEIGHTS
 from alongside.connections.models import Introduction, IntroductionSide, Match, Status
 from alongside.connections.tests.helpers import build_town, profile
@@ -112,11 +112,11 @@ def test_propose_is_refused_for_a_held_side_without_saying_why(town, world):
 
 def test_matching_leaves_out_held_volunteers_and_people(town, world):
     colin = town.m("colin")
-    assert pairs(matching.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Vera")}
+    assert pairs(match_proposals.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Vera")}
     hold(town, volunteer=town.vols["Vera"].user)
-    assert pairs(matching.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
+    assert pairs(match_proposals.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
     hold(town, person=world.person)
-    proposal = matching.propose(colin, DEFAULT_WEIGHTS)
+    proposal = match_proposals.propose(colin, DEFAULT_WEIGHTS)
     assert proposal.pairs == [] and proposal.people == 0
     assert proposal.unmatched == [(world.person, NOT_AVAILABLE)]
     page = html(world.client("colin").get(reverse("connections_matching")))

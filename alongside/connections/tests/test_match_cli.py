@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alongside import cli
-from alongside.connections.match_cli import main
+from alongside.connections.matcher.cli import main
 
 PROBLEM = {
     "volunteers": [
@@ -208,6 +208,6 @@ def test_a_missing_file_an_unwritable_output_and_bad_options_exit_2(tmp_path, ca
 
 
 def test_the_alongside_command_dispatches_without_django(tmp_path, capsys):
-    assert cli.PURE_COMMANDS["match"] == "alongside.connections.match_cli:main"
+    assert cli.PURE_COMMANDS["match"] == "alongside.connections.matcher.cli:main"
     assert cli.main(["match", str(write(tmp_path, PROBLEM))]) == 0
     assert json.loads(capsys.readouterr().out)["total_score"] == 4.0

@@ -16,19 +16,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alongside.connections import matcher
-from alongside.connections.matcher import (
+from alongside.connections.matcher.graph import Graph, whole_weights
+from alongside.connections.matcher.problem import (
     MatchProblem,
     MatchResult,
     Person,
     ProblemError,
     Volunteer,
     check_problem,
-    explain,
-    match,
     parse_problem,
     result_to_json,
 )
+from alongside.connections.matcher.score import explain
+from alongside.connections.matcher.solve import match
 
 LANGUAGES = ["en", "pl", "so"]
 VALUES = {
@@ -159,7 +159,7 @@ def test_weights_beyond_six_places_give_a_bound_that_holds(problem):
 
 def test_weights_too_large_for_the_solver_are_rounded_more_coarsely_with_a_bound():
     # 1e15 with a pair sharing up to 4 values is past what cost scaling can take exactly.
-    units, unit, exact = matcher._whole_weights([1e15, 1.5], [4, 2], nodes=1000)
+    units, unit, exact = whole_weights([1e15, 1.5], [4, 2], nodes=1000)
     assert not exact
     assert units[0] * unit == pytest.approx(1e15)
     rng = random.Random(3)
@@ -282,13 +282,13 @@ def test_keeping_only_each_volunteers_best_people_loses_nothing(seed, monkeypatc
     # Many more people than places, so volunteers drop arcs to their lesser candidates.
     rng = random.Random(100 + seed)
     problem = random_problem(rng, people=400, volunteers=30, capacity=(1, 2))
-    graph = matcher._Graph(problem)
+    graph = Graph(problem)
     allowed_pairs = sum(
         is_allowed(p, v) and v.capacity > 0 for p in problem.people for v in problem.volunteers
     )
     assert graph.tails.size < allowed_pairs  # the pruning did cut arcs
     pruned = match(problem)
-    monkeypatch.setattr(matcher._Graph, "_best", lambda self, share, score: share)
+    monkeypatch.setattr(Graph, "_best", lambda self, share, score: share)
     full = match(problem)
     assert len(pruned.pairs) == len(full.pairs)
     assert pruned.total_score == full.total_score
@@ -312,7 +312,7 @@ def test_many_distinct_values_use_several_words_of_bits():
         )
         for n in range(5)
     )
-    graph = matcher._Graph(MatchProblem(volunteers, people, {"i": 1.0}))
+    graph = Graph(MatchProblem(volunteers, people, {"i": 1.0}))
     assert graph.tails.size == 5
     problem = MatchProblem(volunteers, people, {"i": 1.0})
     result = match(problem)

@@ -5,7 +5,7 @@ import pytest
 
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
-from alongside.connections import matching, services
+from alongside.connections import match_proposals, services
 from alongside.connections.commonality import DEFAULT_WEIGHTS
 from alongside.connections.models import (
     Introduction,
@@ -55,7 +55,7 @@ def pairs(proposal):
 
 def test_optimal_pairs_with_why(town, world):
     colin = world.members["colin"]
-    proposal = matching.propose(colin, DEFAULT_WEIGHTS)
+    proposal = match_proposals.propose(colin, DEFAULT_WEIGHTS)
     assert pairs(proposal) == {("Pat", "Vera")}
     (pair,) = proposal.pairs
     assert "both speak Polish" in pair.why and "both live in Northfield" in pair.why
@@ -73,14 +73,14 @@ def test_hard_exclusions(town, world):
         volunteer_preference="man",
         excluded_volunteer_ids=[town.vols["Mo"].user_id],
     )
-    assert matching.propose(colin, DEFAULT_WEIGHTS).pairs == []
+    assert match_proposals.propose(colin, DEFAULT_WEIGHTS).pairs == []
     # "Not someone from my area": Vera lives in Northfield too.
     profile(town, world.person, wants_volunteer=True, not_from_my_area=True)
-    assert pairs(matching.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
+    assert pairs(match_proposals.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
     # Not available for matching / no room.
     profile(town, world.person, wants_volunteer=True)
     services.save_volunteer_profile(vera, by=colin, capacity=1, available_for_matching=False)
-    assert pairs(matching.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
+    assert pairs(match_proposals.propose(colin, DEFAULT_WEIGHTS)) == {("Pat", "Mo")}
 
 
 def test_confirm_some_pairs_in_one_transaction(town, world):
@@ -114,7 +114,7 @@ def test_confirm_some_pairs_in_one_transaction(town, world):
     assert VolunteerProfile.objects.get(membership=vera).capacity == 0
     assert AuditEvent.objects.filter(action="connections.match.confirmed").count() == 1
     # Not proposed again.
-    assert matching.propose(world.members["colin"], DEFAULT_WEIGHTS).pairs == []
+    assert match_proposals.propose(world.members["colin"], DEFAULT_WEIGHTS).pairs == []
 
 
 def test_weights_change_the_proposal(town, world):
@@ -136,9 +136,9 @@ def test_weights_change_the_proposal(town, world):
         town.vols["Vera"], by=colin, capacity=1, interest_ids=[town.interests["Cooking"].pk]
     )
     heavy_cooking = {**DEFAULT_WEIGHTS, "interests": 10, "languages": 0}
-    assert pairs(matching.propose(colin, heavy_cooking)) == {("Ray", "Vera")}
+    assert pairs(match_proposals.propose(colin, heavy_cooking)) == {("Ray", "Vera")}
     heavy_polish = {**DEFAULT_WEIGHTS, "interests": 0, "languages": 10}
-    assert pairs(matching.propose(colin, heavy_polish)) == {("Pat", "Vera")}
+    assert pairs(match_proposals.propose(colin, heavy_polish)) == {("Pat", "Vera")}
 
 
 def test_only_coordinators(town, world):

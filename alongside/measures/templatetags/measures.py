@@ -1,13 +1,13 @@
-"""The measures panel on the person page, kept in this app (people does not import measures)."""
+"""The measures panel on the person page, kept in this app (people does not import measures).
+
+It reads answers through `services.read_latest_answers`, which writes the audit event."""
 
 from typing import Any
 
 import rules
 from django import template
 
-from alongside.audit.services import record_read
-from alongside.measures import queries
-from alongside.measures.models import Response
+from alongside.measures import queries, services
 
 register = template.Library()
 
@@ -21,17 +21,7 @@ def measures_panel(context: template.Context, person: Any) -> dict[str, Any]:
         return {"show": False}
     latest: list[queries.ScoredResponse] = []
     if may_read:
-        latest = queries.latest_per_instrument(queries.person_responses(membership, person))
-        request = context.get("request")
-        if latest and request is not None:
-            record_read(
-                Response,
-                [row.response.pk for row in latest],
-                actor=request.user,
-                organisation_id=membership.organisation_id,
-                person_id=person.pk,
-                request_id=str(getattr(request, "request_id", "")),
-            )
+        latest = services.read_latest_answers(membership, person)
     return {
         "show": True,
         "person": person,

@@ -2,7 +2,7 @@
 
 `{% load safeguarding %}` then:
 - `{% safeguarding_panel person %}`: concerns and the override form/banner for safeguarding
-  leads (a recorded read), "raise a concern" and "you raised one on ..." for workers, nothing for
+  leads (read through `services.read_concerns_for_person`, which writes the audit event), "raise a concern" and "you raised one on ..." for workers, nothing for
   anyone else. One or two queries, however many concerns there are.
 - `{% overrides_waiting %}`: a nav `<li>` linking to the review queue with the number waiting,
   for safeguarding leads and data leads; nothing for anyone else.
@@ -19,17 +19,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from alongside.audit.services import record_read
 from alongside.safeguarding.forms import OverrideForm
-from alongside.safeguarding.models import OVERRIDE_MINUTES, Concern
+from alongside.safeguarding.models import OVERRIDE_MINUTES
 from alongside.safeguarding.queries import (
     concern_dates_raised_by,
-    concerns_for_person,
     may_raise_concern,
     may_review_overrides,
     override_in_force,
     overrides_waiting_count,
 )
+from alongside.safeguarding.services import read_concerns_for_person
 from alongside.visibility.overrides import is_safeguarding_lead
 
 register = template.Library()
@@ -48,16 +47,7 @@ def safeguarding_panel(context: template.Context, person: Any) -> dict[str, Any]
     if membership is None or membership.organisation_id != person.organisation_id:
         return {"role": None}
     if is_safeguarding_lead(membership):
-        request = context.get("request")
-        concerns = concerns_for_person(membership, person.pk)
-        record_read(
-            Concern,
-            [concern.pk for concern in concerns],
-            actor=getattr(request, "user", None) or membership.user,
-            organisation_id=membership.organisation_id,
-            person_id=person.pk,
-            request_id=getattr(request, "request_id", ""),
-        )
+        concerns = read_concerns_for_person(membership, person.pk)
         return {
             "role": "lead",
             "person": person,

@@ -226,12 +226,12 @@ def test_review_page_shows_support_reads_made_under_the_override(sg):
     record_read(
         SupportNote,
         [11, 12],
-        actor=sg.user("sam"),
+        by=sg.user("sam"),
         organisation_id=sg.org.pk,
         person_id=sg.person.pk,
     )
     record_read(
-        SupportNote, [13], actor=sg.user("alice"), organisation_id=sg.org.pk, person_id=sg.person.pk
+        SupportNote, [13], by=sg.user("alice"), organisation_id=sg.org.pk, person_id=sg.person.pk
     )
     page = html(sg.client("dana").get(reverse("safeguarding_override", args=[override.pk])))
     assert "2 records" in page and "1 record<" not in page

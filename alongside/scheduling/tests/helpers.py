@@ -1,10 +1,13 @@
-"""Test helpers: weekly availability for a worker in one call."""
+"""Test helpers: weekly availability for a worker in one call; a time some days ahead; a booking."""
 
 from collections.abc import Iterable
-from datetime import time
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from alongside.access.models import Membership
 from alongside.scheduling import services
+from alongside.scheduling.models import Appointment
 
 
 def give_days(
@@ -33,3 +36,31 @@ def give_week(
 ) -> None:
     """Availability every day of the week."""
     give_days(membership, range(7), start=start, end=end, place=place)
+
+
+def at(days: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def book(world, who="alice", *, person=None, days=2, hour=10, **extra):
+    data = {"minutes": 60, "mode": "in_person", "place": "The hub"}
+    data.update(extra)
+    return services.book(
+        person or world.person,
+        by=world.members[who],
+        worker=world.user(who),
+        starts_at=at(days, hour),
+        **data,
+    )
+
+
+def started(world, **kwargs):
+    """A booking that started 70 minutes ago and ended 10 minutes ago."""
+    appointment = book(world, **kwargs)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=70),
+        ends_at=timezone.now() - timedelta(minutes=10),
+    )
+    appointment.refresh_from_db()
+    return appointment

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from alongside import cli
-from alongside.scheduling.plan_cli import main
+from alongside.scheduling.planner.cli import main
 
 PROBLEM = {
     "workers": [

@@ -1,5 +1,6 @@
-"""The planner: reading problems, the hard rules, the score against brute force, the bound,
-first-available and the warm-handover proposals. Pure: no database.
+"""The planner: the hard rules, the score against brute force, the bound and first-available.
+Pure: no database. Reading problems: test_planner_reading.py; warm handovers:
+test_planner_handover.py.
 
 Brute force (`best_by_enumeration`): every request takes one of the slots it fits or none,
 depth first, skipping a slot already used and a slot overlapping the person's slots chosen so
@@ -9,185 +10,21 @@ far; each complete choice is scored independently of the planner. With at most 5
 
 from __future__ import annotations
 
-import itertools
-from datetime import date, datetime, timedelta
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alongside.scheduling import instances
-from alongside.scheduling.planner import (
-    HandoverPerson,
+from alongside.scheduling.planner.baseline import first_available
+from alongside.scheduling.planner.optimiser import plan
+from alongside.scheduling.planner.problem import (
     Person,
     Problem,
-    ProblemError,
-    Request,
     Slot,
     Worker,
-    first_available,
-    handover_value,
-    parse_problem,
-    plan,
-    plan_to_json,
-    propose_successors,
-    score,
-    summarise,
-    violations,
 )
-
-DAY = date(2026, 12, 1)
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    moment = DAY + timedelta(days=day)
-    midnight = datetime(moment.year, moment.month, moment.day)  # noqa: DTZ001 (local time)
-    return midnight + timedelta(hours=hour, minutes=minute)
-
-
-def problem(
-    workers: list[Worker], slots: list[Slot], people: list[Person], requests: list[Request]
-) -> Problem:
-    return Problem(tuple(workers), tuple(slots), tuple(people), tuple(requests))
-
-
-def request(rid: str, person: str, first: int = 0, last: int = 6, skill: str | None = None):
-    return Request(rid, person, DAY + timedelta(days=first), DAY + timedelta(days=last), skill)
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-EXAMPLE = {
-    "workers": [
-        {"id": "w1", "skills": ["debt"], "languages": ["en", "pl"]},
-        {"id": "w3", "skills": None},
-    ],
-    "slots": [{"id": "s1", "worker": "w1", "start": "2026-12-01T09:00", "minutes": 60}],
-    "people": [{"id": "p1", "language": "pl", "named_worker": "w1", "seen_before": ["w1", "w3"]}],
-    "requests": [
-        {
-            "id": "r1",
-            "person": "p1",
-            "earliest": "2026-12-01",
-            "latest": "2026-12-07",
-            "skill": "debt",
-        }
-    ],
-}
-
-
-def test_parse_problem_reads_the_contract_example():
-    parsed = parse_problem(EXAMPLE)
-    assert parsed.workers == (
-        Worker("w1", frozenset({"debt"}), frozenset({"en", "pl"})),
-        Worker("w3", frozenset(), frozenset()),
-    )
-    assert parsed.slots == (Slot("s1", "w1", at(0, 9), 60),)
-    assert parsed.people == (Person("p1", "pl", "w1", frozenset({"w1", "w3"})),)
-    assert parsed.requests == (Request("r1", "p1", date(2026, 12, 1), date(2026, 12, 7), "debt"),)
-
-
-def test_parse_problem_optional_keys_may_be_absent_or_null():
-    parsed = parse_problem(
-        {
-            "workers": [{"id": "w1"}],
-            "slots": [],
-            "people": [{"id": "p1", "language": None, "named_worker": None, "seen_before": None}],
-            "requests": [
-                {"id": "r1", "person": "p1", "earliest": "2026-12-01", "latest": "2026-12-01"}
-            ],
-        }
-    )
-    assert parsed.people == (Person("p1", None, None, frozenset()),)
-    assert parsed.requests[0].skill is None
-
-
-def changed(path: tuple[object, ...], value: object) -> dict[str, object]:
-    """A deep copy of EXAMPLE with the item at `path` set to `value` (or deleted: DELETE)."""
-    import copy
-
-    data = copy.deepcopy(EXAMPLE)
-    target: object = data
-    for key in path[:-1]:
-        target = target[key]  # type: ignore[index]
-    if value is DELETE:
-        del target[path[-1]]  # type: ignore[attr-defined]
-    else:
-        target[path[-1]] = value  # type: ignore[index]
-    return data
-
-
-DELETE = object()
-
-BAD_INPUTS = [
-    (("workers",), DELETE, "$.workers", "the required key is missing"),
-    (("slots",), {}, "$.slots", "expected a list, got an object"),
-    (("workers", 0, "id"), 7, "$.workers[0].id", "expected a string, got the number 7"),
-    (("workers", 1, "id"), "w1", "$.workers[1].id", "another worker already has the id 'w1'"),
-    (("workers", 0, "skills"), "debt", "$.workers[0].skills", "expected a list of strings"),
-    (("workers", 0, "languages", 1), 3, "$.workers[0].languages[1]", "non-empty string"),
-    (("slots", 0, "worker"), "w9", "$.slots[0].worker", "no entry in workers has the id 'w9'"),
-    (
-        ("slots", 0, "start"),
-        "2026-13-01T09:00",
-        "$.slots[0].start",
-        "not an ISO 8601 date-time: '2026-13-01T09:00'",
-    ),
-    (("slots", 0, "start"), "2026-12-01", "$.slots[0].start", "not an ISO 8601 date-time"),
-    (("slots", 0, "minutes"), 0, "$.slots[0].minutes", "must be more than 0, got 0"),
-    (("slots", 0, "minutes"), -5, "$.slots[0].minutes", "must be more than 0"),
-    (("slots", 0, "minutes"), 1.5, "$.slots[0].minutes", "expected a whole number"),
-    (("slots", 0, "minutes"), True, "$.slots[0].minutes", "expected a whole number"),
-    (("slots", 0, "minutes"), DELETE, "$.slots[0].minutes", "the required key is missing"),
-    (("people", 0, "named_worker"), "w7", "$.people[0].named_worker", "no worker has the id"),
-    (("people", 0, "seen_before", 1), "w8", "$.people[0].seen_before[1]", "no worker"),
-    (("people", 0, "language"), ["pl"], "$.people[0].language", "expected a string, got a list"),
-    (("requests", 0, "person"), "p2", "$.requests[0].person", "no entry in people has the id"),
-    (("requests", 0, "earliest"), "01/12/2026", "$.requests[0].earliest", "not an ISO 8601 date"),
-    (
-        ("requests", 0, "latest"),
-        "2026-11-30",
-        "$.requests[0].latest",
-        "2026-11-30 is before earliest 2026-12-01",
-    ),
-    (("requests", 0, "skill"), 5, "$.requests[0].skill", "expected a string"),
-    (("requests", 0), "r1", "$.requests[0]", "expected an object, got the string 'r1'"),
-]
-
-
-@pytest.mark.parametrize(("path", "value", "where", "message"), BAD_INPUTS)
-def test_parse_problem_names_the_json_path_of_bad_input(path, value, where, message):
-    with pytest.raises(ProblemError) as caught:
-        parse_problem(changed(path, value))
-    assert caught.value.path == where
-    assert message in caught.value.message
-    assert str(caught.value).startswith(f"{where}: ")
-
-
-def test_parse_problem_rejects_a_root_that_is_not_an_object():
-    with pytest.raises(ProblemError, match=r"^\$: expected an object, got a list$"):
-        parse_problem([])
-
-
-def test_parse_problem_rejects_duplicate_request_ids():
-    data = changed(("requests",), [EXAMPLE["requests"][0], EXAMPLE["requests"][0]])  # type: ignore[index]
-    with pytest.raises(ProblemError) as caught:
-        parse_problem(data)
-    assert caught.value.path == "$.requests[1].id"
-
-
-def test_parse_problem_takes_starts_with_offsets_only_all_together():
-    data = changed(
-        ("slots",),
-        [
-            {"id": "s1", "worker": "w1", "start": "2026-12-01T09:00+01:00", "minutes": 60},
-            {"id": "s2", "worker": "w1", "start": "2026-12-01T10:00", "minutes": 60},
-        ],
-    )
-    with pytest.raises(ProblemError) as caught:
-        parse_problem(data)
-    assert caught.value.path == "$.slots[1].start"
-
+from alongside.scheduling.planner.score import plan_to_json, score, summarise, violations
+from alongside.scheduling.tests.planner_helpers import at, problem, request
 
 # --- Hard rules: avoided by plan(), detected by violations() --------------------------------
 
@@ -541,102 +378,3 @@ def test_first_available_skips_a_slot_that_overlaps_the_persons_booking():
     result = first_available(case)
     assert result.assignments == {"r1": "s1"}
     assert set(result.unassigned) == {"r2", "r3"}
-
-
-# --- Warm handover ----------------------------------------------------------------------------
-
-
-def test_handover_prefers_someone_who_knows_the_person():
-    workers = [
-        Worker("leaver", frozenset({"debt"}), frozenset({"en", "pl"})),
-        Worker("skilled", frozenset({"debt", "housing"}), frozenset({"en", "pl"})),
-        Worker("known", frozenset(), frozenset({"en", "pl"})),
-    ]
-    people = [HandoverPerson("p1", "pl", frozenset({"debt", "housing"}), frozenset({"known"}))]
-    proposal = propose_successors(
-        "leaver", people, workers, {"skilled": 5, "known": 5, "leaver": 9}
-    )
-    assert proposal[0].worker == "known"
-    assert proposal[0].why == ("has met them before", "speaks Polish")
-
-
-def test_handover_uses_skills_then_spreads_load_and_says_why_not():
-    workers = [
-        Worker("a", frozenset({"debt"}), frozenset({"en"})),
-        Worker("b", frozenset(), frozenset({"en"})),
-        Worker("c", frozenset(), frozenset({"en"})),
-    ]
-    people = [
-        HandoverPerson("p1", None, frozenset({"debt"})),
-        HandoverPerson("p2"),
-        HandoverPerson("p3"),
-        HandoverPerson("p4", "so"),
-    ]
-    proposal = propose_successors("x", people, workers, {"a": 1, "b": 2, "c": 2})
-    assert proposal[0].worker == "a"
-    assert proposal[0].why == ("has the skill debt",)
-    assert {proposal[1].worker, proposal[2].worker} == {"b", "c"}  # spread, not both on one
-    assert proposal[3].worker is None
-    assert proposal[3].why == ("no other worker with room left speaks Somali",)
-
-
-@st.composite
-def handovers(draw: st.DrawFn):
-    names = ["leaver", "a", "b", "c"]
-    workers = [
-        Worker(
-            name,
-            frozenset(draw(st.sets(st.sampled_from(["debt", "housing", "benefits"])))),
-            frozenset({"en"} | draw(st.sets(st.sampled_from(["pl", "ur"]), max_size=1))),
-        )
-        for name in names
-    ]
-    people = [
-        HandoverPerson(
-            f"p{n}",
-            draw(st.sampled_from([None, None, "pl", "ur", "en"])),
-            frozenset(draw(st.sets(st.sampled_from(["debt", "housing", "benefits"])))),
-            frozenset(draw(st.sets(st.sampled_from(names), max_size=2))),
-        )
-        for n in range(draw(st.integers(0, 5)))
-    ]
-    capacity = {name: draw(st.integers(0, 3)) for name in names}
-    return workers, people, capacity
-
-
-@settings(max_examples=150, deadline=None)
-@given(handovers())
-def test_handover_keeps_the_hard_rules_and_is_optimal_against_brute_force(case):
-    workers, people, capacity = case
-    proposal = propose_successors("leaver", people, workers, capacity)
-    assert [entry.person for entry in proposal] == [person.id for person in people]
-    by_id = {worker.id: worker for worker in workers}
-    loads: dict[str, int] = {}
-    for person, entry in zip(people, proposal, strict=True):
-        if entry.worker is None:
-            assert entry.why
-            continue
-        assert entry.worker != "leaver"
-        if person.language is not None:
-            assert person.language in by_id[entry.worker].languages
-        loads[entry.worker] = loads.get(entry.worker, 0) + 1
-    assert all(load <= capacity[worker] for worker, load in loads.items())
-    # Brute force over every choice of worker (or none) per person.
-    choices = [None, *(w.id for w in workers if w.id != "leaver")]
-    best = None
-    for choice in itertools.product(choices, repeat=len(people)):
-        counts: dict[str, int] = {}
-        ok = True
-        for person, worker in zip(people, choice, strict=True):
-            if worker is None:
-                continue
-            counts[worker] = counts.get(worker, 0) + 1
-            if counts[worker] > capacity[worker] or (
-                person.language is not None and person.language not in by_id[worker].languages
-            ):
-                ok = False
-                break
-        if ok:
-            value = handover_value(people, workers, choice)
-            best = value if best is None else max(best, value)
-    assert handover_value(people, workers, [entry.worker for entry in proposal]) == best

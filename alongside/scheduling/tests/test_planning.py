@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from alongside.access.models import Skill
 from alongside.relationships.models import Handover
-from alongside.scheduling import planning, services
+from alongside.scheduling import handovers, services
 from alongside.scheduling.models import Appointment, PlanningRound, SeeRequest
-from alongside.scheduling.planner import violations
+from alongside.scheduling.planner.score import violations
+from alongside.scheduling.planning_rounds import queries as round_queries
+from alongside.scheduling.planning_rounds import services as round_services
 from alongside.scheduling.tests.helpers import give_days
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
@@ -46,7 +48,7 @@ def _round(world, **overrides):
         "window_days": 5,
     }
     values.update(overrides)
-    return planning.create_round(**values)
+    return round_services.create_round(**values)
 
 
 def test_round_lists_everyone_with_a_named_worker_at_the_cadence(team):
@@ -74,7 +76,7 @@ def test_proposal_keeps_people_with_their_named_worker_and_beats_first_available
     assert figures["mean_distinct_workers"] == 1.0
     assert figures["score"] >= baseline["score"]
     assert planning_round.proposal["bound"] >= figures["score"]
-    context = planning.planning_context(planning_round)
+    context = round_queries.planning_context(planning_round)
     assert violations(context.problem, planning_round.proposal["assignments"]) == []
 
 
@@ -100,7 +102,7 @@ def test_skill_requests_go_only_to_workers_with_the_skill(team):
     debt = Skill.objects.create(organisation=world.org, name="Debt advice")
     world.members["cara"].skills.add(debt)
     planning_round = _round(world, skill=debt)
-    context = planning.planning_context(planning_round)
+    context = round_queries.planning_context(planning_round)
     for slot_key in planning_round.proposal["assignments"].values():
         assert context.slots[slot_key].worker_id == world.user("cara").pk
 
@@ -108,32 +110,32 @@ def test_skill_requests_go_only_to_workers_with_the_skill(team):
 def test_adjust_then_accept_books_everything_in_one_go(team):
     world = team
     planning_round = _round(world)
-    rows = planning.proposal_rows(planning_round)
+    rows = round_queries.proposal_rows(planning_round)
     row = next(r for r in rows if r.slot and r.alternatives)
     other = next(k for k, _ in row.alternatives if k != row.slot.key)
-    planning.adjust(
+    round_services.adjust(
         planning_round, by=world.members["colin"], request_id=f"r{row.request.pk}", slot=other
     )
     assert planning_round.proposal["assignments"][f"r{row.request.pk}"] == other
-    planning.adjust(
+    round_services.adjust(
         planning_round, by=world.members["colin"], request_id=f"r{row.request.pk}", slot=""
     )
     assert f"r{row.request.pk}" not in planning_round.proposal["assignments"]
-    booked = planning.accept(planning_round, by=world.members["colin"])
+    booked = round_services.accept(planning_round, by=world.members["colin"])
     assert booked == 11 == Appointment.objects.filter(planning_round=planning_round).count()
     assert planning_round.status == PlanningRound.Status.ACCEPTED
     with pytest.raises(ValidationError):
-        planning.accept(planning_round, by=world.members["colin"])
+        round_services.accept(planning_round, by=world.members["colin"])
 
 
 def test_adjust_refuses_a_slot_that_breaks_a_rule(team):
     world = team
     planning_round = _round(world)
-    rows = planning.proposal_rows(planning_round)
+    rows = round_queries.proposal_rows(planning_round)
     first, second = rows[0], rows[1]
     # Giving one request the slot another already holds would book a slot twice.
     with pytest.raises(ValidationError):
-        planning.adjust(
+        round_services.adjust(
             planning_round,
             by=world.members["colin"],
             request_id=f"r{first.request.pk}",
@@ -145,7 +147,7 @@ def test_accept_books_nothing_when_a_time_was_taken_meanwhile(team):
     world = team
     planning_round = _round(world)
     assignments = planning_round.proposal["assignments"]
-    context = planning.planning_context(planning_round)
+    context = round_queries.planning_context(planning_round)
     taken = context.slots[sorted(assignments.values())[-1]]
     outsider = PersonFactory(team=world.team)
     services.book(
@@ -157,7 +159,7 @@ def test_accept_books_nothing_when_a_time_was_taken_meanwhile(team):
         mode="phone",
     )
     with pytest.raises(ValidationError, match="(?i)nothing has been booked"):
-        planning.accept(planning_round, by=world.members["colin"])
+        round_services.accept(planning_round, by=world.members["colin"])
     assert Appointment.objects.filter(planning_round=planning_round).count() == 0
     planning_round.refresh_from_db()
     assert planning_round.status == PlanningRound.Status.DRAFT
@@ -219,7 +221,7 @@ def test_leaving_worker_handovers_are_proposed_and_booked_warm(team):
     ContactFactory(
         person=world.person, worker=world.user("cara"), at=timezone.now() - timedelta(days=30)
     )
-    proposals = planning.handover_proposals(alice)
+    proposals = handovers.handover_proposals(alice)
     assert len(proposals) == 3  # Pat and two others
     pat = next(p for p in proposals if p.person == world.person)
     assert pat.successor_id == world.user("cara").pk
@@ -244,7 +246,7 @@ def test_leaving_worker_handovers_are_proposed_and_booked_warm(team):
 def test_leaving_worker_bad_choice_books_nothing(team):
     world = team
     alice = world.members["alice"]
-    proposals = planning.handover_proposals(alice)
+    proposals = handovers.handover_proposals(alice)
     data = {f"hand_over_{p.person.pk}": "on" for p in proposals}
     for p in proposals:
         data[f"successor_{p.person.pk}"] = str(world.user("cara").pk)
@@ -268,11 +270,11 @@ def test_language_is_the_first_one_the_team_speaks_or_an_interpreter_is_flagged(
     romanian.languages = "Romanian"
     romanian.save()
     planning_round = _round(world)
-    context = planning.planning_context(planning_round)
+    context = round_queries.planning_context(planning_round)
     for request_id, key in planning_round.proposal["assignments"].items():
         if context.requests[request_id].person_id == polish.pk:
             assert context.slots[key].worker_id == world.user("cara").pk
-    rows = planning.proposal_rows(planning_round)
+    rows = round_queries.proposal_rows(planning_round)
     flagged = {row.request.person_id: row.interpreter for row in rows}
     assert flagged[romanian.pk] == "romanian"
     assert flagged[polish.pk] == ""

@@ -141,7 +141,8 @@ def test_door_welcome_is_all_or_nothing(world, session, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the tablet dropped")
 
-    monkeypatch.setattr(services, "mark_present", broken)
+    # welcome_at_door calls the register module's own mark_present.
+    monkeypatch.setattr("alongside.spaces.services.register.mark_present", broken)
     before = Person.objects.count()
     with pytest.raises(RuntimeError):
         services.welcome_at_door(session, by=world.members["alice"], given_name="Mo")

@@ -15,9 +15,11 @@ from alongside.access.decorators import require_rule
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
-from alongside.scheduling import planning, services
+from alongside.scheduling import handovers, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
 from alongside.scheduling.models import PlanningRound
+from alongside.scheduling.planning_rounds import queries as round_queries
+from alongside.scheduling.planning_rounds import services as round_services
 from alongside.scheduling.queries import worker_memberships
 
 
@@ -43,7 +45,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            planning_round = planning.create_round(
+            planning_round = round_services.create_round(
                 by=membership,
                 team=form.cleaned_data["team"],
                 period_start=form.cleaned_data["period_start"],
@@ -96,7 +98,7 @@ def _round(request: HttpRequest, round_id: int) -> tuple[Membership, PlanningRou
 def _plan_page(
     request: HttpRequest, planning_round: PlanningRound, *, status: int = 200
 ) -> HttpResponse:
-    rows = planning.proposal_rows(planning_round)
+    rows = round_queries.proposal_rows(planning_round)
     proposal = planning_round.proposal
     return render(
         request,
@@ -126,7 +128,7 @@ def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, "Choose a request and a time.")
         return _plan_page(request, planning_round, status=400)
     try:
-        planning.adjust(
+        round_services.adjust(
             planning_round,
             by=membership,
             request_id=form.cleaned_data["request"],
@@ -143,7 +145,7 @@ def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
 def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
-        booked = planning.accept(planning_round, by=membership)
+        booked = round_services.accept(planning_round, by=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
@@ -155,7 +157,7 @@ def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
 def discard_plan(request: HttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
-        planning.discard(planning_round, by=membership)
+        round_services.discard(planning_round, by=membership)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
@@ -177,7 +179,7 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
     if leaving is None:
         raise Http404
-    proposals = planning.handover_proposals(leaving)
+    proposals = handovers.handover_proposals(leaving)
     error = ""
     if request.method == "POST":
         choices: dict[int, tuple[int, str]] = {}
@@ -193,7 +195,7 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
             choices[pid] = (int(successor), slot)
         if not error:
             try:
-                count = planning.plan_handovers(leaving, by=membership, choices=choices)
+                count = handovers.plan_handovers(leaving, by=membership, choices=choices)
             except ValidationError as problem:
                 error = " ".join(problem.messages)
             else:

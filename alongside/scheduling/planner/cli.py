@@ -1,8 +1,8 @@
 """`alongside plan`: propose appointments that keep people with the workers they know.
 
 Runs without Django (alongside/cli.py dispatches here directly). Reads the problem as JSON,
-checks it (alongside.scheduling.planner.parse_problem names the JSON path of the first bad
-field), solves it with `planner.plan` and writes the plan as JSON. OR-Tools is imported only
+checks it (`problem.parse_problem` names the JSON path of the first bad field), solves it with
+`optimiser.plan` and writes the plan as JSON. The solver modules and OR-Tools are imported only
 when solving, so `--help` and bad input stay quick. On bad input nothing is written; the output
 file is written beside its final place and renamed into it in one step.
 """
@@ -14,13 +14,7 @@ import json
 import sys
 
 from alongside.common.files import CannotRead, CannotWrite, read_json, replace_text
-from alongside.scheduling.planner import (
-    Problem,
-    ProblemError,
-    parse_problem,
-    plan,
-    plan_to_json,
-)
+from alongside.scheduling.planner.problem import Problem, ProblemError, parse_problem
 
 PROG = "alongside plan"
 
@@ -70,6 +64,10 @@ def main(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     try:
         problem = _read(arguments.problem)
+        # Imported here, not at the top: the solvers are not needed for --help or bad input.
+        from alongside.scheduling.planner.optimiser import plan
+        from alongside.scheduling.planner.score import plan_to_json
+
         result = plan(problem, time_limit=arguments.time_limit)
         text = json.dumps(plan_to_json(result), indent=1, ensure_ascii=False) + "\n"
         if arguments.output is None:

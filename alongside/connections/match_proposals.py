@@ -1,5 +1,5 @@
 """One-to-one volunteer matching: build the problem from profiles, call the pure matcher, and
-explain each proposed pair in plain words.
+explain each proposed pair in plain words (a read: confirming pairs is `services.matches`).
 
 Hard exclusions are worked out here and passed to the matcher as each person's `exclude`:
 volunteers the person (or a safeguarding decision) excluded, volunteers who said no to them
@@ -22,6 +22,8 @@ from typing import Any
 from alongside.access.models import Membership
 from alongside.connections import queries
 from alongside.connections.commonality import DEFAULT_WEIGHTS, Traits
+from alongside.connections.matcher import problem as matcher
+from alongside.connections.matcher.solve import match
 from alongside.connections.models import PersonProfile, VolunteerProfile
 from alongside.people.models import Person
 
@@ -74,8 +76,6 @@ def _attributes(traits: Traits) -> dict[str, frozenset[str]]:
 
 def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
     """The optimal set of pairs for the coordinator's team, with why, from the pure matcher."""
-    from alongside.connections import matcher
-
     wanting = list(queries.matchable_people(membership, include_held=True))
     held = set(queries.held_person_ids(membership.organisation_id))
     people = [p for p in wanting if p.pk not in held]
@@ -128,7 +128,7 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
                 exclude=frozenset(excluded),
             )
         )
-    result = matcher.match(
+    result = match(
         matcher.MatchProblem(
             volunteers=problem_volunteers, people=problem_people, weights=dict(weights)
         )

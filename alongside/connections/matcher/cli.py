@@ -1,8 +1,8 @@
 """`alongside match`: one-to-one matching of people to volunteers (befriending, peer mentoring).
 
 Runs without Django (alongside/cli.py dispatches here directly). Reads the problem as JSON,
-checks it (alongside.connections.matcher.parse_problem names the JSON path of the first bad
-field), solves it with `matcher.match` and writes the matching as JSON. numpy and OR-Tools are
+checks it (`problem.parse_problem` names the JSON path of the first bad field), solves it
+with `solve.match` and writes the matching as JSON. numpy and OR-Tools are
 imported only when solving, so `--help` and bad input stay quick. On bad input nothing is
 written; the output file is written beside its final place and renamed into it in one step.
 """
@@ -14,10 +14,9 @@ import json
 import sys
 
 from alongside.common.files import CannotRead, CannotWrite, read_json, replace_text
-from alongside.connections.matcher import (
+from alongside.connections.matcher.problem import (
     MatchProblem,
     ProblemError,
-    match,
     parse_problem,
     result_to_json,
 )
@@ -67,6 +66,9 @@ def main(argv: list[str]) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     try:
         problem = _read(arguments.problem)
+        # Imported here, not at the top: the solver is not needed for --help or bad input.
+        from alongside.connections.matcher.solve import match
+
         result = match(problem)
         text = json.dumps(result_to_json(result), indent=1, ensure_ascii=False) + "\n"
         if arguments.output is None:

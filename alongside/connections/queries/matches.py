@@ -1,4 +1,4 @@
-"""Reads for one-to-one volunteer matching: who can be matched, pairs already made, volunteers."""
+"""Reads for one-to-one volunteer matching: who can be matched, matches already made, volunteers."""
 
 from __future__ import annotations
 

@@ -1,0 +1,333 @@
+"""Every audit action, in one registry: its stored name, its plain words for "who saw my record"
+and whether it is about one person.
+
+`record()` and `record_read()` refuse an action that is not registered here, so a new action
+is named, worded (or marked as never about one person) and documented in
+`docs/access-and-audit.md` before it can be written. The names are stored in every event and
+hashed into the chain: never change one.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One kind of audit event. `words` finish "<who> ..." on the person's "who saw my record"."""
+
+    name: str
+    words: Promise | None
+    about_person: bool
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnregisteredAction(LookupError):
+    """An audit action that is not in the registry: name it in `audit/actions.py` first."""
+
+
+REGISTRY: dict[str, Action] = {}
+
+
+def _register(name: str, words: Promise | None, *, about_person: bool) -> Action:
+    if name in REGISTRY:
+        raise ValueError(f"audit action {name!r} is registered twice")
+    action = Action(name=name, words=words, about_person=about_person)
+    REGISTRY[name] = action
+    return action
+
+
+def _about_person(name: str, words: Promise) -> Action:
+    return _register(name, words, about_person=True)
+
+
+def _not_about_one_person(name: str) -> Action:
+    return _register(name, None, about_person=False)
+
+
+def get(name: str | Action) -> Action:
+    """The registered action for a name (or the action itself); raises `UnregisteredAction`."""
+    key = name.name if isinstance(name, Action) else name
+    try:
+        action = REGISTRY[key]
+    except KeyError:
+        raise UnregisteredAction(
+            f"audit action {key!r} is not registered in alongside/audit/actions.py"
+        ) from None
+    if isinstance(name, Action) and name != action:
+        raise UnregisteredAction(f"audit action {key!r} differs from the registered one")
+    return action
+
+
+def words_for(name: str) -> Promise | None:
+    """The plain words for a stored action name, or None when it has none (or is unknown)."""
+    action = REGISTRY.get(name)
+    return action.words if action else None
+
+
+def viewed(label: str) -> Action:
+    """The read action for a model label (`support.supportnote` -> `support.supportnote.viewed`)."""
+    return get(f"{label}.viewed")
+
+
+# people ---------------------------------------------------------------------------------------
+PEOPLE_PERSON_CREATED = _about_person("people.person.created", _("added you to Alongside"))
+PEOPLE_PERSON_CHANGED = _about_person("people.person.changed", _("changed your details"))
+PEOPLE_CONSENT_GRANTED = _about_person(
+    "people.consent.granted", _("recorded your agreement to share notes")
+)
+PEOPLE_CONSENT_REVOKED = _about_person(
+    "people.consent.revoked", _("recorded that you took back your agreement to share")
+)
+
+# relationships --------------------------------------------------------------------------------
+RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(
+    "relationships.named_worker.assigned", _("chose your named worker")
+)
+RELATIONSHIPS_WORKER_REQUEST_RECORDED = _about_person(
+    "relationships.worker_request.recorded", _("wrote down that you asked for a worker")
+)
+RELATIONSHIPS_HANDOVER_PLANNED = _about_person(
+    "relationships.handover.planned", _("planned a change of your named worker")
+)
+RELATIONSHIPS_HANDOVER_COMPLETED_WARM = _about_person(
+    "relationships.handover.completed_warm", _("introduced your new named worker")
+)
+RELATIONSHIPS_HANDOVER_COMPLETED_COLD = _about_person(
+    "relationships.handover.completed_cold", _("changed your named worker without an introduction")
+)
+RELATIONSHIPS_HANDOVER_CANCELLED = _about_person(
+    "relationships.handover.cancelled", _("cancelled a change of your named worker")
+)
+RELATIONSHIPS_CONTACT_RECORDED = _about_person(
+    "relationships.contact.recorded", _("recorded a conversation with you")
+)
+RELATIONSHIPS_CONTACT_CHANGED = _about_person(
+    "relationships.contact.changed", _("changed the record of a conversation with you")
+)
+
+# support --------------------------------------------------------------------------------------
+SUPPORT_NOTE_CREATED = _about_person("support.note.created", _("wrote down what you said"))
+SUPPORT_NOTE_CHANGED = _about_person("support.note.changed", _("changed the note of what you said"))
+SUPPORT_SUPPORTNOTE_VIEWED = _about_person("support.supportnote.viewed", _("looked at your notes"))
+
+# eligibility ----------------------------------------------------------------------------------
+ELIGIBILITY_VOUCHER_RECORDED = _about_person(
+    "eligibility.voucher.recorded", _("recorded a foodbank voucher")
+)
+ELIGIBILITY_VOUCHER_REDEEMED = _about_person(
+    "eligibility.voucher.redeemed", _("gave out a foodbank parcel")
+)
+ELIGIBILITY_VOUCHER_VIEWED = _about_person(
+    "eligibility.voucher.viewed", _("looked at your foodbank vouchers")
+)
+ELIGIBILITY_SUPPORT_OFFER_ACCEPTED = _about_person(
+    "eligibility.support_offer.accepted", _("noted that you would like to talk to someone")
+)
+
+# safeguarding ---------------------------------------------------------------------------------
+SAFEGUARDING_CONCERN_RAISED = _about_person(
+    "safeguarding.concern.raised", _("raised a safeguarding concern")
+)
+SAFEGUARDING_CONCERN_ACTION_ADDED = _about_person(
+    "safeguarding.concern.action_added", _("recorded what was done about a safeguarding concern")
+)
+SAFEGUARDING_CONCERN_VIEWED = _about_person(
+    "safeguarding.concern.viewed", _("looked at safeguarding concerns")
+)
+SAFEGUARDING_OVERRIDE_STARTED = _about_person(
+    "safeguarding.override.started",
+    _("opened your notes without your consent, to keep someone safe"),
+)
+SAFEGUARDING_OVERRIDE_ENDED = _about_person(
+    "safeguarding.override.ended", _("closed your notes again after a safeguarding check")
+)
+SAFEGUARDING_OVERRIDE_REVIEWED = _about_person(
+    "safeguarding.override.reviewed", _("reviewed why your notes were opened")
+)
+SAFEGUARDING_MATCHING_HOLD_PLACED = _about_person(
+    "safeguarding.matching_hold.placed", _("paused introductions and matching for you")
+)
+SAFEGUARDING_MATCHING_HOLD_LIFTED = _about_person(
+    "safeguarding.matching_hold.lifted", _("started introductions and matching for you again")
+)
+SAFEGUARDING_MATCHINGHOLD_VIEWED = _about_person(
+    "safeguarding.matchinghold.viewed", _("looked at why introductions were paused")
+)
+SAFEGUARDING_OVERRIDE_VIEWED = _about_person(
+    "safeguarding.override.viewed", _("looked at why your notes were opened")
+)
+
+# scheduling -----------------------------------------------------------------------------------
+SCHEDULING_APPOINTMENT_BOOKED = _about_person(
+    "scheduling.appointment.booked", _("booked a time to meet you")
+)
+SCHEDULING_APPOINTMENT_CANCELLED = _about_person(
+    "scheduling.appointment.cancelled", _("cancelled a time to meet you")
+)
+SCHEDULING_APPOINTMENT_DID_NOT_ATTEND = _about_person(
+    "scheduling.appointment.did_not_attend", _("noted that a meeting did not happen")
+)
+SCHEDULING_APPOINTMENT_ATTENDED = _about_person(
+    "scheduling.appointment.attended", _("noted that you met")
+)
+SCHEDULING_REMINDER_SENT = _about_person(
+    "scheduling.reminder.sent", _("reminded you of a time to meet")
+)
+SCHEDULING_PLAN_ACCEPTED = _about_person(
+    "scheduling.plan.accepted", _("booked a time to meet you, in a plan")
+)
+
+# reports --------------------------------------------------------------------------------------
+REPORTS_STORY_RECORDED = _about_person(
+    "reports.story.recorded", _("wrote down your story, with your agreement to share it")
+)
+REPORTS_STORY_WITHDRAWN = _about_person(
+    "reports.story.withdrawn", _("took your story out of reports, as you asked")
+)
+
+# measures -------------------------------------------------------------------------------------
+MEASURES_SITTING_CREATED = _about_person(
+    "measures.sitting.created", _("asked you some questions about how things are")
+)
+MEASURES_SITTING_ANSWERED = _about_person(
+    "measures.sitting.answered", _("kept your answers to the questions")
+)
+MEASURES_RESPONSE_VIEWED = _about_person(
+    "measures.response.viewed", _("looked at your answers to the questions")
+)
+
+# learning -------------------------------------------------------------------------------------
+LEARNING_DEMAND_MARKED = _about_person(
+    "learning.demand.marked", _("noted whether something had gone wrong for you")
+)
+LEARNING_DEMAND_CHANGED = _about_person(
+    "learning.demand.changed", _("changed the note of whether something had gone wrong")
+)
+LEARNING_DEMANDWORDS_VIEWED = _about_person(
+    "learning.demandwords.viewed", _("looked at what you said had gone wrong")
+)
+LEARNING_NEED_OPENED = _about_person("learning.need.opened", _("wrote down what you came for"))
+LEARNING_NEED_GOAL_SET = _about_person(
+    "learning.need.goal_set", _("wrote down what you want to happen")
+)
+LEARNING_NEED_CLOSED = _about_person(
+    "learning.need.closed", _("noted that what you came for is sorted, or closed")
+)
+LEARNING_NEED_VIEWED = _about_person("learning.need.viewed", _("looked at what you came for"))
+LEARNING_SPEND_RECORDED = _about_person(
+    "learning.spend.recorded", _("spent from the team's fund for you")
+)
+LEARNING_SPEND_APPROVED = _about_person(
+    "learning.spend.approved", _("agreed a spend from the team's fund for you")
+)
+LEARNING_SPEND_DECLINED = _about_person(
+    "learning.spend.declined", _("turned down a spend from the team's fund for you")
+)
+LEARNING_SPEND_VIEWED = _about_person("learning.spend.viewed", _("looked at a spend for you"))
+
+# spaces ---------------------------------------------------------------------------------------
+SPACES_ATTENDANCE_MARKED = _about_person(
+    "spaces.attendance.marked", _("noted that you came to a group")
+)
+SPACES_ATTENDANCE_UNMARKED = _about_person(
+    "spaces.attendance.unmarked", _("corrected a group's register")
+)
+SPACES_INVITATION_CREATED = _about_person("spaces.invitation.created", _("invited you to a group"))
+SPACES_LAPSE_PROMPTED = _about_person(
+    "spaces.lapse.prompted", _("was asked to check in, as you had not come to a group lately")
+)
+SPACES_STOPPING_REASON_RECORDED = _about_person(
+    "spaces.stopping_reason.recorded", _("noted why you stopped coming to a group")
+)
+SPACES_TIES_RECORDED = _about_person(
+    "spaces.ties.recorded", _("wrote down the people and groups you can turn to")
+)
+SPACES_TIE_VIEWED = _about_person(
+    "spaces.tie.viewed", _("looked at the people and groups you can turn to")
+)
+SPACES_STOPPINGREASON_VIEWED = _about_person(
+    "spaces.stoppingreason.viewed", _("looked at why you stopped coming to a group")
+)
+
+# connections ----------------------------------------------------------------------------------
+CONNECTIONS_PROFILE_SAVED = _about_person(
+    "connections.profile.saved", _("wrote down what you like and would share with others")
+)
+CONNECTIONS_PERSONPROFILE_VIEWED = _about_person(
+    "connections.personprofile.viewed", _("looked at what you like and would share")
+)
+CONNECTIONS_INTRODUCTION_PROPOSED = _about_person(
+    "connections.introduction.proposed", _("suggested an introduction for you")
+)
+CONNECTIONS_INTRODUCTION_ASKED = _about_person(
+    "connections.introduction.asked", _("asked you about an introduction")
+)
+CONNECTIONS_INTRODUCTION_ANSWERED = _about_person(
+    "connections.introduction.answered", _("kept your answer about an introduction")
+)
+CONNECTIONS_INTRODUCTION_INTRODUCED = _about_person(
+    "connections.introduction.introduced", _("introduced you, as everyone agreed")
+)
+CONNECTIONS_INTRODUCTION_CLOSED = _about_person(
+    "connections.introduction.closed", _("closed an introduction")
+)
+CONNECTIONS_INTRODUCTION_EXPIRED = _about_person(
+    "connections.introduction.expired", _("closed an introduction that was not answered in time")
+)
+CONNECTIONS_INTRODUCTION_WITHDRAWN = _about_person(
+    "connections.introduction.withdrawn", _("took back a suggested introduction")
+)
+CONNECTIONS_INTRODUCTION_VIEWED = _about_person(
+    "connections.introduction.viewed", _("looked at an introduction for you")
+)
+CONNECTIONS_FOLLOW_UP_RECORDED = _about_person(
+    "connections.follow_up.recorded", _("asked how an introduction went")
+)
+CONNECTIONS_MATCH_CONFIRMED = _about_person(
+    "connections.match.confirmed", _("matched you with a volunteer")
+)
+
+# Never about one person ------------------------------------------------------------------------
+# Settings, a worker's own diary or time, team figures: they never appear on a person's page.
+ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.leaving_date_set")
+ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
+    "access.organisation.role_separation_changed"
+)
+DEMO_BUILT = _not_about_one_person("demo.built")
+ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
+ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")
+ELIGIBILITY_PARTNER_REACTIVATED = _not_about_one_person("eligibility.partner.reactivated")
+SCHEDULING_AVAILABILITY_ADDED = _not_about_one_person("scheduling.availability.added")
+SCHEDULING_AVAILABILITY_REMOVED = _not_about_one_person("scheduling.availability.removed")
+SCHEDULING_EXCEPTION_ADDED = _not_about_one_person("scheduling.exception.added")
+SCHEDULING_EXCEPTION_REMOVED = _not_about_one_person("scheduling.exception.removed")
+SCHEDULING_WORKER_DETAILS_CHANGED = _not_about_one_person("scheduling.worker_details.changed")
+SCHEDULING_PLAN_CREATED = _not_about_one_person("scheduling.plan.created")
+SCHEDULING_PLAN_SET_ASIDE = _not_about_one_person("scheduling.plan.set_aside")
+REPORTS_LEARNING_WRITTEN = _not_about_one_person("reports.learning.written")
+REPORTS_SETTINGS_CHANGED = _not_about_one_person("reports.settings.changed")
+MEASURES_AGGREGATES_VIEWED = _not_about_one_person("measures.aggregates.viewed")
+MEASURES_INSTRUMENT_ADDED = _not_about_one_person("measures.instrument.added")
+MEASURES_INSTRUMENT_VERSIONED = _not_about_one_person("measures.instrument.versioned")
+MEASURES_SCHEDULE_CHANGED = _not_about_one_person("measures.schedule.changed")
+LEARNING_ADMIN_TIME_RECORDED = _not_about_one_person("learning.admin_time.recorded")
+LEARNING_SETTINGS_CHANGED = _not_about_one_person("learning.settings.changed")
+SPACES_SPACE_CREATED = _not_about_one_person("spaces.space.created")
+SPACES_SPACE_CHANGED = _not_about_one_person("spaces.space.changed")
+SPACES_PATTERN_CREATED = _not_about_one_person("spaces.pattern.created")
+SPACES_SESSION_ADDED = _not_about_one_person("spaces.session.added")
+SPACES_SESSION_CANCELLED = _not_about_one_person("spaces.session.cancelled")
+SPACES_SESSION_REGISTER_CLOSED = _not_about_one_person("spaces.session.register_closed")
+SPACES_PERSON_WELCOMED_AT_DOOR = _not_about_one_person("spaces.person.welcomed_at_door")
+CONNECTIONS_VOLUNTEER_SAVED = _not_about_one_person("connections.volunteer.saved")
+CONNECTIONS_SPACE_DESCRIBED = _not_about_one_person("connections.space.described")
+CONNECTIONS_LIST_ADDED = _not_about_one_person("connections.list.added")
+
+ABOUT_ONE_PERSON = frozenset(name for name, action in REGISTRY.items() if action.about_person)
+NOT_ABOUT_ONE_PERSON = frozenset(
+    name for name, action in REGISTRY.items() if not action.about_person
+)

@@ -1,0 +1,24 @@
+"""The eligibility panels on the person page, registered here: people does not import
+eligibility. The vouchers are drawn by `{% eligibility_panel %}`."""
+
+from typing import Any
+
+from alongside.access.models import Membership
+from alongside.eligibility.queries import has_assessed
+from alongside.people.models import Person
+from alongside.people.panels import PersonPanel, register_person_panel
+
+
+def both_roles_warning(membership: Membership, person: Person) -> dict[str, Any]:
+    """Warn a supporter who also checked this person's eligibility (where the organisation
+    allows both roles): the person may tell them less."""
+    return {
+        "warning": person.organisation.allow_assessor_and_supporter
+        and has_assessed(membership.user_id, person.pk)
+    }
+
+
+register_person_panel(
+    PersonPanel("both_roles", 5, "eligibility/partials/both_roles_warning.html", both_roles_warning)
+)
+register_person_panel(PersonPanel("vouchers", 70, "eligibility/partials/person_panel.html"))

@@ -1,0 +1,47 @@
+"""Panels on the person page, each registered by the app it belongs to.
+
+`people` imports none of those apps: an app adds a panel from its own `person_panels.py`
+module, which `PeopleConfig.ready()` imports for every installed app (Django's
+`autodiscover_modules`), by calling `register_person_panel(PersonPanel(...))`.
+
+- `order`: where it goes between the person's header and their timeline (lowest first);
+- `template`: the template that draws it;
+- `context(membership, person)`: what that template reads, and nothing else, as an inclusion
+  tag's template does. None: the template is drawn with the page's own context (`page`, a
+  `people.page.PersonPage`, `person`, `membership`, `request`), for a panel drawn by its app's
+  template tag, or one that shows a part of the page's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alongside.access.models import Membership
+    from alongside.people.models import Person
+
+PanelContext = Callable[["Membership", "Person"], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    name: str
+    order: int
+    template: str
+    context: PanelContext | None = None
+
+
+_panels: dict[str, PersonPanel] = {}
+
+
+def register_person_panel(panel: PersonPanel) -> PersonPanel:
+    """Add `panel` to the person page (a panel of the same name is replaced)."""
+    _panels[panel.name] = panel
+    return panel
+
+
+def person_panels() -> list[PersonPanel]:
+    """The registered panels in page order."""
+    return sorted(_panels.values(), key=lambda panel: (panel.order, panel.name))
