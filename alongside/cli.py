@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["alongside", *args])
+    from alongside.common.request_context import own_request_id
+
+    with own_request_id("cli:"):  # ties one command's audit events together (decision 0007)
+        execute_from_command_line(["alongside", *args])
     return 0
 
 

@@ -31,3 +31,11 @@ def request_context(request_id: str) -> Iterator[str]:
 def new_request_id(prefix: str = "") -> str:
     """A fresh id: 32 hex digits, after `prefix` (e.g. `cli:`) when given."""
     return f"{prefix}{uuid.uuid4().hex}"
+
+
+@contextmanager
+def own_request_id(prefix: str) -> Iterator[str]:
+    """Keep the current request id, or (outside any) give this block a new one after `prefix`:
+    tasks use `task:`, the command line `cli:`, so one run's audit events can be tied together."""
+    with request_context(current_request_id() or new_request_id(prefix)) as request_id:
+        yield request_id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from alongside.common.request_context import own_request_id
+
 
 @task
 def expire_introduction(introduction_id: int) -> bool:
@@ -11,4 +13,5 @@ def expire_introduction(introduction_id: int) -> bool:
     who helped it is not going ahead. Safe to run more than once. True when it lapsed now."""
     from alongside.connections.services import expire_if_due
 
-    return expire_if_due(introduction_id)
+    with own_request_id("task:"):
+        return expire_if_due(introduction_id)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
+from alongside.access.queries import workers_of
 from alongside.common.forms import DateInput, NamedUserChoiceField, model_choice
 
 
@@ -18,6 +19,5 @@ class LeavingForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from alongside.access.queries import workers_of
 
         model_choice(self, "worker").queryset = workers_of(membership.organisation)

@@ -15,8 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.access.queries import teams_for
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
 from alongside.learning.models import (
@@ -153,7 +156,7 @@ def open_need(
         errors["in_their_words"] = "Write what they came for, in their words."
     if contact is not None:
         if contact.person_id != person.pk:
-            raise ValidationError({"contact": "That contact is with someone else."})
+            raise ValidationError({"contact": _("That contact is with someone else.")})
         first_contact_on = timezone.localdate(contact.at)
     if first_contact_on is None:
         errors["first_contact_on"] = "Give the day of the first contact about this."
@@ -232,7 +235,7 @@ def close_need(
     words = words.strip()
     errors: dict[str, str] = {}
     if need.status != NeedStatus.OPEN:
-        raise ValidationError({"reason": "This need is already closed."})
+        raise ValidationError({"reason": _("This need is already closed.")})
     if person_confirmed and reason:
         errors["reason"] = "Either they told you it is sorted, or give another reason: not both."
     elif not person_confirmed and not reason:
@@ -269,13 +272,13 @@ def _clean_amount(amount: Any) -> Decimal:
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"amount": "Enter an amount such as 12.50."}) from None
+        raise ValidationError({"amount": _("Enter an amount such as 12.50.")}) from None
     if not value.is_finite() or value <= 0:
-        raise ValidationError({"amount": "Enter an amount more than zero."})
+        raise ValidationError({"amount": _("Enter an amount more than zero.")})
     if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({"amount": "Use at most two decimal places."})
+        raise ValidationError({"amount": _("Use at most two decimal places.")})
     if value > MAX_AMOUNT:
-        raise ValidationError({"amount": "That is more than the fund could hold."})
+        raise ValidationError({"amount": _("That is more than the fund could hold.")})
     return value.quantize(Decimal("0.01"))
 
 
@@ -294,7 +297,6 @@ def record_spend(
     limit it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
     coordinators are told in the app (no words, no name). Side effects: one Spend; one audit
     event; notifications when asked."""
-    from alongside.access.services import notify
 
     _require_worker(by, person.organisation_id)
     errors: dict[str, str] = {}
@@ -354,17 +356,16 @@ def may_decide(spend: Spend, by: Membership) -> bool:
 def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "") -> Spend:
     """Approve or decline a spend that waits; declining needs a reason. Side effects: saves the
     spend; one audit event; tells the spender in the app (no words)."""
-    from alongside.access.services import notify
 
     if not may_decide(spend, by):
         raise PermissionError("only a coordinator of the team who did not make the spend decides")
     if spend.status != SpendStatus.ASKED:
-        raise ValidationError({"decision": "This spend has already been decided."})
+        raise ValidationError({"decision": _("This spend has already been decided.")})
     reason = reason.strip()
     if approve and reason:
-        raise ValidationError({"reason": "A reason is for declining."})
+        raise ValidationError({"reason": _("A reason is for declining.")})
     if not approve and len(reason) < MIN_WORDS:
-        raise ValidationError({"reason": "Say why it is declined."})
+        raise ValidationError({"reason": _("Say why it is declined.")})
     with transaction.atomic():
         spend.status = SpendStatus.APPROVED if approve else SpendStatus.DECLINED
         spend.decided_by, spend.decided_at = by.user, timezone.now()
@@ -397,7 +398,7 @@ def set_learning_settings(
     try:
         limit = Decimal(str(discretion_limit))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"discretion_limit": "Enter an amount such as 50.00."}) from None
+        raise ValidationError({"discretion_limit": _("Enter an amount such as 50.00.")}) from None
     errors: dict[str, str] = {}
     if not limit.is_finite() or limit < 0 or limit > MAX_AMOUNT:
         errors["discretion_limit"] = "Enter an amount of zero or more."
@@ -409,7 +410,7 @@ def set_learning_settings(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        settings, _ = LearningSettings.objects.get_or_create(organisation=organisation)
+        settings, _created = LearningSettings.objects.get_or_create(organisation=organisation)
         settings.discretion_limit, settings.currency = limit.quantize(Decimal("0.01")), currency
         settings.save()
         record(
@@ -426,7 +427,6 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
 
     Side effects: one AdminTime row created or changed; one audit event (week, team, hours).
     """
-    from alongside.access.queries import teams_for
 
     _require_worker(by, by.organisation_id)
     errors: dict[str, str] = {}

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
@@ -38,6 +39,7 @@ from alongside.measures.queries import (
 )
 from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
+from alongside.relationships.models import NamedWorkerSpell
 from alongside.visibility.roles import WORKER_ROLES
 
 LINK_DAYS = 14
@@ -73,31 +75,35 @@ def start_sitting(
 
     Side effects: one Sitting, one `measures.sitting.created` audit event.
     """
-    from alongside.relationships.models import NamedWorkerSpell
 
     now = now or timezone.now()
     if by.role not in WORKER_ROLES or by.organisation_id != person.organisation_id:
-        raise ValidationError("Only workers in the person's organisation can ask them.")
+        raise ValidationError(_("Only workers in the person's organisation can ask them."))
     if kind not in SittingKind.values:
-        raise ValidationError({"kind": "Choose how they will answer."})
+        raise ValidationError({"kind": _("Choose how they will answer.")})
     if not versions:
-        raise ValidationError({"instruments": "Choose at least one questionnaire."})
+        raise ValidationError({"instruments": _("Choose at least one questionnaire.")})
     keys = [v.instrument.key for v in versions]
     if len(set(keys)) != len(keys):
-        raise ValidationError({"instruments": "Choose each questionnaire once."})
+        raise ValidationError({"instruments": _("Choose each questionnaire once.")})
     for version in versions:
         instrument = version.instrument
         if instrument.organisation_id not in (None, person.organisation_id):
             raise ValidationError(
-                {"instruments": "Choose one of your organisation's questionnaires."}
+                {"instruments": _("Choose one of your organisation's questionnaires.")}
             )
         if not instrument.licensed_permission_confirmed:
             raise ValidationError(
-                {"instruments": f"{instrument.name} has no confirmed permission."}
+                {
+                    "instruments": _("%(name)s has no confirmed permission.")
+                    % {"name": instrument.name}
+                }
             )
     if kind == SittingKind.LINK:
         if not 1 <= days <= MAX_LINK_DAYS:
-            raise ValidationError({"days": f"Between 1 and {MAX_LINK_DAYS} days."})
+            raise ValidationError(
+                {"days": _("Between 1 and %(days)s days.") % {"days": MAX_LINK_DAYS}}
+            )
         expires_at = now + timedelta(days=days)
         token: str | None = new_token()
     else:
@@ -224,7 +230,7 @@ def add_instrument(
     """
     errors: dict[str, str] = {}
     if by.role != Role.DATA_LEAD:
-        raise ValidationError("Only a data lead can add an instrument.")
+        raise ValidationError(_("Only a data lead can add an instrument."))
     if not name.strip():
         errors["name"] = "Give the instrument's name."
     if not notice.strip():
@@ -248,7 +254,7 @@ def add_instrument(
     )
     errors |= problems
     if errors or definition is None:
-        raise ValidationError(errors or "Check the questions and scoring.")
+        raise ValidationError(errors or _("Check the questions and scoring."))
     items = definition.items
     organisation = by.organisation
     with transaction.atomic():
@@ -284,7 +290,7 @@ def new_version(
 ) -> InstrumentVersion:
     """A changed instrument is a new version; answers keep the version they were given to."""
     if instrument.organisation_id != by.organisation_id or by.role != Role.DATA_LEAD:
-        raise ValidationError("Only the organisation's data lead can change its instruments.")
+        raise ValidationError(_("Only the organisation's data lead can change its instruments."))
     with transaction.atomic():
         latest = instrument.versions.order_by("-number").first()
         version = InstrumentVersion.objects.create(
@@ -311,13 +317,13 @@ def save_schedule(
 ) -> Schedule:
     """The data lead sets when people are asked again. Side effects: one audit event."""
     if by.role != Role.DATA_LEAD:
-        raise ValidationError("Only a data lead can change when people are asked again.")
+        raise ValidationError(_("Only a data lead can change when people are asked again."))
     if review_every_weeks is not None and not 1 <= review_every_weeks <= 104:
-        raise ValidationError({"review_every_weeks": "Between 1 and 104 weeks."})
+        raise ValidationError({"review_every_weeks": _("Between 1 and 104 weeks.")})
     if review_after_contacts is not None and not 1 <= review_after_contacts <= 100:
-        raise ValidationError({"review_after_contacts": "Between 1 and 100 contacts."})
+        raise ValidationError({"review_after_contacts": _("Between 1 and 100 contacts.")})
     with transaction.atomic():
-        schedule, _ = Schedule.objects.select_for_update().get_or_create(
+        schedule, _created = Schedule.objects.select_for_update().get_or_create(
             organisation_id=by.organisation_id
         )
         schedule.review_every_weeks = review_every_weeks

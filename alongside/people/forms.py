@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Team
+from alongside.access.models import Membership, Role, Team
 from alongside.common.forms import DateInput, NamedUserChoiceField, choice_field, model_choice
 from alongside.people.models import Person
+from alongside.visibility.roles import GRANTEE_ROLES
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -64,8 +65,6 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, notes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from alongside.access.models import Role
-        from alongside.visibility.roles import GRANTEE_ROLES
 
         choice_field(self, "note").choices = [("", _("Choose a note"))] + [
             (note.pk, f"{note.created_at:%d %b %Y}: {(note.asked_for or note.text)[:60]}")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
 from alongside.audit import actions
@@ -26,14 +27,14 @@ EDITABLE_FIELDS = (
 
 def _check_team(team: Team, organisation_id: int) -> None:
     if team.organisation_id != organisation_id:
-        raise ValidationError({"team": "Choose a service in this organisation."})
+        raise ValidationError({"team": _("Choose a service in this organisation.")})
 
 
 def create_person(*, by: Membership, team: Team, given_name: str, **fields: Any) -> Person:
     """Add a person to the organisation of `by`. Side effects: one Person, one audit event."""
     _check_team(team, by.organisation_id)
     if not given_name.strip():
-        raise ValidationError({"given_name": "Enter their first name."})
+        raise ValidationError({"given_name": _("Enter their first name.")})
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")

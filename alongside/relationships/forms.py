@@ -15,6 +15,7 @@ from alongside.access.queries import workers_of
 from alongside.common.forms import DateInput, model_choice
 from alongside.people.models import Person
 from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
+from alongside.visibility.roles import WORKER_ROLES
 
 
 class WorkerChoiceField(forms.ModelChoiceField[User]):
@@ -41,7 +42,6 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     from datetime import timedelta
 
     from alongside.relationships.models import Contact, NamedWorkerSpell
-    from alongside.visibility.roles import WORKER_ROLES
 
     since = timezone.now() - timedelta(days=365)
     # Small indexed queries for the ids, so the user query starts from a handful of primary keys.

@@ -11,10 +11,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
     Contact,
@@ -35,7 +37,7 @@ def _check_worker(worker: User, organisation_id: int, field: str) -> None:
         user=worker, organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
     ).exists()
     if not ok:
-        raise ValidationError({field: "Choose a worker who works in this organisation."})
+        raise ValidationError({field: _("Choose a worker who works in this organisation.")})
 
 
 def _check_not_assessor(worker: User, person: Person, field: str) -> None:
@@ -43,13 +45,14 @@ def _check_not_assessor(worker: User, person: Person, field: str) -> None:
 
     An organisation can relax this (`allow_assessor_and_supporter`), with a warning shown.
     """
-    from alongside.eligibility.queries import has_assessed
 
     if has_assessed(worker.pk, person.pk) and not person.organisation.allow_assessor_and_supporter:
         raise ValidationError(
             {
-                field: "This worker checked their eligibility (a foodbank voucher). People speak more "
-                "freely to a supporter who does not decide what they get, so choose someone else."
+                field: _(
+                    "This worker checked their eligibility (a foodbank voucher). People speak more "
+                    "freely to a supporter who does not decide what they get, so choose someone else."
+                )
             }
         )
 
@@ -80,7 +83,9 @@ def assign_named_worker(
         if open_spell(person) is not None:
             raise ValidationError(
                 {
-                    "worker": "They already have a named worker. Plan a handover so the new worker is introduced."
+                    "worker": _(
+                        "They already have a named worker. Plan a handover so the new worker is introduced."
+                    )
                 }
             )
         spell = NamedWorkerSpell(
@@ -117,7 +122,9 @@ def record_worker_request(
     Side effects: one WorkerRequest, one audit event.
     """
     if requested_worker is None and not in_their_words.strip():
-        raise ValidationError({"in_their_words": "Choose a worker or write what they asked for."})
+        raise ValidationError(
+            {"in_their_words": _("Choose a worker or write what they asked for.")}
+        )
     if requested_worker is not None:
         _check_worker(requested_worker, person.organisation_id, "requested_worker")
     with transaction.atomic():
@@ -155,19 +162,19 @@ def plan_handover(
     _check_worker(to_worker, person.organisation_id, "to_worker")
     _check_not_assessor(to_worker, person, "to_worker")
     if reason not in SpellReason.values or reason == SpellReason.FIRST:
-        raise ValidationError({"reason": "Choose why the named worker is changing."})
+        raise ValidationError({"reason": _("Choose why the named worker is changing.")})
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
         spell = open_spell(person)
         if spell is None:
             raise ValidationError(
-                {"to_worker": "They have no named worker yet. Assign one instead."}
+                {"to_worker": _("They have no named worker yet. Assign one instead.")}
             )
         if spell.worker_id == to_worker.pk:
-            raise ValidationError({"to_worker": "This worker is already their named worker."})
+            raise ValidationError({"to_worker": _("This worker is already their named worker.")})
         if Handover.objects.filter(person=person, status=Handover.Status.PLANNED).exists():
             raise ValidationError(
-                {"to_worker": "A handover is already planned. Finish or cancel it first."}
+                {"to_worker": _("A handover is already planned. Finish or cancel it first.")}
             )
         handover = Handover.objects.create(
             organisation_id=person.organisation_id,
@@ -180,7 +187,7 @@ def plan_handover(
         )
         if request is not None:
             if request.person_id != person.pk:
-                raise ValidationError({"request": "That request is for someone else."})
+                raise ValidationError({"request": _("That request is for someone else.")})
             request.status = WorkerRequest.Status.AGREED
             request.answered_on = timezone.localdate()
             request.save(update_fields=["status", "answered_on"])
@@ -220,10 +227,10 @@ def complete_handover_without_introduction(
     Side effects: ends the open spell, opens a new one, marks the handover cold; one audit event.
     """
     if handover.status != Handover.Status.PLANNED:
-        raise ValidationError({"cold_reason": "This handover is already finished."})
+        raise ValidationError({"cold_reason": _("This handover is already finished.")})
     if len(cold_reason.strip()) < 10:
         raise ValidationError(
-            {"cold_reason": "Say in a sentence why no introduction was possible."}
+            {"cold_reason": _("Say in a sentence why no introduction was possible.")}
         )
     with transaction.atomic():
         spell = _switch_named_worker(handover, on=on, by=by)
@@ -238,7 +245,7 @@ def complete_handover_without_introduction(
 def cancel_handover(handover: Handover, *, by: Membership) -> None:
     """Drop a planned handover; the named worker stays. Side effects: deletes it; one audit event."""
     if handover.status != Handover.Status.PLANNED:
-        raise ValidationError({"handover": "Only a planned handover can be cancelled."})
+        raise ValidationError({"handover": _("Only a planned handover can be cancelled.")})
     with transaction.atomic():
         record(handover, action=actions.RELATIONSHIPS_HANDOVER_CANCELLED, by=by)
         handover.delete()
@@ -304,12 +311,14 @@ def record_contact(
     )
     if handover is not None:
         if handover.person_id != person.pk or handover.status != Handover.Status.PLANNED:
-            raise ValidationError({"handover": "Choose a planned handover for this person."})
+            raise ValidationError({"handover": _("Choose a planned handover for this person.")})
         present = {worker.pk, *(w.pk for w in also_present)}
         if not {handover.from_worker_id, handover.to_worker_id} <= present:
             raise ValidationError(
                 {
-                    "also_present": "For an introduction, both the current and the new worker must be there."
+                    "also_present": _(
+                        "For an introduction, both the current and the new worker must be there."
+                    )
                 }
             )
     with transaction.atomic():
@@ -437,9 +446,9 @@ def set_leaving_date(
     Side effects: saves the membership; one audit event.
     """
     if membership.organisation_id != by.organisation_id:
-        raise ValidationError({"leaving_on": "That worker is not in this organisation."})
+        raise ValidationError({"leaving_on": _("That worker is not in this organisation.")})
     if leaving_on is not None and leaving_on < timezone.localdate():
-        raise ValidationError({"leaving_on": "The leaving date can't be in the past."})
+        raise ValidationError({"leaving_on": _("The leaving date can't be in the past.")})
     with transaction.atomic():
         membership.leaving_on = leaving_on
         membership.save(update_fields=["leaving_on"])

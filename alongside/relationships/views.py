@@ -20,6 +20,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.learning.contact_form import DemandOnContactForm
 from alongside.people.models import Person
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
@@ -73,7 +74,6 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         circle = person if request.htmx else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
-        from alongside.learning.contact_form import DemandOnContactForm
 
         demand = DemandOnContactForm(request.POST)
         if form.is_valid() and demand.is_valid():

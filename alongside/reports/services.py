@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Team
 from alongside.audit import actions
@@ -58,7 +59,7 @@ def withdraw_story(story: Story, *, by: Membership) -> None:
     with transaction.atomic():
         current = Story.objects.select_for_update().get(pk=story.pk)
         if current.withdrawn_at is not None:
-            raise ValidationError({"story": "This story was withdrawn already."})
+            raise ValidationError({"story": _("This story was withdrawn already.")})
         current.withdrawn_at = timezone.now()
         current.save(update_fields=["withdrawn_at"])
         record(current, action=actions.REPORTS_STORY_WITHDRAWN, by=by)
@@ -100,9 +101,9 @@ def write_learning(
 
 def set_volunteer_hour_rate(organisation: Organisation, *, by: Membership, rate: Decimal) -> None:
     if rate < 0 or rate > Decimal("1000"):
-        raise ValidationError({"volunteer_hour_rate": "Enter an amount from £0 to £1,000."})
+        raise ValidationError({"volunteer_hour_rate": _("Enter an amount from £0 to £1,000.")})
     with transaction.atomic():
-        settings, _ = ReportSettings.objects.get_or_create(organisation=organisation)
+        settings, _created = ReportSettings.objects.get_or_create(organisation=organisation)
         settings.volunteer_hour_rate = rate.quantize(Decimal("0.01"))
         settings.save(update_fields=["volunteer_hour_rate"])
         record(

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
 from alongside.people.models import Person
@@ -136,7 +137,7 @@ def plan_handovers(
     from alongside.scheduling.queries import offered_slot, parse_slot_key
 
     if not choices:
-        raise ValidationError({"people": "Choose at least one person to hand over."})
+        raise ValidationError({"people": _("Choose at least one person to hand over.")})
     people = {
         p.pk: p
         for p in Person.objects.filter(
@@ -150,7 +151,7 @@ def plan_handovers(
         for person_id, (successor_id, key) in sorted(choices.items()):
             person = people.get(person_id)
             if person is None:
-                raise ValidationError({"people": "Choose people this worker supports now."})
+                raise ValidationError({"people": _("Choose people this worker supports now.")})
             parsed = parse_slot_key(key)
             slot = (
                 offered_slot(leaving.organisation_id, leaving.user_id, parsed[1])
@@ -159,7 +160,10 @@ def plan_handovers(
             )
             if parsed is None or slot is None or parsed[0] != leaving.user_id:
                 raise ValidationError(
-                    {"people": f"Choose a time for {person.display_name}'s introduction."}
+                    {
+                        "people": _("Choose a time for %(name)s's introduction.")
+                        % {"name": person.display_name}
+                    }
                 )
             try:
                 handover = plan_handover(
@@ -184,7 +188,8 @@ def plan_handovers(
             except ValidationError as error:
                 raise ValidationError(
                     {
-                        "people": f"{person.display_name}: {' '.join(error.messages)} Nothing has been booked."
+                        "people": _("%(name)s: %(messages)s Nothing has been booked.")
+                        % {"name": person.display_name, "messages": " ".join(error.messages)}
                     }
                 ) from error
     return len(choices)

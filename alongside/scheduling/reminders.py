@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference
@@ -104,7 +105,6 @@ def _why_not_automatic(preference: str, to: str) -> str:
 
 def _tell_worker(appointment: Appointment, why_not: str) -> None:
     """An in-app note to the worker: who, when, and why no reminder went. Never why they meet."""
-    from alongside.access.services import notify
 
     person = appointment.person
     first = person.preferred_name or person.given_name

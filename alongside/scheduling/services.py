@@ -19,10 +19,12 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Skill
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, Initiator
 from alongside.relationships.services import record_contact
@@ -60,10 +62,10 @@ def add_weekly_availability(
 ) -> WeeklyAvailability:
     """Add a block of weekly availability. Refuses a block that overlaps another on that day."""
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The end must be after the start."})
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
     span = datetime.combine(date.min, ends_at) - datetime.combine(date.min, starts_at)
     if span < timedelta(minutes=slot_minutes):
-        raise ValidationError({"ends_at": "Leave room for at least one appointment."})
+        raise ValidationError({"ends_at": _("Leave room for at least one appointment.")})
     with transaction.atomic():
         Membership.objects.select_for_update().filter(pk=membership.pk).first()
         overlapping = WeeklyAvailability.objects.filter(
@@ -71,7 +73,7 @@ def add_weekly_availability(
         ).exists()
         if overlapping:
             raise ValidationError(
-                {"starts_at": "This overlaps a time you already have on that day."}
+                {"starts_at": _("This overlaps a time you already have on that day.")}
             )
         block = WeeklyAvailability(
             membership=membership,
@@ -116,9 +118,9 @@ def add_exception(
 ) -> AvailabilityException:
     """Mark days away. Says how many booked appointments fall in them (they are not moved)."""
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The last day must be on or after the first."})
+        raise ValidationError({"ends_on": _("The last day must be on or after the first.")})
     if (ends_on - starts_on).days >= MAX_EXCEPTION_DAYS:
-        raise ValidationError({"ends_on": "Enter at most a year at a time."})
+        raise ValidationError({"ends_on": _("Enter at most a year at a time.")})
     with transaction.atomic():
         exc = AvailabilityException(
             membership=membership,
@@ -172,9 +174,9 @@ def update_worker_details(
 ) -> None:
     """What a worker can offer, used when booking and planning: skills, languages, capacity."""
     if any(skill.organisation_id != membership.organisation_id for skill in skills):
-        raise ValidationError({"skills": "Choose skills of this organisation."})
+        raise ValidationError({"skills": _("Choose skills of this organisation.")})
     if not 0 <= takes_new_people <= 100:
-        raise ValidationError({"takes_new_people": "Enter a number from 0 to 100."})
+        raise ValidationError({"takes_new_people": _("Enter a number from 0 to 100.")})
     with transaction.atomic():
         membership.languages = ", ".join(
             part.strip() for part in languages.replace(";", ",").split(",") if part.strip()
@@ -208,7 +210,6 @@ def _validate_booking(
     place: str,
     video_link: str,
 ) -> dict[int, Membership]:
-    from alongside.eligibility.queries import assessor_ids_for
 
     errors: dict[str, str] = {}
     if timezone.is_naive(starts_at):
@@ -247,21 +248,27 @@ def _validate_booking(
             continue
         membership = memberships.get(who.pk)
         if membership is None:
-            raise ValidationError({field: "Choose a worker who works in this organisation."})
+            raise ValidationError({field: _("Choose a worker who works in this organisation.")})
         if who.pk in assessors:
             raise ValidationError(
                 {
-                    field: "This worker checked their eligibility. People speak more freely to a "
-                    "supporter who does not decide what they get, so choose someone else."
+                    field: _(
+                        "This worker checked their eligibility. People speak more freely to a "
+                        "supporter who does not decide what they get, so choose someone else."
+                    )
                 }
             )
         if membership.leaving_on is not None and day > membership.leaving_on:
-            raise ValidationError({field: f"{who.get_full_name()} has left by then."})
+            raise ValidationError(
+                {field: _("%(name)s has left by then.") % {"name": who.get_full_name()}}
+            )
         away = AvailabilityException.objects.filter(
             membership=membership, starts_on__lte=day, ends_on__gte=day
         ).exists()
         if away:
-            raise ValidationError({field: f"{who.get_full_name()} is away that day."})
+            raise ValidationError(
+                {field: _("%(name)s is away that day.") % {"name": who.get_full_name()}}
+            )
     return memberships
 
 
@@ -351,7 +358,7 @@ def book(
             transaction.on_commit(lambda: queue_reminder(appointment))
     except IntegrityError as error:  # the PostgreSQL exclusion constraint: someone was quicker
         raise ValidationError(
-            {"slot": "Someone else has just booked this time. Choose another time."}
+            {"slot": _("Someone else has just booked this time. Choose another time.")}
         ) from error
     return appointment
 
@@ -363,7 +370,10 @@ def _change_status(
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if current.status != AppointmentStatus.BOOKED:
             raise ValidationError(
-                {"status": f"This appointment is already {current.get_status_display().lower()}."}
+                {
+                    "status": _("This appointment is already %(status)s.")
+                    % {"status": current.get_status_display().lower()}
+                }
             )
         appointment.status = status
         appointment.status_changed_at = timezone.now()
@@ -376,7 +386,7 @@ def _change_status(
 def cancel(appointment: Appointment, *, by: Membership, cancelled_by: str) -> None:
     """Cancel, saying which side asked. The time is free again at once."""
     if cancelled_by not in CancelledBy.values:
-        raise ValidationError({"cancelled_by": "Say who asked to change it."})
+        raise ValidationError({"cancelled_by": _("Say who asked to change it.")})
     _change_status(
         appointment,
         by=by,
@@ -389,7 +399,7 @@ def cancel(appointment: Appointment, *, by: Membership, cancelled_by: str) -> No
 def record_did_not_attend(appointment: Appointment, *, by: Membership) -> None:
     """The meeting did not happen. No blame: it only says it did not happen."""
     if appointment.starts_at > timezone.now():
-        raise ValidationError({"status": "This appointment has not started yet."})
+        raise ValidationError({"status": _("This appointment has not started yet.")})
     _change_status(
         appointment,
         by=by,
@@ -412,12 +422,15 @@ def record_attended(
     At an introduction (a planned handover), the contact completes the handover warm.
     """
     if appointment.starts_at > timezone.now():
-        raise ValidationError({"status": "Record it after it has happened."})
+        raise ValidationError({"status": _("Record it after it has happened.")})
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if current.status != AppointmentStatus.BOOKED:
             raise ValidationError(
-                {"status": f"This appointment is already {current.get_status_display().lower()}."}
+                {
+                    "status": _("This appointment is already %(status)s.")
+                    % {"status": current.get_status_display().lower()}
+                }
             )
         handover = appointment.handover
         if handover is not None and handover.status != Handover.Status.PLANNED:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from alongside.common.request_context import own_request_id
+
 
 @task
 def check_space_lapses(space_id: int) -> int:
@@ -15,4 +17,5 @@ def check_space_lapses(space_id: int) -> int:
     space = Space.objects.filter(pk=space_id).select_related("host").first()
     if space is None:
         return 0
-    return len(check_lapses(space))
+    with own_request_id("task:"):
+        return len(check_lapses(space))

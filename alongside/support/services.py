@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from alongside.access.models import Membership
 from alongside.audit import actions
-from alongside.audit.services import record
+from alongside.audit.services import record, record_read
 from alongside.support.models import SupportNote, SupportNoteRevision
+from alongside.support.queries import notes_for_contacts
 
 if TYPE_CHECKING:
     from alongside.relationships.models import Contact
@@ -85,16 +86,14 @@ def read_contact_notes(
     """The support notes of these contacts that the membership may read, by contact id, with the
     read written to the audit log (pages, exports and the API all read notes this way).
 
-    Side effects: one `support.supportnote.viewed` event when any note is returned.
+    The request id is the current request's unless one is given. Side effects: one
+    `support.supportnote.viewed` event when any note is returned.
     """
-    from alongside.audit.services import record_read
-    from alongside.support.queries import notes_for_contacts
-
     notes = notes_for_contacts(membership, contact_ids)
     record_read(
         SupportNote,
         [note.pk for note in notes.values()],
-        by=membership.user,
+        by=membership,
         organisation_id=organisation_id,
         person_id=person_id,
         request_id=request_id,

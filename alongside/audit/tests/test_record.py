@@ -8,7 +8,7 @@ from alongside.audit import actions
 from alongside.audit.actions import Action, UnregisteredAction
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record, record_read
-from alongside.common.request_context import current_request_id, request_context
+from alongside.common.request_context import current_request_id, own_request_id, request_context
 from alongside.people.models import Person
 from alongside.support.models import SupportNote
 
@@ -99,3 +99,12 @@ def test_every_registered_action_keeps_its_stored_name():
     for name, action in actions.REGISTRY.items():
         assert action.name == name == str(action)
         assert getattr(actions, name.replace(".", "_").upper()) is action
+
+
+def test_tasks_and_commands_get_their_own_request_id_unless_one_is_current():
+    with own_request_id("task:") as task_id:
+        assert current_request_id() == task_id and task_id.startswith("task:")
+        assert len(task_id) == len("task:") + 32
+    assert current_request_id() == ""
+    with request_context("req-789"), own_request_id("task:") as inner:
+        assert inner == "req-789"

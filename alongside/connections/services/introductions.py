@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.access.models import Membership
 from alongside.access.services import notify
@@ -33,6 +35,8 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.relationships.models import NamedWorkerSpell
+from alongside.spaces.models import Space
 from alongside.visibility.roles import WORKER_ROLES
 
 INVITATION_DAYS = 14
@@ -46,7 +50,7 @@ GOING_AHEAD_TEXT = (
 )
 NOT_GOING_AHEAD_TEXT = "An introduction you helped with is not going ahead."
 # Said when someone is on a safeguarding hold: never the reason, never the word safeguarding.
-HELD_TEXT = "They are not available for introductions at the moment."
+HELD_TEXT = gettext_lazy("They are not available for introductions at the moment.")
 
 
 class Closed(Exception):
@@ -77,31 +81,31 @@ def propose(
     """
     now = now or timezone.now()
     if by.role not in WORKER_ROLES or by.organisation_id != person.organisation_id:
-        raise ValidationError("Only workers in the person's organisation can suggest this.")
+        raise ValidationError(_("Only workers in the person's organisation can suggest this."))
     if sum(x is not None for x in (other, space, volunteer)) != 1:
-        raise ValidationError({"other": "Choose one person or one group."})
+        raise ValidationError({"other": _("Choose one person or one group.")})
     visible = people_visible_to(by)
     if not visible.filter(pk=person.pk).exists():
-        raise ValidationError("You cannot suggest introductions for this person.")
+        raise ValidationError(_("You cannot suggest introductions for this person."))
     if queries.is_person_held(person):
         raise ValidationError(HELD_TEXT)
     mine = queries.traits_for_person(person, queries.profile_for(by, person))
     if other is not None:
         if not visible.filter(pk=other.pk).exists():
-            raise ValidationError({"other": "Choose someone you can see."})
+            raise ValidationError({"other": _("Choose someone you can see.")})
         if queries.is_person_held(other):
             raise ValidationError({"other": HELD_TEXT})
         if other.pk in queries.left_out_people(person):
-            raise ValidationError({"other": "They cannot be introduced: choose someone else."})
+            raise ValidationError({"other": _("They cannot be introduced: choose someone else.")})
         kind = Kind.PEOPLE
         shared = queries.in_common(
             mine, queries.traits_for_person(other, queries.profile_for(by, other))
         )
     elif space is not None:
         if space.organisation_id != person.organisation_id or not space.is_active:
-            raise ValidationError({"space": "Choose one of your organisation's groups."})
+            raise ValidationError({"space": _("Choose one of your organisation's groups.")})
         if space.pk in queries.left_out_spaces(person):
-            raise ValidationError({"space": "They have already been asked about this group."})
+            raise ValidationError({"space": _("They have already been asked about this group.")})
         kind = Kind.GROUP
         group = queries.group_with_times(space)
         shared = queries.in_common(mine, queries.traits_for_group(group), group=True)
@@ -111,11 +115,11 @@ def propose(
             user=volunteer, organisation_id=person.organisation_id, left_on__isnull=True
         ).first()
         if volunteer_membership is None or volunteer_membership.role not in WORKER_ROLES:
-            raise ValidationError({"volunteer": "Choose a volunteer in your organisation."})
+            raise ValidationError({"volunteer": _("Choose a volunteer in your organisation.")})
         if queries.is_volunteer_held(person.organisation_id, volunteer.pk):
             raise ValidationError({"volunteer": HELD_TEXT})
         if volunteer.pk in queries.excluded_volunteer_ids(person):
-            raise ValidationError({"volunteer": "They cannot be matched: choose someone else."})
+            raise ValidationError({"volunteer": _("They cannot be matched: choose someone else.")})
         kind = Kind.VOLUNTEER
         vprofile = VolunteerProfile.objects.filter(membership=volunteer_membership).first()
         shared = queries.in_common(
@@ -211,14 +215,13 @@ def _helpers(introduction: Introduction, *, leave_out: Iterable[int] = ()) -> li
     """Who suggested the introduction and who is there to ask each side: the worker who proposed
     it, each person's named worker, a volunteer side's volunteer. Each once, only workers still
     active in the organisation."""
-    from alongside.relationships.models import NamedWorkerSpell
 
     sides = list(
         IntroductionSide.objects.for_system("who to tell that an introduction settled")
         .filter(introduction_id=introduction.pk)
         .values_list("person_id", "volunteer_id")
     )
-    wanted = {introduction.proposed_by_id} | {v for _, v in sides if v is not None}
+    wanted = {introduction.proposed_by_id} | {v for _side, v in sides if v is not None}
     wanted |= set(
         NamedWorkerSpell.objects.filter(
             person_id__in=[p for p, _ in sides if p is not None], ended_on__isnull=True
@@ -275,13 +278,15 @@ def ask(
     commit) a task queued to run at the expiry time."""
     now = now or timezone.now()
     if not 1 <= days <= MAX_INVITATION_DAYS:
-        raise ValidationError({"days": f"Between 1 and {MAX_INVITATION_DAYS} days."})
+        raise ValidationError(
+            {"days": _("Between 1 and %(days)s days.") % {"days": MAX_INVITATION_DAYS}}
+        )
     tokens: dict[int, str] = {}
     with transaction.atomic():
         locked = _locked(introduction)
         view = queries.view_for(by, locked, now=now)
         if not view.may_change:
-            raise ValidationError("You cannot ask about this introduction.")
+            raise ValidationError(_("You cannot ask about this introduction."))
         if locked.status != Status.PROPOSED:
             raise Closed("not_proposed")
         sides = list(
@@ -331,15 +336,15 @@ def answer(
     now = now or timezone.now()
     contact_way = contact_way.strip()
     if agree and share_contact and not contact_way:
-        raise ValidationError({"contact_way": "Say how they would like to be contacted."})
+        raise ValidationError({"contact_way": _("Say how they would like to be contacted.")})
     if len(contact_way) > 200:
-        raise ValidationError({"contact_way": "At most 200 characters."})
+        raise ValidationError({"contact_way": _("At most 200 characters.")})
     if by is not None:
         intro = queries.introduction_for_worker(by, side.introduction_id)
         if intro is None or side.pk not in {
             s.pk for s in queries.view_for(by, intro, now=now).may_answer_for
         }:
-            raise ValidationError("You cannot record this answer.")
+            raise ValidationError(_("You cannot record this answer."))
     with transaction.atomic():
         locked = _locked(side.introduction_id)
         lapsed = _lapse_if_due(locked, now)
@@ -422,7 +427,6 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
 def _tell_host(introduction: Introduction) -> int | None:
     """For a group, the host is told once the person agreed (no words about the person).
     Returns the host's user id when they were told."""
-    from alongside.spaces.models import Space
 
     if introduction.space_id is None:
         return None
@@ -449,7 +453,7 @@ def withdraw(
     with transaction.atomic():
         locked = _locked(introduction)
         if not queries.view_for(by, locked, now=now).may_change:
-            raise ValidationError("You cannot withdraw this introduction.")
+            raise ValidationError(_("You cannot withdraw this introduction."))
         if _lapse_if_due(locked, now) or locked.status not in (Status.PROPOSED, Status.ASKING):
             raise Closed("closed")
         _end(
@@ -554,18 +558,20 @@ def follow_up(
     """Did you meet? How was it? Recorded with one side, by a worker who may read their records."""
     now = now or timezone.now()
     if met not in Met.values:
-        raise ValidationError({"met": "Choose an answer."})
+        raise ValidationError({"met": _("Choose an answer.")})
     if how not in HowItWent.values:
-        raise ValidationError({"how": "Choose an answer."})
+        raise ValidationError({"how": _("Choose an answer.")})
     if met != Met.YES and how:
-        raise ValidationError({"how": "Only say how it went if they met."})
+        raise ValidationError({"how": _("Only say how it went if they met.")})
     if len(in_their_words) > MAX_WORDS:
-        raise ValidationError({"in_their_words": f"At most {MAX_WORDS} characters."})
+        raise ValidationError(
+            {"in_their_words": _("At most %(count)s characters.") % {"count": MAX_WORDS}}
+        )
     intro = queries.introduction_for_worker(by, side.introduction_id)
     if intro is None or side.pk not in {
         s.pk for s in queries.view_for(by, intro, now=now).may_follow_up
     }:
-        raise ValidationError("You cannot record a follow-up here.")
+        raise ValidationError(_("You cannot record a follow-up here."))
     with transaction.atomic():
         locked = _locked(intro)
         if locked.status not in (Status.INTRODUCED, Status.FOLLOWED_UP):

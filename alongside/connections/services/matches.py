@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
 from alongside.audit import actions
@@ -50,17 +51,17 @@ def confirm_matches(
 
     now = now or timezone.now()
     if by.role != Role.COORDINATOR:
-        raise ValidationError("Only a coordinator can confirm matches.")
+        raise ValidationError(_("Only a coordinator can confirm matches."))
     if not chosen:
-        raise ValidationError({"pairs": "Choose at least one pair."})
+        raise ValidationError({"pairs": _("Choose at least one pair.")})
     if len(set(chosen)) != len(chosen):
-        raise ValidationError({"pairs": "Choose each pair once."})
+        raise ValidationError({"pairs": _("Choose each pair once.")})
     proposal = match_proposals.propose(by, weights)
     offered = {(p.person_id, p.volunteer_id): p for p in proposal.pairs}
     unknown = [pair for pair in chosen if pair not in offered]
     if unknown:
         raise ValidationError(
-            {"pairs": "Some pairs are no longer proposed: look at the proposal again."}
+            {"pairs": _("Some pairs are no longer proposed: look at the proposal again.")}
         )
     matches = []
     with transaction.atomic():
@@ -85,7 +86,7 @@ def confirm_matches(
             )
             if vprofile is not None:
                 if vprofile.capacity < 1:
-                    raise ValidationError({"pairs": "A volunteer has no room left."})
+                    raise ValidationError({"pairs": _("A volunteer has no room left.")})
                 vprofile.capacity -= 1
                 vprofile.save(update_fields=["capacity"])
             record(

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
 from alongside.audit import actions
@@ -36,7 +37,7 @@ MAX_WORDS = 2000
 def _check_slots(slots: Iterable[str], field: str) -> list[str]:
     chosen = sorted(set(slots))
     if any(slot not in SLOT_CODES for slot in chosen):
-        raise ValidationError({field: "Choose times from the list."})
+        raise ValidationError({field: _("Choose times from the list.")})
     return chosen
 
 
@@ -44,7 +45,7 @@ def _org_items(model: type[Any], organisation_id: int, ids: Iterable[int], field
     wanted = set(ids)
     found = list(model.objects.filter(organisation_id=organisation_id, pk__in=wanted))
     if len(found) != len(wanted):
-        raise ValidationError({field: "Choose from your organisation's list."})
+        raise ValidationError({field: _("Choose from your organisation's list.")})
     return found
 
 
@@ -75,7 +76,7 @@ def save_person_profile(
     Side effects: the profile, one `connections.profile.saved` audit event (field names only).
     """
     if not queries.may_edit_profile(by, person):
-        raise ValidationError("You cannot change this person's connections profile.")
+        raise ValidationError(_("You cannot change this person's connections profile."))
     lived = sorted(set(lived_experience))
     errors: dict[str, str] = {}
     if any(code not in LIVED_CODES for code in lived):
@@ -104,7 +105,7 @@ def save_person_profile(
         ).exclude(pk=person.pk)
     )
     if len(excluded_people) != len(set(excluded_people_ids) - {person.pk}):
-        raise ValidationError({"excluded_people": "Choose people from your organisation."})
+        raise ValidationError({"excluded_people": _("Choose people from your organisation.")})
     excluded_volunteers = list(
         User.objects.filter(
             memberships__organisation_id=person.organisation_id,
@@ -112,7 +113,7 @@ def save_person_profile(
         ).distinct()
     )
     if len(excluded_volunteers) != len(set(excluded_volunteer_ids)):
-        raise ValidationError({"excluded_volunteers": "Choose workers from your organisation."})
+        raise ValidationError({"excluded_volunteers": _("Choose workers from your organisation.")})
     with transaction.atomic():
         profile: PersonProfile | None = (
             PersonProfile.objects.for_system("saving a profile the writer may change")
@@ -173,7 +174,7 @@ def save_volunteer_profile(
     Only a coordinator may mark a volunteer not available for matching against their wish; the
     volunteer may always step back themselves. Side effects: one `connections.volunteer.saved`."""
     if not queries.may_manage_volunteer(by, volunteer):
-        raise ValidationError("You cannot change this volunteer's details.")
+        raise ValidationError(_("You cannot change this volunteer's details."))
     lived = sorted(set(lived_experience))
     errors: dict[str, str] = {}
     if not 0 <= capacity <= 20:
@@ -233,10 +234,10 @@ def save_space_profile(
 ) -> SpaceProfile:
     """What a group is about, where and when (for suggesting it). Coordinators or its host."""
     if not may_describe_space(by, space):
-        raise ValidationError("You cannot describe this group.")
+        raise ValidationError(_("You cannot describe this group."))
     lived = sorted(set(lived_experience))
     if any(code not in LIVED_CODES for code in lived):
-        raise ValidationError({"lived_experience": "Choose from the list."})
+        raise ValidationError({"lived_experience": _("Choose from the list.")})
     slots = _check_slots(times, "times")
     interests = _org_items(Interest, space.organisation_id, interest_ids, "interests")
     locality = (
@@ -245,7 +246,7 @@ def save_space_profile(
         else None
     )
     with transaction.atomic():
-        profile, _ = SpaceProfile.objects.select_for_update().get_or_create(space=space)
+        profile, _created = SpaceProfile.objects.select_for_update().get_or_create(space=space)
         profile.locality = locality
         profile.times = slots
         profile.lived_experience = lived
@@ -275,15 +276,15 @@ def may_describe_space(membership: Membership | None, space: Any) -> bool:
 def add_to_list(*, by: Membership, kind: str, name: str, request_id: str = "") -> Any:
     """A coordinator adds an interest or a neighbourhood to the organisation's list."""
     if by.role != Role.COORDINATOR:
-        raise ValidationError("Only a coordinator can change the lists.")
+        raise ValidationError(_("Only a coordinator can change the lists."))
     model: Any = {"interest": Interest, "locality": Locality}.get(kind)
     name = " ".join(name.split())
     if model is None:
-        raise ValidationError({"kind": "Choose interests or neighbourhoods."})
+        raise ValidationError({"kind": _("Choose interests or neighbourhoods.")})
     if not 2 <= len(name) <= 60:
-        raise ValidationError({"name": "Between 2 and 60 characters."})
+        raise ValidationError({"name": _("Between 2 and 60 characters.")})
     if model.objects.filter(organisation_id=by.organisation_id, name__iexact=name).exists():
-        raise ValidationError({"name": "That is already on the list."})
+        raise ValidationError({"name": _("That is already on the list.")})
     with transaction.atomic():
         item = model.objects.create(organisation_id=by.organisation_id, name=name)
         record(

@@ -15,6 +15,7 @@ from alongside.connections import queries, services
 from alongside.connections.forms import ProfileForm, ProposeForm
 from alongside.connections.models import SLOT_LABELS
 from alongside.people.queries import get_person_for_user, people_visible_to
+from alongside.spaces.models import Space
 
 
 def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
@@ -104,7 +105,6 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     found = get_person_for_user(membership, person_id)
     require_rule("connections.use", membership, found)
-    from alongside.spaces.models import Space
 
     if queries.is_person_held(found):
         # No form: nothing can be suggested for them now. Never says why.

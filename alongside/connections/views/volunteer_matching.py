@@ -18,6 +18,7 @@ from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import ListForm, SpaceForm, VolunteerForm, WeightsForm
 from alongside.connections.models import SLOT_LABELS, Interest, Locality, VolunteerProfile
+from alongside.spaces.models import Space
 
 
 def matching_page(request: AuthedHttpRequest) -> HttpResponse:
@@ -166,7 +167,6 @@ def lists(request: AuthedHttpRequest) -> HttpResponse:
 
 def space(request: AuthedHttpRequest, group_id: int) -> HttpResponse:
     """What a group (`spaces.Space`) is about, where and when: for suggesting it to people."""
-    from alongside.spaces.models import Space
 
     membership = membership_of(request)
     found = get_object_or_404(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Skill, Team
 from alongside.audit import actions
@@ -67,7 +68,7 @@ def create_round(
     if skill is not None and skill.organisation_id != team.organisation_id:
         errors["skill"] = "Choose a skill of this organisation."
     if team.organisation_id != by.organisation_id:
-        raise ValidationError({"team": "Choose a team of this organisation."})
+        raise ValidationError({"team": _("Choose a team of this organisation.")})
     if errors:
         raise ValidationError(errors)
     people = list(
@@ -107,7 +108,7 @@ def create_round(
                 due += timedelta(days=every_days)
         if not requests:
             raise ValidationError(
-                {"period_start": "Nobody in this team is due a check-in in that period."}
+                {"period_start": _("Nobody in this team is due a check-in in that period.")}
             )
         SeeRequest.objects.bulk_create(requests)
         record(
@@ -145,10 +146,10 @@ def propose(planning_round: PlanningRound) -> None:
 def adjust(planning_round: PlanningRound, *, by: Membership, request_id: str, slot: str) -> None:
     """Change one proposed booking (or leave the request unbooked, with `slot` empty)."""
     if planning_round.status != PlanningRound.Status.DRAFT:
-        raise ValidationError({"slot": "This plan has been decided already."})
+        raise ValidationError({"slot": _("This plan has been decided already.")})
     context = planning_context(planning_round)
     if request_id not in context.requests:
-        raise ValidationError({"request": "Choose a request of this plan."})
+        raise ValidationError({"request": _("Choose a request of this plan.")})
     assignments = {
         r: s
         for r, s in planning_round.proposal.get("assignments", {}).items()
@@ -157,11 +158,13 @@ def adjust(planning_round: PlanningRound, *, by: Membership, request_id: str, sl
     assignments.pop(request_id, None)
     if slot:
         if slot not in context.slots:
-            raise ValidationError({"slot": "That time is not free any more. Choose another."})
+            raise ValidationError({"slot": _("That time is not free any more. Choose another.")})
         assignments[request_id] = slot
         problems = violations(context.problem, assignments)
         if problems:
-            raise ValidationError({"slot": f"That does not fit: {problems[0]}"})
+            raise ValidationError(
+                {"slot": _("That does not fit: %(problem)s") % {"problem": problems[0]}}
+            )
     result = planner.Plan(
         assignments=assignments,
         unassigned={},
@@ -185,7 +188,7 @@ def accept(planning_round: PlanningRound, *, by: Membership) -> int:
     with transaction.atomic():
         current = PlanningRound.objects.select_for_update().get(pk=planning_round.pk)
         if current.status != PlanningRound.Status.DRAFT:
-            raise ValidationError({"plan": "This plan has been decided already."})
+            raise ValidationError({"plan": _("This plan has been decided already.")})
         context = planning_context(current)
         assignments = current.proposal.get("assignments", {})
         booked = 0
@@ -197,8 +200,10 @@ def accept(planning_round: PlanningRound, *, by: Membership) -> int:
             if slot is None:
                 raise ValidationError(
                     {
-                        "plan": f"{request.person.display_name}'s time is no longer free. "
-                        "Make a new proposal: nothing has been booked."
+                        "plan": _(
+                            "%(name)s's time is no longer free. Make a new proposal: nothing has been booked."
+                        )
+                        % {"name": request.person.display_name}
                     }
                 )
             try:
@@ -216,8 +221,11 @@ def accept(planning_round: PlanningRound, *, by: Membership) -> int:
             except ValidationError as error:
                 raise ValidationError(
                     {
-                        "plan": f"{request.person.display_name}: {' '.join(error.messages)} "
-                        "Nothing has been booked."
+                        "plan": _("%(name)s: %(messages)s Nothing has been booked.")
+                        % {
+                            "name": request.person.display_name,
+                            "messages": " ".join(error.messages),
+                        }
                     }
                 ) from error
             request.appointment = appointment
@@ -236,7 +244,7 @@ def discard(planning_round: PlanningRound, *, by: Membership) -> None:
     with transaction.atomic():
         current = PlanningRound.objects.select_for_update().get(pk=planning_round.pk)
         if current.status != PlanningRound.Status.DRAFT:
-            raise ValidationError({"plan": "This plan has been decided already."})
+            raise ValidationError({"plan": _("This plan has been decided already.")})
         current.status = PlanningRound.Status.DISCARDED
         current.decided_by = by.user
         current.decided_at = timezone.now()

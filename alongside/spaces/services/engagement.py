@@ -11,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
+from alongside.relationships.models import NamedWorkerSpell
 from alongside.spaces.models import (
     Attendance,
     LapsePrompt,
@@ -32,7 +35,6 @@ LAPSE_TEXT = "Someone who comes to {space} regularly has missed the last two ses
 
 def _recipient(person: Person, space: Space) -> tuple[User | None, bool]:
     """Whom to tell: the named worker (True), else the host (False). Never a manager as such."""
-    from alongside.relationships.models import NamedWorkerSpell
 
     active = Membership.objects.filter(
         organisation_id=person.organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
@@ -56,7 +58,6 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
     named worker nor a host. Side effects: per lapse, one LapsePrompt, one Notification (no
     name, no support words), one audit event.
     """
-    from alongside.access.services import notify
     from alongside.spaces.queries import held_sessions, reason_recorded_since
     from alongside.spaces.regularity import (
         MISSED,
@@ -72,12 +73,12 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
         return []
     came: dict[int, set[int]] = {}
     for person_id, session_id in Attendance.objects.filter(
-        space=space, session_id__in=[pk for pk, _ in window]
+        space=space, session_id__in=[pk for pk, _on in window]
     ).values_list("person_id", "session_id"):
         came.setdefault(person_id, set()).add(session_id)
     prompts = []
     for person in Person.objects.filter(pk__in=list(came), organisation_id=space.organisation_id):
-        pattern = [pk in came[person.pk] for pk, _ in window]
+        pattern = [pk in came[person.pk] for pk, _on in window]
         if not stopped_after_coming_regularly(pattern):
             continue
         index = last_attended_index(pattern)
@@ -137,11 +138,11 @@ def record_stopping_reason(
 ) -> StoppingReason:
     """Why they stopped coming, when they say. Support sphere: the words stay out of the audit."""
     if reason not in StoppingReason.Reason.values:
-        raise ValidationError({"reason": "Choose why they stopped."})
+        raise ValidationError({"reason": _("Choose why they stopped.")})
     if space is not None and space.organisation_id != person.organisation_id:
-        raise ValidationError({"space": "Choose one of your organisation's spaces."})
+        raise ValidationError({"space": _("Choose one of your organisation's spaces.")})
     if reason == StoppingReason.Reason.OTHER and not in_their_words.strip():
-        raise ValidationError({"in_their_words": "Say what it was, in their words."})
+        raise ValidationError({"in_their_words": _("Say what it was, in their words.")})
     with transaction.atomic():
         stopping = StoppingReason.objects.create(
             organisation_id=person.organisation_id,
@@ -192,7 +193,7 @@ def record_ties(
                 person=person, pk__in=ended_ids, ended_on__isnull=True
             )
             if ending.count() != len(ended_ids):
-                raise ValidationError("Some of those ties are not there to end.")
+                raise ValidationError(_("Some of those ties are not there to end."))
             ending.update(ended_on=on)
         Tie.objects.bulk_create(
             [

@@ -8,11 +8,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference, Person
+from alongside.people.services import create_person
 from alongside.spaces.models import (
     Attendance,
     DoorWelcome,
@@ -25,11 +27,11 @@ from alongside.spaces.models import (
 def _check_markable(session: Session, person: Person, *, today: date | None = None) -> None:
     today = today or timezone.localdate()
     if person.organisation_id != session.organisation_id:
-        raise ValidationError("This person is not in this organisation.")
+        raise ValidationError(_("This person is not in this organisation."))
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled.")
+        raise ValidationError(_("This session was cancelled."))
     if session.on > today:
-        raise ValidationError("This session has not happened yet.")
+        raise ValidationError(_("This session has not happened yet."))
 
 
 def mark_present(
@@ -92,7 +94,7 @@ def _welcome_team(session: Session, by: Membership) -> Team:
         return by.team  # type: ignore[return-value]
     team = Team.objects.filter(organisation_id=session.organisation_id).order_by("name").first()
     if team is None:
-        raise ValidationError("Your organisation has no team to add people to yet.")
+        raise ValidationError(_("Your organisation has no team to add people to yet."))
     return team
 
 
@@ -110,12 +112,11 @@ def welcome_at_door(
     first), flags them as welcomed at the door, and marks them present, all or nothing.
     Side effects: one Person, one DoorWelcome, one Attendance, three audit events.
     """
-    from alongside.people.services import create_person
 
     if session.is_cancelled or session.on > (today or timezone.localdate()):
-        raise ValidationError("Welcome people at a session that is happening.")
+        raise ValidationError(_("Welcome people at a session that is happening."))
     if not given_name.strip():
-        raise ValidationError({"given_name": "Enter their first name."})
+        raise ValidationError({"given_name": _("Enter their first name.")})
     with transaction.atomic():
         person = create_person(
             by=by,
@@ -147,9 +148,9 @@ def close_register(session: Session, *, by: Membership) -> Session:
     """The register is taken. After the commit, the lapse check for the space is queued
     (`tasks.check_space_lapses`). Side effects: saves the session, one audit event, one task."""
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled.")
+        raise ValidationError(_("This session was cancelled."))
     if session.on > timezone.localdate():
-        raise ValidationError("This session has not happened yet.")
+        raise ValidationError(_("This session has not happened yet."))
     with transaction.atomic():
         if session.register_closed_at is None:
             session.register_closed_at = timezone.now()
@@ -171,7 +172,7 @@ def close_register(session: Session, *, by: Membership) -> Session:
 def invite(space: Space, person: Person, *, by: Membership) -> tuple[Invitation, bool]:
     """Invite someone to a space (they will be expected at its register)."""
     if person.organisation_id != space.organisation_id:
-        raise ValidationError("This person is not in this organisation.")
+        raise ValidationError(_("This person is not in this organisation."))
     with transaction.atomic():
         invitation, created = Invitation.objects.get_or_create(
             space=space,

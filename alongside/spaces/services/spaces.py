@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
 from alongside.audit import actions
@@ -93,7 +94,7 @@ def change_space(space: Space, *, by: Membership, **fields: Any) -> Space:
 
 def _check_times(starts_at: time, ends_at: time) -> None:
     if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The end must be after the start."})
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
 
 
 def add_pattern(
@@ -114,16 +115,16 @@ def add_pattern(
     """
     _check_times(starts_at, ends_at)
     if not 1 <= every_weeks <= 8:
-        raise ValidationError({"every_weeks": "Choose every 1 to 8 weeks."})
+        raise ValidationError({"every_weeks": _("Choose every 1 to 8 weeks.")})
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The last date must be on or after the first."})
+        raise ValidationError({"ends_on": _("The last date must be on or after the first.")})
     if (ends_on - starts_on).days > MAX_PATTERN_DAYS:
-        raise ValidationError({"ends_on": "Plan at most a year ahead; add more later."})
+        raise ValidationError({"ends_on": _("Plan at most a year ahead; add more later.")})
     dates = pattern_dates(
         weekday=weekday, every_weeks=every_weeks, starts_on=starts_on, ends_on=ends_on
     )
     if not dates:
-        raise ValidationError({"ends_on": "No such day falls between these dates."})
+        raise ValidationError({"ends_on": _("No such day falls between these dates.")})
     with transaction.atomic():
         pattern = SessionPattern.objects.create(
             organisation_id=space.organisation_id,
@@ -182,7 +183,7 @@ def add_session(
             )
             record(session, action=actions.SPACES_SESSION_ADDED, by=by, summary={"space": space.pk})
     except IntegrityError as error:
-        raise ValidationError({"on": "There is already a session at that time."}) from error
+        raise ValidationError({"on": _("There is already a session at that time.")}) from error
     return session
 
 
@@ -191,7 +192,9 @@ def cancel_session(session: Session, *, by: Membership) -> Session:
     if session.is_cancelled:
         return session
     if Attendance.objects.filter(session=session).exists():
-        raise ValidationError("People were marked here at this session, so it cannot be cancelled.")
+        raise ValidationError(
+            _("People were marked here at this session, so it cannot be cancelled.")
+        )
     with transaction.atomic():
         session.cancelled_at = timezone.now()
         session.cancelled_by = by.user

@@ -141,6 +141,10 @@ def test_closing_the_register_queues_the_check_which_prompts(
     assert not Notification.objects.exists()  # queued, not yet run
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     assert Notification.objects.get().user == world.user("alice")
+    # The task's audit event carries the task's own request id, not the closing request's.
+    prompted = AuditEvent.objects.get(action="spaces.lapse.prompted")
+    assert prompted.request_id.startswith("task:")
+    assert prompted.request_id != response["X-Request-Id"]
 
 
 def test_engagement_pages_show_the_rule_and_the_numbers(world, space):
