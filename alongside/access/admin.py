@@ -9,20 +9,20 @@ from django.contrib import admin
 from alongside.access.models import Membership, Organisation, Team
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(admin.TabularInline[Team, Organisation]):
     model = Team
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "slug", "allow_assessor_and_supporter"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TeamInline]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "organisation", "role", "team", "started_on", "left_on", "leaving_on"]
     list_filter = ["organisation", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

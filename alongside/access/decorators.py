@@ -1,34 +1,38 @@
-"""View decorators: a view states which roles may use it; everyone else gets 404."""
+"""Checking a named rule in a view; everyone it refuses gets 404, so what exists stays hidden."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate
 
-from django.http import Http404, HttpRequest, HttpResponse
+import rules
+from django.http import Http404, HttpResponse
+
+from alongside.access.http import AuthedHttpRequest
+from alongside.access.models import Membership
+
+View = Callable[Concatenate[AuthedHttpRequest, ...], HttpResponse]
 
 
-def role_required(
-    roles: Iterable[str],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    allowed = frozenset(roles)
+def rule_required(name: str) -> Callable[[View], View]:
+    """Decorate a view whose rule needs no object: `@rule_required("eligibility.use")`.
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    The rule's name is kept on the view as `rule` (the access matrix test reads it)."""
+    if not rules.rule_exists(name):
+        raise LookupError(f"no rule named {name!r}: add it to the app's permissions.py")
+
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            membership = getattr(request, "membership", None)
-            if membership is None or membership.role not in allowed:
-                raise Http404
+        def wrapped(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_rule(name, request.membership)
             return view(request, *args, **kwargs)
 
-        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        wrapped.__dict__["rule"] = name
         return wrapped
 
     return decorator
 
 
-def require_rule(name: str, membership: Any, obj: Any = None) -> None:
+def require_rule(name: str, membership: Membership | None, obj: object = None) -> None:
     """404 unless the rule allows it: refusing must not reveal what exists."""
-    import rules
-
     if membership is None or not rules.test_rule(name, membership, obj):
         raise Http404

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from alongside.access.http import AuthedHttpRequest
 from alongside.access.queries import current_membership
 
 SESSION_KEY = "organisation_id"
@@ -13,6 +14,6 @@ class OrganisationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = current_membership(request.user, request.session.get(SESSION_KEY))  # type: ignore[attr-defined]
+    def __call__(self, request: AuthedHttpRequest) -> HttpResponse:
+        request.membership = current_membership(request.user, request.session.get(SESSION_KEY))
         return self.get_response(request)

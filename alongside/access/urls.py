@@ -3,6 +3,8 @@ from django.urls import path
 
 from alongside.access import views
 
+app_name = "access"
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,16 +1,17 @@
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
-from alongside.access.models import Role
 from alongside.access.queries import active_memberships, notifications_for
 from alongside.access.services import mark_notifications_read, set_role_separation
+from alongside.common.responses import form_status
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -25,14 +26,14 @@ class OrganisationSettingsForm(forms.Form):
     )
 
 
-def organisations(request: HttpRequest) -> HttpResponse:
+def organisations(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "access/organisations.html", {"memberships": active_memberships(request.user)}
     )
 
 
 @require_POST
-def switch_organisation(request: HttpRequest) -> HttpResponse:
+def switch_organisation(request: AuthedHttpRequest) -> HttpResponse:
     try:
         organisation_id = int(request.POST.get("organisation", ""))
     except ValueError:
@@ -40,12 +41,12 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     if not active_memberships(request.user).filter(organisation_id=organisation_id).exists():
         raise Http404
     request.session[SESSION_KEY] = organisation_id
-    return redirect("home")
+    return redirect("relationships:home")
 
 
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedHttpRequest) -> HttpResponse:
     """Your messages in the organisation you are working in; opening the page marks them read."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership is None:
         raise Http404
     items = list(notifications_for(membership)[:100])
@@ -53,9 +54,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "access/notifications.html", {"items": items})
 
 
-@role_required([Role.DATA_LEAD])
-def organisation_settings(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("access.change_settings")
+def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     organisation = membership.organisation
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None,
@@ -68,5 +69,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
             allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
         )
         messages.success(request, _("Settings saved."))
-        return redirect("organisation_settings")
-    return render(request, "access/settings.html", {"form": form})
+        return redirect("access:organisation_settings")
+    return render(
+        request, "access/settings.html", {"form": form}, status=form_status(request, form)
+    )

@@ -5,9 +5,10 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
+from alongside.visibility.roles import SPHERES_BY_ROLE
 
 UNKNOWN_ACTION = _("used your record")
 ACCESS_LOG_LIMIT = 300
@@ -28,8 +29,6 @@ def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> l
     someone checked the person's eligibility or raised a safeguarding concern. The data lead,
     who answers subject access requests for the person, sees every event.
     """
-    from alongside.access.models import Role
-    from alongside.visibility.roles import SPHERES_BY_ROLE
 
     events_qs = AuditEvent.objects.filter(person_id=person_id, organisation_id=organisation_id)
     if viewer.role != Role.DATA_LEAD:

@@ -1,10 +1,12 @@
 """Carrying a service's ValidationError back onto the form that fed it."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Attach errors to their fields, or to the form when the field is not on it."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
@@ -20,3 +22,25 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """The form's model choice field `name`, typed, to set its queryset for this membership."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, typed, to set its choices for this membership."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class NamedUserChoiceField(forms.ModelChoiceField[Any]):
+    """Choose a user, or a membership (by its user), shown by full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        user = getattr(obj, "user", obj)
+        return str(user.get_full_name() or user.get_username())

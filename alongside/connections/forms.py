@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from alongside.common.forms import choice_field
 from alongside.connections.commonality import DEFAULT_WEIGHTS, WEIGHT_LABELS
 from alongside.connections.models import (
     SLOTS,
@@ -60,8 +61,8 @@ class _Common(forms.Form):
     def __init__(self, organisation_id: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         interests, localities = _lists(organisation_id)
-        self.fields["interests"].choices = interests  # type: ignore[attr-defined]
-        self.fields["locality"].choices = localities  # type: ignore[attr-defined]
+        choice_field(self, "interests").choices = interests
+        choice_field(self, "locality").choices = localities
 
 
 class ProfileForm(_Common):
@@ -115,8 +116,8 @@ class ProposeForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", "Choose someone")] + people  # type: ignore[attr-defined]
-        self.fields["space"].choices = [("", "Choose a group")] + spaces  # type: ignore[attr-defined]
+        choice_field(self, "other").choices = [("", "Choose someone"), *people]
+        choice_field(self, "space").choices = [("", "Choose a group"), *spaces]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -186,7 +187,7 @@ class WeightsForm(forms.Form):
     def weights(self) -> dict[str, float]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {
-            key: (data.get(key) if data.get(key) is not None else default)
+            key: (data[key] if data.get(key) is not None else default)
             for key, default in DEFAULT_WEIGHTS.items()
         }
 

@@ -5,12 +5,12 @@ Reading profiles and introductions is decided by `queries` (visibility); these r
 
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
 from alongside.relationships.permissions import is_worker
 
 
 @rules.predicate
-def coordinates(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def coordinates(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role == Role.COORDINATOR
 
 

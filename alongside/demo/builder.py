@@ -221,8 +221,8 @@ def _delete_with_dependents(rows: models.QuerySet[Any], depth: int = 0) -> None:
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
-        fk = relation.field  # type: ignore[union-attr]
-        dependents = relation.related_model._base_manager.filter(  # type: ignore[union-attr]
+        fk = relation.field
+        dependents = relation.related_model._base_manager.filter(
             **{f"{fk.attname}__in": rows.values(fk.target_field.attname)}
         )
         if isinstance(dependents, SphereQuerySet):

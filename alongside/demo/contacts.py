@@ -90,7 +90,7 @@ class ContactMaker:
             h.completed_on for h in person.handovers if h.status == Handover.Status.WARM
         }
         if introductions:
-            days = sorted({d for d in days if d not in introductions} | introductions)  # type: ignore[arg-type]
+            days = sorted({d for d in days if d not in introductions} | introductions)
         return days
 
     def contacts_of(self, person: PersonPlan) -> list[ContactPlan]:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput
-from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode
+from alongside.common.forms import DateInput, model_choice
+from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
@@ -34,7 +34,7 @@ class VoucherForm(forms.Form):
     )
     partner = forms.ModelChoiceField(
         label=_("Referral partner"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=ReferralPartner.objects.none(),
         empty_label=_("Choose a partner"),
         error_messages={
             "required": _("Choose the partner who issued the voucher."),
@@ -73,7 +73,7 @@ class VoucherForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"issued_on": timezone.localdate(), "children": 0})
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = active_referral_partners(membership)  # type: ignore[attr-defined]
+        model_choice(self, "partner").queryset = active_referral_partners(membership)
 
 
 class FindVoucherForm(forms.Form):
@@ -94,7 +94,7 @@ class RedeemForm(forms.Form):
     family_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
     team = forms.ModelChoiceField(
         label=_("Service"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Team.objects.none(),
         required=False,
         empty_label=_("Choose a service"),
     )
@@ -114,8 +114,8 @@ class RedeemForm(forms.Form):
         self.membership = membership
         choices = [(str(person.pk), _label(person, supported)) for person, supported in candidates]
         choices.append((NEW_PERSON, str(_("Someone new: add their name below"))))
-        self.fields["person"].widget.choices = choices  # type: ignore[attr-defined]
-        self.fields["team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+        self.fields["person"].widget.choices = choices
+        model_choice(self, "team").queryset = Team.objects.filter(
             organisation_id=membership.organisation_id
         ).order_by("name")
 

@@ -37,6 +37,8 @@ from alongside.eligibility.queries import (
     vouchers_for_person,
 )
 from alongside.people.models import Person
+from alongside.people.services import create_person
+from alongside.relationships.services import record_worker_request
 
 if TYPE_CHECKING:
     from alongside.relationships.models import WorkerRequest
@@ -324,7 +326,6 @@ def redeem_voucher_for_new_person(
     """Add someone new (first name, last name, service) and redeem the voucher for them, all or
     nothing. Side effects: one Person and its audit event; the redemption and its audit event.
     """
-    from alongside.people.services import create_person
 
     at = at or timezone.now()
     # Check the voucher first: a refused redemption must not leave a new person behind.
@@ -343,7 +344,6 @@ def accept_support_offer(voucher: Voucher, *, by: Membership, on: date) -> "Work
     Only the request crosses to the shared sphere, in neutral words; nothing about the voucher.
     Side effects: one WorkerRequest and its audit event; one eligibility audit event.
     """
-    from alongside.relationships.services import record_worker_request
 
     _check_assessor(by, voucher.organisation_id)
     if voucher.person is None or voucher.redeemed_at is None:

@@ -5,14 +5,16 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.eligibility import services
 from alongside.eligibility.forms import (
     FindVoucherForm,
@@ -24,7 +26,6 @@ from alongside.eligibility.forms import (
 )
 from alongside.eligibility.models import Voucher
 from alongside.eligibility.queries import (
-    ELIGIBILITY_ROLES,
     REPEAT_VISIT_VOUCHERS,
     earlier_redemptions,
     find_voucher,
@@ -43,7 +44,7 @@ PAGE_SIZE = 50
 RECENT_ROWS = 10
 SEARCH_ROWS = 10
 
-assessors_only = role_required(ELIGIBILITY_ROLES)
+assessors_only = rule_required("eligibility.use")
 
 
 def _twelve_months_back(today: date) -> date:
@@ -53,13 +54,13 @@ def _twelve_months_back(today: date) -> date:
 
 
 @assessors_only
-def foodbank(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def foodbank(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     find_form = FindVoucherForm(request.GET if "code" in request.GET else None)
     if find_form.is_bound and find_form.is_valid():
         found = find_voucher(membership, find_form.cleaned_data["code"])
         if found is not None:
-            return redirect("eligibility_voucher", voucher_id=found.pk)
+            return redirect("eligibility:voucher", voucher_id=found.pk)
         find_form.add_error(
             "code", _("No voucher has this code. Check the code, or record the voucher.")
         )
@@ -78,8 +79,8 @@ def foodbank(request: HttpRequest) -> HttpResponse:
 
 
 @assessors_only
-def record_voucher(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_voucher(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     form = VoucherForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -98,12 +99,14 @@ def record_voucher(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Voucher %(code)s recorded.") % {"code": voucher.code})
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
-    return render(request, "eligibility/voucher_form.html", {"form": form})
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
+    return render(
+        request, "eligibility/voucher_form.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 def _voucher_page(
-    request: HttpRequest, voucher: Voucher, offer_form: SupportOfferForm | None = None
+    request: AuthedHttpRequest, voucher: Voucher, offer_form: SupportOfferForm | None = None
 ) -> HttpResponse:
     earlier = earlier_redemptions(voucher) if voucher.is_redeemed else 0
     repeat = earlier >= REPEAT_VISIT_VOUCHERS
@@ -122,19 +125,19 @@ def _voucher_page(
 
 
 @assessors_only
-def voucher_detail(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def voucher_detail(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = services.read_voucher(membership, voucher_id)
     return _voucher_page(request, voucher)
 
 
 @assessors_only
-def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = get_voucher_for_user(membership, voucher_id)
     if voucher.is_redeemed:
         messages.info(request, _("This voucher has already been redeemed."))
-        return redirect("eligibility_voucher", voucher_id=voucher.pk)
+        return redirect("eligibility:voucher", voucher_id=voucher.pk)
     search = PersonSearchForm(request.POST or request.GET)
     text = search.cleaned_data["q"].strip() if search.is_valid() else ""
     people = list(search_people(membership, text)[:SEARCH_ROWS]) if text else []
@@ -165,7 +168,7 @@ def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Voucher redeemed."))
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
     return render(
         request,
         "eligibility/redeem.html",
@@ -178,13 +181,14 @@ def redeem_voucher(request: HttpRequest, voucher_id: int) -> HttpResponse:
             "found": len(people),
             "found_supported": bool(supported),
         },
+        status=form_status(request, form),
     )
 
 
 @assessors_only
 @require_POST
-def accept_support_offer(request: HttpRequest, voucher_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def accept_support_offer(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    membership = membership_of(request)
     voucher = get_voucher_for_user(membership, voucher_id)
     form = SupportOfferForm(request.POST)
     if form.is_valid():
@@ -196,13 +200,13 @@ def accept_support_offer(request: HttpRequest, voucher_id: int) -> HttpResponse:
             messages.success(
                 request, _("Thank you. A coordinator will ask a link worker to get in touch.")
             )
-            return redirect("eligibility_voucher", voucher_id=voucher.pk)
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
     return _voucher_page(request, voucher, offer_form=form)
 
 
 @assessors_only
-def partners(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def partners(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,15 +220,20 @@ def partners(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s added.") % {"name": partner.name})
-            return redirect("eligibility_partners")
+            return redirect("eligibility:partners")
     rows = referral_partners_visible_to(membership).order_by("-active", "name", "id")
-    return render(request, "eligibility/partners.html", {"form": form, "partners": rows})
+    return render(
+        request,
+        "eligibility/partners.html",
+        {"form": form, "partners": rows},
+        status=form_status(request, form),
+    )
 
 
 @assessors_only
 @require_POST
-def change_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def change_partner(request: AuthedHttpRequest, partner_id: int) -> HttpResponse:
+    membership = membership_of(request)
     partner = get_referral_partner_for_user(membership, partner_id)
     active = request.POST.get("active") == "yes"
     services.set_referral_partner_active(partner, by=membership, active=active)
@@ -236,4 +245,4 @@ def change_partner(request: HttpRequest, partner_id: int) -> HttpResponse:
             _("%(name)s no longer issues vouchers. Their earlier vouchers are kept.")
             % {"name": partner.name},
         )
-    return redirect("eligibility_partners")
+    return redirect("eligibility:partners")

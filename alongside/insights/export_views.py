@@ -4,18 +4,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.insights.views import chosen_team
 from alongside.people.export_views import csv_response
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.relationships.continuity import INDEX_NAMES
 from alongside.relationships.queries import contact_points, continuity_of, spell_histories
-from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]:
@@ -41,9 +41,9 @@ def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]
     return rows
 
 
-@role_required(CONTINUITY_VIEWERS)
-def export_team_continuity(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("insights.team_continuity")
+def export_team_continuity(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     team = chosen_team(request, membership)
     people = people_visible_to(membership).order_by("given_name", "family_name", "pk")
     if team is not None:

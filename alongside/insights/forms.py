@@ -1,12 +1,15 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
-from alongside.common.forms import DateInput
+from alongside.access.queries import workers_of
+from alongside.common.forms import DateInput, NamedUserChoiceField, model_choice
 
 
 class LeavingForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("Worker"), queryset=Membership.objects.none())
+    worker = NamedUserChoiceField(label=_("Worker"), queryset=Membership.objects.none())
     leaving_on = forms.DateField(
         label=_("Leaving on"),
         required=False,
@@ -14,10 +17,7 @@ class LeavingForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from alongside.access.queries import workers_of
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
-        field = self.fields["worker"]
-        field.queryset = workers_of(membership.organisation)  # type: ignore[attr-defined]
-        field.label_from_instance = lambda m: m.user.get_full_name() or m.user.get_username()  # type: ignore[attr-defined]
+        model_choice(self, "worker").queryset = workers_of(membership.organisation)

@@ -2,6 +2,8 @@ from django.urls import path
 
 from alongside.insights import export_views, views
 
+app_name = "insights"
+
 urlpatterns = [
     path("continuity/", views.team_continuity_page, name="team_continuity"),
     path("continuity/leaving/", views.set_leaving, name="set_leaving"),

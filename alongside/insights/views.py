@@ -2,32 +2,35 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
 from alongside.insights.queries import team_continuity
 from alongside.relationships.services import set_leaving_date
-from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 def chosen_team(
-    request: HttpRequest, membership: Membership, teams: list[Team] | None = None
+    request: AuthedHttpRequest, membership: Membership, teams: list[Team] | None = None
 ) -> Team | None:
     """The team for this page: see `access.queries.chosen_team`."""
     return pick_team(membership, request.GET.get("team"), teams)
 
 
-def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def _render(
+    request: AuthedHttpRequest, leaving_form: LeavingForm, status: int = 200
+) -> HttpResponse:
+    membership = membership_of(request)
     teams = list(teams_for(membership))
     team = chosen_team(request, membership, teams)
     report = team_continuity(team, organisation_id=membership.organisation_id)
@@ -69,15 +72,15 @@ def _render(request: HttpRequest, leaving_form: LeavingForm, status: int = 200) 
     )
 
 
-@role_required(CONTINUITY_VIEWERS)
-def team_continuity_page(request: HttpRequest) -> HttpResponse:
-    return _render(request, LeavingForm(membership=request.membership))  # type: ignore[attr-defined]
+@rule_required("insights.team_continuity")
+def team_continuity_page(request: AuthedHttpRequest) -> HttpResponse:
+    return _render(request, LeavingForm(membership=membership_of(request)))
 
 
-@role_required(CONTINUITY_VIEWERS)
+@rule_required("insights.team_continuity")
 @require_POST
-def set_leaving(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     form = LeavingForm(request.POST, membership=membership)
     if form.is_valid():
         try:
@@ -93,5 +96,5 @@ def set_leaving(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Leaving date saved. Their people are listed below until handovers are planned."),
             )
-            return redirect("team_continuity")
-    return _render(request, form, status=400)
+            return redirect("insights:team_continuity")
+    return _render(request, form, status=INVALID_FORM_STATUS)

@@ -372,6 +372,6 @@ def _spends(
             organisation=organisation,
             user=demo_coordinator,
             text="A discretionary spend of 85.00 waits for your decision.",
-            url=reverse("learning_spend", args=[waiting]) if waiting else "",
+            url=reverse("learning:spend", args=[waiting]) if waiting else "",
         )
     return len(spends)

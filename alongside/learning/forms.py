@@ -7,7 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput
+from alongside.common.forms import DateInput, choice_field
 from alongside.learning.models import CloseReason, DemandKind, FailureKind, GoalSetBy
 
 
@@ -149,9 +149,9 @@ class AdminTimeForm(forms.Form):
 
     def __init__(self, *args: Any, weeks: list[date], teams: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["week"].choices = [
+        choice_field(self, "week").choices = [
             (w.isoformat(), formats.date_format(w, "j M Y")) for w in weeks
         ]
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        choice_field(self, "team").choices = [(t.pk, t.name) for t in teams]
         if len(teams) == 1:
             self.fields["team"].widget = forms.HiddenInput()

@@ -4,35 +4,41 @@ Reading the person's words is decided by queries (visibility); these rules decid
 which pages a role may open at all.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
 from alongside.relationships.permissions import coordinates_contact, took_part_in_contact
 from alongside.visibility.roles import WORKER_ROLES
+
+if TYPE_CHECKING:
+    from alongside.learning.models import Spend
+
 
 FIGURE_VIEWERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD})
 
 
 @rules.predicate
-def is_worker(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_worker(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role in WORKER_ROLES
 
 
 @rules.predicate
-def sees_team_figures(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def sees_team_figures(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role in FIGURE_VIEWERS
 
 
 @rules.predicate
-def is_data_lead(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_data_lead(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role == Role.DATA_LEAD
 
 
 @rules.predicate
-def decides_spend(membership, spend) -> bool:  # type: ignore[no-untyped-def]
+def decides_spend(membership: Membership | None, spend: "Spend | None") -> bool:
     from alongside.learning.services import may_decide
 
-    return spend is not None and may_decide(spend, membership)
+    return membership is not None and spend is not None and may_decide(spend, membership)
 
 
 # Marking demand: as changing the contact (who led or recorded it, or the team's coordinator).

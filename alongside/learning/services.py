@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.access.queries import teams_for
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
 from alongside.learning.models import (
@@ -295,7 +297,6 @@ def record_spend(
     limit it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
     coordinators are told in the app (no words, no name). Side effects: one Spend; one audit
     event; notifications when asked."""
-    from alongside.access.services import notify
 
     _require_worker(by, person.organisation_id)
     errors: dict[str, str] = {}
@@ -336,7 +337,7 @@ def record_spend(
                 _coordinators_for(spend),
                 organisation_id=spend.organisation_id,
                 text=f"A discretionary spend of {value:.2f} waits for your decision.",
-                url=reverse("learning_spend", args=[spend.pk]),
+                url=reverse("learning:spend", args=[spend.pk]),
             )
     return spend
 
@@ -355,7 +356,6 @@ def may_decide(spend: Spend, by: Membership) -> bool:
 def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "") -> Spend:
     """Approve or decline a spend that waits; declining needs a reason. Side effects: saves the
     spend; one audit event; tells the spender in the app (no words)."""
-    from alongside.access.services import notify
 
     if not may_decide(spend, by):
         raise PermissionError("only a coordinator of the team who did not make the spend decides")
@@ -384,7 +384,7 @@ def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "
                 f"Your discretionary spend of {spend.amount:.2f} was "
                 f"{'approved' if approve else 'declined'}."
             ),
-            url=reverse("learning_spend", args=[spend.pk]),
+            url=reverse("learning:spend", args=[spend.pk]),
         )
     return spend
 
@@ -427,7 +427,6 @@ def record_admin_time(by: Membership, *, team: Any, week: date, hours: Any) -> A
 
     Side effects: one AdminTime row created or changed; one audit event (week, team, hours).
     """
-    from alongside.access.queries import teams_for
 
     _require_worker(by, by.organisation_id)
     errors: dict[str, str] = {}

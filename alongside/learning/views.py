@@ -4,15 +4,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.learning import queries, services
 from alongside.learning import scorecard as scorecard_queries
 from alongside.learning.forms import (
@@ -30,16 +32,11 @@ from alongside.learning.models import DemandWords, Spend
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.models import Contact
 
-
-def _membership(request: HttpRequest) -> Any:
-    return request.membership  # type: ignore[attr-defined]
-
-
 # --- demand on a contact ----------------------------------------------------------------------
 
 
-def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
-    membership = _membership(request)
+def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contact = get_object_or_404(
         Contact.objects.filter(person=person).select_related("person", "worker"), pk=contact_id
@@ -78,7 +75,7 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
             add_service_errors(form, error)
         else:
             messages.success(request, _("Demand marked. Thank you: this is how the team learns."))
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     need_form = OpenNeedForm(initial={"contact": contact.pk})
     del need_form.fields["first_contact_on"]
     return render(
@@ -92,14 +89,15 @@ def contact_demand(request: HttpRequest, person_id: int, contact_id: int) -> Htt
             "need_form": need_form,
             "words_hidden": not may_edit_words,
         },
+        status=form_status(request, form),
     )
 
 
 # --- needs ------------------------------------------------------------------------------------
 
 
-def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("learning.work_with_person", membership, person)
     form = OpenNeedForm(
@@ -127,15 +125,18 @@ def person_needs(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Need recorded. Close it when they tell you it's sorted."))
-            return redirect("learning_need", need_id=need.pk)
+            return redirect("learning:need", need_id=need.pk)
     needs = services.read_needs_of_person(membership, person.pk)
     return render(
-        request, "learning/person_needs.html", {"person": person, "needs": needs, "form": form}
+        request,
+        "learning/person_needs.html",
+        {"person": person, "needs": needs, "form": form},
+        status=form_status(request, form),
     )
 
 
-def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
-    membership = _membership(request)
+def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
+    membership = membership_of(request)
     need = queries.get_need_for_user(membership, need_id)
     may_close = need.status == "open" and rules_allow("learning.close_need", membership, need)
     setting_goal = request.method == "POST" and request.POST.get("action") == "goal"
@@ -161,7 +162,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             add_service_errors(goal_form, error)
         else:
             messages.success(request, _("Goal saved."))
-            return redirect("learning_need", need_id=need.pk)
+            return redirect("learning:need", need_id=need.pk)
     elif request.method == "POST" and not setting_goal and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,7 +178,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Need closed."))
-            return redirect("learning_person_needs", person_id=need.person_id)
+            return redirect("learning:person_needs", person_id=need.person_id)
     services.read_need(membership, need)
     return render(
         request,
@@ -190,6 +191,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "may_close": may_close,
             "may_set_goal": rules_allow("learning.close_need", membership, need),
         },
+        status=form_status(request, form, goal_form),
     )
 
 
@@ -202,8 +204,8 @@ def rules_allow(name: str, membership: Any, obj: Any = None) -> bool:
 # --- discretionary spends ---------------------------------------------------------------------
 
 
-def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("learning.work_with_person", membership, person)
     settings = queries.settings_for(membership.organisation_id)
@@ -231,16 +233,17 @@ def record_spend(request: HttpRequest, person_id: int) -> HttpResponse:
                     request,
                     _("That is above the limit, so it waits for a coordinator of the team."),
                 )
-            return redirect("learning_spend", spend_id=spend.pk)
+            return redirect("learning:spend", spend_id=spend.pk)
     return render(
         request,
         "learning/spend_form.html",
         {"person": person, "form": form, "settings": settings},
+        status=form_status(request, form),
     )
 
 
-def spend_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def spend_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.work_with_person", membership)
     waiting, mine = services.read_spends(membership)
     return render(
@@ -255,9 +258,9 @@ def spend_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_spend(
-    request: HttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
+    request: AuthedHttpRequest, spend: Spend, form: DecideSpendForm, status: int = 200
 ) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     services.read_spend(membership, spend)
     return render(
         request,
@@ -271,14 +274,14 @@ def _render_spend(
     )
 
 
-def spend_detail(request: HttpRequest, spend_id: int) -> HttpResponse:
-    spend = queries.get_spend_for_user(_membership(request), spend_id)
+def spend_detail(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
+    spend = queries.get_spend_for_user(membership_of(request), spend_id)
     return _render_spend(request, spend, DecideSpendForm())
 
 
 @require_POST
-def decide_spend(request: HttpRequest, spend_id: int) -> HttpResponse:
-    membership = _membership(request)
+def decide_spend(request: AuthedHttpRequest, spend_id: int) -> HttpResponse:
+    membership = membership_of(request)
     spend = queries.get_spend_for_user(membership, spend_id)
     require_rule("learning.decide_spend", membership, spend)
     form = DecideSpendForm(request.POST)
@@ -294,15 +297,15 @@ def decide_spend(request: HttpRequest, spend_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Decision recorded. The worker has been told."))
-            return redirect("learning_spends")
-    return _render_spend(request, spend, form, status=400)
+            return redirect("learning:spends")
+    return _render_spend(request, spend, form, status=INVALID_FORM_STATUS)
 
 
 # --- team figures, scorecard, settings -------------------------------------------------------
 
 
-def _team_and_period(request: HttpRequest) -> dict[str, Any]:
-    membership = _membership(request)
+def _team_and_period(request: AuthedHttpRequest) -> dict[str, Any]:
+    membership = membership_of(request)
     require_rule("learning.team_figures", membership)
     teams = list(teams_for(membership).order_by("name"))
     team = chosen_team(membership, request.GET.get("team"), teams)
@@ -319,9 +322,9 @@ def _team_and_period(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def team_learning(request: HttpRequest) -> HttpResponse:
+def team_learning(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = _membership(request).organisation_id
+    org = membership_of(request).organisation_id
     args = (org, context["team_id"], context["start"], context["end"])
     context |= {
         "demand": queries.failure_demand_by_month(*args),
@@ -331,17 +334,17 @@ def team_learning(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/team.html", context)
 
 
-def scorecard(request: HttpRequest) -> HttpResponse:
+def scorecard(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = _membership(request).organisation_id
+    org = membership_of(request).organisation_id
     context["scorecard"] = scorecard_queries.scorecard(
         org, context["team_id"], context["start"], context["end"]
     )
     return render(request, "learning/scorecard.html", context)
 
 
-def learning_settings(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def learning_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.settings", membership)
     current = queries.settings_for(membership.organisation_id)
     form = LearningSettingsForm(
@@ -360,15 +363,17 @@ def learning_settings(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Settings saved."))
-            return redirect("learning_settings")
-    return render(request, "learning/settings.html", {"form": form})
+            return redirect("learning:settings")
+    return render(
+        request, "learning/settings.html", {"form": form}, status=form_status(request, form)
+    )
 
 
 # --- a worker's own admin time ------------------------------------------------------------------
 
 
-def my_time(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def my_time(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("learning.work_with_person", membership)
     weeks = queries.recordable_weeks(timezone.localdate())
     teams = list(teams_for(membership).order_by("name"))
@@ -391,7 +396,7 @@ def my_time(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Admin time saved for that week."))
-            return redirect("learning_my_time")
+            return redirect("learning:my_time")
     return render(
         request,
         "learning/my_time.html",
@@ -400,4 +405,5 @@ def my_time(request: HttpRequest) -> HttpResponse:
             "rows": queries.admin_time_of(membership),
             "several_teams": len(teams) > 1,
         },
+        status=form_status(request, form),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alongside.common.forms import DateInput
+from alongside.common.forms import DateInput, choice_field
 from alongside.measures.models import InstrumentVersion, SittingKind
 from alongside.measures.scoring import MEAN, SEPARATE, SUM
 from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name
@@ -83,7 +83,9 @@ class AskForm(forms.Form):
     def __init__(self, versions: list[InstrumentVersion], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {str(v.pk): v for v in versions}
-        self.fields["instruments"].choices = [(str(v.pk), v.instrument.name) for v in versions]
+        choice_field(self, "instruments").choices = [
+            (str(v.pk), v.instrument.name) for v in versions
+        ]
 
     def chosen_versions(self) -> list[InstrumentVersion]:
         return [self.versions[pk] for pk in self.cleaned_data["instruments"]]

@@ -5,18 +5,18 @@ Reading answers is decided by queries (`responses_visible_to`, `may_read_answers
 
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
 from alongside.relationships.permissions import is_worker
 from alongside.visibility.roles import CONTINUITY_VIEWERS
 
 
 @rules.predicate
-def sees_team_aggregates(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def sees_team_aggregates(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role in CONTINUITY_VIEWERS
 
 
 @rules.predicate
-def is_data_lead(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_data_lead(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role == Role.DATA_LEAD
 
 

@@ -39,6 +39,7 @@ from alongside.measures.queries import (
 )
 from alongside.measures.scoring import SUM, Definition, to_json, validate
 from alongside.people.models import Person
+from alongside.relationships.models import NamedWorkerSpell
 from alongside.visibility.roles import WORKER_ROLES
 
 LINK_DAYS = 14
@@ -74,7 +75,6 @@ def start_sitting(
 
     Side effects: one Sitting, one `measures.sitting.created` audit event.
     """
-    from alongside.relationships.models import NamedWorkerSpell
 
     now = now or timezone.now()
     if by.role not in WORKER_ROLES or by.organisation_id != person.organisation_id:

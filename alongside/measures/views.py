@@ -15,7 +15,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +23,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.measures import queries, services
 from alongside.measures.authoring import scoring_in_words
@@ -37,10 +39,6 @@ from alongside.measures.forms import (
 )
 from alongside.measures.models import Schedule, Sitting, SittingKind
 from alongside.people.queries import get_person_for_user
-
-
-def _request_id(request: HttpRequest) -> str:
-    return str(getattr(request, "request_id", ""))
 
 
 def first_name(sitting: Sitting) -> str:
@@ -59,8 +57,8 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
 
 
-def ask(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("measures.ask", membership, person)
     versions = queries.current_versions(person.organisation_id)
@@ -73,14 +71,14 @@ def ask(request: HttpRequest, person_id: int) -> HttpResponse:
                 versions=form.chosen_versions(),
                 kind=form.cleaned_data["kind"],
                 days=form.cleaned_data["days"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             if token is None:
-                return redirect("measures_sitting", sitting.pk)
-            url = request.build_absolute_uri(reverse("measures_answer", args=[token]))
+                return redirect("measures:sitting", sitting.pk)
+            url = request.build_absolute_uri(reverse("measures:answer", args=[token]))
             response = render(
                 request,
                 "measures/link.html",
@@ -96,7 +94,7 @@ def ask(request: HttpRequest, person_id: int) -> HttpResponse:
             )
             response["Cache-Control"] = "no-store"
             return response
-    status = 200 if request.method == "GET" or form.is_valid() else 400
+    status = form_status(request, form)
     return render(
         request,
         "measures/ask.html",
@@ -106,7 +104,7 @@ def ask(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _questionnaire(
-    request: HttpRequest, sitting: Sitting, *, actor: Any
+    request: AuthedHttpRequest, sitting: Sitting, *, actor: Any
 ) -> tuple[QuestionnaireForm, bool, str | None]:
     """Bind and submit. Returns (form, saved, closed reason)."""
     versions = queries.sitting_versions(sitting)
@@ -114,9 +112,7 @@ def _questionnaire(
     if request.method != "POST" or not form.is_valid():
         return form, False, None
     try:
-        services.submit_answers(
-            sitting, form.answers(), actor=actor, request_id=_request_id(request)
-        )
+        services.submit_answers(sitting, form.answers(), actor=actor, request_id=request.request_id)
     except services.SittingClosed as closed:
         return form, False, closed.reason
     except ValidationError as error:
@@ -125,9 +121,9 @@ def _questionnaire(
     return form, True, None
 
 
-def sitting(request: HttpRequest, sitting_id: int) -> HttpResponse:
+def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
     """Kiosk (the tablet shows only the questions) or read out by the worker, in the app."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     found = queries.sitting_for_worker(membership, sitting_id)
     if found is None:
         raise Http404
@@ -153,9 +149,9 @@ def sitting(request: HttpRequest, sitting_id: int) -> HttpResponse:
         )
     if saved:
         if kiosk:
-            return redirect("measures_kiosk_done")
+            return redirect("measures:kiosk_done")
         messages.success(request, "Their answers are saved.")
-        return redirect("person", found.person_id)
+        return redirect("people:person", found.person_id)
     context = {
         "sitting": found,
         "form": form,
@@ -164,15 +160,15 @@ def sitting(request: HttpRequest, sitting_id: int) -> HttpResponse:
         "person": found.person,
     }
     template = "measures/kiosk.html" if kiosk else "measures/read_out.html"
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return render(request, template, context, status=status)
 
 
-def kiosk_done(request: HttpRequest) -> HttpResponse:
-    require_rule("measures.ask", request.membership)  # type: ignore[attr-defined]
+def kiosk_done(request: AuthedHttpRequest) -> HttpResponse:
+    require_rule("measures.ask", membership_of(request))
     return render(
-        request, "measures/kiosk_done.html", {"organisation": request.membership.organisation}
-    )  # type: ignore[attr-defined]
+        request, "measures/kiosk_done.html", {"organisation": membership_of(request).organisation}
+    )
 
 
 # The public one-time link ---------------------------------------------------------------------
@@ -180,7 +176,7 @@ def kiosk_done(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-def answer(request: HttpRequest, token: str) -> HttpResponse:
+def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     if links.rate_limited(request, token, scope="measures"):
         response = render(request, "measures/closed.html", {"reason": "busy"}, status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
@@ -211,7 +207,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 status=410,
             )
         )
-    status = 400 if request.method == "POST" else 200
+    status = form_status(request)
     return links.private(
         render(
             request,
@@ -225,8 +221,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 # Reading answers -------------------------------------------------------------------------------
 
 
-def person_answers(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_answers(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     if not queries.may_read_answers(membership, person):
         raise Http404
@@ -234,8 +230,8 @@ def person_answers(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "measures/person_answers.html", {"person": person, "rows": rows})
 
 
-def my_feedback(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def my_feedback(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.my_feedback", membership)
     rows = services.read_my_feedback(membership)
     return render(request, "measures/my_feedback.html", {"rows": rows})
@@ -245,9 +241,9 @@ def _fixed(value: float | None, places: int = 1) -> str:
     return "–" if value is None else f"{value:+.{places}f}"
 
 
-def outcomes(request: HttpRequest) -> HttpResponse:
+def outcomes(request: AuthedHttpRequest) -> HttpResponse:
     """Team aggregates only: no person, no worker. Every figure from fewer than 5 is withheld."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     require_rule("measures.team_outcomes", membership)
     period = PeriodForm(request.GET or None)
     start, end = period.period()
@@ -256,7 +252,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     summary = queries.relationship_check_summary(org_id, team_id, start, end)
     changes = queries.outcome_changes(org_id, team_id, start, end)
     associations = queries.continuity_associations(org_id, team_id, start, end)
-    services.record_aggregate_view(membership, page="outcomes", request_id=_request_id(request))
+    services.record_aggregate_view(membership, page="outcomes", request_id=request.request_id)
     conditions = [
         {
             "label": c.label,
@@ -305,8 +301,8 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 # Instruments and schedule (data lead) ---------------------------------------------------------
 
 
-def instruments(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def instruments(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
     schedule = Schedule.objects.filter(organisation_id=membership.organisation_id).first()
     initial = {
@@ -320,25 +316,25 @@ def instruments(request: HttpRequest) -> HttpResponse:
                 by=membership,
                 review_every_weeks=form.cleaned_data["review_every_weeks"],
                 review_after_contacts=form.cleaned_data["review_after_contacts"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved when people are asked again.")
-            return redirect("measures_instruments")
+            return redirect("measures:instruments")
     versions = queries.current_versions(membership.organisation_id)
     rows = [(version, scoring_in_words(version.definition)) for version in versions]
     return render(
         request,
         "measures/instruments.html",
         {"rows": rows, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def add_instrument(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
     form = InstrumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -359,12 +355,12 @@ def add_instrument(request: HttpRequest) -> HttpResponse:
                 total_table=data["total_table"],
                 subscales=data["subscales"],
                 subscale_scoring=data["subscale_scoring"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{instrument.name} is ready to use.")
-            return redirect("measures_instruments")
-    status = 200 if request.method == "GET" else 400
+            return redirect("measures:instruments")
+    status = form_status(request)
     return render(request, "measures/add_instrument.html", {"form": form}, status=status)

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership
 from alongside.people.models import ContactPreference, Person
 from alongside.people.queries import get_person_for_user, search_people
@@ -115,9 +116,9 @@ def worker_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def membership_of(request: HttpRequest) -> Membership:
+def membership_of(request: AuthedHttpRequest) -> Membership:
     """The caller's membership. A signed-in user with none gets 404: nothing is revealed."""
-    membership: Membership | None = getattr(request, "membership", None)
+    membership: Membership | None = request.membership
     if membership is None:
         raise Http404
     return membership
@@ -132,7 +133,7 @@ def open_spells() -> "Prefetch[Any]":
 @router.get("/people", response={200: list[PersonSummaryOut], **ERRORS}, summary="Find people")
 @paginate(Pages)
 def list_people(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
 ) -> QuerySet[Person]:
     """The people the caller may see whose names contain every word of `q`."""
@@ -140,7 +141,7 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="A person")
-def read_person(request: HttpRequest, person_id: ObjectId) -> Person:
+def read_person(request: AuthedHttpRequest, person_id: ObjectId) -> Person:
     """The person's shared-sphere record and their named worker."""
     person = get_person_for_user(membership_of(request), person_id)
     prefetch_related_objects([person], open_spells())

@@ -4,14 +4,16 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.people import consent as consent_service
 from alongside.people.forms import ConsentForm
 from alongside.people.models import ConsentToShare
@@ -19,8 +21,8 @@ from alongside.people.queries import get_person_for_user
 from alongside.support.queries import support_notes_visible_to
 
 
-def grant(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.record_consent", membership, person)
     notes = list(
@@ -44,7 +46,7 @@ def grant(request: HttpRequest, person_id: int) -> HttpResponse:
             if request.POST.get("confirm") == "yes":
                 consent_service.grant_consent(person, by=membership, **fields)
                 messages.success(request, _("Consent recorded. It can be taken back at any time."))
-                return redirect("person", person_id=person.pk)
+                return redirect("people:person", person_id=person.pk)
             draft = consent_service.build_consent(person, by=membership, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -56,13 +58,16 @@ def grant(request: HttpRequest, person_id: int) -> HttpResponse:
             )
             summary = consent_service.describe(draft, person=person, grantee_name=name)
     return render(
-        request, "people/consent_form.html", {"person": person, "form": form, "summary": summary}
+        request,
+        "people/consent_form.html",
+        {"person": person, "form": form, "summary": summary},
+        status=form_status(request, form),
     )
 
 
 @require_POST
-def revoke(request: HttpRequest, person_id: int, consent_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def revoke(request: AuthedHttpRequest, person_id: int, consent_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.record_consent", membership, person)
     consent = get_object_or_404(ConsentToShare.objects.filter(person=person), pk=consent_id)
@@ -72,4 +77,4 @@ def revoke(request: HttpRequest, person_id: int, consent_id: int) -> HttpRespons
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Consent taken back. It has stopped."))
-    return redirect("person", person_id=person.pk)
+    return redirect("people:person", person_id=person.pk)

@@ -8,11 +8,12 @@ import csv
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.queries import contacts_of
 from alongside.support.services import read_contact_notes
@@ -41,8 +42,8 @@ def csv_response(
     return response
 
 
-def export_person_contacts(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def export_person_contacts(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_contact", membership, person)
     contacts = list(contacts_of(person).select_related("worker").order_by("-at", "-id"))
@@ -51,7 +52,7 @@ def export_person_contacts(request: HttpRequest, person_id: int) -> HttpResponse
         [contact.pk for contact in contacts],
         person_id=person.pk,
         organisation_id=person.organisation_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     )
     header = [
         _("When"),

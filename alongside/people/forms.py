@@ -1,13 +1,16 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput
+from alongside.access.models import Membership, Role, Team
+from alongside.common.forms import DateInput, NamedUserChoiceField, choice_field, model_choice
 from alongside.people.models import Person
+from alongside.visibility.roles import GRANTEE_ROLES
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = [
@@ -28,12 +31,12 @@ class PersonForm(forms.ModelForm):
             "contact_preference": forms.RadioSelect,
         }
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["team"].queryset = Team.objects.filter(
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "team").queryset = Team.objects.filter(
             organisation_id=membership.organisation_id
-        )  # type: ignore[attr-defined]
-        self.fields["team"].empty_label = None  # type: ignore[attr-defined]
+        )
+        model_choice(self, "team").empty_label = None
 
 
 class SearchForm(forms.Form):
@@ -50,7 +53,7 @@ class ConsentForm(forms.Form):
         label=_("Which note"), coerce=int, required=False, empty_value=None
     )
     grantee_role = forms.ChoiceField(label=_("Share with everyone in this role"), required=False)
-    grantee_user = forms.ModelChoiceField(
+    grantee_user = NamedUserChoiceField(
         label=_("Or share with one person"), required=False, queryset=Membership.objects.none()
     )
     purpose = forms.CharField(label=_("What is it for, in their words?"), max_length=300)
@@ -60,21 +63,14 @@ class ConsentForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(
-        self, *args: object, membership: Membership, notes: list, **kwargs: object
-    ) -> None:  # type: ignore[type-arg]
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from alongside.access.models import Role
-        from alongside.visibility.roles import GRANTEE_ROLES
+    def __init__(self, *args: Any, membership: Membership, notes: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
 
-        self.fields["note"].choices = (
-            [("", _("Choose a note"))]
-            + [  # type: ignore[attr-defined]
-                (note.pk, f"{note.created_at:%d %b %Y}: {(note.asked_for or note.text)[:60]}")
-                for note in notes
-            ]
-        )
-        self.fields["grantee_role"].choices = [("", _("No role"))] + [  # type: ignore[attr-defined]
+        choice_field(self, "note").choices = [("", _("Choose a note"))] + [
+            (note.pk, f"{note.created_at:%d %b %Y}: {(note.asked_for or note.text)[:60]}")
+            for note in notes
+        ]
+        choice_field(self, "grantee_role").choices = [("", _("No role"))] + [
             (role, Role(role).label) for role in GRANTEE_ROLES
         ]
         users = (
@@ -86,6 +82,4 @@ class ConsentForm(forms.Form):
             )
             .order_by("first_name", "last_name")
         )
-        field = self.fields["grantee_user"]
-        field.queryset = users  # type: ignore[attr-defined]
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+        model_choice(self, "grantee_user").queryset = users

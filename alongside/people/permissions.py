@@ -1,35 +1,45 @@
 """Who may add or change a person's shared record. Predicates take (membership, person)."""
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
+from alongside.access.permissions import has_role
 from alongside.visibility.people import works_with
+from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
 from alongside.visibility.support import coordinates
+
+if TYPE_CHECKING:
+    from alongside.people.models import Person
+
 
 PERSON_EDITORS = frozenset({Role.SUPPORTER, Role.COORDINATOR, Role.VOLUNTEER})
 
 
 @rules.predicate
-def edits_people(membership, person=None) -> bool:  # type: ignore[no-untyped-def]
+def edits_people(membership: Membership | None, person: "Person | None" = None) -> bool:
     return membership is not None and membership.role in PERSON_EDITORS
 
 
 @rules.predicate
-def adds_people(membership, person=None) -> bool:  # type: ignore[no-untyped-def]
+def adds_people(membership: Membership | None, person: "Person | None" = None) -> bool:
     return membership is not None and membership.role in {Role.SUPPORTER, Role.COORDINATOR}
 
 
 @rules.predicate
-def is_data_lead(membership, person=None) -> bool:  # type: ignore[no-untyped-def]
+def is_data_lead(membership: Membership | None, person: "Person | None" = None) -> bool:
     return membership is not None and membership.role == Role.DATA_LEAD
 
 
 rules.add_rule("people.add_person", adds_people)
+# Finding people by name: every role that sees people (all of them, or only their own).
+rules.add_rule("people.find", has_role(SEES_ALL_PEOPLE, SEES_OWN_PEOPLE))
 rules.add_rule("people.change_person", edits_people)
 
 
 @rules.predicate
-def holds_support_for(membership, person) -> bool:  # type: ignore[no-untyped-def]
+def holds_support_for(membership: Membership | None, person: "Person") -> bool:
     """Supporters who work with the person, and coordinators of the person's team."""
     if membership is None:
         return False

@@ -2,6 +2,8 @@ from django.urls import path
 
 from alongside.people import consent_views, export_views, views
 
+app_name = "people"
+
 urlpatterns = [
     path("", views.person_list, name="person_list"),
     path("new/", views.person_create, name="person_create"),

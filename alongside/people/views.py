@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import form_status
 from alongside.people import services
 from alongside.people.forms import PersonForm, SearchForm
 from alongside.people.models import Person
@@ -19,19 +21,20 @@ from alongside.people.queries import get_person_for_user, people_visible_to, sea
 PAGE_SIZE = 50
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership is None or people_visible_to(membership).query.is_empty():
+def person_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = request.membership
+    require_rule("people.find", membership)
+    if people_visible_to(membership).query.is_empty():
         raise Http404
     form = SearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(search_people(membership, text), PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "people/partials/results.html" if request.htmx else "people/person_list.html"  # type: ignore[attr-defined]
+    template = "people/partials/results.html" if request.htmx else "people/person_list.html"
     return render(request, template, {"form": form, "page": page, "q": text})
 
 
-def person_create(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_create(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("people.add_person", membership)
     form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
     if request.method == "POST" and form.is_valid():
@@ -44,12 +47,17 @@ def person_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s added.") % {"name": person.display_name})
-            return redirect("person", person_id=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": None},
+        status=form_status(request, form),
+    )
 
 
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("people.change_person", membership, person)
     form = PersonForm(
@@ -64,26 +72,31 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("person", person_id=person_id)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+            return redirect("people:person", person_id=person_id)
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person},
+        status=form_status(request, form),
+    )
 
 
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     page = person_page(
         membership,
         person,
         show_all=request.GET.get("all") == "1",
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     )
     return render(request, "people/person_detail.html", {"page": page, "person": person})
 
 
-def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+def access_log(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     """Who saw or changed this person's record: to show the person on request."""
-    membership = request.membership  # type: ignore[attr-defined]
-    if membership is not None and membership.role == "data_lead":
+    membership = membership_of(request)
+    if membership.role == "data_lead":
         # Data leads answer subject access requests: they may see the log, not the record.
         person = get_object_or_404(
             Person.objects.filter(organisation_id=membership.organisation_id), pk=person_id

@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints, field_validator
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership
 from alongside.people.api import (
     ERRORS,
@@ -130,7 +130,7 @@ class MyPersonOut(Schema):
 
 
 def contact_rows(
-    request: HttpRequest, membership: Membership, person: Person, contacts: Sequence[Contact]
+    request: AuthedHttpRequest, membership: Membership, person: Person, contacts: Sequence[Contact]
 ) -> list[ContactOut]:
     """The contacts with the words the caller may read (one query); the read is audited."""
     notes = read_contact_notes(
@@ -138,7 +138,7 @@ def contact_rows(
         [contact.pk for contact in contacts],
         person_id=person.pk,
         organisation_id=person.organisation_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     )
     return [contact_out(contact, notes.get(contact.pk)) for contact in contacts]
 
@@ -177,7 +177,7 @@ def workers_named(membership: Membership, payload: ContactIn) -> tuple[User, lis
     summary="A person's contacts, newest first",
 )
 def list_contacts(
-    request: HttpRequest, person_id: ObjectId, pages: Query[PageInput]
+    request: AuthedHttpRequest, person_id: ObjectId, pages: Query[PageInput]
 ) -> dict[str, Any]:
     """`asked_for` and `notes` are null unless the caller may read that contact's words."""
     membership = membership_of(request)
@@ -196,7 +196,7 @@ def list_contacts(
     summary="Record a contact",
 )
 def create_contact(
-    request: HttpRequest, person_id: ObjectId, payload: ContactIn
+    request: AuthedHttpRequest, person_id: ObjectId, payload: ContactIn
 ) -> Status[ContactOut]:
     """Record a contact, as the contact form does. Bad input is a 422 naming the field."""
     membership = membership_of(request)
@@ -221,6 +221,6 @@ def create_contact(
 
 
 @router.get("/me/people", response={200: list[MyPersonOut], **ERRORS}, summary="My people")
-def list_my_people(request: HttpRequest) -> list[MyPersonRow]:
+def list_my_people(request: AuthedHttpRequest) -> list[MyPersonRow]:
     """The people the caller is named worker for, who needs contact first."""
     return my_people(membership_of(request))

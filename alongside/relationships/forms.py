@@ -1,36 +1,39 @@
 """Forms for contacts, named workers and handovers. They bind and clean input; services decide."""
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
 from alongside.access.queries import workers_of
-from alongside.common.forms import DateInput
+from alongside.common.forms import DateInput, model_choice
 from alongside.people.models import Person
 from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
+from alongside.visibility.roles import WORKER_ROLES
 
 
-class WorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: object) -> str:
-        user = obj  # a User
-        return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+class WorkerChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.get_full_name() or obj.get_username())
 
 
-class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: object) -> str:
-        return obj.get_full_name() or obj.get_username()  # type: ignore[attr-defined]
+class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.get_full_name() or obj.get_username())
 
 
-def worker_queryset(membership: Membership):  # type: ignore[no-untyped-def]
+def worker_queryset(membership: Membership) -> QuerySet[User]:
     ids = workers_of(membership.organisation).values("user_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
 
 
-def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[no-untyped-def]
+def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     """Workers around one person: you, their named workers, who met them this year, a planned new worker.
 
     The quick form on the person page offers only these, so it stays small in a large organisation;
@@ -39,7 +42,6 @@ def circle_queryset(membership: Membership, person: "Person"):  # type: ignore[n
     from datetime import timedelta
 
     from alongside.relationships.models import Contact, NamedWorkerSpell
-    from alongside.visibility.roles import WORKER_ROLES
 
     since = timezone.now() - timedelta(days=365)
     # Small indexed queries for the ids, so the user query starts from a handful of primary keys.
@@ -95,10 +97,10 @@ class ContactForm(forms.Form):
         required=False,
         widget=DateInput(),
     )
-    worker = WorkerChoiceField(label=_("Worker"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    worker = WorkerChoiceField(label=_("Worker"), queryset=None, empty_label=None)
     also_present = WorkerMultipleChoiceField(
         label=_("Other workers there (optional)"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
     )
     others_present = forms.CharField(
@@ -108,20 +110,20 @@ class ContactForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         membership: Membership,
         handover: Handover | None = None,
         circle_of: "Person | None" = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         workers = (
             worker_queryset(membership)
             if circle_of is None
             else circle_queryset(membership, circle_of)
         )
-        self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
-        self.fields["also_present"].queryset = workers  # type: ignore[attr-defined]
+        model_choice(self, "worker").queryset = workers
+        model_choice(self, "also_present").queryset = workers
         self.handover = handover
         if handover is None:
             del self.fields["is_introduction"]
@@ -145,7 +147,7 @@ class ContactForm(forms.Form):
             "worker": membership.user_id,
         }
 
-    def contact_fields(self) -> dict[str, object]:
+    def contact_fields(self) -> dict[str, Any]:
         """The cleaned data as the contact services take it (everything but the handover)."""
         data = self.cleaned_data
         names = (
@@ -167,20 +169,20 @@ class ContactForm(forms.Form):
 
 
 class AssignNamedWorkerForm(forms.Form):
-    worker = WorkerChoiceField(label=_("Named worker"), queryset=None)  # type: ignore[arg-type]
+    worker = WorkerChoiceField(label=_("Named worker"), queryset=None)
     started_on = forms.DateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "worker").queryset = worker_queryset(membership)
 
 
 class WorkerRequestForm(forms.Form):
     requested_worker = WorkerChoiceField(
         label=_("Worker they asked for (if any)"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         empty_label=_("No one in particular"),
     )
@@ -191,9 +193,9 @@ class WorkerRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["requested_worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "requested_worker").queryset = worker_queryset(membership)
 
 
 HANDOVER_REASONS = [
@@ -202,7 +204,7 @@ HANDOVER_REASONS = [
 
 
 class HandoverForm(forms.Form):
-    to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)  # type: ignore[arg-type]
+    to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)
     reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
     introduce_by = forms.DateField(
         label=_("Introduce them by (optional)"),
@@ -210,9 +212,9 @@ class HandoverForm(forms.Form):
         widget=DateInput(),
     )
 
-    def __init__(self, *args: object, membership: Membership, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_worker"].queryset = worker_queryset(membership)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "to_worker").queryset = worker_queryset(membership)
 
 
 class ColdHandoverForm(forms.Form):

@@ -3,45 +3,58 @@
 Reading is decided by queries (visibility); these rules decide writes on what is already visible.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
 from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
+
+if TYPE_CHECKING:
+    from alongside.people.models import Person
+    from alongside.relationships.models import Contact
 
 
 @rules.predicate
-def is_worker(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_worker(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role in WORKER_ROLES
 
 
 @rules.predicate
-def assigns_for_team(membership, person) -> bool:  # type: ignore[no-untyped-def]
+def assigns_for_team(membership: Membership | None, person: "Person") -> bool:
     if membership is None or membership.role not in ASSIGNING_ROLES:
         return False
     return membership.team_id is None or membership.team_id == person.team_id
 
 
 @rules.predicate
-def is_named_worker(membership, person) -> bool:  # type: ignore[no-untyped-def]
+def is_named_worker(membership: Membership | None, person: "Person") -> bool:
     from alongside.relationships.models import NamedWorkerSpell
 
+    if membership is None:
+        return False
     return NamedWorkerSpell.objects.filter(
         person=person, worker_id=membership.user_id, ended_on__isnull=True
     ).exists()
 
 
 @rules.predicate
-def took_part_in_contact(membership, contact) -> bool:  # type: ignore[no-untyped-def]
-    return membership.user_id in (contact.worker_id, contact.recorded_by_id)
-
-
-@rules.predicate
-def coordinates_contact(membership, contact) -> bool:  # type: ignore[no-untyped-def]
-    return membership.role == Role.COORDINATOR and (
-        membership.team_id is None or membership.team_id == contact.person.team_id
+def took_part_in_contact(membership: Membership | None, contact: "Contact") -> bool:
+    return membership is not None and membership.user_id in (
+        contact.worker_id,
+        contact.recorded_by_id,
     )
 
 
+@rules.predicate
+def coordinates_contact(membership: Membership | None, contact: "Contact") -> bool:
+    if membership is None or membership.role != Role.COORDINATOR:
+        return False
+    return membership.team_id is None or membership.team_id == contact.person.team_id
+
+
+# "My people": the people a worker holds a relationship with.
+rules.add_rule("relationships.my_people", is_worker)
 rules.add_rule("relationships.record_contact", is_worker)
 rules.add_rule("relationships.record_worker_request", is_worker)
 rules.add_rule("relationships.assign_named_worker", assigns_for_team)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
     Contact,
@@ -44,7 +45,6 @@ def _check_not_assessor(worker: User, person: Person, field: str) -> None:
 
     An organisation can relax this (`allow_assessor_and_supporter`), with a warning shown.
     """
-    from alongside.eligibility.queries import has_assessed
 
     if has_assessed(worker.pk, person.pk) and not person.organisation.allow_assessor_and_supporter:
         raise ValidationError(

@@ -2,6 +2,8 @@ from django.urls import path
 
 from alongside.relationships import views
 
+app_name = "relationships"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:person_id>/contacts/new/", views.record_contact, name="record_contact"),

@@ -1,11 +1,13 @@
 """Views for my people, contacts, named workers and handovers: fetch with a check, bind, call a service."""
 
 from datetime import timedelta
+from typing import Any
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,12 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.learning.contact_form import DemandOnContactForm
+from alongside.people.models import Person
 from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
@@ -32,16 +39,16 @@ from alongside.relationships.queries import (
     my_people,
     planned_handover,
 )
+from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 from alongside.support.services import read_contact_notes
-from alongside.visibility.roles import WORKER_ROLES
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    membership = request.membership
     if membership is None:
         return render(request, "relationships/no_organisation.html", status=403)
-    if membership.role not in WORKER_ROLES:
+    if not rules.test_rule("relationships.my_people", membership):
         return render(request, "relationships/home_other.html")
     rows = my_people(membership)
     summary = aggregate(row.continuity for row in rows if row.continuity.contacts)
@@ -52,20 +59,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _contact_context(request: HttpRequest, person, form):  # type: ignore[no-untyped-def]
+def _contact_context(
+    request: AuthedHttpRequest, person: Person, form: ContactForm
+) -> dict[str, Any]:
     return {"person": person, "form": form, "handover": form.handover}
 
 
-def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        circle = person if request.htmx else None  # type: ignore[attr-defined]
+        circle = person if request.htmx else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
-        from alongside.learning.contact_form import DemandOnContactForm
 
         demand = DemandOnContactForm(request.POST)
         if form.is_valid() and demand.is_valid():
@@ -81,13 +89,13 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if request.htmx and contact.handover_id:  # type: ignore[attr-defined]
+                if request.htmx and contact.handover_id:
                     # The named worker changed: the whole page is different now.
                     messages.success(
                         request, _("Contact recorded. The new named worker is in place.")
                     )
-                    return HttpResponseClientRedirect(reverse("person", args=[person.pk]))
-                if request.htmx:  # type: ignore[attr-defined]
+                    return HttpResponseClientRedirect(reverse("people:person", args=[person.pk]))
+                if request.htmx:
                     note = notes_for_contacts(membership, [contact.pk]).get(contact.pk)
                     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
                     fresh = ContactForm(
@@ -111,14 +119,14 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
                         },
                     )
                 messages.success(request, _("Contact recorded."))
-                return redirect("person", person_id=person.pk)
-        # 200 even with errors: htmx swaps only 2xx responses, and the form must show what to fix.
-        status = 200
+                return redirect("people:person", person_id=person.pk)
+        # htmx swaps a 400 in place (docs/decisions/0008), so the form shows what to fix.
+        status = INVALID_FORM_STATUS
         template = (
             "relationships/partials/contact_form.html"
             if request.htmx
             else "relationships/contact_form.html"
-        )  # type: ignore[attr-defined]
+        )
         return render(request, template, _contact_context(request, person, form), status=status)
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
@@ -128,8 +136,10 @@ def record_contact(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # type: ignore[no-untyped-def]
-    membership = request.membership  # type: ignore[attr-defined]
+def _visible_contact(
+    request: AuthedHttpRequest, person_id: int, contact_id: int
+) -> tuple[Membership, Person, Contact]:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contact = get_object_or_404(
         Contact.objects.filter(person=person)
@@ -140,18 +150,20 @@ def _visible_contact(request: HttpRequest, person_id: int, contact_id: int):  # 
     return membership, person, contact
 
 
-def _read_note(request: HttpRequest, membership, contact):  # type: ignore[no-untyped-def]
+def _read_note(
+    request: AuthedHttpRequest, membership: Membership, contact: Contact
+) -> SupportNote | None:
     """The contact's support note when this viewer may read it; the read is audited."""
     return read_contact_notes(
         membership,
         [contact.pk],
         person_id=contact.person_id,
         organisation_id=contact.organisation_id,
-        request_id=getattr(request, "request_id", ""),
+        request_id=request.request_id,
     ).get(contact.pk)
 
 
-def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     require_rule("relationships.edit_contact", membership, contact)
     note = _read_note(request, membership, contact)
@@ -164,7 +176,7 @@ def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpR
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Contact updated. The earlier version is kept."))
-                return redirect("person", person_id=person.pk)
+                return redirect("people:person", person_id=person.pk)
     else:
         form = ContactForm(
             initial={
@@ -185,10 +197,11 @@ def edit_contact(request: HttpRequest, person_id: int, contact_id: int) -> HttpR
         request,
         "relationships/contact_edit.html",
         {"person": person, "contact": contact, "form": form},
+        status=form_status(request, form),
     )
 
 
-def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+def contact_history(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     revisions = ContactRevision.objects.filter(contact=contact).select_related("replaced_by")
     note = _read_note(request, membership, contact)
@@ -206,8 +219,8 @@ def contact_history(request: HttpRequest, person_id: int, contact_id: int) -> Ht
     )
 
 
-def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.assign_named_worker", membership, person)
     form = AssignNamedWorkerForm(
@@ -232,12 +245,17 @@ def assign_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Named worker assigned."))
-            return redirect("person", person_id=person.pk)
-    return render(request, "relationships/assign.html", {"person": person, "form": form})
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/assign.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
-def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_worker_request", membership, person)
     form = WorkerRequestForm(
@@ -256,12 +274,17 @@ def record_worker_request(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Their request is recorded. A coordinator will answer it."))
-            return redirect("person", person_id=person.pk)
-    return render(request, "relationships/worker_request.html", {"person": person, "form": form})
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/worker_request.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
-def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.plan_handover", membership, person)
     open_request = (
@@ -292,16 +315,19 @@ def plan_handover(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(
                 request, _("Handover planned. Record the introduction as a joint contact.")
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/handover.html",
         {"person": person, "form": form, "open_request": open_request},
+        status=form_status(request, form),
     )
 
 
-def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int):  # type: ignore[no-untyped-def]
-    membership = request.membership  # type: ignore[attr-defined]
+def _planned_handover_for(
+    request: AuthedHttpRequest, person_id: int, handover_id: int
+) -> tuple[Membership, Person, Handover]:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.plan_handover", membership, person)
     handover = get_object_or_404(
@@ -313,7 +339,9 @@ def _planned_handover_for(request: HttpRequest, person_id: int, handover_id: int
     return membership, person, handover
 
 
-def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+def complete_handover_cold(
+    request: AuthedHttpRequest, person_id: int, handover_id: int
+) -> HttpResponse:
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
     form = ColdHandoverForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -330,17 +358,18 @@ def complete_handover_cold(request: HttpRequest, person_id: int, handover_id: in
             messages.success(
                 request, _("Named worker changed without an introduction. The reason is kept.")
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     return render(
         request,
         "relationships/handover_cold.html",
         {"person": person, "handover": handover, "form": form},
+        status=form_status(request, form),
     )
 
 
 @require_POST
-def cancel_handover(request: HttpRequest, person_id: int, handover_id: int) -> HttpResponse:
+def cancel_handover(request: AuthedHttpRequest, person_id: int, handover_id: int) -> HttpResponse:
     membership, person, handover = _planned_handover_for(request, person_id, handover_id)
     services.cancel_handover(handover, by=membership)
     messages.success(request, _("Handover cancelled. The named worker stays the same."))
-    return redirect("person", person_id=person.pk)
+    return redirect("people:person", person_id=person.pk)

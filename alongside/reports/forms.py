@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput
+from alongside.access.models import Team
+from alongside.common.forms import DateInput, model_choice
 
 
 def default_period() -> tuple[date, date]:
@@ -53,7 +56,7 @@ class StoryForm(forms.Form):
 
 
 class LearningForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     period_start = forms.DateField(label=_("From"), widget=DateInput())
     period_end = forms.DateField(label=_("Until"), widget=DateInput())
     learned = forms.CharField(label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -61,9 +64,9 @@ class LearningForm(forms.Form):
         label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
-    def __init__(self, *args: object, teams: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, teams: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "team").queryset = teams
 
 
 class RateForm(forms.Form):

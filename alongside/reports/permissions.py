@@ -2,24 +2,24 @@
 
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
 from alongside.relationships.permissions import is_worker
 
 REPORT_READERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD, Role.FUNDER_VIEWER})
 
 
 @rules.predicate
-def reads_reports(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def reads_reports(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role in REPORT_READERS
 
 
 @rules.predicate
-def is_coordinator(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_coordinator(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role == Role.COORDINATOR
 
 
 @rules.predicate
-def is_data_lead(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_data_lead(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role == Role.DATA_LEAD
 
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from alongside.reports import views
 
+app_name = "reports"
+
 urlpatterns = [
     path("", views.report, name="report"),
     path("download/", views.download, name="report_download"),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.reports import services
 from alongside.reports.content import build
@@ -20,7 +24,7 @@ from alongside.reports.models import ReportSettings, Story, TeamLearning
 from alongside.reports.render import context, render_html, render_pdf
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: ignore[type-arg]
+def _period(request: AuthedHttpRequest) -> tuple[PeriodForm, tuple[date, date] | None]:
     start, end = default_period()
     given = request.GET.get("start") or request.GET.get("end")
     form = PeriodForm(request.GET if given else None, initial={"start": start, "end": end})
@@ -31,19 +35,21 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:  # type: i
     return form, None
 
 
-def report(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def report(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.read", membership)
     form, period = _period(request)
     data = {"form": form}
     if period is not None:
         content = build(membership.organisation, *period)
         data |= context(content) | {"query": f"start={period[0]}&end={period[1]}"}
-    return render(request, "reports/report.html", data, status=200 if period else 400)
+    return render(
+        request, "reports/report.html", data, status=200 if period else INVALID_FORM_STATUS
+    )
 
 
-def download(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def download(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.read", membership)
     kind = request.GET.get("format", "pdf")
     form, period = _period(request)
@@ -59,8 +65,8 @@ def download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def record_story(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("reports.record_story", membership, person)
     form = StoryForm(request.POST or None, initial={"told_on": timezone.localdate()})
@@ -71,19 +77,19 @@ def record_story(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Kept for learning reports, without their name.")
-            return redirect("person", person.pk)
+            return redirect("people:person", person.pk)
     stories = Story.objects.filter(person=person).order_by("-told_on", "-id")
     return render(
         request,
         "reports/story_form.html",
         {"person": person, "form": form, "stories": stories},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
 @require_POST
-def withdraw_story(request: HttpRequest, story_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def withdraw_story(request: AuthedHttpRequest, story_id: int) -> HttpResponse:
+    membership = membership_of(request)
     story = Story.objects.filter(pk=story_id, person__in=people_visible_to(membership)).first()
     if story is None:
         raise Http404
@@ -94,11 +100,11 @@ def withdraw_story(request: HttpRequest, story_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Withdrawn: it will not appear in any report made from now on.")
-    return redirect("record_story", story.person_id)
+    return redirect("reports:record_story", story.person_id)
 
 
-def team_learning(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def team_learning(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.write_learning", membership)
     teams = teams_for(membership)
     start, end = default_period()
@@ -114,18 +120,18 @@ def team_learning(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved. It appears in learning reports for that period.")
-            return redirect("team_learning")
+            return redirect("reports:team_learning")
     entries = TeamLearning.objects.filter(team__in=teams).select_related("team", "written_by")
     return render(
         request,
         "reports/team_learning.html",
         {"form": form, "entries": entries},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def report_settings(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def report_settings(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("reports.change_settings", membership)
     current = ReportSettings.objects.filter(organisation_id=membership.organisation_id).first()
     form = RateForm(
@@ -143,10 +149,10 @@ def report_settings(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
-            return redirect("report_settings")
+            return redirect("reports:report_settings")
     return render(
         request,
         "reports/settings.html",
         {"form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )

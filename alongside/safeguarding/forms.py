@@ -1,10 +1,14 @@
 """Forms for concerns, actions, overrides, reviews and matching holds. They bind and clean input;
 services decide."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
+from alongside.common.forms import choice_field
 from alongside.safeguarding.models import (
     HOLD_REASON_MIN_LENGTH,
     JUSTIFICATION_MIN_LENGTH,
@@ -17,7 +21,7 @@ from alongside.safeguarding.models import (
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-def _choice_errors(message: str) -> dict[str, str]:
+def _choice_errors(message: StrOrPromise) -> dict[str, StrOrPromise]:
     return {"required": message, "invalid_choice": message}
 
 
@@ -46,7 +50,7 @@ class ConcernForm(forms.Form):
     )
 
     def clean_immediate_risk(self) -> bool:
-        return self.cleaned_data["immediate_risk"] == "yes"
+        return bool(self.cleaned_data["immediate_risk"] == "yes")
 
 
 class ConcernActionForm(forms.Form):
@@ -78,8 +82,8 @@ class OverrideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # Translated per request, not at import, because the text holds a number.
         count = {"count": JUSTIFICATION_MIN_LENGTH}
         field = self.fields["justification"]
@@ -120,8 +124,8 @@ class HoldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         count = {"count": HOLD_REASON_MIN_LENGTH}
         field = self.fields["reason"]
         field.help_text = (
@@ -145,10 +149,9 @@ class VolunteerHoldForm(HoldForm):
 
     field_order = ["volunteer", "reason"]
 
-    def __init__(self, choices: list[tuple[int, str]], *args: object, **kwargs: object) -> None:
+    def __init__(self, choices: list[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["volunteer"]
-        field.choices = [("", gettext("Choose someone"))] + choices  # type: ignore[attr-defined]
+        choice_field(self, "volunteer").choices = [("", gettext("Choose someone")), *choices]
         self.order_fields(self.field_order)
 
 
@@ -159,8 +162,8 @@ class LiftHoldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         count = {"count": HOLD_REASON_MIN_LENGTH}
         field = self.fields["reason"]
         field.help_text = (

@@ -8,15 +8,17 @@ service and redirects. Pages that show concern text or a justification record th
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alongside.access.decorators import role_required
+from alongside.access.decorators import rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
 from alongside.safeguarding.forms import (
@@ -30,48 +32,48 @@ from alongside.safeguarding.forms import (
 )
 from alongside.safeguarding.models import OVERRIDE_MINUTES
 
-LEADS = [Role.SAFEGUARDING_LEAD]
 PAGE_SIZE = 50
 
 
-def _request_id(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
-
-
-@role_required(queries.RAISING_ROLES)
-def raise_concern(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.raise_concern")
+def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = ConcernForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.raise_concern(
-                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+                person, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("safeguarding_concern_raised", concern_id=concern.pk)
-    return render(request, "safeguarding/raise_concern.html", {"person": person, "form": form})
+            return redirect("safeguarding:concern_raised", concern_id=concern.pk)
+    return render(
+        request,
+        "safeguarding/raise_concern.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
 
 
-@role_required(queries.RAISING_ROLES)
-def concern_raised(request: HttpRequest, concern_id: int) -> HttpResponse:
-    concern = queries.get_raised_concern_for_user(request.membership, concern_id)  # type: ignore[attr-defined]
+@rule_required("safeguarding.raise_concern")
+def concern_raised(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
+    concern = queries.get_raised_concern_for_user(membership_of(request), concern_id)
     return render(request, "safeguarding/concern_raised.html", {"concern": concern})
 
 
-@role_required(LEADS)
-def concern_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def concern_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
     services.read_concerns(membership, page)
     return render(request, "safeguarding/concern_list.html", {"page": page})
 
 
-@role_required(LEADS)
-def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
+    membership = membership_of(request)
     concern = queries.get_concern_for_user(membership, concern_id)
     form = ConcernActionForm(
         request.POST if request.method == "POST" else None, initial={"status": concern.status}
@@ -79,31 +81,32 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_concern_action(
-                concern, by=membership, request_id=_request_id(request), **form.cleaned_data
+                concern, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("What was done is recorded."))
-            return redirect("safeguarding_concern", concern_id=concern.pk)
+            return redirect("safeguarding:concern", concern_id=concern.pk)
     services.read_concern(membership, concern)
     actions = list(queries.concern_actions(concern))
     return render(
         request,
         "safeguarding/concern_detail.html",
         {"concern": concern, "actions": actions, "form": form},
+        status=form_status(request, form),
     )
 
 
-@role_required(LEADS)
-def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = OverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             override = services.start_override(
-                person, by=membership, request_id=_request_id(request), **form.cleaned_data
+                person, by=membership, request_id=request.request_id, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -114,34 +117,35 @@ def start_override(request: HttpRequest, person_id: int) -> HttpResponse:
                 _("You can open their support records until %(time)s.")
                 % {"time": ends.strftime("%H:%M")},
             )
-            return redirect("person", person_id=person.pk)
+            return redirect("people:person", person_id=person.pk)
     current = queries.override_in_force(membership, person.pk)
     return render(
         request,
         "safeguarding/start_override.html",
         {"person": person, "form": form, "current": current, "minutes": OVERRIDE_MINUTES},
+        status=form_status(request, form),
     )
 
 
-@role_required(LEADS)
+@rule_required("safeguarding.lead")
 @require_POST
-def end_override(request: HttpRequest, override_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def end_override(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
+    membership = membership_of(request)
     override = queries.get_override_for_user(membership, override_id)
     try:
-        services.end_override(override, by=membership, request_id=_request_id(request))
+        services.end_override(override, by=membership, request_id=request.request_id)
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The override has ended. Their support records are closed."))
-    return redirect("person", person_id=override.person_id)
+    return redirect("people:person", person_id=override.person_id)
 
 
-@role_required(queries.REVIEWING_ROLES)
-def override_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.review_overrides")
+def override_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     waiting = list(queries.overrides_waiting_review(membership))
     reviewed = list(queries.overrides_recently_reviewed(membership))
     return render(
@@ -157,9 +161,9 @@ def override_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(queries.REVIEWING_ROLES)
-def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.review_overrides")
+def override_detail(request: AuthedHttpRequest, override_id: int) -> HttpResponse:
+    membership = membership_of(request)
     override = queries.get_override_for_user(membership, override_id)
     is_own = override.lead_id == membership.user_id
     form = ReviewForm(request.POST if request.method == "POST" else None)
@@ -171,13 +175,13 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
                     by=membership,
                     outcome=form.cleaned_data["outcome"],
                     note=form.cleaned_data["note"],
-                    request_id=_request_id(request),
+                    request_id=request.request_id,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Review recorded."))
-                return redirect("safeguarding_overrides")
+                return redirect("safeguarding:overrides")
         elif override.reviewed_at is not None:
             form.add_error(None, _("This override has already been reviewed."))
     services.read_override(membership, override)
@@ -192,6 +196,7 @@ def override_detail(request: HttpRequest, override_id: int) -> HttpResponse:
             "shows_names": membership.role == Role.SAFEGUARDING_LEAD,
             "in_force": override.ended_at is None and override.expires_at > timezone.now(),
         },
+        status=form_status(request, form),
     )
 
 
@@ -202,16 +207,16 @@ def _name(user: object) -> str:
     return str(user.get_full_name() or user.get_username())  # type: ignore[attr-defined]
 
 
-@role_required(LEADS)
-def hold_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def hold_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     holds = services.read_open_holds(membership)
     return render(request, "safeguarding/hold_list.html", {"holds": holds})
 
 
-@role_required(LEADS)
-def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     form = HoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +225,7 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
                 by=membership,
                 person=person,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -230,19 +235,19 @@ def hold_person(request: HttpRequest, person_id: int) -> HttpResponse:
                 _("Matching and introductions are on hold for %(name)s.")
                 % {"name": person.display_name},
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     current = services.read_open_hold_for_person(membership, person.pk)
     return render(
         request,
         "safeguarding/hold_person.html",
         {"person": person, "form": form, "current": current},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )
 
 
-@role_required(LEADS)
-def hold_volunteer(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     held = set(queries.held_volunteer_ids(membership.organisation_id))
     candidates = {
         member.user_id: member
@@ -261,7 +266,7 @@ def hold_volunteer(request: HttpRequest) -> HttpResponse:
                 by=membership,
                 volunteer=volunteer,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -271,18 +276,18 @@ def hold_volunteer(request: HttpRequest) -> HttpResponse:
                 _("Matching and introductions are on hold for %(name)s.")
                 % {"name": _name(volunteer)},
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     return render(
         request,
         "safeguarding/hold_volunteer.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )
 
 
-@role_required(LEADS)
-def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+@rule_required("safeguarding.lead")
+def lift_hold(request: AuthedHttpRequest, hold_id: int) -> HttpResponse:
+    membership = membership_of(request)
     hold = queries.get_open_hold_for_user(membership, hold_id)
     form = LiftHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -291,7 +296,7 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
                 hold,
                 by=membership,
                 reason=form.cleaned_data["reason"],
-                request_id=_request_id(request),
+                request_id=request.request_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -299,11 +304,11 @@ def lift_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
             messages.success(
                 request, _("The hold is lifted. Matching and introductions can start again.")
             )
-            return redirect("safeguarding_holds")
+            return redirect("safeguarding:holds")
     services.read_hold(membership, hold)
     return render(
         request,
         "safeguarding/lift_hold.html",
         {"hold": hold, "form": form},
-        status=400 if form.errors else 200,
+        status=INVALID_FORM_STATUS if form.errors else 200,
     )

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +18,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.scheduling import queries, services
 from alongside.scheduling.availability_forms import AWAY, BLOCK, DaysAwayForm, WeeklyBlockForm
 from alongside.scheduling.models import AvailabilityException, WeeklyAvailability
@@ -32,7 +34,7 @@ CAPACITY_DAYS = 28
 
 
 def _availability_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     membership: Membership,
     *,
     block_form: WeeklyBlockForm | None = None,
@@ -55,8 +57,8 @@ def _availability_page(
     )
 
 
-def my_availability(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def my_availability(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     if request.method != "POST":
         return _availability_page(request, membership)
@@ -71,8 +73,10 @@ def my_availability(request: HttpRequest) -> HttpResponse:
             else:
                 data = away_form.cleaned_data
                 _say_days_away_saved(request, membership, data["starts_on"], data["ends_on"])
-                return redirect("my_availability")
-        return _availability_page(request, membership, away_form=away_form, status=400)
+                return redirect("scheduling:my_availability")
+        return _availability_page(
+            request, membership, away_form=away_form, status=INVALID_FORM_STATUS
+        )
     block_form = WeeklyBlockForm(request.POST)  # the first form on the page (form=block)
     if block_form.is_valid():
         try:
@@ -81,12 +85,14 @@ def my_availability(request: HttpRequest) -> HttpResponse:
             add_service_errors(block_form, error)
         else:
             messages.success(request, _("Added to your usual week."))
-            return redirect("my_availability")
-    return _availability_page(request, membership, block_form=block_form, status=400)
+            return redirect("scheduling:my_availability")
+    return _availability_page(
+        request, membership, block_form=block_form, status=INVALID_FORM_STATUS
+    )
 
 
 def _say_days_away_saved(
-    request: HttpRequest, membership: Membership, starts_on: date, ends_on: date
+    request: AuthedHttpRequest, membership: Membership, starts_on: date, ends_on: date
 ) -> None:
     messages.success(request, _("Your days away are saved. No new bookings will be offered then."))
     booked = services.appointments_during(membership, starts_on, ends_on)
@@ -105,8 +111,8 @@ def _say_days_away_saved(
 
 
 @require_POST
-def remove_availability(request: HttpRequest, block_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def remove_availability(request: AuthedHttpRequest, block_id: int) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     block = get_object_or_404(
         WeeklyAvailability.objects.select_related("membership"), pk=block_id, membership=membership
@@ -116,12 +122,12 @@ def remove_availability(request: HttpRequest, block_id: int) -> HttpResponse:
         request,
         _("Removed from your usual week. Appointments already booked then are still booked."),
     )
-    return redirect("my_availability")
+    return redirect("scheduling:my_availability")
 
 
 @require_POST
-def remove_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def remove_exception(request: AuthedHttpRequest, exception_id: int) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     exc = get_object_or_404(
         AvailabilityException.objects.select_related("membership"),
@@ -130,13 +136,13 @@ def remove_exception(request: HttpRequest, exception_id: int) -> HttpResponse:
     )
     services.remove_exception(exc, by=membership)
     messages.success(request, _("Those days away are removed. You can be booked then again."))
-    return redirect("my_availability")
+    return redirect("scheduling:my_availability")
 
 
 # Team capacity --------------------------------------------------------------------------------
 
 
-def _start(request: HttpRequest) -> date:
+def _start(request: AuthedHttpRequest) -> date:
     today = timezone.localdate()
     text = request.GET.get("from", "").strip()
     if not text:
@@ -158,8 +164,8 @@ def _hours(minutes: int) -> float:
     return round(minutes / 60, 1)
 
 
-def team_capacity(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def team_capacity(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.see_capacity", membership)
     teams = list(teams_for(membership).order_by("name"))
     team = chosen_team(membership, request.GET.get("team"), teams)

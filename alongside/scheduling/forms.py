@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput
+from alongside.access.models import Skill, Team
+from alongside.common.forms import DateInput, model_choice
 from alongside.relationships.models import Initiator
 from alongside.scheduling.models import AppointmentMode, CancelledBy
 from alongside.scheduling.queries import parse_slot_key
@@ -86,7 +89,7 @@ class FromDateForm(forms.Form):
 
 
 class NewPlanForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     period_start = forms.DateField(label=_("From"), widget=DateInput())
     period_end = forms.DateField(label=_("Until"), widget=DateInput())
     every_days = forms.TypedChoiceField(
@@ -106,15 +109,17 @@ class NewPlanForm(forms.Form):
     )
     skill = forms.ModelChoiceField(
         label=_("Needs a worker with this skill"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Skill.objects.none(),
         required=False,
         empty_label=_("Any worker"),
     )
 
-    def __init__(self, *args: object, teams: object, skills: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["skill"].queryset = skills  # type: ignore[attr-defined]
+    def __init__(
+        self, *args: Any, teams: QuerySet[Any], skills: QuerySet[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "team").queryset = teams
+        model_choice(self, "skill").queryset = skills
 
 
 class AdjustForm(forms.Form):
@@ -125,7 +130,7 @@ class AdjustForm(forms.Form):
 class WorkerDetailsForm(forms.Form):
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Skill.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -142,6 +147,6 @@ class WorkerDetailsForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, *args: object, skills: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["skills"].queryset = skills  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, skills: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "skills").queryset = skills

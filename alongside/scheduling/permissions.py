@@ -3,15 +3,21 @@
 Reading appointments follows reading the person (`people_visible_to`); these rules decide writes.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
 
+from alongside.access.models import Membership, Team
 from alongside.relationships.permissions import is_worker
 from alongside.visibility.roles import ASSIGNING_ROLES
 
+if TYPE_CHECKING:
+    from alongside.scheduling.models import Appointment
+
 
 @rules.predicate
-def takes_part(membership, appointment) -> bool:  # type: ignore[no-untyped-def]
-    return membership.user_id in (
+def takes_part(membership: Membership | None, appointment: "Appointment") -> bool:
+    return membership is not None and membership.user_id in (
         appointment.worker_id,
         appointment.with_worker_id,
         appointment.booked_by_id,
@@ -19,14 +25,14 @@ def takes_part(membership, appointment) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def coordinates_person_of(membership, appointment) -> bool:  # type: ignore[no-untyped-def]
-    return membership.role in ASSIGNING_ROLES and (
-        membership.team_id is None or membership.team_id == appointment.person.team_id
-    )
+def coordinates_person_of(membership: Membership | None, appointment: "Appointment") -> bool:
+    if membership is None or membership.role not in ASSIGNING_ROLES:
+        return False
+    return membership.team_id is None or membership.team_id == appointment.person.team_id
 
 
 @rules.predicate
-def coordinates_team(membership, team) -> bool:  # type: ignore[no-untyped-def]
+def coordinates_team(membership: Membership | None, team: Team | None) -> bool:
     if membership is None or membership.role not in ASSIGNING_ROLES:
         return False
     return team is None or membership.team_id is None or membership.team_id == team.pk

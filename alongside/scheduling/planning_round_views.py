@@ -6,15 +6,17 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.scheduling import handovers, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
 from alongside.scheduling.models import PlanningRound
@@ -23,14 +25,14 @@ from alongside.scheduling.planning_rounds import services as round_services
 from alongside.scheduling.queries import worker_memberships
 
 
-def _coordinator(request: HttpRequest) -> Membership:
-    membership: Membership | None = request.membership  # type: ignore[attr-defined]
+def _coordinator(request: AuthedHttpRequest) -> Membership:
+    membership = membership_of(request)
     require_rule("scheduling.plan", membership, None)
     assert membership is not None
     return membership
 
 
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = _coordinator(request)
     teams = teams_for(membership)
     today = timezone.localdate()
@@ -57,7 +59,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("plan_detail", planning_round.pk)
+            return redirect("scheduling:plan_detail", planning_round.pk)
     rounds = PlanningRound.objects.filter(
         organisation_id=membership.organisation_id, team__in=teams
     ).select_related("team")[:20]
@@ -75,11 +77,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request,
         "scheduling/plan_list.html",
         {"form": form, "rounds": rounds, "leaving": leaving},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def _round(request: HttpRequest, round_id: int) -> tuple[Membership, PlanningRound]:
+def _round(request: AuthedHttpRequest, round_id: int) -> tuple[Membership, PlanningRound]:
     membership = _coordinator(request)
     planning_round = (
         PlanningRound.objects.filter(
@@ -96,7 +98,7 @@ def _round(request: HttpRequest, round_id: int) -> tuple[Membership, PlanningRou
 
 
 def _plan_page(
-    request: HttpRequest, planning_round: PlanningRound, *, status: int = 200
+    request: AuthedHttpRequest, planning_round: PlanningRound, *, status: int = 200
 ) -> HttpResponse:
     rows = round_queries.proposal_rows(planning_round)
     proposal = planning_round.proposal
@@ -115,18 +117,18 @@ def _plan_page(
     )
 
 
-def plan_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+def plan_detail(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     _, planning_round = _round(request, round_id)
     return _plan_page(request, planning_round)
 
 
 @require_POST
-def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def adjust_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     form = AdjustForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a request and a time.")
-        return _plan_page(request, planning_round, status=400)
+        return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     try:
         round_services.adjust(
             planning_round,
@@ -136,13 +138,13 @@ def adjust_plan(request: HttpRequest, round_id: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _plan_page(request, planning_round, status=400)
+        return _plan_page(request, planning_round, status=INVALID_FORM_STATUS)
     messages.success(request, "Changed. The figures below are worked out again.")
-    return redirect("plan_detail", planning_round.pk)
+    return redirect("scheduling:plan_detail", planning_round.pk)
 
 
 @require_POST
-def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def accept_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
         booked = round_services.accept(planning_round, by=membership)
@@ -150,11 +152,11 @@ def accept_plan(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
     messages.success(request, f"Booked {booked} appointments. Reminders go out a day before each.")
-    return redirect("plan_detail", planning_round.pk)
+    return redirect("scheduling:plan_detail", planning_round.pk)
 
 
 @require_POST
-def discard_plan(request: HttpRequest, round_id: int) -> HttpResponse:
+def discard_plan(request: AuthedHttpRequest, round_id: int) -> HttpResponse:
     membership, planning_round = _round(request, round_id)
     try:
         round_services.discard(planning_round, by=membership)
@@ -162,10 +164,10 @@ def discard_plan(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _plan_page(request, planning_round, status=409)
     messages.success(request, "The proposal has been set aside. Nothing was booked.")
-    return redirect("plan_list")
+    return redirect("scheduling:plan_list")
 
 
-def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
+def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     membership = _coordinator(request)
     leaving = (
         Membership.objects.filter(
@@ -204,7 +206,7 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
                     f"Planned {count} handovers and booked the introductions. Each new worker "
                     "takes over when the introduction is recorded as having happened.",
                 )
-                return redirect("leaving_worker", leaving.pk)
+                return redirect("scheduling:leaving_worker", leaving.pk)
     names = {
         m.user_id: m.user.get_full_name()
         for m in worker_memberships(membership.organisation_id, team_id=leaving.team_id)
@@ -214,11 +216,11 @@ def leaving_worker(request: HttpRequest, membership_id: int) -> HttpResponse:
         request,
         "scheduling/leaving_worker.html",
         {"leaving": leaving, "proposals": proposals, "names": names, "error": error},
-        status=400 if error else 200,
+        status=INVALID_FORM_STATUS if error else 200,
     )
 
 
-def worker_details(request: HttpRequest, membership_id: int) -> HttpResponse:
+def worker_details(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     """A coordinator records a worker's skills, languages and how many more people they can take."""
     membership = _coordinator(request)
     worker = (
@@ -251,10 +253,10 @@ def worker_details(request: HttpRequest, membership_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {worker.user.get_full_name()}'s details.")
-            return redirect("team_capacity")
+            return redirect("scheduling:team_capacity")
     return render(
         request,
         "scheduling/worker_details.html",
         {"worker": worker, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )

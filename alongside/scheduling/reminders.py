@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference
@@ -94,16 +95,16 @@ def _why_not_automatic(preference: str, to: str) -> str:
         return ""
     if preference == ContactPreference.TEXT:
         return "" if to else "no mobile number is recorded"
-    return {
+    reasons: dict[str, str] = {
         ContactPreference.PHONE: "they like to be contacted by phone call",
         ContactPreference.POST: "they like to be contacted by letter",
         ContactPreference.IN_PERSON: "they like to be contacted in person only",
-    }.get(preference, "no way to contact them is recorded")
+    }
+    return reasons.get(preference, "no way to contact them is recorded")
 
 
 def _tell_worker(appointment: Appointment, why_not: str) -> None:
     """An in-app note to the worker: who, when, and why no reminder went. Never why they meet."""
-    from alongside.access.services import notify
 
     person = appointment.person
     first = person.preferred_name or person.given_name
@@ -114,5 +115,5 @@ def _tell_worker(appointment: Appointment, why_not: str) -> None:
             f"You are seeing {first} on {_when(appointment)}. No reminder went to them: "
             f"{why_not}. Remind them your way if that would help."
         )[:300],
-        url=reverse("appointment", args=[appointment.pk]),
+        url=reverse("scheduling:appointment", args=[appointment.pk]),
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Skill
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, Initiator
 from alongside.relationships.services import record_contact
@@ -209,7 +210,6 @@ def _validate_booking(
     place: str,
     video_link: str,
 ) -> dict[int, Membership]:
-    from alongside.eligibility.queries import assessor_ids_for
 
     errors: dict[str, str] = {}
     if timezone.is_naive(starts_at):

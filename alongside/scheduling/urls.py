@@ -2,6 +2,8 @@ from django.urls import path
 
 from alongside.scheduling import availability_views, planning_round_views, views
 
+app_name = "scheduling"
+
 urlpatterns = [
     path("", views.diary, name="diary"),
     path("people/<int:person_id>/book/", views.book, name="book"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.scheduling import services
 from alongside.scheduling.forms import AttendedForm, BookingForm, CancelForm, FromDateForm
@@ -25,8 +27,8 @@ def _when(appointment: Appointment) -> str:
     return date_format(timezone.localtime(appointment.starts_at), "l j F \\a\\t H:i")
 
 
-def diary(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def diary(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
     now = timezone.now()
     appointments = list(diary_query(membership))
@@ -41,8 +43,8 @@ def diary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def book(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def book(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("scheduling.book", membership, person)
     from_form = FromDateForm(request.GET or None)
@@ -74,7 +76,7 @@ def book(request: HttpRequest, person_id: int) -> HttpResponse:
                     f"Booked: {_when(appointment)} with {worker.get_full_name()}. "
                     "A reminder goes to them a day before, if they like reminders by text or email.",
                 )
-                return redirect("person", person.pk)
+                return redirect("people:person", person.pk)
     options = booking_options(person, start=start)
     return render(
         request,
@@ -86,17 +88,17 @@ def book(request: HttpRequest, person_id: int) -> HttpResponse:
             "start": start,
             "chosen": request.POST.get("slot", ""),
         },
-        status=200 if request.method == "GET" or form.is_valid() else 400,
+        status=form_status(request, form),
     )
 
 
-def _appointment_for(request: HttpRequest, appointment_id: int) -> Appointment:
+def _appointment_for(request: AuthedHttpRequest, appointment_id: int) -> Appointment:
     """The appointment, when the viewer may see its person; 404 otherwise."""
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     appointment = (
         Appointment.objects.filter(
             pk=appointment_id,
-            organisation_id=getattr(membership, "organisation_id", None),
+            organisation_id=membership.organisation_id,
             person__in=people_visible_to(membership),
         )
         .select_related("person", "worker", "with_worker", "handover", "contact")
@@ -108,7 +110,7 @@ def _appointment_for(request: HttpRequest, appointment_id: int) -> Appointment:
 
 
 def _appointment_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     appointment: Appointment,
     *,
     cancel_form: CancelForm | None = None,
@@ -117,7 +119,7 @@ def _appointment_page(
 ) -> HttpResponse:
     import rules
 
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = membership_of(request)
     may_change = rules.test_rule("scheduling.change_appointment", membership, appointment)
     started = appointment.starts_at <= timezone.now()
     return render(
@@ -136,59 +138,59 @@ def _appointment_page(
     )
 
 
-def appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
     return _appointment_page(request, _appointment_for(request, appointment_id))
 
 
-def _changeable(request: HttpRequest, appointment_id: int) -> Appointment:
+def _changeable(request: AuthedHttpRequest, appointment_id: int) -> Appointment:
     appointment = _appointment_for(request, appointment_id)
-    require_rule("scheduling.change_appointment", request.membership, appointment)  # type: ignore[attr-defined]
+    require_rule("scheduling.change_appointment", membership_of(request), appointment)
     return appointment
 
 
 @require_POST
-def cancel_appointment(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def cancel_appointment(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _changeable(request, appointment_id)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
             services.cancel(
                 appointment,
-                by=request.membership,  # type: ignore[attr-defined]
+                by=membership_of(request),
                 cancelled_by=form.cleaned_data["cancelled_by"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Cancelled. The time is free again.")
-            return redirect("book", appointment.person_id)
-    return _appointment_page(request, appointment, cancel_form=form, status=400)
+            return redirect("scheduling:book", appointment.person_id)
+    return _appointment_page(request, appointment, cancel_form=form, status=INVALID_FORM_STATUS)
 
 
 @require_POST
-def did_not_attend(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def did_not_attend(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _changeable(request, appointment_id)
     try:
-        services.record_did_not_attend(appointment, by=request.membership)  # type: ignore[attr-defined]
+        services.record_did_not_attend(appointment, by=membership_of(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("appointment", appointment.pk)
+        return redirect("scheduling:appointment", appointment.pk)
     messages.success(
         request,
         "Recorded that it did not happen. Things get in the way: get in touch when it suits them.",
     )
-    return redirect("person", appointment.person_id)
+    return redirect("people:person", appointment.person_id)
 
 
 @require_POST
-def attended(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def attended(request: AuthedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _changeable(request, appointment_id)
     form = AttendedForm(request.POST)
     if form.is_valid():
         try:
             services.record_attended(
                 appointment,
-                by=request.membership,  # type: ignore[attr-defined]
+                by=membership_of(request),
                 initiated_by=form.cleaned_data["initiated_by"],
                 follow_up_on=form.cleaned_data["follow_up_on"],
                 asked_for=form.cleaned_data["asked_for"],
@@ -198,5 +200,5 @@ def attended(request: HttpRequest, appointment_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Recorded as a contact.")
-            return redirect("person", appointment.person_id)
-    return _appointment_page(request, appointment, attended_form=form, status=400)
+            return redirect("people:person", appointment.person_id)
+    return _appointment_page(request, appointment, attended_form=form, status=INVALID_FORM_STATUS)

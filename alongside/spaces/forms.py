@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput
+from alongside.common.forms import DateInput, choice_field, model_choice
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
 from alongside.visibility.roles import WORKER_ROLES
 
@@ -23,7 +23,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class HostChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class HostChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.username)
 
@@ -63,13 +63,13 @@ class SpaceForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = workers_of(membership.organisation_id)  # type: ignore[attr-defined]
+        model_choice(self, "host").queryset = workers_of(membership.organisation_id)
         teams = Team.objects.filter(organisation_id=membership.organisation_id)
         if membership.team_id is not None:
             teams = teams.filter(pk=membership.team_id)
             self.fields["team"].required = True
-            self.fields["team"].empty_label = None  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+            model_choice(self, "team").empty_label = None
+        model_choice(self, "team").queryset = teams
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -114,7 +114,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
+        model_choice(self, "space").queryset = spaces
 
 
 class StoppingReasonForm(forms.Form):
@@ -130,7 +130,7 @@ class StoppingReasonForm(forms.Form):
 
     def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["space"].queryset = spaces  # type: ignore[attr-defined]
+        model_choice(self, "space").queryset = spaces
 
 
 class TiesForm(forms.Form):
@@ -151,7 +151,7 @@ class TiesForm(forms.Form):
 
     def __init__(self, *args: Any, open_ties: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ended"].choices = [(str(t.pk), t.description) for t in open_ties]  # type: ignore[attr-defined]
+        choice_field(self, "ended").choices = [(str(t.pk), t.description) for t in open_ties]
         if not open_ties:
             del self.fields["ended"]
 

@@ -7,35 +7,44 @@ work with them, a volunteer who works with them (reading only what they recorded
 coordinator of their team. Assessors, safeguarding leads, data leads and funders: none of these.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
 
-from alongside.access.models import Role
+from alongside.access.models import Membership, Role
+from alongside.spaces.models import Space
 from alongside.visibility.people import works_with
 from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
 from alongside.visibility.support import coordinates
+
+if TYPE_CHECKING:
+    from alongside.people.models import Person
+
 
 OUTCOME_VIEWERS = frozenset({Role.COORDINATOR, Role.DATA_LEAD, Role.FUNDER_VIEWER})
 
 
 @rules.predicate
-def is_worker(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_worker(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role in WORKER_ROLES
 
 
 @rules.predicate
-def is_coordinator(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_coordinator(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role in ASSIGNING_ROLES
 
 
-def _space_of(obj):  # type: ignore[no-untyped-def]
-    return getattr(obj, "space", obj)
+def _space_of(obj: object) -> Space | None:
+    """The space itself, or a session's space; None when the rule is about no space."""
+    space = getattr(obj, "space", obj)
+    return space if isinstance(space, Space) else None
 
 
 @rules.predicate
-def coordinates_space(membership, obj) -> bool:  # type: ignore[no-untyped-def]
+def coordinates_space(membership: Membership | None, obj: object) -> bool:
     """A coordinator of the space's team (any coordinator for a space without a team, and a
     coordinator without a team coordinates every space). `obj` is a space or a session."""
-    if not is_coordinator(membership):
+    if membership is None or not is_coordinator(membership):
         return False
     space = _space_of(obj)
     if space is None:
@@ -46,20 +55,22 @@ def coordinates_space(membership, obj) -> bool:  # type: ignore[no-untyped-def]
 
 
 @rules.predicate
-def hosts(membership, obj) -> bool:  # type: ignore[no-untyped-def]
+def hosts(membership: Membership | None, obj: object) -> bool:
     space = _space_of(obj)
-    return space is not None and space.host_id == membership.user_id
+    return membership is not None and space is not None and space.host_id == membership.user_id
 
 
 @rules.predicate
-def is_supporter(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def is_supporter(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.role == Role.SUPPORTER
 
 
 @rules.predicate
-def in_support_sphere(membership, person) -> bool:  # type: ignore[no-untyped-def]
+def in_support_sphere(membership: Membership | None, person: "Person") -> bool:
     """May record (and read their own part of) this person's ties and reasons for stopping."""
-    if not is_worker(membership) or person.organisation_id != membership.organisation_id:
+    if membership is None or not is_worker(membership):
+        return False
+    if person.organisation_id != membership.organisation_id:
         return False
     if membership.role == Role.COORDINATOR:
         return coordinates(membership, person)
@@ -67,7 +78,7 @@ def in_support_sphere(membership, person) -> bool:  # type: ignore[no-untyped-de
 
 
 @rules.predicate
-def sees_outcomes(membership, obj=None) -> bool:  # type: ignore[no-untyped-def]
+def sees_outcomes(membership: Membership | None, obj: object = None) -> bool:
     return membership is not None and membership.is_active and membership.role in OUTCOME_VIEWERS
 
 

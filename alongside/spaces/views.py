@@ -8,14 +8,16 @@ from typing import Any
 import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule
+from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.spaces import queries, services
 from alongside.spaces.forms import (
@@ -32,16 +34,8 @@ from alongside.spaces.models import Space
 from alongside.spaces.regularity import RULE_TEXT
 
 
-def _membership(request: HttpRequest) -> Any:
-    return getattr(request, "membership", None)
-
-
-def _request_id(request: HttpRequest) -> str:
-    return str(getattr(request, "request_id", ""))
-
-
-def space_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def space_list(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see", membership)
     today = timezone.localdate()
     return render(
@@ -60,7 +54,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
 
 
 def _space_form_page(
-    request: HttpRequest, form: SpaceForm, space: Space | None, status: int = 200
+    request: AuthedHttpRequest, form: SpaceForm, space: Space | None, status: int = 200
 ) -> HttpResponse:
     return render(request, "spaces/space_form.html", {"form": form, "space": space}, status=status)
 
@@ -70,8 +64,8 @@ def _space_fields(form: SpaceForm) -> dict[str, Any]:
     return data
 
 
-def space_create(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def space_create(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see", membership)
     require_rule("spaces.manage_space", membership, None)
     form = SpaceForm(request.POST or None, membership=membership)
@@ -82,12 +76,12 @@ def space_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Space added. Now add its sessions.")
-            return redirect("spaces_space", space.pk)
-    return _space_form_page(request, form, None, status=400 if request.method == "POST" else 200)
+            return redirect("spaces:space", space.pk)
+    return _space_form_page(request, form, None, status=form_status(request))
 
 
-def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_space", membership, space)
     initial = {name: getattr(space, name) for name in services.SPACE_FIELDS}
@@ -99,12 +93,12 @@ def space_edit(request: HttpRequest, space_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Space changed.")
-            return redirect("spaces_space", space.pk)
-    return _space_form_page(request, form, space, status=400 if request.method == "POST" else 200)
+            return redirect("spaces:space", space.pk)
+    return _space_form_page(request, form, space, status=form_status(request))
 
 
-def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_detail(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     today = timezone.localdate()
     may_register = rules.test_rule("spaces.take_register", membership, space)
@@ -126,8 +120,8 @@ def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
     )
 
 
-def space_repeat(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_sessions", membership, space)
     form = PatternForm(request.POST or None)
@@ -138,17 +132,17 @@ def space_repeat(request: HttpRequest, space_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"{added} sessions added.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return render(
         request,
         "spaces/pattern_form.html",
         {"space": space, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def space_add_session(request: HttpRequest, space_id: int) -> HttpResponse:
-    membership = _membership(request)
+def space_add_session(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
     require_rule("spaces.manage_sessions", membership, space)
     form = SessionForm(request.POST or None)
@@ -159,18 +153,18 @@ def space_add_session(request: HttpRequest, space_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Session added.")
-            return redirect("spaces_space", space.pk)
+            return redirect("spaces:space", space.pk)
     return render(
         request,
         "spaces/session_form.html",
         {"space": space, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
 @require_POST
-def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def session_cancel(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = queries.get_session_for_user(membership, session_id)
     require_rule("spaces.manage_sessions", membership, session)
     try:
@@ -179,28 +173,28 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Session cancelled.")
-    return redirect("spaces_space", session.space_id)
+    return redirect("spaces:space", session.space_id)
 
 
 # --- the register -------------------------------------------------------------------------------
 
 
-def _register_session(request: HttpRequest, session_id: int) -> Any:
-    membership = _membership(request)
+def _register_session(request: AuthedHttpRequest, session_id: int) -> Any:
+    membership = membership_of(request)
     session = queries.get_session_for_user(membership, session_id)
     require_rule("spaces.take_register", membership, session)
     return session
 
 
 def _register_page(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     session: Any,
     *,
     welcome_form: WelcomeForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    membership = _membership(request)
+    membership = membership_of(request)
     find = FindForm(request.GET or None)
     rows = queries.register_rows(session)
     listed = {row.person.pk for row in rows}
@@ -230,12 +224,14 @@ def _register_page(
     )
 
 
-def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
+def session_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     return _register_page(request, _register_session(request, session_id))
 
 
-def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: bool) -> HttpResponse:
-    membership = _membership(request)
+def _mark(
+    request: AuthedHttpRequest, session_id: int, person_id: int, *, present: bool
+) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     person = queries.get_register_person(membership, session, person_id)
     try:
@@ -244,35 +240,37 @@ def _mark(request: HttpRequest, session_id: int, person_id: int, *, present: boo
         else:
             services.mark_absent(session, person, by=membership)
     except ValidationError as error:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             row = queries.register_row(session, person)
             return render(
                 request,
                 "spaces/partials/register_row.html",
                 {"row": row, "session": session, "markable": False, "error": error.messages[0]},
             )
-        return _register_page(request, session, error=" ".join(error.messages), status=400)
-    if request.htmx:  # type: ignore[attr-defined]
+        return _register_page(
+            request, session, error=" ".join(error.messages), status=INVALID_FORM_STATUS
+        )
+    if request.htmx:
         return render(
             request,
             "spaces/partials/register_row.html",
             {"row": queries.register_row(session, person), "session": session, "markable": True},
         )
-    return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
+    return redirect(f"{reverse('spaces:register', args=[session.pk])}#person-{person.pk}")
 
 
 @require_POST
-def mark_present(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+def mark_present(request: AuthedHttpRequest, session_id: int, person_id: int) -> HttpResponse:
     return _mark(request, session_id, person_id, present=True)
 
 
 @require_POST
-def mark_absent(request: HttpRequest, session_id: int, person_id: int) -> HttpResponse:
+def mark_absent(request: AuthedHttpRequest, session_id: int, person_id: int) -> HttpResponse:
     return _mark(request, session_id, person_id, present=False)
 
 
-def new_here(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     form = WelcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,37 +280,39 @@ def new_here(request: HttpRequest, session_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Welcome, {person.given_name}: marked here.")
-            return redirect(f"{reverse('spaces_register', args=[session.pk])}#person-{person.pk}")
-        return _register_page(request, session, welcome_form=form, status=400)
+            return redirect(f"{reverse('spaces:register', args=[session.pk])}#person-{person.pk}")
+        return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
     if request.method == "POST":
-        return _register_page(request, session, welcome_form=form, status=400)
-    return redirect(f"{reverse('spaces_register', args=[session.pk])}#new-here")
+        return _register_page(request, session, welcome_form=form, status=INVALID_FORM_STATUS)
+    return redirect(f"{reverse('spaces:register', args=[session.pk])}#new-here")
 
 
 @require_POST
-def close_register(request: HttpRequest, session_id: int) -> HttpResponse:
-    membership = _membership(request)
+def close_register(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    membership = membership_of(request)
     session = _register_session(request, session_id)
     try:
         services.close_register(session, by=membership)
     except ValidationError as error:
-        return _register_page(request, session, error=" ".join(error.messages), status=400)
+        return _register_page(
+            request, session, error=" ".join(error.messages), status=INVALID_FORM_STATUS
+        )
     messages.success(request, "Register saved. Thank you.")
-    return redirect("spaces_space", session.space_id)
+    return redirect("spaces:space", session.space_id)
 
 
 # --- a person's spaces, reasons and ties --------------------------------------------------------
 
 
-def _person(request: HttpRequest, person_id: int) -> Any:
-    membership = _membership(request)
+def _person(request: AuthedHttpRequest, person_id: int) -> Any:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("spaces.see", membership, person)
     return person
 
 
-def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_spaces(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _person(request, person_id)
     in_sphere = rules.test_rule("spaces.support_sphere", membership, person)
     reasons = []
@@ -332,8 +332,8 @@ def person_spaces(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _person(request, person_id)
     spaces = queries.spaces_visible_to(membership).filter(is_active=True)
     form = InviteForm(request.POST or None, spaces=spaces)
@@ -348,24 +348,24 @@ def person_invite(request: HttpRequest, person_id: int) -> HttpResponse:
                 request,
                 f"Invited to {space.name}." if created else f"Already invited to {space.name}.",
             )
-            return redirect("spaces_person", person.pk)
+            return redirect("spaces:person", person.pk)
     return render(
         request,
         "spaces/invite_form.html",
         {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def _support_person(request: HttpRequest, person_id: int) -> Any:
-    membership = _membership(request)
+def _support_person(request: AuthedHttpRequest, person_id: int) -> Any:
+    membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("spaces.support_sphere", membership, person)
     return person
 
 
-def person_stopped(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _support_person(request, person_id)
     came_to = [
         space.pk for space, _ in queries.person_engagement(person, today=timezone.localdate())
@@ -379,17 +379,17 @@ def person_stopped(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: recorded.")
-            return redirect("spaces_person", person.pk)
+            return redirect("spaces:person", person.pk)
     return render(
         request,
         "spaces/stopped_form.html",
         {"person": person, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
-    membership = _membership(request)
+def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
     person = _support_person(request, person_id)
     visible = queries.ties_visible_to(membership).filter(person=person)
     open_ties = list(visible.filter(ended_on__isnull=True))
@@ -401,7 +401,7 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "Ties recorded and counted.")
-            return redirect("spaces_ties", person.pk)
+            return redirect("spaces:ties", person.pk)
     ended = list(visible.filter(ended_on__isnull=False))
     services.read_ties(membership, person, [*open_ties, *ended])
     return render(
@@ -414,16 +414,16 @@ def person_ties(request: HttpRequest, person_id: int) -> HttpResponse:
             "ended": ended,
             "history": list(queries.tie_counts_visible_to(membership).filter(person=person)),
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
-def outcomes(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def outcomes(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
     require_rule("spaces.see_outcomes", membership)
     if membership.role == "coordinator" and membership.team_id is None:
         scope = "your organisation"
-    elif membership.role == "coordinator":
+    elif membership.role == "coordinator" and membership.team is not None:
         scope = f"the {membership.team.name} team"
     else:
         scope = "your organisation"

@@ -6,6 +6,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from alongside.common.models import RateCount
+
 
 def count_queries(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
@@ -62,6 +64,5 @@ def race(attempts: list[Callable[[], object]]) -> list[object]:
 def reset_rate_limits() -> None:
     """Forget every counted request to the public links, so a test's own many requests are not
     refused as if they came from someone guessing tokens."""
-    from alongside.common.models import RateCount
 
     RateCount.objects.all().delete()

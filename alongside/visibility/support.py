@@ -60,9 +60,3 @@ def support_records_q(membership: Membership | None, *, now: datetime | None = N
     if membership.role == Role.SAFEGUARDING_LEAD:
         allowed |= Q(person_id__in=overridden_person_ids(membership))
     return allowed
-
-
-def consented_all_support(membership: Membership, person: Person) -> bool:
-    """Whether the person's consent in force shares all their support records with this
-    membership's role or user (one query)."""
-    return consents_for(membership).filter(scope="all_support_notes", person_id=person.pk).exists()

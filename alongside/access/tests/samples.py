@@ -300,7 +300,7 @@ class Samples:
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]
-                if pattern.name == "connections_answer"
+                if pattern.lookup_str.startswith("alongside.connections.")
                 else self.token
             ),
             "introduction_id": lambda: self.connections["introduction_id"][subject],

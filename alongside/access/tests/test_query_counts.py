@@ -14,6 +14,6 @@ def test_notifications_queries_are_constant(world):
             sent.append(f"Message {len(sent)} for the query count")
             notify([world.user("alice")], organisation_id=world.org.pk, text=sent[-1], url="/")
 
-    assert_constant_queries(world.client("alice"), reverse("notifications"), add)
-    html = world.client("alice").get(reverse("notifications")).content.decode()
+    assert_constant_queries(world.client("alice"), reverse("access:notifications"), add)
+    html = world.client("alice").get(reverse("access:notifications")).content.decode()
     assert len(sent) == 3 and all(text in html for text in sent)

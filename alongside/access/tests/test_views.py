@@ -9,23 +9,25 @@ def test_user_with_two_organisations_switches_between_them(world):
     MembershipFactory(organisation=world.other_org, user=alice, role=Role.ASSESSOR)
     client = world.client("alice")
     assert (
-        "Pat Example" in client.get(reverse("home")).content.decode()
+        "Pat Example" in client.get(reverse("relationships:home")).content.decode()
     )  # first: Riverside, as supporter
-    assert client.get(reverse("person", args=[world.other_person.pk])).status_code == 404
-    response = client.post(reverse("switch_organisation"), {"organisation": world.other_org.pk})
+    assert client.get(reverse("people:person", args=[world.other_person.pk])).status_code == 404
+    response = client.post(
+        reverse("access:switch_organisation"), {"organisation": world.other_org.pk}
+    )
     assert response.status_code == 302
-    assert client.get(reverse("person", args=[world.other_person.pk])).status_code == 200
+    assert client.get(reverse("people:person", args=[world.other_person.pk])).status_code == 200
     # In Hillside alice is an assessor there: Riverside's people are out of reach.
-    assert client.get(reverse("person", args=[world.person.pk])).status_code == 404
+    assert client.get(reverse("people:person", args=[world.person.pk])).status_code == 404
 
 
 def test_switching_to_an_organisation_you_are_not_in_is_404(world):
     response = world.client("alice").post(
-        reverse("switch_organisation"), {"organisation": world.other_org.pk}
+        reverse("access:switch_organisation"), {"organisation": world.other_org.pk}
     )
     assert response.status_code == 404
     response = world.client("alice").post(
-        reverse("switch_organisation"), {"organisation": "nonsense"}
+        reverse("access:switch_organisation"), {"organisation": "nonsense"}
     )
     assert response.status_code == 404
 
@@ -35,13 +37,15 @@ def test_member_who_left_sees_nobody(world):
     membership.left_on = membership.started_on
     membership.save()
     client = world.client("alice")
-    assert client.get(reverse("person", args=[world.person.pk])).status_code == 404
-    assert "not part of an organisation" in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("people:person", args=[world.person.pk])).status_code == 404
+    assert (
+        "not part of an organisation" in client.get(reverse("relationships:home")).content.decode()
+    )
 
 
 def test_pages_need_sign_in(client, world):
-    response = client.get(reverse("person", args=[world.person.pk]))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    response = client.get(reverse("people:person", args=[world.person.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("access:login"))
 
 
 def test_notifications_page_shows_your_messages_and_marks_them_read(world):
@@ -56,9 +60,9 @@ def test_notifications_page_shows_your_messages_and_marks_them_read(world):
     )
     notify([world.user("alice")], organisation_id=world.org.pk, text="Not for Sam")
     client = world.client("sam")
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("relationships:home")).content.decode()
     assert 'Messages <span class="tag tag-new">1' in home
-    html = client.get(reverse("notifications")).content.decode()
+    html = client.get(reverse("access:notifications")).content.decode()
     assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html
     assert not Notification.objects.filter(user=world.user("sam"), read_at__isnull=True).exists()
     assert Notification.objects.filter(user=world.user("alice"), read_at__isnull=True).exists()
@@ -68,17 +72,19 @@ def test_data_lead_relaxes_role_separation_with_a_warning_and_an_audit_event(wor
     from alongside.audit.models import AuditEvent
 
     client = world.client("dana")
-    response = client.post(reverse("organisation_settings"), {"allow_assessor_and_supporter": "on"})
+    response = client.post(
+        reverse("access:organisation_settings"), {"allow_assessor_and_supporter": "on"}
+    )
     assert response.status_code == 302
     world.org.refresh_from_db()
     assert world.org.allow_assessor_and_supporter is True
     assert (
         "Warning: one worker may both check eligibility"
-        in client.get(reverse("organisation_settings")).content.decode()
+        in client.get(reverse("access:organisation_settings")).content.decode()
     )
     event = AuditEvent.objects.get(action="access.organisation.role_separation_changed")
     assert event.summary == {"allow_assessor_and_supporter": True}
-    client.post(reverse("organisation_settings"), {})
+    client.post(reverse("access:organisation_settings"), {})
     world.org.refresh_from_db()
     assert world.org.allow_assessor_and_supporter is False
 
@@ -87,7 +93,7 @@ def test_only_the_data_lead_changes_settings(world):
     for name in ("alice", "colin", "amir", "sam", "fern", "olly"):
         assert (
             world.client(name)
-            .post(reverse("organisation_settings"), {"allow_assessor_and_supporter": "on"})
+            .post(reverse("access:organisation_settings"), {"allow_assessor_and_supporter": "on"})
             .status_code
             == 404
         )
@@ -114,7 +120,7 @@ def test_worker_who_assessed_sees_a_warning_when_the_organisation_allows_both(wo
         parcels=1,
         recorded_by=world.user("amir"),
     )
-    url = reverse("person", args=[world.person.pk])
+    url = reverse("people:person", args=[world.person.pk])
     assert "You checked this person" not in world.client("alice").get(url).content.decode()
     world.org.allow_assessor_and_supporter = True
     world.org.save()
@@ -141,6 +147,6 @@ def test_emails_link_to_the_site_and_hidden_pages_say_not_found_plainly(
         )
     assert "https://alongside.example.org/x/" in mail.outbox[0].body
     settings.DEBUG = False
-    response = world.client("olly").get(reverse("person", args=[world.person.pk]))
+    response = world.client("olly").get(reverse("people:person", args=[world.person.pk]))
     assert response.status_code == 404
     assert "Page not found" in response.content.decode() and "Pat" not in response.content.decode()

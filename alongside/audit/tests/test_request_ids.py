@@ -23,7 +23,7 @@ NEW_PERSON = {
 
 def test_a_write_through_a_view_carries_the_response_request_id(world):
     response = world.client("alice").post(
-        reverse("person_create"), {**NEW_PERSON, "team": world.team.pk}
+        reverse("people:person_create"), {**NEW_PERSON, "team": world.team.pk}
     )
     assert response.status_code == 302
     person = Person.objects.get(given_name="Jo")
@@ -35,4 +35,6 @@ def test_a_write_through_a_view_carries_the_response_request_id(world):
 def test_the_guard_fails_a_request_whose_events_lack_its_id(world, monkeypatch):
     monkeypatch.setattr("alongside.audit.services.current_request_id", lambda: "someone-else")
     with pytest.raises(AssertionError, match="without this request's id"):
-        world.client("alice").post(reverse("person_create"), {**NEW_PERSON, "team": world.team.pk})
+        world.client("alice").post(
+            reverse("people:person_create"), {**NEW_PERSON, "team": world.team.pk}
+        )

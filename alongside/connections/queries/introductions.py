@@ -18,7 +18,7 @@ from alongside.connections.models import (
     Status,
 )
 from alongside.connections.queries.matches import may_manage_volunteer
-from alongside.connections.queries.profiles import may_read_support
+from alongside.connections.queries.profiles import support_readable_among
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.visibility.roles import WORKER_ROLES
@@ -127,32 +127,70 @@ class IntroductionView:
     may_manage: bool  # may_change and still open
 
 
-def _may_read_side(membership: Membership, side: IntroductionSide) -> bool:
+@dataclass(frozen=True)
+class _Reach:
+    """What one viewer may see of the people and volunteers on some introductions' sides, read
+    once for all of them."""
+
+    visible_people: set[int]  # shared sphere: may see who they are
+    readable_people: set[int]  # support sphere: may read their records
+    managed_volunteers: set[int]  # user ids of volunteers this viewer manages (or is)
+
+
+def _reach(membership: Membership, sides: list[IntroductionSide]) -> _Reach:
+    people = [side.person for side in sides if side.person is not None]
+    person_ids = {person.pk for person in people}
+    visible = (
+        set(people_visible_to(membership).filter(pk__in=person_ids).values_list("pk", flat=True))
+        if person_ids
+        else set()
+    )
+    volunteer_ids = {side.volunteer_id for side in sides if side.volunteer_id is not None}
+    volunteers = (
+        Membership.objects.filter(
+            user_id__in=volunteer_ids, organisation_id=membership.organisation_id
+        )
+        if volunteer_ids
+        else Membership.objects.none()
+    )
+    managed = {v.user_id for v in volunteers if may_manage_volunteer(membership, v)}
+    return _Reach(
+        visible_people=visible,
+        readable_people=support_readable_among(membership, people),
+        managed_volunteers=managed,
+    )
+
+
+def _may_read_side(reach: _Reach, side: IntroductionSide) -> bool:
     if side.volunteer_id is not None:
-        volunteer = Membership.objects.filter(
-            user_id=side.volunteer_id, organisation_id=membership.organisation_id
-        ).first()
-        return volunteer is not None and may_manage_volunteer(membership, volunteer)
+        return side.volunteer_id in reach.managed_volunteers
     assert side.person is not None
-    return may_read_support(membership, side.person)
+    return side.person_id in reach.readable_people
 
 
 def view_for(
     membership: Membership, introduction: Introduction, *, now: datetime | None = None
 ) -> IntroductionView:
     """What this worker may see of an introduction they may open."""
-    status = effective_status(introduction, now)
     sides = sides_of(introduction)
-    visible_people = set(
-        people_visible_to(membership)
-        .filter(pk__in=[s.person_id for s in sides if s.person_id])
-        .values_list("pk", flat=True)
-    )
+    return _view(membership, introduction, sides, _reach(membership, sides), now=now)
+
+
+def _view(
+    membership: Membership,
+    introduction: Introduction,
+    sides: list[IntroductionSide],
+    reach: _Reach,
+    *,
+    now: datetime | None = None,
+) -> IntroductionView:
+    status = effective_status(introduction, now)
+    visible_people = reach.visible_people
     introduced = status in (Status.INTRODUCED, Status.FOLLOWED_UP)
     views = []
     readable_sides = []
     for side in sides:
-        mine = _may_read_side(membership, side)
+        mine = _may_read_side(reach, side)
         if mine:
             readable_sides.append(side)
         other = [s for s in sides if s.pk != side.pk]
@@ -209,7 +247,7 @@ def introductions_for_person(
     """Introductions involving a person, as this worker may see them."""
     if membership is None:
         return []
-    intros = (
+    intros: list[Introduction] = list(
         introductions_visible_to(membership)
         .filter(
             pk__in=IntroductionSide.objects.scoped()
@@ -219,7 +257,18 @@ def introductions_for_person(
         .select_related("space", "proposed_by")
         .order_by("-created_at", "-id")[:20]
     )
-    return [view_for(membership, intro) for intro in intros]
+    if not intros:
+        return []
+    every_side: SphereQuerySet = IntroductionSide.objects.scoped()
+    sides: dict[int, list[IntroductionSide]] = {intro.pk: [] for intro in intros}
+    for side in (
+        every_side.filter(introduction_id__in=list(sides))
+        .select_related("person", "volunteer")
+        .order_by("position")
+    ):
+        sides[side.introduction_id].append(side)
+    reach = _reach(membership, [side for found in sides.values() for side in found])
+    return [_view(membership, intro, sides[intro.pk], reach) for intro in intros]
 
 
 # The one-time link ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ support notes), their traits, and a group's times from its sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -20,10 +21,11 @@ from alongside.connections.models import (
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.spaces.models import Session, SessionPattern, Space
-from alongside.visibility.overrides import overrides_person
-from alongside.visibility.people import works_with
+from alongside.visibility.consent import consents_for
+from alongside.visibility.overrides import overridden_person_ids
+from alongside.visibility.people import works_with_q
 from alongside.visibility.roles import GRANTEE_ROLES, WORKER_ROLES
-from alongside.visibility.support import consented_all_support, coordinates, support_records_q
+from alongside.visibility.support import coordinates, support_records_q
 
 if TYPE_CHECKING:
     from alongside.spaces.models import Space
@@ -49,27 +51,50 @@ def may_read_support(membership: Membership | None, person: Person) -> bool:
     """Whether this membership may read the person's support records (and so their profile).
 
     Worked out against the person, so it holds before any profile exists."""
+    return person.pk in support_readable_among(membership, [person])
+
+
+def support_readable_among(membership: Membership | None, people: Iterable[Person]) -> set[int]:
+    """The ids of those of `people` whose support records this membership may read: the person's
+    consent to share all their support records, the role's own reach (supporters: people they
+    work with; coordinators: their team; volunteers: a profile they wrote) or a safeguarding
+    lead's override. At most two queries, however many people."""
     if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
-        return False
-    if membership.organisation_id != person.organisation_id:
-        return False
-    if consented_all_support(membership, person):
-        return True
+        return set()
+    mine = [p for p in people if p.organisation_id == membership.organisation_id]
+    if not mine:
+        return set()
+    ids = {p.pk for p in mine}
+    readable = set(
+        consents_for(membership)
+        .filter(scope="all_support_notes", person_id__in=ids)
+        .values_list("person_id", flat=True)
+    )
+    ids -= readable
+    if not ids:
+        return readable
     if membership.role == Role.SUPPORTER:
-        return works_with(membership, person)
-    if membership.role == Role.COORDINATOR:
-        return coordinates(membership, person)
-    if membership.role == Role.VOLUNTEER:
-        # Volunteers read the support records they wrote: here, a profile they recorded.
-        wrote: bool = (
-            PersonProfile.objects.for_system("may a volunteer read the profile they wrote?")
-            .filter(person_id=person.pk, author_id=membership.user_id)
-            .exists()
+        readable |= set(
+            Person.objects.filter(works_with_q(membership.user_id), pk__in=ids).values_list(
+                "pk", flat=True
+            )
         )
-        return wrote
-    if membership.role == Role.SAFEGUARDING_LEAD:
-        return overrides_person(membership, person.pk)
-    return False
+    elif membership.role == Role.COORDINATOR:
+        readable |= {p.pk for p in mine if p.pk in ids and coordinates(membership, p)}
+    elif membership.role == Role.VOLUNTEER:
+        # Volunteers read the support records they wrote: here, a profile they recorded.
+        readable |= set(
+            PersonProfile.objects.for_system("may a volunteer read the profile they wrote?")
+            .filter(person_id__in=ids, author_id=membership.user_id)
+            .values_list("person_id", flat=True)
+        )
+    elif membership.role == Role.SAFEGUARDING_LEAD:
+        readable |= set(
+            overridden_person_ids(membership)
+            .filter(person_id__in=ids)
+            .values_list("person_id", flat=True)
+        )
+    return readable
 
 
 def profile_for(membership: Membership | None, person: Person) -> PersonProfile | None:

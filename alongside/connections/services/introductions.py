@@ -35,6 +35,8 @@ from alongside.connections.models import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
+from alongside.relationships.models import NamedWorkerSpell
+from alongside.spaces.models import Space
 from alongside.visibility.roles import WORKER_ROLES
 
 INVITATION_DAYS = 14
@@ -213,7 +215,6 @@ def _helpers(introduction: Introduction, *, leave_out: Iterable[int] = ()) -> li
     """Who suggested the introduction and who is there to ask each side: the worker who proposed
     it, each person's named worker, a volunteer side's volunteer. Each once, only workers still
     active in the organisation."""
-    from alongside.relationships.models import NamedWorkerSpell
 
     sides = list(
         IntroductionSide.objects.for_system("who to tell that an introduction settled")
@@ -249,7 +250,7 @@ def _tell_helpers(
         helpers,
         organisation_id=introduction.organisation_id,
         text=GOING_AHEAD_TEXT if going_ahead else NOT_GOING_AHEAD_TEXT,
-        url=reverse("connections_introduction", args=[introduction.pk]),
+        url=reverse("connections:introduction", args=[introduction.pk]),
     )
 
 
@@ -426,7 +427,6 @@ def _settle(locked: Introduction, now: datetime, request_id: str) -> None:
 def _tell_host(introduction: Introduction) -> int | None:
     """For a group, the host is told once the person agreed (no words about the person).
     Returns the host's user id when they were told."""
-    from alongside.spaces.models import Space
 
     if introduction.space_id is None:
         return None
@@ -438,7 +438,7 @@ def _tell_host(introduction: Introduction) -> int | None:
         [space.host],
         organisation_id=introduction.organisation_id,
         text=f"Someone would like to come to {space.name}: see the introduction.",
-        url=reverse("connections_introduction", args=[introduction.pk]),
+        url=reverse("connections:introduction", args=[introduction.pk]),
     )
     return int(space.host.pk)
 

@@ -77,7 +77,7 @@ def test_held_people_are_never_suggested_and_a_held_person_gets_no_suggestions(t
     assert queries.suggest_groups(alice, town.ray) == []
     assert [s.space for s in queries.suggest_groups(alice, world.person)] == [space]
     # Ray is not offered on Pat's suggestion form either.
-    page = html(world.client("alice").get(reverse("connections_propose", args=[world.person.pk])))
+    page = html(world.client("alice").get(reverse("connections:propose", args=[world.person.pk])))
     assert f'value="{town.ray.pk}"' not in page
 
 
@@ -103,7 +103,7 @@ def test_propose_is_refused_for_a_held_side_without_saying_why(town, world):
     assert Introduction.objects.for_system("t").count() == 0
     # The page: no form for Ray, the same words, and a POST saves nothing.
     client = world.client("alice")
-    url = reverse("connections_propose", args=[town.ray.pk])
+    url = reverse("connections:propose", args=[town.ray.pk])
     page = html(client.get(url))
     assert HELD in page and 'name="other"' not in page
     assert client.post(url, {"other": world.person.pk}).status_code == 400
@@ -119,7 +119,7 @@ def test_matching_leaves_out_held_volunteers_and_people(town, world):
     proposal = match_proposals.propose(colin, DEFAULT_WEIGHTS)
     assert proposal.pairs == [] and proposal.people == 0
     assert proposal.unmatched == [(world.person, NOT_AVAILABLE)]
-    page = html(world.client("colin").get(reverse("connections_matching")))
+    page = html(world.client("colin").get(reverse("connections:matching")))
     assert f"{world.person.display_name}: {NOT_AVAILABLE}" in page
     assert page.count(NOT_AVAILABLE) == 2  # Pat, and Vera's row
     assert "Canary" not in page
@@ -129,10 +129,10 @@ def test_confirm_refuses_a_pair_that_became_held_after_it_was_proposed(town, wor
     colin = world.client("colin")
     vera = town.vols["Vera"]
     key = f"{world.person.pk}:{vera.user_id}"
-    assert key in html(colin.get(reverse("connections_matching")))
+    assert key in html(colin.get(reverse("connections:matching")))
     hold(town, volunteer=vera.user)
     response = colin.post(
-        reverse("connections_matching"),
+        reverse("connections:matching"),
         {"pair": [key], **{k: str(v) for k, v in DEFAULT_WEIGHTS.items()}},
     )
     assert response.status_code == 400
@@ -159,7 +159,7 @@ def test_a_held_sides_open_link_is_closed_like_a_withdrawal(town, world, client)
     assert queries.introduction_is_held(intro)
     sides = list(IntroductionSide.objects.for_system("t").filter(introduction=intro))
     for side in sides:
-        url = reverse("connections_answer", args=[tokens[side.pk]])
+        url = reverse("connections:answer", args=[tokens[side.pk]])
         reset_rate_limits()
         page = client.get(url)
         assert page.status_code == 410
@@ -181,15 +181,15 @@ def test_workers_see_only_not_available(town, world):
     for name in ("alice", "colin", "cara"):
         client = world.client(name)
         for url in (
-            reverse("connections_person", args=[world.person.pk]),
-            reverse("person", args=[world.person.pk]),
+            reverse("connections:person", args=[world.person.pk]),
+            reverse("people:person", args=[world.person.pk]),
         ):
             page = html(client.get(url))
             assert NOT_AVAILABLE in page and "Canary" not in page, (name, url)
             assert world.user("sam").get_full_name() not in page, (name, url)
-    matching_page = html(world.client("colin").get(reverse("connections_matching")))
+    matching_page = html(world.client("colin").get(reverse("connections:matching")))
     assert NOT_AVAILABLE in matching_page and "Canary" not in matching_page
-    ray_page = html(world.client("alice").get(reverse("connections_person", args=[town.ray.pk])))
+    ray_page = html(world.client("alice").get(reverse("connections:person", args=[town.ray.pk])))
     assert NOT_AVAILABLE not in ray_page
 
 
@@ -200,4 +200,4 @@ def test_matching_page_query_count_does_not_grow_with_held_volunteers(town, worl
             services.save_volunteer_profile(member, by=town.m("colin"), capacity=1)
             hold(town, volunteer=member.user)
 
-    assert_constant_queries(world.client("colin"), reverse("connections_matching"), add)
+    assert_constant_queries(world.client("colin"), reverse("connections:matching"), add)

@@ -1,6 +1,5 @@
 """Query-count guards on the connections list pages: the same count with 1 row as with 3."""
 
-import pytest
 from django.urls import reverse
 
 from alongside.connections import services
@@ -10,11 +9,6 @@ from alongside.testing.factories import PersonFactory, SpellFactory
 from alongside.testing.helpers import assert_constant_queries, reset_rate_limits
 
 
-# A known N+1, left for the view's owners (issue 10): `introductions_for_person` builds each
-# introduction's view with `view_for`, which reads its sides and who may see them one
-# introduction at a time. Measured: 27 queries with 1 introduction, 39 with 3 (6 more each).
-# Strict, so the test fails (XPASS) once the page is fixed: then remove this mark.
-@pytest.mark.xfail(strict=True, reason="N+1: 27 queries with 1 introduction, 39 with 3")
 def test_introductions_on_the_person_page_queries_are_constant(world):
     reset_rate_limits()
     town = build_town(world)
@@ -26,7 +20,7 @@ def test_introductions_on_the_person_page_queries_are_constant(world):
             services.propose(world.person, by=town.m("alice"), other=other)
 
     assert_constant_queries(
-        world.client("alice"), reverse("connections_person", args=[world.person.pk]), add
+        world.client("alice"), reverse("connections:person", args=[world.person.pk]), add
     )
 
 
@@ -37,6 +31,6 @@ def test_lists_page_queries_are_constant(world):
                 organisation=world.org, name=f"Interest {Interest.objects.count()}"
             )
 
-    assert_constant_queries(world.client("colin"), reverse("connections_lists"), add)
-    html = world.client("colin").get(reverse("connections_lists")).content.decode()
+    assert_constant_queries(world.client("colin"), reverse("connections:lists"), add)
+    html = world.client("colin").get(reverse("connections:lists")).content.decode()
     assert all(f"Interest {index}" in html for index in range(3))

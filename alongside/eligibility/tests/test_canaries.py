@@ -37,15 +37,17 @@ def test_canary_voucher_never_reaches_the_supporters_pages(world, partner):
     for name in ("alice", "cara", "colin"):
         client = world.client(name)
         pages = (
-            reverse("person", args=[world.person.pk]),
-            reverse("home"),
+            reverse("people:person", args=[world.person.pk]),
+            reverse("relationships:home"),
             f"/api/v1/people/{world.person.pk}",
         )
         for url in pages:
             html = client.get(url).content.decode()
             for secret in secrets:
                 assert secret not in html, (name, url, secret)
-    html = world.client("amir").get(reverse("person", args=[world.person.pk])).content.decode()
+    html = (
+        world.client("amir").get(reverse("people:person", args=[world.person.pk])).content.decode()
+    )
     assert voucher.code in html and "Canarywharf Surgery" in html
 
 
@@ -54,7 +56,7 @@ def test_who_saw_my_record_does_not_tell_supporters_about_vouchers(world, make_v
 
     services.redeem_voucher(make_voucher(), by=world.members["amir"], person=world.person)
     for name in ("alice", "colin"):
-        response = world.client(name).get(reverse("access_log", args=[world.person.pk]))
+        response = world.client(name).get(reverse("people:access_log", args=[world.person.pk]))
         assert response.status_code == 200
         html = response.content.decode()
         assert "eligibility" not in html and "voucher" not in html.lower(), name

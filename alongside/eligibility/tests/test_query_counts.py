@@ -16,7 +16,7 @@ from alongside.testing.helpers import assert_constant_queries
 def test_foodbank_waiting_list_queries_are_constant(world, make_voucher):
     assert_constant_queries(
         world.client("amir"),
-        reverse("eligibility_foodbank"),
+        reverse("eligibility:foodbank"),
         lambda n: [make_voucher() for _ in range(n)],
     )
 
@@ -24,7 +24,7 @@ def test_foodbank_waiting_list_queries_are_constant(world, make_voucher):
 def test_foodbank_recent_list_queries_are_constant(world, make_voucher):
     assert_constant_queries(
         world.client("amir"),
-        reverse("eligibility_foodbank"),
+        reverse("eligibility:foodbank"),
         lambda n: [make_voucher(person=PersonFactory(team=world.team)) for _ in range(n)],
     )
 
@@ -38,12 +38,12 @@ def test_partner_list_queries_are_constant(world):
                 kind="school",
             )
 
-    assert_constant_queries(world.client("amir"), reverse("eligibility_partners"), add)
+    assert_constant_queries(world.client("amir"), reverse("eligibility:partners"), add)
 
 
 def test_redeem_search_results_queries_are_constant(world, make_voucher):
     voucher = make_voucher()
-    url = reverse("eligibility_redeem_voucher", args=[voucher.pk]) + "?q=Robin"
+    url = reverse("eligibility:redeem_voucher", args=[voucher.pk]) + "?q=Robin"
     assert_constant_queries(
         world.client("amir"),
         url,
@@ -55,7 +55,7 @@ def test_redeem_search_results_queries_are_constant(world, make_voucher):
 def test_person_page_queries_are_constant_with_vouchers(world, make_voucher, name):
     assert_constant_queries(
         world.client(name),
-        reverse("person", args=[world.person.pk]),
+        reverse("people:person", args=[world.person.pk]),
         lambda n: [make_voucher(person=world.person) for _ in range(n)],
     )
 
@@ -95,7 +95,7 @@ def test_person_panel_is_nothing_and_no_query_for_other_roles(world, make_vouche
 
 def test_voucher_page_read_is_audited(world, make_voucher):
     voucher = make_voucher(person=world.person)
-    world.client("amir").get(reverse("eligibility_voucher", args=[voucher.pk]))
+    world.client("amir").get(reverse("eligibility:voucher", args=[voucher.pk]))
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.person_id, event.summary) == (
         "eligibility.voucher.viewed",

@@ -35,7 +35,7 @@ def rows_of(response):
 
 
 def test_url_name():
-    assert reverse("export_team_continuity") == EXPORT
+    assert reverse("insights:export_team_continuity") == EXPORT
 
 
 def test_one_row_per_person_in_the_team_with_the_indices(world):
@@ -131,5 +131,5 @@ def test_download_query_count_does_not_grow_with_people(world):
 
 
 def test_team_continuity_page_links_to_the_download_of_its_team(world):
-    html = world.client("colin").get(reverse("team_continuity")).text
+    html = world.client("colin").get(reverse("insights:team_continuity")).text
     assert f'href="{EXPORT}?team={world.team.pk}"' in html

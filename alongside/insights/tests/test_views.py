@@ -25,7 +25,7 @@ def test_team_continuity_page_shows_charts_and_people_at_risk(world):
         asked_for="PRIVATE words",
         author=alice,
     )
-    html = world.client("colin").get(reverse("team_continuity")).content.decode()
+    html = world.client("colin").get(reverse("insights:team_continuity")).content.decode()
     assert html.count("<svg") == 2
     assert 'role="img"' in html
     assert "Pat Example" in html and "3 different workers this quarter" in html
@@ -35,7 +35,7 @@ def test_team_continuity_page_shows_charts_and_people_at_risk(world):
 def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
     membership = world.members["alice"]
     response = world.client("colin").post(
-        reverse("set_leaving"),
+        reverse("insights:set_leaving"),
         {
             "worker": membership.pk,
             "leaving_on": (timezone.localdate() + timedelta(days=20)).isoformat(),
@@ -44,14 +44,14 @@ def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.leaving_on is not None
-    html = world.client("colin").get(reverse("team_continuity")).content.decode()
+    html = world.client("colin").get(reverse("insights:team_continuity")).content.decode()
     assert "named worker leaves on" in html
 
 
 def test_set_leaving_date_in_the_past_is_refused(world):
     membership = world.members["alice"]
     response = world.client("colin").post(
-        reverse("set_leaving"), {"worker": membership.pk, "leaving_on": "2001-01-01"}
+        reverse("insights:set_leaving"), {"worker": membership.pk, "leaving_on": "2001-01-01"}
     )
     assert response.status_code == 400
     assert "can&#x27;t be in the past" in response.content.decode()
@@ -61,8 +61,8 @@ def test_set_leaving_date_in_the_past_is_refused(world):
 
 @pytest.mark.parametrize("name", ["alice", "cara", "vic", "amir", "sam", "dana", "fern", "olly"])
 def test_team_continuity_is_for_coordinators_only(world, name):
-    assert world.client(name).get(reverse("team_continuity")).status_code == 404
-    assert world.client(name).post(reverse("set_leaving"), {}).status_code == 404
+    assert world.client(name).get(reverse("insights:team_continuity")).status_code == 404
+    assert world.client(name).post(reverse("insights:set_leaving"), {}).status_code == 404
 
 
 def test_team_continuity_query_count_does_not_grow_with_people(world):
@@ -72,7 +72,7 @@ def test_team_continuity_query_count_does_not_grow_with_people(world):
             SpellFactory(person=person, worker=world.user("alice"))
             ContactFactory(person=person, worker=world.user("alice"))
 
-    assert_constant_queries(world.client("colin"), reverse("team_continuity"), add)
+    assert_constant_queries(world.client("colin"), reverse("insights:team_continuity"), add)
 
 
 def test_team_continuity_figures_match_the_engine(world):
@@ -103,7 +103,11 @@ def test_coordinator_without_a_team_can_see_the_whole_organisation(world):
         organisation=world.org, team__organisation=world.org, given_name="Wren"
     )
     ContactFactory(person=other_team_person, worker=world.user("cara"))
-    html = world.client("colin").get(reverse("team_continuity") + "?team=all").content.decode()
+    html = (
+        world.client("colin")
+        .get(reverse("insights:team_continuity") + "?team=all")
+        .content.decode()
+    )
     assert "Continuity across Riverside Test Hub" in html
     assert "Wren" in html  # no named worker: at risk
     assert "Quinn" not in html  # never another organisation

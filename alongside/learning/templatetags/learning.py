@@ -68,7 +68,7 @@ def demand_on_contact(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     contact_form = context.get("form")
     bound = getattr(contact_form, "is_bound", False) and request is not None
-    demand = DemandOnContactForm(request.POST if bound else None)
+    demand = DemandOnContactForm(request.POST if bound and request is not None else None)
     if bound:
         demand.is_valid()
     return {"demand_form": demand}

@@ -54,7 +54,7 @@ def test_admin_time_is_one_row_a_week_and_bad_input_is_refused(world):
 
 
 def test_roles_that_record_admin_time_and_the_page_shows_only_your_own(world):
-    url = reverse("learning_my_time")
+    url = reverse("learning:my_time")
     for name in ("amir", "sam", "dana", "fern"):
         assert world.client(name).get(url).status_code == 404
         assert (
@@ -129,4 +129,4 @@ def test_my_time_page_makes_the_same_queries_for_one_week_or_three(world):
                 alice, team=world.team, week=monday(next(recorded)), hours="3"
             )
 
-    assert_constant_queries(world.client("alice"), reverse("learning_my_time"), add_rows)
+    assert_constant_queries(world.client("alice"), reverse("learning:my_time"), add_rows)

@@ -19,7 +19,7 @@ def test_person_needs_queries_are_constant(world):
         for _ in range(n):
             need(world, world.person, opened=timezone.localdate() - timedelta(days=3))
 
-    url = reverse("learning_person_needs", args=[world.person.pk])
+    url = reverse("learning:person_needs", args=[world.person.pk])
     assert_constant_queries(world.client("alice"), url, add)
     assert world.client("alice").get(url).content.decode().count("Help with the rent arrears") == 3
 
@@ -31,9 +31,9 @@ def test_own_spends_queries_are_constant(world):
         for person in people(world, n):
             added.append(spend(world, person))
 
-    assert_constant_queries(world.client("alice"), reverse("learning_spends"), add)
-    html = world.client("alice").get(reverse("learning_spends")).content.decode()
-    assert all(reverse("learning_spend", args=[s.pk]) in html for s in added)
+    assert_constant_queries(world.client("alice"), reverse("learning:spends"), add)
+    html = world.client("alice").get(reverse("learning:spends")).content.decode()
+    assert all(reverse("learning:spend", args=[s.pk]) in html for s in added)
 
 
 def test_spends_waiting_for_a_decision_queries_are_constant(world):
@@ -44,7 +44,7 @@ def test_spends_waiting_for_a_decision_queries_are_constant(world):
             # Over the limit: it waits for the coordinator.
             added.append(spend(world, person, "500.00"))
 
-    assert_constant_queries(world.client("colin"), reverse("learning_spends"), add)
-    html = world.client("colin").get(reverse("learning_spends")).content.decode()
+    assert_constant_queries(world.client("colin"), reverse("learning:spends"), add)
+    html = world.client("colin").get(reverse("learning:spends")).content.decode()
     assert "Waiting for your decision" in html
-    assert all(reverse("learning_spend", args=[s.pk]) in html for s in added)
+    assert all(reverse("learning:spend", args=[s.pk]) in html for s in added)

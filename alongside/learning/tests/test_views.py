@@ -21,18 +21,18 @@ EVERYONE = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "oll
 
 def test_marking_demand_from_the_contact(world):
     c = contact(world, world.person)
-    url = reverse("learning_contact_demand", args=[world.person.pk, c.pk])
+    url = reverse("learning:contact_demand", args=[world.person.pk, c.pk])
     client = world.client("alice")
     assert client.get(url).status_code == 200
     response = client.post(url, {"kind": "failure", "failure_kind": "", "in_their_words": "x"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose what went wrong." in response.content.decode()
     assert not ContactDemand.objects.exists()
     response = client.post(
         url, {"kind": "failure", "failure_kind": "chasing", "in_their_words": CANARY}
     )
     assert response.status_code == 302
-    page = client.get(reverse("person", args=[world.person.pk])).content.decode()
+    page = client.get(reverse("people:person", args=[world.person.pk])).content.decode()
     assert "Failure demand" in page and "chasing progress" in page
     # the words are support sphere: not on the shared timeline
     assert CANARY not in page
@@ -44,7 +44,7 @@ def test_marking_demand_from_the_contact(world):
 @pytest.mark.parametrize("name", ["cara", "vic", "amir", "sam", "dana", "fern", "olly"])
 def test_marking_demand_is_refused_with_404(world, name):
     c = contact(world, world.person)
-    url = reverse("learning_contact_demand", args=[world.person.pk, c.pk])
+    url = reverse("learning:contact_demand", args=[world.person.pk, c.pk])
     assert world.client(name).get(url).status_code == 404
     assert world.client(name).post(url, {"kind": "value"}).status_code == 404
     assert not ContactDemand.objects.exists()
@@ -55,7 +55,7 @@ def test_coordinator_marks_without_reading_words_they_cannot_see(world):
     services.mark_demand(
         c, by=world.members["alice"], kind="failure", failure_kind="chasing", in_their_words="w w w"
     )
-    url = reverse("learning_contact_demand", args=[world.person.pk, c.pk])
+    url = reverse("learning:contact_demand", args=[world.person.pk, c.pk])
     assert (
         world.client("colin")
         .post(url, {"kind": "failure", "failure_kind": "sent_back"})
@@ -67,20 +67,20 @@ def test_coordinator_marks_without_reading_words_they_cannot_see(world):
 
 def test_needs_open_and_close_through_the_pages(world):
     client = world.client("alice")
-    url = reverse("learning_person_needs", args=[world.person.pk])
+    url = reverse("learning:person_needs", args=[world.person.pk])
     response = client.post(url, {"in_their_words": "", "first_contact_on": ""})
-    assert response.status_code == 200 and not Need.objects.for_system("test").exists()
+    assert response.status_code == 400 and not Need.objects.for_system("test").exists()
     response = client.post(
         url,
         {"in_their_words": f"Somewhere to live {CANARY}", "first_contact_on": timezone.localdate()},
     )
     need_obj = Need.objects.for_system("test").get()
     assert response.status_code == 302 and response.url == reverse(
-        "learning_need", args=[need_obj.pk]
+        "learning:need", args=[need_obj.pk]
     )
-    need_url = reverse("learning_need", args=[need_obj.pk])
+    need_url = reverse("learning:need", args=[need_obj.pk])
     response = client.post(need_url, {"on": timezone.localdate(), "reason": "", "words": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "they tell you it is sorted" in response.content.decode()
     assert Need.objects.for_system("test").get().status == "open"
     response = client.post(need_url, {"on": timezone.localdate(), "person_confirmed": "on"})
@@ -92,7 +92,7 @@ def test_needs_open_and_close_through_the_pages(world):
 @pytest.mark.parametrize("name", ["cara", "vic", "dana", "fern", "olly", "amir", "sam"])
 def test_a_need_is_hidden_from_who_may_not_read_support_words(world, name):
     n = need(world, world.person, opened=timezone.localdate())
-    url = reverse("learning_need", args=[n.pk])
+    url = reverse("learning:need", args=[n.pk])
     assert world.client(name).get(url).status_code == 404
     assert (
         world.client(name)
@@ -105,12 +105,12 @@ def test_a_need_is_hidden_from_who_may_not_read_support_words(world, name):
 
 def test_spend_pages_route_above_the_limit_to_a_coordinator(world):
     client = world.client("alice")
-    url = reverse("learning_record_spend", args=[world.person.pk])
+    url = reverse("learning:record_spend", args=[world.person.pk])
     for bad in ("0", "-3", "1.234"):
         response = client.post(
             url, {"amount": bad, "purpose": "Bus", "spent_on": timezone.localdate()}
         )
-        assert response.status_code == 200, bad
+        assert response.status_code == 400, bad
         assert 'id="field-amount"' in response.content.decode()
     assert not Spend.objects.for_system("test").exists()
     response = client.post(
@@ -119,8 +119,8 @@ def test_spend_pages_route_above_the_limit_to_a_coordinator(world):
     asked = Spend.objects.for_system("test").get()
     assert response.status_code == 302 and asked.status == "asked"
     note = Notification.objects.get(user=world.user("colin"))
-    assert CANARY not in note.text and note.url == reverse("learning_spend", args=[asked.pk])
-    decide = reverse("learning_decide_spend", args=[asked.pk])
+    assert CANARY not in note.text and note.url == reverse("learning:spend", args=[asked.pk])
+    decide = reverse("learning:decide_spend", args=[asked.pk])
     assert client.post(decide, {"decision": "approve"}).status_code == 404  # the spender
     assert (
         world.client("colin").post(decide, {"decision": "decline", "reason": ""}).status_code == 400
@@ -144,25 +144,25 @@ def test_coordinator_of_another_team_cannot_approve_through_the_page(world):
 
     client = Client()
     client.force_login(other.user)
-    decide = reverse("learning_decide_spend", args=[asked.pk])
+    decide = reverse("learning:decide_spend", args=[asked.pk])
     assert client.post(decide, {"decision": "approve"}).status_code == 404
-    assert client.get(reverse("learning_spend", args=[asked.pk])).status_code == 404
+    assert client.get(reverse("learning:spend", args=[asked.pk])).status_code == 404
     assert Spend.objects.for_system("test").get().status == "asked"
 
 
 def test_settings_page_is_the_data_leads(world):
-    url = reverse("learning_settings")
+    url = reverse("learning:settings")
     for name in EVERYONE:
         if name != "dana":
             assert world.client(name).get(url).status_code == 404, name
     client = world.client("dana")
     response = client.post(url, {"discretion_limit": "-1", "currency": "GBP"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert client.post(url, {"discretion_limit": "25.00", "currency": "eur"}).status_code == 302
     assert AuditEvent.objects.filter(action="learning.settings.changed").count() == 1
 
 
-@pytest.mark.parametrize("url_name", ["learning_team", "learning_scorecard"])
+@pytest.mark.parametrize("url_name", ["learning:team", "learning:scorecard"])
 def test_team_pages_are_for_coordinators_and_the_data_lead(world, url_name):
     url = reverse(url_name)
     for name in EVERYONE:
@@ -183,7 +183,7 @@ def _busy_team(world):
 
 
 @pytest.mark.parametrize("name", ["colin", "dana"])
-@pytest.mark.parametrize("url_name", ["learning_team", "learning_scorecard"])
+@pytest.mark.parametrize("url_name", ["learning:team", "learning:scorecard"])
 def test_aggregate_pages_hold_no_words_and_no_worker_names(world, name, url_name):
     _busy_team(world)
     url = reverse(url_name) + f"?team={world.team.pk}"
@@ -192,13 +192,13 @@ def test_aggregate_pages_hold_no_words_and_no_worker_names(world, name, url_name
     for worker in ("Alice", "Cara", "alice", "cara"):
         assert worker not in page, worker
     assert "Pat" not in page
-    if url_name == "learning_team":
+    if url_name == "learning:team":
         assert "fewer than 5" in page  # e.g. spends waiting, needs still open
         assert "50%" in page  # failure demand share: 6 of 12
 
 
 def test_scorecard_shows_every_panel_with_its_definition(world):
-    page = world.client("dana").get(reverse("learning_scorecard") + "?team=all").content.decode()
+    page = world.client("dana").get(reverse("learning:scorecard") + "?team=all").content.decode()
     for panel in (
         "autonomy",
         "continuity",
@@ -213,12 +213,12 @@ def test_scorecard_shows_every_panel_with_its_definition(world):
 
 
 def test_person_needs_page_for_workers_who_see_the_person(world):
-    url = reverse("learning_person_needs", args=[world.person.pk])
+    url = reverse("learning:person_needs", args=[world.person.pk])
     contact(world, world.person, worker="vic")  # vic met Pat
     for name in EVERYONE:
         expected = 200 if name in ("alice", "cara", "colin", "vic") else 404
         assert world.client(name).get(url).status_code == expected, name
-    other = reverse("learning_person_needs", args=[world.other_person.pk])
+    other = reverse("learning:person_needs", args=[world.other_person.pk])
     assert world.client("alice").get(other).status_code == 404
     assert world.client("olly").get(other).status_code == 200
 
@@ -238,11 +238,11 @@ def test_demand_is_marked_while_recording_a_contact(world):
     from alongside.relationships.models import Contact
 
     client = world.client("alice")
-    url = reverse("record_contact", args=[world.person.pk])
+    url = reverse("relationships:record_contact", args=[world.person.pk])
     page = client.get(url).content.decode()
     assert 'name="demand-kind"' in page
     response = client.post(url, _contact_post(world, kind="failure", failure_kind=""))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose what went wrong." in response.content.decode()
     assert not Contact.objects.exists() and not ContactDemand.objects.exists()
     response = client.post(
@@ -259,7 +259,7 @@ def test_demand_is_marked_while_recording_a_contact(world):
 def test_a_need_opens_from_a_contact_on_its_day(world):
     c = contact(world, world.person, on=timezone.localdate() - timedelta(days=4))
     response = world.client("alice").post(
-        reverse("learning_person_needs", args=[world.person.pk]),
+        reverse("learning:person_needs", args=[world.person.pk]),
         {"in_their_words": "Help with a debt letter", "contact": c.pk},
     )
     assert response.status_code == 302
@@ -267,7 +267,7 @@ def test_a_need_opens_from_a_contact_on_its_day(world):
     assert opened.first_contact_id == c.pk and opened.first_contact_on == timezone.localdate(c.at)
     other = contact(world, world.other_person, worker="olly")
     response = world.client("alice").post(
-        reverse("learning_person_needs", args=[world.person.pk]),
+        reverse("learning:person_needs", args=[world.person.pk]),
         {"in_their_words": "Help with a debt letter", "contact": other.pk},
     )
     assert response.status_code == 404
@@ -275,11 +275,11 @@ def test_a_need_opens_from_a_contact_on_its_day(world):
 
 def test_a_goal_is_recorded_on_the_need_page_and_refused_to_outsiders(world):
     n = need(world, world.person, opened=timezone.localdate())
-    url = reverse("learning_need", args=[n.pk])
+    url = reverse("learning:need", args=[n.pk])
     client = world.client("alice")
     assert "Record their goal" in client.get(url).content.decode()
     response = client.post(url, {"action": "goal", "goal": f"A job I like {CANARY}"})
-    assert response.status_code == 200 and "Say who set this goal." in response.content.decode()
+    assert response.status_code == 400 and "Say who set this goal." in response.content.decode()
     assert Need.objects.for_system("test").get().goal == ""
     for name in ("cara", "olly", "fern"):
         answer = world.client(name).post(
@@ -296,7 +296,7 @@ def test_a_goal_is_recorded_on_the_need_page_and_refused_to_outsiders(world):
         "person",
         "open",  # setting a goal never closes the need
     )
-    page = client.get(reverse("learning_person_needs", args=[world.person.pk])).content.decode()
+    page = client.get(reverse("learning:person_needs", args=[world.person.pk])).content.decode()
     assert "A job I like" in page and "they set it themselves" in page
-    scorecard_page = world.client("colin").get(reverse("learning_scorecard")).content.decode()
+    scorecard_page = world.client("colin").get(reverse("learning:scorecard")).content.decode()
     assert CANARY not in scorecard_page

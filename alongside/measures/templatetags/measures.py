@@ -20,7 +20,7 @@ def measures_panel(context: template.Context, person: Any) -> dict[str, Any]:
     if not (may_ask or may_read):
         return {"show": False}
     latest: list[queries.ScoredResponse] = []
-    if may_read:
+    if may_read and membership is not None:
         latest = services.read_latest_answers(membership, person)
     return {
         "show": True,

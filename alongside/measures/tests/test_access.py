@@ -47,7 +47,7 @@ def test_person_answers_page_access_and_audit(world):
     ContactFactory(
         person=world.person, worker=world.user("vic"), at=timezone.now() - timedelta(days=3)
     )
-    url = reverse("measures_person_answers", args=[world.person.pk])
+    url = reverse("measures:person_answers", args=[world.person.pk])
     statuses = _statuses(world, url)
     allowed = {p for p, code in statuses.items() if code == 200}
     assert allowed == {"alice", "colin", "vic"}
@@ -60,25 +60,25 @@ def test_person_answers_page_access_and_audit(world):
 
 
 def test_asking_is_for_workers_who_can_see_the_person(world):
-    url = reverse("measures_ask", args=[world.person.pk])
+    url = reverse("measures:ask", args=[world.person.pk])
     ContactFactory(
         person=world.person, worker=world.user("vic"), at=timezone.now() - timedelta(days=3)
     )
     statuses = _statuses(world, url)
     assert {p for p, c in statuses.items() if c == 200} == {"alice", "cara", "colin", "vic"}
     assert {c for p, c in statuses.items() if p not in {"alice", "cara", "colin", "vic"}} == {404}
-    other = reverse("measures_ask", args=[world.other_person.pk])
+    other = reverse("measures:ask", args=[world.other_person.pk])
     assert world.client("alice").get(other).status_code == 404
     assert world.client("olly").get(other).status_code == 200
 
 
 def test_role_pages(world):
     expected = {
-        "measures_my_feedback": {"alice", "cara", "colin", "vic", "olly"},
-        "measures_outcomes": {"colin"},
-        "measures_instruments": {"dana"},
-        "measures_add_instrument": {"dana"},
-        "measures_kiosk_done": {"alice", "cara", "colin", "vic", "olly"},
+        "measures:my_feedback": {"alice", "cara", "colin", "vic", "olly"},
+        "measures:outcomes": {"colin"},
+        "measures:instruments": {"dana"},
+        "measures:add_instrument": {"dana"},
+        "measures:kiosk_done": {"alice", "cara", "colin", "vic", "olly"},
     }
     for name, allowed in expected.items():
         statuses = _statuses(world, reverse(name))
@@ -92,19 +92,19 @@ def test_my_feedback_shows_only_answers_about_me_and_is_audited(world):
     una = PersonFactory(team=world.team, given_name="Una", family_name="Other")
     SpellFactory(person=una, worker=cara)
     answered(una, RELATIONSHIP_CHECK, RC_ALL_AGREE, author=cara, about=cara)
-    body = world.client("alice").get(reverse("measures_my_feedback")).content.decode()
+    body = world.client("alice").get(reverse("measures:my_feedback")).content.decode()
     assert "Pat Example" in body and "Una" not in body
     assert "Listened to and understood" in body
     assert AuditEvent.objects.filter(action="measures.response.viewed", actor=alice).count() == 1
-    cara_body = world.client("cara").get(reverse("measures_my_feedback")).content.decode()
+    cara_body = world.client("cara").get(reverse("measures:my_feedback")).content.decode()
     assert "Una Other" in cara_body and "Pat" not in cara_body
 
 
 def test_person_page_panel_shows_due_and_latest_to_those_who_may_read(world):
     ContactFactory(person=world.person, worker=world.user("alice"))
-    url = reverse("person", args=[world.person.pk])
+    url = reverse("people:person", args=[world.person.pk])
     body = world.client("alice").get(url).content.decode()
-    assert "Due a baseline" in body and reverse("measures_ask", args=[world.person.pk]) in body
+    assert "Due a baseline" in body and reverse("measures:ask", args=[world.person.pk]) in body
     answered(world.person, ONS4, ONS4_ANSWERS, author=world.user("alice"))
     body = world.client("alice").get(url).content.decode()
     assert "Due a baseline" not in body and "Life satisfaction" in body
@@ -141,18 +141,18 @@ def test_data_lead_adds_a_licensed_instrument_only_with_permission(world):
         "total_label": "Total",
         "total_bands": "",
     }
-    refused = client.post(reverse("measures_add_instrument"), data)
+    refused = client.post(reverse("measures:add_instrument"), data)
     assert refused.status_code == 400 and "permission" in refused.content.decode()
-    added = client.post(reverse("measures_add_instrument"), {**data, "permission_confirmed": "on"})
+    added = client.post(reverse("measures:add_instrument"), {**data, "permission_confirmed": "on"})
     assert added.status_code == 302
-    page = client.get(reverse("measures_instruments")).content.decode()
+    page = client.get(reverse("measures:instruments")).content.decode()
     assert "Short wellbeing scale" in page and "© The holder. Used with permission." in page
     ask = (
-        world.client("alice").get(reverse("measures_ask", args=[world.person.pk])).content.decode()
+        world.client("alice").get(reverse("measures:ask", args=[world.person.pk])).content.decode()
     )
     assert "Short wellbeing scale" in ask and "© The holder" in ask
     assert AuditEvent.objects.filter(action="measures.instrument.added").count() == 1
-    other = world.client("olly").get(reverse("measures_ask", args=[world.other_person.pk]))
+    other = world.client("olly").get(reverse("measures:ask", args=[world.other_person.pk]))
     assert "Short wellbeing scale" not in other.content.decode()
 
 

@@ -48,7 +48,7 @@ def test_four_respondents_show_fewer_than_five_everywhere(world):
     summary = relationship_check_summary(world.org.pk, world.team.pk, start, end)
     assert (summary.responses, summary.people) == (4, 4)
     assert all(c.mean is None and c.share_agreeing is None for c in summary.conditions)
-    body = world.client("colin").get(reverse("measures_outcomes")).content.decode()
+    body = world.client("colin").get(reverse("measures:outcomes")).content.decode()
     assert "fewer than 5" in body
     assert "Answers: fewer than 5, from fewer than 5 people." in body
     assert "100%" not in body and "4.4" not in body
@@ -66,7 +66,7 @@ def test_five_respondents_show_figures_and_no_worker_names(world):
     assert listened.mean == 5.0 and listened.share_agreeing == 1.0
     had_a_say = [c for c in summary.conditions if c.code == "had_a_say"][0]
     assert had_a_say.n == 0 and had_a_say.mean is None  # everyone preferred not to say
-    response = world.client("colin").get(reverse("measures_outcomes"))
+    response = world.client("colin").get(reverse("measures:outcomes"))
     body = response.content.decode()
     assert "5.0" in body and "100%" in body
     for name in ("Alice", "Cara", "alice", "cara", "Zed", "P0"):

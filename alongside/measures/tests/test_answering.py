@@ -42,7 +42,7 @@ def _stored():
 
 def test_worker_creates_a_link_shown_once_with_a_qr_code(world):
     client = world.client("alice")
-    url = reverse("measures_ask", args=[world.person.pk])
+    url = reverse("measures:ask", args=[world.person.pk])
     assert client.get(url).status_code == 200
     rc, ons = version(RELATIONSHIP_CHECK), version(ONS4)
     response = client.post(url, {"instruments": [rc.pk, ons.pk], "kind": "link", "days": 14})
@@ -60,7 +60,7 @@ def test_worker_creates_a_link_shown_once_with_a_qr_code(world):
 def test_person_answers_once_without_login_and_reuse_is_refused_kindly(world):
     sitting, token = _link(world)
     client = Client()
-    url = reverse("measures_answer", args=[token])
+    url = reverse("measures:answer", args=[token])
     page = client.get(url)
     assert page.status_code == 200
     body = page.content.decode()
@@ -87,7 +87,7 @@ def test_person_answers_once_without_login_and_reuse_is_refused_kindly(world):
 def test_expired_link_is_refused_kindly(world):
     sitting, token = _link(world)
     Sitting.objects.filter(pk=sitting.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    response = Client().get(reverse("measures_answer", args=[token]))
+    response = Client().get(reverse("measures:answer", args=[token]))
     assert response.status_code == 410
     assert "run out" in response.content.decode()
     with pytest.raises(services.SittingClosed):
@@ -96,19 +96,19 @@ def test_expired_link_is_refused_kindly(world):
 
 def test_tokens_never_reach_the_logs(world, caplog):
     _, token = _link(world)
-    Client().post(reverse("measures_answer", args=[token]), {})
+    Client().post(reverse("measures:answer", args=[token]), {})
     assert token not in caplog.text
 
 
 def test_unknown_token_is_a_kind_404(world):
-    response = Client().get(reverse("measures_answer", args=["not-a-real-token"]))
+    response = Client().get(reverse("measures:answer", args=["not-a-real-token"]))
     assert response.status_code == 404
     assert "does not work" in response.content.decode()
 
 
 def test_bad_input_gets_a_message_per_question_and_nothing_is_half_saved(world):
     sitting, token = _link(world)
-    url = reverse("measures_answer", args=[token])
+    url = reverse("measures:answer", args=[token])
     data = {**form_data(RELATIONSHIP_CHECK, RC_ALL_AGREE), **form_data(ONS4, ONS4_ANSWERS)}
     data["ons4-life_satisfaction"] = "11"  # out of range
     del data["relationship_check-listened"]  # missing
@@ -142,15 +142,15 @@ def test_rate_limited_per_token_and_per_ip(world, monkeypatch):
     monkeypatch.setattr(links, "RATE_PER_IP", 5)
     _, token = _link(world)
     client = Client()
-    url = reverse("measures_answer", args=[token])
+    url = reverse("measures:answer", args=[token])
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
     # guessing other tokens from the same address is limited too
     codes = [
-        client.get(reverse("measures_answer", args=[f"guess{i}"])).status_code for i in range(3)
+        client.get(reverse("measures:answer", args=[f"guess{i}"])).status_code for i in range(3)
     ]
     assert codes == [404, 429, 429]
     other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.get(reverse("measures_answer", args=["guess"])).status_code == 404
+    assert other.get(reverse("measures:answer", args=["guess"])).status_code == 404
     assert other.get(url).status_code == 429  # the token itself is over its limit
 
 
@@ -158,17 +158,17 @@ def test_kiosk_shows_only_the_questions_and_ends_with_hand_back(world):
     client = world.client("alice")
     rc = version(RELATIONSHIP_CHECK)
     response = client.post(
-        reverse("measures_ask", args=[world.person.pk]),
+        reverse("measures:ask", args=[world.person.pk]),
         {"instruments": [rc.pk], "kind": "kiosk", "days": 14},
     )
     sitting = Sitting.objects.get()
-    assert response.url == reverse("measures_sitting", args=[sitting.pk])
+    assert response.url == reverse("measures:sitting", args=[sitting.pk])
     page = client.get(response.url)
     body = page.content.decode()
     assert page.status_code == 200 and "Hello Pat" in body
     assert "Find a person" not in body and "Example" not in body  # no navigation, no case details
     done = client.post(response.url, form_data(RELATIONSHIP_CHECK, RC_ALL_AGREE))
-    assert done.url == reverse("measures_kiosk_done")
+    assert done.url == reverse("measures:kiosk_done")
     assert "hand the tablet back" in client.get(done.url).content.decode()
     assert client.get(response.url).status_code == 410
     assert [r.mode for r in _stored()] == ["kiosk"]
@@ -178,13 +178,13 @@ def test_read_out_by_the_worker_is_marked(world):
     client = world.client("alice")
     ons = version(ONS4)
     response = client.post(
-        reverse("measures_ask", args=[world.person.pk]),
+        reverse("measures:ask", args=[world.person.pk]),
         {"instruments": [ons.pk], "kind": "read_out", "days": 14},
     )
     page = client.get(response.url)
     assert "Read out by the worker" in page.content.decode()
     saved = client.post(response.url, form_data(ONS4, ONS4_ANSWERS))
-    assert saved.url == reverse("person", args=[world.person.pk])
+    assert saved.url == reverse("people:person", args=[world.person.pk])
     (stored,) = _stored()
     assert stored.mode == "read_out" and stored.author == world.user("alice")
 
@@ -193,7 +193,7 @@ def test_a_sitting_is_only_for_the_worker_who_started_it(world):
     sitting, _ = services.start_sitting(
         world.person, by=world.members["alice"], versions=[version(ONS4)], kind=SittingKind.KIOSK
     )
-    url = reverse("measures_sitting", args=[sitting.pk])
+    url = reverse("measures:sitting", args=[sitting.pk])
     for persona in ("cara", "colin", "vic", "dana", "olly"):
         assert world.client(persona).get(url).status_code == 404, persona
     assert world.client("alice").get(url).status_code == 200

@@ -46,7 +46,7 @@ DATA = {
 
 
 def _post(world, **changes):
-    return world.client("dana").post(reverse("measures_add_instrument"), {**DATA, **changes})
+    return world.client("dana").post(reverse("measures:add_instrument"), {**DATA, **changes})
 
 
 def _nothing_saved():
@@ -80,7 +80,7 @@ def test_data_lead_adds_reversed_items_subscales_and_a_conversion_table(world):
     event = AuditEvent.objects.get(action="measures.instrument.added")
     assert event.summary["subscales"] == 2 and event.summary["table"] is True
 
-    page = world.client("dana").get(reverse("measures_instruments")).content.decode()
+    page = world.client("dana").get(reverse("measures:instruments")).content.decode()
     assert (
         "Calm score: sum of questions 1–4, question 2 reversed, converted by the table you "
         "entered (raw 4 to 20 becomes 4.00 to 25.92). Bands: 4–9.99 Lower; 10–26 Higher."
@@ -265,13 +265,13 @@ def test_outcomes_pair_a_converted_total_and_a_subscale(world):
     rest = changes[(key, "scale_rest")]
     assert rest.n == 5 and rest.mean_change == pytest.approx(1.0)
 
-    page = world.client("colin").get(reverse("measures_outcomes")).content.decode()
+    page = world.client("colin").get(reverse("measures:outcomes")).content.decode()
     assert "Made-up calm scale: Calm score" in page and "Made-up calm scale: Ease" in page
 
-    answers = world.client("alice").get(reverse("measures_person_answers", args=[people[1].pk]))
+    answers = world.client("alice").get(reverse("measures:person_answers", args=[people[1].pk]))
     body = answers.content.decode()
     assert '<td>8.11 <span class="tag">Lower</span>' in body  # raw 7, converted
     assert "<td>1.50</td>" in body  # Ease, mean to 2 places
     assert "<td>2.00</td>" in body  # Rest
-    last = world.client("alice").get(reverse("measures_person_answers", args=[people[5].pk]))
+    last = world.client("alice").get(reverse("measures:person_answers", args=[people[5].pk]))
     assert "No total: not every question was answered" in last.content.decode()

@@ -22,7 +22,7 @@ def test_person_answers_queries_are_constant(world):
             answers = ONS4_ANSWERS if key == ONS4 else RC_ALL_AGREE
             answered(world.person, key, answers, author=alice, about=alice)
 
-    url = reverse("measures_person_answers", args=[world.person.pk])
+    url = reverse("measures:person_answers", args=[world.person.pk])
     assert_constant_queries(world.client("alice"), url, add)
     html = world.client("alice").get(url).content.decode()
     assert "Life satisfaction" in html and "Relationship Check" in html
@@ -39,8 +39,8 @@ def test_my_feedback_queries_are_constant(world):
             SpellFactory(person=person, worker=alice)
             answered(person, RELATIONSHIP_CHECK, RC_ALL_AGREE, author=alice, about=alice)
 
-    assert_constant_queries(world.client("alice"), reverse("measures_my_feedback"), add)
-    html = world.client("alice").get(reverse("measures_my_feedback")).content.decode()
+    assert_constant_queries(world.client("alice"), reverse("measures:my_feedback"), add)
+    html = world.client("alice").get(reverse("measures:my_feedback")).content.decode()
     assert all(person.display_name in html for person in added)
 
 
@@ -60,6 +60,6 @@ def test_instrument_list_queries_are_constant(world):
                 scoring=SUM,
             )
 
-    assert_constant_queries(world.client("dana"), reverse("measures_instruments"), add)
-    html = world.client("dana").get(reverse("measures_instruments")).content.decode()
+    assert_constant_queries(world.client("dana"), reverse("measures:instruments"), add)
+    html = world.client("dana").get(reverse("measures:instruments")).content.decode()
     assert len(added) == 3 and all(name in html for name in added)

@@ -96,7 +96,7 @@ def test_bad_consent_is_refused_and_nothing_is_written(world, note, overrides, f
 
 def test_consent_screen_says_in_plain_words_what_is_shared_with_whom_before_saving(world, note):
     client = world.client("alice")
-    url = reverse("grant_consent", args=[world.person.pk])
+    url = reverse("people:grant_consent", args=[world.person.pk])
     data = {
         "scope": "all_support_notes",
         "grantee_role": "assessor",
@@ -114,16 +114,16 @@ def test_consent_screen_says_in_plain_words_what_is_shared_with_whom_before_savi
     response = client.post(url, {**data, "confirm": "yes"})
     assert response.status_code == 302
     consent = ConsentToShare.objects.get()
-    html = client.get(reverse("person", args=[world.person.pk])).content.decode()
+    html = client.get(reverse("people:person", args=[world.person.pk])).content.decode()
     assert "What they agreed to share" in html and "In force" in html
-    client.post(reverse("revoke_consent", args=[world.person.pk, consent.pk]))
+    client.post(reverse("people:revoke_consent", args=[world.person.pk, consent.pk]))
     consent.refresh_from_db()
     assert consent.revoked_at is not None
 
 
 def test_consent_form_bad_input_is_answered(world, note):
     response = world.client("alice").post(
-        reverse("grant_consent", args=[world.person.pk]),
+        reverse("people:grant_consent", args=[world.person.pk]),
         {"scope": "all_support_notes", "purpose": "x", "expires_on": ""},
     )
     html = response.content.decode()
@@ -133,7 +133,7 @@ def test_consent_form_bad_input_is_answered(world, note):
 
 @pytest.mark.parametrize("name", ["cara", "vic", "amir", "sam", "dana", "fern", "olly"])
 def test_only_the_persons_supporters_record_consent(world, note, name):
-    url = reverse("grant_consent", args=[world.person.pk])
+    url = reverse("people:grant_consent", args=[world.person.pk])
     assert world.client(name).get(url).status_code == 404
 
 
@@ -141,7 +141,7 @@ def test_assessor_with_consent_sees_the_words_on_the_person_page_and_the_read_is
     world, note
 ):
     client = world.client("amir")
-    url = reverse("person", args=[world.person.pk])
+    url = reverse("people:person", args=[world.person.pk])
     assert "housing letter" not in client.get(url).content.decode()
     _grant(world)
     assert "housing letter" in client.get(url).content.decode()
@@ -152,16 +152,22 @@ def test_assessor_with_consent_sees_the_words_on_the_person_page_and_the_read_is
 
 
 def test_who_saw_my_record_lists_reads_and_changes_in_plain_words(world, note):
-    world.client("alice").get(reverse("person", args=[world.person.pk]))
-    html = world.client("alice").get(reverse("access_log", args=[world.person.pk])).content.decode()
+    world.client("alice").get(reverse("people:person", args=[world.person.pk]))
+    html = (
+        world.client("alice")
+        .get(reverse("people:access_log", args=[world.person.pk]))
+        .content.decode()
+    )
     assert "looked at your notes" in html and "(supporter)" in html
     assert "housing letter" not in html  # the log never holds the words
     assert (
-        world.client("dana").get(reverse("access_log", args=[world.person.pk])).status_code == 200
+        world.client("dana").get(reverse("people:access_log", args=[world.person.pk])).status_code
+        == 200
     )
     for name in ("cara", "amir", "fern", "olly"):
         assert (
-            world.client(name).get(reverse("access_log", args=[world.person.pk])).status_code == 404
+            world.client(name).get(reverse("people:access_log", args=[world.person.pk])).status_code
+            == 404
         ), name
 
 

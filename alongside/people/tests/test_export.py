@@ -27,7 +27,7 @@ HEADER = [
 
 
 def export_url(world):
-    return reverse("export_person_contacts", args=[world.person.pk])
+    return reverse("people:export_person_contacts", args=[world.person.pk])
 
 
 def rows_of(response):
@@ -161,5 +161,7 @@ def test_download_query_count_does_not_grow_with_contacts(world):
 
 def test_person_page_links_to_the_download_only_for_those_who_may(world):
     link = f'href="{export_url(world)}"'
-    assert link in world.client("alice").get(reverse("person", args=[world.person.pk])).text
-    assert link not in world.client("amir").get(reverse("person", args=[world.person.pk])).text
+    assert link in world.client("alice").get(reverse("people:person", args=[world.person.pk])).text
+    assert (
+        link not in world.client("amir").get(reverse("people:person", args=[world.person.pk])).text
+    )

@@ -20,7 +20,7 @@ def test_access_log_queries_are_constant(world):
                 immediate_risk=False,
             )
 
-    url = reverse("access_log", args=[world.person.pk])
+    url = reverse("people:access_log", args=[world.person.pk])
     assert_constant_queries(world.client("dana"), url, add)
     html = world.client("dana").get(url).content.decode()
     assert html.count("raised a safeguarding concern") == 3

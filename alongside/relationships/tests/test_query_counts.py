@@ -24,6 +24,6 @@ def test_contact_history_queries_are_constant(world):
                 initiated_by=contact.initiated_by,
             )
 
-    url = reverse("contact_history", args=[world.person.pk, contact.pk])
+    url = reverse("relationships:contact_history", args=[world.person.pk, contact.pk])
     assert_constant_queries(world.client("alice"), url, add)
     assert ContactRevision.objects.filter(contact=contact).count() == 3

@@ -203,27 +203,29 @@ def test_report_never_holds_support_sphere_text(db):
 @pytest.mark.parametrize("name", ["colin", "dana", "fern"])
 def test_report_readers_see_the_page_and_pdf(world, name):
     client = world.client(name)
-    assert client.get(reverse("report")).status_code == 200
-    response = client.get(reverse("report_download") + "?format=pdf")
+    assert client.get(reverse("reports:report")).status_code == 200
+    response = client.get(reverse("reports:report_download") + "?format=pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("name", ["alice", "cara", "vic", "amir", "sam", "olly"])
 def test_other_roles_cannot_read_reports(world, name):
     client = world.client(name)
-    assert client.get(reverse("report")).status_code == 404
-    assert client.get(reverse("report_download")).status_code == 404
+    assert client.get(reverse("reports:report")).status_code == 404
+    assert client.get(reverse("reports:report_download")).status_code == 404
 
 
 def test_bad_period_on_the_page_is_answered(world):
-    response = world.client("fern").get(reverse("report") + "?start=2026-06-30&end=2026-01-01")
+    response = world.client("fern").get(
+        reverse("reports:report") + "?start=2026-06-30&end=2026-01-01"
+    )
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
 
 
 def test_story_page_records_with_agreement_only(world):
     client = world.client("alice")
-    url = reverse("record_story", args=[world.person.pk])
+    url = reverse("reports:record_story", args=[world.person.pk])
     today = timezone.localdate().isoformat()
     refused = client.post(url, {"in_their_words": "Words", "told_on": today})
     assert refused.status_code == 400 and not Story.objects.exists()
@@ -236,7 +238,7 @@ def test_story_page_records_with_agreement_only(world):
 def test_team_learning_and_settings_pages(world):
     start, end = this_year()
     response = world.client("colin").post(
-        reverse("team_learning"),
+        reverse("reports:team_learning"),
         {
             "team": world.team.pk,
             "period_start": start.isoformat(),
@@ -247,9 +249,13 @@ def test_team_learning_and_settings_pages(world):
     )
     assert response.status_code == 302
     assert "same face" in render_html(build(world.org, start, end))
-    assert world.client("alice").get(reverse("team_learning")).status_code == 404
-    bad = world.client("dana").post(reverse("report_settings"), {"volunteer_hour_rate": "-3"})
+    assert world.client("alice").get(reverse("reports:team_learning")).status_code == 404
+    bad = world.client("dana").post(
+        reverse("reports:report_settings"), {"volunteer_hour_rate": "-3"}
+    )
     assert bad.status_code == 400
-    ok = world.client("dana").post(reverse("report_settings"), {"volunteer_hour_rate": "12.60"})
+    ok = world.client("dana").post(
+        reverse("reports:report_settings"), {"volunteer_hour_rate": "12.60"}
+    )
     assert ok.status_code == 302
-    assert world.client("colin").get(reverse("report_settings")).status_code == 404
+    assert world.client("colin").get(reverse("reports:report_settings")).status_code == 404

@@ -13,6 +13,7 @@ from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import SphereQuerySet
+from alongside.connections.services import withdraw_open_introductions
 from alongside.people.models import Person
 from alongside.safeguarding.models import (
     HOLD_REASON_MIN_LENGTH,
@@ -55,7 +56,6 @@ def place_matching_hold(
     safeguarding); audit event `safeguarding.matching_hold.placed` (ids and a count, never the
     reason). Proposed volunteer matches are worked out on each read, so none are stored to drop.
     """
-    from alongside.connections.services import withdraw_open_introductions
 
     if not is_safeguarding_lead(by):
         raise PermissionDenied

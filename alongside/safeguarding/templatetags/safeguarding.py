@@ -78,7 +78,7 @@ def overrides_waiting(context: template.Context) -> SafeString | str:
         else ""
     )  # fmt: skip
     return format_html(
-        '<li><a href="{}">{}{}</a></li>', reverse("safeguarding_overrides"), _("Overrides"), badge
+        '<li><a href="{}">{}{}</a></li>', reverse("safeguarding:overrides"), _("Overrides"), badge
     )
 
 
@@ -87,7 +87,7 @@ def safeguarding_concerns_link(context: template.Context) -> SafeString | str:
     if not is_safeguarding_lead(_membership(context)):
         return ""
     return format_html(
-        '<li><a href="{}">{}</a></li>', reverse("safeguarding_concerns"), _("Concerns")
+        '<li><a href="{}">{}</a></li>', reverse("safeguarding:concerns"), _("Concerns")
     )
 
 
@@ -95,4 +95,4 @@ def safeguarding_concerns_link(context: template.Context) -> SafeString | str:
 def matching_holds_link(context: template.Context) -> SafeString | str:
     if not is_safeguarding_lead(_membership(context)):
         return ""
-    return format_html('<li><a href="{}">{}</a></li>', reverse("safeguarding_holds"), _("Holds"))
+    return format_html('<li><a href="{}">{}</a></li>', reverse("safeguarding:holds"), _("Holds"))

@@ -11,10 +11,10 @@ APP = Path(__file__).resolve().parents[1]
 DOC = (Path(settings.BASE_DIR) / "docs" / "access-and-audit.md").read_text()
 
 
-def test_every_safeguarding_url_is_documented_and_prefixed():
+def test_every_safeguarding_url_is_documented_and_namespaced():
     names = [pattern.name for pattern in urls.urlpatterns]
-    assert names and all(name.startswith("safeguarding_") for name in names)
-    missing = [name for name in names if f"`{name}`" not in DOC]
+    assert names and urls.app_name == "safeguarding"
+    missing = [name for name in names if f"`safeguarding:{name}`" not in DOC]
     assert missing == []
 
 

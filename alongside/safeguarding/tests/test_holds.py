@@ -250,7 +250,7 @@ def test_placing_a_hold_withdraws_open_introductions_in_the_ordinary_words(town,
     # Their links stop working: the page a withdrawal shows.
     for token in tokens.values():
         reset_rate_limits()
-        page = client.get(reverse("connections_answer", args=[token]))
+        page = client.get(reverse("connections:answer", args=[token]))
         assert page.status_code == 410
         assert "This introduction is not going ahead" in html(page)
     sides = IntroductionSide.objects.for_system(REASON).filter(introduction=asking)
@@ -271,19 +271,19 @@ def test_a_hold_that_cannot_be_saved_withdraws_nothing(town):
 
 def test_lead_places_a_hold_on_a_person_from_their_page_and_lists_it(sg):
     client = sg.client("sam")
-    person_page = html(client.get(reverse("person", args=[sg.person.pk])))
-    url = reverse("safeguarding_hold_person", args=[sg.person.pk])
+    person_page = html(client.get(reverse("people:person", args=[sg.person.pk])))
+    url = reverse("safeguarding:hold_person", args=[sg.person.pk])
     assert url in person_page
     form = client.get(url)
     assert form.status_code == 200 and 'name="reason"' in html(form)
     response = client.post(url, {"reason": CANARY})
-    assert response.status_code == 302 and response.url == reverse("safeguarding_holds")
+    assert response.status_code == 302 and response.url == reverse("safeguarding:holds")
     (hold,) = holds()
     assert (hold.person, hold.started_by, hold.reason) == (sg.person, sg.user("sam"), CANARY)
     listing = html(client.get(response.url))
     assert "Matching and introductions are on hold for Pat Example." in listing
     assert CANARY in listing and "Pat Example" in listing and "Sam" in listing
-    assert reverse("safeguarding_lift_hold", args=[hold.pk]) in listing
+    assert reverse("safeguarding:lift_hold", args=[hold.pk]) in listing
     # The person page now shows the hold, not a second form.
     again = html(client.get(url))
     assert CANARY in again and 'name="reason"' not in again and "On hold since" in again
@@ -292,7 +292,7 @@ def test_lead_places_a_hold_on_a_person_from_their_page_and_lists_it(sg):
 
 def test_lead_places_a_hold_on_a_volunteer_from_a_list_of_volunteers_and_supporters(sg):
     client = sg.client("sam")
-    url = reverse("safeguarding_hold_volunteer")
+    url = reverse("safeguarding:hold_volunteer")
     page = html(client.get(url))
     select = page[page.find("<select") : page.find("</select>")]
     vic, alice = sg.user("vic").get_full_name(), sg.user("alice").get_full_name()
@@ -321,7 +321,7 @@ def test_bad_input_is_answered_clearly_and_nothing_is_saved(sg, url_name, data, 
     if data.get("volunteer") == "vic":
         data = {**data, "volunteer": sg.user("vic").pk}
     args = [sg.person.pk] if url_name == "hold_person" else []
-    response = sg.client("sam").post(reverse(f"safeguarding_{url_name}", args=args), data)
+    response = sg.client("sam").post(reverse(f"safeguarding:{url_name}", args=args), data)
     assert response.status_code == 400
     page = html(response)
     assert "There is a problem" in page and message in page
@@ -334,14 +334,14 @@ def test_bad_input_is_answered_clearly_and_nothing_is_saved(sg, url_name, data, 
 def test_lead_lifts_a_hold_with_a_reason(sg):
     hold = hold_volunteer(sg)
     client = sg.client("sam")
-    url = reverse("safeguarding_lift_hold", args=[hold.pk])
+    url = reverse("safeguarding:lift_hold", args=[hold.pk])
     page = client.get(url)
     assert page.status_code == 200 and CANARY in html(page) and "Vic" in html(page)
     bad = client.post(url, {"reason": "ok"})
     assert bad.status_code == 400 and "Say in a few words why it can be lifted" in html(bad)
     assert holds()[0].lifted_at is None
     done = client.post(url, {"reason": LIFT})
-    assert done.status_code == 302 and done.url == reverse("safeguarding_holds")
+    assert done.status_code == 302 and done.url == reverse("safeguarding:holds")
     assert holds()[0].lift_reason == LIFT
     assert "No one is on hold." in html(client.get(done.url))
     # A lifted hold has no lift page.
@@ -349,10 +349,10 @@ def test_lead_lifts_a_hold_with_a_reason(sg):
 
 
 def test_only_safeguarding_leads_see_the_nav_link(sg):
-    link = reverse("safeguarding_holds")
-    assert link in html(sg.client("sam").get(reverse("home")))
+    link = reverse("safeguarding:holds")
+    assert link in html(sg.client("sam").get(reverse("relationships:home")))
     for name in NOT_LEADS:
-        assert link not in html(sg.client(name).get(reverse("home"))), name
+        assert link not in html(sg.client(name).get(reverse("relationships:home"))), name
 
 
 @pytest.mark.parametrize("name", NOT_LEADS)
@@ -361,12 +361,12 @@ def test_every_other_persona_gets_404_on_every_hold_url(sg, name):
     vhold = hold_volunteer(sg)
     client = sg.client(name)
     urls = [
-        reverse("safeguarding_holds"),
-        reverse("safeguarding_hold_volunteer"),
-        reverse("safeguarding_hold_person", args=[sg.person.pk]),
-        reverse("safeguarding_hold_person", args=[sg.other_person.pk]),
-        reverse("safeguarding_lift_hold", args=[hold.pk]),
-        reverse("safeguarding_lift_hold", args=[vhold.pk]),
+        reverse("safeguarding:holds"),
+        reverse("safeguarding:hold_volunteer"),
+        reverse("safeguarding:hold_person", args=[sg.person.pk]),
+        reverse("safeguarding:hold_person", args=[sg.other_person.pk]),
+        reverse("safeguarding:lift_hold", args=[hold.pk]),
+        reverse("safeguarding:lift_hold", args=[vhold.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
@@ -379,9 +379,9 @@ def test_every_other_persona_gets_404_on_every_hold_url(sg, name):
 def test_a_lead_of_another_organisation_gets_404(sg):
     hold = hold_person(sg)
     client = sg.client("oscar")
-    assert client.get(reverse("safeguarding_lift_hold", args=[hold.pk])).status_code == 404
-    assert client.get(reverse("safeguarding_hold_person", args=[sg.person.pk])).status_code == 404
-    assert CANARY not in html(client.get(reverse("safeguarding_holds")))
+    assert client.get(reverse("safeguarding:lift_hold", args=[hold.pk])).status_code == 404
+    assert client.get(reverse("safeguarding:hold_person", args=[sg.person.pk])).status_code == 404
+    assert CANARY not in html(client.get(reverse("safeguarding:holds")))
 
 
 def test_hold_list_query_count_does_not_grow_with_holds(sg):
@@ -396,7 +396,7 @@ def test_hold_list_query_count_does_not_grow_with_holds(sg):
                 by=sg.members["sam"], volunteer=volunteer.user, reason=CANARY
             )
 
-    assert_constant_queries(sg.client("sam"), reverse("safeguarding_holds"), add)
+    assert_constant_queries(sg.client("sam"), reverse("safeguarding:holds"), add)
 
 
 def test_workers_never_read_the_reason_or_who_placed_it(sg):
@@ -406,17 +406,17 @@ def test_workers_never_read_the_reason_or_who_placed_it(sg):
     hold_volunteer(sg)
     hold_volunteer(sg, name="alice", reason=f"{CANARY} (alice)")
     urls = [
-        reverse("home"),
-        reverse("notifications"),
-        reverse("person", args=[sg.person.pk]),
-        reverse("access_log", args=[sg.person.pk]),
-        reverse("connections_person", args=[sg.person.pk]),
-        reverse("connections_propose", args=[sg.person.pk]),
-        reverse("connections_person", args=[town.ray.pk]),
-        reverse("connections_propose", args=[town.ray.pk]),
-        reverse("connections_matching"),
-        reverse("connections_volunteer", args=[sg.members["vic"].pk]),
-        reverse("connections_volunteer", args=[sg.members["alice"].pk]),
+        reverse("relationships:home"),
+        reverse("access:notifications"),
+        reverse("people:person", args=[sg.person.pk]),
+        reverse("people:access_log", args=[sg.person.pk]),
+        reverse("connections:person", args=[sg.person.pk]),
+        reverse("connections:propose", args=[sg.person.pk]),
+        reverse("connections:person", args=[town.ray.pk]),
+        reverse("connections:propose", args=[town.ray.pk]),
+        reverse("connections:matching"),
+        reverse("connections:volunteer", args=[sg.members["vic"].pk]),
+        reverse("connections:volunteer", args=[sg.members["alice"].pk]),
     ]
     opened = 0
     for name in ("colin", "alice", "cara", "vic", "dana", "fern", "amir"):
@@ -431,22 +431,22 @@ def test_workers_never_read_the_reason_or_who_placed_it(sg):
     assert opened > 20
     # Where it matters, coordinators and workers read only this.
     for name, url in (
-        ("colin", reverse("connections_person", args=[sg.person.pk])),
-        ("alice", reverse("connections_person", args=[sg.person.pk])),
-        ("alice", reverse("person", args=[sg.person.pk])),
-        ("colin", reverse("connections_volunteer", args=[sg.members["vic"].pk])),
+        ("colin", reverse("connections:person", args=[sg.person.pk])),
+        ("alice", reverse("connections:person", args=[sg.person.pk])),
+        ("alice", reverse("people:person", args=[sg.person.pk])),
+        ("colin", reverse("connections:volunteer", args=[sg.members["vic"].pk])),
     ):
         assert "Not available for matching or introductions" in html(sg.client(name).get(url))
     # A held volunteer is not told about their own hold.
-    own = html(sg.client("vic").get(reverse("connections_volunteer", args=[sg.members["vic"].pk])))
+    own = html(sg.client("vic").get(reverse("connections:volunteer", args=[sg.members["vic"].pk])))
     assert "Not available for matching" not in own
 
 
 def test_the_lead_sees_the_hold_link_on_the_persons_safeguarding_panel_only(sg):
-    url = reverse("safeguarding_hold_person", args=[sg.person.pk])
-    assert url in html(sg.client("sam").get(reverse("person", args=[sg.person.pk])))
+    url = reverse("safeguarding:hold_person", args=[sg.person.pk])
+    assert url in html(sg.client("sam").get(reverse("people:person", args=[sg.person.pk])))
     for name in ("alice", "colin", "cara", "amir"):
-        assert url not in html(sg.client(name).get(reverse("person", args=[sg.person.pk])))
+        assert url not in html(sg.client(name).get(reverse("people:person", args=[sg.person.pk])))
 
 
 def test_hold_started_at_is_the_time_given(sg):

@@ -32,10 +32,12 @@ OVERRIDE_POST = {"reason_code": "risk_to_person", "justification": JUSTIFICATION
 def test_lead_starts_an_override_and_sees_the_banner_with_its_end(sg):
     client = sg.client("sam")
     response = client.post(
-        reverse("safeguarding_start_override", args=[sg.person.pk]), OVERRIDE_POST
+        reverse("safeguarding:start_override", args=[sg.person.pk]), OVERRIDE_POST
     )
     override = Override.objects.for_system(REASON).get()
-    assert response.status_code == 302 and response.url == reverse("person", args=[sg.person.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "people:person", args=[sg.person.pk]
+    )
     ends = timezone.localtime(override.expires_at).strftime("%H:%M")
     page = html(client.get(response.url))
     assert f"You can open their support records until {ends}." in page
@@ -49,7 +51,7 @@ def test_lead_starts_an_override_and_sees_the_banner_with_its_end(sg):
 
 def test_start_override_page_while_one_is_in_force_shows_the_banner_not_the_form(sg):
     make_override(sg)
-    page = html(sg.client("sam").get(reverse("safeguarding_start_override", args=[sg.person.pk])))
+    page = html(sg.client("sam").get(reverse("safeguarding:start_override", args=[sg.person.pk])))
     assert "This ends at" in page and 'name="justification"' not in page
 
 
@@ -66,10 +68,10 @@ def test_start_override_bad_input_shows_the_error_summary_and_writes_nothing(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = sg.client("sam").post(
-            reverse("safeguarding_start_override", args=[sg.person.pk]), OVERRIDE_POST | data
+            reverse("safeguarding:start_override", args=[sg.person.pk]), OVERRIDE_POST | data
         )
     page = html(response)
-    assert response.status_code == 200 and "There is a problem" in page
+    assert response.status_code == 400 and "There is a problem" in page
     for anchor in anchors:
         assert f'href="{anchor}"' in page
     assert (stored(Override), AuditEvent.objects.count(), Notification.objects.count()) == (0, 0, 0)
@@ -78,7 +80,7 @@ def test_start_override_bad_input_shows_the_error_summary_and_writes_nothing(
 def test_a_second_override_by_post_shows_the_clear_error(sg):
     make_override(sg)
     response = sg.client("sam").post(
-        reverse("safeguarding_start_override", args=[sg.person.pk]), OVERRIDE_POST
+        reverse("safeguarding:start_override", args=[sg.person.pk]), OVERRIDE_POST
     )
     assert "You already have an override in force for this person." in html(response)
     assert stored(Override) == 1
@@ -86,7 +88,7 @@ def test_a_second_override_by_post_shows_the_clear_error(sg):
 
 @pytest.mark.parametrize("name", ["alice", "cara", "colin", "vic", "amir", "dana", "fern", "olly"])
 def test_start_override_is_404_for_everyone_but_leads(sg, name):
-    url = reverse("safeguarding_start_override", args=[sg.person.pk])
+    url = reverse("safeguarding:start_override", args=[sg.person.pk])
     client = sg.client(name)
     assert client.get(url).status_code == 404
     assert client.post(url, OVERRIDE_POST).status_code == 404
@@ -94,7 +96,7 @@ def test_start_override_is_404_for_everyone_but_leads(sg, name):
 
 
 def test_a_lead_of_another_organisation_cannot_override_our_person(sg):
-    url = reverse("safeguarding_start_override", args=[sg.person.pk])
+    url = reverse("safeguarding:start_override", args=[sg.person.pk])
     assert sg.client("oscar").post(url, OVERRIDE_POST).status_code == 404
     assert stored(Override) == 0
 
@@ -102,10 +104,12 @@ def test_a_lead_of_another_organisation_cannot_override_our_person(sg):
 def test_lead_ends_their_override_early(sg):
     override = make_override(sg)
     client = sg.client("sam")
-    url = reverse("safeguarding_end_override", args=[override.pk])
+    url = reverse("safeguarding:end_override", args=[override.pk])
     assert client.get(url).status_code == 405
     response = client.post(url)
-    assert response.status_code == 302 and response.url == reverse("person", args=[sg.person.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "people:person", args=[sg.person.pk]
+    )
     assert Override.objects.for_system(REASON).get().ended_at is not None
     page = html(client.get(response.url))
     assert "The override has ended." in page and "This ends at" not in page
@@ -114,7 +118,7 @@ def test_lead_ends_their_override_early(sg):
 @pytest.mark.parametrize("name", EVERYONE[:5] + ["sage", "dana", "fern", "olly"])
 def test_only_the_lead_who_started_it_can_end_an_override(sg, name):
     override = make_override(sg)
-    response = sg.client(name).post(reverse("safeguarding_end_override", args=[override.pk]))
+    response = sg.client(name).post(reverse("safeguarding:end_override", args=[override.pk]))
     assert response.status_code == 404
     assert Override.objects.for_system(REASON).get().ended_at is None
 
@@ -125,7 +129,7 @@ def test_only_the_lead_who_started_it_can_end_an_override(sg, name):
 @pytest.mark.parametrize("name", ["sam", "sage", "dana"])
 def test_review_queue_is_for_leads_and_data_leads(sg, name):
     make_override(sg, by="sam")
-    page = html(sg.client(name).get(reverse("safeguarding_overrides")))
+    page = html(sg.client(name).get(reverse("safeguarding:overrides")))
     assert "Waiting for review" in page and "Risk of serious harm to the person" in page
     assert JUSTIFICATION not in page
     assert ("Pat Example" in page) is (name != "dana")  # data leads do not see who it was
@@ -135,8 +139,8 @@ def test_review_queue_is_for_leads_and_data_leads(sg, name):
 def test_review_pages_are_404_for_everyone_else(sg, name):
     override = make_override(sg)
     client = sg.client(name)
-    assert client.get(reverse("safeguarding_overrides")).status_code == 404
-    url = reverse("safeguarding_override", args=[override.pk])
+    assert client.get(reverse("safeguarding:overrides")).status_code == 404
+    url = reverse("safeguarding:override", args=[override.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"outcome": "justified", "note": ""}).status_code == 404
     assert Override.objects.for_system(REASON).get().reviewed_at is None
@@ -145,8 +149,8 @@ def test_review_pages_are_404_for_everyone_else(sg, name):
 def test_review_queue_of_another_organisation_is_empty_and_detail_404(sg):
     override = make_override(sg)
     client = sg.client("oscar")
-    assert "Pat Example" not in html(client.get(reverse("safeguarding_overrides")))
-    assert client.get(reverse("safeguarding_override", args=[override.pk])).status_code == 404
+    assert "Pat Example" not in html(client.get(reverse("safeguarding:overrides")))
+    assert client.get(reverse("safeguarding:override", args=[override.pk])).status_code == 404
 
 
 def test_review_queue_query_count_does_not_grow_with_overrides(sg):
@@ -160,14 +164,14 @@ def test_review_queue_query_count_does_not_grow_with_overrides(sg):
                     override, by=sg.members["sage"], outcome="justified", note=""
                 )
 
-    assert_constant_queries(sg.client("dana"), reverse("safeguarding_overrides"), add)
+    assert_constant_queries(sg.client("dana"), reverse("safeguarding:overrides"), add)
 
 
 @pytest.mark.parametrize("name", ["sage", "dana"])
 def test_another_lead_or_data_lead_reviews_an_override(sg, name):
     override = make_override(sg, minutes_ago=90)
     client = sg.client(name)
-    url = reverse("safeguarding_override", args=[override.pk])
+    url = reverse("safeguarding:override", args=[override.pk])
     page = html(client.get(url))
     assert "Was the override justified?" in page
     # The justification is about the person's situation: safeguarding leads read it, data leads don't.
@@ -175,31 +179,31 @@ def test_another_lead_or_data_lead_reviews_an_override(sg, name):
     read = AuditEvent.objects.get(action="safeguarding.override.viewed")
     assert (read.actor, read.summary) == (sg.user(name), {"ids": [override.pk]})
     response = client.post(url, {"outcome": "justified", "note": "Necessary and brief"})
-    assert response.status_code == 302 and response.url == reverse("safeguarding_overrides")
+    assert response.status_code == 302 and response.url == reverse("safeguarding:overrides")
     stored_override = Override.objects.for_system(REASON).get()
     assert (stored_override.reviewed_by, stored_override.review_outcome) == (
         sg.user(name),
         "justified",
     )
-    page = html(client.get(reverse("safeguarding_overrides")))
+    page = html(client.get(reverse("safeguarding:overrides")))
     assert "Nothing is waiting for review." in page and "Justified" in page
 
 
 def test_the_lead_who_started_an_override_sees_it_but_cannot_review_it(sg):
     override = make_override(sg)
     client = sg.client("sam")
-    url = reverse("safeguarding_override", args=[override.pk])
+    url = reverse("safeguarding:override", args=[override.pk])
     page = html(client.get(url))
     assert "You started this override, so you cannot review it." in page
     assert 'name="outcome"' not in page
     response = client.post(url, {"outcome": "justified", "note": ""})
-    assert response.status_code == 200 and "There is a problem" in html(response)
+    assert response.status_code == 400 and "There is a problem" in html(response)
     assert Override.objects.for_system(REASON).get().reviewed_at is None
 
 
 def test_reviewing_twice_shows_an_error_and_keeps_the_first_review(sg):
     override = make_override(sg)
-    url = reverse("safeguarding_override", args=[override.pk])
+    url = reverse("safeguarding:override", args=[override.pk])
     sg.client("sage").post(url, {"outcome": "justified", "note": ""})
     response = sg.client("dana").post(url, {"outcome": "not_justified", "note": "No"})
     assert "This override has already been reviewed." in html(response)
@@ -209,7 +213,7 @@ def test_reviewing_twice_shows_an_error_and_keeps_the_first_review(sg):
 def test_review_bad_input_shows_the_error_summary_and_writes_nothing(sg):
     override = make_override(sg)
     response = sg.client("dana").post(
-        reverse("safeguarding_override", args=[override.pk]),
+        reverse("safeguarding:override", args=[override.pk]),
         {"outcome": "not_justified", "note": "   "},
     )
     page = html(response)
@@ -233,7 +237,7 @@ def test_review_page_shows_support_reads_made_under_the_override(sg):
     record_read(
         SupportNote, [13], by=sg.user("alice"), organisation_id=sg.org.pk, person_id=sg.person.pk
     )
-    page = html(sg.client("dana").get(reverse("safeguarding_override", args=[override.pk])))
+    page = html(sg.client("dana").get(reverse("safeguarding:override", args=[override.pk])))
     assert "2 records" in page and "1 record<" not in page
 
 
@@ -242,7 +246,7 @@ def test_review_page_shows_support_reads_made_under_the_override(sg):
 
 def test_overrides_waiting_tag_shows_what_this_reviewer_could_review(sg):
     make_override(sg, by="sam")
-    link = reverse("safeguarding_overrides")
+    link = reverse("safeguarding:overrides")
     assert render_tag(sg, "sage", "{% overrides_waiting %}") == (
         f'<li><a href="{link}">Overrides <span class="badge">1'
         '<span class="visually-hidden"> waiting</span></span></a></li>'
@@ -265,7 +269,7 @@ def test_concerns_link_tag_is_for_leads_only(sg):
 def test_override_expiry_is_computed_on_every_page(sg):
     override = make_override(sg)
     client = sg.client("sam")
-    url = reverse("person", args=[sg.person.pk])
+    url = reverse("people:person", args=[sg.person.pk])
     assert "This ends at" in html(client.get(url))
     Override.objects.for_system("test moves time").filter(pk=override.pk).update(
         started_at=timezone.now() - timedelta(minutes=61),
@@ -283,14 +287,14 @@ def test_under_an_override_the_lead_reads_support_notes_and_the_reviewer_sees_th
     save_contact_note(
         contact, by=sg.members["alice"], asked_for="Help with the gas bill", text=None
     )
-    url = reverse("person", args=[sg.person.pk])
+    url = reverse("people:person", args=[sg.person.pk])
     sam = sg.client("sam")
     assert "Help with the gas bill" not in html(sam.get(url))
-    sam.post(reverse("safeguarding_start_override", args=[sg.person.pk]), OVERRIDE_POST)
+    sam.post(reverse("safeguarding:start_override", args=[sg.person.pk]), OVERRIDE_POST)
     assert "Help with the gas bill" in html(sam.get(url))
     assert "Help with the gas bill" not in html(sg.client("sage").get(url))
     override = Override.objects.for_system(REASON).get()
-    review = html(sg.client("sage").get(reverse("safeguarding_override", args=[override.pk])))
+    review = html(sg.client("sage").get(reverse("safeguarding:override", args=[override.pk])))
     assert "1 record" in review
-    sam.post(reverse("safeguarding_end_override", args=[override.pk]))
+    sam.post(reverse("safeguarding:end_override", args=[override.pk]))
     assert "Help with the gas bill" not in html(sam.get(url))

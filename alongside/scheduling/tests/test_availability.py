@@ -26,8 +26,8 @@ from alongside.scheduling.models import (
 from alongside.testing.factories import MembershipFactory, PersonFactory, UserFactory
 from alongside.testing.helpers import assert_constant_queries
 
-AVAILABILITY = reverse("my_availability")
-CAPACITY = reverse("team_capacity")
+AVAILABILITY = reverse("scheduling:my_availability")
+CAPACITY = reverse("scheduling:team_capacity")
 
 
 def next_monday(weeks_ahead: int = 1) -> date:
@@ -93,7 +93,7 @@ def test_supporter_adds_sees_and_removes_a_weekly_time(world: World) -> None:
     assert "Monday" in text and "09:00 to 12:00" in text and "The hub, Mill Street" in text
     assert "Added to your usual week." in text
 
-    removed = client.post(reverse("remove_availability", args=[added.pk]))
+    removed = client.post(reverse("scheduling:remove_availability", args=[added.pk]))
 
     assert removed.status_code == 302 and removed.url == AVAILABILITY
     assert not WeeklyAvailability.objects.filter(membership=alice).exists()
@@ -131,11 +131,16 @@ def test_no_one_can_remove_another_workers_times_or_days_away(world: World) -> N
 
     for persona in ("cara", "colin", "olly", "dana"):
         client = world.client(persona)
-        assert client.post(reverse("remove_availability", args=[mine.pk])).status_code == 404
-        assert client.post(reverse("remove_exception", args=[days.pk])).status_code == 404
+        assert (
+            client.post(reverse("scheduling:remove_availability", args=[mine.pk])).status_code
+            == 404
+        )
+        assert (
+            client.post(reverse("scheduling:remove_exception", args=[days.pk])).status_code == 404
+        )
     alices = world.client("alice")
-    assert alices.get(reverse("remove_availability", args=[mine.pk])).status_code == 405
-    assert alices.get(reverse("remove_exception", args=[days.pk])).status_code == 405
+    assert alices.get(reverse("scheduling:remove_availability", args=[mine.pk])).status_code == 405
+    assert alices.get(reverse("scheduling:remove_exception", args=[days.pk])).status_code == 405
 
     assert WeeklyAvailability.objects.filter(pk=mine.pk).exists()
     assert AvailabilityException.objects.filter(pk=days.pk).exists()
@@ -221,7 +226,7 @@ def test_days_away_say_how_many_appointments_are_still_booked_then(world: World)
     assert Appointment.objects.filter(status="booked").count() == 3  # nothing was moved
     assert "Training" in response.content.decode()
 
-    removed = client.post(reverse("remove_exception", args=[saved.pk]))
+    removed = client.post(reverse("scheduling:remove_exception", args=[saved.pk]))
 
     assert removed.status_code == 302
     assert not AvailabilityException.objects.exists()

@@ -173,7 +173,7 @@ def test_coordinator_plans_adjusts_and_accepts_through_the_pages(team):
     client = world.client("colin")
     today = timezone.localdate()
     response = client.post(
-        reverse("plan_list"),
+        reverse("scheduling:plan_list"),
         {
             "team": world.team.pk,
             "period_start": (today + timedelta(days=1)).isoformat(),
@@ -188,13 +188,13 @@ def test_coordinator_plans_adjusts_and_accepts_through_the_pages(team):
     html = client.get(response.url).content.decode()
     assert "First available" in html and "With their named worker" in html
     assert 'id="fig-named">100%' in html
-    response = client.post(reverse("accept_plan", args=[planning_round.pk]))
+    response = client.post(reverse("scheduling:accept_plan", args=[planning_round.pk]))
     assert response.status_code == 302
     assert Appointment.objects.count() == 12
 
 
 def test_plan_form_bad_input_answers_with_messages(team):
-    response = team.client("colin").post(reverse("plan_list"), {"team": team.team.pk})
+    response = team.client("colin").post(reverse("scheduling:plan_list"), {"team": team.team.pk})
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert not PlanningRound.objects.exists()
@@ -204,9 +204,13 @@ def test_plan_form_bad_input_answers_with_messages(team):
 def test_only_coordinators_plan(team, name):
     planning_round = _round(team)
     client = team.client(name)
-    assert client.get(reverse("plan_list")).status_code == 404
-    assert client.get(reverse("plan_detail", args=[planning_round.pk])).status_code == 404
-    assert client.post(reverse("accept_plan", args=[planning_round.pk])).status_code == 404
+    assert client.get(reverse("scheduling:plan_list")).status_code == 404
+    assert (
+        client.get(reverse("scheduling:plan_detail", args=[planning_round.pk])).status_code == 404
+    )
+    assert (
+        client.post(reverse("scheduling:accept_plan", args=[planning_round.pk])).status_code == 404
+    )
     assert not Appointment.objects.exists()
 
 
@@ -232,7 +236,7 @@ def test_leaving_worker_handovers_are_proposed_and_booked_warm(team):
         data[f"hand_over_{p.person.pk}"] = "on"
         data[f"successor_{p.person.pk}"] = str(p.successor_id)
         data[f"slot_{p.person.pk}"] = p.introduction.key
-    response = client.post(reverse("leaving_worker", args=[alice.pk]), data)
+    response = client.post(reverse("scheduling:leaving_worker", args=[alice.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Handover.objects.filter(status=Handover.Status.PLANNED).count() == 3
     intro = Appointment.objects.get(person=world.person)
@@ -251,10 +255,15 @@ def test_leaving_worker_bad_choice_books_nothing(team):
     for p in proposals:
         data[f"successor_{p.person.pk}"] = str(world.user("cara").pk)
         data[f"slot_{p.person.pk}"] = "not a slot"
-    response = world.client("colin").post(reverse("leaving_worker", args=[alice.pk]), data)
+    response = world.client("colin").post(
+        reverse("scheduling:leaving_worker", args=[alice.pk]), data
+    )
     assert response.status_code == 400
     assert not Handover.objects.exists() and not Appointment.objects.exists()
-    assert world.client("alice").get(reverse("leaving_worker", args=[alice.pk])).status_code == 404
+    assert (
+        world.client("alice").get(reverse("scheduling:leaving_worker", args=[alice.pk])).status_code
+        == 404
+    )
 
 
 def test_language_is_the_first_one_the_team_speaks_or_an_interpreter_is_flagged(team):
@@ -287,7 +296,7 @@ def test_coordinator_records_worker_skills_languages_and_capacity(team):
     debt = Skill.objects.create(organisation=world.org, name="Debt advice")
     other_org_skill = Skill.objects.create(organisation=world.other_org, name="Elsewhere")
     cara = world.members["cara"]
-    url = reverse("worker_details", args=[cara.pk])
+    url = reverse("scheduling:worker_details", args=[cara.pk])
     client = world.client("colin")
     response = client.post(
         url, {"skills": [debt.pk], "languages": "English;  Polish", "takes_new_people": "3"}

@@ -38,9 +38,11 @@ def test_diary_queries_are_constant(world):
                 booked_by=alice,
             )
 
-    assert_constant_queries(world.client("alice"), reverse("diary"), add)
-    html = world.client("alice").get(reverse("diary")).content.decode()
-    assert all(reverse("appointment", args=[a.pk]) in html for a in Appointment.objects.all())
+    assert_constant_queries(world.client("alice"), reverse("scheduling:diary"), add)
+    html = world.client("alice").get(reverse("scheduling:diary")).content.decode()
+    assert all(
+        reverse("scheduling:appointment", args=[a.pk]) in html for a in Appointment.objects.all()
+    )
 
 
 def test_plan_list_queries_are_constant(world):
@@ -64,6 +66,6 @@ def test_plan_list_queries_are_constant(world):
                 leaving_on=today + timedelta(days=10),
             )
 
-    assert_constant_queries(world.client("colin"), reverse("plan_list"), add)
-    html = world.client("colin").get(reverse("plan_list")).content.decode()
+    assert_constant_queries(world.client("colin"), reverse("scheduling:plan_list"), add)
+    html = world.client("colin").get(reverse("scheduling:plan_list")).content.decode()
     assert html.count("A plan for the query count") == 3

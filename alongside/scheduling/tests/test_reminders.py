@@ -120,7 +120,7 @@ def test_when_no_reminder_can_go_the_worker_is_told_once(
     notes = list(Notification.objects.filter(user=world.user("alice")))
     assert len(notes) == 1
     assert notes[0].text.startswith("You are seeing Pat on ") and why in notes[0].text
-    assert notes[0].url == reverse("appointment", args=[booked.pk])
+    assert notes[0].url == reverse("scheduling:appointment", args=[booked.pk])
     booked.refresh_from_db()
     assert booked.reminder_sent_at is not None
     assert reminders.send_reminder(booked.pk) == "not sent: already reminded"

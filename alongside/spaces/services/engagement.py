@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import Person
+from alongside.relationships.models import NamedWorkerSpell
 from alongside.spaces.models import (
     Attendance,
     LapsePrompt,
@@ -33,7 +35,6 @@ LAPSE_TEXT = "Someone who comes to {space} regularly has missed the last two ses
 
 def _recipient(person: Person, space: Space) -> tuple[User | None, bool]:
     """Whom to tell: the named worker (True), else the host (False). Never a manager as such."""
-    from alongside.relationships.models import NamedWorkerSpell
 
     active = Membership.objects.filter(
         organisation_id=person.organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
@@ -57,7 +58,6 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
     named worker nor a host. Side effects: per lapse, one LapsePrompt, one Notification (no
     name, no support words), one audit event.
     """
-    from alongside.access.services import notify
     from alongside.spaces.queries import held_sessions, reason_recorded_since
     from alongside.spaces.regularity import (
         MISSED,
@@ -94,9 +94,9 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
         if recipient is None:
             continue
         url = (
-            reverse("spaces_person", args=[person.pk])
+            reverse("spaces:person", args=[person.pk])
             if is_named_worker
-            else reverse("spaces_space", args=[space.pk])
+            else reverse("spaces:space", args=[space.pk])
         )
         try:
             with transaction.atomic():

@@ -14,6 +14,7 @@ from alongside.access.models import Membership, Team
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ContactPreference, Person
+from alongside.people.services import create_person
 from alongside.spaces.models import (
     Attendance,
     DoorWelcome,
@@ -111,7 +112,6 @@ def welcome_at_door(
     first), flags them as welcomed at the door, and marks them present, all or nothing.
     Side effects: one Person, one DoorWelcome, one Attendance, three audit events.
     """
-    from alongside.people.services import create_person
 
     if session.is_cancelled or session.on > (today or timezone.localdate()):
         raise ValidationError(_("Welcome people at a session that is happening."))

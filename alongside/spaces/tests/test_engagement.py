@@ -51,7 +51,7 @@ def test_a_regular_who_stops_prompts_their_named_worker_once(world, space):
         note.text == "Someone who comes to Lunch club regularly has missed the last two sessions."
     )
     assert "Pat" not in note.text
-    assert note.url == reverse("spaces_person", args=[world.person.pk])
+    assert note.url == reverse("spaces:person", args=[world.person.pk])
     # never the coordinator, who is neither named worker nor host
     assert not Notification.objects.filter(user=world.user("colin")).exists()
     # once per lapse: the next check (and a third missed session) sends nothing more
@@ -71,7 +71,7 @@ def test_without_a_named_worker_the_host_is_told(world, space):
     services.check_lapses(space)
     note = Notification.objects.get()
     assert note.user == world.user("vic")
-    assert note.url == reverse("spaces_space", args=[space.pk])
+    assert note.url == reverse("spaces:space", args=[space.pk])
 
 
 def test_nobody_is_told_without_named_worker_or_host(world, space):
@@ -135,7 +135,7 @@ def test_closing_the_register_queues_the_check_which_prompts(
         s.save()
     with django_capture_on_commit_callbacks(execute=True):
         response = world.client("vic").post(
-            reverse("spaces_close_register", args=[sessions[-1].pk])
+            reverse("spaces:close_register", args=[sessions[-1].pk])
         )
     assert response.status_code == 302
     assert not Notification.objects.exists()  # queued, not yet run
@@ -150,19 +150,19 @@ def test_closing_the_register_queues_the_check_which_prompts(
 def test_engagement_pages_show_the_rule_and_the_numbers(world, space):
     sessions = _weekly(space, 6)
     _came(sessions, world.person, [1, 1, 0, 1, 0, 0])
-    page = world.client("alice").get(reverse("spaces_person", args=[world.person.pk]))
+    page = world.client("alice").get(reverse("spaces:person", args=[world.person.pk]))
     html = page.content.decode()
     assert "Came regularly, missed the last two" in html
     assert "at least 3 of the last 4 sessions held" in html
     assert "50%" in html  # 3 of 6 held since their first
-    space_page = world.client("vic").get(reverse("spaces_space", args=[space.pk])).content.decode()
+    space_page = world.client("vic").get(reverse("spaces:space", args=[space.pk])).content.decode()
     assert "Pat Example" in space_page and "at least 3 of the last 4" in space_page
     # a worker who does not take the register sees sessions, not who comes
     cara_only = make_space(world.org, team=None, host=world.user("alice"), name="Walk")
     assert (
         "Pat Example"
         not in world.client("vic")
-        .get(reverse("spaces_space", args=[cara_only.pk]))
+        .get(reverse("spaces:space", args=[cara_only.pk]))
         .content.decode()
     )
 
@@ -170,7 +170,7 @@ def test_engagement_pages_show_the_rule_and_the_numbers(world, space):
 def test_person_page_panel_shows_spaces_and_ties_count_to_the_right_roles(world, space):
     _came(_weekly(space, 2), world.person, [1, 1])
     services.record_ties(world.person, by=world.members["alice"], added=[("bonding", "My sister")])
-    url = reverse("person", args=[world.person.pk])
+    url = reverse("people:person", args=[world.person.pk])
     alice = world.client("alice").get(url).content.decode()
     assert "Spaces they come to" in alice and "Lunch club" in alice
     assert "People and groups they can turn to: 1" in alice
@@ -181,7 +181,7 @@ def test_person_page_panel_shows_spaces_and_ties_count_to_the_right_roles(world,
 
 
 def test_reasons_for_stopping_are_support_sphere(world, space):
-    url = reverse("spaces_stopped", args=[world.person.pk])
+    url = reverse("spaces:stopped", args=[world.person.pk])
     _came(_weekly(space, 2), world.person, [1, 1])
     bad = world.client("alice").post(url, {"reason": "other", "in_their_words": ""})
     assert bad.status_code == 400
@@ -191,7 +191,7 @@ def test_reasons_for_stopping_are_support_sphere(world, space):
     assert ok.status_code == 302
     with pytest.raises(Exception, match="support sphere"):
         list(StoppingReason.objects.all())
-    page = reverse("spaces_person", args=[world.person.pk])
+    page = reverse("spaces:person", args=[world.person.pk])
     assert SUPPORT_WORDS in world.client("colin").get(page).content.decode()
     assert SUPPORT_WORDS not in world.client("cara").get(page).content.decode()
     assert SUPPORT_WORDS not in world.client("vic").get(page).content.decode()  # not theirs

@@ -24,8 +24,8 @@ def test_space_list_queries_are_constant(world):
             )
             make_session(space)
 
-    assert_constant_queries(world.client("alice"), reverse("spaces_list"), add)
-    html = world.client("alice").get(reverse("spaces_list")).content.decode()
+    assert_constant_queries(world.client("alice"), reverse("spaces:list"), add)
+    html = world.client("alice").get(reverse("spaces:list")).content.decode()
     assert all(f"Space {index}" in html for index in range(3))
 
 
@@ -36,7 +36,7 @@ def test_register_queries_are_constant(world):
         for _ in range(n):
             attend(session, PersonFactory(team=world.team))
 
-    url = reverse("spaces_register", args=[session.pk])
+    url = reverse("spaces:register", args=[session.pk])
     assert_constant_queries(world.client("alice"), url, add)
     html = world.client("alice").get(url).content.decode()
     assert html.count('id="person-') == 3

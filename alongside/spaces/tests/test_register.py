@@ -23,7 +23,7 @@ def session(world):
 
 
 def _mark(world, persona, session, person, **extra):
-    url = reverse("spaces_mark_present", args=[session.pk, person.pk])
+    url = reverse("spaces:mark_present", args=[session.pk, person.pk])
     return world.client(persona).post(url, **extra)
 
 
@@ -37,7 +37,7 @@ def test_register_lists_recent_comers_and_invited_people(world, session):
     Invitation.objects.create(
         organisation=world.org, space=session.space, person=invited, invited_by=world.user("colin")
     )
-    page = world.client("vic").get(reverse("spaces_register", args=[session.pk]))
+    page = world.client("vic").get(reverse("spaces:register", args=[session.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "Pat Example" in html and "Ivy" in html and "Invited" in html
@@ -63,7 +63,7 @@ def test_htmx_tap_swaps_just_the_row(world, session):
     assert html.strip().startswith(f'<li id="person-{world.person.pk}" class="is-present"')
     assert "<html" not in html and "Undo" in html
     undo = world.client("alice").post(
-        reverse("spaces_mark_absent", args=[session.pk, world.person.pk]), HTTP_HX_REQUEST="true"
+        reverse("spaces:mark_absent", args=[session.pk, world.person.pk]), HTTP_HX_REQUEST="true"
     )
     assert undo.status_code == 200 and 'class="is-present"' not in undo.content.decode()
     assert not Attendance.objects.filter(session=session).exists()
@@ -71,7 +71,7 @@ def test_htmx_tap_swaps_just_the_row(world, session):
 
 
 def test_marking_a_get_is_refused(world, session):
-    url = reverse("spaces_mark_present", args=[session.pk, world.person.pk])
+    url = reverse("spaces:mark_present", args=[session.pk, world.person.pk])
     assert world.client("alice").get(url).status_code == 405
 
 
@@ -104,7 +104,7 @@ def test_volunteer_host_marks_only_the_expected_or_people_they_work_with(world, 
 
 
 def test_welcomed_at_the_door_with_just_a_first_name(world, session):
-    url = reverse("spaces_new_here", args=[session.pk])
+    url = reverse("spaces:new_here", args=[session.pk])
     response = world.client("vic").post(url, {"given_name": " Mo ", "contact_details": ""})
     assert response.status_code == 302
     person = Person.objects.get(given_name="Mo")
@@ -112,7 +112,7 @@ def test_welcomed_at_the_door_with_just_a_first_name(world, session):
     assert person.contact_preference == "in_person"
     assert DoorWelcome.objects.get(person=person).session == session
     assert Attendance.objects.filter(session=session, person=person).exists()
-    page = world.client("vic").get(reverse("spaces_register", args=[session.pk]))
+    page = world.client("vic").get(reverse("spaces:register", args=[session.pk]))
     assert "New here" in page.content.decode()
     assert (
         AuditEvent.objects.filter(
@@ -130,7 +130,7 @@ def test_welcomed_at_the_door_with_just_a_first_name(world, session):
 def test_door_welcome_without_a_name_is_answered_and_creates_nobody(world, session):
     before = Person.objects.count()
     response = world.client("alice").post(
-        reverse("spaces_new_here", args=[session.pk]), {"given_name": "  ", "contact_details": "07"}
+        reverse("spaces:new_here", args=[session.pk]), {"given_name": "  ", "contact_details": "07"}
     )
     assert response.status_code == 400
     assert "first name" in response.content.decode().lower()
@@ -152,16 +152,16 @@ def test_door_welcome_is_all_or_nothing(world, session, monkeypatch):
 
 
 def test_find_someone_not_on_the_list(world, session):
-    page = world.client("alice").get(reverse("spaces_register", args=[session.pk]), {"q": "Pat"})
+    page = world.client("alice").get(reverse("spaces:register", args=[session.pk]), {"q": "Pat"})
     assert page.status_code == 200
     assert (
-        reverse("spaces_mark_present", args=[session.pk, world.person.pk]) in page.content.decode()
+        reverse("spaces:mark_present", args=[session.pk, world.person.pk]) in page.content.decode()
     )
 
 
 def test_sessions_can_be_cancelled_only_before_anyone_is_marked(world, session):
     attend(session, world.person)
-    response = world.client("colin").post(reverse("spaces_cancel_session", args=[session.pk]))
+    response = world.client("colin").post(reverse("spaces:cancel_session", args=[session.pk]))
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.cancelled_at is None

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_coordinator_creates_a_space_for_their_team(world):
     response = world.client("colin").post(
-        reverse("spaces_create"),
+        reverse("spaces:create"),
         {
             "name": "Online coffee",
             "access": "drop_in",
@@ -33,7 +33,7 @@ def test_coordinator_creates_a_space_for_their_team(world):
 
 def test_a_space_needs_a_venue_or_a_link(world):
     response = world.client("colin").post(
-        reverse("spaces_create"),
+        reverse("spaces:create"),
         {"name": "Nowhere", "access": "drop_in", "team": world.team.pk},
     )
     assert response.status_code == 400
@@ -43,7 +43,7 @@ def test_a_space_needs_a_venue_or_a_link(world):
 
 def test_repeating_sessions_are_generated_and_not_doubled(world):
     space = make_space(world.org, team=world.team, host=world.user("alice"))
-    url = reverse("spaces_repeat", args=[space.pk])
+    url = reverse("spaces:repeat", args=[space.pk])
     data = {
         "weekday": 1,
         "starts_at": "12:00",
@@ -65,25 +65,25 @@ def test_repeating_sessions_are_generated_and_not_doubled(world):
 def test_an_extra_session_and_cancelling_one(world):
     space = make_space(world.org, team=world.team, host=world.user("alice"))
     day = timezone.localdate() + timedelta(days=3)
-    add = reverse("spaces_add_session", args=[space.pk])
+    add = reverse("spaces:add_session", args=[space.pk])
     data = {"on": day.isoformat(), "starts_at": "18:00", "ends_at": "19:00"}
     assert world.client("alice").post(add, data).status_code == 302
     again = world.client("alice").post(add, data)
     assert again.status_code == 400 and "already a session" in again.content.decode()
     session = Session.objects.get(space=space)
     assert (
-        world.client("colin").post(reverse("spaces_cancel_session", args=[session.pk])).status_code
+        world.client("colin").post(reverse("spaces:cancel_session", args=[session.pk])).status_code
         == 302
     )
     session.refresh_from_db()
     assert session.is_cancelled
-    listing = world.client("cara").get(reverse("spaces_list")).content.decode()
+    listing = world.client("cara").get(reverse("spaces:list")).content.decode()
     assert "Cancelled" in listing
 
 
 def test_editing_a_space(world):
     space = make_space(world.org, team=world.team, host=world.user("alice"))
-    url = reverse("spaces_edit", args=[space.pk])
+    url = reverse("spaces:edit", args=[space.pk])
     assert world.client("colin").get(url).status_code == 200
     response = world.client("colin").post(
         url,
@@ -104,7 +104,7 @@ def test_editing_a_space(world):
 
 def test_invite_from_the_person(world):
     space = make_space(world.org, team=world.team, host=world.user("alice"))
-    url = reverse("spaces_invite", args=[world.person.pk])
+    url = reverse("spaces:invite", args=[world.person.pk])
     assert world.client("cara").post(url, {"space": space.pk}).status_code == 302
     assert world.client("cara").post(url, {"space": space.pk}).status_code == 302
     assert space.invitations.count() == 1

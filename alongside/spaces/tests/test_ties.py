@@ -50,7 +50,7 @@ def test_ties_recorded_and_counted_at_each_recording(world):
 
 
 def test_ties_page_records_with_them_and_shows_history(world):
-    url = reverse("spaces_ties", args=[world.person.pk])
+    url = reverse("spaces:ties", args=[world.person.pk])
     client = world.client("alice")
     assert client.post(url, {"kind": "bonding", "description": WORDS}).status_code == 302
     page = client.get(url).content.decode()
@@ -103,7 +103,7 @@ def test_aggregates_are_suppressed_under_five(world):
     outcome = queries.tie_outcomes(world.members["colin"])
     assert outcome.compared == "fewer than 5"
     assert outcome.more == "fewer than 5" and outcome.mean_latest == "fewer than 5"
-    page = world.client("colin").get(reverse("spaces_outcomes")).content.decode()
+    page = world.client("colin").get(reverse("spaces:outcomes")).content.decode()
     assert "fewer than 5" in page
     assert "A friend" not in page
 

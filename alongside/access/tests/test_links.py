@@ -1,0 +1,67 @@
+"""Links are built from the rules their pages check: no one is shown a link that leads to a 404."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alongside.testing.factories import ContactFactory
+
+PERSONAS = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "olly")
+HREF = re.compile(r'<a [^>]*href="(/[^"#]*)"')
+
+
+def nav_links(body: str) -> list[str]:
+    nav = body.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    return HREF.findall(nav)
+
+
+def page_links(body: str) -> list[str]:
+    main = body.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    return HREF.findall(main)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_nav_link_opens_for_each_role(world, persona):
+    client = world.client(persona)
+    links = nav_links(client.get(reverse("relationships:home")).content.decode())
+    assert links, "everyone has at least their messages"
+    for href in links:
+        response = client.get(href)
+        assert response.status_code == 200, (persona, href, response.status_code)
+
+
+@pytest.mark.parametrize("persona", ["alice", "cara", "colin", "vic", "amir", "sam"])
+def test_every_link_on_the_person_page_opens_for_each_role(world, persona):
+    ContactFactory(person=world.person, worker=world.user("alice"), at=timezone.now())
+    client = world.client(persona)
+    body = client.get(reverse("people:person", args=[world.person.pk])).content.decode()
+    for href in set(page_links(body)):
+        response = client.get(href)
+        assert response.status_code != 404, (persona, href)
+
+
+def test_change_this_contact_is_shown_only_to_who_may_change_it(world):
+    contact = ContactFactory(
+        person=world.person,
+        worker=world.user("alice"),
+        recorded_by=world.user("alice"),
+        at=timezone.now() - timedelta(hours=1),
+    )
+    change = reverse("relationships:edit_contact", args=[world.person.pk, contact.pk])
+
+    def shown(persona: str) -> bool:
+        response = world.client(persona).get(reverse("people:person", args=[world.person.pk]))
+        assert response.status_code == 200
+        return change in response.content.decode()
+
+    # Assessors and safeguarding leads were shown the link and got a 404 behind it.
+    assert not shown("amir")
+    assert not shown("sam")
+    assert not shown("cara")
+    assert shown("alice")
+    assert shown("colin")
+    assert world.client("alice").get(change).status_code == 200
+    assert world.client("sam").get(change).status_code == 404
