@@ -109,7 +109,7 @@ def raise_concern(
             ),
             organisation_id=person.organisation_id,
             text=CONCERN_RAISED_TEXT,
-            url=reverse("safeguarding_concern", args=[concern.pk]),
+            url=reverse("safeguarding:concern", args=[concern.pk]),
             email_subject=CONCERN_RAISED_SUBJECT,
         )
     return concern

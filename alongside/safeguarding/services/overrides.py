@@ -108,7 +108,7 @@ def start_override(
             ),
             organisation_id=person.organisation_id,
             text=OVERRIDE_STARTED_TEXT,
-            url=reverse("safeguarding_override", args=[override.pk]),
+            url=reverse("safeguarding:override", args=[override.pk]),
             email_subject=OVERRIDE_STARTED_SUBJECT,
         )
     return override
