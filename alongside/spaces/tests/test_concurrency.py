@@ -39,7 +39,7 @@ def test_two_hosts_marking_one_person_at_once_make_one_row(committed_db, round_,
     )
     person = PersonFactory(team=team)
 
-    real_record = services.record
+    real_record = services.register.record  # mark_present lives in services.register
 
     def slow_record(*args, **kwargs):
         # Hold the first transaction open after its insert, so the second host's read misses the
@@ -47,7 +47,7 @@ def test_two_hosts_marking_one_person_at_once_make_one_row(committed_db, round_,
         time_module.sleep(0.3)
         return real_record(*args, **kwargs)
 
-    monkeypatch.setattr(services, "record", slow_record)
+    monkeypatch.setattr(services.register, "record", slow_record)
 
     def attempt(host):
         return lambda: services.mark_present(session, person, by=host)
