@@ -1,12 +1,15 @@
-"""Query-count, concurrency and rate-limit helpers shared by the apps' tests."""
+"""Query-count, concurrency, rate-limit and person-panel helpers shared by the apps' tests."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from alongside.common.models import RateCount
+from alongside.people.panels import person_panels
 
 
 def count_queries(client: Client, url: str) -> int:
@@ -66,3 +69,11 @@ def reset_rate_limits() -> None:
     refused as if they came from someone guessing tokens."""
 
     RateCount.objects.all().delete()
+
+
+def render_person_panel(name: str, membership: Any, person: Any) -> str:
+    """Draw one registered person-page panel for `membership`, as the person page does: its
+    context function runs (with any audited read it makes), then its template."""
+    panel = next(panel for panel in person_panels() if panel.name == name)
+    assert panel.context is not None, f"the {name} panel draws with the page's context"
+    return render_to_string(panel.template, dict(panel.context(membership, person)))

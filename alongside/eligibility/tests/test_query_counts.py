@@ -2,15 +2,13 @@
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alongside.audit.models import AuditEvent
 from alongside.eligibility.models import ReferralPartner
 from alongside.testing.factories import PersonFactory
-from alongside.testing.helpers import assert_constant_queries
+from alongside.testing.helpers import assert_constant_queries, render_person_panel
 
 
 def test_foodbank_waiting_list_queries_are_constant(world, make_voucher):
@@ -61,11 +59,8 @@ def test_person_page_queries_are_constant_with_vouchers(world, make_voucher, nam
 
 
 def _render_panel(world, name):
-    request = RequestFactory().get("/")
-    request.membership = world.members[name]
-    template = Template("{% load eligibility %}{% eligibility_panel person %}")
     with CaptureQueriesContext(connection) as queries:
-        html = template.render(Context({"request": request, "person": world.person}))
+        html = render_person_panel("vouchers", world.members[name], world.person)
     return html, [query["sql"] for query in queries.captured_queries]
 
 

@@ -4,8 +4,6 @@ addresses for the people who are told about concerns and overrides."""
 from datetime import datetime, timedelta
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
 from django.utils import timezone
 
 from alongside.access.models import Role
@@ -79,11 +77,3 @@ def html(response) -> str:  # type: ignore[no-untyped-def]
 
 def stored(model) -> int:  # type: ignore[no-untyped-def]
     return model.objects.for_system(REASON).count()
-
-
-def render_tag(sg, name: str, source: str, **context: object) -> str:
-    request = RequestFactory().get("/")
-    request.membership = sg.members[name]
-    request.user = sg.user(name)
-    template = Template("{% load safeguarding %}" + source)
-    return template.render(Context({"request": request, **context}))

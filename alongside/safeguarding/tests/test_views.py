@@ -16,11 +16,10 @@ from alongside.safeguarding.tests.conftest import (
     html,
     make_concern,
     make_override,
-    render_tag,
     stored,
 )
 from alongside.testing.factories import PersonFactory, SpellFactory
-from alongside.testing.helpers import assert_constant_queries
+from alongside.testing.helpers import assert_constant_queries, render_person_panel
 
 CONCERN_POST = {"category": "physical", "what_happened": CONCERN_TEXT, "immediate_risk": "no"}
 
@@ -249,4 +248,4 @@ def test_the_safeguarding_panel_costs_a_worker_one_query_and_a_lead_two_plus_the
     make_override(sg)
     # Sam: concerns, his override; the read's audit event: savepoint, chain tail, insert, release.
     with django_assert_num_queries(queries):
-        render_tag(sg, name, "{% safeguarding_panel person %}", person=sg.person)
+        render_person_panel("safeguarding", sg.members[name], sg.person)
