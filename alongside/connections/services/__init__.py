@@ -13,7 +13,8 @@ volunteer) are told it is going ahead, or that it is not: the same words for a "
 withdrawal. Invitations lapse on time through a queued task (`tasks.expire_introduction`) as well
 as on read.
 
-A package: `profiles` (what people share), `introductions` (the state machine), `matches`
+A package: `profiles` (what people share), `introductions` (the state machine's steps),
+`endings` (how introductions end and who is told), `matches`
 (confirming volunteer pairs) and `reads` (audited reads of shared words). Everything callers use is imported here.
 """
 
