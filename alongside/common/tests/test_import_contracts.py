@@ -70,7 +70,7 @@ def test_the_code_keeps_every_contract(tree: Path) -> None:
             "Queries read: they import no writes or pages",
         ),
         (
-            "alongside/learning/services.py",
+            "alongside/learning/services/spends.py",
             "from alongside.learning import forms",
             "Services write: they import no pages",
         ),
