@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alongside.access.tests.samples import Samples
 from alongside.testing.factories import ContactFactory
 
 PERSONAS = ("alice", "cara", "colin", "vic", "amir", "sam", "dana", "fern", "olly")
@@ -65,3 +66,32 @@ def test_change_this_contact_is_shown_only_to_who_may_change_it(world):
     assert shown("colin")
     assert world.client("alice").get(change).status_code == 200
     assert world.client("sam").get(change).status_code == 404
+
+
+def crawl(client, start: str, *, pages: int) -> dict[str, tuple[str, int]]:
+    """Follow the links shown (nav and main) from `start`, breadth first, up to `pages` pages:
+    each link's URL -> (the page it was shown on, the status it answered)."""
+    seen: dict[str, tuple[str, int]] = {}
+    queue = [(start, "")]
+    while queue and len(seen) < pages:
+        href, shown_on = queue.pop(0)
+        if href in seen or href.startswith(("/static/", "/logout", "/admin/")):
+            continue
+        response = client.get(href)
+        seen[href] = (shown_on, response.status_code)
+        if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            body = response.content.decode()
+            for link in HREF.findall(body):
+                if link not in seen:
+                    queue.append((link.replace("&amp;", "&"), href))
+    return seen
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_link_shown_to_a_role_leads_to_a_404(world, persona):
+    """Walk what each role is shown, with one of everything in the organisation (the access
+    matrix's samples): every link a page offers must open for whoever it is offered to."""
+    Samples(world)
+    found = crawl(world.client(persona), reverse("relationships:home"), pages=80)
+    broken = {href: seen for href, seen in found.items() if seen[1] in (404, 500)}
+    assert not broken, (persona, broken)
