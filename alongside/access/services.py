@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from alongside.access.models import Membership, Notification, Organisation
 from alongside.audit import actions
@@ -17,9 +18,9 @@ def notify(
     users: Iterable[User],
     *,
     organisation_id: int,
-    text: str,
+    text: StrOrPromise,
     url: str = "",
-    email_subject: str = "",
+    email_subject: StrOrPromise = "",
 ) -> list[Notification]:
     """Tell users something in the app and, with `email_subject`, by email after the transaction commits.
 
@@ -27,6 +28,7 @@ def notify(
     Side effects: one Notification per user; one email per user with an address, on commit.
     """
     recipients = list(users)
+    text, email_subject = str(text), str(email_subject)  # in the language of the moment
     with transaction.atomic():
         notes = Notification.objects.bulk_create(
             [

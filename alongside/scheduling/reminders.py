@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from alongside.access.services import notify
 from alongside.audit import actions
@@ -112,8 +113,11 @@ def _tell_worker(appointment: Appointment, why_not: str) -> None:
         [appointment.worker],
         organisation_id=appointment.organisation_id,
         text=(
-            f"You are seeing {first} on {_when(appointment)}. No reminder went to them: "
-            f"{why_not}. Remind them your way if that would help."
+            _(
+                "You are seeing %(name)s on %(when)s. No reminder went to them: %(why)s. "
+                "Remind them your way if that would help."
+            )
+            % {"name": first, "when": _when(appointment), "why": why_not}
         )[:300],
         url=reverse("scheduling:appointment", args=[appointment.pk]),
     )

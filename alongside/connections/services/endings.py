@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alongside.access.models import Membership
@@ -31,10 +32,10 @@ from alongside.visibility.roles import WORKER_ROLES
 # What the people who suggested or asked about an introduction are told when it settles. The
 # "not going ahead" words are the same for a "no", a lapse and a withdrawal, so nobody can tell
 # them apart; neither names anyone nor says anything about their support.
-GOING_AHEAD_TEXT = (
+GOING_AHEAD_TEXT = gettext_lazy(
     "An introduction you helped with is going ahead. You can help arrange the meeting."
 )
-NOT_GOING_AHEAD_TEXT = "An introduction you helped with is not going ahead."
+NOT_GOING_AHEAD_TEXT = gettext_lazy("An introduction you helped with is not going ahead.")
 # Said when someone is on a safeguarding hold: never the reason, never the word safeguarding.
 HELD_TEXT = gettext_lazy("They are not available for introductions at the moment.")
 
@@ -193,7 +194,8 @@ def tell_host(introduction: Introduction) -> int | None:
     notify(
         [space.host],
         organisation_id=introduction.organisation_id,
-        text=f"Someone would like to come to {space.name}: see the introduction.",
+        text=_("Someone would like to come to %(space)s: see the introduction.")
+        % {"space": space.name},
         url=reverse("connections:introduction", args=[introduction.pk]),
     )
     return int(space.host.pk)

@@ -94,7 +94,8 @@ def record_spend(
             notify(
                 _coordinators_for(spend),
                 organisation_id=spend.organisation_id,
-                text=f"A discretionary spend of {value:.2f} waits for your decision.",
+                text=_("A discretionary spend of %(amount).2f waits for your decision.")
+                % {"amount": value},
                 url=reverse("learning:spend", args=[spend.pk]),
             )
     return spend
@@ -139,9 +140,11 @@ def decide_spend(spend: Spend, *, by: Membership, approve: bool, reason: str = "
             [spend.author],
             organisation_id=spend.organisation_id,
             text=(
-                f"Your discretionary spend of {spend.amount:.2f} was "
-                f"{'approved' if approve else 'declined'}."
-            ),
+                _("Your discretionary spend of %(amount).2f was approved.")
+                if approve
+                else _("Your discretionary spend of %(amount).2f was declined.")
+            )
+            % {"amount": spend.amount},
             url=reverse("learning:spend", args=[spend.pk]),
         )
     return spend

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.access.models import Membership, Role
 from alongside.access.services import notify
@@ -31,13 +32,13 @@ from alongside.safeguarding.queries import (
 )
 from alongside.visibility.overrides import is_safeguarding_lead
 
-CONCERN_RAISED_TEXT = "A new safeguarding concern was raised for a person."
-CONCERN_RAISED_SUBJECT = "New safeguarding concern"
-OVERRIDE_STARTED_TEXT = (
+CONCERN_RAISED_TEXT = gettext_lazy("A new safeguarding concern was raised for a person.")
+CONCERN_RAISED_SUBJECT = gettext_lazy("New safeguarding concern")
+OVERRIDE_STARTED_TEXT = gettext_lazy(
     "A safeguarding lead opened a person's support records without consent (an override). "
     "It needs a review."
 )
-OVERRIDE_STARTED_SUBJECT = "Safeguarding override to review"
+OVERRIDE_STARTED_SUBJECT = gettext_lazy("Safeguarding override to review")
 
 
 def _active_users(organisation_id: int, roles: Iterable[str], *, except_user_id: int) -> list[User]:

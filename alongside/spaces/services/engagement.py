@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alongside.access.models import Membership
 from alongside.access.services import notify
@@ -30,7 +31,9 @@ from alongside.spaces.models import (
 )
 from alongside.visibility.roles import WORKER_ROLES
 
-LAPSE_TEXT = "Someone who comes to {space} regularly has missed the last two sessions."
+LAPSE_TEXT = gettext_lazy(
+    "Someone who comes to %(space)s regularly has missed the last two sessions."
+)
 
 
 def _recipient(person: Person, space: Space) -> tuple[User | None, bool]:
@@ -110,7 +113,7 @@ def check_lapses(space: Space, *, today: date | None = None) -> list[LapsePrompt
                 notify(
                     [recipient],
                     organisation_id=space.organisation_id,
-                    text=LAPSE_TEXT.format(space=space.name),
+                    text=str(LAPSE_TEXT) % {"space": space.name},
                     url=url,
                 )
                 record(
