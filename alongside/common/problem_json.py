@@ -1,12 +1,40 @@
 """Reading a JSON problem for a command-line solver, naming the first bad field by its JSON path.
 
 Pure (no Django), shared by `alongside plan` and `alongside match`: `ProblemError(path, message)`
-with paths such as `$.workers[3].skills[0]`, and readers that check one field each.
+with paths such as `$.workers[3].skills[0]`, readers that check one field each, and the two ends
+of a command (`read_problem`, `write_output`) that turn any failure into an `InputError`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from alongside.common.files import CannotRead, CannotWrite, read_json, replace_text
+
+
+class InputError(Exception):
+    """Bad input or an unwritable output; the message names the file."""
+
+
+def read_problem[Parsed](path: str, parse: Callable[[object], Parsed]) -> Parsed:
+    """The problem in the JSON file at `path`, parsed; InputError names the file and field."""
+    try:
+        data = read_json(path)
+    except CannotRead as error:
+        raise InputError(str(error)) from None
+    try:
+        return parse(data)
+    except ProblemError as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def write_output(path: str, text: str) -> None:
+    """Write `text` to a new file beside `path`, then move it into place in one step."""
+    try:
+        replace_text(path, text)
+    except CannotWrite as error:
+        raise InputError(str(error)) from None
 
 
 class ProblemError(ValueError):

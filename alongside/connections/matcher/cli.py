@@ -13,10 +13,8 @@ import argparse
 import json
 import sys
 
-from alongside.common.files import CannotRead, CannotWrite, read_json, replace_text
+from alongside.common.problem_json import InputError, read_problem, write_output
 from alongside.connections.matcher.problem import (
-    MatchProblem,
-    ProblemError,
     parse_problem,
     result_to_json,
 )
@@ -53,10 +51,6 @@ On bad input the command names the file, the JSON path and the field, exits with
 writes nothing."""
 
 
-class InputError(Exception):
-    """Bad input or an unwritable output; the message names the file."""
-
-
 def main(argv: list[str]) -> int:
     """Run the command; returns the exit status (0 done, 2 bad input)."""
     parser = _parser()
@@ -65,7 +59,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as stop:  # argparse has printed the help (0) or the error (2)
         return stop.code if isinstance(stop.code, int) else 2
     try:
-        problem = _read(arguments.problem)
+        problem = read_problem(arguments.problem, parse_problem)
         # Imported here, not at the top: the solver is not needed for --help or bad input.
         from alongside.connections.matcher.solve import match
 
@@ -75,7 +69,7 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            _replace(arguments.output, text)
+            write_output(arguments.output, text)
     except InputError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
@@ -96,22 +90,3 @@ def _parser() -> argparse.ArgumentParser:
         "(default: standard output)",
     )
     return parser
-
-
-def _read(path: str) -> MatchProblem:
-    try:
-        data = read_json(path)
-    except CannotRead as error:
-        raise InputError(str(error)) from None
-    try:
-        return parse_problem(data)
-    except ProblemError as error:
-        raise InputError(f"{path}: {error}") from None
-
-
-def _replace(path: str, text: str) -> None:
-    """Write `text` to a new file beside `path`, then move it into place in one step."""
-    try:
-        replace_text(path, text)
-    except CannotWrite as error:
-        raise InputError(str(error)) from None
