@@ -1,13 +1,14 @@
-"""Alongside settings: one module, driven by environment variables, with safe development defaults.
-
-Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL
-(postgres://...). Nothing secret lives in this file.
+"""Alongside settings: one module, driven by environment variables. They fail closed: without
+DJANGO_DEBUG=true these are production settings, and production needs DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and DATABASE_URL (postgres://...). `make demo` and the test settings set
+DJANGO_DEBUG=true. Every variable is listed in docs/deploy.md. Nothing secret lives in this file.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,12 +22,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fail closed (issue 12): DEBUG only when asked for, and no default secret key outside DEBUG.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is false.")
-    SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - development default only
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. In production set it (with DJANGO_ALLOWED_HOSTS and "
+            "DATABASE_URL; see docs/deploy.md). For the demo or development set DJANGO_DEBUG=true."
+        )
+    SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - DEBUG (demo, tests) only
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -62,6 +67,7 @@ INSTALLED_APPS = [
     "alongside.connections",
     "alongside.insights",
     "alongside.demo",
+    "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
 
 MIDDLEWARE = [
@@ -195,6 +201,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A monitor on the server itself may ask gunicorn for /health/ over plain HTTP (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+ALONGSIDE_HEALTH_TASK_DELAY_SECONDS = int(
+    os.environ.get("ALONGSIDE_HEALTH_TASK_DELAY_SECONDS", "600")
+)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )

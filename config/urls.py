@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
+    path("", include("alongside.ops.urls")),  # /health/
 ]

@@ -237,6 +237,8 @@ MATRIX: dict[str, Entry] = {
     "reports:withdraw_story": each(*WORK, method="post"),
     "reports:team_learning": once({"colin"}),
     "reports:report_settings": once({"dana"}),
+    # ops: the health check, for a monitor (no sign-in, no personal data)
+    "ops:health": once(EVERYONE),
 }
 
 
