@@ -16,8 +16,6 @@ from django.db import DatabaseError, connection, transaction
 from alongside.access.models import Membership
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record_read
-from alongside.measures.builtins import load_built_in
-from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.ops.backup import table_counts
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
@@ -31,13 +29,6 @@ def passphrase_file(tmp_path: Path) -> Path:
     path = tmp_path / "passphrase"
     path.write_text(PASSPHRASE + "\n")
     return path
-
-
-@pytest.fixture
-def committed(committed_db: None) -> None:
-    """Committed rows (pg_dump reads through its own connection). A flush after an earlier
-    transactional test removed what the migrations loaded: put the built-in questionnaires back."""
-    load_built_in(Instrument, InstrumentVersion)
 
 
 def run(*args: object, **options: object) -> str:
