@@ -6,6 +6,7 @@ With DEBUG off, pages name their styles and scripts through the collected manife
 `alongside check --deploy` reports the same problem (`alongside.ops.E001`).
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -54,6 +55,8 @@ def require_collected_static() -> None:
 
 
 @checks.register(checks.Tags.staticfiles, deploy=True)
-def check_static_files_collected(app_configs: list[AppConfig] | None, **kwargs: Any) -> list[Any]:
+def check_static_files_collected(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> Sequence[checks.CheckMessage]:
     problem = static_files_problem()
     return [checks.Error(problem, id="alongside.ops.E001")] if problem else []

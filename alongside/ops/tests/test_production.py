@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -155,7 +156,11 @@ def sign_in(browser: Browser, username: str, password: str = PASSWORD) -> reques
     assert form.status_code == 200
     done = browser.post(
         "/login/",
-        {"username": username, "password": password, "csrfmiddlewaretoken": browser.csrf_from(form)},
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": browser.csrf_from(form),
+        },
     )
     assert done.status_code == 302, done.text[:500]
     assert "sessionid" in browser.cookies
@@ -166,9 +171,18 @@ def cookie_line(browser: Browser, name: str) -> str:
     return next(line for line in reversed(browser.set_cookies) if line.startswith(f"{name}="))
 
 
+def production_password(*users: object) -> None:
+    """The test settings hash with MD5, which production settings do not accept: store the
+    password with production's hasher (few iterations; gunicorn upgrades it at sign-in)."""
+    for user in users:
+        user.password = PBKDF2PasswordHasher().encode(PASSWORD, "productiontest", iterations=1000)  # type: ignore[attr-defined]
+        user.save(update_fields=["password"])  # type: ignore[attr-defined]
+
+
 def test_production_server_signs_in_serves_pages_and_the_api_with_its_protections(
-    production, world, committed
+    production, committed, world
 ):
+    production_password(world.user("alice"))
     browser = Browser(production[0].base)
     sign_in(browser, "alice")
 
@@ -212,8 +226,9 @@ def test_production_server_signs_in_serves_pages_and_the_api_with_its_protection
 
 
 def test_two_servers_one_database_share_sessions_the_rate_limit_and_the_booking_guard(
-    production, world, committed
+    production, committed, world
 ):
+    production_password(world.user("colin"))
     first, second = (Browser(server.base) for server in production)
     sign_in(first, "colin")
     second.cookies = dict(first.cookies)  # the session lives in the database: any server serves it
@@ -246,7 +261,12 @@ def test_two_servers_one_database_share_sessions_the_rate_limit_and_the_booking_
         barrier.wait()
         response = browser.post(
             f"/schedule/people/{person_pk}/book/",
-            {"slot": key, "mode": "in_person", "place": "", "csrfmiddlewaretoken": forms[person_pk]},
+            {
+                "slot": key,
+                "mode": "in_person",
+                "place": "",
+                "csrfmiddlewaretoken": forms[person_pk],
+            },
         )
         results[name] = response.status_code
 
@@ -271,9 +291,17 @@ def test_two_task_workers_on_one_database_run_each_task_exactly_once(
     env = production_env(tmp_path_factory.mktemp("workers"))
     workers = [
         subprocess.Popen(  # noqa: S603
-            [str(BIN / "alongside"), "db_worker", "--batch", "--no-startup-delay",
-             "--worker-id", f"worker-{n}"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(BIN / "alongside"),
+                "db_worker",
+                "--batch",
+                "--no-startup-delay",
+                "--worker-id",
+                f"worker-{n}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )  # fmt: skip
         for n in (1, 2)
     ]
