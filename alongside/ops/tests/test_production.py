@@ -208,7 +208,7 @@ def test_production_server_signs_in_serves_pages_and_the_api_with_its_protection
 
     api = browser.get("/api/v1/people")
     assert api.status_code == 200, api.text[:300]
-    assert [p["id"] for p in api.json()] == [world.person.pk]
+    assert [p["id"] for p in api.json()["items"]] == [world.person.pk]
 
     # No debug page: a missing page is a plain 404.
     missing = browser.get("/no-such-page/")
