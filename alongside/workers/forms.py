@@ -1,0 +1,94 @@
+"""Forms for people management. Choices shown are what the manager may give; anything else sent
+is checked by the service, which answers in plain words on the right field."""
+
+from typing import Any
+
+import rules
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.access.models import Membership, Role, Team
+from alongside.access.queries import teams_for
+from alongside.common.forms import DateInput, choice_field, model_choice
+from alongside.workers.queries import STATUSES
+
+
+def _limit_role_and_team(form: forms.BaseForm, manager: Membership) -> None:
+    """Every role and team stays valid input (so the service can say why one is refused); the
+    lists show only those the manager may give."""
+    role = choice_field(form, "role")
+    role.choices = list(Role.choices)
+    role.widget.choices = [
+        (value, label)
+        for value, label in Role.choices
+        if rules.test_rule("access.give_role", manager, value)
+    ]
+    team = model_choice(form, "team")
+    team.queryset = Team.objects.filter(organisation_id=manager.organisation_id).order_by("name")
+    shown = (
+        list(teams_for(manager).order_by("name"))
+        if manager.role == Role.COORDINATOR
+        else list(team.queryset)
+    )
+    empty = [("", _("No team"))] if rules.test_rule("access.place_in_team", manager, None) else []
+    team.widget.choices = empty + [(t.pk, t.name) for t in shown]
+
+
+TEAM_ERRORS = {"invalid_choice": _("Choose one of your organisation's teams.")}
+
+
+class InviteForm(forms.Form):
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We send the invitation here, and they sign in with it."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, error_messages=TEAM_ERRORS
+    )
+
+    def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_role_and_team(self, manager)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, error_messages=TEAM_ERRORS
+    )
+
+    def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_role_and_team(self, manager)
+
+
+class LeavingForm(forms.Form):
+    leaving_on = forms.DateField(
+        label=_("Last working day"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Their access ends at the end of this day. Leave it empty to clear a leaving date."
+        ),
+    )
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *STATUSES]
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices]
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
+    )
+
+    def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "team").queryset = teams_for(manager).order_by("name")
