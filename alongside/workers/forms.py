@@ -35,17 +35,26 @@ def _limit_role_and_team(form: forms.BaseForm, manager: Membership) -> None:
 
 
 TEAM_ERRORS = {"invalid_choice": _("Choose one of your organisation's teams.")}
+ROLE_ERRORS = {
+    "invalid_choice": _("Choose a role from the list."),
+    "required": _("Choose a role."),
+}
 
 
 class InviteForm(forms.Form):
     email = forms.CharField(
         label=_("Email address"),
         max_length=254,
+        error_messages={"required": _("Enter their email address.")},
         help_text=_("We send the invitation here, and they sign in with it."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        error_messages={"required": _("Enter their first name.")},
+    )
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"))
+    role = forms.ChoiceField(label=_("Role"), error_messages=ROLE_ERRORS)
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, error_messages=TEAM_ERRORS
     )
@@ -56,7 +65,7 @@ class InviteForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"))
+    role = forms.ChoiceField(label=_("Role"), error_messages=ROLE_ERRORS)
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, error_messages=TEAM_ERRORS
     )
