@@ -33,6 +33,7 @@ from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
 from alongside.visibility.roles import WORKER_ROLES
+from alongside.workers.services import invite_worker
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -110,6 +111,7 @@ def build_demo(
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
+        counts |= _build_invitation(riverside)
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:
@@ -149,6 +151,24 @@ def _build_spheres(
         canary=canary,
     )
     return counts
+
+
+def _build_invitation(riverside: Organisation) -> dict[str, int]:
+    """One worker invited by the data lead who has not yet chosen a password: the Workers page
+    shows the mix a real team has (active, leaving, left, invited). The invitation email goes to
+    the console, so a tester can open its link."""
+    lead = Membership.objects.get(organisation=riverside, user__username="datalead")
+    team = riverside.teams.order_by("name").first()
+    invite_worker(
+        riverside,
+        by=lead,
+        email=f"rowan.hale@{DEMO_EMAIL_DOMAIN}",
+        first_name="Rowan",
+        last_name="Hale",
+        role=Role.VOLUNTEER,
+        team=team,
+    )
+    return {"invitations": 1}
 
 
 def _check_options(*, people: int, years: int, canary: str | None) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 import rules
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role, Team
@@ -101,3 +102,18 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "team").queryset = teams_for(manager).order_by("name")
+
+
+class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Django's set-password form (every validator in AUTH_PASSWORD_VALIDATORS), with its help
+    in one plain sentence instead of a list inside the hint paragraph."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password1"].help_text = _(
+            "At least 8 characters. Not a common password, not only numbers, and not like your "
+            "name or email address. A few words together are easy to remember."
+        )
+        self.fields["new_password2"].label = _("Type it again")
+        self.fields["new_password2"].help_text = ""

@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -22,7 +21,13 @@ from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.workers import queries, services
-from alongside.workers.forms import FilterForm, InviteForm, LeavingForm, RoleForm
+from alongside.workers.forms import (
+    ChoosePasswordForm,
+    FilterForm,
+    InviteForm,
+    LeavingForm,
+    RoleForm,
+)
 
 PAGE_SIZE = 25
 
@@ -224,7 +229,7 @@ def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
             )
         )
     user = invitation.membership.user
-    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
+    form = ChoosePasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.accept_invitation(invitation, password=form.cleaned_data["new_password1"])
