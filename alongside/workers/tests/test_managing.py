@@ -296,3 +296,35 @@ def test_the_list_queries_are_constant(world):
             made.append(team_worker(world, f"q{len(made)}"))
 
     assert_constant_queries(world.client("dana"), reverse("workers:list"), add)
+
+
+def test_each_status_filter_finds_only_its_own(world, django_capture_on_commit_callbacks):
+    leaving = team_worker(world, "lena")
+    leaving.leaving_on = date(2026, 9, 1)
+    leaving.save()
+    gone = team_worker(world, "gus")
+    gone.leaving_on = date(2026, 8, 1)  # passed: left
+    gone.save()
+    off = team_worker(world, "otto")
+    off.left_on = date(2026, 8, 1)
+    off.save()
+    services.invite_worker(
+        world.org,
+        by=world.members["dana"],
+        email="ivy@example.org",
+        first_name="Ivy",
+        last_name="",
+        role=Role.SUPPORTER,
+        team=world.team,
+    )
+
+    def names(status):
+        response = world.client("dana").get(reverse("workers:list"), {"status": status})
+        return {m.user.first_name for m, _ in response.context["rows"]}
+
+    assert names("leaving") == {"Lena"}
+    assert names("invited") == {"Ivy"}
+    assert names("off") == {"Gus", "Otto"}
+    active = names("active")
+    assert "Alice" in active and not active & {"Lena", "Ivy", "Gus", "Otto"}
+    assert len(names("")) == 8 + 4
