@@ -9,7 +9,7 @@ import random
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
+from alongside.common.links import hash_token, new_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
@@ -33,7 +34,8 @@ from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
 from alongside.visibility.roles import WORKER_ROLES
-from alongside.workers.services import invite_worker
+from alongside.workers.models import Invitation
+from alongside.workers.services import INVITATION_DAYS
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -154,19 +156,35 @@ def _build_spheres(
 
 
 def _build_invitation(riverside: Organisation) -> dict[str, int]:
-    """One worker invited by the data lead who has not yet chosen a password: the Workers page
-    shows the mix a real team has (active, leaving, left, invited). The invitation email goes to
-    the console, so a tester can open its link."""
+    """One worker invited by the data lead who has not yet chosen a password, so the Workers page
+    shows the mix a real team has (active, leaving, left, invited). Written directly, like the
+    rest of the town (the build records one audit event); its link's token is thrown away, so a
+    tester sends the invitation again from the Workers page to see the email."""
     lead = Membership.objects.get(organisation=riverside, user__username="datalead")
-    team = riverside.teams.order_by("name").first()
-    invite_worker(
-        riverside,
-        by=lead,
+    user = get_user_model()(
+        username=f"rowan.hale@{DEMO_EMAIL_DOMAIN}",
         email=f"rowan.hale@{DEMO_EMAIL_DOMAIN}",
         first_name="Rowan",
         last_name="Hale",
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    membership = Membership.objects.create(
+        organisation=riverside,
+        user=user,
         role=Role.VOLUNTEER,
-        team=team,
+        team=riverside.teams.order_by("name").first(),
+        started_on=timezone.localdate(),
+    )
+    sent = timezone.now() - timedelta(days=2)
+    Invitation.objects.create(
+        organisation=riverside,
+        membership=membership,
+        token_hash=hash_token(new_token()),
+        sent_at=sent,
+        expires_at=sent + timedelta(days=INVITATION_DAYS),
+        sent_by=lead.user,
     )
     return {"invitations": 1}
 
