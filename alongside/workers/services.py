@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.access.services import end_sessions_of, notify
@@ -278,18 +279,23 @@ def change_role(
         held = queries.open_spells_count(membership)
         if held:
             words = {"n": held, "role": _role_words(role)}
-            errors["role"] = (
-                _(
+            if role == Role.ASSESSOR:
+                message = ngettext(
+                    "They are still the named worker for %(n)s person. Someone who supports a "
+                    "person does not also check their eligibility: plan a handover first.",
                     "They are still the named worker for %(n)s people. Someone who supports a "
-                    "person does not also check their eligibility: plan handovers for their "
-                    "people first."
+                    "person does not also check their eligibility: plan handovers first.",
+                    held,
                 )
-                if role == Role.ASSESSOR
-                else _(
+            else:
+                message = ngettext(
+                    "They are still the named worker for %(n)s person, and a %(role)s does not "
+                    "hold relationships: plan a handover first.",
                     "They are still the named worker for %(n)s people, and a %(role)s does not "
-                    "hold relationships: plan handovers for their people first."
+                    "hold relationships: plan handovers first.",
+                    held,
                 )
-            ) % words
+            errors["role"] = message % words
     if errors:
         raise ValidationError(errors)
     before = {"role": membership.role, "team": membership.team_id}

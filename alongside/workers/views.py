@@ -107,6 +107,7 @@ def _worker_page(
             "name": _name(worker),
             "status": queries.status_of(worker),
             "is_self": worker.pk == manager.pk,
+            "held": queries.open_spells_count(worker),
             "role_form": role_form
             or RoleForm(initial={"role": worker.role, "team": worker.team_id}, manager=manager),
             "leaving_form": leaving_form or LeavingForm(initial={"leaving_on": worker.leaving_on}),

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"
 
 
-def test_invite_choose_a_password_and_sign_in(live_server, world: World, browser_page: Page) -> None:
+def test_invite_choose_a_password_and_sign_in(
+    live_server, world: World, browser_page: Page
+) -> None:
     page = browser_page
     dana = world.user("dana")
     dana.set_password(PASSWORD)

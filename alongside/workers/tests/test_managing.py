@@ -130,7 +130,7 @@ def test_a_named_worker_cannot_become_an_assessor_until_their_people_are_handed_
     response = post(world, "dana", "change_role", alice, {"role": "assessor", "team": ""})
     assert response.status_code == 400
     words = " ".join(response.context["role_form"].errors["role"])
-    assert "named worker for 1 people" in words and "eligibility" in words
+    assert "named worker for 1 person" in words and "eligibility" in words
     alice.refresh_from_db()
     assert alice.role == Role.SUPPORTER
     response = post(world, "dana", "change_role", alice, {"role": "data_lead", "team": ""})
