@@ -6,12 +6,15 @@ from typing import Any
 import rules
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role, Team
 from alongside.access.queries import teams_for
 from alongside.common.forms import DateInput, choice_field, model_choice
 from alongside.workers.queries import STATUSES
+from alongside.workers.services import BAD_EMAIL
 
 
 def _limit_role_and_team(form: forms.BaseForm, manager: Membership) -> None:
@@ -63,6 +66,15 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit_role_and_team(self, manager)
+
+    def clean_email(self) -> str:
+        """Checked here too, so a bad address is shown with every other mistake at once."""
+        email = str(self.cleaned_data["email"]).strip()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(BAD_EMAIL) from None
+        return email
 
 
 class RoleForm(forms.Form):

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.access.services import end_sessions_of, notify
@@ -31,6 +31,7 @@ from alongside.workers import queries
 from alongside.workers.models import Invitation
 
 INVITATION_DAYS = 7
+BAD_EMAIL = gettext_lazy("Enter an email address like name@example.org.")
 
 
 def _role_words(role: str) -> str:
@@ -117,7 +118,7 @@ def invite_worker(
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = _("Enter an email address like name@example.org.")
+        errors["email"] = str(BAD_EMAIL)
     else:
         if len(email) > 150:
             errors["email"] = _("This email address is too long: use one under 150 characters.")

@@ -193,3 +193,11 @@ def test_other_roles_cannot_invite(world, django_capture_on_commit_callbacks, pe
     response = invite(world.client(persona), django_capture_on_commit_callbacks)
     assert response.status_code == 404
     assert not User.objects.filter(email="nia@example.org").exists()
+
+
+def test_a_bad_address_is_shown_with_the_other_mistakes(world, django_capture_on_commit_callbacks):
+    response = invite(
+        world.client("dana"), django_capture_on_commit_callbacks, email="bad", first_name=""
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"email", "first_name"}
