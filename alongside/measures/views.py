@@ -1,7 +1,7 @@
 """Views: ask a person, their answers (link, kiosk, read out), results, team outcomes, instruments.
 
 The public answer page (`answer`) needs no login: it is opened with a one-time token, is
-rate-limited per client IP and per token, and never shows more than the person's first name
+rate-limited per token (and unknown tokens per client address), and never shows more than the person's first name
 and the organisation's name.
 """
 
@@ -177,11 +177,11 @@ def kiosk_done(request: AuthedHttpRequest) -> HttpResponse:
 @login_not_required
 @never_cache
 def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
-    if links.rate_limited(request, token, scope="measures"):
+    found = queries.sitting_for_token(token)
+    if links.rate_limited(request, token, scope="measures", known=found is not None):
         response = render(request, "measures/closed.html", {"reason": "busy"}, status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
         return links.private(response)
-    found = queries.sitting_for_token(token)
     if found is None:
         return links.private(
             render(request, "measures/closed.html", {"reason": "unknown"}, status=404)
