@@ -1,8 +1,9 @@
 """Views: ask a person, their answers (link, kiosk, read out), results, team outcomes, instruments.
 
 The public answer page (`answer`) needs no login: it is opened with a one-time token, is
-rate-limited per token (and unknown tokens per client address), and never shows more than the person's first name
-and the organisation's name.
+rate-limited per token (unknown tokens per client address), and never shows more than the
+person's first name and the organisation's name. Opening a kiosk sitting hands the worker's
+session over until they type their password again (`access.sessions`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.sessions import lock_for_kiosk
 from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.responses import form_status
@@ -139,6 +141,8 @@ def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
             },
             status=410,
         )
+    if kiosk:  # the tablet is handed over: nothing else opens until the worker unlocks it
+        lock_for_kiosk(request, [request.path, reverse("measures:kiosk_done")])
     form, saved, closed = _questionnaire(request, found, actor=request.user)
     if closed:
         return render(
