@@ -206,6 +206,8 @@ X_FRAME_OPTIONS = "DENY"
 # A signed-in session ends when the browser closes, and after this many idle minutes.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
+    raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
 # believed only from them (walked from the right), and X-Forwarded-Proto only when there are
 # any. DJANGO_BEHIND_PROXY=true alone means a proxy on this machine (127.0.0.1 and ::1).
@@ -217,8 +219,13 @@ ALONGSIDE_TRUSTED_PROXIES = [
     ).split(",")
     if p.strip()
 ]
-for _proxy in ALONGSIDE_TRUSTED_PROXIES:
-    ipaddress.ip_network(_proxy, strict=False)  # a typo fails at start, not silently
+for _proxy in ALONGSIDE_TRUSTED_PROXIES:  # a typo stops the app at start, not silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise RuntimeError(
+            f"ALONGSIDE_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ALONGSIDE_TRUSTED_PROXIES else None
 # --- end of shared computers and proxies ---------------------------------------------------
 
