@@ -59,9 +59,10 @@ def with_next(url: str, next_path: str | None) -> str:
 
 
 def _coming_back_to(request: HttpRequest) -> str | None:
-    """The page to return to after signing in or unlocking: only a plain page load."""
+    """The page to return to after signing in or unlocking: only a plain page load, and only its
+    path: a query string may hold a name searched for, which the page after must not show."""
     if request.method == "GET" and not is_htmx(request):
-        return request.get_full_path()
+        return request.path
     return None
 
 

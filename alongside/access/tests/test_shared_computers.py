@@ -17,7 +17,7 @@ from alongside.measures.tests.helpers import version
 from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.helpers import reset_rate_limits
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(SUMMER_MIDDAY)]
 AWAY = reverse("access:signed_out_away")
 
 
@@ -104,6 +104,17 @@ def test_the_idle_time_is_a_setting(world, time_machine, settings):
     assert client.get(home).status_code == 200
     time_machine.shift(timedelta(minutes=6))
     assert client.get(home).url.startswith(AWAY)
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
+def test_the_signed_out_page_does_not_carry_a_name_searched_for(world, time_machine):
+    client = world.client("alice")
+    people = reverse("people:person_list")
+    assert client.get(people).status_code == 200
+    time_machine.shift(timedelta(hours=2))
+    response = client.get(people, {"q": "Pat Example"})
+    assert response.url == AWAY + "?" + urlencode({"next": people})
+    assert "Pat" not in client.get(response.url).content.decode()
 
 
 @pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)

@@ -11,8 +11,10 @@ from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import Sitting
 from alongside.measures.tests.helpers import RC_ALL_AGREE, form_data, version
 from alongside.relationships.models import Contact
+from alongside.testing.clock import SUMMER_MIDDAY
 
-pytestmark = pytest.mark.django_db
+# The sitting's expiry and the idle sign-out both read the clock.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(SUMMER_MIDDAY)]
 PASSWORD = "a long test password"
 UNLOCK = reverse("access:kiosk_unlock")
 
@@ -41,13 +43,15 @@ def test_every_other_page_asks_for_the_workers_password(world):
         person,
         reverse("relationships:home"),
         reverse("measures:ask", args=[world.person.pk]),  # where Back goes
-        reverse("people:person_list") + "?q=Pat",
         reverse("access:login"),
         f"/api/v1/people/{world.person.pk}",
     ):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url == UNLOCK + "?" + urlencode({"next": url}), url
+    # A search comes back to the page, not the name searched for (the unlock page's address).
+    search = client.get(reverse("people:person_list"), {"q": "Pat"})
+    assert search.url == UNLOCK + "?" + urlencode({"next": reverse("people:person_list")})
     page = client.get(UNLOCK, {"next": person})
     body = page.content.decode()
     assert page.status_code == 200
