@@ -1,7 +1,11 @@
-"""The kiosk in a real browser: once the tablet is handed over, Back and a typed URL show nothing
-of anyone's record until the worker types their password (decision 0013)."""
+"""Shared computers in a real browser (decision 0013): once the tablet is handed over, Back and a
+typed URL show nothing of anyone's record until the worker types their password; an idle
+session's htmx request lands on the whole signed-out page."""
+
+from datetime import timedelta
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from alongside.conftest import World
@@ -58,3 +62,25 @@ def test_back_and_a_typed_url_reach_no_record_until_the_worker_unlocks(
     page.get_by_role("button", name="Go back to Alongside").click()
     page.wait_for_url(person_url)
     assert "Example" in page.content()
+
+
+def test_htmx_on_an_idle_session_goes_to_the_signed_out_page(
+    live_server, world: World, browser_page: Page
+) -> None:
+    """A search typed after an hour away: htmx follows `HX-Redirect` to the whole signed-out
+    page instead of swapping a sign-in page into the results."""
+    page = browser_page
+    user = world.user("alice")
+    user.set_password(PASSWORD)
+    user.save()
+    log_in(page, live_server.url, username="alice", password=PASSWORD)
+    page.goto(f"{live_server.url}/people/")
+    with time_machine.travel(timedelta(hours=2)):  # the server's clock; the browser is unaware
+        page.locator("#id_q").fill("Pat")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "You were signed out because you were away"
+        )
+    assert page.url.startswith(f"{live_server.url}/signed-out/")
+    assert "Pat" not in page.content()
+    assert_no_axe_violations(page)
+    screenshot(page, "signed-out-away")
