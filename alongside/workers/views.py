@@ -211,11 +211,11 @@ def withdraw(request: AuthedHttpRequest, worker_id: int) -> HttpResponse:
 def accept(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """Choose a password from an invitation link: once, before it expires. Plain Django forms
     (no sign-in library), then on to the sign-in page."""
-    if links.rate_limited(request, token, scope="workers"):
+    invitation = queries.invitation_for_token(token)
+    if links.rate_limited(request, token, scope="workers", known=invitation is not None):
         response = render(request, "workers/link_closed.html", {"reason": "busy"}, status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
         return links.private(response)
-    invitation = queries.invitation_for_token(token)
     if invitation is None:
         return links.private(
             render(request, "workers/link_closed.html", {"reason": "unknown"}, status=404)
