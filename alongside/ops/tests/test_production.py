@@ -84,16 +84,20 @@ def start_gunicorn(env: dict[str, str], log: Path) -> Server:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn stopped: {log.read_text()[-2000:]}")
-        try:
-            requests.get(f"{base}/health/", headers={"Host": HOST}, timeout=20)
-            return Server(base, process)
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"gunicorn did not answer in 120 s: {log.read_text()[-2000:]}")
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise AssertionError(f"gunicorn stopped: {log.read_text()[-2000:]}")
+            try:
+                requests.get(f"{base}/health/", headers={"Host": HOST}, timeout=20)
+                return Server(base, process)
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        raise AssertionError(f"gunicorn did not answer in 120 s: {log.read_text()[-2000:]}")
+    except BaseException:
+        process.kill()  # never leave a server behind
+        process.wait(timeout=20)
+        raise
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +110,16 @@ def production(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
         [str(BIN / "alongside"), "collectstatic", "--noinput", "--verbosity", "0"],
         env=env, check=True,
     )  # fmt: skip
-    servers = [start_gunicorn(env, var_dir / f"gunicorn-{n}.log") for n in (1, 2)]
-    yield servers
-    for server in servers:
-        server.process.terminate()
-        server.process.wait(timeout=20)
-    shutil.rmtree(var_dir, ignore_errors=True)
+    servers: list[Server] = []
+    try:
+        for n in (1, 2):
+            servers.append(start_gunicorn(env, var_dir / f"gunicorn-{n}.log"))
+        yield servers
+    finally:
+        for server in servers:
+            server.process.terminate()
+            server.process.wait(timeout=20)
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @dataclass
