@@ -36,7 +36,8 @@ GRANTEE_ROLES = (
     Role.ASSESSOR,
     Role.SAFEGUARDING_LEAD,
 )
-# A worker "works with" a person who has them as named worker, or whom they met within this window.
+# A worker "works with" a person they have a confirmed relationship with, or met within this window.
+# Meeting someone never opens their past support records (see people.confirmed_q).
 WORKS_WITH_DAYS = 180
 
 
