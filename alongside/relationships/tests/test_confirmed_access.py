@@ -92,3 +92,13 @@ def test_recording_a_contact_by_the_api_does_not_open_the_history(world):
 def test_the_named_worker_still_reads_the_history(world):
     alice_note(world)
     assert SECRET in api_words(world.client("alice"), world.person)
+
+
+def test_the_person_page_explains_and_offers_the_request_form(world):
+    alice_note(world)
+    page = person_page(world.client("cara"), world.person)
+    assert "so you see only what you write yourself" in page
+    assert reverse("relationships:request_history_access", args=[world.person.pk]) in page
+    assert "so you see only what you write yourself" not in person_page(
+        world.client("alice"), world.person
+    )
