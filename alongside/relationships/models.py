@@ -317,7 +317,9 @@ class LegitimateRelationship(models.Model):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legitimate_relationships"
     )
-    reason = models.CharField(_("why you need their history"), max_length=LEGITIMATE_REASON_MAX_LENGTH)
+    reason = models.CharField(
+        _("why you need their history"), max_length=LEGITIMATE_REASON_MAX_LENGTH
+    )
     started_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)

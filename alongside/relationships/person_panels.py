@@ -34,7 +34,7 @@ def history_access_context(membership: Membership, person: Person) -> Mapping[st
             "grant": grant,
             "form": form,
             "days": settings.ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS,
-        }
+        },
     }
 
 

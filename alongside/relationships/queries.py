@@ -301,6 +301,25 @@ def may_review_history(membership: Membership, person: Person) -> bool:
     return membership.role in HISTORY_REVIEWERS
 
 
+def _reviewable(membership: Membership) -> QuerySet[LegitimateRelationship]:
+    requests = LegitimateRelationship.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role == Role.COORDINATOR and membership.team_id is not None:
+        requests = requests.filter(person__team_id=membership.team_id)
+    return requests
+
+
+def history_requests_waiting_count(membership: Membership | None) -> int:
+    """How many legitimate-relationship requests wait for a review this membership could give."""
+    if membership is None or membership.role not in HISTORY_REVIEWERS or not membership.is_active:
+        return 0
+    return (
+        _reviewable(membership)
+        .filter(reviewed_at__isnull=True)
+        .exclude(worker_id=membership.user_id)
+        .count()
+    )
+
+
 def history_requests_to_review(
     membership: Membership, *, limit: int = 200
 ) -> list[LegitimateRelationship]:
@@ -309,11 +328,8 @@ def history_requests_to_review(
     and data leads the organisation's. Empty for anyone else (one query)."""
     if membership.role not in HISTORY_REVIEWERS or not membership.is_active:
         return []
-    requests = LegitimateRelationship.objects.filter(organisation_id=membership.organisation_id)
-    if membership.role == Role.COORDINATOR and membership.team_id is not None:
-        requests = requests.filter(person__team_id=membership.team_id)
     return list(
-        requests.select_related("person", "worker", "ended_by", "reviewed_by").order_by(
-            F("reviewed_at").desc(nulls_first=True), "-started_at", "-pk"
-        )[:limit]
+        _reviewable(membership)
+        .select_related("person", "worker", "ended_by", "reviewed_by")
+        .order_by(F("reviewed_at").desc(nulls_first=True), "-started_at", "-pk")[:limit]
     )

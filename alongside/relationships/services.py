@@ -582,9 +582,7 @@ def end_history_access(
     """
     person = grant.person
     own = by.is_active and by.user_id == grant.worker_id
-    if by.organisation_id != grant.organisation_id or not (
-        own or may_review_history(by, person)
-    ):
+    if by.organisation_id != grant.organisation_id or not (own or may_review_history(by, person)):
         raise PermissionDenied
     now = now or timezone.now()
     with transaction.atomic():

@@ -45,9 +45,7 @@ def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
     declared = LegitimateRelationship.objects.filter(
         legitimate_in_force_q(now), worker_id=user_id
     ).values("person_id")
-    return (
-        Q(pk__in=named) | Q(pk__in=handed_over) | Q(pk__in=allocated) | Q(pk__in=declared)
-    )
+    return Q(pk__in=named) | Q(pk__in=handed_over) | Q(pk__in=allocated) | Q(pk__in=declared)
 
 
 def legitimate_in_force_q(now: datetime | None = None) -> Q:
