@@ -55,6 +55,7 @@ from alongside.relationships.queries import (
 from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 from alongside.support.services import read_contact_notes
+from alongside.visibility.people import has_confirmed
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
@@ -433,6 +434,9 @@ def request_history_access(request: AuthedHttpRequest, person_id: int) -> HttpRe
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.request_history", membership, person)
+    if request.method != "POST" and has_confirmed(membership, person):
+        messages.info(request, _("You can already read their history."))
+        return redirect("people:person", person_id=person.pk)
     form = HistoryAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -277,6 +277,9 @@ def test_a_worker_who_can_already_read_the_history_is_told_so(world):
     assert response.status_code == 400
     assert "You can already read their history." in response.content.decode()
     assert not LegitimateRelationship.objects.exists()
+    opened = world.client("alice").get(request_url(world), follow=True)
+    assert opened.redirect_chain[-1][0] == reverse("people:person", args=[world.person.pk])
+    assert "You can already read their history." in opened.content.decode()
 
 
 def test_the_requester_ends_it_early(world):
