@@ -616,7 +616,8 @@ def review_history_access(
     Raises PermissionDenied for anyone else; ValidationError when `by` made the request, it was
     reviewed already, the outcome is unknown, "not appropriate" comes without a note, or the note
     is too long. Side effects: the review fields; audit event
-    `relationships.legitimate_relationship.reviewed` (summary: the outcome, never the note).
+    `relationships.legitimate_relationship.reviewed` (summary: the outcome, never the note);
+    "not appropriate" also ends the access if it is still in force (`.ended`).
     """
     if not may_review_history(by, grant.person):
         raise PermissionDenied
@@ -649,6 +650,23 @@ def review_history_access(
             summary={"outcome": outcome, "reviewer_role": by.role},
             request_id=request_id,
         )
+        # Not appropriate: the access ends now, if it is still in force.
+        if (
+            outcome == ReviewOutcome.NOT_APPROPRIATE
+            and locked.ended_at is None
+            and locked.expires_at > now
+        ):
+            LegitimateRelationship.objects.filter(pk=locked.pk).update(
+                ended_at=now, ended_by=by.user
+            )
+            record(
+                locked,
+                action=actions.RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_ENDED,
+                by=by,
+                summary={"by_requester": False, "not_appropriate": True},
+                request_id=request_id,
+            )
+            grant.ended_at, grant.ended_by = now, by.user
     grant.reviewed_at, grant.reviewed_by = now, by.user
     grant.review_outcome, grant.review_note = outcome, note
     return grant

@@ -8,6 +8,7 @@ rests on relationships someone else confirmed or the person chose.
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -356,3 +357,28 @@ def test_a_coordinator_of_another_team_does_not_review(world):
     assert "Cara" not in client.get(reverse("relationships:history_requests")).content.decode()
     review = reverse("relationships:review_history_access", args=[grant.pk])
     assert client.post(review, {"outcome": "appropriate"}).status_code == 404
+
+
+def test_not_appropriate_ends_the_access_at_once(world):
+    alice_note(world)
+    ask(world)
+    grant = LegitimateRelationship.objects.get()
+    review = reverse("relationships:review_history_access", args=[grant.pk])
+    response = world.client("colin").post(
+        review, {"outcome": "not_appropriate", "note": "Cover was arranged with Wes instead"}
+    )
+    assert response.status_code == 302
+    assert not reads_secret(world, "cara")
+    grant.refresh_from_db()
+    assert (grant.review_outcome, grant.ended_by) == ("not_appropriate", world.user("colin"))
+    assert AuditEvent.objects.filter(action="relationships.legitimate_relationship.ended").exists()
+    assert "Cover was arranged" not in str(list(AuditEvent.objects.values_list("summary")))
+
+
+def test_a_request_is_reviewed_once(world):
+    from alongside.relationships.services import request_history_access, review_history_access
+
+    grant = request_history_access(world.person, by=world.members["cara"], reason="Cover")
+    review_history_access(grant, by=world.members["sam"], outcome="appropriate", note="")
+    with pytest.raises(ValidationError, match="already been reviewed"):
+        review_history_access(grant, by=world.members["dana"], outcome="appropriate", note="")
