@@ -314,6 +314,15 @@ ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.le
 ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
     "access.organisation.role_separation_changed"
 )
+# People management (alongside/workers/): every membership, role and account change.
+ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
+ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")
+ACCESS_INVITATION_WITHDRAWN = _not_about_one_person("access.invitation.withdrawn")
+ACCESS_INVITATION_ACCEPTED = _not_about_one_person("access.invitation.accepted")
+ACCESS_MEMBERSHIP_ROLE_CHANGED = _not_about_one_person("access.membership.role_changed")
+ACCESS_MEMBERSHIP_SWITCHED_OFF = _not_about_one_person("access.membership.switched_off")
+ACCESS_MEMBERSHIP_SWITCHED_ON = _not_about_one_person("access.membership.switched_on")
+ACCESS_ORGANISATION_CHANGED_IN_ADMIN = _not_about_one_person("access.organisation.changed_in_admin")
 DEMO_BUILT = _not_about_one_person("demo.built")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")

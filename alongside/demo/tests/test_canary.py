@@ -55,6 +55,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/spaces/outcomes/",
         "/connections/matching/",
         "/history-access/",
+        "/workers/",
     ]
     for pk in person_ids:
         seeds += [
