@@ -18,10 +18,10 @@ from alongside.accounts.services import record_account_event
 from alongside.audit import actions
 
 
-def sign_in_method(request: HttpRequest) -> str:
+def sign_in_method(request: HttpRequest, user: AbstractBaseUser) -> str:
     """ "password", "password+totp" or "password+recovery_codes": the steps this sign-in took."""
     steps = []
-    for step in get_authentication_records(request):
+    for step in get_authentication_records(request, user):
         method = str(step.get("method", ""))
         steps.append(str(step.get("type", method)) if method == "mfa" else method)
     return "+".join(dict.fromkeys(steps)) or "password"
@@ -30,7 +30,7 @@ def sign_in_method(request: HttpRequest) -> str:
 @receiver(account_signals.user_logged_in)
 def signed_in(sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
     record_account_event(
-        user, actions.ACCOUNT_SIGNED_IN, request=request, method=sign_in_method(request)
+        user, actions.ACCOUNT_SIGNED_IN, request=request, method=sign_in_method(request, user)
     )
 
 
