@@ -251,6 +251,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "alongside_cache",
+        # High, so that a flood from many addresses cannot cull the per-account counts.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 }
 # --- end of sign-in ----------------------------------------------------------------------------

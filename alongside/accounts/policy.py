@@ -8,6 +8,7 @@ password-only (CONTRACTS.md; decision 0018).
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 
 from alongside.access.models import Membership, Role, TwoStepPolicy
 
@@ -27,6 +28,10 @@ def two_step_required(membership: Membership | None) -> bool:
     return membership.role in LEAD_ROLES
 
 
-def has_authenticator_app(user: AbstractBaseUser) -> bool:
+def has_authenticator_app(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Has the user set up a TOTP authenticator (the second step)?"""
-    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    if not user.is_authenticated:
+        return False
+    return bool(
+        Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+    )
