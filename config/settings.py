@@ -239,6 +239,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]  # WebAuthn: not yet (decision 
 MFA_TOTP_ISSUER = "Alongside"
 MFA_TOTP_PERIOD = 30
 MFA_TOTP_DIGITS = 6
+MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
 # The client's address for the per-address limits: REMOTE_ADDR, or behind the proxy the last
