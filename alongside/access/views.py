@@ -33,6 +33,7 @@ class OrganisationSettingsForm(forms.Form):
         ),
     )
     two_step_sign_in = forms.ChoiceField(
+        required=False,  # left out: unchanged
         label=gettext_lazy("Who must sign in in two steps"),
         help_text=gettext_lazy(
             "Two steps: a password, then a code from an authenticator app on their phone. Data "
@@ -104,7 +105,9 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
                 allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
             )
             set_two_step_policy(
-                organisation, by=membership, policy=form.cleaned_data["two_step_sign_in"]
+                organisation,
+                by=membership,
+                policy=form.cleaned_data["two_step_sign_in"] or organisation.two_step_sign_in,
             )
         messages.success(request, _("Settings saved."))
         return redirect("access:organisation_settings")

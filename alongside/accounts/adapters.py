@@ -31,7 +31,7 @@ def user_named(username: str) -> AbstractBaseUser | None:
     return user
 
 
-class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc] - allauth is untyped here
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped here
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """No public sign-up: an organisation adds the people who work in it."""
         return False
@@ -59,7 +59,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc] - allauth is 
         )
 
 
-class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc] - allauth is untyped here
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped here
     def get_totp_issuer(self) -> str:
         return "Alongside"
 
