@@ -15,6 +15,7 @@ from alongside.access.queries import active_memberships
 from alongside.accounts.policy import two_step_required
 from alongside.accounts.services import record_account_event
 from alongside.audit import actions
+from alongside.common.links import client_ip
 
 # A lock-out is recorded once per account per this many seconds, however many refused tries
 # follow: a flood of guesses must not become a flood of audit rows.
@@ -32,6 +33,11 @@ def user_named(username: str) -> AbstractBaseUser | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped here
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address as the rest of the app reads it: behind our trusted proxies, the
+        address they saw (`common.links.client_ip`); the per-address limits count it."""
+        return client_ip(request)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """No public sign-up: an organisation adds the people who work in it."""
         return False

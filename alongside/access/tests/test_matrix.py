@@ -112,6 +112,9 @@ MATRIX: dict[str, Entry] = {
     "mfa_deactivate_totp": once({"colin", "sam", "dana"}),
     "mfa_view_recovery_codes": once({"colin", "sam", "dana"}),
     "mfa_download_recovery_codes": once({"colin", "sam", "dana"}),
+    # Shared computers: the away page sends the signed-in home; unlocking with no kiosk does too.
+    "access:signed_out_away": once(EVERYONE),
+    "access:kiosk_unlock": once(EVERYONE),
     "access:switch_organisation": once(
         EVERYONE,
         method="post",
