@@ -44,16 +44,15 @@ def record_account_event(
     by_user: bool = True,
     **summary: Any,
 ) -> int:
-    """Append `action` about `user`'s account to the audit log of each organisation they work in.
+    """Append `action` about `user`'s account to the audit log of each organisation they work or
+    worked in (a switched-off worker's attempts to sign in are worth the data lead's eye).
 
     `by_user` says whether the user did it (a sign-in) or it was done to the account (a failed
     guess, a lock-out: the actor is then no one). Returns how many events were written. Side
     effects: AuditEvent rows; a log line when the user has no membership.
     """
     details = {"address": client_address(request), **summary}
-    memberships = (
-        list(Membership.objects.filter(user_id=user.pk, left_on__isnull=True)) if user else []
-    )
+    memberships = list(Membership.objects.filter(user_id=user.pk).order_by("pk")) if user else []
     if not memberships:
         logger.info("%s for an account with no organisation from %s", action, details["address"])
         return 0

@@ -54,6 +54,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/spaces/",
         "/spaces/outcomes/",
         "/connections/matching/",
+        "/workers/",
     ]
     for pk in person_ids:
         seeds += [
