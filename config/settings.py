@@ -174,6 +174,10 @@ MAILERS = {
     }
 }
 # Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
+# How long a worker's own "legitimate relationship" request opens a person's history (issue 11).
+ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS = int(
+    os.environ.get("ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS", "7")
+)
 ALONGSIDE_BASE_URL = os.environ.get("ALONGSIDE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alongside@localhost")
 

@@ -108,6 +108,23 @@ RELATIONSHIPS_CONTACT_RECORDED = _about_person(
 RELATIONSHIPS_CONTACT_CHANGED = _about_person(
     "relationships.contact.changed", _("changed the record of a conversation with you")
 )
+RELATIONSHIPS_ALLOCATION_MADE = _about_person(
+    "relationships.allocation.made", _("added a worker to the people who support you")
+)
+RELATIONSHIPS_ALLOCATION_ENDED = _about_person(
+    "relationships.allocation.ended", _("took a worker off the people who support you")
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_STARTED = _about_person(
+    "relationships.legitimate_relationship.started",
+    _("asked to read your history for a few days, and said why"),
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_ENDED = _about_person(
+    "relationships.legitimate_relationship.ended", _("closed a worker's access to your history")
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_REVIEWED = _about_person(
+    "relationships.legitimate_relationship.reviewed",
+    _("checked why a worker asked to read your history"),
+)
 
 # support --------------------------------------------------------------------------------------
 SUPPORT_NOTE_CREATED = _about_person("support.note.created", _("wrote down what you said"))

@@ -31,6 +31,7 @@ from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
+from alongside.relationships.demo import build_history_access
 from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
@@ -139,6 +140,7 @@ def build_demo(
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
+        counts |= build_history_access(riverside, today=today)
         counts |= _build_invitation(riverside)
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

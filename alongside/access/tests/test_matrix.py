@@ -154,6 +154,16 @@ MATRIX: dict[str, Entry] = {
     "relationships:plan_handover": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:complete_handover_cold": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:cancel_handover": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "relationships:allocate_worker": each({"colin"}, set(), set()),
+    "relationships:end_allocation": each({"colin"}, set(), set(), method="post"),
+    # A legitimate-relationship request: asked by supporters; reviewed by a coordinator of the
+    # person's team, safeguarding leads and data leads; ended by the requester or a reviewer.
+    "relationships:request_history_access": each({"alice", "cara"}, {"alice", "cara"}, {"olly"}),
+    "relationships:history_requests": once({"colin", "sam", "dana"}),
+    "relationships:review_history_access": each({"colin", "sam", "dana"}, {"sam", "dana"}, set()),
+    "relationships:end_history_access": each(
+        {"colin", "sam", "dana"}, {"sam", "dana"}, set(), method="post"
+    ),
     "people:export_person_contacts": each(*WORK),
     # insights
     "insights:team_continuity": once({"colin"}),
