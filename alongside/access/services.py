@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from alongside.access.models import Membership, Notification, Organisation
+from alongside.access.models import Membership, Notification, Organisation, TwoStepPolicy
 from alongside.audit import actions
 from alongside.audit.services import record
 
@@ -73,6 +73,27 @@ def set_role_separation(
             action=actions.ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED,
             by=by,
             summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
+        )
+    return organisation
+
+
+def set_two_step_policy(organisation: Organisation, *, by: Membership, policy: str) -> Organisation:
+    """Choose who must use two-step sign-in (`TwoStepPolicy`). Side effects: one audit event."""
+    if by.organisation_id != organisation.pk or by.role != "data_lead":
+        raise PermissionError("only the organisation's data lead changes this setting")
+    if policy not in TwoStepPolicy.values:
+        raise ValueError(f"unknown two-step policy {policy!r}")
+    if organisation.two_step_sign_in == policy:
+        return organisation
+    with transaction.atomic():
+        previous = organisation.two_step_sign_in
+        organisation.two_step_sign_in = policy
+        organisation.save(update_fields=["two_step_sign_in"])
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_TWO_STEP_CHANGED,
+            by=by,
+            summary={"from": previous, "to": policy},
         )
     return organisation
 

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,8 +12,13 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
+from alongside.access.models import Organisation, TwoStepPolicy
 from alongside.access.queries import active_memberships, notifications_for
-from alongside.access.services import mark_notifications_read, set_role_separation
+from alongside.access.services import (
+    mark_notifications_read,
+    set_role_separation,
+    set_two_step_policy,
+)
 from alongside.common.responses import form_status
 
 
@@ -24,6 +32,29 @@ class OrganisationSettingsForm(forms.Form):
             "the two apart; pages will then warn when one worker does both."
         ),
     )
+    two_step_sign_in = forms.ChoiceField(
+        required=False,  # left out: unchanged
+        label=gettext_lazy("Who must sign in in two steps"),
+        help_text=gettext_lazy(
+            "Two steps: a password, then a code from an authenticator app on their phone. Data "
+            "leads, safeguarding leads and coordinators always need it; you can ask it of everyone."
+        ),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["two_step_sign_in"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = two_step_choices(organisation)
+
+
+def two_step_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """The policies a data lead may choose; the demo's own exception only where it already is."""
+    offered = [TwoStepPolicy.LEADS, TwoStepPolicy.EVERYONE]
+    if organisation.two_step_sign_in == TwoStepPolicy.DEMO_DATA_LEAD_ONLY:
+        offered.append(TwoStepPolicy.DEMO_DATA_LEAD_ONLY)
+    return [(str(policy.value), str(policy.label)) for policy in offered]
 
 
 def organisations(request: AuthedHttpRequest) -> HttpResponse:
@@ -60,14 +91,24 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
     organisation = membership.organisation
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"allow_assessor_and_supporter": organisation.allow_assessor_and_supporter},
+        initial={
+            "allow_assessor_and_supporter": organisation.allow_assessor_and_supporter,
+            "two_step_sign_in": organisation.two_step_sign_in,
+        },
+        organisation=organisation,
     )
     if request.method == "POST" and form.is_valid():
-        set_role_separation(
-            organisation,
-            by=membership,
-            allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
-        )
+        with transaction.atomic():
+            set_role_separation(
+                organisation,
+                by=membership,
+                allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
+            )
+            set_two_step_policy(
+                organisation,
+                by=membership,
+                policy=form.cleaned_data["two_step_sign_in"] or organisation.two_step_sign_in,
+            )
         messages.success(request, _("Settings saved."))
         return redirect("access:organisation_settings")
     return render(
