@@ -5,6 +5,7 @@ import json
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Union
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from alongside.access.models import Membership
 
 GENESIS = "0" * 64
+# The key of the PostgreSQL advisory lock that orders appends (any constant no one else uses).
+CHAIN_LOCK = 0x616C6F6E67  # "along"
 
 
 def event_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
@@ -131,7 +134,8 @@ def _append(
         raise RuntimeError(
             "audit events must be written inside the transaction that makes the change"
         )
-    tail = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
+    _lock_the_tail()
+    tail = AuditEvent.objects.order_by("-id").only("hash").first()
     event = AuditEvent(
         organisation_id=organisation_id,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -147,7 +151,31 @@ def _append(
     )
     event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
     event.save(force_insert=True)
+    every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
+    if every > 0 and event.pk % every == 0:
+        transaction.on_commit(_checkpoint_soon)
     return event
+
+
+def _lock_the_tail() -> None:
+    """Hold appends to the chain one at a time until this transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, which needs no privilege on the table (the
+    app's role may only INSERT and SELECT audit events, so it cannot `SELECT ... FOR UPDATE`,
+    which needs UPDATE). The tail is read after the lock is held, so it is the committed tail.
+    SQLite: writers already take the database's write lock when they begin (IMMEDIATE).
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def _checkpoint_soon() -> None:
+    """After every ALONGSIDE_AUDIT_CHECKPOINT_EVERY-th event: queue a checkpoint (tasks.py)."""
+    from alongside.audit.tasks import queue_checkpoint  # tasks imports services: a cycle
+
+    queue_checkpoint()
 
 
 def record_read(
