@@ -168,9 +168,7 @@ ALONGSIDE_AUDIT_KEY = os.environ.get("ALONGSIDE_AUDIT_KEY", "")
 ALONGSIDE_AUDIT_KEY_FILE = os.environ.get("ALONGSIDE_AUDIT_KEY_FILE", "")
 # A checkpoint is queued after every N-th event and then every M minutes (0 turns either off).
 ALONGSIDE_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_EVERY", "100"))
-ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = int(
-    os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", "60")
-)
+ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", "60"))
 # Text messages (appointment reminders): a class with send(to, body); see alongside/scheduling/sms.py.
 ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"

@@ -123,7 +123,9 @@ def verify_chain(folder: Path | None = None) -> ChainReport:
 
 
 def _checkpoints(folder: Path) -> list[Checkpoint | BadCheckpoint]:
-    files = [p for p in folder.glob("*.json") if not p.name.startswith(".")] if folder.is_dir() else []
+    files = (
+        [p for p in folder.glob("*.json") if not p.name.startswith(".")] if folder.is_dir() else []
+    )
     if not files:
         return []
     return list(read_all(folder, audit_key()))
