@@ -75,9 +75,9 @@ def test_the_app_role_cannot_change_or_unguard_the_audit_log(roles, statement):
     with transaction.atomic():
         record(roles.person, action=actions.PEOPLE_PERSON_CHANGED, by=roles.user("alice"))
     before = AuditEvent.objects.count()
-    with as_role(APP), pytest.raises(DatabaseError, match="permission denied|must be owner"):
-        with transaction.atomic():
-            execute(statement)
+    refused = pytest.raises(DatabaseError, match="permission denied|must be owner")
+    with as_role(APP), refused, transaction.atomic():
+        execute(statement)
     assert AuditEvent.objects.count() == before
     assert verify_chain().first_problem is None
 
