@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", include("alongside.reports.urls")),
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
+    path("audit/", include("alongside.audit.urls")),
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),

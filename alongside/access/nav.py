@@ -56,6 +56,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge_words=_("waiting"),
     ),
     Link(_("Learning report"), "reports:report", "reports.read"),
+    Link(_("Audit log"), "audit:log", "audit.read_log"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
     Link(
         _("Messages"),

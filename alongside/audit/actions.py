@@ -297,6 +297,8 @@ ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.le
 ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
     "access.organisation.role_separation_changed"
 )
+AUDIT_LOG_SEARCHED = _not_about_one_person("audit.log.searched")
+AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
 DEMO_BUILT = _not_about_one_person("demo.built")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")

@@ -25,8 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from alongside.audit.chain import GENESIS, event_hash, hashed_fields
 from alongside.audit.models import AuditEvent
-from alongside.audit.services import GENESIS, event_hash, hashed_fields
 
 FORMAT = "alongside-audit-checkpoint/1"
 TRAIL_LIMIT = 5000

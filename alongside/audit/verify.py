@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
+from alongside.audit.chain import GENESIS, event_hash, hashed_fields
 from alongside.audit.checkpoints import (
     BadCheckpoint,
     Checkpoint,
@@ -18,7 +19,6 @@ from alongside.audit.checkpoints import (
     read_all,
 )
 from alongside.audit.models import AuditEvent
-from alongside.audit.services import GENESIS, event_hash, hashed_fields
 
 BATCH = 2000
 

@@ -83,6 +83,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # audit: the data lead's search, export and latest checkpoint
+    "audit:log": once({"dana"}),
+    "audit:export": once({"dana"}),
     # people
     "relationships:home": once(EVERYONE),
     "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),
