@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,10 +57,10 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "audit/log.html", context, status=INVALID_FORM_STATUS)
     before = form.cleaned_data.get("before") if form.is_bound else None
     page = read_audit_log(membership, filters, before=before)
-    query = {k: v for k, v in request.GET.items() if k != "before" and v}
+    query: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "before" and v}
     context |= {
         "page": page,
-        "older_url": f"?{urlencode({**query, 'before': page.older})}" if page.older else "",
+        "older_url": f"?{urlencode({**query, 'before': str(page.older)})}" if page.older else "",
         "newest_url": f"?{urlencode(query)}" if before else "",
         "export_url": reverse("audit:export") + (f"?{urlencode(query)}" if query else ""),
     }
@@ -67,7 +68,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @rule_required("audit.read_log")
-def export(request: AuthedHttpRequest) -> HttpResponse:
+def export(request: AuthedHttpRequest) -> HttpResponseBase:
     form, filters = _search(request)
     if filters is None:
         context = {"form": form, "checkpoint": latest_checkpoint_status()}

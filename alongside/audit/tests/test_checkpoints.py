@@ -17,6 +17,7 @@ from alongside.audit.checkpoints import (
     CheckpointError,
     audit_key,
     latest,
+    set_aside,
     take,
 )
 from alongside.audit.models import AuditEvent
@@ -297,3 +298,23 @@ def test_the_command_line_answers_help_and_bad_input_without_a_database():
         check=False,
     )
     assert bad.returncode == 2 and "--no-such-option" in bad.stderr
+
+
+def test_setting_aside_keeps_the_checkpoints_under_a_new_name(world, folder):
+    add_events(world, 1)
+    take()
+    moved = set_aside("demo-reset")
+    assert moved is not None and moved.name.startswith("checkpoints.set-aside-demo-reset-")
+    assert len(list(moved.glob("*.json"))) == 1 and not folder.exists()
+    assert set_aside("demo-reset") is None  # nothing left to set aside
+
+
+def test_deploy_check_wants_a_key_in_production(settings):
+    from alongside.audit.checks import audit_key_is_set
+
+    settings.DEBUG = False
+    settings.ALONGSIDE_AUDIT_KEY = ""
+    settings.ALONGSIDE_AUDIT_KEY_FILE = ""
+    assert [error.id for error in audit_key_is_set()] == ["alongside.audit.E001"]
+    settings.ALONGSIDE_AUDIT_KEY_FILE = "/run/secrets/audit-key"
+    assert audit_key_is_set() == []
