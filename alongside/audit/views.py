@@ -60,6 +60,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     query: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "before" and v}
     context |= {
         "page": page,
+        "rows": [(event, _summary(event.summary)) for event in page.events],
         "older_url": f"?{urlencode({**query, 'before': str(page.older)})}" if page.older else "",
         "newest_url": f"?{urlencode(query)}" if before else "",
         "export_url": reverse("audit:export") + (f"?{urlencode(query)}" if query else ""),

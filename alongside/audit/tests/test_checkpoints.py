@@ -263,6 +263,7 @@ def test_a_checkpoint_is_queued_after_every_nth_event_and_then_periodically(
     from django_tasks_db.models import DBTaskResult
 
     settings.ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 1
+    settings.ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 60
     with django_capture_on_commit_callbacks(execute=True):
         add_events(world, 3)
     queued = DBTaskResult.objects.filter(task_path=take_checkpoint.module_path)
@@ -318,3 +319,21 @@ def test_deploy_check_wants_a_key_in_production(settings):
     assert [error.id for error in audit_key_is_set()] == ["alongside.audit.E001"]
     settings.ALONGSIDE_AUDIT_KEY_FILE = "/run/secrets/audit-key"
     assert audit_key_is_set() == []
+
+
+def test_migrate_starts_the_periodic_checkpoints(db, settings):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+    from django_tasks_db.models import DBTaskResult
+
+    from alongside.audit.apps import _start_periodic_checkpoints
+
+    assert post_migrate.has_listeners(apps.get_app_config("audit"))
+    settings.ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 60
+    _start_periodic_checkpoints()
+    _start_periodic_checkpoints()  # a second migrate queues no second one
+    assert DBTaskResult.objects.filter(task_path=take_checkpoint.module_path).count() == 1
+    settings.ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 0
+    DBTaskResult.objects.all().delete()
+    _start_periodic_checkpoints()
+    assert not DBTaskResult.objects.exists()
