@@ -4,6 +4,7 @@ Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and 
 (postgres://...). Nothing secret lives in this file.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -68,11 +69,14 @@ MIDDLEWARE = [
     "alongside.common.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alongside.common.middleware.NoStoreMiddleware",  # shared computers: after WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.access.sessions.IdleSignOutMiddleware",  # shared computers (decision 0013)
+    "alongside.access.sessions.KioskLockMiddleware",  # shared computers (decision 0013)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,9 +215,35 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
-)
+
+# --- Shared computers, the kiosk, and the client's address behind proxies --------------------
+# (issue 11, parts 3 and 6; decisions 0013 and 0014; docs/access-and-audit.md "Shared computers")
+# Every page Django makes is sent `Cache-Control: no-store, private` (common.middleware).
+# A signed-in session ends when the browser closes, and after this many idle minutes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
+    raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
+# Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
+# believed only from them (walked from the right), and X-Forwarded-Proto only when there are
+# any. DJANGO_BEHIND_PROXY=true alone means a proxy on this machine (127.0.0.1 and ::1).
+ALONGSIDE_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get(
+        "ALONGSIDE_TRUSTED_PROXIES",
+        "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY", False) else "",
+    ).split(",")
+    if p.strip()
+]
+for _proxy in ALONGSIDE_TRUSTED_PROXIES:  # a typo stops the app at start, not silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise RuntimeError(
+            f"ALONGSIDE_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ALONGSIDE_TRUSTED_PROXIES else None
+# --- end of shared computers and proxies ---------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from alongside.common.request_context import new_request_id, request_context
 
@@ -19,4 +20,19 @@ class RequestIdMiddleware:
         with request_context(request.request_id):  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+class NoStoreMiddleware:
+    """Every response Django makes is `Cache-Control: no-store, private`: a shared computer's
+    browser keeps no copy of a page to show the next person (by Back, history or the disk
+    cache). Static files never reach this middleware: WhiteNoise, before it, serves them.
+    Decision 0013."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response

@@ -76,6 +76,9 @@ MATRIX: dict[str, Entry] = {
     "access:login": once(EVERYONE),
     "access:logout": once(EVERYONE, method="post", redirect_to_login_succeeds=True),
     "access:organisations": once(EVERYONE),
+    # Shared computers: the away page sends the signed-in home; unlocking with no kiosk does too.
+    "access:signed_out_away": once(EVERYONE),
+    "access:kiosk_unlock": once(EVERYONE),
     "access:switch_organisation": once(
         EVERYONE,
         method="post",

@@ -40,6 +40,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/insights/continuity/",
         "/insights/continuity/export.csv",
         "/no-such-page/",
+        "/signed-out/",
+        "/kiosk/unlock/",
         "/schedule/",
         "/schedule/plans/",
         "/schedule/capacity/",
