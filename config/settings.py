@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "alongside.spaces",
     "alongside.connections",
     "alongside.insights",
+    "alongside.workers",
     "alongside.demo",
 ]
 

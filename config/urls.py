@@ -14,6 +14,7 @@ urlpatterns = [
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
     path("audit/", include("alongside.audit.urls")),
+    path("workers/", include("alongside.workers.urls")),
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),

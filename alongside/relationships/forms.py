@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, active_membership_q
 from alongside.access.queries import workers_of
 from alongside.common.forms import DateInput, model_choice
 from alongside.people.models import Person
@@ -56,9 +56,9 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
+            active_membership_q("memberships__"),
             pk__in=sorted(circle),
             memberships__organisation_id=membership.organisation_id,
-            memberships__left_on__isnull=True,
             memberships__role__in=sorted(WORKER_ROLES),
         )
         .order_by("first_name", "last_name", "pk")

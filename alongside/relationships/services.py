@@ -33,9 +33,11 @@ MAX_MINUTES = 720
 
 
 def _check_worker(worker: User, organisation_id: int, field: str) -> None:
-    ok = Membership.objects.filter(
-        user=worker, organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
-    ).exists()
+    ok = (
+        Membership.objects.active()
+        .filter(user=worker, organisation_id=organisation_id, role__in=WORKER_ROLES)
+        .exists()
+    )
     if not ok:
         raise ValidationError({field: _("Choose a worker who works in this organisation.")})
 

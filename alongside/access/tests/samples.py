@@ -274,6 +274,29 @@ class Samples:
                 agreed_to_share=True,
                 recorded_by=owner,
             )
+        # People management: a supporter of colin's team, one of another team, one elsewhere;
+        # and a pending invitation's one-time link.
+        from alongside.workers.services import invite_worker
+
+        self.workers = {
+            "related": leaver,
+            "unrelated": MembershipFactory(
+                organisation=world.org,
+                user=UserFactory(username="fay"),
+                role=Role.SUPPORTER,
+                team=self.people["unrelated"].team,
+            ),
+            "other": world.members["olly"],
+        }
+        _, self.invitation_token = invite_worker(
+            world.org,
+            by=None,
+            email="ivy@example.org",
+            first_name="Ivy",
+            last_name="Invited",
+            role=Role.SUPPORTER,
+            team=world.team,
+        )
 
     def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, Any]:
         fill = {
@@ -301,8 +324,11 @@ class Samples:
             "token": lambda: (
                 self.connections["connection_token"][subject]
                 if pattern.lookup_str.startswith("alongside.connections.")
+                else self.invitation_token
+                if pattern.lookup_str.startswith("alongside.workers.")
                 else self.token
             ),
+            "worker_id": lambda: self.workers[subject].pk,
             "introduction_id": lambda: self.connections["introduction_id"][subject],
             "side_id": lambda: self.connections["side_id"][subject],
             "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],

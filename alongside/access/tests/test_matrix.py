@@ -69,6 +69,8 @@ SEE = (
 )
 WORK = ({"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin"}, {"olly"})
 HOLD = ({"alice", "colin"}, set(), {"olly"})
+# related: a supporter in colin's team; unrelated: a supporter in another team; other: elsewhere.
+MANAGE = ({"colin", "dana"}, {"dana"}, set())
 RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
 
 MATRIX: dict[str, Entry] = {
@@ -89,6 +91,18 @@ MATRIX: dict[str, Entry] = {
     # audit: the data lead's search, export and latest checkpoint
     "audit:log": once({"dana"}),
     "audit:export": once({"dana"}),
+    # people management: the data lead for the organisation, a coordinator for supporters,
+    # volunteers and assessors of their own team; an invited worker's one-time link (no login)
+    "workers:list": once({"colin", "dana"}),
+    "workers:invite": once({"colin", "dana"}),
+    "workers:worker": each(*MANAGE),
+    "workers:change_role": each(*MANAGE, method="post"),
+    "workers:set_leaving": each(*MANAGE, method="post"),
+    "workers:switch_off": each(*MANAGE, method="post"),
+    "workers:switch_on": each(*MANAGE, method="post"),
+    "workers:resend": each(*MANAGE, method="post"),
+    "workers:withdraw": each(*MANAGE, method="post"),
+    "workers:accept": once(EVERYONE),
     # people
     "relationships:home": once(EVERYONE),
     "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),

@@ -58,6 +58,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/connections/matching/",
         "/audit/",
         "/audit/export.csv",
+        "/workers/",
     ]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
