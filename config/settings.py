@@ -164,6 +164,22 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Audit checkpoints (docs/access-and-audit.md, "Checkpoints"; decision 0011): signed files of the
+# chain's head, outside the database. The default folder is per database, under var/.
+ALONGSIDE_AUDIT_CHECKPOINTS = Path(
+    os.environ.get(
+        "ALONGSIDE_AUDIT_CHECKPOINTS",
+        VAR_DIR / "audit-checkpoints" / (Path(str(DATABASES["default"]["NAME"])).stem or "default"),
+    )
+)
+# The key the database does not hold (at least 32 characters), or a file holding it. Required
+# in production; with DJANGO_DEBUG on, a key derived from the secret key is used.
+ALONGSIDE_AUDIT_KEY = os.environ.get("ALONGSIDE_AUDIT_KEY", "")
+ALONGSIDE_AUDIT_KEY_FILE = os.environ.get("ALONGSIDE_AUDIT_KEY_FILE", "")
+# A checkpoint is queued after every N-th event and then every M minutes (0 turns either off).
+ALONGSIDE_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_EVERY", "100"))
+ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", "60"))
 # Text messages (appointment reminders): a class with send(to, body); see alongside/scheduling/sms.py.
 ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/", include("alongside.reports.urls")),
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
+    path("audit/", include("alongside.audit.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),

@@ -327,6 +327,8 @@ ACCOUNT_TWO_STEP_REMOVED = _not_about_one_person("account.two_step_removed")
 ACCOUNT_RECOVERY_CODES_RENEWED = _not_about_one_person("account.recovery_codes_renewed")
 ACCOUNT_PASSWORD_CHANGED = _not_about_one_person("account.password_changed")
 ACCOUNT_PASSWORD_RESET = _not_about_one_person("account.password_reset")
+AUDIT_LOG_SEARCHED = _not_about_one_person("audit.log.searched")
+AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
 # People management (alongside/workers/): every membership, role and account change.
 ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
 ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")

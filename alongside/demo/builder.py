@@ -19,6 +19,7 @@ from django.utils import timezone
 from alongside.access.models import Membership, Organisation, Role
 from alongside.accounts.services import add_authenticator_app, authenticator_app_secret
 from alongside.audit import actions
+from alongside.audit.checkpoints import set_aside
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
@@ -130,6 +131,8 @@ def build_demo(
             raise DemoError(str(error)) from None
         if loaded:
             purge_demo()
+            # The old demo's events are gone on purpose: keep its checkpoints, but set them aside.
+            transaction.on_commit(lambda: set_aside("demo-reset"), using=using)
         counts = write_town(town, using=using, progress=progress or (lambda message: None))
         riverside = Organisation.objects.get(slug="riverside", is_demo=True)
         counts |= _build_spheres(riverside, seed=seed, canary=canary, today=today)

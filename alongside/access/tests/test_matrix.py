@@ -124,6 +124,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # audit: the data lead's search, export and latest checkpoint
+    "audit:log": once({"dana"}),
+    "audit:export": once({"dana"}),
     # people management: the data lead for the organisation, a coordinator for supporters,
     # volunteers and assessors of their own team; an invited worker's one-time link (no login)
     "workers:list": once({"colin", "dana"}),
