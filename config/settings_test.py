@@ -7,6 +7,7 @@ The default is SQLite in memory.
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault(
@@ -33,7 +34,7 @@ ALONGSIDE_AUDIT_KEY = "tests only: not a secret, but long enough to pass"  # noq
 # keep climbing across tests); the checkpoint tests turn it on.
 ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 0
 ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 0
-ALONGSIDE_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="alongside-test-checkpoints-"))  # noqa: F405
+ALONGSIDE_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="alongside-test-checkpoints-"))
 ALONGSIDE_SMS_BACKEND = "alongside.scheduling.sms.LocmemBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
