@@ -38,6 +38,7 @@ from alongside.scheduling.models import Appointment
 from alongside.scheduling.queries import slot_key
 from alongside.scheduling.tests.helpers import at, give_week
 from alongside.testing.factories import PersonFactory, SpellFactory
+from alongside.testing.totp import TEST_TOTP_SECRET, totp_code
 
 pytestmark = pytest.mark.postgresql
 
@@ -158,21 +159,37 @@ class Browser:
 
 
 def sign_in(browser: Browser, username: str, password: str = PASSWORD) -> requests.Response:
-    """Sign in as a person would. The one place to extend for more steps (a TOTP code, the
-    throttle) when sign-in gains them."""
+    """Sign in as a person would: the password, then, when asked (every lead), the code from
+    their authenticator app (the factories give leads `TEST_TOTP_SECRET`)."""
     form = browser.get("/login/")
     assert form.status_code == 200
     done = browser.post(
         "/login/",
-        {
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": browser.csrf_from(form),
-        },
+        {"login": username, "password": password, "csrfmiddlewaretoken": browser.csrf_from(form)},
     )
     assert done.status_code == 302, done.text[:500]
+    if done.headers["Location"].startswith("/account/2fa/authenticate/"):
+        step = browser.get(done.headers["Location"])
+        assert step.status_code == 200, step.text[:500]
+        done = browser.post(
+            done.headers["Location"],
+            {"code": totp_code(TEST_TOTP_SECRET), "csrfmiddlewaretoken": browser.csrf_from(step)},
+        )
+        assert done.status_code == 302, done.text[:500]
+        assert not done.headers["Location"].startswith("/account/2fa/")
     assert "sessionid" in browser.cookies
     return done
+
+
+def refused_sign_in(browser: Browser, username: str, password: str) -> requests.Response:
+    """A sign-in that must not succeed: the form is answered again, and no session starts."""
+    form = browser.get("/login/")
+    answer = browser.post(
+        "/login/",
+        {"login": username, "password": password, "csrfmiddlewaretoken": browser.csrf_from(form)},
+    )
+    assert answer.status_code in (200, 429), answer.status_code
+    return answer
 
 
 def cookie_line(browser: Browser, name: str) -> str:
@@ -321,3 +338,18 @@ def test_two_task_workers_on_one_database_run_each_task_exactly_once(
     assert {task.status for task in tasks} == {"SUCCESSFUL"}
     assert all(len(task.worker_ids) == 1 for task in tasks)  # each taken by one worker, once
     assert all(count_hit(f"task-ran:{n}", now=0) == 2 for n in range(count))  # ran once, +1 here
+
+
+def test_the_sign_in_limit_holds_across_servers(production, committed, world):
+    """Five wrong passwords for one account, spread over both servers and over addresses the
+    proxy reports, lock it on both: the limits live in the database cache, not in a process."""
+    production_password(world.user("cara"))
+    for guess in range(5):
+        browser = Browser(production[guess % 2].base)
+        answer = refused_sign_in(browser, "cara", f"guess-{guess}")
+        assert "sessionid" not in browser.cookies
+    for server in production:
+        browser = Browser(server.base)
+        answer = refused_sign_in(browser, "cara", PASSWORD)
+        assert "Too many failed login attempts" in answer.text
+        assert "sessionid" not in browser.cookies
