@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, model_choice
 from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person
@@ -47,7 +47,7 @@ class VoucherForm(forms.Form):
         max_length=100,
         help_text=_("The name of the worker at the partner who wrote it."),
     )
-    issued_on = forms.DateField(
+    issued_on = RecordDateField(
         label=_("Date issued"),
         widget=DateInput(),
         error_messages={

@@ -27,6 +27,7 @@ from alongside.eligibility.models import (
     ReasonCode,
     ReferralPartner,
     Voucher,
+    voucher_key,
 )
 from alongside.eligibility.queries import (
     assessors_free_to_assess,
@@ -185,7 +186,7 @@ def record_voucher(
     )
     with transaction.atomic():
         existing = Voucher.objects.for_system("the service checking a new voucher's code")
-        if existing.filter(organisation_id=by.organisation_id, code=code).exists():
+        if existing.filter(organisation_id=by.organisation_id, code_key=voucher_key(code)).exists():
             raise duplicate
         try:
             with transaction.atomic():  # a savepoint: a racing duplicate fails here, not later
@@ -193,6 +194,7 @@ def record_voucher(
                     organisation_id=by.organisation_id,
                     partner=partner,
                     code=code,
+                    code_key=voucher_key(code),
                     adults=adults,
                     children=children,
                     reason_codes=reasons,

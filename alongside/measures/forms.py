@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alongside.common.forms import DateInput, choice_field
+from alongside.common.forms import DateInput, RecordDateField, choice_field
 from alongside.measures.models import InstrumentVersion, SittingKind
 from alongside.measures.scoring import MEAN, SEPARATE, SUM
 from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name
@@ -282,8 +282,8 @@ class ScheduleForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DateInput(), required=False)
-    end = forms.DateField(label="To", widget=DateInput(), required=False)
+    start = RecordDateField(label="From", widget=DateInput(), required=False)
+    end = RecordDateField(label="To", widget=DateInput(), required=False)
 
     def period(self) -> tuple[date, date]:
         today = timezone.localdate()

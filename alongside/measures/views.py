@@ -26,6 +26,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.measures import queries, services
@@ -57,6 +58,7 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
 
 
+@submit_once
 def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -301,6 +303,7 @@ def outcomes(request: AuthedHttpRequest) -> HttpResponse:
 # Instruments and schedule (data lead) ---------------------------------------------------------
 
 
+@submit_once
 def instruments(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
@@ -333,6 +336,7 @@ def instruments(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+@submit_once
 def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)

@@ -22,6 +22,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.scheduling import queries, services
 from alongside.scheduling.availability_forms import AWAY, BLOCK, DaysAwayForm, WeeklyBlockForm
@@ -57,6 +58,7 @@ def _availability_page(
     )
 
 
+@submit_once
 def my_availability(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Skill, Team
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, model_choice
 from alongside.relationships.models import Initiator
 from alongside.scheduling.models import AppointmentMode, CancelledBy
 from alongside.scheduling.queries import parse_slot_key
@@ -71,7 +71,7 @@ class AttendedForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Kept with their support notes: only supporters can read them."),
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = RecordDateField(
         label=_("Follow up by"),
         required=False,
         widget=DateInput(),
@@ -79,7 +79,7 @@ class AttendedForm(forms.Form):
 
 
 class FromDateForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    start = RecordDateField(label=_("From"), required=False, widget=DateInput())
 
     def start_or(self, default: date) -> date:
         if self.is_valid() and self.cleaned_data["start"]:
@@ -90,8 +90,8 @@ class FromDateForm(forms.Form):
 
 class NewPlanForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("Until"), widget=DateInput())
+    period_start = RecordDateField(label=_("From"), widget=DateInput())
+    period_end = RecordDateField(label=_("Until"), widget=DateInput())
     every_days = forms.TypedChoiceField(
         label=_("How often they are seen"),
         coerce=int,

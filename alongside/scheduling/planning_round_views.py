@@ -16,6 +16,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.scheduling import handovers, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
@@ -32,6 +33,7 @@ def _coordinator(request: AuthedHttpRequest) -> Membership:
     return membership
 
 
+@submit_once
 def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = _coordinator(request)
     teams = teams_for(membership)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, choice_field, model_choice
+from alongside.common.forms import DateInput, RecordDateField, choice_field, model_choice
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
 from alongside.visibility.roles import WORKER_ROLES
 
@@ -85,12 +85,12 @@ class PatternForm(forms.Form):
     every_weeks = forms.IntegerField(
         label="Every how many weeks", min_value=1, max_value=8, initial=1
     )
-    starts_on = forms.DateField(label="From", widget=DateInput())
-    ends_on = forms.DateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
+    starts_on = RecordDateField(label="From", widget=DateInput())
+    ends_on = RecordDateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
 
 
 class SessionForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DateInput())
+    on = RecordDateField(label="Date", widget=DateInput())
     starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
     ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
 

@@ -13,6 +13,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
@@ -136,6 +137,7 @@ def volunteer(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def lists(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("connections.match", membership)
