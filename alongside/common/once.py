@@ -132,6 +132,7 @@ def submit_once[**P](
                 first.delete()
             return response
 
+    wrapped.submits_once = True  # type: ignore[attr-defined]
     return wrapped
 
 
