@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Organisation, Team
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
+from alongside.common.dates import date_problem
 from alongside.eligibility.models import (
     MAX_HOUSEHOLD_ADULTS,
     MAX_HOUSEHOLD_CHILDREN,
@@ -142,6 +143,8 @@ def _voucher_errors(
         errors["issued_on"] = _(
             "The issue date can't be in the future. Check the date on the voucher."
         )
+    elif problem := date_problem(issued_on):
+        errors["issued_on"] = problem
     if not issued_by_name:
         errors["issued_by_name"] = _("Enter the name of the person at the partner who issued it.")
     elif len(issued_by_name) > 100:
