@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,12 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
 from alongside.access.queries import active_memberships, notifications_for
-from alongside.access.services import mark_notifications_read, set_role_separation
+from alongside.access.services import (
+    MAX_LATE_RECORD_DAYS,
+    mark_notifications_read,
+    set_late_record_days,
+    set_role_separation,
+)
 from alongside.common.responses import form_status
 
 
@@ -23,6 +29,16 @@ class OrganisationSettingsForm(forms.Form):
             "supporter does not decide what they get. Turn it on only if your team is too small to keep "
             "the two apart; pages will then warn when one worker does both."
         ),
+    )
+    late_record_days = forms.IntegerField(
+        label=gettext_lazy("Days back a contact may be recorded without a reason"),
+        min_value=0,
+        max_value=MAX_LATE_RECORD_DAYS,
+        help_text=gettext_lazy(
+            "A contact longer ago than this needs a written reason, kept with it. A contact can "
+            "never be dated in the future."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -60,14 +76,21 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
     organisation = membership.organisation
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None,
-        initial={"allow_assessor_and_supporter": organisation.allow_assessor_and_supporter},
+        initial={
+            "allow_assessor_and_supporter": organisation.allow_assessor_and_supporter,
+            "late_record_days": organisation.late_record_days,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        set_role_separation(
-            organisation,
-            by=membership,
-            allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
-        )
+        with transaction.atomic():
+            set_role_separation(
+                organisation,
+                by=membership,
+                allow_assessor_and_supporter=form.cleaned_data["allow_assessor_and_supporter"],
+            )
+            set_late_record_days(
+                organisation, by=membership, days=form.cleaned_data["late_record_days"]
+            )
         messages.success(request, _("Settings saved."))
         return redirect("access:organisation_settings")
     return render(

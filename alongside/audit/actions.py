@@ -297,6 +297,9 @@ ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.le
 ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
     "access.organisation.role_separation_changed"
 )
+ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED = _not_about_one_person(
+    "access.organisation.late_record_days_changed"
+)
 DEMO_BUILT = _not_about_one_person("demo.built")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")
