@@ -44,6 +44,7 @@ class PeriodForm(forms.Form):
 
 class StoryForm(forms.Form):
     in_their_words = forms.CharField(
+        max_length=4000,
         label=_("Their story, in their words"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Leave out names and anything that could identify them or anyone else."),
@@ -59,9 +60,11 @@ class LearningForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     period_start = RecordDateField(label=_("From"), widget=DateInput())
     period_end = RecordDateField(label=_("Until"), widget=DateInput())
-    learned = forms.CharField(label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5}))
+    learned = forms.CharField(
+        max_length=4000, label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     will_change = forms.CharField(
-        label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
+        max_length=4000, label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Any], **kwargs: Any) -> None:

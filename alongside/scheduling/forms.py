@@ -29,7 +29,9 @@ class SlotField(forms.CharField):
 
 class BookingForm(forms.Form):
     slot = SlotField(
-        label=_("Time"), error_messages={"required": _("Choose a time from the list.")}
+        max_length=100,
+        label=_("Time"),
+        error_messages={"required": _("Choose a time from the list.")},
     )
     mode = forms.ChoiceField(
         label=_("How"),
@@ -66,6 +68,7 @@ class AttendedForm(forms.Form):
         help_text=_("In their words. Kept with their support notes."),
     )
     notes = forms.CharField(
+        max_length=8000,
         label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -123,8 +126,10 @@ class NewPlanForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    request = forms.CharField()
-    slot = forms.CharField(required=False)
+    request = forms.CharField(
+        max_length=500,
+    )
+    slot = forms.CharField(max_length=100, required=False)
 
 
 class WorkerDetailsForm(forms.Form):

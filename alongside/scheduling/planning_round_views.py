@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from alongside.common.ids import parse_id
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
@@ -193,10 +194,11 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
                 continue
             successor = request.POST.get(f"successor_{pid}", "")
             slot = request.POST.get(f"slot_{pid}", "")
-            if not successor.isdigit():
+            successor_id = parse_id(successor)
+            if successor_id is None:
                 error = f"Choose who takes over from {leaving.user.get_full_name()} for {proposal.person.display_name}."
                 break
-            choices[pid] = (int(successor), slot)
+            choices[pid] = (successor_id, slot)
         if not error:
             try:
                 count = handovers.plan_handovers(leaving, by=membership, choices=choices)

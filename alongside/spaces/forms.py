@@ -38,7 +38,10 @@ def workers_of(organisation_id: int) -> QuerySet[Any]:
 class SpaceForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     about = forms.CharField(
-        label="What happens there", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=4000,
+        label="What happens there",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     access = forms.ChoiceField(
         label="Who can come", choices=Space.Access.choices, widget=forms.RadioSelect
@@ -50,7 +53,10 @@ class SpaceForm(forms.Form):
         help_text="Leave empty if online only.",
     )
     online_link = forms.URLField(
-        label="Online link", required=False, help_text="Leave empty if it meets only in person."
+        max_length=500,
+        label="Online link",
+        required=False,
+        help_text="Leave empty if it meets only in person.",
     )
     host = HostChoiceField(
         label="Host",
@@ -106,7 +112,9 @@ class WelcomeForm(forms.Form):
 
 
 class FindForm(forms.Form):
-    q = forms.CharField(label="Someone else is here: find them by name", required=False)
+    q = forms.CharField(
+        max_length=100, label="Someone else is here: find them by name", required=False
+    )
 
 
 class InviteForm(forms.Form):
@@ -125,7 +133,10 @@ class StoppingReasonForm(forms.Form):
         label="Why they stopped", choices=StoppingReason.Reason.choices, widget=forms.RadioSelect
     )
     in_their_words = forms.CharField(
-        label="In their words", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=4000,
+        label="In their words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:

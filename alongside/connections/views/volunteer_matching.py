@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from alongside.common.ids import parse_id
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
@@ -35,11 +36,12 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
         chosen: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair"):
             person_part, _, volunteer_part = value.partition(":")
-            if not (person_part.isdigit() and volunteer_part.isdigit()):
+            person_id, volunteer_id = parse_id(person_part), parse_id(volunteer_part)
+            if person_id is None or volunteer_id is None:
                 chosen = []
                 error = "Choose pairs from the proposal."
                 break
-            chosen.append((int(person_part), int(volunteer_part)))
+            chosen.append((person_id, volunteer_id))
         try:
             posted = match_proposals.clean_weights(request.POST)
         except (ValueError, TypeError):
