@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.ids import parse_id
 from alongside.access.models import Membership, Team
 from alongside.common.forms import DateInput, RecordDateField, model_choice
+from alongside.common.ids import parse_id
 from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person

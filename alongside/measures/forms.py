@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alongside.common.ids import parse_number
 from alongside.common.forms import DateInput, RecordDateField, choice_field
+from alongside.common.ids import parse_number
 from alongside.measures.models import InstrumentVersion, SittingKind
 from alongside.measures.scoring import MEAN, SEPARATE, SUM
 from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name

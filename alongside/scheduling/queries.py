@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from alongside.access.models import Membership
 from alongside.common.dates import date_problem
 from alongside.common.ids import parse_id
-from alongside.access.models import Membership
 from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell

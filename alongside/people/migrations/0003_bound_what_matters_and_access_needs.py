@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_consent_to_share'),
+        ("people", "0002_consent_to_share"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='access_needs',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='access needs'),
+            model_name="person",
+            name="access_needs",
+            field=models.TextField(blank=True, max_length=2000, verbose_name="access needs"),
         ),
         migrations.AlterField(
-            model_name='person',
-            name='what_matters',
-            field=models.TextField(blank=True, help_text='In their own words.', max_length=4000, verbose_name='what matters to me'),
+            model_name="person",
+            name="what_matters",
+            field=models.TextField(
+                blank=True,
+                help_text="In their own words.",
+                max_length=4000,
+                verbose_name="what matters to me",
+            ),
         ),
     ]
