@@ -237,10 +237,11 @@ def create_contact(
     with transaction.atomic():
         claim = None
         if idempotency_key is not None:
-            claim = claim_once(request.user.pk, idempotency_key)
+            claim = claim_once(membership.user_id, idempotency_key)
             if claim is None:
-                first = contacts_of(person).filter(
-                    pk=replayed_object_id(request.user.pk, idempotency_key)
+                first_id = replayed_object_id(membership.user_id, idempotency_key)
+                first = (
+                    contacts_of(person).filter(pk=first_id) if first_id else Contact.objects.none()
                 )
                 if not first:
                     return Status(

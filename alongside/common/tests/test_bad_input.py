@@ -185,3 +185,30 @@ def test_record_dates_are_bound_to_2000_to_2099():
     assert date_problem(date(2099, 12, 31)) is None
     assert date_problem(date(1999, 12, 31)) == "Enter a date from 1 January 2000 onwards."
     assert date_problem(date(2100, 1, 1)) == "Enter a date before 2100."
+
+
+def test_every_text_field_on_every_form_is_bounded():
+    """A 1.2 MB `what_matters` was accepted: every form's text field has a max_length now."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    import alongside
+
+    unbounded, checked = [], 0
+    for module in pkgutil.walk_packages(alongside.__path__, "alongside."):
+        if any(part in module.name for part in (".tests", ".migrations", "testing", ".demo")):
+            continue
+        if not module.name.endswith(("forms", "contact_form")):
+            continue
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if not issubclass(cls, forms.BaseForm) or not cls.__module__.startswith("alongside"):
+                continue
+            for name, field in cls.base_fields.items():
+                checked += isinstance(field, forms.CharField)
+                if isinstance(field, forms.CharField) and field.max_length is None:
+                    unbounded.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert checked > 50
+    assert unbounded == []
