@@ -19,6 +19,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -120,9 +121,10 @@ def writing_as_alice(world, wsgi_app):
     same token in `X-CSRFToken`, so the CSRF check passes and the operation itself is tested."""
     client = Client()
     assert client.login(username="alice", password="pw-for-tests")
-    client.get("/api/v1/docs")  # sets the CSRF cookie
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    token = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    # A CSRF secret as the cookie and the header, made here: a request through the test client
+    # would switch `close_old_connections` back on and close the test's transaction.
+    token = get_random_string(32)
     cookie = f"{django_settings.SESSION_COOKIE_NAME}={session}; {django_settings.CSRF_COOKIE_NAME}={token}"
 
     def app(environ, start_response):
