@@ -24,6 +24,9 @@ $(BIN)/.installed: $(REQUIREMENTS) pyproject.toml | $(UV)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
+# The demo and the checks run with DEBUG on; without DJANGO_DEBUG=true settings are production's.
+demo lint test: export DJANGO_DEBUG = true
+
 demo: $(BIN)/.installed
 	$(BIN)/alongside migrate --verbosity 0
 	$(BIN)/alongside demo

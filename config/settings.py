@@ -1,13 +1,15 @@
-"""Alongside settings: one module, driven by environment variables, with safe development defaults.
-
-Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL
-(postgres://...). Nothing secret lives in this file.
+"""Alongside settings: one module, driven by environment variables. They fail closed: without
+DJANGO_DEBUG=true these are production settings, and production needs DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and DATABASE_URL (postgres://...). `make demo` and the test settings set
+DJANGO_DEBUG=true. Every variable is listed in docs/deploy.md. Nothing secret lives in this file.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,12 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Fail closed (issue 12): DEBUG only when asked for, and no default secret key outside DEBUG.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is false.")
-    SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - development default only
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. In production set it (with DJANGO_ALLOWED_HOSTS and "
+            "DATABASE_URL; see docs/deploy.md). For the demo or development set DJANGO_DEBUG=true."
+        )
+    SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - DEBUG (demo, tests) only
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -61,7 +67,9 @@ INSTALLED_APPS = [
     "alongside.spaces",
     "alongside.connections",
     "alongside.insights",
+    "alongside.workers",
     "alongside.demo",
+    "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
 
 MIDDLEWARE = [
@@ -69,11 +77,14 @@ MIDDLEWARE = [
     "alongside.common.middleware.RequestBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alongside.common.middleware.NoStoreMiddleware",  # shared computers: after WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.access.sessions.IdleSignOutMiddleware",  # shared computers (decision 0013)
+    "alongside.access.sessions.KioskLockMiddleware",  # shared computers (decision 0013)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +181,10 @@ MAILERS = {
     }
 }
 # Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
+# How long a worker's own "legitimate relationship" request opens a person's history (issue 11).
+ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS = int(
+    os.environ.get("ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS", "7")
+)
 ALONGSIDE_BASE_URL = os.environ.get("ALONGSIDE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "alongside@localhost")
 
@@ -196,9 +211,40 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
+# A monitor on the server itself may ask gunicorn for /health/ over plain HTTP (docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+ALONGSIDE_HEALTH_TASK_DELAY_SECONDS = int(
+    os.environ.get("ALONGSIDE_HEALTH_TASK_DELAY_SECONDS", "600")
 )
+
+# --- Shared computers, the kiosk, and the client's address behind proxies --------------------
+# (issue 11, parts 3 and 6; decisions 0013 and 0014; docs/access-and-audit.md "Shared computers")
+# Every page Django makes is sent `Cache-Control: no-store, private` (common.middleware).
+# A signed-in session ends when the browser closes, and after this many idle minutes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
+    raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
+# Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
+# believed only from them (walked from the right), and X-Forwarded-Proto only when there are
+# any. DJANGO_BEHIND_PROXY=true alone means a proxy on this machine (127.0.0.1 and ::1).
+ALONGSIDE_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get(
+        "ALONGSIDE_TRUSTED_PROXIES",
+        "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY", False) else "",
+    ).split(",")
+    if p.strip()
+]
+for _proxy in ALONGSIDE_TRUSTED_PROXIES:  # a typo stops the app at start, not silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise RuntimeError(
+            f"ALONGSIDE_TRUSTED_PROXIES: {_proxy!r} is not an address or network."
+        ) from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ALONGSIDE_TRUSTED_PROXIES else None
+# --- end of shared computers and proxies ---------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -19,7 +19,7 @@ from config.settings import DATABASES  # noqa: E402
 if os.environ.get("ALONGSIDE_TEST_DATABASE") == "postgres":
     from alongside.common.pgcluster import start_throwaway_cluster
 
-    DATABASES["default"] = start_throwaway_cluster()
+    DATABASES["default"] = start_throwaway_cluster()  # type: ignore[assignment]  # mypy reads these settings
 else:
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}  # noqa: E501
 

@@ -13,7 +13,9 @@ urlpatterns = [
     path("reports/", include("alongside.reports.urls")),
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
+    path("workers/", include("alongside.workers.urls")),
     path("", include("alongside.access.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
+    path("", include("alongside.ops.urls")),  # /health/
 ]

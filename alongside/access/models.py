@@ -1,7 +1,11 @@
 """Organisations, teams and memberships: who works where, in which role."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -94,8 +98,31 @@ def language_list(text: str) -> list[str]:
     return [part.strip().lower() for part in text.replace(";", ",").split(",") if part.strip()]
 
 
+def active_membership_q(prefix: str = "", *, today: date | None = None) -> Q:
+    """Memberships that still give access: not switched off (`left_on` empty) and the leaving
+    date, their last day, not passed. Nothing has to run on the day: every read works it out.
+
+    `prefix` reaches a membership through a relation (`"memberships__"` from a user); keep the
+    Q in the same `filter()` call as the other membership conditions so they share one join.
+    """
+    day = today or timezone.localdate()
+    return Q(**{f"{prefix}left_on__isnull": True}) & (
+        Q(**{f"{prefix}leaving_on__isnull": True}) | Q(**{f"{prefix}leaving_on__gte": day})
+    )
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self, *, today: date | None = None) -> "MembershipQuerySet":
+        """Memberships that still give access today (see `active_membership_q`)."""
+        return self.filter(active_membership_q(today=today))
+
+
 class Membership(models.Model):
-    """A user's role in one organisation. A user may belong to several organisations."""
+    """A user's role in one organisation. A user may belong to several organisations.
+
+    Access ends when `left_on` is set (switched off, by the people pages or the command line) or
+    when the day after `leaving_on` comes (`active_membership_q`).
+    """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -125,6 +152,8 @@ class Membership(models.Model):
         help_text=_("Used when proposing a new named worker, for example at a handover."),
     )
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -137,7 +166,19 @@ class Membership(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.left_on is None
+        """Still gives access today: not switched off and the leaving date not passed."""
+        return self.left_on is None and (
+            self.leaving_on is None or self.leaving_on >= timezone.localdate()
+        )
+
+    @property
+    def has_left(self) -> bool:
+        """The leaving date has passed (access ended on its own) and no one switched it off."""
+        return (
+            self.left_on is None
+            and self.leaving_on is not None
+            and self.leaving_on < timezone.localdate()
+        )
 
 
 class Notification(models.Model):

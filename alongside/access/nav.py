@@ -55,7 +55,15 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge="alongside.safeguarding.queries.overrides_waiting_count",
         badge_words=_("waiting"),
     ),
+    Link(
+        _("History access"),
+        "relationships:history_requests",
+        "relationships.review_history",
+        badge="alongside.relationships.queries.history_requests_waiting_count",
+        badge_words=_("waiting"),
+    ),
     Link(_("Learning report"), "reports:report", "reports.read"),
+    Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
     Link(
         _("Messages"),

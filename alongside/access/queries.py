@@ -11,7 +11,10 @@ def active_memberships(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return (
-        Membership.objects.filter(user=user, left_on__isnull=True)
+        Membership.objects.active()
+        .filter(
+            user=user,
+        )
         .select_related("organisation", "team")
         .order_by("organisation__name")
     )
@@ -32,9 +35,8 @@ def workers_of(organisation: Organisation) -> QuerySet[Membership]:
     """Active memberships that may hold relationships, for choosing a worker."""
 
     return (
-        Membership.objects.filter(
-            organisation=organisation, left_on__isnull=True, role__in=WORKER_ROLES
-        )
+        Membership.objects.active()
+        .filter(organisation=organisation, role__in=WORKER_ROLES)
         .select_related("user", "team")
         .order_by("user__first_name", "user__last_name")
     )

@@ -1,8 +1,10 @@
 """Writes about organisations and memberships."""
 
 from collections.abc import Iterable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -101,3 +103,30 @@ def set_late_record_days(organisation: Organisation, *, by: Membership, days: in
             summary={"before": before, "after": days},
         )
     return organisation
+
+
+def end_sessions_of(user_id: int) -> int:
+    """Sign a user out everywhere at once: delete every unexpired session that is theirs.
+
+    Database sessions hold the user id only inside the encoded data, so this walks the unexpired
+    sessions in chunks and decodes each (decision 0019: switching off is rare and a charity has
+    few sessions; no per-user index to keep in step). Each is deleted through the session store,
+    so a cached_db engine drops its cache entry too. A cookie-only engine keeps no sessions
+    here: there the next request finds the user inactive or the membership ended. Returns how many.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    get_model = getattr(store_class, "get_model_class", None)
+    if get_model is None:
+        return 0
+    wanted = str(user_id)
+    keys = [
+        key
+        for key, data in get_model()
+        .objects.filter(expire_date__gt=timezone.now())
+        .values_list("session_key", "session_data")
+        .iterator(chunk_size=500)
+        if str(store_class().decode(data).get(USER_SESSION_KEY)) == wanted
+    ]
+    for key in keys:
+        store_class(session_key=key).delete()
+    return len(keys)

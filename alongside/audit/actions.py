@@ -108,6 +108,23 @@ RELATIONSHIPS_CONTACT_RECORDED = _about_person(
 RELATIONSHIPS_CONTACT_CHANGED = _about_person(
     "relationships.contact.changed", _("changed the record of a conversation with you")
 )
+RELATIONSHIPS_ALLOCATION_MADE = _about_person(
+    "relationships.allocation.made", _("added a worker to the people who support you")
+)
+RELATIONSHIPS_ALLOCATION_ENDED = _about_person(
+    "relationships.allocation.ended", _("took a worker off the people who support you")
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_STARTED = _about_person(
+    "relationships.legitimate_relationship.started",
+    _("asked to read your history for a few days, and said why"),
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_ENDED = _about_person(
+    "relationships.legitimate_relationship.ended", _("closed a worker's access to your history")
+)
+RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_REVIEWED = _about_person(
+    "relationships.legitimate_relationship.reviewed",
+    _("checked why a worker asked to read your history"),
+)
 
 # support --------------------------------------------------------------------------------------
 SUPPORT_NOTE_CREATED = _about_person("support.note.created", _("wrote down what you said"))
@@ -300,6 +317,15 @@ ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
 ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED = _not_about_one_person(
     "access.organisation.late_record_days_changed"
 )
+# People management (alongside/workers/): every membership, role and account change.
+ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
+ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")
+ACCESS_INVITATION_WITHDRAWN = _not_about_one_person("access.invitation.withdrawn")
+ACCESS_INVITATION_ACCEPTED = _not_about_one_person("access.invitation.accepted")
+ACCESS_MEMBERSHIP_ROLE_CHANGED = _not_about_one_person("access.membership.role_changed")
+ACCESS_MEMBERSHIP_SWITCHED_OFF = _not_about_one_person("access.membership.switched_off")
+ACCESS_MEMBERSHIP_SWITCHED_ON = _not_about_one_person("access.membership.switched_on")
+ACCESS_ORGANISATION_CHANGED_IN_ADMIN = _not_about_one_person("access.organisation.changed_in_admin")
 DEMO_BUILT = _not_about_one_person("demo.built")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")

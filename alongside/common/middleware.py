@@ -1,11 +1,11 @@
-"""A request id on every request, so audit events and logs from one request can be tied together;
-and a clear 400 for a request whose body could not be read."""
+"""A request id on every request, so audit events and logs from one request can be tied together."""
 
 import codecs
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParser
+from django.utils.cache import patch_cache_control
 from django.utils.http import parse_header_parameters
 
 from alongside.common.request_context import new_request_id, request_context
@@ -23,6 +23,21 @@ class RequestIdMiddleware:
         with request_context(request.request_id):  # type: ignore[attr-defined]
             response = self.get_response(request)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        return response
+
+
+class NoStoreMiddleware:
+    """Every response Django makes is `Cache-Control: no-store, private`: a shared computer's
+    browser keeps no copy of a page to show the next person (by Back, history or the disk
+    cache). Static files never reach this middleware: WhiteNoise, before it, serves them.
+    Decision 0013."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response
 
 

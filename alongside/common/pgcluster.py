@@ -20,7 +20,7 @@ def _as_postgres(command: list[str]) -> list[str]:
     return command
 
 
-def _binary(name: str) -> str:
+def postgres_binary(name: str) -> str:
     """PostgreSQL binaries: on PATH, or where Debian puts them (/usr/lib/postgresql/N/bin)."""
     found = shutil.which(name) or next(
         iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None
@@ -32,7 +32,7 @@ def _binary(name: str) -> str:
 
 def start_throwaway_cluster(port: int = 54329) -> dict[str, Any]:
     """Create and start a cluster; return a Django DATABASES entry. Stopped at exit."""
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
+    initdb, pg_ctl = postgres_binary("initdb"), postgres_binary("pg_ctl")
     workdir = Path(tempfile.mkdtemp(prefix="alongside-pg-"))
     if os.geteuid() == 0:
         shutil.chown(workdir, "postgres", "postgres")

@@ -9,7 +9,7 @@ import random
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +20,7 @@ from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
+from alongside.common.links import hash_token, new_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
@@ -29,10 +30,13 @@ from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
+from alongside.relationships.demo import build_history_access
 from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
 from alongside.visibility.roles import WORKER_ROLES
+from alongside.workers.models import Invitation
+from alongside.workers.services import INVITATION_DAYS
 
 __all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
 
@@ -110,6 +114,8 @@ def build_demo(
         counts |= build_spaces(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
+        counts |= build_history_access(riverside, today=today)
+        counts |= _build_invitation(riverside)
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:
@@ -149,6 +155,40 @@ def _build_spheres(
         canary=canary,
     )
     return counts
+
+
+def _build_invitation(riverside: Organisation) -> dict[str, int]:
+    """One worker invited by the data lead who has not yet chosen a password, so the Workers page
+    shows the mix a real team has (active, leaving, left, invited). Written directly, like the
+    rest of the town (the build records one audit event); its link's token is thrown away, so a
+    tester sends the invitation again from the Workers page to see the email."""
+    lead = Membership.objects.get(organisation=riverside, user__username="datalead")
+    user = get_user_model()(
+        username=f"rowan.hale@{DEMO_EMAIL_DOMAIN}",
+        email=f"rowan.hale@{DEMO_EMAIL_DOMAIN}",
+        first_name="Rowan",
+        last_name="Hale",
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    membership = Membership.objects.create(
+        organisation=riverside,
+        user=user,
+        role=Role.VOLUNTEER,
+        team=riverside.teams.order_by("name").first(),
+        started_on=timezone.localdate(),
+    )
+    sent = timezone.now() - timedelta(days=2)
+    Invitation.objects.create(
+        organisation=riverside,
+        membership=membership,
+        token_hash=hash_token(new_token()),
+        sent_at=sent,
+        expires_at=sent + timedelta(days=INVITATION_DAYS),
+        sent_by=lead.user,
+    )
+    return {"invitations": 1}
 
 
 def _check_options(*, people: int, years: int, canary: str | None) -> None:

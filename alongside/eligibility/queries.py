@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from alongside.access.models import Membership, Sphere
+from alongside.access.models import Membership, Sphere, active_membership_q
 from alongside.common.spheres import SphereQuerySet
 from alongside.eligibility.models import ReferralPartner, Voucher, voucher_key
 from alongside.people.models import Person
@@ -197,9 +197,9 @@ def assessors_free_to_assess(organisation_id: int, person_id: int) -> list[str]:
     users = (
         get_user_model()
         .objects.filter(
+            active_membership_q("memberships__"),
             memberships__organisation_id=organisation_id,
             memberships__role__in=ELIGIBILITY_ROLES,
-            memberships__left_on__isnull=True,
         )
         .exclude(Exists(spells) | Exists(led) | Exists(joined))
         .order_by("first_name", "last_name", "pk")

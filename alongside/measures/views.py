@@ -1,8 +1,9 @@
 """Views: ask a person, their answers (link, kiosk, read out), results, team outcomes, instruments.
 
 The public answer page (`answer`) needs no login: it is opened with a one-time token, is
-rate-limited per client IP and per token, and never shows more than the person's first name
-and the organisation's name.
+rate-limited per token (unknown tokens per client address), and never shows more than the
+person's first name and the organisation's name. Opening a kiosk sitting hands the worker's
+session over until they type their password again (`access.sessions`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.sessions import lock_for_kiosk
 from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
@@ -141,6 +143,8 @@ def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
             },
             status=410,
         )
+    if kiosk:  # the tablet is handed over: nothing else opens until the worker unlocks it
+        lock_for_kiosk(request, [request.path, reverse("measures:kiosk_done")])
     form, saved, closed = _questionnaire(request, found, actor=request.user)
     if closed:
         return render(
@@ -179,11 +183,11 @@ def kiosk_done(request: AuthedHttpRequest) -> HttpResponse:
 @login_not_required
 @never_cache
 def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
-    if links.rate_limited(request, token, scope="measures"):
+    found = queries.sitting_for_token(token)
+    if links.rate_limited(request, token, scope="measures", known=found is not None):
         response = render(request, "measures/closed.html", {"reason": "busy"}, status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
         return links.private(response)
-    found = queries.sitting_for_token(token)
     if found is None:
         return links.private(
             render(request, "measures/closed.html", {"reason": "unknown"}, status=404)

@@ -74,12 +74,13 @@ def build_consent(
         errors["grantee_role"] = _("Choose a role that works with people.")
     elif (
         grantee_user is not None
-        and not Membership.objects.filter(
+        and not Membership.objects.active()
+        .filter(
             user=grantee_user,
             organisation_id=person.organisation_id,
-            left_on__isnull=True,
             role__in=GRANTEE_ROLES,
-        ).exists()
+        )
+        .exists()
     ):
         errors["grantee_user"] = _("Choose someone who works with people in this organisation.")
     if len(purpose.strip()) < MIN_PURPOSE_LENGTH:

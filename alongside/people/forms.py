@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Role, Team
+from alongside.access.models import Membership, Role, Team, active_membership_q
 from alongside.common.forms import (
     DateInput,
     NamedUserChoiceField,
@@ -82,8 +82,8 @@ class ConsentForm(forms.Form):
         users = (
             get_user_model()
             .objects.filter(
+                active_membership_q("memberships__"),
                 memberships__organisation_id=membership.organisation_id,
-                memberships__left_on__isnull=True,
                 memberships__role__in=GRANTEE_ROLES,
             )
             .order_by("first_name", "last_name")

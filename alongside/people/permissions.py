@@ -6,7 +6,7 @@ import rules
 
 from alongside.access.models import Membership, Role
 from alongside.access.permissions import has_role
-from alongside.visibility.people import works_with
+from alongside.visibility.people import has_confirmed
 from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
 from alongside.visibility.support import coordinates
 
@@ -40,13 +40,15 @@ rules.add_rule("people.change_person", edits_people)
 
 @rules.predicate
 def holds_support_for(membership: Membership | None, person: "Person") -> bool:
-    """Supporters who work with the person, and coordinators of the person's team."""
+    """Supporters with a confirmed relationship with the person (`visibility.people.confirmed_q`:
+    never just a contact they recorded, or they could record a consent for themselves), and
+    coordinators of the person's team."""
     if membership is None:
         return False
     if membership.role == Role.COORDINATOR:
         return coordinates(membership, person)
     if membership.role == Role.SUPPORTER:
-        return works_with(membership, person)
+        return has_confirmed(membership, person)
     return False
 
 

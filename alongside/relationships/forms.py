@@ -10,11 +10,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, active_membership_q
 from alongside.access.queries import workers_of
 from alongside.common.forms import DateInput, RecordDateField, RecordDateTimeField, model_choice
 from alongside.people.models import Person
-from alongside.relationships.models import Handover, Initiator, Mode, SpellReason
+from alongside.relationships.models import (
+    LEGITIMATE_REASON_MAX_LENGTH,
+    Handover,
+    Initiator,
+    Mode,
+    ReviewOutcome,
+    SpellReason,
+)
 from alongside.visibility.roles import WORKER_ROLES
 
 
@@ -56,9 +63,9 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
+            active_membership_q("memberships__"),
             pk__in=sorted(circle),
             memberships__organisation_id=membership.organisation_id,
-            memberships__left_on__isnull=True,
             memberships__role__in=sorted(WORKER_ROLES),
         )
         .order_by("first_name", "last_name", "pk")
@@ -228,4 +235,39 @@ class ColdHandoverForm(forms.Form):
         label=_("Why was no introduction possible?"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AllocateWorkerForm(forms.Form):
+    worker = WorkerChoiceField(label=_("Worker"), queryset=None)
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "worker").queryset = worker_queryset(membership)
+
+
+class HistoryAccessForm(forms.Form):
+    """A worker's legitimate-relationship request: why they need the person's history."""
+
+    reason = forms.CharField(
+        label=_("Why you need their history"),
+        help_text=_("For example: covering for their named worker, who is off sick this week."),
+        max_length=LEGITIMATE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you need their history.")},
+    )
+
+
+class HistoryAccessReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Was it appropriate?"),
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether it was appropriate.")},
+    )
+    note = forms.CharField(
+        label=_("Note (needed when it was not appropriate)"),
+        required=False,
+        max_length=LEGITIMATE_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -249,3 +249,112 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"Handover of {self.person} to {self.to_worker}"
+
+
+class Allocation(models.Model):
+    """A coordinator allocated a worker to a person: a confirmed relationship beside the named
+    worker (a second worker, cover, a specialist). Open until `ended_at`."""
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="allocations"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+        verbose_name=_("worker"),
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-allocated_at", "-id"]
+        indexes = [models.Index(fields=["worker", "ended_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "worker"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_allocation_per_person_and_worker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} allocated to {self.person}"
+
+
+LEGITIMATE_REASON_MAX_LENGTH = 500
+
+
+class ReviewOutcome(models.TextChoices):
+    APPROPRIATE = "appropriate", _("Appropriate")
+    NOT_APPROPRIATE = "not_appropriate", _("Not appropriate")
+
+
+class LegitimateRelationship(models.Model):
+    """A worker's own request to read a person's history, in the pattern of the NHS
+    legitimate-relationship alert: in force at once, for a limited time, with a reason in words;
+    the named worker and a coordinator are told, and a reviewer looks at it afterwards.
+
+    In force while `ended_at` is empty and `expires_at` is in the future: visibility is worked
+    out on every read (`alongside.visibility.people.confirmed_q`), so it lapses with nothing to
+    run. `reason` is the worker's words, shown to reviewers and the requester only, never in a
+    notification or an audit summary.
+    """
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="legitimate_relationships"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="legitimate_relationships"
+    )
+    reason = models.CharField(
+        _("why you need their history"), max_length=LEGITIMATE_REASON_MAX_LENGTH
+    )
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_outcome = models.CharField(
+        _("was it appropriate?"), max_length=20, choices=ReviewOutcome.choices, blank=True
+    )
+    review_note = models.CharField(
+        _("review note"), max_length=LEGITIMATE_REASON_MAX_LENGTH, blank=True
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["worker", "expires_at"]),
+            models.Index(fields=["organisation", "reviewed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="legitimate_relationship_expires_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} asked to see {self.person}'s history"

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
-from alongside.visibility.roles import ASSIGNING_ROLES, WORKER_ROLES
+from alongside.visibility.roles import (
+    ASSIGNING_ROLES,
+    HISTORY_REQUESTERS,
+    HISTORY_REVIEWERS,
+    WORKER_ROLES,
+)
 
 if TYPE_CHECKING:
     from alongside.people.models import Person
@@ -62,3 +67,24 @@ rules.add_rule("relationships.plan_handover", assigns_for_team | (is_worker & is
 rules.add_rule(
     "relationships.edit_contact", is_worker & (took_part_in_contact | coordinates_contact)
 )
+
+
+@rules.predicate
+def may_request_history(membership: Membership | None, person: "Person") -> bool:
+    """May ask for the person's history with a legitimate-relationship request."""
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role in HISTORY_REQUESTERS
+        and membership.organisation_id == person.organisation_id
+    )
+
+
+@rules.predicate
+def reviews_history(membership: Membership | None, obj: object = None) -> bool:
+    return membership is not None and membership.is_active and membership.role in HISTORY_REVIEWERS
+
+
+rules.add_rule("relationships.allocate_worker", assigns_for_team)
+rules.add_rule("relationships.request_history", may_request_history)
+rules.add_rule("relationships.review_history", reviews_history)

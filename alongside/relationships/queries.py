@@ -8,13 +8,22 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
 from alongside.people.models import Person
 from alongside.relationships.continuity import Continuity, measure
-from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
+from alongside.relationships.models import (
+    Allocation,
+    Contact,
+    Handover,
+    LegitimateRelationship,
+    NamedWorkerSpell,
+    WorkerRequest,
+)
+from alongside.visibility.people import legitimate_in_force_q
+from alongside.visibility.roles import HISTORY_REVIEWERS
 
 CONTINUITY_WINDOW_DAYS = 365
 RECENT_CHANGE_DAYS = 28
@@ -255,3 +264,72 @@ def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Time
 
 def contacts_of(person: Person) -> QuerySet[Contact]:
     return Contact.objects.filter(person=person)
+
+
+# Confirmed relationships: allocations and legitimate-relationship requests ---------------------
+
+
+def open_allocations(person: Person) -> list[Allocation]:
+    """The workers a coordinator allocated to the person, still allocated (one query)."""
+    return list(
+        Allocation.objects.filter(person=person, ended_at__isnull=True)
+        .select_related("worker")
+        .order_by("allocated_at", "pk")
+    )
+
+
+def history_access_in_force(
+    membership: Membership, person: Person, *, now: datetime | None = None
+) -> LegitimateRelationship | None:
+    """This worker's own legitimate-relationship request for the person, in force (one query)."""
+    return (
+        LegitimateRelationship.objects.filter(
+            legitimate_in_force_q(now), worker_id=membership.user_id, person_id=person.pk
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def may_review_history(membership: Membership, person: Person) -> bool:
+    """A reviewer of legitimate-relationship requests about this person: an active coordinator of
+    their team (any, without a team), safeguarding lead or data lead of their organisation."""
+    if not membership.is_active or membership.organisation_id != person.organisation_id:
+        return False
+    if membership.role == Role.COORDINATOR:
+        return membership.team_id is None or membership.team_id == person.team_id
+    return membership.role in HISTORY_REVIEWERS
+
+
+def _reviewable(membership: Membership) -> QuerySet[LegitimateRelationship]:
+    requests = LegitimateRelationship.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role == Role.COORDINATOR and membership.team_id is not None:
+        requests = requests.filter(person__team_id=membership.team_id)
+    return requests
+
+
+def history_requests_waiting_count(membership: Membership | None) -> int:
+    """How many legitimate-relationship requests wait for a review this membership could give."""
+    if membership is None or membership.role not in HISTORY_REVIEWERS or not membership.is_active:
+        return 0
+    return (
+        _reviewable(membership)
+        .filter(reviewed_at__isnull=True)
+        .exclude(worker_id=membership.user_id)
+        .count()
+    )
+
+
+def history_requests_to_review(
+    membership: Membership, *, limit: int = 200
+) -> list[LegitimateRelationship]:
+    """Legitimate-relationship requests a reviewer looks at: waiting for review first, then the
+    most recent. Coordinators see their team's people (everyone, without a team); safeguarding
+    and data leads the organisation's. Empty for anyone else (one query)."""
+    if membership.role not in HISTORY_REVIEWERS or not membership.is_active:
+        return []
+    return list(
+        _reviewable(membership)
+        .select_related("person", "worker", "ended_by", "reviewed_by")
+        .order_by(F("reviewed_at").desc(nulls_first=True), "-started_at", "-pk")[:limit]
+    )

@@ -7,36 +7,52 @@ event in that transaction. Errors are `ValidationError`s keyed by form field.
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
+from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.dates import date_problem
 from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
+    LEGITIMATE_REASON_MAX_LENGTH,
+    Allocation,
     Contact,
     ContactRevision,
     Handover,
+    LegitimateRelationship,
     NamedWorkerSpell,
+    ReviewOutcome,
     SpellReason,
     WorkerRequest,
 )
+from alongside.relationships.queries import may_review_history
 from alongside.support.services import save_contact_note
-from alongside.visibility.roles import WORKER_ROLES
+from alongside.visibility.people import confirmed_q
+from alongside.visibility.roles import (
+    ASSIGNING_ROLES,
+    HISTORY_REQUESTERS,
+    WORKER_ROLES,
+)
 
 MAX_MINUTES = 720
 
 
 def _check_worker(worker: User, organisation_id: int, field: str) -> None:
-    ok = Membership.objects.filter(
-        user=worker, organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
-    ).exists()
+    ok = (
+        Membership.objects.active()
+        .filter(user=worker, organisation_id=organisation_id, role__in=WORKER_ROLES)
+        .exists()
+    )
     if not ok:
         raise ValidationError({field: _("Choose a worker who works in this organisation.")})
 
@@ -491,3 +507,275 @@ def set_leaving_date(
             summary={"leaving_on": str(leaving_on)},
         )
     return membership
+
+
+# Confirmed relationships: allocations and legitimate-relationship requests ---------------------
+
+HISTORY_REQUESTED_TEXT = gettext_lazy(
+    "A worker asked to read the history of someone you support, saying why. It is open to them "
+    "for a few days and waits for a review."
+)
+ALLOCATED_TEXT = gettext_lazy("A coordinator allocated you to someone. You can read their history.")
+
+
+def _team_coordinators(person: Person) -> list[User]:
+    """The active coordinators of the person's team; those without a team when it has none."""
+    coordinators = Membership.objects.filter(
+        organisation_id=person.organisation_id, role=Role.COORDINATOR, left_on__isnull=True
+    ).select_related("user")
+    in_team = [m.user for m in coordinators if m.team_id == person.team_id and m.user.is_active]
+    return in_team or [m.user for m in coordinators if m.team_id is None and m.user.is_active]
+
+
+def request_history_access(
+    person: Person,
+    *,
+    by: Membership,
+    reason: str,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> LegitimateRelationship:
+    """A worker with no confirmed relationship opens the person's history for themselves, now,
+    for ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS, saying why (the NHS legitimate-relationship alert).
+
+    Raises PermissionDenied unless `by` is an active requester role (HISTORY_REQUESTERS) in the
+    person's organisation; ValidationError for an empty reason or one longer than
+    LEGITIMATE_REASON_MAX_LENGTH, or when they can already read the history. Side effects: one
+    LegitimateRelationship; audit event `relationships.legitimate_relationship.started` (summary:
+    the expiry, never the reason); an in-app notification, without names or words, to the named
+    worker and the coordinators of the person's team.
+    """
+    if (
+        not by.is_active
+        or by.role not in HISTORY_REQUESTERS
+        or by.organisation_id != person.organisation_id
+    ):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need their history.")})
+    if len(reason) > LEGITIMATE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Keep it to %(count)d characters or fewer.")
+                % {"count": LEGITIMATE_REASON_MAX_LENGTH}
+            }
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Serialise this worker's requests, so two submits at once make one.
+        list(Membership.objects.select_for_update().filter(pk=by.pk).values_list("pk"))
+        if Person.objects.filter(confirmed_q(by.user_id, now=now), pk=person.pk).exists():
+            raise ValidationError(_("You can already read their history."))
+        grant = LegitimateRelationship.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            worker=by.user,
+            reason=reason,
+            started_at=now,
+            expires_at=now + timedelta(days=settings.ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS),
+        )
+        record(
+            grant,
+            action=actions.RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_STARTED,
+            by=by,
+            summary={"expires_at": grant.expires_at.isoformat()},
+            request_id=request_id,
+        )
+        spell = open_spell(person)
+        named = [spell.worker] if spell is not None and spell.worker_id != by.user_id else []
+        if named:
+            notify(
+                named,
+                organisation_id=person.organisation_id,
+                text=HISTORY_REQUESTED_TEXT,
+                url=reverse("people:person", args=[person.pk]),
+            )
+        coordinators = [u for u in _team_coordinators(person) if u.pk != by.user_id]
+        if coordinators:
+            notify(
+                coordinators,
+                organisation_id=person.organisation_id,
+                text=HISTORY_REQUESTED_TEXT,
+                url=reverse("relationships:history_requests"),
+            )
+    return grant
+
+
+def end_history_access(
+    grant: LegitimateRelationship,
+    *,
+    by: Membership,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> LegitimateRelationship:
+    """The requester, or a reviewer, ends a legitimate-relationship request before it expires.
+
+    Raises PermissionDenied for anyone else; ValidationError when it is no longer in force.
+    Side effects: `ended_at`, `ended_by`; audit event `relationships.legitimate_relationship.ended`.
+    """
+    person = grant.person
+    own = by.is_active and by.user_id == grant.worker_id
+    if by.organisation_id != grant.organisation_id or not (own or may_review_history(by, person)):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = LegitimateRelationship.objects.select_for_update().get(pk=grant.pk)
+        if locked.ended_at is not None or locked.expires_at <= now:
+            raise ValidationError(_("This access has already ended."))
+        LegitimateRelationship.objects.filter(pk=locked.pk).update(ended_at=now, ended_by=by.user)
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_ENDED,
+            by=by,
+            summary={"by_requester": own},
+            request_id=request_id,
+        )
+    grant.ended_at, grant.ended_by = now, by.user
+    return grant
+
+
+def review_history_access(
+    grant: LegitimateRelationship,
+    *,
+    by: Membership,
+    outcome: str,
+    note: str,
+    now: datetime | None = None,
+    request_id: str = "",
+) -> LegitimateRelationship:
+    """A coordinator of the person's team, a safeguarding lead or a data lead records whether a
+    legitimate-relationship request was appropriate.
+
+    Raises PermissionDenied for anyone else; ValidationError when `by` made the request, it was
+    reviewed already, the outcome is unknown, "not appropriate" comes without a note, or the note
+    is too long. Side effects: the review fields; audit event
+    `relationships.legitimate_relationship.reviewed` (summary: the outcome, never the note);
+    "not appropriate" also ends the access if it is still in force (`.ended`).
+    """
+    if not may_review_history(by, grant.person):
+        raise PermissionDenied
+    if by.user_id == grant.worker_id:
+        raise ValidationError(_("You asked for this access, so someone else must review it."))
+    errors: dict[str, list[str]] = {}
+    if outcome not in ReviewOutcome.values:
+        errors["outcome"] = [_("Say whether it was appropriate.")]
+    note = (note or "").strip()
+    if outcome == ReviewOutcome.NOT_APPROPRIATE and not note:
+        errors["note"] = [_("Say why it was not appropriate and what happens next.")]
+    if len(note) > LEGITIMATE_REASON_MAX_LENGTH:
+        errors["note"] = [
+            _("Keep it to %(count)d characters or fewer.") % {"count": LEGITIMATE_REASON_MAX_LENGTH}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = LegitimateRelationship.objects.select_for_update().get(pk=grant.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError(_("This request has already been reviewed."))
+        LegitimateRelationship.objects.filter(pk=locked.pk).update(
+            reviewed_at=now, reviewed_by=by.user, review_outcome=outcome, review_note=note
+        )
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_REVIEWED,
+            by=by,
+            summary={"outcome": outcome, "reviewer_role": by.role},
+            request_id=request_id,
+        )
+        # Not appropriate: the access ends now, if it is still in force.
+        if (
+            outcome == ReviewOutcome.NOT_APPROPRIATE
+            and locked.ended_at is None
+            and locked.expires_at > now
+        ):
+            LegitimateRelationship.objects.filter(pk=locked.pk).update(
+                ended_at=now, ended_by=by.user
+            )
+            record(
+                locked,
+                action=actions.RELATIONSHIPS_LEGITIMATE_RELATIONSHIP_ENDED,
+                by=by,
+                summary={"by_requester": False, "not_appropriate": True},
+                request_id=request_id,
+            )
+            grant.ended_at, grant.ended_by = now, by.user
+    grant.reviewed_at, grant.reviewed_by = now, by.user
+    grant.review_outcome, grant.review_note = outcome, note
+    return grant
+
+
+def allocate_worker(
+    person: Person, *, worker: User, by: Membership, now: datetime | None = None
+) -> Allocation:
+    """A coordinator of the person's team allocates a worker to them: a confirmed relationship
+    (the worker reads the person's history) beside the named worker.
+
+    Raises PermissionDenied unless `by` assigns for the person's team (ASSIGNING_ROLES);
+    ValidationError for a worker outside the organisation, one who assessed the person, or one
+    already allocated. Side effects: one Allocation; audit event `relationships.allocation.made`;
+    an in-app notification to the worker.
+    """
+    if (
+        not by.is_active
+        or by.role not in ASSIGNING_ROLES
+        or by.organisation_id != person.organisation_id
+        or (by.team_id is not None and by.team_id != person.team_id)
+    ):
+        raise PermissionDenied
+    _check_worker(worker, person.organisation_id, "worker")
+    _check_not_assessor(worker, person, "worker")
+    with transaction.atomic():
+        if Allocation.objects.filter(person=person, worker=worker, ended_at__isnull=True).exists():
+            raise ValidationError({"worker": _("This worker is already allocated to them.")})
+        allocation = Allocation.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            worker=worker,
+            allocated_by=by.user,
+            allocated_at=now or timezone.now(),
+        )
+        record(
+            allocation,
+            action=actions.RELATIONSHIPS_ALLOCATION_MADE,
+            by=by,
+            summary={"worker_id": worker.pk},
+        )
+        notify(
+            [worker],
+            organisation_id=person.organisation_id,
+            text=ALLOCATED_TEXT,
+            url=reverse("people:person", args=[person.pk]),
+        )
+    return allocation
+
+
+def end_allocation(
+    allocation: Allocation, *, by: Membership, now: datetime | None = None
+) -> Allocation:
+    """A coordinator of the person's team ends an allocation. Raises PermissionDenied for anyone
+    else; ValidationError when it has ended already. Side effects: `ended_at`, `ended_by`; audit
+    event `relationships.allocation.ended`."""
+    person = allocation.person
+    if (
+        not by.is_active
+        or by.role not in ASSIGNING_ROLES
+        or by.organisation_id != person.organisation_id
+        or (by.team_id is not None and by.team_id != person.team_id)
+    ):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        if locked.ended_at is not None:
+            raise ValidationError(_("This allocation has already ended."))
+        Allocation.objects.filter(pk=locked.pk).update(ended_at=now, ended_by=by.user)
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_ALLOCATION_ENDED,
+            by=by,
+            summary={"worker_id": locked.worker_id},
+        )
+    allocation.ended_at, allocation.ended_by = now, by.user
+    return allocation

@@ -27,6 +27,28 @@ urlpatterns = [
         views.record_worker_request,
         name="record_worker_request",
     ),
+    path("people/<int:person_id>/allocate/", views.allocate_worker, name="allocate_worker"),
+    path(
+        "people/<int:person_id>/allocations/<int:allocation_id>/end/",
+        views.end_allocation,
+        name="end_allocation",
+    ),
+    path(
+        "people/<int:person_id>/history-access/",
+        views.request_history_access,
+        name="request_history_access",
+    ),
+    path("history-access/", views.history_requests, name="history_requests"),
+    path(
+        "history-access/<int:grant_id>/review/",
+        views.review_history_access,
+        name="review_history_access",
+    ),
+    path(
+        "history-access/<int:grant_id>/end/",
+        views.end_history_access,
+        name="end_history_access",
+    ),
     path("people/<int:person_id>/handover/", views.plan_handover, name="plan_handover"),
     path(
         "people/<int:person_id>/handover/<int:handover_id>/no-introduction/",

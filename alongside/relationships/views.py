@@ -4,20 +4,21 @@ from datetime import timedelta
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from alongside.access.decorators import require_rule
+from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
@@ -27,22 +28,35 @@ from alongside.people.queries import get_person_for_user
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.forms import (
+    AllocateWorkerForm,
     AssignNamedWorkerForm,
     ColdHandoverForm,
     ContactForm,
     HandoverForm,
+    HistoryAccessForm,
+    HistoryAccessReviewForm,
     WorkerRequestForm,
 )
-from alongside.relationships.models import Contact, ContactRevision, Handover, WorkerRequest
+from alongside.relationships.models import (
+    Allocation,
+    Contact,
+    ContactRevision,
+    Handover,
+    LegitimateRelationship,
+    WorkerRequest,
+)
 from alongside.relationships.queries import (
     CONTINUITY_WINDOW_DAYS,
     continuity_for_people,
+    history_requests_to_review,
+    may_review_history,
     my_people,
     planned_handover,
 )
 from alongside.support.models import SupportNote
 from alongside.support.queries import note_revisions_visible_to, notes_for_contacts
 from alongside.support.services import read_contact_notes
+from alongside.visibility.people import has_confirmed
 
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
@@ -378,3 +392,150 @@ def cancel_handover(request: AuthedHttpRequest, person_id: int, handover_id: int
     services.cancel_handover(handover, by=membership)
     messages.success(request, _("Handover cancelled. The named worker stays the same."))
     return redirect("people:person", person_id=person.pk)
+
+
+# Confirmed relationships: allocations and legitimate-relationship requests ---------------------
+
+
+def allocate_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.allocate_worker", membership, person)
+    form = AllocateWorkerForm(
+        request.POST if request.method == "POST" else None, membership=membership
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocate_worker(person, worker=form.cleaned_data["worker"], by=membership)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Worker allocated. They can read the person's history."))
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/allocate.html",
+        {"person": person, "form": form},
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+def end_allocation(request: AuthedHttpRequest, person_id: int, allocation_id: int) -> HttpResponse:
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.allocate_worker", membership, person)
+    allocation = get_object_or_404(Allocation, pk=allocation_id, person=person)
+    try:
+        services.end_allocation(allocation, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Allocation ended."))
+    return redirect("people:person", person_id=person.pk)
+
+
+def request_history_access(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.request_history", membership, person)
+    if request.method != "POST" and has_confirmed(membership, person):
+        messages.info(request, _("You can already read their history."))
+        return redirect("people:person", person_id=person.pk)
+    form = HistoryAccessForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.request_history_access(
+                person, by=membership, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            until = formats.date_format(timezone.localtime(grant.expires_at), "j F Y")
+            messages.success(
+                request,
+                _(
+                    "You can read their history until %(date)s. Their named worker and a "
+                    "coordinator have been told, and a reviewer will look at your reason."
+                )
+                % {"date": until},
+            )
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/history_access.html",
+        {"person": person, "form": form, "days": settings.ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS},
+        status=form_status(request, form),
+    )
+
+
+def _grant_for(request: AuthedHttpRequest, grant_id: int) -> tuple[Membership, Any]:
+    membership = membership_of(request)
+    grant = get_object_or_404(
+        LegitimateRelationship.objects.select_related("person", "worker"),
+        pk=grant_id,
+        organisation_id=membership.organisation_id,
+    )
+    return membership, grant
+
+
+@rule_required("relationships.review_history")
+def history_requests(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    return render(
+        request,
+        "relationships/history_requests.html",
+        {
+            "grants": history_requests_to_review(membership),
+            "now": timezone.now(),
+            "shows_names": membership.role != Role.DATA_LEAD,
+        },
+    )
+
+
+def review_history_access(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
+    membership, grant = _grant_for(request, grant_id)
+    if not may_review_history(membership, grant.person):
+        raise Http404
+    form = HistoryAccessReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_history_access(
+                grant,
+                by=membership,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect("relationships:history_requests")
+    return render(
+        request,
+        "relationships/history_review.html",
+        {
+            "grant": grant,
+            "form": form,
+            "now": timezone.now(),
+            "shows_names": membership.role != Role.DATA_LEAD,
+        },
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+def end_history_access(request: AuthedHttpRequest, grant_id: int) -> HttpResponse:
+    membership, grant = _grant_for(request, grant_id)
+    own = grant.worker_id == membership.user_id
+    if not own and not may_review_history(membership, grant.person):
+        raise Http404
+    try:
+        services.end_history_access(grant, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Access to their history ended."))
+    if own:
+        return redirect("people:person", person_id=grant.person_id)
+    return redirect("relationships:history_requests")

@@ -307,10 +307,10 @@ def holdable_volunteers(membership: Membership | None) -> QuerySet[Membership]:
         return Membership.objects.none()
     assert membership is not None
     return (
-        Membership.objects.filter(
+        Membership.objects.active()
+        .filter(
             organisation_id=membership.organisation_id,
             role__in=sorted(HOLDABLE_ROLES),
-            left_on__isnull=True,
             user__is_active=True,
         )
         .select_related("user")

@@ -69,9 +69,7 @@ def parse_slot_key(key: str) -> tuple[int, datetime] | None:
 
 def worker_memberships(organisation_id: int, *, team_id: int | None = None) -> QuerySet[Membership]:
     """Active workers of the organisation (or of one team), with their user and skills."""
-    qs = Membership.objects.filter(
-        organisation_id=organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
-    )
+    qs = Membership.objects.active().filter(organisation_id=organisation_id, role__in=WORKER_ROLES)
     if team_id is not None:
         qs = qs.filter(team_id=team_id)
     return qs.select_related("user").prefetch_related("skills").order_by("user__first_name", "pk")

@@ -232,10 +232,9 @@ def _validate_booking(
     workers = [worker] + ([with_worker] if with_worker is not None else [])
     memberships = {
         m.user_id: m
-        for m in Membership.objects.filter(
+        for m in Membership.objects.active().filter(
             organisation_id=person.organisation_id,
             user__in=workers,
-            left_on__isnull=True,
             role__in=WORKER_ROLES,
         )
     }

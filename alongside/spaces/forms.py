@@ -29,9 +29,14 @@ class HostChoiceField(forms.ModelChoiceField[Any]):
 
 
 def workers_of(organisation_id: int) -> QuerySet[Any]:
-    users = Membership.objects.filter(
-        organisation_id=organisation_id, role__in=WORKER_ROLES, left_on__isnull=True
-    ).values("user_id")
+    users = (
+        Membership.objects.active()
+        .filter(
+            organisation_id=organisation_id,
+            role__in=WORKER_ROLES,
+        )
+        .values("user_id")
+    )
     return get_user_model().objects.filter(pk__in=users).order_by("first_name", "username")
 
 

@@ -6,7 +6,9 @@ Django's ORM): never an app's queries, services or views, so any app may use it 
 
 - `roles`: the role -> sphere table and the role groups (who sees every person, who holds
   relationships, who may be named in a consent).
-- `people`: whom a worker works with, and whose shared-sphere record a membership sees.
+- `people`: whom a worker has a confirmed relationship with (`confirmed_q`: what opens a
+  person's past support records), whom they work with (confirmed, or met recently: what lets a
+  volunteer find someone), and whose shared-sphere record a membership sees.
 - `consent`: consents to share in force, and those naming a membership.
 - `overrides`: a safeguarding lead's time-limited override, in force.
 - `support`: whose support-sphere records (notes, answers, needs, profiles, ties) a membership

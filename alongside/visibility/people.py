@@ -1,27 +1,72 @@
-"""Whom a worker works with, and whose shared-sphere record a membership may see."""
+"""Whom a worker has a confirmed relationship with, whom they work with (confirmed or met), and
+whose shared-sphere record a membership may see."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from alongside.access.models import Membership
 from alongside.people.models import Person
-from alongside.relationships.models import Contact, NamedWorkerSpell
+from alongside.relationships.models import (
+    Allocation,
+    Contact,
+    Handover,
+    LegitimateRelationship,
+    NamedWorkerSpell,
+)
 from alongside.visibility.consent import consents_for
 from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE, WORKS_WITH_DAYS
 
 
-def works_with_q(user_id: int) -> Q:
-    """People this worker works with: named worker now, or met them within WORKS_WITH_DAYS."""
-    since = timezone.now() - timedelta(days=WORKS_WITH_DAYS)
+def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
+    """People this worker has a confirmed relationship with: one that someone else confirmed,
+    the person chose, or the worker declared for a limited time and must answer for.
+
+    - named worker now (an open spell, assigned by a coordinator or at the person's request);
+    - the new worker of a planned handover (the old named worker planned it);
+    - allocated by a coordinator (`Allocation`, until it ends);
+    - their own legitimate-relationship request in force (`LegitimateRelationship`: told to the
+      named worker and a coordinator, reviewed, time-limited).
+
+    Consent and a safeguarding override are added by `support.support_records_q`. Recording a
+    contact is never enough: anyone may record one, so nobody has confirmed it.
+    """
+    now = now or timezone.now()
     named = NamedWorkerSpell.objects.filter(worker_id=user_id, ended_on__isnull=True).values(
         "person_id"
     )
+    handed_over = Handover.objects.filter(
+        to_worker_id=user_id, status=Handover.Status.PLANNED
+    ).values("person_id")
+    allocated = Allocation.objects.filter(worker_id=user_id, ended_at__isnull=True).values(
+        "person_id"
+    )
+    declared = LegitimateRelationship.objects.filter(
+        legitimate_in_force_q(now), worker_id=user_id
+    ).values("person_id")
+    return Q(pk__in=named) | Q(pk__in=handed_over) | Q(pk__in=allocated) | Q(pk__in=declared)
+
+
+def legitimate_in_force_q(now: datetime | None = None) -> Q:
+    """Over `LegitimateRelationship`: requests in force at `now` (not ended, not expired)."""
+    return Q(ended_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+def has_confirmed(membership: Membership, person: Person) -> bool:
+    """Whether this membership's user has a confirmed relationship with the person (one query)."""
+    return Person.objects.filter(confirmed_q(membership.user_id), pk=person.pk).exists()
+
+
+def works_with_q(user_id: int) -> Q:
+    """People this worker works with: a confirmed relationship, or met them within
+    WORKS_WITH_DAYS. "Has met" decides who a volunteer may find and where a worker may record
+    their own part; it never opens anyone else's support records (that is `confirmed_q`)."""
+    since = timezone.now() - timedelta(days=WORKS_WITH_DAYS)
     # Led and joined are separate subqueries: an OR across the join would scan every contact.
     led = Contact.objects.filter(worker_id=user_id, at__gte=since).values("person_id")
     joined = Contact.objects.filter(also_present=user_id, at__gte=since).values("person_id")
-    return Q(pk__in=named) | Q(pk__in=led) | Q(pk__in=joined)
+    return confirmed_q(user_id) | Q(pk__in=led) | Q(pk__in=joined)
 
 
 def works_with(membership: Membership, person: Person) -> bool:

@@ -24,6 +24,11 @@ SEES_OWN_PEOPLE = frozenset({Role.VOLUNTEER})
 WORKER_ROLES = frozenset({Role.SUPPORTER, Role.VOLUNTEER, Role.COORDINATOR})
 # Roles that assign named workers and plan handovers for anyone in their team.
 ASSIGNING_ROLES = frozenset({Role.COORDINATOR})
+# Roles whose reach into support records rests on relationships, so may ask for a person's history
+# with a legitimate-relationship request (coordinators read their team's anyway).
+HISTORY_REQUESTERS = frozenset({Role.SUPPORTER})
+# Roles that review legitimate-relationship requests, and may end one early.
+HISTORY_REVIEWERS = frozenset({Role.COORDINATOR, Role.SAFEGUARDING_LEAD, Role.DATA_LEAD})
 # Roles that see team continuity pages (aggregates with person names, never note text).
 CONTINUITY_VIEWERS = frozenset({Role.COORDINATOR})
 
@@ -36,7 +41,8 @@ GRANTEE_ROLES = (
     Role.ASSESSOR,
     Role.SAFEGUARDING_LEAD,
 )
-# A worker "works with" a person who has them as named worker, or whom they met within this window.
+# A worker "works with" a person they have a confirmed relationship with, or met within this window.
+# Meeting someone never opens their past support records (see people.confirmed_q).
 WORKS_WITH_DAYS = 180
 
 

@@ -14,7 +14,7 @@ from alongside.access.models import Membership, Role, Sphere
 from alongside.people.models import Person
 from alongside.visibility.consent import consents_for
 from alongside.visibility.overrides import overridden_person_ids
-from alongside.visibility.people import works_with_q
+from alongside.visibility.people import confirmed_q
 from alongside.visibility.roles import GRANTEE_ROLES, may_read_sphere
 
 
@@ -26,13 +26,15 @@ def coordinates(membership: Membership, person: Person) -> bool:
 def own_role_q(membership: Membership) -> Q | None:
     """What the role itself may read, before any consent or override. None: nothing.
 
-    Supporters: people they work with, and what they wrote; volunteers: what they wrote;
+    Supporters: people they have a confirmed relationship with (`people.confirmed_q`), and what
+    they wrote themselves (a supporter who only records contacts sees just their own words);
+    volunteers: what they wrote;
     coordinators: people in their team (the organisation when they have no team).
     """
     if not may_read_sphere(membership.role, Sphere.SUPPORT):
         return None
     if membership.role == Role.SUPPORTER:
-        people = Person.objects.filter(works_with_q(membership.user_id)).values("pk")
+        people = Person.objects.filter(confirmed_q(membership.user_id)).values("pk")
         return Q(person_id__in=people) | Q(author_id=membership.user_id)
     if membership.role == Role.VOLUNTEER:
         return Q(author_id=membership.user_id)

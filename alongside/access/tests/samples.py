@@ -49,7 +49,12 @@ class Samples:
         ContactFactory(person=world.person, worker=world.user("vic"), at=now - timedelta(days=10))
         self.people = {"related": world.person, "unrelated": una, "other": world.other_person}
         owners = {"related": world.user("alice"), "unrelated": wes, "other": world.user("olly")}
-        successors = {"related": world.user("cara"), "unrelated": wren, "other": hil}
+        # Pat's successor is not a persona: a planned handover is a confirmed relationship, and
+        # cara must stay a colleague with none.
+        wyn = MembershipFactory(
+            organisation=world.org, user=UserFactory(username="wyn"), role=Role.SUPPORTER
+        ).user
+        successors = {"related": wyn, "unrelated": wren, "other": hil}
         leads = {"related": world.user("sam"), "unrelated": world.user("sam"), "other": oscar}
         self.contacts, self.handovers, self.consents, self.concerns, self.overrides = (
             {},
@@ -113,6 +118,7 @@ class Samples:
                 expires_at=now + timedelta(minutes=60),
             )
 
+        self._history_access(owners, successors)
         self._holds(leads)
         self._scheduling(owners)
         self._spaces(owners)
@@ -274,6 +280,53 @@ class Samples:
                 agreed_to_share=True,
                 recorded_by=owner,
             )
+        # People management: a supporter of colin's team, one of another team, one elsewhere;
+        # and a pending invitation's one-time link.
+        from alongside.workers.services import invite_worker
+
+        self.workers = {
+            "related": leaver,
+            "unrelated": MembershipFactory(
+                organisation=world.org,
+                user=UserFactory(username="fay"),
+                role=Role.SUPPORTER,
+                team=self.people["unrelated"].team,
+            ),
+            "other": world.members["olly"],
+        }
+        _, self.invitation_token = invite_worker(
+            world.org,
+            by=None,
+            email="ivy@example.org",
+            first_name="Ivy",
+            last_name="Invited",
+            role=Role.SUPPORTER,
+            team=world.team,
+        )
+
+    def _history_access(self, owners: dict[str, Any], successors: dict[str, Any]) -> None:
+        """An allocation and a legitimate-relationship request in force, per subject. The request
+        is the successor's (never a persona), the allocation the owner's own."""
+        from alongside.relationships.models import Allocation, LegitimateRelationship
+
+        now = timezone.now()
+        self.allocations, self.grants = {}, {}
+        for subject, person in self.people.items():
+            self.allocations[subject] = Allocation.objects.create(
+                organisation=person.organisation,
+                person=person,
+                worker=owners[subject],
+                allocated_by=owners[subject],
+                allocated_at=now,
+            )
+            self.grants[subject] = LegitimateRelationship.objects.create(
+                organisation=person.organisation,
+                person=person,
+                worker=successors[subject],
+                reason="Covering for a colleague (matrix sample)",
+                started_at=now,
+                expires_at=now + timedelta(days=7),
+            )
 
     def kwargs(self, pattern: URLPattern, subject: str) -> dict[str, Any]:
         fill = {
@@ -297,12 +350,17 @@ class Samples:
             "need_id": lambda: self.needs[subject].pk,
             "spend_id": lambda: self.spends[subject].pk,
             "hold_id": lambda: self.holds[subject].pk,
+            "allocation_id": lambda: self.allocations[subject].pk,
+            "grant_id": lambda: self.grants[subject].pk,
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]
                 if pattern.lookup_str.startswith("alongside.connections.")
+                else self.invitation_token
+                if pattern.lookup_str.startswith("alongside.workers.")
                 else self.token
             ),
+            "worker_id": lambda: self.workers[subject].pk,
             "introduction_id": lambda: self.connections["introduction_id"][subject],
             "side_id": lambda: self.connections["side_id"][subject],
             "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],

@@ -68,9 +68,10 @@ def test_change_this_contact_is_shown_only_to_who_may_change_it(world):
     assert world.client("sam").get(change).status_code == 404
 
 
-def crawl(client, start: str, *, pages: int) -> dict[str, tuple[str, int]]:
+def crawl(client, start: str, *, pages: int, check=None) -> dict[str, tuple[str, int]]:
     """Follow the links shown (nav and main) from `start`, breadth first, up to `pages` pages:
-    each link's URL -> (the page it was shown on, the status it answered)."""
+    each link's URL -> (the page it was shown on, the status it answered). `check(href,
+    response)`, when given, is called on every response."""
     seen: dict[str, tuple[str, int]] = {}
     queue = [(start, "")]
     while queue and len(seen) < pages:
@@ -79,6 +80,8 @@ def crawl(client, start: str, *, pages: int) -> dict[str, tuple[str, int]]:
             continue
         response = client.get(href)
         seen[href] = (shown_on, response.status_code)
+        if check is not None:
+            check(href, response)
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
             body = response.content.decode()
             for link in HREF.findall(body):
@@ -95,3 +98,21 @@ def test_no_link_shown_to_a_role_leads_to_a_404(world, persona):
     found = crawl(world.client(persona), reverse("relationships:home"), pages=80)
     broken = {href: seen for href, seen in found.items() if seen[1] in (404, 500)}
     assert not broken, (persona, broken)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_page_shown_to_a_role_may_be_kept_by_the_browser(world, persona):
+    """Shared computers (decision 0013): every page a role opens, whatever its status, is sent
+    `Cache-Control: no-store, private`, so Back or the history on a shared computer shows
+    nothing from the cache once the session is over."""
+    Samples(world)
+    stored: dict[str, str] = {}
+
+    def no_store(href, response):
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        if not {"no-store", "private"} <= directives:
+            stored[href] = response.get("Cache-Control", "")
+
+    found = crawl(world.client(persona), reverse("relationships:home"), pages=60, check=no_store)
+    assert len(found) > 3  # the funder viewer is shown the fewest pages
+    assert not stored, (persona, stored)

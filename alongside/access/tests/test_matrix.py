@@ -69,6 +69,8 @@ SEE = (
 )
 WORK = ({"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin"}, {"olly"})
 HOLD = ({"alice", "colin"}, set(), {"olly"})
+# related: a supporter in colin's team; unrelated: a supporter in another team; other: elsewhere.
+MANAGE = ({"colin", "dana"}, {"dana"}, set())
 RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
 
 MATRIX: dict[str, Entry] = {
@@ -76,6 +78,9 @@ MATRIX: dict[str, Entry] = {
     "access:login": once(EVERYONE),
     "access:logout": once(EVERYONE, method="post", redirect_to_login_succeeds=True),
     "access:organisations": once(EVERYONE),
+    # Shared computers: the away page sends the signed-in home; unlocking with no kiosk does too.
+    "access:signed_out_away": once(EVERYONE),
+    "access:kiosk_unlock": once(EVERYONE),
     "access:switch_organisation": once(
         EVERYONE,
         method="post",
@@ -83,6 +88,18 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # people management: the data lead for the organisation, a coordinator for supporters,
+    # volunteers and assessors of their own team; an invited worker's one-time link (no login)
+    "workers:list": once({"colin", "dana"}),
+    "workers:invite": once({"colin", "dana"}),
+    "workers:worker": each(*MANAGE),
+    "workers:change_role": each(*MANAGE, method="post"),
+    "workers:set_leaving": each(*MANAGE, method="post"),
+    "workers:switch_off": each(*MANAGE, method="post"),
+    "workers:switch_on": each(*MANAGE, method="post"),
+    "workers:resend": each(*MANAGE, method="post"),
+    "workers:withdraw": each(*MANAGE, method="post"),
+    "workers:accept": once(EVERYONE),
     # people
     "relationships:home": once(EVERYONE),
     "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),
@@ -101,6 +118,16 @@ MATRIX: dict[str, Entry] = {
     "relationships:plan_handover": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:complete_handover_cold": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:cancel_handover": each({"alice", "colin"}, set(), {"olly"}, method="post"),
+    "relationships:allocate_worker": each({"colin"}, set(), set()),
+    "relationships:end_allocation": each({"colin"}, set(), set(), method="post"),
+    # A legitimate-relationship request: asked by supporters; reviewed by a coordinator of the
+    # person's team, safeguarding leads and data leads; ended by the requester or a reviewer.
+    "relationships:request_history_access": each({"alice", "cara"}, {"alice", "cara"}, {"olly"}),
+    "relationships:history_requests": once({"colin", "sam", "dana"}),
+    "relationships:review_history_access": each({"colin", "sam", "dana"}, {"sam", "dana"}, set()),
+    "relationships:end_history_access": each(
+        {"colin", "sam", "dana"}, {"sam", "dana"}, set(), method="post"
+    ),
     "people:export_person_contacts": each(*WORK),
     # insights
     "insights:team_continuity": once({"colin"}),
@@ -237,6 +264,8 @@ MATRIX: dict[str, Entry] = {
     "reports:withdraw_story": each(*WORK, method="post"),
     "reports:team_learning": once({"colin"}),
     "reports:report_settings": once({"dana"}),
+    # ops: the health check, for a monitor (no sign-in, no personal data)
+    "ops:health": once(EVERYONE),
 }
 
 

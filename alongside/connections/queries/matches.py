@@ -49,7 +49,10 @@ def matched_pairs(membership: Membership) -> set[tuple[int, int]]:
 def volunteer_memberships(membership: Membership) -> QuerySet[Membership]:
     """Volunteers (and befriending workers with a volunteer profile) in the organisation."""
     return (
-        Membership.objects.filter(organisation_id=membership.organisation_id, left_on__isnull=True)
+        Membership.objects.active()
+        .filter(
+            organisation_id=membership.organisation_id,
+        )
         .filter(Q(role=Role.VOLUNTEER) | Q(connections_profile__isnull=False))
         .select_related("user")
         .order_by("user__first_name", "pk")

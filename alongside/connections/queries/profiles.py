@@ -23,7 +23,7 @@ from alongside.people.queries import people_visible_to
 from alongside.spaces.models import Session, SessionPattern, Space
 from alongside.visibility.consent import consents_for
 from alongside.visibility.overrides import overridden_person_ids
-from alongside.visibility.people import works_with_q
+from alongside.visibility.people import confirmed_q
 from alongside.visibility.roles import GRANTEE_ROLES, WORKER_ROLES
 from alongside.visibility.support import coordinates, support_records_q
 
@@ -57,7 +57,7 @@ def may_read_support(membership: Membership | None, person: Person) -> bool:
 def support_readable_among(membership: Membership | None, people: Iterable[Person]) -> set[int]:
     """The ids of those of `people` whose support records this membership may read: the person's
     consent to share all their support records, the role's own reach (supporters: people they
-    work with; coordinators: their team; volunteers: a profile they wrote) or a safeguarding
+    have a confirmed relationship with; coordinators: their team; volunteers: a profile they wrote) or a safeguarding
     lead's override. At most two queries, however many people."""
     if membership is None or not membership.is_active or membership.role not in GRANTEE_ROLES:
         return set()
@@ -75,7 +75,7 @@ def support_readable_among(membership: Membership | None, people: Iterable[Perso
         return readable
     if membership.role == Role.SUPPORTER:
         readable |= set(
-            Person.objects.filter(works_with_q(membership.user_id), pk__in=ids).values_list(
+            Person.objects.filter(confirmed_q(membership.user_id), pk__in=ids).values_list(
                 "pk", flat=True
             )
         )

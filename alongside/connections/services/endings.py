@@ -113,9 +113,8 @@ def helpers_of(introduction: Introduction, *, leave_out: Iterable[int] = ()) -> 
         ).values_list("worker_id", flat=True)
     )
     wanted -= set(leave_out)
-    active = Membership.objects.filter(
+    active = Membership.objects.active().filter(
         organisation_id=introduction.organisation_id,
-        left_on__isnull=True,
         role__in=WORKER_ROLES,
         user_id__in=wanted,
     )

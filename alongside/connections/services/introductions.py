@@ -120,9 +120,14 @@ def propose(
         shared = queries.in_common(mine, queries.traits_for_group(group), group=True)
     else:
         assert volunteer is not None
-        volunteer_membership = Membership.objects.filter(
-            user=volunteer, organisation_id=person.organisation_id, left_on__isnull=True
-        ).first()
+        volunteer_membership = (
+            Membership.objects.active()
+            .filter(
+                user=volunteer,
+                organisation_id=person.organisation_id,
+            )
+            .first()
+        )
         if volunteer_membership is None or volunteer_membership.role not in WORKER_ROLES:
             raise ValidationError({"volunteer": _("Choose a volunteer in your organisation.")})
         if queries.is_volunteer_held(person.organisation_id, volunteer.pk):

@@ -189,6 +189,18 @@ def test_rate_limited(town, client, monkeypatch):
     assert codes == [200, 200, 429]
 
 
+def test_bad_tokens_from_a_shared_connection_do_not_block_a_valid_link(town):
+    """70 bad tokens from one café's Wi-Fi; Pat, on the same Wi-Fi, still opens their link."""
+    from django.test import Client
+
+    intro, sides, tokens = start(town)
+    cafe = Client(REMOTE_ADDR="192.0.2.1")
+    codes = {cafe.get(f"/connections/i/bad{i}/").status_code for i in range(70)}
+    assert codes == {404, 429}
+    page = cafe.get(f"/connections/i/{tokens['Pat']}/")
+    assert page.status_code == 200 and "Hello Pat" in text(page)
+
+
 def test_worker_records_their_side_and_follows_up(town):
     intro, sides, tokens = start(town)
     alice, wes = town.world.client("alice"), client_for(town, town.wes)

@@ -36,11 +36,11 @@ def _closed(
 def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """One side's private page: their first name and the organisation, nothing about the other
     side until both agreed, and then only what the other side chose to share."""
-    if links.rate_limited(request, token, scope="connections"):
+    side = queries.side_for_token(token)
+    if links.rate_limited(request, token, scope="connections", known=side is not None):
         response = _closed(request, "busy", status=429)
         response["Retry-After"] = str(links.RATE_WINDOW_SECONDS)
         return response
-    side = queries.side_for_token(token)
     if side is None or not queries.link_readable(side):
         return _closed(request, "unknown", status=404)
     intro = side.introduction

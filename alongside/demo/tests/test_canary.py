@@ -38,6 +38,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/insights/continuity/",
         "/insights/continuity/export.csv",
         "/no-such-page/",
+        "/signed-out/",
+        "/kiosk/unlock/",
         "/schedule/",
         "/schedule/plans/",
         "/schedule/capacity/",
@@ -52,6 +54,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/spaces/",
         "/spaces/outcomes/",
         "/connections/matching/",
+        "/history-access/",
+        "/workers/",
     ]
     for pk in person_ids:
         seeds += [
@@ -148,3 +152,55 @@ def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callb
     for message in mail.outbox:
         assert token not in message.subject and token not in message.body
         assert person.given_name not in message.subject
+
+
+def test_a_contact_does_not_open_the_canary_but_a_legitimate_request_does(canary_town):
+    """Issue 11: the demo supporter records a contact with someone who is not theirs and still
+    does not read the others' notes (the canary); a legitimate-relationship request opens them,
+    and its notifications and the review pages carry none of them."""
+    from django.utils import timezone
+
+    from alongside.access.models import Notification
+    from alongside.relationships.models import Mode
+    from alongside.relationships.services import record_contact, request_history_access
+    from alongside.support.models import SupportNote
+    from alongside.visibility.people import has_confirmed
+
+    token = canary_town
+    supporter = Membership.objects.get(user__username="supporter")
+    people = Person.objects.filter(organisation_id=supporter.organisation_id).order_by("pk")
+    notes = SupportNote.objects.for_system("canary: whose notes")
+    written = notes.exclude(author_id=supporter.user_id).values("person_id")
+    theirs = notes.filter(author_id=supporter.user_id).values("person_id")
+    person = next(
+        p
+        for p in people.filter(pk__in=written).exclude(pk__in=theirs)
+        if not has_confirmed(supporter, p)
+    )
+    record_contact(
+        person,
+        by=supporter,
+        at=timezone.now(),
+        worker=supporter.user,
+        mode=Mode.PHONE,
+        minutes=1,
+        initiated_by="us",
+        asked_for="Checking in",
+    )
+    client = Client()
+    client.force_login(supporter.user)
+    pages = [f"/people/{person.pk}/", f"/api/v1/people/{person.pk}/contacts"]
+    pages += [f"/people/{person.pk}/export.csv", f"/measures/people/{person.pk}/"]
+    seen = crawl(client, pages, follow=False)
+    assert not [path for path, body in seen.items() if token in body]
+    request_history_access(person, by=supporter, reason="Covering for a colleague off sick")
+    assert token in client.get(f"/people/{person.pk}/").content.decode()
+    assert not [t for t in Notification.objects.values_list("text", flat=True) if token in t]
+    for username in ("coordinator", "datalead"):
+        reviewer = Client()
+        reviewer.force_login(users_named(username))
+        assert token not in reviewer.get("/history-access/").content.decode()
+
+
+def users_named(username: str):
+    return get_user_model().objects.get(username=username)

@@ -44,9 +44,14 @@ def _clean_amount(amount: Any) -> Decimal:
 
 
 def _coordinators_for(spend: Spend) -> list[Any]:
-    rows = Membership.objects.filter(
-        organisation_id=spend.organisation_id, role=Role.COORDINATOR, left_on__isnull=True
-    ).exclude(user_id=spend.author_id)
+    rows = (
+        Membership.objects.active()
+        .filter(
+            organisation_id=spend.organisation_id,
+            role=Role.COORDINATOR,
+        )
+        .exclude(user_id=spend.author_id)
+    )
     rows = rows.filter(team_id=spend.team_id) | rows.filter(team_id__isnull=True)
     return [m.user for m in rows.select_related("user").order_by("pk")]
 

@@ -11,6 +11,7 @@ def test_person_page_panels_are_registered_by_their_apps_in_page_order():
         ("spaces", "spaces/partials/person_page_panel.html"),
         ("connections", "connections/partials/person_panel.html"),
         ("planned_handover", "relationships/partials/planned_handover_panel.html"),
+        ("history_access", "relationships/partials/history_access_panel.html"),
         ("safeguarding", "safeguarding/partials/panel.html"),
         ("vouchers", "eligibility/partials/vouchers_panel.html"),
         ("consents", "people/partials/consents_panel.html"),

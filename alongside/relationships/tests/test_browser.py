@@ -62,3 +62,36 @@ def test_supporter_records_a_contact_that_appears_on_the_timeline(
     contacts = Contact.objects.filter(person=world.person)
     assert [(c.minutes, c.mode, c.worker_id) for c in contacts] == [(25, Mode.PHONE, alice.pk)]
     assert Contact.objects.filter(minutes=25).count() == 1
+
+
+def test_a_colleague_asks_for_the_history_and_a_coordinator_reviews_it(
+    live_server, world: World, browser_page: Page
+) -> None:
+    from alongside.relationships.models import LegitimateRelationship
+
+    page = browser_page
+    for name in ("cara", "colin"):
+        user = world.user(name)
+        user.set_password("a long test password")
+        user.save()
+    log_in(page, live_server.url, username="cara", password="a long test password")
+    page.goto(f"{live_server.url}/people/{world.person.pk}/")
+    expect(page.get_by_role("heading", name="Who can read their history")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Why you need their history").fill("Covering for Alice while she is away")
+    page.get_by_role("button", name="Open their history").click()
+    expect(page.get_by_text("You asked to read their history.")).to_be_visible()
+    assert LegitimateRelationship.objects.filter(worker=world.user("cara")).exists()
+    screenshot(page, "history-access-granted")
+
+    page.context.clear_cookies()
+    log_in(page, live_server.url, username="colin", password="a long test password")
+    page.goto(f"{live_server.url}/history-access/")
+    expect(page.get_by_text("Covering for Alice while she is away")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Review").click()
+    page.get_by_label("Appropriate", exact=True).check()
+    page.get_by_role("button", name="Save review").click()
+    expect(page.get_by_text("Review recorded.")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "history-access-reviewed")

@@ -43,8 +43,10 @@ OVERRIDE_STARTED_SUBJECT = gettext_lazy("Safeguarding override to review")
 
 def _active_users(organisation_id: int, roles: Iterable[str], *, except_user_id: int) -> list[User]:
     memberships = (
-        Membership.objects.filter(
-            organisation_id=organisation_id, role__in=list(roles), left_on__isnull=True
+        Membership.objects.active()
+        .filter(
+            organisation_id=organisation_id,
+            role__in=list(roles),
         )
         .exclude(user_id=except_user_id)
         .select_related("user")

@@ -67,12 +67,15 @@ def place_matching_hold(
         target = {"person_id": person.pk}
     else:
         assert volunteer is not None
-        holdable = Membership.objects.filter(
-            organisation_id=by.organisation_id,
-            user_id=volunteer.pk,
-            role__in=sorted(HOLDABLE_ROLES),
-            left_on__isnull=True,
-        ).exists()
+        holdable = (
+            Membership.objects.active()
+            .filter(
+                organisation_id=by.organisation_id,
+                user_id=volunteer.pk,
+                role__in=sorted(HOLDABLE_ROLES),
+            )
+            .exists()
+        )
         if not holdable:
             raise ValidationError(
                 {"volunteer": [_("Choose a volunteer or supporter in your organisation.")]}

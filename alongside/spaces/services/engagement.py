@@ -39,8 +39,8 @@ LAPSE_TEXT = gettext_lazy(
 def _recipient(person: Person, space: Space) -> tuple[User | None, bool]:
     """Whom to tell: the named worker (True), else the host (False). Never a manager as such."""
 
-    active = Membership.objects.filter(
-        organisation_id=person.organisation_id, left_on__isnull=True, role__in=WORKER_ROLES
+    active = Membership.objects.active().filter(
+        organisation_id=person.organisation_id, role__in=WORKER_ROLES
     )
     spell = (
         NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True)

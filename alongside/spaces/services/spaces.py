@@ -43,9 +43,13 @@ def _check_space_fields(organisation_id: int, fields: dict[str, Any]) -> None:
     host = fields.get("host")
     if (
         host is not None
-        and not Membership.objects.filter(
-            organisation_id=organisation_id, user=host, role__in=WORKER_ROLES, left_on__isnull=True
-        ).exists()
+        and not Membership.objects.active()
+        .filter(
+            organisation_id=organisation_id,
+            user=host,
+            role__in=WORKER_ROLES,
+        )
+        .exists()
     ):
         errors["host"] = "The host must be a worker or volunteer here."
     if errors:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("relationships", "0001_initial"),
+        ("relationships", "0002_allocation_legitimate_relationship"),
     ]
 
     operations = [
