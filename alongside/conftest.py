@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -144,6 +145,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Browser tests commit and the database is flushed after each, which removes what the
     # migrations loaded: put the built-in questionnaires back.
     load_built_in(Instrument, InstrumentVersion)
+    # The flush does not empty the database cache either (it is no model): forget sign-in counts
+    # and used TOTP codes, so one browser test's sign-ins do not refuse the next one's.
+    cache.clear()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page() as page:
         yield page

@@ -165,6 +165,22 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Audit checkpoints (docs/access-and-audit.md, "Checkpoints"; decision 0011): signed files of the
+# chain's head, outside the database. The default folder is per database, under var/.
+ALONGSIDE_AUDIT_CHECKPOINTS = Path(
+    os.environ.get(
+        "ALONGSIDE_AUDIT_CHECKPOINTS",
+        VAR_DIR / "audit-checkpoints" / (Path(str(DATABASES["default"]["NAME"])).stem or "default"),
+    )
+)
+# The key the database does not hold (at least 32 characters), or a file holding it. Required
+# in production; with DJANGO_DEBUG on, a key derived from the secret key is used.
+ALONGSIDE_AUDIT_KEY = os.environ.get("ALONGSIDE_AUDIT_KEY", "")
+ALONGSIDE_AUDIT_KEY_FILE = os.environ.get("ALONGSIDE_AUDIT_KEY_FILE", "")
+# A checkpoint is queued after every N-th event and then every M minutes (0 turns either off).
+ALONGSIDE_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_EVERY", "100"))
+ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", "60"))
 # Text messages (appointment reminders): a class with send(to, body); see alongside/scheduling/sms.py.
 ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"
@@ -245,6 +261,64 @@ for _proxy in ALONGSIDE_TRUSTED_PROXIES:  # a typo stops the app at start, not s
         ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ALONGSIDE_TRUSTED_PROXIES else None
 # --- end of shared computers and proxies ---------------------------------------------------
+
+# --- Sign-in: django-allauth and its MFA module (issue 12; decisions 0017 and 0018) ---------------
+# Every sign-in goes through allauth at /login/ (the admin's login too, see config/urls.py):
+# username and password, then a TOTP code (or a recovery code) where the user has one. Sign-up is
+# closed: an organisation adds its workers. Failed sign-ins are limited per address and per
+# account in stepped windows (a back-off: 5 in 5 minutes, 10 in an hour, 20 in a day per
+# account); the counts live in the default cache, which is the database (below) so the limits
+# hold across every app server process. `alongside.accounts` audits every sign-in, failure,
+# lock-out, two-step change and password change, and sends a lead who has no authenticator to set
+# one up (TwoStepRequiredMiddleware).
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "alongside.accounts"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+MIDDLEWARE.append("alongside.accounts.middleware.TwoStepRequiredMiddleware")
+AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "alongside.accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "alongside.accounts.adapters.MFAAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses are entered by the organisation, not strangers
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like, by email
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
+ACCOUNT_SESSION_REMEMBER = False  # shared computers: a session ends when the browser closes
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset, sign in again (with the second step)
+ACCOUNT_LOGOUT_REDIRECT_URL = "access:login"
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: per address, and per account in stepped windows (the back-off).
+    "login_failed": "10/m/ip,50/h/ip,5/5m/key,10/h/key,20/d/key",
+    "login": "30/m/ip",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]  # WebAuthn: not yet (decision 0017)
+MFA_TOTP_ISSUER = "Alongside"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
+# The client's address for the per-address limits is `common.links.client_ip` (the trusted
+# proxies above), through AccountAdapter.get_client_ip.
+# The cache holds the sign-in limits and used TOTP codes; in the database so that every app
+# server process shares them (a per-process cache would multiply the limits by the workers).
+# The table is made by the migration alongside/accounts/migrations/0001_cache_table.py.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alongside_cache",
+        # High, so that a flood from many addresses cannot cull the per-account counts.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
+}
+# --- end of sign-in ----------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ The default is SQLite in memory.
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault(
@@ -26,6 +27,14 @@ else:
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Never the demo's folder: each test that takes checkpoints points this at its own tmp_path.
+# Tests run with DEBUG off (Django's test runner sets it), so they name a key of their own.
+ALONGSIDE_AUDIT_KEY = "tests only: not a secret, but long enough to pass"  # noqa: S105
+# Both off, so no test's queued tasks depend on how many audit events came before (PostgreSQL ids
+# keep climbing across tests); the checkpoint tests turn it on.
+ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 0
+ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 0
+ALONGSIDE_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="alongside-test-checkpoints-"))
 ALONGSIDE_SMS_BACKEND = "alongside.scheduling.sms.LocmemBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

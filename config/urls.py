@@ -1,5 +1,10 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+
+# The admin signs in through allauth's /login/ too, so its limits and two-step sign-in hold there
+# (decision 0017): /admin/login/ only redirects.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("alongside.relationships.urls")),
@@ -13,8 +18,11 @@ urlpatterns = [
     path("reports/", include("alongside.reports.urls")),
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
+    path("audit/", include("alongside.audit.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("", include("alongside.access.urls")),
+    path("", include("alongside.accounts.urls")),
+    path("account/", include("allauth.urls")),
     path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
     path("", include("alongside.ops.urls")),  # /health/

@@ -5,12 +5,14 @@ from functools import wraps
 from typing import Any, Concatenate
 
 import rules
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http.response import HttpResponseBase
 
 from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership
 
-View = Callable[Concatenate[AuthedHttpRequest, ...], HttpResponse]
+# A view answers with a page, a redirect or a streamed download (HttpResponseBase covers each).
+View = Callable[Concatenate[AuthedHttpRequest, ...], HttpResponseBase]
 
 
 def rule_required(name: str) -> Callable[[View], View]:
@@ -22,7 +24,7 @@ def rule_required(name: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             require_rule(name, request.membership)
             return view(request, *args, **kwargs)
 

@@ -28,6 +28,16 @@ class Sphere(models.TextChoices):
     SAFEGUARDING = "safeguarding", _("Safeguarding")
 
 
+class TwoStepPolicy(models.TextChoices):
+    """Who must use two-step sign-in (a code from an authenticator app) in an organisation."""
+
+    LEADS = "leads", _("Data leads, safeguarding leads and coordinators")
+    EVERYONE = "everyone", _("Everyone")
+    # Only `alongside demo` sets this, so that the published demo logins other than the data lead
+    # stay password-only (CONTRACTS.md); the settings page never offers it to anyone else.
+    DEMO_DATA_LEAD_ONLY = "demo_data_lead_only", _("Data leads only (the demo organisation)")
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(unique=True)
@@ -47,6 +57,12 @@ class Organisation(models.Model):
             "A contact further back than this needs a written reason, kept with it. A contact "
             "can never be dated in the future."
         ),
+    )
+    two_step_sign_in = models.CharField(
+        _("who must use two-step sign-in"),
+        max_length=32,
+        choices=TwoStepPolicy.choices,
+        default=TwoStepPolicy.LEADS,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -63,6 +63,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge_words=_("waiting"),
     ),
     Link(_("Learning report"), "reports:report", "reports.read"),
+    Link(_("Audit log"), "audit:log", "audit.read_log"),
     Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
     Link(

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from alongside.access.models import Membership, Notification, Organisation
+from alongside.access.models import Membership, Notification, Organisation, TwoStepPolicy
 from alongside.audit import actions
 from alongside.audit.services import record
 
@@ -101,6 +101,27 @@ def set_late_record_days(organisation: Organisation, *, by: Membership, days: in
             action=actions.ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED,
             by=by,
             summary={"before": before, "after": days},
+        )
+    return organisation
+
+
+def set_two_step_policy(organisation: Organisation, *, by: Membership, policy: str) -> Organisation:
+    """Choose who must use two-step sign-in (`TwoStepPolicy`). Side effects: one audit event."""
+    if by.organisation_id != organisation.pk or by.role != "data_lead":
+        raise PermissionError("only the organisation's data lead changes this setting")
+    if policy not in TwoStepPolicy.values:
+        raise ValueError(f"unknown two-step policy {policy!r}")
+    if organisation.two_step_sign_in == policy:
+        return organisation
+    with transaction.atomic():
+        previous = organisation.two_step_sign_in
+        organisation.two_step_sign_in = policy
+        organisation.save(update_fields=["two_step_sign_in"])
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_TWO_STEP_CHANGED,
+            by=by,
+            summary={"from": previous, "to": policy},
         )
     return organisation
 

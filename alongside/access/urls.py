@@ -1,4 +1,4 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.urls import path
 
 from alongside.access import session_views, views
@@ -6,8 +6,9 @@ from alongside.access import session_views, views
 app_name = "access"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in and out is allauth's (alongside/accounts); these keep the addresses scripts use.
+    path("login/", allauth_views.login, name="login"),
+    path("logout/", allauth_views.logout, name="logout"),
     # Shared computers (access/sessions.py): signed out for being away, and the kiosk's unlock.
     path("signed-out/", session_views.signed_out_away, name="signed_out_away"),
     path("kiosk/unlock/", session_views.kiosk_unlock, name="kiosk_unlock"),

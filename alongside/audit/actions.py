@@ -317,6 +317,21 @@ ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
 ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED = _not_about_one_person(
     "access.organisation.late_record_days_changed"
 )
+ACCESS_ORGANISATION_TWO_STEP_CHANGED = _not_about_one_person("access.organisation.two_step_changed")
+# Sign-in (alongside/accounts): one event per active membership of the account, so each
+# organisation the worker works in sees it. Summaries hold the address and the method, never a
+# password or a code.
+ACCOUNT_SIGNED_IN = _not_about_one_person("account.signed_in")
+ACCOUNT_SIGN_IN_FAILED = _not_about_one_person("account.sign_in_failed")
+ACCOUNT_LOCKED_OUT = _not_about_one_person("account.locked_out")
+ACCOUNT_TWO_STEP_FAILED = _not_about_one_person("account.two_step_failed")
+ACCOUNT_TWO_STEP_ADDED = _not_about_one_person("account.two_step_added")
+ACCOUNT_TWO_STEP_REMOVED = _not_about_one_person("account.two_step_removed")
+ACCOUNT_RECOVERY_CODES_RENEWED = _not_about_one_person("account.recovery_codes_renewed")
+ACCOUNT_PASSWORD_CHANGED = _not_about_one_person("account.password_changed")
+ACCOUNT_PASSWORD_RESET = _not_about_one_person("account.password_reset")
+AUDIT_LOG_SEARCHED = _not_about_one_person("audit.log.searched")
+AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
 # People management (alongside/workers/): every membership, role and account change.
 ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
 ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")

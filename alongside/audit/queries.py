@@ -1,12 +1,24 @@
-"""Reads of the audit log: "who saw my record", in plain words."""
+"""Reads of the audit log: "who saw my record", in plain words; the data lead's search; the
+latest checkpoint."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role
 from alongside.audit import actions
+from alongside.audit.checkpoints import (
+    BadCheckpoint,
+    CheckpointError,
+    audit_key,
+    checkpoint_folder,
+    latest,
+)
 from alongside.audit.models import AuditEvent
 from alongside.visibility.roles import SPHERES_BY_ROLE
 
@@ -49,3 +61,129 @@ def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> l
         did = actions.words_for(event.action)
         lines.append(AccessLine(event.at, who, role, str(did or UNKNOWN_ACTION)))
     return lines
+
+
+# The data lead's audit page --------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilters:
+    """What the data lead searched for; None means any."""
+
+    person_id: int | None = None
+    actor_id: int | None = None
+    action: str | None = None
+    start: date | None = None
+    end: date | None = None  # inclusive
+
+    def as_summary(self) -> dict[str, Any]:
+        """For the audit event of the search itself: ids, an action name and dates only."""
+        return {
+            key: value.isoformat() if isinstance(value, date) else value
+            for key, value in (
+                ("person", self.person_id),
+                ("worker", self.actor_id),
+                ("action", self.action),
+                ("start", self.start),
+                ("end", self.end),
+            )
+            if value is not None
+        }
+
+
+def _filtered(organisation_id: int, filters: LogFilters) -> QuerySet[AuditEvent]:
+    """The organisation's events matching `filters`. Each filter lands on an index that starts
+    with the organisation (or the person) and ends with `at`, the order the page reads in."""
+    events = AuditEvent.objects.filter(organisation_id=organisation_id)
+    if filters.person_id is not None:
+        events = events.filter(person_id=filters.person_id)
+    if filters.actor_id is not None:
+        events = events.filter(actor_id=filters.actor_id)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    zone = timezone.get_current_timezone()
+    if filters.start is not None:
+        events = events.filter(at__gte=datetime.combine(filters.start, time.min, zone))
+    if filters.end is not None:
+        events = events.filter(
+            at__lt=datetime.combine(filters.end + timedelta(days=1), time.min, zone)
+        )
+    return events
+
+
+@dataclass(frozen=True, slots=True)
+class LogPage:
+    events: list[AuditEvent]
+    older: int | None  # the `before` cursor of the next (older) page; None on the last page
+
+
+def search_log(organisation_id: int, filters: LogFilters, *, before: int | None = None) -> LogPage:
+    """One page of the organisation's audit log, newest first (keyset paging: at most two
+    queries, however long the log; `before` is the id of the last event of the page before)."""
+    events = _filtered(organisation_id, filters)
+    if before is not None:
+        cursor = (
+            AuditEvent.objects.filter(organisation_id=organisation_id, id=before)
+            .values_list("at", flat=True)
+            .first()
+        )
+        if cursor is None:
+            return LogPage([], None)
+        events = events.filter(Q(at__lt=cursor) | Q(at=cursor, id__lt=before))
+    rows = list(events.select_related("actor").order_by("-at", "-id")[: PAGE_SIZE + 1])
+    older = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return LogPage(rows[:PAGE_SIZE], older)
+
+
+def export_log(organisation_id: int, filters: LogFilters) -> Iterator[AuditEvent]:
+    """Every matching event, newest first, read in chunks (memory stays flat)."""
+    return (
+        _filtered(organisation_id, filters)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .iterator(chunk_size=2000)
+    )
+
+
+def workers_for_search(organisation_id: int) -> list[tuple[int, str]]:
+    """Everyone who has worked in the organisation (user id, name), for the worker filter."""
+    users = (
+        Membership.objects.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in users]
+
+
+# The latest checkpoint, as the audit page shows it ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointStatus:
+    taken_at: datetime | None
+    count: int | None
+    authentic: bool
+    head_in_place: bool
+    problem: str  # "" when it verifies
+
+
+def latest_checkpoint_status() -> CheckpointStatus | None:
+    """The newest checkpoint: its signature, and whether the event it names is still there with
+    the hash it recorded (one query). `alongside audit verify` checks the whole chain."""
+    try:
+        key = audit_key()
+        found = latest(checkpoint_folder(), key)
+    except CheckpointError as error:
+        return CheckpointStatus(None, None, False, False, str(error))
+    if found is None:
+        return None
+    if isinstance(found, BadCheckpoint):
+        return CheckpointStatus(None, None, False, False, f"{found.path.name}: {found.why}")
+    in_place = (
+        found.head_id is None
+        or AuditEvent.objects.filter(id=found.head_id, hash=found.head_hash).exists()
+    )
+    problem = "" if in_place else str(_("the event it names is no longer in the log as it was"))
+    return CheckpointStatus(found.taken_at, found.count, True, in_place, problem)

@@ -1,16 +1,18 @@
 """Writing audit events. Call `record` inside the same transaction as the change it describes."""
 
-import hashlib
-import json
+from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Union
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
 from alongside.audit import actions
 from alongside.audit.actions import Action
+from alongside.audit.chain import GENESIS, event_hash, hashed_fields
 from alongside.audit.models import AuditEvent
+from alongside.audit.queries import LogFilters, LogPage, export_log, search_log
 from alongside.common.request_context import current_request_id
 
 if TYPE_CHECKING:
@@ -18,27 +20,8 @@ if TYPE_CHECKING:
 
     from alongside.access.models import Membership
 
-GENESIS = "0" * 64
-
-
-def event_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{previous_hash}|{payload}".encode()).hexdigest()
-
-
-def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "organisation": event.organisation_id,
-        "actor": event.actor_id,
-        "action": event.action,
-        "subject_type": event.subject_type,
-        "subject_id": str(event.subject_id),
-        "person": event.person_id,
-        "sphere": event.sphere,
-        "summary": event.summary,
-        "request_id": event.request_id,
-        "at": event.at.isoformat(),
-    }
+# The key of the PostgreSQL advisory lock that orders appends (any constant no one else uses).
+CHAIN_LOCK = 0x616C6F6E67  # "along"
 
 
 class _FromSubject(Enum):
@@ -131,7 +114,8 @@ def _append(
         raise RuntimeError(
             "audit events must be written inside the transaction that makes the change"
         )
-    tail = AuditEvent.objects.select_for_update().order_by("-id").only("hash").first()
+    _lock_the_tail()
+    tail = AuditEvent.objects.order_by("-id").only("hash").first()
     event = AuditEvent(
         organisation_id=organisation_id,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -147,7 +131,31 @@ def _append(
     )
     event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
     event.save(force_insert=True)
+    every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
+    if every > 0 and event.pk % every == 0:
+        transaction.on_commit(_checkpoint_soon)
     return event
+
+
+def _lock_the_tail() -> None:
+    """Hold appends to the chain one at a time until this transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, which needs no privilege on the table (the
+    app's role may only INSERT and SELECT audit events, so it cannot `SELECT ... FOR UPDATE`,
+    which needs UPDATE). The tail is read after the lock is held, so it is the committed tail.
+    SQLite: writers already take the database's write lock when they begin (IMMEDIATE).
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def _checkpoint_soon() -> None:
+    """After every ALONGSIDE_AUDIT_CHECKPOINT_EVERY-th event: queue a checkpoint (tasks.py)."""
+    from alongside.audit.tasks import queue_checkpoint  # tasks imports services: a cycle
+
+    queue_checkpoint()
 
 
 def record_read(
@@ -182,3 +190,41 @@ def record_read(
             summary={"ids": sorted(ids)},
             request_id=request_id or current_request_id(),
         )
+
+
+# Reading the log is itself audited --------------------------------------------------------------
+
+
+def read_audit_log(
+    membership: "Membership", filters: LogFilters, *, before: int | None = None
+) -> LogPage:
+    """One page of the organisation's audit log for its data lead; writes `audit.log.searched`
+    (the filters as ids, an action name and dates). Side effects: one AuditEvent."""
+    page = search_log(membership.organisation_id, filters, before=before)
+    with transaction.atomic():
+        record(
+            membership.organisation,
+            action=actions.AUDIT_LOG_SEARCHED,
+            by=membership,
+            person_id=None,
+            summary={
+                **filters.as_summary(),
+                **({"before": before} if before else {}),
+                "shown": len(page.events),
+            },
+        )
+    return page
+
+
+def export_audit_log(membership: "Membership", filters: LogFilters) -> Iterator[AuditEvent]:
+    """Every matching event for the data lead's CSV; writes `audit.log.exported` first (the
+    export is streamed, so it is recorded when asked for). Side effects: one AuditEvent."""
+    with transaction.atomic():
+        record(
+            membership.organisation,
+            action=actions.AUDIT_LOG_EXPORTED,
+            by=membership,
+            person_id=None,
+            summary=filters.as_summary(),
+        )
+    return export_log(membership.organisation_id, filters)

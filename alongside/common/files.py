@@ -1,10 +1,21 @@
-"""Writing an output file whole or not at all (pure: the command-line tools use it without Django)."""
+"""Writing an output file whole or not at all, and keeping spreadsheet cells as text (pure: the
+command-line tools use it without Django)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from typing import IO, Any
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class CannotWrite(Exception):

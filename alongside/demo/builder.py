@@ -17,7 +17,9 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.accounts.services import add_authenticator_app, authenticator_app_secret
 from alongside.audit import actions
+from alongside.audit.checkpoints import set_aside
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.common.links import hash_token, new_token
@@ -38,7 +40,16 @@ from alongside.visibility.roles import WORKER_ROLES
 from alongside.workers.models import Invitation
 from alongside.workers.services import INVITATION_DAYS
 
-__all__ = ["PASSWORD", "URL", "DemoError", "DemoResult", "build_demo", "logins", "purge_demo"]
+__all__ = [
+    "PASSWORD",
+    "URL",
+    "DemoError",
+    "DemoResult",
+    "build_demo",
+    "logins",
+    "purge_demo",
+    "two_step_secrets",
+]
 
 URL = "http://127.0.0.1:8000"
 MAX_YEARS = 20
@@ -62,6 +73,22 @@ def logins() -> list[tuple[str, str, str, str]]:
         (username, str(Role(role).label), team or "", ORGANISATION_NAMES[org])
         for username, org, role, team in LOGINS
     ]
+
+
+def two_step_secrets() -> list[tuple[str, str]]:
+    """(username, base32 TOTP secret) of each demo login that signs in in two steps: the data
+    lead only (decision 0018). Gives the login an authenticator app if it has none (a demo built
+    before two-step sign-in); the secret is random for each database, never published."""
+    user_model = get_user_model()
+    found = []
+    for username, _org, role, _team in LOGINS:
+        if role != Role.DATA_LEAD:
+            continue
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            continue
+        found.append((username, authenticator_app_secret(user) or add_authenticator_app(user)))
+    return found
 
 
 def build_demo(
@@ -104,6 +131,8 @@ def build_demo(
             raise DemoError(str(error)) from None
         if loaded:
             purge_demo()
+            # The old demo's events are gone on purpose: keep its checkpoints, but set them aside.
+            transaction.on_commit(lambda: set_aside("demo-reset"), using=using)
         counts = write_town(town, using=using, progress=progress or (lambda message: None))
         riverside = Organisation.objects.get(slug="riverside", is_demo=True)
         counts |= _build_spheres(riverside, seed=seed, canary=canary, today=today)

@@ -19,7 +19,7 @@ from django.db import connections, models
 from django.db.models import Max
 from django.utils import timezone
 
-from alongside.access.models import Membership, Organisation, Team
+from alongside.access.models import Membership, Organisation, Team, TwoStepPolicy
 from alongside.common.spheres import SphereQuerySet
 from alongside.demo.contacts import ContactMaker
 from alongside.demo.town import PersonPlan, Town
@@ -27,6 +27,7 @@ from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.support.models import SupportNote
 
+TWO_STEP_POLICY = TwoStepPolicy.DEMO_DATA_LEAD_ONLY.value
 PASSWORD = "alongside-demo"  # noqa: S105 - the published demo password (CONTRACTS.md)
 DEMO_EMAIL_DOMAIN = "demo.alongside.invalid"  # marks demo users; .invalid never delivers mail
 BATCH_SIZE = 5000
@@ -200,13 +201,15 @@ class _Writer:
         founded = self.at(self.town.calendar.start - timedelta(days=365), 9)
         for org in self.town.organisations:
             self.org_ids[org.slug] = next_org
-            organisations.append((next_org, org.name, org.slug, True, founded))
+            # Two-step sign-in for the data lead only, so the other published logins stay
+            # password-only (CONTRACTS.md; decision 0018).
+            organisations.append((next_org, org.name, org.slug, True, TWO_STEP_POLICY, founded))
             for team in org.teams:
                 self.team_ids[(org.slug, team)] = next_team
                 teams.append(Team(pk=next_team, organisation_id=next_org, name=team))
                 next_team += 1
             next_org += 1
-        given = ("id", "name", "slug", "is_demo", "created_at")
+        given = ("id", "name", "slug", "is_demo", "two_step_sign_in", "created_at")
         Rows(Organisation, given, self.using).write(organisations, prepare=True)
         Team.objects.bulk_create(teams)
         self.counts["organisations"], self.counts["teams"] = len(organisations), len(teams)

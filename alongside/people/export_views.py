@@ -14,19 +14,10 @@ from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.common.files import safe_cell
 from alongside.people.queries import get_person_for_user
 from alongside.relationships.queries import contacts_of
 from alongside.support.services import read_contact_notes
-
-# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_response(

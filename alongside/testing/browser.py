@@ -16,6 +16,8 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
+from alongside.testing.totp import TEST_TOTP_SECRET, totp_code
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",  # tests run as root in CI containers, where the sandbox cannot start
@@ -53,8 +55,17 @@ def assert_no_axe_violations(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def log_in(page: Page, base_url: str, *, username: str, password: str) -> None:
-    """Sign in through the sign-in page (checked with axe) and wait to leave it."""
+def log_in(
+    page: Page,
+    base_url: str,
+    *,
+    username: str,
+    password: str,
+    totp_secret: str = TEST_TOTP_SECRET,
+) -> None:
+    """Sign in through the sign-in page (checked with axe) and wait to leave it. Where the account
+    has an authenticator app, the second step is answered with the code for `totp_secret` (the
+    factories' secret unless given; checked with axe too)."""
     page.goto(f"{base_url}/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     assert_no_axe_violations(page)
@@ -62,6 +73,12 @@ def log_in(page: Page, base_url: str, *, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+    if "/2fa/authenticate/" in page.url:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Two-step sign-in")
+        assert_no_axe_violations(page)
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -7,8 +7,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role, Team
+from alongside.accounts.policy import has_authenticator_app, two_step_required
+from alongside.accounts.services import add_authenticator_app
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Initiator, Mode, NamedWorkerSpell, SpellReason
+from alongside.testing.totp import TEST_TOTP_SECRET
 
 # Fixed name lists rather than Faker: tests assert that a name is *absent* from a page, and a random
 # surname such as "Patel" would contain the test person "Pat" one run in a few dozen. None of these
@@ -56,11 +59,21 @@ class TeamFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.SUPPORTER
     started_on = factory.LazyFunction(lambda: date(2024, 1, 1))
+
+    @factory.post_generation
+    def authenticator_app(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """A worker whose role needs two-step sign-in has set up an authenticator app (with
+        TEST_TOTP_SECRET), as they must before reaching any page; `authenticator_app=False`
+        makes one who has not yet (sent to set it up), `True` gives one to anyone."""
+        wanted = two_step_required(self) if extracted is None else extracted
+        if create and wanted and not has_authenticator_app(self.user):
+            add_authenticator_app(self.user, TEST_TOTP_SECRET)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -365,8 +365,11 @@ class Samples:
             "side_id": lambda: self.connections["side_id"][subject],
             "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],
             "group_id": lambda: self.connections["group_id"][subject],
+            # allauth's emailed links (regular-expression patterns): a key that matches nothing.
+            "key": lambda: "no-such-key",
+            "uidb36": lambda: "1",
         }
-        names = list(pattern.pattern.converters)
+        names = list(pattern.pattern.converters) or list(pattern.pattern.regex.groupindex)
         missing = [name for name in names if name not in fill]
         assert not missing, f"{pattern.pattern}: add a sample for {missing} to Samples.kwargs"
         return {name: fill[name]() for name in names}

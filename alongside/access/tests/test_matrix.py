@@ -78,6 +78,42 @@ MATRIX: dict[str, Entry] = {
     "access:login": once(EVERYONE),
     "access:logout": once(EVERYONE, method="post", redirect_to_login_succeeds=True),
     "access:organisations": once(EVERYONE),
+    # accounts: your own account; the organisation's sign-ins for the data lead
+    "accounts:account": once(EVERYONE),
+    "accounts:two_step_needed": once(EVERYONE),
+    "accounts:organisation_sign_ins": once({"dana"}),
+    # allauth's pages (alongside/accounts, decision 0017): each acts on your own account only.
+    # colin, sam and dana have an authenticator app (the factories give every lead one).
+    **{
+        name: once(EVERYONE)
+        for name in (
+            "account_login",
+            "account_inactive",
+            "account_signup",
+            "account_reauthenticate",
+            "account_request_reauthentication_code",
+            "account_confirm_reauthentication_code",
+            "account_email",
+            "account_email_verification_sent",
+            "account_change_password",
+            "account_set_password",
+            "account_reset_password",
+            "account_confirm_login_code",
+            "account_confirm_email",
+            "account_reset_password_from_key_done",
+            "account_reset_password_from_key",
+            "account_reset_password_done",
+            "mfa_index",
+            "mfa_authenticate",
+            "mfa_reauthenticate",
+            "mfa_activate_totp",
+            "mfa_generate_recovery_codes",
+        )
+    },  # fmt: skip
+    "account_logout": once(EVERYONE, method="post", redirect_to_login_succeeds=True),
+    "mfa_deactivate_totp": once({"colin", "sam", "dana"}),
+    "mfa_view_recovery_codes": once({"colin", "sam", "dana"}),
+    "mfa_download_recovery_codes": once({"colin", "sam", "dana"}),
     # Shared computers: the away page sends the signed-in home; unlocking with no kiosk does too.
     "access:signed_out_away": once(EVERYONE),
     "access:kiosk_unlock": once(EVERYONE),
@@ -88,6 +124,9 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # audit: the data lead's search, export and latest checkpoint
+    "audit:log": once({"dana"}),
+    "audit:export": once({"dana"}),
     # people management: the data lead for the organisation, a coordinator for supporters,
     # volunteers and assessors of their own team; an invited worker's one-time link (no login)
     "workers:list": once({"colin", "dana"}),

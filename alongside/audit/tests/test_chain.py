@@ -43,7 +43,7 @@ def chain(world):
 def test_intact_chain_verifies(chain, capsys):
     assert verify_chain().first_problem is None
     call_command("audit", "verify")
-    assert "Audit chain intact: 5 events verified." in capsys.readouterr().out
+    assert "Audit chain intact: 5 events verified; no checkpoint yet" in capsys.readouterr().out
 
 
 def test_edited_event_is_found(chain, capsys):
@@ -89,3 +89,34 @@ def test_the_table_is_append_only_on_postgresql_and_the_chain_guards_sqlite(chai
         AuditEvent.objects.filter(pk=chain[0].pk).update(action="x")
         assert verify_chain().event_id == chain[0].pk
     assert AuditEvent.objects.count() == 5
+
+
+@pytest.mark.postgresql
+def test_appends_at_the_same_moment_keep_one_chain(committed_db, monkeypatch):
+    """Appends are ordered by an advisory lock (the app's role may not SELECT ... FOR UPDATE):
+    writers racing each other still make one chain, each event after the one before it."""
+    import time
+
+    from alongside.audit import services
+    from alongside.testing.factories import OrganisationFactory
+    from alongside.testing.helpers import race
+
+    organisation = OrganisationFactory()
+    real_save = AuditEvent.save
+
+    def slow_save(self, *args, **kwargs):
+        time.sleep(0.05)  # widen the window between reading the tail and inserting after it
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(AuditEvent, "save", slow_save)
+
+    def append():
+        with transaction.atomic():
+            return services.record(
+                organisation, action=actions.DEMO_BUILT, by=None, summary={"n": 1}
+            )
+
+    outcomes = race([append for _ in range(6)])
+    assert all(isinstance(o, AuditEvent) for o in outcomes), outcomes
+    assert AuditEvent.objects.count() == 6
+    assert verify_chain().first_problem is None

@@ -3,6 +3,7 @@ never reach a role that may not read those spheres — not in pages, exports, AP
 pages, emails or logs. The supporter, who may, does see it (the positive control).
 """
 
+import json
 import logging
 import re
 import uuid
@@ -15,6 +16,7 @@ from django.core import mail
 from django.test import Client
 
 from alongside.access.models import Membership
+from alongside.audit.models import AuditEvent
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 
@@ -55,8 +57,12 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/spaces/outcomes/",
         "/connections/matching/",
         "/history-access/",
+        "/audit/",
+        "/audit/export.csv",
         "/workers/",
     ]
+    for pk in person_ids[:5]:
+        seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
     for pk in person_ids:
         seeds += [
             f"/people/{pk}/",
@@ -83,7 +89,8 @@ def crawl(client: Client, seeds: list[str], *, follow: bool = True) -> dict[str,
         if path in seen or any(path.startswith(skip) for skip in SKIP):
             continue
         response = client.get(path)
-        body = response.content.decode(errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        body = content.decode(errors="replace")
         seen[path] = body
         if follow and response.status_code == 200 and "html" in response.get("Content-Type", ""):
             for href in HREF.findall(body):
@@ -117,12 +124,20 @@ def test_canary_never_reaches_roles_that_may_not_see_it(canary_town, caplog, set
         # token there), so they are sent straight at every Riverside address and follow no links.
         seen = crawl(client, _seeds(people), follow=username != "outsider")
         pages[username] = len(seen)
+        if username == "datalead":
+            audit_pages = {path: seen.get(path, "") for path in ("/audit/", "/audit/export.csv")}
         leaks[username] = sorted(path for path, body in seen.items() if token in body)
     assert pages["assessor"] > 100 and pages["outsider"] > 100, pages
     for username in NEVER:
         assert leaks[username] == [], f"{username} saw the canary at {leaks[username][:5]}"
     assert leaks["supporter"], "positive control: the supporter should see their people's words"
     assert token not in caplog.text, "the canary reached the logs"
+    # Positive control: the data lead did reach the audit page and its export.
+    assert "Latest checkpoint" in audit_pages["/audit/"]
+    assert "id,at,worker_id,worker,action" in audit_pages["/audit/export.csv"]
+    # The audit log itself (its page, export and every summary) never holds anyone's words.
+    summaries = AuditEvent.objects.values_list("summary", flat=True).iterator()
+    assert not [s for s in summaries if token in json.dumps(s)], "the canary reached the audit log"
 
 
 def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 """`alongside demo`: logins, determinism, the canary, refusal, idempotence and the town's invariants."""
 
 import io
+import re
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -10,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.models import F
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
@@ -19,6 +22,8 @@ from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.relationships.queries import Priority, my_people
 from alongside.support.models import SupportNote
+from alongside.testing.clock import SUMMER_MIDDAY
+from alongside.testing.totp import totp_code
 
 SMALL = 60
 CANARY = "CANARY-q7x9"
@@ -88,6 +93,32 @@ def test_logins_have_their_roles_names_and_the_demo_password() -> None:
         assert username in output
     assert "alongside-demo" in output and "http://127.0.0.1:8000" in output
     assert get_user_model().objects.get(username="worker05").check_password("alongside-demo")
+
+
+@pytest.mark.django_db
+@pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
+def test_the_data_lead_alone_signs_in_with_a_printed_totp_secret() -> None:
+    """CONTRACTS: `<login> TOTP secret: <BASE32>` for each login with a second step; the demo's
+    is the data lead only (decision 0018). A script computes the code from the secret."""
+    output = demo(people=SMALL)
+    printed = re.findall(r"^(\w+) TOTP secret: ([A-Z2-7]+)$", output, flags=re.MULTILINE)
+    assert [username for username, _ in printed] == ["datalead"]
+    secret = printed[0][1]
+    assert output.count(secret) == 1
+    assert demo(people=SMALL).count(f"datalead TOTP secret: {secret}") == 1, "same on a rerun"
+    for username, signs_in_at_once in [
+        ("datalead", False), ("coordinator", True), ("safeguarding", True), ("supporter", True),
+    ]:  # fmt: skip
+        client = Client()
+        response = client.post("/login/", {"login": username, "password": "alongside-demo"})
+        assert response.status_code == 302
+        assert (response.url != reverse("mfa_authenticate")) is signs_in_at_once, username
+        assert client.get(reverse("relationships:home")).status_code == (
+            200 if signs_in_at_once else 302
+        )
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.get(reverse("relationships:home")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
-from alongside.people.export_views import safe_cell
+from alongside.common.files import safe_cell
 from alongside.support.models import SupportNote
 from alongside.testing.factories import ContactFactory
 from alongside.testing.helpers import assert_constant_queries

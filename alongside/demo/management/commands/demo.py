@@ -4,7 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alongside.demo.builder import PASSWORD, URL, DemoError, build_demo, logins
+from alongside.demo.builder import (
+    PASSWORD,
+    URL,
+    DemoError,
+    build_demo,
+    logins,
+    two_step_secrets,
+)
 
 
 class Command(BaseCommand):
@@ -51,5 +58,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<14} {'role':<20} {'team':<15} organisation")
         for username, role, team, organisation in logins():
             self.stdout.write(f"  {username:<14} {role:<20} {team:<15} {organisation}")
+        self.stdout.write("")
+        # CONTRACTS.md: "<login> TOTP secret: <BASE32>" for each login with a second step.
+        for username, secret in two_step_secrets():
+            self.stdout.write(f"{username} TOTP secret: {secret}")
+        self.stdout.write(
+            "Add the secret to an authenticator app (RFC 6238, SHA-1, 6 digits, 30 s) to sign in "
+            "as the data lead; the other logins need only the password."
+        )
         self.stdout.write("")
         self.stdout.write(f"Open {URL} and sign in.")

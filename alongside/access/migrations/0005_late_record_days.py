@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0003_worker_skills_and_languages"),
+        ("access", "0004_two_step_sign_in"),
     ]
 
     operations = [

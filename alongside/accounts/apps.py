@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "alongside.accounts"
+    verbose_name = "Sign-in and accounts"
+
+    def ready(self) -> None:
+        from alongside.accounts import permissions, signals  # noqa: F401 - rules and receivers

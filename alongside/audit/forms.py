@@ -1,0 +1,76 @@
+"""The audit log's search: by person, worker, action and dates. Every field is bounded, so any
+input is either a search or a plain message (400), never an error page."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alongside.audit import actions
+
+BIGGEST_ID = 2**63 - 1  # the largest id the database stores
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+class AuditSearchForm(forms.Form):
+    person = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=BIGGEST_ID,
+        label=_("Person's record number"),
+        help_text=_("The number in the address of their page, e.g. 42 in /people/42/."),
+        error_messages={"invalid": _("Enter a record number in figures, like 42.")},
+    )
+    worker = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label=_("Worker"), choices=()
+    )
+    action = forms.ChoiceField(required=False, label=_("What was done"), choices=())
+    start = forms.DateField(
+        required=False,
+        label=_("From"),
+        help_text=_("A date, e.g. 2026-08-01."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a real date, like 2026-08-01.")},
+    )
+    end = forms.DateField(
+        required=False,
+        label=_("To (inclusive)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a real date, like 2026-08-31.")},
+    )
+    before = forms.IntegerField(
+        required=False, min_value=1, max_value=BIGGEST_ID, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, workers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        worker_field = self.fields["worker"]
+        assert isinstance(worker_field, forms.TypedChoiceField)
+        worker_field.choices = [("", _("Anyone")), *workers]
+        action_field = self.fields["action"]
+        assert isinstance(action_field, forms.ChoiceField)
+        action_field.choices = [("", _("Anything")), *((n, n) for n in sorted(actions.REGISTRY))]
+
+    def _in_range(self, name: str) -> date | None:
+        value: date | None = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s."),
+                params={"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+            )
+        return value
+
+    def clean_start(self) -> date | None:
+        return self._in_range("start")
+
+    def clean_end(self) -> date | None:
+        return self._in_range("end")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
