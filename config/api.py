@@ -16,7 +16,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.operation import Operation
@@ -60,6 +61,13 @@ def field_errors(error: ValidationError) -> list[dict[str, Any]]:
         for field, messages in error.message_dict.items()
         for message in messages
     ]
+
+
+@api.exception_handler(RawPostDataException)
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A body that is not JSON (multipart, for example, read already by the CSRF check): 400."""
+    return api.create_response(request, {"detail": "Send the body as JSON."}, status=400)
 
 
 # Pages for people in a browser (schema, docs, root) keep the sign-in redirect.

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "alongside.common.middleware.RequestIdMiddleware",
+    "alongside.common.middleware.RequestBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alongside.common.middleware.NoStoreMiddleware",  # shared computers: after WhiteNoise

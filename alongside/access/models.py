@@ -50,6 +50,14 @@ class Organisation(models.Model):
             "their eligibility. Turn on only where the team is too small to separate the roles."
         ),
     )
+    late_record_days = models.PositiveSmallIntegerField(
+        _("days a contact may be recorded late without a reason"),
+        default=14,
+        help_text=_(
+            "A contact further back than this needs a written reason, kept with it. A contact "
+            "can never be dated in the future."
+        ),
+    )
     two_step_sign_in = models.CharField(
         _("who must use two-step sign-in"),
         max_length=32,

@@ -6,6 +6,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -73,6 +74,33 @@ def set_role_separation(
             action=actions.ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED,
             by=by,
             summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
+        )
+    return organisation
+
+
+MAX_LATE_RECORD_DAYS = 366
+
+
+def set_late_record_days(organisation: Organisation, *, by: Membership, days: int) -> Organisation:
+    """How far back a contact may be recorded without a written reason. Side effects: one audit
+    event (days before and after)."""
+    if by.organisation_id != organisation.pk or by.role != "data_lead":
+        raise PermissionError("only the organisation's data lead changes this setting")
+    if not 0 <= days <= MAX_LATE_RECORD_DAYS:
+        raise ValidationError(
+            {"late_record_days": f"Enter a number of days from 0 to {MAX_LATE_RECORD_DAYS}."}
+        )
+    before = organisation.late_record_days
+    if before == days:
+        return organisation
+    with transaction.atomic():
+        organisation.late_record_days = days
+        organisation.save(update_fields=["late_record_days"])
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED,
+            by=by,
+            summary={"before": before, "after": days},
         )
     return organisation
 

@@ -15,7 +15,9 @@ from alongside.access.middleware import SESSION_KEY
 from alongside.access.models import Organisation, TwoStepPolicy
 from alongside.access.queries import active_memberships, notifications_for
 from alongside.access.services import (
+    MAX_LATE_RECORD_DAYS,
     mark_notifications_read,
+    set_late_record_days,
     set_role_separation,
     set_two_step_policy,
 )
@@ -31,6 +33,17 @@ class OrganisationSettingsForm(forms.Form):
             "supporter does not decide what they get. Turn it on only if your team is too small to keep "
             "the two apart; pages will then warn when one worker does both."
         ),
+    )
+    late_record_days = forms.IntegerField(
+        required=False,  # left out: unchanged
+        label=gettext_lazy("Days back a contact may be recorded without a reason"),
+        min_value=0,
+        max_value=MAX_LATE_RECORD_DAYS,
+        help_text=gettext_lazy(
+            "A contact longer ago than this needs a written reason, kept with it. A contact can "
+            "never be dated in the future."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     two_step_sign_in = forms.ChoiceField(
         required=False,  # left out: unchanged
@@ -94,6 +107,7 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
         initial={
             "allow_assessor_and_supporter": organisation.allow_assessor_and_supporter,
             "two_step_sign_in": organisation.two_step_sign_in,
+            "late_record_days": organisation.late_record_days,
         },
         organisation=organisation,
     )
@@ -108,6 +122,12 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
                 organisation,
                 by=membership,
                 policy=form.cleaned_data["two_step_sign_in"] or organisation.two_step_sign_in,
+            )
+            days = form.cleaned_data["late_record_days"]
+            set_late_record_days(
+                organisation,
+                by=membership,
+                days=organisation.late_record_days if days is None else days,
             )
         messages.success(request, _("Settings saved."))
         return redirect("access:organisation_settings")

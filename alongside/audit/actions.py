@@ -314,6 +314,9 @@ ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.le
 ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
     "access.organisation.role_separation_changed"
 )
+ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED = _not_about_one_person(
+    "access.organisation.late_record_days_changed"
+)
 ACCESS_ORGANISATION_TWO_STEP_CHANGED = _not_about_one_person("access.organisation.two_step_changed")
 # Sign-in (alongside/accounts): one event per active membership of the account, so each
 # organisation the worker works in sees it. Summaries hold the address and the method, never a

@@ -1,9 +1,12 @@
-"""Carrying a service's ValidationError back onto the form that fed it."""
+"""Shared form pieces: service errors onto the form, date pickers, dates bound to a sensible range."""
 
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from alongside.common.dates import date_problem
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -22,6 +25,28 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _in_record_range(value: date | datetime) -> None:
+    problem = date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
+
+
+class RecordDateField(forms.DateField):
+    """A date a record carries, bound to `common.dates` (2000 to 2099), with a date picker."""
+
+    default_validators = [_in_record_range]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+
+class RecordDateTimeField(forms.DateTimeField):
+    """A moment a record carries (a contact's time), bound to the same range as its date."""
+
+    default_validators = [_in_record_range]
 
 
 def model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":

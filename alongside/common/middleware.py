@@ -1,9 +1,12 @@
 """A request id on every request, so audit events and logs from one request can be tied together."""
 
+import codecs
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParser
 from django.utils.cache import patch_cache_control
+from django.utils.http import parse_header_parameters
 
 from alongside.common.request_context import new_request_id, request_context
 
@@ -36,3 +39,41 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def body_problem(request: HttpRequest) -> str | None:
+    """Why a request's body can't be read, judged from its Content-Type alone; None when it can.
+
+    A charset Python does not know, a non-ASCII type or multipart without a usable boundary would
+    otherwise fail deep inside whatever first reads the body (the CSRF check, a form, the API) as
+    a server error (issue 11, part 5)."""
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if not content_type or request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if not content_type.isascii():
+        return "The Content-Type header must be plain ASCII."
+    kind, params = parse_header_parameters(content_type)
+    charset = params.get("charset")
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            return f"Unknown charset {charset!r} in the Content-Type header."
+    if kind == "multipart/form-data":
+        boundary = params.get("boundary", "")
+        if not boundary or not MultiPartParser.boundary_re.fullmatch(boundary):
+            return "A multipart body needs a boundary in its Content-Type header."
+    return None
+
+
+class RequestBodyMiddleware:
+    """Answer 400, in words, a request whose body no one could read (`body_problem`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = body_problem(request)
+        if problem:
+            return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

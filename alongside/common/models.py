@@ -1,6 +1,8 @@
 """Small shared tables. Keep this tiny."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class RateCount(models.Model):
@@ -21,3 +23,29 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"Rate count {self.pk}"
+
+
+class SubmitToken(models.Model):
+    """One create form sent (or one API create asked for) once: the same token again is a repeat.
+
+    `digest` is the SHA-256 of the token the form carried (or of the API's `Idempotency-Key`),
+    unique per user, so a double-click, a resend or a retry finds the first submit instead of
+    making a second record. `location` is where the first submit led (a path in this site) and
+    `object_id` the record it made, so a repeat can answer with the first record. Rows older than
+    a day are deleted as new ones are written (docs/decisions/0015).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    location = models.CharField(max_length=500, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="submit_token_once_per_user")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"Submit token {self.pk}"

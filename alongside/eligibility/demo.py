@@ -12,7 +12,13 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.access.models import Organisation
-from alongside.eligibility.models import PartnerKind, ReasonCode, ReferralPartner, Voucher
+from alongside.eligibility.models import (
+    PartnerKind,
+    ReasonCode,
+    ReferralPartner,
+    Voucher,
+    voucher_key,
+)
 
 DEMO_PARTNERS = (
     ("Riverside Medical Centre", PartnerKind.GP_SURGERY),
@@ -99,10 +105,12 @@ def build_foodbank(
             reasons.append(_pick(rng, REASONS))
         adults = 1 if rng.random() < 0.6 else 2
         redeemed_at = _moment(redeemed_on, rng) if redeemed_on else None
+        code = f"{partner.name[:2].upper()}-{serial}"
         return Voucher(
             organisation=organisation,
             partner=partner,
-            code=f"{partner.name[:2].upper()}-{serial}",
+            code=code,
+            code_key=voucher_key(code),  # bulk_create does not call save()
             adults=adults,
             children=_pick(rng, ((0, 0.55), (1, 0.2), (2, 0.15), (3, 0.07), (4, 0.03))),
             reason_codes=list(dict.fromkeys(reasons)),

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, model_choice
+from alongside.common.ids import parse_id
 from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person
@@ -47,7 +48,7 @@ class VoucherForm(forms.Form):
         max_length=100,
         help_text=_("The name of the worker at the partner who wrote it."),
     )
-    issued_on = forms.DateField(
+    issued_on = RecordDateField(
         label=_("Date issued"),
         widget=DateInput(),
         error_messages={
@@ -87,6 +88,7 @@ class PersonSearchForm(forms.Form):
 class RedeemForm(forms.Form):
     person = forms.CharField(
         label=_("Who is the voucher for?"),
+        max_length=20,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose who the voucher is for, or add someone new.")},
     )
@@ -123,10 +125,9 @@ class RedeemForm(forms.Form):
         value = self.cleaned_data["person"]
         if value == NEW_PERSON:
             return None
+        person_id = parse_id(value)
         person = (
-            people_visible_to(self.membership).filter(pk=int(value)).first()
-            if value.isdigit()
-            else None
+            people_visible_to(self.membership).filter(pk=person_id).first() if person_id else None
         )
         if person is None:
             raise forms.ValidationError(_("Choose someone from the list, or add someone new."))

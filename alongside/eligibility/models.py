@@ -9,6 +9,8 @@ which names the viewer (see docs/access-and-audit.md). A voucher holds only what
 no story, no notes.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -72,6 +74,12 @@ class ReferralPartner(models.Model):
         return self.name
 
 
+def voucher_key(code: str) -> str:
+    """A voucher code as it is matched: its letters and digits only, in upper case, so that
+    "ci 11946", "CI11946" and "ci-11946" are all CI-11946. Unique in an organisation."""
+    return "".join(c for c in code if c.isalnum()).upper()
+
+
 class Voucher(models.Model):
     """A referral voucher: recorded when it arrives, redeemed once, when the parcel is given."""
 
@@ -87,6 +95,11 @@ class Voucher(models.Model):
         verbose_name=_("referral partner"),
     )
     code = models.CharField(_("voucher code"), max_length=32)
+    code_key = models.CharField(
+        max_length=48,
+        editable=False,
+        help_text=_("The code as it is matched (`voucher_key`): letters and digits, upper case."),
+    )
     adults = models.PositiveSmallIntegerField(_("adults"))
     children = models.PositiveSmallIntegerField(_("children"), default=0)
     reason_codes = models.JSONField(_("reasons"), default=list)
@@ -118,7 +131,7 @@ class Voucher(models.Model):
         base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "code"], name="voucher_code_unique_in_organisation"
+                fields=["organisation", "code_key"], name="voucher_code_key_unique_in_organisation"
             ),
             models.CheckConstraint(
                 condition=models.Q(adults__gte=1, adults__lte=MAX_HOUSEHOLD_ADULTS)
@@ -149,6 +162,12 @@ class Voucher(models.Model):
 
     def __str__(self) -> str:
         return f"Voucher {self.code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.code_key = voucher_key(self.code)
+        if kwargs.get("update_fields") is not None and "code" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "code_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_redeemed(self) -> bool:

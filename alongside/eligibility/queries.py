@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Sphere, active_membership_q
 from alongside.common.spheres import SphereQuerySet
-from alongside.eligibility.models import ReferralPartner, Voucher
+from alongside.eligibility.models import ReferralPartner, Voucher, voucher_key
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell, WorkerRequest
 from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
@@ -60,12 +60,16 @@ def get_voucher_for_user(membership: Membership | None, voucher_id: int) -> Vouc
 
 
 def normalise_code(code: str) -> str:
-    """Voucher codes are compared without spaces and in upper case: 'ab 12' is 'AB12'."""
+    """A voucher code as it is kept for showing: without spaces, in upper case ('ab 12' is
+    'AB12'). Matching ignores its punctuation too (`voucher_key`)."""
     return "".join(code.split()).upper()
 
 
 def find_voucher(membership: Membership | None, code: str) -> Voucher | None:
-    return vouchers_visible_to(membership).filter(code=normalise_code(code)).first()
+    """The voucher with this code however it is typed: "ci 11946", "CI11946" and "ci-11946"
+    all find CI-11946."""
+    key = voucher_key(code)
+    return vouchers_visible_to(membership).filter(code_key=key).first() if key else None
 
 
 def waiting_vouchers(membership: Membership | None) -> SphereQuerySet:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Organisation, Team
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
+from alongside.common.dates import date_problem
 from alongside.eligibility.models import (
     MAX_HOUSEHOLD_ADULTS,
     MAX_HOUSEHOLD_CHILDREN,
@@ -27,6 +28,7 @@ from alongside.eligibility.models import (
     ReasonCode,
     ReferralPartner,
     Voucher,
+    voucher_key,
 )
 from alongside.eligibility.queries import (
     assessors_free_to_assess,
@@ -141,6 +143,8 @@ def _voucher_errors(
         errors["issued_on"] = _(
             "The issue date can't be in the future. Check the date on the voucher."
         )
+    elif problem := date_problem(issued_on):
+        errors["issued_on"] = problem
     if not issued_by_name:
         errors["issued_by_name"] = _("Enter the name of the person at the partner who issued it.")
     elif len(issued_by_name) > 100:
@@ -185,7 +189,7 @@ def record_voucher(
     )
     with transaction.atomic():
         existing = Voucher.objects.for_system("the service checking a new voucher's code")
-        if existing.filter(organisation_id=by.organisation_id, code=code).exists():
+        if existing.filter(organisation_id=by.organisation_id, code_key=voucher_key(code)).exists():
             raise duplicate
         try:
             with transaction.atomic():  # a savepoint: a racing duplicate fails here, not later
@@ -193,6 +197,7 @@ def record_voucher(
                     organisation_id=by.organisation_id,
                     partner=partner,
                     code=code,
+                    code_key=voucher_key(code),
                     adults=adults,
                     children=children,
                     reason_codes=reasons,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.eligibility import services
 from alongside.eligibility.forms import (
@@ -79,6 +80,7 @@ def foodbank(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @assessors_only
+@submit_once
 def record_voucher(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     form = VoucherForm(request.POST if request.method == "POST" else None, membership=membership)
@@ -205,6 +207,7 @@ def accept_support_offer(request: AuthedHttpRequest, voucher_id: int) -> HttpRes
 
 
 @assessors_only
+@submit_once
 def partners(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     form = PartnerForm(request.POST if request.method == "POST" else None)

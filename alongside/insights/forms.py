@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
 from alongside.access.queries import workers_of
-from alongside.common.forms import DateInput, NamedUserChoiceField, model_choice
+from alongside.common.forms import DateInput, NamedUserChoiceField, RecordDateField, model_choice
 
 
 class LeavingForm(forms.Form):
     worker = NamedUserChoiceField(label=_("Worker"), queryset=Membership.objects.none())
-    leaving_on = forms.DateField(
+    leaving_on = RecordDateField(
         label=_("Leaving on"),
         required=False,
         help_text=_("Leave empty to clear a leaving date."),

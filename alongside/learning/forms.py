@@ -7,7 +7,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput, choice_field
+from alongside.common.forms import DateInput, RecordDateField, choice_field
 from alongside.learning.models import CloseReason, DemandKind, FailureKind, GoalSetBy
 
 
@@ -37,7 +37,7 @@ class OpenNeedForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    first_contact_on = forms.DateField(
+    first_contact_on = RecordDateField(
         label=_("First contact about this"), required=False, widget=DateInput()
     )
     goal = forms.CharField(
@@ -82,7 +82,7 @@ class CloseNeedForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    on = forms.DateField(label=_("On"), widget=DateInput())
+    on = RecordDateField(label=_("On"), widget=DateInput())
 
 
 class SpendForm(forms.Form):
@@ -90,7 +90,7 @@ class SpendForm(forms.Form):
     purpose = forms.CharField(
         label=_("What it is for"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    spent_on = forms.DateField(label=_("Date"), widget=DateInput())
+    spent_on = RecordDateField(label=_("Date"), widget=DateInput())
 
 
 class DecideSpendForm(forms.Form):
@@ -110,7 +110,10 @@ class DecideSpendForm(forms.Form):
 class LearningSettingsForm(forms.Form):
     discretion_limit = forms.DecimalField(
         label=_("A worker may spend up to this without asking anyone"),
-        help_text=_("Per spend. Above it, a coordinator of the team approves or declines."),
+        help_text=_(
+            "For one person over 30 days, counting every spend made without asking. Above it, "
+            "a coordinator of the team approves or declines."
+        ),
         max_digits=8,
         decimal_places=2,
     )
@@ -118,8 +121,8 @@ class LearningSettingsForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = RecordDateField(label=_("From"), required=False, widget=DateInput())
+    end = RecordDateField(label=_("To"), required=False, widget=DateInput())
 
     def period(self) -> tuple[date, date]:
         """The period asked for; by default the last twelve months to today."""

@@ -34,7 +34,7 @@ class LearningSettings(models.Model):
         max_digits=8,
         decimal_places=2,
         default=DEFAULT_LIMIT,
-        help_text=_("Per spend. Above it, a coordinator of the team approves."),
+        help_text=_("For one person over 30 days. Above it, a coordinator of the team approves."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="GBP")
     updated_at = models.DateTimeField(auto_now=True)

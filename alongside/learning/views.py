@@ -14,6 +14,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import chosen_team, teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.learning import queries, services
 from alongside.learning import scorecard as scorecard_queries
@@ -96,6 +97,7 @@ def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) 
 # --- needs ------------------------------------------------------------------------------------
 
 
+@submit_once
 def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -204,6 +206,7 @@ def rules_allow(name: str, membership: Any, obj: Any = None) -> bool:
 # --- discretionary spends ---------------------------------------------------------------------
 
 
+@submit_once
 def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -231,7 +234,10 @@ def record_spend(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("That is above the limit, so it waits for a coordinator of the team."),
+                    _(
+                        "With what was already spent for them in the last 30 days, that is "
+                        "above the limit, so it waits for a coordinator of the team."
+                    ),
                 )
             return redirect("learning:spend", spend_id=spend.pk)
     return render(
@@ -372,6 +378,7 @@ def learning_settings(request: AuthedHttpRequest) -> HttpResponse:
 # --- a worker's own admin time ------------------------------------------------------------------
 
 
+@submit_once
 def my_time(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("learning.work_with_person", membership)

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alongside.common.forms import DateInput, choice_field
+from alongside.common.forms import DateInput, RecordDateField, choice_field
+from alongside.common.ids import parse_number
 from alongside.measures.models import InstrumentVersion, SittingKind
 from alongside.measures.scoring import MEAN, SEPARATE, SUM
 from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name
@@ -96,7 +97,7 @@ NUMBER = r"-?\d+(?:\.\d+)?"
 BAND = re.compile(rf"^\s*({NUMBER})\s*[-–]\s*({NUMBER})\s*[=:]\s*(.+?)\s*$")
 CONVERSION = re.compile(rf"^\s*(-?\d+)\s*[=:]\s*({NUMBER})\s*$")
 SUBSCALE = re.compile(r"^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$")
-QUESTION_RANGE = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
+QUESTION_RANGE = re.compile(r"^([0-9]{1,4})\s*[-–]\s*([0-9]{1,4})$")
 MAX_QUESTION_NUMBER = 1000
 
 
@@ -117,8 +118,9 @@ def parse_question_numbers(text: str) -> list[int] | None:
     for part in re.split(r"(?:[,;\s]|\band\b)+", joined):
         if not part:
             continue
-        if part.isdigit():
-            found.append(int(part))
+        number = parse_number(part, maximum=MAX_QUESTION_NUMBER)
+        if number is not None:
+            found.append(number)
             continue
         match = QUESTION_RANGE.match(part)
         if match is None:
@@ -133,6 +135,7 @@ def parse_question_numbers(text: str) -> list[int] | None:
 class InstrumentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     notice = forms.CharField(
+        max_length=4000,
         label="Copyright and licence notice",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Exactly as the copyright holder asks. It is shown wherever the instrument is.",
@@ -143,11 +146,13 @@ class InstrumentForm(forms.Form):
         help_text="Licensed instruments (for example SWEMWBS, WAI-SR, CARE) need the holder's permission first.",
     )
     questions = forms.CharField(
+        max_length=20000,
         label="Questions, one a line, in the exact wording",
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text="They are numbered 1, 2, 3 … in this order.",
     )
     options = forms.CharField(
+        max_length=4000,
         label="Answers, one a line, as number = words",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example: 1 = None of the time. “Prefer not to say” is added for you.",
@@ -177,6 +182,7 @@ class InstrumentForm(forms.Form):
     )
     total_label = forms.CharField(label="Name of the total", required=False, max_length=200)
     total_table = forms.CharField(
+        max_length=20000,
         label="Conversion table for the total (optional), one a line, as raw total = score",
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
@@ -184,6 +190,7 @@ class InstrumentForm(forms.Form):
         "Every possible raw total needs its own line.",
     )
     total_bands = forms.CharField(
+        max_length=4000,
         label="Bands for the total, one a line, as low–high = words (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -191,6 +198,7 @@ class InstrumentForm(forms.Form):
         "Decimals are fine, for example: 7–19.5 = Low.",
     )
     subscales = forms.CharField(
+        max_length=4000,
         label="Subscales (optional), one a line, as name = question numbers",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -282,8 +290,8 @@ class ScheduleForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=DateInput(), required=False)
-    end = forms.DateField(label="To", widget=DateInput(), required=False)
+    start = RecordDateField(label="From", widget=DateInput(), required=False)
+    end = RecordDateField(label="To", widget=DateInput(), required=False)
 
     def period(self) -> tuple[date, date]:
         today = timezone.localdate()

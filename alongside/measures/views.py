@@ -28,6 +28,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.sessions import lock_for_kiosk
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.measures import queries, services
@@ -59,6 +60,7 @@ def qr_svg(url: str) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1)
 
 
+@submit_once
 def ask(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -305,6 +307,7 @@ def outcomes(request: AuthedHttpRequest) -> HttpResponse:
 # Instruments and schedule (data lead) ---------------------------------------------------------
 
 
+@submit_once
 def instruments(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)
@@ -337,6 +340,7 @@ def instruments(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+@submit_once
 def add_instrument(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("measures.manage_instruments", membership)

@@ -5,7 +5,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role, Team, active_membership_q
-from alongside.common.forms import DateInput, NamedUserChoiceField, choice_field, model_choice
+from alongside.common.forms import (
+    DateInput,
+    NamedUserChoiceField,
+    RecordDateField,
+    choice_field,
+    model_choice,
+)
 from alongside.people.models import Person
 from alongside.visibility.roles import GRANTEE_ROLES
 
@@ -57,7 +63,7 @@ class ConsentForm(forms.Form):
         label=_("Or share with one person"), required=False, queryset=Membership.objects.none()
     )
     purpose = forms.CharField(label=_("What is it for, in their words?"), max_length=300)
-    expires_on = forms.DateField(
+    expires_on = RecordDateField(
         label=_("Until"),
         help_text=_("A year at most."),
         widget=DateInput(),

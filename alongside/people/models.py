@@ -33,7 +33,7 @@ class Person(models.Model):
     languages = models.CharField(
         _("languages"), max_length=200, blank=True, help_text=_("For example: English, Polish.")
     )
-    access_needs = models.TextField(_("access needs"), blank=True)
+    access_needs = models.TextField(_("access needs"), blank=True, max_length=2000)
     contact_preference = models.CharField(
         _("how they like to be contacted"),
         max_length=20,
@@ -47,7 +47,7 @@ class Person(models.Model):
         help_text=_("Only what is needed to reach them the way they prefer."),
     )
     what_matters = models.TextField(
-        _("what matters to me"), blank=True, help_text=_("In their own words.")
+        _("what matters to me"), blank=True, max_length=4000, help_text=_("In their own words.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -11,6 +11,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.people import services
 from alongside.people.forms import PersonForm, SearchForm
@@ -33,6 +34,7 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "q": text})
 
 
+@submit_once
 def person_create(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("people.add_person", membership)

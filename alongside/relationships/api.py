@@ -10,16 +10,19 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import StringConstraints, field_validator
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership
+from alongside.common.once import claim_once, replayed_object_id
 from alongside.people.api import (
     ERRORS,
     NO_NUL,
+    ErrorOut,
     ObjectId,
     PageInput,
     Pages,
@@ -48,8 +51,23 @@ PRIORITY_CODES: dict[int, PriorityCode] = {
     Priority.ROUTINE: "routine",
 }
 ShortText = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description=(
+            "Any unique string (a UUID is usual). Sending the same key again answers with the "
+            "contact the first request recorded (200), never a second one (docs/decisions/0015)."
+        ),
+    ),
+]
 TheirWords = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
 Notes = Annotated[str, StringConstraints(max_length=8000, pattern=NO_NUL)]
+LateReason = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 WorkerId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
@@ -82,6 +100,13 @@ class ContactIn(Schema):
     follow_up_on: date | None = None
     asked_for: TheirWords = ""
     notes: Notes = ""
+    late_reason: LateReason = Field(
+        "",
+        description=(
+            "Why the contact is recorded late: needed when `at` is further back than the "
+            "organisation's window for late records (14 days unless changed)."
+        ),
+    )
 
     @field_validator("at")
     @classmethod
@@ -192,31 +217,55 @@ def list_contacts(
 
 @router.post(
     "/people/{person_id}/contacts",
-    response={201: ContactOut, **ERRORS},
+    response={201: ContactOut, 200: ContactOut, 409: ErrorOut, **ERRORS},
     summary="Record a contact",
 )
 def create_contact(
-    request: AuthedHttpRequest, person_id: ObjectId, payload: ContactIn
-) -> Status[ContactOut]:
-    """Record a contact, as the contact form does. Bad input is a 422 naming the field."""
+    request: AuthedHttpRequest,
+    person_id: ObjectId,
+    payload: ContactIn,
+    idempotency_key: IdempotencyKey = None,
+) -> Status[ContactOut] | Status[dict[str, str]]:
+    """Record a contact, as the contact form does. Bad input is a 422 naming the field.
+
+    With an `Idempotency-Key` already used, nothing new is recorded: the answer is the first
+    contact (200), or 409 when the key was used for another person."""
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.record_contact", membership, person)
     worker, also_present = workers_named(membership, payload)
-    contact = services.record_contact(
-        person,
-        by=membership,
-        at=payload.at,
-        worker=worker,
-        mode=payload.mode,
-        minutes=payload.minutes,
-        initiated_by=payload.initiated_by,
-        also_present=also_present,
-        others_present=payload.others_present,
-        follow_up_on=payload.follow_up_on,
-        asked_for=payload.asked_for,
-        notes=payload.notes,
-    )
+    with transaction.atomic():
+        claim = None
+        if idempotency_key is not None:
+            claim = claim_once(membership.user_id, idempotency_key)
+            if claim is None:
+                first_id = replayed_object_id(membership.user_id, idempotency_key)
+                first = (
+                    contacts_of(person).filter(pk=first_id) if first_id else Contact.objects.none()
+                )
+                if not first:
+                    return Status(
+                        409, {"detail": "This Idempotency-Key was used for another request."}
+                    )
+                return Status(200, contact_rows(request, membership, person, list(first))[0])
+        contact = services.record_contact(
+            person,
+            by=membership,
+            at=payload.at,
+            worker=worker,
+            mode=payload.mode,
+            minutes=payload.minutes,
+            initiated_by=payload.initiated_by,
+            also_present=also_present,
+            others_present=payload.others_present,
+            follow_up_on=payload.follow_up_on,
+            asked_for=payload.asked_for,
+            notes=payload.notes,
+            late_reason=payload.late_reason,
+        )
+        if claim is not None:
+            claim.object_id = contact.pk
+            claim.save(update_fields=["object_id"])
     return Status(201, contact_rows(request, membership, person, [contact])[0])
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, active_membership_q
 from alongside.access.queries import workers_of
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, RecordDateTimeField, model_choice
 from alongside.people.models import Person
 from alongside.relationships.models import (
     LEGITIMATE_REASON_MAX_LENGTH,
@@ -73,7 +73,7 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
 
 
 class ContactForm(forms.Form):
-    at = forms.DateTimeField(
+    at = RecordDateTimeField(
         label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -99,7 +99,7 @@ class ContactForm(forms.Form):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = RecordDateField(
         label=_("Follow up by (optional)"),
         required=False,
         widget=DateInput(),
@@ -112,6 +112,12 @@ class ContactForm(forms.Form):
     )
     others_present = forms.CharField(
         label=_("Anyone else there (optional)"), required=False, max_length=200
+    )
+    late_reason = forms.CharField(
+        label=_("Why it is being recorded late"),
+        help_text=_("Needed only for a contact longer ago than your organisation allows."),
+        required=False,
+        max_length=500,
     )
     is_introduction = forms.BooleanField(required=False)
 
@@ -177,7 +183,7 @@ class ContactForm(forms.Form):
 
 class AssignNamedWorkerForm(forms.Form):
     worker = WorkerChoiceField(label=_("Named worker"), queryset=None)
-    started_on = forms.DateField(label=_("From"), widget=DateInput())
+    started_on = RecordDateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
 
@@ -213,7 +219,7 @@ HANDOVER_REASONS = [
 class HandoverForm(forms.Form):
     to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)
     reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
-    introduce_by = forms.DateField(
+    introduce_by = RecordDateField(
         label=_("Introduce them by (optional)"),
         required=False,
         widget=DateInput(),

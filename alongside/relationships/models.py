@@ -153,6 +153,12 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    late_reason = models.CharField(
+        _("why it is recorded late"),
+        max_length=500,
+        blank=True,
+        help_text=_("Needed when the contact was longer ago than the organisation allows."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 

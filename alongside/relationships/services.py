@@ -20,6 +20,7 @@ from alongside.access.models import Membership, Role
 from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.dates import date_problem
 from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -281,9 +282,13 @@ def _validate_contact(
         raise ValueError("contact times must be timezone-aware")
     if at > timezone.now() + timedelta(minutes=5):
         errors["at"] = "A contact can't be in the future. Record it after it happens."
+    elif problem := date_problem(at):
+        errors["at"] = problem
     if not 1 <= minutes <= MAX_MINUTES:
         errors["minutes"] = f"Enter minutes between 1 and {MAX_MINUTES}."
-    if follow_up_on is not None and follow_up_on < at.date():
+    if follow_up_on is not None and (problem := date_problem(follow_up_on)):
+        errors["follow_up_on"] = problem
+    elif follow_up_on is not None and follow_up_on < at.date():
         errors["follow_up_on"] = "The follow-up date must be on or after the contact."
     if errors:
         raise ValidationError(errors)
@@ -292,6 +297,21 @@ def _validate_contact(
     for other in also_present:
         _check_worker(other, person.organisation_id, "also_present")
         _check_not_assessor(other, person, "also_present")
+
+
+def late_record_problem(person: Person, at: datetime, late_reason: str) -> dict[str, str]:
+    """A contact further back than the organisation's window needs a reason in words; the
+    window is `Organisation.late_record_days` (14 unless changed). Returns errors by field."""
+    days = person.organisation.late_record_days
+    oldest = timezone.localdate() - timedelta(days=days)
+    if timezone.localdate(at) >= oldest or len(late_reason.strip()) >= 3:
+        return {}
+    return {
+        "late_reason": _(
+            "This contact was more than %(days)s days ago. Say why it is being recorded late."
+        )
+        % {"days": days}
+    }
 
 
 def record_contact(
@@ -309,8 +329,12 @@ def record_contact(
     asked_for: str = "",
     notes: str = "",
     handover: Handover | None = None,
+    late_reason: str = "",
 ) -> Contact:
     """Record a contact. What the person asked for goes to the support sphere, not the contact.
+
+    A contact can't be in the future; one longer ago than the organisation's window
+    (`late_record_problem`) needs `late_reason`, kept with it and flagged in the audit event.
 
     With `handover`, this contact is the introduction: both workers must be there, and the
     named worker changes to the new worker from this contact (a warm handover).
@@ -325,6 +349,8 @@ def record_contact(
         minutes=minutes,
         follow_up_on=follow_up_on,
     )
+    if late := late_record_problem(person, at, late_reason):
+        raise ValidationError(late)
     if handover is not None:
         if handover.person_id != person.pk or handover.status != Handover.Status.PLANNED:
             raise ValidationError({"handover": _("Choose a planned handover for this person.")})
@@ -350,6 +376,7 @@ def record_contact(
             follow_up_on=follow_up_on,
             recorded_by=by.user,
             handover=handover,
+            late_reason=late_reason.strip(),
         )
         contact.full_clean(exclude=["handover"])
         contact.save()
@@ -359,7 +386,12 @@ def record_contact(
             contact,
             action=actions.RELATIONSHIPS_CONTACT_RECORDED,
             by=by,
-            summary={"mode": mode, "minutes": minutes, "initiated_by": initiated_by},
+            summary={
+                "mode": mode,
+                "minutes": minutes,
+                "initiated_by": initiated_by,
+                **({"late_reason_given": True} if late_reason.strip() else {}),
+            },
         )
         save_contact_note(contact, by=by, asked_for=asked_for, text=notes)
         if handover is not None:

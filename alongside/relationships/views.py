@@ -20,6 +20,7 @@ from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Role
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.learning.contact_form import DemandOnContactForm
 from alongside.people.models import Person
@@ -79,6 +80,7 @@ def _contact_context(
     return {"person": person, "form": form, "handover": form.handover}
 
 
+@submit_once
 def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -97,6 +99,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                         person,
                         by=membership,
                         handover=handover if form.cleaned_data.get("is_introduction") else None,
+                        late_reason=form.cleaned_data["late_reason"],
                         **form.contact_fields(),
                     )
                     demand.save(contact, by=membership)
@@ -268,6 +271,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
     )
 
 
+@submit_once
 def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -297,6 +301,7 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
     )
 
 
+@submit_once
 def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)

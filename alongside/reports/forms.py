@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Team
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, model_choice
 
 
 def default_period() -> tuple[date, date]:
@@ -25,8 +25,8 @@ def default_period() -> tuple[date, date]:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("Until"), widget=DateInput())
+    start = RecordDateField(label=_("From"), widget=DateInput())
+    end = RecordDateField(label=_("Until"), widget=DateInput())
 
     def clean(self) -> dict[str, object]:
         from alongside.reports.content import PeriodError, check_period
@@ -44,11 +44,12 @@ class PeriodForm(forms.Form):
 
 class StoryForm(forms.Form):
     in_their_words = forms.CharField(
+        max_length=4000,
         label=_("Their story, in their words"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Leave out names and anything that could identify them or anyone else."),
     )
-    told_on = forms.DateField(label=_("When they told it"), widget=DateInput())
+    told_on = RecordDateField(label=_("When they told it"), widget=DateInput())
     agreed_to_share = forms.BooleanField(
         label=_("They agreed it may be shared, without their name, in reports to funders"),
         required=False,
@@ -57,11 +58,13 @@ class StoryForm(forms.Form):
 
 class LearningForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("Until"), widget=DateInput())
-    learned = forms.CharField(label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5}))
+    period_start = RecordDateField(label=_("From"), widget=DateInput())
+    period_end = RecordDateField(label=_("Until"), widget=DateInput())
+    learned = forms.CharField(
+        max_length=4000, label=_("What we learned"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     will_change = forms.CharField(
-        label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
+        max_length=4000, label=_("What we will change"), widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Any], **kwargs: Any) -> None:

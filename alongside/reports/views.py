@@ -15,6 +15,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.reports import services
@@ -65,6 +66,7 @@ def download(request: AuthedHttpRequest) -> HttpResponse:
     return response
 
 
+@submit_once
 def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)

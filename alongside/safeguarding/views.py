@@ -18,6 +18,7 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
@@ -36,6 +37,7 @@ PAGE_SIZE = 50
 
 
 @rule_required("safeguarding.raise_concern")
+@submit_once
 def raise_concern(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -72,6 +74,7 @@ def concern_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @rule_required("safeguarding.lead")
+@submit_once
 def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
     membership = membership_of(request)
     concern = queries.get_concern_for_user(membership, concern_id)
@@ -99,6 +102,7 @@ def concern_detail(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
 
 
 @rule_required("safeguarding.lead")
+@submit_once
 def start_override(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)

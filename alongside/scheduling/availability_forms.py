@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput
+from alongside.common.forms import DateInput, RecordDateField
 from alongside.scheduling.models import WEEKDAYS, ExceptionKind, WeeklyAvailability
 
 if TYPE_CHECKING:
@@ -44,8 +44,8 @@ def _time_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.Time
     )
 
 
-def _date_field(label: StrOrPromise, required_message: StrOrPromise) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: StrOrPromise, required_message: StrOrPromise) -> RecordDateField:
+    return RecordDateField(
         label=label,
         widget=DateInput(),
         error_messages={

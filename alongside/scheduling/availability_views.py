@@ -21,7 +21,9 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.access.queries import chosen_team, teams_for
+from alongside.common.dates import date_problem
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.scheduling import queries, services
 from alongside.scheduling.availability_forms import AWAY, BLOCK, DaysAwayForm, WeeklyBlockForm
@@ -57,6 +59,7 @@ def _availability_page(
     )
 
 
+@submit_once
 def my_availability(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("scheduling.set_availability", membership)
@@ -148,7 +151,10 @@ def _start(request: AuthedHttpRequest) -> date:
     if not text:
         return today
     try:
-        return date.fromisoformat(text)
+        start = date.fromisoformat(text)
+        if date_problem(start):
+            raise ValueError(text)  # year 1 or 9999 overflows the weeks shown
+        return start
     except ValueError:
         messages.info(
             request,

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Skill, Team
-from alongside.common.forms import DateInput, model_choice
+from alongside.common.forms import DateInput, RecordDateField, model_choice
 from alongside.relationships.models import Initiator
 from alongside.scheduling.models import AppointmentMode, CancelledBy
 from alongside.scheduling.queries import parse_slot_key
@@ -29,7 +29,9 @@ class SlotField(forms.CharField):
 
 class BookingForm(forms.Form):
     slot = SlotField(
-        label=_("Time"), error_messages={"required": _("Choose a time from the list.")}
+        max_length=100,
+        label=_("Time"),
+        error_messages={"required": _("Choose a time from the list.")},
     )
     mode = forms.ChoiceField(
         label=_("How"),
@@ -66,12 +68,13 @@ class AttendedForm(forms.Form):
         help_text=_("In their words. Kept with their support notes."),
     )
     notes = forms.CharField(
+        max_length=8000,
         label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Kept with their support notes: only supporters can read them."),
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = RecordDateField(
         label=_("Follow up by"),
         required=False,
         widget=DateInput(),
@@ -79,7 +82,7 @@ class AttendedForm(forms.Form):
 
 
 class FromDateForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    start = RecordDateField(label=_("From"), required=False, widget=DateInput())
 
     def start_or(self, default: date) -> date:
         if self.is_valid() and self.cleaned_data["start"]:
@@ -90,8 +93,8 @@ class FromDateForm(forms.Form):
 
 class NewPlanForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("Until"), widget=DateInput())
+    period_start = RecordDateField(label=_("From"), widget=DateInput())
+    period_end = RecordDateField(label=_("Until"), widget=DateInput())
     every_days = forms.TypedChoiceField(
         label=_("How often they are seen"),
         coerce=int,
@@ -123,8 +126,10 @@ class NewPlanForm(forms.Form):
 
 
 class AdjustForm(forms.Form):
-    request = forms.CharField()
-    slot = forms.CharField(required=False)
+    request = forms.CharField(
+        max_length=500,
+    )
+    slot = forms.CharField(max_length=100, required=False)
 
 
 class WorkerDetailsForm(forms.Form):

@@ -16,6 +16,8 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Skill
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.scheduling import handovers, services
 from alongside.scheduling.forms import AdjustForm, NewPlanForm, WorkerDetailsForm
@@ -32,6 +34,7 @@ def _coordinator(request: AuthedHttpRequest) -> Membership:
     return membership
 
 
+@submit_once
 def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = _coordinator(request)
     teams = teams_for(membership)
@@ -191,10 +194,11 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
                 continue
             successor = request.POST.get(f"successor_{pid}", "")
             slot = request.POST.get(f"slot_{pid}", "")
-            if not successor.isdigit():
+            successor_id = parse_id(successor)
+            if successor_id is None:
                 error = f"Choose who takes over from {leaving.user.get_full_name()} for {proposal.person.display_name}."
                 break
-            choices[pid] = (int(successor), slot)
+            choices[pid] = (successor_id, slot)
         if not error:
             try:
                 count = handovers.plan_handovers(leaving, by=membership, choices=choices)

@@ -17,6 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership
+from alongside.common.dates import date_problem
+from alongside.common.ids import parse_id
 from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell
@@ -55,12 +57,12 @@ def slot_key(worker_id: int, starts_at: datetime) -> str:
 
 def parse_slot_key(key: str) -> tuple[int, datetime] | None:
     worker, _, start = key.partition("@")
+    worker_id = parse_id(worker)
     try:
         starts_at = datetime.fromisoformat(start)
-        worker_id = int(worker)
     except ValueError:
         return None
-    if timezone.is_naive(starts_at):
+    if worker_id is None or timezone.is_naive(starts_at) or date_problem(starts_at):
         return None
     return worker_id, starts_at
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, choice_field, model_choice
+from alongside.common.forms import DateInput, RecordDateField, choice_field, model_choice
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
 from alongside.visibility.roles import WORKER_ROLES
 
@@ -43,7 +43,10 @@ def workers_of(organisation_id: int) -> QuerySet[Any]:
 class SpaceForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     about = forms.CharField(
-        label="What happens there", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=4000,
+        label="What happens there",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     access = forms.ChoiceField(
         label="Who can come", choices=Space.Access.choices, widget=forms.RadioSelect
@@ -55,7 +58,10 @@ class SpaceForm(forms.Form):
         help_text="Leave empty if online only.",
     )
     online_link = forms.URLField(
-        label="Online link", required=False, help_text="Leave empty if it meets only in person."
+        max_length=500,
+        label="Online link",
+        required=False,
+        help_text="Leave empty if it meets only in person.",
     )
     host = HostChoiceField(
         label="Host",
@@ -90,12 +96,12 @@ class PatternForm(forms.Form):
     every_weeks = forms.IntegerField(
         label="Every how many weeks", min_value=1, max_value=8, initial=1
     )
-    starts_on = forms.DateField(label="From", widget=DateInput())
-    ends_on = forms.DateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
+    starts_on = RecordDateField(label="From", widget=DateInput())
+    ends_on = RecordDateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
 
 
 class SessionForm(forms.Form):
-    on = forms.DateField(label="Date", widget=DateInput())
+    on = RecordDateField(label="Date", widget=DateInput())
     starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
     ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
 
@@ -111,7 +117,9 @@ class WelcomeForm(forms.Form):
 
 
 class FindForm(forms.Form):
-    q = forms.CharField(label="Someone else is here: find them by name", required=False)
+    q = forms.CharField(
+        max_length=100, label="Someone else is here: find them by name", required=False
+    )
 
 
 class InviteForm(forms.Form):
@@ -130,7 +138,10 @@ class StoppingReasonForm(forms.Form):
         label="Why they stopped", choices=StoppingReason.Reason.choices, widget=forms.RadioSelect
     )
     in_their_words = forms.CharField(
-        label="In their words", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=4000,
+        label="In their words",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.spaces import queries, services
@@ -64,6 +65,7 @@ def _space_fields(form: SpaceForm) -> dict[str, Any]:
     return data
 
 
+@submit_once
 def space_create(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("spaces.see", membership)
@@ -120,6 +122,7 @@ def space_detail(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
     membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
@@ -141,6 +144,7 @@ def space_repeat(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def space_add_session(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
     membership = membership_of(request)
     space = queries.get_space_for_user(membership, space_id)
@@ -332,6 +336,7 @@ def person_spaces(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = _person(request, person_id)
@@ -364,6 +369,7 @@ def _support_person(request: AuthedHttpRequest, person_id: int) -> Any:
     return person
 
 
+@submit_once
 def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = _support_person(request, person_id)
@@ -388,6 +394,7 @@ def person_stopped(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def person_ties(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = _support_person(request, person_id)

@@ -73,7 +73,8 @@ def test_data_lead_relaxes_role_separation_with_a_warning_and_an_audit_event(wor
 
     client = world.client("dana")
     response = client.post(
-        reverse("access:organisation_settings"), {"allow_assessor_and_supporter": "on"}
+        reverse("access:organisation_settings"),
+        {"allow_assessor_and_supporter": "on", "late_record_days": "14"},
     )
     assert response.status_code == 302
     world.org.refresh_from_db()
@@ -84,9 +85,24 @@ def test_data_lead_relaxes_role_separation_with_a_warning_and_an_audit_event(wor
     )
     event = AuditEvent.objects.get(action="access.organisation.role_separation_changed")
     assert event.summary == {"allow_assessor_and_supporter": True}
-    client.post(reverse("access:organisation_settings"), {})
+    client.post(reverse("access:organisation_settings"), {"late_record_days": "14"})
     world.org.refresh_from_db()
     assert world.org.allow_assessor_and_supporter is False
+
+
+def test_data_lead_sets_how_far_back_a_contact_may_be_recorded_without_a_reason(world):
+    from alongside.audit.models import AuditEvent
+
+    client = world.client("dana")
+    url = reverse("access:organisation_settings")
+    assert client.post(url, {"late_record_days": "30"}).status_code == 302
+    world.org.refresh_from_db()
+    assert world.org.late_record_days == 30
+    event = AuditEvent.objects.get(action="access.organisation.late_record_days_changed")
+    assert event.summary == {"before": 14, "after": 30}
+    refused = client.post(url, {"late_record_days": "100000"})
+    assert refused.status_code == 400
+    assert "Ensure this value is less than or equal to 366." in refused.content.decode()
 
 
 def test_only_the_data_lead_changes_settings(world):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import ProfileForm, ProposeForm
@@ -101,6 +102,7 @@ def profile(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     found = get_person_for_user(membership, person_id)

@@ -13,6 +13,8 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
@@ -34,11 +36,12 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
         chosen: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair"):
             person_part, _, volunteer_part = value.partition(":")
-            if not (person_part.isdigit() and volunteer_part.isdigit()):
+            person_id, volunteer_id = parse_id(person_part), parse_id(volunteer_part)
+            if person_id is None or volunteer_id is None:
                 chosen = []
                 error = "Choose pairs from the proposal."
                 break
-            chosen.append((int(person_part), int(volunteer_part)))
+            chosen.append((person_id, volunteer_id))
         try:
             posted = match_proposals.clean_weights(request.POST)
         except (ValueError, TypeError):
@@ -136,6 +139,7 @@ def volunteer(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def lists(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("connections.match", membership)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from alongside.access.models import Membership, Role
 from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.dates import date_problem
 from alongside.learning.models import (
     Spend,
     SpendStatus,
@@ -24,6 +26,7 @@ from alongside.learning.queries import (
     settings_for,
 )
 from alongside.learning.services.checks import MAX_AMOUNT, MIN_WORDS, require_worker
+from alongside.people.models import Person
 
 
 def _clean_amount(amount: Any) -> Decimal:
@@ -53,11 +56,32 @@ def _coordinators_for(spend: Spend) -> list[Any]:
     return [m.user for m in rows.select_related("user").order_by("pk")]
 
 
+DISCRETION_DAYS = 30
+"""The limit is per person over the last 30 days (docs/decisions/0016)."""
+
+
+def discretion_used(person: Any) -> Decimal:
+    """What workers spent for `person` at their own discretion (`made`) in the last
+    DISCRETION_DAYS, counted by when each spend was recorded. Call it inside the transaction
+    that records the next spend: it locks the person's row first (PostgreSQL), so two spends
+    for one person at once are counted one after the other; SQLite serialises writers anyway."""
+    assert transaction.get_connection().in_atomic_block, "count inside the spend's transaction"
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+    since = timezone.now() - timedelta(days=DISCRETION_DAYS)
+    total = (
+        Spend.objects.for_system("the discretion already used, to hold the limit")
+        .filter(person_id=person.pk, status=SpendStatus.MADE, created_at__gte=since)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or Decimal("0.00")
+
+
 def record_spend(
     person: Any, *, by: Membership, amount: Any, purpose: str, spent_on: date
 ) -> Spend:
-    """Record a spend from the team's discretionary fund for a person. Up to the organisation's
-    limit it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
+    """Record a spend from the team's discretionary fund for a person. While what was spent for
+    them at workers' discretion in the last 30 days, with this one, stays within the organisation's
+    limit, it is made at once, without asking anyone; above it, it waits (`asked`) and the team's
     coordinators are told in the app (no words, no name). Side effects: one Spend; one audit
     event; notifications when asked."""
 
@@ -72,12 +96,15 @@ def record_spend(
         errors["purpose"] = "Say what it is for."
     if spent_on > timezone.localdate():
         errors["spent_on"] = "The date can't be in the future."
+    elif problem := date_problem(spent_on):
+        errors["spent_on"] = problem
     if errors:
         raise ValidationError(errors)
     assert value is not None
     limit = settings_for(person.organisation_id).discretion_limit
-    status = SpendStatus.MADE if value <= limit else SpendStatus.ASKED
     with transaction.atomic():
+        used = discretion_used(person)
+        status = SpendStatus.MADE if used + value <= limit else SpendStatus.ASKED
         spend: Spend = Spend.objects.create(
             organisation_id=person.organisation_id,
             team_id=person.team_id,
@@ -93,7 +120,12 @@ def record_spend(
             spend,
             action=actions.LEARNING_SPEND_RECORDED,
             by=by,
-            summary={"amount": str(value), "status": status, "limit": str(limit)},
+            summary={
+                "amount": str(value),
+                "status": status,
+                "limit": str(limit),
+                "used_in_period": str(used),
+            },
         )
         if status == SpendStatus.ASKED:
             notify(

@@ -4,7 +4,9 @@ Every GET operation in the app's schema is called through the project's WSGI app
 Alice with the cookie of a real session, with generated input: schema examples, boundary values
 and invalid input (schemathesis's coverage phase) and ~20 fuzzed cases. No answer may be a
 server error and every answer must match the schema. New GET endpoints are covered as soon as
-they are mounted. Deterministic: `derandomize=True`.
+they are mounted. Every POST operation is fuzzed the same way as Alice's browser writes (session,
+CSRF cookie and header), and a refused write must leave no contact behind. Deterministic:
+`derandomize=True`.
 """
 
 from datetime import timedelta
@@ -17,10 +19,12 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from alongside.relationships.models import Contact
 from alongside.support.models import SupportNote
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 from config.api import api
@@ -109,3 +113,49 @@ def test_get_operation_never_fails_and_matches_the_schema(
     case, signed_in_as_alice, people_with_contacts
 ):
     case.call_and_validate(app=signed_in_as_alice, checks=CHECKS)
+
+
+@pytest.fixture
+def writing_as_alice(world, wsgi_app):
+    """The WSGI app as Alice's browser writes to it: her session cookie, the CSRF cookie and the
+    same token in `X-CSRFToken`, so the CSRF check passes and the operation itself is tested."""
+    client = Client()
+    assert client.login(username="alice", password="pw-for-tests")
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    # A CSRF secret as the cookie and the header, made here: a request through the test client
+    # would switch `close_old_connections` back on and close the test's transaction.
+    token = get_random_string(32)
+    cookie = f"{django_settings.SESSION_COOKIE_NAME}={session}; {django_settings.CSRF_COOKIE_NAME}={token}"
+
+    def app(environ, start_response):
+        environ["HTTP_COOKIE"] = cookie
+        environ["HTTP_X_CSRFTOKEN"] = token
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
+def nothing_written_when_refused(ctx, response, case):
+    """A refused write (4xx) leaves no contact behind: nothing half-written (issue 11, part 5)."""
+    if response.status_code >= 400:
+        assert Contact.objects.count() == CONTACTS_BEFORE[0], "a refused request wrote a contact"
+
+
+CONTACTS_BEFORE = [0]
+
+
+@schema.include(method="POST").parametrize()
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_post_operation_never_fails_and_writes_nothing_when_refused(
+    case, writing_as_alice, people_with_contacts
+):
+    """Every write operation with generated input (valid, boundary and invalid): never a server
+    error, always the schema's shape, and a refusal writes nothing."""
+    CONTACTS_BEFORE[0] = Contact.objects.count()
+    case.call_and_validate(app=writing_as_alice, checks=[*CHECKS, nothing_written_when_refused])

@@ -127,6 +127,7 @@ def test_record_contact_for_another_worker_who_was_there(world):
         worker=world.user("cara").pk,
         also_present=[world.user("alice").pk],
         at="2020-01-02T10:00:00",  # no offset: local time, as on the form
+        late_reason="Typed up from the paper diary",
     )
     assert response.status_code == 201, response.content
     contact = Contact.objects.get()
