@@ -1,5 +1,6 @@
 from typing import Any
 
+import rules
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,4 +21,9 @@ class LeavingForm(forms.Form):
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-        model_choice(self, "worker").queryset = workers_of(membership.organisation)
+        # Only the workers this coordinator may manage: the one rule the Workers pages use
+        # (`access.manage_worker`: their own team's, or every team's without a team of their own).
+        # Anyone else posted is refused as an invalid choice.
+        workers = workers_of(membership.organisation)
+        managed = [w.pk for w in workers if rules.test_rule("access.manage_worker", membership, w)]
+        model_choice(self, "worker").queryset = workers.filter(pk__in=managed)

@@ -4,10 +4,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alongside.access.models import Role
 from alongside.insights.queries import previous_quarter, quarter_start, team_continuity
 from alongside.support.models import SupportNote
-from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
+from alongside.testing.clock import SUMMER_MIDDAY
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+)
 from alongside.testing.helpers import assert_constant_queries
+
+
+def in_colins_team(world, name):
+    """The shared fixture's supporters have no team; colin manages only his own team's workers
+    (`access.manage_worker`), so a test about a colleague of his puts them in it."""
+    membership = world.members[name]
+    membership.team = world.team
+    membership.save()
+    return membership
 
 
 def test_team_continuity_page_shows_charts_and_people_at_risk(world):
@@ -33,7 +50,7 @@ def test_team_continuity_page_shows_charts_and_people_at_risk(world):
 
 
 def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
-    membership = world.members["alice"]
+    membership = in_colins_team(world, "alice")
     response = world.client("colin").post(
         reverse("insights:set_leaving"),
         {
@@ -49,7 +66,7 @@ def test_team_continuity_lists_people_whose_named_worker_is_leaving(world):
 
 
 def test_set_leaving_date_in_the_past_is_refused(world):
-    membership = world.members["alice"]
+    membership = in_colins_team(world, "alice")
     response = world.client("colin").post(
         reverse("insights:set_leaving"), {"worker": membership.pk, "leaving_on": "2001-01-01"}
     )
@@ -57,6 +74,58 @@ def test_set_leaving_date_in_the_past_is_refused(world):
     assert "can&#x27;t be in the past" in response.content.decode()
     membership.refresh_from_db()
     assert membership.leaving_on is None
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY)
+def test_a_coordinator_sets_a_leaving_date_only_for_workers_they_manage(world):
+    """The same rule as the Workers pages (`access.manage_worker`): colin's own team's
+    supporters, volunteers and assessors; not another team's, not a coordinator, not the
+    data lead."""
+    in_colins_team(world, "alice")
+    in_colins_team(world, "vic")
+    other_team = TeamFactory(organisation=world.org, name="Outreach")
+    cara = world.members["cara"]
+    cara.team = other_team
+    cara.save()
+    other_coordinator = MembershipFactory(
+        organisation=world.org, role=Role.COORDINATOR, team=world.team, user__first_name="Cleo"
+    )
+    client = world.client("colin")
+    html = client.get(reverse("insights:team_continuity")).content.decode()
+    options = html.split('name="worker"')[1].split("</select>")[0]
+    assert "Alice" in options and "Vic" in options
+    assert "Cara" not in options and "Cleo" not in options and "Dana" not in options
+    in_20_days = (timezone.localdate() + timedelta(days=20)).isoformat()
+    for refused in (cara, other_coordinator, world.members["dana"], world.members["olly"]):
+        response = client.post(
+            reverse("insights:set_leaving"), {"worker": refused.pk, "leaving_on": in_20_days}
+        )
+        assert response.status_code == 400, refused
+        assert "Select a valid choice" in response.content.decode()
+        refused.refresh_from_db()
+        assert refused.leaving_on is None
+    allowed = client.post(
+        reverse("insights:set_leaving"),
+        {"worker": world.members["alice"].pk, "leaving_on": in_20_days},
+    )
+    assert allowed.status_code == 302
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY)
+def test_a_coordinator_without_a_team_sets_leaving_dates_in_every_team(world):
+    colin = world.members["colin"]
+    colin.team = None
+    colin.save()
+    cara = world.members["cara"]
+    cara.team = TeamFactory(organisation=world.org, name="Outreach")
+    cara.save()
+    response = world.client("colin").post(
+        reverse("insights:set_leaving"),
+        {"worker": cara.pk, "leaving_on": (timezone.localdate() + timedelta(days=5)).isoformat()},
+    )
+    assert response.status_code == 302
+    cara.refresh_from_db()
+    assert cara.leaving_on is not None
 
 
 @pytest.mark.parametrize("name", ["alice", "cara", "vic", "amir", "sam", "dana", "fern", "olly"])
