@@ -10,6 +10,9 @@
   and signing out; every other URL goes to the unlock page, where the worker types their
   password again (`unlock`). The session key changes on both steps, so nothing the browser
   kept from before the hand-over belongs to the session that follows it.
+- The API (/api/v1/) is for programs, not browsers: an idle API call ends the session and then
+  gets the API's own answer to a caller not signed in (401 `{"detail": "Unauthorized"}`), and a
+  call while the session is handed over gets that same 401, never a redirect to a page.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -43,6 +46,18 @@ def go_to(request: HttpRequest, url: str) -> HttpResponse:
     if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def is_api(request: HttpRequest) -> bool:
+    """A call to the REST API (config/api.py), which answers in JSON rather than with pages."""
+    return request.path_info.startswith(reverse("api:api-root"))
+
+
+def api_unauthorized() -> HttpResponse:
+    """What django-ninja's session auth answers a caller not signed in, byte for byte."""
+    return JsonResponse(
+        {"detail": "Unauthorized"}, status=401, content_type="application/json; charset=utf-8"
+    )
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -78,6 +93,9 @@ class IdleSignOutMiddleware:
             if last_seen is not None and now - float(last_seen) > idle_limit:
                 coming_back = _coming_back_to(request)
                 logout(request)
+                if is_api(request):
+                    # Signed out now: the API answers as to anyone not signed in (401, JSON).
+                    return self.get_response(request)
                 away = reverse("access:signed_out_away")
                 return go_to(request, with_next(away, coming_back))
         response = self.get_response(request)
@@ -154,6 +172,8 @@ class KioskLockMiddleware:
         if state is not None and request.user.is_authenticated:
             always = _paths(self.ALWAYS_OPEN)
             if request.path not in always and request.path not in state["paths"]:
+                if is_api(request):
+                    return api_unauthorized()
                 unlock_url = reverse("access:kiosk_unlock")
                 return go_to(request, with_next(unlock_url, _coming_back_to(request)))
         return self.get_response(request)

@@ -130,6 +130,23 @@ def test_htmx_is_told_to_go_to_the_signed_out_page_not_given_a_page_to_swap(worl
     assert later["HX-Redirect"].startswith(reverse("access:login"))
 
 
+@pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
+def test_an_idle_api_call_gets_the_apis_own_401_not_the_signed_out_page(world, time_machine):
+    client = world.client("alice")
+    url = f"/api/v1/people/{world.person.pk}"
+    assert client.get(url).status_code == 200
+    time_machine.shift(timedelta(hours=2))
+    response = client.get(url)
+    anonymous = Client().get(url)
+    assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"})
+    assert (response.status_code, response.content) == (anonymous.status_code, anonymous.content)
+    assert response["Content-Type"] == anonymous["Content-Type"]
+    assert "Pat" not in response.content.decode()
+    # The session is over all the same: a page now asks for a sign-in.
+    page = client.get(reverse("people:person", args=[world.person.pk]))
+    assert page.status_code == 302 and page.url.startswith(reverse("access:login"))
+
+
 def test_the_signed_out_page_needs_no_sign_in_and_ignores_an_outside_next(client):
     page = client.get(AWAY, {"next": "https://evil.example/"})
     body = page.content.decode()

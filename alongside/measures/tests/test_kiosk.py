@@ -36,6 +36,21 @@ def hand_over(world) -> tuple[Client, str]:
     return client, started.url
 
 
+def test_the_api_answers_401_in_json_while_the_tablet_is_handed_over(world):
+    client, sitting = hand_over(world)
+    for url in (f"/api/v1/people/{world.person.pk}", "/api/v1/people"):
+        response = client.get(url)
+        anonymous = Client().get(url)  # exactly what the API answers a caller not signed in
+        assert (response.status_code, response.json()) == (401, {"detail": "Unauthorized"}), url
+        assert (response.content, response["Content-Type"]) == (
+            anonymous.content,
+            anonymous["Content-Type"],
+        ), url
+        assert "Pat" not in response.content.decode()
+    # Not a sign-out: the person carries on with the questions.
+    assert client.get(sitting).status_code == 200
+
+
 def test_every_other_page_asks_for_the_workers_password(world):
     client, sitting = hand_over(world)
     person = reverse("people:person", args=[world.person.pk])
@@ -44,7 +59,6 @@ def test_every_other_page_asks_for_the_workers_password(world):
         reverse("relationships:home"),
         reverse("measures:ask", args=[world.person.pk]),  # where Back goes
         reverse("access:login"),
-        f"/api/v1/people/{world.person.pk}",
     ):
         response = client.get(url)
         assert response.status_code == 302, url
