@@ -108,7 +108,8 @@ def build_demo(
     options or a database that holds other data.
     Side effects: organisations, teams, users, memberships, people, named-worker spells, worker
     requests, handovers, contacts and support notes; skills, availability, days away and booked
-    appointments; one `demo.built` audit event.
+    appointments; the data lead's authenticator app (two-step sign-in); one `demo.built` audit
+    event.
     """
     started = clock.monotonic()
     _check_options(people=people, years=years, canary=canary)
@@ -145,6 +146,7 @@ def build_demo(
         counts |= build_holds(riverside, canary=canary)
         counts |= build_history_access(riverside, today=today)
         counts |= _build_invitation(riverside)
+        two_step_secrets()  # the data lead's authenticator app: the demo is whole however it is built
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.
     with connections[using].cursor() as cursor:

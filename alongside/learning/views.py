@@ -137,6 +137,7 @@ def person_needs(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
     membership = membership_of(request)
     need = queries.get_need_for_user(membership, need_id)

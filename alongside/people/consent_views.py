@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.people import consent as consent_service
 from alongside.people.forms import ConsentForm
@@ -21,6 +22,7 @@ from alongside.people.queries import get_person_for_user
 from alongside.support.queries import support_notes_visible_to
 
 
+@submit_once
 def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)

@@ -416,6 +416,7 @@ CONTACT_FIELDS = (
     "minutes",
     "initiated_by",
     "follow_up_on",
+    "late_reason",
 )
 
 
@@ -441,8 +442,13 @@ def update_contact(
     follow_up_on: date | None = None,
     asked_for: str | None = None,
     notes: str | None = None,
+    late_reason: str | None = None,
 ) -> Contact:
-    """Edit a contact, keeping the previous version. `asked_for`/`notes` None means unchanged.
+    """Edit a contact, keeping the previous version. `asked_for`/`notes`/`late_reason` None
+    means unchanged.
+
+    Moving the date is held to the same rules as recording: not in the future, and further back
+    than the organisation's window (`late_record_problem`) only with a reason in words.
 
     Side effects: one ContactRevision when shared fields change, a note revision when the
     words change, version bumps; audit events naming changed fields (never their text).
@@ -456,11 +462,14 @@ def update_contact(
         minutes=minutes,
         follow_up_on=follow_up_on,
     )
+    reason = contact.late_reason if late_reason is None else late_reason.strip()
+    if at != contact.at and (late := late_record_problem(contact.person, at, reason)):
+        raise ValidationError(late)
     with transaction.atomic():
         before = _snapshot(contact)
         contact.at, contact.worker, contact.mode, contact.minutes = at, worker, mode, minutes
         contact.initiated_by, contact.others_present = initiated_by, others_present.strip()
-        contact.follow_up_on = follow_up_on
+        contact.follow_up_on, contact.late_reason = follow_up_on, reason
         after = {**_snapshot(contact), "also_present": sorted(w.pk for w in also_present)}
         changed = sorted(name for name in after if after[name] != before[name])
         if changed:

@@ -188,7 +188,12 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
         form = ContactForm(request.POST, membership=membership)
         if form.is_valid():
             try:
-                services.update_contact(contact, by=membership, **form.contact_fields())
+                services.update_contact(
+                    contact,
+                    by=membership,
+                    late_reason=form.cleaned_data["late_reason"],
+                    **form.contact_fields(),
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -205,6 +210,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
                 "also_present": [u.pk for u in contact.also_present.all()],
                 "others_present": contact.others_present,
                 "follow_up_on": contact.follow_up_on,
+                "late_reason": contact.late_reason,
                 "asked_for": note.asked_for if note else "",
                 "notes": note.text if note else "",
             },

@@ -105,6 +105,7 @@ def withdraw_story(request: AuthedHttpRequest, story_id: int) -> HttpResponse:
     return redirect("reports:record_story", story.person_id)
 
 
+@submit_once
 def team_learning(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("reports.write_learning", membership)

@@ -219,6 +219,7 @@ def hold_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @rule_required("safeguarding.lead")
+@submit_once
 def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
@@ -250,6 +251,7 @@ def hold_person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 
 @rule_required("safeguarding.lead")
+@submit_once
 def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     held = set(queries.held_volunteer_ids(membership.organisation_id))

@@ -273,6 +273,7 @@ def mark_absent(request: AuthedHttpRequest, session_id: int, person_id: int) -> 
     return _mark(request, session_id, person_id, present=False)
 
 
+@submit_once
 def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     membership = membership_of(request)
     session = _register_session(request, session_id)

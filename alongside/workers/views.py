@@ -19,6 +19,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.workers import queries, services
 from alongside.workers.forms import (
@@ -65,6 +66,7 @@ def worker_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @rule_required("access.manage_workers")
+@submit_once
 def invite(request: AuthedHttpRequest) -> HttpResponse:
     manager = membership_of(request)
     form = InviteForm(request.POST if request.method == "POST" else None, manager=manager)

@@ -14,6 +14,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import AnswerForm, FollowUpForm
@@ -98,6 +99,7 @@ def _side_for_worker(
     return membership, side
 
 
+@submit_once
 def record_answer(request: AuthedHttpRequest, side_id: int) -> HttpResponse:
     """The worker records a side's answer with them (the same choices as the link)."""
     membership, side = _side_for_worker(request, side_id)
@@ -135,6 +137,7 @@ def record_answer(request: AuthedHttpRequest, side_id: int) -> HttpResponse:
     )
 
 
+@submit_once
 def follow_up(request: AuthedHttpRequest, introduced_side_id: int) -> HttpResponse:
     membership, side = _side_for_worker(request, introduced_side_id)
     view = queries.view_for(membership, side.introduction)

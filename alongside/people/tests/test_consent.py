@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -191,3 +192,26 @@ def test_data_lead_sees_every_event_in_the_access_log(world, note):
     }
     assert "raised a safeguarding concern" in actions_for["dana"]
     assert "raised a safeguarding concern" not in actions_for["alice"]
+
+
+def test_they_agree_pressed_twice_records_one_consent(world, note):
+    """Only the confirm step carries a submit token (the check step saves nothing): a double
+    press of "They agree" records one consent; the repeat is sent where the first led."""
+    client = world.client("alice")
+    url = reverse("people:grant_consent", args=[world.person.pk])
+    data = {
+        "scope": "all_support_notes",
+        "grantee_role": "assessor",
+        "purpose": "For the housing application",
+        "expires_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+    }
+    assert 'name="submit_token"' not in client.get(url).content.decode()
+    check = client.post(url, data).content.decode()
+    token = re.search(r'name="submit_token" value="([^"]+)"', check)
+    assert token is not None
+    confirm = {**data, "confirm": "yes", "submit_token": token.group(1)}
+    first = client.post(url, confirm)
+    again = client.post(url, confirm)
+    assert first.status_code == 302
+    assert again.status_code == 303 and again["Location"] == first["Location"]
+    assert ConsentToShare.objects.count() == 1

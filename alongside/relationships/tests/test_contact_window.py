@@ -4,6 +4,7 @@ without a reason in words (issue 11, part 1). The form and the API share the one
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,3 +98,60 @@ def test_a_contact_in_year_1_or_1900_is_refused_in_plain_words(world, at):
     api = _api(world, at=f"{at}:00+00:00", late_reason="Old paper records")
     assert api.status_code == 422
     assert not Contact.objects.exists()
+
+
+# --- editing a contact's date is held to the same window ----------------------------------------
+
+
+def _edit(world, contact, *, days_ago, **overrides):
+    at = timezone.localtime() - timedelta(days=days_ago)
+    data = {
+        "at": at.strftime("%Y-%m-%dT%H:%M"),
+        "mode": "phone",
+        "minutes": "20",
+        "initiated_by": "person",
+        "worker": world.user("alice").pk,
+        **overrides,
+    }
+    return world.client("alice").post(
+        reverse("relationships:edit_contact", args=[world.person.pk, contact.pk]), data
+    )
+
+
+def test_moving_a_contact_back_past_the_window_needs_a_reason(world):
+    assert _form(world, days_ago=1).status_code == 302
+    contact = Contact.objects.get()
+    refused = _edit(world, contact, days_ago=40)
+    assert refused.status_code == 400
+    assert "This contact was more than 14 days ago. Say why it is being recorded late." in (
+        refused.content.decode()
+    )
+    contact.refresh_from_db()
+    assert timezone.localdate(contact.at) == timezone.localdate() - timedelta(days=1)
+    assert contact.version == 1
+    given = _edit(world, contact, days_ago=40, late_reason="Wrong month typed the first time")
+    assert given.status_code == 302
+    contact.refresh_from_db()
+    assert timezone.localdate(contact.at) == timezone.localdate() - timedelta(days=40)
+    assert contact.late_reason == "Wrong month typed the first time"
+
+
+def test_moving_a_contact_into_the_future_is_refused(world):
+    assert _form(world, days_ago=1).status_code == 302
+    contact = Contact.objects.get()
+    refused = _edit(world, contact, days_ago=-1, late_reason="No")
+    assert refused.status_code == 400
+    contact.refresh_from_db()
+    assert timezone.localdate(contact.at) == timezone.localdate() - timedelta(days=1)
+
+
+def test_editing_an_old_contact_without_moving_it_needs_no_new_reason(world):
+    assert _form(world, days_ago=1).status_code == 302
+    contact = Contact.objects.get()
+    with time_machine.travel(timezone.now() + timedelta(days=30)):
+        # now 31 days old, the date unchanged: changing the minutes is not recording it late
+        at = timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M")
+        changed = _edit(world, contact, days_ago=0, at=at, minutes="45")
+    assert changed.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.minutes, contact.late_reason) == (45, "")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
+from alongside.common.once import new_token
 from alongside.people.models import Person
 from alongside.spaces import services
 from alongside.spaces.models import Attendance, DoorWelcome, Invitation
@@ -165,3 +166,17 @@ def test_sessions_can_be_cancelled_only_before_anyone_is_marked(world, session):
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.cancelled_at is None
+
+
+def test_welcome_sent_twice_welcomes_one_person(world, session):
+    url = reverse("spaces:new_here", args=[session.pk])
+    page = world.client("vic").get(reverse("spaces:register", args=[session.pk]))
+    assert 'name="submit_token"' in page.content.decode()
+    form = {"given_name": "Mo", "contact_details": "", "submit_token": new_token()}
+    first = world.client("vic").post(url, form)
+    again = world.client("vic").post(url, form)
+    assert first.status_code == 302
+    # the repeat lands on the register the first led to (a #fragment is not kept)
+    assert again.status_code == 303 and again["Location"] == first["Location"].split("#")[0]
+    assert Person.objects.filter(given_name="Mo").count() == 1
+    assert DoorWelcome.objects.count() == 1
