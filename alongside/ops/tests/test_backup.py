@@ -99,7 +99,9 @@ def test_restore_drill_brings_back_every_record_and_an_intact_audit_chain(
     assert records() == before_records
     verified = run("audit", "verify")
     events = before_counts["audit_auditevent"]
-    assert verified.startswith(f"Audit chain intact: {events} events verified; matches 1 checkpoint")
+    assert verified.startswith(
+        f"Audit chain intact: {events} events verified; matches 1 checkpoint"
+    )
     if connection.vendor == "postgresql":  # the append-only guard came back with the table
         with pytest.raises(DatabaseError), transaction.atomic():
             AuditEvent.objects.update(summary={})
