@@ -39,7 +39,12 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "slug", "allow_assessor_and_supporter"]
     prepopulated_fields = {"slug": ["name"]}
     # Changed by the data lead in the app (Settings), where it is audited.
-    readonly_fields = ["allow_assessor_and_supporter", "two_step_sign_in", "is_demo"]
+    readonly_fields = [
+        "allow_assessor_and_supporter",
+        "two_step_sign_in",
+        "late_record_days",
+        "is_demo",
+    ]
     inlines = [TeamInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
