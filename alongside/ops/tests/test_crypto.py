@@ -48,7 +48,8 @@ def test_round_trip_at_every_chunk_edge(length):
     raw = seal(data)
     assert unseal(raw) == data
     assert unseal(raw, size=4096) == data
-    assert data[:64] not in raw or length == 0  # nothing readable in the file
+    # Nothing readable in the file (a few random bytes may turn up in any ciphertext by chance).
+    assert length < 16 or data[:64] not in raw
 
 
 @given(st.binary(max_size=5000), st.integers(min_value=1, max_value=700))
