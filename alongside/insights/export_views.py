@@ -15,7 +15,7 @@ from alongside.people.export_views import csv_response
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
 from alongside.relationships.continuity import INDEX_NAMES
-from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.relationships.queries import NO_CONTACTS, contact_series
 
 
 def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]:
@@ -23,11 +23,11 @@ def continuity_rows(people: QuerySet[Person], *, today: date) -> list[list[Any]]
     since = datetime.combine(
         today - timedelta(days=365), datetime.min.time(), tzinfo=timezone.get_current_timezone()
     )
-    points = contact_points(people.values("pk"), since=since)
-    histories = spell_histories(people.values("pk"), since=since.date())
+    series = contact_series(people.values("pk"), since=since, spells_since=since.date())
     rows = []
     for person in people:
-        result = continuity_of(points.get(person.pk, []), histories.get(person.pk))
+        contacts = series.get(person.pk)
+        result = contacts.between(None, None) if contacts else NO_CONTACTS
         indices = [result.index(name) for name in INDEX_NAMES]
         rows.append(
             [

@@ -1,6 +1,7 @@
 """Team continuity: distribution, trend and people at risk. Reads only, through other apps' queries."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,12 +14,7 @@ from alongside.access.models import Membership, Team
 from alongside.people.models import Person
 from alongside.relationships.continuity import Aggregate, Continuity, aggregate
 from alongside.relationships.models import Handover, NamedWorkerSpell
-from alongside.relationships.queries import (
-    ContactPoint,
-    contact_points,
-    continuity_of,
-    spell_histories,
-)
+from alongside.relationships.queries import NO_CONTACTS, ContactSeries, contact_series
 
 QUARTERS_SHOWN = 8
 SHARE_BINS = (
@@ -53,6 +49,12 @@ class QuarterTrend:
 
 @dataclass(frozen=True, slots=True)
 class AtRisk:
+    person_id: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AtRiskShown:
     person: Person
     reasons: list[str]
 
@@ -79,33 +81,29 @@ def team_continuity(
 ) -> TeamContinuity:
     """Everything on the team continuity page, in a fixed number of queries.
 
-    With `team=None`, the same figures for the whole organisation `organisation_id`.
+    With `team=None`, the same figures for the whole organisation `organisation_id`. Each
+    person's contacts are read once (`contact_series`) and measured per window by slicing, so
+    the cost grows with the contacts in the last two years, not with people times windows.
+    People at risk come as ids, in name order: the page loads only the people it shows
+    (`people_at_risk`).
     """
     today = today or timezone.localdate()
     scope = Person.objects.filter(organisation_id=organisation_id)
     if team is not None:
         scope = scope.filter(team=team)
-    people = {p.pk: p for p in scope.order_by("given_name", "family_name", "pk")}
-    ids = list(people)
+    ids = list(scope.order_by("given_name", "family_name", "pk").values_list("pk", flat=True))
     this_quarter = quarter_start(today)
     starts = [this_quarter]
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
     since = min(starts[0], today - timedelta(days=365))
-    points = contact_points(scope.values("pk"), since=_aware(since))
-    histories = spell_histories(scope.values("pk"), since=since)
+    series = contact_series(scope.values("pk"), since=_aware(since), spells_since=since)
     year_start = _aware(today - timedelta(days=365))
 
-    def between(
-        person_points: list[ContactPoint], start: datetime, end: datetime | None
-    ) -> list[ContactPoint]:
-        return [p for p in person_points if p.at >= start and (end is None or p.at < end)]
-
-    per_person = {
-        pid: continuity_of(between(points.get(pid, []), year_start, None), histories.get(pid))
-        for pid in ids
-    }
+    per_person = dict.fromkeys(ids, NO_CONTACTS)
+    for pid, contacts in series.items():
+        per_person[pid] = contacts.between(year_start, None)
     year = aggregate(c for c in per_person.values() if c.contacts)
     bins: Counter[str] = Counter()
     without_share = 0
@@ -119,20 +117,17 @@ def team_continuity(
     trend = []
     for index, start in enumerate(starts):
         end = _aware(starts[index + 1]) if index + 1 < len(starts) else None
-        results = [
-            continuity_of(between(points.get(pid, []), _aware(start), end), histories.get(pid))
-            for pid in ids
-        ]
+        results = (contacts.between(_aware(start), end) for contacts in series.values())
         trend.append(
             QuarterTrend(quarter_label(start), start, aggregate(r for r in results if r.contacts))
         )
     at_risk = _at_risk(
         organisation_id,
-        people,
-        points,
+        ids,
+        series,
         start=_aware(this_quarter),
         today=today,
-        ids=scope.values("pk"),
+        scope=scope.values("pk"),
     )
     leaving = list(
         Membership.objects.filter(
@@ -154,17 +149,23 @@ def team_continuity(
     )
 
 
+def people_at_risk(rows: Sequence[AtRisk]) -> list[AtRiskShown]:
+    """The people behind one page of `TeamContinuity.at_risk`, in the same order (one query)."""
+    people = Person.objects.in_bulk([row.person_id for row in rows])
+    return [AtRiskShown(people[row.person_id], row.reasons) for row in rows]
+
+
 def _at_risk(
     organisation_id: int,
-    people: dict[int, Person],
-    points: dict[int, list[ContactPoint]],
+    ids: list[int],
+    series: dict[int, ContactSeries],
     *,
     start: datetime,
     today: date,
-    ids: QuerySet[Any],
+    scope: QuerySet[Any],
 ) -> list[AtRisk]:
     open_spells = dict(
-        NamedWorkerSpell.objects.filter(person_id__in=ids, ended_on__isnull=True).values_list(
+        NamedWorkerSpell.objects.filter(person_id__in=scope, ended_on__isnull=True).values_list(
             "person_id", "worker_id"
         )
     )
@@ -177,14 +178,15 @@ def _at_risk(
         ).values_list("user_id", "leaving_on")
     )
     planned = set(
-        Handover.objects.filter(person_id__in=ids, status=Handover.Status.PLANNED).values_list(
+        Handover.objects.filter(person_id__in=scope, status=Handover.Status.PLANNED).values_list(
             "person_id", flat=True
         )
     )
     risks = []
-    for pid, person in people.items():
+    for pid in ids:
         reasons = []
-        workers = {p.worker_id for p in points.get(pid, []) if p.at >= start}
+        contacts = series.get(pid)
+        workers = contacts.workers_since(start) if contacts else set()
         if len(workers) >= RISK_WORKERS_IN_QUARTER:
             reasons.append(_("%(n)d different workers this quarter") % {"n": len(workers)})
         worker = open_spells.get(pid)
@@ -196,5 +198,5 @@ def _at_risk(
                 % {"date": f"{leaving_workers[worker]:%d %b %Y}"}
             )
         if reasons:
-            risks.append(AtRisk(person, reasons))
+            risks.append(AtRisk(pid, reasons))
     return risks

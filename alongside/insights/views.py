@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,10 @@ from alongside.common.forms import add_service_errors
 from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
-from alongside.insights.queries import team_continuity
+from alongside.insights.queries import people_at_risk, team_continuity
 from alongside.relationships.services import set_leaving_date
+
+AT_RISK_PAGE_SIZE = 50
 
 
 def chosen_team(
@@ -34,6 +37,7 @@ def _render(
     teams = list(teams_for(membership))
     team = chosen_team(request, membership, teams)
     report = team_continuity(team, organisation_id=membership.organisation_id)
+    page = Paginator(report.at_risk, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = [q.label for q in report.trend]
     trend_chart = line_chart(
         title=_("Continuity by quarter"),
@@ -64,6 +68,8 @@ def _render(
             "team": team,
             "can_see_all": membership.team_id is None,
             "report": report,
+            "risk_page": page,
+            "at_risk": people_at_risk(list(page.object_list)),
             "trend_chart": trend_chart,
             "distribution_chart": distribution_chart,
             "leaving_form": leaving_form,

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from alongside.common.suppression import FEWER, enough, shown
 from alongside.connections.models import IntroductionSide, Status
@@ -32,7 +31,7 @@ from alongside.measures.queries import relationship_check_summary
 from alongside.people.models import Person
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, NamedWorkerSpell
-from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.relationships.queries import contact_series, local_date_of
 from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
@@ -134,9 +133,8 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
 
     since, until = period_bounds(start, end)
     scope = _people_seen(organisation_id, team_id, start, end).values("pk")
-    points = contact_points(scope, since=since, until=until)
-    histories = spell_histories(scope, since=start)
-    results = [continuity_of(items, histories.get(pid)) for pid, items in points.items()]
+    series = contact_series(scope, since=since, until=until, spells_since=start)
+    results = [contacts.between(None, None) for contacts in series.values()]
     people = len(results)
     summary = aggregate(results)
     workers = [r.workers for r in results]
@@ -206,14 +204,14 @@ def _admin_split(organisation_id: int, team_id: int | None, start: date, end: da
     mondays = [week for _, _, week, _ in recorded]
     since, until = period_bounds(min(mondays), max(mondays) + timedelta(days=6))
     with_people = 0
+    local_date = local_date_of()
     for worker_id, team, at, minutes in Contact.objects.filter(
         organisation_id=organisation_id,
         worker_id__in={worker for worker, _, _ in weeks},
         at__gte=since,
         at__lt=until,
     ).values_list("worker_id", "person__team_id", "at", "minutes"):
-        day = timezone.localdate(at)
-        if (worker_id, team, monday_of(day)) in weeks:
+        if (worker_id, team, monday_of(local_date(at))) in weeks:
             with_people += minutes or 0
     admin = sum(round(float(hours) * 60) for _, _, _, hours in recorded)
     return AdminSplit(len({worker for worker, _, _ in weeks}), admin, with_people)
@@ -273,28 +271,34 @@ def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end
 
 def _separation_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
 
-    people = list(_people_seen(organisation_id, team_id, start, end).values_list("pk", flat=True))
-    supporters: dict[int, set[int]] = defaultdict(set)
-    for person_id, worker_id in NamedWorkerSpell.objects.filter(person_id__in=people).values_list(
-        "person_id", "worker_id"
-    ):
-        supporters[person_id].add(worker_id)
-    for person_id, worker_id in Contact.objects.filter(person_id__in=people).values_list(
-        "person_id", "worker_id"
-    ):
-        supporters[person_id].add(worker_id)
-    for person_id, worker_id in Contact.also_present.through.objects.filter(
-        contact__person_id__in=people
-    ).values_list("contact__person_id", "user_id"):
-        supporters[person_id].add(worker_id)
-    assessed: dict[int, set[int]] = defaultdict(set)
-    for person_id, assessor_id in (
+    seen = _people_seen(organisation_id, team_id, start, end)
+    # A voucher redeemed by one of the person's supporters: a named worker (any spell), the worker
+    # at one of their contacts, or a worker also present at one (any time). One query.
+    by_a_supporter = (
         Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
-        .filter(person_id__in=people, redeemed_by_id__isnull=False)
-        .values_list("person_id", "redeemed_by_id")
-    ):
-        assessed[person_id].add(assessor_id)
-    separated = sum(1 for pid in people if not (supporters[pid] & assessed[pid]))
+        .filter(person_id=OuterRef("pk"), redeemed_by_id__isnull=False)
+        .filter(
+            Exists(
+                NamedWorkerSpell.objects.filter(
+                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
+                )
+            )
+            | Exists(
+                Contact.objects.filter(
+                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
+                )
+            )
+            | Exists(
+                Contact.also_present.through.objects.filter(
+                    contact__person_id=OuterRef("person_id"), user_id=OuterRef("redeemed_by_id")
+                )
+            )
+        )
+    )
+    counts = seen.order_by().aggregate(
+        people=Count("pk"), separated=Count("pk", filter=~Exists(by_a_supporter))
+    )
+    people, separated = counts["people"], counts["separated"]
     since, until = period_bounds(start, end)
     overrides = Override.objects.for_system("override counts for a team figure").filter(
         organisation_id=organisation_id, started_at__gte=since, started_at__lt=until
@@ -314,10 +318,10 @@ def _separation_panel(organisation_id: int, team_id: int | None, start: date, en
             "(opening someone's records without their consent), with the share already reviewed."
         ),
         figures=[
-            Figure("People seen", shown(len(people))),
+            Figure("People seen", shown(people)),
             Figure(
                 "Never assessed by their supporters",
-                withheld_share(separated, len(people), len(people)),
+                withheld_share(separated, people, people),
             ),
             Figure("Overrides", withheld_count(len(override_rows), override_people)),
             Figure(

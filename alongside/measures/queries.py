@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,7 +27,7 @@ from alongside.measures.scoring import Definition, Scored, score, summarise
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
-from alongside.relationships.queries import continuity_for_people
+from alongside.relationships.queries import contact_series
 from alongside.visibility.overrides import overridden_person_ids, overrides_person
 from alongside.visibility.people import works_with
 from alongside.visibility.support import coordinates, own_role_q
@@ -283,16 +284,58 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return since, until
 
 
-def _responses(organisation_id: int, team_id: int | None, until: datetime) -> list[Response]:
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """One answer as the aggregates need it: plain values, its version's definition shared."""
+
+    person_id: int
+    instrument_id: int
+    instrument_key: str
+    definition: Definition
+    completed_at: datetime
+    answers: dict[str, Any]
+
+
+def _answered(
+    organisation_id: int,
+    team_id: int | None,
+    until: datetime,
+    *,
+    since: datetime | None = None,
+    instrument_key: str | None = None,
+) -> list[_Answered]:
+    """Answers before `until` (and from `since`), oldest first: plain rows (one query) and each
+    version's definition read once (one more query), never a model object per answer."""
     rows = (
         Response.objects.for_system("aggregate figures, suppressed under 5 people")
         .filter(organisation_id=organisation_id, completed_at__lt=until)
-        .select_related("version__instrument")
         .order_by("completed_at", "id")
     )
+    if since is not None:
+        rows = rows.filter(completed_at__gte=since)
+    if instrument_key is not None:
+        rows = rows.filter(version__instrument__key=instrument_key)
     if team_id is not None:
         rows = rows.filter(person__team_id=team_id)
-    return list(rows)
+    found = list(rows.values_list("person_id", "version_id", "completed_at", "answers"))
+    versions = {
+        version.pk: version
+        for version in InstrumentVersion.objects.filter(
+            pk__in={version_id for _, version_id, _, _ in found}
+        ).select_related("instrument")
+    }
+    definitions = {pk: version.definition for pk, version in versions.items()}
+    return [
+        _Answered(
+            person_id,
+            versions[version_id].instrument_id,
+            versions[version_id].instrument.key,
+            definitions[version_id],
+            completed_at,
+            answers,
+        )
+        for person_id, version_id, completed_at, answers in found
+    ]
 
 
 @dataclass(slots=True)
@@ -305,9 +348,16 @@ class _Pairs:
 
 def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
     since, until = _bounds(start, end)
-    by_person: dict[tuple[int, int], list[Response]] = defaultdict(list)
-    for response in _responses(organisation_id, team_id, until):
-        by_person[(response.person_id, response.version.instrument_id)].append(response)
+    # Per person and instrument: the first answer ever (the baseline) and the latest answer in
+    # the period after it, in one pass over rows in (completed_at, id) order.
+    baseline: dict[tuple[int, int], _Answered] = {}
+    latest: dict[tuple[int, int], _Answered] = {}
+    for answer in _answered(organisation_id, team_id, until):
+        key = (answer.person_id, answer.instrument_id)
+        if key not in baseline:
+            baseline[key] = answer
+        elif answer.completed_at >= since:
+            latest[key] = answer
     labels: dict[tuple[str, str], str] = {}
     for version in current_versions(organisation_id):
         for measure_key, measure_label in version.definition.measures():
@@ -315,20 +365,17 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
                 f"{version.instrument.name}: {measure_label}"
             )
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
-    for (person_id, _), responses in by_person.items():
-        baseline = responses[0]
-        in_period = [r for r in responses[1:] if r.completed_at >= since]
-        if not in_period:
-            continue
-        latest = in_period[-1]
-        before = score(baseline.version.definition, baseline.answers).measures(
-            baseline.version.definition
-        )
-        after = score(latest.version.definition, latest.answers).measures(latest.version.definition)
-        key = latest.version.instrument.key
+    for pair, last in latest.items():
+        first = baseline[pair]
+        before = score(first.definition, first.answers).measures(first.definition)
+        after = score(last.definition, last.answers).measures(last.definition)
+        instrument = last.instrument_key
         for measure_key in before.keys() & after.keys():
-            if (key, measure_key) in labels:
-                changes[(key, measure_key)][person_id] = (before[measure_key], after[measure_key])
+            if (instrument, measure_key) in labels:
+                changes[(instrument, measure_key)][last.person_id] = (
+                    before[measure_key],
+                    after[measure_key],
+                )
     return _Pairs(labels, changes)
 
 
@@ -359,13 +406,11 @@ def outcome_changes(
 
 def _relationship_checks(
     organisation_id: int, team_id: int | None, start: date, end: date
-) -> list[Response]:
+) -> list[_Answered]:
     since, until = _bounds(start, end)
-    return [
-        r
-        for r in _responses(organisation_id, team_id, until)
-        if r.completed_at >= since and r.version.instrument.key == RELATIONSHIP_CHECK
-    ]
+    return _answered(
+        organisation_id, team_id, until, since=since, instrument_key=RELATIONSHIP_CHECK
+    )
 
 
 def relationship_check_summary(
@@ -412,8 +457,12 @@ def continuity_associations(
     checks = _relationship_checks(organisation_id, team_id, start, end)
     people: set[int] = {pid for found in pairs.changes.values() for pid in found}
     people |= {r.person_id for r in checks}
-    continuity = continuity_for_people(sorted(people), since=since, until=until)
-    share = {pid: c.named_share for pid, c in continuity.items() if c.named_share is not None}
+    series = contact_series(sorted(people), since=since, until=until, spells_since=since.date())
+    share = {}
+    for pid, contacts in series.items():
+        named_share = contacts.between(None, None).named_share
+        if named_share is not None:
+            share[pid] = named_share
     found = []
     for (instrument_key, measure_key), label in pairs.labels.items():
         if instrument_key == RELATIONSHIP_CHECK:
@@ -431,7 +480,7 @@ def continuity_associations(
                 result.ci_high,
             )
         )
-    latest: dict[int, Response] = {}
+    latest: dict[int, _Answered] = {}
     for response in checks:
         latest[response.person_id] = response
     version = next(

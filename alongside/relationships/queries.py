@@ -1,8 +1,8 @@
 """Reads about relationships: my people, timelines and continuity. A fixed number of queries each."""
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -111,6 +111,100 @@ def continuity_for_people(
     points = contact_points(ids, since=since, until=until)
     histories = spell_histories(ids, since=since.date())
     return {pid: continuity_of(points.get(pid, []), histories.get(pid)) for pid in ids}
+
+
+def local_date_of() -> Callable[[datetime], date]:
+    """A function giving the local date (the current time zone) of an aware instant: the same
+    answer as `timezone.localdate(at)`, about ten times faster, for passes over many contacts.
+    Each instant is converted with its own offset, so days either side of a clock change are
+    right."""
+    zone = timezone.get_current_timezone()
+
+    def local_date(at: datetime) -> date:
+        return at.astimezone(zone).date()
+
+    return local_date
+
+
+@dataclass(slots=True)
+class ContactSeries:
+    """One person's contacts in time order, as parallel lists: the instant, the worker and the
+    named worker in force on the contact's local date (None when there was none)."""
+
+    ats: list[datetime] = field(default_factory=list)
+    workers: list[int] = field(default_factory=list)
+    named: list[int | None] = field(default_factory=list)
+
+    def between(self, start: datetime | None, end: datetime | None) -> Continuity:
+        """Continuity of the contacts in [start, end) (a missing bound leaves that side open):
+        the same as `continuity_of` over those contacts."""
+        low = 0 if start is None else bisect_left(self.ats, start)
+        high = len(self.ats) if end is None else bisect_left(self.ats, end)
+        if low == 0 and high == len(self.ats):
+            return measure(self.workers, self.named)
+        return measure(self.workers[low:high], self.named[low:high])
+
+    def workers_since(self, start: datetime) -> set[int]:
+        return set(self.workers[bisect_left(self.ats, start) :])
+
+
+NO_CONTACTS = measure([], [])
+
+
+def people_seen_before(person_ids: QuerySet[Any], *, since: datetime) -> QuerySet[Any]:
+    """The people among `person_ids` (a `values("person_id")` or `values("pk")` subquery) with
+    a contact before `since`: each person once (`Contact.Meta.ordering` cleared, or DISTINCT
+    would keep one row per contact)."""
+    return (
+        Contact.objects.filter(person_id__in=person_ids, at__lt=since)
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
+def contact_series(
+    person_ids: Iterable[int] | QuerySet[Any],
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    spells_since: date,
+) -> dict[int, ContactSeries]:
+    """Each person's contacts in [since, until) with the named worker at each (two queries), in
+    one pass: every contact's local date worked out once, however many windows the caller then
+    measures with `ContactSeries.between`. Spells are those overlapping `spells_since` on, as in
+    `spell_histories`. People without contacts in the window are absent."""
+    histories = spell_histories(person_ids, since=spells_since)
+    rows = Contact.objects.filter(person_id__in=_id_filter(person_ids), at__gte=since)
+    if until is not None:
+        rows = rows.filter(at__lt=until)
+    return series_from_rows(
+        rows.order_by("person_id", "at", "id").values_list("person_id", "worker_id", "at"),
+        histories,
+        local_date_of(),
+    )
+
+
+def series_from_rows(
+    rows: Iterable[tuple[int, int, datetime]],
+    histories: Mapping[int, SpellHistory],
+    local_date: Callable[[datetime], date],
+) -> dict[int, ContactSeries]:
+    """Group (person, worker, at) rows, sorted by person then time, into each person's series,
+    with the named worker on each contact's local date (pure: `contact_series` gives it rows)."""
+    found: dict[int, ContactSeries] = {}
+    series = ContactSeries()
+    current: int | None = None
+    history: SpellHistory | None = None
+    for person_id, worker_id, at in rows:
+        if person_id != current:
+            current = person_id
+            series = found[person_id] = ContactSeries()
+            history = histories.get(person_id)
+        series.ats.append(at)
+        series.workers.append(worker_id)
+        series.named.append(history.named_on(local_date(at)) if history else None)
+    return found
 
 
 class Priority:

@@ -12,13 +12,13 @@ database and the period, so a report made twice from the same data is the same.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
@@ -36,7 +36,7 @@ from alongside.measures.queries import (
 )
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact
-from alongside.relationships.queries import contact_points, continuity_of, spell_histories
+from alongside.relationships.queries import contact_series, people_seen_before
 from alongside.reports.models import (
     DEFAULT_VOLUNTEER_HOUR_RATE,
     ReportSettings,
@@ -157,40 +157,38 @@ def build(organisation: Organisation, start: date, end: date) -> ReportContent:
 
 
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
-    people = set(contacts.values_list("person_id", flat=True))
-    first_ever = set(
-        Contact.objects.filter(person_id__in=people, at__lt=since)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    minutes = contacts.aggregate(total=Sum("minutes"))["total"] or 0
-    count = contacts.count()
+    seen = contacts.order_by().values("person_id")
+    people = seen.distinct().count()
+    earlier = people_seen_before(seen, since=since).count()
+    totals = contacts.order_by().aggregate(total=Sum("minutes"), count=Count("id"))
+    minutes, count = totals["total"] or 0, totals["count"]
     content.reach = [
-        Figure("People we worked alongside", _count(len(people), len(people)), len(people)),
-        Figure("Of them, new to us in this period", _count(len(people - first_ever), len(people))),
-        Figure("Conversations and meetings", _count(count, len(people)), count),
+        Figure("People we worked alongside", _count(people, people), people),
+        Figure("Of them, new to us in this period", _count(people - earlier, people)),
+        Figure("Conversations and meetings", _count(count, people), count),
         Figure(
             "Hours spent with people",
-            f"{round(minutes / 60):,}" if enough(len(people)) else FEWER,
+            f"{round(minutes / 60):,}" if enough(people) else FEWER,
         ),
     ]
-    by_month: dict[date, set[int]] = defaultdict(set)
-    count_by_month: dict[date, int] = defaultdict(int)
-    for person_id, at in contacts.values_list("person_id", "at"):
-        local = timezone.localtime(at)
-        month = date(local.year, local.month, 1)
-        by_month[month].add(person_id)
-        count_by_month[month] += 1
-    months = months_in(content.start, content.end)
+    by_month: dict[date, tuple[int, int]] = {}
+    zone = timezone.get_current_timezone()
+    for month, month_people, month_count in (
+        contacts.order_by()
+        .annotate(month=TruncMonth("at", tzinfo=zone))
+        .values("month")
+        .annotate(people=Count("person_id", distinct=True), count=Count("id"))
+        .values_list("month", "people", "count")
+    ):
+        local = timezone.localtime(month, zone) if timezone.is_aware(month) else month
+        by_month[date(local.year, local.month, 1)] = (month_people, month_count)
+    shown = [
+        (m.strftime("%b %Y"), *by_month.get(m, (0, 0)))
+        for m in months_in(content.start, content.end)
+    ]
     content.activity = [
-        Series(
-            "People seen",
-            [(m.strftime("%b %Y"), _withheld(len(by_month[m]), len(by_month[m]))) for m in months],
-        ),
-        Series(
-            "Conversations and meetings",
-            [(m.strftime("%b %Y"), _withheld(len(by_month[m]), count_by_month[m])) for m in months],
-        ),
+        Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
+        Series("Conversations and meetings", [(label, _withheld(n, c)) for label, n, c in shown]),
     ]
 
 
@@ -204,10 +202,13 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
-    people = sorted(set(contacts.values_list("person_id", flat=True)))
-    points = contact_points(people, since=since, until=until)
-    histories = spell_histories(people, since=content.start)
-    results = {pid: continuity_of(points.get(pid, []), histories.get(pid)) for pid in people}
+    series = contact_series(
+        contacts.order_by().values("person_id"),
+        since=since,
+        until=until,
+        spells_since=content.start,
+    )
+    results = {pid: found.between(None, None) for pid, found in series.items()}
     overall = aggregate(r for r in results.values() if r.contacts)
     named = overall.person_weighted.get("named_share")
     workers = [r.workers for r in results.values() if r.contacts]
@@ -228,12 +229,7 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     for quarter in quarters_in(content.start, content.end):
         q_end = date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1)
         q_since, q_until = max(_aware(quarter), since), min(_aware(q_end), until)
-        per_person = [
-            continuity_of(
-                [p for p in points.get(pid, []) if q_since <= p.at < q_until], histories.get(pid)
-            )
-            for pid in people
-        ]
+        per_person = [found.between(q_since, q_until) for found in series.values()]
         summary = aggregate(r for r in per_person if r.contacts)
         share = summary.person_weighted.get("named_share")
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"

@@ -180,3 +180,20 @@ def test_coordinator_without_a_team_can_see_the_whole_organisation(world):
     assert "Continuity across Riverside Test Hub" in html
     assert "Wren" in html  # no named worker: at risk
     assert "Quinn" not in html  # never another organisation
+
+
+def test_people_at_risk_come_first_a_page_at_a_time(world, monkeypatch):
+    """The page loads only the people it shows: the rest are a page link away."""
+    from alongside.insights import views
+
+    monkeypatch.setattr(views, "AT_RISK_PAGE_SIZE", 2)
+    for name in ("Ann", "Bob", "Cat"):
+        PersonFactory(team=world.team, given_name=name, family_name="Unnamed")
+    client = world.client("colin")
+    first = client.get(reverse("insights:team_continuity")).content.decode()
+    second = client.get(reverse("insights:team_continuity") + "?page=2").content.decode()
+    assert "3 people, in name order." in first
+    assert "Ann Unnamed" in first and "Bob Unnamed" in first and "Cat Unnamed" not in first
+    assert "Page 1 of 2" in first and "page=2" in first
+    assert "Cat Unnamed" in second and "Ann Unnamed" not in second
+    assert first.index("People whose continuity is at risk") < first.index("Last 12 months")

@@ -147,3 +147,43 @@ def test_autonomy_panel_shares_needs_with_the_persons_own_goal(world):
     assert figures["Needs open in the period"] == "6"  # the one closed before the period is out
     assert figures["With the person's own goal"] == "83%"
     assert panel.not_recorded == ""
+
+
+def test_separation_counts_people_never_assessed_by_any_of_their_supporters(world):
+    """A voucher redeemed by a named worker, the worker at a contact or a worker also present
+    at one is not separated; one redeemed by someone else is (one query for the figure)."""
+    from alongside.eligibility.models import ReferralPartner, Voucher
+    from alongside.learning.tests.helpers import contact
+
+    partner = ReferralPartner.objects.create(organisation=world.org, name="Surgery", kind="gp")
+    crafted = people(world, 12)  # alice is named worker of each
+    for person in crafted:
+        contact(world, person, on=timezone.localdate() - timedelta(days=5))
+    contact(world, crafted[1], worker="cara")
+    contact(world, crafted[2], worker="cara").also_present.add(world.user("vic"))
+
+    def voucher(person, by):
+        Voucher.objects.create(
+            organisation=world.org,
+            partner=partner,
+            code=f"S{person.pk}{by.pk}",
+            adults=1,
+            issued_on=timezone.localdate(),
+            issued_by_name="Dr A",
+            person=person,
+            redeemed_at=timezone.now(),
+            redeemed_by=by,
+            parcels=1,
+            recorded_by=world.user("amir"),
+        )
+
+    voucher(crafted[0], world.user("alice"))  # named worker
+    voucher(crafted[1], world.user("cara"))  # worker at a contact
+    voucher(crafted[2], world.user("vic"))  # also present
+    voucher(crafted[3], world.user("amir"))  # someone else: still separated
+    today = timezone.localdate()
+    card = scorecard(world.org.pk, world.team.pk, today - timedelta(days=60), today)
+    panel = next(p for p in card.panels if p.key == "separation")
+    figures = {f.label: f.value for f in panel.figures}
+    assert figures["People seen"] == "12"
+    assert figures["Never assessed by their supporters"] == "75%"  # 9 of 12

@@ -259,3 +259,21 @@ def test_team_learning_and_settings_pages(world):
     )
     assert ok.status_code == 302
     assert world.client("colin").get(reverse("reports:report_settings")).status_code == 404
+
+
+def test_new_people_are_those_without_an_earlier_contact_counted_once(world):
+    """Reach counts people, not contacts: earlier contacts of one person count them once."""
+    people = people_with_contacts(world, 7)
+    start, end = this_year()
+    for person in people[:2]:
+        for days in (400, 500, 600):
+            ContactFactory(
+                person=person, worker=world.user("alice"), at=timezone.now() - timedelta(days)
+            )
+    content = build(world.org, start, end)
+    reach = {f.label: f.text for f in content.reach}
+    assert reach["People we worked alongside"] == "7"
+    assert reach["Of them, new to us in this period"] == "5"
+    assert reach["Conversations and meetings"] == "7"
+    people_seen = dict(content.activity[0].points)
+    assert sum(value or 0 for value in people_seen.values()) == 7
