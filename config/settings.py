@@ -186,16 +186,38 @@ ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"
 )
 
-MAILERS = {
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
+            "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
         )
     }
 }
+# The mail server (docs/deploy.md, "Email"): a relay on this machine by default; for a server
+# elsewhere, STARTTLS (DJANGO_EMAIL_USE_TLS) or TLS from the start (DJANGO_EMAIL_USE_SSL), with
+# the server's certificate and name verified against the system's trusted authorities.
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
+    _email_password = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    if not _email_password and os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE"):
+        _email_password = (
+            Path(os.environ["DJANGO_EMAIL_HOST_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+        )
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ["DJANGO_EMAIL_PORT"]) if os.environ.get("DJANGO_EMAIL_PORT") else None,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": _email_password,
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")),
+    }
+    if env_bool("DJANGO_EMAIL_USE_TLS", False) and env_bool("DJANGO_EMAIL_USE_SSL", False):
+        raise ImproperlyConfigured(
+            "Set DJANGO_EMAIL_USE_TLS (STARTTLS, port 587) or DJANGO_EMAIL_USE_SSL (port 465), "
+            "not both."
+        )
 # Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
 # How long a worker's own "legitimate relationship" request opens a person's history (issue 11).
 ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS = int(
