@@ -33,6 +33,12 @@ if not SECRET_KEY:
             "DATABASE_URL; see docs/deploy.md). For the demo or development set DJANGO_DEBUG=true."
         )
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - DEBUG (demo, tests) only
+# Rotating the secret key (docs/security/crypto.md): the old keys, comma-separated, still check
+# what they signed (sessions, password-reset links) until those expire; new signatures use
+# DJANGO_SECRET_KEY.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
