@@ -212,7 +212,9 @@ if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
         )
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
-        "port": int(os.environ["DJANGO_EMAIL_PORT"]) if os.environ.get("DJANGO_EMAIL_PORT") else None,
+        "port": int(os.environ["DJANGO_EMAIL_PORT"])
+        if os.environ.get("DJANGO_EMAIL_PORT")
+        else None,
         "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
         "password": _email_password,
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
