@@ -318,6 +318,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like, 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 ACCOUNT_SESSION_REMEMBER = False  # shared computers: a session ends when the browser closes
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset, sign in again (with the second step)
+# Changing the e-mail address (which password resets go to) asks for the password or a code again
+# (ASVS 7.5.1); two-step changes already do (MFA_REAUTHENTICATION_REQUIRED is on by default).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "access:login"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins: per address, and per account in stepped windows (the back-off).
