@@ -269,6 +269,8 @@ ALONGSIDE_HEALTH_TASK_DELAY_SECONDS = int(
 # A signed-in session ends when the browser closes, and after this many idle minutes.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+# However active, a signed-in session ends this many hours after it began (a working day).
+ALONGSIDE_SESSION_MAX_HOURS = int(os.environ.get("ALONGSIDE_SESSION_MAX_HOURS", "12"))
 if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
     raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
