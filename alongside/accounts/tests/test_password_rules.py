@@ -71,3 +71,18 @@ def test_a_totp_code_signs_in_once_only(world):
     second.post("/login/", {"login": "dana", "password": PASSWORD})
     second.post(reverse("mfa_authenticate"), {"code": code})
     assert not signed_in(second), "a code seen once (over the shoulder) does not work again"
+
+
+def test_signing_in_starts_a_new_session_and_signing_out_ends_it_on_the_server(world):
+    client = Client()
+    client.get("/login/")
+    client.session.save()
+    before = client.session.session_key
+    client.post("/login/", {"login": "alice", "password": PASSWORD})
+    after = client.cookies["sessionid"].value
+    assert signed_in(client) and after != before, "a new key at sign-in: no fixation"
+    client.post(reverse("access:logout"))
+    stale = Client()
+    stale.cookies["sessionid"] = after  # the old cookie, kept by someone
+    response = stale.get(reverse("relationships:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("access:login"))
