@@ -6,7 +6,7 @@ With DEBUG off, pages name their styles and scripts through the collected manife
 `alongside check --deploy` reports the same problem (`alongside.ops.E001`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -65,10 +65,15 @@ def check_static_files_collected(
 LOCAL_DATABASE_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 
-def database_tls_problem() -> str | None:
-    """None when the database is on this machine (or its socket) or reached with TLS that checks
-    the server's certificate and name (`?sslmode=verify-full`); otherwise what is wrong."""
-    database = settings.DATABASES["default"]
+def _default_database() -> Mapping[str, Any]:
+    return settings.DATABASES["default"]
+
+
+def database_tls_problem(database: Mapping[str, Any] | None = None) -> str | None:
+    """None when the database (default: the app's) is on this machine (or its socket) or reached
+    with TLS that checks the server's certificate and name (`?sslmode=verify-full`); otherwise
+    what is wrong."""
+    database = _default_database() if database is None else database
     if "postgresql" not in database["ENGINE"]:
         return None
     host = str(database.get("HOST") or "")

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.smtp import EmailBackend
 
+from alongside.ops import checks
 from alongside.ops.checks import check_database_tls, database_tls_problem
 from alongside.ops.tests.test_checks import PRODUCTION, load_settings
 
@@ -85,14 +86,13 @@ def test_the_database_url_carries_verify_full(monkeypatch, tmp_path):
     ],
 )
 def test_check_deploy_warns_of_a_remote_database_without_verify_full(
-    settings, host, options, warned
+    monkeypatch, host, options, warned
 ):
-    settings.DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.postgresql",
-            "HOST": host,
-            "OPTIONS": options,
-        }
-    }
-    assert (database_tls_problem() is not None) is warned
+    database = {"ENGINE": "django.db.backends.postgresql", "HOST": host, "OPTIONS": options}
+    assert (database_tls_problem(database) is not None) is warned
+    monkeypatch.setattr(checks, "_default_database", lambda: database)
     assert [m.id for m in check_database_tls(None)] == (["alongside.ops.W001"] if warned else [])
+
+
+def test_the_test_database_needs_no_tls():
+    assert database_tls_problem() is None and check_database_tls(None) == []
