@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from alongside.common.tests.urls_failing import INSIDE
 from alongside.testing.clock import SUMMER_MIDDAY
 
 pytestmark = pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
@@ -67,3 +68,12 @@ def test_nothing_is_served_from_the_code_folder_and_no_folder_is_listed(db):
         response = client.get(path)
         assert response.status_code in (302, 404), path  # 302: to the sign-in page
         assert b"[core]" not in response.content and b"Index of" not in response.content
+
+
+@pytest.mark.urls("alongside.common.tests.urls_failing")
+def test_an_unexpected_error_is_a_plain_page_that_shows_nothing_of_the_inside(db):
+    response = Client(raise_request_exception=False).get("/fails/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in body
+    assert INSIDE not in body and "Traceback" not in body and "RuntimeError" not in body
