@@ -77,3 +77,15 @@ def test_an_unexpected_error_is_a_plain_page_that_shows_nothing_of_the_inside(db
     assert response.status_code == 500
     assert "Sorry, something went wrong" in body
     assert INSIDE not in body and "Traceback" not in body and "RuntimeError" not in body
+
+
+def test_format_strings_typed_by_a_user_are_only_ever_shown(world):
+    typed = "{0.__class__} {settings.SECRET_KEY} %s %(name)s %n"
+    world.person.given_name = typed
+    world.person.save()
+    page = world.client("alice").get(reverse("people:person", args=[world.person.pk]))
+    assert page.status_code == 200
+    assert "{0.__class__} {settings.SECRET_KEY} %s %(name)s %n" in page.content.decode()
+    assert world.client("alice").get(f"/api/v1/people/{world.person.pk}").json()["given_name"] == (
+        typed
+    )
