@@ -1,0 +1,36 @@
+"""Issue 18, item 3: personal data kept out of cookies, logs and shared browsers."""
+
+import base64
+import binascii
+
+from django.urls import reverse
+
+from alongside.people.models import Person
+
+
+def test_a_flash_message_never_travels_in_a_cookie(world):
+    """ "Zebedee added." names a person: it is kept in the session, never in a readable cookie."""
+    client = world.client("alice")
+    response = client.post(
+        reverse("people:person_create"),
+        {"given_name": "Zebedee", "team": world.team.pk, "contact_preference": "phone"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Person.objects.filter(given_name="Zebedee").exists()
+    for name, morsel in response.cookies.items():
+        assert "Zebedee" not in _readable(morsel.value), f"the name is in the {name!r} cookie"
+    assert "messages" not in response.cookies  # session storage: no messages cookie at all
+    # Positive control: the message itself still reaches the person who made the change.
+    assert "Zebedee added." in client.get(response["Location"]).content.decode()
+
+
+def _readable(value: str) -> str:
+    """A cookie's value as anyone holding the browser could read it: signed cookies are only
+    base64 (Django's cookie message storage signs, it does not encrypt)."""
+    readable = value
+    for part in value.split(":"):
+        try:
+            readable += base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode(errors="replace")
+        except (binascii.Error, ValueError):
+            continue
+    return readable
