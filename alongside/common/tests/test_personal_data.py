@@ -30,7 +30,9 @@ def _readable(value: str) -> str:
     readable = value
     for part in value.split(":"):
         try:
-            readable += base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode(errors="replace")
+            readable += base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode(
+                errors="replace"
+            )
         except (binascii.Error, ValueError):
             continue
     return readable

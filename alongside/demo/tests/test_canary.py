@@ -140,7 +140,7 @@ def test_canary_never_reaches_roles_that_may_not_see_it(canary_town, caplog, set
     assert not [s for s in summaries if token in json.dumps(s)], "the canary reached the audit log"
 
 
-def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks):
+def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks, run_tasks):
     """Raising a concern and starting an override email people: never with the sensitive words."""
     from alongside.safeguarding import services
 
@@ -163,6 +163,7 @@ def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callb
             reason_code="other",
             justification=f"{token} — a serious risk reported today",
         )
+    run_tasks()  # the emails go through the task queue
     assert mail.outbox, "emails were expected"
     for message in mail.outbox:
         assert token not in message.subject and token not in message.body
