@@ -1,4 +1,10 @@
-"""The chain's arithmetic: each event's hash covers its content and the previous event's hash."""
+"""The chain's arithmetic: each event's hash covers its content and the previous event's hash.
+
+Fields added after events were first written are hashed only when they hold something
+(`source_address`, decision 0023): an event written before the field existed has it empty, so
+its hash is what it always was and an old chain still verifies; a newer event's address is
+covered by its hash, and blanking it is a change `verify` finds.
+"""
 
 import hashlib
 import json
@@ -26,4 +32,4 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "summary": event.summary,
         "request_id": event.request_id,
         "at": event.at.isoformat(),
-    }
+    } | ({"source_address": event.source_address} if event.source_address else {})
