@@ -70,8 +70,12 @@ class PrivacyFilter(logging.Filter):
                 record.args = tuple(
                     without_query(arg) if isinstance(arg, str) else arg for arg in record.args
                 )
-        elif record.name == "django.db.backends" and isinstance(record.args, tuple):
-            if len(record.args) == 4:  # (duration, sql, params, alias)
-                duration, sql, _params, alias = record.args
-                record.args = (duration, sql, "[not logged]", alias)
+        elif record.name == "django.db.backends" and _is_query_line(record.args):
+            duration, sql, _params, alias = record.args  # type: ignore[misc]
+            record.args = (duration, sql, "[not logged]", alias)
         return True
+
+
+def _is_query_line(args: object) -> bool:
+    """Django's query debug line: `(duration, sql, params, alias)`."""
+    return isinstance(args, tuple) and len(args) == 4

@@ -49,11 +49,15 @@ def log_refusal(request: HttpRequest, response: HttpResponse) -> None:
     """A warning for a refused, not-found or rate-limited answer, once (Django's own
     `log_response` skips a response marked as logged)."""
     what = REFUSALS.get(response.status_code)
-    if what is None or getattr(response, "_has_been_logged", False):
+    if what is None:
         return
-    security_logger.warning(
-        "%s (%s): %s %s", what, response.status_code, request.method, request.path
-    )
+    if getattr(response, "alongside_secret_path", False):  # a one-time link (`links.private`)
+        path = "(a one-time link: its path is not logged)"
+    elif getattr(response, "_has_been_logged", False):
+        return
+    else:
+        path = request.path
+    security_logger.warning("%s (%s): %s %s", what, response.status_code, request.method, path)
     response._has_been_logged = True  # type: ignore[attr-defined]
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_search_indexes'),
+        ("audit", "0003_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='source_address',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="auditevent",
+            name="source_address",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]
