@@ -347,9 +347,10 @@ LOGGING = {
         }
     },
     "loggers": {
-        # In place of Django's defaults (their own console handler, unfiltered, and mail_admins).
-        "django": {"handlers": ["console"], "level": _LOG_LEVEL, "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # In place of Django's defaults (their own console handler, unfiltered, and mail_admins):
+        # no handlers of their own, so their records reach the root's, filtered and formatted.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
     "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }
