@@ -36,3 +36,4 @@ def _readable(value: str) -> str:
         except (binascii.Error, ValueError):
             continue
     return readable
+
