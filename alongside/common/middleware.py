@@ -74,11 +74,16 @@ class LogUserMiddleware:
         return self.get_response(request)
 
 
+# Sent with the answer to any request that signed a user out (issue 18, item 3).
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
 class NoStoreMiddleware:
     """Every response Django makes is `Cache-Control: no-store, private`: a shared computer's
     browser keeps no copy of a page to show the next person (by Back, history or the disk
     cache). Static files never reach this middleware: WhiteNoise, before it, serves them.
-    Decision 0013."""
+    Decision 0013. The answer to a request that signed someone out (`apps._mark_signed_out`)
+    also carries `Clear-Site-Data`, so the browser drops its cache, cookies and storage."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -86,6 +91,8 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         patch_cache_control(response, no_store=True, private=True)
+        if getattr(request, "alongside_signed_out", False):
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
 

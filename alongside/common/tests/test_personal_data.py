@@ -37,3 +37,25 @@ def _readable(value: str) -> str:
             continue
     return readable
 
+
+
+CLEAR = '"cache", "cookies", "storage"'
+
+
+def test_signing_out_tells_the_browser_to_forget_the_site(world):
+    """On a shared computer the next person must find nothing: no cached page, cookie or storage."""
+    client = world.client("alice")
+    page = client.get(reverse("people:person", args=[world.person.pk]))
+    assert "Clear-Site-Data" not in page, "only signing out clears"
+    response = client.post(reverse("access:logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == CLEAR
+    # allauth's own address for it too.
+    other = world.client("cara")
+    assert other.post(reverse("account_logout"))["Clear-Site-Data"] == CLEAR
+
+
+def test_pages_send_no_referrer_to_other_sites(world):
+    """A search's `?q=` stays on this site: other sites are sent no address from here."""
+    response = world.client("alice").get(reverse("people:person_list"), {"q": "Pat"})
+    assert response["Referrer-Policy"] == "same-origin"
