@@ -25,7 +25,7 @@ def loggable_path(path: str) -> str:
     return ONE_TIME_LINK.sub(rf"\g<1>{HIDDEN}", path)
 
 
-class AccessLogger(Logger):
+class AccessLogger(Logger):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn's logger, with the access log's atoms cleaned before any format reads them."""
 
     def atoms(

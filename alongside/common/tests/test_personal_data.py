@@ -38,7 +38,6 @@ def _readable(value: str) -> str:
     return readable
 
 
-
 CLEAR = '"cache", "cookies", "storage"'
 
 
