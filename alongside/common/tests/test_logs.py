@@ -124,3 +124,13 @@ def test_request_lines_and_sql_parameters_are_not_logged(log_lines):
     assert server["message"] == '"GET /eligibility/ HTTP/1.1" 200 512'
     assert sql["message"].endswith("args=[not logged]; alias=default")
     assert "Sam" not in json.dumps([server, sql]) and "FB-1234" not in server["message"]
+
+
+def test_a_forged_line_in_a_path_stays_inside_one_json_line(world, log_lines):
+    """Log injection: a newline sent in the path cannot start a second, forged line."""
+    forged = '/no-such-page/\n{"level": "INFO", "message": "all is well"}'
+    response = world.client("alice").get(forged)
+    assert response.status_code == 404
+    lines = log_lines()
+    assert [line["level"] for line in lines] == ["WARNING"], lines
+    assert "all is well" in str(lines[0]["message"])  # inside the message, escaped
