@@ -2,7 +2,9 @@
 
 import base64
 import binascii
+from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 
 from alongside.people.models import Person
@@ -52,6 +54,16 @@ def test_signing_out_tells_the_browser_to_forget_the_site(world):
     # allauth's own address for it too.
     other = world.client("cara")
     assert other.post(reverse("account_logout"))["Clear-Site-Data"] == CLEAR
+
+
+@pytest.mark.time_machine("2026-06-01 10:00 +00:00", tick=False)
+def test_the_idle_sign_out_also_tells_the_browser_to_forget_the_site(world, time_machine):
+    client = world.client("alice")
+    home = reverse("relationships:home")
+    assert "Clear-Site-Data" not in client.get(home)
+    time_machine.shift(timedelta(hours=2))
+    response = client.get(home)
+    assert response.status_code == 302 and response["Clear-Site-Data"] == CLEAR
 
 
 def test_pages_send_no_referrer_to_other_sites(world):
