@@ -48,8 +48,7 @@ def queued() -> list[DBTaskResult]:
     return list(DBTaskResult.objects.filter(task_path=send_notification_email.module_path))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_mail_outage_does_not_fail_the_worker_who_raised_the_concern(sg, outage):
+def test_a_mail_outage_does_not_fail_the_worker_who_raised_the_concern(committed_db, sg, outage):
     """Before: the email was sent as the transaction committed, inside the request, so the worker
     got a server error after their concern was saved. Now they see it was raised, and each lead
     has it in the app."""
