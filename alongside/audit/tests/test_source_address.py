@@ -19,7 +19,8 @@ from alongside.common.request_context import request_facts
 
 
 def old_hash(previous_hash: str, event: AuditEvent) -> str:
-    """The chain's arithmetic exactly as it was before addresses were kept (a frozen copy)."""
+    """The chain's arithmetic exactly as it was before addresses (or versions) were kept: a
+    frozen copy of version 1."""
     fields = {
         "organisation": event.organisation_id,
         "actor": event.actor_id,
@@ -52,6 +53,7 @@ def write_old_chain(world, n: int) -> list[AuditEvent]:
             request_id=f"old-{index}",
             at=datetime(2026, 1, 5, 9, index, tzinfo=UTC),
             previous_hash=previous,
+            chain_version=1,  # as the migration that added versions marked every earlier event
         )
         event.hash = old_hash(previous, event)
         event.save(force_insert=True)

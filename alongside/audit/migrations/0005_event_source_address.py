@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0003_search_indexes"),
+        ("audit", "0004_chain_version"),
     ]
 
     operations = [
