@@ -343,15 +343,13 @@ MFA_TOTP_PERIOD = 30
 MFA_TOTP_DIGITS = 6
 MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
 # TOTP secrets and recovery-code seeds are encrypted in the database (alongside/accounts/keys.py,
 # decision 0029) with Fernet keys the database does not hold: one or more, newest first, comma
-# or line separated, here or in a file. Required in production (the server refuses to start
-# without); with DJANGO_DEBUG on, a key derived from the secret key is used.
+# or line separated, here or in a file. Without one, keys derived from the secret key (and its
+# fallbacks) are used and `check --deploy` warns (alongside.accounts.W001).
 ALONGSIDE_MFA_KEY = os.environ.get("ALONGSIDE_MFA_KEY", "")
-ALONGSIDE_MFA_KEY_FILE = os.environ.get(
-    "ALONGSIDE_MFA_KEY_FILE", ""
-)  # no public sign-up: the organisation vouches for the address
+ALONGSIDE_MFA_KEY_FILE = os.environ.get("ALONGSIDE_MFA_KEY_FILE", "")
 # The client's address for the per-address limits is `common.links.client_ip` (the trusted
 # proxies above), through AccountAdapter.get_client_ip.
 # The cache holds the sign-in limits and used TOTP codes; in the database so that every app
