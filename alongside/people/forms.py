@@ -14,7 +14,7 @@ from alongside.common.forms import (
 )
 from alongside.people.models import Person
 from alongside.people.queries import Filters, Seen, Status
-from alongside.visibility.roles import GRANTEE_ROLES, WORKER_ROLES
+from alongside.visibility.roles import GRANTEE_ROLES
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -56,7 +56,7 @@ class SearchForm(forms.Form):
         help_text=_("For example: obrien, 07700 900123, LS6 or 05/12/1970."),
     )
     worker = forms.TypedChoiceField(
-        label=_("Named worker"), required=False, coerce=int, empty_value=None
+        label=_("Whose people"), required=False, coerce=int, empty_value=None
     )
     team = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
     seen = forms.ChoiceField(
@@ -82,14 +82,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        workers = (
-            Membership.objects.active()
-            .filter(organisation_id=membership.organisation_id, role__in=WORKER_ROLES)
-            .select_related("user")
-            .order_by("user__first_name", "user__last_name", "pk")
-        )
-        choice_field(self, "worker").choices = [("", _("Anyone"))] + [
-            (m.user_id, m.user.get_full_name() or m.user.get_username()) for m in workers
+        # Anyone or me: an organisation may have thousands of workers, so never a list of them
+        # all (a type-ahead worker picker would offer the others).
+        choice_field(self, "worker").choices = [
+            ("", _("Anyone")),
+            (membership.user_id, _("Me")),
         ]
         choice_field(self, "team").choices = [("", _("Every service"))] + [
             (team.pk, team.name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import overload
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -107,14 +107,16 @@ class Filters:
         if self.seen:
             days = {Seen.WITHIN_4_WEEKS: 28, Seen.WITHIN_3_MONTHS: 91}.get(self.seen, 91)
             since = timezone.now() - timedelta(days=days)
-            contacts = Contact.objects.filter(organisation_id=organisation_id)
-            recent = contacts.filter(at__gte=since).values("person_id")
+            # Per person, on the contacts' (person, at) index: cheaper than collecting the ids
+            # of everyone seen lately when that is most of the organisation.
+            ever = Exists(Contact.objects.filter(person_id=OuterRef("pk")))
+            recent = Exists(Contact.objects.filter(person_id=OuterRef("pk"), at__gte=since))
             if self.seen in (Seen.WITHIN_4_WEEKS, Seen.WITHIN_3_MONTHS):
-                people = people.filter(pk__in=recent)
+                people = people.filter(recent)
             elif self.seen == Seen.NOT_FOR_3_MONTHS:
-                people = people.filter(pk__in=contacts.values("person_id")).exclude(pk__in=recent)
+                people = people.filter(ever).exclude(recent)
             elif self.seen == Seen.NEVER:
-                people = people.exclude(pk__in=contacts.values("person_id"))
+                people = people.exclude(ever)
         return people
 
 
