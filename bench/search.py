@@ -119,7 +119,7 @@ def main() -> int:
         for _ in range(args.repeat):
             executed: list[str] = []
 
-            def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            def count(execute, sql, params, many, context, executed=executed):  # type: ignore[no-untyped-def]
                 executed.append(sql)
                 return execute(sql, params, many, context)
 
