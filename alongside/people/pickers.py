@@ -82,4 +82,6 @@ class PersonPickerField(forms.ModelChoiceField[Person]):
 
 def picker_fields(form: forms.BaseForm) -> list[forms.BoundField]:
     """The form's person pickers (their search forms go outside the form on the page)."""
-    return [form[name] for name, field in form.fields.items() if isinstance(field, PersonPickerField)]
+    return [
+        form[name] for name, field in form.fields.items() if isinstance(field, PersonPickerField)
+    ]

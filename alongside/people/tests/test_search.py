@@ -137,7 +137,9 @@ def test_search_page_filters_my_people_by_get(world):
     ).content.decode()
     assert "Ann Named" in html and "Ann Unnamed" not in html
     # Another worker's id is not a choice: the form says so and filters nothing away.
-    response = client.get(reverse("people:person_list"), {"q": "ann", "worker": world.user("cara").pk})
+    response = client.get(
+        reverse("people:person_list"), {"q": "ann", "worker": world.user("cara").pk}
+    )
     assert "Ann Unnamed" in response.content.decode()
 
 
