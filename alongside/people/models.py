@@ -53,7 +53,11 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["given_name", "family_name", "id"]
-        indexes = [models.Index(fields=["organisation", "given_name", "family_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "given_name", "family_name"]),
+            # The inbox's new people without a named worker.
+            models.Index(fields=["organisation", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
