@@ -199,7 +199,11 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
             label = _("Choose a worker with them")
             url = reverse("relationships:assign_named_worker", args=[person.pk])
         elif spell is not None and _may("relationships.plan_handover", membership, person):
-            label = _("Plan a handover to the worker they chose")
+            label = (
+                _("Plan a handover to the worker they chose")
+                if asked_for is not None
+                else _("Plan a handover with them")
+            )
             url = reverse("relationships:plan_handover", args=[person.pk])
         items.append(
             Item(

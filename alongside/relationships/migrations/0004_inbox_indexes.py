@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('access', '0006_organisation_role_names'),
-        ('people', '0004_inbox_indexes'),
+        ('people', '0004_person_created_index'),
         ('relationships', '0003_contact_late_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
