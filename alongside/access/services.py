@@ -123,9 +123,7 @@ def set_role_names(
         name = " ".join((name or "").split())
         if len(name) > ROLE_NAME_MAX_LENGTH:
             raise ValidationError(
-                {
-                    f"role_name_{role}": f"Keep it to {ROLE_NAME_MAX_LENGTH} characters or fewer."
-                }
+                {f"role_name_{role}": f"Keep it to {ROLE_NAME_MAX_LENGTH} characters or fewer."}
             )
         if name and name != str(Role(role).label):
             after[role] = name

@@ -127,10 +127,7 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
             "allow_assessor_and_supporter": organisation.allow_assessor_and_supporter,
             "two_step_sign_in": organisation.two_step_sign_in,
             "late_record_days": organisation.late_record_days,
-            **{
-                f"role_name_{role}": name
-                for role, name in (organisation.role_names or {}).items()
-            },
+            **{f"role_name_{role}": name for role, name in (organisation.role_names or {}).items()},
         },
         organisation=organisation,
     )

@@ -76,7 +76,12 @@ class DemoResult:
 def logins() -> list[tuple[str, str, str, str]]:
     """(username, role, team, organisation) of every demo login."""
     return [
-        (username, DEMO_ROLE_NAMES.get(role, str(Role(role).label)), team or "", ORGANISATION_NAMES[org])
+        (
+            username,
+            DEMO_ROLE_NAMES.get(role, str(Role(role).label)),
+            team or "",
+            ORGANISATION_NAMES[org],
+        )
         for username, org, role, team in LOGINS
     ]
 

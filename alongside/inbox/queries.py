@@ -11,6 +11,7 @@ Each item's link is tested against the rule of the page it opens.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import rules
 from django.contrib.auth.models import User
@@ -113,7 +114,7 @@ def _team_people(membership: Membership) -> QuerySet[Person]:
     return people if membership.team_id is None else people.filter(team_id=membership.team_id)
 
 
-def _my_people_ids(membership: Membership) -> QuerySet[NamedWorkerSpell]:
+def _my_people_ids(membership: Membership) -> QuerySet[NamedWorkerSpell, Any]:
     return NamedWorkerSpell.objects.filter(
         worker_id=membership.user_id,
         organisation_id=membership.organisation_id,
@@ -278,7 +279,9 @@ def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
         organisation_id=membership.organisation_id,
         follow_up_on__lt=today,
         follow_up_on__gte=today - timedelta(days=FOLLOW_UP_LOOKBACK_DAYS),
-    ).exclude(Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at"))))
+    ).exclude(
+        Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at")))
+    )
     if membership.role == Role.COORDINATOR:
         contacts = contacts.filter(person__in=_team_people(membership))
     else:
@@ -286,9 +289,7 @@ def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
             Q(worker_id=membership.user_id) | Q(person_id__in=_my_people_ids(membership)),
             person__in=_visible(membership),
         )
-    found = list(
-        contacts.select_related("person", "worker").order_by("follow_up_on", "pk")[:LIMIT]
-    )
+    found = list(contacts.select_related("person", "worker").order_by("follow_up_on", "pk")[:LIMIT])
     spells = _named_workers(c.person_id for c in found)
     items = []
     for contact in found:
@@ -312,9 +313,7 @@ def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
-def stopped_coming(
-    membership: Membership, *, today: date, skip: Iterable[int] = ()
-) -> list[Item]:
+def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> list[Item]:
     """People with a named worker for longer than STOPPED_WEEKS and no contact in that time,
     longest gap first (`skip`: people already listed for an overdue follow-up)."""
     if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
@@ -452,7 +451,9 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
         Section(
             Kind.WORKER_REQUEST,
             _("Asked for you as their worker") if own else _("Waiting for a named worker"),
-            _("They asked for a worker, on their page or at the foodbank desk. They choose: ask who they would like, and offer who is free.")
+            _(
+                "They asked for a worker, on their page or at the foodbank desk. They choose: ask who they would like, and offer who is free."
+            )
             if not own
             else _("A coordinator will talk with you about it."),
             worker_requests(membership, today=today),
@@ -496,4 +497,3 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)
-

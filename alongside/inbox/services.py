@@ -39,5 +39,10 @@ def tell_named_worker(person: Person, *, by: Membership) -> NamedWorkerSpell:
             text=TOLD_TEXT,
             url=reverse("people:person", args=[person.pk]),
         )
-        record(person, action=actions.INBOX_NAMED_WORKER_TOLD, by=by, summary={"worker": spell.worker_id})
+        record(
+            person,
+            action=actions.INBOX_NAMED_WORKER_TOLD,
+            by=by,
+            summary={"worker": spell.worker_id},
+        )
     return spell

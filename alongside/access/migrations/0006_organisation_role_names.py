@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0005_late_record_days'),
+        ("access", "0005_late_record_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='role_names',
-            field=models.JSONField(blank=True, default=dict, verbose_name='role names'),
+            model_name="organisation",
+            name="role_names",
+            field=models.JSONField(blank=True, default=dict, verbose_name="role names"),
         ),
     ]

@@ -212,9 +212,7 @@ def test_safeguarding_items_go_to_the_leads_and_history_reviews_to_reviewers(wor
 
 
 @pytest.mark.parametrize("persona", ["amir", "fern", "olly"])
-def test_roles_without_an_inbox_are_refused_or_see_nothing_of_another_organisation(
-    world, persona
-):
+def test_roles_without_an_inbox_are_refused_or_see_nothing_of_another_organisation(world, persona):
     record_worker_request(
         world.person,
         by=world.members["alice"],
@@ -230,9 +228,11 @@ def test_roles_without_an_inbox_are_refused_or_see_nothing_of_another_organisati
         assert response.status_code == 404
 
 
-def test_the_inbox_costs_the_same_queries_for_one_item_or_many(world, django_assert_max_num_queries):
+def test_the_inbox_costs_the_same_queries_for_one_item_or_many(
+    world, django_assert_max_num_queries
+):
     def add(n):
-        for i in range(n):
+        for _ in range(n):
             person = PersonFactory(team=world.team)
             SpellFactory(person=person, worker=world.user("alice"))
             ContactFactory(

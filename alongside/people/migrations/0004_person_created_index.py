@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0006_organisation_role_names'),
-        ('people', '0003_bound_what_matters_and_access_needs'),
+        ("access", "0006_organisation_role_names"),
+        ("people", "0003_bound_what_matters_and_access_needs"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organisation', 'created_at'], name='people_pers_organis_1f069c_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["organisation", "created_at"], name="people_pers_organis_1f069c_idx"
+            ),
         ),
     ]

@@ -5,21 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0006_organisation_role_names'),
-        ('people', '0004_person_created_index'),
-        ('relationships', '0003_contact_late_reason'),
+        ("access", "0006_organisation_role_names"),
+        ("people", "0004_person_created_index"),
+        ("relationships", "0003_contact_late_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['organisation', 'follow_up_on'], name='relationshi_organis_117b5d_idx'),
+            model_name="contact",
+            index=models.Index(
+                fields=["organisation", "follow_up_on"], name="relationshi_organis_117b5d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workerrequest',
-            index=models.Index(fields=['organisation', 'status', 'requested_on'], name='relationshi_organis_b5effd_idx'),
+            model_name="workerrequest",
+            index=models.Index(
+                fields=["organisation", "status", "requested_on"],
+                name="relationshi_organis_b5effd_idx",
+            ),
         ),
     ]
