@@ -48,7 +48,13 @@ def home_url_name(membership: Membership | None) -> str | None:
 
 NAV: tuple[Link | tuple[Link, ...], ...] = (
     (
-        Link(_("Inbox"), "inbox:inbox", "inbox.team"),
+        Link(
+            _("Inbox"),
+            "inbox:inbox",
+            "inbox.team",
+            badge="alongside.inbox.queries.worker_requests_waiting_count",
+            badge_words=_("waiting for a worker"),
+        ),
         Link(_("To do"), "inbox:inbox", "inbox.own"),
     ),
     Link(_("My people"), "relationships:my_people", "relationships.my_people"),

@@ -157,10 +157,8 @@ def _coordinated_elsewhere_q() -> Exists:
     )
 
 
-def worker_requests(membership: Membership, *, today: date) -> list[Item]:
-    """People waiting for a named worker they asked for (on their page, or by saying yes at the
-    foodbank desk), longest waiting first. A coordinator sees their team's, and those of teams
-    with no coordinator of their own (the foodbank has none); a worker sees those naming them."""
+def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
+    """The open worker requests this membership answers or is named in (see worker_requests)."""
     requests = WorkerRequest.objects.filter(
         organisation_id=membership.organisation_id, status=WorkerRequest.Status.OPEN
     )
@@ -170,16 +168,29 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
             requests = requests.filter(
                 Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
             )
-    elif membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
-        requests = requests.filter(
+        return requests
+    if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
+        return requests.filter(
             requested_worker_id=membership.user_id, person__in=_visible(membership)
         )
-    else:
-        return []
+    return requests.none()
+
+
+def worker_requests_waiting_count(membership: Membership | None) -> int:
+    """The navigation's badge beside "Inbox": people waiting for a worker (one query)."""
+    if membership is None or not membership.is_active:
+        return 0
+    return _open_requests(membership).count()
+
+
+def worker_requests(membership: Membership, *, today: date) -> list[Item]:
+    """People waiting for a named worker they asked for (on their page, or by saying yes at the
+    foodbank desk), longest waiting first. A coordinator sees their team's, and those of teams
+    with no coordinator of their own (the foodbank has none); a worker sees those naming them."""
     found = list(
-        requests.select_related("person", "person__team", "requested_worker").order_by(
-            "requested_on", "pk"
-        )[:LIMIT]
+        _open_requests(membership)
+        .select_related("person", "person__team", "requested_worker")
+        .order_by("requested_on", "pk")[:LIMIT]
     )
     spells = _named_workers(r.person_id for r in found)
     items = []
@@ -196,7 +207,12 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
         if request.in_their_words:
             parts.append(f"“{request.in_their_words}”")
         label, url = _person_link(membership, person)
-        if spell is None and _may("relationships.assign_named_worker", membership, person):
+        answers = membership.role == Role.COORDINATOR  # a worker asked for does not answer it
+        # For the coordinator's own team the rules are worked out without a query; a request
+        # from a team without a coordinator costs one or two (at most LIMIT of them).
+        if not answers:
+            pass
+        elif spell is None and _may("relationships.assign_named_worker", membership, person):
             label = _("Choose a worker with them")
             url = reverse("relationships:assign_named_worker", args=[person.pk])
         elif spell is not None and _may("relationships.plan_handover", membership, person):

@@ -110,7 +110,9 @@ class FilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any status")), *STATUSES]
     )
     role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices]
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Any role")), *Role.choices],  # named below
     )
     team = forms.ModelChoiceField(
         label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
