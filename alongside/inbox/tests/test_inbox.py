@@ -19,6 +19,7 @@ from alongside.relationships.services import (
     record_worker_request,
 )
 from alongside.safeguarding.models import Concern, Override
+from alongside.support.models import SupportNote
 from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import (
     ContactFactory,
@@ -257,3 +258,25 @@ def test_the_inbox_costs_the_same_queries_for_one_item_or_many(
     add(3)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(reverse("inbox:inbox")).status_code == 200
+
+
+def test_no_support_words_reach_the_inbox_of_anyone(world):
+    """What was said at a contact (support sphere) is never shown in an inbox, not even to the
+    named worker: the inbox says who and when, and links to the page that may say more."""
+    contact = record_contact(
+        world.person,
+        by=world.members["alice"],
+        worker=world.user("alice"),
+        at=timezone.now() - timedelta(days=10),
+        mode="phone",
+        minutes=10,
+        initiated_by="us",
+        follow_up_on=timezone.localdate() - timedelta(days=3),
+        asked_for="CANARY asked for help with rent",
+        notes="CANARY notes about the landlord",
+    )
+    assert SupportNote.objects.for_system("test").get(contact=contact).text.startswith("CANARY")
+    for persona in ("alice", "colin", "sam", "dana", "vic", "cara"):
+        body = page(world, persona)
+        assert "CANARY" not in body, persona
+    assert world.person in kinds(world, "alice")[Kind.FOLLOW_UP]  # positive control
