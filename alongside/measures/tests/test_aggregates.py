@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 def _people(world, count, *, worker):
     people = []
     for number in range(count):
-        person = PersonFactory(team=world.team, given_name=f"Respondent{number}", family_name="Zedwardson")
+        person = PersonFactory(
+            team=world.team, given_name=f"Respondent{number}", family_name="Zedwardson"
+        )
         SpellFactory(person=person, worker=worker)
         people.append(person)
     return people
