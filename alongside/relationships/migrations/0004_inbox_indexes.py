@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0006_organisation_role_names"),
-        ("people", "0005_person_created_index"),
+        ("people", "0006_person_created_index"),
         ("relationships", "0003_contact_late_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

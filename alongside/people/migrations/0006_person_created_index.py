@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0006_organisation_role_names"),
-        ("people", "0004_record_basics"),
+        ("people", "0005_person_search_keys"),
     ]
 
     operations = [
