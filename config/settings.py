@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "alongside.connections",
     "alongside.insights",
     "alongside.workers",
+    "alongside.inbox",
     "alongside.demo",
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]

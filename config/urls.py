@@ -9,6 +9,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("alongside.relationships.urls")),
     path("people/", include("alongside.people.urls")),
+    path("inbox/", include("alongside.inbox.urls")),
     path("insights/", include("alongside.insights.urls")),
     path("eligibility/", include("alongside.eligibility.urls")),
     path("safeguarding/", include("alongside.safeguarding.urls")),

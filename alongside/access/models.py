@@ -64,6 +64,9 @@ class Organisation(models.Model):
         choices=TwoStepPolicy.choices,
         default=TwoStepPolicy.LEADS,
     )
+    # The organisation's own word for a role (decision 0034): role code -> label, such as
+    # {"assessor": "Foodbank desk"}. Codes never change; a missing or empty entry is the default.
+    role_names = models.JSONField(_("role names"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -71,6 +74,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def role_name(self, role: str) -> str:
+        """What this organisation calls `role` (its own name, else the default label)."""
+        own = (self.role_names or {}).get(role, "")
+        if isinstance(own, str) and own.strip():
+            return own.strip()
+        return str(Role(role).label) if role in Role.values else role
 
 
 class Team(models.Model):
@@ -178,7 +188,12 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+        return f"{self.user} – {self.role_name} at {self.organisation}"
+
+    @property
+    def role_name(self) -> str:
+        """The role as this organisation names it ("Foodbank desk"); the code stays `role`."""
+        return self.organisation.role_name(self.role)
 
     @property
     def is_active(self) -> bool:

@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,35 @@ class Link:
     badge_words: StrOrPromise = ""
 
 
+# Where each role's home opens (after signing in and on "/"): on its work, not a welcome page.
+# Roles not listed (supporters, volunteers) stay on "/": their people, with their own to do.
+# Each home's page is guarded by a rule the role passes (access/tests/test_homes.py checks).
+HOMES: dict[str, str] = {
+    Role.COORDINATOR: "inbox:inbox",
+    Role.ASSESSOR: "eligibility:foodbank",
+    Role.SAFEGUARDING_LEAD: "safeguarding:concerns",
+    Role.DATA_LEAD: "inbox:inbox",
+    Role.FUNDER_VIEWER: "reports:report",
+}
+
+
+def home_url_name(membership: Membership | None) -> str | None:
+    """The URL name of this membership's home page, when it is not "/" itself."""
+    return HOMES.get(membership.role) if membership is not None else None
+
+
 NAV: tuple[Link | tuple[Link, ...], ...] = (
-    Link(_("My people"), "relationships:home", "relationships.my_people"),
+    (
+        Link(
+            _("Inbox"),
+            "inbox:inbox",
+            "inbox.team",
+            badge="alongside.inbox.queries.worker_requests_waiting_count",
+            badge_words=_("waiting for a worker"),
+        ),
+        Link(_("To do"), "inbox:inbox", "inbox.own"),
+    ),
+    Link(_("My people"), "relationships:my_people", "relationships.my_people"),
     Link(_("Find a person"), "people:person_list", "people.find"),
     Link(_("Diary"), "scheduling:diary", "scheduling.set_availability"),
     Link(_("Spaces"), "spaces:list", "spaces.see"),

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from alongside.access.models import Membership, Notification, Organisation, TwoStepPolicy
+from alongside.access.models import Membership, Notification, Organisation, Role, TwoStepPolicy
 from alongside.access.tasks import queue_notification_emails
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -97,6 +97,43 @@ def set_late_record_days(organisation: Organisation, *, by: Membership, days: in
             action=actions.ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED,
             by=by,
             summary={"before": before, "after": days},
+        )
+    return organisation
+
+
+ROLE_NAME_MAX_LENGTH = 60
+
+
+def set_role_names(
+    organisation: Organisation, *, by: Membership, names: dict[str, str]
+) -> Organisation:
+    """The organisation's own names for roles ({"assessor": "Foodbank desk"}); an empty name
+    goes back to the default. Role codes never change (decision 0034). Side effects: one audit
+    event with the names before and after, when anything changed."""
+    if by.organisation_id != organisation.pk or by.role != "data_lead":
+        raise PermissionError("only the organisation's data lead changes this setting")
+    after: dict[str, str] = {}
+    for role, name in names.items():
+        if role not in Role.values:
+            raise ValueError(f"unknown role {role!r}")
+        name = " ".join((name or "").split())
+        if len(name) > ROLE_NAME_MAX_LENGTH:
+            raise ValidationError(
+                {f"role_name_{role}": f"Keep it to {ROLE_NAME_MAX_LENGTH} characters or fewer."}
+            )
+        if name and name != str(Role(role).label):
+            after[role] = name
+    before = dict(organisation.role_names or {})
+    if before == after:
+        return organisation
+    with transaction.atomic():
+        organisation.role_names = after
+        organisation.save(update_fields=["role_names"])
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_ROLE_NAMES_CHANGED,
+            by=by,
+            summary={"before": before, "after": after},
         )
     return organisation
 

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.middleware import SESSION_KEY
-from alongside.access.models import Organisation, TwoStepPolicy
+from alongside.access.models import Organisation, Role, TwoStepPolicy
 from alongside.access.queries import active_memberships, notifications_for
 from alongside.access.services import (
     MAX_LATE_RECORD_DAYS,
+    ROLE_NAME_MAX_LENGTH,
     mark_notifications_read,
     set_late_record_days,
+    set_role_names,
     set_role_separation,
     set_two_step_policy,
 )
@@ -60,6 +62,23 @@ class OrganisationSettingsForm(forms.Form):
         field = self.fields["two_step_sign_in"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = two_step_choices(organisation)
+        # The organisation's own names for roles (decision 0034): empty means the default.
+        for role in Role:
+            self.fields[f"role_name_{role.value}"] = forms.CharField(
+                required=False,
+                max_length=ROLE_NAME_MAX_LENGTH,
+                label=_("What you call the “%(role)s” role (optional)") % {"role": role.label},
+                help_text=_("Leave empty to say “%(role)s”.") % {"role": role.label},
+            )
+
+    def role_name_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("role_name_")]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("role_name_")]
+
+    def role_names(self) -> dict[str, str]:
+        return {role.value: self.cleaned_data.get(f"role_name_{role.value}") or "" for role in Role}
 
 
 def two_step_choices(organisation: Organisation) -> list[tuple[str, str]]:
@@ -108,6 +127,7 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
             "allow_assessor_and_supporter": organisation.allow_assessor_and_supporter,
             "two_step_sign_in": organisation.two_step_sign_in,
             "late_record_days": organisation.late_record_days,
+            **{f"role_name_{role}": name for role, name in (organisation.role_names or {}).items()},
         },
         organisation=organisation,
     )
@@ -129,6 +149,7 @@ def organisation_settings(request: AuthedHttpRequest) -> HttpResponse:
                 by=membership,
                 days=organisation.late_record_days if days is None else days,
             )
+            set_role_names(organisation, by=membership, names=form.role_names())
         messages.success(request, _("Settings saved."))
         return redirect("access:organisation_settings")
     return render(

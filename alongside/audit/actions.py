@@ -307,6 +307,9 @@ CONNECTIONS_FOLLOW_UP_RECORDED = _about_person(
 CONNECTIONS_MATCH_CONFIRMED = _about_person(
     "connections.match.confirmed", _("matched you with a volunteer")
 )
+INBOX_NAMED_WORKER_TOLD = _about_person(
+    "inbox.named_worker_told", _("asked your named worker to get in touch with you")
+)
 
 # Never about one person ------------------------------------------------------------------------
 # Settings, a worker's own diary or time, team figures: they never appear on a person's page.
@@ -318,6 +321,9 @@ ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED = _not_about_one_person(
     "access.organisation.late_record_days_changed"
 )
 ACCESS_ORGANISATION_TWO_STEP_CHANGED = _not_about_one_person("access.organisation.two_step_changed")
+ACCESS_ORGANISATION_ROLE_NAMES_CHANGED = _not_about_one_person(
+    "access.organisation.role_names_changed"
+)
 # Sign-in (alongside/accounts): one event per active membership of the account, so each
 # organisation the worker works in sees it. Summaries hold the address and the method, never a
 # password or a code.

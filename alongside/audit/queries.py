@@ -57,7 +57,9 @@ def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> l
     for event in events:
         actor = event.actor
         who = (actor.get_full_name() or actor.get_username()) if actor else str(_("Alongside"))
-        role = str(Role(roles[event.actor_id]).label) if event.actor_id in roles else ""
+        role = (
+            viewer.organisation.role_name(roles[event.actor_id]) if event.actor_id in roles else ""
+        )
         did = actions.words_for(event.action)
         lines.append(AccessLine(event.at, who, role, str(did or UNKNOWN_ACTION)))
     return lines

@@ -27,7 +27,13 @@ from alongside.common.spheres import SphereQuerySet
 from alongside.connections.demo import build_connections
 from alongside.demo.scheduling import build_scheduling
 from alongside.demo.stories import LOGINS, MIN_PEOPLE, ORGANISATION_NAMES, plan_town
-from alongside.demo.writer import DEMO_EMAIL_DOMAIN, PASSWORD, SYSTEM_REASON, write_town
+from alongside.demo.writer import (
+    DEMO_EMAIL_DOMAIN,
+    DEMO_ROLE_NAMES,
+    PASSWORD,
+    SYSTEM_REASON,
+    write_town,
+)
 from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
@@ -70,7 +76,12 @@ class DemoResult:
 def logins() -> list[tuple[str, str, str, str]]:
     """(username, role, team, organisation) of every demo login."""
     return [
-        (username, str(Role(role).label), team or "", ORGANISATION_NAMES[org])
+        (
+            username,
+            DEMO_ROLE_NAMES.get(role, str(Role(role).label)),
+            team or "",
+            ORGANISATION_NAMES[org],
+        )
         for username, org, role, team in LOGINS
     ]
 

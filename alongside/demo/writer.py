@@ -27,6 +27,9 @@ from alongside.people.models import Person, search_keys
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.support.models import SupportNote
 
+# What the demo's organisations call a role, where it is not the default (decision 0034).
+DEMO_ROLE_NAMES = {"assessor": "Foodbank desk"}
+
 TWO_STEP_POLICY = TwoStepPolicy.DEMO_DATA_LEAD_ONLY.value
 PASSWORD = "alongside-demo"  # noqa: S105 - the published demo password (CONTRACTS.md)
 DEMO_EMAIL_DOMAIN = "demo.alongside.invalid"  # marks demo users; .invalid never delivers mail
@@ -212,6 +215,11 @@ class _Writer:
             next_org += 1
         given = ("id", "name", "slug", "is_demo", "two_step_sign_in", "created_at")
         Rows(Organisation, given, self.using).write(organisations, prepare=True)
+        # Riverside calls its voucher checkers by what they do (decision 0034); the login stays
+        # `assessor` and the role code `assessor` (CONTRACTS.md).
+        Organisation.objects.using(self.using).filter(slug="riverside", is_demo=True).update(
+            role_names=DEMO_ROLE_NAMES
+        )
         Team.objects.bulk_create(teams)
         self.counts["organisations"], self.counts["teams"] = len(organisations), len(teams)
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.access.models import Membership, Role
+from alongside.access.models import Membership, Organisation
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.people.models import ConsentScope, ConsentToShare, Person
@@ -42,12 +42,13 @@ def describe(consent: ConsentToShare, *, person: Person, grantee_name: str) -> s
     }
 
 
-def grantee_name(*, role: str, user: User | None, organisation_name: str) -> str:
+def grantee_name(*, role: str, user: User | None, organisation: Organisation) -> str:
+    """Who a consent lets read: the worker, or everyone in a role (as the organisation names it)."""
     if user is not None:
         return user.get_full_name() or user.get_username()
     return _("everyone in the role “%(role)s” at %(organisation)s") % {
-        "role": Role(role).label,
-        "organisation": organisation_name,
+        "role": organisation.role_name(role),
+        "organisation": organisation.name,
     }
 
 

@@ -56,7 +56,7 @@ def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             name = consent_service.grantee_name(
                 role=draft.grantee_role,
                 user=draft.grantee_user,
-                organisation_name=person.organisation.name,
+                organisation=person.organisation,
             )
             summary = consent_service.describe(draft, person=person, grantee_name=name)
     return render(

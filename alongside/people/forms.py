@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Role, Team, active_membership_q
+from alongside.access.models import Membership, Team, active_membership_q
 from alongside.common.forms import (
     DateInput,
     NamedUserChoiceField,
@@ -139,7 +139,7 @@ class ConsentForm(forms.Form):
             for note in notes
         ]
         choice_field(self, "grantee_role").choices = [("", _("No role"))] + [
-            (role, Role(role).label) for role in GRANTEE_ROLES
+            (role, membership.organisation.role_name(role)) for role in GRANTEE_ROLES
         ]
         users = (
             get_user_model()

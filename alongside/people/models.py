@@ -116,6 +116,8 @@ class Person(models.Model):
             models.Index(fields=["organisation", "phone_digits"], name="person_phone_digits"),
             models.Index(fields=["organisation", "postcode_key"], name="person_postcode_key"),
             models.Index(fields=["organisation", "date_of_birth"], name="person_date_of_birth"),
+            # The inbox's new people without a named worker.
+            models.Index(fields=["organisation", "created_at"]),
         ]
 
     def __str__(self) -> str:

@@ -150,7 +150,7 @@ def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:
                 grantee_name=grantee_name(
                     role=consent.grantee_role,
                     user=consent.grantee_user,
-                    organisation_name=person.organisation.name,
+                    organisation=person.organisation,
                 ),
             ),
             consent.pk in in_force,

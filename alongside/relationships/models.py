@@ -95,6 +95,8 @@ class WorkerRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_on", "-id"]
+        # The inbox reads the open ones (alongside/inbox/queries.py).
+        indexes = [models.Index(fields=["organisation", "status", "requested_on"])]
 
     def __str__(self) -> str:
         return f"Request by {self.person} on {self.requested_on}"
@@ -168,6 +170,8 @@ class Contact(models.Model):
             models.Index(fields=["person", "at"]),
             models.Index(fields=["worker", "at"]),
             models.Index(fields=["organisation", "at"]),
+            # The inbox's overdue follow-ups (the last few weeks of promises, not all history).
+            models.Index(fields=["organisation", "follow_up_on"]),
         ]
         constraints = [
             models.CheckConstraint(

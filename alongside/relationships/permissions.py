@@ -33,6 +33,25 @@ def assigns_for_team(membership: Membership | None, person: "Person") -> bool:
 
 
 @rules.predicate
+def answers_open_request(membership: Membership | None, person: "Person") -> bool:
+    """A coordinator answering a person's open worker request when the person's team has no
+    coordinator of its own (the foodbank's "They said yes" goes to every coordinator)."""
+    from alongside.relationships.models import WorkerRequest
+
+    if membership is None or membership.role not in ASSIGNING_ROLES or not membership.is_active:
+        return False
+    if membership.organisation_id != person.organisation_id:
+        return False
+    own_coordinator = Membership.objects.active().filter(
+        organisation_id=person.organisation_id, role=Role.COORDINATOR, team_id=person.team_id
+    )
+    return (
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN).exists()
+        and not own_coordinator.exists()
+    )
+
+
+@rules.predicate
 def is_named_worker(membership: Membership | None, person: "Person") -> bool:
     from alongside.relationships.models import NamedWorkerSpell
 
@@ -62,7 +81,7 @@ def coordinates_contact(membership: Membership | None, contact: "Contact") -> bo
 rules.add_rule("relationships.my_people", is_worker)
 rules.add_rule("relationships.record_contact", is_worker)
 rules.add_rule("relationships.record_worker_request", is_worker)
-rules.add_rule("relationships.assign_named_worker", assigns_for_team)
+rules.add_rule("relationships.assign_named_worker", assigns_for_team | answers_open_request)
 rules.add_rule("relationships.plan_handover", assigns_for_team | (is_worker & is_named_worker))
 rules.add_rule(
     "relationships.edit_contact", is_worker & (took_part_in_contact | coordinates_contact)

@@ -90,8 +90,11 @@ def assign_named_worker(
 ) -> NamedWorkerSpell:
     """Give a person who has no named worker their first (or next) one.
 
-    A person who already has a named worker changes through a handover instead.
-    Side effects: one NamedWorkerSpell, one audit event.
+    A person who already has a named worker changes through a handover instead. Their open
+    worker requests are answered with it: agreed when they asked for no one in particular or
+    for this worker, not possible otherwise (so they leave the coordinator's inbox).
+    Side effects: one NamedWorkerSpell, one audit event (with the requests answered); the
+    requests' status; an in-app notification to the new named worker (no names, no words).
     """
     _check_worker(worker, person.organisation_id, "worker")
     _check_not_assessor(worker, person, "worker")
@@ -117,13 +120,43 @@ def assign_named_worker(
         )
         spell.full_clean()
         spell.save()
+        answered = _answer_open_requests(person, worker=worker, on=started_on)
         record(
             spell,
             action=actions.RELATIONSHIPS_NAMED_WORKER_ASSIGNED,
             by=by,
-            summary={"worker": worker.pk, "reason": reason, "chosen_by_person": chosen_by_person},
+            summary={
+                "worker": worker.pk,
+                "reason": reason,
+                "chosen_by_person": chosen_by_person,
+                "worker_requests_answered": answered,
+            },
         )
+        if worker.pk != by.user_id:
+            notify(
+                [worker],
+                organisation_id=person.organisation_id,
+                text=NAMED_WORKER_TEXT,
+                url=reverse("people:person", args=[person.pk]),
+            )
     return spell
+
+
+def _answer_open_requests(person: Person, *, worker: User, on: date) -> list[int]:
+    """Close the person's open worker requests now that they have a named worker: agreed when
+    they asked for no one in particular or for `worker`. Returns the ids answered."""
+    answered = []
+    for request in WorkerRequest.objects.select_for_update().filter(
+        person=person, status=WorkerRequest.Status.OPEN
+    ):
+        agreed = request.requested_worker_id in (None, worker.pk)
+        request.status = (
+            WorkerRequest.Status.AGREED if agreed else WorkerRequest.Status.NOT_POSSIBLE
+        )
+        request.answered_on = on
+        request.save(update_fields=["status", "answered_on"])
+        answered.append(request.pk)
+    return answered
 
 
 def record_worker_request(
@@ -136,7 +169,10 @@ def record_worker_request(
 ) -> WorkerRequest:
     """Record that the person asked for a particular worker, or for a change of worker.
 
-    Side effects: one WorkerRequest, one audit event.
+    It waits in the inbox of the coordinators of the person's team (of every coordinator, when
+    the team has none, as the foodbank has none) until a named worker is chosen with them.
+    Side effects: one WorkerRequest, one audit event; an in-app notification (no names, no
+    words) to those coordinators and to the worker asked for.
     """
     if requested_worker is None and not in_their_words.strip():
         raise ValidationError(
@@ -159,7 +195,43 @@ def record_worker_request(
             by=by,
             summary={"requested_worker": getattr(requested_worker, "pk", None)},
         )
+        coordinators = [u for u in _request_coordinators(person) if u.pk != by.user_id]
+        if coordinators:
+            notify(
+                coordinators,
+                organisation_id=person.organisation_id,
+                text=WORKER_REQUESTED_TEXT,
+                url=reverse("inbox:inbox"),
+            )
+        if requested_worker is not None and requested_worker.pk != by.user_id:
+            notify(
+                [requested_worker],
+                organisation_id=person.organisation_id,
+                text=ASKED_FOR_YOU_TEXT,
+                url=reverse("people:person", args=[person.pk]),
+            )
     return request
+
+
+WORKER_REQUESTED_TEXT = gettext_lazy(
+    "Someone asked for a named worker. It is waiting in your inbox."
+)
+ASKED_FOR_YOU_TEXT = gettext_lazy(
+    "Someone asked for you as their named worker. A coordinator will talk it over with you."
+)
+NAMED_WORKER_TEXT = gettext_lazy("You are now someone's named worker.")
+
+
+def _request_coordinators(person: Person) -> list[User]:
+    """Who answers a worker request: the coordinators of the person's team, or every active
+    coordinator of the organisation when the team has none of its own (the inbox agrees)."""
+    coordinators = (
+        Membership.objects.active()
+        .filter(organisation_id=person.organisation_id, role=Role.COORDINATOR)
+        .select_related("user")
+    )
+    in_team = [m.user for m in coordinators if m.team_id == person.team_id and m.user.is_active]
+    return in_team or [m.user for m in coordinators if m.user.is_active]
 
 
 def plan_handover(

@@ -6,6 +6,7 @@ app_name = "relationships"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my-people/", views.my_people_page, name="my_people"),
     path("people/<int:person_id>/contacts/new/", views.record_contact, name="record_contact"),
     path(
         "people/<int:person_id>/contacts/<int:contact_id>/edit/",

@@ -19,9 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Role
+from alongside.access.nav import home_url_name
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.inbox.queries import inbox_for
 from alongside.learning.contact_form import DemandOnContactForm
 from alongside.people.models import Person
 from alongside.people.queries import get_person_for_user
@@ -63,14 +65,32 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     membership = request.membership
     if membership is None:
         return render(request, "relationships/no_organisation.html", status=403)
+    home = home_url_name(membership)
+    if home is not None:
+        return redirect(home)  # the role's home opens on its work (access/nav.py HOMES)
     if not rules.test_rule("relationships.my_people", membership):
         return render(request, "relationships/home_other.html")
+    return _my_people_page(request, membership)
+
+
+@rule_required("relationships.my_people")
+def my_people_page(request: AuthedHttpRequest) -> HttpResponse:
+    """My people at their own address, for workers whose home is elsewhere (a coordinator)."""
+    return _my_people_page(request, membership_of(request))
+
+
+def _my_people_page(request: AuthedHttpRequest, membership: Membership) -> HttpResponse:
     rows = my_people(membership)
     summary = aggregate(row.continuity for row in rows if row.continuity.contacts)
     return render(
         request,
         "relationships/my_people.html",
-        {"rows": rows, "summary": summary, "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "summary": summary,
+            "today": timezone.localdate(),
+            "inbox": inbox_for(membership) if rules.test_rule("inbox.own", membership) else None,
+        },
     )
 
 
@@ -246,10 +266,20 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     require_rule("relationships.assign_named_worker", membership, person)
+    # Answering their request (from the inbox): the worker they asked for, as their choice.
+    open_request = (
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN)
+        .select_related("requested_worker")
+        .order_by("requested_on", "pk")
+        .first()
+    )
+    initial: dict[str, Any] = {"started_on": timezone.localdate()}
+    if open_request is not None and open_request.requested_worker_id is not None:
+        initial |= {"worker": open_request.requested_worker_id, "chosen_by_person": True}
     form = AssignNamedWorkerForm(
         request.POST if request.method == "POST" else None,
         membership=membership,
-        initial={"started_on": timezone.localdate()},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -272,7 +302,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
     return render(
         request,
         "relationships/assign.html",
-        {"person": person, "form": form},
+        {"person": person, "form": form, "open_request": open_request},
         status=form_status(request, form),
     )
 

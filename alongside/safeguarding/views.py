@@ -261,7 +261,7 @@ def hold_volunteer(request: AuthedHttpRequest) -> HttpResponse:
         if member.user_id not in held
     }
     choices = [
-        (user_id, f"{_name(member.user)} ({member.get_role_display()})")
+        (user_id, f"{_name(member.user)} ({member.role_name})")
         for user_id, member in candidates.items()
     ]
     form = VolunteerHoldForm(choices, request.POST if request.method == "POST" else None)

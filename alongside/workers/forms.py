@@ -10,21 +10,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Role, Team
+from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.access.queries import teams_for
 from alongside.common.forms import DateInput, choice_field, model_choice
 from alongside.workers.queries import STATUSES
 from alongside.workers.services import BAD_EMAIL
 
 
+def role_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """Every role, named as this organisation names it (decision 0034)."""
+    return [(str(value), organisation.role_name(value)) for value in Role.values]
+
+
 def _limit_role_and_team(form: forms.BaseForm, manager: Membership) -> None:
     """Every role and team stays valid input (so the service can say why one is refused); the
     lists show only those the manager may give."""
     role = choice_field(form, "role")
-    role.choices = list(Role.choices)
+    role.choices = role_choices(manager.organisation)
     role.widget.choices = [
         (value, label)
-        for value, label in Role.choices
+        for value, label in role_choices(manager.organisation)
         if rules.test_rule("access.give_role", manager, value)
     ]
     team = model_choice(form, "team")
@@ -105,7 +110,9 @@ class FilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("Any status")), *STATUSES]
     )
     role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices]
+        label=_("Role"),
+        required=False,
+        choices=[("", _("Any role")), *Role.choices],  # named below
     )
     team = forms.ModelChoiceField(
         label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("Any team")
@@ -114,6 +121,10 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, manager: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "team").queryset = teams_for(manager).order_by("name")
+        choice_field(self, "role").choices = [
+            ("", _("Any role")),
+            *role_choices(manager.organisation),
+        ]
 
 
 class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]

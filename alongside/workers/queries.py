@@ -92,7 +92,7 @@ def workers_for(
         rows = rows.filter(team_id=team_id)
     return (
         rows.filter(_status_q(status))
-        .select_related("user", "team", "invitation")
+        .select_related("user", "team", "invitation", "organisation")
         .order_by("user__first_name", "user__last_name", "pk")
     )
 

@@ -34,8 +34,11 @@ INVITATION_DAYS = 7
 BAD_EMAIL = gettext_lazy("Enter an email address like name@example.org.")
 
 
-def _role_words(role: str) -> str:
-    return str(Role(role).label).lower()
+def _role_words(role: str, organisation: Organisation) -> str:
+    """The role as the organisation names it (decision 0034), in a sentence: lower case unless
+    the organisation chose its own name."""
+    name = organisation.role_name(role)
+    return name.lower() if name == str(Role(role).label) else name
 
 
 def _check_role_and_team(
@@ -47,7 +50,7 @@ def _check_role_and_team(
     elif by is not None and not rules.test_rule("access.give_role", by, role):
         errors["role"] = _(
             "You can't make someone a %(role)s. Only the data lead gives that role."
-        ) % {"role": _role_words(role)}
+        ) % {"role": _role_words(role, organisation)}
     if team is not None and team.organisation_id != organisation.pk:
         errors["team"] = _("Choose one of your organisation's teams.")
     elif by is not None and not rules.test_rule("access.place_in_team", by, team):
@@ -279,7 +282,7 @@ def change_role(
     if not errors and role not in WORKER_ROLES and membership.role in WORKER_ROLES:
         held = queries.open_spells_count(membership)
         if held:
-            words = {"n": held, "role": _role_words(role)}
+            words = {"n": held, "role": _role_words(role, membership.organisation)}
             if role == Role.ASSESSOR:
                 message = ngettext(
                     "They are still the named worker for %(n)s person. Someone who supports a "

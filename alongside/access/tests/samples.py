@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.people.models import ConsentToShare
-from alongside.relationships.models import Handover
+from alongside.relationships.models import Handover, WorkerRequest
 from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
@@ -119,6 +119,16 @@ class Samples:
             )
 
         self._history_access(owners, successors)
+        # Pat asked for a worker (the inbox's first kind of work); Una did not, so a coordinator
+        # of another team may not answer for her (relationships.answers_open_request).
+        WorkerRequest.objects.create(
+            organisation=world.org,
+            person=world.person,
+            requested_worker=wyn,
+            in_their_words="Someone who speaks Welsh",
+            requested_on=now.date() - timedelta(days=2),
+            recorded_by=owners["related"],
+        )
         self._holds(leads)
         self._scheduling(owners)
         self._spaces(owners)

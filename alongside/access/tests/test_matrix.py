@@ -141,6 +141,10 @@ MATRIX: dict[str, Entry] = {
     "workers:accept": once(EVERYONE),
     # people
     "relationships:home": once(EVERYONE),
+    "relationships:my_people": once({"alice", "cara", "colin", "vic", "olly"}),
+    # inbox: a worker's own to do; a coordinator's team inbox; leads' reviews (decision 0032)
+    "inbox:inbox": once({"alice", "cara", "colin", "vic", "sam", "dana", "olly"}),
+    "inbox:tell_named_worker": each({"colin"}, set(), set(), method="post"),
     "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "dana", "olly"}),
     "people:person_create": once({"alice", "cara", "colin", "olly"}),
     "people:person": each(*SEE),

@@ -60,7 +60,7 @@ def test_notifications_page_shows_your_messages_and_marks_them_read(world):
     )
     notify([world.user("alice")], organisation_id=world.org.pk, text="Not for Sam")
     client = world.client("sam")
-    home = client.get(reverse("relationships:home")).content.decode()
+    home = client.get(reverse("relationships:home"), follow=True).content.decode()
     assert 'Messages <span class="tag tag-new">1' in home
     html = client.get(reverse("access:notifications")).content.decode()
     assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html

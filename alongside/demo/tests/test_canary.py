@@ -30,6 +30,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
     """Start pages: home, and every person's pages, exports and API answers (links may not reach all)."""
     seeds = [
         "/",
+        "/inbox/",
+        "/my-people/",
         "/people/",
         "/api/v1/people",
         "/api/v1/me/people",

@@ -114,12 +114,12 @@ def test_the_data_lead_alone_signs_in_with_a_printed_totp_secret() -> None:
         response = client.post("/login/", {"login": username, "password": "alongside-demo"})
         assert response.status_code == 302
         assert (response.url != reverse("mfa_authenticate")) is signs_in_at_once, username
-        assert client.get(reverse("relationships:home")).status_code == (
+        assert client.get(reverse("access:notifications")).status_code == (
             200 if signs_in_at_once else 302
         )
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
-    assert client.get(reverse("relationships:home")).status_code == 200
+    assert client.get(reverse("access:notifications")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -260,7 +260,7 @@ def test_two_servers_one_database_share_sessions_the_rate_limit_and_the_booking_
     first, second = (Browser(server.base) for server in production)
     sign_in(first, "colin")
     second.cookies = dict(first.cookies)  # the session lives in the database: any server serves it
-    assert second.get("/").status_code == 200
+    assert second.get("/my-people/").status_code == 200
 
     # The public-link limit counts in the database: requests spread over both servers add up.
     RateCount.objects.all().delete()

@@ -185,7 +185,7 @@ def test_my_people_query_count_does_not_grow_with_people(world):
 
 def test_home_for_roles_without_caseload_shows_no_people(world):
     ContactFactory(person=world.person, worker=world.user("alice"))
-    html = world.client("fern").get(reverse("relationships:home")).content.decode()
+    html = world.client("fern").get(reverse("relationships:home"), follow=True).content.decode()
     assert "Pat Example" not in html
 
 

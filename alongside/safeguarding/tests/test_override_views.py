@@ -257,7 +257,7 @@ def test_the_overrides_link_shows_what_this_reviewer_could_review(sg):
     assert nav_items(sg, "sam")[link] == 0  # his own override is not his to review
     for name in ("alice", "amir", "fern"):
         assert link not in nav_items(sg, name)
-    page = html(sg.client("sage").get(reverse("relationships:home")))
+    page = html(sg.client("sage").get(reverse("relationships:home"), follow=True))
     assert (
         f'<a href="{link}">Overrides <span class="badge">1'
         '<span class="visually-hidden"> waiting</span></span></a>'

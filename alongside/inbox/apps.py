@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    name = "alongside.inbox"
+
+    def ready(self) -> None:
+        from alongside.inbox import permissions  # noqa: F401 - registers the app's rules

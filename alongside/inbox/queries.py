@@ -1,0 +1,515 @@
+"""The inbox: the work waiting for a coordinator or lead, and each worker's own "to do".
+
+Every item is worked out from the records on each read (decision 0032): nothing is stored, so an
+item goes when the work is done (a named worker chosen, a contact recorded, a review given).
+Each kind is one query over what is open now (open requests, open spells, the last
+FOLLOW_UP_LOOKBACK_DAYS of follow-ups, new people), through an index, so the inbox neither
+grows with the organisation's history nor with the number of items: a fixed number of queries.
+Each item's link is tested against the rule of the page it opens.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import rules
+from django.contrib.auth.models import User
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access.models import Membership, Role, active_membership_q
+from alongside.people.models import Person
+from alongside.relationships.models import (
+    Contact,
+    LegitimateRelationship,
+    NamedWorkerSpell,
+    WorkerRequest,
+)
+from alongside.relationships.queries import history_requests_to_review
+from alongside.safeguarding.models import ConcernStatus
+from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
+from alongside.visibility.people import visible_people_q
+
+# A request for a worker, and a new person without one, should be answered within a week.
+ANSWER_WITHIN_DAYS = 7
+# People new in this window, without a named worker, are listed for a coordinator.
+NEW_PERSON_DAYS = 28
+# Someone with a named worker and no contact for this long "stopped coming".
+STOPPED_WEEKS = 8
+# Follow-ups promised further back than this are history, not work (and the query stays small).
+FOLLOW_UP_LOOKBACK_DAYS = 90
+# A concern should be looked at within a day; a review within a week.
+CONCERN_DAYS = 1
+REVIEW_DAYS = 7
+# Each kind shows at most this many, longest waiting first.
+LIMIT = 50
+
+
+class Kind:
+    WORKER_REQUEST = "worker_request"
+    NO_NAMED_WORKER = "no_named_worker"
+    FOLLOW_UP = "follow_up"
+    STOPPED_COMING = "stopped_coming"
+    CONCERN = "concern"
+    OVERRIDE = "override"
+    HISTORY = "history"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of work: who (or nobody, where the viewer sees no names), since when, by when,
+    and what to do about it. `detail` holds shared-sphere words only."""
+
+    kind: str
+    person: Person | None
+    since: date
+    due: date
+    action_label: str
+    action_url: str
+    detail: str = ""
+    named_worker: User | None = None
+    # Shown when the viewer may tell the person's named worker (inbox.tell_named_worker).
+    may_tell: bool = False
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+@dataclass
+class Section:
+    kind: str
+    heading: str
+    explanation: str
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Inbox:
+    own: bool  # a worker's own "to do" rather than a team's inbox
+    sections: list[Section]
+    today: date
+
+    @property
+    def count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    return timezone.localdate(value)  # type: ignore[arg-type]
+
+
+def _visible(membership: Membership) -> QuerySet[Person]:
+    allowed = visible_people_q(membership)
+    return Person.objects.filter(allowed) if allowed is not None else Person.objects.none()
+
+
+def _team_people(membership: Membership) -> QuerySet[Person]:
+    """The people a coordinator looks after: their team's (everyone's, without a team)."""
+    people = _visible(membership)
+    return people if membership.team_id is None else people.filter(team_id=membership.team_id)
+
+
+def _my_people_ids(membership: Membership) -> QuerySet[NamedWorkerSpell, Any]:
+    return NamedWorkerSpell.objects.filter(
+        worker_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+        ended_on__isnull=True,
+    ).values("person_id")
+
+
+def _named_workers(person_ids: Iterable[int]) -> dict[int, NamedWorkerSpell]:
+    """Each person's open named-worker spell, with the worker (one query)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    spells = NamedWorkerSpell.objects.filter(person_id__in=ids, ended_on__isnull=True)
+    return {spell.person_id: spell for spell in spells.select_related("worker")}
+
+
+def _may(rule: str, membership: Membership, obj: object) -> bool:
+    return bool(rules.test_rule(rule, membership, obj))
+
+
+def _person_link(membership: Membership, person: Person) -> tuple[str, str]:
+    return _("Open their page"), reverse("people:person", args=[person.pk])
+
+
+def _contact_link(membership: Membership, person: Person) -> tuple[str, str]:
+    if _may("relationships.record_contact", membership, person):
+        return _("Record a contact"), reverse("relationships:record_contact", args=[person.pk])
+    return _person_link(membership, person)
+
+
+def _coordinated_elsewhere_q() -> Exists:
+    """Over WorkerRequest: the person's team has an active coordinator of its own."""
+    return Exists(
+        Membership.objects.filter(
+            active_membership_q(),
+            organisation_id=OuterRef("organisation_id"),
+            role=Role.COORDINATOR,
+            team_id=OuterRef("person__team_id"),
+        )
+    )
+
+
+def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
+    """The open worker requests this membership answers or is named in (see worker_requests)."""
+    requests = WorkerRequest.objects.filter(
+        organisation_id=membership.organisation_id, status=WorkerRequest.Status.OPEN
+    )
+    if membership.role == Role.COORDINATOR:
+        requests = requests.filter(person__in=_visible(membership))
+        if membership.team_id is not None:
+            requests = requests.filter(
+                Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
+            )
+        return requests
+    if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
+        return requests.filter(
+            requested_worker_id=membership.user_id, person__in=_visible(membership)
+        )
+    return requests.none()
+
+
+def worker_requests_waiting_count(membership: Membership | None) -> int:
+    """The navigation's badge beside "Inbox": people waiting for a worker (one query)."""
+    if membership is None or not membership.is_active:
+        return 0
+    return _open_requests(membership).count()
+
+
+def worker_requests(membership: Membership, *, today: date) -> list[Item]:
+    """People waiting for a named worker they asked for (on their page, or by saying yes at the
+    foodbank desk), longest waiting first. A coordinator sees their team's, and those of teams
+    with no coordinator of their own (the foodbank has none); a worker sees those naming them."""
+    found = list(
+        _open_requests(membership)
+        .select_related("person", "person__team", "requested_worker")
+        .order_by("requested_on", "pk")[:LIMIT]
+    )
+    spells = _named_workers(r.person_id for r in found)
+    items = []
+    for request in found:
+        person = request.person
+        spell = spells.get(person.pk)
+        asked_for = request.requested_worker
+        parts = []
+        if asked_for is not None:
+            parts.append(
+                _("They asked for %(name)s.")
+                % {"name": asked_for.get_full_name() or asked_for.username}
+            )
+        if request.in_their_words:
+            parts.append(f"“{request.in_their_words}”")
+        label, url = _person_link(membership, person)
+        answers = membership.role == Role.COORDINATOR  # a worker asked for does not answer it
+        # For the coordinator's own team the rules are worked out without a query; a request
+        # from a team without a coordinator costs one or two (at most LIMIT of them).
+        if not answers:
+            pass
+        elif spell is None and _may("relationships.assign_named_worker", membership, person):
+            label = _("Choose a worker with them")
+            url = reverse("relationships:assign_named_worker", args=[person.pk])
+        elif spell is not None and _may("relationships.plan_handover", membership, person):
+            label = (
+                _("Plan a handover to the worker they chose")
+                if asked_for is not None
+                else _("Plan a handover with them")
+            )
+            url = reverse("relationships:plan_handover", args=[person.pk])
+        items.append(
+            Item(
+                kind=Kind.WORKER_REQUEST,
+                person=person,
+                since=request.requested_on,
+                due=request.requested_on + timedelta(days=ANSWER_WITHIN_DAYS),
+                action_label=label,
+                action_url=url,
+                detail=" ".join(parts),
+                named_worker=spell.worker if spell else None,
+            )
+        )
+    return items
+
+
+def new_without_worker(membership: Membership, *, today: date) -> list[Item]:
+    """People added in the last NEW_PERSON_DAYS who have never had a named worker and have not
+    asked for one (those are worker requests). Coordinators only."""
+    if membership.role != Role.COORDINATOR:
+        return []
+    since = timezone.now() - timedelta(days=NEW_PERSON_DAYS)
+    people = (
+        _team_people(membership)
+        .filter(created_at__gte=since)
+        .exclude(Exists(NamedWorkerSpell.objects.filter(person_id=OuterRef("pk"))))
+        .exclude(
+            Exists(
+                WorkerRequest.objects.filter(
+                    person_id=OuterRef("pk"), status=WorkerRequest.Status.OPEN
+                )
+            )
+        )
+        .select_related("team")
+        .order_by("created_at", "pk")[:LIMIT]
+    )
+    items = []
+    for person in people:
+        label, url = _person_link(membership, person)
+        if _may("relationships.assign_named_worker", membership, person):
+            label = _("Choose a worker with them")
+            url = reverse("relationships:assign_named_worker", args=[person.pk])
+        added = _day(person.created_at)
+        items.append(
+            Item(
+                kind=Kind.NO_NAMED_WORKER,
+                person=person,
+                since=added,
+                due=added + timedelta(days=ANSWER_WITHIN_DAYS),
+                action_label=label,
+                action_url=url,
+                detail=person.team.name,
+            )
+        )
+    return items
+
+
+def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | None) -> bool:
+    return (
+        spell is not None
+        and spell.worker_id != membership.user_id
+        and _may("inbox.tell_named_worker", membership, person)
+    )
+
+
+def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
+    """Follow-ups promised for a day now past, with no contact since the one that promised it
+    (the latest promise per person). A coordinator sees their team's; a worker their own."""
+    if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
+        return []
+    contacts = Contact.objects.filter(
+        organisation_id=membership.organisation_id,
+        follow_up_on__lt=today,
+        follow_up_on__gte=today - timedelta(days=FOLLOW_UP_LOOKBACK_DAYS),
+    ).exclude(
+        Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at")))
+    )
+    if membership.role == Role.COORDINATOR:
+        contacts = contacts.filter(person__in=_team_people(membership))
+    else:
+        contacts = contacts.filter(
+            Q(worker_id=membership.user_id) | Q(person_id__in=_my_people_ids(membership)),
+            person__in=_visible(membership),
+        )
+    found = list(contacts.select_related("person", "worker").order_by("follow_up_on", "pk")[:LIMIT])
+    spells = _named_workers(c.person_id for c in found)
+    items = []
+    for contact in found:
+        person, spell = contact.person, spells.get(contact.person_id)
+        assert contact.follow_up_on is not None
+        label, url = _contact_link(membership, person)
+        items.append(
+            Item(
+                kind=Kind.FOLLOW_UP,
+                person=person,
+                since=_day(contact.at),
+                due=contact.follow_up_on,
+                action_label=label,
+                action_url=url,
+                detail=_("%(name)s promised to follow up.")
+                % {"name": contact.worker.get_full_name() or contact.worker.username},
+                named_worker=spell.worker if spell else None,
+                may_tell=_tellable(membership, person, spell),
+            )
+        )
+    return items
+
+
+def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> list[Item]:
+    """People with a named worker for longer than STOPPED_WEEKS and no contact in that time,
+    longest gap first (`skip`: people already listed for an overdue follow-up)."""
+    if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
+        return []
+    cutoff = timezone.now() - timedelta(weeks=STOPPED_WEEKS)
+    spells = NamedWorkerSpell.objects.filter(
+        organisation_id=membership.organisation_id,
+        ended_on__isnull=True,
+        started_on__lte=cutoff.date(),
+    )
+    if membership.role == Role.COORDINATOR:
+        spells = spells.filter(person__in=_team_people(membership))
+    else:
+        spells = spells.filter(worker_id=membership.user_id)
+    last = Contact.objects.filter(person_id=OuterRef("person_id")).order_by("-at")
+    found = list(
+        spells.exclude(
+            Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gte=cutoff))
+        )
+        .exclude(person_id__in=list(skip))
+        .annotate(last_contact_at=Subquery(last.values("at")[:1]))
+        .select_related("person", "worker")
+        .order_by(F("last_contact_at").asc(nulls_first=True), "pk")[:LIMIT]
+    )
+    items = []
+    for spell in found:
+        person = spell.person
+        last_at = getattr(spell, "last_contact_at", None)
+        since = _day(last_at) if last_at else spell.started_on
+        label, url = _contact_link(membership, person)
+        items.append(
+            Item(
+                kind=Kind.STOPPED_COMING,
+                person=person,
+                since=since,
+                due=since + timedelta(weeks=STOPPED_WEEKS),
+                action_label=label,
+                action_url=url,
+                detail=_("No contact since then.") if last_at else _("No contact yet."),
+                named_worker=spell.worker,
+                may_tell=_tellable(membership, person, spell),
+            )
+        )
+    return items
+
+
+def open_concerns(membership: Membership, *, today: date) -> list[Item]:
+    """Safeguarding concerns open or being looked into, oldest first: what kind, never what
+    happened. Safeguarding leads only (`concerns_visible_to`)."""
+    concerns = concerns_visible_to(membership)
+    if concerns.query.is_empty():
+        return []
+    found = list(
+        concerns.filter(status__in=[ConcernStatus.OPEN, ConcernStatus.BEING_LOOKED_INTO])
+        .select_related("person")
+        .order_by("raised_at", "pk")[:LIMIT]
+    )
+    items = []
+    for concern in found:
+        raised = _day(concern.raised_at)
+        words = [str(concern.get_category_display()), str(concern.get_status_display()).lower()]
+        if concern.immediate_risk:
+            words.append(_("someone was at risk of harm now"))
+        items.append(
+            Item(
+                kind=Kind.CONCERN,
+                person=concern.person,
+                since=raised,
+                due=raised + timedelta(days=0 if concern.immediate_risk else CONCERN_DAYS),
+                action_label=_("Open the concern"),
+                action_url=reverse("safeguarding:concern", args=[concern.pk]),
+                detail=", ".join(words),
+            )
+        )
+    return items
+
+
+def overrides_to_review(membership: Membership, *, today: date) -> list[Item]:
+    """Safeguarding overrides nobody has reviewed, oldest first (not the reviewer's own). The
+    data lead sees no names."""
+    shows_names = membership.role != Role.DATA_LEAD
+    found = list(overrides_waiting_review(membership).exclude(lead_id=membership.user_id)[:LIMIT])
+    items = []
+    for override in found:
+        started = _day(override.started_at)
+        items.append(
+            Item(
+                kind=Kind.OVERRIDE,
+                person=override.person if shows_names else None,
+                since=started,
+                due=started + timedelta(days=REVIEW_DAYS),
+                action_label=_("Review it"),
+                action_url=reverse("safeguarding:override", args=[override.pk]),
+                detail=_("Started by %(name)s.")
+                % {"name": override.lead.get_full_name() or override.lead.username},
+            )
+        )
+    return items
+
+
+def history_to_review(membership: Membership, *, today: date) -> list[Item]:
+    """Legitimate-relationship requests waiting for a review (/history-access/), oldest first;
+    never the reviewer's own. The data lead sees no names; the reason is on the review page."""
+    shows_names = membership.role != Role.DATA_LEAD
+    waiting: list[LegitimateRelationship] = [
+        grant
+        for grant in history_requests_to_review(membership, limit=LIMIT)
+        if grant.reviewed_at is None and grant.worker_id != membership.user_id
+    ]
+    items = []
+    for grant in sorted(waiting, key=lambda g: (g.started_at, g.pk)):
+        started = _day(grant.started_at)
+        items.append(
+            Item(
+                kind=Kind.HISTORY,
+                person=grant.person if shows_names else None,
+                since=started,
+                due=started + timedelta(days=REVIEW_DAYS),
+                action_label=_("Review it"),
+                action_url=reverse("relationships:review_history_access", args=[grant.pk]),
+                detail=_("%(name)s asked to read their history.")
+                % {"name": grant.worker.get_full_name() or grant.worker.username},
+            )
+        )
+    return items
+
+
+def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
+    """Everything waiting for this membership, by kind, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    own = membership.role in (Role.SUPPORTER, Role.VOLUNTEER)
+    follow_ups = overdue_follow_ups(membership, today=today)
+    listed = [item.person.pk for item in follow_ups if item.person is not None]
+    sections = [
+        Section(
+            Kind.WORKER_REQUEST,
+            _("Asked for you as their worker") if own else _("Waiting for a named worker"),
+            _(
+                "They asked for a worker, on their page or at the foodbank desk. They choose: ask who they would like, and offer who is free."
+            )
+            if not own
+            else _("A coordinator will talk with you about it."),
+            worker_requests(membership, today=today),
+        ),
+        Section(
+            Kind.NO_NAMED_WORKER,
+            _("New people with no named worker"),
+            _("Added in the last %(days)d days.") % {"days": NEW_PERSON_DAYS},
+            new_without_worker(membership, today=today),
+        ),
+        Section(
+            Kind.FOLLOW_UP,
+            _("Follow-ups overdue"),
+            _("A follow-up was promised and no one has been in touch since."),
+            follow_ups,
+        ),
+        Section(
+            Kind.STOPPED_COMING,
+            _("Stopped coming"),
+            _("They have a named worker and no contact in %(weeks)d weeks.")
+            % {"weeks": STOPPED_WEEKS},
+            stopped_coming(membership, today=today, skip=listed),
+        ),
+        Section(
+            Kind.CONCERN,
+            _("Safeguarding concerns open"),
+            _("Look at each the day it is raised."),
+            open_concerns(membership, today=today),
+        ),
+        Section(
+            Kind.OVERRIDE,
+            _("Overrides waiting for review"),
+            _("Another lead or the data lead reviews every override."),
+            overrides_to_review(membership, today=today),
+        ),
+        Section(
+            Kind.HISTORY,
+            _("History access waiting for review"),
+            _("A worker opened someone's history for themselves, saying why."),
+            history_to_review(membership, today=today),
+        ),
+    ]
+    return Inbox(own=own, sections=[s for s in sections if s.items], today=today)
