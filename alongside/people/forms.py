@@ -28,17 +28,47 @@ class PersonForm(forms.ModelForm[Person]):
             "languages",
             "contact_preference",
             "contact_details",
+            "phone",
+            "email",
             "access_needs",
             "what_matters",
+            "date_of_birth",
+            "age_band",
+            "postcode",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relationship",
         ]
         widgets = {
             "access_needs": forms.Textarea(attrs={"rows": 2}),
             "what_matters": forms.Textarea(attrs={"rows": 3}),
             "contact_preference": forms.RadioSelect,
+            "date_of_birth": DateInput(),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "off", "class": "short"}),
         }
+        help_texts = {
+            "phone": _("Reminders of appointments go here by text, if they like texts."),
+            "email": _("Reminders go here if they prefer email."),
+            "date_of_birth": _(
+                "Optional. It tells two people with the same name apart, and funders ask for "
+                "ages in their reports (only as totals)."
+            ),
+            "age_band": _("If they would rather not give a date of birth."),
+            "postcode": _(
+                "Optional. It tells two people with the same name apart and shows which areas "
+                "we reach. For example SW1A 1AA."
+            ),
+            "emergency_contact_name": _("Optional. Someone to call if they are unwell with us."),
+        }
+
+    # The worker checked the possible matches and says this is someone new.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("phone", "email", "date_of_birth", "age_band", "postcode"):
+            self.fields[name].required = False
         model_choice(self, "team").queryset = Team.objects.filter(
             organisation_id=membership.organisation_id
         )
@@ -89,3 +119,22 @@ class ConsentForm(forms.Form):
             .order_by("first_name", "last_name")
         )
         model_choice(self, "grantee_user").queryset = users
+
+
+class CloseForm(forms.Form):
+    closed_on = RecordDateField(label=_("Closed on"), widget=DateInput())
+    closed_reason = forms.CharField(
+        label=_("Why, in their words"),
+        help_text=_("For example: \u201cmy benefits are sorted, I don\u2019t need help now\u201d."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why, in their words.")},
+    )
+
+
+class MergeForm(forms.Form):
+    """The record to merge into this one, by its number (from the list of possible matches)."""
+
+    other = forms.IntegerField(
+        label=_("Record number to merge into this one"), min_value=1, max_value=2**63 - 1
+    )

@@ -1,10 +1,13 @@
 """The person: a minimal record, in their own words. Shared sphere."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.people.matching import name_key, phone_key
 
 
 class ContactPreference(models.TextChoices):
@@ -98,14 +101,33 @@ class Person(models.Model):
         db_default="",
         help_text=_("In their words, for example 'my benefits are sorted'."),
     )
+    # Matching keys (`people.matching`), kept by `save()`: so a possible match is one indexed query.
+    name_key = models.CharField(max_length=200, blank=True, default="", db_default="")
+    phone_key = models.CharField(max_length=20, blank=True, default="", db_default="")
+    # Set when this record was merged into another (`people.merging`); the row stays for the audit.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["given_name", "family_name", "id"]
-        indexes = [models.Index(fields=["organisation", "given_name", "family_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "given_name", "family_name"]),
+            models.Index(fields=["organisation", "name_key"], name="person_org_name_key"),
+            models.Index(fields=["organisation", "phone_key"], name="person_org_phone_key"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = name_key(self.given_name, self.family_name)
+        self.phone_key = phone_key(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_key", "phone_key"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -179,3 +201,42 @@ class ConsentToShare(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.pk} for {self.person_id}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person made one: `merged` into `survivor`, by a coordinator.
+
+    Everything pointing at `merged` now points at `survivor` (`moved` counts it per kind); the
+    merged record stays, marked `merged_into`, so its audit events keep their person and "who saw
+    my record" reads them through the survivor. The data lead reviews the list of merges.
+    """
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merged"], name="person_merged_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.merged_id} into {self.survivor_id}"
+
+    @property
+    def person_id(self) -> int:
+        return self.survivor_id
+
+    @property
+    def moved_total(self) -> int:
+        return sum(int(count) for count in self.moved.values())

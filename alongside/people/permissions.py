@@ -54,3 +54,17 @@ def holds_support_for(membership: Membership | None, person: "Person") -> bool:
 
 rules.add_rule("people.record_consent", holds_support_for)
 rules.add_rule("people.see_access_log", holds_support_for | is_data_lead)
+
+
+@rules.predicate
+def coordinates_person(membership: Membership | None, person: "Person | None" = None) -> bool:
+    """A coordinator of the person's service (of any service, asked without a person)."""
+    if membership is None or membership.role != Role.COORDINATOR:
+        return False
+    return person is None or coordinates(membership, person)
+
+
+# Merging two records of one person: a coordinator of both services (decision 0036); the data
+# lead reviews every merge afterwards.
+rules.add_rule("people.merge", coordinates_person)
+rules.add_rule("people.review_merges", is_data_lead)
