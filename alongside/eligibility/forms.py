@@ -103,6 +103,8 @@ class RedeemForm(forms.Form):
     parcels = _number(
         _("Parcels"), required_message=_("Enter the number of parcels."), min=1, max=MAX_PARCELS
     )
+    # The desk checked the possible matches and says this is someone new.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,

@@ -327,9 +327,12 @@ def redeem_voucher_for_new_person(
     family_name: str,
     parcels: int = 1,
     at: datetime | None = None,
+    confirm_new: bool = False,
 ) -> Voucher:
     """Add someone new (first name, last name, service) and redeem the voucher for them, all or
-    nothing. Side effects: one Person and its audit event; the redemption and its audit event.
+    nothing. Raises `people.services.PossibleMatch` when they may already be on the record,
+    unless `confirm_new`. Side effects: one Person and its audit event; the redemption and its
+    audit event.
     """
 
     at = at or timezone.now()
@@ -337,7 +340,11 @@ def redeem_voucher_for_new_person(
     _check_redemption(voucher, by=by, person=None, parcels=parcels, at=at)
     with transaction.atomic():
         person = create_person(
-            by=by, team=team, given_name=given_name, family_name=" ".join(family_name.split())
+            by=by,
+            team=team,
+            given_name=given_name,
+            family_name=" ".join(family_name.split()),
+            confirm_new=confirm_new,
         )
         _mark_redeemed(voucher, by=by, person=person, parcels=parcels, at=at, relaxed=False)
     return voucher

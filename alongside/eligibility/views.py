@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.eligibility import services
@@ -39,7 +40,9 @@ from alongside.eligibility.queries import (
     waiting_for_a_worker,
     waiting_vouchers,
 )
-from alongside.people.queries import search_people
+from alongside.people.models import Person
+from alongside.people.queries import get_person_for_user, search_people, second_identifier
+from alongside.people.services import PossibleMatch
 
 PAGE_SIZE = 50
 RECENT_ROWS = 10
@@ -145,11 +148,14 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
     people = list(search_people(membership, text)[:SEARCH_ROWS]) if text else []
     supported = supported_among(membership.user_id, [person.pk for person in people])
     candidates = [(person, person.pk in supported) for person in people]
-    form = RedeemForm(
-        request.POST if request.method == "POST" else None,
-        membership=membership,
-        candidates=candidates,
-    )
+    posted = request.POST.copy() if request.method == "POST" else None
+    if posted is not None and posted.get("use_person"):
+        # "Yes, it is them" on the possible-match question: redeem for that person instead.
+        posted["person"] = posted["use_person"]
+        picked = get_person_for_user(membership, parse_id(posted["use_person"]) or 0)
+        candidates.append((picked, picked.pk in supported_among(membership.user_id, [picked.pk])))
+    form = RedeemForm(posted, membership=membership, candidates=candidates)
+    matches: list[tuple[Person, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -161,11 +167,14 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
                     given_name=data["given_name"],
                     family_name=data["family_name"],
                     parcels=data["parcels"],
+                    confirm_new=data["confirm_new"],
                 )
             else:
                 services.redeem_voucher(
                     voucher, by=membership, person=data["person"], parcels=data["parcels"]
                 )
+        except PossibleMatch as question:
+            matches = [(person, second_identifier(person)) for person in question.people]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -175,6 +184,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
         request,
         "eligibility/redeem.html",
         {
+            "matches": matches,
             "voucher": voucher,
             "search": search,
             "q": text,
@@ -183,7 +193,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
             "found": len(people),
             "found_supported": bool(supported),
         },
-        status=form_status(request, form),
+        status=409 if matches else form_status(request, form),
     )
 
 

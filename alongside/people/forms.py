@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role, Team, active_membership_q
@@ -13,6 +14,9 @@ from alongside.common.forms import (
     model_choice,
 )
 from alongside.people.models import Person
+from alongside.people.services import clean_basics
+
+BASICS = ("date_of_birth", "postcode", "phone", "emergency_contact_phone", "email")
 from alongside.visibility.roles import GRANTEE_ROLES
 
 
@@ -45,7 +49,6 @@ class PersonForm(forms.ModelForm[Person]):
             "contact_preference": forms.RadioSelect,
             "date_of_birth": DateInput(),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "postcode": forms.TextInput(attrs={"autocomplete": "off", "class": "short"}),
         }
         help_texts = {
             "phone": _("Reminders of appointments go here by text, if they like texts."),
@@ -55,24 +58,40 @@ class PersonForm(forms.ModelForm[Person]):
                 "ages in their reports (only as totals)."
             ),
             "age_band": _("If they would rather not give a date of birth."),
-            "postcode": _(
-                "Optional. It tells two people with the same name apart and shows which areas "
-                "we reach. For example SW1A 1AA."
-            ),
             "emergency_contact_name": _("Optional. Someone to call if they are unwell with us."),
         }
 
+    # Typed loosely ("sw1a1aa", " SW1A  1AA "): checked and written one way by `clean_basics`.
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Optional. It tells two people with the same name apart and shows which areas "
+            "we reach. For example SW1A 1AA."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "short"}),
+    )
     # The worker checked the possible matches and says this is someone new.
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("phone", "email", "date_of_birth", "age_band", "postcode"):
-            self.fields[name].required = False
         model_choice(self, "team").queryset = Team.objects.filter(
             organisation_id=membership.organisation_id
         )
         model_choice(self, "team").empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        """The same checks the service makes (`people.services.clean_basics`), on their fields."""
+        cleaned = super().clean() or {}
+        basics = {name: cleaned[name] for name in BASICS if name in cleaned}
+        try:
+            cleaned.update(clean_basics(basics))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
 
 
 class SearchForm(forms.Form):

@@ -130,9 +130,12 @@ def review_merge(survivor: Person, merged: Person, *, by: Membership) -> MergeRe
         if not may_read_sphere(by.role, relation.sphere):
             if both.exists():
                 unseen.add(relation.sphere)
-        elif relation.sphere == Sphere.SUPPORT and relation.field == "person":
-            if readable is None or both.exclude(readable).exists():
-                unseen.add(relation.sphere)
+        elif (
+            relation.sphere == Sphere.SUPPORT
+            and relation.field == "person"
+            and (readable is None or both.exclude(readable).exists())
+        ):
+            unseen.add(relation.sphere)
     for sphere in sorted(unseen):
         review.refusals.append(
             _(
