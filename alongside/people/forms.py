@@ -15,9 +15,9 @@ from alongside.common.forms import (
 )
 from alongside.people.models import Person
 from alongside.people.services import clean_basics
+from alongside.visibility.roles import GRANTEE_ROLES
 
 BASICS = ("date_of_birth", "postcode", "phone", "emergency_contact_phone", "email")
-from alongside.visibility.roles import GRANTEE_ROLES
 
 
 class PersonForm(forms.ModelForm[Person]):
