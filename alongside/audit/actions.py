@@ -128,10 +128,6 @@ RELATIONSHIPS_CONTACT_MOVED_IN = _about_person(
     "relationships.contact.moved_in",
     _("moved a conversation with you, recorded on someone else by mistake, to your record"),
 )
-RELATIONSHIPS_CONTACT_REMOVED = _about_person(
-    "relationships.contact.removed",
-    _("removed a conversation recorded on you by mistake, saying why"),
-)
 RELATIONSHIPS_ALLOCATION_MADE = _about_person(
     "relationships.allocation.made", _("added a worker to the people who support you")
 )

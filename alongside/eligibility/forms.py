@@ -167,3 +167,12 @@ class SupportOfferForm(forms.Form):
         label=_("They said yes, they would like a link worker to get in touch"),
         error_messages={"required": _("Only ask a link worker to get in touch if they said yes.")},
     )
+
+
+class UndoRedemptionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was this redemption wrong?"),
+        help_text=_("For example: recorded for the wrong Dean Pearson. Kept with the voucher."),
+        max_length=300,
+        error_messages={"required": _("Say why the redemption was wrong.")},
+    )

@@ -350,6 +350,44 @@ def redeem_voucher_for_new_person(
     return voucher
 
 
+def undo_redemption(voucher: Voucher, *, by: Membership, reason: str) -> Voucher:
+    """Undo a redemption recorded by mistake (the wrong person, or no parcel given), saying why.
+
+    The voucher is no longer attached to anyone and can be redeemed again; the redemption and its
+    undoing stay in the audit log, on the person it was wrongly given to, so it is never silent.
+    Side effects: updates the voucher; one audit event about that person (the reason is kept on
+    the voucher, never in the event).
+    """
+    _check_assessor(by, voucher.organisation_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the redemption was wrong.")})
+    with transaction.atomic():
+        fresh = (
+            Voucher.objects.for_system("the service undoing a redemption")
+            .select_for_update()
+            .get(pk=voucher.pk)
+        )
+        if fresh.redeemed_at is None or fresh.person_id is None:
+            raise ValidationError({"voucher": _("This voucher has not been redeemed.")})
+        person_id = fresh.person_id
+        fresh.person = None
+        fresh.redeemed_at = None
+        fresh.redeemed_by = None
+        fresh.parcels = None
+        fresh.role_separation_relaxed = False
+        fresh.redemption_undone_at = timezone.now()
+        fresh.redemption_undone_reason = reason.strip()[:300]
+        fresh.save()
+        record(
+            fresh,
+            action=actions.ELIGIBILITY_REDEMPTION_UNDONE,
+            by=by,
+            person_id=person_id,
+            summary={"voucher": fresh.pk},
+        )
+    return fresh
+
+
 def accept_support_offer(voucher: Voucher, *, by: Membership, on: date) -> "WorkerRequest":
     """The person said yes to talking with a link worker: record their request for a worker.
 

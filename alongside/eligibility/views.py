@@ -24,6 +24,7 @@ from alongside.eligibility.forms import (
     PersonSearchForm,
     RedeemForm,
     SupportOfferForm,
+    UndoRedemptionForm,
     VoucherForm,
 )
 from alongside.eligibility.models import Voucher
@@ -194,6 +195,31 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
             "found_supported": bool(supported),
         },
         status=409 if matches else form_status(request, form),
+    )
+
+
+@assessors_only
+def undo_redemption(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    """Undo a redemption recorded by mistake, saying why (audited; the voucher can be redeemed
+    again)."""
+    membership = membership_of(request)
+    voucher = get_voucher_for_user(membership, voucher_id)
+    form = UndoRedemptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.undo_redemption(voucher, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The redemption is undone. The voucher can be redeemed again.")
+            )
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
+    return render(
+        request,
+        "eligibility/undo_redemption.html",
+        {"voucher": voucher, "form": form},
+        status=form_status(request, form),
     )
 
 
