@@ -148,9 +148,16 @@ MATRIX: dict[str, Entry] = {
     "people:grant_consent": each(*HOLD),
     "people:revoke_consent": each(*HOLD, method="post"),
     "people:access_log": each({"alice", "colin", "dana"}, {"dana"}, {"olly"}),
+    # closing involvement: who changes the record; merging: a coordinator of both people's
+    # service (decision 0036), reviewed afterwards by the data lead
+    "people:close_involvement": each(*WORK),
+    "people:merge_start": each({"colin"}, set(), set()),
+    "people:merge_review": each({"colin"}, set(), set()),
+    "people:merges": once({"dana"}),
     # relationships
     "relationships:record_contact": each(*WORK),
     "relationships:edit_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:move_contact": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:contact_history": each(*SEE),
     "relationships:assign_named_worker": each({"colin"}, set(), set()),
     "relationships:record_worker_request": each(*WORK),
@@ -177,6 +184,7 @@ MATRIX: dict[str, Entry] = {
     "eligibility:record_voucher": once({"amir"}),
     "eligibility:voucher": each({"amir"}, {"amir"}, set()),
     "eligibility:redeem_voucher": each({"amir"}, {"amir"}, set()),
+    "eligibility:undo_redemption": each({"amir"}, {"amir"}, set()),
     "eligibility:accept_support_offer": each({"amir"}, {"amir"}, set(), method="post"),
     "eligibility:partners": once({"amir"}),
     "eligibility:change_partner": each({"amir"}, {"amir"}, set(), method="post"),
