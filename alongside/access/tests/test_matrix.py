@@ -195,6 +195,16 @@ MATRIX: dict[str, Entry] = {
     "api:list_people": once(EVERYONE),
     "api:list_my_people": once(EVERYONE),
     "api:read_person": each(*SEE),
+    "api:create_person": once(
+        {"alice", "cara", "colin", "olly"},
+        method="post",
+        content_type="application/json",
+        data=lambda w, persona, s: {
+            "given_name": "Matrix",
+            "family_name": f"Newcomer {persona}",
+            "team": w.members[persona].organisation.teams.first().pk,
+        },
+    ),
     "api:list_contacts": each(*SEE),
     "api:create_contact": each(
         *WORK,

@@ -60,6 +60,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/audit/",
         "/audit/export.csv",
         "/workers/",
+        "/people/merges/",
     ]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
@@ -76,6 +77,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/connections/people/{pk}/",
             f"/spaces/people/{pk}/",
             f"/spaces/people/{pk}/ties/",
+            f"/people/{pk}/close/",
+            f"/people/{pk}/merge/",
+            f"/people/{pk}/merge/{person_ids[0]}/",
         ]
     return seeds
 
