@@ -362,7 +362,7 @@ def undo_redemption(voucher: Voucher, *, by: Membership, reason: str) -> Voucher
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the redemption was wrong.")})
     with transaction.atomic():
-        fresh = (
+        fresh: Voucher = (
             Voucher.objects.for_system("the service undoing a redemption")
             .select_for_update()
             .get(pk=voucher.pk)

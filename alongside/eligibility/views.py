@@ -150,10 +150,11 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
     supported = supported_among(membership.user_id, [person.pk for person in people])
     candidates = [(person, person.pk in supported) for person in people]
     posted = request.POST.copy() if request.method == "POST" else None
-    if posted is not None and posted.get("use_person"):
+    use_person = request.POST.get("use_person", "") if posted is not None else ""
+    if posted is not None and use_person:
         # "Yes, it is them" on the possible-match question: redeem for that person instead.
-        posted["person"] = posted["use_person"]
-        picked = get_person_for_user(membership, parse_id(posted["use_person"]) or 0)
+        posted["person"] = use_person
+        picked = get_person_for_user(membership, parse_id(use_person) or 0)
         candidates.append((picked, picked.pk in supported_among(membership.user_id, [picked.pk])))
     form = RedeemForm(posted, membership=membership, candidates=candidates)
     matches: list[tuple[Person, str]] = []
