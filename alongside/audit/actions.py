@@ -88,6 +88,9 @@ PEOPLE_INVOLVEMENT_CLOSED = _about_person(
 PEOPLE_INVOLVEMENT_REOPENED = _about_person(
     "people.involvement.reopened", _("opened your record again when you came back")
 )
+PEOPLE_EQUALITY_RECORDED = _about_person(
+    "people.equality.recorded", _("recorded your answers to the equality questions")
+)
 PEOPLE_PERSON_MERGED = _about_person(
     "people.person.merged", _("joined a second record of you into this one")
 )

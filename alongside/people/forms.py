@@ -13,7 +13,7 @@ from alongside.common.forms import (
     choice_field,
     model_choice,
 )
-from alongside.people.models import Person
+from alongside.people.models import EqualityMonitoring, Person
 from alongside.people.services import clean_basics
 from alongside.visibility.roles import GRANTEE_ROLES
 
@@ -157,3 +157,11 @@ class MergeForm(forms.Form):
     other = forms.IntegerField(
         label=_("Record number to merge into this one"), min_value=1, max_value=2**63 - 1
     )
+
+
+class EqualityForm(forms.ModelForm[EqualityMonitoring]):
+    """The equality questions, each optional, each with "Prefer not to say"."""
+
+    class Meta:
+        model = EqualityMonitoring
+        fields = ["gender", "ethnicity", "disability", "sexual_orientation", "religion"]

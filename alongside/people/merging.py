@@ -29,6 +29,10 @@ from alongside.visibility.support import coordinates, support_records_q
 KEPT = frozenset({("audit.auditevent", "person"), ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged")})  # fmt: skip
 
+# Moved without the merger reading them: equality answers are read by nobody but the person's
+# confirmed workers (decision 0037); a merge only counts them. Two sets of answers refuse.
+MOVED_UNREAD = frozenset({"people.equalitymonitoring.person"})
+
 # Basics the survivor takes from the merged record when its own are empty.
 FILLED_FROM_MERGED = (
     "family_name", "preferred_name", "pronouns", "languages", "access_needs", "contact_details",
@@ -124,7 +128,7 @@ def review_merge(survivor: Person, merged: Person, *, by: Membership) -> MergeRe
         count = relation.rows(merged.pk).count()
         if count:
             review.moves.append((relation.words, count))
-        if relation.sphere == Sphere.SHARED:
+        if relation.sphere == Sphere.SHARED or relation.label in MOVED_UNREAD:
             continue
         both = relation.rows(merged.pk) | relation.rows(survivor.pk)
         if not may_read_sphere(by.role, relation.sphere):

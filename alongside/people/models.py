@@ -240,3 +240,111 @@ class PersonMerge(models.Model):
     @property
     def moved_total(self) -> int:
         return sum(int(count) for count in self.moved.values())
+
+
+PREFER_NOT = ("prefer_not", _("Prefer not to say"))
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    ANOTHER = "another", _("In another way")
+    PREFER_NOT = PREFER_NOT
+
+
+class Ethnicity(models.TextChoices):
+    """The Office for National Statistics' 2021 census categories (England and Wales)."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", _("Asian or Asian British: Bangladeshi")
+    ASIAN_CHINESE = "asian_chinese", _("Asian or Asian British: Chinese")
+    ASIAN_INDIAN = "asian_indian", _("Asian or Asian British: Indian")
+    ASIAN_PAKISTANI = "asian_pakistani", _("Asian or Asian British: Pakistani")
+    ASIAN_OTHER = "asian_other", _("Asian or Asian British: any other Asian background")
+    BLACK_AFRICAN = "black_african", _("Black, Black British, Caribbean or African: African")
+    BLACK_CARIBBEAN = "black_caribbean", _("Black, Black British, Caribbean or African: Caribbean")
+    BLACK_OTHER = "black_other", _("Black, Black British, Caribbean or African: any other")
+    MIXED_WHITE_ASIAN = "mixed_white_asian", _("Mixed or multiple: White and Asian")
+    MIXED_WHITE_AFRICAN = "mixed_white_african", _("Mixed or multiple: White and Black African")
+    MIXED_WHITE_CARIBBEAN = (
+        "mixed_white_caribbean",
+        _("Mixed or multiple: White and Black Caribbean"),
+    )
+    MIXED_OTHER = "mixed_other", _("Mixed or multiple: any other")
+    WHITE_BRITISH = "white_british", _("White: English, Welsh, Scottish, Northern Irish or British")
+    WHITE_IRISH = "white_irish", _("White: Irish")
+    WHITE_GYPSY = "white_gypsy", _("White: Gypsy or Irish Traveller")
+    WHITE_ROMA = "white_roma", _("White: Roma")
+    WHITE_OTHER = "white_other", _("White: any other White background")
+    OTHER_ARAB = "other_arab", _("Other ethnic group: Arab")
+    OTHER_ANY = "other_any", _("Other ethnic group: any other")
+    PREFER_NOT = PREFER_NOT
+
+
+class Disability(models.TextChoices):
+    LIMITED_A_LOT = "a_lot", _("Yes, limited a lot")
+    LIMITED_A_LITTLE = "a_little", _("Yes, limited a little")
+    NO = "no", _("No")
+    PREFER_NOT = PREFER_NOT
+
+
+class SexualOrientation(models.TextChoices):
+    STRAIGHT = "straight", _("Straight or heterosexual")
+    GAY_LESBIAN = "gay_lesbian", _("Gay or lesbian")
+    BISEXUAL = "bisexual", _("Bisexual")
+    ANOTHER = "another", _("Another sexual orientation")
+    PREFER_NOT = PREFER_NOT
+
+
+class Religion(models.TextChoices):
+    NONE = "none", _("No religion")
+    CHRISTIAN = "christian", _("Christian")
+    BUDDHIST = "buddhist", _("Buddhist")
+    HINDU = "hindu", _("Hindu")
+    JEWISH = "jewish", _("Jewish")
+    MUSLIM = "muslim", _("Muslim")
+    SIKH = "sikh", _("Sikh")
+    ANOTHER = "another", _("Any other religion")
+    PREFER_NOT = PREFER_NOT
+
+
+class EqualityMonitoring(models.Model):
+    """The equality questions funders ask, answered by the person (decision 0037).
+
+    Special-category data: read and written only by the person's confirmed workers, with the
+    person; counted for the data lead only in totals with small numbers suppressed. Never on the
+    person page, in exports, the API or search. Blank means not asked.
+    """
+
+    SPHERE = "equality"
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality")
+    gender = models.CharField(
+        _("Which of these describes them?"), max_length=20, choices=Gender.choices, blank=True
+    )
+    ethnicity = models.CharField(
+        _("Ethnic group"), max_length=30, choices=Ethnicity.choices, blank=True
+    )
+    disability = models.CharField(
+        _(
+            "Do they have a condition or illness lasting (or expected to last) 12 months or more "
+            "that limits their day-to-day activities?"
+        ),
+        max_length=20,
+        choices=Disability.choices,
+        blank=True,
+    )
+    sexual_orientation = models.CharField(
+        _("Sexual orientation"), max_length=20, choices=SexualOrientation.choices, blank=True
+    )
+    religion = models.CharField(_("Religion"), max_length=20, choices=Religion.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Equality answers of {self.person_id}"

@@ -41,6 +41,7 @@ ACTIONS = (
     ("plan_handover", "relationships.plan_handover"),
     ("assign_named_worker", "relationships.assign_named_worker"),
     ("merge", "people.merge"),
+    ("record_equality", "people.record_equality"),
 )
 
 

@@ -1,12 +1,16 @@
 """Reads of people, with visibility built in: nobody reads a person without naming who is reading."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
+from alongside.common.suppression import shown
 from alongside.people.matching import Identity, postcode_district, rank_matches
-from alongside.people.models import AgeBand, Person, PersonMerge
+from alongside.people.models import AgeBand, EqualityMonitoring, Person, PersonMerge
 from alongside.visibility.people import visible_people_q
 
 
@@ -114,3 +118,40 @@ def merges_in(membership: Membership, limit: int = 200) -> list[PersonMerge]:
         .select_related("survivor", "merged", "merged_by")
         .order_by("-merged_at", "-id")[:limit]
     )
+
+
+def equality_of(person: Person) -> EqualityMonitoring | None:
+    """The person's equality answers: only for a caller that checked `people.record_equality`."""
+    return EqualityMonitoring.objects.filter(person=person).first()
+
+
+@dataclass(frozen=True)
+class EqualityTotal:
+    question: str
+    rows: list[tuple[str, str]]  # (answer, count as shown: "fewer than 5" for small numbers)
+
+
+def equality_totals(membership: Membership) -> list[EqualityTotal]:
+    """How many people gave each answer, for the organisation: counts under 5 are never shown
+    (`common.suppression`). The age band comes from the person record. Six queries."""
+    people = Person.objects.filter(
+        organisation_id=membership.organisation_id, merged_into__isnull=True
+    )
+    answers = EqualityMonitoring.objects.filter(
+        organisation_id=membership.organisation_id, person__merged_into__isnull=True
+    )
+    totals = []
+    questions: list[tuple[str, QuerySet[Any], str, Any]] = [
+        (str(_("Age band")), people, "age_band", AgeBand),
+    ]
+    for name in ("gender", "ethnicity", "disability", "sexual_orientation", "religion"):
+        field = EqualityMonitoring._meta.get_field(name)
+        questions.append((str(field.verbose_name), answers, name, field))
+    for question, rows, name, labels in questions:
+        grouped = rows.order_by().values(name).annotate(n=Count("pk"))
+        counts = {row[name]: row["n"] for row in grouped}
+        choices = labels.choices if hasattr(labels, "choices") else []
+        shown_rows = [(str(label), shown(counts.get(value, 0))) for value, label in choices]
+        shown_rows.append((str(_("Not asked")), shown(counts.get("", 0))))
+        totals.append(EqualityTotal(question, shown_rows))
+    return totals

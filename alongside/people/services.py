@@ -19,7 +19,7 @@ from alongside.people.matching import (
     phone_key,
     phone_problem,
 )
-from alongside.people.models import Person
+from alongside.people.models import EqualityMonitoring, Person
 from alongside.people.queries import possible_matches
 
 EDITABLE_FIELDS = (
@@ -198,3 +198,31 @@ def reopen_involvement(person: Person, *, by: Membership) -> Person:
             summary={"closed_on": str(closed_on)},
         )
     return person
+
+
+EQUALITY_FIELDS = ("gender", "ethnicity", "disability", "sexual_orientation", "religion")
+
+
+def record_equality(person: Person, *, by: Membership, **answers: str) -> EqualityMonitoring:
+    """Keep the person's answers to the equality questions (decision 0037). The caller has
+    checked `people.record_equality`. Side effects: one EqualityMonitoring saved; one audit event
+    naming which questions were answered, never the answers."""
+    unknown = set(answers) - set(EQUALITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown equality fields: {sorted(unknown)}")
+    with transaction.atomic():
+        row = EqualityMonitoring.objects.filter(person=person).first() or EqualityMonitoring(
+            organisation_id=person.organisation_id, person=person
+        )
+        for name, value in answers.items():
+            setattr(row, name, value)
+        row.recorded_by = by.user
+        row.full_clean()
+        row.save()
+        record(
+            row,
+            action=actions.PEOPLE_EQUALITY_RECORDED,
+            by=by,
+            summary={"answered": sorted(name for name in EQUALITY_FIELDS if getattr(row, name))},
+        )
+    return row

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.people import consent_views, export_views, merge_views, views
+from alongside.people import consent_views, equality_views, export_views, merge_views, views
 
 app_name = "people"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:person_id>/merge/", merge_views.merge_start, name="merge_start"),
     path("<int:person_id>/merge/<int:other_id>/", merge_views.merge_review, name="merge_review"),
     path("merges/", merge_views.merges, name="merges"),
+    path("<int:person_id>/equality/", equality_views.equality, name="equality"),
+    path("equality/", equality_views.totals, name="equality_totals"),
     path("<int:person_id>/consent/", consent_views.grant, name="grant_consent"),
     path(
         "<int:person_id>/consent/<int:consent_id>/revoke/",

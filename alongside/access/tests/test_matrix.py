@@ -154,6 +154,9 @@ MATRIX: dict[str, Entry] = {
     "people:merge_start": each({"colin"}, set(), set()),
     "people:merge_review": each({"colin"}, set(), set()),
     "people:merges": once({"dana"}),
+    # equality monitoring (decision 0037): the person's confirmed workers; totals for the data lead
+    "people:equality": each({"alice"}, set(), {"olly"}),
+    "people:equality_totals": once({"dana"}),
     # relationships
     "relationships:record_contact": each(*WORK),
     "relationships:edit_contact": each({"alice", "colin"}, set(), {"olly"}),

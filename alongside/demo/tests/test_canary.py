@@ -61,6 +61,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/audit/export.csv",
         "/workers/",
         "/people/merges/",
+        "/people/equality/",
     ]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
@@ -78,6 +79,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/spaces/people/{pk}/",
             f"/spaces/people/{pk}/ties/",
             f"/people/{pk}/close/",
+            f"/people/{pk}/equality/",
             f"/people/{pk}/merge/",
             f"/people/{pk}/merge/{person_ids[0]}/",
         ]

@@ -38,6 +38,7 @@ EVERY_POINTER_TO_A_PERSON = {
     "measures.response.person",
     "measures.sitting.person",
     "people.consenttoshare.person",
+    "people.equalitymonitoring.person",
     "people.person.merged_into",
     "people.personmerge.merged",
     "people.personmerge.survivor",
