@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from alongside.access.models import Membership, Role, Sphere
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.spheres import system_rows
 from alongside.people.models import Person, PersonMerge
 from alongside.visibility.roles import may_read_sphere
 from alongside.visibility.support import coordinates, support_records_q
@@ -70,12 +71,7 @@ class Relation:
         return str(meta.verbose_name_plural)
 
     def rows(self, person_id: int) -> Any:
-        manager = self.model._default_manager
-        rows = (
-            manager.for_system("merging two records of one person")
-            if hasattr(manager, "for_system")
-            else manager.all()
-        )
+        rows = system_rows(self.model, "merging two records of one person")
         return rows.filter(**{f"{self.field}_id": person_id})
 
 

@@ -22,6 +22,7 @@ from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.dates import date_problem
+from alongside.common.spheres import system_rows
 from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -827,12 +828,7 @@ def move_contact(contact: Contact, *, to: Person, by: Membership, reason: str) -
     with transaction.atomic():
         from_id = contact.person_id
         for model, field in _records_of_contact():
-            manager = model._default_manager
-            rows = (
-                manager.for_system("moving a contact")
-                if hasattr(manager, "for_system")
-                else manager.all()
-            )
+            rows = system_rows(model, "moving a contact to the right person")
             rows.filter(**{field: contact, "person_id": from_id}).update(person_id=to.pk)
         contact.person = to
         fields = ["person"]
