@@ -161,7 +161,7 @@ ELIGIBILITY_VOUCHER_RECORDED = _about_person(
 ELIGIBILITY_VOUCHER_REDEEMED = _about_person(
     "eligibility.voucher.redeemed", _("gave out a foodbank parcel")
 )
-ELIGIBILITY_REDEMPTION_UNDONE = _about_person(
+ELIGIBILITY_VOUCHER_REDEMPTION_UNDONE = _about_person(
     "eligibility.voucher.redemption_undone",
     _("undid a foodbank parcel recorded for you by mistake, saying why"),
 )

@@ -380,7 +380,7 @@ def undo_redemption(voucher: Voucher, *, by: Membership, reason: str) -> Voucher
         fresh.save()
         record(
             fresh,
-            action=actions.ELIGIBILITY_REDEMPTION_UNDONE,
+            action=actions.ELIGIBILITY_VOUCHER_REDEMPTION_UNDONE,
             by=by,
             person_id=person_id,
             summary={"voucher": fresh.pk},
