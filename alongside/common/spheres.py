@@ -80,5 +80,6 @@ def system_rows(model: type[models.Model], reason: str) -> models.QuerySet[Any]:
     models it does not know (merging two people, moving what hangs off a contact)."""
     manager = model._default_manager
     if isinstance(manager, SphereManager):
-        return manager.for_system(reason)
+        rows: models.QuerySet[Any] = manager.for_system(reason)
+        return rows
     return manager.all()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -146,6 +147,7 @@ def equality_totals(membership: Membership) -> list[EqualityTotal]:
     ]
     for name in ("gender", "ethnicity", "disability", "sexual_orientation", "religion"):
         field = EqualityMonitoring._meta.get_field(name)
+        assert isinstance(field, models.CharField)
         questions.append((str(field.verbose_name), answers, name, field))
     for question, rows, name, labels in questions:
         grouped = rows.order_by().values(name).annotate(n=Count("pk"))
