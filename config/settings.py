@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.common.middleware.LogUserMiddleware",  # the user's id in the logs (common/logs.py)
     "alongside.access.sessions.IdleSignOutMiddleware",  # shared computers (decision 0013)
     "alongside.access.sessions.KioskLockMiddleware",  # shared computers (decision 0013)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -247,6 +248,9 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages name people ("Welcome, Sam") and voucher codes: keep them in the session, on the
+# server, never in a readable `messages` cookie (issue 18, item 3).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -361,9 +365,33 @@ CACHES = {
 }
 # --- end of sign-in ----------------------------------------------------------------------------
 
+# Logs (issue 18, item 5; decision 0024; docs/deploy.md, "Logs"): JSON lines on standard error,
+# each with the time (UTC), level, logger, message, request id, user id and client address; query
+# strings and SQL parameters are taken out (common/logs.py). ALONGSIDE_LOG_FORMAT=text for
+# plain lines on a developer's terminal. Refused (403), not found (404) and rate-limited (429)
+# answers are warnings (logger `alongside.security`, or Django's `django.request`).
+ALONGSIDE_LOG_FORMAT = os.environ.get("ALONGSIDE_LOG_FORMAT", "json")
+_LOG_LEVEL = os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")},
+    "filters": {"privacy": {"()": "alongside.common.logs.PrivacyFilter"}},
+    "formatters": {
+        "json": {"()": "alongside.common.logs.JsonLinesFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["privacy"],
+            "formatter": "text" if ALONGSIDE_LOG_FORMAT == "text" else "json",
+        }
+    },
+    "loggers": {
+        # In place of Django's defaults (their own console handler, unfiltered, and mail_admins):
+        # no handlers of their own, so their records reach the root's, filtered and formatted.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

@@ -19,7 +19,7 @@ from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership, Team
 from alongside.people import services
 from alongside.people.models import AgeBand, ContactPreference, Person
-from alongside.people.queries import get_person_for_user, search_people
+from alongside.people.queries import get_person_for_user, people_whose_names_contain
 from alongside.relationships.models import NamedWorkerSpell
 
 router = Router(tags=["people"])
@@ -150,7 +150,7 @@ def list_people(
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
 ) -> QuerySet[Person]:
     """The people the caller may see whose names contain every word of `q`."""
-    return search_people(membership_of(request), q).prefetch_related(open_spells())
+    return people_whose_names_contain(membership_of(request), q).prefetch_related(open_spells())
 
 
 def _text(max_length: int) -> Any:

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
-from alongside.people.matching import name_key, phone_key
+from alongside.people import matching
+from alongside.people.names import looks_like_phone, name_key, normal_postcode, phone_digits
 
 
 class ContactPreference(models.TextChoices):
@@ -109,6 +110,11 @@ class Person(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by save() (and the demo writer) for search: folded names, the phone's digits, the
+    # postcode with one space. Decision 0038.
+    search_key = models.CharField(max_length=310, blank=True, default="", editable=False)
+    phone_digits = models.CharField(max_length=30, blank=True, default="", editable=False)
+    postcode_key = models.CharField(max_length=10, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["given_name", "family_name", "id"]
@@ -116,23 +122,51 @@ class Person(models.Model):
             models.Index(fields=["organisation", "given_name", "family_name"]),
             models.Index(fields=["organisation", "name_key"], name="person_org_name_key"),
             models.Index(fields=["organisation", "phone_key"], name="person_org_phone_key"),
+            models.Index(fields=["organisation", "search_key"], name="person_search_key"),
+            models.Index(fields=["organisation", "phone_digits"], name="person_phone_digits"),
+            models.Index(fields=["organisation", "postcode_key"], name="person_postcode_key"),
+            models.Index(fields=["organisation", "date_of_birth"], name="person_date_of_birth"),
         ]
 
     def __str__(self) -> str:
         return self.display_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_key = name_key(self.given_name, self.family_name)
-        self.phone_key = phone_key(self.phone)
+        self.fill_search_keys()
+        self.name_key = matching.name_key(self.given_name, self.family_name)
+        self.phone_key = matching.phone_key(self.phone)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_key", "phone_key"}
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS, "name_key", "phone_key"}
         super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        self.search_key, self.phone_digits, self.postcode_key = search_keys(
+            self.given_name,
+            self.family_name,
+            self.preferred_name,
+            self.phone or self.contact_details,
+            self.postcode,
+        )
 
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}".strip()
+
+
+SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+
+
+def search_keys(
+    given_name: str, family_name: str, preferred_name: str, phone: str, postcode: str
+) -> tuple[str, str, str]:
+    """The stored search columns for these values (also used by writers that skip save())."""
+    return (
+        name_key(given_name, family_name, preferred_name)[:310],
+        phone_digits(phone)[:30] if looks_like_phone(phone) else "",
+        normal_postcode(postcode)[:10],
+    )
 
 
 class ConsentScope(models.TextChoices):
