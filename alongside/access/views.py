@@ -23,6 +23,7 @@ from alongside.access.services import (
     set_role_separation,
     set_two_step_policy,
 )
+from alongside.common.ids import parse_id
 from alongside.common.responses import form_status
 
 
@@ -97,10 +98,9 @@ def organisations(request: AuthedHttpRequest) -> HttpResponse:
 
 @require_POST
 def switch_organisation(request: AuthedHttpRequest) -> HttpResponse:
-    try:
-        organisation_id = int(request.POST.get("organisation", ""))
-    except ValueError:
-        raise Http404 from None
+    organisation_id = parse_id(request.POST.get("organisation", ""))
+    if organisation_id is None:
+        raise Http404
     if not active_memberships(request.user).filter(organisation_id=organisation_id).exists():
         raise Http404
     request.session[SESSION_KEY] = organisation_id

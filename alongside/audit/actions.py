@@ -82,6 +82,21 @@ PEOPLE_CONSENT_GRANTED = _about_person(
 PEOPLE_CONSENT_REVOKED = _about_person(
     "people.consent.revoked", _("recorded that you took back your agreement to share")
 )
+PEOPLE_INVOLVEMENT_CLOSED = _about_person(
+    "people.involvement.closed", _("recorded that your need is met and closed your record")
+)
+PEOPLE_INVOLVEMENT_REOPENED = _about_person(
+    "people.involvement.reopened", _("opened your record again when you came back")
+)
+PEOPLE_EQUALITY_RECORDED = _about_person(
+    "people.equality.recorded", _("recorded your answers to the equality questions")
+)
+PEOPLE_PERSON_MERGED = _about_person(
+    "people.person.merged", _("joined a second record of you into this one")
+)
+PEOPLE_PERSON_MERGED_AWAY = _about_person(
+    "people.person.merged_away", _("joined this record of you into your main one")
+)
 
 # relationships --------------------------------------------------------------------------------
 RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(
@@ -107,6 +122,14 @@ RELATIONSHIPS_CONTACT_RECORDED = _about_person(
 )
 RELATIONSHIPS_CONTACT_CHANGED = _about_person(
     "relationships.contact.changed", _("changed the record of a conversation with you")
+)
+RELATIONSHIPS_CONTACT_MOVED_AWAY = _about_person(
+    "relationships.contact.moved_away",
+    _("moved a conversation recorded on you by mistake to the right person"),
+)
+RELATIONSHIPS_CONTACT_MOVED_IN = _about_person(
+    "relationships.contact.moved_in",
+    _("moved a conversation with you, recorded on someone else by mistake, to your record"),
 )
 RELATIONSHIPS_ALLOCATION_MADE = _about_person(
     "relationships.allocation.made", _("added a worker to the people who support you")
@@ -137,6 +160,10 @@ ELIGIBILITY_VOUCHER_RECORDED = _about_person(
 )
 ELIGIBILITY_VOUCHER_REDEEMED = _about_person(
     "eligibility.voucher.redeemed", _("gave out a foodbank parcel")
+)
+ELIGIBILITY_VOUCHER_REDEMPTION_UNDONE = _about_person(
+    "eligibility.voucher.redemption_undone",
+    _("undid a foodbank parcel recorded for you by mistake, saying why"),
 )
 ELIGIBILITY_VOUCHER_VIEWED = _about_person(
     "eligibility.voucher.viewed", _("looked at your foodbank vouchers")

@@ -1,7 +1,7 @@
 """Reads of the audit log: "who saw my record", in plain words; the data lead's search; the
 latest checkpoint."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,15 +34,24 @@ class AccessLine:
     did: str
 
 
-def access_log(person_id: int, organisation_id: int, *, viewer: Membership) -> list[AccessLine]:
+def access_log(
+    person_id: int,
+    organisation_id: int,
+    *,
+    viewer: Membership,
+    also_person_ids: Sequence[int] = (),
+) -> list[AccessLine]:
     """Who looked at or changed a person's record, newest first (two queries).
 
     Only events in spheres the viewer may read: a supporter must not learn from this page that
     someone checked the person's eligibility or raised a safeguarding concern. The data lead,
-    who answers subject access requests for the person, sees every event.
+    who answers subject access requests for the person, sees every event. `also_person_ids`:
+    records merged into this one, whose events are this person's too.
     """
 
-    events_qs = AuditEvent.objects.filter(person_id=person_id, organisation_id=organisation_id)
+    events_qs = AuditEvent.objects.filter(
+        person_id__in=[person_id, *also_person_ids], organisation_id=organisation_id
+    )
     if viewer.role != Role.DATA_LEAD:
         events_qs = events_qs.filter(
             sphere__in=sorted(SPHERES_BY_ROLE.get(viewer.role, frozenset()))

@@ -3,7 +3,7 @@
 A contact, a spend, a voucher or a period asked for on a page is dated between `EARLIEST` and
 `LATEST`; year 1, 1900 or 9999 is a slip of the keyboard, and the far ends overflow date
 arithmetic (a period to 9999-12-31 cannot add its last day). Dates of birth are not records and
-are not bound by this. Forms use `common.forms.RecordDateField`; services call `date_problem`.
+are not bound by this (`birth_date_problem` checks them). Forms use `common.forms.RecordDateField`; services call `date_problem`.
 """
 
 from datetime import date, datetime
@@ -19,4 +19,17 @@ def date_problem(value: date | datetime) -> str | None:
         return f"Enter a date from 1 January {EARLIEST.year} onwards."
     if day > LATEST:
         return f"Enter a date before {LATEST.year + 1}."
+    return None
+
+
+OLDEST_AGE_YEARS = 120
+
+
+def birth_date_problem(value: date, *, today: date) -> str | None:
+    """Why `value` cannot be someone's date of birth, in plain words; None when it can: in the
+    past, and no more than `OLDEST_AGE_YEARS` years ago."""
+    if value > today:
+        return "Enter a date of birth in the past."
+    if value.year < today.year - OLDEST_AGE_YEARS:
+        return f"Enter a date of birth after {today.year - OLDEST_AGE_YEARS}."
     return None

@@ -309,5 +309,10 @@ def _delete_with_dependents(rows: models.QuerySet[Any], depth: int = 0) -> None:
         )
         if isinstance(dependents, SphereQuerySet):
             dependents = dependents.for_system(SYSTEM_REASON)
+        if relation.related_model is rows.model and fk.null:
+            # A pointer within the same table (a person merged into another): let go of it
+            # rather than follow it round, since those rows go too.
+            dependents.update(**{fk.attname: None})
+            continue
         _delete_with_dependents(dependents, depth + 1)
     rows._raw_delete(rows.db)

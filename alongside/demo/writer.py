@@ -23,6 +23,7 @@ from alongside.access.models import Membership, Organisation, Team, TwoStepPolic
 from alongside.common.spheres import SphereQuerySet
 from alongside.demo.contacts import ContactMaker
 from alongside.demo.town import PersonPlan, Town
+from alongside.people.matching import name_key, phone_key
 from alongside.people.models import Person, search_keys
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.support.models import SupportNote
@@ -137,7 +138,7 @@ class _Writer:
         "id", "organisation_id", "team_id", "given_name", "family_name", "preferred_name",
         "pronouns", "languages", "access_needs", "contact_preference", "contact_details",
         "what_matters", "created_at", "date_of_birth", "postcode", "phone", "search_key",
-        "phone_digits", "postcode_key",
+        "phone_digits", "postcode_key", "name_key", "phone_key",
     )  # fmt: skip
     SPELL = (
         "id", "organisation_id", "person_id", "worker_id", "started_on", "ended_on", "reason",
@@ -257,6 +258,7 @@ class _Writer:
                 self.at(plan.first_day, 9), plan.date_of_birth, plan.postcode, plan.phone,
                 *search_keys(plan.given_name, plan.family_name, plan.preferred_name,
                              plan.phone or plan.contact_details, plan.postcode),
+                name_key(plan.given_name, plan.family_name), phone_key(plan.phone),
             ))  # fmt: skip
             for spell in plan.spells:
                 spells.append((

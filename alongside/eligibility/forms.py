@@ -103,6 +103,8 @@ class RedeemForm(forms.Form):
     parcels = _number(
         _("Parcels"), required_message=_("Enter the number of parcels."), min=1, max=MAX_PARCELS
     )
+    # The desk checked the possible matches and says this is someone new.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -164,4 +166,13 @@ class SupportOfferForm(forms.Form):
     agreed = forms.BooleanField(
         label=_("They said yes, they would like a link worker to get in touch"),
         error_messages={"required": _("Only ask a link worker to get in touch if they said yes.")},
+    )
+
+
+class UndoRedemptionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was this redemption wrong?"),
+        help_text=_("For example: recorded for the wrong Dean Pearson. Kept with the voucher."),
+        max_length=300,
+        error_messages={"required": _("Say why the redemption was wrong.")},
     )

@@ -123,6 +123,12 @@ class Voucher(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # A redemption undone (the wrong person, or given by mistake): why, in the assessor's words.
+    # The redemption itself is in the audit log; the voucher can be redeemed again.
+    redemption_undone_at = models.DateTimeField(null=True, blank=True)
+    redemption_undone_reason = models.CharField(
+        _("why the redemption was undone"), max_length=300, blank=True, default="", db_default=""
+    )
 
     objects = SphereManager()
 

@@ -327,9 +327,12 @@ def redeem_voucher_for_new_person(
     family_name: str,
     parcels: int = 1,
     at: datetime | None = None,
+    confirm_new: bool = False,
 ) -> Voucher:
     """Add someone new (first name, last name, service) and redeem the voucher for them, all or
-    nothing. Side effects: one Person and its audit event; the redemption and its audit event.
+    nothing. Raises `people.services.PossibleMatch` when they may already be on the record,
+    unless `confirm_new`. Side effects: one Person and its audit event; the redemption and its
+    audit event.
     """
 
     at = at or timezone.now()
@@ -337,10 +340,52 @@ def redeem_voucher_for_new_person(
     _check_redemption(voucher, by=by, person=None, parcels=parcels, at=at)
     with transaction.atomic():
         person = create_person(
-            by=by, team=team, given_name=given_name, family_name=" ".join(family_name.split())
+            by=by,
+            team=team,
+            given_name=given_name,
+            family_name=" ".join(family_name.split()),
+            confirm_new=confirm_new,
         )
         _mark_redeemed(voucher, by=by, person=person, parcels=parcels, at=at, relaxed=False)
     return voucher
+
+
+def undo_redemption(voucher: Voucher, *, by: Membership, reason: str) -> Voucher:
+    """Undo a redemption recorded by mistake (the wrong person, or no parcel given), saying why.
+
+    The voucher is no longer attached to anyone and can be redeemed again; the redemption and its
+    undoing stay in the audit log, on the person it was wrongly given to, so it is never silent.
+    Side effects: updates the voucher; one audit event about that person (the reason is kept on
+    the voucher, never in the event).
+    """
+    _check_assessor(by, voucher.organisation_id)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the redemption was wrong.")})
+    with transaction.atomic():
+        fresh: Voucher = (
+            Voucher.objects.for_system("the service undoing a redemption")
+            .select_for_update()
+            .get(pk=voucher.pk)
+        )
+        if fresh.redeemed_at is None or fresh.person_id is None:
+            raise ValidationError({"voucher": _("This voucher has not been redeemed.")})
+        person_id = fresh.person_id
+        fresh.person = None
+        fresh.redeemed_at = None
+        fresh.redeemed_by = None
+        fresh.parcels = None
+        fresh.role_separation_relaxed = False
+        fresh.redemption_undone_at = timezone.now()
+        fresh.redemption_undone_reason = reason.strip()[:300]
+        fresh.save()
+        record(
+            fresh,
+            action=actions.ELIGIBILITY_VOUCHER_REDEMPTION_UNDONE,
+            by=by,
+            person_id=person_id,
+            summary={"voucher": fresh.pk},
+        )
+    return fresh
 
 
 def accept_support_offer(voucher: Voucher, *, by: Membership, on: date) -> "WorkerRequest":

@@ -18,6 +18,11 @@ urlpatterns = [
         views.accept_support_offer,
         name="accept_support_offer",
     ),
+    path(
+        "vouchers/<int:voucher_id>/undo-redemption/",
+        views.undo_redemption,
+        name="undo_redemption",
+    ),
     path("partners/", views.partners, name="partners"),
     path(
         "partners/<int:partner_id>/status/",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.eligibility import services
@@ -23,6 +24,7 @@ from alongside.eligibility.forms import (
     PersonSearchForm,
     RedeemForm,
     SupportOfferForm,
+    UndoRedemptionForm,
     VoucherForm,
 )
 from alongside.eligibility.models import Voucher
@@ -39,7 +41,9 @@ from alongside.eligibility.queries import (
     waiting_for_a_worker,
     waiting_vouchers,
 )
-from alongside.people.queries import search_people
+from alongside.people.models import Person
+from alongside.people.queries import get_person_for_user, search_people, second_identifier
+from alongside.people.services import PossibleMatch
 
 PAGE_SIZE = 50
 RECENT_ROWS = 10
@@ -148,11 +152,15 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
     people = list(search_people(membership, text)[:SEARCH_ROWS]) if text else []
     supported = supported_among(membership.user_id, [person.pk for person in people])
     candidates = [(person, person.pk in supported) for person in people]
-    form = RedeemForm(
-        request.POST if request.method == "POST" else None,
-        membership=membership,
-        candidates=candidates,
-    )
+    posted = request.POST.copy() if request.method == "POST" else None
+    use_person = request.POST.get("use_person", "") if posted is not None else ""
+    if posted is not None and use_person:
+        # "Yes, it is them" on the possible-match question: redeem for that person instead.
+        posted["person"] = use_person
+        picked = get_person_for_user(membership, parse_id(use_person) or 0)
+        candidates.append((picked, picked.pk in supported_among(membership.user_id, [picked.pk])))
+    form = RedeemForm(posted, membership=membership, candidates=candidates)
+    matches: list[tuple[Person, str]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,11 +172,14 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
                     given_name=data["given_name"],
                     family_name=data["family_name"],
                     parcels=data["parcels"],
+                    confirm_new=data["confirm_new"],
                 )
             else:
                 services.redeem_voucher(
                     voucher, by=membership, person=data["person"], parcels=data["parcels"]
                 )
+        except PossibleMatch as question:
+            matches = [(person, second_identifier(person)) for person in question.people]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -178,6 +189,7 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
         request,
         "eligibility/redeem.html",
         {
+            "matches": matches,
             "voucher": voucher,
             "search": search,
             "q": text,
@@ -186,6 +198,31 @@ def redeem_voucher(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
             "found": len(people),
             "found_supported": bool(supported),
         },
+        status=409 if matches else form_status(request, form),
+    )
+
+
+@assessors_only
+def undo_redemption(request: AuthedHttpRequest, voucher_id: int) -> HttpResponse:
+    """Undo a redemption recorded by mistake, saying why (audited; the voucher can be redeemed
+    again)."""
+    membership = membership_of(request)
+    voucher = get_voucher_for_user(membership, voucher_id)
+    form = UndoRedemptionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.undo_redemption(voucher, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The redemption is undone. The voucher can be redeemed again.")
+            )
+            return redirect("eligibility:voucher", voucher_id=voucher.pk)
+    return render(
+        request,
+        "eligibility/undo_redemption.html",
+        {"voucher": voucher, "form": form},
         status=form_status(request, form),
     )
 

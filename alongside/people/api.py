@@ -8,14 +8,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest
-from alongside.access.models import Membership
-from alongside.people.models import ContactPreference, Person
+from alongside.access.models import Membership, Team
+from alongside.people import services
+from alongside.people.models import AgeBand, ContactPreference, Person
 from alongside.people.queries import get_person_for_user, people_whose_names_contain
 from alongside.relationships.models import NamedWorkerSpell
 
@@ -98,6 +101,16 @@ class PersonOut(Schema):
     contact_preference: ContactPreference
     contact_details: str
     what_matters: str
+    date_of_birth: date | None
+    age_band: str
+    postcode: str
+    phone: str
+    email: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    emergency_contact_relationship: str
+    closed_on: date | None = Field(description="When their involvement closed (their need met).")
+    closed_reason: str
     team: TeamOut
     named_worker: NamedWorkerOut | None
 
@@ -138,6 +151,77 @@ def list_people(
 ) -> QuerySet[Person]:
     """The people the caller may see whose names contain every word of `q`."""
     return people_whose_names_contain(membership_of(request), q).prefetch_related(open_spells())
+
+
+def _text(max_length: int) -> Any:
+    return Field("", max_length=max_length, pattern=NO_NUL)
+
+
+class PersonIn(Schema):
+    """A person to add, as the "Add a person" form takes them. Only `given_name` and `team` are
+    needed; each other field is optional."""
+
+    given_name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    family_name: str = _text(100)
+    team: int = Field(ge=1, le=2**63 - 1, description="The id of their service.")
+    preferred_name: str = _text(100)
+    pronouns: str = _text(50)
+    languages: str = _text(200)
+    access_needs: str = _text(2000)
+    contact_preference: ContactPreference = ContactPreference.PHONE
+    contact_details: str = _text(300)
+    what_matters: str = _text(4000)
+    date_of_birth: date | None = None
+    age_band: AgeBand | None = None
+    postcode: str = _text(20)
+    phone: str = _text(30)
+    email: str = _text(254)
+    emergency_contact_name: str = _text(200)
+    emergency_contact_phone: str = _text(30)
+    emergency_contact_relationship: str = _text(100)
+    confirm_new: bool = Field(
+        False,
+        description="True when you checked the possible matches a 409 named: someone new.",
+    )
+
+
+class PossibleMatchOut(Schema):
+    detail: str
+    candidates: list[int] = Field(description="Ids of people who may be the same person.")
+
+
+@router.post(
+    "/people",
+    response={201: PersonOut, 409: PossibleMatchOut, **ERRORS},
+    summary="Add a person",
+)
+def create_person(request: AuthedHttpRequest, payload: PersonIn) -> Any:
+    """Add a person, as the "Add a person" form does. When someone the caller may see may be the
+    same person, nothing is added: 409 with their ids, unless `confirm_new` is true."""
+    membership = membership_of(request)
+    require_rule("people.add_person", membership)
+    team = Team.objects.filter(organisation_id=membership.organisation_id, pk=payload.team).first()
+    if team is None:
+        raise ValidationError({"team": "Choose a service in this organisation."})
+    fields = payload.dict(exclude={"team", "given_name", "confirm_new"})
+    fields["age_band"] = fields["age_band"] or ""
+    try:
+        person = services.create_person(
+            by=membership,
+            team=team,
+            given_name=payload.given_name,
+            confirm_new=payload.confirm_new,
+            **fields,
+        )
+    except services.PossibleMatch as question:
+        return Status(
+            409,
+            PossibleMatchOut(
+                detail=str(question.message), candidates=[p.pk for p in question.people]
+            ),
+        )
+    prefetch_related_objects([person], open_spells())
+    return Status(201, person)
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="A person")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team, active_membership_q
@@ -12,9 +13,12 @@ from alongside.common.forms import (
     choice_field,
     model_choice,
 )
-from alongside.people.models import Person
+from alongside.people.models import EqualityMonitoring, Person
 from alongside.people.queries import Filters, Seen, Status
+from alongside.people.services import clean_basics
 from alongside.visibility.roles import GRANTEE_ROLES
+
+BASICS = ("date_of_birth", "postcode", "phone", "emergency_contact_phone", "email")
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -29,14 +33,48 @@ class PersonForm(forms.ModelForm[Person]):
             "languages",
             "contact_preference",
             "contact_details",
+            "phone",
+            "email",
             "access_needs",
             "what_matters",
+            "date_of_birth",
+            "age_band",
+            "postcode",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relationship",
         ]
         widgets = {
             "access_needs": forms.Textarea(attrs={"rows": 2}),
             "what_matters": forms.Textarea(attrs={"rows": 3}),
             "contact_preference": forms.RadioSelect,
+            "date_of_birth": DateInput(),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
+        help_texts = {
+            "phone": _("Reminders of appointments go here by text, if they like texts."),
+            "email": _("Reminders go here if they prefer email."),
+            "date_of_birth": _(
+                "Optional. It tells two people with the same name apart, and funders ask for "
+                "ages in their reports (only as totals)."
+            ),
+            "age_band": _("If they would rather not give a date of birth."),
+            "emergency_contact_name": _("Optional. Someone to call if they are unwell with us."),
+        }
+
+    # Typed loosely ("sw1a1aa", " SW1A  1AA "): checked and written one way by `clean_basics`.
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Optional. It tells two people with the same name apart and shows which areas "
+            "we reach. For example SW1A 1AA."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "short"}),
+    )
+    # The worker checked the possible matches and says this is someone new.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +82,17 @@ class PersonForm(forms.ModelForm[Person]):
             organisation_id=membership.organisation_id
         )
         model_choice(self, "team").empty_label = None
+
+    def clean(self) -> dict[str, Any]:
+        """The same checks the service makes (`people.services.clean_basics`), on their fields."""
+        cleaned = super().clean() or {}
+        basics = {name: cleaned[name] for name in BASICS if name in cleaned}
+        try:
+            cleaned.update(clean_basics(basics))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name, messages)
+        return cleaned
 
 
 class SearchForm(forms.Form):
@@ -151,3 +200,30 @@ class ConsentForm(forms.Form):
             .order_by("first_name", "last_name")
         )
         model_choice(self, "grantee_user").queryset = users
+
+
+class CloseForm(forms.Form):
+    closed_on = RecordDateField(label=_("Closed on"), widget=DateInput())
+    closed_reason = forms.CharField(
+        label=_("Why, in their words"),
+        help_text=_("For example: \u201cmy benefits are sorted, I don\u2019t need help now\u201d."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why, in their words.")},
+    )
+
+
+class MergeForm(forms.Form):
+    """The record to merge into this one, by its number (from the list of possible matches)."""
+
+    other = forms.IntegerField(
+        label=_("Record number to merge into this one"), min_value=1, max_value=2**63 - 1
+    )
+
+
+class EqualityForm(forms.ModelForm[EqualityMonitoring]):
+    """The equality questions, each optional, each with "Prefer not to say"."""
+
+    class Meta:
+        model = EqualityMonitoring
+        fields = ["gender", "ethnicity", "disability", "sexual_orientation", "religion"]

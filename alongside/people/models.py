@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.people import matching
 from alongside.people.names import looks_like_phone, name_key, normal_postcode, phone_digits
 
 
@@ -101,6 +102,13 @@ class Person(models.Model):
         db_default="",
         help_text=_("In their words, for example 'my benefits are sorted'."),
     )
+    # Matching keys (`people.matching`), kept by `save()`: so a possible match is one indexed query.
+    name_key = models.CharField(max_length=200, blank=True, default="", db_default="")
+    phone_key = models.CharField(max_length=20, blank=True, default="", db_default="")
+    # Set when this record was merged into another (`people.merging`); the row stays for the audit.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Kept by save() (and the demo writer) for search: folded names, the phone's digits, the
     # postcode with one space. Decision 0038.
@@ -112,6 +120,8 @@ class Person(models.Model):
         ordering = ["given_name", "family_name", "id"]
         indexes = [
             models.Index(fields=["organisation", "given_name", "family_name"]),
+            models.Index(fields=["organisation", "name_key"], name="person_org_name_key"),
+            models.Index(fields=["organisation", "phone_key"], name="person_org_phone_key"),
             models.Index(fields=["organisation", "search_key"], name="person_search_key"),
             models.Index(fields=["organisation", "phone_digits"], name="person_phone_digits"),
             models.Index(fields=["organisation", "postcode_key"], name="person_postcode_key"),
@@ -125,9 +135,11 @@ class Person(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_search_keys()
+        self.name_key = matching.name_key(self.given_name, self.family_name)
+        self.phone_key = matching.phone_key(self.phone)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS, "name_key", "phone_key"}
         super().save(*args, **kwargs)
 
     def fill_search_keys(self) -> None:
@@ -225,3 +237,150 @@ class ConsentToShare(models.Model):
 
     def __str__(self) -> str:
         return f"Consent {self.pk} for {self.person_id}"
+
+
+class PersonMerge(models.Model):
+    """Two records of one person made one: `merged` into `survivor`, by a coordinator.
+
+    Everything pointing at `merged` now points at `survivor` (`moved` counts it per kind); the
+    merged record stays, marked `merged_into`, so its audit events keep their person and "who saw
+    my record" reads them through the survivor. The data lead reviews the list of merges.
+    """
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merged"], name="person_merged_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.merged_id} into {self.survivor_id}"
+
+    @property
+    def person_id(self) -> int:
+        return self.survivor_id
+
+    @property
+    def moved_total(self) -> int:
+        return sum(int(count) for count in self.moved.values())
+
+
+PREFER_NOT = ("prefer_not", _("Prefer not to say"))
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    ANOTHER = "another", _("In another way")
+    PREFER_NOT = PREFER_NOT
+
+
+class Ethnicity(models.TextChoices):
+    """The Office for National Statistics' 2021 census categories (England and Wales)."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", _("Asian or Asian British: Bangladeshi")
+    ASIAN_CHINESE = "asian_chinese", _("Asian or Asian British: Chinese")
+    ASIAN_INDIAN = "asian_indian", _("Asian or Asian British: Indian")
+    ASIAN_PAKISTANI = "asian_pakistani", _("Asian or Asian British: Pakistani")
+    ASIAN_OTHER = "asian_other", _("Asian or Asian British: any other Asian background")
+    BLACK_AFRICAN = "black_african", _("Black, Black British, Caribbean or African: African")
+    BLACK_CARIBBEAN = "black_caribbean", _("Black, Black British, Caribbean or African: Caribbean")
+    BLACK_OTHER = "black_other", _("Black, Black British, Caribbean or African: any other")
+    MIXED_WHITE_ASIAN = "mixed_white_asian", _("Mixed or multiple: White and Asian")
+    MIXED_WHITE_AFRICAN = "mixed_white_african", _("Mixed or multiple: White and Black African")
+    MIXED_WHITE_CARIBBEAN = (
+        "mixed_white_caribbean",
+        _("Mixed or multiple: White and Black Caribbean"),
+    )
+    MIXED_OTHER = "mixed_other", _("Mixed or multiple: any other")
+    WHITE_BRITISH = "white_british", _("White: English, Welsh, Scottish, Northern Irish or British")
+    WHITE_IRISH = "white_irish", _("White: Irish")
+    WHITE_GYPSY = "white_gypsy", _("White: Gypsy or Irish Traveller")
+    WHITE_ROMA = "white_roma", _("White: Roma")
+    WHITE_OTHER = "white_other", _("White: any other White background")
+    OTHER_ARAB = "other_arab", _("Other ethnic group: Arab")
+    OTHER_ANY = "other_any", _("Other ethnic group: any other")
+    PREFER_NOT = PREFER_NOT
+
+
+class Disability(models.TextChoices):
+    LIMITED_A_LOT = "a_lot", _("Yes, limited a lot")
+    LIMITED_A_LITTLE = "a_little", _("Yes, limited a little")
+    NO = "no", _("No")
+    PREFER_NOT = PREFER_NOT
+
+
+class SexualOrientation(models.TextChoices):
+    STRAIGHT = "straight", _("Straight or heterosexual")
+    GAY_LESBIAN = "gay_lesbian", _("Gay or lesbian")
+    BISEXUAL = "bisexual", _("Bisexual")
+    ANOTHER = "another", _("Another sexual orientation")
+    PREFER_NOT = PREFER_NOT
+
+
+class Religion(models.TextChoices):
+    NONE = "none", _("No religion")
+    CHRISTIAN = "christian", _("Christian")
+    BUDDHIST = "buddhist", _("Buddhist")
+    HINDU = "hindu", _("Hindu")
+    JEWISH = "jewish", _("Jewish")
+    MUSLIM = "muslim", _("Muslim")
+    SIKH = "sikh", _("Sikh")
+    ANOTHER = "another", _("Any other religion")
+    PREFER_NOT = PREFER_NOT
+
+
+class EqualityMonitoring(models.Model):
+    """The equality questions funders ask, answered by the person (decision 0037).
+
+    Special-category data: read and written only by the person's confirmed workers, with the
+    person; counted for the data lead only in totals with small numbers suppressed. Never on the
+    person page, in exports, the API or search. Blank means not asked.
+    """
+
+    SPHERE = "equality"
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="equality")
+    gender = models.CharField(
+        _("Which of these describes them?"), max_length=20, choices=Gender.choices, blank=True
+    )
+    ethnicity = models.CharField(
+        _("Ethnic group"), max_length=30, choices=Ethnicity.choices, blank=True
+    )
+    disability = models.CharField(
+        _(
+            "Do they have a condition or illness lasting (or expected to last) 12 months or more "
+            "that limits their day-to-day activities?"
+        ),
+        max_length=20,
+        choices=Disability.choices,
+        blank=True,
+    )
+    sexual_orientation = models.CharField(
+        _("Sexual orientation"), max_length=20, choices=SexualOrientation.choices, blank=True
+    )
+    religion = models.CharField(_("Religion"), max_length=20, choices=Religion.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Equality answers of {self.person_id}"

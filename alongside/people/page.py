@@ -40,6 +40,8 @@ ACTIONS = (
     ("record_worker_request", "relationships.record_worker_request"),
     ("plan_handover", "relationships.plan_handover"),
     ("assign_named_worker", "relationships.assign_named_worker"),
+    ("merge", "people.merge"),
+    ("record_equality", "people.record_equality"),
 )
 
 

@@ -7,7 +7,12 @@ import rules
 from alongside.access.models import Membership, Role
 from alongside.access.permissions import has_role
 from alongside.visibility.people import has_confirmed
-from alongside.visibility.roles import FINDS_PEOPLE_BY_IDENTITY, SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
+from alongside.visibility.roles import (
+    FINDS_PEOPLE_BY_IDENTITY,
+    SEES_ALL_PEOPLE,
+    SEES_OWN_PEOPLE,
+    WORKER_ROLES,
+)
 from alongside.visibility.support import coordinates
 
 if TYPE_CHECKING:
@@ -57,3 +62,32 @@ def holds_support_for(membership: Membership | None, person: "Person") -> bool:
 
 rules.add_rule("people.record_consent", holds_support_for)
 rules.add_rule("people.see_access_log", holds_support_for | is_data_lead)
+
+
+@rules.predicate
+def coordinates_person(membership: Membership | None, person: "Person | None" = None) -> bool:
+    """A coordinator of the person's service (of any service, asked without a person)."""
+    if membership is None or membership.role != Role.COORDINATOR:
+        return False
+    return person is None or coordinates(membership, person)
+
+
+# Merging two records of one person: a coordinator of both services (decision 0036); the data
+# lead reviews every merge afterwards.
+rules.add_rule("people.merge", coordinates_person)
+rules.add_rule("people.review_merges", is_data_lead)
+
+
+@rules.predicate
+def confirmed_worker(membership: Membership | None, person: "Person") -> bool:
+    """A worker with a confirmed relationship with the person (named, allocated, handed over,
+    or their own legitimate-relationship request in force): never just a contact they recorded."""
+    if membership is None or membership.role not in WORKER_ROLES:
+        return False
+    return has_confirmed(membership, person)
+
+
+# Equality monitoring (decision 0037): answers read and written only by the person's confirmed
+# workers, with the person; the data lead sees totals with small numbers suppressed.
+rules.add_rule("people.record_equality", confirmed_worker)
+rules.add_rule("people.equality_totals", is_data_lead)

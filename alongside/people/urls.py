@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alongside.people import consent_views, export_views, views
+from alongside.people import consent_views, equality_views, export_views, merge_views, views
 
 app_name = "people"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("<int:person_id>/", views.person_detail, name="person"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("<int:person_id>/close/", views.close_involvement, name="close_involvement"),
+    path("<int:person_id>/merge/", merge_views.merge_start, name="merge_start"),
+    path("<int:person_id>/merge/<int:other_id>/", merge_views.merge_review, name="merge_review"),
+    path("merges/", merge_views.merges, name="merges"),
+    path("<int:person_id>/equality/", equality_views.equality, name="equality"),
+    path("equality/", equality_views.totals, name="equality_totals"),
     path("<int:person_id>/consent/", consent_views.grant, name="grant_consent"),
     path(
         "<int:person_id>/consent/<int:consent_id>/revoke/",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule
@@ -14,14 +15,17 @@ from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import form_status
 from alongside.people import services
-from alongside.people.forms import PersonForm, SearchForm
+from alongside.people.forms import CloseForm, PersonForm, SearchForm
 from alongside.people.models import Person
 from alongside.people.page import person_page
 from alongside.people.queries import (
     Filters,
     get_person_for_user,
+    merged_ids,
+    merged_survivor_id,
     people_findable_by,
     search_people,
+    second_identifier,
 )
 
 PAGE_SIZE = 50
@@ -57,12 +61,15 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("people.add_person", membership)
     form = PersonForm(request.POST if request.method == "POST" else None, membership=membership)
+    matches: list[Person] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             person = services.create_person(
                 by=membership, team=data.pop("team"), given_name=data.pop("given_name"), **data
             )
+        except services.PossibleMatch as question:
+            matches = question.people
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -71,9 +78,15 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "person": None},
-        status=form_status(request, form),
+        {"form": form, "person": None, "matches": matches_with_identifiers(matches)},
+        # A possible match is a question, not a mistake: 409, so the one-time token is kept fresh.
+        status=409 if matches else form_status(request, form),
     )
+
+
+def matches_with_identifiers(people: list[Person]) -> list[tuple[Person, str]]:
+    """The possible matches with the words that tell them apart (`queries.second_identifier`)."""
+    return [(person, second_identifier(person)) for person in people]
 
 
 def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
@@ -86,8 +99,10 @@ def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The ModelForm has already copied values onto `person`; reload so the service sees what changed.
         fresh = get_person_for_user(membership, person_id)
+        data = dict(form.cleaned_data)
+        data.pop("confirm_new", None)
         try:
-            services.update_person(fresh, by=membership, **form.cleaned_data)
+            services.update_person(fresh, by=membership, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -103,6 +118,10 @@ def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     membership = membership_of(request)
+    survivor = merged_survivor_id(membership, person_id)
+    if survivor is not None:
+        messages.info(request, _("That record was merged into this one."))
+        return redirect("people:person", person_id=survivor)
     person = get_person_for_user(membership, person_id)
     page = person_page(
         membership,
@@ -124,5 +143,41 @@ def access_log(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     else:
         person = get_person_for_user(membership, person_id)
     require_rule("people.see_access_log", membership, person)
-    lines = access_log_lines(person.pk, person.organisation_id, viewer=membership)
+    lines = access_log_lines(
+        person.pk, person.organisation_id, viewer=membership, also_person_ids=merged_ids(person)
+    )
     return render(request, "people/access_log.html", {"person": person, "lines": lines})
+
+
+def close_involvement(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Close their involvement (their need is met, in their words), or open it again."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("people.change_person", membership, person)
+    if request.method == "POST" and request.POST.get("reopen") and person.closed_on:
+        services.reopen_involvement(person, by=membership)
+        messages.success(request, _("Their involvement is open again."))
+        return redirect("people:person", person_id=person.pk)
+    form = CloseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"closed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and not person.closed_on and form.is_valid():
+        try:
+            services.close_involvement(
+                person,
+                by=membership,
+                on=form.cleaned_data["closed_on"],
+                reason=form.cleaned_data["closed_reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Their involvement is closed."))
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "people/close_form.html",
+        {"form": form, "person": person},
+        status=form_status(request, form),
+    )

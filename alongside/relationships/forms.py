@@ -271,3 +271,24 @@ class HistoryAccessReviewForm(forms.Form):
         max_length=LEGITIMATE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class MoveContactForm(forms.Form):
+    """Move a contact recorded on the wrong person: who it was really with, and why."""
+
+    to = forms.TypedChoiceField(
+        label=_("Who was it really with?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Find and choose the person it was really with.")},
+    )
+    reason = forms.CharField(
+        label=_("Why was it on the wrong person?"),
+        help_text=_("For example: two people called Dean Pearson; I chose the wrong one."),
+        max_length=300,
+        error_messages={"required": _("Say why it was on the wrong person.")},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices  # type: ignore[attr-defined]

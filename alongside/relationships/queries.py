@@ -240,16 +240,20 @@ def _usual_gap(points: Sequence[ContactPoint]) -> int:
     return max(MIN_USUAL_GAP_DAYS, round(median(gaps)))
 
 
-def my_people(membership: Membership, *, today: date | None = None) -> list[MyPersonRow]:
-    """The people this worker is named worker for, who needs contact first. Three queries."""
+def my_people(
+    membership: Membership, *, today: date | None = None, include_closed: bool = False
+) -> list[MyPersonRow]:
+    """The people this worker is named worker for, who needs contact first. Three queries.
+    People whose involvement is closed (their need met) are left out unless `include_closed`."""
     today = today or timezone.localdate()
-    spells = list(
-        NamedWorkerSpell.objects.filter(
-            worker_id=membership.user_id,
-            organisation_id=membership.organisation_id,
-            ended_on__isnull=True,
-        ).select_related("person")
+    spells_qs = NamedWorkerSpell.objects.filter(
+        worker_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+        ended_on__isnull=True,
     )
+    if not include_closed:
+        spells_qs = spells_qs.filter(person__closed_on__isnull=True)
+    spells = list(spells_qs.select_related("person"))
     ids = [spell.person_id for spell in spells]
     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
     points = contact_points(ids, since=since)

@@ -7,6 +7,7 @@ event in that transaction. Errors are `ValidationError`s keyed by form field.
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,7 @@ from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.dates import date_problem
+from alongside.common.spheres import system_rows
 from alongside.eligibility.queries import has_assessed
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -860,3 +862,64 @@ def end_allocation(
         )
     allocation.ended_at, allocation.ended_by = now, by.user
     return allocation
+
+
+# Putting a mistake right ---------------------------------------------------------------------
+
+
+def _records_of_contact() -> list[tuple[Any, str]]:
+    """Every model that hangs off a contact and names its person too (its support note, the
+    demand it recorded, the appointment it came from): (model, contact field). From the models
+    themselves, so a new one moves with the contact."""
+    found = []
+    for model in apps.get_models():
+        fields = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
+        person = fields.get("person")
+        if person is None or person.related_model is not Person:
+            continue
+        for name, field in fields.items():
+            if field.related_model is Contact:
+                found.append((model, name))
+    return found
+
+
+def move_contact(contact: Contact, *, to: Person, by: Membership, reason: str) -> Contact:
+    """Move a contact recorded on the wrong person to the right one, saying why.
+
+    The late-record rule holds on the right person's record too: a contact older than the
+    window keeps (or takes this reason as) its reason for being recorded late. Its support note
+    and what hangs off it move with it. Side effects: the contact and its records updated; one
+    audit event on each person (the reason kept as the contact's late reason when late, never
+    in the event).
+    """
+    if to.pk == contact.person_id or to.organisation_id != contact.organisation_id:
+        raise ValidationError({"to": _("Choose the person the contact was really with.")})
+    if len(reason.strip()) < 3:
+        raise ValidationError({"reason": _("Say why it was on the wrong person.")})
+    late = late_record_problem(to, contact.at, contact.late_reason)
+    with transaction.atomic():
+        from_id = contact.person_id
+        for model, field in _records_of_contact():
+            rows = system_rows(model, "moving a contact to the right person")
+            rows.filter(**{field: contact, "person_id": from_id}).update(person_id=to.pk)
+        contact.person = to
+        fields = ["person"]
+        if late:
+            contact.late_reason = reason.strip()[:300]
+            fields.append("late_reason")
+        contact.save(update_fields=fields)
+        summary = {"contact": contact.pk}
+        record(
+            contact,
+            action=actions.RELATIONSHIPS_CONTACT_MOVED_AWAY,
+            by=by,
+            person_id=from_id,
+            summary={**summary, "to": to.pk},
+        )
+        record(
+            contact,
+            action=actions.RELATIONSHIPS_CONTACT_MOVED_IN,
+            by=by,
+            summary={**summary, "from": from_id, "late_reason_given": bool(late)},
+        )
+    return contact

@@ -14,6 +14,11 @@ urlpatterns = [
         name="edit_contact",
     ),
     path(
+        "people/<int:person_id>/contacts/<int:contact_id>/move/",
+        views.move_contact,
+        name="move_contact",
+    ),
+    path(
         "people/<int:person_id>/contacts/<int:contact_id>/history/",
         views.contact_history,
         name="contact_history",

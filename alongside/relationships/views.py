@@ -21,12 +21,13 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Role
 from alongside.access.nav import home_url_name
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.inbox.queries import inbox_for
 from alongside.learning.contact_form import DemandOnContactForm
 from alongside.people.models import Person
-from alongside.people.queries import get_person_for_user
+from alongside.people.queries import get_person_for_user, search_people, second_identifier
 from alongside.relationships import services
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.forms import (
@@ -37,6 +38,7 @@ from alongside.relationships.forms import (
     HandoverForm,
     HistoryAccessForm,
     HistoryAccessReviewForm,
+    MoveContactForm,
     WorkerRequestForm,
 )
 from alongside.relationships.models import (
@@ -575,3 +577,46 @@ def end_history_access(request: AuthedHttpRequest, grant_id: int) -> HttpRespons
     if own:
         return redirect("people:person", person_id=grant.person_id)
     return redirect("relationships:history_requests")
+
+
+MOVE_SEARCH_ROWS = 20
+
+
+def move_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    """Move a contact recorded on the wrong person to the right one (audited on both)."""
+    membership, person, contact = _visible_contact(request, person_id, contact_id)
+    require_rule("relationships.edit_contact", membership, contact)
+    text = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
+    found = (
+        [
+            other
+            for other in search_people(membership, text)[:MOVE_SEARCH_ROWS]
+            if other.pk != person.pk
+        ]
+        if text
+        else []
+    )
+    if request.method == "POST" and request.POST.get("to"):
+        # The chosen person must be one this worker may see, whatever the search shows now.
+        picked = get_person_for_user(membership, parse_id(request.POST["to"]) or 0)
+        if picked not in found:
+            found.append(picked)
+    choices = [(other.pk, f"{other.display_name} — {second_identifier(other)}") for other in found]
+    form = MoveContactForm(request.POST if request.method == "POST" else None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        to = next(other for other in found if other.pk == form.cleaned_data["to"])
+        try:
+            services.move_contact(contact, to=to, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The contact is now on %(name)s's record.") % {"name": to.display_name}
+            )
+            return redirect("people:person", person_id=to.pk)
+    return render(
+        request,
+        "relationships/move_contact.html",
+        {"person": person, "contact": contact, "form": form, "q": text, "searched": bool(text)},
+        status=form_status(request, form),
+    )

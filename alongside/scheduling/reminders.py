@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
-from alongside.people.models import ContactPreference
+from alongside.people.models import ContactPreference, Person
 from alongside.scheduling.models import Appointment, AppointmentMode, AppointmentStatus
 from alongside.scheduling.sms import send_text
 
@@ -63,7 +63,7 @@ def send_reminder(appointment_id: int) -> str:
         if appointment.starts_at <= timezone.now():
             return "not sent: the appointment has started"
         person = appointment.person
-        to = person.contact_details.strip()
+        to = reminder_address(person)
         body = reminder_text(appointment)
         why_not = _why_not_automatic(person.contact_preference, to)
         if why_not:
@@ -84,6 +84,16 @@ def send_reminder(appointment_id: int) -> str:
             summary={"channel": channel},
         )
     return "their worker was told instead" if channel == "worker" else f"sent by {channel}"
+
+
+def reminder_address(person: Person) -> str:
+    """Where their reminder goes: the email or phone field for their preference, else what is
+    written in "phone, email or address" (records made before those fields existed)."""
+    if person.contact_preference == ContactPreference.EMAIL and person.email.strip():
+        return person.email.strip()
+    if person.contact_preference == ContactPreference.TEXT and person.phone.strip():
+        return person.phone.strip()
+    return person.contact_details.strip()
 
 
 def _why_not_automatic(preference: str, to: str) -> str:

@@ -114,6 +114,8 @@ class WelcomeForm(forms.Form):
         required=False,
         help_text="A phone number or email, only if they would like to hear from us.",
     )
+    # The host checked the possible matches and says this is someone new.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class FindForm(forms.Form):

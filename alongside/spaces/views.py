@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
+from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
-from alongside.people.queries import get_person_for_user
+from alongside.people.queries import get_person_for_user, second_identifier
+from alongside.people.services import PossibleMatch
 from alongside.spaces import queries, services
 from alongside.spaces.forms import (
     FindForm,
@@ -197,6 +199,7 @@ def _register_page(
     welcome_form: WelcomeForm | None = None,
     error: str = "",
     status: int = 200,
+    matches: list[tuple[Any, str]] | None = None,
 ) -> HttpResponse:
     membership = membership_of(request)
     find = FindForm(request.GET or None)
@@ -221,6 +224,7 @@ def _register_page(
             "found": found,
             "find": find,
             "welcome_form": welcome_form or WelcomeForm(),
+            "matches": matches or [],
             "markable": not session.is_cancelled and session.on <= today,
             "error": error,
         },
@@ -277,10 +281,17 @@ def mark_absent(request: AuthedHttpRequest, session_id: int, person_id: int) -> 
 def new_here(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     membership = membership_of(request)
     session = _register_session(request, session_id)
+    use_person = parse_id(request.POST.get("use_person", ""))
+    if request.method == "POST" and use_person is not None:
+        # "Yes, it is them" on the possible-match question: mark that person here instead.
+        return _mark(request, session_id, use_person, present=True)
     form = WelcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.welcome_at_door(session, by=membership, **form.cleaned_data)
+        except PossibleMatch as question:
+            matches = [(person, second_identifier(person)) for person in question.people]
+            return _register_page(request, session, welcome_form=form, matches=matches, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -88,7 +88,8 @@ def visible_people_q(membership: Membership | None) -> Q | None:
     """
     if membership is None or not membership.is_active:
         return None
-    in_organisation = Q(organisation_id=membership.organisation_id)
+    # A record merged into another is read through the survivor (`people.merging`).
+    in_organisation = Q(organisation_id=membership.organisation_id, merged_into__isnull=True)
     if membership.role in SEES_ALL_PEOPLE:
         return in_organisation
     if membership.role in SEES_OWN_PEOPLE:

@@ -48,6 +48,13 @@ class Samples:
         SpellFactory(person=una, worker=wes)
         ContactFactory(person=world.person, worker=world.user("vic"), at=now - timedelta(days=10))
         self.people = {"related": world.person, "unrelated": una, "other": world.other_person}
+        # A second record of each person, in the same service: what a merge joins.
+        self.twins = {
+            subject: PersonFactory(
+                team=person.team, given_name=person.given_name, family_name="Twin"
+            )
+            for subject, person in self.people.items()
+        }
         owners = {"related": world.user("alice"), "unrelated": wes, "other": world.user("olly")}
         # Pat's successor is not a persona: a planned handover is a confirmed relationship, and
         # cara must stay a colleague with none.
@@ -342,6 +349,7 @@ class Samples:
         fill = {
             "person_id": lambda: self.people[subject].pk,
             "contact_id": lambda: self.contacts[subject].pk,
+            "other_id": lambda: self.twins[subject].pk,
             "handover_id": lambda: self.handovers[subject].pk,
             "consent_id": lambda: self.consents[subject].pk,
             "concern_id": lambda: self.concerns[subject].pk,

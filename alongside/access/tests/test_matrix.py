@@ -152,9 +152,19 @@ MATRIX: dict[str, Entry] = {
     "people:grant_consent": each(*HOLD),
     "people:revoke_consent": each(*HOLD, method="post"),
     "people:access_log": each({"alice", "colin", "dana"}, {"dana"}, {"olly"}),
+    # closing involvement: who changes the record; merging: a coordinator of both people's
+    # service (decision 0036), reviewed afterwards by the data lead
+    "people:close_involvement": each(*WORK),
+    "people:merge_start": each({"colin"}, set(), set()),
+    "people:merge_review": each({"colin"}, set(), set()),
+    "people:merges": once({"dana"}),
+    # equality monitoring (decision 0037): the person's confirmed workers; totals for the data lead
+    "people:equality": each({"alice"}, set(), {"olly"}),
+    "people:equality_totals": once({"dana"}),
     # relationships
     "relationships:record_contact": each(*WORK),
     "relationships:edit_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:move_contact": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:contact_history": each(*SEE),
     "relationships:assign_named_worker": each({"colin"}, set(), set()),
     "relationships:record_worker_request": each(*WORK),
@@ -181,6 +191,7 @@ MATRIX: dict[str, Entry] = {
     "eligibility:record_voucher": once({"amir"}),
     "eligibility:voucher": each({"amir"}, {"amir"}, set()),
     "eligibility:redeem_voucher": each({"amir"}, {"amir"}, set()),
+    "eligibility:undo_redemption": each({"amir"}, {"amir"}, set()),
     "eligibility:accept_support_offer": each({"amir"}, {"amir"}, set(), method="post"),
     "eligibility:partners": once({"amir"}),
     "eligibility:change_partner": each({"amir"}, {"amir"}, set(), method="post"),
@@ -191,6 +202,16 @@ MATRIX: dict[str, Entry] = {
     "api:list_people": once(EVERYONE),
     "api:list_my_people": once(EVERYONE),
     "api:read_person": each(*SEE),
+    "api:create_person": once(
+        {"alice", "cara", "colin", "olly"},
+        method="post",
+        content_type="application/json",
+        data=lambda w, persona, s: {
+            "given_name": "Matrix",
+            "family_name": f"Newcomer {persona}",
+            "team": w.members[persona].organisation.teams.first().pk,
+        },
+    ),
     "api:list_contacts": each(*SEE),
     "api:create_contact": each(
         *WORK,

@@ -62,6 +62,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/audit/",
         "/audit/export.csv",
         "/workers/",
+        "/people/merges/",
+        "/people/equality/",
     ]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
@@ -78,6 +80,10 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/connections/people/{pk}/",
             f"/spaces/people/{pk}/",
             f"/spaces/people/{pk}/ties/",
+            f"/people/{pk}/close/",
+            f"/people/{pk}/equality/",
+            f"/people/{pk}/merge/",
+            f"/people/{pk}/merge/{person_ids[0]}/",
         ]
     return seeds
 

@@ -21,5 +21,5 @@ def test_every_eligibility_audit_action_is_documented():
     # The registry holds every action record() and record_read() accept, reads included.
     actions = {name for name in REGISTRY if name.startswith("eligibility.")}
     assert "eligibility.voucher.viewed" in actions  # written by read_* through record_read
-    assert len(actions) == 7
+    assert len(actions) == 8
     assert sorted(action for action in actions if f"`{action}`" not in DOC) == []

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from alongside.access.models import Notification
 from alongside.audit.models import AuditEvent
+from alongside.people.models import Person
 from alongside.scheduling import reminders, services, sms
 from alongside.scheduling.models import Appointment
+from alongside.scheduling.reminders import reminder_address
 from alongside.scheduling.tests.helpers import at
 
 
@@ -127,3 +129,21 @@ def test_when_no_reminder_can_go_the_worker_is_told_once(
     assert Notification.objects.filter(user=world.user("alice")).count() == 1
     event = AuditEvent.objects.get(action="scheduling.reminder.sent")
     assert event.summary == {"channel": "worker"}
+
+
+@pytest.mark.parametrize(
+    ("preference", "phone", "email", "details", "expected"),
+    [
+        ("text", "07700 900123", "", "old note 07000 000000", "07700 900123"),
+        ("text", "", "", "07000 000000", "07000 000000"),
+        ("email", "", "pat@example.org", "old@example.org", "pat@example.org"),
+        ("email", "07700 900123", "", "old@example.org", "old@example.org"),
+    ],
+)
+def test_reminders_go_to_the_phone_or_email_field_before_the_old_free_text(
+    preference, phone, email, details, expected
+):
+    person = Person(
+        contact_preference=preference, phone=phone, email=email, contact_details=details
+    )
+    assert reminder_address(person) == expected

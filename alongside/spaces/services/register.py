@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Team
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.people.matching import phone_problem
 from alongside.people.models import ContactPreference, Person
 from alongside.people.services import create_person
 from alongside.spaces.models import (
@@ -105,11 +106,14 @@ def welcome_at_door(
     given_name: str,
     contact_details: str = "",
     today: date | None = None,
+    confirm_new: bool = False,
 ) -> Person:
     """Someone new at the door: a first name (and a way to reach them, if they like), nothing else.
 
     Creates a minimal Person in the space's team (else the welcomer's, else the organisation's
     first), flags them as welcomed at the door, and marks them present, all or nothing.
+    Raises `people.services.PossibleMatch` when they may already be on the record (same first
+    name, or same phone and first name), unless `confirm_new`.
     Side effects: one Person, one DoorWelcome, one Attendance, three audit events.
     """
 
@@ -118,11 +122,15 @@ def welcome_at_door(
     if not given_name.strip():
         raise ValidationError({"given_name": _("Enter their first name.")})
     with transaction.atomic():
+        reach = contact_details.strip()
         person = create_person(
             by=by,
             team=_welcome_team(session, by),
             given_name=given_name,
-            contact_details=contact_details.strip(),
+            confirm_new=confirm_new,
+            # A phone number is kept as their phone too, so the next visit can match it.
+            phone=reach if reach and phone_problem(reach) is None else "",
+            contact_details=reach,
             contact_preference=ContactPreference.PHONE
             if contact_details.strip()
             else ContactPreference.IN_PERSON,
