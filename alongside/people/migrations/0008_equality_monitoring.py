@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0005_late_record_days"),
-        ("people", "0006_matching_keys_and_merges"),
+        ("people", "0007_matching_keys_and_merges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ def fill_keys(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0005_late_record_days"),
-        ("people", "0005_person_search_keys"),
+        ("people", "0006_person_created_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
