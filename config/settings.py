@@ -68,9 +68,14 @@ INSTALLED_APPS = [
     "alongside.connections",
     "alongside.insights",
     "alongside.workers",
-    "alongside.demo",
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
+# The demo (`alongside demo`) makes logins that share a published password: it is installed only
+# with DEBUG on (`make demo`, the tests), or when a public demo site asks for it by name
+# (decision 0027). Elsewhere `alongside demo` refuses, exit 2, saying how.
+ALONGSIDE_DEMO = DEBUG or env_bool("ALONGSIDE_DEMO_OUTSIDE_DEBUG", False)
+if ALONGSIDE_DEMO:
+    INSTALLED_APPS.append("alongside.demo")
 
 MIDDLEWARE = [
     "alongside.common.middleware.RequestIdMiddleware",
@@ -214,11 +219,20 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "object-src": [CSP.NONE],  # no plugins
+    "base-uri": [CSP.SELF],  # an injected <base> cannot send relative links elsewhere
 }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # `__Host-` cookies: a browser keeps them only when Secure, for Path=/ and with no Domain, so
+    # no other host under the same domain can set or overwrite them. Plain http (the demo) cannot
+    # keep a Secure cookie, so DEBUG keeps Django's names. Leave SESSION_COOKIE_DOMAIN,
+    # CSRF_COOKIE_DOMAIN and both paths unset: with either, the browser drops the cookie.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(
     os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
