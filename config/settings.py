@@ -291,6 +291,7 @@ MIDDLEWARE.insert(
     "allauth.account.middleware.AccountMiddleware",
 )
 MIDDLEWARE.append("alongside.accounts.middleware.TwoStepRequiredMiddleware")
+MIDDLEWARE.append("alongside.accounts.middleware.AdminTwoStepMiddleware")  # decision 0026
 AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_ADAPTER = "alongside.accounts.adapters.AccountAdapter"
 MFA_ADAPTER = "alongside.accounts.adapters.MFAAdapter"
