@@ -135,11 +135,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Decision 0028: at least 8 characters (no upper limit below Django's, no composition rules);
+# not like the user's name or address; not one of the 20,000 most common passwords (Django's
+# bundled list: the breached-password check that works offline); not only digits; and not the
+# name of the service, a role or the user's organisation (alongside/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "alongside.accounts.validators.ContextWordsValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -292,6 +297,7 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.append("alongside.accounts.middleware.TwoStepRequiredMiddleware")
 MIDDLEWARE.append("alongside.accounts.middleware.AdminTwoStepMiddleware")  # decision 0026
+MIDDLEWARE.append("alongside.accounts.middleware.SessionListMiddleware")  # decision 0028
 AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_ADAPTER = "alongside.accounts.adapters.AccountAdapter"
 MFA_ADAPTER = "alongside.accounts.adapters.MFAAdapter"

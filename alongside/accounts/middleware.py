@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 
 from alongside.access.http import AuthedHttpRequest
 from alongside.accounts.policy import has_authenticator_app, two_step_required
+from alongside.accounts.services import note_session
 
 # The session remembers that this user has an authenticator, so most requests cost no query.
 # Removing the authenticator clears it (accounts.signals); a lead cannot remove theirs.
@@ -76,3 +77,17 @@ class AdminTwoStepMiddleware:
             coming_back = request.get_full_path() if request.method == "GET" else self.prefix
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': coming_back})}")
         return self.get_response(request)
+
+
+class SessionListMiddleware:
+    """Keeps each signed-in browser's row for "Your sessions" (`services.note_session`): after
+    the view, so a sign-in, a sign-out or a changed session key in this request is seen."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if hasattr(request, "session") and request.user.is_authenticated:
+            note_session(request)
+        return response

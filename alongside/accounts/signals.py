@@ -9,12 +9,19 @@ from allauth.account.authentication import get_authentication_records
 from allauth.core.internal.ratelimit import clear
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from alongside.accounts.middleware import SESSION_KEY
-from alongside.accounts.services import record_account_event
+from alongside.accounts.services import (
+    current_session_id,
+    end_other_sessions,
+    forget_ended_sessions,
+    forget_session,
+    record_account_event,
+)
 from alongside.audit import actions
 
 
@@ -87,7 +94,11 @@ def recovery_codes_renewed(
 def password_changed(
     sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
 ) -> None:
+    """Changing the password signs every other browser out (decision 0028); Django would refuse
+    their sessions at their next request anyway (the password's hash is in each), and this takes
+    them off the list at once."""
     record_account_event(user, actions.ACCOUNT_PASSWORD_CHANGED, request=request)
+    end_other_sessions(user, keep=current_session_id(request), request=request, audit=False)
 
 
 @receiver(account_signals.password_reset)
@@ -97,6 +108,7 @@ def password_reset(
     """A reset by the emailed link also lifts the account's lock-out (not the address's): the
     person proved they hold the mailbox."""
     record_account_event(user, actions.ACCOUNT_PASSWORD_RESET, request=request)
+    end_other_sessions(user, keep=None, request=request, audit=False)  # the reset signs no one in
     per_account = ",".join(
         rate
         for rate in account_settings.RATE_LIMITS.get("login_failed", "").split(",")
@@ -110,3 +122,15 @@ def password_reset(
         config={"login_failed": per_account},
         key=key,
     )
+
+
+@receiver(auth_signals.user_logged_in)
+def forget_ended(sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+    """At each sign-in, drop the rows of this user's sessions that ended by themselves."""
+    forget_ended_sessions(user)
+
+
+@receiver(auth_signals.user_logged_out)
+def signed_out(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        forget_session(request.session.session_key)
