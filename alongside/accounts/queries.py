@@ -7,7 +7,6 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
-
 from django.utils.functional import Promise
 
 from alongside.access.models import Membership
