@@ -184,8 +184,8 @@ def end_session(
     False (nothing done) for a row that is not theirs or is `keep` (this browser: sign out
     instead). Side effects: the session and its row deleted; one audit event per membership."""
     with transaction.atomic():
-        row = AccountSession.objects.filter(pk=row_id, user_id=user.pk).exclude(pk=keep).first()
-        if row is None:
+        row = AccountSession.objects.filter(pk=row_id, user_id=user.pk).first()
+        if row is None or row.pk == keep:
             return False
         _end([row])
         record_account_event(
@@ -199,13 +199,17 @@ def end_session(
 
 
 def end_other_sessions(
-    user: AbstractBaseUser, *, keep: int | None, request: HttpRequest, audit: bool = True
+    user: AbstractBaseUser,
+    *,
+    keep: int | None,
+    request: HttpRequest,
+    audit: bool = True,
 ) -> int:
     """End every session of `user` but `keep` (this browser). Returns how many. Side effects:
     sessions and rows deleted; with `audit`, one event per membership (a password change ends
     them as part of its own, already audited, event)."""
     with transaction.atomic():
-        rows = list(AccountSession.objects.filter(user_id=user.pk).exclude(pk=keep))
+        rows = [row for row in AccountSession.objects.filter(user_id=user.pk) if row.pk != keep]
         _end(rows)
         if audit:
             record_account_event(

@@ -1,6 +1,7 @@
 """Your account (password, two-step sign-in, recent sign-ins) and the organisation's sign-ins."""
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -47,13 +48,20 @@ def organisation_sign_ins(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def signed_in_user(request: AuthedHttpRequest) -> AbstractBaseUser:
+    """The signed-in user (LoginRequiredMiddleware lets no one else reach these pages)."""
+    if not isinstance(request.user, AbstractBaseUser):
+        raise Http404
+    return request.user
+
+
 def sessions(request: AuthedHttpRequest) -> HttpResponse:
     """The browsers you are signed in with: device, approximate address, last active; end one or
     every other (decision 0028)."""
     return render(
         request,
         "accounts/sessions.html",
-        {"sessions": sessions_of(request.user), "current": current_session_id(request)},
+        {"sessions": sessions_of(signed_in_user(request)), "current": current_session_id(request)},
     )
 
 
@@ -64,7 +72,7 @@ def end_sessions(request: AuthedHttpRequest) -> HttpResponse:
     which = request.POST.get("session", "")
     keep = current_session_id(request)
     if which == "others":
-        ended = end_other_sessions(request.user, keep=keep, request=request)
+        ended = end_other_sessions(signed_in_user(request), keep=keep, request=request)
         messages.success(
             request,
             ngettext(
@@ -76,7 +84,9 @@ def end_sessions(request: AuthedHttpRequest) -> HttpResponse:
         )
         return redirect("accounts:sessions")
     row_id = parse_id(which)
-    if row_id is None or not end_session(request.user, row_id, keep=keep, request=request):
+    if row_id is None or not end_session(
+        signed_in_user(request), row_id, keep=keep, request=request
+    ):
         raise Http404
     messages.success(request, _("That browser is signed out."))
     return redirect("accounts:sessions")
