@@ -225,7 +225,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "object-src": [CSP.NONE],  # no plugins
-    "base-uri": [CSP.SELF],  # an injected <base> cannot send relative links elsewhere
+    "base-uri": [CSP.NONE],  # no <base> at all (ASVS 5.0 3.4.3): relative links stay ours
 }
 
 SESSION_COOKIE_HTTPONLY = True

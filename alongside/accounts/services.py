@@ -202,7 +202,7 @@ def end_other_sessions(
     user: AbstractBaseUser,
     *,
     keep: int | None,
-    request: HttpRequest,
+    request: HttpRequest | None,
     audit: bool = True,
 ) -> int:
     """End every session of `user` but `keep` (this browser). Returns how many. Side effects:

@@ -34,6 +34,15 @@ def sign_in_method(request: HttpRequest, user: AbstractBaseUser) -> str:
     return "+".join(dict.fromkeys(steps)) or "password"
 
 
+def end_others_after_a_change(request: HttpRequest | None, user: AbstractBaseUser) -> None:
+    """A changed password or authenticator app signs out every other browser of the user (ASVS
+    5.0 7.4.3; decision 0028): whoever held the old one is out. This browser stays signed in."""
+    keep = (
+        current_session_id(request) if request is not None and hasattr(request, "session") else None
+    )
+    end_other_sessions(user, keep=keep, request=request, audit=False)
+
+
 @receiver(account_signals.user_logged_in)
 def signed_in(sender: Any, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
     record_account_event(
@@ -59,6 +68,7 @@ def two_step_added(
     record_account_event(
         user, actions.ACCOUNT_TWO_STEP_ADDED, request=request, type=authenticator.type
     )
+    end_others_after_a_change(request, user)
 
 
 @receiver(mfa_signals.authenticator_removed)
@@ -71,6 +81,7 @@ def two_step_removed(
 ) -> None:
     if request is not None and hasattr(request, "session"):
         request.session.pop(SESSION_KEY, None)
+    end_others_after_a_change(request, user)
     record_account_event(
         user, actions.ACCOUNT_TWO_STEP_REMOVED, request=request, type=authenticator.type
     )
@@ -98,7 +109,7 @@ def password_changed(
     their sessions at their next request anyway (the password's hash is in each), and this takes
     them off the list at once."""
     record_account_event(user, actions.ACCOUNT_PASSWORD_CHANGED, request=request)
-    end_other_sessions(user, keep=current_session_id(request), request=request, audit=False)
+    end_others_after_a_change(request, user)
 
 
 @receiver(account_signals.password_reset)

@@ -1,5 +1,6 @@
 """Your account (password, two-step sign-in, recent sign-ins) and the organisation's sign-ins."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import Http404, HttpResponse
@@ -66,9 +67,12 @@ def sessions(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@reauthentication_required  # type: ignore[untyped-decorator]  # allauth is untyped here
 def end_sessions(request: AuthedHttpRequest) -> HttpResponse:
     """`session`: one of your other sessions' ids, or "others" for all of them. 404 for anything
-    else (this browser's own: sign out instead; someone else's: it does not exist for you)."""
+    else (this browser's own: sign out instead; someone else's: it does not exist for you).
+    Asks for the password (or a code) again unless the user signed in or confirmed it in the
+    last 5 minutes (allauth's reauthentication; the request goes on after it)."""
     which = request.POST.get("session", "")
     keep = current_session_id(request)
     if which == "others":

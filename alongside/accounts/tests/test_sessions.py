@@ -33,9 +33,16 @@ def signed_in(client: Client) -> bool:
     return client.get(reverse("relationships:home")).status_code == 200
 
 
+def confirm_password(client: Client) -> None:
+    """Ending sessions asks for the password again (allauth's reauthentication, 5 minutes)."""
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302
+
+
 def two_browsers() -> tuple[Client, Client]:
     office = sign_in("alice", FIREFOX_ON_WINDOWS, "203.0.113.77")
     phone = sign_in("alice", SAFARI_ON_IPHONE, "2001:db8:85a3:8d3:1319:8a2e:370:7348")
+    confirm_password(office)
     return office, phone
 
 
@@ -112,3 +119,47 @@ def test_signing_out_forgets_the_session(world):
     assert list(
         AccountSession.objects.filter(user=world.user("alice")).values_list("device", flat=True)
     ) == ["Firefox on Windows"]
+
+
+def test_ending_sessions_asks_for_the_password_first(world, time_machine):
+    """ASVS 5.0 7.5.2: a session left open on a shared computer cannot sign its owner out
+    everywhere else without the password; a confirmation lasts 5 minutes."""
+    office = sign_in("alice", FIREFOX_ON_WINDOWS, "203.0.113.77")
+    phone = sign_in("alice", SAFARI_ON_IPHONE, "192.0.2.1")
+    response = office.post(reverse("accounts:end_sessions"), {"session": "others"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert signed_in(phone)
+    response = office.post(response.url, {"password": PASSWORD})  # the form, with ?next=
+    assert response.status_code == 302  # allauth went on with the request it held
+    assert not signed_in(phone) and signed_in(office)
+
+    laptop = sign_in("alice", SAFARI_ON_IPHONE, "192.0.2.2")
+    time_machine.shift(6 * 60)
+    response = office.post(reverse("accounts:end_sessions"), {"session": "others"})
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert signed_in(laptop)
+
+
+@pytest.mark.parametrize("signal", ["authenticator_added", "authenticator_removed"])
+def test_a_change_of_authenticator_app_ends_your_other_sessions(world, signal):
+    """ASVS 5.0 7.4.3: after a change of any factor, the other browsers are signed out."""
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    from alongside.accounts.services import add_authenticator_app
+
+    office, phone = two_browsers()
+    add_authenticator_app(world.user("alice"))
+    request = RequestFactory().get("/account/2fa/")
+    request.session = SessionStore(session_key=office.session.session_key)
+    request.user = world.user("alice")
+    getattr(mfa_signals, signal).send(
+        sender=Authenticator,
+        request=request,
+        user=world.user("alice"),
+        authenticator=Authenticator.objects.filter(user=world.user("alice")).first(),
+    )
+    assert signed_in(office) and not signed_in(phone)

@@ -20,5 +20,5 @@ def test_every_page_has_a_policy_that_forbids_plugins_and_a_foreign_base(client,
     ):
         policy = csp_of(response)
         assert policy["object-src"] == "'none'"
-        assert policy["base-uri"] == "'self'"
+        assert policy["base-uri"] == "'none'"
         assert policy["script-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
