@@ -3,7 +3,7 @@
 Its own login form is gone (allauth's `secure_admin_login`: `/admin/login/` only redirects to
 `/login/`, where the limits hold), and no admin page opens to a session whose sign-in did not
 take the second step: a staff account without an authenticator app is sent to set one up, one
-with an app that signed in some other way is asked for a code first.
+with an app that signed in some other way is asked for a code first (ASVS 5.0 6.3.3, 6.3.4).
 """
 
 import pytest

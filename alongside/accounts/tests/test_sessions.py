@@ -1,6 +1,7 @@
 """Your sessions: see where you are signed in, and end the others (issue 18, item 7; decision
 0028). A sign-in on each browser is listed with its device, an approximate address (never the
-full one) and when it was last active; ending one signs that browser out at once."""
+full one) and when it was last active; ending one signs that browser out at once (ASVS 5.0
+7.5.2; the policy, 7.1.2, is in docs/access-and-audit.md)."""
 
 import pytest
 from django.test import Client

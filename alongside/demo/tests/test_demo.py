@@ -222,7 +222,7 @@ def test_second_run_is_a_quick_no_op_that_prints_the_logins() -> None:
 @pytest.mark.django_db
 def test_refuses_outside_debug_unless_forced_and_writes_nothing(settings) -> None:
     """The demo's logins share a published password: with production settings (DEBUG off, no
-    ALONGSIDE_DEMO_OUTSIDE_DEBUG) `alongside demo` and `build_demo` refuse (ASVS 5.0 13.4.2,
+    ALONGSIDE_DEMO_OUTSIDE_DEBUG) `alongside demo` and `build_demo` refuse (ASVS 5.0 15.2.3,
     6.3.2)."""
     settings.ALONGSIDE_DEMO = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG=true") as raised:

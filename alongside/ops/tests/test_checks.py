@@ -56,7 +56,7 @@ def test_production_cookies_carry_the_host_prefix(monkeypatch, tmp_path):
 
 
 def test_the_demo_app_is_left_out_of_production_unless_forced(monkeypatch, tmp_path):
-    """Production settings do not install the demo (ASVS 5.0 13.4.2): `alongside demo` is not
+    """Production settings do not install the demo (ASVS 5.0 15.2.3, 6.3.2): `alongside demo` is not
     even a command there. ALONGSIDE_DEMO_OUTSIDE_DEBUG=true puts it back (a public demo site)."""
     monkeypatch.delenv("ALONGSIDE_DEMO_OUTSIDE_DEBUG", raising=False)
     production = load_settings(monkeypatch, tmp_path, **PRODUCTION)
