@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         module = __import__(module_name, fromlist=[function_name])
         return int(getattr(module, function_name)(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if args[:1] == ["demo"] and "--help" not in args and demo_refused():
+    if args[:1] == ["demo"] and demo_refused():
         return 2
     from django.core.management import execute_from_command_line
 
