@@ -33,6 +33,12 @@ if not SECRET_KEY:
             "DATABASE_URL; see docs/deploy.md). For the demo or development set DJANGO_DEBUG=true."
         )
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - DEBUG (demo, tests) only
+# Rotating the secret key (docs/security/crypto.md): the old keys, comma-separated, still check
+# what they signed (sessions, password-reset links) until those expire; new signatures use
+# DJANGO_SECRET_KEY.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -196,16 +202,40 @@ ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"
 )
 
-MAILERS = {
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
+            "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
         )
     }
 }
+# The mail server (docs/deploy.md, "Email"): a relay on this machine by default; for a server
+# elsewhere, STARTTLS (DJANGO_EMAIL_USE_TLS) or TLS from the start (DJANGO_EMAIL_USE_SSL), with
+# the server's certificate and name verified against the system's trusted authorities.
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
+    _email_password = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    if not _email_password and os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE"):
+        _email_password = (
+            Path(os.environ["DJANGO_EMAIL_HOST_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+        )
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ["DJANGO_EMAIL_PORT"])
+        if os.environ.get("DJANGO_EMAIL_PORT")
+        else None,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": _email_password,
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")),
+    }
+    if env_bool("DJANGO_EMAIL_USE_TLS", False) and env_bool("DJANGO_EMAIL_USE_SSL", False):
+        raise ImproperlyConfigured(
+            "Set DJANGO_EMAIL_USE_TLS (STARTTLS, port 587) or DJANGO_EMAIL_USE_SSL (port 465), "
+            "not both."
+        )
 # Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
 # How long a worker's own "legitimate relationship" request opens a person's history (issue 11).
 ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS = int(
@@ -258,6 +288,8 @@ ALONGSIDE_HEALTH_TASK_DELAY_SECONDS = int(
 # A signed-in session ends when the browser closes, and after this many idle minutes.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+# However active, a signed-in session ends this many hours after it began (a working day).
+ALONGSIDE_SESSION_MAX_HOURS = int(os.environ.get("ALONGSIDE_SESSION_MAX_HOURS", "12"))
 if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
     raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
@@ -309,6 +341,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like, 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 ACCOUNT_SESSION_REMEMBER = False  # shared computers: a session ends when the browser closes
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset, sign in again (with the second step)
+# Changing the e-mail address (which password resets go to) asks for the password or a code again
+# (ASVS 7.5.1); two-step changes already do (MFA_REAUTHENTICATION_REQUIRED is on by default).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "access:login"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins: per address, and per account in stepped windows (the back-off).
@@ -325,7 +360,15 @@ MFA_TOTP_PERIOD = 30
 MFA_TOTP_DIGITS = 6
 MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# TOTP secrets and recovery-code seeds are encrypted in the database (alongside/accounts/keys.py,
+# decision 0029) with Fernet keys the database does not hold: one or more, newest first, comma
+# or line separated, here or in a file. Required in production (the server refuses to start
+# without); with DJANGO_DEBUG on, a key derived from the secret key is used.
+ALONGSIDE_MFA_KEY = os.environ.get("ALONGSIDE_MFA_KEY", "")
+ALONGSIDE_MFA_KEY_FILE = os.environ.get(
+    "ALONGSIDE_MFA_KEY_FILE", ""
+)  # no public sign-up: the organisation vouches for the address
 # The client's address for the per-address limits is `common.links.client_ip` (the trusted
 # proxies above), through AccountAdapter.get_client_ip.
 # The cache holds the sign-in limits and used TOTP codes; in the database so that every app

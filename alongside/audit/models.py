@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
     at = models.DateTimeField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which chain version (and so which hash algorithm) `hash` was made with: `chain.VERSIONS`.
+    # Events written before versions were recorded are 1; `record()` writes `chain.CURRENT`.
+    chain_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alongside.audit import actions
 from alongside.audit.actions import Action
-from alongside.audit.chain import GENESIS, event_hash, hashed_fields
+from alongside.audit.chain import CURRENT, GENESIS, hash_of
 from alongside.audit.models import AuditEvent
 from alongside.audit.queries import LogFilters, LogPage, export_log, search_log
 from alongside.common.request_context import current_request_id
@@ -128,8 +128,9 @@ def _append(
         request_id=request_id,
         at=timezone.now(),
         previous_hash=tail.hash if tail else GENESIS,
+        chain_version=CURRENT,
     )
-    event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
+    event.hash = hash_of(event)
     event.save(force_insert=True)
     every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
     if every > 0 and event.pk % every == 0:

@@ -3,7 +3,7 @@
 import codecs
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParser
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_header_parameters
@@ -66,13 +66,20 @@ def body_problem(request: HttpRequest) -> str | None:
     return None
 
 
+# Methods no page answers: TRACE would echo the request (cookies included) back (ASVS 13.4.4).
+REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT"})
+
+
 class RequestBodyMiddleware:
-    """Answer 400, in words, a request whose body no one could read (`body_problem`)."""
+    """Answer 400, in words, a request whose body no one could read (`body_problem`); 405 to
+    TRACE, TRACK and CONNECT, which nothing here answers."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in REFUSED_METHODS:
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST", "OPTIONS"])
         problem = body_problem(request)
         if problem:
             return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

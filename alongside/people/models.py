@@ -15,6 +15,18 @@ class ContactPreference(models.TextChoices):
     IN_PERSON = "in_person", _("In person only")
 
 
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("Under 18")
+    B18_24 = "18_24", _("18 to 24")
+    B25_34 = "25_34", _("25 to 34")
+    B35_44 = "35_44", _("35 to 44")
+    B45_54 = "45_54", _("45 to 54")
+    B55_64 = "55_64", _("55 to 64")
+    B65_74 = "65_74", _("65 to 74")
+    B75_PLUS = "75_plus", _("75 or over")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
 class Person(models.Model):
     SPHERE = Sphere.SHARED
 
@@ -48,6 +60,43 @@ class Person(models.Model):
     )
     what_matters = models.TextField(
         _("what matters to me"), blank=True, max_length=4000, help_text=_("In their own words.")
+    )
+    # Record basics UK services ask for; every one optional (db_default lets bulk writers omit them).
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_band = models.CharField(
+        _("age band"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("If they would rather not give a date of birth."),
+    )
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, default="", db_default="")
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="", db_default="")
+    email = models.EmailField(_("email"), max_length=254, blank=True, default="", db_default="")
+    emergency_contact_name = models.CharField(
+        _("emergency contact"), max_length=200, blank=True, default="", db_default=""
+    )
+    emergency_contact_phone = models.CharField(
+        _("emergency contact's phone"), max_length=30, blank=True, default="", db_default=""
+    )
+    emergency_contact_relationship = models.CharField(
+        _("who they are to them"), max_length=100, blank=True, default="", db_default=""
+    )
+    closed_on = models.DateField(
+        _("involvement closed on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when their need is met; cleared when they come back."),
+    )
+    closed_reason = models.TextField(
+        _("why it closed"),
+        max_length=1000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("In their words, for example 'my benefits are sorted'."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

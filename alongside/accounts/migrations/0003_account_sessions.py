@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "0001_cache_table"),
+        ("accounts", "0002_encrypt_mfa_secrets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
