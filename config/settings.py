@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.common.middleware.LogUserMiddleware",  # the user's id in the logs (common/logs.py)
     "alongside.access.sessions.IdleSignOutMiddleware",  # shared computers (decision 0013)
     "alongside.access.sessions.KioskLockMiddleware",  # shared computers (decision 0013)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -259,6 +260,9 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages name people ("Welcome, Sam") and voucher codes: keep them in the session, on the
+# server, never in a readable `messages` cookie (issue 18, item 3).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 if not DEBUG:
@@ -360,15 +364,13 @@ MFA_TOTP_PERIOD = 30
 MFA_TOTP_DIGITS = 6
 MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
 # TOTP secrets and recovery-code seeds are encrypted in the database (alongside/accounts/keys.py,
 # decision 0029) with Fernet keys the database does not hold: one or more, newest first, comma
-# or line separated, here or in a file. Required in production (the server refuses to start
-# without); with DJANGO_DEBUG on, a key derived from the secret key is used.
+# or line separated, here or in a file. Without one, keys derived from the secret key (and its
+# fallbacks) are used and `check --deploy` warns (alongside.accounts.W001).
 ALONGSIDE_MFA_KEY = os.environ.get("ALONGSIDE_MFA_KEY", "")
-ALONGSIDE_MFA_KEY_FILE = os.environ.get(
-    "ALONGSIDE_MFA_KEY_FILE", ""
-)  # no public sign-up: the organisation vouches for the address
+ALONGSIDE_MFA_KEY_FILE = os.environ.get("ALONGSIDE_MFA_KEY_FILE", "")
 # The client's address for the per-address limits is `common.links.client_ip` (the trusted
 # proxies above), through AccountAdapter.get_client_ip.
 # The cache holds the sign-in limits and used TOTP codes; in the database so that every app
@@ -384,9 +386,33 @@ CACHES = {
 }
 # --- end of sign-in ----------------------------------------------------------------------------
 
+# Logs (issue 18, item 5; decision 0024; docs/deploy.md, "Logs"): JSON lines on standard error,
+# each with the time (UTC), level, logger, message, request id, user id and client address; query
+# strings and SQL parameters are taken out (common/logs.py). ALONGSIDE_LOG_FORMAT=text for
+# plain lines on a developer's terminal. Refused (403), not found (404) and rate-limited (429)
+# answers are warnings (logger `alongside.security`, or Django's `django.request`).
+ALONGSIDE_LOG_FORMAT = os.environ.get("ALONGSIDE_LOG_FORMAT", "json")
+_LOG_LEVEL = os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")},
+    "filters": {"privacy": {"()": "alongside.common.logs.PrivacyFilter"}},
+    "formatters": {
+        "json": {"()": "alongside.common.logs.JsonLinesFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["privacy"],
+            "formatter": "text" if ALONGSIDE_LOG_FORMAT == "text" else "json",
+        }
+    },
+    "loggers": {
+        # In place of Django's defaults (their own console handler, unfiltered, and mail_admins):
+        # no handlers of their own, so their records reach the root's, filtered and formatted.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

@@ -7,9 +7,13 @@ HMAC-SHA256, from `cryptography`) under a key the database does not hold: `ALONG
 or the file named by `ALONGSIDE_MFA_KEY_FILE`. Either holds one or more Fernet keys separated by
 commas or new lines, newest first: the first encrypts, every one decrypts (MultiFernet), so a
 key is rotated by putting a new one first, running `alongside mfa_keys rotate`, then dropping
-the old one (docs/security/crypto.md). With DJANGO_DEBUG on and no key set (the demo), a key is
-derived from the secret key. Production without a key refuses to start (`config/wsgi.py`) and
-`alongside check --deploy` reports it (`alongside.accounts.E001`).
+the old one (docs/security/crypto.md). After any configured keys, keys are derived from Django's secret key
+and its fallbacks (HMAC-SHA256 under a fixed label), so that the production settings the contract
+names (`DJANGO_SECRET_KEY`, `DJANGO_ALLOWED_HOSTS`, `DATABASE_URL`) are enough to start, and
+moving to a key of one's own is the usual rotation; the database alone still cannot open them. `alongside check --deploy` warns
+(`alongside.accounts.W001`) that a separate key is better: rotating the secret key then does not
+touch the two-step secrets. A malformed key or unreadable key file refuses to start
+(`config/wsgi.py`, `alongside.accounts.E001`).
 """
 
 import base64
@@ -22,7 +26,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-DEMO_KEY_LABEL = b"alongside two-step sign-in secrets (demo and tests only)"
+DERIVED_KEY_LABEL = b"alongside two-step sign-in secrets (demo and tests only)"
 FERNET_VERSION = b"\x80"
 
 
@@ -49,8 +53,8 @@ def _configured_value() -> tuple[str, str]:
 
 
 def mfa_keys() -> list[bytes]:
-    """The Fernet keys, newest first. Raises `MFAKeyError` when there are none (outside DEBUG)
-    or one is not a Fernet key (32 bytes in URL-safe base64: `alongside mfa_keys new`)."""
+    """The Fernet keys, newest first. Raises `MFAKeyError` when one is not a Fernet key (32 bytes
+    in URL-safe base64: `alongside mfa_keys new`) or the key file cannot be read."""
     value, source = _configured_value()
     keys = [part.strip().encode() for part in value.replace(",", "\n").splitlines()]
     keys = [key for key in keys if key]
@@ -62,16 +66,23 @@ def mfa_keys() -> list[bytes]:
                 f"{source}: key {number} is not a Fernet key (32 bytes in URL-safe base64); "
                 "make one with `alongside mfa_keys new`"
             ) from None
-    if keys:
-        return keys
-    if settings.DEBUG:
-        derived = hmac.new(settings.SECRET_KEY.encode(), DEMO_KEY_LABEL, hashlib.sha256).digest()
-        return [base64.urlsafe_b64encode(derived)]
-    raise MFAKeyError(
-        "no two-step key: set ALONGSIDE_MFA_KEY, or ALONGSIDE_MFA_KEY_FILE to a file holding it, "
-        "kept outside the database; make one with `alongside mfa_keys new` (see "
-        "docs/security/crypto.md)"
-    )
+    return keys + derived_keys()  # configured keys encrypt; derived ones still open older secrets
+
+
+def uses_derived_keys() -> bool:
+    return not _configured_value()[0]
+
+
+def derived_keys() -> list[bytes]:
+    """One key per Django secret key, the current one first: rotating the secret key with the old
+    one in `SECRET_KEY_FALLBACKS` keeps every secret readable until `mfa_keys rotate` has run."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        base64.urlsafe_b64encode(
+            hmac.new(str(secret).encode(), DERIVED_KEY_LABEL, hashlib.sha256).digest()
+        )
+        for secret in secrets
+    ]
 
 
 def require_mfa_key() -> None:

@@ -12,6 +12,11 @@ can be introduced without rewriting (or failing) the events before it:
 
 A new version adds a row to `VERSIONS` and becomes `CURRENT`; never change an existing row.
 (`AuditEvent.hash` holds 64 hex digits: an algorithm with a longer digest needs a wider field.)
+
+Under every version, fields added after events were first written are hashed only when they
+hold something (`source_address`, decision 0023): an event written before the field existed
+has it empty, so its hash is what it always was and an old chain still verifies; a newer
+event's address is covered by its hash, and blanking it is a change `verify` finds.
 """
 
 import hashlib
@@ -70,4 +75,4 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "summary": event.summary,
         "request_id": event.request_id,
         "at": event.at.isoformat(),
-    }
+    } | ({"source_address": event.source_address} if event.source_address else {})

@@ -20,6 +20,9 @@ class AuditEvent(models.Model):
     sphere = models.CharField(max_length=20)
     summary = models.JSONField(default=dict)
     request_id = models.CharField(max_length=64, blank=True)
+    # The client's address (behind our trusted proxies), for events written while serving a
+    # request; "" for tasks, commands and every event written before it was kept (decision 0023).
+    source_address = models.CharField(max_length=64, blank=True, default="")
     at = models.DateTimeField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

@@ -1,10 +1,13 @@
 """The person: a minimal record, in their own words. Shared sphere."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.people.names import looks_like_phone, name_key, normal_postcode, phone_digits
 
 
 class ContactPreference(models.TextChoices):
@@ -99,18 +102,59 @@ class Person(models.Model):
         help_text=_("In their words, for example 'my benefits are sorted'."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by save() (and the demo writer) for search: folded names, the phone's digits, the
+    # postcode with one space. Decision 0038.
+    search_key = models.CharField(max_length=310, blank=True, default="", editable=False)
+    phone_digits = models.CharField(max_length=30, blank=True, default="", editable=False)
+    postcode_key = models.CharField(max_length=10, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["given_name", "family_name", "id"]
-        indexes = [models.Index(fields=["organisation", "given_name", "family_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "given_name", "family_name"]),
+            models.Index(fields=["organisation", "search_key"], name="person_search_key"),
+            models.Index(fields=["organisation", "phone_digits"], name="person_phone_digits"),
+            models.Index(fields=["organisation", "postcode_key"], name="person_postcode_key"),
+            models.Index(fields=["organisation", "date_of_birth"], name="person_date_of_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        self.search_key, self.phone_digits, self.postcode_key = search_keys(
+            self.given_name,
+            self.family_name,
+            self.preferred_name,
+            self.phone or self.contact_details,
+            self.postcode,
+        )
 
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}".strip()
+
+
+SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+
+
+def search_keys(
+    given_name: str, family_name: str, preferred_name: str, phone: str, postcode: str
+) -> tuple[str, str, str]:
+    """The stored search columns for these values (also used by writers that skip save())."""
+    return (
+        name_key(given_name, family_name, preferred_name)[:310],
+        phone_digits(phone)[:30] if looks_like_phone(phone) else "",
+        normal_postcode(postcode)[:10],
+    )
 
 
 class ConsentScope(models.TextChoices):

@@ -108,19 +108,21 @@ def test_rotating_the_key_keeps_every_secret(db, settings, capsys):
         authenticator_app_secret(lead.user)
 
 
-def test_production_without_a_key_refuses(settings, tmp_path):
+def test_production_without_a_key_derives_one_and_warns_a_bad_key_refuses(settings, tmp_path):
     settings.DEBUG = False
     settings.ALONGSIDE_MFA_KEY = ""
     settings.ALONGSIDE_MFA_KEY_FILE = ""
-    with pytest.raises(keys.MFAKeyError, match="no two-step key: set ALONGSIDE_MFA_KEY"):
-        keys.require_mfa_key()
-    [error] = mfa_key_is_set()
-    assert error.id == "alongside.accounts.E001"
-    with pytest.raises(keys.MFAKeyError, match="no two-step key"):
-        keys.encrypt(TEST_TOTP_SECRET)  # nothing is ever stored in the clear instead
+    keys.require_mfa_key()  # the contract's three production variables are enough to start
+    [warning] = mfa_key_is_set()
+    assert warning.id == "alongside.accounts.W001"
+    token = keys.encrypt(TEST_TOTP_SECRET)
+    assert TEST_TOTP_SECRET not in token  # never stored in the clear
+    assert keys.decrypt(token) == TEST_TOTP_SECRET
     settings.ALONGSIDE_MFA_KEY = "not a key"
     with pytest.raises(keys.MFAKeyError, match="key 1 is not a Fernet key"):
         keys.require_mfa_key()
+    [error] = mfa_key_is_set()
+    assert error.id == "alongside.accounts.E001"
     key_file = tmp_path / "mfa-key"
     key_file.write_text(Fernet.generate_key().decode() + "\n")
     settings.ALONGSIDE_MFA_KEY = ""
@@ -132,33 +134,44 @@ def test_production_without_a_key_refuses(settings, tmp_path):
         keys.require_mfa_key()
 
 
-def test_the_server_will_not_start_in_production_without_the_key(tmp_path):
+def _start_wsgi(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ALONGSIDE_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_SECRET_KEY="production-test-" + "s" * 50,
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         ALONGSIDE_VAR_DIR=str(tmp_path),
+        **extra,
     )
-    started = subprocess.run(  # noqa: S603 - the project's own interpreter and WSGI module
+    return subprocess.run(  # noqa: S603 - the project's own interpreter and WSGI module
         [sys.executable, "-c", "import config.wsgi"],
         cwd=Path(__file__).resolve().parents[3],
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_the_server_will_not_start_with_a_malformed_key(tmp_path):
+    started = _start_wsgi(tmp_path, ALONGSIDE_MFA_KEY="not-a-fernet-key")
     assert started.returncode != 0
-    assert "no two-step key: set ALONGSIDE_MFA_KEY" in started.stderr
+    assert "key 1 is not a Fernet key" in started.stderr
 
 
-def test_the_demo_derives_a_key_from_the_secret_key(settings):
-    settings.DEBUG = True
+def test_without_a_key_one_is_derived_from_each_secret_key_so_rotation_keeps_secrets(settings):
     settings.ALONGSIDE_MFA_KEY = ""
     settings.ALONGSIDE_MFA_KEY_FILE = ""
+    settings.SECRET_KEY_FALLBACKS = []
     [derived] = keys.mfa_keys()
     Fernet(derived)  # a usable key
-    settings.SECRET_KEY = "another-development-key-" + "y" * 40
+    token = keys.encrypt(TEST_TOTP_SECRET)
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-secret-key-" + "y" * 40
     assert keys.mfa_keys() != [derived]  # from the secret key, not a constant
+    with pytest.raises(keys.MFAKeyError):
+        keys.decrypt(token)
+    settings.SECRET_KEY_FALLBACKS = [old]  # rotating the secret key the Django way
+    assert keys.decrypt(token) == TEST_TOTP_SECRET
 
 
 def test_mfa_keys_new_prints_a_usable_key(capsys):
