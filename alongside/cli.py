@@ -14,6 +14,26 @@ PURE_COMMANDS = {
     "plan": "alongside.scheduling.planner.cli:main",
     "match": "alongside.connections.matcher.cli:main",
 }
+# Why `alongside demo` refuses with production settings (decision 0027); build_demo says it too.
+DEMO_REFUSED = (
+    "alongside demo makes logins that share a published password, so it runs only with "
+    "DJANGO_DEBUG=true (as `make demo` sets it). To load the demo into a server with production "
+    "settings anyway (a public demo site, never one with real people's data), set "
+    "ALONGSIDE_DEMO_OUTSIDE_DEBUG=true."
+)
+
+
+def demo_refused() -> bool:
+    """With production settings the demo app is not installed: say why instead of "Unknown
+    command". Starts Django (the demo would anyway)."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.ALONGSIDE_DEMO:
+        return False
+    sys.stderr.write(f"CommandError: {DEMO_REFUSED}\n")
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         module = __import__(module_name, fromlist=[function_name])
         return int(getattr(module, function_name)(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if args[:1] == ["demo"] and demo_refused():
+        return 2
     from django.core.management import execute_from_command_line
 
     from alongside.common.request_context import own_request_id

@@ -75,9 +75,14 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.workers",
     "alongside.inbox",
-    "alongside.demo",
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
+# The demo (`alongside demo`) makes logins that share a published password: it is installed only
+# with DEBUG on (`make demo`, the tests), or when a public demo site asks for it by name
+# (decision 0027). Elsewhere `alongside demo` refuses, exit 2, saying how.
+ALONGSIDE_DEMO = DEBUG or env_bool("ALONGSIDE_DEMO_OUTSIDE_DEBUG", False)
+if ALONGSIDE_DEMO:
+    INSTALLED_APPS.append("alongside.demo")
 
 MIDDLEWARE = [
     "alongside.common.middleware.RequestIdMiddleware",
@@ -138,11 +143,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Decision 0028: at least 8 characters (no upper limit below Django's, no composition rules);
+# not like the user's name or address; not one of the 20,000 most common passwords (Django's
+# bundled list: the breached-password check that works offline); not only digits; and not the
+# name of the service, a role or the user's organisation (alongside/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "alongside.accounts.validators.ContextWordsValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -246,6 +256,8 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    "object-src": [CSP.NONE],  # no plugins
+    "base-uri": [CSP.NONE],  # no <base> at all (ASVS 5.0 3.4.3): relative links stay ours
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -254,6 +266,13 @@ SESSION_COOKIE_HTTPONLY = True
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+if not DEBUG:
+    # `__Host-` cookies: a browser keeps them only when Secure, for Path=/ and with no Domain, so
+    # no other host under the same domain can set or overwrite them. Plain http (the demo) cannot
+    # keep a Secure cookie, so DEBUG keeps Django's names. Leave SESSION_COOKIE_DOMAIN,
+    # CSRF_COOKIE_DOMAIN and both paths unset: with either, the browser drops the cookie.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(
     os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
@@ -314,6 +333,8 @@ MIDDLEWARE.insert(
     "allauth.account.middleware.AccountMiddleware",
 )
 MIDDLEWARE.append("alongside.accounts.middleware.TwoStepRequiredMiddleware")
+MIDDLEWARE.append("alongside.accounts.middleware.AdminTwoStepMiddleware")  # decision 0026
+MIDDLEWARE.append("alongside.accounts.middleware.SessionListMiddleware")  # decision 0028
 AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_ADAPTER = "alongside.accounts.adapters.AccountAdapter"
 MFA_ADAPTER = "alongside.accounts.adapters.MFAAdapter"

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
@@ -107,14 +107,19 @@ def switch_organisation(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("relationships:home")
 
 
+@require_http_methods(["GET", "POST"])
 def notifications(request: AuthedHttpRequest) -> HttpResponse:
-    """Your messages in the organisation you are working in; opening the page marks them read."""
+    """Your messages in the organisation you are working in. Reading them changes nothing (a GET
+    is safe: a prefetch or a link must not mark anything); "Mark all as read" posts."""
     membership = request.membership
     if membership is None:
         raise Http404
+    if request.method == "POST":
+        mark_notifications_read(membership)
+        return redirect("access:notifications")
     items = list(notifications_for(membership)[:100])
-    mark_notifications_read(membership)
-    return render(request, "access/notifications.html", {"items": items})
+    unread = any(item.read_at is None for item in items)
+    return render(request, "access/notifications.html", {"items": items, "unread": unread})
 
 
 @rule_required("access.change_settings")

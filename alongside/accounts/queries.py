@@ -2,10 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from alongside.access.models import Membership
+from alongside.accounts.models import AccountSession
 from alongside.accounts.words import ACCOUNT_EVENT_WORDS
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
@@ -20,6 +25,8 @@ ACCOUNT_ACTIONS = {
     actions.ACCOUNT_RECOVERY_CODES_RENEWED.name: actions.ACCOUNT_RECOVERY_CODES_RENEWED,
     actions.ACCOUNT_PASSWORD_CHANGED.name: actions.ACCOUNT_PASSWORD_CHANGED,
     actions.ACCOUNT_PASSWORD_RESET.name: actions.ACCOUNT_PASSWORD_RESET,
+    actions.ACCOUNT_SESSION_ENDED.name: actions.ACCOUNT_SESSION_ENDED,
+    actions.ACCOUNT_OTHER_SESSIONS_ENDED.name: actions.ACCOUNT_OTHER_SESSIONS_ENDED,
 }
 MEMBERSHIP_LABEL = "access.membership"
 
@@ -90,3 +97,25 @@ def organisation_account_events(membership: Membership, *, limit: int = 300) -> 
         ).values_list("pk", "user__username")
     }
     return _events(rows, usernames)
+
+
+def live_session_keys(keys: list[str]) -> set[str] | None:
+    """Which of `keys` are sessions that have not ended (in the database session store), or
+    None when the session engine keeps no table to ask (then every row is taken as live)."""
+    get_model = getattr(
+        import_module(settings.SESSION_ENGINE).SessionStore, "get_model_class", None
+    )
+    if get_model is None:
+        return None
+    return set(
+        get_model()
+        .objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
+        .values_list("session_key", flat=True)
+    )
+
+
+def sessions_of(user: AbstractBaseUser) -> list[AccountSession]:
+    """The browsers `user` is signed in with now, the most recently active first."""
+    rows = list(AccountSession.objects.filter(user_id=user.pk))
+    live = live_session_keys([row.session_key for row in rows])
+    return rows if live is None else [row for row in rows if row.session_key in live]

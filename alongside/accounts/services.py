@@ -8,6 +8,8 @@ typed, which may be a password put in the wrong box.
 """
 
 import logging
+import time
+from importlib import import_module
 from typing import Any
 
 from allauth.core.internal.ratelimit import get_ip
@@ -15,15 +17,22 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.mfa.utils import decrypt
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from alongside.access.models import Membership, Role
 from alongside.access.services import end_sessions_of
+from alongside.accounts.devices import approximate_address, device_summary
+from alongside.accounts.models import AccountSession
+from alongside.accounts.queries import live_session_keys
 from alongside.audit import actions
 from alongside.audit.actions import Action
 from alongside.audit.services import record
+from alongside.common.links import client_ip
 
 logger = logging.getLogger("alongside.accounts")
 
@@ -129,3 +138,123 @@ def reset_two_step(user: AbstractBaseUser, *, confirmed_by: AbstractBaseUser) ->
             )
     end_sessions_of(int(user.pk))
     return int(removed)
+
+
+# --- Your sessions (decision 0028) ---------------------------------------------------------------
+# The session remembers its row: {"id": row id, "key": the session key noted, "at": Unix seconds}.
+TRACKED = "alongside.account_session"
+# `last_seen_at` is written at most this often; a changed session key is noted at once.
+NOTE_EVERY_SECONDS = 60
+
+
+def session_store() -> type[SessionBase]:
+    store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
+    return store
+
+
+def current_session_id(request: HttpRequest) -> int | None:
+    """The row of the browser making this request ("this device"), once it has one."""
+    tracked = request.session.get(TRACKED) or {}
+    return int(tracked["id"]) if tracked.get("id") else None
+
+
+def note_session(request: HttpRequest) -> None:
+    """Keep the signed-in browser's row up to date: made after sign-in (or for a session from
+    before there were rows), its key followed when the key changes (the kiosk's hand-over, a
+    password change), its last activity at most once a minute. Side effects: one row written,
+    the session's note of it."""
+    session = request.session
+    key = session.session_key
+    if not key or not request.user.is_authenticated:
+        return
+    tracked = session.get(TRACKED) or {}
+    now = time.time()
+    if tracked.get("key") == key and now - float(tracked.get("at", 0)) < NOTE_EVERY_SECONDS:
+        return
+    moment = timezone.now()
+    address = approximate_address(client_ip(request))
+    with transaction.atomic():
+        row_id = tracked.get("id")
+        updated = (
+            AccountSession.objects.filter(pk=row_id, user_id=request.user.pk).update(
+                session_key=key, last_seen_at=moment, approximate_address=address
+            )
+            if row_id
+            else 0
+        )
+        if not updated:
+            AccountSession.objects.filter(session_key=key).delete()
+            row_id = AccountSession.objects.create(
+                user_id=request.user.pk,
+                session_key=key,
+                device=device_summary(request.headers.get("User-Agent", "")),
+                approximate_address=address,
+                signed_in_at=moment,
+                last_seen_at=moment,
+            ).pk
+    session[TRACKED] = {"id": row_id, "key": key, "at": now}
+
+
+def forget_session(session_key: str | None) -> None:
+    """Signing out: the row goes with the session."""
+    if session_key:
+        AccountSession.objects.filter(session_key=session_key).delete()
+
+
+def forget_ended_sessions(user: AbstractBaseUser) -> int:
+    """Drop the rows of `user`'s sessions that have ended by themselves (the browser closed and
+    the session expired, the worker was switched off). Run at each sign-in. Returns how many."""
+    rows = AccountSession.objects.filter(user_id=user.pk)
+    live = live_session_keys(list(rows.values_list("session_key", flat=True)))
+    if live is None:
+        return 0
+    deleted, _ = rows.exclude(session_key__in=live).delete()
+    return deleted
+
+
+def _end(rows: list[AccountSession]) -> None:
+    store = session_store()
+    for row in rows:
+        store(session_key=row.session_key).delete()
+        row.delete()
+
+
+def end_session(
+    user: AbstractBaseUser, row_id: int, *, keep: int | None, request: HttpRequest
+) -> bool:
+    """End one of `user`'s other sessions: that browser is signed out at its next request.
+    False (nothing done) for a row that is not theirs or is `keep` (this browser: sign out
+    instead). Side effects: the session and its row deleted; one audit event per membership."""
+    with transaction.atomic():
+        row = AccountSession.objects.filter(pk=row_id, user_id=user.pk).first()
+        if row is None or row.pk == keep:
+            return False
+        _end([row])
+        record_account_event(
+            user,
+            actions.ACCOUNT_SESSION_ENDED,
+            request=request,
+            device=row.device,
+            approximate_address=row.approximate_address,
+        )
+    return True
+
+
+def end_other_sessions(
+    user: AbstractBaseUser,
+    *,
+    keep: int | None,
+    request: HttpRequest | None,
+    audit: bool = True,
+) -> int:
+    """End every session of `user` but `keep` (this browser). Returns how many. Side effects:
+    sessions and rows deleted; with `audit`, one event per membership (a password change ends
+    them as part of its own, already audited, event)."""
+    with transaction.atomic():
+        rows = [row for row in AccountSession.objects.filter(user_id=user.pk) if row.pk != keep]
+        _end(rows)
+        if audit:
+            record_account_event(
+                user, actions.ACCOUNT_OTHER_SESSIONS_ENDED, request=request, sessions=len(rows)
+            )
+    return len(rows)

@@ -15,4 +15,6 @@ ACCOUNT_EVENT_WORDS: dict[str, Promise] = {
     actions.ACCOUNT_RECOVERY_CODES_RENEWED.name: _("New recovery codes made"),
     actions.ACCOUNT_PASSWORD_CHANGED.name: _("Password changed"),
     actions.ACCOUNT_PASSWORD_RESET.name: _("Password reset by email"),
+    actions.ACCOUNT_SESSION_ENDED.name: _("Signed out another browser"),
+    actions.ACCOUNT_OTHER_SESSIONS_ENDED.name: _("Signed out every other browser"),
 }

@@ -363,6 +363,8 @@ ACCOUNT_TWO_STEP_REMOVED = _not_about_one_person("account.two_step_removed")
 ACCOUNT_RECOVERY_CODES_RENEWED = _not_about_one_person("account.recovery_codes_renewed")
 ACCOUNT_PASSWORD_CHANGED = _not_about_one_person("account.password_changed")
 ACCOUNT_PASSWORD_RESET = _not_about_one_person("account.password_reset")
+ACCOUNT_SESSION_ENDED = _not_about_one_person("account.session_ended")
+ACCOUNT_OTHER_SESSIONS_ENDED = _not_about_one_person("account.other_sessions_ended")
 AUDIT_LOG_SEARCHED = _not_about_one_person("audit.log.searched")
 AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
 # People management (alongside/workers/): every membership, role and account change.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from alongside.audit import actions
 from alongside.audit.checkpoints import set_aside
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
+from alongside.cli import DEMO_REFUSED
 from alongside.common.links import hash_token, new_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.demo import build_connections
@@ -122,6 +124,8 @@ def build_demo(
     appointments; the data lead's authenticator app (two-step sign-in); one `demo.built` audit
     event.
     """
+    if not settings.ALONGSIDE_DEMO:
+        raise DemoError(DEMO_REFUSED)
     started = clock.monotonic()
     _check_options(people=people, years=years, canary=canary)
     today = today or timezone.localdate()

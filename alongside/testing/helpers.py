@@ -1,15 +1,20 @@
-"""Query-count, concurrency, rate-limit and person-panel helpers shared by the apps' tests."""
+"""Query-count, concurrency, rate-limit, person-panel and admin sign-in helpers shared by the
+apps' tests."""
 
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from alongside.accounts.services import add_authenticator_app
 from alongside.common.models import RateCount
 from alongside.people.panels import person_panels
+from alongside.testing.totp import TEST_TOTP_SECRET, totp_code
 
 
 def count_queries(client: Client, url: str) -> int:
@@ -77,3 +82,14 @@ def render_person_panel(name: str, membership: Any, person: Any) -> str:
     panel = next(panel for panel in person_panels() if panel.name == name)
     assert panel.context is not None, f"the {name} panel draws with the page's context"
     return render_to_string(panel.template, dict(panel.context(membership, person)))
+
+
+def admin_client(user: AbstractBaseUser, password: str = "pw-for-tests") -> Client:  # noqa: S107
+    """A client signed in as staff `user` the only way the admin opens (decision 0026): the
+    password at /login/, then a code from the authenticator app it is given here."""
+    add_authenticator_app(user, TEST_TOTP_SECRET)
+    client = Client()
+    client.post(reverse("access:login"), {"login": user.get_username(), "password": password})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(TEST_TOTP_SECRET)})
+    assert client.get(reverse("admin:index")).status_code == 200, "the admin did not open"
+    return client

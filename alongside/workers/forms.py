@@ -135,8 +135,9 @@ class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = _("Choose a password")
         self.fields["new_password1"].help_text = _(
-            "At least 8 characters. Not a common password, not only numbers, and not like your "
-            "name or email address. A few words together are easy to remember."
+            "At least 8 characters. Not a common password, not only numbers, not like your "
+            "name or email address, and not the name of Alongside, a role or your organisation. "
+            "A few words together are easy to remember."
         )
         self.fields["new_password2"].label = _("Type it again")
         self.fields["new_password2"].help_text = ""

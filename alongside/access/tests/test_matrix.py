@@ -81,6 +81,11 @@ MATRIX: dict[str, Entry] = {
     # accounts: your own account; the organisation's sign-ins for the data lead
     "accounts:account": once(EVERYONE),
     "accounts:two_step_needed": once(EVERYONE),
+    # your own sessions (decision 0028): each sees and ends only their own
+    "accounts:sessions": once(EVERYONE),
+    "accounts:end_sessions": once(
+        EVERYONE, method="post", data=lambda w, persona, s: {"session": "others"}
+    ),
     "accounts:organisation_sign_ins": once({"dana"}),
     # allauth's pages (alongside/accounts, decision 0017): each acts on your own account only.
     # colin, sam and dana have an authenticator app (the factories give every lead one).

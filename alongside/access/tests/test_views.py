@@ -48,7 +48,9 @@ def test_pages_need_sign_in(client, world):
     assert response.status_code == 302 and response.url.startswith(reverse("access:login"))
 
 
-def test_notifications_page_shows_your_messages_and_marks_them_read(world):
+def test_reading_the_notifications_page_changes_nothing(world):
+    """A GET is safe (ASVS 5.0 3.5.3): opening the page, or a link or prefetch to it, marks
+    nothing read; the badge stays until the reader says so."""
     from alongside.access.models import Notification
     from alongside.access.services import notify
 
@@ -62,10 +64,28 @@ def test_notifications_page_shows_your_messages_and_marks_them_read(world):
     client = world.client("sam")
     home = client.get(reverse("relationships:home"), follow=True).content.decode()
     assert 'Messages <span class="tag tag-new">1' in home
-    html = client.get(reverse("access:notifications")).content.decode()
-    assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html
+    for _ in range(2):
+        html = client.get(reverse("access:notifications")).content.decode()
+        assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html
+        assert "Mark all as read" in html
+    assert Notification.objects.filter(user=world.user("sam"), read_at__isnull=True).count() == 1
+    home = client.get(reverse("relationships:home")).content.decode()
+    assert 'Messages <span class="tag tag-new">1' in home
+
+
+def test_marking_notifications_read_is_a_post_of_your_own_only(world):
+    from alongside.access.models import Notification
+    from alongside.access.services import notify
+
+    notify([world.user("sam")], organisation_id=world.org.pk, text="For Sam")
+    notify([world.user("alice")], organisation_id=world.org.pk, text="Not for Sam")
+    client = world.client("sam")
+    response = client.post(reverse("access:notifications"))
+    assert response.status_code == 302 and response.url == reverse("access:notifications")
     assert not Notification.objects.filter(user=world.user("sam"), read_at__isnull=True).exists()
     assert Notification.objects.filter(user=world.user("alice"), read_at__isnull=True).exists()
+    html = client.get(reverse("access:notifications")).content.decode()
+    assert "For Sam" in html and "Mark all as read" not in html
 
 
 def test_data_lead_relaxes_role_separation_with_a_warning_and_an_audit_event(world):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit.models import AuditEvent
 from alongside.audit.verify import verify_chain
+from alongside.demo.builder import DemoError, build_demo
 from alongside.people.models import Person
 from alongside.people.queries import search_people
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
@@ -217,6 +218,24 @@ def test_second_run_is_a_quick_no_op_that_prints_the_logins() -> None:
 
     assert "already loaded" in output and "supporter" in output and "alongside-demo" in output
     assert (Person.objects.count(), Contact.objects.count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_refuses_outside_debug_unless_forced_and_writes_nothing(settings) -> None:
+    """The demo's logins share a published password: with production settings (DEBUG off, no
+    ALONGSIDE_DEMO_OUTSIDE_DEBUG) `alongside demo` and `build_demo` refuse (ASVS 5.0 15.2.3,
+    6.3.2)."""
+    settings.ALONGSIDE_DEMO = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true") as raised:
+        demo(people=SMALL)
+    assert raised.value.returncode == 2
+    assert "ALONGSIDE_DEMO_OUTSIDE_DEBUG=true" in str(raised.value)
+    with pytest.raises(DemoError, match="published password"):
+        build_demo(people=SMALL)
+    assert not Organisation.objects.exists() and not get_user_model().objects.exists()
+
+    settings.ALONGSIDE_DEMO = True  # DEBUG on, or forced
+    assert "supporter" in demo(people=SMALL)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,10 @@
 """Production fails closed: no DEBUG or default key unless asked; no 500s for uncollected static."""
 
 import json
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,6 +38,55 @@ def test_without_debug_asked_for_the_settings_are_production(monkeypatch, tmp_pa
     assert loaded["SESSION_COOKIE_SECURE"] and loaded["CSRF_COOKIE_SECURE"]
     assert loaded["SECURE_SSL_REDIRECT"] and loaded["SECURE_HSTS_SECONDS"] == 31536000
     assert loaded["STORAGES"]["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
+
+
+def test_production_cookies_carry_the_host_prefix(monkeypatch, tmp_path):
+    """`__Host-` cookies (ASVS 5.0 3.3.3): the browser keeps them only when sent over HTTPS for
+    the whole site (Secure, Path=/) and for this host alone (no Domain), so a sibling host cannot
+    plant or overwrite the session or CSRF cookie. The demo, on plain http, keeps Django's names."""
+    loaded = load_settings(monkeypatch, tmp_path, **PRODUCTION)
+    assert loaded["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert loaded["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+    for cookie in ("SESSION", "CSRF"):
+        assert loaded[f"{cookie}_COOKIE_SECURE"] is True
+        assert loaded.get(f"{cookie}_COOKIE_DOMAIN") is None
+        assert loaded.get(f"{cookie}_COOKIE_PATH", "/") == "/"
+    demo = load_settings(monkeypatch, tmp_path, DJANGO_DEBUG="true")
+    assert "SESSION_COOKIE_NAME" not in demo and "CSRF_COOKIE_NAME" not in demo
+
+
+def test_the_demo_app_is_left_out_of_production_unless_forced(monkeypatch, tmp_path):
+    """Production settings do not install the demo (ASVS 5.0 15.2.3, 6.3.2): `alongside demo` is not
+    even a command there. ALONGSIDE_DEMO_OUTSIDE_DEBUG=true puts it back (a public demo site)."""
+    monkeypatch.delenv("ALONGSIDE_DEMO_OUTSIDE_DEBUG", raising=False)
+    production = load_settings(monkeypatch, tmp_path, **PRODUCTION)
+    assert "alongside.demo" not in production["INSTALLED_APPS"]
+    assert production["ALONGSIDE_DEMO"] is False
+    forced = load_settings(monkeypatch, tmp_path, **PRODUCTION, ALONGSIDE_DEMO_OUTSIDE_DEBUG="true")
+    assert "alongside.demo" in forced["INSTALLED_APPS"] and forced["ALONGSIDE_DEMO"] is True
+    monkeypatch.delenv("ALONGSIDE_DEMO_OUTSIDE_DEBUG")
+    debug = load_settings(monkeypatch, tmp_path, DJANGO_DEBUG="true")
+    assert "alongside.demo" in debug["INSTALLED_APPS"] and debug["ALONGSIDE_DEMO"] is True
+
+
+def test_alongside_demo_with_production_settings_exits_2_saying_how(tmp_path):
+    """The command line, as a server's shell would run it: refused, nothing written, the way to
+    the demo named."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ALONGSIDE_"))}
+    database = tmp_path / "production.sqlite3"
+    env.update(
+        PRODUCTION,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=f"sqlite:///{database}",
+        ALONGSIDE_VAR_DIR=str(tmp_path),
+    )
+    done = subprocess.run(  # noqa: S603 - our own command line
+        [str(Path(sys.executable).parent / "alongside"), "demo"],
+        env=env, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "DJANGO_DEBUG=true" in done.stderr and "ALONGSIDE_DEMO_OUTSIDE_DEBUG" in done.stderr
+    assert not database.exists() or database.stat().st_size == 0
 
 
 def test_production_without_a_secret_key_refuses_to_start_and_says_why(monkeypatch, tmp_path):

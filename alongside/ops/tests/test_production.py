@@ -46,6 +46,7 @@ pytestmark = pytest.mark.postgresql
 HOST = "alongside.test"
 ORIGIN = f"https://{HOST}"
 PASSWORD = "pw-for-tests"  # UserFactory's
+SESSION, CSRF = "__Host-sessionid", "__Host-csrftoken"  # production's cookie names
 BIN = Path(sys.executable).parent
 
 
@@ -180,7 +181,7 @@ def sign_in(browser: Browser, username: str, password: str = PASSWORD) -> reques
         )
         assert done.status_code == 302, done.text[:500]
         assert not done.headers["Location"].startswith("/account/2fa/")
-    assert "sessionid" in browser.cookies
+    assert SESSION in browser.cookies
     return done
 
 
@@ -225,10 +226,15 @@ def test_production_server_signs_in_serves_pages_and_the_api_with_its_protection
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    session = cookie_line(browser, "sessionid").lower()
+    # `__Host-` cookies: Secure, Path=/ and no Domain, or a browser would refuse them.
+    session = cookie_line(browser, SESSION).lower()
     assert "secure" in session and "httponly" in session and "samesite=lax" in session
-    csrf = cookie_line(browser, "csrftoken").lower()
+    csrf = cookie_line(browser, CSRF).lower()
     assert "secure" in csrf and "samesite=lax" in csrf
+    for line in (session, csrf):
+        assert "path=/;" in line or line.endswith("path=/")
+        assert "domain=" not in line
+    assert "sessionid" not in browser.cookies and "csrftoken" not in browser.cookies
     # Static files come from the collected, hashed set.
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', page.text)
     assert stylesheet and re.search(r"\.[0-9a-f]{12}\.css$", stylesheet.group(1))
@@ -350,9 +356,9 @@ def test_the_sign_in_limit_holds_across_servers(production, committed, world):
     for guess in range(5):
         browser = Browser(production[guess % 2].base)
         answer = refused_sign_in(browser, "cara", f"guess-{guess}")
-        assert "sessionid" not in browser.cookies
+        assert SESSION not in browser.cookies
     for server in production:
         browser = Browser(server.base)
         answer = refused_sign_in(browser, "cara", PASSWORD)
         assert "Too many failed login attempts" in answer.text
-        assert "sessionid" not in browser.cookies
+        assert SESSION not in browser.cookies

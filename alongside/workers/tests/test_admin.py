@@ -5,11 +5,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit.models import AuditEvent
 from alongside.testing.factories import OrganisationFactory, UserFactory
+from alongside.testing.helpers import admin_client
 from alongside.workers.models import Invitation
 
 
@@ -22,8 +22,7 @@ def test_users_groups_and_memberships_are_not_in_the_admin():
 @pytest.mark.django_db
 def test_an_organisation_and_its_teams_made_in_the_admin_are_audited():
     staff = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(staff)
+    client = admin_client(staff)
     response = client.post(
         "/admin/access/organisation/add/",
         {
@@ -49,8 +48,7 @@ def test_an_organisation_and_its_teams_made_in_the_admin_are_audited():
 def test_the_role_separation_setting_is_read_only_in_the_admin():
     staff = UserFactory(username="root", is_staff=True, is_superuser=True)
     organisation = OrganisationFactory(name="Brookside Pantry", slug="brookside")
-    client = Client()
-    client.force_login(staff)
+    client = admin_client(staff)
     client.post(
         f"/admin/access/organisation/{organisation.pk}/change/",
         {
