@@ -1,6 +1,6 @@
 """Telling whether a new person may already be on the record (pure: no Django).
 
-Names are compared by a key that ignores case, accents, apostrophes, hyphens and spacing
+Names are compared (through the one folding in `people.names`) by a key that ignores case, accents, apostrophes, hyphens and spacing
 ("O'Brien" = "obrien", "Aydın" = "Aydin", "Groß" = "gross"); phones by their digits with the
 UK's +44 and 0 prefixes made one; postcodes by their letters and digits. A possible match is
 someone with the same name key, or the same phone and first name, whose date of birth does not
@@ -10,52 +10,15 @@ a person, and by `people.queries.possible_matches`.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-# Letters that do not decompose into a base letter and an accent under NFKD.
-TRANSLITERATE = str.maketrans(
-    {
-        "ı": "i",
-        "İ": "i",
-        "ß": "ss",
-        "ẞ": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ł": "l",
-        "Ł": "l",
-        "ħ": "h",
-        "Ħ": "h",
-    }
-)
+from alongside.people.names import fold, phone_digits
 
 NAME_KEY_LENGTH = 200
 
 # A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
-
-
-def fold(text: str) -> str:
-    """`text` in lower-case ASCII letters and digits and single spaces: accents dropped,
-    apostrophes and punctuation removed (so "O'Brien" and "obrien" fold alike)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(TRANSLITERATE))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.translate(TRANSLITERATE).casefold()
-    # Apostrophes and hyphens join the parts of one name; other punctuation separates words.
-    plain = re.sub(r"['’‘`´\-‐‑]", "", plain)
-    words = re.sub(r"[^a-z0-9]+", " ", plain.encode("ascii", "ignore").decode()).split()
-    return " ".join(words)
 
 
 def name_key(given_name: str, family_name: str) -> str:
@@ -66,15 +29,8 @@ def name_key(given_name: str, family_name: str) -> str:
 
 
 def phone_key(phone: str) -> str:
-    """The digits of a phone number, with a UK +44 / 0044 prefix written as 0; "" for none."""
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("0044"):
-        digits = "0" + digits[4:]
-    elif digits.startswith("44") and phone.strip().startswith("+"):
-        digits = "0" + digits[2:]
-    if digits.startswith("00"):  # another country's international prefix, written as +
-        digits = digits[2:]
-    return digits[:20]
+    """The digits of a phone number as dialled at home (`names.phone_digits`); "" for none."""
+    return phone_digits(phone)[:20]
 
 
 def phone_problem(phone: str) -> str | None:
