@@ -69,7 +69,7 @@ def test_reading_the_notifications_page_changes_nothing(world):
         assert "A new safeguarding concern was raised" in html and "Not for Sam" not in html
         assert "Mark all as read" in html
     assert Notification.objects.filter(user=world.user("sam"), read_at__isnull=True).count() == 1
-    home = client.get(reverse("relationships:home")).content.decode()
+    home = client.get(reverse("relationships:home"), follow=True).content.decode()
     assert 'Messages <span class="tag tag-new">1' in home
 
 

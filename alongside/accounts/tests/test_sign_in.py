@@ -121,7 +121,7 @@ def test_data_lead_signs_in_with_a_code_from_the_app(world):
     assert client.get(reverse("relationships:home")).status_code == 302
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(TEST_TOTP_SECRET)})
     assert response.status_code == 302 and signed_in(client)
-    assert client.get(reverse("relationships:home")).status_code == 200
+    assert client.get(reverse("access:notifications")).status_code == 200
     [event] = events(actions.ACCOUNT_SIGNED_IN)
     assert event.summary == {"address": "127.0.0.1", "method": "password+totp"}
     assert event.actor_id == world.user("dana").pk
@@ -177,7 +177,7 @@ def test_a_lead_without_an_app_is_sent_to_set_one_up_first(
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
         response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
-    assert client.get(reverse("relationships:home")).status_code == 200
+    assert client.get(reverse("access:notifications")).status_code == 200
     assert "totp" in [e.summary["type"] for e in events(actions.ACCOUNT_TWO_STEP_ADDED)]
     # and now that it is required, the lead cannot take it away again
     totp = Authenticator.objects.get(user=lead.user, type=Authenticator.Type.TOTP)
@@ -186,7 +186,7 @@ def test_a_lead_without_an_app_is_sent_to_set_one_up_first(
 
 def test_other_roles_need_it_only_when_the_organisation_asks_everyone(world):
     client = world.client("alice")
-    assert client.get(reverse("relationships:home")).status_code == 200
+    assert client.get(reverse("access:notifications")).status_code == 200
     world.org.two_step_sign_in = TwoStepPolicy.EVERYONE
     world.org.save()
     response = world.client("alice").get(reverse("relationships:home"))
@@ -199,7 +199,7 @@ def test_the_demo_organisation_asks_it_of_the_data_lead_only(db):
     data_lead = MembershipFactory(organisation=demo, role=Role.DATA_LEAD, authenticator_app=False)
     client = Client()
     client.force_login(coordinator.user)
-    assert client.get(reverse("relationships:home")).status_code == 200
+    assert client.get(reverse("access:notifications")).status_code == 200
     client.force_login(data_lead.user)
     assert client.get(reverse("relationships:home")).status_code == 302
 
