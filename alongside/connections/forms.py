@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from alongside.common.forms import choice_field
+from alongside.common.forms import Form, choice_field
 from alongside.connections.commonality import DEFAULT_WEIGHTS, WEIGHT_LABELS
 from alongside.connections.models import (
     SLOTS,
@@ -28,7 +28,7 @@ def _lists(organisation_id: int) -> tuple[list[tuple[int, str]], list[tuple[Any,
     return interests, localities
 
 
-class _Common(forms.Form):
+class _Common(Form):
     interests = forms.TypedMultipleChoiceField(
         label="Interests", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -104,7 +104,7 @@ class SpaceForm(_Common):
     pass
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     other = forms.TypedChoiceField(label="Introduce them to", coerce=int, required=False)
     space = forms.TypedChoiceField(label="Or to a group", coerce=int, required=False)
 
@@ -126,7 +126,7 @@ class ProposeForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """One side's answer, on their phone or with their worker."""
 
     agree = forms.TypedChoiceField(
@@ -159,7 +159,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     met = forms.ChoiceField(label="Did they meet?", choices=Met.choices, widget=forms.RadioSelect)
     how = forms.ChoiceField(
         label="How was it?", choices=HowItWent.choices, required=False, widget=forms.RadioSelect
@@ -172,7 +172,9 @@ class FollowUpForm(forms.Form):
     )
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, default in DEFAULT_WEIGHTS.items():
@@ -192,7 +194,7 @@ class WeightsForm(forms.Form):
         }
 
 
-class ListForm(forms.Form):
+class ListForm(Form):
     kind = forms.ChoiceField(
         label="Add to", choices=[("interest", "Interests"), ("locality", "Neighbourhoods")]
     )

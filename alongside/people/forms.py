@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from alongside.access.models import Membership, Role, Team, active_membership_q
 from alongside.common.forms import (
     DateInput,
+    Form,
+    ModelForm,
     NamedUserChoiceField,
     RecordDateField,
     choice_field,
@@ -16,7 +18,7 @@ from alongside.people.models import Person
 from alongside.visibility.roles import GRANTEE_ROLES
 
 
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(ModelForm[Person]):
     class Meta:
         model = Person
         fields = [
@@ -36,6 +38,12 @@ class PersonForm(forms.ModelForm[Person]):
             "what_matters": forms.Textarea(attrs={"rows": 3}),
             "contact_preference": forms.RadioSelect,
         }
+        error_messages = {
+            "given_name": {"required": _("Enter their first name")},
+            "family_name": {"required": _("Enter their last name")},
+            "team": {"required": _("Choose the service that supports them")},
+            "contact_preference": {"required": _("Choose how they would like to be contacted")},
+        }
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,11 +53,13 @@ class PersonForm(forms.ModelForm[Person]):
         model_choice(self, "team").empty_label = None
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     scope = forms.ChoiceField(
         label=_("What do they agree to share?"),
         choices=[("one_note", _("One note")), ("all_support_notes", _("All their support notes"))],
