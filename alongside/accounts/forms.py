@@ -2,58 +2,40 @@
 sign-in pages say "Enter “Username”", not "This field is required." (settings ACCOUNT_FORMS and
 MFA_FORMS name these)."""
 
-from typing import Any
-
 from allauth.account import forms as account
 from allauth.mfa.base import forms as mfa
 from allauth.mfa.totp import forms as totp
 
-from alongside.common.forms import use_plain_messages
+from alongside.common.forms import PlainMessages
 
 
-class LoginForm(account.LoginForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class LoginForm(PlainMessages, account.LoginForm):  # type: ignore[misc]  # allauth is untyped
+    pass
 
 
-class ChangePasswordForm(account.ChangePasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class ChangePasswordForm(PlainMessages, account.ChangePasswordForm):  # type: ignore[misc]
+    pass
 
 
-class ResetPasswordForm(account.ResetPasswordForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class ResetPasswordForm(PlainMessages, account.ResetPasswordForm):  # type: ignore[misc]
+    pass
 
 
-class ResetPasswordKeyForm(account.ResetPasswordKeyForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class ResetPasswordKeyForm(PlainMessages, account.ResetPasswordKeyForm):  # type: ignore[misc]
+    pass
 
 
-class ReauthenticateForm(account.ReauthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class ReauthenticateForm(PlainMessages, account.ReauthenticateForm):  # type: ignore[misc]
+    pass
 
 
-class AuthenticateForm(mfa.AuthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class AuthenticateForm(PlainMessages, mfa.AuthenticateForm):  # type: ignore[misc]
+    pass
 
 
-class MFAReauthenticateForm(mfa.ReauthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class MFAReauthenticateForm(PlainMessages, mfa.ReauthenticateForm):  # type: ignore[misc]
+    pass
 
 
-class ActivateTOTPForm(totp.ActivateTOTPForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
+class ActivateTOTPForm(PlainMessages, totp.ActivateTOTPForm):  # type: ignore[misc]
+    pass

@@ -149,23 +149,25 @@ def use_plain_messages(form: forms.BaseForm) -> None:
                 field.error_messages[code] = message
 
 
-class Form(forms.Form):
-    """A form whose errors are in plain English (see `plain_messages`)."""
+class PlainMessages:
+    """Mix in before a Django form class: its fields speak plain English (`use_plain_messages`).
+    For forms we do not write ourselves (Django's and allauth's); ours use `Form`/`ModelForm`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        assert isinstance(self, forms.BaseForm)
         use_plain_messages(self)
+
+
+class Form(PlainMessages, forms.Form):
+    """A form whose errors are in plain English (see `plain_messages`)."""
 
 
 _M = TypeVar("_M", bound=Model)
 
 
-class ModelForm(forms.ModelForm[_M]):
+class ModelForm(PlainMessages, forms.ModelForm[_M]):
     """A model form whose errors are in plain English (see `plain_messages`)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        use_plain_messages(self)
 
 
 def conditional(field: forms.Field) -> forms.Field:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role, Team
 from alongside.access.queries import teams_for
-from alongside.common.forms import DateInput, Form, choice_field, model_choice, use_plain_messages
+from alongside.common.forms import DateInput, Form, PlainMessages, choice_field, model_choice
 from alongside.workers.queries import STATUSES
 from alongside.workers.services import BAD_EMAIL
 
@@ -118,7 +118,7 @@ class FilterForm(Form):
         model_choice(self, "team").queryset = teams_for(manager).order_by("name")
 
 
-class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class ChoosePasswordForm(PlainMessages, SetPasswordForm):  # type: ignore[type-arg]
     """Django's set-password form (every validator in AUTH_PASSWORD_VALIDATORS), with its help
     in one plain sentence instead of a list inside the hint paragraph."""
 
@@ -131,4 +131,3 @@ class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         )
         self.fields["new_password2"].label = _("Type it again")
         self.fields["new_password2"].help_text = ""
-        use_plain_messages(self)

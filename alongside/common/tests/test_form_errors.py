@@ -190,12 +190,12 @@ def _subclasses(cls):
 
 
 def test_every_form_in_the_project_speaks_plain_english():
-    """Every form class of ours is built on `common.forms.Form`/`ModelForm` or calls
-    `use_plain_messages` (allauth's and Django's password forms), so a new form cannot slip back
-    to "This field is required."."""
+    """Every form class of ours is built on `common.forms.Form`/`ModelForm`, or mixes in
+    `PlainMessages` (allauth's and Django's password forms), so a new form cannot slip back to
+    "This field is required."."""
     from django import forms as django_forms
 
-    from alongside.common.forms import Form, ModelForm
+    from alongside.common.forms import PlainMessages
 
     ours = {
         cls
@@ -203,14 +203,10 @@ def test_every_form_in_the_project_speaks_plain_english():
         if cls.__module__.startswith("alongside.") and ".tests" not in cls.__module__
     }
     assert len(ours) > 60
-    unplain = []
-    for cls in ours:
-        if issubclass(cls, Form | ModelForm):
-            continue
-        init = cls.__dict__.get("__init__")
-        if init is None or "use_plain_messages" not in init.__code__.co_names:
-            unplain.append(f"{cls.__module__}.{cls.__qualname__}")
-    assert sorted(unplain) == []
+    unplain = sorted(
+        f"{cls.__module__}.{cls.__qualname__}" for cls in ours if not issubclass(cls, PlainMessages)
+    )
+    assert unplain == []
 
 
 def test_a_required_field_says_what_to_do_in_words_from_its_label():
