@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REQUIREMENTS := requirements/base.txt requirements/dev.txt
 export PATH := $(CURDIR)/$(BIN):$(HOME)/.pyenv/shims:$(PATH)
 
-.PHONY: help demo test lint requirements browser postgres serve
+.PHONY: help demo test lint requirements browser postgres serve sbom
 
 help:
 	@echo "make demo   set up and serve the demo organisation at http://127.0.0.1:8000"
@@ -47,10 +47,17 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: $(BIN)/.installed browser postgres lint
+test: $(BIN)/.installed browser postgres lint sbom
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q
 	ALONGSIDE_TEST_DATABASE=postgres $(BIN)/python -m pytest -q -m "not browser"
+
+# The software bill of materials (CycloneDX JSON) of what a server installs: every package pinned,
+# with its hashes, in requirements/base.txt (docs/security/patching.md). CI makes it with `make test`.
+SBOM ?= sbom.json
+sbom: $(BIN)/.installed
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible \
+	  --of JSON -o $(SBOM) requirements/base.txt
 
 # Recompile the hash-pinned requirements (no index URLs are written).
 requirements: | $(UV)

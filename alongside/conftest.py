@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -128,6 +129,19 @@ def world(db: None) -> World:
     other_person = PersonFactory(team=other_team, given_name="Quinn", family_name="Elsewhere")
     SpellFactory(person=other_person, worker=members["olly"].user)
     return World(org, team, person, members, other_org, other_person)
+
+
+@pytest.fixture
+def run_tasks(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the task worker once over the queue, as `alongside db_worker --batch` does.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that would
+    close the test's own connection on PostgreSQL, so that one call is a no-op here.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 @pytest.fixture

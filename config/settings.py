@@ -33,6 +33,12 @@ if not SECRET_KEY:
             "DATABASE_URL; see docs/deploy.md). For the demo or development set DJANGO_DEBUG=true."
         )
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40  # noqa: S105 - DEBUG (demo, tests) only
+# Rotating the secret key (docs/security/crypto.md): the old keys, comma-separated, still check
+# what they signed (sessions, password-reset links) until those expire; new signatures use
+# DJANGO_SECRET_KEY.
+SECRET_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
@@ -83,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "alongside.common.middleware.LogUserMiddleware",  # the user's id in the logs (common/logs.py)
     "alongside.access.sessions.IdleSignOutMiddleware",  # shared computers (decision 0013)
     "alongside.access.sessions.KioskLockMiddleware",  # shared computers (decision 0013)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -186,16 +193,40 @@ ALONGSIDE_SMS_BACKEND = os.environ.get(
     "ALONGSIDE_SMS_BACKEND", "alongside.scheduling.sms.ConsoleBackend"
 )
 
-MAILERS = {
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAILERS: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
+            "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
         )
     }
 }
+# The mail server (docs/deploy.md, "Email"): a relay on this machine by default; for a server
+# elsewhere, STARTTLS (DJANGO_EMAIL_USE_TLS) or TLS from the start (DJANGO_EMAIL_USE_SSL), with
+# the server's certificate and name verified against the system's trusted authorities.
+if MAILERS["default"]["BACKEND"] == SMTP_BACKEND:
+    _email_password = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    if not _email_password and os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE"):
+        _email_password = (
+            Path(os.environ["DJANGO_EMAIL_HOST_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+        )
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ["DJANGO_EMAIL_PORT"])
+        if os.environ.get("DJANGO_EMAIL_PORT")
+        else None,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": _email_password,
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+        "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")),
+    }
+    if env_bool("DJANGO_EMAIL_USE_TLS", False) and env_bool("DJANGO_EMAIL_USE_SSL", False):
+        raise ImproperlyConfigured(
+            "Set DJANGO_EMAIL_USE_TLS (STARTTLS, port 587) or DJANGO_EMAIL_USE_SSL (port 465), "
+            "not both."
+        )
 # Links in emails are made absolute with this (no trailing slash), e.g. https://alongside.example.org
 # How long a worker's own "legitimate relationship" request opens a person's history (issue 11).
 ALONGSIDE_LEGITIMATE_RELATIONSHIP_DAYS = int(
@@ -217,6 +248,9 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages name people ("Welcome, Sam") and voucher codes: keep them in the session, on the
+# server, never in a readable `messages` cookie (issue 18, item 3).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -239,6 +273,8 @@ ALONGSIDE_HEALTH_TASK_DELAY_SECONDS = int(
 # A signed-in session ends when the browser closes, and after this many idle minutes.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ALONGSIDE_SESSION_IDLE_MINUTES = int(os.environ.get("ALONGSIDE_SESSION_IDLE_MINUTES", "60"))
+# However active, a signed-in session ends this many hours after it began (a working day).
+ALONGSIDE_SESSION_MAX_HOURS = int(os.environ.get("ALONGSIDE_SESSION_MAX_HOURS", "12"))
 if ALONGSIDE_SESSION_IDLE_MINUTES < 1:
     raise RuntimeError("Set ALONGSIDE_SESSION_IDLE_MINUTES to 1 or more (60 is the default).")
 # Addresses or networks (CIDR) of our own reverse proxies, comma-separated. X-Forwarded-For is
@@ -288,6 +324,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like, 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 ACCOUNT_SESSION_REMEMBER = False  # shared computers: a session ends when the browser closes
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # after a reset, sign in again (with the second step)
+# Changing the e-mail address (which password resets go to) asks for the password or a code again
+# (ASVS 7.5.1); two-step changes already do (MFA_REAUTHENTICATION_REQUIRED is on by default).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "access:login"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins: per address, and per account in stepped windows (the back-off).
@@ -320,6 +359,12 @@ MFA_TOTP_DIGITS = 6
 MFA_TOTP_TOLERANCE = 1  # accept the code of the step before or after: a phone's clock drifts
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # no public sign-up: the organisation vouches for the address
+# TOTP secrets and recovery-code seeds are encrypted in the database (alongside/accounts/keys.py,
+# decision 0029) with Fernet keys the database does not hold: one or more, newest first, comma
+# or line separated, here or in a file. Without one, keys derived from the secret key (and its
+# fallbacks) are used and `check --deploy` warns (alongside.accounts.W001).
+ALONGSIDE_MFA_KEY = os.environ.get("ALONGSIDE_MFA_KEY", "")
+ALONGSIDE_MFA_KEY_FILE = os.environ.get("ALONGSIDE_MFA_KEY_FILE", "")
 # The client's address for the per-address limits is `common.links.client_ip` (the trusted
 # proxies above), through AccountAdapter.get_client_ip.
 # The cache holds the sign-in limits and used TOTP codes; in the database so that every app
@@ -335,9 +380,33 @@ CACHES = {
 }
 # --- end of sign-in ----------------------------------------------------------------------------
 
+# Logs (issue 18, item 5; decision 0024; docs/deploy.md, "Logs"): JSON lines on standard error,
+# each with the time (UTC), level, logger, message, request id, user id and client address; query
+# strings and SQL parameters are taken out (common/logs.py). ALONGSIDE_LOG_FORMAT=text for
+# plain lines on a developer's terminal. Refused (403), not found (404) and rate-limited (429)
+# answers are warnings (logger `alongside.security`, or Django's `django.request`).
+ALONGSIDE_LOG_FORMAT = os.environ.get("ALONGSIDE_LOG_FORMAT", "json")
+_LOG_LEVEL = os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ALONGSIDE_LOG_LEVEL", "WARNING")},
+    "filters": {"privacy": {"()": "alongside.common.logs.PrivacyFilter"}},
+    "formatters": {
+        "json": {"()": "alongside.common.logs.JsonLinesFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["privacy"],
+            "formatter": "text" if ALONGSIDE_LOG_FORMAT == "text" else "json",
+        }
+    },
+    "loggers": {
+        # In place of Django's defaults (their own console handler, unfiltered, and mail_admins):
+        # no handlers of their own, so their records reach the root's, filtered and formatted.
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
 }

@@ -30,6 +30,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Never the demo's folder: each test that takes checkpoints points this at its own tmp_path.
 # Tests run with DEBUG off (Django's test runner sets it), so they name a key of their own.
 ALONGSIDE_AUDIT_KEY = "tests only: not a secret, but long enough to pass"  # noqa: S105
+ALONGSIDE_MFA_KEY = "dGVzdHMgb25seTogbm90IGEgc2VjcmV0IGF0IGFsbCE="  # noqa: S105 - a Fernet key
 # Both off, so no test's queued tasks depend on how many audit events came before (PostgreSQL ids
 # keep climbing across tests); the checkpoint tests turn it on.
 ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 0

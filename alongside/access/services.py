@@ -7,12 +7,12 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from alongside.access.models import Membership, Notification, Organisation, TwoStepPolicy
+from alongside.access.tasks import queue_notification_emails
 from alongside.audit import actions
 from alongside.audit.services import record
 
@@ -25,10 +25,12 @@ def notify(
     url: str = "",
     email_subject: StrOrPromise = "",
 ) -> list[Notification]:
-    """Tell users something in the app and, with `email_subject`, by email after the transaction commits.
+    """Tell users something in the app and, with `email_subject`, by email through the task queue.
 
     `text` must never hold support or safeguarding words: it is shown in lists and sent by email.
-    Side effects: one Notification per user; one email per user with an address, on commit.
+    Side effects: one Notification per user, in the caller's transaction; on commit, one queued
+    email task per user with an address (`access/tasks.py`: retried, never sent inside the
+    request, so a mail outage neither fails the caller nor stops the other emails).
     """
     recipients = list(users)
     text, email_subject = str(text), str(email_subject)  # in the language of the moment
@@ -40,14 +42,8 @@ def notify(
             ]
         )
         if email_subject:
-            addresses = [user.email for user in recipients if user.email]
-            link = f"{settings.ALONGSIDE_BASE_URL}{url}" if url.startswith("/") else url
-
-            def send() -> None:
-                for address in addresses:
-                    send_mail(email_subject, f"{text}\n\n{link}".strip(), None, [address])
-
-            transaction.on_commit(send)
+            ids = [note.pk for note, user in zip(notes, recipients, strict=True) if user.email]
+            transaction.on_commit(lambda: queue_notification_emails(ids, email_subject))
     return notes
 
 

@@ -29,6 +29,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 LAST_SEEN = "alongside_last_seen"
+STARTED = "alongside_session_started"  # when this signed-in session began (the absolute limit)
 # The last-seen time is written at most this often, so an ordinary page does not save the
 # session on every request; the idle limit is therefore exact to within this many seconds.
 LAST_SEEN_EVERY_SECONDS = 60
@@ -90,6 +91,15 @@ class IdleSignOutMiddleware:
         if request.user.is_authenticated:
             last_seen = request.session.get(LAST_SEEN)
             idle_limit = settings.ALONGSIDE_SESSION_IDLE_MINUTES * 60
+            started = request.session.get(STARTED)
+            max_age = settings.ALONGSIDE_SESSION_MAX_HOURS * 3600
+            if started is not None and now - float(started) > max_age:
+                # However busy, a session ends after the absolute limit (ASVS 7.3.2): sign in again.
+                coming_back = _coming_back_to(request)
+                logout(request)
+                if is_api(request):
+                    return self.get_response(request)
+                return go_to(request, with_next(resolve_url(settings.LOGIN_URL), coming_back))
             if last_seen is not None and now - float(last_seen) > idle_limit:
                 coming_back = _coming_back_to(request)
                 logout(request)
@@ -103,6 +113,8 @@ class IdleSignOutMiddleware:
             last_seen = request.session.get(LAST_SEEN)
             if last_seen is None or now - float(last_seen) >= LAST_SEEN_EVERY_SECONDS:
                 request.session[LAST_SEEN] = now
+            if STARTED not in request.session:
+                request.session[STARTED] = now
         elif (
             is_htmx(request)
             and isinstance(response, HttpResponseRedirect)

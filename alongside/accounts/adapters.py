@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from alongside.access.queries import active_memberships
+from alongside.accounts import keys
 from alongside.accounts.policy import two_step_required
 from alongside.accounts.services import record_account_event
 from alongside.audit import actions
@@ -68,6 +69,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped here
     def get_totp_issuer(self) -> str:
         return "Alongside"
+
+    def encrypt(self, text: str) -> str:
+        """TOTP secrets and recovery-code seeds are stored as Fernet tokens (`keys.py`)."""
+        return keys.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return keys.decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A user who must use two-step sign-in cannot remove their authenticator app."""

@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Sign-in and accounts"
 
     def ready(self) -> None:
-        from alongside.accounts import permissions, signals  # noqa: F401 - rules and receivers
+        from alongside.accounts import (  # noqa: F401 - rules, receivers and deploy checks
+            checks,
+            permissions,
+            signals,
+        )

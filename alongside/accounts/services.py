@@ -19,7 +19,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role
+from alongside.access.services import end_sessions_of
+from alongside.audit import actions
 from alongside.audit.actions import Action
 from alongside.audit.services import record
 
@@ -86,3 +88,44 @@ def authenticator_app_secret(user: AbstractBaseUser) -> str | None:
         user_id=user.pk, type=Authenticator.Type.TOTP
     ).first()
     return decrypt(authenticator.data["secret"]) if authenticator else None
+
+
+class TwoStepResetRefused(Exception):
+    """The person vouching is not an active data lead of an organisation the user works in."""
+
+
+def reset_two_step(user: AbstractBaseUser, *, confirmed_by: AbstractBaseUser) -> int:
+    """Remove every authenticator (app and recovery codes) of `user`, who lost theirs, once a data
+    lead of their organisation has confirmed who they are as at their invitation (ASVS 6.4.4;
+    docs/access-and-audit.md, "A lost authenticator app"). Ends the user's sessions, so the next
+    sign-in asks them to set up a new app where they must have one. Audited in each organisation
+    the user works in, with the data lead as the actor. Returns how many authenticators went.
+    Raises TwoStepResetRefused (and changes nothing) when `confirmed_by` is the user, or not an
+    active data lead in one of the user's organisations."""
+    if confirmed_by.pk == user.pk:
+        raise TwoStepResetRefused("nobody may vouch for themselves")
+    mine = Membership.objects.active().filter(user_id=user.pk)
+    leads = {
+        m.organisation_id: m
+        for m in Membership.objects.active().filter(
+            user_id=confirmed_by.pk,
+            role=Role.DATA_LEAD,
+            organisation_id__in=mine.values("organisation_id"),
+        )
+    }
+    if not leads:
+        raise TwoStepResetRefused(
+            "the one confirming must be an active data lead of an organisation this person works in"
+        )
+    with transaction.atomic():
+        removed, _ = Authenticator.objects.filter(user_id=user.pk).delete()
+        for membership in mine.order_by("pk"):
+            record(
+                membership,
+                action=actions.ACCOUNT_TWO_STEP_REMOVED,
+                by=leads.get(membership.organisation_id, confirmed_by),
+                person_id=None,
+                summary={"type": "all", "lost": True},
+            )
+    end_sessions_of(int(user.pk))
+    return int(removed)

@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from alongside.audit.chain import GENESIS, event_hash, hashed_fields
+from alongside.audit.chain import GENESIS, hash_of
 from alongside.audit.models import AuditEvent
 
 FORMAT = "alongside-audit-checkpoint/1"
@@ -242,7 +242,7 @@ def _walk_from(
             break
         for event in batch:
             position += 1
-            computed = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
+            computed = hash_of(event)
             if event.previous_hash != expected or event.hash != computed:
                 raise ChainMovedError(
                     f"event {event.pk} does not follow the chain: run `alongside audit verify`"

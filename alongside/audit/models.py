@@ -20,9 +20,15 @@ class AuditEvent(models.Model):
     sphere = models.CharField(max_length=20)
     summary = models.JSONField(default=dict)
     request_id = models.CharField(max_length=64, blank=True)
+    # The client's address (behind our trusted proxies), for events written while serving a
+    # request; "" for tasks, commands and every event written before it was kept (decision 0023).
+    source_address = models.CharField(max_length=64, blank=True, default="")
     at = models.DateTimeField()
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which chain version (and so which hash algorithm) `hash` was made with: `chain.VERSIONS`.
+    # Events written before versions were recorded are 1; `record()` writes `chain.CURRENT`.
+    chain_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from alongside.audit import actions
 from alongside.audit.actions import Action
-from alongside.audit.chain import GENESIS, event_hash, hashed_fields
+from alongside.audit.chain import CURRENT, GENESIS, hash_of
 from alongside.audit.models import AuditEvent
 from alongside.audit.queries import LogFilters, LogPage, export_log, search_log
-from alongside.common.request_context import current_request_id
+from alongside.common.request_context import current_facts, current_request_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -53,7 +53,8 @@ def record(
     when it is a person). Pass `organisation_id` / `person_id` only where the subject does not
     hold them (or the event is about someone other than the subject's person; `person_id=None`
     for an event that concerns no one person). The request id is the current request's
-    (`common.request_context`) unless one is given. `summary` never holds sensitive free text: field
+    (`common.request_context`) unless one is given, and so is the client's address (decision
+    0023). `summary` never holds sensitive free text: field
     names and ids only. Raises `UnregisteredAction` for an action not in `audit/actions.py`.
     Side effects: one AuditEvent row; locks the chain's tail until the transaction ends.
     """
@@ -126,10 +127,12 @@ def _append(
         sphere=sphere,
         summary=summary,
         request_id=request_id,
+        source_address=current_facts().client_address,
         at=timezone.now(),
         previous_hash=tail.hash if tail else GENESIS,
+        chain_version=CURRENT,
     )
-    event.hash = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
+    event.hash = hash_of(event)
     event.save(force_insert=True)
     every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
     if every > 0 and event.pk % every == 0:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
-from alongside.audit.chain import GENESIS, event_hash, hashed_fields
+from alongside.audit.chain import GENESIS, hash_of
 from alongside.audit.checkpoints import (
     BadCheckpoint,
     Checkpoint,
@@ -82,7 +82,7 @@ def verify_chain(folder: Path | None = None) -> ChainReport:
                     len(good),
                     latest,
                 )
-            computed = event_hash(previous_hash=event.previous_hash, fields=hashed_fields(event))
+            computed = hash_of(event)
             if event.hash != computed:
                 return ChainReport(
                     count,

@@ -117,9 +117,10 @@ def rate_limited(request: HttpRequest, token: str, *, scope: str, known: bool) -
 def private(response: HttpResponse) -> HttpResponse:
     """No caching, no referrer beyond this site, no indexing, and the path (holding the token)
     kept out of the logs (Django logs every 4xx with its path, and a token is still usable after
-    a 400 or 429)."""
+    a 400 or 429): `common.middleware.log_refusal` logs a 404 or 429 here without the path."""
     response["Cache-Control"] = "no-store, private"
     response["Referrer-Policy"] = "same-origin"  # no-referrer would send Origin: null and fail CSRF
     response["X-Robots-Tag"] = "noindex"
     response._has_been_logged = True  # type: ignore[attr-defined]
+    response.alongside_secret_path = True  # type: ignore[attr-defined]
     return response

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from alongside.access.models import Membership
 from alongside.common.forms import Form, choice_field
 from alongside.connections.commonality import DEFAULT_WEIGHTS, WEIGHT_LABELS
 from alongside.connections.models import (
@@ -18,6 +20,8 @@ from alongside.connections.models import (
     VolunteerGender,
     VolunteerPreference,
 )
+from alongside.people.models import Person
+from alongside.people.pickers import PersonPickerField
 
 
 def _lists(organisation_id: int) -> tuple[list[tuple[int, str]], list[tuple[Any, str]]]:
@@ -105,18 +109,25 @@ class SpaceForm(_Common):
 
 
 class ProposeForm(Form):
-    other = forms.TypedChoiceField(label="Introduce them to", coerce=int, required=False)
+    other = PersonPickerField(
+        label="Introduce them to", queryset=Person.objects.none(), required=False
+    )
     space = forms.TypedChoiceField(label="Or to a group", coerce=int, required=False)
 
     def __init__(
         self,
-        people: list[tuple[int, str]],
+        people: QuerySet[Person],
         spaces: list[tuple[int, str]],
         *args: Any,
+        membership: Membership,
+        search: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "other").choices = [("", "Choose someone"), *people]
+        other = self.fields["other"]
+        assert isinstance(other, PersonPickerField)
+        other.queryset = people  # everyone who may be suggested, not a first page of names
+        other.offer(membership, search)
         choice_field(self, "space").choices = [("", "Choose a group"), *spaces]
 
     def clean(self) -> dict[str, Any]:

@@ -223,6 +223,11 @@ def rhythm(rng: random.Random, first: date, gap: float, last: date) -> list[date
     return [*days, last]
 
 
+# The supporter's first routine people carry the names search must forgive: "obrien",
+# "Aydin", "Mairaed" (issue 13).
+SEARCH_CASES = (("Mairead", "O'Brien", ""), ("Elif", "Aydın", ""))
+
+
 def _stories(town: Town, org: OrgPlan, cast: Cast) -> list[PersonPlan]:
     """The supporter's caseload (one of each priority), the volunteer's and the leaving worker's."""
     cal, today, seed = town.calendar, town.today, town.seed
@@ -290,6 +295,9 @@ def _stories(town: Town, org: OrgPlan, cast: Cast) -> list[PersonPlan]:
         first = rng.choice(cal.days[: int(len(cal.days) * 0.85)])
         last = max(first, cal.ago(rng.randint(1, int(gap * 0.8))))
         person, rng = story(f"routine-{number}", first=first, gap=gap, last=last, worker=supporter)
+        if number < len(SEARCH_CASES):  # names the search must find however they are typed
+            person.given_name, person.family_name, person.preferred_name = SEARCH_CASES[number]
+            person.pronouns = ""
         person.p_named = rng.uniform(0.75, 0.95)
         if rng.random() < 0.3:
             person.last_follow_up = today + timedelta(days=rng.randint(8, 20))

@@ -104,6 +104,9 @@ class PersonPlan:
     first_day: date
     gap_days: float
     stop_day: date
+    date_of_birth: date | None = None
+    postcode: str = ""
+    phone: str = ""
     fixed_days: tuple[date, ...] | None = None
     p_named: float = 0.85
     scattered: bool = False
@@ -342,13 +345,39 @@ def new_person(rng: random.Random, *, stream: str, org: str, team: str, style: s
     else:
         details = ""
     matters = rng.choice(names.WHAT_MATTERS) if rng.random() < 0.7 else ""
+    born, postcode, phone = record_basics(stream, org, details, first_day)
     return PersonPlan(
         stream=stream, org=org, team=team, style=style or team, given_name=who.given_name,
         family_name=who.family_name, preferred_name=preferred, pronouns=pronouns,
         languages=who.languages, access_needs=access, contact_preference=preference,
         contact_details=details, what_matters=matters, first_day=first_day, gap_days=gap_days,
-        stop_day=stop_day,
+        stop_day=stop_day, date_of_birth=born, postcode=postcode, phone=phone,
     )  # fmt: skip
+
+
+POSTCODE_AREA = "RV"  # not a UK postcode area: invented districts RV1 to RV9
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters real inward codes use
+
+
+def record_basics(
+    stream: str, org: str, details: str, first_day: date
+) -> tuple[date | None, str, str]:
+    """Date of birth, postcode and phone for most people (invented). Drawn from their own stream,
+    so adding them changed no other draw: phones only in Ofcom's drama range 07700 900000-900999."""
+    rng = random.Random(f"basics:{org}:{stream}")
+    born = None
+    if rng.random() < 0.85:
+        born = first_day - timedelta(days=rng.randint(18 * 365, 85 * 365))
+    postcode = ""
+    if rng.random() < 0.8:
+        postcode = (
+            f"{POSTCODE_AREA}{rng.randint(1, 9)} {rng.randint(1, 9)}"
+            f"{rng.choice(POSTCODE_LETTERS)}{rng.choice(POSTCODE_LETTERS)}"
+        )
+    phone = details if details.startswith("07700 900") else ""
+    if not phone and rng.random() < 0.6:
+        phone = f"07700 900{rng.randint(0, 999):03d}"
+    return born, postcode, phone
 
 
 def continuity_habit(rng: random.Random) -> float:

@@ -23,7 +23,7 @@ from alongside.access.models import Membership, Organisation, Team, TwoStepPolic
 from alongside.common.spheres import SphereQuerySet
 from alongside.demo.contacts import ContactMaker
 from alongside.demo.town import PersonPlan, Town
-from alongside.people.models import Person
+from alongside.people.models import Person, search_keys
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.support.models import SupportNote
 
@@ -133,7 +133,8 @@ class _Writer:
     PERSON = (
         "id", "organisation_id", "team_id", "given_name", "family_name", "preferred_name",
         "pronouns", "languages", "access_needs", "contact_preference", "contact_details",
-        "what_matters", "created_at",
+        "what_matters", "created_at", "date_of_birth", "postcode", "phone", "search_key",
+        "phone_digits", "postcode_key",
     )  # fmt: skip
     SPELL = (
         "id", "organisation_id", "person_id", "worker_id", "started_on", "ended_on", "reason",
@@ -245,7 +246,9 @@ class _Writer:
                 person_id, org_id, self.team_ids[(plan.org, plan.team)], plan.given_name,
                 plan.family_name, plan.preferred_name, plan.pronouns, plan.languages,
                 plan.access_needs, plan.contact_preference, plan.contact_details, plan.what_matters,
-                self.at(plan.first_day, 9),
+                self.at(plan.first_day, 9), plan.date_of_birth, plan.postcode, plan.phone,
+                *search_keys(plan.given_name, plan.family_name, plan.preferred_name,
+                             plan.phone or plan.contact_details, plan.postcode),
             ))  # fmt: skip
             for spell in plan.spells:
                 spells.append((

@@ -57,7 +57,9 @@ def _twelve_months_back(today: date) -> date:
 @assessors_only
 def foodbank(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
-    find_form = FindVoucherForm(request.GET if "code" in request.GET else None)
+    # Found by POST: a voucher code in the address would stay in the browser's history and in
+    # every proxy's log (issue 18, item 3; decision 0025). A code in `?code=` is not read.
+    find_form = FindVoucherForm(request.POST if request.method == "POST" else None)
     if find_form.is_bound and find_form.is_valid():
         found = find_voucher(membership, find_form.cleaned_data["code"])
         if found is not None:
@@ -76,6 +78,7 @@ def foodbank(request: AuthedHttpRequest) -> HttpResponse:
             "recent": list(recently_redeemed(membership)[:RECENT_ROWS]),
             "counts": foodbank_counts(membership, _twelve_months_back(today), today),
         },
+        status=form_status(request, find_form),
     )
 
 

@@ -6,7 +6,7 @@ With DEBUG off, pages name their styles and scripts through the collected manife
 `alongside check --deploy` reports the same problem (`alongside.ops.E001`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -60,3 +60,41 @@ def check_static_files_collected(
 ) -> Sequence[checks.CheckMessage]:
     problem = static_files_problem()
     return [checks.Error(problem, id="alongside.ops.E001")] if problem else []
+
+
+LOCAL_DATABASE_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
+
+
+def _default_database() -> Mapping[str, Any]:
+    return settings.DATABASES["default"]
+
+
+def database_tls_problem(database: Mapping[str, Any] | None = None) -> str | None:
+    """None when the database (default: the app's) is on this machine (or its socket) or reached
+    with TLS that checks the server's certificate and name (`?sslmode=verify-full`); otherwise
+    what is wrong."""
+    database = _default_database() if database is None else database
+    if "postgresql" not in database["ENGINE"]:
+        return None
+    host = str(database.get("HOST") or "")
+    if host in LOCAL_DATABASE_HOSTS or host.startswith("/"):
+        return None
+    mode = database.get("OPTIONS", {}).get("sslmode", "")
+    if mode == "verify-full":
+        return None
+    return (
+        f"The database at {host} is reached with sslmode={mode or 'prefer'}: personal records "
+        "could be read or changed on the way, or a server pretending to be it believed"
+    )
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_database_tls(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> Sequence[checks.CheckMessage]:
+    problem = database_tls_problem()
+    hint = (
+        "Add ?sslmode=verify-full&sslrootcert=/path/to/ca.pem to DATABASE_URL "
+        "(docs/deploy.md, 'TLS to the database and the mail server')."
+    )
+    return [checks.Warning(problem, hint=hint, id="alongside.ops.W001")] if problem else []

@@ -16,7 +16,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership
 from alongside.people.models import ContactPreference, Person
-from alongside.people.queries import get_person_for_user, search_people
+from alongside.people.queries import get_person_for_user, people_whose_names_contain
 from alongside.relationships.models import NamedWorkerSpell
 
 router = Router(tags=["people"])
@@ -137,7 +137,7 @@ def list_people(
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
 ) -> QuerySet[Person]:
     """The people the caller may see whose names contain every word of `q`."""
-    return search_people(membership_of(request), q).prefetch_related(open_spells())
+    return people_whose_names_contain(membership_of(request), q).prefetch_related(open_spells())
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="A person")

@@ -15,6 +15,7 @@ from alongside.common.forms import (
     model_choice,
 )
 from alongside.people.models import Person
+from alongside.people.queries import Filters, Seen, Status
 from alongside.visibility.roles import GRANTEE_ROLES
 
 
@@ -54,9 +55,70 @@ class PersonForm(ModelForm[Person]):
 
 
 class SearchForm(Form):
+    """Find a person: one box (a name, phone number, postcode or date of birth) and filters."""
+
     marks_optional = False  # it narrows a list: no field is asked for
 
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Name, phone, postcode or date of birth"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: obrien, 07700 900123, LS6 or 05/12/1970."),
+    )
+    worker = forms.TypedChoiceField(
+        label=_("Whose people"), required=False, coerce=int, empty_value=None
+    )
+    team = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
+    seen = forms.ChoiceField(
+        label=_("Last seen"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            (Seen.WITHIN_4_WEEKS, _("In the last 4 weeks")),
+            (Seen.WITHIN_3_MONTHS, _("In the last 3 months")),
+            (Seen.NOT_FOR_3_MONTHS, _("Not for more than 3 months")),
+            (Seen.NEVER, _("Never")),
+        ],
+    )
+    status = forms.ChoiceField(
+        label=_("Open or closed"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            (Status.OPEN, _("Open")),
+            (Status.CLOSED, _("Closed")),
+        ],
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Anyone or me: an organisation may have thousands of workers, so never a list of them
+        # all (a type-ahead worker picker would offer the others).
+        choice_field(self, "worker").choices = [
+            ("", _("Anyone")),
+            (membership.user_id, _("Me")),
+        ]
+        choice_field(self, "team").choices = [("", _("Every service"))] + [
+            (team.pk, team.name)
+            for team in Team.objects.filter(organisation_id=membership.organisation_id).order_by(
+                "name"
+            )
+        ]
+
+    def filters(self) -> Filters:
+        """The filters chosen (none when the form is not valid)."""
+        if not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(
+            worker_id=data["worker"],
+            team_id=data["team"],
+            seen=data["seen"],
+            status=data["status"],
+        )
+
+    def text(self) -> str:
+        return str(self.cleaned_data["q"]) if self.is_valid() else ""
 
 
 class ConsentForm(Form):

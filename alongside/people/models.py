@@ -1,10 +1,13 @@
 """The person: a minimal record, in their own words. Shared sphere."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.people.names import looks_like_phone, name_key, normal_postcode, phone_digits
 
 
 class ContactPreference(models.TextChoices):
@@ -13,6 +16,18 @@ class ContactPreference(models.TextChoices):
     EMAIL = "email", _("Email")
     POST = "post", _("Letter")
     IN_PERSON = "in_person", _("In person only")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("Under 18")
+    B18_24 = "18_24", _("18 to 24")
+    B25_34 = "25_34", _("25 to 34")
+    B35_44 = "35_44", _("35 to 44")
+    B45_54 = "45_54", _("45 to 54")
+    B55_64 = "55_64", _("55 to 64")
+    B65_74 = "65_74", _("65 to 74")
+    B75_PLUS = "75_plus", _("75 or over")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
 
 
 class Person(models.Model):
@@ -49,19 +64,97 @@ class Person(models.Model):
     what_matters = models.TextField(
         _("what matters to me"), blank=True, max_length=4000, help_text=_("In their own words.")
     )
+    # Record basics UK services ask for; every one optional (db_default lets bulk writers omit them).
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    age_band = models.CharField(
+        _("age band"),
+        max_length=10,
+        choices=AgeBand.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("If they would rather not give a date of birth."),
+    )
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, default="", db_default="")
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="", db_default="")
+    email = models.EmailField(_("email"), max_length=254, blank=True, default="", db_default="")
+    emergency_contact_name = models.CharField(
+        _("emergency contact"), max_length=200, blank=True, default="", db_default=""
+    )
+    emergency_contact_phone = models.CharField(
+        _("emergency contact's phone"), max_length=30, blank=True, default="", db_default=""
+    )
+    emergency_contact_relationship = models.CharField(
+        _("who they are to them"), max_length=100, blank=True, default="", db_default=""
+    )
+    closed_on = models.DateField(
+        _("involvement closed on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when their need is met; cleared when they come back."),
+    )
+    closed_reason = models.TextField(
+        _("why it closed"),
+        max_length=1000,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("In their words, for example 'my benefits are sorted'."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by save() (and the demo writer) for search: folded names, the phone's digits, the
+    # postcode with one space. Decision 0038.
+    search_key = models.CharField(max_length=310, blank=True, default="", editable=False)
+    phone_digits = models.CharField(max_length=30, blank=True, default="", editable=False)
+    postcode_key = models.CharField(max_length=10, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["given_name", "family_name", "id"]
-        indexes = [models.Index(fields=["organisation", "given_name", "family_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "given_name", "family_name"]),
+            models.Index(fields=["organisation", "search_key"], name="person_search_key"),
+            models.Index(fields=["organisation", "phone_digits"], name="person_phone_digits"),
+            models.Index(fields=["organisation", "postcode_key"], name="person_postcode_key"),
+            models.Index(fields=["organisation", "date_of_birth"], name="person_date_of_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_search_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def fill_search_keys(self) -> None:
+        self.search_key, self.phone_digits, self.postcode_key = search_keys(
+            self.given_name,
+            self.family_name,
+            self.preferred_name,
+            self.phone or self.contact_details,
+            self.postcode,
+        )
 
     @property
     def display_name(self) -> str:
         first = self.preferred_name or self.given_name
         return f"{first} {self.family_name}".strip()
+
+
+SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+
+
+def search_keys(
+    given_name: str, family_name: str, preferred_name: str, phone: str, postcode: str
+) -> tuple[str, str, str]:
+    """The stored search columns for these values (also used by writers that skip save())."""
+    return (
+        name_key(given_name, family_name, preferred_name)[:310],
+        phone_digits(phone)[:30] if looks_like_phone(phone) else "",
+        normal_postcode(postcode)[:10],
+    )
 
 
 class ConsentScope(models.TextChoices):

@@ -7,7 +7,7 @@ import rules
 from alongside.access.models import Membership, Role
 from alongside.access.permissions import has_role
 from alongside.visibility.people import has_confirmed
-from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
+from alongside.visibility.roles import FINDS_PEOPLE_BY_IDENTITY, SEES_ALL_PEOPLE, SEES_OWN_PEOPLE
 from alongside.visibility.support import coordinates
 
 if TYPE_CHECKING:
@@ -33,8 +33,11 @@ def is_data_lead(membership: Membership | None, person: "Person | None" = None) 
 
 
 rules.add_rule("people.add_person", adds_people)
-# Finding people by name: every role that sees people (all of them, or only their own).
-rules.add_rule("people.find", has_role(SEES_ALL_PEOPLE, SEES_OWN_PEOPLE))
+# Finding people: every role that sees people (all of them, or only their own), and the data
+# lead, who finds them by identity only (decision 0038).
+rules.add_rule("people.find", has_role(SEES_ALL_PEOPLE, SEES_OWN_PEOPLE, FINDS_PEOPLE_BY_IDENTITY))
+# Opening a found person's record (the data lead's results open "who saw this record" instead).
+rules.add_rule("people.open_record", has_role(SEES_ALL_PEOPLE, SEES_OWN_PEOPLE))
 rules.add_rule("people.change_person", edits_people)
 
 

@@ -17,21 +17,39 @@ from alongside.people import services
 from alongside.people.forms import PersonForm, SearchForm
 from alongside.people.models import Person
 from alongside.people.page import person_page
-from alongside.people.queries import get_person_for_user, people_visible_to, search_people
+from alongside.people.queries import (
+    Filters,
+    get_person_for_user,
+    people_findable_by,
+    search_people,
+)
 
 PAGE_SIZE = 50
 
 
 def person_list(request: AuthedHttpRequest) -> HttpResponse:
-    membership = request.membership
+    membership = membership_of(request)
     require_rule("people.find", membership)
-    if people_visible_to(membership).query.is_empty():
+    if people_findable_by(membership).query.is_empty():
         raise Http404
-    form = SearchForm(request.GET or None)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(search_people(membership, text), PAGE_SIZE).get_page(request.GET.get("page"))
+    form = SearchForm(request.GET or None, membership=membership)
+    text, filters = form.text(), form.filters()
+    found = search_people(membership, text, filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "people/partials/results.html" if request.htmx else "people/person_list.html"
-    return render(request, template, {"form": form, "page": page, "q": text})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "q": text,
+            "query": query.urlencode(),
+            "filtered": filters != Filters(),
+        },
+    )
 
 
 @submit_once

@@ -16,7 +16,12 @@ from alongside.relationships.models import (
     NamedWorkerSpell,
 )
 from alongside.visibility.consent import consents_for
-from alongside.visibility.roles import SEES_ALL_PEOPLE, SEES_OWN_PEOPLE, WORKS_WITH_DAYS
+from alongside.visibility.roles import (
+    FINDS_PEOPLE_BY_IDENTITY,
+    SEES_ALL_PEOPLE,
+    SEES_OWN_PEOPLE,
+    WORKS_WITH_DAYS,
+)
 
 
 def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
@@ -89,4 +94,17 @@ def visible_people_q(membership: Membership | None) -> Q | None:
     if membership.role in SEES_OWN_PEOPLE:
         shared_with = consents_for(membership).values("person_id")
         return in_organisation & (works_with_q(membership.user_id) | Q(pk__in=shared_with))
+    return None
+
+
+def findable_people_q(membership: Membership | None) -> Q | None:
+    """Over `Person`: whom this membership may find by search. Everyone it sees; for a data lead,
+    everyone in the organisation, by identity only (name, year of birth, postcode district,
+    service), to answer a subject access request or tidy duplicate records: their results open
+    "who saw this record", never the record (decision 0038). None means no one."""
+    seen = visible_people_q(membership)
+    if seen is not None or membership is None:
+        return seen
+    if membership.role in FINDS_PEOPLE_BY_IDENTITY:
+        return Q(organisation_id=membership.organisation_id)
     return None

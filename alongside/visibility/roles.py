@@ -20,6 +20,9 @@ SEES_ALL_PEOPLE = frozenset(
 )
 # Roles that see only the people they work with (open named-worker spell or a recent contact).
 SEES_OWN_PEOPLE = frozenset({Role.VOLUNTEER})
+# Roles that see no one's record but may find people by identity (name, year of birth, postcode
+# district, service) to answer subject access requests and tidy records (decision 0038).
+FINDS_PEOPLE_BY_IDENTITY = frozenset({Role.DATA_LEAD})
 # Roles that hold relationships: may be named workers and record contacts.
 WORKER_ROLES = frozenset({Role.SUPPORTER, Role.VOLUNTEER, Role.COORDINATOR})
 # Roles that assign named workers and plan handovers for anyone in their team.

@@ -141,7 +141,7 @@ MATRIX: dict[str, Entry] = {
     "workers:accept": once(EVERYONE),
     # people
     "relationships:home": once(EVERYONE),
-    "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "olly"}),
+    "people:person_list": once({"alice", "cara", "colin", "vic", "amir", "sam", "dana", "olly"}),
     "people:person_create": once({"alice", "cara", "colin", "olly"}),
     "people:person": each(*SEE),
     "people:person_edit": each(*WORK),

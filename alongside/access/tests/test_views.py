@@ -144,7 +144,7 @@ def test_worker_who_assessed_sees_a_warning_when_the_organisation_allows_both(wo
 
 
 def test_emails_link_to_the_site_and_hidden_pages_say_not_found_plainly(
-    world, settings, django_capture_on_commit_callbacks
+    world, settings, django_capture_on_commit_callbacks, run_tasks
 ):
     from django.core import mail
 
@@ -161,6 +161,7 @@ def test_emails_link_to_the_site_and_hidden_pages_say_not_found_plainly(
             url="/x/",
             email_subject="Alongside: a message",
         )
+    run_tasks()  # the emails go through the task queue
     assert "https://alongside.example.org/x/" in mail.outbox[0].body
     settings.DEBUG = False
     response = world.client("olly").get(reverse("people:person", args=[world.person.pk]))

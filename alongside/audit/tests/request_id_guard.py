@@ -1,6 +1,7 @@
 """A suite-wide check (used as an autouse fixture by `alongside/conftest.py`): every audit event
 written while a request is served carries that request's id, the one in its `X-Request-Id`
-header. So every view test that writes, in every app, also proves decision 0007.
+header, and the client's address. So every view test that writes, in every app, also proves
+decisions 0007 and 0023.
 
 It listens to AuditEvent saves rather than querying, so it adds no queries to query-count guards.
 """
@@ -13,6 +14,7 @@ from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse
 
 from alongside.audit.models import AuditEvent
+from alongside.common.links import client_ip
 from alongside.common.middleware import RequestIdMiddleware
 
 
@@ -34,12 +36,13 @@ def audit_events_carry_the_request_id(monkeypatch: pytest.MonkeyPatch) -> Iterat
             response = original(self, request)
         finally:
             post_save.disconnect(collect, sender=AuditEvent)
+        address = client_ip(request)
         wrong = [
-            (event.action, event.request_id)
+            (event.action, event.request_id, event.source_address)
             for event in written
-            if event.request_id != response["X-Request-Id"]
+            if (event.request_id, event.source_address) != (response["X-Request-Id"], address)
         ]
-        assert not wrong, f"audit events without this request's id: {wrong}"
+        assert not wrong, f"audit events without this request's id and address: {wrong}"
         return response
 
     monkeypatch.setattr(RequestIdMiddleware, "__call__", checked)

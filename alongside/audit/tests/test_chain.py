@@ -1,3 +1,5 @@
+import hashlib
+import json
 from contextlib import contextmanager
 
 import pytest
@@ -5,6 +7,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from alongside.audit import actions
+from alongside.audit.chain import CURRENT, GENESIS, VERSIONS, hash_of, hashed_fields
 from alongside.audit.models import AuditEvent
 from alongside.audit.services import record
 from alongside.audit.verify import verify_chain
@@ -120,3 +123,62 @@ def test_appends_at_the_same_moment_keep_one_chain(committed_db, monkeypatch):
     assert all(isinstance(o, AuditEvent) for o in outcomes), outcomes
     assert AuditEvent.objects.count() == 6
     assert verify_chain().first_problem is None
+
+
+# --- chain versions: the algorithm recorded per event (decision 0030) ------------------------
+
+
+def rehash_from(events, start, **change):
+    """Rewrite events[start:] (with `change` applied to each) and recompute their hashes."""
+    with tampering():
+        previous = events[start - 1].hash if start else GENESIS
+        for event in events[start:]:
+            event.refresh_from_db()
+            for name, value in change.items():
+                setattr(event, name, value)
+            event.previous_hash = previous
+            event.hash = hash_of(event)
+            AuditEvent.objects.filter(pk=event.pk).update(
+                **change, previous_hash=previous, hash=event.hash
+            )
+            previous = event.hash
+
+
+def test_new_events_record_the_current_version_and_its_algorithm(chain):
+    assert {event.chain_version for event in chain} == {CURRENT}
+    assert VERSIONS[CURRENT].algorithm == "sha256"
+    event = chain[0]
+    payload = json.dumps(
+        {**hashed_fields(event), "chain_version": CURRENT},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    assert event.hash == hashlib.sha256(f"{GENESIS}|{payload}".encode()).hexdigest()
+
+
+def test_events_written_before_versions_still_verify_beside_new_ones(chain, world):
+    """Version 1 is exactly the arithmetic of the events written before versions existed."""
+    rehash_from(chain, 0, chain_version=1)
+    old = AuditEvent.objects.get(pk=chain[0].pk)
+    payload = json.dumps(hashed_fields(old), sort_keys=True, separators=(",", ":"), default=str)
+    assert old.hash == hashlib.sha256(f"{GENESIS}|{payload}".encode()).hexdigest()
+    with transaction.atomic():  # and the log goes on under the current version
+        new = record(world.person, action=actions.PEOPLE_PERSON_CHANGED, by=world.user("alice"))
+    assert new.chain_version == CURRENT and new.previous_hash == chain[-1].hash != old.hash
+    report = verify_chain()
+    assert report.first_problem is None and report.events == 6
+
+
+def test_a_changed_version_is_found(chain):
+    with tampering():  # the version is in the hash: claiming another one is a change
+        AuditEvent.objects.filter(pk=chain[1].pk).update(chain_version=1)
+    report = verify_chain()
+    assert report.event_id == chain[1].pk and "changed" in report.first_problem
+
+
+def test_an_unknown_version_is_found_not_a_crash(chain):
+    with tampering():
+        AuditEvent.objects.filter(pk=chain[3].pk).update(chain_version=99)
+    report = verify_chain()
+    assert report.event_id == chain[3].pk and "changed" in report.first_problem

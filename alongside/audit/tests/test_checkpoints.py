@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from alongside.audit import actions
+from alongside.audit.chain import hash_of
 from alongside.audit.checkpoints import (
     ChainMovedError,
     CheckpointError,
@@ -21,7 +22,7 @@ from alongside.audit.checkpoints import (
     take,
 )
 from alongside.audit.models import AuditEvent
-from alongside.audit.services import event_hash, hashed_fields, record
+from alongside.audit.services import record
 from alongside.audit.tasks import take_checkpoint
 from alongside.audit.tests.test_chain import tampering
 from alongside.audit.verify import verify_chain
@@ -59,7 +60,7 @@ def recompute(events, start, **change):
                 for name, value in change.items():
                     setattr(event, name, value)
             event.previous_hash = previous
-            event.hash = event_hash(previous_hash=previous, fields=hashed_fields(event))
+            event.hash = hash_of(event)
             AuditEvent.objects.filter(pk=event.pk).update(
                 **change if index == 0 else {}, previous_hash=previous, hash=event.hash
             )

@@ -15,6 +15,7 @@ from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import ProfileForm, ProposeForm
 from alongside.connections.models import SLOT_LABELS
+from alongside.people.pickers import picker_fields
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.spaces.models import Space
 
@@ -117,13 +118,11 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             status=form_status(request),
         )
     left_out = queries.left_out_people(found)
-    people = [
-        (p.pk, p.display_name)
-        for p in people_visible_to(membership)
+    people = (
+        people_visible_to(membership)
         .exclude(pk__in=left_out)
         .exclude(pk__in=queries.held_person_ids(found.organisation_id))
-        .order_by("given_name", "family_name", "pk")[:300]
-    ]
+    )
     spaces = [
         (s.pk, s.name)
         for s in Space.objects.filter(organisation_id=membership.organisation_id, is_active=True)
@@ -131,11 +130,18 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         .order_by("name")
     ]
     initial = {"other": request.GET.get("with", ""), "space": request.GET.get("group", "")}
-    form = ProposeForm(people, spaces, request.POST or None, initial=initial)
+    form = ProposeForm(
+        people,
+        spaces,
+        request.POST or None,
+        initial=initial,
+        membership=membership,
+        search=request.GET.get("other_search", "")[:100],
+    )
     if request.method == "POST" and form.is_valid():
         other = space = None
         if form.cleaned_data["other"]:
-            other = get_person_for_user(membership, form.cleaned_data["other"])
+            other = get_person_for_user(membership, form.cleaned_data["other"].pk)
         else:
             space = get_object_or_404(
                 Space, pk=form.cleaned_data["space"], organisation_id=membership.organisation_id
@@ -152,6 +158,6 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "connections/propose.html",
-        {"person": found, "form": form},
+        {"person": found, "form": form, "pickers": picker_fields(form)},
         status=form_status(request),
     )

@@ -140,7 +140,7 @@ def test_canary_never_reaches_roles_that_may_not_see_it(canary_town, caplog, set
     assert not [s for s in summaries if token in json.dumps(s)], "the canary reached the audit log"
 
 
-def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks):
+def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callbacks, run_tasks):
     """Raising a concern and starting an override email people: never with the sensitive words."""
     from alongside.safeguarding import services
 
@@ -163,6 +163,7 @@ def test_canary_never_reaches_emails(canary_town, django_capture_on_commit_callb
             reason_code="other",
             justification=f"{token} — a serious risk reported today",
         )
+    run_tasks()  # the emails go through the task queue
     assert mail.outbox, "emails were expected"
     for message in mail.outbox:
         assert token not in message.subject and token not in message.body
@@ -219,3 +220,117 @@ def test_a_contact_does_not_open_the_canary_but_a_legitimate_request_does(canary
 
 def users_named(username: str):
     return get_user_model().objects.get(username=username)
+
+
+class _Records(logging.Handler):
+    """Keeps every record, at every level, as it was logged."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def every_log_record():
+    """Every logger at DEBUG, every record kept; the levels are restored afterwards."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    levels = [(logger, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    keeper = _Records()
+    logging.getLogger().addHandler(keeper)
+    try:
+        yield keeper.records
+    finally:
+        logging.getLogger().removeHandler(keeper)
+        for logger, level in levels:
+            logger.setLevel(level)
+
+
+def test_canary_never_reaches_the_logs(
+    canary_town, every_log_record, settings, run_tasks, django_capture_on_commit_callbacks
+):
+    """Issue 18, item 5: pages, searches, writes, invalid forms, refusals and the email tasks of
+    someone whose records carry the canary, as the supporter who may read them (so the words are
+    on the pages) and the assessor who may not, with every logger at DEBUG: no record's message,
+    arguments, exception text or JSON line holds the canary, the person's name or a voucher code."""
+    from django.urls import reverse
+
+    from alongside.common.logs import JsonLinesFormatter
+    from alongside.eligibility.models import Voucher
+    from alongside.support.models import SupportNote
+
+    settings.DEBUG = False  # as in production
+    token = canary_town
+    supporter = Membership.objects.get(user__username="supporter")
+    note = (
+        SupportNote.objects.for_system("canary: whose notes")
+        .filter(organisation_id=supporter.organisation_id, author_id=supporter.user_id)
+        .select_related("person")
+        .first()
+    )
+    person = note.person
+    client = Client()
+    client.force_login(supporter.user)
+    page = client.get(f"/people/{person.pk}/")
+    assert token in page.content.decode(), "positive control: the supporter reads the canary"
+    answers = [
+        client.get("/people/", {"q": person.given_name}).status_code,
+        client.get(f"/people/{person.pk}/export.csv").status_code,
+        client.get(f"/api/v1/people/{person.pk}/contacts").status_code,
+        client.get("/no-such-page/", {"q": token}).status_code,
+        client.post(
+            reverse("relationships:record_contact", args=[person.pk]),
+            {"mode": "phone", "minutes": "5", "initiated_by": "them", "asked_for": token},
+        ).status_code,  # invalid (no date): re-rendered with the words, 400
+        client.post(
+            reverse("safeguarding:raise_concern", args=[person.pk]),
+            {"what_happened": f"{token} said today", "immediate_risk": "no"},
+        ).status_code,  # invalid (no category): 400
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.append(
+            client.post(
+                reverse("safeguarding:raise_concern", args=[person.pk]),
+                {"category": "other", "what_happened": f"{token} said", "immediate_risk": "no"},
+            ).status_code
+        )
+    run_tasks()  # the leads' emails
+    assessor = Client()
+    assessor.force_login(users_named("assessor"))
+    voucher = (
+        Voucher.objects.for_system("canary: a voucher")
+        .filter(organisation_id=supporter.organisation_id)
+        .first()
+    )
+    answers += [
+        assessor.get(f"/people/{person.pk}/").status_code,
+        assessor.get(f"/people/{person.pk}/export.csv").status_code,
+        assessor.post(
+            reverse("relationships:record_contact", args=[person.pk]), {"asked_for": token}
+        ).status_code,
+        assessor.get("/eligibility/", {"code": voucher.code}).status_code,
+    ]
+    assert answers[:4] == [200, 200, 200, 404] and answers[4:7] == [400, 400, 302], answers
+    assert every_log_record, "positive control: the crawl was logged"
+    assert any(r.levelno == logging.WARNING for r in every_log_record)
+    formatter = JsonLinesFormatter()
+    secrets = (token, person.given_name, voucher.code)
+    for record in every_log_record:
+        seen = " ".join(
+            [
+                record.getMessage(),
+                repr(record.args),
+                record.exc_text or "",
+                formatter.format(record),
+            ]
+        )
+        leaked = [secret for secret in secrets if secret in seen]
+        assert not leaked, f"{leaked} reached the log: {record.name}: {record.getMessage()[:200]}"

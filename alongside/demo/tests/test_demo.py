@@ -19,6 +19,7 @@ from alongside.access.models import Membership, Organisation, Role
 from alongside.audit.models import AuditEvent
 from alongside.audit.verify import verify_chain
 from alongside.people.models import Person
+from alongside.people.queries import search_people
 from alongside.relationships.models import Contact, Handover, NamedWorkerSpell, WorkerRequest
 from alongside.relationships.queries import Priority, my_people
 from alongside.support.models import SupportNote
@@ -280,6 +281,17 @@ def test_default_town_keeps_its_invariants_and_tells_every_story() -> None:
         for (_, ended), (started, _) in zip(rows, rows[1:], strict=False):
             assert ended is not None and ended <= started
         assert all(ended is None or ended >= started for started, ended in rows)
+
+    # Record basics for most people, invented; search keys written with them (decision 0038).
+    people = Person.objects.count()
+    assert Person.objects.filter(date_of_birth__isnull=False).count() >= 0.7 * people
+    assert Person.objects.exclude(postcode="").count() >= 0.6 * people
+    assert Person.objects.exclude(phone="").count() >= 0.5 * people
+    assert not Person.objects.exclude(phone="").exclude(phone__startswith="07700 900").exists()
+    assert not Person.objects.filter(search_key="").exists()
+    supporter = Membership.objects.get(user__username="supporter")
+    for typed, name in (("obrien", "Mairead O'Brien"), ("Aydin", "Elif Aydın")):
+        assert name in [p.display_name for p in search_people(supporter, typed)], typed
 
     # Contacts: in the past, in working hours, within the person's organisation, by a member.
     assert not Contact.objects.filter(at__gt=now).exists()

@@ -26,7 +26,7 @@ def _urls(voucher: Voucher, partner: ReferralPartner) -> list[tuple[str, str]]:
     """Every eligibility URL, with the method it answers."""
     return [
         ("get", reverse("eligibility:foodbank")),
-        ("get", reverse("eligibility:foodbank") + "?code=" + voucher.code),
+        ("post", reverse("eligibility:foodbank")),
         ("get", reverse("eligibility:record_voucher")),
         ("post", reverse("eligibility:record_voucher")),
         ("get", reverse("eligibility:voucher", args=[voucher.pk])),
@@ -81,8 +81,8 @@ def test_an_assessor_of_another_organisation_gets_404_for_our_records(world, par
         response = getattr(client, method)(url, {"active": "no", "agreed": "on"})
         assert response.status_code == 404, (method, url)
     # ...and finding our voucher's code finds nothing.
-    response = client.get(reverse("eligibility:foodbank"), {"code": voucher.code})
-    assert response.status_code == 200
+    response = client.post(reverse("eligibility:foodbank"), {"code": voucher.code})
+    assert response.status_code == 400
     assert "No voucher has this code" in response.content.decode()
 
 
@@ -171,12 +171,12 @@ def test_record_voucher_refuses_a_duplicate_and_an_inactive_partner(world, partn
 def test_find_voucher_by_code_ignores_case_and_spaces(world, make_voucher):
     voucher = make_voucher(code="FB1023")
     client = world.client("amir")
-    response = client.get(reverse("eligibility:foodbank"), {"code": " fb 10 23 "})
+    response = client.post(reverse("eligibility:foodbank"), {"code": " fb 10 23 "})
     assert response.status_code == 302
     assert response.url == reverse("eligibility:voucher", args=[voucher.pk])
-    response = client.get(reverse("eligibility:foodbank"), {"code": "NOPE"})
+    response = client.post(reverse("eligibility:foodbank"), {"code": "NOPE"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'href="#id_code"' in html and "No voucher has this code" in html
 
 
@@ -369,3 +369,18 @@ def test_record_voucher_form_starts_with_today_in_a_date_input_format(world, par
     html = world.client("amir").get(reverse("eligibility:record_voucher")).content.decode()
     assert f'value="{timezone.localdate().isoformat()}"' in html
     assert f'<option value="{partner.pk}">Riverside Surgery</option>' in html
+
+
+def test_a_voucher_code_is_looked_up_by_post_never_in_the_address(world, make_voucher):
+    """A voucher code in `?code=` would sit in the browser's history and every proxy's log."""
+    voucher = make_voucher(code="FB1023")
+    client = world.client("amir")
+    page = client.get(reverse("eligibility:foodbank")).content.decode()
+    assert '<form method="post" role="search"' in page
+    found = client.post(reverse("eligibility:foodbank"), {"code": " fb 10 23 "})
+    assert found.status_code == 302
+    assert found.url == reverse("eligibility:voucher", args=[voucher.pk])
+    assert "FB1023" not in found.url
+    # A code put in the address is not looked up (so no link or bookmark ever carries one).
+    ignored = client.get(reverse("eligibility:foodbank"), {"code": "FB1023"})
+    assert ignored.status_code == 200 and "No voucher has this code" not in ignored.content.decode()

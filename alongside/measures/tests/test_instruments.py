@@ -232,7 +232,9 @@ def test_outcomes_pair_a_converted_total_and_a_subscale(world):
     now = timezone.now()
     people = []
     for number in range(6):
-        person = PersonFactory(team=world.team, given_name=f"P{number}", family_name="Zed")
+        person = PersonFactory(
+            team=world.team, given_name=f"Respondent{number}", family_name="Zedwardson"
+        )
         SpellFactory(person=person, worker=alice)
         people.append(person)
         # baseline: q2 = 5 reversed counts 1, so raw 4 -> 4.00; Ease and Rest 1.00

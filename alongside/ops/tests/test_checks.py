@@ -53,6 +53,16 @@ def test_only_debug_gets_the_development_key(monkeypatch, tmp_path):
     assert production["SECRET_KEY"] == PRODUCTION["DJANGO_SECRET_KEY"]
 
 
+def test_old_secret_keys_are_kept_as_fallbacks_while_rotating(monkeypatch, tmp_path):
+    loaded = load_settings(monkeypatch, tmp_path, **PRODUCTION)
+    assert loaded["SECRET_KEY_FALLBACKS"] == []
+    old = "the-previous-key-" + "o" * 40
+    loaded = load_settings(
+        monkeypatch, tmp_path, **PRODUCTION, DJANGO_SECRET_KEY_FALLBACKS=f"{old}, older-{old}"
+    )
+    assert loaded["SECRET_KEY_FALLBACKS"] == [old, f"older-{old}"]
+
+
 @pytest.fixture
 def manifest_storage(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
@@ -60,6 +61,8 @@ def production_env(var_dir: Path) -> dict[str, str]:
         DJANGO_CSRF_TRUSTED_ORIGINS=ORIGIN,
         DATABASE_URL=url,
         ALONGSIDE_VAR_DIR=str(var_dir),
+        # The test settings' key: the factories' authenticator apps were encrypted with it.
+        ALONGSIDE_MFA_KEY=settings.ALONGSIDE_MFA_KEY,
     )
     return env
 

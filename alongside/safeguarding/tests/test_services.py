@@ -46,7 +46,7 @@ def recipients(text_part: str) -> set[str]:
 
 
 def test_raise_concern_writes_concern_audit_and_tells_every_safeguarding_lead(
-    sg, django_capture_on_commit_callbacks
+    sg, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         concern = services.raise_concern(
@@ -72,6 +72,7 @@ def test_raise_concern_writes_concern_audit_and_tells_every_safeguarding_lead(
     note = Notification.objects.filter(user=sg.user("sam")).get()
     assert note.text == "A new safeguarding concern was raised for a person."
     assert note.url == f"/safeguarding/concerns/{concern.pk}/"
+    run_tasks()  # the emails go through the task queue
     assert sorted(m.to[0] for m in mail.outbox) == ["sage@example.org", "sam@example.org"]
     for message in mail.outbox:
         assert message.subject == "New safeguarding concern"
@@ -80,10 +81,13 @@ def test_raise_concern_writes_concern_audit_and_tells_every_safeguarding_lead(
         assert f"/safeguarding/concerns/{concern.pk}/" in message.body
 
 
-def test_raise_concern_by_a_lead_does_not_notify_themself(sg, django_capture_on_commit_callbacks):
+def test_raise_concern_by_a_lead_does_not_notify_themself(
+    sg, django_capture_on_commit_callbacks, run_tasks
+):
     with django_capture_on_commit_callbacks(execute=True):
         make_concern(sg, by="sam")
     assert recipients("safeguarding concern") == {"sage"}
+    run_tasks()  # the emails go through the task queue
     assert [m.to for m in mail.outbox] == [["sage@example.org"]]
 
 
@@ -177,7 +181,7 @@ def test_add_concern_action_only_by_a_lead_of_the_organisation(sg, name):
 
 
 def test_start_override_writes_override_audit_and_tells_other_leads_and_data_leads(
-    sg, django_capture_on_commit_callbacks
+    sg, django_capture_on_commit_callbacks, run_tasks
 ):
     now = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
@@ -206,6 +210,7 @@ def test_start_override_writes_override_audit_and_tells_other_leads_and_data_lea
     }
     assert JUSTIFICATION not in str(event.summary)
     assert recipients("override") == {"sage", "dana"}
+    run_tasks()  # the emails go through the task queue
     assert sorted(m.to[0] for m in mail.outbox) == ["dana@example.org", "sage@example.org"]
     for note in Notification.objects.all():
         assert note.url == f"/safeguarding/overrides/{override.pk}/"
