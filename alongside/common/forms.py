@@ -83,9 +83,11 @@ _CHOOSE = (forms.RadioSelect, forms.Select, forms.SelectMultiple, forms.Checkbox
 
 
 def _default_messages(field: forms.Field) -> dict[str, Any]:
+    """Django's own words for each error: a field class of ours that words its own is kept."""
     defaults: dict[str, Any] = {}
     for cls in reversed(type(field).__mro__):
-        defaults.update(getattr(cls, "default_error_messages", {}))
+        if cls.__module__.startswith("django."):
+            defaults.update(cls.__dict__.get("default_error_messages", {}))
     return defaults
 
 
