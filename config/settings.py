@@ -359,6 +359,21 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
 }
+ACCOUNT_FORMS = {  # allauth's forms with plain-English errors (alongside/accounts/forms.py)
+    name: f"alongside.accounts.forms.{form}"
+    for name, form in (
+        ("login", "LoginForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+    )
+}
+MFA_FORMS = {
+    "authenticate": "alongside.accounts.forms.AuthenticateForm",
+    "reauthenticate": "alongside.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "alongside.accounts.forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]  # WebAuthn: not yet (decision 0017)
 MFA_TOTP_ISSUER = "Alongside"
 MFA_TOTP_PERIOD = 30

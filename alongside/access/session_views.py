@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.sessions import go_to, kiosk_locked, safe_next, unlock, with_next
+from alongside.common.forms import Form
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

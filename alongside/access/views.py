@@ -23,11 +23,12 @@ from alongside.access.services import (
     set_role_separation,
     set_two_step_policy,
 )
+from alongside.common.forms import Form
 from alongside.common.ids import parse_id
 from alongside.common.responses import form_status
 
 
-class OrganisationSettingsForm(forms.Form):
+class OrganisationSettingsForm(Form):
     allow_assessor_and_supporter = forms.BooleanField(
         required=False,
         label=gettext_lazy("Let one worker both check a person's eligibility and support them"),

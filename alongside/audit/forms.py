@@ -8,13 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.audit import actions
+from alongside.common.forms import Form
 
 BIGGEST_ID = 2**63 - 1  # the largest id the database stores
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     person = forms.IntegerField(
         required=False,
         min_value=1,

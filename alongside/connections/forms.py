@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership
-from alongside.common.forms import choice_field
+from alongside.common.forms import Form, choice_field
 from alongside.connections.commonality import DEFAULT_WEIGHTS, WEIGHT_LABELS
 from alongside.connections.models import (
     SLOTS,
@@ -32,7 +32,7 @@ def _lists(organisation_id: int) -> tuple[list[tuple[int, str]], list[tuple[Any,
     return interests, localities
 
 
-class _Common(forms.Form):
+class _Common(Form):
     interests = forms.TypedMultipleChoiceField(
         label="Interests", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -108,7 +108,7 @@ class SpaceForm(_Common):
     pass
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     other = PersonPickerField(
         label="Introduce them to", queryset=Person.objects.none(), required=False
     )
@@ -137,7 +137,7 @@ class ProposeForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     """One side's answer, on their phone or with their worker."""
 
     agree = forms.TypedChoiceField(
@@ -170,7 +170,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     met = forms.ChoiceField(label="Did they meet?", choices=Met.choices, widget=forms.RadioSelect)
     how = forms.ChoiceField(
         label="How was it?", choices=HowItWent.choices, required=False, widget=forms.RadioSelect
@@ -183,7 +183,9 @@ class FollowUpForm(forms.Form):
     )
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, default in DEFAULT_WEIGHTS.items():
@@ -203,7 +205,7 @@ class WeightsForm(forms.Form):
         }
 
 
-class ListForm(forms.Form):
+class ListForm(Form):
     kind = forms.ChoiceField(
         label="Add to", choices=[("interest", "Interests"), ("locality", "Neighbourhoods")]
     )

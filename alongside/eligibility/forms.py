@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, RecordDateField, model_choice
+from alongside.common.forms import DateInput, Form, RecordDateField, model_choice
 from alongside.common.ids import parse_id
 from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
@@ -25,7 +25,7 @@ def _number(label: Any, *, required_message: Any, **attrs: Any) -> forms.Integer
     )
 
 
-class VoucherForm(forms.Form):
+class VoucherForm(Form):
     code = forms.CharField(
         label=_("Voucher code"),
         required=False,
@@ -77,15 +77,19 @@ class VoucherForm(forms.Form):
         model_choice(self, "partner").queryset = active_referral_partners(membership)
 
 
-class FindVoucherForm(forms.Form):
+class FindVoucherForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     code = forms.CharField(label=_("Find a voucher by its code"), max_length=40)
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     q = forms.CharField(label=_("Find the person by name"), required=False, max_length=100)
 
 
-class RedeemForm(forms.Form):
+class RedeemForm(Form):
     person = forms.CharField(
         label=_("Who is the voucher for?"),
         max_length=20,
@@ -152,7 +156,7 @@ def _label(person: Person, supported: bool) -> str:
     return label
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(Form):
     name = forms.CharField(label=_("Partner's name"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("Kind of partner"),
@@ -162,7 +166,7 @@ class PartnerForm(forms.Form):
     )
 
 
-class SupportOfferForm(forms.Form):
+class SupportOfferForm(Form):
     agreed = forms.BooleanField(
         label=_("They said yes, they would like a link worker to get in touch"),
         error_messages={"required": _("Only ask a link worker to get in touch if they said yes.")},

@@ -1,15 +1,20 @@
 from typing import Any
 
 import rules
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
 from alongside.access.queries import workers_of
-from alongside.common.forms import DateInput, NamedUserChoiceField, RecordDateField, model_choice
+from alongside.common.forms import (
+    DateInput,
+    Form,
+    NamedUserChoiceField,
+    RecordDateField,
+    model_choice,
+)
 
 
-class LeavingForm(forms.Form):
+class LeavingForm(Form):
     worker = NamedUserChoiceField(label=_("Worker"), queryset=Membership.objects.none())
     leaving_on = RecordDateField(
         label=_("Leaving on"),

@@ -22,7 +22,7 @@ class DemandOnContactForm(DemandForm):
     """`DemandForm` made optional: a contact need not be marked."""
 
     kind = forms.ChoiceField(
-        label=_("Value or failure demand? (optional)"),
+        label=_("Value or failure demand?"),
         choices=[("", _("Not marked"))] + list(DemandKind.choices),
         widget=forms.RadioSelect,
         required=False,

@@ -7,31 +7,33 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput, RecordDateField, choice_field
+from alongside.common.forms import DateInput, Form, RecordDateField, choice_field, conditional
 from alongside.learning.models import CloseReason, DemandKind, FailureKind, GoalSetBy
 
 
-class DemandForm(forms.Form):
+class DemandForm(Form):
     kind = forms.ChoiceField(
         label=_("Was this contact value demand or failure demand?"),
         choices=DemandKind.choices,
         widget=forms.RadioSelect,
     )
-    failure_kind = forms.ChoiceField(
-        label=_("If failure demand: what went wrong"),
-        choices=FailureKind.choices,
-        widget=forms.RadioSelect,
-        required=False,
+    failure_kind = conditional(
+        forms.ChoiceField(
+            label=_("If failure demand: what went wrong"),
+            choices=FailureKind.choices,
+            widget=forms.RadioSelect,
+            required=False,
+        )
     )
     in_their_words = forms.CharField(
-        label=_("What went wrong, in their words (optional)"),
+        label=_("What went wrong, in their words"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class OpenNeedForm(forms.Form):
+class OpenNeedForm(Form):
     in_their_words = forms.CharField(
         label=_("What they came for, in their words"),
         max_length=2000,
@@ -41,7 +43,7 @@ class OpenNeedForm(forms.Form):
         label=_("First contact about this"), required=False, widget=DateInput()
     )
     goal = forms.CharField(
-        label=_("What they want to happen, in their words (optional)"),
+        label=_("What they want to happen, in their words"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -54,7 +56,7 @@ class OpenNeedForm(forms.Form):
     contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     goal = forms.CharField(
         label=_("What they want to happen, in their words"),
         max_length=2000,
@@ -69,7 +71,7 @@ class GoalForm(forms.Form):
     )
 
 
-class CloseNeedForm(forms.Form):
+class CloseNeedForm(Form):
     person_confirmed = forms.BooleanField(label=_("They told me it's sorted"), required=False)
     reason = forms.ChoiceField(
         label=_("Or it is closing for another reason"),
@@ -85,7 +87,7 @@ class CloseNeedForm(forms.Form):
     on = RecordDateField(label=_("On"), widget=DateInput())
 
 
-class SpendForm(forms.Form):
+class SpendForm(Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=8, decimal_places=2)
     purpose = forms.CharField(
         label=_("What it is for"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -93,21 +95,23 @@ class SpendForm(forms.Form):
     spent_on = RecordDateField(label=_("Date"), widget=DateInput())
 
 
-class DecideSpendForm(forms.Form):
+class DecideSpendForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("decline", _("Decline"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Why not (when declining)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = conditional(
+        forms.CharField(
+            label=_("Why not (when declining)"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
     )
 
 
-class LearningSettingsForm(forms.Form):
+class LearningSettingsForm(Form):
     discretion_limit = forms.DecimalField(
         label=_("A worker may spend up to this without asking anyone"),
         help_text=_(
@@ -120,7 +124,9 @@ class LearningSettingsForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     start = RecordDateField(label=_("From"), required=False, widget=DateInput())
     end = RecordDateField(label=_("To"), required=False, widget=DateInput())
 
@@ -138,7 +144,7 @@ class PeriodForm(forms.Form):
         return start, end
 
 
-class AdminTimeForm(forms.Form):
+class AdminTimeForm(Form):
     week = forms.TypedChoiceField(label=_("Week starting"), coerce=date.fromisoformat)
     team = forms.TypedChoiceField(label=_("Team"), coerce=int)
     hours = forms.DecimalField(

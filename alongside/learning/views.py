@@ -77,7 +77,8 @@ def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) 
         else:
             messages.success(request, _("Demand marked. Thank you: this is how the team learns."))
             return redirect("people:person", person_id=person.pk)
-    need_form = OpenNeedForm(initial={"contact": contact.pk})
+    # Its own ids: the demand form above has a field of the same name.
+    need_form = OpenNeedForm(initial={"contact": contact.pk}, auto_id="need-%s")
     del need_form.fields["first_contact_on"]
     return render(
         request,

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from alongside.common.forms import DateInput, RecordDateField, choice_field
+from alongside.common.forms import DateInput, Form, RecordDateField, choice_field
 from alongside.common.ids import parse_number
 from alongside.measures.models import InstrumentVersion, SittingKind
 from alongside.measures.scoring import MEAN, SEPARATE, SUM
@@ -18,7 +18,7 @@ from alongside.measures.services import LINK_DAYS, MAX_LINK_DAYS, field_name
 PREFER_NOT = "prefer_not"
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(Form):
     """One radio group per question, grouped by instrument. Every question needs a choice, and
     "Prefer not to say" is always one of them."""
 
@@ -60,7 +60,7 @@ class QuestionnaireForm(forms.Form):
         return found
 
 
-class AskForm(forms.Form):
+class AskForm(Form):
     instruments = forms.MultipleChoiceField(
         label="Which questions",
         widget=forms.CheckboxSelectMultiple,
@@ -132,7 +132,7 @@ def parse_question_numbers(text: str) -> list[int] | None:
     return found
 
 
-class InstrumentForm(forms.Form):
+class InstrumentForm(Form):
     name = forms.CharField(label="Name", max_length=200)
     notice = forms.CharField(
         max_length=4000,
@@ -158,7 +158,7 @@ class InstrumentForm(forms.Form):
         help_text="For example: 1 = None of the time. “Prefer not to say” is added for you.",
     )
     reverse = forms.CharField(
-        label="Questions scored in reverse (optional)",
+        label="Questions scored in reverse",
         required=False,
         max_length=500,
         help_text="Their numbers, for example: 2, 5. A reversed answer counts as "
@@ -175,7 +175,7 @@ class InstrumentForm(forms.Form):
         error_messages={"required": "Choose how it is scored."},
     )
     total_questions = forms.CharField(
-        label="Questions in the overall total (optional)",
+        label="Questions in the overall total",
         required=False,
         max_length=500,
         help_text="Leave empty to use every question. For example: 1-7, or 1, 2, 4.",
@@ -183,7 +183,7 @@ class InstrumentForm(forms.Form):
     total_label = forms.CharField(label="Name of the total", required=False, max_length=200)
     total_table = forms.CharField(
         max_length=20000,
-        label="Conversion table for the total (optional), one a line, as raw total = score",
+        label="Conversion table for the total, one a line, as raw total = score",
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         help_text="For example: 7 = 7.00. Only for a total that adds the answers up. "
@@ -191,7 +191,7 @@ class InstrumentForm(forms.Form):
     )
     total_bands = forms.CharField(
         max_length=4000,
-        label="Bands for the total, one a line, as low–high = words (optional)",
+        label="Bands for the total, one a line, as low–high = words",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="With a conversion table, the bands are for the converted score. "
@@ -199,7 +199,7 @@ class InstrumentForm(forms.Form):
     )
     subscales = forms.CharField(
         max_length=4000,
-        label="Subscales (optional), one a line, as name = question numbers",
+        label="Subscales, one a line, as name = question numbers",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="For example: Bond = 3, 5, 7. A question can be in more than one subscale, "
@@ -280,7 +280,7 @@ class InstrumentForm(forms.Form):
         return self.cleaned_data["subscale_scoring"] or SUM
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     review_every_weeks = forms.IntegerField(
         label="Ask again every (weeks)", required=False, min_value=1, max_value=104
     )
@@ -289,7 +289,9 @@ class ScheduleForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     start = RecordDateField(label="From", widget=DateInput(), required=False)
     end = RecordDateField(label="To", widget=DateInput(), required=False)
 

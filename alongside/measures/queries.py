@@ -103,7 +103,7 @@ def sitting_for_token(token: str) -> Sitting | None:
         return None
     return (
         Sitting.objects.filter(token_hash=hash_token(token))
-        .select_related("person", "organisation")
+        .select_related("person", "organisation", "created_by")
         .first()
     )
 
@@ -119,7 +119,7 @@ def sitting_for_worker(membership: Membership | None, sitting_id: int) -> Sittin
             created_by_id=membership.user_id,
             token_hash__isnull=True,
         )
-        .select_related("person", "organisation")
+        .select_related("person", "organisation", "created_by")
         .first()
     )
 

@@ -164,6 +164,7 @@ def sitting(request: AuthedHttpRequest, sitting_id: int) -> HttpResponse:
         "first_name": first_name(found),
         "organisation": found.organisation,
         "person": found.person,
+        "with_worker": found.created_by,  # bare.html shows only their first name
     }
     template = "measures/kiosk.html" if kiosk else "measures/read_out.html"
     status = form_status(request)
@@ -218,7 +219,12 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
         render(
             request,
             "measures/answer.html",
-            {"form": form, "first_name": first_name(found), "organisation": found.organisation},
+            {
+                "form": form,
+                "first_name": first_name(found),
+                "organisation": found.organisation,
+                "sent_by": found.created_by,  # bare.html shows only their first name
+            },
             status=status,
         )
     )

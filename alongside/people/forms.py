@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from alongside.access.models import Membership, Team, active_membership_q
 from alongside.common.forms import (
     DateInput,
+    Form,
+    ModelForm,
     NamedUserChoiceField,
     RecordDateField,
     choice_field,
@@ -21,7 +23,7 @@ from alongside.visibility.roles import GRANTEE_ROLES
 BASICS = ("date_of_birth", "postcode", "phone", "emergency_contact_phone", "email")
 
 
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(ModelForm[Person]):
     class Meta:
         model = Person
         fields = [
@@ -55,11 +57,17 @@ class PersonForm(forms.ModelForm[Person]):
             "phone": _("Reminders of appointments go here by text, if they like texts."),
             "email": _("Reminders go here if they prefer email."),
             "date_of_birth": _(
-                "Optional. It tells two people with the same name apart, and funders ask for "
+                "It tells two people with the same name apart, and funders ask for "
                 "ages in their reports (only as totals)."
             ),
             "age_band": _("If they would rather not give a date of birth."),
-            "emergency_contact_name": _("Optional. Someone to call if they are unwell with us."),
+            "emergency_contact_name": _("Someone to call if they are unwell with us."),
+        }
+        error_messages = {
+            "given_name": {"required": _("Enter their first name")},
+            "family_name": {"required": _("Enter their last name")},
+            "team": {"required": _("Choose the service that supports them")},
+            "contact_preference": {"required": _("Choose how they would like to be contacted")},
         }
 
     # Typed loosely ("sw1a1aa", " SW1A  1AA "): checked and written one way by `clean_basics`.
@@ -68,7 +76,7 @@ class PersonForm(forms.ModelForm[Person]):
         max_length=20,
         required=False,
         help_text=_(
-            "Optional. It tells two people with the same name apart and shows which areas "
+            "It tells two people with the same name apart and shows which areas "
             "we reach. For example SW1A 1AA."
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "short"}),
@@ -95,8 +103,10 @@ class PersonForm(forms.ModelForm[Person]):
         return cleaned
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     """Find a person: one box (a name, phone number, postcode or date of birth) and filters."""
+
+    marks_optional = False  # it narrows a list: no field is asked for
 
     q = forms.CharField(
         label=_("Name, phone, postcode or date of birth"),
@@ -160,7 +170,7 @@ class SearchForm(forms.Form):
         return str(self.cleaned_data["q"]) if self.is_valid() else ""
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     scope = forms.ChoiceField(
         label=_("What do they agree to share?"),
         choices=[("one_note", _("One note")), ("all_support_notes", _("All their support notes"))],

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, active_membership_q
 from alongside.access.queries import workers_of
-from alongside.common.forms import DateInput, RecordDateField, RecordDateTimeField, model_choice
+from alongside.common.forms import (
+    DateInput,
+    Form,
+    RecordDateField,
+    RecordDateTimeField,
+    conditional,
+    model_choice,
+)
 from alongside.people.models import Person
 from alongside.relationships.models import (
     LEGITIMATE_REASON_MAX_LENGTH,
@@ -72,20 +79,33 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     at = RecordDateTimeField(
         label=_("When"),
+        error_messages={
+            "required": _("Enter when the contact was"),
+            "invalid": _("Enter when the contact was as a real date and time"),
+        },
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("How"),
+        choices=Mode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you were in touch")},
+    )
     minutes = forms.IntegerField(
         label=_("Minutes"),
+        error_messages={"required": _("Enter how many minutes it took")},
         min_value=1,
         max_value=720,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     initiated_by = forms.ChoiceField(
-        label=_("Who got in touch"), choices=Initiator.choices, widget=forms.RadioSelect
+        label=_("Who got in touch"),
+        choices=Initiator.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who got in touch")},
     )
     asked_for = forms.CharField(
         label=_("What they asked for, in their words"),
@@ -94,30 +114,35 @@ class ContactForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     notes = forms.CharField(
-        label=_("Anything else (optional)"),
+        label=_("Anything else"),
         required=False,
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     follow_up_on = RecordDateField(
-        label=_("Follow up by (optional)"),
+        label=_("Follow up by"),
         required=False,
         widget=DateInput(),
     )
-    worker = WorkerChoiceField(label=_("Worker"), queryset=None, empty_label=None)
+    worker = WorkerChoiceField(
+        label=_("Worker"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"required": _("Choose the worker who was there")},
+    )
     also_present = WorkerMultipleChoiceField(
-        label=_("Other workers there (optional)"),
+        label=_("Other workers there"),
         queryset=None,
         required=False,
     )
-    others_present = forms.CharField(
-        label=_("Anyone else there (optional)"), required=False, max_length=200
-    )
-    late_reason = forms.CharField(
-        label=_("Why it is being recorded late"),
-        help_text=_("Needed only for a contact longer ago than your organisation allows."),
-        required=False,
-        max_length=500,
+    others_present = forms.CharField(label=_("Anyone else there"), required=False, max_length=200)
+    late_reason = conditional(
+        forms.CharField(
+            label=_("Why it is being recorded late"),
+            help_text=_("Needed only for a contact longer ago than your organisation allows."),
+            required=False,
+            max_length=500,
+        )
     )
     is_introduction = forms.BooleanField(required=False)
 
@@ -181,18 +206,18 @@ class ContactForm(forms.Form):
         return timezone.make_aware(at) if timezone.is_naive(at) else at
 
 
-class AssignNamedWorkerForm(forms.Form):
+class AssignNamedWorkerForm(Form):
     worker = WorkerChoiceField(label=_("Named worker"), queryset=None)
     started_on = RecordDateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "worker").queryset = worker_queryset(membership)
 
 
-class WorkerRequestForm(forms.Form):
+class WorkerRequestForm(Form):
     requested_worker = WorkerChoiceField(
         label=_("Worker they asked for (if any)"),
         queryset=None,
@@ -216,11 +241,11 @@ HANDOVER_REASONS = [
 ]
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)
     reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
     introduce_by = RecordDateField(
-        label=_("Introduce them by (optional)"),
+        label=_("Introduce them by"),
         required=False,
         widget=DateInput(),
     )
@@ -230,7 +255,7 @@ class HandoverForm(forms.Form):
         model_choice(self, "to_worker").queryset = worker_queryset(membership)
 
 
-class ColdHandoverForm(forms.Form):
+class ColdHandoverForm(Form):
     cold_reason = forms.CharField(
         label=_("Why was no introduction possible?"),
         max_length=300,
@@ -238,7 +263,7 @@ class ColdHandoverForm(forms.Form):
     )
 
 
-class AllocateWorkerForm(forms.Form):
+class AllocateWorkerForm(Form):
     worker = WorkerChoiceField(label=_("Worker"), queryset=None)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
@@ -246,7 +271,7 @@ class AllocateWorkerForm(forms.Form):
         model_choice(self, "worker").queryset = worker_queryset(membership)
 
 
-class HistoryAccessForm(forms.Form):
+class HistoryAccessForm(Form):
     """A worker's legitimate-relationship request: why they need the person's history."""
 
     reason = forms.CharField(
@@ -258,7 +283,7 @@ class HistoryAccessForm(forms.Form):
     )
 
 
-class HistoryAccessReviewForm(forms.Form):
+class HistoryAccessReviewForm(Form):
     outcome = forms.ChoiceField(
         label=_("Was it appropriate?"),
         choices=ReviewOutcome.choices,

@@ -97,9 +97,13 @@ def _my_people_page(request: AuthedHttpRequest, membership: Membership) -> HttpR
 
 
 def _contact_context(
-    request: AuthedHttpRequest, person: Person, form: ContactForm
+    request: AuthedHttpRequest,
+    person: Person,
+    form: ContactForm,
+    demand: DemandOnContactForm | None = None,
 ) -> dict[str, Any]:
-    return {"person": person, "form": form, "handover": form.handover}
+    """`demand`: the demand fields as sent, so their errors join the form's error summary."""
+    return {"person": person, "form": form, "handover": form.handover, "demand_form": demand}
 
 
 @submit_once
@@ -114,7 +118,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
 
         demand = DemandOnContactForm(request.POST)
-        if form.is_valid() and demand.is_valid():
+        # Both checked at once, so every mistake shows on the first submit.
+        contact_ok, demand_ok = form.is_valid(), demand.is_valid()
+        if contact_ok and demand_ok:
             try:
                 with transaction.atomic():
                     contact = services.record_contact(
@@ -166,7 +172,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             if request.htmx
             else "relationships/contact_form.html"
         )
-        return render(request, template, _contact_context(request, person, form), status=status)
+        return render(
+            request, template, _contact_context(request, person, form, demand), status=status
+        )
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
     )

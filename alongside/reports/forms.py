@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Team
-from alongside.common.forms import DateInput, RecordDateField, model_choice
+from alongside.common.forms import DateInput, Form, RecordDateField, model_choice
 
 
 def default_period() -> tuple[date, date]:
@@ -24,7 +24,9 @@ def default_period() -> tuple[date, date]:
     return start, end
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     start = RecordDateField(label=_("From"), widget=DateInput())
     end = RecordDateField(label=_("Until"), widget=DateInput())
 
@@ -42,7 +44,7 @@ class PeriodForm(forms.Form):
         return data
 
 
-class StoryForm(forms.Form):
+class StoryForm(Form):
     in_their_words = forms.CharField(
         max_length=4000,
         label=_("Their story, in their words"),
@@ -56,7 +58,7 @@ class StoryForm(forms.Form):
     )
 
 
-class LearningForm(forms.Form):
+class LearningForm(Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     period_start = RecordDateField(label=_("From"), widget=DateInput())
     period_end = RecordDateField(label=_("Until"), widget=DateInput())
@@ -72,7 +74,7 @@ class LearningForm(forms.Form):
         model_choice(self, "team").queryset = teams
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     volunteer_hour_rate = forms.DecimalField(
         label=_("Value of an hour of volunteer time (£)"),
         max_digits=7,

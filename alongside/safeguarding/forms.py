@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from alongside.common.forms import choice_field
+from alongside.common.forms import Form, choice_field
 from alongside.safeguarding.models import (
     HOLD_REASON_MIN_LENGTH,
     JUSTIFICATION_MIN_LENGTH,
@@ -25,7 +25,7 @@ def _choice_errors(message: StrOrPromise) -> dict[str, StrOrPromise]:
     return {"required": message, "invalid_choice": message}
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(Form):
     category = forms.ChoiceField(
         label=_("What kind of harm might it be?"),
         help_text=_("Choose the closest."),
@@ -53,7 +53,7 @@ class ConcernForm(forms.Form):
         return bool(self.cleaned_data["immediate_risk"] == "yes")
 
 
-class ConcernActionForm(forms.Form):
+class ConcernActionForm(Form):
     what_was_done = forms.CharField(
         label=_("What was done?"),
         help_text=_("For example: who you spoke to, what you decided, any referral made."),
@@ -69,7 +69,7 @@ class ConcernActionForm(forms.Form):
     )
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     reason_code = forms.ChoiceField(
         label=_("Why do you need to open their support records?"),
         choices=OverrideReason.choices,
@@ -99,7 +99,7 @@ class OverrideForm(forms.Form):
         )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     outcome = forms.ChoiceField(
         label=_("Was the override justified?"),
         choices=ReviewOutcome.choices,
@@ -115,7 +115,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(Form):
     """Why matching and introductions must stop (for a person; the volunteer form adds who)."""
 
     reason = forms.CharField(
@@ -155,7 +155,7 @@ class VolunteerHoldForm(HoldForm):
         self.order_fields(self.field_order)
 
 
-class LiftHoldForm(forms.Form):
+class LiftHoldForm(Form):
     reason = forms.CharField(
         label=_("Why can matching and introductions start again?"),
         max_length=4000,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import DateInput, RecordDateField
+from alongside.common.forms import DateInput, Form, RecordDateField
 from alongside.scheduling.models import WEEKDAYS, ExceptionKind, WeeklyAvailability
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def _date_field(label: StrOrPromise, required_message: StrOrPromise) -> RecordDa
     )
 
 
-class WeeklyBlockForm(forms.Form):
+class WeeklyBlockForm(Form):
     """One block of weekly availability: a day, from and until, the appointment length, where."""
 
     weekday = forms.TypedChoiceField(
@@ -77,7 +77,7 @@ class WeeklyBlockForm(forms.Form):
         },
     )
     place = forms.CharField(
-        label=_("Where (optional)"),
+        label=_("Where"),
         required=False,
         max_length=WeeklyAvailability._meta.get_field("place").max_length,
         help_text=_("For example: The hub, Mill Street. Leave empty for phone or video."),
@@ -85,7 +85,7 @@ class WeeklyBlockForm(forms.Form):
     )
 
 
-class DaysAwayForm(forms.Form):
+class DaysAwayForm(Form):
     """Days away: from, until (inclusive) and why."""
 
     starts_on = _date_field(_("First day away"), _("Enter the first day you are away."))

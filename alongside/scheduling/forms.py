@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Skill, Team
-from alongside.common.forms import DateInput, RecordDateField, model_choice
+from alongside.common.forms import DateInput, Form, RecordDateField, model_choice
 from alongside.relationships.models import Initiator
 from alongside.scheduling.models import AppointmentMode, CancelledBy
 from alongside.scheduling.queries import parse_slot_key
@@ -27,7 +27,7 @@ class SlotField(forms.CharField):
         return parsed
 
 
-class BookingForm(forms.Form):
+class BookingForm(Form):
     slot = SlotField(
         max_length=100,
         label=_("Time"),
@@ -48,13 +48,13 @@ class BookingForm(forms.Form):
     video_link = forms.CharField(label=_("Video link (video)"), required=False, max_length=200)
 
 
-class CancelForm(forms.Form):
+class CancelForm(Form):
     cancelled_by = forms.ChoiceField(
         label=_("Who asked to change it"), choices=CancelledBy.choices, widget=forms.RadioSelect
     )
 
 
-class AttendedForm(forms.Form):
+class AttendedForm(Form):
     initiated_by = forms.ChoiceField(
         label=_("Who arranged it"),
         choices=Initiator.choices,
@@ -81,7 +81,7 @@ class AttendedForm(forms.Form):
     )
 
 
-class FromDateForm(forms.Form):
+class FromDateForm(Form):
     start = RecordDateField(label=_("From"), required=False, widget=DateInput())
 
     def start_or(self, default: date) -> date:
@@ -91,7 +91,7 @@ class FromDateForm(forms.Form):
         return default
 
 
-class NewPlanForm(forms.Form):
+class NewPlanForm(Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     period_start = RecordDateField(label=_("From"), widget=DateInput())
     period_end = RecordDateField(label=_("Until"), widget=DateInput())
@@ -125,14 +125,14 @@ class NewPlanForm(forms.Form):
         model_choice(self, "skill").queryset = skills
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(Form):
     request = forms.CharField(
         max_length=500,
     )
     slot = forms.CharField(max_length=100, required=False)
 
 
-class WorkerDetailsForm(forms.Form):
+class WorkerDetailsForm(Form):
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills"),
         queryset=Skill.objects.none(),

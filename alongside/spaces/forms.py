@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
-from alongside.common.forms import DateInput, RecordDateField, choice_field, model_choice
+from alongside.common.forms import DateInput, Form, RecordDateField, choice_field, model_choice
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
 from alongside.visibility.roles import WORKER_ROLES
 
@@ -40,7 +40,7 @@ def workers_of(organisation_id: int) -> QuerySet[Any]:
     return get_user_model().objects.filter(pk__in=users).order_by("first_name", "username")
 
 
-class SpaceForm(forms.Form):
+class SpaceForm(Form):
     name = forms.CharField(label="Name", max_length=200)
     about = forms.CharField(
         max_length=4000,
@@ -89,7 +89,7 @@ class SpaceForm(forms.Form):
         return data
 
 
-class PatternForm(forms.Form):
+class PatternForm(Form):
     weekday = forms.TypedChoiceField(label="Day", choices=Weekday.choices, coerce=int)
     starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
     ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
@@ -100,13 +100,13 @@ class PatternForm(forms.Form):
     ends_on = RecordDateField(label="Until", widget=DateInput(), help_text="At most a year ahead.")
 
 
-class SessionForm(forms.Form):
+class SessionForm(Form):
     on = RecordDateField(label="Date", widget=DateInput())
     starts_at = forms.TimeField(label="Starts at", widget=TimeInput())
     ends_at = forms.TimeField(label="Ends at", widget=TimeInput())
 
 
-class WelcomeForm(forms.Form):
+class WelcomeForm(Form):
     given_name = forms.CharField(label="First name", max_length=100)
     contact_details = forms.CharField(
         label="How to reach them (if they want)",
@@ -118,13 +118,15 @@ class WelcomeForm(forms.Form):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class FindForm(forms.Form):
+class FindForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     q = forms.CharField(
         max_length=100, label="Someone else is here: find them by name", required=False
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     space = forms.ModelChoiceField(label="Space", queryset=Space.objects.none())
 
     def __init__(self, *args: Any, spaces: QuerySet[Space], **kwargs: Any) -> None:
@@ -132,7 +134,7 @@ class InviteForm(forms.Form):
         model_choice(self, "space").queryset = spaces
 
 
-class StoppingReasonForm(forms.Form):
+class StoppingReasonForm(Form):
     space = forms.ModelChoiceField(
         label="Which space", queryset=Space.objects.none(), required=False
     )
@@ -151,7 +153,7 @@ class StoppingReasonForm(forms.Form):
         model_choice(self, "space").queryset = spaces
 
 
-class TiesForm(forms.Form):
+class TiesForm(Form):
     kind = forms.ChoiceField(
         label="Kind of tie", choices=TieKind.choices, widget=forms.RadioSelect, required=False
     )

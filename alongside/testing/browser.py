@@ -50,9 +50,21 @@ _axe = Axe()
 
 
 def assert_no_axe_violations(page: Page) -> None:
-    """axe-core finds no accessibility violations on the page as it is now."""
+    """axe-core finds no accessibility violations on the page as it is now.
+
+    Text the same colour as its background is not a violation to axe but "needs review" (it
+    may be hidden on purpose): a white organisation name on a white header passed that way
+    (issue 13). Here it fails like a violation."""
     results = _axe.run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    invisible = [
+        node["target"]
+        for rule in results.response.get("incomplete", [])
+        if rule["id"] == "color-contrast"
+        for node in rule["nodes"]
+        if any(check.get("data", {}).get("messageKey") == "equalRatio" for check in node["any"])
+    ]
+    assert invisible == [], f"{page.url}: text the colour of its background: {invisible}"
 
 
 def log_in(

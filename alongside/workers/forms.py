@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.access.queries import teams_for
-from alongside.common.forms import DateInput, choice_field, model_choice
+from alongside.common.forms import DateInput, Form, PlainMessages, choice_field, model_choice
 from alongside.workers.queries import STATUSES
 from alongside.workers.services import BAD_EMAIL
 
@@ -50,7 +50,7 @@ ROLE_ERRORS = {
 }
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     email = forms.CharField(
         label=_("Email address"),
         max_length=254,
@@ -82,7 +82,7 @@ class InviteForm(forms.Form):
         return email
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), error_messages=ROLE_ERRORS)
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.none(), required=False, error_messages=TEAM_ERRORS
@@ -93,7 +93,7 @@ class RoleForm(forms.Form):
         _limit_role_and_team(self, manager)
 
 
-class LeavingForm(forms.Form):
+class LeavingForm(Form):
     leaving_on = forms.DateField(
         label=_("Last working day"),
         required=False,
@@ -104,7 +104,9 @@ class LeavingForm(forms.Form):
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(Form):
+    marks_optional = False  # it narrows a list: no field is asked for
+
     q = forms.CharField(label=_("Name or email"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *STATUSES]
@@ -127,7 +129,7 @@ class FilterForm(forms.Form):
         ]
 
 
-class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class ChoosePasswordForm(PlainMessages, SetPasswordForm):  # type: ignore[type-arg]
     """Django's set-password form (every validator in AUTH_PASSWORD_VALIDATORS), with its help
     in one plain sentence instead of a list inside the hint paragraph."""
 

@@ -285,6 +285,7 @@ def side_for_token(token: str) -> IntroductionSide | None:
             "introduction",
             "introduction__organisation",
             "introduction__space",
+            "introduction__proposed_by",
             "person",
             "volunteer",
         )

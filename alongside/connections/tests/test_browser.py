@@ -8,7 +8,13 @@ from alongside.conftest import World
 from alongside.connections import services
 from alongside.connections.models import IntroductionSide
 from alongside.connections.tests.helpers import build_town, profile
-from alongside.testing.browser import PHONE, assert_no_axe_violations, log_in, screenshot
+from alongside.testing.browser import (
+    DESKTOP,
+    PHONE,
+    assert_no_axe_violations,
+    log_in,
+    screenshot,
+)
 from alongside.testing.helpers import reset_rate_limits
 
 pytestmark = pytest.mark.browser
@@ -30,8 +36,17 @@ def test_both_sides_agree_on_their_phones(live_server, world: World, browser_pag
     page.goto(f"{live_server.url}/connections/i/{tokens['Pat']}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Pat")
     expect(page.get_by_text("Riverside Test Hub").first).to_be_visible()
+    # Who sent it, by first name only (issue 13): never a surname.
+    alice = town.m("alice").user
+    expect(page.locator(".bare-header")).to_contain_text(
+        f"Riverside Test Hub Sent by your worker {alice.first_name}"
+    )
+    assert alice.last_name not in page.locator(".bare-header").inner_text()
     assert "Ray" not in page.content() and "Example" not in page.content()
     assert_no_axe_violations(page)
+    page.set_viewport_size(DESKTOP)
+    assert_no_axe_violations(page)
+    page.set_viewport_size(PHONE)
     screenshot(page, "introduction-answer")
     # Sending without choosing: a clear message, nothing saved.
     page.get_by_role("button", name="Send my answer").click()

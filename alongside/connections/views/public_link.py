@@ -86,6 +86,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
                         "organisation": organisation,
                         "kind": intro.kind,
                         "space": intro.space,
+                        "sent_by": intro.proposed_by,  # bare.html shows only their first name
                     },
                     status=form_status(request),
                 )

@@ -148,7 +148,7 @@ def test_record_voucher_bad_input_names_each_field_and_saves_nothing(world, part
     html = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in html
-    for anchor in ("#id_adults", "#id_children", "#id_reason_codes", "#id_issued_on"):
+    for anchor in ("#id_adults", "#id_children", "#id_reason_codes_0", "#id_issued_on"):
         assert f'href="{anchor}"' in html, anchor
     assert "A household has at least one adult" in html
     assert Voucher.objects.for_system("test").count() == 0
@@ -227,10 +227,10 @@ def test_redeem_bad_input_is_answered_and_nothing_saved(world, make_voucher):
     client = world.client("amir")
     people = Person.objects.count()
     cases = [
-        ({"parcels": "1"}, "#id_person"),
+        ({"parcels": "1"}, "#id_person_0"),
         ({"person": "new", "parcels": "1"}, "#id_given_name"),
         ({"person": "new", "given_name": "Jo", "parcels": "1"}, "#id_team"),
-        ({"person": world.other_person.pk, "parcels": "1"}, "#id_person"),
+        ({"person": world.other_person.pk, "parcels": "1"}, "#id_person_0"),
         ({"person": world.person.pk, "parcels": "9"}, "#id_parcels"),
     ]
     for data, anchor in cases:
@@ -339,7 +339,7 @@ def test_partners_add_deactivate_and_reactivate(world):
     html = client.post(
         reverse("eligibility:partners"), {"name": "Hill GP", "kind": ""}
     ).content.decode()
-    assert 'href="#id_kind"' in html
+    assert 'href="#id_kind_0"' in html
     change = reverse("eligibility:change_partner", args=[partner.pk])
     assert client.get(change).status_code == 405
     client.post(change, {"active": "no"})

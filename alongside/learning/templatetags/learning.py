@@ -65,6 +65,8 @@ def demand_on_contact(context: template.Context) -> dict[str, Any]:
     contact form is shown again with errors, empty otherwise."""
     from alongside.learning.contact_form import DemandOnContactForm
 
+    if isinstance(context.get("demand_form"), DemandOnContactForm):
+        return {"demand_form": context["demand_form"]}  # as sent, already checked by the view
     request = context.get("request")
     contact_form = context.get("form")
     bound = getattr(contact_form, "is_bound", False) and request is not None

@@ -122,7 +122,7 @@ def test_bad_input_gets_a_message_per_question_and_nothing_is_half_saved(world):
     assert (
         "Choose an answer to “I felt listened to and understood.”, or “Prefer not to say”." in body
     )
-    assert 'href="#field-ons4-life_satisfaction"' in body
+    assert 'href="#id_ons4-life_satisfaction_0"' in body
     assert _stored() == []
     sitting.refresh_from_db()
     assert sitting.used_at is None

@@ -8,7 +8,7 @@ from alongside.measures import services
 from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import Response, SittingKind
 from alongside.measures.tests.helpers import version
-from alongside.testing.browser import PHONE, assert_no_axe_violations, screenshot
+from alongside.testing.browser import DESKTOP, PHONE, assert_no_axe_violations, screenshot
 from alongside.testing.helpers import reset_rate_limits
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,16 @@ def test_person_completes_the_relationship_check_on_a_phone(
     page.goto(f"{live_server.url}/measures/a/{token}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Pat")
     expect(page.get_by_text("Riverside Test Hub").first).to_be_visible()
+    # Who sent it, by first name only (issue 13): never a surname.
+    alice = world.user("alice")
+    expect(page.locator(".bare-header")).to_have_text(
+        f"Riverside Test Hub Sent by your worker {alice.first_name}", use_inner_text=True
+    )
     assert "Example" not in page.content()
     assert_no_axe_violations(page)
+    page.set_viewport_size(DESKTOP)
+    assert_no_axe_violations(page)
+    page.set_viewport_size(PHONE)
     screenshot(page, "relationship-check")
 
     # Send with one question unanswered: a clear message for that question, nothing saved.

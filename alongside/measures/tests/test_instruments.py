@@ -158,7 +158,7 @@ def test_bad_input_gets_a_clear_message_on_its_field_and_nothing_is_saved(
     assert list(errors) == [field], errors
     assert message in " ".join(errors[field])
     body = response.content.decode()
-    assert f'href="#field-{field}"' in body and 'id="field-' + field + '"' in body
+    assert f'href="#id_{field}"' in body and f'id="id_{field}"' in body
     _nothing_saved()
 
 

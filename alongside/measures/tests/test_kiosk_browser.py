@@ -9,7 +9,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from alongside.conftest import World
-from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
+from alongside.testing.browser import DESKTOP, PHONE, assert_no_axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long test password"
@@ -34,8 +34,13 @@ def test_back_and_a_typed_url_reach_no_record_until_the_worker_unlocks(
     page.get_by_label("On this tablet, handed to them now").check()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Pat")
+    expect(page.locator(".bare-header")).to_contain_text("With your worker Alice")
+    assert user.last_name not in page.locator(".bare-header").inner_text()
     assert "Example" not in page.content()
     assert_no_axe_violations(page)
+    page.set_viewport_size(PHONE)
+    assert_no_axe_violations(page)
+    page.set_viewport_size(DESKTOP)
 
     # Back, twice: to the ask page, then the record. Neither comes from the cache.
     for _ in range(2):

@@ -7,6 +7,7 @@ def test_person_page_panels_are_registered_by_their_apps_in_page_order():
     assert [(panel.name, panel.template) for panel in person_panels()] == [
         ("both_roles", "eligibility/partials/both_roles_warning.html"),
         ("appointments", "scheduling/partials/person_appointments.html"),
+        ("needs_and_spends", "learning/partials/person_panel.html"),
         ("measures", "measures/partials/person_panel.html"),
         ("spaces", "spaces/partials/person_page_panel.html"),
         ("connections", "connections/partials/person_panel.html"),

@@ -89,7 +89,8 @@ def test_add_person_with_bad_input_is_answered_and_nothing_saved(world):
     )
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
-    assert "This field is required" in response.content.decode()
+    assert "Enter their first name" in response.content.decode()
+    assert "This field is required" not in response.content.decode()
     assert Person.objects.count() == before
 
 

@@ -55,7 +55,8 @@ def test_supporter_records_a_contact_that_appears_on_the_timeline(
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text(sentence)
     expect(timeline.locator("li").first).to_contain_text("Phone · 25 minutes")
-    expect(page.locator("#contact-status")).to_have_text("Contact recorded.")
+    expect(page.locator("#contact-recorded")).to_contain_text("Contact recorded.")
+    expect(page.locator("#contact-recorded")).to_be_focused()
     assert page.evaluate("window.noReloadSinceSubmit") is True
     assert_no_axe_violations(page)
     screenshot(page, "person-after-recording")

@@ -254,7 +254,7 @@ def test_a_request_expires_by_itself(world, settings, time_machine, days):
     [
         ("", "Say why you need their history."),
         ("   ", "Say why you need their history."),
-        ("x" * 501, "at most 500 characters"),
+        ("x" * 501, "500 characters or fewer"),
     ],
 )
 def test_a_request_without_a_good_reason_is_400_and_saves_nothing(world, reason, message):

@@ -66,7 +66,7 @@ def test_record_contact_bad_input_names_each_field_and_saves_nothing(world):
     html = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in html
-    for anchor in ("#id_minutes", "#id_mode", "#id_at"):
+    for anchor in ("#id_minutes", "#id_mode_0", "#id_at"):
         assert f'href="{anchor}"' in html
     assert Contact.objects.count() == 0
 
@@ -80,7 +80,7 @@ def test_record_contact_with_htmx_bad_input_returns_the_form_with_errors(world):
     assert response.status_code == 400
     assert 'id="contact-form"' in response.content.decode()
     assert "hx-swap-oob" not in response.content.decode()
-    assert "Ensure this value is less than or equal to 720" in response.content.decode()
+    assert "“Minutes” must be 720 or less" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["amir", "sam", "dana", "fern", "olly"])

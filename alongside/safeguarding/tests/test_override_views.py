@@ -59,8 +59,8 @@ def test_start_override_page_while_one_is_in_force_shows_the_banner_not_the_form
     ("data", "anchors"),
     [
         ({"justification": "   too short, sorry  "}, ["#id_justification"]),
-        ({"reason_code": "nosiness"}, ["#id_reason_code"]),
-        ({"reason_code": "", "justification": ""}, ["#id_reason_code", "#id_justification"]),
+        ({"reason_code": "nosiness"}, ["#id_reason_code_0"]),
+        ({"reason_code": "", "justification": ""}, ["#id_reason_code_0", "#id_justification"]),
     ],
 )
 def test_start_override_bad_input_shows_the_error_summary_and_writes_nothing(

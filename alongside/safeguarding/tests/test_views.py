@@ -89,9 +89,9 @@ def test_raise_concern_is_404_for_other_roles_and_organisations(sg, name):
     ("data", "anchors"),
     [
         ({"what_happened": "   "}, ["#id_what_happened"]),
-        ({"category": "gossip", "immediate_risk": "maybe"}, ["#id_category", "#id_immediate_risk"]),
+        ({"category": "gossip", "immediate_risk": "maybe"}, ["#id_category_0", "#id_immediate_risk_0"]),
         ({"category": "", "what_happened": "", "immediate_risk": ""},
-         ["#id_category", "#id_what_happened", "#id_immediate_risk"]),
+         ["#id_category_0", "#id_what_happened", "#id_immediate_risk_0"]),
     ],
 )  # fmt: skip
 def test_raise_concern_bad_input_shows_the_error_summary_and_writes_nothing(sg, data, anchors):
@@ -182,7 +182,7 @@ def test_concern_action_bad_input_shows_errors_and_writes_nothing(sg):
     )
     page = html(response)
     assert response.status_code == 400 and "There is a problem" in page
-    assert 'href="#id_what_was_done"' in page and 'href="#id_status"' in page
+    assert 'href="#id_what_was_done"' in page and 'href="#id_status_0"' in page
     assert stored(ConcernAction) == 0
 
 
