@@ -173,7 +173,7 @@ class SupportOfferForm(Form):
     )
 
 
-class UndoRedemptionForm(forms.Form):
+class UndoRedemptionForm(Form):
     reason = forms.CharField(
         label=_("Why was this redemption wrong?"),
         help_text=_("For example: recorded for the wrong Dean Pearson. Kept with the voucher."),

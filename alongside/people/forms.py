@@ -212,7 +212,7 @@ class ConsentForm(Form):
         model_choice(self, "grantee_user").queryset = users
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     closed_on = RecordDateField(label=_("Closed on"), widget=DateInput())
     closed_reason = forms.CharField(
         label=_("Why, in their words"),
@@ -223,7 +223,7 @@ class CloseForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     """The record to merge into this one, by its number (from the list of possible matches)."""
 
     other = forms.IntegerField(
@@ -231,7 +231,7 @@ class MergeForm(forms.Form):
     )
 
 
-class EqualityForm(forms.ModelForm[EqualityMonitoring]):
+class EqualityForm(ModelForm[EqualityMonitoring]):
     """The equality questions, each optional, each with "Prefer not to say"."""
 
     class Meta:

@@ -298,7 +298,7 @@ class HistoryAccessReviewForm(Form):
     )
 
 
-class MoveContactForm(forms.Form):
+class MoveContactForm(Form):
     """Move a contact recorded on the wrong person: who it was really with, and why."""
 
     to = forms.TypedChoiceField(
