@@ -61,7 +61,8 @@ class JsonLinesFormatter(JsonFormatter):
 
 class PrivacyFilter(logging.Filter):
     """Rewrite records before any handler formats them: no query strings in request lines, no SQL
-    parameters. Never drops a record."""
+    parameters, and no template context (Django's debug line for a missing template variable
+    carries the whole context, names and all, in its exception). Never drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "django.server":
@@ -73,6 +74,9 @@ class PrivacyFilter(logging.Filter):
         elif record.name == "django.db.backends" and _is_query_line(record.args):
             duration, sql, _params, alias = record.args  # type: ignore[misc]
             record.args = (duration, sql, "[not logged]", alias)
+        elif record.name == "django.template":
+            record.exc_info = None  # the variable and template names stay in the message
+            record.exc_text = None
         return True
 
 
