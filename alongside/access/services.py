@@ -14,6 +14,7 @@ from django_stubs_ext import StrOrPromise
 from alongside.access.models import Membership, Notification, Organisation, Role, TwoStepPolicy
 from alongside.access.tasks import queue_notification_emails
 from alongside.audit import actions
+from alongside.audit.actions import Action
 from alongside.audit.services import record
 
 
@@ -54,24 +55,39 @@ def mark_notifications_read(membership: Membership) -> int:
     ).update(read_at=timezone.now())
 
 
+def _change_setting(
+    organisation: Organisation,
+    *,
+    field: str,
+    value: object,
+    action: Action,
+    by: Membership,
+    summary: dict[str, object],
+) -> Organisation:
+    """Write one organisation setting and its audit event together; nothing when it is unchanged."""
+    if getattr(organisation, field) == value:
+        return organisation
+    with transaction.atomic():
+        setattr(organisation, field, value)
+        organisation.save(update_fields=[field])
+        record(organisation, action=action, by=by, summary=summary)
+    return organisation
+
+
 def set_role_separation(
     organisation: Organisation, *, by: Membership, allow_assessor_and_supporter: bool
 ) -> Organisation:
     """Relax (or restore) the separation of assessing from supporting. Side effects: one audit event."""
     if by.organisation_id != organisation.pk or by.role != "data_lead":
         raise PermissionError("only the organisation's data lead changes this setting")
-    if organisation.allow_assessor_and_supporter == allow_assessor_and_supporter:
-        return organisation
-    with transaction.atomic():
-        organisation.allow_assessor_and_supporter = allow_assessor_and_supporter
-        organisation.save(update_fields=["allow_assessor_and_supporter"])
-        record(
-            organisation,
-            action=actions.ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED,
-            by=by,
-            summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
-        )
-    return organisation
+    return _change_setting(
+        organisation,
+        field="allow_assessor_and_supporter",
+        value=allow_assessor_and_supporter,
+        action=actions.ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED,
+        by=by,
+        summary={"allow_assessor_and_supporter": allow_assessor_and_supporter},
+    )
 
 
 MAX_LATE_RECORD_DAYS = 366
@@ -86,19 +102,14 @@ def set_late_record_days(organisation: Organisation, *, by: Membership, days: in
         raise ValidationError(
             {"late_record_days": f"Enter a number of days from 0 to {MAX_LATE_RECORD_DAYS}."}
         )
-    before = organisation.late_record_days
-    if before == days:
-        return organisation
-    with transaction.atomic():
-        organisation.late_record_days = days
-        organisation.save(update_fields=["late_record_days"])
-        record(
-            organisation,
-            action=actions.ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED,
-            by=by,
-            summary={"before": before, "after": days},
-        )
-    return organisation
+    return _change_setting(
+        organisation,
+        field="late_record_days",
+        value=days,
+        action=actions.ACCESS_ORGANISATION_LATE_RECORD_DAYS_CHANGED,
+        by=by,
+        summary={"before": organisation.late_record_days, "after": days},
+    )
 
 
 ROLE_NAME_MAX_LENGTH = 60
@@ -124,18 +135,16 @@ def set_role_names(
         if name and name != str(Role(role).label):
             after[role] = name
     before = dict(organisation.role_names or {})
-    if before == after:
+    if before == after:  # None and {} are the same: no names of its own
         return organisation
-    with transaction.atomic():
-        organisation.role_names = after
-        organisation.save(update_fields=["role_names"])
-        record(
-            organisation,
-            action=actions.ACCESS_ORGANISATION_ROLE_NAMES_CHANGED,
-            by=by,
-            summary={"before": before, "after": after},
-        )
-    return organisation
+    return _change_setting(
+        organisation,
+        field="role_names",
+        value=after,
+        action=actions.ACCESS_ORGANISATION_ROLE_NAMES_CHANGED,
+        by=by,
+        summary={"before": before, "after": after},
+    )
 
 
 def set_two_step_policy(organisation: Organisation, *, by: Membership, policy: str) -> Organisation:
@@ -144,19 +153,14 @@ def set_two_step_policy(organisation: Organisation, *, by: Membership, policy: s
         raise PermissionError("only the organisation's data lead changes this setting")
     if policy not in TwoStepPolicy.values:
         raise ValueError(f"unknown two-step policy {policy!r}")
-    if organisation.two_step_sign_in == policy:
-        return organisation
-    with transaction.atomic():
-        previous = organisation.two_step_sign_in
-        organisation.two_step_sign_in = policy
-        organisation.save(update_fields=["two_step_sign_in"])
-        record(
-            organisation,
-            action=actions.ACCESS_ORGANISATION_TWO_STEP_CHANGED,
-            by=by,
-            summary={"from": previous, "to": policy},
-        )
-    return organisation
+    return _change_setting(
+        organisation,
+        field="two_step_sign_in",
+        value=policy,
+        action=actions.ACCESS_ORGANISATION_TWO_STEP_CHANGED,
+        by=by,
+        summary={"from": organisation.two_step_sign_in, "to": policy},
+    )
 
 
 def end_sessions_of(user_id: int) -> int:
