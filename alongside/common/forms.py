@@ -106,7 +106,7 @@ def _what(field: forms.Field, name: str) -> str:
 def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
     """The messages a field says in plain English, from its label."""
     what = _what(field, name)
-    choose = isinstance(field.widget, _CHOOSE)
+    choose = isinstance(field.widget, _CHOOSE) or getattr(field.widget, "chooses", False)
     if isinstance(field.widget, forms.CheckboxInput):
         required = _("Tick %(what)s to go on") % {"what": what}
     elif choose:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, active_membership_q
-from alongside.access.queries import workers_of
+from alongside.access.pickers import WorkerPickerField
+from alongside.access.queries import worker_users
 from alongside.common.forms import (
     DateInput,
     Form,
@@ -43,8 +44,7 @@ class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 def worker_queryset(membership: Membership) -> QuerySet[User]:
-    ids = workers_of(membership.organisation).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
+    return worker_users(membership.organisation_id)
 
 
 def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
@@ -207,7 +207,7 @@ class ContactForm(Form):
 
 
 class AssignNamedWorkerForm(Form):
-    worker = WorkerChoiceField(label=_("Named worker"), queryset=None)
+    worker = WorkerPickerField(label=_("Named worker"), queryset=None)
     started_on = RecordDateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -218,11 +218,11 @@ class AssignNamedWorkerForm(Form):
 
 
 class WorkerRequestForm(Form):
-    requested_worker = WorkerChoiceField(
+    requested_worker = WorkerPickerField(
         label=_("Worker they asked for (if any)"),
+        help_text=_("Leave it empty if they asked for no one in particular."),
         queryset=None,
         required=False,
-        empty_label=_("No one in particular"),
     )
     in_their_words = forms.CharField(
         label=_("What they said"),
@@ -242,7 +242,7 @@ HANDOVER_REASONS = [
 
 
 class HandoverForm(Form):
-    to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)
+    to_worker = WorkerPickerField(label=_("New named worker"), queryset=None)
     reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
     introduce_by = RecordDateField(
         label=_("Introduce them by"),
@@ -264,7 +264,7 @@ class ColdHandoverForm(Form):
 
 
 class AllocateWorkerForm(Form):
-    worker = WorkerChoiceField(label=_("Worker"), queryset=None)
+    worker = WorkerPickerField(label=_("Worker"), queryset=None)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

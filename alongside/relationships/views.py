@@ -23,6 +23,7 @@ from alongside.access.nav import home_url_name
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.inbox.queries import inbox_for
 from alongside.learning.contact_form import DemandOnContactForm
@@ -291,6 +292,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
         membership=membership,
         initial=initial,
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = "person_chose" if data["chosen_by_person"] else "first"
@@ -325,6 +327,7 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
     form = WorkerRequestForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_worker_request(
@@ -363,6 +366,7 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = HandoverForm(
         request.POST if request.method == "POST" else None, membership=membership, initial=initial
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -450,6 +454,7 @@ def allocate_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = AllocateWorkerForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocate_worker(person, worker=form.cleaned_data["worker"], by=membership)
