@@ -133,10 +133,13 @@ def picker_fields(form: forms.BaseForm | None) -> list[forms.BoundField]:
     return [form[name] for name, field in form.fields.items() if isinstance(field, PickerField)]
 
 
-def offer_pickers(form: forms.BaseForm, membership: "Membership", request: HttpRequest) -> None:
-    """Offer each picker of `form` the matches for its search box (`?<name>_search=…`)."""
+def offer_pickers(
+    form: forms.BaseForm, membership: "Membership", request: HttpRequest, *, path: str = ""
+) -> None:
+    """Offer each picker of `form` the matches for its search box (`?<name>_search=…`). Its
+    search goes to `path` (the page that shows the form; by default this request's)."""
     for bound in picker_fields(form):
         field = bound.field
         assert isinstance(field, PickerField)
         text = request.GET.get(f"{bound.html_name}_search", "")
-        field.offer(membership, text, path=request.path)
+        field.offer(membership, text, path=path or request.path)

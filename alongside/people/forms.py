@@ -1,18 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Team, active_membership_q
+from alongside.access.models import Membership, Team
 from alongside.access.pickers import WorkerPickerField
 from alongside.access.queries import worker_users
 from alongside.common.forms import (
     DateInput,
     Form,
     ModelForm,
-    NamedUserChoiceField,
     RecordDateField,
     choice_field,
     model_choice,
@@ -184,8 +182,8 @@ class ConsentForm(Form):
         label=_("Which note"), coerce=int, required=False, empty_value=None
     )
     grantee_role = forms.ChoiceField(label=_("Share with everyone in this role"), required=False)
-    grantee_user = NamedUserChoiceField(
-        label=_("Or share with one person"), required=False, queryset=Membership.objects.none()
+    grantee_user = WorkerPickerField(
+        label=_("Or share with one person"), required=False, queryset=None
     )
     purpose = forms.CharField(label=_("What is it for, in their words?"), max_length=300)
     expires_on = RecordDateField(
@@ -204,16 +202,9 @@ class ConsentForm(Form):
         choice_field(self, "grantee_role").choices = [("", _("No role"))] + [
             (role, membership.organisation.role_name(role)) for role in GRANTEE_ROLES
         ]
-        users = (
-            get_user_model()
-            .objects.filter(
-                active_membership_q("memberships__"),
-                memberships__organisation_id=membership.organisation_id,
-                memberships__role__in=GRANTEE_ROLES,
-            )
-            .order_by("first_name", "last_name")
+        model_choice(self, "grantee_user").queryset = worker_users(
+            membership.organisation_id, GRANTEE_ROLES
         )
-        model_choice(self, "grantee_user").queryset = users
 
 
 class CloseForm(Form):
