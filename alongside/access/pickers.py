@@ -1,4 +1,4 @@
-"""The worker picker: choose a worker from everyone the form may accept, by searching.
+"""The worker picker: choose workers from everyone the form may accept, by searching.
 
 The shared pattern is `common/pickers.py` (decisions 0039, 0045). An organisation may have
 thousands of workers, so a form never lists them all: the field validates against its whole
@@ -13,7 +13,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
-from alongside.common.pickers import PICKER_ROWS, Choice, Picker, PickerField
+from alongside.common.pickers import (
+    MAX_CHOSEN,
+    PICKER_ROWS,
+    Choice,
+    MultiplePickerField,
+    Picker,
+    PickerField,
+)
+
+WORDS = 4  # words of a name searched for; more narrow nothing
 
 
 def _name(user: Any) -> str:
@@ -29,6 +38,20 @@ def _role_and_team(membership: Membership) -> str:
 
 class WorkerPicker(Picker):
     search_hint = _("Type part of their name, then choose.")
+
+    def find(self, queryset: QuerySet[Any], membership: Membership, text: str) -> list[Any]:
+        users = queryset.model is get_user_model()
+        prefix = "" if users else "user__"
+        for word in text.split()[:WORDS]:
+            queryset = queryset.filter(
+                Q(**{f"{prefix}first_name__icontains": word})
+                | Q(**{f"{prefix}last_name__icontains": word})
+                | Q(**{f"{prefix}username__istartswith": word})
+            )
+        if not users:
+            queryset = queryset.select_related("user", "team", "organisation")
+        order = (f"{prefix}first_name", f"{prefix}last_name", "pk")
+        return list(queryset.order_by(*order).distinct()[:PICKER_ROWS])
 
     def describe(self, rows: list[Any]) -> list[Choice]:
         if not rows:
@@ -48,37 +71,30 @@ class WorkerPicker(Picker):
             for u in rows
         ]
 
-    def lookup(self, queryset: QuerySet[Any], pk: int) -> list[Any]:
+    def lookup(self, queryset: QuerySet[Any], keys: list[int]) -> list[Any]:
         if queryset.model is Membership:
             queryset = queryset.select_related("user", "team", "organisation")
-        return list(queryset.filter(pk=pk)[:1])
+        return list(queryset.filter(pk__in=keys).order_by("pk").distinct()[:MAX_CHOSEN])
+
+
+INVALID_WORKER = _("Choose a worker from the list. The worker you chose cannot be chosen here.")
 
 
 class WorkerPickerField(PickerField):
     """A worker (a user, or a membership) chosen by searching among `queryset`."""
 
     widget = WorkerPicker
-    default_error_messages = {  # noqa: RUF012 - Django's convention
-        "invalid_choice": _(
-            "Choose a worker from the list. The worker you chose cannot be chosen here."
-        ),
-    }
+    default_error_messages = {"invalid_choice": INVALID_WORKER}  # noqa: RUF012
 
     def label_from_instance(self, obj: Any) -> str:
         return _name(getattr(obj, "user", obj))
 
-    def find(self, membership: Membership, text: str) -> list[Any]:
-        queryset = self.queryset
-        assert queryset is not None
-        users = queryset.model is get_user_model()
-        prefix = "" if users else "user__"
-        for word in text.split()[:4]:
-            queryset = queryset.filter(
-                Q(**{f"{prefix}first_name__icontains": word})
-                | Q(**{f"{prefix}last_name__icontains": word})
-                | Q(**{f"{prefix}username__istartswith": word})
-            )
-        if not users:
-            queryset = queryset.select_related("user", "team", "organisation")
-        order = (f"{prefix}first_name", f"{prefix}last_name", "pk")
-        return list(queryset.order_by(*order).distinct()[:PICKER_ROWS])
+
+class WorkersPickerField(MultiplePickerField):
+    """Several workers (users) chosen by searching among `queryset`."""
+
+    widget = WorkerPicker
+    default_error_messages = {"invalid_choice": INVALID_WORKER}  # noqa: RUF012
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _name(obj)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
-from alongside.common.pickers import PICKER_ROWS, Choice, Picker, PickerField
+from alongside.common.pickers import MAX_CHOSEN, PICKER_ROWS, Choice, Picker, PickerField
 from alongside.people.queries import search_people, second_identifier
 
 
@@ -20,11 +20,14 @@ class PersonPicker(Picker):
         "Type part of a name, a phone number, a postcode or a date of birth, then choose."
     )
 
+    def find(self, queryset: QuerySet[Any], membership: Membership, text: str) -> list[Any]:
+        return list(search_people(membership, text, within=queryset)[:PICKER_ROWS])
+
     def describe(self, rows: list[Any]) -> list[Choice]:
         return [Choice(p.pk, p.display_name, second_identifier(p)) for p in rows]
 
-    def lookup(self, queryset: QuerySet[Any], pk: int) -> list[Any]:
-        return list(queryset.select_related("team").filter(pk=pk)[:1])
+    def lookup(self, queryset: QuerySet[Any], keys: list[int]) -> list[Any]:
+        return list(queryset.select_related("team").filter(pk__in=keys)[:MAX_CHOSEN])
 
 
 class PersonPickerField(PickerField):
@@ -36,6 +39,3 @@ class PersonPickerField(PickerField):
             "Choose someone from the list. The person you chose cannot be chosen here."
         ),
     }
-
-    def find(self, membership: Membership, text: str) -> list[Any]:
-        return list(search_people(membership, text, within=self.queryset)[:PICKER_ROWS])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, active_membership_q
-from alongside.access.pickers import WorkerPickerField
+from alongside.access.pickers import WorkerPickerField, WorkersPickerField
 from alongside.access.queries import worker_users
 from alongside.common.forms import (
     DateInput,
@@ -20,6 +20,7 @@ from alongside.common.forms import (
     RecordDateTimeField,
     conditional,
     model_choice,
+    use_plain_messages,
 )
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -124,13 +125,12 @@ class ContactForm(Form):
         required=False,
         widget=DateInput(),
     )
-    worker = WorkerChoiceField(
+    worker = WorkerPickerField(
         label=_("Worker"),
         queryset=None,
-        empty_label=None,
         error_messages={"required": _("Choose the worker who was there")},
     )
-    also_present = WorkerMultipleChoiceField(
+    also_present = WorkersPickerField(
         label=_("Other workers there"),
         queryset=None,
         required=False,
@@ -155,11 +155,23 @@ class ContactForm(Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        workers = (
-            worker_queryset(membership)
-            if circle_of is None
-            else circle_queryset(membership, circle_of)
-        )
+        # The quick form on the person page lists the few workers around the person; the
+        # contact page offers every worker, by type-ahead pickers (never a list of them all).
+        self.quick = circle_of is not None
+        if circle_of is None:
+            workers = worker_queryset(membership)
+        else:
+            workers = circle_queryset(membership, circle_of)
+            self.fields["worker"] = WorkerChoiceField(
+                label=_("Worker"),
+                queryset=workers,
+                empty_label=None,
+                error_messages={"required": _("Choose the worker who was there")},
+            )
+            self.fields["also_present"] = WorkerMultipleChoiceField(
+                label=_("Other workers there"), queryset=workers, required=False
+            )
+            use_plain_messages(self)
         model_choice(self, "worker").queryset = workers
         model_choice(self, "also_present").queryset = workers
         self.handover = handover

@@ -114,8 +114,10 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        circle = person if request.htmx else None
+        # The quick form on the person page says so: it offers only the workers around them.
+        circle = person if request.POST.get("quick") else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
+        offer_pickers(form, membership, request)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
 
         demand = DemandOnContactForm(request.POST)
@@ -148,8 +150,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                         initial=ContactForm.initial_for(membership),
                         membership=membership,
                         handover=planned_handover(person),
-                        circle_of=person,
+                        circle_of=circle,
                     )
+                    offer_pickers(fresh, membership, request)
                     return render(
                         request,
                         "relationships/partials/contact_recorded.html",
@@ -179,6 +182,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
     )
+    offer_pickers(form, membership, request)
     return render(
         request, "relationships/contact_form.html", _contact_context(request, person, form)
     )
@@ -217,6 +221,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
     note = _read_note(request, membership, contact)
     if request.method == "POST":
         form = ContactForm(request.POST, membership=membership)
+        offer_pickers(form, membership, request)
         if form.is_valid():
             try:
                 services.update_contact(
@@ -247,6 +252,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
             },
             membership=membership,
         )
+        offer_pickers(form, membership, request)
     return render(
         request,
         "relationships/contact_edit.html",
