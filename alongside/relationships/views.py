@@ -366,7 +366,11 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         .select_related("requested_worker")
         .first()
     )
-    initial = {}
+    # Pre-filled by a link (`?reason=worker_left&to_worker=<id>`), or by their open request.
+    initial: dict[str, Any] = {
+        "reason": request.GET.get("reason", ""),
+        "to_worker": request.GET.get("to_worker", ""),
+    }
     if open_request is not None:
         initial = {"reason": "person_chose", "to_worker": open_request.requested_worker_id}
     form = HandoverForm(
