@@ -149,14 +149,14 @@ class PickerField(_Offers, forms.ModelChoiceField[Any]):
     """One record chosen by searching among `queryset` (everything it holds is valid)."""
 
     widget: Any = Picker
-    queryset = property(forms.ModelChoiceField._get_queryset, _Offers._set_queryset)  # type: ignore[assignment]
+    queryset = property(forms.ModelChoiceField._get_queryset, _Offers._set_queryset)  # type: ignore[attr-defined]
 
 
 class MultiplePickerField(_Offers, forms.ModelMultipleChoiceField[Any]):
     """Several records chosen by searching among `queryset` (check boxes, not radios)."""
 
     widget: Any = Picker
-    queryset = property(forms.ModelChoiceField._get_queryset, _Offers._set_queryset)  # type: ignore[assignment]
+    queryset = property(forms.ModelChoiceField._get_queryset, _Offers._set_queryset)  # type: ignore[attr-defined]
 
     def __init__(self, queryset: QuerySet[Any] | None, **kwargs: Any) -> None:
         super().__init__(queryset, **kwargs)
