@@ -59,7 +59,9 @@ class WorkerPicker(Picker):
         if isinstance(rows[0], Membership):
             return [Choice(m.pk, _name(m.user), _role_and_team(m)) for m in rows]
         # Users: their membership in the viewer's organisation says their role and team.
-        organisation_id = self.membership.organisation_id if self.membership else None
+        if self.membership is None:  # not offered yet: names only
+            return [Choice(u.pk, _name(u), "") for u in rows]
+        organisation_id = self.membership.organisation_id
         memberships = {
             m.user_id: m
             for m in Membership.objects.filter(

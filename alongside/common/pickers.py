@@ -91,7 +91,14 @@ class Picker(forms.Widget):
         if chosen and self.queryset is not None:
             # Given by a link, kept from a first submit or ticked before searching again.
             found = self.describe(self.lookup(self.queryset, chosen)) + found
+        own = context["widget"]["attrs"]
+        # The field's hint and error (`includes/field.html`) describe the search box too.
+        described_by = " ".join(
+            filter(None, [f"{own.get('id', name)}_search_hint", own.get("aria-describedby")])
+        )
         context["widget"].update(
+            described_by=described_by,
+            invalid=own.get("aria-invalid") == "true",
             found=found,
             matched=bool(self.found),
             text=self.text,

@@ -275,3 +275,14 @@ def test_a_person_found_by_their_birthday_in_a_crowd_of_the_same_name(world):
     )
     assert "born 1980" in html and "LS6" in html
     assert "born 1991" in html and "LS2" in html
+
+
+def test_the_audit_logs_worker_filter_finds_anyone_who_worked_here(world, zoe):
+    url = reverse("audit:log")
+    client = world.client("dana")
+    html = html_of(client.get(url))
+    assert 'name="worker_search"' in html and "Aaron000" not in html
+    html = html_of(client.get(url, {"worker_search": "zoe"}))
+    assert f'name="worker" value="{zoe.pk}"' in html
+    html = html_of(client.get(url, {"worker_search": "olly"}))
+    assert f'value="{world.user("olly").pk}"' not in html
