@@ -51,7 +51,7 @@ class AuditSearchForm(Form):
         super().__init__(*args, **kwargs)
         worker_field = self.fields["worker"]
         assert isinstance(worker_field, WorkerPickerField)
-        worker_field.queryset = workers  # type: ignore[misc]
+        worker_field.queryset = workers
         worker_field.widget.in_form = True  # a GET form: its search box is part of it
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)

@@ -67,14 +67,6 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
-class NamedUserChoiceField(forms.ModelChoiceField[Any]):
-    """Choose a user, or a membership (by its user), shown by full name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        user = getattr(obj, "user", obj)
-        return str(user.get_full_name() or user.get_username())
-
-
 # Plain English instead of Django's "This field is required." (issue 13; GOV.UK's error messages):
 # every form in the project is a `Form` or a `ModelForm` from here, whose fields say what to do,
 # in words drawn from their label, unless a field gives its own `error_messages`.
