@@ -91,6 +91,7 @@ class EraseForm(Form):
     )
     confirm = forms.BooleanField(
         label=_("I understand this cannot be undone"),
+        error_messages={"required": _("Tick the box to say you understand it cannot be undone.")},
     )
 
 

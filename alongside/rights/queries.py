@@ -2,26 +2,28 @@
 subject access request, never shown to anyone but the data lead), what in it may be withheld,
 and the data lead's lists.
 
-The record is found from the models themselves (`people.merging.person_relations`: every
-foreign key to `Person`, and one level of rows hanging off those, such as revisions and a
-concern's actions), so a model added later is in the answer without a change here.
+The record is found from the models themselves (every foreign key to `Person`, as merging finds
+them, and one level of rows hanging off those, such as revisions and a concern's actions), so a
+model added later is in the answer without a change here.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Sphere
 from alongside.audit.queries import AccessLine, access_log
 from alongside.common.spheres import SphereManager, system_rows
-from alongside.people.merging import person_relations
 from alongside.people.models import Person
 from alongside.people.names import fold
 from alongside.people.queries import people_findable_by
@@ -51,6 +53,20 @@ class Value:
     name: str
     label: str
     value: Any
+
+    @property
+    def text(self) -> str:
+        """The value as a person reads it on the review page."""
+        value = self.value
+        if isinstance(value, datetime):
+            return f"{timezone.localtime(value):%-d %b %Y, %H:%M}"
+        if isinstance(value, date):
+            return f"{value:%-d %b %Y}"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
 
 
 @dataclass
@@ -115,21 +131,21 @@ def same_person_ids(person: Person) -> list[int]:
 
 
 def relation_models() -> list[tuple[type[models.Model], str]]:
-    """(model, field) for every foreign key to `Person` that holds a person's own rows."""
-    return [
-        (relation.model, relation.field)
-        for relation in person_relations()
-        if not relation.model._meta.auto_created
-        and relation.model is not Person
-        and relation.model._meta.app_label != OWN_APP
+    """(model, field) for every foreign key to `Person` that holds a person's own rows: not the
+    audit log (append-only history), not the rights app's own rows, not many-to-many tables."""
+    found = [
+        (model, model_field.name)
+        for model in apps.get_models()
+        if model is not Person and model._meta.app_label not in ("audit", OWN_APP)
+        for model_field in model._meta.concrete_fields
+        if model_field.is_relation and model_field.related_model is Person
     ]
+    return sorted(found, key=lambda pair: (pair[0]._meta.label_lower, pair[1]))
 
 
 def child_models() -> list[tuple[type[models.Model], str, type[models.Model]]]:
     """(model, field, parent) for rows hanging off a person's rows that do not name the person
     themselves: revisions, a concern's actions."""
-    from django.apps import apps
-
     parents = {model for model, _ in relation_models()}
     found = []
     for model in apps.get_models():
@@ -238,8 +254,6 @@ def _item(row: Any, names: _Names, *, title: str | None = None) -> Item:
 
 def _other_sides(person_ids: list[int], names: _Names) -> list[Item]:
     """The other side of each of the person's introductions: another person's answer."""
-    from django.apps import apps
-
     side_model = apps.get_model("connections", "IntroductionSide")
     rows = system_rows(side_model, WHY)
     theirs = rows.filter(person_id__in=person_ids).values_list("introduction_id", flat=True)

@@ -78,11 +78,13 @@ def _spheres_held(person_ids: list[int]) -> dict[int, set[str]]:
 def due_for(organisation_id: int, today: date) -> tuple[list[Due], list[LegalHold]]:
     """What has passed its retention period on `today`, and the legal holds that keep some of it."""
     settings = retention_settings(organisation_id)
-    closed = dict(
-        Person.objects.filter(
+    closed: dict[int, date] = {
+        person_id: closed_on
+        for person_id, closed_on in Person.objects.filter(
             organisation_id=organisation_id, closed_on__isnull=False, merged_into__isnull=True
         ).values_list("id", "closed_on")
-    )
+        if closed_on is not None
+    }
     if not closed:
         return [], []
     done = set(

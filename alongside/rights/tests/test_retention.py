@@ -124,3 +124,17 @@ def test_the_periods_page_saves_whole_years_within_bounds(world):
 
     assert retention_settings(world.org.pk).years("eligibility") == 2
     assert 'value="2"' in client.get(url).content.decode()
+
+
+def test_the_command_runs_the_check_or_queues_it(world, full_record):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    close(full_record.person, 7)
+    out = StringIO()
+    call_command("retention", stdout=out)
+    assert out.getvalue().strip() == "1 review(s) made for data leads to confirm."
+    call_command("retention", "--queue", stdout=out)
+    assert DBTaskResult.objects.filter(task_path=check_retention.module_path).count() == 1
