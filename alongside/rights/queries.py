@@ -232,7 +232,9 @@ def _item(row: Any, names: _Names, *, title: str | None = None) -> Item:
             continue
         label = str(getattr(model_field, "verbose_name", model_field.name))
         if model_field.is_relation and model_field.related_model is not None:
-            if model_field.related_model is Person and raw not in names.person_ids:
+            if model_field.related_model is Person and model is not Person:
+                if raw in names.person_ids:
+                    continue  # whose row it is: the answer is all theirs
                 others.add(raw)
             shown: Any = names.describe(model_field.related_model, raw)
         elif getattr(model_field, "choices", None):

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+SHORT = 60  # a value up to this long reads on one line with the others; longer has its own
+
 SPHERE_NOTES = {
     "support": "What you told the people supporting you, and what they wrote.",
     "eligibility": "Foodbank vouchers.",
@@ -37,13 +39,14 @@ def _when(value: Any) -> Any:
 def _readable(answer: dict[str, Any]) -> dict[str, Any]:
     sections = []
     for section in answer["sections"]:
-        items = [
-            {
-                **item,
-                "fields": [{**f, "value": _when(f["value"])} for f in item["fields"]],
-            }
-            for item in section["items"]
-        ]
+        items = []
+        for item in section["items"]:
+            fields = [{**f, "value": _when(f["value"])} for f in item["fields"]]
+            short = [
+                f for f in fields if len(str(f["value"])) <= SHORT and "\n" not in str(f["value"])
+            ]
+            long = [f for f in fields if f not in short]
+            items.append({**item, "short": short, "long": long})
         sections.append(
             {**section, "items": items, "note": SPHERE_NOTES.get(section["sphere"], "")}
         )
