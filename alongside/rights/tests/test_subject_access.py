@@ -9,7 +9,7 @@ from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.audit.queries import access_log
 from alongside.rights import services
-from alongside.rights.models import RequestStatus, WithholdReason
+from alongside.rights.models import RequestStatus, SubjectAccessRequest, WithholdReason
 from alongside.rights.queries import gather_record, named_in
 from alongside.rights.render import render_html
 from alongside.rights.services.subject_access import NAME_WITHHELD, one_month_after
@@ -171,3 +171,38 @@ def person_request(person):
     from alongside.rights.models import SubjectAccessRequest
 
     return SubjectAccessRequest.objects.get(person=person)
+
+
+def test_the_data_lead_s_inbox_lists_requests_by_their_deadline(world, full_record):
+    services.open_request(
+        full_record.person, by=world.members["dana"], received_on=date(2026, 3, 2)
+    )
+    body = world.client("dana").get(reverse("inbox:inbox")).content.decode()
+    assert "Requests to see a record" in body and "the answer is due by 2 April 2026" in body
+    assert "Quartermaine" not in body  # no names in the inbox; the request's page has them
+    assert (
+        "Requests to see a record"
+        not in world.client("colin").get(reverse("inbox:inbox")).content.decode()
+    )
+
+
+def test_the_home_page_lists_requests_in_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.testing.factories import PersonFactory
+
+    client = world.client("dana")
+    client.get(reverse("rights:home"))  # the session's first request does its own reads
+    counts = {}
+    for n in (1, 3):
+        while SubjectAccessRequest.objects.count() < n:
+            services.open_request(
+                PersonFactory(team=world.team), by=world.members["dana"],
+                received_on=date(2026, 3, 2),
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("rights:home")).content.decode()
+        assert body.count("/rights/subject-access/") == n
+        counts[n] = len(queries)
+    assert counts[1] == counts[3]
