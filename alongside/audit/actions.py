@@ -341,8 +341,8 @@ INBOX_NAMED_WORKER_TOLD = _about_person(
 RIGHTS_SUBJECT_ACCESS_OPENED = _about_person(
     "rights.subject_access.opened", _("opened your request to see your record")
 )
-RIGHTS_RECORD_READ = _about_person(
-    "rights.record.read", _("read your whole record to answer your request for it")
+RIGHTS_RECORD_VIEWED = _about_person(
+    "rights.record.viewed", _("read your whole record to answer your request for it")
 )
 RIGHTS_SUBJECT_ACCESS_WITHHELD = _about_person(
     "rights.subject_access.withheld",

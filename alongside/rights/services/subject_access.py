@@ -70,12 +70,12 @@ def open_request(person: Person, *, by: Membership, received_on: date) -> Subjec
 
 def read_record_for_review(request: SubjectAccessRequest, *, by: Membership) -> PersonRecord:
     """The person's whole record for the data lead's review. Every sphere is read, so every
-    read is audited (`rights.record.read`: the request and how many items, never content)."""
+    read is audited (`rights.record.viewed`: the request and how many items, never content)."""
     found = gather_record(request.person, viewer=by)
     with transaction.atomic():
         record(
             request,
-            action=actions.RIGHTS_RECORD_READ,
+            action=actions.RIGHTS_RECORD_VIEWED,
             by=by,
             summary={"request": request.pk, "items": len(found.items)},
         )

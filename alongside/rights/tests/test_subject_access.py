@@ -83,7 +83,7 @@ def test_request_review_withholding_and_answer_are_audited(world, full_record):
     )
     assert [name for name, _ in names] == [
         actions.RIGHTS_SUBJECT_ACCESS_OPENED.name,
-        actions.RIGHTS_RECORD_READ.name,
+        actions.RIGHTS_RECORD_VIEWED.name,
         actions.RIGHTS_SUBJECT_ACCESS_WITHHELD.name,
         actions.RIGHTS_SUBJECT_ACCESS_WITHHELD.name,
         actions.RIGHTS_SUBJECT_ACCESS_ANSWERED.name,
