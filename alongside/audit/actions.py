@@ -131,6 +131,14 @@ RELATIONSHIPS_CONTACT_MOVED_IN = _about_person(
     "relationships.contact.moved_in",
     _("moved a conversation with you, recorded on someone else by mistake, to your record"),
 )
+RELATIONSHIPS_CONTACT_REMOVED = _about_person(
+    "relationships.contact.removed",
+    _("removed a conversation recorded on you by mistake"),
+)
+RELATIONSHIPS_CONTACT_RESTORED = _about_person(
+    "relationships.contact.restored",
+    _("put back a conversation with you that had been removed by mistake"),
+)
 RELATIONSHIPS_ALLOCATION_MADE = _about_person(
     "relationships.allocation.made", _("added a worker to the people who support you")
 )

@@ -317,3 +317,16 @@ class MoveContactForm(Form):
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices  # type: ignore[attr-defined]
+
+
+class RemoveContactForm(Form):
+    """Remove a contact recorded on the wrong person, with nobody to move it to: why."""
+
+    reason = forms.CharField(
+        label=_("Why was it recorded on the wrong person?"),
+        help_text=_(
+            "For example: I opened the wrong record; the visit was with someone we do not know."
+        ),
+        max_length=300,
+        error_messages={"required": _("Say why it was recorded on the wrong person.")},
+    )

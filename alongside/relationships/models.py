@@ -116,10 +116,25 @@ class Initiator(models.TextChoices):
     US = "us", _("We got in touch")
 
 
+class RecordedContacts(models.Manager["Contact"]):
+    """Contacts that stand: a contact removed as recorded on the wrong person (`removed_at`) is
+    left out of every read through `Contact.objects`, so no page, figure or report counts it
+    (decision 0048). `Contact.with_removed` reads them all."""
+
+    def get_queryset(self) -> models.QuerySet["Contact"]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Contact(models.Model):
-    """A conversation or meeting with a person. `worker` led it; `also_present` were there too."""
+    """A conversation or meeting with a person. `worker` led it; `also_present` were there too.
+
+    Removed when recorded on the wrong person (`removed_at`, `removed_by`, `removed_reason`):
+    kept, never counted, restorable (`relationships.services.remove_contact`)."""
 
     SPHERE = Sphere.SHARED
+
+    objects = RecordedContacts()
+    with_removed = models.Manager()
 
     organisation = models.ForeignKey(
         "access.Organisation", on_delete=models.CASCADE, related_name="+"
@@ -163,9 +178,16 @@ class Contact(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.CharField(_("why it was removed"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Related managers and forms read the recorded ones; a merge or a move reads all.
+        base_manager_name = "with_removed"
         indexes = [
             models.Index(fields=["person", "at"]),
             models.Index(fields=["worker", "at"]),

@@ -86,6 +86,11 @@ rules.add_rule("relationships.plan_handover", assigns_for_team | (is_worker & is
 rules.add_rule(
     "relationships.edit_contact", is_worker & (took_part_in_contact | coordinates_contact)
 )
+# Removing a contact recorded on the wrong person, and putting it back (decision 0048): the
+# worker who recorded or led it, or a coordinator of the person's team.
+rules.add_rule(
+    "relationships.remove_contact", is_worker & (took_part_in_contact | coordinates_contact)
+)
 
 
 @rules.predicate

@@ -923,3 +923,54 @@ def move_contact(contact: Contact, *, to: Person, by: Membership, reason: str) -
             summary={**summary, "from": from_id, "late_reason_given": bool(late)},
         )
     return contact
+
+
+CONTACT_REMOVE_REASON_MAX_LENGTH = 300
+
+
+def remove_contact(contact: Contact, *, by: Membership, reason: str) -> Contact:
+    """Remove a contact recorded on the wrong person when there is no right person to move it
+    to, saying why (decision 0048).
+
+    Kept, not deleted: `Contact.objects` (every page, figure, report and the inbox) leaves it
+    out from now on, and so do its support note and its demand mark; the person's page lists it
+    as removed to those who may put it back (`restore_contact`). Side effects: the contact
+    updated; one audit event on the person (the reason stays on the contact, not in the event).
+    """
+    words = reason.strip()
+    if len(words) < 3:
+        raise ValidationError({"reason": _("Say why it was recorded on the wrong person.")})
+    with transaction.atomic():
+        locked = Contact.with_removed.select_for_update().get(pk=contact.pk)
+        if locked.removed_at is not None:
+            raise ValidationError(_("This contact has already been removed."))
+        locked.removed_at = timezone.now()
+        locked.removed_by = by.user
+        locked.removed_reason = words[:CONTACT_REMOVE_REASON_MAX_LENGTH]
+        locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_CONTACT_REMOVED,
+            by=by,
+            summary={"contact": locked.pk},
+        )
+    return locked
+
+
+def restore_contact(contact: Contact, *, by: Membership) -> Contact:
+    """Put back a contact removed by mistake: it counts again everywhere. Side effects: the
+    contact updated (the earlier reason cleared: the audit log keeps that it happened); one
+    audit event on the person."""
+    with transaction.atomic():
+        locked = Contact.with_removed.select_for_update().get(pk=contact.pk)
+        if locked.removed_at is None:
+            raise ValidationError(_("This contact has not been removed."))
+        locked.removed_at, locked.removed_by, locked.removed_reason = None, None, ""
+        locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_CONTACT_RESTORED,
+            by=by,
+            summary={"contact": locked.pk},
+        )
+    return locked

@@ -19,6 +19,16 @@ urlpatterns = [
         name="move_contact",
     ),
     path(
+        "people/<int:person_id>/contacts/<int:contact_id>/remove/",
+        views.remove_contact,
+        name="remove_contact",
+    ),
+    path(
+        "people/<int:person_id>/contacts/<int:removed_id>/restore/",
+        views.restore_contact,
+        name="restore_contact",
+    ),
+    path(
         "people/<int:person_id>/contacts/<int:contact_id>/history/",
         views.contact_history,
         name="contact_history",

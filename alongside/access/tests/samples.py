@@ -71,10 +71,20 @@ class Samples:
             {},
         )
         self.vouchers, self.partners = {}, {}
+        self.removed: dict[str, Any] = {}
         for subject, person in self.people.items():
             owner = owners[subject]
             self.contacts[subject] = ContactFactory(
                 person=person, worker=owner, at=now - timedelta(days=400)
+            )
+            # A contact removed as recorded on the wrong person: what "Put it back" restores.
+            self.removed[subject] = ContactFactory(
+                person=person,
+                worker=owner,
+                at=now - timedelta(days=20),
+                removed_at=now,
+                removed_by=owner,
+                removed_reason="Matrix sample",
             )
             self.handovers[subject] = Handover.objects.create(
                 organisation=person.organisation,
@@ -349,6 +359,7 @@ class Samples:
         fill = {
             "person_id": lambda: self.people[subject].pk,
             "contact_id": lambda: self.contacts[subject].pk,
+            "removed_id": lambda: self.removed[subject].pk,
             "other_id": lambda: self.twins[subject].pk,
             "handover_id": lambda: self.handovers[subject].pk,
             "consent_id": lambda: self.consents[subject].pk,

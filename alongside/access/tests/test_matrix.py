@@ -170,6 +170,8 @@ MATRIX: dict[str, Entry] = {
     "relationships:record_contact": each(*WORK),
     "relationships:edit_contact": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:move_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:remove_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:restore_contact": each({"alice", "colin"}, set(), {"olly"}, method="post"),
     "relationships:contact_history": each(*SEE),
     "relationships:assign_named_worker": each({"colin"}, set(), set()),
     "relationships:record_worker_request": each(*WORK),
