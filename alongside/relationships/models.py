@@ -133,9 +133,6 @@ class Contact(models.Model):
 
     SPHERE = Sphere.SHARED
 
-    objects = RecordedContacts()
-    with_removed = models.Manager()
-
     organisation = models.ForeignKey(
         "access.Organisation", on_delete=models.CASCADE, related_name="+"
     )
@@ -183,6 +180,9 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     removed_reason = models.CharField(_("why it was removed"), max_length=300, blank=True)
+
+    objects = RecordedContacts()
+    with_removed = models.Manager()
 
     class Meta:
         ordering = ["-at", "-id"]
