@@ -125,6 +125,10 @@ class RecordedContacts(models.Manager["Contact"]):
         return super().get_queryset().filter(removed_at__isnull=True)
 
 
+class AllContacts(models.Manager["Contact"]):
+    """Every contact, removed ones too: for putting one back, moving and merging."""
+
+
 class Contact(models.Model):
     """A conversation or meeting with a person. `worker` led it; `also_present` were there too.
 
@@ -182,7 +186,7 @@ class Contact(models.Model):
     removed_reason = models.CharField(_("why it was removed"), max_length=300, blank=True)
 
     objects = RecordedContacts()
-    with_removed = models.Manager()
+    with_removed = AllContacts()
 
     class Meta:
         ordering = ["-at", "-id"]
