@@ -105,6 +105,10 @@ RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(
 RELATIONSHIPS_WORKER_REQUEST_RECORDED = _about_person(
     "relationships.worker_request.recorded", _("wrote down that you asked for a worker")
 )
+RELATIONSHIPS_WORKER_REQUEST_NOT_POSSIBLE = _about_person(
+    "relationships.worker_request.not_possible",
+    _("answered your request for a worker: not possible, and why"),
+)
 RELATIONSHIPS_HANDOVER_PLANNED = _about_person(
     "relationships.handover.planned", _("planned a change of your named worker")
 )

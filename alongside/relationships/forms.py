@@ -330,3 +330,18 @@ class RemoveContactForm(Form):
         max_length=300,
         error_messages={"required": _("Say why it was recorded on the wrong person.")},
     )
+
+
+class NotPossibleForm(Form):
+    """A coordinator's "not possible" to a person's request for a worker: why, in plain words."""
+
+    answer = forms.CharField(
+        label=_("Why is it not possible?"),
+        help_text=_(
+            "In words their worker can read to them: it is shown on their page. For example: "
+            "Sam has no space for new people until June; we can ask again then."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why it is not possible, in words they can be told.")},
+    )

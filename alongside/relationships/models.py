@@ -92,6 +92,12 @@ class WorkerRequest(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A coordinator's "not possible", in plain words the person can be told (shared sphere:
+    # shown on their page). Empty when the request was answered by choosing a named worker.
+    answer = models.CharField(_("why it is not possible"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_on", "-id"]
@@ -119,7 +125,7 @@ class Initiator(models.TextChoices):
 class RecordedContacts(models.Manager["Contact"]):
     """Contacts that stand: a contact removed as recorded on the wrong person (`removed_at`) is
     left out of every read through `Contact.objects`, so no page, figure or report counts it
-    (decision 0048). `Contact.with_removed` reads them all."""
+    (decision 0049). `Contact.with_removed` reads them all."""
 
     def get_queryset(self) -> models.QuerySet["Contact"]:
         return super().get_queryset().filter(removed_at__isnull=True)

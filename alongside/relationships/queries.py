@@ -310,7 +310,7 @@ def planned_handover(person: Person) -> Handover | None:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    kind: str  # "contact", "removed" (a contact removed, decision 0048), "spell", "handover", "request"
+    kind: str  # "contact", "removed" (a contact removed, decision 0049), "spell", "handover", "request"
     on: datetime
     item: Any
 

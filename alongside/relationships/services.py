@@ -215,6 +215,59 @@ def record_worker_request(
     return request
 
 
+WORKER_REQUEST_ANSWER_MAX_LENGTH = 500
+
+
+def answer_not_possible(person: Person, *, by: Membership, answer: str, on: date) -> list[int]:
+    """Answer the person's open worker requests "not possible", with why in plain words the
+    person can be told (decision 0050). The requests leave the inbox; the answer shows on their
+    page. Side effects: the requests' status, answer and who answered; one audit event on the
+    person (the request ids, never the words); an in-app notification (no names, no words) to the
+    workers who recorded the requests and to the workers asked for. Returns the ids answered."""
+    words = answer.strip()
+    if len(words) < 3:
+        raise ValidationError(
+            {"answer": _("Say why it is not possible, in words they can be told.")}
+        )
+    with transaction.atomic():
+        requests = list(
+            WorkerRequest.objects.select_for_update()
+            .filter(person=person, status=WorkerRequest.Status.OPEN)
+            .select_related("recorded_by", "requested_worker")
+            .order_by("pk")
+        )
+        if not requests:
+            raise ValidationError(_("Their request has already been answered."))
+        told: dict[int, User] = {}
+        for request in requests:
+            request.status = WorkerRequest.Status.NOT_POSSIBLE
+            request.answered_on = on
+            request.answered_by = by.user
+            request.answer = words[:WORKER_REQUEST_ANSWER_MAX_LENGTH]
+            request.save(update_fields=["status", "answered_on", "answered_by", "answer"])
+            for worker in (request.recorded_by, request.requested_worker):
+                if worker is not None and worker.pk != by.user_id:
+                    told[worker.pk] = worker
+        answered = [request.pk for request in requests]
+        record(
+            person,
+            action=actions.RELATIONSHIPS_WORKER_REQUEST_NOT_POSSIBLE,
+            by=by,
+            summary={"worker_requests": answered, "told": sorted(told)},
+        )
+        if told:
+            notify(
+                list(told.values()),
+                organisation_id=person.organisation_id,
+                text=NOT_POSSIBLE_TEXT,
+                url=reverse("people:person", args=[person.pk]),
+            )
+    return answered
+
+
+NOT_POSSIBLE_TEXT = gettext_lazy(
+    "A coordinator answered a request for a worker: not possible. Why is on the person's page."
+)
 WORKER_REQUESTED_TEXT = gettext_lazy(
     "Someone asked for a named worker. It is waiting in your inbox."
 )
@@ -930,7 +983,7 @@ CONTACT_REMOVE_REASON_MAX_LENGTH = 300
 
 def remove_contact(contact: Contact, *, by: Membership, reason: str) -> Contact:
     """Remove a contact recorded on the wrong person when there is no right person to move it
-    to, saying why (decision 0048).
+    to, saying why (decision 0049).
 
     Kept, not deleted: `Contact.objects` (every page, figure, report and the inbox) leaves it
     out from now on, and so do its support note and its demand mark; the person's page lists it

@@ -43,6 +43,11 @@ urlpatterns = [
         views.record_worker_request,
         name="record_worker_request",
     ),
+    path(
+        "people/<int:person_id>/worker-request/not-possible/",
+        views.worker_request_not_possible,
+        name="worker_request_not_possible",
+    ),
     path("people/<int:person_id>/allocate/", views.allocate_worker, name="allocate_worker"),
     path(
         "people/<int:person_id>/allocations/<int:allocation_id>/end/",

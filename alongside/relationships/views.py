@@ -39,6 +39,7 @@ from alongside.relationships.forms import (
     HistoryAccessForm,
     HistoryAccessReviewForm,
     MoveContactForm,
+    NotPossibleForm,
     RemoveContactForm,
     WorkerRequestForm,
 )
@@ -632,7 +633,7 @@ def move_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
 
 
 def remove_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
-    """Remove a contact recorded on the wrong person, saying why (decision 0048)."""
+    """Remove a contact recorded on the wrong person, saying why (decision 0049)."""
     membership, person, contact = _visible_contact(request, person_id, contact_id)
     require_rule("relationships.remove_contact", membership, contact)
     form = RemoveContactForm(request.POST if request.method == "POST" else None)
@@ -676,3 +677,35 @@ def restore_contact(request: AuthedHttpRequest, person_id: int, removed_id: int)
     else:
         messages.success(request, _("The contact is back on the record."))
     return redirect("people:person", person_id=person.pk)
+
+
+def worker_request_not_possible(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Answer a person's open worker requests "not possible", saying why (decision 0050)."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.answer_worker_request", membership, person)
+    waiting = list(
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN)
+        .select_related("requested_worker", "recorded_by")
+        .order_by("requested_on", "pk")
+    )
+    form = NotPossibleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_not_possible(
+                person, by=membership, answer=form.cleaned_data["answer"], on=timezone.localdate()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Answered: not possible. Their page says why, and their worker has been told."),
+            )
+            return redirect("inbox:inbox")
+    return render(
+        request,
+        "relationships/worker_request_not_possible.html",
+        {"person": person, "form": form, "waiting": waiting},
+        status=form_status(request, form),
+    )

@@ -175,6 +175,8 @@ MATRIX: dict[str, Entry] = {
     "relationships:contact_history": each(*SEE),
     "relationships:assign_named_worker": each({"colin"}, set(), set()),
     "relationships:record_worker_request": each(*WORK),
+    # Pat has an open request (samples); Una has none, so nobody answers for her.
+    "relationships:worker_request_not_possible": each({"colin"}, set(), set()),
     "relationships:plan_handover": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:complete_handover_cold": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:cancel_handover": each({"alice", "colin"}, set(), {"olly"}, method="post"),

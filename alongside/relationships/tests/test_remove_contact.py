@@ -1,5 +1,5 @@
 """A contact recorded on the wrong person, with nobody to move it to, is removed with a reason
-(decision 0048): kept, never counted, shown as removed, audited, and it can be put back."""
+(decision 0049): kept, never counted, shown as removed, audited, and it can be put back."""
 
 from datetime import date, timedelta
 
