@@ -97,6 +97,16 @@ PEOPLE_PERSON_MERGED = _about_person(
 PEOPLE_PERSON_MERGED_AWAY = _about_person(
     "people.person.merged_away", _("joined this record of you into your main one")
 )
+PEOPLE_MERGE_PROPOSED = _about_person(
+    "people.merge.proposed",
+    _("asked a colleague to check that two records are both you, before joining them"),
+)
+PEOPLE_MERGE_APPROVED = _about_person(
+    "people.merge.approved", _("checked that two records are both you, before joining them")
+)
+PEOPLE_MERGE_DECLINED = _about_person(
+    "people.merge.declined", _("decided not to join two records of you")
+)
 
 # relationships --------------------------------------------------------------------------------
 RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(

@@ -13,6 +13,13 @@ urlpatterns = [
     path("<int:person_id>/merge/", merge_views.merge_start, name="merge_start"),
     path("<int:person_id>/merge/<int:other_id>/", merge_views.merge_review, name="merge_review"),
     path("merges/", merge_views.merges, name="merges"),
+    path("merges/waiting/", merge_views.merge_proposals, name="merge_proposals"),
+    path("merges/waiting/<int:proposal_id>/", merge_views.merge_proposal, name="merge_proposal"),
+    path(
+        "merges/waiting/<int:proposal_id>/answer/",
+        merge_views.answer_merge_proposal,
+        name="answer_merge_proposal",
+    ),
     path("<int:person_id>/equality/", equality_views.equality, name="equality"),
     path("equality/", equality_views.totals, name="equality_totals"),
     path("<int:person_id>/consent/", consent_views.grant, name="grant_consent"),
