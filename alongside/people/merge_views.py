@@ -162,7 +162,7 @@ def answer_merge_proposal(request: AuthedHttpRequest, proposal_id: int) -> HttpR
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        words = {
+        words: dict[str, str] = {
             MergeProposal.Status.MERGED: _("Approved: the two records are now one."),
             MergeProposal.Status.DECLINED: _("Declined: nothing was merged."),
         }

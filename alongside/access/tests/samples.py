@@ -136,6 +136,20 @@ class Samples:
             )
 
         self._history_access(owners, successors)
+        from alongside.people.models import MergeProposal
+
+        # A merge of each person's twin waiting for a safeguarding lead (decision 0048).
+        self.proposals = {
+            subject: MergeProposal.objects.create(
+                organisation=person.organisation,
+                survivor=person,
+                merged=self.twins[subject],
+                proposed_by=owners[subject],
+                proposed_at=now,
+                needs_safeguarding=True,
+            )
+            for subject, person in self.people.items()
+        }
         # Pat asked for a worker (the inbox's first kind of work); Una did not, so a coordinator
         # of another team may not answer for her (relationships.answers_open_request).
         WorkerRequest.objects.create(
@@ -360,6 +374,7 @@ class Samples:
             "person_id": lambda: self.people[subject].pk,
             "contact_id": lambda: self.contacts[subject].pk,
             "removed_id": lambda: self.removed[subject].pk,
+            "proposal_id": lambda: self.proposals[subject].pk,
             "other_id": lambda: self.twins[subject].pk,
             "handover_id": lambda: self.handovers[subject].pk,
             "consent_id": lambda: self.consents[subject].pk,

@@ -163,6 +163,13 @@ MATRIX: dict[str, Entry] = {
     "people:merge_start": each({"colin"}, set(), set()),
     "people:merge_review": each({"colin"}, set(), set()),
     "people:merges": once({"dana"}),
+    # Two-person merges (decision 0048): approvers (assessor, safeguarding lead) see every
+    # proposal of their organisation; a coordinator those of people they coordinate.
+    "people:merge_proposals": once({"colin", "amir", "sam"}),
+    "people:merge_proposal": each({"colin", "amir", "sam"}, {"amir", "sam"}, set()),
+    "people:answer_merge_proposal": each(
+        {"colin", "amir", "sam"}, {"amir", "sam"}, set(), method="post"
+    ),
     # equality monitoring (decision 0037): the person's confirmed workers; totals for the data lead
     "people:equality": each({"alice"}, set(), {"olly"}),
     "people:equality_totals": once({"dana"}),
