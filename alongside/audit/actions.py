@@ -97,6 +97,9 @@ PEOPLE_PERSON_MERGED = _about_person(
 PEOPLE_PERSON_MERGED_AWAY = _about_person(
     "people.person.merged_away", _("joined this record of you into your main one")
 )
+PEOPLE_PERSON_UNMERGED = _about_person(
+    "people.person.unmerged", _("separated two records that had been joined by mistake")
+)
 PEOPLE_MERGE_PROPOSED = _about_person(
     "people.merge.proposed",
     _("asked a colleague to check that two records are both you, before joining them"),

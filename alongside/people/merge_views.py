@@ -21,8 +21,10 @@ from alongside.people.merging import (
     review_merge,
     review_proposal,
     spheres_to_approve,
+    undo_merge,
+    undo_problem,
 )
-from alongside.people.models import MergeProposal
+from alongside.people.models import MergeProposal, PersonMerge
 from alongside.people.queries import (
     get_person_for_user,
     identity_of,
@@ -43,6 +45,13 @@ def merge_start(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         other = form.cleaned_data["other"]
         return redirect("people:merge_review", person_id=person.pk, other_id=other)
     matches = possible_matches(membership, identity_of(person), exclude_id=person.pk)
+    undoable = [
+        merge
+        for merge in PersonMerge.objects.filter(survivor=person, undone_at__isnull=True)
+        .select_related("survivor", "merged", "merged_by")
+        .order_by("-merged_at")[:20]
+        if not undo_problem(merge, membership)
+    ]
     return render(
         request,
         "people/merge_start.html",
@@ -50,6 +59,7 @@ def merge_start(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "form": form,
             "matches": [(match, second_identifier(match)) for match in matches],
+            "undoable": undoable,
         },
         status=form_status(request, form) if "other" in request.GET else 200,
     )
@@ -170,3 +180,26 @@ def answer_merge_proposal(request: AuthedHttpRequest, proposal_id: int) -> HttpR
             request, words.get(proposal.status, _("Approved. It waits for another approval."))
         )
     return redirect("people:merge_proposal", proposal_id=proposal.pk)
+
+
+@require_POST
+def undo(request: AuthedHttpRequest, person_id: int, merge_id: int) -> HttpResponse:
+    """Separate two records merged by mistake (decision 0048)."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("people.merge", membership, person)
+    merge = get_object_or_404(
+        PersonMerge.objects.filter(survivor=person).select_related("survivor", "merged"),
+        pk=merge_id,
+    )
+    try:
+        undo_merge(merge, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:merge_start", person_id=person.pk)
+    messages.success(
+        request,
+        _("The merge is undone: %(other)s has a record of their own again.")
+        % {"other": merge.merged.display_name},
+    )
+    return redirect("people:person", person_id=person.pk)

@@ -201,6 +201,7 @@ def _merge(
     """Move everything (the checks are the caller's). `by` is who the audit names as doing it;
     `merged_by` the coordinator who judged the two records one person."""
     moved: dict[str, int] = {}
+    moved_rows: dict[str, list[Any]] = {}
     with transaction.atomic():
         locked = {
             p.pk: p
@@ -211,7 +212,14 @@ def _merge(
         for relation in person_relations():
             try:
                 with transaction.atomic():
-                    count = relation.rows(merged.pk).update(**{f"{relation.field}_id": survivor.pk})
+                    ids = list(relation.rows(merged.pk).values_list("pk", flat=True))
+                    count = (
+                        relation.rows(merged.pk)
+                        .filter(pk__in=ids)
+                        .update(**{f"{relation.field}_id": survivor.pk})
+                        if ids
+                        else 0
+                    )
             except IntegrityError:
                 raise ValidationError(
                     _(
@@ -223,6 +231,7 @@ def _merge(
                 ) from None
             if count:
                 moved[relation.label] = count
+                moved_rows[relation.label] = ids
         filled = [
             name
             for name in FILLED_FROM_MERGED
@@ -239,6 +248,8 @@ def _merge(
             survivor=survivor,
             merged=merged,
             moved=moved,
+            moved_rows=moved_rows,
+            filled=filled,
             merged_by=merged_by,
             merged_at=timezone.now(),
         )
@@ -431,4 +442,85 @@ def decline_merge(proposal: MergeProposal, *, by: Membership) -> MergeProposal:
         locked.closed_by, locked.closed_at = by.user, timezone.now()
         locked.save(update_fields=["status", "closed_by", "closed_at"])
         _record_on_both(locked, actions.PEOPLE_MERGE_DECLINED, by)
+    return locked
+
+
+# Undoing a merge (decision 0048) ---------------------------------------------------------------
+
+
+def undo_problem(merge: PersonMerge, by: Membership) -> str:
+    """Why `by` may not undo `merge`, in plain words ("" when they may): a coordinator of both
+    records' services, once, for a merge that kept what it moved."""
+    if merge.undone_at is not None:
+        return _("This merge has already been undone.")
+    if not merge.moved_rows and merge.moved:
+        return _("This merge was made before merges could be undone: ask the data lead.")
+    if by.role != Role.COORDINATOR or not (
+        coordinates(by, merge.survivor) and coordinates(by, merge.merged)
+    ):
+        return _("Only a coordinator of both people's services can undo their merge.")
+    return ""
+
+
+def undo_merge(merge: PersonMerge, *, by: Membership) -> PersonMerge:
+    """Separate two records merged by mistake: the rows the merge moved (by id, as recorded)
+    go back to the merged record, the survivor's fields filled from it are emptied again when
+    unchanged since, and the merged record is a record of its own again. Rows added to the
+    survivor since stay with it. All or nothing: a move that would break a rule refuses it.
+
+    Nobody reads the moved rows: they go back where they were, so undoing needs no second
+    person even when the merge did (decision 0048). Side effects: the rows; both records; the
+    PersonMerge marked undone; `people.person.unmerged` on each record."""
+    with transaction.atomic():
+        locked = (
+            PersonMerge.objects.select_for_update()
+            .select_related("survivor", "merged")
+            .get(pk=merge.pk)
+        )
+        problem = undo_problem(locked, by)
+        if problem:
+            raise ValidationError(problem)
+        survivor, merged = locked.survivor, locked.merged
+        relations = {relation.label: relation for relation in person_relations()}
+        moved_back: dict[str, int] = {}
+        for label, ids in locked.moved_rows.items():
+            relation = relations.get(label)
+            if relation is None:
+                continue
+            try:
+                with transaction.atomic():
+                    count = (
+                        relation.rows(survivor.pk)
+                        .filter(pk__in=ids)
+                        .update(**{f"{relation.field}_id": merged.pk})
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    _(
+                        "Moving the %(records)s back would break a rule (for example two open "
+                        "named workers). Sort that out first."
+                    )
+                    % {"records": relation.words}
+                ) from None
+            if count:
+                moved_back[label] = count
+        emptied = [
+            name for name in locked.filled if getattr(survivor, name) == getattr(merged, name)
+        ]
+        for name in emptied:
+            empty = "" if isinstance(getattr(survivor, name), str) else None
+            setattr(survivor, name, empty)
+        if emptied:
+            survivor.save(update_fields=emptied)
+        merged.merged_into = None
+        merged.save(update_fields=["merged_into"])
+        locked.undone_at, locked.undone_by = timezone.now(), by.user
+        locked.save(update_fields=["undone_at", "undone_by"])
+        for person, other in ((survivor, merged), (merged, survivor)):
+            record(
+                person,
+                action=actions.PEOPLE_PERSON_UNMERGED,
+                by=by,
+                summary={"merge": locked.pk, "other": other.pk, "moved_back": moved_back},
+            )
     return locked

@@ -255,15 +255,28 @@ class PersonMerge(models.Model):
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved = models.JSONField(default=dict)
+    # What undoing needs (decision 0048): the ids of the rows moved, per kind ("app.model.field"
+    # -> [pk, ...]), and the survivor's fields filled from the merged record. Empty for merges
+    # made before undo existed, which cannot be undone.
+    moved_rows = models.JSONField(default=dict)
+    filled = models.JSONField(default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     merged_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-merged_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["merged"], name="person_merged_once"),
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(undone_at__isnull=True),
+                name="person_merged_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:person_id>/close/", views.close_involvement, name="close_involvement"),
     path("<int:person_id>/merge/", merge_views.merge_start, name="merge_start"),
     path("<int:person_id>/merge/<int:other_id>/", merge_views.merge_review, name="merge_review"),
+    path("<int:person_id>/merges/<int:merge_id>/undo/", merge_views.undo, name="undo_merge"),
     path("merges/", merge_views.merges, name="merges"),
     path("merges/waiting/", merge_views.merge_proposals, name="merge_proposals"),
     path("merges/waiting/<int:proposal_id>/", merge_views.merge_proposal, name="merge_proposal"),

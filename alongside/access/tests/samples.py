@@ -150,6 +150,19 @@ class Samples:
             )
             for subject, person in self.people.items()
         }
+        from alongside.people.models import PersonMerge
+
+        # A merge of each person's record that may be undone (nothing moved).
+        self.merges = {
+            subject: PersonMerge.objects.create(
+                organisation=person.organisation,
+                survivor=person,
+                merged=PersonFactory(team=person.team, given_name="Merged", family_name="Once"),
+                merged_by=owners[subject],
+                merged_at=now,
+            )
+            for subject, person in self.people.items()
+        }
         # Pat asked for a worker (the inbox's first kind of work); Una did not, so a coordinator
         # of another team may not answer for her (relationships.answers_open_request).
         WorkerRequest.objects.create(
@@ -375,6 +388,7 @@ class Samples:
             "contact_id": lambda: self.contacts[subject].pk,
             "removed_id": lambda: self.removed[subject].pk,
             "proposal_id": lambda: self.proposals[subject].pk,
+            "merge_id": lambda: self.merges[subject].pk,
             "other_id": lambda: self.twins[subject].pk,
             "handover_id": lambda: self.handovers[subject].pk,
             "consent_id": lambda: self.consents[subject].pk,

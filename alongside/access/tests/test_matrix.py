@@ -162,6 +162,7 @@ MATRIX: dict[str, Entry] = {
     "people:close_involvement": each(*WORK),
     "people:merge_start": each({"colin"}, set(), set()),
     "people:merge_review": each({"colin"}, set(), set()),
+    "people:undo_merge": each({"colin"}, set(), set(), method="post"),
     "people:merges": once({"dana"}),
     # Two-person merges (decision 0048): approvers (assessor, safeguarding lead) see every
     # proposal of their organisation; a coordinator those of people they coordinate.

@@ -10,7 +10,13 @@ from django.utils import timezone
 from alongside.access.models import Notification
 from alongside.audit.models import AuditEvent
 from alongside.eligibility.models import ReferralPartner, Voucher
-from alongside.people.merging import approve_merge, decline_merge, propose_merge
+from alongside.people.merging import (
+    approve_merge,
+    decline_merge,
+    merge_people,
+    propose_merge,
+    undo_merge,
+)
 from alongside.people.models import MergeProposal, Person, PersonMerge
 from alongside.relationships.models import Contact
 from alongside.safeguarding.models import Concern
@@ -191,3 +197,59 @@ def test_a_merge_needing_no_approval_is_not_proposed(world):
     with pytest.raises(ValidationError):
         propose_merge(world.person, twin, by=world.members["colin"])
     assert not MergeProposal.objects.exists()
+
+
+def test_a_two_person_merge_is_undone_by_a_coordinator(world, twin):
+    """Undo moves back exactly what moved (the concern too, which nobody reads on the way);
+    what was recorded on the survivor since stays; audited on both; it can be merged again."""
+    _voucher(world, twin)
+    twin.phone = "07700 900999"
+    twin.save()
+    proposal = propose_merge(world.person, twin, by=world.members["colin"])
+    approve_merge(proposal, by=world.members["amir"])
+    approve_merge(proposal, by=world.members["sam"])
+    merge = PersonMerge.objects.get()
+    world.person.refresh_from_db()
+    assert world.person.phone == "07700 900999"
+    since = ContactFactory(person=world.person, worker=world.user("alice"))
+    # Only a coordinator of both may undo it.
+    url = reverse("people:undo_merge", args=[world.person.pk, merge.pk])
+    for name in ("alice", "amir", "sam", "dana"):
+        assert world.client(name).post(url).status_code == 404
+    start = world.client("colin").get(reverse("people:merge_start", args=[world.person.pk]))
+    assert url in start.content.decode()
+    assert world.client("colin").post(url).status_code == 302
+    twin.refresh_from_db()
+    world.person.refresh_from_db()
+    assert twin.merged_into is None
+    assert world.person.phone == ""
+    assert Concern.objects.for_system("test").get().person_id == twin.pk
+    assert Voucher.objects.for_system("test").get().person_id == twin.pk
+    assert set(Contact.objects.filter(person=twin).values_list("pk", flat=True)) != set()
+    assert Contact.objects.get(pk=since.pk).person_id == world.person.pk
+    unmerged = AuditEvent.objects.filter(action="people.person.unmerged")
+    assert {e.person_id for e in unmerged} == {world.person.pk, twin.pk}
+    merge.refresh_from_db()
+    assert merge.undone_by == world.user("colin")
+    # Once only; and the two records can be merged again later.
+    assert "already been undone" in " ".join(
+        pytest.raises(ValidationError, undo_merge, merge, by=world.members["colin"]).value.messages
+    )
+    again = propose_merge(world.person, twin, by=world.members["colin"])
+    assert again.status == MergeProposal.Status.WAITING
+
+
+def test_an_undo_that_would_break_a_rule_changes_nothing(world):
+    twin = PersonFactory(team=world.team)
+    ContactFactory(person=twin, worker=world.user("alice"))
+    spell = SpellFactory(person=twin, worker=world.user("cara"))
+    world.person.spells.update(ended_on="2026-03-01")
+    merge = merge_people(world.person, twin, by=world.members["colin"])
+    # Pat now has cara's spell (moved); a new open spell on the twin would clash on the way back.
+    SpellFactory(person=twin, worker=world.user("alice"))
+    with pytest.raises(ValidationError):
+        undo_merge(merge, by=world.members["colin"])
+    assert Person.objects.get(pk=twin.pk).merged_into_id == world.person.pk
+    assert Contact.objects.filter(person=twin).count() == 0
+    assert spell.__class__.objects.get(pk=spell.pk).person_id == world.person.pk
+    assert not AuditEvent.objects.filter(action="people.person.unmerged").exists()
