@@ -231,7 +231,8 @@ def answer_not_possible(person: Person, *, by: Membership, answer: str, on: date
         )
     with transaction.atomic():
         requests = list(
-            WorkerRequest.objects.select_for_update()
+            # Lock the requests only: PostgreSQL refuses FOR UPDATE on an outer join's side.
+            WorkerRequest.objects.select_for_update(of=("self",))
             .filter(person=person, status=WorkerRequest.Status.OPEN)
             .select_related("recorded_by", "requested_worker")
             .order_by("pk")
