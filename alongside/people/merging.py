@@ -22,13 +22,17 @@ from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
 from alongside.people.models import Person, PersonMerge
+from alongside.relationships.summaries import refresh_people
 from alongside.visibility.roles import may_read_sphere
 from alongside.visibility.support import coordinates, support_records_q
 
 # Pointers to a person that a merge leaves where they are: the audit log is append-only history,
 # and a merge's own record names both people on purpose.
+# The continuity summary is derived from the contacts and spells: it is rewritten for both people
+# after the move (`refresh_people`), never moved.
 KEPT = frozenset({("audit.auditevent", "person"), ("people.personmerge", "survivor"),
-                  ("people.personmerge", "merged")})  # fmt: skip
+                  ("people.personmerge", "merged"),
+                  ("relationships.continuityday", "person")})  # fmt: skip
 
 # Moved without the merger reading them: equality answers are read by nobody but the person's
 # confirmed workers (decision 0037); a merge only counts them. Two sets of answers refuse.
@@ -190,6 +194,7 @@ def merge_people(survivor: Person, merged: Person, *, by: Membership) -> PersonM
             setattr(survivor, name, getattr(merged, name))
         if filled:
             survivor.save(update_fields=filled)
+        refresh_people([survivor.pk, merged.pk])
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
         merge = PersonMerge.objects.create(

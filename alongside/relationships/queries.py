@@ -8,15 +8,17 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
 from alongside.people.models import Person
-from alongside.relationships.continuity import Continuity, measure
+from alongside.relationships.continuity import Continuity, Tallies, from_tallies, measure
 from alongside.relationships.models import (
     Allocation,
     Contact,
+    ContinuityDay,
     Handover,
     LegitimateRelationship,
     NamedWorkerSpell,
@@ -149,6 +151,57 @@ class ContactSeries:
 
 
 NO_CONTACTS = measure([], [])
+
+_TALLIES_SQL = """
+SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n), SUM(same) - SUM(opening),
+       SUM(considered), SUM(matched)
+FROM (
+    SELECT person_id, worker_id, SUM(contacts) AS n, SUM(follows_same) AS same,
+           SUM(CASE WHEN day = first_day AND opens_day_same THEN 1 ELSE 0 END) AS opening,
+           SUM(named_considered) AS considered, SUM(named_matched) AS matched
+    FROM (
+        SELECT person_id, worker_id, day, contacts, follows_same, opens_day_same,
+               named_considered, named_matched,
+               MIN(day) OVER (PARTITION BY person_id) AS first_day
+        FROM {table}
+        WHERE {where}
+    ) AS in_window
+    GROUP BY person_id, worker_id
+) AS per_worker
+GROUP BY person_id
+"""
+
+
+def continuity_over_days(
+    organisation_id: int,
+    *,
+    start: date | None,
+    end: date | None,
+    people: QuerySet[Any] | None = None,
+) -> dict[int, Continuity]:
+    """Continuity of each person with contacts on the local days [start, end) (a missing bound
+    leaves that side open), from the maintained summary (`ContinuityDay`, decision 0069) in one
+    query: the same as `contact_series(...).between(_aware(start), _aware(end))`, without
+    reading a contact. `people` (a `values("pk")` queryset) narrows it, for example to a team."""
+    where = [f"organisation_id = {int(organisation_id)}"]
+    params: list[Any] = []
+    if start is not None:
+        where.append("day >= %s")
+        params.append(connection.ops.adapt_datefield_value(start))
+    if end is not None:
+        where.append("day < %s")
+        params.append(connection.ops.adapt_datefield_value(end))
+    if people is not None:
+        sql, people_params = people.query.sql_with_params()
+        where.append(f"person_id IN ({sql})")
+        params.extend(people_params)
+    query = _TALLIES_SQL.format(table=ContinuityDay._meta.db_table, where=" AND ".join(where))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {
+            row[0]: from_tallies(Tallies(*(int(value) for value in row[1:])))
+            for row in cursor.fetchall()
+        }
 
 
 def people_seen_before(person_ids: QuerySet[Any], *, since: datetime) -> QuerySet[Any]:

@@ -36,7 +36,7 @@ from alongside.measures.queries import (
 )
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact
-from alongside.relationships.queries import contact_series, people_seen_before
+from alongside.relationships.queries import continuity_over_days, people_seen_before
 from alongside.reports.models import (
     DEFAULT_VOLUNTEER_HOUR_RATE,
     ReportSettings,
@@ -202,13 +202,8 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
-    series = contact_series(
-        contacts.order_by().values("person_id"),
-        since=since,
-        until=until,
-        spells_since=content.start,
-    )
-    results = {pid: found.between(None, None) for pid, found in series.items()}
+    org = content.organisation.pk
+    results = continuity_over_days(org, start=content.start, end=content.end + timedelta(days=1))
     overall = aggregate(r for r in results.values() if r.contacts)
     named = overall.person_weighted.get("named_share")
     workers = [r.workers for r in results.values() if r.contacts]
@@ -228,9 +223,8 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     trend = []
     for quarter in quarters_in(content.start, content.end):
         q_end = date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1)
-        q_since, q_until = max(_aware(quarter), since), min(_aware(q_end), until)
-        per_person = [found.between(q_since, q_until) for found in series.values()]
-        summary = aggregate(r for r in per_person if r.contacts)
+        q_start, q_until = max(quarter, content.start), min(q_end, content.end + timedelta(days=1))
+        summary = aggregate(continuity_over_days(org, start=q_start, end=q_until).values())
         share = summary.person_weighted.get("named_share")
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
         trend.append((label, 100 * share if enough(summary.people) and share is not None else None))
