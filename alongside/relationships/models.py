@@ -373,7 +373,7 @@ class ContinuityDay(models.Model):
     `alongside summaries rebuild` rewrites them all. Every window the pages and the report
     measure starts and ends at a local midnight, so any of them is a range of days here.
 
-    - `contacts`: the contacts; `named_considered`/`named_matched`: of them, those with a named
+    - `contacts`: the contacts, `minutes` their minutes; `named_considered`/`named_matched`: of them, those with a named
       worker in force that day, and those with that named worker;
     - `follows_same`: of them, those whose person's previous contact (any day) was with the
       same worker; `opens_day_same`: this row holds the day's first contact and it followed the
@@ -387,6 +387,7 @@ class ContinuityDay(models.Model):
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     contacts = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
     named_considered = models.PositiveIntegerField()
     named_matched = models.PositiveIntegerField()
     follows_same = models.PositiveIntegerField()

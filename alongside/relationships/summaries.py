@@ -24,17 +24,18 @@ BATCH = 5000
 def day_rows(
     organisation_id: int,
     person_id: int,
-    contacts: Iterable[tuple[int, datetime]],
+    contacts: Iterable[tuple[int, datetime, int]],
     history: SpellHistory | None,
     local_date: Callable[[datetime], date],
     day_model: Any = ContinuityDay,
 ) -> list[ContinuityDay]:
-    """One person's summary rows from all their (worker, at) contacts in time order (ties by id),
+    """One person's summary rows from all their (worker, at, minutes) contacts in time order
+    (ties by id),
     with the named worker in force on each contact's local day."""
     rows: dict[tuple[date, int], ContinuityDay] = {}
     previous: int | None = None
     last_day: date | None = None
-    for worker_id, at in contacts:
+    for worker_id, at, minutes in contacts:
         day = local_date(at)
         row = rows.get((day, worker_id))
         if row is None:
@@ -44,12 +45,14 @@ def day_rows(
                 worker_id=worker_id,
                 day=day,
                 contacts=0,
+                minutes=0,
                 named_considered=0,
                 named_matched=0,
                 follows_same=0,
                 opens_day_same=False,
             )
         row.contacts += 1
+        row.minutes += minutes
         named = history.named_on(day) if history is not None else None
         if named is not None:
             row.named_considered += 1
@@ -86,14 +89,14 @@ def _rows_for(
     contacts = contact_model.objects.order_by("person_id", "at", "id")
     if person_ids is not None:
         contacts = contacts.filter(person_id__in=person_ids)
-    rows = contacts.values_list("person_id", "organisation_id", "worker_id", "at")
+    rows = contacts.values_list("person_id", "organisation_id", "worker_id", "at", "minutes")
     for (person_id, organisation_id), group in groupby(
         rows.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
     ):
         yield from day_rows(
             organisation_id,
             person_id,
-            ((worker_id, at) for _p, _o, worker_id, at in group),
+            ((worker_id, at, minutes) for _p, _o, worker_id, at, minutes in group),
             histories.get(person_id),
             local_date,
             day_model,

@@ -64,6 +64,7 @@ def _rows() -> set[tuple[Any, ...]]:
             "worker_id",
             "day",
             "contacts",
+            "minutes",
             "named_considered",
             "named_matched",
             "follows_same",
