@@ -152,20 +152,20 @@ class ContactSeries:
 
 NO_CONTACTS = measure([], [])
 
+# Per person and worker, then per person. SECON's correction for the window's first contact:
+# the smallest "day + flag" key of the person's rows ends in 0 only when the first day's first
+# contact followed a contact with the same worker (only that row can carry the flag).
 _TALLIES_SQL = """
-SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n), SUM(same) - SUM(opening),
+SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n),
+       SUM(same) - CASE WHEN SUBSTR(MIN(first_key), 11, 1) = '0' THEN 1 ELSE 0 END,
        SUM(considered), SUM(matched)
 FROM (
-    SELECT person_id, worker_id, SUM(contacts) AS n, SUM(follows_same) AS same,
-           SUM(CASE WHEN day = first_day AND opens_day_same THEN 1 ELSE 0 END) AS opening,
+    SELECT person_id, SUM(contacts) AS n, SUM(follows_same) AS same,
+           MIN(CAST(day AS VARCHAR(10)) || CASE WHEN opens_day_same THEN '0' ELSE '1' END)
+               AS first_key,
            SUM(named_considered) AS considered, SUM(named_matched) AS matched
-    FROM (
-        SELECT person_id, worker_id, day, contacts, follows_same, opens_day_same,
-               named_considered, named_matched,
-               MIN(day) OVER (PARTITION BY person_id) AS first_day
-        FROM {table}
-        WHERE {where}
-    ) AS in_window
+    FROM {table}
+    WHERE {where}
     GROUP BY person_id, worker_id
 ) AS per_worker
 GROUP BY person_id
