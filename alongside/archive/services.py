@@ -692,14 +692,16 @@ class _Restorer:
                         file=file,
                         line=1,
                     )
+                start = reader.line_num + 1  # the line a row starts on (a cell may hold lines)
                 for row in reader:
                     if len(row) != len(expected):
                         raise ArchiveError(
                             f"has {len(row)} fields where the header has {len(expected)}",
                             file=file,
-                            line=reader.line_num,
+                            line=start,
                         )
-                    yield reader.line_num, dict(zip(expected, row, strict=True))
+                    yield start, dict(zip(expected, row, strict=True))
+                    start = reader.line_num + 1
             except UnicodeDecodeError as error:
                 raise ArchiveError(f"not UTF-8 text ({error.reason})", file=file) from None
             except csv.Error as error:

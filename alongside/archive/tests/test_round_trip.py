@@ -19,6 +19,7 @@ from alongside.archive.tests.builders import (
 )
 from alongside.audit.models import AuditEvent
 from alongside.common.spheres import system_rows
+from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 from alongside.support.models import SupportNote
 from alongside.testing.factories import OrganisationFactory
@@ -106,3 +107,22 @@ def test_the_restored_chain_verifies_and_keeps_the_history(tmp_path: Path) -> No
     assert restored.action == "archive.restored"
     assert restored.summary["history_last_hash"] == history.last().hash  # type: ignore[union-attr]
     call_command("audit", "verify")  # raises SystemExit(1) on a broken chain
+
+
+@pytest.mark.time_machine("2026-12-01 09:00:00+00:00", tick=False)
+def test_the_demo_organisation_round_trips(tmp_path: Path) -> None:
+    build_demo(people=40)
+    riverside = Membership.objects.get(user__username="datalead")
+    first = tmp_path / "demo.zip"
+    export_organisation(riverside.organisation, riverside, first)
+    copy = OrganisationFactory(name="Riverside again")
+    restore(first, copy, None)
+    second = tmp_path / "again.zip"
+    export_organisation(copy, None, second)
+    before, after = _canonical(first), _canonical(second)
+    assert len(before["people"]) >= 40 and len(before["contacts"]) > 100
+    for name in before:
+        if name != "audit_events":
+            assert after[name] == before[name], name
+    assert after["audit_events"][: len(before["audit_events"])] == before["audit_events"]
+    call_command("audit", "verify")
