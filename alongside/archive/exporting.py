@@ -28,6 +28,7 @@ from alongside.archive.schema import (
     Column,
     all_columns,
     datapackage,
+    pair_tables,
     through_fields,
 )
 from alongside.archive.tables import (
@@ -36,7 +37,6 @@ from alongside.archive.tables import (
     TABLES,
     ManyToMany,
     Table,
-    target_table,
 )
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
@@ -86,7 +86,9 @@ def rows_expected(organisation: Organisation) -> int:
     """How many rows an archive of the organisation will hold, near enough (for progress)."""
     total = Membership.objects.filter(organisation=organisation).count() + 1
     for table in TABLES:
-        total += system_rows(table.model, READ_REASON).filter(table.rows_of(organisation.pk)).count()
+        total += (
+            system_rows(table.model, READ_REASON).filter(table.rows_of(organisation.pk)).count()
+        )
     total += AuditEvent.objects.filter(organisation=organisation).count()
     total += RestoredAuditEvent.objects.filter(organisation=organisation).count()
     return total
@@ -229,9 +231,7 @@ def _worker_rows(organisation: Organisation, ids: _Ids) -> Iterator[list[str]]:
 def _pair_rows(pair: ManyToMany, organisation: Organisation, ids: _Ids) -> Iterator[list[str]]:
     through = getattr(pair.owner, pair.attribute).through
     owner_field, other_field = through_fields(pair)
-    owner_table = TABLE_OF_MODEL[pair.owner]
-    other_table = target_table(pair.owner._meta.get_field(pair.attribute))
-    assert other_table is not None
+    owner_table, other_table = pair_tables(pair)
     rows = (
         through.objects.filter(**{f"{owner_field}__organisation_id": organisation.pk})
         .order_by("pk")
@@ -284,4 +284,3 @@ def _audit_row(row_id: str, origin: str, values: tuple[Any, ...], ids: _Ids) -> 
         previous_hash,
         hash_,
     ]
-

@@ -52,7 +52,6 @@ MAX_RATIO = 200
 csv.field_size_limit(16 * 1024**2)
 
 
-
 class ArchiveError(Exception):
     """An archive that cannot be restored: the message names the file, line and field."""
 
@@ -67,7 +66,6 @@ class ArchiveError(Exception):
 
 class RestoreRefused(ArchiveError):
     """The organisation is not empty, so nothing was restored."""
-
 
 
 # Restore ------------------------------------------------------------------------------------
@@ -140,7 +138,8 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
 def _check_members(zf: zipfile.ZipFile) -> None:
     for info in zf.infolist():
         if info.file_size > MAX_MEMBER_BYTES or (
-            info.file_size > 100 * 1024**2 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            info.file_size > 100 * 1024**2
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
         ):
             raise ArchiveError(f"{info.filename}: too large to read ({info.file_size:,} bytes)")
 
@@ -212,12 +211,16 @@ class _Restorer:
                 raise ArchiveError(f"not valid CSV ({error})", file=file) from None
         self.summary.rows.setdefault(name, 0)
 
-    def value(self, name: str, line: int, column: Column, cell: str, *, optional: bool = False) -> Any:
+    def value(
+        self, name: str, line: int, column: Column, cell: str, *, optional: bool = False
+    ) -> Any:
         """A cell as a Python value, a reference as the new primary key; ArchiveError if bad."""
         if column.refers_to:
             if cell == "":
                 if column.required:
-                    raise ArchiveError("is required", file=f"{name}.csv", line=line, column=column.name)
+                    raise ArchiveError(
+                        "is required", file=f"{name}.csv", line=line, column=column.name
+                    )
                 return None
             pk = self.refs[column.refers_to].get(cell)
             if pk is None and not optional:
@@ -231,7 +234,9 @@ class _Restorer:
         try:
             value = from_cell(cell, column.kind)
         except BadCell as error:
-            raise ArchiveError(str(error), file=f"{name}.csv", line=line, column=column.name) from None
+            raise ArchiveError(
+                str(error), file=f"{name}.csv", line=line, column=column.name
+            ) from None
         if column.required and value is None:
             raise ArchiveError("is required", file=f"{name}.csv", line=line, column=column.name)
         model_field = column.model_field
@@ -246,7 +251,9 @@ class _Restorer:
 
     def remember(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
         if archive_id in self.table_of_id:
-            raise ArchiveError(f"id {archive_id!r} appears twice", file=file, line=line, column="id")
+            raise ArchiveError(
+                f"id {archive_id!r} appears twice", file=file, line=line, column="id"
+            )
         if not archive_id:
             raise ArchiveError("is required", file=file, line=line, column="id")
         self.refs[table][archive_id] = pk
@@ -278,7 +285,11 @@ class _Restorer:
         for column in ORGANISATION_COLUMNS:
             if column.name in ("name", "slug", "created_at"):
                 continue  # the organisation restored into keeps its own
-            setattr(self.organisation, column.attname, self.value("organisation", line, column, row[column.name]))
+            setattr(
+                self.organisation,
+                column.attname,
+                self.value("organisation", line, column, row[column.name]),
+            )
         self.organisation.save()
         self.summary.rows["organisation"] = 1
 
@@ -291,11 +302,16 @@ class _Restorer:
             }
             if values["role"] not in Role.values:
                 raise ArchiveError(
-                    f"{values['role']!r} is not a role", file="workers.csv", line=line, column="role"
+                    f"{values['role']!r} is not a role",
+                    file="workers.csv",
+                    line=line,
+                    column="role",
                 )
             username = values["username"]
             if not username or len(username) > 150:
-                raise ArchiveError("is not a username", file="workers.csv", line=line, column="username")
+                raise ArchiveError(
+                    "is not a username", file="workers.csv", line=line, column="username"
+                )
             user = users.filter(username=username).first()
             if user is None:
                 user = users.create(
@@ -329,7 +345,9 @@ class _Restorer:
         later: list[tuple[int, str, str, int, str]] = []  # pk, attname, archive id, line, column
         for line, row in self.rows(table.name):
             if table.model is Instrument and row["built_in"] == "true":
-                self.remember(table.name, row["id"], self.built_in_instrument(row, line), file, line)
+                self.remember(
+                    table.name, row["id"], self.built_in_instrument(row, line), file, line
+                )
                 continue
             if table.model is InstrumentVersion and self.is_built_in_version(row):
                 self.remember(table.name, row["id"], self.built_in_version(row, line), file, line)
@@ -341,8 +359,12 @@ class _Restorer:
             for column in columns[1:]:
                 if not column.attname:
                     continue
-                self_reference = column.refers_to == table.name and row[column.name] not in self.refs[table.name]
-                value = self.value(table.name, line, column, row[column.name], optional=self_reference)
+                self_reference = (
+                    column.refers_to == table.name and row[column.name] not in self.refs[table.name]
+                )
+                value = self.value(
+                    table.name, line, column, row[column.name], optional=self_reference
+                )
                 if self_reference and row[column.name]:
                     deferred.append((column.attname, row[column.name], column.name))
                 setattr(obj, column.attname, value)
@@ -356,7 +378,10 @@ class _Restorer:
             target = self.refs[table.name].get(ref)
             if target is None:
                 raise ArchiveError(
-                    f"refers to {ref!r}, which is not a row of {file}", file=file, line=line, column=name
+                    f"refers to {ref!r}, which is not a row of {file}",
+                    file=file,
+                    line=line,
+                    column=name,
                 )
             system_rows(table.model, READ_REASON).filter(pk=pk).update(**{attname: target})
 
@@ -365,13 +390,18 @@ class _Restorer:
         if instrument is None:
             raise ArchiveError(
                 f"the built-in questionnaire {row['key']!r} is not in this version of Alongside",
-                file="instruments.csv", line=line, column="key",
+                file="instruments.csv",
+                line=line,
+                column="key",
             )
         return int(instrument.pk)
 
     def is_built_in_version(self, row: dict[str, str]) -> bool:
         instrument = self.refs["instruments"].get(row["instrument"])
-        return instrument is not None and Instrument.objects.filter(pk=instrument, organisation__isnull=True).exists()
+        return (
+            instrument is not None
+            and Instrument.objects.filter(pk=instrument, organisation__isnull=True).exists()
+        )
 
     def built_in_version(self, row: dict[str, str], line: int) -> int:
         version = InstrumentVersion.objects.filter(
@@ -380,7 +410,9 @@ class _Restorer:
         if version is None:
             raise ArchiveError(
                 "this version of a built-in questionnaire is not in this version of Alongside",
-                file="instrument_versions.csv", line=line, column="number",
+                file="instrument_versions.csv",
+                line=line,
+                column="number",
             )
         return int(version.pk)
 
@@ -407,11 +439,14 @@ class _Restorer:
         batch: list[RestoredAuditEvent] = []
         seen: set[str] = set()
         for line, row in self.rows("audit_events"):
+
             def value(name: str, row: dict[str, str] = row, line: int = line) -> Any:
                 return self.value("audit_events", line, columns[name], row[name], optional=True)
 
             if row["id"] in seen or not row["id"]:
-                raise ArchiveError("is missing or appears twice", file="audit_events.csv", line=line, column="id")
+                raise ArchiveError(
+                    "is missing or appears twice", file="audit_events.csv", line=line, column="id"
+                )
             seen.add(row["id"])
             subject_table = self.table_of_id.get(row["subject"])
             subject_pk = self.refs[subject_table][row["subject"]] if subject_table else None

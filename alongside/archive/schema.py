@@ -60,7 +60,9 @@ def _kind(model_field: models.Field[Any, Any]) -> str:
     return "string"
 
 
-ID = Column("id", "string", "This row's id in the archive (a UUID; other tables refer to it).", True)
+ID = Column(
+    "id", "string", "This row's id in the archive (a UUID; other tables refer to it).", True
+)
 
 
 def table_columns(table: Table) -> list[Column]:
@@ -71,7 +73,8 @@ def table_columns(table: Table) -> list[Column]:
                 model_field.name,
                 _kind(model_field),
                 table.field_words(model_field),
-                required=not model_field.null and not model_field.is_relation
+                required=not model_field.null
+                and not model_field.is_relation
                 and _kind(model_field) != "string",
                 refers_to=target_table(model_field),
                 attname=model_field.attname,
@@ -89,17 +92,17 @@ ORGANISATION_FIELDS = (
     "name", "slug", "allow_assessor_and_supporter", "late_record_days", "two_step_sign_in",
     "role_names", "created_at",
 )  # fmt: skip
-ORGANISATION_COLUMNS = [
-    Column(
-        name,
-        _kind(Organisation._meta.get_field(name)),
-        f"{str(Organisation._meta.get_field(name).verbose_name).capitalize()}. "
-        f"{Organisation._meta.get_field(name).help_text}".strip(),
-        attname=name,
-        model_field=Organisation._meta.get_field(name),
-    )
-    for name in ORGANISATION_FIELDS
-]
+
+
+def _organisation_column(name: str) -> Column:
+    model_field = Organisation._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    label = str(model_field.verbose_name).capitalize()
+    words = f"{label}. {model_field.help_text}".strip()
+    return Column(name, _kind(model_field), words, attname=name, model_field=model_field)
+
+
+ORGANISATION_COLUMNS = [_organisation_column(name) for name in ORGANISATION_FIELDS]
 WORKER_COLUMNS = [
     ID,
     Column("username", "string", "The name they sign in with.", True),
@@ -141,14 +144,17 @@ AUDIT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _many_columns(pair: ManyToMany) -> list[Column]:
-    through = getattr(pair.owner, pair.attribute).through
-    owner_table = TABLE_OF_MODEL[pair.owner]
+def pair_tables(pair: ManyToMany) -> tuple[str, str]:
+    """The tables a many-to-many pair's two columns refer to: the owner's, then the other's."""
     other_field = pair.owner._meta.get_field(pair.attribute)
     assert isinstance(other_field, models.ManyToManyField)
     other_table = target_table(other_field)
     assert other_table is not None
-    del through
+    return TABLE_OF_MODEL[pair.owner], other_table
+
+
+def _many_columns(pair: ManyToMany) -> list[Column]:
+    owner_table, other_table = pair_tables(pair)
     return [
         Column(pair.owner_column, "string", f"The row in {owner_table}.", True, owner_table),
         Column(pair.other_column, "string", f"The row in {other_table}.", True, other_table),
@@ -274,4 +280,3 @@ organisation supports. Keep it as safely as the system itself, and delete it whe
 served its purpose. `alongside archive restore FILE --organisation SLUG` reads it back into an
 empty organisation.
 """
-

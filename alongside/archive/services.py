@@ -182,4 +182,3 @@ def _remove_old_archives() -> None:
     for export in old:
         (archive_folder() / export.file_name).unlink(missing_ok=True)
         ArchiveExport.objects.filter(pk=export.pk).update(file_name="")
-

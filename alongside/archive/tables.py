@@ -115,11 +115,16 @@ ALWAYS_LEFT_OUT = ("id", "organisation")
 
 TABLES: tuple[Table, ...] = (
     Table(
-        "teams", Team, "Teams and services", "The services or teams the organisation runs.",
+        "teams",
+        Team,
+        "Teams and services",
+        "The services or teams the organisation runs.",
         words={"name": "The team's name, unique in the organisation."},
     ),
     Table(
-        "people", Person, "People",
+        "people",
+        Person,
+        "People",
         "Everyone the organisation supports: the shared record, in their own words.",
         exclude=("name_key", "phone_key", "search_key", "phone_digits", "postcode_key"),
         words={
@@ -129,12 +134,17 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "spells", NamedWorkerSpell, "Named-worker spells",
+        "spells",
+        NamedWorkerSpell,
+        "Named-worker spells",
         "Periods during which a worker was a person's named worker.",
         words={"chosen_by_person": "True when the person chose this worker themselves."},
     ),
     Table(
-        "handovers", Handover, "Handovers", "Changes of named worker, warm or cold.",
+        "handovers",
+        Handover,
+        "Handovers",
+        "Changes of named worker, warm or cold.",
         words={
             "from_worker": "The worker handing over (workers.id).",
             "to_worker": "The worker taking over (workers.id).",
@@ -142,7 +152,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "contacts", Contact, "Contacts",
+        "contacts",
+        Contact,
+        "Contacts",
         "Each conversation or meeting with a person: when, who and how (never what was said: "
         "that is in support_notes).",
         words={
@@ -152,7 +164,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "contact_revisions", ContactRevision, "Contact revisions",
+        "contact_revisions",
+        ContactRevision,
+        "Contact revisions",
         "A contact's shared fields as they were before each edit.",
         rows_of=lambda organisation_id: Q(contact__organisation_id=organisation_id),
         words={
@@ -163,12 +177,16 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "support_notes", SupportNote, "Support notes",
+        "support_notes",
+        SupportNote,
+        "Support notes",
         "What the person asked for and said, in their words (support sphere).",
         words={"contact": "The contact the note was written at (contacts.id); may be empty."},
     ),
     Table(
-        "support_note_revisions", SupportNoteRevision, "Support note revisions",
+        "support_note_revisions",
+        SupportNoteRevision,
+        "Support note revisions",
         "A support note's words as they were before each edit (support sphere).",
         rows_of=lambda organisation_id: Q(note__organisation_id=organisation_id),
         words={
@@ -179,7 +197,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "consents", ConsentToShare, "Consents to share",
+        "consents",
+        ConsentToShare,
+        "Consents to share",
         "A person's agreement that a role or a worker may read some of their support records.",
         words={
             "note": "The one support note shared, when the scope is one note (support_notes.id).",
@@ -191,7 +211,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "allocations", Allocation, "Allocations",
+        "allocations",
+        Allocation,
+        "Allocations",
         "Workers a coordinator allocated to a person beside the named worker.",
         words={
             "allocated_by": "The coordinator who allocated them (workers.id).",
@@ -199,7 +221,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "worker_requests", WorkerRequest, "Worker requests",
+        "worker_requests",
+        WorkerRequest,
+        "Worker requests",
         "A person asked for a particular worker, or for a change.",
         words={
             "requested_worker": "The worker they asked for (workers.id); or empty.",
@@ -208,19 +232,27 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "spaces", Space, "Spaces", "Groups and spaces people can come to.",
+        "spaces",
+        Space,
+        "Spaces",
+        "Groups and spaces people can come to.",
         words={
             "host": "The worker who hosts it (workers.id); or empty.",
             "is_active": "False when the space no longer meets.",
         },
     ),
     Table(
-        "session_patterns", SessionPattern, "Session patterns",
+        "session_patterns",
+        SessionPattern,
+        "Session patterns",
         "Sessions that repeat: a weekday and time, every so many weeks.",
         words={"weekday": "The day of the week: 0 Monday to 6 Sunday."},
     ),
     Table(
-        "sessions", Session, "Sessions", "Each time a space meets.",
+        "sessions",
+        Session,
+        "Sessions",
+        "Each time a space meets.",
         words={
             "pattern": "The pattern it was made from (session_patterns.id); or empty.",
             "cancelled_at": "When it was cancelled (UTC); empty if not.",
@@ -230,7 +262,10 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "attendances", Attendance, "Attendance", "Who came to which session.",
+        "attendances",
+        Attendance,
+        "Attendance",
+        "Who came to which session.",
         words={
             "on": "The session's date.",
             "marked_by": "The worker who marked them (workers.id).",
@@ -238,14 +273,19 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "space_invitations", Invitation, "Space invitations", "Who was invited to a space.",
+        "space_invitations",
+        Invitation,
+        "Space invitations",
+        "Who was invited to a space.",
         words={
             "invited_by": "The worker who invited them (workers.id).",
             "invited_at": "When (UTC).",
         },
     ),
     Table(
-        "door_welcomes", DoorWelcome, "Welcomes at the door",
+        "door_welcomes",
+        DoorWelcome,
+        "Welcomes at the door",
         "People first met at a space's door, before they had a record.",
         words={
             "welcomed_by": "The worker who welcomed them (workers.id).",
@@ -253,7 +293,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "lapse_prompts", LapsePrompt, "Lapse prompts",
+        "lapse_prompts",
+        LapsePrompt,
+        "Lapse prompts",
         "Prompts sent to a worker when someone stopped coming to a space.",
         words={
             "last_attended": "The last session they came to (sessions.id).",
@@ -262,16 +304,24 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "stopping_reasons", StoppingReason, "Why people stopped coming",
+        "stopping_reasons",
+        StoppingReason,
+        "Why people stopped coming",
         "Why someone stopped coming to a space, in their words (support sphere).",
         words={"recorded_at": "When it was recorded (UTC)."},
     ),
     Table(
-        "ties", Tie, "Informal ties", "People in someone's life, in their words.",
+        "ties",
+        Tie,
+        "Informal ties",
+        "People in someone's life, in their words.",
         words={"recorded_on": "The day it was recorded."},
     ),
     Table(
-        "tie_counts", TieCount, "Counts of ties", "How many ties of each kind, on a day.",
+        "tie_counts",
+        TieCount,
+        "Counts of ties",
+        "How many ties of each kind, on a day.",
         words={
             "counted_on": "The day they were counted.",
             "bonding": "How many bonding ties (family, close friends).",
@@ -280,21 +330,28 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "instruments", Instrument, "Questionnaires",
+        "instruments",
+        Instrument,
+        "Questionnaires",
         "Questionnaires the organisation added, and the built-in ones (built_in true), which "
         "are matched by key on restore.",
-        rows_of=lambda organisation_id: Q(organisation_id=organisation_id)
-        | Q(organisation__isnull=True),
+        rows_of=lambda organisation_id: (
+            Q(organisation_id=organisation_id) | Q(organisation__isnull=True)
+        ),
         words={
             "key": "A short code naming the questionnaire, unique in the organisation.",
             "added_by": "The worker who added it (workers.id); empty for built-in ones.",
         },
     ),
     Table(
-        "instrument_versions", InstrumentVersion, "Questionnaire versions",
+        "instrument_versions",
+        InstrumentVersion,
+        "Questionnaire versions",
         "Each version of a questionnaire: its items, options and scoring.",
-        rows_of=lambda organisation_id: Q(instrument__organisation_id=organisation_id)
-        | Q(instrument__organisation__isnull=True),
+        rows_of=lambda organisation_id: (
+            Q(instrument__organisation_id=organisation_id)
+            | Q(instrument__organisation__isnull=True)
+        ),
         words={
             "instrument": "The questionnaire (instruments.id).",
             "number": "The version number, from 1.",
@@ -302,7 +359,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "sittings", Sitting, "Sittings",
+        "sittings",
+        Sitting,
+        "Sittings",
         "Each chance a person had to answer questionnaires: when and how, never the answers. "
         "One-time links are not exported, so a restored sitting's link no longer opens.",
         exclude=("token_hash",),
@@ -312,7 +371,9 @@ TABLES: tuple[Table, ...] = (
         },
     ),
     Table(
-        "responses", Response, "Questionnaire answers",
+        "responses",
+        Response,
+        "Questionnaire answers",
         "A person's answers to one questionnaire version (support sphere).",
         words={
             "version": "The questionnaire version answered (instrument_versions.id).",

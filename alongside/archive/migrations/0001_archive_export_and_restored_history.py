@@ -6,59 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0006_organisation_role_names'),
-        ('people', '0008_equality_monitoring'),
+        ("access", "0006_organisation_role_names"),
+        ("people", "0008_equality_monitoring"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArchiveExport',
+            name="ArchiveExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being made'), ('done', 'Ready to download'), ('failed', 'Could not be made')], default='queued', max_length=10)),
-                ('rows_expected', models.PositiveBigIntegerField(default=0)),
-                ('rows_written', models.PositiveBigIntegerField(default=0)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('file_name', models.CharField(blank=True, max_length=200)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('problem', models.CharField(blank=True, max_length=500)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.organisation')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Being made"),
+                            ("done", "Ready to download"),
+                            ("failed", "Could not be made"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("rows_expected", models.PositiveBigIntegerField(default=0)),
+                ("rows_written", models.PositiveBigIntegerField(default=0)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("file_name", models.CharField(blank=True, max_length=200)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("problem", models.CharField(blank=True, max_length=500)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="access.organisation",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RestoredAuditEvent',
+            name="RestoredAuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original_id', models.CharField(max_length=64)),
-                ('origin', models.CharField(max_length=20)),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(max_length=100)),
-                ('subject_type', models.CharField(max_length=100)),
-                ('subject_id', models.CharField(blank=True, max_length=64)),
-                ('sphere', models.CharField(max_length=20)),
-                ('summary', models.JSONField(default=dict)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('source_address', models.CharField(blank=True, max_length=64)),
-                ('chain_version', models.PositiveSmallIntegerField()),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original_id", models.CharField(max_length=64)),
+                ("origin", models.CharField(max_length=20)),
+                ("at", models.DateTimeField()),
+                ("action", models.CharField(max_length=100)),
+                ("subject_type", models.CharField(max_length=100)),
+                ("subject_id", models.CharField(blank=True, max_length=64)),
+                ("sphere", models.CharField(max_length=20)),
+                ("summary", models.JSONField(default=dict)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("source_address", models.CharField(blank=True, max_length=64)),
+                ("chain_version", models.PositiveSmallIntegerField()),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['organisation', 'id'], name='archive_res_organis_2b6396_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "id"], name="archive_res_organis_2b6396_idx"
+                    )
+                ],
             },
         ),
     ]

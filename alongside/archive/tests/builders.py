@@ -45,7 +45,7 @@ from alongside.testing.factories import (
 
 AT = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 # Words a spreadsheet would run, and words in other scripts: they must come back as they were.
-TRICKY = "=HYPERLINK(\"http://x\")"
+TRICKY = '=HYPERLINK("http://x")'
 WORDS = "Zażółć gęślą jaźń — 'quoted', \"double\", new\nline, שלום, 你好"
 
 

@@ -105,4 +105,6 @@ def test_a_failed_archive_says_so(world, monkeypatch) -> None:  # type: ignore[n
     assert build_requested_archive(export.pk) == "failed"
     export.refresh_from_db()
     assert export.status == "failed" and "disk full" in export.problem
-    assert "could not be made" in world.client("dana").get(f"/archive/{export.pk}/").content.decode()
+    assert (
+        "could not be made" in world.client("dana").get(f"/archive/{export.pk}/").content.decode()
+    )
