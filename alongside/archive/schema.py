@@ -94,11 +94,19 @@ ORGANISATION_FIELDS = (
 )  # fmt: skip
 
 
+ORGANISATION_WORDS = {
+    "name": "The organisation's name.",
+    "slug": "The organisation's short name in addresses and on the command line.",
+    "role_names": "What the organisation calls each role: role code to its own name, as JSON.",
+    "created_at": "When the organisation was set up in Alongside (UTC).",
+}
+
+
 def _organisation_column(name: str) -> Column:
     model_field = Organisation._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     label = str(model_field.verbose_name).capitalize()
-    words = f"{label}. {model_field.help_text}".strip()
+    words = ORGANISATION_WORDS.get(name) or f"{label}. {model_field.help_text}".strip()
     return Column(name, _kind(model_field), words, attname=name, model_field=model_field)
 
 

@@ -70,6 +70,24 @@ COMMON_WORDS: dict[str, str] = {
     "replaced_at": "When this version was replaced by an edit (UTC).",
     "about_worker": "The named worker the questions were about, when they were (workers.id).",
     "mode": "How it happened, as one of the listed codes.",
+    "given_name": "Their first name, as they give it.",
+    "family_name": "Their last name, as they give it.",
+    "pronouns": "The pronouns they use.",
+    "access_needs": "What they need to take part, in their words.",
+    "postcode": "Their postcode.",
+    "phone": "Their phone number.",
+    "email": "Their email address.",
+    "emergency_contact_name": "Who to contact in an emergency.",
+    "started_on": "The day it started.",
+    "starts_at": "The time it starts (local time).",
+    "ends_at": "The time it ends (local time).",
+    "starts_on": "The first day it runs.",
+    "ends_on": "The last day it runs.",
+    "name": "The name it goes by.",
+    "allocated_at": "When they were allocated (UTC).",
+    "invited_at": "When they were invited (UTC).",
+    "welcomed_at": "When they were welcomed (UTC).",
+    "sent_at": "When it was sent (UTC).",
 }
 
 
@@ -147,6 +165,7 @@ TABLES: tuple[Table, ...] = (
         "Changes of named worker, warm or cold.",
         words={
             "from_worker": "The worker handing over (workers.id).",
+            "introduce_by": "The day the new worker should be introduced by.",
             "to_worker": "The worker taking over (workers.id).",
             "completed_on": "The day the handover was completed; empty while planned.",
         },
@@ -159,6 +178,8 @@ TABLES: tuple[Table, ...] = (
         "that is in support_notes).",
         words={
             "worker": "The worker who led the contact (workers.id).",
+            "at": "When the contact happened (UTC).",
+            "minutes": "How many minutes it took.",
             "handover": "The handover this contact introduced the new worker in (handovers.id).",
             "recorded_at": "When the contact was recorded (UTC).",
         },
@@ -181,7 +202,10 @@ TABLES: tuple[Table, ...] = (
         SupportNote,
         "Support notes",
         "What the person asked for and said, in their words (support sphere).",
-        words={"contact": "The contact the note was written at (contacts.id); may be empty."},
+        words={
+            "contact": "The contact the note was written at (contacts.id); may be empty.",
+            "text": "The notes, in words.",
+        },
     ),
     Table(
         "support_note_revisions",
@@ -203,6 +227,7 @@ TABLES: tuple[Table, ...] = (
         "A person's agreement that a role or a worker may read some of their support records.",
         words={
             "note": "The one support note shared, when the scope is one note (support_notes.id).",
+            "purpose": "What they agreed to share it for, in words.",
             "grantee_role": "The role everyone in which may read, as a role code; or empty.",
             "grantee_user": "The worker who may read (workers.id); or empty.",
             "granted_at": "When they agreed (UTC).",
@@ -217,7 +242,6 @@ TABLES: tuple[Table, ...] = (
         "Workers a coordinator allocated to a person beside the named worker.",
         words={
             "allocated_by": "The coordinator who allocated them (workers.id).",
-            "allocated_at": "When (UTC).",
         },
     ),
     Table(
@@ -239,6 +263,8 @@ TABLES: tuple[Table, ...] = (
         words={
             "host": "The worker who hosts it (workers.id); or empty.",
             "is_active": "False when the space no longer meets.",
+            "venue": "Where it meets.",
+            "online_link": "The link to join it online.",
         },
     ),
     Table(
@@ -254,6 +280,7 @@ TABLES: tuple[Table, ...] = (
         "Sessions",
         "Each time a space meets.",
         words={
+            "on": "The day it meets.",
             "pattern": "The pattern it was made from (session_patterns.id); or empty.",
             "cancelled_at": "When it was cancelled (UTC); empty if not.",
             "cancelled_by": "The worker who cancelled it (workers.id).",
@@ -279,7 +306,6 @@ TABLES: tuple[Table, ...] = (
         "Who was invited to a space.",
         words={
             "invited_by": "The worker who invited them (workers.id).",
-            "invited_at": "When (UTC).",
         },
     ),
     Table(
@@ -289,7 +315,6 @@ TABLES: tuple[Table, ...] = (
         "People first met at a space's door, before they had a record.",
         words={
             "welcomed_by": "The worker who welcomed them (workers.id).",
-            "welcomed_at": "When (UTC).",
         },
     ),
     Table(
@@ -300,7 +325,6 @@ TABLES: tuple[Table, ...] = (
         words={
             "last_attended": "The last session they came to (sessions.id).",
             "sent_to": "The worker told (workers.id).",
-            "sent_at": "When (UTC).",
         },
     ),
     Table(

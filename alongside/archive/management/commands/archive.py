@@ -3,13 +3,18 @@
 
 Exit 0 with a summary; 2 on bad input (no such organisation, a file that cannot be written, a
 malformed archive, an organisation that is not empty), naming the file, line and field, with
-nothing written. Imports stay inside `handle` so `--help` answers without loading the models.
+nothing written.
 """
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from alongside.access.models import Organisation
+from alongside.archive.services import ArchiveError, export_organisation, restore
+from alongside.common.files import CannotWrite
 
 
 class Command(BaseCommand):
@@ -34,8 +39,6 @@ class Command(BaseCommand):
         restore.add_argument("--name", default="", help="the new organisation's name")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from alongside.common.files import CannotWrite
-
         try:
             if options["action"] == "export":
                 self._export(options["organisation"], Path(options["output"]))
@@ -45,8 +48,6 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=2) from None
 
     def _export(self, slug: str, output: Path) -> None:
-        from alongside.archive.services import export_organisation
-
         organisation = self._organisation(slug)
         summary = export_organisation(organisation, None, output)
         self.stdout.write(
@@ -55,11 +56,6 @@ class Command(BaseCommand):
         )
 
     def _restore(self, path: Path, slug: str, name: str) -> None:
-        from django.db import transaction
-
-        from alongside.access.models import Organisation
-        from alongside.archive.services import ArchiveError, restore
-
         try:
             with transaction.atomic():
                 organisation, created = Organisation.objects.get_or_create(
@@ -75,9 +71,7 @@ class Command(BaseCommand):
             "or let them reset it). The audit log came in as history beside a new chain."
         )
 
-    def _organisation(self, slug: str) -> Any:
-        from alongside.access.models import Organisation
-
+    def _organisation(self, slug: str) -> Organisation:
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             raise CommandError(f"--organisation: there is no organisation {slug!r}", returncode=2)
