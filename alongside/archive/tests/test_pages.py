@@ -11,6 +11,7 @@ from django.utils import timezone
 from alongside.archive.models import ArchiveExport
 from alongside.archive.services import build_requested_archive, progress_of
 from alongside.audit.models import AuditEvent
+from alongside.testing.helpers import assert_constant_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-12-01 09:00:00+00:00")]
 
@@ -108,3 +109,14 @@ def test_a_failed_archive_says_so(world, monkeypatch) -> None:  # type: ignore[n
     assert (
         "could not be made" in world.client("dana").get(f"/archive/{export.pk}/").content.decode()
     )
+
+
+def test_the_list_costs_the_same_queries_for_one_archive_or_three(world) -> None:  # type: ignore[no-untyped-def]
+    def add(n: int) -> None:
+        for _ in range(n):
+            ArchiveExport.objects.create(
+                organisation=world.org, requested_by=world.user("dana"),
+                requested_at=timezone.now(), status="done", file_name="gone.zip",
+            )  # fmt: skip
+
+    assert_constant_queries(world.client("dana"), "/archive/", add)

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from alongside.access.models import Membership
 from alongside.archive.cells import canonical
 from alongside.archive.models import RestoredAuditEvent
-from alongside.archive.services import all_columns, export_organisation, restore
+from alongside.archive.schema import all_columns
+from alongside.archive.services import export_organisation, restore
 from alongside.archive.tests.builders import (
     TRICKY,
     WORDS,
