@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -122,20 +123,18 @@ def export_organisation(
     return summary
 
 
-class _snapshot:
-    """One REPEATABLE READ transaction on PostgreSQL; nothing on SQLite (whose transactions take
-    the write lock, and whose readers see one moment anyway while no one writes)."""
-
-    def __enter__(self) -> None:
-        self.atomic = transaction.atomic() if connection.vendor == "postgresql" else None
-        if self.atomic is not None:
-            self.atomic.__enter__()
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.atomic is not None:
-            self.atomic.__exit__(*exc)
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One REPEATABLE READ transaction on PostgreSQL, so every table is read at one moment;
+    within a caller's transaction (a test), that transaction's view. Nothing on SQLite (whose
+    transactions take the write lock)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def _write_tables(
