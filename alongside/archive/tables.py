@@ -32,6 +32,7 @@ from alongside.relationships.models import (
     NamedWorkerSpell,
     WorkerRequest,
 )
+from alongside.safeguarding.models import Concern, ConcernAction, MatchingHold, Override
 from alongside.spaces.models import (
     Attendance,
     DoorWelcome,
@@ -253,6 +254,68 @@ TABLES: tuple[Table, ...] = (
             "requested_worker": "The worker they asked for (workers.id); or empty.",
             "requested_on": "The day they asked.",
             "answered_on": "The day it was answered; empty while waiting.",
+        },
+    ),
+    Table(
+        "safeguarding_concerns",
+        Concern,
+        "Safeguarding concerns",
+        "Worries that someone is at risk of harm, in the words of the worker who raised them "
+        "(safeguarding sphere).",
+        words={
+            "raised_by": "The worker who raised it (workers.id).",
+            "raised_at": "When it was raised (UTC).",
+            "category": "What kind of harm, as one of the listed codes.",
+            "what_happened": "What happened, in the worker's words.",
+            "immediate_risk": "True when someone was at risk of harm at the time.",
+        },
+    ),
+    Table(
+        "safeguarding_actions",
+        ConcernAction,
+        "Safeguarding actions",
+        "What a safeguarding lead did about a concern (safeguarding sphere).",
+        rows_of=lambda organisation_id: Q(concern__organisation_id=organisation_id),
+        words={
+            "concern": "The concern (safeguarding_concerns.id).",
+            "by": "The safeguarding lead who acted (workers.id).",
+            "at": "When (UTC).",
+            "what_was_done": "What was done, in their words.",
+            "status": "The concern's status afterwards, as one of the listed codes.",
+        },
+    ),
+    Table(
+        "safeguarding_overrides",
+        Override,
+        "Safeguarding overrides",
+        "A safeguarding lead opening a person's support records without their consent, and "
+        "its review (safeguarding sphere).",
+        words={
+            "lead": "The safeguarding lead (workers.id).",
+            "reason_code": "Why, as one of the listed codes.",
+            "justification": "Why it could not wait for consent, in the lead's words.",
+            "started_at": "When it started (UTC).",
+            "reviewed_at": "When it was reviewed (UTC); empty while waiting.",
+            "reviewed_by": "Who reviewed it (workers.id).",
+            "review_outcome": "Whether it was justified, as one of the listed codes.",
+            "review_note": "The reviewer's note, in words.",
+        },
+    ),
+    Table(
+        "matching_holds",
+        MatchingHold,
+        "Holds on matching",
+        "A safeguarding lead stopped matching and introductions for a person or a volunteer "
+        "(safeguarding sphere).",
+        words={
+            "person": "The person held (people.id); or empty when a volunteer is.",
+            "volunteer": "The volunteer held (workers.id); or empty when a person is.",
+            "reason": "Why, in the lead's words.",
+            "started_at": "When it started (UTC).",
+            "started_by": "The lead who started it (workers.id).",
+            "lifted_at": "When it was lifted (UTC); empty while it holds.",
+            "lifted_by": "The lead who lifted it (workers.id).",
+            "lift_reason": "Why it could be lifted, in words.",
         },
     ),
     Table(

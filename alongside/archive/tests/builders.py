@@ -23,6 +23,7 @@ from alongside.relationships.models import (
     NamedWorkerSpell,
     WorkerRequest,
 )
+from alongside.safeguarding.models import Concern, ConcernAction, MatchingHold, Override
 from alongside.spaces.models import (
     Attendance,
     DoorWelcome,
@@ -107,6 +108,21 @@ def full_organisation() -> tuple[Organisation, Membership]:
         organisation=organisation, person=person, requested_worker=w, in_their_words="Her",
         requested_on=date(2026, 2, 1), recorded_by=w,
     )  # fmt: skip
+    concern = Concern.objects.create(
+        organisation=organisation, person=person, raised_by=w, raised_at=AT, category="neglect",
+        what_happened=WORDS, immediate_risk=True,
+    )  # fmt: skip
+    ConcernAction.objects.create(
+        concern=concern, by=o, at=AT, what_was_done="=called them", status="closed"
+    )
+    Override.objects.create(
+        organisation=organisation, person=person, lead=o, reason_code="risk_to_person",
+        justification="+urgent", started_at=AT, expires_at=AT + timedelta(hours=1),
+        reviewed_at=AT, reviewed_by=lead_user, review_outcome="justified",
+    )  # fmt: skip
+    MatchingHold.objects.create(
+        organisation=organisation, volunteer=w, reason="@hold", started_at=AT, started_by=o
+    )
     space = Space.objects.create(
         organisation=organisation, team=team, name="Tuesday lunch", venue="Hall", host=o
     )
