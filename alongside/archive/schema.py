@@ -283,7 +283,7 @@ words, and which columns refer to which table's "id".
 - audit_events.csv holds the audit log, oldest first. Summaries name the original system's
   record numbers.
 
-This archive holds support, safeguarding-adjacent and personal data about the people the
+This archive holds support, safeguarding and personal records of the people the
 organisation supports. Keep it as safely as the system itself, and delete it when it has
 served its purpose. `alongside archive restore FILE --organisation SLUG` reads it back into an
 empty organisation.
