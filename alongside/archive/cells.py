@@ -54,7 +54,7 @@ def to_cell(value: Any, kind: str) -> str:
     if kind in ("date", "time"):
         assert isinstance(value, date | time)
         return value.isoformat()
-    if kind == "object":
+    if kind in ("object", "array"):
         return escape(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     if kind == "integer":
         return str(int(value))
@@ -89,7 +89,7 @@ def from_cell(cell: str, kind: str) -> Any:
             return date.fromisoformat(cell)
         if kind == "time":
             return time.fromisoformat(cell)
-        if kind == "object":
+        if kind in ("object", "array"):
             return json.loads(unescape(cell))
     except (ValueError, json.JSONDecodeError):
         pass
@@ -103,6 +103,7 @@ EXPECTED = {
     "date": "a date (2026-12-05)",
     "time": "a time (09:30:00)",
     "object": "JSON",
+    "array": "a JSON list",
 }
 
 

@@ -368,8 +368,8 @@ class _Restorer:
                 if self_reference and row[column.name]:
                     deferred.append((column.attname, row[column.name], column.name))
                 setattr(obj, column.attname, value)
-            if isinstance(obj, Person):
-                obj.fill_keys()
+            if table.prepare is not None:
+                table.prepare(obj)
             self.insert(obj, file, line)
             self.remember(table.name, row["id"], obj.pk, file, line)
             later.extend((obj.pk, attname, ref, line, name) for attname, ref, name in deferred)

@@ -34,7 +34,7 @@ READ_REASON = "the data lead's archive of the whole organisation"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # a Table Schema type: string, integer, boolean, date, datetime, time, object
+    kind: str  # a Table Schema type: string, integer, boolean, date, datetime, time, object, array
     words: str
     required: bool = False
     refers_to: str | None = None
@@ -56,7 +56,7 @@ def _kind(model_field: models.Field[Any, Any]) -> str:
     if isinstance(model_field, models.TimeField):
         return "time"
     if isinstance(model_field, models.JSONField):
-        return "object"
+        return "array" if model_field.default is list else "object"
     return "string"
 
 

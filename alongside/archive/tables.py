@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from alongside.access.models import Team
+from alongside.eligibility.models import ReferralPartner, Voucher, voucher_key
 from alongside.measures.models import Instrument, InstrumentVersion, Response, Sitting
 from alongside.people.models import ConsentToShare, Person
 from alongside.relationships.models import (
@@ -102,6 +103,8 @@ class Table:
     rows_of: Callable[[int], Q] = lambda organisation_id: Q(organisation_id=organisation_id)
     exclude: tuple[str, ...] = ()
     words: dict[str, str] = field(default_factory=dict)
+    # Fills what `save()` would (derived keys) before a restored row is inserted raw.
+    prepare: Callable[[Any], None] | None = None
 
     def field_words(self, model_field: models.Field[Any, Any]) -> str:
         name = model_field.name
@@ -151,6 +154,7 @@ TABLES: tuple[Table, ...] = (
             "that record (people.id); empty otherwise.",
             "team": "The service that looks after them (teams.id).",
         },
+        prepare=Person.fill_keys,
     ),
     Table(
         "spells",
@@ -254,6 +258,40 @@ TABLES: tuple[Table, ...] = (
             "requested_worker": "The worker they asked for (workers.id); or empty.",
             "requested_on": "The day they asked.",
             "answered_on": "The day it was answered; empty while waiting.",
+        },
+    ),
+    Table(
+        "referral_partners",
+        ReferralPartner,
+        "Referral partners",
+        "Agencies that issue foodbank vouchers.",
+        words={
+            "kind": "What kind of agency, as one of the listed codes.",
+            "active": "True while they issue vouchers.",
+        },
+    ),
+    Table(
+        "vouchers",
+        Voucher,
+        "Foodbank vouchers",
+        "Referral vouchers: issued, and redeemed once (eligibility sphere).",
+        exclude=("code_key",),
+        prepare=lambda voucher: setattr(voucher, "code_key", voucher_key(voucher.code)),
+        words={
+            "partner": "The agency that issued it (referral_partners.id).",
+            "code": "The voucher's code, as printed.",
+            "adults": "How many adults in the household.",
+            "children": "How many children in the household.",
+            "reason_codes": "Why they were referred: a JSON list of the listed codes.",
+            "issued_on": "The day it was issued.",
+            "issued_by_name": "Who issued it, in words.",
+            "person": "Who it was redeemed for (people.id); empty until redeemed.",
+            "redeemed_at": "When it was redeemed (UTC); empty until then.",
+            "redeemed_by": "Who redeemed it (workers.id).",
+            "parcels": "How many parcels were given.",
+            "recorded_at": "When it was recorded (UTC).",
+            "redemption_undone_at": "When a redemption was undone (UTC); or empty.",
+            "redemption_undone_reason": "Why it was undone, in words.",
         },
     ),
     Table(

@@ -13,6 +13,7 @@ from django.db import transaction
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.eligibility.models import ReferralPartner, Voucher
 from alongside.measures.models import Instrument, InstrumentVersion, Response, Sitting
 from alongside.people.models import ConsentToShare, Person
 from alongside.relationships.models import (
@@ -107,6 +108,14 @@ def full_organisation() -> tuple[Organisation, Membership]:
     WorkerRequest.objects.create(
         organisation=organisation, person=person, requested_worker=w, in_their_words="Her",
         requested_on=date(2026, 2, 1), recorded_by=w,
+    )  # fmt: skip
+    partner = ReferralPartner.objects.create(
+        organisation=organisation, name="GP", kind="gp_surgery"
+    )
+    Voucher.objects.create(
+        organisation=organisation, partner=partner, code="ci 11946", adults=1, children=2,
+        reason_codes=["benefit_delay"], issued_on=date(2026, 3, 3), issued_by_name="-Dr A",
+        person=person, redeemed_at=AT, redeemed_by=w, parcels=1, recorded_by=w,
     )  # fmt: skip
     concern = Concern.objects.create(
         organisation=organisation, person=person, raised_by=w, raised_at=AT, category="neglect",

@@ -12,7 +12,7 @@ from alongside.archive.tests.builders import full_organisation, read_archive, re
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-12-01 09:00:00+00:00")]
 
-TYPES = {"string", "integer", "boolean", "date", "datetime", "time", "object"}
+TYPES = {"string", "integer", "boolean", "date", "datetime", "time", "object", "array"}
 
 
 @pytest.fixture

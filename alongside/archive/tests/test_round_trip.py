@@ -21,6 +21,7 @@ from alongside.archive.tests.builders import (
 from alongside.audit.models import AuditEvent
 from alongside.common.spheres import system_rows
 from alongside.demo.builder import build_demo
+from alongside.eligibility.models import Voucher
 from alongside.people.models import Person
 from alongside.support.models import SupportNote
 from alongside.testing.factories import OrganisationFactory
@@ -89,6 +90,12 @@ def test_restored_words_are_as_they_were(tmp_path: Path) -> None:
     note = system_rows(SupportNote, "test").get(organisation=copy)
     assert (note.text, note.asked_for, note.author) == (WORDS, "-help with rent", note.author)
     assert Membership.objects.filter(organisation=copy).count() == 3
+    voucher = system_rows(Voucher, "test").get(organisation=copy)
+    assert (voucher.code, voucher.code_key, voucher.reason_codes) == (
+        "ci 11946",
+        "CI11946",
+        ["benefit_delay"],
+    )
 
 
 def test_the_restored_chain_verifies_and_keeps_the_history(tmp_path: Path) -> None:
