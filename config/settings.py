@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.workers",
     "alongside.inbox",
+    "alongside.archive",  # the whole organisation out and back in (docs/archive.md)
     "alongside.rights",  # subject access, erasure, retention, legal holds (issue 14)
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
@@ -184,6 +185,12 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The data lead's archives of the whole organisation (docs/archive.md): zip files made by a task,
+# kept here until downloaded and for ALONGSIDE_ARCHIVE_KEEP_DAYS after. Every app server and the
+# task worker must share this folder.
+ALONGSIDE_ARCHIVE_DIR = Path(os.environ.get("ALONGSIDE_ARCHIVE_DIR", VAR_DIR / "archives"))
+ALONGSIDE_ARCHIVE_KEEP_DAYS = int(os.environ.get("ALONGSIDE_ARCHIVE_KEEP_DAYS", "7"))
 
 # Audit checkpoints (docs/access-and-audit.md, "Checkpoints"; decision 0011): signed files of the
 # chain's head, outside the database. The default folder is per database, under var/.

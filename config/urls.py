@@ -20,6 +20,7 @@ urlpatterns = [
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
     path("audit/", include("alongside.audit.urls")),
+    path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),

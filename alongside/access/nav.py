@@ -105,6 +105,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge_words=_("to answer"),
     ),
     Link(_("Audit log"), "audit:log", "audit.read_log"),
+    Link(_("Archive"), "archive:list", "archive.export"),
     Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
     Link(

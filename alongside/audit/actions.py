@@ -425,6 +425,12 @@ RIGHTS_RETENTION_CHECKED = _not_about_one_person("rights.retention.checked")
 RIGHTS_RETENTION_CONFIRMED = _not_about_one_person("rights.retention.confirmed")
 RIGHTS_RETENTION_SETTINGS_CHANGED = _not_about_one_person("rights.retention.settings_changed")
 AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
+# The whole organisation's archive (alongside/archive/, decision 0055): every person's records,
+# so never on one person's page; summaries hold the format and row counts only.
+ARCHIVE_REQUESTED = _not_about_one_person("archive.requested")
+ARCHIVE_EXPORTED = _not_about_one_person("archive.exported")
+ARCHIVE_DOWNLOADED = _not_about_one_person("archive.downloaded")
+ARCHIVE_RESTORED = _not_about_one_person("archive.restored")
 # People management (alongside/workers/): every membership, role and account change.
 ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
 ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")

@@ -8,6 +8,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from alongside.access.models import Role
+from alongside.archive.tests.samples import archive_samples
 from alongside.people.models import ConsentToShare
 from alongside.relationships.models import Handover, WorkerRequest
 from alongside.testing.factories import (
@@ -177,6 +178,7 @@ class Samples:
         self._rights(owners)
         self._scheduling(owners)
         self._spaces(owners)
+        self.archives = archive_samples(self.people, owners)
         from alongside.connections.tests.samples import connection_samples
 
         self.connections = connection_samples(self.people, owners)
@@ -425,6 +427,7 @@ class Samples:
             "round_id": lambda: self.rounds[subject].pk,
             "membership_id": lambda: self.leavers[subject].pk,
             "story_id": lambda: self.stories[subject].pk,
+            "archive_id": lambda: self.archives[subject].pk,
             "space_id": lambda: self.spaces[subject].pk,
             "session_id": lambda: self.space_sessions[subject].pk,
             "sitting_id": lambda: self.sittings[subject].pk,

@@ -143,6 +143,11 @@ MATRIX: dict[str, Entry] = {
     # audit: the data lead's search, export and latest checkpoint
     "audit:log": once({"dana"}),
     "audit:export": once({"dana"}),
+    # archive: the whole organisation's archive, its data lead's alone (decision 0055)
+    "archive:list": once({"dana"}),
+    "archive:start": once({"dana"}, method="post"),
+    "archive:archive": each({"dana"}, {"dana"}, set()),
+    "archive:download": each({"dana"}, {"dana"}, set()),
     # people management: the data lead for the organisation, a coordinator for supporters,
     # volunteers and assessors of their own team; an invited worker's one-time link (no login)
     "workers:list": once({"colin", "dana"}),
