@@ -41,6 +41,7 @@ from alongside.audit.services import record
 from alongside.common.spheres import system_rows
 from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.people.models import Person
+from alongside.relationships.summaries import refresh_people
 from alongside.spaces.models import Space
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
         try:
             with transaction.atomic():
                 reader.run()
+                _summarise_contacts(organisation)
                 record(
                     organisation,
                     action=actions.ARCHIVE_RESTORED,
@@ -133,6 +135,14 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
         except IntegrityError as error:  # pragma: no cover - every row is checked as it is read
             raise ArchiveError(f"the archive's rows do not fit together: {error}") from None
     return reader.summary
+
+
+def _summarise_contacts(organisation: Organisation) -> None:
+    """Rows went in raw, past the contact services: build the continuity summary (decision
+    0069) for the restored people, a thousand at a time."""
+    ids = list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        refresh_people(ids[start : start + 1000])
 
 
 def _check_members(zf: zipfile.ZipFile) -> None:

@@ -23,6 +23,8 @@ from alongside.common.spheres import system_rows
 from alongside.demo.builder import build_demo
 from alongside.eligibility.models import Voucher
 from alongside.people.models import Person
+from alongside.relationships.models import ContinuityDay
+from alongside.relationships.summaries import refresh_people
 from alongside.support.models import SupportNote
 from alongside.testing.factories import OrganisationFactory
 
@@ -54,6 +56,17 @@ def test_every_table_round_trips(tmp_path: Path) -> None:
     copy = OrganisationFactory(name="Restored")
     summary = restore(first, copy, None)
     assert summary.rows["people"] == 2
+
+    # The continuity summary is built for the restored people as the services would have.
+    def summary_of(org: object) -> list[tuple[object, ...]]:
+        rows = ContinuityDay.objects.filter(person__organisation=org)
+        return sorted(rows.values_list("day", "contacts"))
+
+    # The builder writes rows directly: summarise the original as the services would have.
+    refresh_people(
+        list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    )
+    assert summary_of(copy) == summary_of(organisation) != []
     second = tmp_path / "second.zip"
     export_organisation(copy, None, second)
 
