@@ -134,13 +134,17 @@ class Person(models.Model):
         return self.display_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.fill_search_keys()
-        self.name_key = matching.name_key(self.given_name, self.family_name)
-        self.phone_key = matching.phone_key(self.phone)
+        self.fill_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS, "name_key", "phone_key"}
         super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        """The stored search and matching keys, as `save()` keeps them (bulk writers call it)."""
+        self.fill_search_keys()
+        self.name_key = matching.name_key(self.given_name, self.family_name)
+        self.phone_key = matching.phone_key(self.phone)
 
     def fill_search_keys(self) -> None:
         self.search_key, self.phone_digits, self.postcode_key = search_keys(
@@ -158,6 +162,7 @@ class Person(models.Model):
 
 
 SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+KEY_FIELDS = (*SEARCH_KEY_FIELDS, "name_key", "phone_key")
 
 
 def search_keys(
