@@ -185,6 +185,12 @@ STORAGES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Imports (docs/imports.md): uploaded files wait here between the dry run and the confirm, and are
+# deleted when the run ends; a file larger than ALONGSIDE_IMPORT_INLINE_BYTES is checked and written
+# by a task (`alongside db_worker`) with a progress bar, a smaller one within the request.
+ALONGSIDE_IMPORT_FOLDER = Path(os.environ.get("ALONGSIDE_IMPORT_FOLDER", VAR_DIR / "imports"))
+ALONGSIDE_IMPORT_INLINE_BYTES = int(os.environ.get("ALONGSIDE_IMPORT_INLINE_BYTES", 1024 * 1024))
+
 # Audit checkpoints (docs/access-and-audit.md, "Checkpoints"; decision 0011): signed files of the
 # chain's head, outside the database. The default folder is per database, under var/.
 ALONGSIDE_AUDIT_CHECKPOINTS = Path(

@@ -97,6 +97,7 @@ class ImportRun(models.Model):
     errors = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list)
+    header = models.JSONField(default=list)  # the file's columns, as written
     unmapped = models.JSONField(default=list)  # columns the file has that no field takes
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

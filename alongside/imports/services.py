@@ -15,21 +15,27 @@ naming one id twice is caught); never the file.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import rules
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.imports import kinds
 from alongside.imports.kinds import CREATE, SKIP, UPDATE, Context, Kind, Planned, Problem, Row
-from alongside.imports.models import ColumnMapping
+from alongside.imports.models import ColumnMapping, ImportRun, RunStatus
 from alongside.imports.reading import DEFAULT_LIMITS, FileRefused, Limits, Table, open_table
 
 BATCH = 1000
@@ -274,3 +280,147 @@ def problems_as_rows(problems: list[Problem] | list[dict[str, Any]]) -> Iterator
             item["message"],
             "error" if item["error"] else "warning",
         ]
+
+
+# Runs: the import pages' dry run and confirm, in the request or in a task -----------------------
+
+
+def start_run(membership: Membership, upload: Any, *, kind: str, source: str) -> ImportRun:
+    """Keep an uploaded file and check it: within the request when it is small, else by the
+    `check_run` task. Side effects: the file under `ALONGSIDE_IMPORT_FOLDER`, one ImportRun."""
+    folder = Path(settings.ALONGSIDE_IMPORT_FOLDER)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    stored = folder / f"{uuid.uuid4().hex}.upload"
+    with stored.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run = ImportRun.objects.create(
+        organisation_id=membership.organisation_id,
+        started_by=membership.user,
+        kind=kind,
+        source=source.strip()[:100] or DEFAULT_SOURCE,
+        file_name=Path(str(upload.name)).name[:255],
+        stored_as=str(stored),
+    )
+    _go(run, write=False)
+    return run
+
+
+def _go(run: ImportRun, *, write: bool) -> None:
+    """Check (or write) the run now when the file is small, else queue the task that does."""
+    size = Path(run.stored_as).stat().st_size if run.stored_as else 0
+    if size <= settings.ALONGSIDE_IMPORT_INLINE_BYTES:
+        (write_run if write else check_run)(run.pk)
+        return
+    from alongside.imports import tasks  # the tasks call this module's steps: a cycle otherwise
+
+    task = tasks.write_import if write else tasks.check_import
+    run_id = run.pk
+    transaction.on_commit(lambda: task.enqueue(run_id))
+
+
+def _lead_of(run: ImportRun) -> Membership:
+    membership = (
+        Membership.objects.active()
+        .filter(organisation_id=run.organisation_id, user_id=run.started_by_id)
+        .select_related("organisation", "user")
+        .first()
+    )
+    if membership is None or not rules.test_rule("imports.import", membership, None):
+        raise PermissionDenied("the worker who started this import may no longer import")
+    return membership
+
+
+def _progress_file(run: ImportRun) -> Path:
+    return Path(f"{run.stored_as}.progress")
+
+
+def progress_of(run: ImportRun) -> tuple[int, int]:
+    """(rows done, rows about) of a run's current pass, from its progress file (written outside
+    the database, so a pass inside a transaction can still be watched)."""
+    try:
+        done, total = _progress_file(run).read_text().split()
+        return int(done), int(total)
+    except (OSError, ValueError):
+        return 0, 0
+
+
+def _reporter(run: ImportRun) -> Progress:
+    path = _progress_file(run)
+
+    def report(done: int, total: int) -> None:
+        path.write_text(f"{done} {total}")
+
+    return report
+
+
+def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
+    run.status = status
+    run.refused_because = outcome.refused[:500]
+    run.created, run.updated, run.skipped = outcome.created, outcome.updated, outcome.skipped
+    run.errors, run.warnings = outcome.errors, outcome.warnings
+    run.rows_done = outcome.rows
+    run.problems = [p.as_dict() for p in outcome.problems[: ImportRun.PROBLEMS_KEPT]]
+    run.unmapped = outcome.unmapped
+    if status in (RunStatus.DONE, RunStatus.REFUSED):
+        run.finished_at = timezone.now()
+        forget_file(run)
+    run.save()
+
+
+def forget_file(run: ImportRun) -> None:
+    for path in (Path(run.stored_as), _progress_file(run)):
+        path.unlink(missing_ok=True)
+    run.stored_as = ""
+
+
+def check_run(run_id: int) -> None:
+    """The dry run of a run (inline or from the task)."""
+    run = ImportRun.objects.get(pk=run_id)
+    membership = _lead_of(run)
+    with contextlib.suppress(FileRefused, OSError), open_table(run.stored_as) as table:
+        run.header = table.header
+        run.rows_total = table.rows_estimate
+    outcome = import_file(
+        membership,
+        run.stored_as,
+        kind=run.kind,
+        source=run.source,
+        dry_run=True,
+        progress=_reporter(run),
+    )
+    _finish(run, outcome, RunStatus.REFUSED if outcome.refused else RunStatus.CHECKED)
+
+
+def confirm_run(membership: Membership, run: ImportRun) -> None:
+    """The person importing confirms a checked run: write it (now, or by the task)."""
+    if run.status != RunStatus.CHECKED or run.errors or not run.stored_as:
+        raise ValidationError(_("This import cannot be confirmed: check the file again."))
+    run.status = RunStatus.WRITING
+    run.save(update_fields=["status"])
+    _go(run, write=True)
+
+
+def write_run(run_id: int) -> None:
+    run = ImportRun.objects.get(pk=run_id)
+    membership = _lead_of(run)
+    outcome = import_file(
+        membership,
+        run.stored_as,
+        kind=run.kind,
+        source=run.source,
+        dry_run=False,
+        progress=_reporter(run),
+        run_id=run.pk,
+    )
+    _finish(run, outcome, RunStatus.DONE if outcome.written else RunStatus.CHECKED)
+
+
+def remap_run(membership: Membership, run: ImportRun, columns: dict[str, str]) -> None:
+    """Save which field each column fills for the run's source, and check the file again."""
+    if run.status != RunStatus.CHECKED or not run.stored_as:
+        raise ValidationError(_("This import has ended: upload the file again."))
+    save_mapping(membership, source=run.source, kind=run.kind, columns=columns)
+    run.status = RunStatus.CHECKING
+    run.save(update_fields=["status"])
+    _go(run, write=False)

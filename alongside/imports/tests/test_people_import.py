@@ -155,7 +155,9 @@ def test_a_possible_match_is_skipped_with_a_warning_unless_confirmed_new(lead, t
 
 
 def test_names_and_text_in_any_language_and_windows_1252(lead, tmp_path):
-    utf8 = write(tmp_path, HEADER + "A1,Zoë,Ó Súilleabháin,,,,\nA2,明,王,,,,\nA3,Αλέξης,Παππάς,,,,\n")
+    utf8 = write(
+        tmp_path, HEADER + "A1,Zoë,Ó Súilleabháin,,,,\nA2,明,王,,,,\nA3,Αλέξης,Παππάς,,,,\n"
+    )
     bom = write(tmp_path, "\ufeff" + HEADER + "B1,Søren,Kierkegaard,,,,\n", name="bom.csv")
     ansi = write(tmp_path, HEADER + "C1,Renée,Müller,,,,\n", name="ansi.csv", encoding="cp1252")
     for path, source in ((utf8, "a"), (bom, "b"), (ansi, "c")):
@@ -203,9 +205,13 @@ def test_the_command_prints_counts_and_a_dry_run_writes_nothing(lead, tmp_path):
 
 
 def test_the_command_exits_2_naming_every_bad_row_and_writes_nothing(lead, tmp_path):
-    path = write(tmp_path, HEADER + "A1,Amira,Haddad,1980-02-01,,,\nA2,Bo,Li,99/99/2000,,,\nA3,,,,,,\n")
+    path = write(
+        tmp_path, HEADER + "A1,Amira,Haddad,1980-02-01,,,\nA2,Bo,Li,99/99/2000,,,\nA3,,,,,,\n"
+    )
     with pytest.raises(CommandError) as refused:
-        call_command("import", str(path), "--kind", "people", "--organisation", lead.organisation.slug)
+        call_command(
+            "import", str(path), "--kind", "people", "--organisation", lead.organisation.slug
+        )
     assert refused.value.returncode == 2
     text = str(refused.value)
     assert f"{path}: line 3, column date_of_birth:" in text
