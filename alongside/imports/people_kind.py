@@ -3,7 +3,9 @@
 Fields (docs/imports.md): `external_id` and `given_name` are required; `family_name`,
 `preferred_name`, `date_of_birth` (ISO, DD/MM/YYYY or an Excel serial), `postcode`, `phone`,
 `email`, `languages`, `service` (a service's name; the organisation's first service when empty),
-`notes` (support sphere) and `confirmed_new` (yes: add them even though someone like them is on
+`named_worker` (a worker's username, email or full name: their first named worker; an unknown
+worker is a warning, and the person comes in without one), `notes` (support sphere) and
+`confirmed_new` (yes: add them even though someone like them is on
 the record).
 
 A row whose external id this source brought in before updates that person (only the columns the
@@ -20,7 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from alongside.access.models import Team
+from alongside.access.models import Membership, Role, Team
 from alongside.audit import actions
 from alongside.audit.services import record_many
 from alongside.common.dates import birth_date_problem
@@ -48,6 +50,7 @@ from alongside.people.matching import (
 from alongside.people.models import KEY_FIELDS, Person
 from alongside.people.names import fold
 from alongside.people.queries import possible_matches_many
+from alongside.relationships.models import NamedWorkerSpell, SpellReason
 from alongside.support.models import SupportNote
 
 KIND = "people"
@@ -74,6 +77,7 @@ PERSON_FIELDS = (
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"", "no", "n", "false", "0"}
 NOTE_LIMIT = 10_000
+NAMED_WORKER_ROLES = (Role.SUPPORTER, Role.VOLUNTEER, Role.COORDINATOR)
 
 
 def _teams(ctx: Context) -> dict[str, int]:
@@ -83,6 +87,26 @@ def _teams(ctx: Context) -> dict[str, int]:
         ctx.cache["first_team"] = next(iter(ctx.cache["teams"].values()), None)
     teams: dict[str, int] = ctx.cache["teams"]
     return teams
+
+
+def _workers(ctx: Context) -> dict[str, int]:
+    """Who may be a named worker here, by folded username, email or full name (a name two
+    workers share names neither)."""
+    if "workers" not in ctx.cache:
+        found: dict[str, int | None] = {}
+        members = (
+            Membership.objects.active()
+            .filter(organisation_id=ctx.organisation_id, role__in=NAMED_WORKER_ROLES)
+            .select_related("user")
+        )
+        for member in members:
+            user = member.user
+            for key in {user.username, user.email, user.get_full_name()} - {""}:
+                folded = fold(key)
+                found[folded] = user.pk if found.get(folded, user.pk) == user.pk else None
+        ctx.cache["workers"] = {key: pk for key, pk in found.items() if pk is not None}
+    workers: dict[str, int] = ctx.cache["workers"]
+    return workers
 
 
 def _up_to_id(ctx: Context) -> int:
@@ -150,6 +174,20 @@ def _check(ctx: Context, row: Row, plan: Planned) -> dict[str, Any]:
                 f"{', '.join(sorted(teams)) or 'the organisation’s services'}.",
             )
         values["team_id"] = team_id
+    if "named_worker" in cells:
+        named = text_of(cells["named_worker"])
+        worker_id = _workers(ctx).get(fold(named)) if named else None
+        if named and worker_id is None:
+            plan.problems.append(
+                ctx.problem(
+                    row.line,
+                    "named_worker",
+                    f"No worker called “{named[:40]}” works here: imported without a named "
+                    "worker (give them one on their page).",
+                    error=False,
+                )
+            )
+        values["named_worker_id"] = worker_id
     if "notes" in cells:
         values["notes"] = text_of(cells["notes"])[:NOTE_LIMIT]
     if "confirmed_new" in cells:
@@ -200,7 +238,7 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
                 plan.problems.append(
                     ctx.problem(row.line, "service", "The organisation has no service yet.")
                 )
-        if plan.problems:
+        if any(problem.error for problem in plan.problems):
             continue
         plan.values = values
         if person is not None:
@@ -277,8 +315,24 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
             if plan.values.get("notes")
         ]
         SupportNote.objects.bulk_create(notes)
+        spells = [
+            NamedWorkerSpell(
+                organisation_id=ctx.organisation_id,
+                person_id=person.pk,
+                worker_id=plan.values["named_worker_id"],
+                started_on=ctx.today,
+                reason=SpellReason.FIRST,
+                created_by_id=ctx.membership.user_id,
+            )
+            for plan, person in zip(creates, people, strict=True)
+            if plan.values.get("named_worker_id")
+        ]
+        NamedWorkerSpell.objects.bulk_create(spells)
         record_many(
             people, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary
+        )
+        record_many(
+            spells, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary
         )
         record_many(
             notes, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary
@@ -320,6 +374,11 @@ PEOPLE = register(
             Field("email", "Email"),
             Field("languages", "Languages"),
             Field("service", "Service", help="the service's name; empty: the first service"),
+            Field(
+                "named_worker",
+                "Named worker",
+                help="a worker's username, email or full name; unknown: imported without one",
+            ),
             Field("notes", "Notes", help="kept in the support sphere"),
             Field(
                 "confirmed_new", "Confirmed new", help="yes: add even if someone like them exists"

@@ -231,3 +231,39 @@ def test_the_command_refuses_bad_arguments_with_exit_2(lead, tmp_path, args, say
     with pytest.raises(CommandError) as refused:
         call_command("import", str(path), *args)
     assert refused.value.returncode == 2 and says in str(refused.value)
+
+
+def test_a_named_worker_is_given_and_an_unknown_one_is_a_warning(lead, tmp_path):
+    from alongside.relationships.models import NamedWorkerSpell
+    from alongside.testing.factories import UserFactory
+
+    worker = MembershipFactory(
+        organisation=lead.organisation,
+        user=UserFactory(username="wanda", first_name="Wanda", last_name="Jones"),
+        role=Role.SUPPORTER,
+    ).user
+    path = write(
+        tmp_path,
+        "external_id,given_name,named_worker\nA1,Amira,wanda\nA2,Bo,Wanda Jones\nA3,Jo,J. Smith (left)\n",
+    )
+    outcome = import_file(lead, path, kind="people", source="Lamplight", dry_run=False)
+    assert outcome.written and outcome.created == 3 and outcome.warnings == 1
+    assert "No worker called “J. Smith (left)”" in outcome.problems[0].message
+    spells = NamedWorkerSpell.objects.filter(person__organisation=lead.organisation)
+    assert sorted(s.person.given_name for s in spells) == ["Amira", "Bo"]
+    assert {s.worker for s in spells} == {worker}
+
+
+def test_the_demo_export_is_importable_once_its_columns_are_mapped(lead, tmp_path):
+    from alongside.demo.previous_system import MAPPING, SOURCE, write_previous_system_export
+    from alongside.imports.services import save_mapping
+
+    for n in range(10):
+        PersonFactory(team=lead.team, date_of_birth=date(1960, 1, 1 + n))
+    path = write_previous_system_export(lead.organisation, tmp_path / "export.csv", rows=600)
+    save_mapping(lead, source=SOURCE, kind="people", columns=MAPPING)
+    outcome = import_file(lead, path, kind="people", source=SOURCE, dry_run=False)
+    assert outcome.written and outcome.errors == 0
+    assert outcome.skipped > 0 and outcome.created + outcome.skipped == 600
+    again = import_file(lead, path, kind="people", source=SOURCE, dry_run=False)
+    assert again.created == 0

@@ -100,7 +100,9 @@ def test_a_column_mapping_is_saved_for_the_source_and_used_next_time(world):
     assert ImportRun.objects.order_by("-pk").first().created == 1
 
 
-def test_a_large_file_is_checked_and_written_by_tasks(world, settings, django_capture_on_commit_callbacks):
+def test_a_large_file_is_checked_and_written_by_tasks(
+    world, settings, django_capture_on_commit_callbacks
+):
     settings.ALONGSIDE_IMPORT_INLINE_BYTES = 10
     client = world.client("dana")
     with django_capture_on_commit_callbacks(execute=True):
