@@ -82,8 +82,8 @@ NAMED_WORKER_ROLES = (Role.SUPPORTER, Role.VOLUNTEER, Role.COORDINATOR)
 
 def _teams(ctx: Context) -> dict[str, int]:
     if "teams" not in ctx.cache:
-        teams = Team.objects.filter(organisation_id=ctx.organisation_id).order_by("id")
-        ctx.cache["teams"] = {fold(t.name): t.pk for t in teams}
+        found = Team.objects.filter(organisation_id=ctx.organisation_id).order_by("id")
+        ctx.cache["teams"] = {fold(t.name): t.pk for t in found}
         ctx.cache["first_team"] = next(iter(ctx.cache["teams"].values()), None)
     teams: dict[str, int] = ctx.cache["teams"]
     return teams

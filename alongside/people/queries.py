@@ -356,7 +356,7 @@ def possible_matches_many(
     if not names and not phones:
         return [[] for _ in identities]
     found = people_findable_by(membership).filter(
-        Q(name_key__in=sorted(names)) | Q(phone_key__in=sorted(phones))
+        Q(name_key__in=sorted(names)) | Q(phone_key__in=sorted(phones)), merged_into__isnull=True
     )
     if up_to_id is not None:
         found = found.filter(pk__lte=up_to_id)
