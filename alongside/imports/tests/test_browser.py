@@ -33,7 +33,7 @@ def test_the_data_lead_imports_a_previous_systems_export(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
     expect(page.get_by_role("heading", name="Import records")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_label("File").set_input_files(str(export))
+    page.get_by_label("File", exact=True).set_input_files(str(export))
     page.get_by_label("What the file holds").select_option("people")
     page.get_by_label("System it comes from").fill(SOURCE)
     page.get_by_role("button", name="Check the file").click()
