@@ -5,7 +5,5 @@ class ImportsConfig(AppConfig):
     name = "alongside.imports"
 
     def ready(self) -> None:
-        from alongside.imports import (
-            people_kind,  # noqa: F401 - registers the people kind
-            permissions,  # noqa: F401 - registers the app's rules
-        )
+        # The app's rules, and the kinds of file it takes (imports.kinds).
+        from alongside.imports import contacts_kind, people_kind, permissions  # noqa: F401

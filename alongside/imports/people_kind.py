@@ -89,7 +89,7 @@ def _teams(ctx: Context) -> dict[str, int]:
     return teams
 
 
-def _workers(ctx: Context) -> dict[str, int]:
+def workers_of(ctx: Context) -> dict[str, int]:
     """Who may be a named worker here, by folded username, email or full name (a name two
     workers share names neither)."""
     if "workers" not in ctx.cache:
@@ -176,7 +176,7 @@ def _check(ctx: Context, row: Row, plan: Planned) -> dict[str, Any]:
         values["team_id"] = team_id
     if "named_worker" in cells:
         named = text_of(cells["named_worker"])
-        worker_id = _workers(ctx).get(fold(named)) if named else None
+        worker_id = workers_of(ctx).get(fold(named)) if named else None
         if named and worker_id is None:
             plan.problems.append(
                 ctx.problem(

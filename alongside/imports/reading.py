@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +304,23 @@ def _serial(number: float, text: str) -> date:
     if not 1 <= number < 2958466:  # 1 January 1900 to 31 December 9999
         raise ValueError(f"“{text[:40]}” is not a date: write it {DATE_FORMS}.")
     return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+CLOCK = re.compile(r"^(.*?)[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def read_moment(value: Value) -> tuple[date, time | None] | None:
+    """A date with its time of day when the cell has one ("2026-12-05 14:30",
+    "05/12/2026 14:30", a workbook's date and time); None for an empty cell; ValueError with a
+    plain reason otherwise. The time is a wall-clock time, without a zone."""
+    if isinstance(value, datetime):
+        return value.date(), value.time().replace(second=0, microsecond=0)
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and (found := CLOCK.match(text)):
+        hour, minute = int(found.group(2)), int(found.group(3))
+        if hour > 23 or minute > 59:
+            raise ValueError(f"“{text[:40]}” is not a time of day.")
+        day = read_date(found.group(1))
+        return (day, time(hour, minute)) if day else None
+    day = read_date(text)
+    return (day, None) if day else None

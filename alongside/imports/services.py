@@ -67,13 +67,11 @@ class Outcome:
         return not self.refused and not self.errors
 
     def counts(self) -> str:
-        verb = "would be" if not self.written else "were"
+        if self.written:
+            return f"{self.created} created, {self.updated} updated, {self.skipped} skipped"
         return (
-            f"{self.created} created, {self.updated} updated, {self.skipped} skipped "
-            f"({self.rows} rows; {verb} written)"
-            if self.written
-            else f"{self.created} to create, {self.updated} to update, {self.skipped} to skip "
-            f"({self.rows} rows; nothing written)"
+            f"{self.created} to create, {self.updated} to update, {self.skipped} to skip "
+            "(a dry run: nothing written)"
         )
 
 

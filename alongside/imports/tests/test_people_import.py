@@ -267,3 +267,43 @@ def test_the_demo_export_is_importable_once_its_columns_are_mapped(lead, tmp_pat
     assert outcome.skipped > 0 and outcome.created + outcome.skipped == 600
     again = import_file(lead, path, kind="people", source=SOURCE, dry_run=False)
     assert again.created == 0
+
+
+def test_contacts_come_in_with_their_people_and_notes(lead, tmp_path):
+    from alongside.relationships.models import Contact
+    from alongside.testing.factories import UserFactory
+
+    MembershipFactory(
+        organisation=lead.organisation, user=UserFactory(username="wanda"), role=Role.SUPPORTER
+    )
+    people = write(tmp_path, HEADER + "A1,Amira,Haddad,1980-02-01,,,\n")
+    import_file(lead, people, kind="people", source="Lamplight", dry_run=False)
+    contacts = write(
+        tmp_path,
+        "external_id,person,worker,at,minutes,mode,notes\n"
+        "C1,A1,wanda,05/12/2026 14:30,45,Phone,Talked about rent\n"
+        "C2,A1,wanda,2026-11-01,,,\n",
+        name="contacts.csv",
+    )
+    outcome = import_file(lead, contacts, kind="contacts", source="Lamplight", dry_run=False)
+    assert outcome.written and outcome.created == 2
+    first = Contact.objects.get(at__date=date(2026, 12, 5))
+    assert (first.minutes, first.mode, first.person.given_name) == (45, "phone", "Amira")
+    assert first.at.hour == 14 and first.at.minute == 30
+    note = SupportNote.objects.for_system("test").get(contact=first)
+    assert note.text == "Talked about rent"
+    again = import_file(lead, contacts, kind="contacts", source="Lamplight", dry_run=False)
+    assert (again.created, again.skipped) == (0, 2)
+
+
+def test_a_contact_with_an_unknown_worker_or_person_is_an_error(lead, tmp_path):
+    contacts = write(
+        tmp_path,
+        "external_id,person,worker,at\nC1,NOPE,nobody,2026-12-05\nC2,,,31/12/1999\n",
+        name="contacts.csv",
+    )
+    outcome = import_file(lead, contacts, kind="contacts", source="Lamplight", dry_run=False)
+    assert not outcome.written
+    named = {(p.line, p.column) for p in outcome.problems}
+    assert named == {(2, "person"), (2, "worker"), (3, "person"), (3, "worker"), (3, "at")}
+    assert any("No worker called “nobody”" in p.message for p in outcome.problems)

@@ -1,7 +1,7 @@
 """Reading import files (pure): encodings, workbooks, dates, and refusing hostile files."""
 
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import openpyxl
 import pytest
@@ -14,6 +14,7 @@ from alongside.imports.reading import (
     detect_encoding,
     open_table,
     read_date,
+    read_moment,
     text_of,
 )
 
@@ -154,3 +155,23 @@ def test_every_form_of_a_date_reads_back_as_that_date(day):
     assert read_date(day.isoformat()) == day
     assert read_date(day.strftime("%d/%m/%Y")) == day
     assert read_date(serial) == day == read_date(str(serial))
+
+
+@pytest.mark.parametrize(
+    ("cell", "moment"),
+    [
+        ("2026-12-05 14:30", (date(2026, 12, 5), time(14, 30))),
+        ("2026-12-05T09:05:00", (date(2026, 12, 5), time(9, 5))),
+        ("05/12/2026 14:30", (date(2026, 12, 5), time(14, 30))),
+        ("05/12/2026", (date(2026, 12, 5), None)),
+        (datetime(2026, 12, 5, 14, 30, 59), (date(2026, 12, 5), time(14, 30))),  # noqa: DTZ001
+        ("", None),
+    ],
+)
+def test_a_moment_is_a_date_with_its_time_when_it_has_one(cell, moment):
+    assert read_moment(cell) == moment
+
+
+def test_a_time_that_is_not_one_says_so():
+    with pytest.raises(ValueError, match="not a time of day"):
+        read_moment("05/12/2026 25:61")

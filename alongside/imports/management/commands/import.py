@@ -71,7 +71,12 @@ class Command(BaseCommand):
                 if p.error
             ]
             raise CommandError(
-                "\n".join([*lines, f"{outcome.errors} bad rows: nothing was written."]),
+                "\n".join(
+                    [
+                        *lines,
+                        f"{outcome.errors} bad row{'s' if outcome.errors != 1 else ''}: nothing was written.",
+                    ]
+                ),
                 returncode=2,
             )
         if outcome.unmapped:
