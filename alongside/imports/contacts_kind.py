@@ -23,13 +23,12 @@ from alongside.audit import actions
 from alongside.audit.services import record_many
 from alongside.common.dates import date_problem
 from alongside.imports.kinds import CREATE, SKIP, Context, Field, Kind, Planned, Row, register
-from alongside.imports.models import ImportedRecord
 from alongside.imports.people_kind import KIND as PEOPLE_KIND
 from alongside.imports.people_kind import NOTE_LIMIT, workers_of
 from alongside.imports.reading import read_moment, text_of
+from alongside.imports.records import check_id, known_ids, remember, write_notes
 from alongside.people.names import fold
 from alongside.relationships.models import Contact, Initiator, Mode
-from alongside.support.models import SupportNote
 
 KIND = "contacts"
 MODES = {fold(value): value for value in Mode.values} | {
@@ -41,17 +40,6 @@ INITIATORS = {
     "us": Initiator.US,
     "": Initiator.US,
 }
-
-
-def _known(ctx: Context, kind: str, ids: list[str]) -> dict[str, int]:
-    return dict(
-        ImportedRecord.objects.filter(
-            organisation_id=ctx.organisation_id,
-            source=ctx.source,
-            kind=kind,
-            external_id__in=[i for i in ids if i],
-        ).values_list("external_id", "object_id")
-    )
 
 
 def _check(ctx: Context, row: Row, plan: Planned, people: dict[str, int]) -> dict[str, Any]:
@@ -116,25 +104,13 @@ def _check(ctx: Context, row: Row, plan: Planned, people: dict[str, int]) -> dic
 
 def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
     ids = [text_of(row.values.get("external_id")) for row in rows]
-    known = _known(ctx, KIND, ids)
-    people = _known(ctx, PEOPLE_KIND, [text_of(row.values.get("person")) for row in rows])
+    known = known_ids(ctx, KIND, ids)
+    people = known_ids(ctx, PEOPLE_KIND, [text_of(row.values.get("person")) for row in rows])
     plans: list[Planned] = []
     for row, external_id in zip(rows, ids, strict=True):
         plan = Planned(row.line, external_id)
         plans.append(plan)
-        if not external_id:
-            plan.problems.append(ctx.problem(row.line, "external_id", "Give every row an id."))
-        elif len(external_id) > 100:
-            plan.problems.append(
-                ctx.problem(row.line, "external_id", "Longer than 100 characters.")
-            )
-        elif external_id in ctx.cache.setdefault("lines", {}):
-            first = ctx.cache["lines"][external_id]
-            plan.problems.append(
-                ctx.problem(row.line, "external_id", f"The same id as line {first}.")
-            )
-        else:
-            ctx.cache["lines"][external_id] = row.line
+        check_id(ctx, plan)
         if external_id in known:
             plan.action = SKIP
             plan.object_id = known[external_id]
@@ -157,28 +133,14 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
         for plan in creates
     ]
     Contact.objects.bulk_create(contacts)
-    ImportedRecord.objects.bulk_create(
-        ImportedRecord(
-            organisation_id=ctx.organisation_id,
-            source=ctx.source,
-            kind=KIND,
-            external_id=plan.external_id,
-            object_id=contact.pk,
-        )
-        for plan, contact in zip(creates, contacts, strict=True)
+    remember(ctx, KIND, creates, contacts)
+    notes = write_notes(
+        ctx,
+        (
+            (plan.values["notes"], contact.person_id, contact.pk)
+            for plan, contact in zip(creates, contacts, strict=True)
+        ),
     )
-    notes = [
-        SupportNote(
-            organisation_id=ctx.organisation_id,
-            person_id=contact.person_id,
-            contact_id=contact.pk,
-            text=plan.values["notes"],
-            author_id=ctx.membership.user_id,
-        )
-        for plan, contact in zip(creates, contacts, strict=True)
-        if plan.values.get("notes")
-    ]
-    SupportNote.objects.bulk_create(notes)
     for records in (contacts, notes):
         record_many(
             records, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary

@@ -38,8 +38,8 @@ from alongside.imports.kinds import (
     Row,
     register,
 )
-from alongside.imports.models import ImportedRecord
 from alongside.imports.reading import read_date, text_of
+from alongside.imports.records import check_id, known_ids, remember, write_notes
 from alongside.people.matching import (
     Identity,
     name_key,
@@ -51,7 +51,6 @@ from alongside.people.models import KEY_FIELDS, Person
 from alongside.people.names import fold
 from alongside.people.queries import possible_matches_many
 from alongside.relationships.models import NamedWorkerSpell, SpellReason
-from alongside.support.models import SupportNote
 
 KIND = "people"
 NOTE_KIND = "people.note"
@@ -200,14 +199,7 @@ def _check(ctx: Context, row: Row, plan: Planned) -> dict[str, Any]:
 
 def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
     ids = [text_of(row.values.get("external_id")) for row in rows]
-    known = dict(
-        ImportedRecord.objects.filter(
-            organisation_id=ctx.organisation_id,
-            source=ctx.source,
-            kind=KIND,
-            external_id__in=[i for i in ids if i],
-        ).values_list("external_id", "object_id")
-    )
+    known = known_ids(ctx, KIND, ids)
     people = Person.objects.filter(
         organisation_id=ctx.organisation_id, pk__in=list(known.values())
     ).in_bulk()
@@ -217,19 +209,7 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
     for row, external_id in zip(rows, ids, strict=True):
         plan = Planned(row.line, external_id)
         plans.append(plan)
-        if not external_id:
-            plan.problems.append(ctx.problem(row.line, "external_id", "Give every row an id."))
-        elif len(external_id) > 100:
-            plan.problems.append(
-                ctx.problem(row.line, "external_id", "Longer than 100 characters.")
-            )
-        elif external_id in ctx.cache.setdefault("lines", {}):
-            first = ctx.cache["lines"][external_id]
-            plan.problems.append(
-                ctx.problem(row.line, "external_id", f"The same id as line {first}.")
-            )
-        else:
-            ctx.cache["lines"][external_id] = row.line
+        check_id(ctx, plan)
         values = _check(ctx, row, plan)
         person = people.get(known[external_id]) if external_id in known else None
         if "team_id" not in values and person is None:
@@ -294,27 +274,14 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
             person.fill_keys()
             people.append(person)
         Person.objects.bulk_create(people)
-        ImportedRecord.objects.bulk_create(
-            ImportedRecord(
-                organisation_id=ctx.organisation_id,
-                source=ctx.source,
-                kind=KIND,
-                external_id=plan.external_id,
-                object_id=person.pk,
-            )
-            for plan, person in zip(creates, people, strict=True)
+        remember(ctx, KIND, creates, people)
+        notes = write_notes(
+            ctx,
+            (
+                (plan.values.get("notes", ""), person.pk, None)
+                for plan, person in zip(creates, people, strict=True)
+            ),
         )
-        notes = [
-            SupportNote(
-                organisation_id=ctx.organisation_id,
-                person_id=person.pk,
-                text=plan.values["notes"],
-                author_id=ctx.membership.user_id,
-            )
-            for plan, person in zip(creates, people, strict=True)
-            if plan.values.get("notes")
-        ]
-        SupportNote.objects.bulk_create(notes)
         spells = [
             NamedWorkerSpell(
                 organisation_id=ctx.organisation_id,
