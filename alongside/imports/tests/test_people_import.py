@@ -190,6 +190,11 @@ def test_notes_land_in_the_support_sphere_and_the_import_is_audited(lead, tmp_pa
     lines = access_log(person.pk, lead.organisation_id, viewer=lead)
     assert any(line.did == "imported your record from Lamplight" for line in lines)
     assert verify_chain(tmp_path).first_problem is None
+    # The batch's events are chained like any others: a changed one is caught.
+    tampered = AuditEvent.objects.filter(action="imports.record.imported").first()
+    AuditEvent.objects.filter(pk=tampered.pk).update(summary={"source": "somewhere else"})
+    report = verify_chain(tmp_path)
+    assert report.first_problem is not None and report.event_id == tampered.pk
 
 
 def test_the_command_prints_counts_and_a_dry_run_writes_nothing(lead, tmp_path):
