@@ -312,3 +312,27 @@ def test_a_contact_with_an_unknown_worker_or_person_is_an_error(lead, tmp_path):
     named = {(p.line, p.column) for p in outcome.problems}
     assert named == {(2, "person"), (2, "worker"), (3, "person"), (3, "worker"), (3, "at")}
     assert any("No worker called “nobody”" in p.message for p in outcome.problems)
+
+
+def test_a_workbook_imports_like_a_csv(lead, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["External ID", "Given name", "Family name", "Date of birth", "Phone"])
+    sheet.append([101, "Łucja", "Wójcik", dt.datetime(1975, 2, 1), 7700900123])  # noqa: DTZ001
+    sheet.append([102, "Kwame", "Mensah", 27426, None])
+    sheet.append([103, "Bo", "Li", "05/12/1975", "07700 900124"])
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    outcome = import_file(lead, path, kind="people", source="Excel", dry_run=False)
+    assert outcome.written and outcome.created == 3, outcome.problems
+    born = dict(people_of(lead).values_list("given_name", "date_of_birth"))
+    assert born == {"Łucja": date(1975, 2, 1), "Kwame": date(1975, 2, 1), "Bo": date(1975, 12, 5)}
+    assert set(ImportedRecord.objects.values_list("external_id", flat=True)) == {
+        "101",
+        "102",
+        "103",
+    }
