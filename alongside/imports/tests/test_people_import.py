@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from alongside.access.models import Role
 from alongside.audit.models import AuditEvent
 from alongside.audit.queries import access_log
+from alongside.audit.tests.test_chain import tampering
 from alongside.audit.verify import verify_chain
 from alongside.imports.models import ImportedRecord
 from alongside.imports.services import import_file
@@ -192,7 +193,8 @@ def test_notes_land_in_the_support_sphere_and_the_import_is_audited(lead, tmp_pa
     assert verify_chain(tmp_path).first_problem is None
     # The batch's events are chained like any others: a changed one is caught.
     tampered = AuditEvent.objects.filter(action="imports.record.imported").first()
-    AuditEvent.objects.filter(pk=tampered.pk).update(summary={"source": "somewhere else"})
+    with tampering():
+        AuditEvent.objects.filter(pk=tampered.pk).update(summary={"source": "somewhere else"})
     report = verify_chain(tmp_path)
     assert report.first_problem is not None and report.event_id == tampered.pk
 
