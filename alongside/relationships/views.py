@@ -23,6 +23,7 @@ from alongside.access.nav import home_url_name
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.inbox.queries import inbox_for
 from alongside.learning.contact_form import DemandOnContactForm
@@ -39,6 +40,8 @@ from alongside.relationships.forms import (
     HistoryAccessForm,
     HistoryAccessReviewForm,
     MoveContactForm,
+    NotPossibleForm,
+    RemoveContactForm,
     WorkerRequestForm,
 )
 from alongside.relationships.models import (
@@ -113,8 +116,10 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        circle = person if request.htmx else None
+        # The quick form on the person page says so: it offers only the workers around them.
+        circle = person if request.POST.get("quick") else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
+        offer_pickers(form, membership, request)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
 
         demand = DemandOnContactForm(request.POST)
@@ -147,8 +152,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                         initial=ContactForm.initial_for(membership),
                         membership=membership,
                         handover=planned_handover(person),
-                        circle_of=person,
+                        circle_of=circle,
                     )
+                    offer_pickers(fresh, membership, request)
                     return render(
                         request,
                         "relationships/partials/contact_recorded.html",
@@ -178,6 +184,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
     )
+    offer_pickers(form, membership, request)
     return render(
         request, "relationships/contact_form.html", _contact_context(request, person, form)
     )
@@ -216,6 +223,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
     note = _read_note(request, membership, contact)
     if request.method == "POST":
         form = ContactForm(request.POST, membership=membership)
+        offer_pickers(form, membership, request)
         if form.is_valid():
             try:
                 services.update_contact(
@@ -246,6 +254,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
             },
             membership=membership,
         )
+        offer_pickers(form, membership, request)
     return render(
         request,
         "relationships/contact_edit.html",
@@ -291,6 +300,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
         membership=membership,
         initial=initial,
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = "person_chose" if data["chosen_by_person"] else "first"
@@ -325,6 +335,7 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
     form = WorkerRequestForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_worker_request(
@@ -357,12 +368,17 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         .select_related("requested_worker")
         .first()
     )
-    initial = {}
+    # Pre-filled by a link (`?reason=worker_left&to_worker=<id>`), or by their open request.
+    initial: dict[str, Any] = {
+        "reason": request.GET.get("reason", ""),
+        "to_worker": request.GET.get("to_worker", ""),
+    }
     if open_request is not None:
         initial = {"reason": "person_chose", "to_worker": open_request.requested_worker_id}
     form = HandoverForm(
         request.POST if request.method == "POST" else None, membership=membership, initial=initial
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -450,6 +466,7 @@ def allocate_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = AllocateWorkerForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocate_worker(person, worker=form.cleaned_data["worker"], by=membership)
@@ -626,5 +643,84 @@ def move_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
         request,
         "relationships/move_contact.html",
         {"person": person, "contact": contact, "form": form, "q": text, "searched": bool(text)},
+        status=form_status(request, form),
+    )
+
+
+def remove_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    """Remove a contact recorded on the wrong person, saying why (decision 0049)."""
+    membership, person, contact = _visible_contact(request, person_id, contact_id)
+    require_rule("relationships.remove_contact", membership, contact)
+    form = RemoveContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_contact(contact, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The contact is removed: it no longer counts. It can be put back from the timeline."
+                ),
+            )
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/remove_contact.html",
+        {"person": person, "contact": contact, "form": form},
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+def restore_contact(request: AuthedHttpRequest, person_id: int, removed_id: int) -> HttpResponse:
+    """Put back a contact removed by mistake."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    contact = get_object_or_404(
+        Contact.with_removed.filter(person=person, removed_at__isnull=False).select_related(
+            "person"
+        ),
+        pk=removed_id,
+    )
+    require_rule("relationships.remove_contact", membership, contact)
+    try:
+        services.restore_contact(contact, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The contact is back on the record."))
+    return redirect("people:person", person_id=person.pk)
+
+
+def worker_request_not_possible(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Answer a person's open worker requests "not possible", saying why (decision 0050)."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.answer_worker_request", membership, person)
+    waiting = list(
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN)
+        .select_related("requested_worker", "recorded_by")
+        .order_by("requested_on", "pk")
+    )
+    form = NotPossibleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_not_possible(
+                person, by=membership, answer=form.cleaned_data["answer"], on=timezone.localdate()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Answered: not possible. Their page says why, and their worker has been told."),
+            )
+            return redirect("inbox:inbox")
+    return render(
+        request,
+        "relationships/worker_request_not_possible.html",
+        {"person": person, "form": form, "waiting": waiting},
         status=form_status(request, form),
     )
