@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("alongside.audit.urls")),
     path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
+    path("imports/", include("alongside.imports.urls")),
     path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),

@@ -137,7 +137,7 @@ class Person(models.Model):
         self.fill_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS, "name_key", "phone_key"}
+            kwargs["update_fields"] = {*update_fields, *KEY_FIELDS}
         super().save(*args, **kwargs)
 
     def fill_keys(self) -> None:
@@ -163,6 +163,7 @@ class Person(models.Model):
 
 
 SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+KEY_FIELDS = (*SEARCH_KEY_FIELDS, "name_key", "phone_key")
 
 
 def search_keys(

@@ -373,6 +373,26 @@ class Samples:
             ),
             "other": world.members["olly"],
         }
+        # Imports: a checked run in the organisation (two: related and unrelated) and one elsewhere.
+        from alongside.imports.models import ImportRun, RunStatus
+
+        self.import_runs = {
+            subject: ImportRun.objects.create(
+                organisation=org,
+                started_by=world.user("dana") if org == world.org else world.user("olly"),
+                kind="people",
+                source="matrix",
+                file_name="people.csv",
+                status=RunStatus.CHECKED,
+                header=["external_id", "given_name"],
+                problems=[{"line": 2, "column": "given_name", "message": "x", "error": False}],
+            )
+            for subject, org in (
+                ("related", world.org),
+                ("unrelated", world.org),
+                ("other", world.other_org),
+            )
+        }
         _, self.invitation_token = invite_worker(
             world.org,
             by=None,
@@ -447,6 +467,7 @@ class Samples:
                 else self.token
             ),
             "worker_id": lambda: self.workers[subject].pk,
+            "run_id": lambda: self.import_runs[subject].pk,
             "introduction_id": lambda: self.connections["introduction_id"][subject],
             "side_id": lambda: self.connections["side_id"][subject],
             "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],

@@ -133,3 +133,20 @@ def test_the_command_line_exports_and_restores(archive: Path, tmp_path: Path) ->
         call_command("archive", "restore", str(bad), "--organisation", "fresh")
     assert refused.value.returncode == 2
     assert not Organisation.objects.filter(slug="fresh").exists()
+
+
+def test_alongside_import_restores_an_archive_as_its_archive_kind(archive: Path) -> None:
+    out = io.StringIO()
+    call_command("import", str(archive), "--kind", "archive", "--organisation", "trial",
+                 "--dry-run", stdout=out)  # fmt: skip
+    assert "rolled back; nothing was written" in out.getvalue()
+    assert not Organisation.objects.filter(slug="trial").exists()
+    call_command("import", str(archive), "--kind", "archive", "--organisation", "moved",
+                 stdout=out)  # fmt: skip
+    assert Person.objects.filter(organisation__slug="moved").count() == 2
+    with pytest.raises(CommandError, match="moved is not empty") as refused:
+        call_command("import", str(archive), "--kind", "archive", "--organisation", "moved")
+    assert refused.value.returncode == 2
+    with pytest.raises(CommandError, match="needs --organisation SLUG") as refused:
+        call_command("import", str(archive), "--kind", "archive")
+    assert refused.value.returncode == 2
