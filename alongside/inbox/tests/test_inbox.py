@@ -64,7 +64,7 @@ def test_a_worker_request_waits_for_the_coordinator_until_a_worker_is_chosen(wor
     # The form opens with the worker they asked for, ticked as their choice.
     form = world.client("colin").get(assign).content.decode()
     assert "On 12 Aug 2026 they asked for a worker." in form
-    assert f'value="{world.user("alice").pk}" selected' in form
+    assert f'value="{world.user("alice").pk}" checked' in form
     response = world.client("colin").post(
         assign,
         {
