@@ -144,7 +144,10 @@ class Location(models.Model):
     )
     oruk_id = models.UUIDField(_("ORUK id"), default=uuid.uuid4)
     location_type = models.CharField(
-        _("kind of place"), max_length=20, choices=LocationType.choices, default=LocationType.PHYSICAL
+        _("kind of place"),
+        max_length=20,
+        choices=LocationType.choices,
+        default=LocationType.PHYSICAL,
     )
     name = models.CharField(_("name"), max_length=300, blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
@@ -286,6 +289,9 @@ class ServiceAtLocation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service} at {self.location}"
+
 
 class Schedule(models.Model):
     """When a service runs (ORUK `schedule`, a subset of iCalendar RRULE)."""
@@ -310,6 +316,9 @@ class Schedule(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.description or f"{self.freq} {self.byday}".strip()
+
 
 class ServiceArea(models.Model):
     """The area a service covers (ORUK `service_area`)."""
@@ -324,6 +333,9 @@ class ServiceArea(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or self.description
 
 
 class DirectoryFeed(models.Model):
@@ -370,3 +382,6 @@ class DirectoryRefresh(models.Model):
 
     class Meta:
         ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.ran_at:%Y-%m-%d %H:%M}"
