@@ -21,6 +21,8 @@ urlpatterns = [
     path("connections/", include("alongside.connections.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("workers/", include("alongside.workers.urls")),
+    path("directory/", include("alongside.directory.urls")),
+    path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -558,12 +558,11 @@ def schedule_words(
             when = _and(days)
         else:
             when = "Every week"
+        on = "weekdays" if when == "Weekdays" else when
         if every == 2:
-            when = (
-                f"Every other week on {when[0].lower()}{when[1:]}" if days else "Every other week"
-            )
+            when = f"Every other week on {on}" if days else "Every other week"
         elif every > 2:
-            when = f"Every {every} weeks on {when}" if days else f"Every {every} weeks"
+            when = f"Every {every} weeks on {on}" if days else f"Every {every} weeks"
     elif freq == "MONTHLY":
         period = "month" if every == 1 else f"{every} months"
         if nth:

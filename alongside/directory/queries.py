@@ -10,6 +10,7 @@ directory models and never anything kept from an import as it came (contacts may
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -288,14 +289,19 @@ def service_item(service: Service, *, public: bool = False) -> dict[str, Any]:
 
 
 def organisation_item(owner: Any, *, public: bool = False) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": str(owner.oruk_id), "name": owner.name}
-    for key in ("description", "email", "website", "uri", "logo"):
+    item: dict[str, Any] = {
+        "id": str(owner.oruk_id),
+        "name": owner.name,
+        "description": owner.description,
+    }
+    for key in ("email", "website", "uri", "logo"):
         _set(item, key, getattr(owner, key))
     if owner.parent_oruk_id:
         item["parent_organization_id"] = str(owner.parent_oruk_id)
     if not public:
         for key, value in (owner.extra or {}).items():
-            item.setdefault(key, value)
+            if key != "own":  # marks the organisation's own entry (services.own_directory_…)
+                item.setdefault(key, value)
     return item
 
 
@@ -320,16 +326,30 @@ def location_item(location: Location, *, public: bool = False) -> dict[str, Any]
     _set(item, "latitude", location.latitude)
     _set(item, "longitude", location.longitude)
     extra = location.extra if isinstance(location.extra, dict) and not public else {}
-    address: dict[str, Any] = {}
-    for key in ("address_1", "address_2", "city", "region", "postal_code", "country"):
-        _set(address, key, getattr(location, key))
-    if address:
+    if location.address_1 or location.city or location.postal_code:
         kept = extra.get("addresses") or [{}]
-        first = {**kept[0], **address} if isinstance(kept[0], dict) else address
+        first = dict(kept[0]) if isinstance(kept[0], dict) else {}
+        first.update(
+            {
+                "address_1": location.address_1,
+                "city": location.city,
+                "state_province": first.get("state_province") or location.region,
+                "postal_code": location.postal_code,
+                "country": location.country or "GB",
+            }
+        )
+        _set(first, "address_2", location.address_2)
+        _set(first, "region", location.region)
+        first.setdefault("id", str(uuid.uuid5(location.oruk_id, "address")))
         first.setdefault("address_type", "physical")
         item["addresses"] = [first, *kept[1:]]
     if location.accessibility and "accessibility" not in extra:
-        item["accessibility"] = [{"description": location.accessibility}]
+        item["accessibility"] = [
+            {
+                "id": str(uuid.uuid5(location.oruk_id, "accessibility")),
+                "description": location.accessibility,
+            }
+        ]
     for key, value in extra.items():
         if key != "addresses":
             item.setdefault(key, value)
@@ -337,8 +357,11 @@ def location_item(location: Location, *, public: bool = False) -> dict[str, Any]
 
 
 def term_item(term: TaxonomyTerm) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": str(term.oruk_id), "name": term.name}
-    _set(item, "description", term.description)
+    item: dict[str, Any] = {
+        "id": str(term.oruk_id),
+        "name": term.name,
+        "description": term.description,
+    }
     _set(item, "term", term.code)
     _set(item, "term_uri", term.term_uri)
     _set(item, "taxonomy", term.taxonomy.name if term.taxonomy else term.taxonomy_name)

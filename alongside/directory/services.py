@@ -406,3 +406,28 @@ def add_term(membership: Membership, name: str, description: str = "") -> Taxono
         )
         record(term, action=actions.DIRECTORY_TERM_ADDED, by=membership)
     return term
+
+
+def own_directory_organisation(organisation: Organisation) -> DirectoryOrganisation:
+    """The organisation itself as the ORUK organisation that runs its local services."""
+    found = DirectoryOrganisation.objects.filter(organisation=organisation, extra__own=True).first()
+    if found is not None:
+        return found
+    return DirectoryOrganisation.objects.create(
+        organisation=organisation, name=organisation.name, extra={"own": True}
+    )
+
+
+def add_place(membership: Membership, service: Service, location: Location) -> Location:
+    """Where a local service runs: a new place, linked to the service."""
+    with transaction.atomic():
+        location.organisation = membership.organisation
+        location.save()
+        ServiceAtLocation.objects.create(service=service, location=location)
+        record(
+            service,
+            action=actions.DIRECTORY_SERVICE_CHANGED,
+            by=membership,
+            summary={"fields": ["service_at_locations"]},
+        )
+    return location
