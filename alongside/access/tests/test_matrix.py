@@ -336,8 +336,8 @@ MATRIX: dict[str, Entry] = {
     "reports:team_learning": once({"colin"}),
     "reports:report_settings": once({"dana"}),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
-    "directory:search": once(DIRECTORY_READERS),
-    "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, set()),
+    "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
+    "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),
     "directory:add_service": once({"colin", "dana"}),
     "directory:edit_service": each({"colin", "dana"}, set(), set()),
     "directory:add_place": each({"colin", "dana"}, set(), set()),
