@@ -77,6 +77,13 @@ class SearchForm(Form):
         model_choice(self, "near").queryset = places
 
 
+class KeeperField(forms.ModelChoiceField[Membership]):
+    """A worker, by name."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.user.get_full_name() or obj.user.get_username()
+
+
 class ServiceForm(ModelForm[Service]):
     class Meta:
         model = Service
@@ -95,6 +102,7 @@ class ServiceForm(ModelForm[Service]):
             "published",
         ]
         labels = {"terms": _("Needs it helps with"), "url": _("Website")}
+        field_classes = {"keeper": KeeperField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "terms": forms.CheckboxSelectMultiple,
@@ -112,9 +120,6 @@ class ServiceForm(ModelForm[Service]):
         assert isinstance(terms_field, forms.ModelMultipleChoiceField)
         terms_field.queryset = terms
         model_choice(self, "keeper").queryset = keepers
-        model_choice(self, "keeper").label_from_instance = lambda m: (
-            m.user.get_full_name() or str(m.user)
-        )
         for name in ("minimum_age", "maximum_age"):
             field = self.fields[name]
             assert isinstance(field, forms.IntegerField)

@@ -162,8 +162,8 @@ def search(
     results = []
     for service in services:
         distance = _nearest(service, place)
-        too_far = place is not None and place.within_km is not None
-        if too_far and (distance is None or distance > (place.within_km or 0)):
+        within = place.within_km if place is not None else None
+        if within is not None and (distance is None or distance > within):
             continue
         results.append(
             Found(

@@ -272,6 +272,8 @@ def _new_id() -> uuid.UUID:
 def _location(organisation: Organisation, data: dict[str, Any]) -> Location | None:
     given = data.get("location")
     oruk_id = given.get("id") if isinstance(given, dict) else data.get("location_id")
+    if not oruk_id:
+        return None
     found = Location.objects.filter(organisation=organisation, oruk_id=oruk_id).first()
     if not isinstance(given, dict):
         return found

@@ -24,7 +24,7 @@ from alongside.directory.forms import (
     ServiceForm,
     TermForm,
 )
-from alongside.directory.models import Location, Service, ServiceSource
+from alongside.directory.models import DirectoryFeed, Location, Service, ServiceSource
 from alongside.directory.tasks import queue_refresh
 
 
@@ -249,7 +249,7 @@ def imports(request: AuthedHttpRequest) -> HttpResponse:
     form = FeedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         feed = services.save_feed(membership, form.save(commit=False), list(form.changed_data))
-        transaction.on_commit(lambda: (queue_refresh(feed), queue_refresh(feed, later=True)))
+        transaction.on_commit(lambda: _read_now_and_on_schedule(feed))
         messages.success(request, _("%(name)s will be read shortly.") % {"name": feed.name})
         return redirect("directory:imports")
     return render(
@@ -263,6 +263,11 @@ def imports(request: AuthedHttpRequest) -> HttpResponse:
         },
         status=form_status(request, form),
     )
+
+
+def _read_now_and_on_schedule(feed: DirectoryFeed) -> None:
+    queue_refresh(feed)
+    queue_refresh(feed, later=True)
 
 
 @rule_required("directory.edit")

@@ -64,6 +64,11 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/workers/",
         "/people/merges/",
         "/people/equality/",
+        "/directory/",
+        "/directory/needs/",
+        "/directory/imports/",
+        "/oruk/services",
+        "/oruk/service_at_locations",
     ]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
