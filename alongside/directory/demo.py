@@ -52,7 +52,7 @@ SERVICES: tuple[tuple[str, tuple[str, ...], str, str, tuple[float, float], str, 
         True,
     ),
     (
-        "Help with forms (Rev. Ade)",
+        "Help with forms at St Mark's",
         ("Forms and letters",),
         "St Mark's church hall",
         "RV1 2AB",

@@ -164,8 +164,6 @@ def edit_service(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
         {
             "form": form,
             "service": service,
-            "place_form": PlaceForm(),
-            "schedule_form": ScheduleForm(),
             "opening_times": queries.opening_times(service),
         },
         status=form_status(request, form),
