@@ -33,6 +33,7 @@ from alongside.directory.models import (
     TaxonomyTerm,
     postcode_district,
 )
+from alongside.spaces.models import Space
 
 EARTH_RADIUS_KM = 6371.0
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -78,6 +79,20 @@ def terms_of(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
 
 def taxonomies_of(organisation: Organisation) -> QuerySet[Taxonomy]:
     return Taxonomy.objects.filter(organisation=organisation).prefetch_related("terms")
+
+
+def drop_in_spaces(organisation: Organisation) -> list[tuple[Space, Service | None]]:
+    """The organisation's drop-in spaces, each with its directory entry if it has one."""
+    spaces = list(
+        Space.objects.filter(organisation=organisation, access=Space.Access.DROP_IN).order_by(
+            "name", "id"
+        )
+    )
+    listed = {
+        service.extra.get("space_id"): service
+        for service in directory_services(organisation).filter(extra__has_key="space_id")
+    }
+    return [(space, listed.get(space.pk)) for space in spaces]
 
 
 def feeds_of(organisation: Organisation) -> QuerySet[DirectoryFeed]:

@@ -30,6 +30,10 @@ from alongside.directory.models import (
     TaxonomyTerm,
 )
 from alongside.directory.sources import Opener, read_source
+from alongside.spaces.models import SessionPattern, Space
+
+# RRULE day codes by `spaces.Weekday` (Monday is 0).
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 class ImportRefused(Exception):
@@ -433,3 +437,63 @@ def add_place(membership: Membership, service: Service, location: Location) -> L
             summary={"fields": ["service_at_locations"]},
         )
     return location
+
+
+def list_space(membership: Membership, space: Space) -> Service:
+    """A drop-in space as a local service (made the first time, brought up to date after): its
+    name, what happens there, its venue and its repeating sessions as opening times. Not
+    published until someone chooses to."""
+    organisation = membership.organisation
+    today = timezone.localdate()
+    with transaction.atomic():
+        service = Service.objects.filter(
+            organisation=organisation, extra__space_id=space.pk
+        ).first()
+        adding = service is None
+        if service is None:
+            service = Service(
+                organisation=organisation,
+                source=ServiceSource.LOCAL,
+                keeper=membership,
+                directory_organisation=own_directory_organisation(organisation),
+                extra={"space_id": space.pk},
+            )
+        service.name = space.name[:300]
+        service.description = space.about[:10_000]
+        service.url = space.online_link[:500]
+        service.last_checked = today
+        service.updated_at = timezone.now()
+        service.save()
+        service.at_locations.all().delete()
+        if space.venue:
+            place = Location.objects.filter(
+                organisation=organisation, name=space.venue[:300]
+            ).first()
+            place = place or Location.objects.create(
+                organisation=organisation, name=space.venue[:300], address_1=space.venue[:300]
+            )
+            ServiceAtLocation.objects.create(service=service, location=place)
+        service.schedules.all().delete()
+        patterns = SessionPattern.objects.filter(space=space, ends_on__gte=today).order_by(
+            "weekday", "starts_at", "id"
+        )
+        Schedule.objects.bulk_create(
+            Schedule(
+                service=service,
+                freq="WEEKLY",
+                interval=pattern.every_weeks,
+                byday=DAY_CODES[pattern.weekday],
+                opens_at=pattern.starts_at,
+                closes_at=pattern.ends_at,
+                valid_from=pattern.starts_on,
+                valid_to=pattern.ends_on,
+            )
+            for pattern in patterns
+        )
+        record(
+            service,
+            action=actions.DIRECTORY_SERVICE_ADDED if adding else actions.DIRECTORY_SERVICE_CHANGED,
+            by=membership,
+            summary={"space": space.pk},
+        )
+    return service

@@ -15,4 +15,5 @@ urlpatterns = [
     path("needs/", views.needs, name="needs"),
     path("imports/", views.imports, name="imports"),
     path("feeds/<int:feed_id>/refresh/", views.refresh_now, name="refresh_now"),
+    path("spaces/<int:space_id>/list/", views.list_space, name="list_space"),
 ]

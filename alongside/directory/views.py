@@ -26,6 +26,7 @@ from alongside.directory.forms import (
 )
 from alongside.directory.models import DirectoryFeed, Location, Service, ServiceSource
 from alongside.directory.tasks import queue_refresh
+from alongside.spaces.models import Space
 
 
 def _keepers(organisation: Organisation) -> QuerySet[Membership]:
@@ -258,9 +259,27 @@ def imports(request: AuthedHttpRequest) -> HttpResponse:
             "feeds": queries.feeds_of(organisation),
             "refreshes": queries.refreshes_of(organisation),
             "stale": queries.stale_services(organisation),
+            "spaces": queries.drop_in_spaces(organisation),
         },
         status=form_status(request, form),
     )
+
+
+@rule_required("directory.edit")
+@require_POST
+def list_space(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
+    """Put a drop-in space in the directory as a local service, or bring its entry up to date."""
+    membership = membership_of(request)
+    space = (
+        Space.objects.filter(organisation=membership.organisation, access=Space.Access.DROP_IN)
+        .filter(pk=space_id)
+        .first()
+    )
+    if space is None:
+        raise Http404
+    service = services.list_space(membership, space)
+    messages.success(request, _("%(name)s is in the directory.") % {"name": service.name})
+    return redirect("directory:service", service_id=service.pk)
 
 
 def _read_now_and_on_schedule(feed: DirectoryFeed) -> None:

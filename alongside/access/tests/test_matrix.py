@@ -345,6 +345,7 @@ MATRIX: dict[str, Entry] = {
     "directory:check_service": each({"colin", "dana"}, set(), set(), method="post"),
     "directory:needs": once({"colin", "dana"}),
     "directory:imports": once({"colin", "dana"}),
+    "directory:list_space": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     "directory:refresh_now": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     # oruk: the public Open Referral UK API (published services only, no sign-in)
     "oruk:index": once(EVERYONE),

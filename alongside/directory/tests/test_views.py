@@ -301,3 +301,51 @@ def test_adding_a_feed_queues_a_read_now_and_the_next_one_later(
     assert queued.count() == 2
     later = max(queued.values_list("run_after", flat=True))
     assert later - timezone.now() > timedelta(hours=23)
+
+
+def test_a_drop_in_space_is_listed_with_its_sessions_as_opening_times(world):
+    from datetime import time as clock
+
+    from alongside.spaces.models import SessionPattern, Space
+
+    space = Space.objects.create(
+        organisation=world.org, name="Tuesday lunch club", about="Soup and company", venue="Hall"
+    )
+    SessionPattern.objects.create(
+        organisation=world.org,
+        space=space,
+        weekday=1,
+        starts_at=clock(12),
+        ends_at=clock(14),
+        starts_on=date(2026, 1, 6),
+        ends_on=date(2027, 12, 28),
+        created_by=world.user("colin"),
+    )
+    Space.objects.create(organisation=world.org, name="Invited only", access="invitation")
+    client = world.client("colin")
+    page = client.get(reverse("directory:imports")).content.decode()
+    assert "Tuesday lunch club" in page and "Invited only" not in page
+    response = client.post(reverse("directory:list_space", args=[space.pk]))
+    assert response.status_code == 302
+    service = Service.objects.get(name="Tuesday lunch club")
+    assert not service.published and service.source == ServiceSource.LOCAL
+    page = client.get(reverse("directory:service", args=[service.pk])).content.decode()
+    assert "Tuesdays, 12pm to 2pm" in page and "Hall" in page
+    client.post(reverse("directory:list_space", args=[space.pk]))
+    assert Service.objects.filter(name="Tuesday lunch club").count() == 1  # brought up to date
+    invited = Space.objects.get(name="Invited only")
+    assert client.post(reverse("directory:list_space", args=[invited.pk])).status_code == 404
+
+
+def test_the_command_line_imports_an_api_address_page_by_page(world, feed_server):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    Feed.pages = two_pages()
+    out = StringIO()
+    call_command("directory", "import", feed_server, f"--organisation={world.org.slug}", stdout=out)
+    assert out.getvalue().strip() == "2 created, 0 updated, 0 unchanged"
+    with pytest.raises(CommandError) as refused:
+        call_command("directory", "import", feed_server, "--organisation=nowhere")
+    assert refused.value.returncode == 2
