@@ -321,7 +321,9 @@ def test_a_drop_in_space_is_listed_with_its_sessions_as_opening_times(world):
         ends_on=date(2027, 12, 28),
         created_by=world.user("colin"),
     )
-    Space.objects.create(organisation=world.org, name="Invited only", access="invitation")
+    Space.objects.create(
+        organisation=world.org, name="Invited only", access="invitation", venue="Back room"
+    )
     client = world.client("colin")
     page = client.get(reverse("directory:imports")).content.decode()
     assert "Tuesday lunch club" in page and "Invited only" not in page
