@@ -194,15 +194,26 @@ def _fill_service(service: Service, item: dict[str, Any]) -> None:
     service.last_modified = oruk.parse_datetime(item.get("last_modified"))
 
 
-def _organisation(organisation: Organisation, item: dict[str, Any]) -> DirectoryOrganisation | None:
-    data = item.get("organization")
-    oruk_id = data.get("id") if isinstance(data, dict) else item.get("organization_id")
+def _described[M: (DirectoryOrganisation, Location)](
+    model: type[M], organisation: Organisation, given: object, oruk_id: Any
+) -> tuple[M | None, dict[str, Any] | None]:
+    """The row with this ORUK id and what the source says of it: a new row when the source
+    describes one we do not have; the row we have (or None) and no description when the source
+    only names it by id."""
     if not oruk_id:
-        return None
-    found = DirectoryOrganisation.objects.filter(organisation=organisation, oruk_id=oruk_id).first()
-    if not isinstance(data, dict):
+        return None, None
+    found = model.objects.filter(organisation=organisation, oruk_id=oruk_id).first()
+    if not isinstance(given, dict):
+        return found, None
+    return found or model(organisation=organisation, oruk_id=oruk_id), given
+
+
+def _organisation(organisation: Organisation, item: dict[str, Any]) -> DirectoryOrganisation | None:
+    given = item.get("organization")
+    oruk_id = given.get("id") if isinstance(given, dict) else item.get("organization_id")
+    found, data = _described(DirectoryOrganisation, organisation, given, oruk_id)
+    if found is None or data is None:
         return found
-    found = found or DirectoryOrganisation(organisation=organisation, oruk_id=oruk_id)
     for name in oruk.ORGANISATION_LENGTHS:
         setattr(found, name, oruk.text(data, name))
     found.name = found.name or "(no name given)"
@@ -276,12 +287,10 @@ def _new_id() -> uuid.UUID:
 def _location(organisation: Organisation, data: dict[str, Any]) -> Location | None:
     given = data.get("location")
     oruk_id = given.get("id") if isinstance(given, dict) else data.get("location_id")
-    if not oruk_id:
-        return None
-    found = Location.objects.filter(organisation=organisation, oruk_id=oruk_id).first()
-    if not isinstance(given, dict):
-        return found
-    location = found or Location(organisation=organisation, oruk_id=oruk_id)
+    location, described = _described(Location, organisation, given, oruk_id)
+    if location is None or described is None:
+        return location
+    given = described
     location.location_type = given.get("location_type") or "physical"
     location.name = oruk.text(given, "name")
     location.description = oruk.text(given, "description")
@@ -360,11 +369,14 @@ def mark_checked(membership: Membership, service: Service) -> None:
         record(service, action=actions.DIRECTORY_SERVICE_CHECKED, by=membership)
 
 
-def save_schedule(membership: Membership, schedule: Schedule) -> Schedule:
+def add_schedule(membership: Membership, service: Service, schedule: Schedule) -> Schedule:
+    """A regular time a local service runs (weekly or monthly, every time)."""
     with transaction.atomic():
+        schedule.service = service
+        schedule.interval = schedule.interval or 1
         schedule.save()
         record(
-            schedule.service,
+            service,
             action=actions.DIRECTORY_SERVICE_CHANGED,
             by=membership,
             summary={"fields": ["schedules"]},

@@ -2,6 +2,9 @@
 organisation's own needs list, and imports and feeds with what changed. Every worker reads the
 directory; coordinators and data leads keep it (`directory/permissions.py`)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -171,40 +174,51 @@ def edit_service(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
     )
 
 
-@rule_required("directory.edit")
-def add_place(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
+def _add_part(
+    request: AuthedHttpRequest,
+    service_id: int,
+    form_class: type[PlaceForm] | type[ScheduleForm],
+    title: str,
+    save: Callable[[Membership, Service, Any], object],
+    done: str,
+) -> HttpResponse:
+    """A page that adds one part (a place, an opening time) to a local service."""
     membership = membership_of(request)
     service = _local_service_or_404(membership, service_id)
-    form = PlaceForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.add_place(membership, service, form.save(commit=False))
-        messages.success(request, _("The place is added."))
+        save(membership, service, form.save(commit=False))
+        messages.success(request, done)
         return redirect("directory:edit_service", service_id=service.pk)
     return render(
         request,
         "directory/part_form.html",
-        {"form": form, "service": service, "title": _("Where it runs")},
+        {"form": form, "service": service, "title": title},
         status=form_status(request, form),
     )
 
 
 @rule_required("directory.edit")
-def add_schedule(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
-    membership = membership_of(request)
-    service = _local_service_or_404(membership, service_id)
-    form = ScheduleForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        schedule = form.save(commit=False)
-        schedule.service = service
-        schedule.interval = 1
-        services.save_schedule(membership, schedule)
-        messages.success(request, _("The opening time is added."))
-        return redirect("directory:edit_service", service_id=service.pk)
-    return render(
+def add_place(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
+    return _add_part(
         request,
-        "directory/part_form.html",
-        {"form": form, "service": service, "title": _("When it runs")},
-        status=form_status(request, form),
+        service_id,
+        PlaceForm,
+        _("Where it runs"),
+        services.add_place,
+        _("The place is added."),
+    )
+
+
+@rule_required("directory.edit")
+def add_schedule(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
+    return _add_part(
+        request,
+        service_id,
+        ScheduleForm,
+        _("When it runs"),
+        services.add_schedule,
+        _("The opening time is added."),
     )
 
 
