@@ -58,7 +58,8 @@ def _paged(request: HttpRequest, rows: QuerySet[Any], item: Any) -> JsonResponse
 
 def _services(request: HttpRequest) -> QuerySet[Service]:
     rows = queries.published_services()
-    words = request.GET.get("search", "")[:200].split()[:10]
+    # At most ten words of the first 200 characters; a NUL is no word (PostgreSQL refuses it).
+    words = request.GET.get("search", "")[:200].replace("\x00", " ").split()[:10]
     for word in words:
         rows = rows.filter(name__icontains=word) | rows.filter(description__icontains=word)
     term = request.GET.get("taxonomy_term_id", "")

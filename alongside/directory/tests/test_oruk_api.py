@@ -101,6 +101,8 @@ def test_search_and_taxonomy_filters(world):
     assert [item["name"] for item in found["contents"]] == ["Debt advice drop-in"]
     _, found = get(reverse("oruk:services"), taxonomy_term_id="not-a-uuid")
     assert found["total_items"] == 0
+    status, found = get(reverse("oruk:services"), search="debt\x00advice")
+    assert status == 200 and [item["name"] for item in found["contents"]] == ["Debt advice drop-in"]
 
 
 @pytest.mark.parametrize("params", [{"page": "0"}, {"page": "x"}, {"per_page": "-1"}])
