@@ -23,6 +23,7 @@ urlpatterns = [
     path("workers/", include("alongside.workers.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
+    path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),
