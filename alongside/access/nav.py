@@ -90,6 +90,13 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge="alongside.relationships.queries.history_requests_waiting_count",
         badge_words=_("waiting"),
     ),
+    Link(
+        _("Merges to check"),
+        "people:merge_proposals",
+        "people.approve_merges",
+        badge="alongside.people.queries.merges_waiting_count",
+        badge_words=_("waiting"),
+    ),
     Link(_("Learning report"), "reports:report", "reports.read"),
     Link(
         _("Data rights"),

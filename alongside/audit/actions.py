@@ -97,6 +97,19 @@ PEOPLE_PERSON_MERGED = _about_person(
 PEOPLE_PERSON_MERGED_AWAY = _about_person(
     "people.person.merged_away", _("joined this record of you into your main one")
 )
+PEOPLE_PERSON_UNMERGED = _about_person(
+    "people.person.unmerged", _("separated two records that had been joined by mistake")
+)
+PEOPLE_MERGE_PROPOSED = _about_person(
+    "people.merge.proposed",
+    _("asked a colleague to check that two records are both you, before joining them"),
+)
+PEOPLE_MERGE_APPROVED = _about_person(
+    "people.merge.approved", _("checked that two records are both you, before joining them")
+)
+PEOPLE_MERGE_DECLINED = _about_person(
+    "people.merge.declined", _("decided not to join two records of you")
+)
 
 # relationships --------------------------------------------------------------------------------
 RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(
@@ -104,6 +117,10 @@ RELATIONSHIPS_NAMED_WORKER_ASSIGNED = _about_person(
 )
 RELATIONSHIPS_WORKER_REQUEST_RECORDED = _about_person(
     "relationships.worker_request.recorded", _("wrote down that you asked for a worker")
+)
+RELATIONSHIPS_WORKER_REQUEST_NOT_POSSIBLE = _about_person(
+    "relationships.worker_request.not_possible",
+    _("answered your request for a worker: not possible, and why"),
 )
 RELATIONSHIPS_HANDOVER_PLANNED = _about_person(
     "relationships.handover.planned", _("planned a change of your named worker")
@@ -130,6 +147,14 @@ RELATIONSHIPS_CONTACT_MOVED_AWAY = _about_person(
 RELATIONSHIPS_CONTACT_MOVED_IN = _about_person(
     "relationships.contact.moved_in",
     _("moved a conversation with you, recorded on someone else by mistake, to your record"),
+)
+RELATIONSHIPS_CONTACT_REMOVED = _about_person(
+    "relationships.contact.removed",
+    _("removed a conversation recorded on you by mistake"),
+)
+RELATIONSHIPS_CONTACT_RESTORED = _about_person(
+    "relationships.contact.restored",
+    _("put back a conversation with you that had been removed by mistake"),
 )
 RELATIONSHIPS_ALLOCATION_MADE = _about_person(
     "relationships.allocation.made", _("added a worker to the people who support you")

@@ -82,4 +82,4 @@ def system_rows(model: type[models.Model], reason: str) -> models.QuerySet[Any]:
     if isinstance(manager, SphereManager):
         rows: models.QuerySet[Any] = manager.for_system(reason)
         return rows
-    return manager.all()
+    return model._base_manager.all()

@@ -75,6 +75,9 @@ class Item:
     named_worker: User | None = None
     # Shown when the viewer may tell the person's named worker (inbox.tell_named_worker).
     may_tell: bool = False
+    # A second action, less prominent (answering a worker request "not possible").
+    other_label: str = ""
+    other_url: str = ""
 
     def overdue(self, today: date) -> bool:
         return self.due < today
@@ -212,9 +215,15 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
         answers = membership.role == Role.COORDINATOR  # a worker asked for does not answer it
         # For the coordinator's own team the rules are worked out without a query; a request
         # from a team without a coordinator costs one or two (at most LIMIT of them).
+        # The request is open, so who may choose a worker may also answer "not possible".
+        may_answer = answers and _may("relationships.assign_named_worker", membership, person)
+        other_label, other_url = "", ""
+        if may_answer:
+            other_label = _("Not possible? Say why")
+            other_url = reverse("relationships:worker_request_not_possible", args=[person.pk])
         if not answers:
             pass
-        elif spell is None and _may("relationships.assign_named_worker", membership, person):
+        elif spell is None and may_answer:
             label = _("Choose a worker with them")
             url = reverse("relationships:assign_named_worker", args=[person.pk])
         elif spell is not None and _may("relationships.plan_handover", membership, person):
@@ -234,6 +243,8 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
                 action_url=url,
                 detail=" ".join(parts),
                 named_worker=spell.worker if spell else None,
+                other_label=other_label,
+                other_url=other_url,
             )
         )
     return items

@@ -209,7 +209,7 @@ def failure_demand_by_month(
     """Failure demand for a team (None: the organisation), by month of the contact (one query)."""
     since, until = period_bounds(start, end)
     rows = _scope(ContactDemand.objects.all(), organisation_id, team_id).filter(
-        contact__at__gte=since, contact__at__lt=until
+        contact__at__gte=since, contact__at__lt=until, contact__removed_at__isnull=True
     )
     zone = timezone.get_current_timezone()
     by_month: dict[date, list[tuple[str, int]]] = defaultdict(list)

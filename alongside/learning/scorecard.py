@@ -290,7 +290,9 @@ def _separation_panel(organisation_id: int, team_id: int | None, start: date, en
             )
             | Exists(
                 Contact.also_present.through.objects.filter(
-                    contact__person_id=OuterRef("person_id"), user_id=OuterRef("redeemed_by_id")
+                    contact__person_id=OuterRef("person_id"),
+                    contact__removed_at__isnull=True,
+                    user_id=OuterRef("redeemed_by_id"),
                 )
             )
         )

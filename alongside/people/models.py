@@ -255,15 +255,28 @@ class PersonMerge(models.Model):
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     moved = models.JSONField(default=dict)
+    # What undoing needs (decision 0048): the ids of the rows moved, per kind ("app.model.field"
+    # -> [pk, ...]), and the survivor's fields filled from the merged record. Empty for merges
+    # made before undo existed, which cannot be undone.
+    moved_rows = models.JSONField(default=dict)
+    filled = models.JSONField(default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     merged_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-merged_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["merged"], name="person_merged_once"),
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(undone_at__isnull=True),
+                name="person_merged_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -384,3 +397,64 @@ class EqualityMonitoring(models.Model):
 
     def __str__(self) -> str:
         return f"Equality answers of {self.person_id}"
+
+
+class MergeProposal(models.Model):
+    """A merge that needs a second person (decision 0048): one of the two records has records in
+    a sphere the proposing coordinator does not read (foodbank records, safeguarding records).
+    A worker who reads that sphere approves it; the merge happens, all or nothing, with the last
+    approval. Counts only: nobody reads the other sphere's content here."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for approval")
+        MERGED = "merged", _("Merged")
+        DECLINED = "declined", _("Declined")
+
+    SPHERE = Sphere.SHARED
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # Which approvals it waits for (worked out again at each approval; kept for the lists).
+    needs_eligibility = models.BooleanField(default=False)
+    needs_safeguarding = models.BooleanField(default=False)
+    eligibility_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    eligibility_approved_at = models.DateTimeField(null=True, blank=True)
+    safeguarding_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    safeguarding_approved_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merge = models.OneToOneField(
+        PersonMerge, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(status="waiting"),
+                name="one_waiting_merge_proposal_per_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal to merge {self.merged_id} into {self.survivor_id}"
+
+    @property
+    def person_id(self) -> int:
+        return self.survivor_id

@@ -16,7 +16,7 @@ from alongside.visibility.roles import (
 from alongside.visibility.support import coordinates
 
 if TYPE_CHECKING:
-    from alongside.people.models import Person
+    from alongside.people.models import MergeProposal, Person
 
 
 PERSON_EDITORS = frozenset({Role.SUPPORTER, Role.COORDINATOR, Role.VOLUNTEER})
@@ -76,6 +76,38 @@ def coordinates_person(membership: Membership | None, person: "Person | None" = 
 # lead reviews every merge afterwards.
 rules.add_rule("people.merge", coordinates_person)
 rules.add_rule("people.review_merges", is_data_lead)
+
+# Two-person merges (decision 0048): the roles that read foodbank or safeguarding records approve
+# moving them (assessors, safeguarding leads); the coordinator who proposed, or another
+# coordinator of both records' services, follows it and may withdraw it.
+MERGE_APPROVERS = frozenset({Role.ASSESSOR, Role.SAFEGUARDING_LEAD})
+
+
+@rules.predicate
+def approves_merges(membership: Membership | None, obj: object = None) -> bool:
+    return membership is not None and membership.is_active and membership.role in MERGE_APPROVERS
+
+
+@rules.predicate
+def coordinates_proposal(membership: Membership | None, proposal: "MergeProposal") -> bool:
+    return (
+        membership is not None
+        and membership.role == Role.COORDINATOR
+        and coordinates(membership, proposal.survivor)
+        and coordinates(membership, proposal.merged)
+    )
+
+
+@rules.predicate
+def same_organisation(membership: Membership | None, proposal: "MergeProposal") -> bool:
+    return membership is not None and membership.organisation_id == proposal.organisation_id
+
+
+rules.add_rule("people.approve_merges", approves_merges)
+rules.add_rule("people.see_merge_proposals", approves_merges | coordinates_person)
+rules.add_rule(
+    "people.see_merge_proposal", same_organisation & (approves_merges | coordinates_proposal)
+)
 
 
 @rules.predicate

@@ -18,10 +18,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alongside.access.models import Membership
+from alongside.access.models import Membership, Role, Sphere
 from alongside.common.suppression import shown
 from alongside.people.matching import Identity, postcode_district, rank_matches
-from alongside.people.models import AgeBand, EqualityMonitoring, Person, PersonMerge
+from alongside.people.models import (
+    AgeBand,
+    EqualityMonitoring,
+    MergeProposal,
+    Person,
+    PersonMerge,
+)
 from alongside.people.names import (
     fold,
     looks_like_phone,
@@ -33,6 +39,7 @@ from alongside.people.names import (
 )
 from alongside.relationships.models import Contact, NamedWorkerSpell
 from alongside.visibility.people import findable_people_q, visible_people_q
+from alongside.visibility.roles import may_read_sphere
 
 # How many name candidates are ranked at most; beyond it the most alike by key come first.
 MAX_CANDIDATES = 3000
@@ -437,3 +444,35 @@ def equality_totals(membership: Membership) -> list[EqualityTotal]:
         shown_rows.append((str(_("Not asked")), shown(counts.get("", 0))))
         totals.append(EqualityTotal(question, shown_rows))
     return totals
+
+
+def _proposals_waiting_for(membership: Membership) -> QuerySet[MergeProposal]:
+    """Waiting merges this membership approves (a sphere its role reads, not yet approved) or,
+    for a coordinator, proposed (decision 0048)."""
+    waiting = MergeProposal.objects.filter(
+        organisation_id=membership.organisation_id, status=MergeProposal.Status.WAITING
+    )
+    mine = Q(pk__in=[])
+    if may_read_sphere(membership.role, Sphere.ELIGIBILITY):
+        mine |= Q(needs_eligibility=True, eligibility_approved_by__isnull=True)
+    if may_read_sphere(membership.role, Sphere.SAFEGUARDING):
+        mine |= Q(needs_safeguarding=True, safeguarding_approved_by__isnull=True)
+    if membership.role == Role.COORDINATOR:
+        mine |= Q(proposed_by_id=membership.user_id)
+    return waiting.filter(mine)
+
+
+def merge_proposals_for(membership: Membership, limit: int = 100) -> list[MergeProposal]:
+    """The waiting merges this membership approves or proposed, oldest first (one query)."""
+    return list(
+        _proposals_waiting_for(membership)
+        .select_related("survivor", "merged", "proposed_by")
+        .order_by("proposed_at", "pk")[:limit]
+    )
+
+
+def merges_waiting_count(membership: Membership | None) -> int:
+    """The navigation's badge beside "Merges to check" (one query)."""
+    if membership is None or not membership.is_active:
+        return 0
+    return _proposals_waiting_for(membership).count()

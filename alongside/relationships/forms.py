@@ -329,3 +329,31 @@ class MoveContactForm(Form):
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = choices  # type: ignore[attr-defined]
+
+
+class RemoveContactForm(Form):
+    """Remove a contact recorded on the wrong person, with nobody to move it to: why."""
+
+    reason = forms.CharField(
+        label=_("Why was it recorded on the wrong person?"),
+        help_text=_(
+            "For example: I opened the wrong record; the visit was with someone we do not know."
+        ),
+        max_length=300,
+        error_messages={"required": _("Say why it was recorded on the wrong person.")},
+    )
+
+
+class NotPossibleForm(Form):
+    """A coordinator's "not possible" to a person's request for a worker: why, in plain words."""
+
+    answer = forms.CharField(
+        label=_("Why is it not possible?"),
+        help_text=_(
+            "In words their worker can read to them: it is shown on their page. For example: "
+            "Sam has no space for new people until June; we can ask again then."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why it is not possible, in words they can be told.")},
+    )

@@ -92,6 +92,12 @@ class WorkerRequest(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A coordinator's "not possible", in plain words the person can be told (shared sphere:
+    # shown on their page). Empty when the request was answered by choosing a named worker.
+    answer = models.CharField(_("why it is not possible"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_on", "-id"]
@@ -116,8 +122,24 @@ class Initiator(models.TextChoices):
     US = "us", _("We got in touch")
 
 
+class RecordedContacts(models.Manager["Contact"]):
+    """Contacts that stand: a contact removed as recorded on the wrong person (`removed_at`) is
+    left out of every read through `Contact.objects`, so no page, figure or report counts it
+    (decision 0049). `Contact.with_removed` reads them all."""
+
+    def get_queryset(self) -> models.QuerySet["Contact"]:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class AllContacts(models.Manager["Contact"]):
+    """Every contact, removed ones too: for putting one back, moving and merging."""
+
+
 class Contact(models.Model):
-    """A conversation or meeting with a person. `worker` led it; `also_present` were there too."""
+    """A conversation or meeting with a person. `worker` led it; `also_present` were there too.
+
+    Removed when recorded on the wrong person (`removed_at`, `removed_by`, `removed_reason`):
+    kept, never counted, restorable (`relationships.services.remove_contact`)."""
 
     SPHERE = Sphere.SHARED
 
@@ -163,9 +185,19 @@ class Contact(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.CharField(_("why it was removed"), max_length=300, blank=True)
+
+    objects = RecordedContacts()
+    with_removed = AllContacts()
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Related managers and forms read the recorded ones; a merge or a move reads all.
+        base_manager_name = "with_removed"
         indexes = [
             models.Index(fields=["person", "at"]),
             models.Index(fields=["worker", "at"]),

@@ -82,9 +82,29 @@ rules.add_rule("relationships.my_people", is_worker)
 rules.add_rule("relationships.record_contact", is_worker)
 rules.add_rule("relationships.record_worker_request", is_worker)
 rules.add_rule("relationships.assign_named_worker", assigns_for_team | answers_open_request)
+
+
+@rules.predicate
+def has_open_request(membership: Membership | None, person: "Person") -> bool:
+    from alongside.relationships.models import WorkerRequest
+
+    return WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN).exists()
+
+
+# Answering a person's open worker requests "not possible" (decision 0050): who may choose the
+# named worker with them, while a request is open.
+rules.add_rule(
+    "relationships.answer_worker_request",
+    (assigns_for_team | answers_open_request) & has_open_request,
+)
 rules.add_rule("relationships.plan_handover", assigns_for_team | (is_worker & is_named_worker))
 rules.add_rule(
     "relationships.edit_contact", is_worker & (took_part_in_contact | coordinates_contact)
+)
+# Removing a contact recorded on the wrong person, and putting it back (decision 0049): the
+# worker who recorded or led it, or a coordinator of the person's team.
+rules.add_rule(
+    "relationships.remove_contact", is_worker & (took_part_in_contact | coordinates_contact)
 )
 
 

@@ -310,7 +310,7 @@ def planned_handover(person: Person) -> Handover | None:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    kind: str  # "contact", "spell", "handover", "request"
+    kind: str  # "contact", "removed" (a contact removed, decision 0049), "spell", "handover", "request"
     on: datetime
     item: Any
 
@@ -353,6 +353,10 @@ def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Time
     entries += [TimelineEntry("handover", h.created_at, h) for h in handovers]
     requests = WorkerRequest.objects.filter(person=person).select_related("requested_worker")
     entries += [TimelineEntry("request", start_of(r.requested_on), r) for r in requests]
+    removed = Contact.with_removed.filter(person=person, removed_at__isnull=False).select_related(
+        "person", "removed_by"
+    )
+    entries += [TimelineEntry("removed", c.removed_at, c) for c in removed if c.removed_at]
     entries.sort(key=lambda entry: entry.on, reverse=True)
     if not complete:
         oldest = contacts[-1].at

@@ -215,6 +215,60 @@ def record_worker_request(
     return request
 
 
+WORKER_REQUEST_ANSWER_MAX_LENGTH = 500
+
+
+def answer_not_possible(person: Person, *, by: Membership, answer: str, on: date) -> list[int]:
+    """Answer the person's open worker requests "not possible", with why in plain words the
+    person can be told (decision 0050). The requests leave the inbox; the answer shows on their
+    page. Side effects: the requests' status, answer and who answered; one audit event on the
+    person (the request ids, never the words); an in-app notification (no names, no words) to the
+    workers who recorded the requests and to the workers asked for. Returns the ids answered."""
+    words = answer.strip()
+    if len(words) < 3:
+        raise ValidationError(
+            {"answer": _("Say why it is not possible, in words they can be told.")}
+        )
+    with transaction.atomic():
+        requests = list(
+            # Lock the requests only: PostgreSQL refuses FOR UPDATE on an outer join's side.
+            WorkerRequest.objects.select_for_update(of=("self",))
+            .filter(person=person, status=WorkerRequest.Status.OPEN)
+            .select_related("recorded_by", "requested_worker")
+            .order_by("pk")
+        )
+        if not requests:
+            raise ValidationError(_("Their request has already been answered."))
+        told: dict[int, User] = {}
+        for request in requests:
+            request.status = WorkerRequest.Status.NOT_POSSIBLE
+            request.answered_on = on
+            request.answered_by = by.user
+            request.answer = words[:WORKER_REQUEST_ANSWER_MAX_LENGTH]
+            request.save(update_fields=["status", "answered_on", "answered_by", "answer"])
+            for worker in (request.recorded_by, request.requested_worker):
+                if worker is not None and worker.pk != by.user_id:
+                    told[worker.pk] = worker
+        answered = [request.pk for request in requests]
+        record(
+            person,
+            action=actions.RELATIONSHIPS_WORKER_REQUEST_NOT_POSSIBLE,
+            by=by,
+            summary={"worker_requests": answered, "told": sorted(told)},
+        )
+        if told:
+            notify(
+                list(told.values()),
+                organisation_id=person.organisation_id,
+                text=NOT_POSSIBLE_TEXT,
+                url=reverse("people:person", args=[person.pk]),
+            )
+    return answered
+
+
+NOT_POSSIBLE_TEXT = gettext_lazy(
+    "A coordinator answered a request for a worker: not possible. Why is on the person's page."
+)
 WORKER_REQUESTED_TEXT = gettext_lazy(
     "Someone asked for a named worker. It is waiting in your inbox."
 )
@@ -923,3 +977,54 @@ def move_contact(contact: Contact, *, to: Person, by: Membership, reason: str) -
             summary={**summary, "from": from_id, "late_reason_given": bool(late)},
         )
     return contact
+
+
+CONTACT_REMOVE_REASON_MAX_LENGTH = 300
+
+
+def remove_contact(contact: Contact, *, by: Membership, reason: str) -> Contact:
+    """Remove a contact recorded on the wrong person when there is no right person to move it
+    to, saying why (decision 0049).
+
+    Kept, not deleted: `Contact.objects` (every page, figure, report and the inbox) leaves it
+    out from now on, and so do its support note and its demand mark; the person's page lists it
+    as removed to those who may put it back (`restore_contact`). Side effects: the contact
+    updated; one audit event on the person (the reason stays on the contact, not in the event).
+    """
+    words = reason.strip()
+    if len(words) < 3:
+        raise ValidationError({"reason": _("Say why it was recorded on the wrong person.")})
+    with transaction.atomic():
+        locked = Contact.with_removed.select_for_update().get(pk=contact.pk)
+        if locked.removed_at is not None:
+            raise ValidationError(_("This contact has already been removed."))
+        locked.removed_at = timezone.now()
+        locked.removed_by = by.user
+        locked.removed_reason = words[:CONTACT_REMOVE_REASON_MAX_LENGTH]
+        locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_CONTACT_REMOVED,
+            by=by,
+            summary={"contact": locked.pk},
+        )
+    return locked
+
+
+def restore_contact(contact: Contact, *, by: Membership) -> Contact:
+    """Put back a contact removed by mistake: it counts again everywhere. Side effects: the
+    contact updated (the earlier reason cleared: the audit log keeps that it happened); one
+    audit event on the person."""
+    with transaction.atomic():
+        locked = Contact.with_removed.select_for_update().get(pk=contact.pk)
+        if locked.removed_at is None:
+            raise ValidationError(_("This contact has not been removed."))
+        locked.removed_at, locked.removed_by, locked.removed_reason = None, None, ""
+        locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        record(
+            locked,
+            action=actions.RELATIONSHIPS_CONTACT_RESTORED,
+            by=by,
+            summary={"contact": locked.pk},
+        )
+    return locked

@@ -19,6 +19,16 @@ urlpatterns = [
         name="move_contact",
     ),
     path(
+        "people/<int:person_id>/contacts/<int:contact_id>/remove/",
+        views.remove_contact,
+        name="remove_contact",
+    ),
+    path(
+        "people/<int:person_id>/contacts/<int:removed_id>/restore/",
+        views.restore_contact,
+        name="restore_contact",
+    ),
+    path(
         "people/<int:person_id>/contacts/<int:contact_id>/history/",
         views.contact_history,
         name="contact_history",
@@ -32,6 +42,11 @@ urlpatterns = [
         "people/<int:person_id>/worker-request/",
         views.record_worker_request,
         name="record_worker_request",
+    ),
+    path(
+        "people/<int:person_id>/worker-request/not-possible/",
+        views.worker_request_not_possible,
+        name="worker_request_not_possible",
     ),
     path("people/<int:person_id>/allocate/", views.allocate_worker, name="allocate_worker"),
     path(

@@ -40,6 +40,8 @@ from alongside.relationships.forms import (
     HistoryAccessForm,
     HistoryAccessReviewForm,
     MoveContactForm,
+    NotPossibleForm,
+    RemoveContactForm,
     WorkerRequestForm,
 )
 from alongside.relationships.models import (
@@ -641,5 +643,84 @@ def move_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
         request,
         "relationships/move_contact.html",
         {"person": person, "contact": contact, "form": form, "q": text, "searched": bool(text)},
+        status=form_status(request, form),
+    )
+
+
+def remove_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) -> HttpResponse:
+    """Remove a contact recorded on the wrong person, saying why (decision 0049)."""
+    membership, person, contact = _visible_contact(request, person_id, contact_id)
+    require_rule("relationships.remove_contact", membership, contact)
+    form = RemoveContactForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_contact(contact, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The contact is removed: it no longer counts. It can be put back from the timeline."
+                ),
+            )
+            return redirect("people:person", person_id=person.pk)
+    return render(
+        request,
+        "relationships/remove_contact.html",
+        {"person": person, "contact": contact, "form": form},
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+def restore_contact(request: AuthedHttpRequest, person_id: int, removed_id: int) -> HttpResponse:
+    """Put back a contact removed by mistake."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    contact = get_object_or_404(
+        Contact.with_removed.filter(person=person, removed_at__isnull=False).select_related(
+            "person"
+        ),
+        pk=removed_id,
+    )
+    require_rule("relationships.remove_contact", membership, contact)
+    try:
+        services.restore_contact(contact, by=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The contact is back on the record."))
+    return redirect("people:person", person_id=person.pk)
+
+
+def worker_request_not_possible(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Answer a person's open worker requests "not possible", saying why (decision 0050)."""
+    membership = membership_of(request)
+    person = get_person_for_user(membership, person_id)
+    require_rule("relationships.answer_worker_request", membership, person)
+    waiting = list(
+        WorkerRequest.objects.filter(person=person, status=WorkerRequest.Status.OPEN)
+        .select_related("requested_worker", "recorded_by")
+        .order_by("requested_on", "pk")
+    )
+    form = NotPossibleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_not_possible(
+                person, by=membership, answer=form.cleaned_data["answer"], on=timezone.localdate()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Answered: not possible. Their page says why, and their worker has been told."),
+            )
+            return redirect("inbox:inbox")
+    return render(
+        request,
+        "relationships/worker_request_not_possible.html",
+        {"person": person, "form": form, "waiting": waiting},
         status=form_status(request, form),
     )

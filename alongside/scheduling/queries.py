@@ -196,7 +196,7 @@ def seen_before(person_ids: Iterable[int], *, today: date | None = None) -> dict
         met[person_id].add(worker_id)
     for person_id, worker_id in (
         Contact.also_present.through.objects.filter(
-            contact__person_id__in=ids, contact__at__gte=since
+            contact__person_id__in=ids, contact__at__gte=since, contact__removed_at__isnull=True
         )
         .values_list("contact__person_id", "user_id")
         .distinct()

@@ -30,7 +30,9 @@ def support_notes_visible_to(
         return notes.none()
     one_note = consents_for(membership, now=now).filter(scope="one_note").values("note_id")
     allowed |= Q(pk__in=one_note)
-    return notes.filter(allowed, organisation_id=membership.organisation_id)
+    # A removed contact's note was about someone else (decision 0049): nobody reads it here.
+    stands = Q(contact__isnull=True) | Q(contact__removed_at__isnull=True)
+    return notes.filter(allowed, stands, organisation_id=membership.organisation_id)
 
 
 def notes_for_contacts(

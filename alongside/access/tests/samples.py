@@ -71,10 +71,20 @@ class Samples:
             {},
         )
         self.vouchers, self.partners = {}, {}
+        self.removed: dict[str, Any] = {}
         for subject, person in self.people.items():
             owner = owners[subject]
             self.contacts[subject] = ContactFactory(
                 person=person, worker=owner, at=now - timedelta(days=400)
+            )
+            # A contact removed as recorded on the wrong person: what "Put it back" restores.
+            self.removed[subject] = ContactFactory(
+                person=person,
+                worker=owner,
+                at=now - timedelta(days=20),
+                removed_at=now,
+                removed_by=owner,
+                removed_reason="Matrix sample",
             )
             self.handovers[subject] = Handover.objects.create(
                 organisation=person.organisation,
@@ -127,6 +137,33 @@ class Samples:
 
         self._history_access(owners, successors)
         self._directory()
+        from alongside.people.models import MergeProposal
+
+        # A merge of each person's twin waiting for a safeguarding lead (decision 0048).
+        self.proposals = {
+            subject: MergeProposal.objects.create(
+                organisation=person.organisation,
+                survivor=person,
+                merged=self.twins[subject],
+                proposed_by=owners[subject],
+                proposed_at=now,
+                needs_safeguarding=True,
+            )
+            for subject, person in self.people.items()
+        }
+        from alongside.people.models import PersonMerge
+
+        # A merge of each person's record that may be undone (nothing moved).
+        self.merges = {
+            subject: PersonMerge.objects.create(
+                organisation=person.organisation,
+                survivor=person,
+                merged=PersonFactory(team=person.team, given_name="Merged", family_name="Once"),
+                merged_by=owners[subject],
+                merged_at=now,
+            )
+            for subject, person in self.people.items()
+        }
         # Pat asked for a worker (the inbox's first kind of work); Una did not, so a coordinator
         # of another team may not answer for her (relationships.answers_open_request).
         WorkerRequest.objects.create(
@@ -395,6 +432,9 @@ class Samples:
         fill = {
             "person_id": lambda: self.people[subject].pk,
             "contact_id": lambda: self.contacts[subject].pk,
+            "removed_id": lambda: self.removed[subject].pk,
+            "proposal_id": lambda: self.proposals[subject].pk,
+            "merge_id": lambda: self.merges[subject].pk,
             "other_id": lambda: self.twins[subject].pk,
             "handover_id": lambda: self.handovers[subject].pk,
             "consent_id": lambda: self.consents[subject].pk,

@@ -175,7 +175,15 @@ MATRIX: dict[str, Entry] = {
     "people:close_involvement": each(*WORK),
     "people:merge_start": each({"colin"}, set(), set()),
     "people:merge_review": each({"colin"}, set(), set()),
+    "people:undo_merge": each({"colin"}, set(), set(), method="post"),
     "people:merges": once({"dana"}),
+    # Two-person merges (decision 0048): approvers (assessor, safeguarding lead) see every
+    # proposal of their organisation; a coordinator those of people they coordinate.
+    "people:merge_proposals": once({"colin", "amir", "sam"}),
+    "people:merge_proposal": each({"colin", "amir", "sam"}, {"amir", "sam"}, set()),
+    "people:answer_merge_proposal": each(
+        {"colin", "amir", "sam"}, {"amir", "sam"}, set(), method="post"
+    ),
     # equality monitoring (decision 0037): the person's confirmed workers; totals for the data lead
     "people:equality": each({"alice"}, set(), {"olly"}),
     "people:equality_totals": once({"dana"}),
@@ -183,9 +191,13 @@ MATRIX: dict[str, Entry] = {
     "relationships:record_contact": each(*WORK),
     "relationships:edit_contact": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:move_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:remove_contact": each({"alice", "colin"}, set(), {"olly"}),
+    "relationships:restore_contact": each({"alice", "colin"}, set(), {"olly"}, method="post"),
     "relationships:contact_history": each(*SEE),
     "relationships:assign_named_worker": each({"colin"}, set(), set()),
     "relationships:record_worker_request": each(*WORK),
+    # Pat has an open request (samples); Una has none, so nobody answers for her.
+    "relationships:worker_request_not_possible": each({"colin"}, set(), set()),
     "relationships:plan_handover": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:complete_handover_cold": each({"alice", "colin"}, set(), {"olly"}),
     "relationships:cancel_handover": each({"alice", "colin"}, set(), {"olly"}, method="post"),

@@ -66,3 +66,58 @@ def test_a_coordinator_answers_a_worker_request_from_the_inbox(
     page.goto(f"{base}/inbox/")
     expect(page.locator("main")).not_to_contain_text("Nia Newcomer")
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_a_coordinator_answers_not_possible_and_the_worker_reads_why(
+    live_server, world: World, browser_page: Page, size
+) -> None:
+    """Decision 0050: "not possible", with why, from the inbox; the worker who wrote the request
+    down is told and reads the answer on the person's page."""
+    from alongside.relationships.services import record_worker_request
+
+    page = browser_page
+    page.set_viewport_size(size)
+    base = live_server.url
+    for name in ("cara", "colin"):
+        user = world.user(name)
+        user.set_password(PASSWORD)
+        user.save()
+    nia = PersonFactory(team=world.team, given_name="Nia", family_name="Newcomer")
+    record_worker_request(
+        nia,
+        by=world.members["cara"],
+        requested_worker=world.user("alice"),
+        in_their_words="Alice helped my neighbour",
+        on=nia.created_at.date(),
+    )
+    reason = "Alice has no space for new people until October; we will ask again then."
+
+    log_in(page, base, username="colin", password=PASSWORD)
+    page.wait_for_url(f"{base}/inbox/")
+    waiting = page.locator("#inbox-worker_request").locator("..")
+    waiting.get_by_role("link", name="Not possible? Say why – Nia Newcomer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Nia Newcomer's request is not possible"
+    )
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Answer: not possible").click()
+    expect(page.locator(".error-summary")).to_contain_text("Say why it is not possible")
+    assert_no_axe_violations(page)
+    page.get_by_label("Why is it not possible?").fill(reason)
+    page.get_by_role("button", name="Answer: not possible").click()
+    page.wait_for_url(f"{base}/inbox/")
+    expect(page.get_by_text("Answered: not possible.")).to_be_visible()
+    # The request has left the inbox (Nia is still new with no named worker: that stays).
+    expect(page.locator("#inbox-worker_request")).to_have_count(0)
+    assert_no_axe_violations(page)
+    assert WorkerRequest.objects.get(person=nia).status == WorkerRequest.Status.NOT_POSSIBLE
+
+    # The worker who wrote it down is told, and reads why on Nia's page.
+    page.context.clear_cookies()
+    log_in(page, base, username="cara", password=PASSWORD)
+    page.goto(f"{base}/notifications/")
+    page.get_by_role("link", name="A coordinator answered a request for a worker").first.click()
+    expect(page.locator("#timeline")).to_contain_text(reason)
+    assert_no_axe_violations(page)
+    screenshot(page, "worker-request-not-possible")

@@ -39,6 +39,8 @@ EVERY_POINTER_TO_A_PERSON = {
     "measures.sitting.person",
     "people.consenttoshare.person",
     "people.equalitymonitoring.person",
+    "people.mergeproposal.merged",
+    "people.mergeproposal.survivor",
     "people.person.merged_into",
     "people.personmerge.merged",
     "people.personmerge.survivor",
@@ -89,6 +91,8 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "audit.auditevent.person",
         "people.personmerge.survivor",
         "people.personmerge.merged",
+        "people.mergeproposal.survivor",
+        "people.mergeproposal.merged",
     }
 
 
@@ -192,7 +196,9 @@ def test_a_coordinator_of_another_service_may_not_merge(world, twins):
     )
 
 
-def test_a_merge_that_would_join_safeguarding_records_is_refused(world, twins):
+def test_a_coordinator_alone_may_not_merge_safeguarding_records(world, twins):
+    """Decision 0048: the coordinator proposes; a safeguarding lead approves
+    (test_merge_approval.py). Merging straight away is refused and nothing moves."""
     raise_concern(
         twins,
         by=world.members["alice"],
@@ -201,15 +207,12 @@ def test_a_merge_that_would_join_safeguarding_records_is_refused(world, twins):
         immediate_risk=False,
     )
     review = review_merge(world.person, twins, by=world.members["colin"])
-    assert review.refusals == [
-        "One of them has safeguarding records you cannot see, so you cannot merge them: ask "
-        "someone who can see both records (the data lead knows who)."
-    ]
+    assert review.allowed and review.needs_approval == ["safeguarding"]
     response = world.client("colin").post(
         reverse("people:merge_review", args=[world.person.pk, twins.pk])
     )
     assert response.status_code == 400
-    assert "safeguarding records you cannot see" in response.content.decode()
+    assert "propose the merge, for someone who sees them to approve" in response.content.decode()
     assert Contact.objects.filter(person=twins).count() == 1
 
 

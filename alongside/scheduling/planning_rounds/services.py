@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def create_round(
         raise ValidationError(errors)
     people = list(
         Person.objects.filter(team=team, spells__ended_on__isnull=True).annotate(
-            last_contact=Max("contacts__at")
+            last_contact=Max("contacts__at", filter=Q(contacts__removed_at__isnull=True))
         )
     )
     with transaction.atomic():
