@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "alongside.workers",
     "alongside.inbox",
     "alongside.directory",  # local services in Open Referral UK (issue 16)
+    "alongside.archive",  # the whole organisation out and back in (docs/archive.md)
+    "alongside.imports",  # bringing records in from another system (docs/imports.md)
     "alongside.rights",  # subject access, erasure, retention, legal holds (issue 14)
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
@@ -185,6 +187,17 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The data lead's archives of the whole organisation (docs/archive.md): zip files made by a task,
+# kept here until downloaded and for ALONGSIDE_ARCHIVE_KEEP_DAYS after. Every app server and the
+# task worker must share this folder.
+ALONGSIDE_ARCHIVE_DIR = Path(os.environ.get("ALONGSIDE_ARCHIVE_DIR", VAR_DIR / "archives"))
+ALONGSIDE_ARCHIVE_KEEP_DAYS = int(os.environ.get("ALONGSIDE_ARCHIVE_KEEP_DAYS", "7"))
+# Imports (docs/imports.md): uploaded files wait here between the dry run and the confirm, and are
+# deleted when the run ends; a file larger than ALONGSIDE_IMPORT_INLINE_BYTES is checked and written
+# by a task (`alongside db_worker`) with a progress bar, a smaller one within the request.
+ALONGSIDE_IMPORT_FOLDER = Path(os.environ.get("ALONGSIDE_IMPORT_FOLDER", VAR_DIR / "imports"))
+ALONGSIDE_IMPORT_INLINE_BYTES = int(os.environ.get("ALONGSIDE_IMPORT_INLINE_BYTES", 1024 * 1024))
 
 # Audit checkpoints (docs/access-and-audit.md, "Checkpoints"; decision 0011): signed files of the
 # chain's head, outside the database. The default folder is per database, under var/.

@@ -20,9 +20,11 @@ urlpatterns = [
     path("spaces/", include("alongside.spaces.urls")),
     path("connections/", include("alongside.connections.urls")),
     path("audit/", include("alongside.audit.urls")),
+    path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
+    path("imports/", include("alongside.imports.urls")),
     path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),

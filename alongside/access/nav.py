@@ -106,6 +106,8 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge_words=_("to answer"),
     ),
     Link(_("Audit log"), "audit:log", "audit.read_log"),
+    Link(_("Archive"), "archive:list", "archive.export"),
+    Link(_("Import"), "imports:start", "imports.import"),
     Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
     Link(

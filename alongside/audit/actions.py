@@ -394,6 +394,14 @@ RIGHTS_LEGAL_HOLD_LIFTED = _about_person(
 )
 
 # Never about one person ------------------------------------------------------------------------
+# imports (alongside/imports/): "%(source)s" is filled from the event's summary.
+IMPORTS_RECORD_IMPORTED = _about_person(
+    "imports.record.imported", _("imported your record from %(source)s")
+)
+IMPORTS_RECORD_UPDATED = _about_person(
+    "imports.record.updated", _("updated your record from %(source)s")
+)
+
 # Settings, a worker's own diary or time, team figures: they never appear on a person's page.
 ACCESS_MEMBERSHIP_LEAVING_DATE_SET = _not_about_one_person("access.membership.leaving_date_set")
 ACCESS_ORGANISATION_ROLE_SEPARATION_CHANGED = _not_about_one_person(
@@ -425,6 +433,12 @@ RIGHTS_RETENTION_CHECKED = _not_about_one_person("rights.retention.checked")
 RIGHTS_RETENTION_CONFIRMED = _not_about_one_person("rights.retention.confirmed")
 RIGHTS_RETENTION_SETTINGS_CHANGED = _not_about_one_person("rights.retention.settings_changed")
 AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
+# The whole organisation's archive (alongside/archive/, decision 0055): every person's records,
+# so never on one person's page; summaries hold the format and row counts only.
+ARCHIVE_REQUESTED = _not_about_one_person("archive.requested")
+ARCHIVE_EXPORTED = _not_about_one_person("archive.exported")
+ARCHIVE_DOWNLOADED = _not_about_one_person("archive.downloaded")
+ARCHIVE_RESTORED = _not_about_one_person("archive.restored")
 # People management (alongside/workers/): every membership, role and account change.
 ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")
 ACCESS_INVITATION_RESENT = _not_about_one_person("access.invitation.resent")
@@ -435,6 +449,7 @@ ACCESS_MEMBERSHIP_SWITCHED_OFF = _not_about_one_person("access.membership.switch
 ACCESS_MEMBERSHIP_SWITCHED_ON = _not_about_one_person("access.membership.switched_on")
 ACCESS_ORGANISATION_CHANGED_IN_ADMIN = _not_about_one_person("access.organisation.changed_in_admin")
 DEMO_BUILT = _not_about_one_person("demo.built")
+IMPORTS_FILE_IMPORTED = _not_about_one_person("imports.file.imported")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")
 ELIGIBILITY_PARTNER_REACTIVATED = _not_about_one_person("eligibility.partner.reactivated")

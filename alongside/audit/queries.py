@@ -71,8 +71,16 @@ def access_log(
             viewer.organisation.role_name(roles[event.actor_id]) if event.actor_id in roles else ""
         )
         did = actions.words_for(event.action)
-        lines.append(AccessLine(event.at, who, role, str(did or UNKNOWN_ACTION)))
+        lines.append(AccessLine(event.at, who, role, _words(did, event.summary)))
     return lines
+
+
+def _words(did: Any, summary: dict[str, Any]) -> str:
+    """An action's plain words, with the system an import came from filled in."""
+    words = str(did or UNKNOWN_ACTION)
+    if "%(source)s" in words:
+        words = words % {"source": str(summary.get("source") or _("another system"))[:100]}
+    return words
 
 
 # The data lead's audit page --------------------------------------------------------------------

@@ -42,6 +42,7 @@ from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
 from alongside.relationships.demo import build_history_access
+from alongside.relationships.summaries import rebuild as rebuild_summaries
 from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
@@ -163,6 +164,7 @@ def build_demo(
         counts |= build_history_access(riverside, today=today)
         counts |= build_directory(riverside, today=today)
         counts |= _build_invitation(riverside)
+        rebuild_summaries()  # contacts and spells were written in bulk, past the services
         two_step_secrets()  # the data lead's authenticator app: the demo is whole however it is built
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
     # Fresh planner statistics after a bulk load, so queries pick the selective indexes.

@@ -14,7 +14,7 @@ from alongside.access.models import Membership, Team
 from alongside.people.models import Person
 from alongside.relationships.continuity import Aggregate, Continuity, aggregate
 from alongside.relationships.models import Handover, NamedWorkerSpell
-from alongside.relationships.queries import NO_CONTACTS, ContactSeries, contact_series
+from alongside.relationships.queries import NO_CONTACTS, continuity_over_days
 
 QUARTERS_SHOWN = 8
 SHARE_BINS = (
@@ -81,9 +81,10 @@ def team_continuity(
 ) -> TeamContinuity:
     """Everything on the team continuity page, in a fixed number of queries.
 
-    With `team=None`, the same figures for the whole organisation `organisation_id`. Each
-    person's contacts are read once (`contact_series`) and measured per window by slicing, so
-    the cost grows with the contacts in the last two years, not with people times windows.
+    With `team=None`, the same figures for the whole organisation `organisation_id`. Each window
+    (the last 365 days, each of the eight quarters) is one query over the maintained summary
+    (`continuity_over_days`, decision 0069): no contact is read, and the cost grows with the
+    people and workers in the window, not with the contacts.
     People at risk come as ids, in name order: the page loads only the people it shows
     (`people_at_risk`).
     """
@@ -97,13 +98,13 @@ def team_continuity(
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
-    since = min(starts[0], today - timedelta(days=365))
-    series = contact_series(scope.values("pk"), since=_aware(since), spells_since=since)
-    year_start = _aware(today - timedelta(days=365))
+    people = scope.values("pk")
+
+    def over(start: date, end: date | None) -> dict[int, Continuity]:
+        return continuity_over_days(organisation_id, start=start, end=end, people=people)
 
     per_person = dict.fromkeys(ids, NO_CONTACTS)
-    for pid, contacts in series.items():
-        per_person[pid] = contacts.between(year_start, None)
+    per_person.update(over(today - timedelta(days=365), None))
     year = aggregate(c for c in per_person.values() if c.contacts)
     bins: Counter[str] = Counter()
     without_share = 0
@@ -115,19 +116,19 @@ def team_continuity(
             if low <= result.named_share < high:
                 bins[label] += 1
     trend = []
+    this_quarter_workers: dict[int, int] = {}
     for index, start in enumerate(starts):
-        end = _aware(starts[index + 1]) if index + 1 < len(starts) else None
-        results = (contacts.between(_aware(start), end) for contacts in series.values())
-        trend.append(
-            QuarterTrend(quarter_label(start), start, aggregate(r for r in results if r.contacts))
-        )
+        end = starts[index + 1] if index + 1 < len(starts) else None
+        results = over(start, end)
+        if end is None:
+            this_quarter_workers = {pid: result.workers for pid, result in results.items()}
+        trend.append(QuarterTrend(quarter_label(start), start, aggregate(results.values())))
     at_risk = _at_risk(
         organisation_id,
         ids,
-        series,
-        start=_aware(this_quarter),
+        this_quarter_workers,
         today=today,
-        scope=scope.values("pk"),
+        scope=people,
     )
     leaving = list(
         Membership.objects.filter(
@@ -158,9 +159,8 @@ def people_at_risk(rows: Sequence[AtRisk]) -> list[AtRiskShown]:
 def _at_risk(
     organisation_id: int,
     ids: list[int],
-    series: dict[int, ContactSeries],
+    workers_this_quarter: dict[int, int],
     *,
-    start: datetime,
     today: date,
     scope: QuerySet[Any],
 ) -> list[AtRisk]:
@@ -185,10 +185,9 @@ def _at_risk(
     risks = []
     for pid in ids:
         reasons = []
-        contacts = series.get(pid)
-        workers = contacts.workers_since(start) if contacts else set()
-        if len(workers) >= RISK_WORKERS_IN_QUARTER:
-            reasons.append(_("%(n)d different workers this quarter") % {"n": len(workers)})
+        workers = workers_this_quarter.get(pid, 0)
+        if workers >= RISK_WORKERS_IN_QUARTER:
+            reasons.append(_("%(n)d different workers this quarter") % {"n": workers})
         worker = open_spells.get(pid)
         if worker is None:
             reasons.append(_("no named worker"))

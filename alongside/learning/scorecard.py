@@ -31,7 +31,7 @@ from alongside.measures.queries import relationship_check_summary
 from alongside.people.models import Person
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, NamedWorkerSpell
-from alongside.relationships.queries import contact_series, local_date_of
+from alongside.relationships.queries import continuity_over_days, local_date_of
 from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
@@ -133,8 +133,11 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
 
     since, until = period_bounds(start, end)
     scope = _people_seen(organisation_id, team_id, start, end).values("pk")
-    series = contact_series(scope, since=since, until=until, spells_since=start)
-    results = [contacts.between(None, None) for contacts in series.values()]
+    results = list(
+        continuity_over_days(
+            organisation_id, start=start, end=end + timedelta(days=1), people=scope
+        ).values()
+    )
     people = len(results)
     summary = aggregate(results)
     workers = [r.workers for r in results]

@@ -27,7 +27,7 @@ from alongside.measures.scoring import Definition, Scored, score, summarise
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
-from alongside.relationships.queries import contact_series
+from alongside.relationships.queries import continuity_over_days
 from alongside.visibility.overrides import overridden_person_ids, overrides_person
 from alongside.visibility.people import works_with
 from alongside.visibility.support import coordinates, own_role_q
@@ -457,10 +457,10 @@ def continuity_associations(
     checks = _relationship_checks(organisation_id, team_id, start, end)
     people: set[int] = {pid for found in pairs.changes.values() for pid in found}
     people |= {r.person_id for r in checks}
-    series = contact_series(sorted(people), since=since, until=until, spells_since=since.date())
+    over = continuity_over_days(organisation_id, start=start, end=end + timedelta(days=1))
     share = {}
-    for pid, contacts in series.items():
-        named_share = contacts.between(None, None).named_share
+    for pid in people:
+        named_share = over[pid].named_share if pid in over else None
         if named_share is not None:
             share[pid] = named_share
     found = []

@@ -30,14 +30,18 @@ from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
 from alongside.people.models import MergeProposal, Person, PersonMerge
+from alongside.relationships.summaries import refresh_people
 from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
 from alongside.visibility.support import coordinates, support_records_q
 
 # Pointers to a person that a merge leaves where they are: the audit log is append-only history,
 # and a merge's own record names both people on purpose.
+# The continuity summary is derived from the contacts and spells: it is rewritten for both people
+# after the move (`refresh_people`), never moved.
 KEPT = frozenset({("audit.auditevent", "person"), ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
-                  ("people.mergeproposal", "merged")})  # fmt: skip
+                  ("people.mergeproposal", "merged"),
+                  ("relationships.continuityday", "person")})  # fmt: skip
 
 # Spheres a coordinator does not read whose records a second person approves moving (decision
 # 0048): the merge waits for a worker of a role that reads the sphere.
@@ -241,6 +245,7 @@ def _merge(
             setattr(survivor, name, getattr(merged, name))
         if filled:
             survivor.save(update_fields=filled)
+        refresh_people([survivor.pk, merged.pk])
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
         merge = PersonMerge.objects.create(
@@ -516,6 +521,7 @@ def undo_merge(merge: PersonMerge, *, by: Membership) -> PersonMerge:
         merged.save(update_fields=["merged_into"])
         locked.undone_at, locked.undone_by = timezone.now(), by.user
         locked.save(update_fields=["undone_at", "undone_by"])
+        refresh_people([survivor.pk, merged.pk])
         for person, other in ((survivor, merged), (merged, survivor)):
             record(
                 person,

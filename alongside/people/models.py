@@ -134,13 +134,18 @@ class Person(models.Model):
         return self.display_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def fill_keys(self) -> None:
+        """Every stored key `save()` keeps: search (decision 0038) and matching (0035). Also for
+        writers that insert without `save()` (restoring an archive)."""
         self.fill_search_keys()
         self.name_key = matching.name_key(self.given_name, self.family_name)
         self.phone_key = matching.phone_key(self.phone)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS, "name_key", "phone_key"}
-        super().save(*args, **kwargs)
 
     def fill_search_keys(self) -> None:
         self.search_key, self.phone_digits, self.postcode_key = search_keys(
@@ -158,6 +163,7 @@ class Person(models.Model):
 
 
 SEARCH_KEY_FIELDS = ("search_key", "phone_digits", "postcode_key")
+KEY_FIELDS = (*SEARCH_KEY_FIELDS, "name_key", "phone_key")
 
 
 def search_keys(

@@ -351,6 +351,40 @@ def possible_matches(
 MATCH_LIMIT = 20
 
 
+def possible_matches_many(
+    membership: Membership | None, identities: Sequence[Identity], *, up_to_id: int | None = None
+) -> list[list[int]]:
+    """For each identity, the ids of people this membership may find who may be that person
+    (`people.matching`, the same check as `possible_matches`), strongest first: one query for
+    the whole batch, for importers. `up_to_id`: only people whose id is at most this (the people
+    on the record before an import began)."""
+    names = {i.name_key for i in identities if i.name_key}
+    phones = {i.phone_key for i in identities if i.phone_key}
+    if not names and not phones:
+        return [[] for _ in identities]
+    found = people_findable_by(membership).filter(
+        Q(name_key__in=sorted(names)) | Q(phone_key__in=sorted(phones)), merged_into__isnull=True
+    )
+    if up_to_id is not None:
+        found = found.filter(pk__lte=up_to_id)
+    by_name: dict[str, list[tuple[int, Identity]]] = {}
+    by_phone: dict[str, list[tuple[int, Identity]]] = {}
+    for pk, name, born, postcode, phone in found.order_by().values_list(
+        "pk", "name_key", "date_of_birth", "postcode", "phone_key"
+    ):
+        candidate = (pk, Identity(name, born, postcode, phone))
+        by_name.setdefault(name, []).append(candidate)
+        if phone:
+            by_phone.setdefault(phone, []).append(candidate)
+    answers = []
+    for identity in identities:
+        candidates = dict(by_name.get(identity.name_key, []) if identity.name_key else [])
+        if identity.phone_key:
+            candidates.update(by_phone.get(identity.phone_key, []))
+        answers.append(rank_matches(identity, list(candidates.items()))[:MATCH_LIMIT])
+    return answers
+
+
 def identity_of(person: Person) -> Identity:
     return Identity(
         name_key=person.name_key,

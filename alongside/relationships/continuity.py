@@ -37,9 +37,12 @@ __all__ = [
     "INDEX_NAMES",
     "Aggregate",
     "Continuity",
+    "Tallies",
     "aggregate",
+    "from_tallies",
     "in_window",
     "measure",
+    "tallies_of",
 ]
 
 INDEX_NAMES: tuple[str, ...] = ("upc", "coc", "secon", "mmci", "hhi", "named_share")
@@ -118,6 +121,64 @@ def measure(
         mmci=(total - distinct + 0.1) / (total - 1 + 0.1),
         hhi=squares / (total * total),
         named_share=named_share,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Tallies:
+    """The whole numbers every index is made from, additive over workers and days (so they can be
+    kept in summary rows and added up in SQL): N, M, sum of n_i^2, max n_i, the back-to-back
+    pairs with the same worker, and the contacts with a named worker in force and of those the
+    ones with that worker."""
+
+    contacts: int
+    workers: int
+    squares: int
+    most: int
+    same_pairs: int
+    named_considered: int
+    named_matched: int
+
+
+def from_tallies(t: Tallies) -> Continuity:
+    """The indices from their tallies: the same arithmetic as `measure`, so the same floats."""
+    total, distinct = t.contacts, t.workers
+    named_share = t.named_matched / t.named_considered if t.named_considered else None
+    if total == 0:
+        return Continuity(0, 0, None, None, None, None, None, named_share)
+    if total > 1:
+        coc: float | None = (t.squares - total) / (total * (total - 1))
+        secon: float | None = t.same_pairs / (total - 1)
+    else:
+        coc = secon = None
+    return Continuity(
+        contacts=total,
+        workers=distinct,
+        upc=t.most / total,
+        coc=coc,
+        secon=secon,
+        mmci=(total - distinct + 0.1) / (total - 1 + 0.1),
+        hhi=t.squares / (total * total),
+        named_share=named_share,
+    )
+
+
+def tallies_of(workers: Sequence[Hashable], named: Sequence[Hashable | None]) -> Tallies:
+    """The tallies of one person's contacts (`workers` in time order, `named` parallel to it, as
+    for `measure`); `from_tallies(tallies_of(w, n)) == measure(w, n)`."""
+    counts: dict[Hashable, int] = {}
+    for worker in workers:
+        counts[worker] = counts.get(worker, 0) + 1
+    tallies = list(counts.values())
+    considered = [(w, own) for w, own in zip(workers, named, strict=True) if own is not None]
+    return Tallies(
+        contacts=len(workers),
+        workers=len(tallies),
+        squares=sum(n * n for n in tallies),
+        most=max(tallies, default=0),
+        same_pairs=sum(map(eq, workers, islice(workers, 1, None))),
+        named_considered=len(considered),
+        named_matched=sum(1 for w, own in considered if w == own),
     )
 
 

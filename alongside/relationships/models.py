@@ -394,3 +394,44 @@ class LegitimateRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} asked to see {self.person}'s history"
+
+
+class ContinuityDay(models.Model):
+    """Maintained summary (decision 0069): one person's contacts with one worker on one local
+    day (the organisation's time zone), as the whole-number tallies continuity is made from.
+
+    Derived, never edited: `relationships.summaries.refresh_people` rewrites a person's rows in
+    the transaction that records, changes or moves a contact or changes a named-worker spell, and
+    `alongside summaries rebuild` rewrites them all. Every window the pages and the report
+    measure starts and ends at a local midnight, so any of them is a range of days here.
+
+    - `contacts`: the contacts, `minutes` their minutes; `named_considered`/`named_matched`: of them, those with a named
+      worker in force that day, and those with that named worker;
+    - `follows_same`: of them, those whose person's previous contact (any day) was with the
+      same worker; `opens_day_same`: this row holds the day's first contact and it followed the
+      same worker (subtracted when a window starts on this day, so only pairs inside it count).
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    contacts = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+    follows_same = models.PositiveIntegerField()
+    opens_day_same = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "day", "worker"], name="one_continuity_day_per_worker"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day} {self.worker_id}: {self.contacts}"

@@ -8,15 +8,17 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
 from alongside.people.models import Person
-from alongside.relationships.continuity import Continuity, measure
+from alongside.relationships.continuity import Continuity, Tallies, from_tallies, measure
 from alongside.relationships.models import (
     Allocation,
     Contact,
+    ContinuityDay,
     Handover,
     LegitimateRelationship,
     NamedWorkerSpell,
@@ -149,6 +151,57 @@ class ContactSeries:
 
 
 NO_CONTACTS = measure([], [])
+
+# Per person and worker, then per person. SECON's correction for the window's first contact:
+# the smallest "day + flag" key of the person's rows ends in 0 only when the first day's first
+# contact followed a contact with the same worker (only that row can carry the flag).
+_TALLIES_SQL = """
+SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n),
+       SUM(same) - CASE WHEN SUBSTR(MIN(first_key), 11, 1) = '0' THEN 1 ELSE 0 END,
+       SUM(considered), SUM(matched)
+FROM (
+    SELECT person_id, SUM(contacts) AS n, SUM(follows_same) AS same,
+           MIN(CAST(day AS VARCHAR(10)) || CASE WHEN opens_day_same THEN '0' ELSE '1' END)
+               AS first_key,
+           SUM(named_considered) AS considered, SUM(named_matched) AS matched
+    FROM {table}
+    WHERE {where}
+    GROUP BY person_id, worker_id
+) AS per_worker
+GROUP BY person_id
+"""
+
+
+def continuity_over_days(
+    organisation_id: int,
+    *,
+    start: date | None,
+    end: date | None,
+    people: QuerySet[Any] | None = None,
+) -> dict[int, Continuity]:
+    """Continuity of each person with contacts on the local days [start, end) (a missing bound
+    leaves that side open), from the maintained summary (`ContinuityDay`, decision 0069) in one
+    query: the same as `contact_series(...).between(_aware(start), _aware(end))`, without
+    reading a contact. `people` (a `values("pk")` queryset) narrows it, for example to a team."""
+    where = [f"organisation_id = {int(organisation_id)}"]
+    params: list[Any] = []
+    if start is not None:
+        where.append("day >= %s")
+        params.append(connection.ops.adapt_datefield_value(start))
+    if end is not None:
+        where.append("day < %s")
+        params.append(connection.ops.adapt_datefield_value(end))
+    if people is not None:
+        sql, people_params = people.query.sql_with_params()
+        where.append(f"person_id IN ({sql})")
+        params.extend(people_params)
+    query = _TALLIES_SQL.format(table=ContinuityDay._meta.db_table, where=" AND ".join(where))
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {
+            row[0]: from_tallies(Tallies(*(int(value) for value in row[1:])))
+            for row in cursor.fetchall()
+        }
 
 
 def people_seen_before(person_ids: QuerySet[Any], *, since: datetime) -> QuerySet[Any]:

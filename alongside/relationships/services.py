@@ -38,6 +38,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.relationships.queries import may_review_history
+from alongside.relationships.summaries import refresh_people
 from alongside.support.services import save_contact_note
 from alongside.visibility.people import confirmed_q
 from alongside.visibility.roles import (
@@ -123,6 +124,7 @@ def assign_named_worker(
         spell.full_clean()
         spell.save()
         answered = _answer_open_requests(person, worker=worker, on=started_on)
+        refresh_people([person.pk])
         record(
             spell,
             action=actions.RELATIONSHIPS_NAMED_WORKER_ASSIGNED,
@@ -361,6 +363,7 @@ def _switch_named_worker(handover: Handover, *, on: date, by: Membership) -> Nam
     )
     new_spell.full_clean()
     new_spell.save()
+    refresh_people([handover.person_id])
     return new_spell
 
 
@@ -522,7 +525,9 @@ def record_contact(
             },
         )
         save_contact_note(contact, by=by, asked_for=asked_for, text=notes)
-        if handover is not None:
+        if handover is None:
+            refresh_people([person.pk])
+        else:  # the switch refreshes the person's summary, this contact included
             _switch_named_worker(handover, on=timezone.localdate(at), by=by)
             handover.status = Handover.Status.WARM
             handover.completed_on = timezone.localdate(at)
@@ -612,6 +617,7 @@ def update_contact(
             contact.version += 1
             contact.save()
             contact.also_present.set(also_present)
+            refresh_people([contact.person_id])
             record(
                 contact,
                 action=actions.RELATIONSHIPS_CONTACT_CHANGED,
@@ -962,6 +968,7 @@ def move_contact(contact: Contact, *, to: Person, by: Membership, reason: str) -
             contact.late_reason = reason.strip()[:300]
             fields.append("late_reason")
         contact.save(update_fields=fields)
+        refresh_people([from_id, to.pk])
         summary = {"contact": contact.pk}
         record(
             contact,
@@ -1002,6 +1009,7 @@ def remove_contact(contact: Contact, *, by: Membership, reason: str) -> Contact:
         locked.removed_by = by.user
         locked.removed_reason = words[:CONTACT_REMOVE_REASON_MAX_LENGTH]
         locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        refresh_people([locked.person_id])
         record(
             locked,
             action=actions.RELATIONSHIPS_CONTACT_REMOVED,
@@ -1021,6 +1029,7 @@ def restore_contact(contact: Contact, *, by: Membership) -> Contact:
             raise ValidationError(_("This contact has not been removed."))
         locked.removed_at, locked.removed_by, locked.removed_reason = None, None, ""
         locked.save(update_fields=["removed_at", "removed_by", "removed_reason"])
+        refresh_people([locked.person_id])
         record(
             locked,
             action=actions.RELATIONSHIPS_CONTACT_RESTORED,

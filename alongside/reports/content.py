@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -35,8 +35,8 @@ from alongside.measures.queries import (
     relationship_check_summary,
 )
 from alongside.relationships.continuity import aggregate
-from alongside.relationships.models import Contact
-from alongside.relationships.queries import contact_series, people_seen_before
+from alongside.relationships.models import Contact, ContinuityDay
+from alongside.relationships.queries import continuity_over_days
 from alongside.reports.models import (
     DEFAULT_VOLUNTEER_HOUR_RATE,
     ReportSettings,
@@ -156,12 +156,33 @@ def build(organisation: Organisation, start: date, end: date) -> ReportContent:
     return content
 
 
+def _days(content: ReportContent) -> Any:
+    """The period's rows of the continuity summary (decision 0069): contacts and minutes per
+    person, worker and local day, so counts over the period read no contact."""
+    return ContinuityDay.objects.filter(
+        organisation=content.organisation,
+        day__gte=content.start,
+        day__lte=content.end,
+    ).order_by()
+
+
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
-    seen = contacts.order_by().values("person_id")
-    people = seen.distinct().count()
-    earlier = people_seen_before(seen, since=since).count()
-    totals = contacts.order_by().aggregate(total=Sum("minutes"), count=Count("id"))
-    minutes, count = totals["total"] or 0, totals["count"]
+    """Reach from the summary rows of the period (`contacts` and `since` name the same period)."""
+    days = _days(content)
+    people = days.values("person_id").distinct().count()
+    earlier = (
+        ContinuityDay.objects.filter(
+            organisation=content.organisation,
+            day__lt=content.start,
+            person_id__in=days.values("person_id"),
+        )
+        .order_by()
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    totals = days.aggregate(total=Sum("minutes"), count=Sum("contacts"))
+    minutes, count = totals["total"] or 0, totals["count"] or 0
     content.reach = [
         Figure("People we worked alongside", _count(people, people), people),
         Figure("Of them, new to us in this period", _count(people - earlier, people)),
@@ -172,16 +193,13 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
         ),
     ]
     by_month: dict[date, tuple[int, int]] = {}
-    zone = timezone.get_current_timezone()
     for month, month_people, month_count in (
-        contacts.order_by()
-        .annotate(month=TruncMonth("at", tzinfo=zone))
+        days.annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(people=Count("person_id", distinct=True), count=Count("id"))
+        .annotate(people=Count("person_id", distinct=True), count=Sum("contacts"))
         .values_list("month", "people", "count")
     ):
-        local = timezone.localtime(month, zone) if timezone.is_aware(month) else month
-        by_month[date(local.year, local.month, 1)] = (month_people, month_count)
+        by_month[date(month.year, month.month, 1)] = (month_people, month_count)
     shown = [
         (m.strftime("%b %Y"), *by_month.get(m, (0, 0)))
         for m in months_in(content.start, content.end)
@@ -202,13 +220,8 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
-    series = contact_series(
-        contacts.order_by().values("person_id"),
-        since=since,
-        until=until,
-        spells_since=content.start,
-    )
-    results = {pid: found.between(None, None) for pid, found in series.items()}
+    org = content.organisation.pk
+    results = continuity_over_days(org, start=content.start, end=content.end + timedelta(days=1))
     overall = aggregate(r for r in results.values() if r.contacts)
     named = overall.person_weighted.get("named_share")
     workers = [r.workers for r in results.values() if r.contacts]
@@ -228,9 +241,8 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     trend = []
     for quarter in quarters_in(content.start, content.end):
         q_end = date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1)
-        q_since, q_until = max(_aware(quarter), since), min(_aware(q_end), until)
-        per_person = [found.between(q_since, q_until) for found in series.values()]
-        summary = aggregate(r for r in per_person if r.contacts)
+        q_start, q_until = max(quarter, content.start), min(q_end, content.end + timedelta(days=1))
+        summary = aggregate(continuity_over_days(org, start=q_start, end=q_until).values())
         share = summary.person_weighted.get("named_share")
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
         trend.append((label, 100 * share if enough(summary.people) and share is not None else None))
@@ -243,12 +255,9 @@ def _value(content: ReportContent, contacts: Any) -> None:
     volunteers = Membership.objects.filter(
         organisation=content.organisation, role=Role.VOLUNTEER
     ).values("user_id")
-    minutes = (
-        contacts.filter(Q(worker_id__in=volunteers)).aggregate(total=Sum("minutes"))["total"] or 0
-    )
-    volunteer_people = (
-        contacts.filter(worker_id__in=volunteers).values("person_id").distinct().count()
-    )
+    with_volunteers = _days(content).filter(worker_id__in=volunteers)
+    minutes = with_volunteers.aggregate(total=Sum("minutes"))["total"] or 0
+    volunteer_people = with_volunteers.values("person_id").distinct().count()
     hours = Decimal(minutes) / Decimal(60)
     worth = (hours * rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     ok = enough(volunteer_people)

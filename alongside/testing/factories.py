@@ -1,6 +1,7 @@
 """factory_boy factories for tests. Synthetic people only."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from alongside.accounts.policy import has_authenticator_app, two_step_required
 from alongside.accounts.services import add_authenticator_app
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Initiator, Mode, NamedWorkerSpell, SpellReason
+from alongside.relationships.summaries import refresh_people
 from alongside.testing.totp import TEST_TOTP_SECRET
 
 # Fixed name lists rather than Faker: tests assert that a name is *absent* from a page, and a random
@@ -86,7 +88,21 @@ class PersonFactory(factory.django.DjangoModelFactory):
     family_name = factory.Iterator(FAMILY_NAMES[::-1])
 
 
-class SpellFactory(factory.django.DjangoModelFactory):
+class _Summarised(factory.django.DjangoModelFactory):
+    """Contacts and spells made by a factory keep the continuity summary in step, as the
+    services do (`relationships.summaries.refresh_people`)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance: Any, create: bool, results: Any = None) -> None:
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            refresh_people([instance.person_id])
+
+
+class SpellFactory(_Summarised):
     class Meta:
         model = NamedWorkerSpell
 
@@ -97,7 +113,7 @@ class SpellFactory(factory.django.DjangoModelFactory):
     reason = SpellReason.FIRST
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(_Summarised):
     class Meta:
         model = Contact
 

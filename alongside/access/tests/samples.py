@@ -8,6 +8,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from alongside.access.models import Role
+from alongside.archive.tests.samples import archive_samples
 from alongside.people.models import ConsentToShare
 from alongside.relationships.models import Handover, WorkerRequest
 from alongside.testing.factories import (
@@ -178,6 +179,7 @@ class Samples:
         self._rights(owners)
         self._scheduling(owners)
         self._spaces(owners)
+        self.archives = archive_samples(self.people, owners)
         from alongside.connections.tests.samples import connection_samples
 
         self.connections = connection_samples(self.people, owners)
@@ -372,6 +374,26 @@ class Samples:
             ),
             "other": world.members["olly"],
         }
+        # Imports: a checked run in the organisation (two: related and unrelated) and one elsewhere.
+        from alongside.imports.models import ImportRun, RunStatus
+
+        self.import_runs = {
+            subject: ImportRun.objects.create(
+                organisation=org,
+                started_by=world.user("dana") if org == world.org else world.user("olly"),
+                kind="people",
+                source="matrix",
+                file_name="people.csv",
+                status=RunStatus.CHECKED,
+                header=["external_id", "given_name"],
+                problems=[{"line": 2, "column": "given_name", "message": "x", "error": False}],
+            )
+            for subject, org in (
+                ("related", world.org),
+                ("unrelated", world.org),
+                ("other", world.other_org),
+            )
+        }
         _, self.invitation_token = invite_worker(
             world.org,
             by=None,
@@ -448,6 +470,7 @@ class Samples:
             "round_id": lambda: self.rounds[subject].pk,
             "membership_id": lambda: self.leavers[subject].pk,
             "story_id": lambda: self.stories[subject].pk,
+            "archive_id": lambda: self.archives[subject].pk,
             "space_id": lambda: self.spaces[subject].pk,
             "session_id": lambda: self.space_sessions[subject].pk,
             "sitting_id": lambda: self.sittings[subject].pk,
@@ -470,6 +493,7 @@ class Samples:
                 else self.token
             ),
             "worker_id": lambda: self.workers[subject].pk,
+            "run_id": lambda: self.import_runs[subject].pk,
             "introduction_id": lambda: self.connections["introduction_id"][subject],
             "side_id": lambda: self.connections["side_id"][subject],
             "introduced_side_id": lambda: self.connections["introduced_side_id"][subject],

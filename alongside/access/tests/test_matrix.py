@@ -145,6 +145,18 @@ MATRIX: dict[str, Entry] = {
     # audit: the data lead's search, export and latest checkpoint
     "audit:log": once({"dana"}),
     "audit:export": once({"dana"}),
+    # archive: the whole organisation's archive, its data lead's alone (decision 0055)
+    "archive:list": once({"dana"}),
+    "archive:start": once({"dana"}, method="post"),
+    "archive:archive": each({"dana"}, {"dana"}, set()),
+    "archive:download": each({"dana"}, {"dana"}, set()),
+    # imports: the data lead only, and only the organisation's own runs
+    "imports:start": once({"dana"}),
+    "imports:run": each({"dana"}, {"dana"}, set()),
+    "imports:progress": each({"dana"}, {"dana"}, set()),
+    "imports:confirm": each({"dana"}, {"dana"}, set(), method="post"),
+    "imports:columns": each({"dana"}, {"dana"}, set(), method="post"),
+    "imports:problems": each({"dana"}, {"dana"}, set()),
     # people management: the data lead for the organisation, a coordinator for supporters,
     # volunteers and assessors of their own team; an invited worker's one-time link (no login)
     "workers:list": once({"colin", "dana"}),

@@ -61,6 +61,7 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/history-access/",
         "/audit/",
         "/audit/export.csv",
+        "/archive/",
         "/workers/",
         "/people/merges/",
         "/people/equality/",

@@ -419,3 +419,19 @@ def test_rows_added_after_the_demo_get_fresh_ids() -> None:
 
     assert added.pk > person.pk
     assert contact.pk and note.pk and spell.pk
+
+
+@pytest.mark.django_db
+def test_the_demo_writes_a_previous_systems_export_to_import(settings, tmp_path) -> None:
+    """Issue 14: a synthetic export, Windows-1252, thousands of rows, with duplicates of the demo's
+    own people and workers who do not work here."""
+    settings.VAR_DIR = tmp_path
+    output = demo(people=SMALL)
+    export = tmp_path / "demo-previous-system-people.csv"
+    assert f"to try the import with (Import, as datalead): {export}" in output
+    text = export.read_bytes().decode("cp1252")
+    rows = text.splitlines()
+    assert len(rows) == 3001 and rows[0].startswith("Client ID,Forename,Surname,DOB")
+    assert "J. Smith (left 2023)" in text or "reception" in text
+    demo_names = set(Person.objects.values_list("given_name", "family_name"))
+    assert any(f",{given},{family}," in text for given, family in demo_names)

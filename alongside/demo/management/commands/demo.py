@@ -1,9 +1,12 @@
 """`alongside demo`: load the synthetic town (see docs: CONTRACTS, "Demo organisation")."""
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from alongside.access.models import Membership
 from alongside.demo.builder import (
     PASSWORD,
     URL,
@@ -12,6 +15,7 @@ from alongside.demo.builder import (
     logins,
     two_step_secrets,
 )
+from alongside.demo.previous_system import write_previous_system_export
 
 
 class Command(BaseCommand):
@@ -67,4 +71,21 @@ class Command(BaseCommand):
             "as the data lead; the other logins need only the password."
         )
         self.stdout.write("")
+        export = self._previous_system_export()
+        if export is not None:
+            self.stdout.write(
+                f"A previous system's export to try the import with (Import, as datalead): {export}"
+            )
         self.stdout.write(f"Open {URL} and sign in.")
+
+    def _previous_system_export(self) -> Path | None:
+        """Write the synthetic "previous system" CSV beside the database (issue 14)."""
+        lead = (
+            Membership.objects.filter(user__username="datalead")
+            .select_related("organisation")
+            .first()
+        )
+        if lead is None:
+            return None
+        path = Path(settings.VAR_DIR) / "demo-previous-system-people.csv"
+        return write_previous_system_export(lead.organisation, path)

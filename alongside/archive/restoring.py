@@ -1,0 +1,488 @@
+"""Reading an archive into an empty organisation, all or nothing (docs/archive.md, decision 0056)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from alongside.access.models import Membership, Organisation, Role, Team
+from alongside.archive.cells import BadCell, from_cell
+from alongside.archive.models import RestoredAuditEvent
+from alongside.archive.schema import (
+    AUDIT_COLUMNS,
+    CHUNK,
+    FORMAT,
+    ORGANISATION_COLUMNS,
+    READ_REASON,
+    WORKER_COLUMNS,
+    Column,
+    all_columns,
+    through_fields,
+)
+from alongside.archive.tables import (
+    MANY_TO_MANY,
+    TABLES,
+    ManyToMany,
+    Table,
+)
+from alongside.audit import actions
+from alongside.audit.services import record
+from alongside.common.spheres import system_rows
+from alongside.measures.models import Instrument, InstrumentVersion
+from alongside.people.models import Person
+from alongside.relationships.summaries import refresh_people
+from alongside.spaces.models import Space
+
+if TYPE_CHECKING:
+    from alongside.audit.services import By
+
+# An archive member larger than this, or deflated more than RATIO times, is refused unread.
+MAX_MEMBER_BYTES = 8 * 1024**3
+MAX_RATIO = 200
+csv.field_size_limit(16 * 1024**2)
+
+
+class ArchiveError(Exception):
+    """An archive that cannot be restored: the message names the file, line and field."""
+
+    def __init__(self, problem: str, *, file: str = "", line: int = 0, column: str = "") -> None:
+        where = ", ".join(
+            part
+            for part in (file, f"line {line}" if line else "", f"field {column}" if column else "")
+            if part
+        )
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+
+class RestoreRefused(ArchiveError):
+    """The organisation is not empty, so nothing was restored."""
+
+
+# Restore ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RestoreSummary:
+    rows: dict[str, int] = field(default_factory=dict)
+    workers_created: int = 0
+
+
+def refuse_unless_empty(organisation: Organisation) -> None:
+    """Raise RestoreRefused unless the organisation holds no teams, workers, people or spaces."""
+    held = {
+        "teams": Team.objects.filter(organisation=organisation).count(),
+        "workers": Membership.objects.filter(organisation=organisation).count(),
+        "people": Person.objects.filter(organisation=organisation).count(),
+        "spaces": Space.objects.filter(organisation=organisation).count(),
+        "questionnaires": Instrument.objects.filter(organisation=organisation).count(),
+    }
+    found = [f"{count} {name}" for name, count in held.items() if count]
+    if found:
+        raise RestoreRefused(
+            f"{organisation.slug} is not empty (it has {', '.join(found)}): an archive is "
+            "restored only into a new, empty organisation. Nothing was changed."
+        )
+
+
+def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSummary:
+    """Read the archive at `path` into `organisation`, which must be empty: everything or
+    nothing, in one transaction. Workers are matched to existing accounts by username; an
+    account that does not exist is made without a password (they set one by "forgot
+    password" or are invited). Audit events come in as history (`RestoredAuditEvent`), and one
+    `archive.restored` event starts this organisation's chain (decision 0056).
+
+    Raises `ArchiveError` (file, line, field and what is wrong) or `RestoreRefused`.
+    Side effects: the rows; one AuditEvent.
+    """
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ArchiveError(f"{path}: not a zip archive ({error})") from None
+    with zf:
+        _check_members(zf)
+        package = _read_package(zf)
+        refuse_unless_empty(organisation)
+        reader = _Restorer(zf, organisation)
+        try:
+            with transaction.atomic():
+                reader.run()
+                _summarise_contacts(organisation)
+                record(
+                    organisation,
+                    action=actions.ARCHIVE_RESTORED,
+                    by=by,
+                    person_id=None,
+                    summary={
+                        "format": FORMAT,
+                        "from_organisation": str(package.get("alongside:organisation", ""))[:100],
+                        "archive_created": str(package.get("created", ""))[:40],
+                        "rows": reader.summary.rows,
+                        "workers_created": reader.summary.workers_created,
+                        "history_last_hash": reader.last_hash,
+                    },
+                )
+        except IntegrityError as error:  # pragma: no cover - every row is checked as it is read
+            raise ArchiveError(f"the archive's rows do not fit together: {error}") from None
+    return reader.summary
+
+
+def _summarise_contacts(organisation: Organisation) -> None:
+    """Rows went in raw, past the contact services: build the continuity summary (decision
+    0069) for the restored people, a thousand at a time."""
+    ids = list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    for start in range(0, len(ids), 1000):
+        refresh_people(ids[start : start + 1000])
+
+
+def _check_members(zf: zipfile.ZipFile) -> None:
+    for info in zf.infolist():
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.file_size > 100 * 1024**2
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise ArchiveError(f"{info.filename}: too large to read ({info.file_size:,} bytes)")
+
+
+def _read_package(zf: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        package = json.loads(zf.read("datapackage.json").decode("utf-8"))
+    except KeyError:
+        raise ArchiveError("datapackage.json: missing: this is not an Alongside archive") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ArchiveError(f"not valid JSON ({error})", file="datapackage.json") from None
+    if not isinstance(package, dict) or package.get("alongside:format") != FORMAT:
+        found = package.get("alongside:format") if isinstance(package, dict) else None
+        raise ArchiveError(
+            f"alongside:format is {found!r}; this version reads {FORMAT!r}",
+            file="datapackage.json",
+        )
+    names = set(zf.namelist())
+    for name in all_columns():
+        if f"{name}.csv" not in names:
+            raise ArchiveError("missing from the archive", file=f"{name}.csv")
+    return package
+
+
+class _Restorer:
+    def __init__(self, zf: zipfile.ZipFile, organisation: Organisation) -> None:
+        self.zf = zf
+        self.organisation = organisation
+        self.columns = all_columns()
+        # Archive id -> new primary key, per table.
+        self.refs: dict[str, dict[str, int]] = defaultdict(dict)
+        self.table_of_id: dict[str, str] = {}
+        self.summary = RestoreSummary()
+        self.last_hash = ""
+        self.user_model = get_user_model()
+
+    def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line, column -> cell) for each row of a table, after checking its header."""
+        file = f"{name}.csv"
+        expected = [column.name for column in self.columns[name]]
+        with self.zf.open(file) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            reader = csv.reader(text)
+            try:
+                header = next(reader, None)
+                if header != expected:
+                    missing = [c for c in expected if c not in (header or [])]
+                    extra = [c for c in (header or []) if c not in expected]
+                    raise ArchiveError(
+                        "the header row is not this table's columns"
+                        + (f"; missing {', '.join(missing)}" if missing else "")
+                        + (f"; not expected {', '.join(extra)}" if extra else ""),
+                        file=file,
+                        line=1,
+                    )
+                start = reader.line_num + 1  # the line a row starts on (a cell may hold lines)
+                for row in reader:
+                    if len(row) != len(expected):
+                        raise ArchiveError(
+                            f"has {len(row)} fields where the header has {len(expected)}",
+                            file=file,
+                            line=start,
+                        )
+                    yield start, dict(zip(expected, row, strict=True))
+                    start = reader.line_num + 1
+            except UnicodeDecodeError as error:
+                raise ArchiveError(f"not UTF-8 text ({error.reason})", file=file) from None
+            except csv.Error as error:
+                raise ArchiveError(f"not valid CSV ({error})", file=file) from None
+        self.summary.rows.setdefault(name, 0)
+
+    def value(
+        self, name: str, line: int, column: Column, cell: str, *, optional: bool = False
+    ) -> Any:
+        """A cell as a Python value, a reference as the new primary key; ArchiveError if bad."""
+        if column.refers_to:
+            if cell == "":
+                if column.required:
+                    raise ArchiveError(
+                        "is required", file=f"{name}.csv", line=line, column=column.name
+                    )
+                return None
+            pk = self.refs[column.refers_to].get(cell)
+            if pk is None and not optional:
+                raise ArchiveError(
+                    f"refers to {cell!r}, which is not a row of {column.refers_to}.csv",
+                    file=f"{name}.csv",
+                    line=line,
+                    column=column.name,
+                )
+            return pk
+        try:
+            value = from_cell(cell, column.kind)
+        except BadCell as error:
+            raise ArchiveError(
+                str(error), file=f"{name}.csv", line=line, column=column.name
+            ) from None
+        if column.required and value is None:
+            raise ArchiveError("is required", file=f"{name}.csv", line=line, column=column.name)
+        model_field = column.model_field
+        if model_field is not None and model_field.editable:
+            try:
+                model_field.clean(value, None)
+            except ValidationError as error:
+                raise ArchiveError(
+                    " ".join(error.messages), file=f"{name}.csv", line=line, column=column.name
+                ) from None
+        return value
+
+    def remember(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
+        if archive_id in self.table_of_id:
+            raise ArchiveError(
+                f"id {archive_id!r} appears twice", file=file, line=line, column="id"
+            )
+        if not archive_id:
+            raise ArchiveError("is required", file=file, line=line, column="id")
+        self.refs[table][archive_id] = pk
+        self.table_of_id[archive_id] = table
+
+    def insert(self, obj: models.Model, file: str, line: int) -> None:
+        try:
+            obj.save_base(raw=True, force_insert=True)
+        except IntegrityError as error:
+            raise ArchiveError(
+                f"does not fit with the rows before it ({error})", file=file, line=line
+            ) from None
+
+    def run(self) -> None:
+        self.restore_organisation()
+        self.restore_table(TABLES[0])
+        self.restore_workers()
+        for table in TABLES[1:]:
+            self.restore_table(table)
+        for pair in MANY_TO_MANY:
+            self.restore_pairs(pair)
+        self.restore_history()
+
+    def restore_organisation(self) -> None:
+        rows = list(self.rows("organisation"))
+        if len(rows) != 1:
+            raise ArchiveError(f"has {len(rows)} rows; it must have one", file="organisation.csv")
+        line, row = rows[0]
+        for column in ORGANISATION_COLUMNS:
+            if column.name in ("name", "slug", "created_at"):
+                continue  # the organisation restored into keeps its own
+            setattr(
+                self.organisation,
+                column.attname,
+                self.value("organisation", line, column, row[column.name]),
+            )
+        self.organisation.save()
+        self.summary.rows["organisation"] = 1
+
+    def restore_workers(self) -> None:
+        users = self.user_model._default_manager
+        for line, row in self.rows("workers"):
+            values = {
+                column.name: self.value("workers", line, column, row[column.name])
+                for column in WORKER_COLUMNS[1:]
+            }
+            if values["role"] not in Role.values:
+                raise ArchiveError(
+                    f"{values['role']!r} is not a role",
+                    file="workers.csv",
+                    line=line,
+                    column="role",
+                )
+            username = values["username"]
+            if not username or len(username) > 150:
+                raise ArchiveError(
+                    "is not a username", file="workers.csv", line=line, column="username"
+                )
+            user = users.filter(username=username).first()
+            if user is None:
+                user = users.create(
+                    username=username,
+                    first_name=values["first_name"][:150],
+                    last_name=values["last_name"][:150],
+                    email=values["email"][:254],
+                )
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                self.summary.workers_created += 1
+            membership = Membership(
+                organisation=self.organisation,
+                user=user,
+                role=values["role"],
+                team_id=values["team"],
+                started_on=values["started_on"],
+                left_on=values["left_on"],
+                leaving_on=values["leaving_on"],
+                languages=values["languages"],
+                takes_new_people=values["takes_new_people"],
+            )
+            self.insert(membership, "workers.csv", line)
+            self.remember("workers", row["id"], user.pk, "workers.csv", line)
+            self.summary.rows["workers"] = self.summary.rows.get("workers", 0) + 1
+
+    def restore_table(self, table: Table) -> None:
+        file = f"{table.name}.csv"
+        columns = self.columns[table.name]
+        has_organisation = any(f.name == "organisation" for f in table.model._meta.concrete_fields)
+        later: list[tuple[int, str, str, int, str]] = []  # pk, attname, archive id, line, column
+        for line, row in self.rows(table.name):
+            if table.model is Instrument and row["built_in"] == "true":
+                self.remember(
+                    table.name, row["id"], self.built_in_instrument(row, line), file, line
+                )
+                continue
+            if table.model is InstrumentVersion and self.is_built_in_version(row):
+                self.remember(table.name, row["id"], self.built_in_version(row, line), file, line)
+                continue
+            obj = table.model()
+            if has_organisation:
+                obj.organisation_id = self.organisation.pk  # type: ignore[attr-defined]
+            deferred = []
+            for column in columns[1:]:
+                if not column.attname:
+                    continue
+                self_reference = (
+                    column.refers_to == table.name and row[column.name] not in self.refs[table.name]
+                )
+                value = self.value(
+                    table.name, line, column, row[column.name], optional=self_reference
+                )
+                if self_reference and row[column.name]:
+                    deferred.append((column.attname, row[column.name], column.name))
+                setattr(obj, column.attname, value)
+            if table.prepare is not None:
+                table.prepare(obj)
+            self.insert(obj, file, line)
+            self.remember(table.name, row["id"], obj.pk, file, line)
+            later.extend((obj.pk, attname, ref, line, name) for attname, ref, name in deferred)
+            self.summary.rows[table.name] = self.summary.rows.get(table.name, 0) + 1
+        for pk, attname, ref, line, name in later:
+            target = self.refs[table.name].get(ref)
+            if target is None:
+                raise ArchiveError(
+                    f"refers to {ref!r}, which is not a row of {file}",
+                    file=file,
+                    line=line,
+                    column=name,
+                )
+            system_rows(table.model, READ_REASON).filter(pk=pk).update(**{attname: target})
+
+    def built_in_instrument(self, row: dict[str, str], line: int) -> int:
+        instrument = Instrument.objects.filter(organisation__isnull=True, key=row["key"]).first()
+        if instrument is None:
+            raise ArchiveError(
+                f"the built-in questionnaire {row['key']!r} is not in this version of Alongside",
+                file="instruments.csv",
+                line=line,
+                column="key",
+            )
+        return int(instrument.pk)
+
+    def is_built_in_version(self, row: dict[str, str]) -> bool:
+        instrument = self.refs["instruments"].get(row["instrument"])
+        return (
+            instrument is not None
+            and Instrument.objects.filter(pk=instrument, organisation__isnull=True).exists()
+        )
+
+    def built_in_version(self, row: dict[str, str], line: int) -> int:
+        version = InstrumentVersion.objects.filter(
+            instrument_id=self.refs["instruments"][row["instrument"]], number=row["number"]
+        ).first()
+        if version is None:
+            raise ArchiveError(
+                "this version of a built-in questionnaire is not in this version of Alongside",
+                file="instrument_versions.csv",
+                line=line,
+                column="number",
+            )
+        return int(version.pk)
+
+    def restore_pairs(self, pair: ManyToMany) -> None:
+        through = getattr(pair.owner, pair.attribute).through
+        owner_field, other_field = through_fields(pair)
+        columns = self.columns[pair.name]
+        batch = []
+        for line, row in self.rows(pair.name):
+            owner = self.value(pair.name, line, columns[0], row[columns[0].name])
+            other = self.value(pair.name, line, columns[1], row[columns[1].name])
+            batch.append(through(**{f"{owner_field}_id": owner, f"{other_field}_id": other}))
+            if len(batch) >= CHUNK:
+                through.objects.bulk_create(batch)
+                batch = []
+            self.summary.rows[pair.name] = self.summary.rows.get(pair.name, 0) + 1
+        try:
+            through.objects.bulk_create(batch)
+        except IntegrityError as error:
+            raise ArchiveError(f"a pair appears twice ({error})", file=f"{pair.name}.csv") from None
+
+    def restore_history(self) -> None:
+        columns = {column.name: column for column in AUDIT_COLUMNS}
+        batch: list[RestoredAuditEvent] = []
+        seen: set[str] = set()
+        for line, row in self.rows("audit_events"):
+
+            def value(name: str, row: dict[str, str] = row, line: int = line) -> Any:
+                return self.value("audit_events", line, columns[name], row[name], optional=True)
+
+            if row["id"] in seen or not row["id"]:
+                raise ArchiveError(
+                    "is missing or appears twice", file="audit_events.csv", line=line, column="id"
+                )
+            seen.add(row["id"])
+            subject_table = self.table_of_id.get(row["subject"])
+            subject_pk = self.refs[subject_table][row["subject"]] if subject_table else None
+            batch.append(
+                RestoredAuditEvent(
+                    organisation=self.organisation,
+                    original_id=row["id"][:64],
+                    origin="restored",
+                    at=value("at"),
+                    actor_id=value("worker"),
+                    action=value("action")[:100],
+                    subject_type=value("subject_type")[:100],
+                    subject_id=str(subject_pk) if subject_pk is not None else "",
+                    person_id=value("person"),
+                    sphere=value("sphere")[:20],
+                    summary=value("summary") or {},
+                    request_id=value("request_id")[:64],
+                    source_address=value("source_address")[:64],
+                    chain_version=value("chain_version"),
+                    previous_hash=row["previous_hash"][:64],
+                    hash=row["hash"][:64],
+                )
+            )
+            self.last_hash = row["hash"][:64]
+            if len(batch) >= CHUNK:
+                RestoredAuditEvent.objects.bulk_create(batch)
+                batch = []
+        RestoredAuditEvent.objects.bulk_create(batch)
+        self.summary.rows["audit_events"] = len(seen)

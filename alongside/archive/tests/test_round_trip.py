@@ -1,0 +1,149 @@
+"""Export an organisation, restore it into a new one, export again: the same records."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from alongside.access.models import Membership
+from alongside.archive.cells import canonical
+from alongside.archive.models import RestoredAuditEvent
+from alongside.archive.schema import all_columns
+from alongside.archive.services import export_organisation, restore
+from alongside.archive.tests.builders import (
+    TRICKY,
+    WORDS,
+    full_organisation,
+    read_archive,
+    read_package,
+    references,
+)
+from alongside.audit.models import AuditEvent
+from alongside.common.spheres import system_rows
+from alongside.demo.builder import build_demo
+from alongside.eligibility.models import Voucher
+from alongside.people.models import Person
+from alongside.relationships.models import ContinuityDay
+from alongside.relationships.summaries import refresh_people
+from alongside.support.models import SupportNote
+from alongside.testing.factories import OrganisationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-12-01 09:00:00+00:00")]
+
+# Organisation columns the restored organisation keeps its own of; the audit rows differ by
+# where they came from (compared separately below).
+DROP = {"organisation": ["name", "slug", "created_at"], "audit_events": ["origin"]}
+
+
+def _canonical(path: Path) -> dict[str, list[dict[str, str]]]:
+    return canonical(
+        read_archive(path),
+        references(read_package(path)),
+        any_table=[("audit_events", "subject")],
+        drop=DROP,
+    )
+
+
+def test_every_table_round_trips(tmp_path: Path) -> None:
+    organisation, lead = full_organisation()
+    first = tmp_path / "first.zip"
+    export_organisation(organisation, lead, first)
+    tables = read_archive(first)
+    empty = [name for name, rows in tables.items() if not rows]
+    assert empty == [], "the builder should fill every table"
+    assert set(tables) == set(all_columns())
+
+    copy = OrganisationFactory(name="Restored")
+    summary = restore(first, copy, None)
+    assert summary.rows["people"] == 2
+
+    # The continuity summary is built for the restored people as the services would have.
+    def summary_of(org: object) -> list[tuple[object, ...]]:
+        rows = ContinuityDay.objects.filter(person__organisation=org)
+        return sorted(rows.values_list("day", "contacts"))
+
+    # The builder writes rows directly: summarise the original as the services would have.
+    refresh_people(
+        list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    )
+    assert summary_of(copy) == summary_of(organisation) != []
+    second = tmp_path / "second.zip"
+    export_organisation(copy, None, second)
+
+    before, after = _canonical(first), _canonical(second)
+    for name in before:
+        if name == "audit_events":
+            continue
+        assert after[name] == before[name], name
+    # The first archive's whole log comes back as history, in order, then the restore's own
+    # events (restored, exported) start the new organisation's chain.
+    history = before["audit_events"]
+    assert after["audit_events"][: len(history)] == history
+    assert [row["action"] for row in after["audit_events"][len(history) :]] == [
+        "archive.restored",
+        "archive.exported",
+    ]
+    assert [row["origin"] for row in read_archive(second)["audit_events"]] == ["restored"] * len(
+        history
+    ) + ["recorded"] * 2
+
+
+def test_restored_words_are_as_they_were(tmp_path: Path) -> None:
+    organisation, lead = full_organisation()
+    archive = tmp_path / "a.zip"
+    export_organisation(organisation, lead, archive)
+    cells = read_archive(archive)["people"]
+    assert {row["family_name"] for row in cells} >= {"'" + TRICKY}  # escaped for spreadsheets
+    copy = OrganisationFactory()
+    restore(archive, copy, None)
+    person = Person.objects.get(organisation=copy, given_name="Bryony")
+    assert (person.family_name, person.what_matters, person.postcode) == (TRICKY, WORDS, "-AB1 2CD")
+    assert person.name_key and person.search_key  # the stored keys search and matching use
+    assert Person.objects.get(organisation=copy, given_name="Bry").merged_into == person
+    note = system_rows(SupportNote, "test").get(organisation=copy)
+    assert (note.text, note.asked_for, note.author) == (WORDS, "-help with rent", note.author)
+    assert Membership.objects.filter(organisation=copy).count() == 3
+    voucher = system_rows(Voucher, "test").get(organisation=copy)
+    assert (voucher.code, voucher.code_key, voucher.reason_codes) == (
+        "ci 11946",
+        "CI11946",
+        ["benefit_delay"],
+    )
+
+
+def test_the_restored_chain_verifies_and_keeps_the_history(tmp_path: Path) -> None:
+    organisation, lead = full_organisation()
+    archive = tmp_path / "a.zip"
+    export_organisation(organisation, lead, archive)
+    copy = OrganisationFactory()
+    restore(archive, copy, None)
+    history = RestoredAuditEvent.objects.filter(organisation=copy)
+    assert [event.action for event in history] == [
+        "people.person.created",
+        "support.note.created",
+        "archive.exported",
+    ]
+    assert history[0].person == Person.objects.get(organisation=copy, given_name="Bryony")
+    restored = AuditEvent.objects.get(organisation=copy)
+    assert restored.action == "archive.restored"
+    assert restored.summary["history_last_hash"] == history.last().hash  # type: ignore[union-attr]
+    call_command("audit", "verify")  # raises SystemExit(1) on a broken chain
+
+
+@pytest.mark.time_machine("2026-12-01 09:00:00+00:00", tick=False)
+def test_the_demo_organisation_round_trips(tmp_path: Path) -> None:
+    build_demo(people=40)
+    riverside = Membership.objects.get(user__username="datalead")
+    first = tmp_path / "demo.zip"
+    export_organisation(riverside.organisation, riverside, first)
+    copy = OrganisationFactory(name="Riverside again")
+    restore(first, copy, None)
+    second = tmp_path / "again.zip"
+    export_organisation(copy, None, second)
+    before, after = _canonical(first), _canonical(second)
+    assert len(before["people"]) >= 40 and len(before["contacts"]) > 100
+    for name in before:
+        if name != "audit_events":
+            assert after[name] == before[name], name
+    assert after["audit_events"][: len(before["audit_events"])] == before["audit_events"]
+    call_command("audit", "verify")

@@ -1,0 +1,214 @@
+"""The maintained continuity summary (decision 0069): rebuilt == incremental == the reference.
+
+The reference is the one pass over contact rows (`contact_series(...).between`, itself held to
+`continuity_of` in test_contact_series.py); the summary is what the pages and the report read
+(`continuity_over_days`)."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from alongside.people.merging import merge_people, undo_merge
+from alongside.people.models import Person
+from alongside.relationships.continuity import from_tallies, measure, tallies_of
+from alongside.relationships.models import ContinuityDay, Initiator, Mode
+from alongside.relationships.queries import contact_series, continuity_over_days
+from alongside.relationships.services import (
+    assign_named_worker,
+    complete_handover_without_introduction,
+    move_contact,
+    plan_handover,
+    record_contact,
+    remove_contact,
+    restore_contact,
+    update_contact,
+)
+from alongside.relationships.summaries import rebuild
+from alongside.testing.factories import (
+    ContactFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+ZONES = ("Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "UTC")
+EARLIEST = datetime(2025, 1, 1, tzinfo=UTC)
+instants = st.integers(0, 2 * 366 * 24 * 60).map(lambda m: EARLIEST + timedelta(minutes=m))
+days = st.integers(-5, 2 * 366 + 5).map(lambda d: date(2025, 1, 1) + timedelta(days=d))
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.one_of(st.none(), st.integers(1, 5))), max_size=60))
+def test_indices_from_tallies_are_the_same_floats_as_measure(pairs):
+    workers = [worker for worker, _named in pairs]
+    named = [own for _worker, own in pairs]
+    assert from_tallies(tallies_of(workers, named)) == measure(workers, named)
+
+
+def _aware(day: date | None) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def _rows() -> set[tuple[Any, ...]]:
+    return set(
+        ContinuityDay.objects.values_list(
+            "organisation_id",
+            "person_id",
+            "worker_id",
+            "day",
+            "contacts",
+            "minutes",
+            "named_considered",
+            "named_matched",
+            "follows_same",
+            "opens_day_same",
+        )
+    )
+
+
+def _reference(org: Any, start: date | None, end: date | None) -> dict[int, Any]:
+    people = org_people(org)
+    series = contact_series(people, since=datetime(2000, 1, 1, tzinfo=UTC), spells_since=date.min)
+    found = {pid: s.between(_aware(start), _aware(end)) for pid, s in series.items()}
+    return {pid: result for pid, result in found.items() if result.contacts}
+
+
+def org_people(org: Any) -> list[int]:
+    return list(Person.objects.filter(organisation=org).values_list("pk", flat=True))
+
+
+spells = st.lists(
+    st.tuples(st.integers(0, 300), st.one_of(st.none(), st.integers(0, 200)), st.integers(0, 3)),
+    max_size=3,
+)
+contacts = st.lists(st.tuples(instants, st.integers(0, 3)), max_size=25)
+windows = st.lists(st.tuples(st.one_of(st.none(), days), st.one_of(st.none(), days)), max_size=4)
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(ZONES), st.lists(st.tuples(contacts, spells), max_size=4), windows)
+def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, asked):
+    """Random people, contacts (ties included), named-worker spells and day windows in five
+    zones: the summary kept in step contact by contact gives exactly the reference's figures,
+    and rebuilding it gives the same rows."""
+    with timezone.override(ZoneInfo(zone)), transaction.atomic():
+        org = OrganisationFactory()
+        team = TeamFactory(organisation=org)
+        workers = [UserFactory() for _ in range(4)]
+        for found, spans in people:
+            person = PersonFactory(organisation=org, team=team)
+            start = date(2025, 1, 1)
+            for offset, length, worker in spans:
+                start += timedelta(days=offset)
+                ended = None if length is None else start + timedelta(days=length)
+                SpellFactory(
+                    person=person, worker=workers[worker], started_on=start, ended_on=ended
+                )
+                if ended is None:
+                    break
+                start = ended + timedelta(days=1)
+            for at, worker in found:
+                ContactFactory(person=person, worker=workers[worker], at=at)
+        incremental = _rows()
+        assert rebuild() == len(incremental)
+        assert _rows() == incremental
+        for start, end in [(None, None), *asked]:
+            assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
+        transaction.set_rollback(True)
+
+
+pytestmark_services = pytest.mark.time_machine("2026-03-10 10:00:00+00:00", tick=False)
+
+
+@pytestmark_services
+def test_every_service_that_changes_contacts_or_spells_keeps_the_summary_in_step(world):
+    """Recording, changing, moving, removing and putting back a contact, naming a worker, a warm
+    and a cold handover, merging two records and undoing it: after each, the rows are what a
+    rebuild makes."""
+    alice, cara = world.members["alice"], world.members["cara"]
+    colin = world.members["colin"]
+
+    def in_step() -> None:
+        rows = _rows()
+        rebuild()
+        assert _rows() == rows
+
+    now = timezone.now()
+    first = record_contact(
+        world.person,
+        by=alice,
+        at=now - timedelta(days=3),
+        worker=alice.user,
+        mode=Mode.IN_PERSON,
+        minutes=30,
+        initiated_by=Initiator.PERSON,
+    )
+    in_step()
+    assert ContinuityDay.objects.filter(person=world.person).count() == 1
+    update_contact(
+        first,
+        by=alice,
+        at=now - timedelta(days=2),
+        worker=cara.user,
+        mode=Mode.PHONE,
+        minutes=20,
+        initiated_by=Initiator.US,
+    )
+    in_step()
+    assert ContinuityDay.objects.get(person=world.person).worker_id == cara.user.pk
+    other = PersonFactory(team=world.team)
+    assign_named_worker(
+        other, worker=cara.user, by=colin, started_on=timezone.localdate() - timedelta(days=10)
+    )
+    in_step()
+    move_contact(first, to=other, by=alice, reason="Wrong Pat")
+    in_step()
+    assert not ContinuityDay.objects.filter(person=world.person).exists()
+    assert ContinuityDay.objects.get(person=other).named_matched == 1
+    handover = plan_handover(
+        other, to_worker=alice.user, by=colin, reason="workload", introduce_by=None
+    )
+    record_contact(
+        other,
+        by=alice,
+        at=now - timedelta(hours=2),
+        worker=alice.user,
+        also_present=[cara.user],
+        mode=Mode.IN_PERSON,
+        minutes=30,
+        initiated_by=Initiator.US,
+        handover=handover,
+    )
+    in_step()
+    handover = plan_handover(
+        other, to_worker=cara.user, by=colin, reason="workload", introduce_by=None
+    )
+    complete_handover_without_introduction(
+        handover, by=colin, on=timezone.localdate(), cold_reason="Alice is off sick this month."
+    )
+    in_step()
+    third = PersonFactory(team=world.team)
+    ContactFactory(person=third, worker=alice.user, at=now - timedelta(days=1))
+    merge = merge_people(other, third, by=colin)
+    in_step()
+    assert not ContinuityDay.objects.filter(person=third).exists()
+    assert sum(ContinuityDay.objects.filter(person=other).values_list("contacts", flat=True)) == 3
+    undo_merge(merge, by=colin)
+    in_step()
+    assert ContinuityDay.objects.filter(person=third).exists()
+    removed = remove_contact(first, by=alice, reason="Recorded on the wrong Pat")
+    in_step()
+    assert sum(ContinuityDay.objects.filter(person=other).values_list("contacts", flat=True)) == 1
+    restore_contact(removed, by=alice)
+    in_step()
+    assert sum(ContinuityDay.objects.filter(person=other).values_list("contacts", flat=True)) == 2
