@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.workers",
     "alongside.inbox",
+    "alongside.directory",  # local services in Open Referral UK (issue 16)
     "alongside.archive",  # the whole organisation out and back in (docs/archive.md)
     "alongside.imports",  # bringing records in from another system (docs/imports.md)
     "alongside.rights",  # subject access, erasure, retention, legal holds (issue 14)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("audit/", include("alongside.audit.urls")),
     path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
+    path("directory/", include("alongside.directory.urls")),
+    path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("imports/", include("alongside.imports.urls")),
     path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),

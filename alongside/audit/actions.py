@@ -478,6 +478,14 @@ SPACES_PERSON_WELCOMED_AT_DOOR = _not_about_one_person("spaces.person.welcomed_a
 CONNECTIONS_VOLUNTEER_SAVED = _not_about_one_person("connections.volunteer.saved")
 CONNECTIONS_SPACE_DESCRIBED = _not_about_one_person("connections.space.described")
 CONNECTIONS_LIST_ADDED = _not_about_one_person("connections.list.added")
+# The directory of local services (alongside/directory/): nothing in it is about a person.
+DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
+DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")
+DIRECTORY_SERVICE_CHANGED = _not_about_one_person("directory.service.changed")
+DIRECTORY_SERVICE_CHECKED = _not_about_one_person("directory.service.checked")
+DIRECTORY_FEED_ADDED = _not_about_one_person("directory.feed.added")
+DIRECTORY_FEED_CHANGED = _not_about_one_person("directory.feed.changed")
+DIRECTORY_TERM_ADDED = _not_about_one_person("directory.term.added")
 
 ABOUT_ONE_PERSON = frozenset(name for name, action in REGISTRY.items() if action.about_person)
 NOT_ABOUT_ONE_PERSON = frozenset(

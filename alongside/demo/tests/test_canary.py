@@ -65,6 +65,11 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/workers/",
         "/people/merges/",
         "/people/equality/",
+        "/directory/",
+        "/directory/needs/",
+        "/directory/imports/",
+        "/oruk/services",
+        "/oruk/service_at_locations",
         "/rights/",
         "/rights/retention/",
     ]
