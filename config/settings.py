@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.workers",
     "alongside.inbox",
+    "alongside.referrals",
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
 # The demo (`alongside demo`) makes logins that share a published password: it is installed only

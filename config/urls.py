@@ -21,6 +21,7 @@ urlpatterns = [
     path("connections/", include("alongside.connections.urls")),
     path("audit/", include("alongside.audit.urls")),
     path("workers/", include("alongside.workers.urls")),
+    path("referrals/", include("alongside.referrals.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -310,9 +310,11 @@ def planned_handover(person: Person) -> Handover | None:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    kind: str  # "contact", "spell", "handover", "request"
+    kind: str  # "contact", "spell", "handover", "request"; others come from other apps
     on: datetime
     item: Any
+    # An entry another app adds (`people.panels.register_timeline_source`) names its template.
+    template: str = ""
 
 
 TIMELINE_CONTACTS = 20

@@ -1,0 +1,133 @@
+"""Reads for referrals, always naming who reads. A referral out is seen by whoever sees its
+person; its words (the note sent, the service's reason) only through `support_records_q`.
+Referrals in are for whoever triages them (coordinators)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from alongside.access.models import Membership, Role
+from alongside.common.links import hash_token
+from alongside.people.models import Person
+from alongside.referrals.models import (
+    ANSWERED,
+    InStatus,
+    OutStatus,
+    Partner,
+    ReferralIn,
+    ReferralOut,
+)
+from alongside.visibility.people import visible_people_q
+from alongside.visibility.support import support_records_q
+
+# Open referrals out, not yet answered: what may be overdue.
+WAITING = (OutStatus.SENT,)
+
+
+def referrals_out_visible_to(membership: Membership | None) -> QuerySet[ReferralOut]:
+    allowed = visible_people_q(membership)
+    if membership is None or allowed is None:
+        return ReferralOut.objects.none()
+    return ReferralOut.objects.filter(
+        organisation_id=membership.organisation_id,
+        person__in=Person.objects.filter(allowed),
+    )
+
+
+def referrals_out_for_person(membership: Membership, person: Person) -> list[ReferralOut]:
+    return list(
+        referrals_out_visible_to(membership)
+        .filter(person=person)
+        .select_related("referred_by")
+        .order_by("-referred_at", "-id")[:50]
+    )
+
+
+def referral_out_for(membership: Membership, referral_id: int) -> ReferralOut | None:
+    return (
+        referrals_out_visible_to(membership)
+        .select_related("person", "person__team", "referred_by", "consent")
+        .filter(pk=referral_id)
+        .first()
+    )
+
+
+def reads_words(membership: Membership, referral: ReferralOut) -> bool:
+    """Whether this membership reads the referral's support-sphere words (the note, the
+    service's reason)."""
+    allowed = support_records_q(membership)
+    if allowed is None:
+        return False
+    return (
+        ReferralOut.objects.alias(author_id=F("referred_by_id"))
+        .filter(allowed, pk=referral.pk)
+        .exists()
+    )
+
+
+def referral_for_token(token: str) -> ReferralOut | None:
+    """The referral a link opens, whatever its state (the view says closed or answered)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        ReferralOut.objects.filter(token_hash=hash_token(token))
+        .select_related("person", "organisation", "referred_by")
+        .first()
+    )
+
+
+def overdue_out(membership: Membership, *, today: date) -> QuerySet[ReferralOut]:
+    """Referrals out still waiting for an answer after the day one was expected: a coordinator's
+    team's, or the ones a worker made or is named worker for."""
+    rows = referrals_out_visible_to(membership).filter(status__in=WAITING, answer_by__lt=today)
+    if membership.role == Role.COORDINATOR:
+        if membership.team_id is not None:
+            rows = rows.filter(person__team_id=membership.team_id)
+        return rows
+    if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
+        return rows.filter(
+            Q(referred_by_id=membership.user_id)
+            | Q(
+                person__spells__worker_id=membership.user_id,
+                person__spells__ended_on__isnull=True,
+            )
+        ).distinct()
+    return rows.none()
+
+
+def triages(membership: Membership | None) -> bool:
+    return bool(
+        membership is not None and membership.is_active and membership.role == Role.COORDINATOR
+    )
+
+
+def incoming(membership: Membership, *, waiting_only: bool = True) -> QuerySet[ReferralIn]:
+    if not triages(membership):
+        return ReferralIn.objects.none()
+    rows = ReferralIn.objects.filter(organisation_id=membership.organisation_id)
+    if waiting_only:
+        rows = rows.filter(status=InStatus.WAITING)
+    return rows.select_related("partner", "person", "allocated_to")
+
+
+def incoming_one(membership: Membership, referral_id: int) -> ReferralIn | None:
+    return incoming(membership, waiting_only=False).filter(pk=referral_id).first()
+
+
+def partners_of(membership: Membership) -> QuerySet[Partner]:
+    return Partner.objects.filter(organisation_id=membership.organisation_id)
+
+
+def partner_of(membership: Membership, partner_id: int) -> Partner | None:
+    return partners_of(membership).filter(pk=partner_id).first()
+
+
+def answered_share(referrals: QuerySet[ReferralOut]) -> tuple[int, int]:
+    """(answered, sent) over referrals out, withdrawn ones left out."""
+    sent = referrals.exclude(status=OutStatus.WITHDRAWN)
+    return sent.filter(status__in=ANSWERED).count(), sent.count()
+
+
