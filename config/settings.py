@@ -75,7 +75,8 @@ INSTALLED_APPS = [
     "alongside.insights",
     "alongside.workers",
     "alongside.inbox",
-    "alongside.referrals",
+    "alongside.directory",  # local services in Open Referral UK (issue 16)
+    "alongside.referrals",  # referrals out with consent and in from partners (issue 16)
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
 # The demo (`alongside demo`) makes logins that share a published password: it is installed only

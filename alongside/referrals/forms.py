@@ -28,7 +28,7 @@ class ReferForm(Form):
         choices=[],
     )
     service_name = forms.CharField(
-        label=_("Or a service not in the directory: its name"), max_length=200, required=False
+        label=_("Or a service not in the directory: its name"), max_length=300, required=False
     )
     service_email = forms.EmailField(
         label=_("Its email address, for the private link (leave empty to pass the link on yourself)"),

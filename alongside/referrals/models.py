@@ -67,7 +67,7 @@ class ReferralOut(models.Model):
         related_name="+",
     )
     # The service as it was named when the referral went (the directory entry may change or go).
-    service_name = models.CharField(_("service"), max_length=200)
+    service_name = models.CharField(_("service"), max_length=300)
     service_email = models.EmailField(_("the service's email address"), blank=True)
     need = models.CharField(_("what it is for"), max_length=20, choices=Need.choices)
     share_contact = models.BooleanField(_("share how to contact them"), default=True)
