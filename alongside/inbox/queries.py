@@ -565,13 +565,17 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
         Section(
             Kind.REFERRAL_IN,
             _("Referrals in from partners"),
-            _("Decide whether we can help, find or add their record, and choose their named worker."),
+            _(
+                "Decide whether we can help, find or add their record, and choose their named worker."
+            ),
             referrals_in(membership, today=today),
         ),
         Section(
             Kind.REFERRAL_OVERDUE,
             _("Referrals out with no answer"),
-            _("The service has not said what happened by the day we expected. Ring them, or ask the person."),
+            _(
+                "The service has not said what happened by the day we expected. Ring them, or ask the person."
+            ),
             overdue_referrals(membership, today=today),
         ),
     ]

@@ -18,7 +18,9 @@ def _services(membership: Membership) -> QuerySet[Service]:
 
 
 def service_choices(membership: Membership) -> list[tuple[int, str]]:
-    return list(_services(membership).order_by("name", "pk").values_list("pk", "name")[:CHOICES_LIMIT])
+    return list(
+        _services(membership).order_by("name", "pk").values_list("pk", "name")[:CHOICES_LIMIT]
+    )
 
 
 def service(membership: Membership, service_id: int | None) -> Service | None:

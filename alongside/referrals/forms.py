@@ -31,7 +31,9 @@ class ReferForm(Form):
         label=_("Or a service not in the directory: its name"), max_length=300, required=False
     )
     service_email = forms.EmailField(
-        label=_("Its email address, for the private link (leave empty to pass the link on yourself)"),
+        label=_(
+            "Its email address, for the private link (leave empty to pass the link on yourself)"
+        ),
         max_length=254,
         required=False,
     )
@@ -76,6 +78,13 @@ class AnswerForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, accepted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if accepted:  # they said they would see them: now seen, or it did not work out
+            field = self.fields["status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in ANSWER_CHOICES if c[0] != OutStatus.ACCEPTED]
 
 
 class PartnerReferralForm(Form):

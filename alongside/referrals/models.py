@@ -74,9 +74,7 @@ class ReferralOut(models.Model):
     share_note = models.BooleanField(_("share the note"), default=False)
     # Support sphere: sent only with share_note and the consent in force.
     note = models.TextField(_("a note for the service"), max_length=2000, blank=True)
-    consent = models.ForeignKey(
-        "people.ConsentToShare", on_delete=models.PROTECT, related_name="+"
-    )
+    consent = models.ForeignKey("people.ConsentToShare", on_delete=models.PROTECT, related_name="+")
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

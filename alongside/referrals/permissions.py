@@ -10,15 +10,16 @@
 import rules
 
 from alongside.access.models import Membership
+from alongside.referrals.models import ReferralOut
 from alongside.referrals.queries import referrals_out_visible_to, triages
 from alongside.relationships.permissions import is_worker
 
 
 @rules.predicate
 def sees_referral(membership: Membership | None, referral: object = None) -> bool:
-    if membership is None or referral is None:
+    if membership is None or not isinstance(referral, ReferralOut):
         return False
-    return referrals_out_visible_to(membership).filter(pk=getattr(referral, "pk", None)).exists()
+    return referrals_out_visible_to(membership).filter(pk=referral.pk).exists()
 
 
 @rules.predicate

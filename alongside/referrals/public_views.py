@@ -42,11 +42,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
         return _closed(request, "closed")
     form = None
     if referral.status not in FINAL_ANSWERS:
-        form = AnswerForm(request.POST or None)
-        if referral.status == OutStatus.ACCEPTED:
-            form.fields["status"].choices = [  # type: ignore[attr-defined]
-                c for c in form.fields["status"].choices if c[0] != OutStatus.ACCEPTED  # type: ignore[attr-defined]
-            ]
+        form = AnswerForm(request.POST or None, accepted=referral.status == OutStatus.ACCEPTED)
         if request.method == "POST" and form.is_valid():
             try:
                 services.answer(
@@ -95,7 +91,9 @@ def partner_form(request: AuthedHttpRequest) -> HttpResponse:
             return _closed(request, "busy", status=429)
         if form.is_valid():
             if partner is None:
-                form.add_error("key", _("That key does not work. Check it, or ask us for a new one."))
+                form.add_error(
+                    "key", _("That key does not work. Check it, or ask us for a new one.")
+                )
             else:
                 data = dict(form.cleaned_data)
                 data.pop("key")
@@ -108,5 +106,10 @@ def partner_form(request: AuthedHttpRequest) -> HttpResponse:
                         render(request, "referrals/partner_thanks.html", {"partner": partner})
                     )
     return links.private(
-        render(request, "referrals/partner_form.html", {"form": form}, status=form_status(request, form))
+        render(
+            request,
+            "referrals/partner_form.html",
+            {"form": form},
+            status=form_status(request, form),
+        )
     )

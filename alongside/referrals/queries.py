@@ -4,17 +4,20 @@ Referrals in are for whoever triages them (coordinators)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, F, Q, QuerySet
 
 from alongside.access.models import Membership, Role
 from alongside.common.links import hash_token
+from alongside.common.suppression import share, shown
 from alongside.people.models import Person
 from alongside.referrals.models import (
     ANSWERED,
     InStatus,
+    Need,
     OutStatus,
     Partner,
     ReferralIn,
@@ -125,9 +128,75 @@ def partner_of(membership: Membership, partner_id: int) -> Partner | None:
     return partners_of(membership).filter(pk=partner_id).first()
 
 
-def answered_share(referrals: QuerySet[ReferralOut]) -> tuple[int, int]:
-    """(answered, sent) over referrals out, withdrawn ones left out."""
-    sent = referrals.exclude(status=OutStatus.WITHDRAWN)
-    return sent.filter(status__in=ANSWERED).count(), sent.count()
+# The funder report -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReferralRow:
+    label: str
+    cells: list[str]  # each count as it may be shown ("fewer than 5" under 5)
+
+
+@dataclass(frozen=True)
+class ReferralsSummary:
+    out_rows: list[ReferralRow]
+    in_rows: list[ReferralRow]
+    out_sent: str
+    answered_share: str  # of referrals out, the share that came back with an answer
+
+
+OUT_COLUMNS = (
+    (OutStatus.ACCEPTED, OutStatus.SEEN),
+    (OutStatus.NOT_SUITABLE,),
+    (OutStatus.NO_CONTACT,),
+    (OutStatus.SENT,),
+)
+
+
+def referrals_summary(organisation_id: int, start: date, end: date) -> ReferralsSummary:
+    """Referrals out and in over a period, by need and outcome: codes and counts only, never a
+    name or a word; every count under 5 withheld (`common.suppression`). Two queries."""
+    out_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for need, status, n in (
+        ReferralOut.objects.filter(
+            organisation_id=organisation_id,
+            referred_at__date__gte=start,
+            referred_at__date__lte=end,
+        )
+        .exclude(status=OutStatus.WITHDRAWN)
+        .order_by()
+        .values_list("need", "status")
+        .annotate(n=Count("id"))
+    ):
+        out_counts[(need, status)] += n
+    in_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for need, status, n in (
+        ReferralIn.objects.filter(
+            organisation_id=organisation_id,
+            received_at__date__gte=start,
+            received_at__date__lte=end,
+        )
+        .order_by()
+        .values_list("need", "status")
+        .annotate(n=Count("id"))
+    ):
+        in_counts[(need, status)] += n
+    out_rows, in_rows = [], []
+    for need in Need:
+        sent = sum(n for (code, _s), n in out_counts.items() if code == need)
+        if sent:
+            cells = [shown(sent)] + [
+                shown(sum(out_counts[(need, status)] for status in column))
+                for column in OUT_COLUMNS
+            ]
+            out_rows.append(ReferralRow(str(need.label), cells))
+        received = sum(n for (code, _s), n in in_counts.items() if code == need)
+        if received:
+            cells = [shown(received)] + [
+                shown(in_counts[(need, status)])
+                for status in (InStatus.ACCEPTED, InStatus.NOT_SUITABLE, InStatus.WAITING)
+            ]
+            in_rows.append(ReferralRow(str(need.label), cells))
+    total = sum(out_counts.values())
+    answered = sum(n for (_need, status), n in out_counts.items() if status in ANSWERED)
+    return ReferralsSummary(out_rows, in_rows, shown(total), share(answered, total))

@@ -107,8 +107,7 @@ def referral(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
             "referral": found,
             "person": found.person,
             "words": words,
-            "may_withdraw": found.status == "sent"
-            and found.referred_by_id == membership.user_id,
+            "may_withdraw": found.status == "sent" and found.referred_by_id == membership.user_id,
         },
     )
 
@@ -198,7 +197,9 @@ def incoming_one(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Decided. The partner is told the outcome, and nothing else."))
+            messages.success(
+                request, _("Decided. The partner is told the outcome, and nothing else.")
+            )
             if found.person is not None:
                 return redirect("people:person", person_id=found.person.pk)
             return redirect("referrals:incoming")
@@ -250,7 +251,9 @@ def rotate_key(request: AuthedHttpRequest, partner_id: int) -> HttpResponse:
     if partner is None:
         raise Http404
     key = services.rotate_key(partner, by=membership)
-    messages.success(request, _("A new key for %(name)s: the old one no longer works.") % {"name": partner.name})
+    messages.success(
+        request, _("A new key for %(name)s: the old one no longer works.") % {"name": partner.name}
+    )
     return links.private(
         render(
             request,

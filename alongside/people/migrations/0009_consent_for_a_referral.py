@@ -5,34 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0006_organisation_role_names'),
-        ('people', '0008_equality_monitoring'),
-        ('support', '0001_initial'),
+        ("access", "0006_organisation_role_names"),
+        ("people", "0008_equality_monitoring"),
+        ("support", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='consenttoshare',
-            name='consent_has_exactly_one_grantee',
+            model_name="consenttoshare",
+            name="consent_has_exactly_one_grantee",
         ),
         migrations.RemoveConstraint(
-            model_name='consenttoshare',
-            name='consent_note_matches_scope',
+            model_name="consenttoshare",
+            name="consent_note_matches_scope",
         ),
         migrations.AlterField(
-            model_name='consenttoshare',
-            name='scope',
-            field=models.CharField(choices=[('one_note', 'One note'), ('all_support_notes', 'All their support notes'), ('referral', 'What a referral shares with one service')], max_length=20, verbose_name='what they agree to share'),
+            model_name="consenttoshare",
+            name="scope",
+            field=models.CharField(
+                choices=[
+                    ("one_note", "One note"),
+                    ("all_support_notes", "All their support notes"),
+                    ("referral", "What a referral shares with one service"),
+                ],
+                max_length=20,
+                verbose_name="what they agree to share",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consenttoshare',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(models.Q(('scope', 'referral'), _negated=True), models.Q(models.Q(('grantee_role', ''), ('grantee_user__isnull', False)), models.Q(models.Q(('grantee_role', ''), _negated=True), ('grantee_user__isnull', True)), _connector='OR')), models.Q(('scope', 'referral'), ('grantee_role', ''), ('grantee_user__isnull', True)), _connector='OR'), name='consent_has_exactly_one_grantee'),
+            model_name="consenttoshare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        models.Q(("scope", "referral"), _negated=True),
+                        models.Q(
+                            models.Q(("grantee_role", ""), ("grantee_user__isnull", False)),
+                            models.Q(
+                                models.Q(("grantee_role", ""), _negated=True),
+                                ("grantee_user__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                    ),
+                    models.Q(
+                        ("scope", "referral"), ("grantee_role", ""), ("grantee_user__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="consent_has_exactly_one_grantee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consenttoshare',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('scope', 'one_note'), ('note__isnull', False)), models.Q(('scope', 'all_support_notes'), ('note__isnull', True)), models.Q(('scope', 'referral'), ('note__isnull', True)), _connector='OR'), name='consent_note_matches_scope'),
+            model_name="consenttoshare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("scope", "one_note"), ("note__isnull", False)),
+                    models.Q(("scope", "all_support_notes"), ("note__isnull", True)),
+                    models.Q(("scope", "referral"), ("note__isnull", True)),
+                    _connector="OR",
+                ),
+                name="consent_note_matches_scope",
+            ),
         ),
     ]

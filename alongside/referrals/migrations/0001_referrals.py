@@ -7,95 +7,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0006_organisation_role_names'),
-        ('directory', '0001_directory'),
-        ('people', '0009_consent_for_a_referral'),
+        ("access", "0006_organisation_role_names"),
+        ("directory", "0001_directory"),
+        ("people", "0009_consent_for_a_referral"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='where to send the outcome')),
-                ('key_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('key_set_at', models.DateTimeField(blank=True, null=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="where to send the outcome"
+                    ),
+                ),
+                ("key_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("key_set_at", models.DateTimeField(blank=True, null=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="access.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralIn',
+            name="ReferralIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('their_reference', models.CharField(blank=True, max_length=60, verbose_name='your reference')),
-                ('given_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('family_name', models.CharField(blank=True, max_length=100, verbose_name='last name')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('postcode', models.CharField(blank=True, max_length=10, verbose_name='postcode')),
-                ('need', models.CharField(choices=[('money', 'Money, debt or benefits'), ('housing', 'Housing'), ('food', 'Food'), ('mental_health', 'Mental health and wellbeing'), ('connection', 'Company, groups and activities'), ('health', 'Physical health'), ('forms', 'Help with forms and letters'), ('other', 'Something else')], max_length=20, verbose_name='what it is for')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='what would help')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting to be looked at'), ('accepted', 'Accepted'), ('not_suitable', 'Not suitable')], default='waiting', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('allocated_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.organisation')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.partner')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "their_reference",
+                    models.CharField(blank=True, max_length=60, verbose_name="your reference"),
+                ),
+                ("given_name", models.CharField(max_length=100, verbose_name="first name")),
+                (
+                    "family_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="last name"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("postcode", models.CharField(blank=True, max_length=10, verbose_name="postcode")),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("money", "Money, debt or benefits"),
+                            ("housing", "Housing"),
+                            ("food", "Food"),
+                            ("mental_health", "Mental health and wellbeing"),
+                            ("connection", "Company, groups and activities"),
+                            ("health", "Physical health"),
+                            ("forms", "Help with forms and letters"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="what it is for",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="what would help"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting to be looked at"),
+                            ("accepted", "Accepted"),
+                            ("not_suitable", "Not suitable"),
+                        ],
+                        default="waiting",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allocated_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="access.organisation",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.partner",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['received_at', 'id'],
+                "ordering": ["received_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralOut',
+            name="ReferralOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_name', models.CharField(max_length=300, verbose_name='service')),
-                ('service_email', models.EmailField(blank=True, max_length=254, verbose_name="the service's email address")),
-                ('need', models.CharField(choices=[('money', 'Money, debt or benefits'), ('housing', 'Housing'), ('food', 'Food'), ('mental_health', 'Mental health and wellbeing'), ('connection', 'Company, groups and activities'), ('health', 'Physical health'), ('forms', 'Help with forms and letters'), ('other', 'Something else')], max_length=20, verbose_name='what it is for')),
-                ('share_contact', models.BooleanField(default=True, verbose_name='share how to contact them')),
-                ('share_note', models.BooleanField(default=False, verbose_name='share the note')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='a note for the service')),
-                ('referred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answer_by', models.DateField(verbose_name='an answer expected by')),
-                ('token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('link_expires_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('sent', 'Sent, waiting for an answer'), ('accepted', 'Accepted'), ('seen', 'Seen by the service'), ('not_suitable', 'Not suitable'), ('no_contact', 'They could not make contact'), ('withdrawn', 'Withdrawn')], default='sent', max_length=20)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answer_reason', models.TextField(blank=True, max_length=1000)),
-                ('consent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.consenttoshare')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='access.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals_out', to='people.person')),
-                ('referred_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("service_name", models.CharField(max_length=300, verbose_name="service")),
+                (
+                    "service_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="the service's email address"
+                    ),
+                ),
+                (
+                    "need",
+                    models.CharField(
+                        choices=[
+                            ("money", "Money, debt or benefits"),
+                            ("housing", "Housing"),
+                            ("food", "Food"),
+                            ("mental_health", "Mental health and wellbeing"),
+                            ("connection", "Company, groups and activities"),
+                            ("health", "Physical health"),
+                            ("forms", "Help with forms and letters"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="what it is for",
+                    ),
+                ),
+                (
+                    "share_contact",
+                    models.BooleanField(default=True, verbose_name="share how to contact them"),
+                ),
+                ("share_note", models.BooleanField(default=False, verbose_name="share the note")),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="a note for the service"
+                    ),
+                ),
+                ("referred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answer_by", models.DateField(verbose_name="an answer expected by")),
+                ("token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("link_expires_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent, waiting for an answer"),
+                            ("accepted", "Accepted"),
+                            ("seen", "Seen by the service"),
+                            ("not_suitable", "Not suitable"),
+                            ("no_contact", "They could not make contact"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="sent",
+                        max_length=20,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("answer_reason", models.TextField(blank=True, max_length=1000)),
+                (
+                    "consent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.consenttoshare",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="access.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals_out",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "referred_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="directory.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referred_at', '-id'],
+                "ordering": ["-referred_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='referrals_partner_name_unique'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="referrals_partner_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralin',
-            index=models.Index(fields=['organisation', 'status'], name='referrals_r_organis_3951ae_idx'),
+            model_name="referralin",
+            index=models.Index(
+                fields=["organisation", "status"], name="referrals_r_organis_3951ae_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralout',
-            index=models.Index(fields=['organisation', 'status', 'answer_by'], name='referrals_r_organis_12256b_idx'),
+            model_name="referralout",
+            index=models.Index(
+                fields=["organisation", "status", "answer_by"],
+                name="referrals_r_organis_12256b_idx",
+            ),
         ),
     ]

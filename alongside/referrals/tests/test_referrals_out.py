@@ -11,10 +11,13 @@ from django.utils import timezone
 from alongside.audit.models import AuditEvent
 from alongside.inbox.queries import Kind, inbox_for
 from alongside.people.models import ConsentScope, ConsentToShare
+from alongside.people.queries import people_visible_to
 from alongside.referrals import services
 from alongside.referrals.models import OutStatus, ReferralOut
-from alongside.people.queries import people_visible_to
 from alongside.visibility.consent import consents_for
+
+# Every test here reads the clock (answer dates, the report period): one fixed instant.
+pytestmark = pytest.mark.time_machine("2026-06-15 12:00:00+00:00", tick=False)
 
 NOTE = "Worried about the bailiffs letter CANARY-REFERRAL-NOTE"
 
@@ -29,9 +32,7 @@ def _post(world, **extra):
         "note": NOTE,
     }
     data.update(extra)
-    return world.client("alice").post(
-        reverse("referrals:refer", args=[world.person.pk]), data
-    )
+    return world.client("alice").post(reverse("referrals:refer", args=[world.person.pk]), data)
 
 
 def _refer(world, **kwargs):
@@ -54,7 +55,10 @@ def test_the_page_shows_in_plain_words_what_will_be_shared_before_anything_is_se
     response = _post(world)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Citizens Advice Riverside will see their name, what it is for (Money, debt or benefits), how to contact them and the note written for the service, and nothing else from their record." in body
+    assert (
+        "Citizens Advice Riverside will see their name, what it is for (Money, debt or benefits), how to contact them and the note written for the service, and nothing else from their record."
+        in body
+    )
     assert ReferralOut.objects.count() == 0
 
 
@@ -121,7 +125,9 @@ def test_the_link_shows_only_what_was_consented_and_takes_an_answer(world, clien
     # The worker who referred is told, with no words.
     from alongside.access.models import Notification
 
-    texts = list(Notification.objects.filter(user=world.user("alice")).values_list("text", flat=True))
+    texts = list(
+        Notification.objects.filter(user=world.user("alice")).values_list("text", flat=True)
+    )
     assert any("answered a referral" in t for t in texts)
 
 
@@ -153,7 +159,9 @@ def test_an_unknown_token_is_a_404(client, db):
 def test_the_timeline_shows_the_referral_and_its_answer(world):
     referral, token = _refer(world)
     services.answer(referral, status="accepted", reason="")
-    body = world.client("alice").get(reverse("people:person", args=[world.person.pk])).content.decode()
+    body = (
+        world.client("alice").get(reverse("people:person", args=[world.person.pk])).content.decode()
+    )
     timeline = body.split('id="timeline"', 1)[1]
     assert "Referred to Citizens Advice Riverside, with their agreement" in timeline
     assert "Citizens Advice Riverside answered the referral: accepted" in timeline
