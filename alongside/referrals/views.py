@@ -150,10 +150,10 @@ def _workers(membership: Membership) -> list[tuple[int, str]]:
 
 
 @rule_required("referrals.triage")
-def incoming_one(request: AuthedHttpRequest, referral_id: int) -> HttpResponse:
+def incoming_one(request: AuthedHttpRequest, incoming_id: int) -> HttpResponse:
     """Triage one referral in: who it may already be, accept with a named worker, or not."""
     membership = membership_of(request)
-    found = queries.incoming_one(membership, referral_id)
+    found = queries.incoming_one(membership, incoming_id)
     if found is None:
         raise Http404
     identity = identity_for(
@@ -245,9 +245,9 @@ def partners(request: AuthedHttpRequest) -> HttpResponse:
 
 @rule_required("referrals.triage")
 @require_POST
-def rotate_key(request: AuthedHttpRequest, partner_id: int) -> HttpResponse:
+def rotate_key(request: AuthedHttpRequest, referral_partner_id: int) -> HttpResponse:
     membership = membership_of(request)
-    partner = queries.partner_of(membership, partner_id)
+    partner = queries.partner_of(membership, referral_partner_id)
     if partner is None:
         raise Http404
     key = services.rotate_key(partner, by=membership)

@@ -333,6 +333,17 @@ MATRIX: dict[str, Entry] = {
     "reports:withdraw_story": each(*WORK, method="post"),
     "reports:team_learning": once({"colin"}),
     "reports:report_settings": once({"dana"}),
+    # referrals: out with consent (the service answers by its link), in from partners (triage)
+    "referrals:refer": each(*WORK),
+    "referrals:referral": each(*SEE),
+    "referrals:withdraw": each(*WORK, method="post"),
+    "referrals:incoming": once({"colin"}),
+    "referrals:incoming_one": each({"colin"}, {"colin"}, set()),
+    "referrals:partners": once({"colin"}),
+    "referrals:rotate_key": each({"colin"}, {"colin"}, set(), method="post"),
+    # The receiving service's one-time link, and a partner's public form (key in the body).
+    "referrals:answer": once(EVERYONE),
+    "referrals:partner_form": once(EVERYONE),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),
 }
