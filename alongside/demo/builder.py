@@ -40,6 +40,7 @@ from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
+from alongside.referrals.demo import build_referrals
 from alongside.relationships.demo import build_history_access
 from alongside.reports.demo import build_reports
 from alongside.safeguarding.demo import build_holds, build_safeguarding
@@ -160,6 +161,7 @@ def build_demo(
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
         counts |= build_history_access(riverside, today=today)
+        counts |= build_referrals(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= _build_invitation(riverside)
         two_step_secrets()  # the data lead's authenticator app: the demo is whole however it is built
         record(riverside, action=actions.DEMO_BUILT, by=None, summary={'seed': seed, 'years': years, **counts})  # fmt: skip
