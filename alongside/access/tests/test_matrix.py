@@ -230,6 +230,14 @@ MATRIX: dict[str, Entry] = {
             "asked_for": "Matrix words",
         },
     ),
+    # A referral partner's own operations: only with its key in X-Partner-Key (no persona has one).
+    "api:refer_in": once(
+        set(),
+        method="post",
+        content_type="application/json",
+        data=lambda w, persona, s: {"given_name": "Robin", "need": "money", "agreed": True},
+    ),
+    "api:referral_outcome": once(set()),
     # safeguarding
     "safeguarding:raise_concern": each(*RAISE),
     "safeguarding:concern_raised": each({"alice"}, set(), {"olly"}),

@@ -213,3 +213,46 @@ def test_an_old_referral_is_outside_the_period(world):
     _refer(world)
     summary = referrals_summary(world.org.pk, date(2026, 1, 1), date(2026, 1, 31))
     assert summary.out_rows == [] and summary.answered_share == "fewer than 5"
+
+
+@pytest.mark.django_db
+def test_a_partner_refers_through_the_api_with_its_key_and_reads_only_the_outcome(world, client):
+    partner, key = _partner(world)
+    body = {
+        "given_name": "Robin",
+        "phone": "07700 900555",
+        "need": "money",
+        "agreed": True,
+        "reason": REASON,
+        "their_reference": "RS-9",
+    }
+    url = "/api/v1/referrals/in"
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    response = client.post(
+        url, body, content_type="application/json", headers={"X-Partner-Key": "wrong"}
+    )
+    assert response.status_code == 404
+    response = client.post(
+        url,
+        {**body, "need": "nonsense"},
+        content_type="application/json",
+        headers={"X-Partner-Key": key},
+    )
+    assert response.status_code == 422 and ReferralIn.objects.count() == 0
+    response = client.post(
+        url, body, content_type="application/json", headers={"X-Partner-Key": key}
+    )
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["outcome"] == "waiting" and answer["their_reference"] == "RS-9"
+    referral = ReferralIn.objects.get()
+    services.decide(referral, by=world.members["colin"], decision=services.Decision(accept=False))
+    outcome = client.get(f"{url}/{referral.pk}", headers={"X-Partner-Key": key}).json()
+    assert outcome == {"id": referral.pk, "their_reference": "RS-9", "outcome": "not_suitable"}
+    assert REASON not in str(outcome)
+    other, other_key = services.add_partner(
+        world.org, by=world.members["colin"], name="Other", email=""
+    )
+    assert (
+        client.get(f"{url}/{referral.pk}", headers={"X-Partner-Key": other_key}).status_code == 404
+    )
