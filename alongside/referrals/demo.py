@@ -32,23 +32,21 @@ SERVICES = (
     ("Riverside Walking Group", Need.CONNECTION),
     ("Help with Forms at the Library", Need.FORMS),
 )
-# (days ago it was sent, what came back)
-OUT = (
-    (90, OutStatus.SEEN),
-    (80, OutStatus.SEEN),
-    (75, OutStatus.NOT_SUITABLE),
-    (60, OutStatus.ACCEPTED),
-    (55, OutStatus.SEEN),
-    (50, OutStatus.NO_CONTACT),
-    (40, OutStatus.SEEN),
-    (35, OutStatus.WITHDRAWN),
-    (30, OutStatus.SENT),  # overdue
-    (21, OutStatus.SENT),  # overdue
-    (16, OutStatus.SENT),  # overdue
-    (10, OutStatus.ACCEPTED),
-    (5, OutStatus.SENT),
-    (2, OutStatus.SENT),
+# (days ago it was sent, what came back): three months of referrals, the older mostly answered,
+# some recent ones still waiting (those older than ANSWER_DAYS are overdue), one withdrawn.
+_OLD_ANSWERS = (
+    OutStatus.SEEN,
+    OutStatus.ACCEPTED,
+    OutStatus.SEEN,
+    OutStatus.NOT_SUITABLE,
+    OutStatus.SEEN,
+    OutStatus.NO_CONTACT,
+    OutStatus.SENT,
 )
+OUT = tuple(
+    (days_ago, OutStatus.SENT if days_ago < 12 else _OLD_ANSWERS[n % len(_OLD_ANSWERS)])
+    for n, days_ago in enumerate(range(95, 1, -3))
+) + ((33, OutStatus.WITHDRAWN),)
 IN = (
     ("Robin", "Newcombe", Need.CONNECTION, InStatus.WAITING, 2),
     ("Alex", "Marsh", Need.MONEY, InStatus.WAITING, 4),

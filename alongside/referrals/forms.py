@@ -129,7 +129,7 @@ class TriageForm(Form):
         label=_("I checked: this is someone new, not one of the people listed"), required=False
     )
     worker = forms.TypedChoiceField(
-        label=_("Their named worker"), coerce=int, required=False, empty_value=None
+        label=_("Their named worker (when accepted)"), coerce=int, required=False, empty_value=None
     )
 
     def __init__(

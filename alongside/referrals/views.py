@@ -54,7 +54,13 @@ def refer(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             )
             context["service_name"] = name
             context["need_label"] = Need(data["need"]).label
-            if request.POST.get("send") == "yes":
+            if request.POST.get("send") == "yes" and request.POST.get("shown") != context["shared"]:
+                # Something changed after the words were read with them: read them again.
+                form.add_error(
+                    "consent_given",
+                    _("What will be shared changed: read it with them again before sending."),
+                )
+            elif request.POST.get("send") == "yes":
                 try:
                     referral, token = services.refer(
                         person,

@@ -32,6 +32,14 @@ def _post(world, **extra):
         "note": NOTE,
     }
     data.update(extra)
+    if "shown" not in data:  # the plain words as the check step showed them
+        data["shown"] = services.what_is_shared(
+            world.person,
+            service_name=data["service_name"],
+            need=data["need"],
+            share_contact=bool(data.get("share_contact")),
+            share_note=bool(data.get("share_note")),
+        )
     return world.client("alice").post(reverse("referrals:refer", args=[world.person.pk]), data)
 
 
@@ -70,6 +78,21 @@ def test_nothing_is_sent_without_their_agreement(world):
     assert ReferralOut.objects.count() == 0
     assert ConsentToShare.objects.filter(scope=ConsentScope.REFERRAL).count() == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_words_were_read_asks_for_them_to_be_read_again(world):
+    shown = services.what_is_shared(
+        world.person,
+        service_name="Citizens Advice Riverside",
+        need="money",
+        share_contact=True,
+        share_note=False,
+    )
+    response = _post(world, send="yes", consent_given="on", shown=shown)  # then ticked the note
+    assert response.status_code == 400
+    assert "read it with them again" in response.content.decode()
+    assert ReferralOut.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
