@@ -166,8 +166,12 @@ def test_the_shared_note_and_contact_show_when_consented(world, client):
 @pytest.mark.django_db
 def test_taking_back_consent_closes_the_link(world, client):
     referral, token = _refer(world)
-    referral.consent.revoked_at = timezone.now()
-    referral.consent.save()
+    # "They take it back" on the person page, as for any consent.
+    world.client("alice").post(
+        reverse("people:revoke_consent", args=[world.person.pk, referral.consent_id])
+    )
+    referral.consent.refresh_from_db()
+    assert referral.consent.revoked_at is not None
     response = client.get(reverse("referrals:answer", args=[token]))
     assert response.status_code == 410
     assert NOTE not in response.content.decode() and "Pat" not in response.content.decode()
