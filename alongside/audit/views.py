@@ -24,7 +24,7 @@ from alongside.common.responses import INVALID_FORM_STATUS
 
 EXPORT_HEADER = (
     "id", "at", "worker_id", "worker", "action", "words", "subject_type", "subject_id",
-    "person_id", "sphere", "summary", "request_id", "previous_hash", "hash",
+    "person_id", "sphere", "summary", "request_id", "source_address", "previous_hash", "hash",
 )  # fmt: skip
 
 
@@ -110,6 +110,7 @@ def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
                     event.sphere,
                     _summary(event.summary),
                     event.request_id,
+                    event.source_address,
                     event.previous_hash,
                     event.hash,
                 )

@@ -139,6 +139,7 @@ def test_a_worker_from_another_organisation_cannot_be_chosen(world, folder):
 
 def test_export_is_the_filtered_log_as_csv_without_formulas(world, folder):
     events(world, 3, by="alice")
+    AuditEvent.objects.filter(actor=world.user("alice")).update(source_address="203.0.113.9")
     events(world, 2, by="colin")
     with transaction.atomic():
         record(
@@ -160,6 +161,8 @@ def test_export_is_the_filtered_log_as_csv_without_formulas(world, folder):
     assert rows[0]["words"] == "changed your details"
     event = AuditEvent.objects.get(pk=rows[0]["id"])
     assert (rows[0]["hash"], rows[0]["previous_hash"]) == (event.hash, event.previous_hash)
+    assert [row["source_address"] for row in rows] == [""] + ["203.0.113.9"] * 3
+    assert "<td>203.0.113.9</td>" in world.client("dana").get(LOG).content.decode()
     exported = AuditEvent.objects.get(action="audit.log.exported")
     assert exported.summary == {"worker": world.user("alice").pk}
     assert exported.actor == world.user("dana") and exported.person_id is None
