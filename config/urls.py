@@ -22,6 +22,8 @@ urlpatterns = [
     path("audit/", include("alongside.audit.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("referrals/", include("alongside.referrals.urls")),
+    path("directory/", include("alongside.directory.urls")),
+    path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -61,6 +61,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Find a person"), "people:person_list", "people.find"),
     Link(_("Diary"), "scheduling:diary", "scheduling.set_availability"),
     Link(_("Spaces"), "spaces:list", "spaces.see"),
+    Link(_("Directory"), "directory:search", "directory.read"),
     Link(_("Plan"), "scheduling:plan_list", "scheduling.plan"),
     Link(_("Matching"), "connections:matching", "connections.match"),
     Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),

@@ -434,6 +434,14 @@ REFERRALS_IN_RECEIVED = _not_about_one_person("referrals.in.received")
 REFERRALS_IN_NOT_SUITABLE = _not_about_one_person("referrals.in.not_suitable")
 REFERRALS_PARTNER_ADDED = _not_about_one_person("referrals.partner.added")
 REFERRALS_PARTNER_KEY_ROTATED = _not_about_one_person("referrals.partner.key_rotated")
+# The directory of local services (alongside/directory/): nothing in it is about a person.
+DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
+DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")
+DIRECTORY_SERVICE_CHANGED = _not_about_one_person("directory.service.changed")
+DIRECTORY_SERVICE_CHECKED = _not_about_one_person("directory.service.checked")
+DIRECTORY_FEED_ADDED = _not_about_one_person("directory.feed.added")
+DIRECTORY_FEED_CHANGED = _not_about_one_person("directory.feed.changed")
+DIRECTORY_TERM_ADDED = _not_about_one_person("directory.term.added")
 
 ABOUT_ONE_PERSON = frozenset(name for name, action in REGISTRY.items() if action.about_person)
 NOT_ABOUT_ONE_PERSON = frozenset(

@@ -36,6 +36,7 @@ from alongside.demo.writer import (
     SYSTEM_REASON,
     write_town,
 )
+from alongside.directory.demo import build_directory
 from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
@@ -161,6 +162,7 @@ def build_demo(
         counts |= build_connections(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_holds(riverside, canary=canary)
         counts |= build_history_access(riverside, today=today)
+        counts |= build_directory(riverside, today=today)
         counts |= build_referrals(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= _build_invitation(riverside)
         two_step_secrets()  # the data lead's authenticator app: the demo is whole however it is built

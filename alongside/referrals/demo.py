@@ -24,13 +24,15 @@ from alongside.referrals.services import ANSWER_DAYS, LINK_DAYS, what_is_shared
 from alongside.relationships.models import NamedWorkerSpell
 
 DEMO_PARTNER_KEY = "riverside-medical-centre-demo-key"
+# The demo directory's own services (`directory.demo`), so each referral links to its entry.
 SERVICES = (
-    ("Riverside Debt Advice", Need.MONEY),
-    ("Tuesday Knit and Natter", Need.CONNECTION),
-    ("Council Housing Options", Need.HOUSING),
-    ("Talking Therapies Riverside", Need.MENTAL_HEALTH),
-    ("Riverside Walking Group", Need.CONNECTION),
-    ("Help with Forms at the Library", Need.FORMS),
+    ("Money advice drop-in", Need.MONEY),
+    ("Knit and natter", Need.CONNECTION),
+    ("Tenants' advice line", Need.HOUSING),
+    ("Talking café", Need.MENTAL_HEALTH),
+    ("Walking for health", Need.HEALTH),
+    ("Help with forms at St Mark's", Need.FORMS),
+    ("Community pantry", Need.FOOD),
 )
 # (days ago it was sent, what came back): three months of referrals, the older mostly answered,
 # some recent ones still waiting (those older than ANSWER_DAYS are overdue), one withdrawn.

@@ -126,6 +126,7 @@ class Samples:
             )
 
         self._history_access(owners, successors)
+        self._directory()
         # Pat asked for a worker (the inbox's first kind of work); Una did not, so a coordinator
         # of another team may not answer for her (relationships.answers_open_request).
         WorkerRequest.objects.create(
@@ -350,6 +351,28 @@ class Samples:
             team=world.team,
         )
 
+    def _directory(self) -> None:
+        """A published local service (related), an imported one (unrelated) and one in the other
+        organisation (other); a feed for each."""
+        from alongside.directory.models import DirectoryFeed, Service, ServiceSource
+
+        orgs = {
+            "related": self.world.org,
+            "unrelated": self.world.org,
+            "other": self.world.other_org,
+        }
+        self.directory_services, self.feeds = {}, {}
+        for subject, organisation in orgs.items():
+            self.directory_services[subject] = Service.objects.create(
+                organisation=organisation,
+                name=f"Knit and natter ({subject})",
+                source=ServiceSource.IMPORTED if subject == "unrelated" else ServiceSource.LOCAL,
+                published=subject != "unrelated",
+            )
+            self.feeds[subject] = DirectoryFeed.objects.create(
+                organisation=organisation, name=f"Council ({subject})", url="https://example.org/s"
+            )
+
     def _history_access(self, owners: dict[str, Any], successors: dict[str, Any]) -> None:
         """An allocation and a legitimate-relationship request in force, per subject. The request
         is the successor's (never a persona), the allocation the owner's own."""
@@ -402,6 +425,9 @@ class Samples:
             "referral_id": lambda: self.referrals[subject].pk,
             "incoming_id": lambda: self.incoming[subject].pk,
             "referral_partner_id": lambda: self.referral_partners[subject].pk,
+            "service_id": lambda: self.directory_services[subject].pk,
+            "feed_id": lambda: self.feeds[subject].pk,
+            "oruk_id": lambda: self.directory_services[subject].oruk_id,
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]

@@ -73,6 +73,8 @@ HOLD = ({"alice", "colin"}, set(), {"olly"})
 MANAGE = ({"colin", "dana"}, {"dana"}, set())
 RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
 
+DIRECTORY_READERS = {"alice", "cara", "colin", "vic", "amir", "sam", "dana"}
+
 MATRIX: dict[str, Entry] = {
     # access
     "access:login": once(EVERYONE),
@@ -352,6 +354,24 @@ MATRIX: dict[str, Entry] = {
     # The receiving service's one-time link, and a partner's public form (key in the body).
     "referrals:answer": once(EVERYONE),
     "referrals:partner_form": once(EVERYONE),
+    # directory: every worker reads it, coordinators and data leads keep it (local services only)
+    "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
+    "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),
+    "directory:add_service": once({"colin", "dana"}),
+    "directory:edit_service": each({"colin", "dana"}, set(), set()),
+    "directory:add_place": each({"colin", "dana"}, set(), set()),
+    "directory:add_schedule": each({"colin", "dana"}, set(), set()),
+    "directory:check_service": each({"colin", "dana"}, set(), set(), method="post"),
+    "directory:needs": once({"colin", "dana"}),
+    "directory:imports": once({"colin", "dana"}),
+    "directory:list_space": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    "directory:refresh_now": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    # oruk: the public Open Referral UK API (published services only, no sign-in)
+    "oruk:index": once(EVERYONE),
+    "oruk:services": once(EVERYONE),
+    "oruk:service": once(EVERYONE),
+    "oruk:service_at_locations": once(EVERYONE),
+    "oruk:taxonomies": once(EVERYONE),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),
 }

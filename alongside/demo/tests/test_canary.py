@@ -68,6 +68,11 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/referrals/in/",
         "/referrals/partners/",
         "/referrals/from-a-partner/",
+        "/directory/",
+        "/directory/needs/",
+        "/directory/imports/",
+        "/oruk/services",
+        "/oruk/service_at_locations",
     ]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
