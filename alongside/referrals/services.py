@@ -420,11 +420,13 @@ def decide(referral: ReferralIn, *, by: Membership, decision: Decision) -> Refer
                 )
             elif person.organisation_id != by.organisation_id:
                 raise ValidationError({"person": _("Choose someone in this organisation.")})
-            if not NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True).exists():
-                assign_named_worker(
+            spell = NamedWorkerSpell.objects.filter(person=person, ended_on__isnull=True).first()
+            if spell is None:
+                spell = assign_named_worker(
                     person, worker=decision.worker, by=by, started_on=timezone.localdate(now)
                 )
-            locked.allocated_to = decision.worker
+            # Someone already known keeps their named worker (a change is a handover).
+            locked.allocated_to_id = spell.worker_id
         locked.person = person
         locked.status = InStatus.ACCEPTED if decision.accept else InStatus.NOT_SUITABLE
         locked.decided_by = by.user
