@@ -83,9 +83,9 @@ def test_wrong_keys_are_rate_limited_by_address(world, client, monkeypatch):
     assert statuses[:2] == [400, 400] and statuses[-1] == 429
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_triage_accepts_onto_a_new_record_with_a_named_worker_and_tells_the_partner_only_the_outcome(
-    world,
+    world, django_capture_on_commit_callbacks
 ):
     partner, _key = _partner(world)
     referral = services.receive(
@@ -102,10 +102,11 @@ def test_triage_accepts_onto_a_new_record_with_a_named_worker_and_tells_the_part
     url = reverse("referrals:incoming_one", args=[referral.pk])
     page = colin.get(url)
     assert page.status_code == 200 and REASON in page.content.decode()
-    response = colin.post(
-        url,
-        {"decision": "accept", "team": world.team.pk, "worker": world.user("cara").pk},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = colin.post(
+            url,
+            {"decision": "accept", "team": world.team.pk, "worker": world.user("cara").pk},
+        )
     assert response.status_code == 302, response.content.decode()
     referral.refresh_from_db()
     person = Person.objects.get(given_name="Robin")
@@ -151,13 +152,16 @@ def test_triage_asks_about_a_possible_match_and_can_use_that_record(world):
     assert Person.objects.filter(given_name="Robin").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_not_suitable_tells_the_partner_nothing_more(world):
+@pytest.mark.django_db
+def test_not_suitable_tells_the_partner_nothing_more(world, django_capture_on_commit_callbacks):
     partner, _key = _partner(world)
     referral = services.receive(
         partner, given_name="Robin", phone="1", need="money", reason=REASON, agreed=True
     )
-    services.decide(referral, by=world.members["colin"], decision=services.Decision(accept=False))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(
+            referral, by=world.members["colin"], decision=services.Decision(accept=False)
+        )
     assert ReferralIn.objects.get().status == InStatus.NOT_SUITABLE
     assert "not one we can take on" in mail.outbox[0].body and REASON not in mail.outbox[0].body
 

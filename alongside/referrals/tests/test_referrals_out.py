@@ -95,9 +95,12 @@ def test_a_change_after_the_words_were_read_asks_for_them_to_be_read_again(world
     assert ReferralOut.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_sending_records_consent_emails_the_link_and_shows_it_once(world):
-    response = _post(world, send="yes", consent_given="on")
+@pytest.mark.django_db
+def test_sending_records_consent_emails_the_link_and_shows_it_once(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(world, send="yes", consent_given="on")
     assert response.status_code == 200
     referral = ReferralOut.objects.get()
     assert referral.consent.scope == ConsentScope.REFERRAL
