@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "alongside.inbox",
     "alongside.directory",  # local services in Open Referral UK (issue 16)
     "alongside.referrals",  # referrals out with consent and in from partners (issue 16)
+    "alongside.rights",  # subject access, erasure, retention, legal holds (issue 14)
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]
 # The demo (`alongside demo`) makes logins that share a published password: it is installed only

@@ -24,6 +24,7 @@ urlpatterns = [
     path("referrals/", include("alongside.referrals.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
+    path("rights/", include("alongside.rights.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -92,6 +92,13 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge_words=_("waiting"),
     ),
     Link(_("Learning report"), "reports:report", "reports.read"),
+    Link(
+        _("Data rights"),
+        "rights:home",
+        "rights.handle",
+        badge="alongside.rights.queries.requests_open_count",
+        badge_words=_("to answer"),
+    ),
     Link(_("Audit log"), "audit:log", "audit.read_log"),
     Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),

@@ -1,5 +1,7 @@
 """Reads about organisations and memberships."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
@@ -39,6 +41,17 @@ def workers_of(organisation: Organisation) -> QuerySet[Membership]:
         .filter(organisation=organisation, role__in=WORKER_ROLES)
         .select_related("user", "team")
         .order_by("user__first_name", "user__last_name")
+    )
+
+
+def worker_users(organisation_id: int, roles: Iterable[str] = WORKER_ROLES) -> QuerySet[User]:
+    """Users with an active membership of the organisation in one of `roles` (by default, those
+    who may hold relationships): what a worker picker may accept (`access/pickers.py`)."""
+    memberships = Membership.objects.active().filter(
+        organisation_id=organisation_id, role__in=sorted(roles)
+    )
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "first_name", "last_name", "pk"
     )
 
 

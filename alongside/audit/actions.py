@@ -337,6 +337,36 @@ CONNECTIONS_MATCH_CONFIRMED = _about_person(
 INBOX_NAMED_WORKER_TOLD = _about_person(
     "inbox.named_worker_told", _("asked your named worker to get in touch with you")
 )
+# A person's rights (alongside/rights/): subject access, erasure, retention, legal holds.
+RIGHTS_SUBJECT_ACCESS_OPENED = _about_person(
+    "rights.subject_access.opened", _("opened your request to see your record")
+)
+RIGHTS_RECORD_VIEWED = _about_person(
+    "rights.record.viewed", _("read your whole record to answer your request for it")
+)
+RIGHTS_SUBJECT_ACCESS_WITHHELD = _about_person(
+    "rights.subject_access.withheld",
+    _("decided to leave something out of the answer to your request, and recorded why"),
+)
+RIGHTS_SUBJECT_ACCESS_ANSWERED = _about_person(
+    "rights.subject_access.answered", _("answered your request with a copy of your record")
+)
+RIGHTS_SUBJECT_ACCESS_DOWNLOADED = _about_person(
+    "rights.subject_access.downloaded", _("downloaded the answer to your request")
+)
+RIGHTS_PERSON_ERASED = _about_person(
+    "rights.person.erased", _("erased your name, contact details and words, as you asked")
+)
+RIGHTS_RETENTION_ANONYMISED = _about_person(
+    "rights.retention.anonymised",
+    _("took your name and words out of records older than we keep them"),
+)
+RIGHTS_LEGAL_HOLD_SET = _about_person(
+    "rights.legal_hold.set", _("marked your records to be kept for now, and said why")
+)
+RIGHTS_LEGAL_HOLD_LIFTED = _about_person(
+    "rights.legal_hold.lifted", _("ended the mark that kept your records, and said why")
+)
 
 # referrals ------------------------------------------------------------------------------------
 REFERRALS_OUT_SENT = _about_person(
@@ -390,6 +420,9 @@ ACCOUNT_PASSWORD_RESET = _not_about_one_person("account.password_reset")
 ACCOUNT_SESSION_ENDED = _not_about_one_person("account.session_ended")
 ACCOUNT_OTHER_SESSIONS_ENDED = _not_about_one_person("account.other_sessions_ended")
 AUDIT_LOG_SEARCHED = _not_about_one_person("audit.log.searched")
+RIGHTS_RETENTION_CHECKED = _not_about_one_person("rights.retention.checked")
+RIGHTS_RETENTION_CONFIRMED = _not_about_one_person("rights.retention.confirmed")
+RIGHTS_RETENTION_SETTINGS_CHANGED = _not_about_one_person("rights.retention.settings_changed")
 AUDIT_LOG_EXPORTED = _not_about_one_person("audit.log.exported")
 # People management (alongside/workers/): every membership, role and account change.
 ACCESS_WORKER_INVITED = _not_about_one_person("access.worker.invited")

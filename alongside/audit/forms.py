@@ -5,8 +5,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access.pickers import WorkerPickerField
 from alongside.audit import actions
 from alongside.common.forms import Form
 
@@ -26,9 +28,7 @@ class AuditSearchForm(Form):
         help_text=_("The number in the address of their page, e.g. 42 in /people/42/."),
         error_messages={"invalid": _("Enter a record number in figures, like 42.")},
     )
-    worker = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label=_("Worker"), choices=()
-    )
+    worker = WorkerPickerField(required=False, queryset=None, label=_("Worker"))
     action = forms.ChoiceField(required=False, label=_("What was done"), choices=())
     start = forms.DateField(
         required=False,
@@ -47,11 +47,12 @@ class AuditSearchForm(Form):
         required=False, min_value=1, max_value=BIGGEST_ID, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, workers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         worker_field = self.fields["worker"]
-        assert isinstance(worker_field, forms.TypedChoiceField)
-        worker_field.choices = [("", _("Anyone")), *workers]
+        assert isinstance(worker_field, WorkerPickerField)
+        worker_field.queryset = workers
+        worker_field.widget.in_form = True  # a GET form: its search box is part of it
         action_field = self.fields["action"]
         assert isinstance(action_field, forms.ChoiceField)
         action_field.choices = [("", _("Anything")), *((n, n) for n in sorted(actions.REGISTRY))]

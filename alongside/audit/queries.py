@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,14 +159,11 @@ def export_log(organisation_id: int, filters: LogFilters) -> Iterator[AuditEvent
     )
 
 
-def workers_for_search(organisation_id: int) -> list[tuple[int, str]]:
-    """Everyone who has worked in the organisation (user id, name), for the worker filter."""
-    users = (
-        Membership.objects.filter(organisation_id=organisation_id)
-        .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user__username")
-    )
-    return [(m.user_id, m.user.get_full_name() or m.user.get_username()) for m in users]
+def workers_for_search(organisation_id: int) -> QuerySet[User]:
+    """Everyone who has worked in the organisation (any role, left or not), for the worker
+    filter's picker (`access/pickers.py`): never a list of them all."""
+    ever = Membership.objects.filter(organisation_id=organisation_id).values("user_id")
+    return User.objects.filter(pk__in=ever).order_by("first_name", "last_name", "username")
 
 
 # The latest checkpoint, as the audit page shows it ----------------------------------------------

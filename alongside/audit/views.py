@@ -20,6 +20,7 @@ from alongside.audit.models import AuditEvent
 from alongside.audit.queries import LogFilters, latest_checkpoint_status, workers_for_search
 from alongside.audit.services import export_audit_log, read_audit_log
 from alongside.common.files import safe_cell
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS
 
 EXPORT_HEADER = (
@@ -33,6 +34,7 @@ def _search(request: AuthedHttpRequest) -> tuple[AuditSearchForm, LogFilters | N
     form = AuditSearchForm(
         request.GET or None, workers=workers_for_search(membership.organisation_id)
     )
+    offer_pickers(form, membership, request)
     if not request.GET:
         return form, LogFilters()
     if not form.is_valid():
@@ -40,7 +42,7 @@ def _search(request: AuthedHttpRequest) -> tuple[AuditSearchForm, LogFilters | N
     data = form.cleaned_data
     filters = LogFilters(
         person_id=data["person"],
-        actor_id=data["worker"],
+        actor_id=data["worker"].pk if data["worker"] else None,
         action=data["action"] or None,
         start=data["start"],
         end=data["end"],

@@ -67,14 +67,6 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
-class NamedUserChoiceField(forms.ModelChoiceField[Any]):
-    """Choose a user, or a membership (by its user), shown by full name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        user = getattr(obj, "user", obj)
-        return str(user.get_full_name() or user.get_username())
-
-
 # Plain English instead of Django's "This field is required." (issue 13; GOV.UK's error messages):
 # every form in the project is a `Form` or a `ModelForm` from here, whose fields say what to do,
 # in words drawn from their label, unless a field gives its own `error_messages`.
@@ -106,7 +98,7 @@ def _what(field: forms.Field, name: str) -> str:
 def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
     """The messages a field says in plain English, from its label."""
     what = _what(field, name)
-    choose = isinstance(field.widget, _CHOOSE)
+    choose = isinstance(field.widget, _CHOOSE) or getattr(field.widget, "chooses", False)
     if isinstance(field.widget, forms.CheckboxInput):
         required = _("Tick %(what)s to go on") % {"what": what}
     elif choose:

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership
-from alongside.common.forms import Form, choice_field
+from alongside.common.forms import Form, choice_field, model_choice
 from alongside.connections.commonality import DEFAULT_WEIGHTS, WEIGHT_LABELS
 from alongside.connections.models import (
     SLOTS,
@@ -120,14 +120,10 @@ class ProposeForm(Form):
         spaces: list[tuple[int, str]],
         *args: Any,
         membership: Membership,
-        search: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        other = self.fields["other"]
-        assert isinstance(other, PersonPickerField)
-        other.queryset = people  # everyone who may be suggested, not a first page of names
-        other.offer(membership, search)
+        model_choice(self, "other").queryset = people  # everyone who may be suggested
         choice_field(self, "space").choices = [("", "Choose a group"), *spaces]
 
     def clean(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from alongside.relationships.models import (
     WorkerRequest,
 )
 from alongside.relationships.queries import history_requests_to_review
+from alongside.rights.queries import open_requests
 from alongside.safeguarding.models import ConcernStatus
 from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
 from alongside.visibility.people import visible_people_q
@@ -59,6 +60,7 @@ class Kind:
     HISTORY = "history"
     REFERRAL_OVERDUE = "referral_overdue"
     REFERRAL_IN = "referral_in"
+    SUBJECT_ACCESS = "subject_access"
 
 
 @dataclass(frozen=True)
@@ -508,6 +510,27 @@ def referrals_in(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
+def subject_access_to_answer(membership: Membership, *, today: date) -> list[Item]:
+    """Requests to see a record still to answer, for the data lead, soonest due first. No
+    names here (the inbox links to the person page, which the data lead does not open); the
+    request's page names them."""
+    if membership.role != Role.DATA_LEAD:
+        return []
+    return [
+        Item(
+            kind=Kind.SUBJECT_ACCESS,
+            person=None,
+            since=request.received_on,
+            due=request.due_on,
+            action_label=_("Review it"),
+            action_url=reverse("rights:request", args=[request.pk]),
+            detail=_("Asked to see their record: the answer is due by %(day)s.")
+            % {"day": f"{request.due_on:%-d %B %Y}"},
+        )
+        for request in open_requests(membership).order_by("due_on", "pk")[:LIMIT]
+    ]
+
+
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     """Everything waiting for this membership, by kind, in a fixed number of queries."""
     today = today or timezone.localdate()
@@ -577,6 +600,10 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
                 "The service has not said what happened by the day we expected. Ring them, or ask the person."
             ),
             overdue_referrals(membership, today=today),
+            Kind.SUBJECT_ACCESS,
+            _("Requests to see a record"),
+            _("The law gives one month from the day each request arrived."),
+            subject_access_to_answer(membership, today=today),
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)

@@ -4,18 +4,18 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
+from alongside.access.pickers import WorkerPickerField
 from alongside.access.queries import workers_of
 from alongside.common.forms import (
     DateInput,
     Form,
-    NamedUserChoiceField,
     RecordDateField,
     model_choice,
 )
 
 
 class LeavingForm(Form):
-    worker = NamedUserChoiceField(label=_("Worker"), queryset=Membership.objects.none())
+    worker = WorkerPickerField(label=_("Worker"), queryset=None)
     leaving_on = RecordDateField(
         label=_("Leaving on"),
         required=False,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
@@ -80,7 +82,10 @@ def _render(
 
 @rule_required("insights.team_continuity")
 def team_continuity_page(request: AuthedHttpRequest) -> HttpResponse:
-    return _render(request, LeavingForm(membership=membership_of(request)))
+    membership = membership_of(request)
+    form = LeavingForm(membership=membership)
+    offer_pickers(form, membership, request)
+    return _render(request, form)
 
 
 @rule_required("insights.team_continuity")
@@ -88,6 +93,7 @@ def team_continuity_page(request: AuthedHttpRequest) -> HttpResponse:
 def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     form = LeavingForm(request.POST, membership=membership)
+    offer_pickers(form, membership, request, path=reverse("insights:team_continuity"))
     if form.is_valid():
         try:
             set_leaving_date(

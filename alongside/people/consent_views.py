@@ -14,6 +14,7 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import form_status
 from alongside.people import consent as consent_service
 from alongside.people.forms import ConsentForm
@@ -33,6 +34,7 @@ def grant(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = ConsentForm(
         request.POST if request.method == "POST" else None, membership=membership, notes=notes
     )
+    offer_pickers(form, membership, request)
     summary = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

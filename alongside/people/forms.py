@@ -1,16 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Team, active_membership_q
+from alongside.access.models import Membership, Team
+from alongside.access.pickers import WorkerPickerField
+from alongside.access.queries import worker_users
 from alongside.common.forms import (
     DateInput,
     Form,
     ModelForm,
-    NamedUserChoiceField,
     RecordDateField,
     choice_field,
     model_choice,
@@ -114,8 +114,11 @@ class SearchForm(Form):
         max_length=100,
         help_text=_("For example: obrien, 07700 900123, LS6 or 05/12/1970."),
     )
-    worker = forms.TypedChoiceField(
-        label=_("Whose people"), required=False, coerce=int, empty_value=None
+    worker = WorkerPickerField(
+        label=_("Whose people"),
+        required=False,
+        queryset=None,
+        help_text=_("Leave it empty for anyone's."),
     )
     team = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
     seen = forms.ChoiceField(
@@ -141,12 +144,11 @@ class SearchForm(Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Anyone or me: an organisation may have thousands of workers, so never a list of them
-        # all (a type-ahead worker picker would offer the others).
-        choice_field(self, "worker").choices = [
-            ("", _("Anyone")),
-            (membership.user_id, _("Me")),
-        ]
+        # An organisation may have thousands of workers: never a list of them all, a picker
+        # (its search box is part of this GET form).
+        worker = model_choice(self, "worker")
+        worker.queryset = worker_users(membership.organisation_id)
+        worker.widget.in_form = True
         choice_field(self, "team").choices = [("", _("Every service"))] + [
             (team.pk, team.name)
             for team in Team.objects.filter(organisation_id=membership.organisation_id).order_by(
@@ -160,7 +162,7 @@ class SearchForm(Form):
             return Filters()
         data = self.cleaned_data
         return Filters(
-            worker_id=data["worker"],
+            worker_id=data["worker"].pk if data["worker"] else None,
             team_id=data["team"],
             seen=data["seen"],
             status=data["status"],
@@ -180,8 +182,8 @@ class ConsentForm(Form):
         label=_("Which note"), coerce=int, required=False, empty_value=None
     )
     grantee_role = forms.ChoiceField(label=_("Share with everyone in this role"), required=False)
-    grantee_user = NamedUserChoiceField(
-        label=_("Or share with one person"), required=False, queryset=Membership.objects.none()
+    grantee_user = WorkerPickerField(
+        label=_("Or share with one person"), required=False, queryset=None
     )
     purpose = forms.CharField(label=_("What is it for, in their words?"), max_length=300)
     expires_on = RecordDateField(
@@ -200,16 +202,9 @@ class ConsentForm(Form):
         choice_field(self, "grantee_role").choices = [("", _("No role"))] + [
             (role, membership.organisation.role_name(role)) for role in GRANTEE_ROLES
         ]
-        users = (
-            get_user_model()
-            .objects.filter(
-                active_membership_q("memberships__"),
-                memberships__organisation_id=membership.organisation_id,
-                memberships__role__in=GRANTEE_ROLES,
-            )
-            .order_by("first_name", "last_name")
+        model_choice(self, "grantee_user").queryset = worker_users(
+            membership.organisation_id, GRANTEE_ROLES
         )
-        model_choice(self, "grantee_user").queryset = users
 
 
 class CloseForm(Form):

@@ -13,6 +13,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import form_status
 from alongside.people import services
 from alongside.people.forms import CloseForm, PersonForm, SearchForm
@@ -37,10 +38,13 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
     if people_findable_by(membership).query.is_empty():
         raise Http404
     form = SearchForm(request.GET or None, membership=membership)
+    offer_pickers(form, membership, request)
     text, filters = form.text(), form.filters()
     found = search_people(membership, text, filters)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "people/partials/results.html" if request.htmx else "people/person_list.html"
+    # HTMX asks for the results as you type; the worker picker's matches come in the whole page.
+    partial = request.htmx and request.htmx.target == "results"
+    template = "people/partials/results.html" if partial else "people/person_list.html"
     query = request.GET.copy()
     query.pop("page", None)
     return render(

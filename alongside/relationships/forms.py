@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, active_membership_q
-from alongside.access.queries import workers_of
+from alongside.access.pickers import WorkerPickerField, WorkersPickerField
+from alongside.access.queries import worker_users
 from alongside.common.forms import (
     DateInput,
     Form,
@@ -19,6 +20,7 @@ from alongside.common.forms import (
     RecordDateTimeField,
     conditional,
     model_choice,
+    use_plain_messages,
 )
 from alongside.people.models import Person
 from alongside.relationships.models import (
@@ -43,8 +45,7 @@ class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 def worker_queryset(membership: Membership) -> QuerySet[User]:
-    ids = workers_of(membership.organisation).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
+    return worker_users(membership.organisation_id)
 
 
 def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
@@ -124,13 +125,12 @@ class ContactForm(Form):
         required=False,
         widget=DateInput(),
     )
-    worker = WorkerChoiceField(
+    worker = WorkerPickerField(
         label=_("Worker"),
         queryset=None,
-        empty_label=None,
         error_messages={"required": _("Choose the worker who was there")},
     )
-    also_present = WorkerMultipleChoiceField(
+    also_present = WorkersPickerField(
         label=_("Other workers there"),
         queryset=None,
         required=False,
@@ -155,11 +155,23 @@ class ContactForm(Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        workers = (
-            worker_queryset(membership)
-            if circle_of is None
-            else circle_queryset(membership, circle_of)
-        )
+        # The quick form on the person page lists the few workers around the person; the
+        # contact page offers every worker, by type-ahead pickers (never a list of them all).
+        self.quick = circle_of is not None
+        if circle_of is None:
+            workers = worker_queryset(membership)
+        else:
+            workers = circle_queryset(membership, circle_of)
+            self.fields["worker"] = WorkerChoiceField(
+                label=_("Worker"),
+                queryset=workers,
+                empty_label=None,
+                error_messages={"required": _("Choose the worker who was there")},
+            )
+            self.fields["also_present"] = WorkerMultipleChoiceField(
+                label=_("Other workers there"), queryset=workers, required=False
+            )
+            use_plain_messages(self)
         model_choice(self, "worker").queryset = workers
         model_choice(self, "also_present").queryset = workers
         self.handover = handover
@@ -207,7 +219,7 @@ class ContactForm(Form):
 
 
 class AssignNamedWorkerForm(Form):
-    worker = WorkerChoiceField(label=_("Named worker"), queryset=None)
+    worker = WorkerPickerField(label=_("Named worker"), queryset=None)
     started_on = RecordDateField(label=_("From"), widget=DateInput())
     chosen_by_person = forms.BooleanField(label=_("They chose this worker"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -218,11 +230,11 @@ class AssignNamedWorkerForm(Form):
 
 
 class WorkerRequestForm(Form):
-    requested_worker = WorkerChoiceField(
+    requested_worker = WorkerPickerField(
         label=_("Worker they asked for (if any)"),
+        help_text=_("Leave it empty if they asked for no one in particular."),
         queryset=None,
         required=False,
-        empty_label=_("No one in particular"),
     )
     in_their_words = forms.CharField(
         label=_("What they said"),
@@ -242,7 +254,7 @@ HANDOVER_REASONS = [
 
 
 class HandoverForm(Form):
-    to_worker = WorkerChoiceField(label=_("New named worker"), queryset=None)
+    to_worker = WorkerPickerField(label=_("New named worker"), queryset=None)
     reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
     introduce_by = RecordDateField(
         label=_("Introduce them by"),
@@ -264,7 +276,7 @@ class ColdHandoverForm(Form):
 
 
 class AllocateWorkerForm(Form):
-    worker = WorkerChoiceField(label=_("Worker"), queryset=None)
+    worker = WorkerPickerField(label=_("Worker"), queryset=None)
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

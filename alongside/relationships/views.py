@@ -23,6 +23,7 @@ from alongside.access.nav import home_url_name
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.inbox.queries import inbox_for
 from alongside.learning.contact_form import DemandOnContactForm
@@ -113,8 +114,10 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     require_rule("relationships.record_contact", membership, person)
     handover = planned_handover(person)
     if request.method == "POST":
-        circle = person if request.htmx else None
+        # The quick form on the person page says so: it offers only the workers around them.
+        circle = person if request.POST.get("quick") else None
         form = ContactForm(request.POST, membership=membership, handover=handover, circle_of=circle)
+        offer_pickers(form, membership, request)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
 
         demand = DemandOnContactForm(request.POST)
@@ -147,8 +150,9 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                         initial=ContactForm.initial_for(membership),
                         membership=membership,
                         handover=planned_handover(person),
-                        circle_of=person,
+                        circle_of=circle,
                     )
+                    offer_pickers(fresh, membership, request)
                     return render(
                         request,
                         "relationships/partials/contact_recorded.html",
@@ -178,6 +182,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = ContactForm(
         initial=ContactForm.initial_for(membership), membership=membership, handover=handover
     )
+    offer_pickers(form, membership, request)
     return render(
         request, "relationships/contact_form.html", _contact_context(request, person, form)
     )
@@ -216,6 +221,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
     note = _read_note(request, membership, contact)
     if request.method == "POST":
         form = ContactForm(request.POST, membership=membership)
+        offer_pickers(form, membership, request)
         if form.is_valid():
             try:
                 services.update_contact(
@@ -246,6 +252,7 @@ def edit_contact(request: AuthedHttpRequest, person_id: int, contact_id: int) ->
             },
             membership=membership,
         )
+        offer_pickers(form, membership, request)
     return render(
         request,
         "relationships/contact_edit.html",
@@ -291,6 +298,7 @@ def assign_named_worker(request: AuthedHttpRequest, person_id: int) -> HttpRespo
         membership=membership,
         initial=initial,
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = "person_chose" if data["chosen_by_person"] else "first"
@@ -325,6 +333,7 @@ def record_worker_request(request: AuthedHttpRequest, person_id: int) -> HttpRes
     form = WorkerRequestForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_worker_request(
@@ -357,12 +366,17 @@ def plan_handover(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         .select_related("requested_worker")
         .first()
     )
-    initial = {}
+    # Pre-filled by a link (`?reason=worker_left&to_worker=<id>`), or by their open request.
+    initial: dict[str, Any] = {
+        "reason": request.GET.get("reason", ""),
+        "to_worker": request.GET.get("to_worker", ""),
+    }
     if open_request is not None:
         initial = {"reason": "person_chose", "to_worker": open_request.requested_worker_id}
     form = HandoverForm(
         request.POST if request.method == "POST" else None, membership=membership, initial=initial
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -450,6 +464,7 @@ def allocate_worker(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     form = AllocateWorkerForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.allocate_worker(person, worker=form.cleaned_data["worker"], by=membership)

@@ -211,9 +211,14 @@ def leaving_worker(request: AuthedHttpRequest, membership_id: int) -> HttpRespon
                     "takes over when the introduction is recorded as having happened.",
                 )
                 return redirect("scheduling:leaving_worker", leaving.pk)
+    # Each row offers the proposed successors, never every worker of the team (there may be
+    # thousands); "Someone else" opens the handover page, whose worker picker finds anyone.
+    successors = sorted({p.successor_id for p in proposals if p.successor_id is not None})
     names = {
         m.user_id: m.user.get_full_name()
-        for m in worker_memberships(membership.organisation_id, team_id=leaving.team_id)
+        for m in worker_memberships(membership.organisation_id, team_id=leaving.team_id).filter(
+            user_id__in=successors
+        )
         if m.pk != leaving.pk
     }
     return render(

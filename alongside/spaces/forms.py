@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership, Team
+from alongside.access.pickers import WorkerPickerField
+from alongside.access.queries import worker_users
 from alongside.common.forms import DateInput, Form, RecordDateField, choice_field, model_choice
 from alongside.spaces.models import Space, StoppingReason, TieKind, Weekday
-from alongside.visibility.roles import WORKER_ROLES
 
 
 class TimeInput(forms.TimeInput):
@@ -21,23 +21,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%H:%M")
-
-
-class HostChoiceField(forms.ModelChoiceField[Any]):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
-
-
-def workers_of(organisation_id: int) -> QuerySet[Any]:
-    users = (
-        Membership.objects.active()
-        .filter(
-            organisation_id=organisation_id,
-            role__in=WORKER_ROLES,
-        )
-        .values("user_id")
-    )
-    return get_user_model().objects.filter(pk__in=users).order_by("first_name", "username")
 
 
 class SpaceForm(Form):
@@ -63,9 +46,9 @@ class SpaceForm(Form):
         required=False,
         help_text="Leave empty if it meets only in person.",
     )
-    host = HostChoiceField(
+    host = WorkerPickerField(
         label="Host",
-        queryset=get_user_model().objects.none(),
+        queryset=None,
         required=False,
         help_text="A worker or volunteer who welcomes people and takes the register.",
     )
@@ -74,7 +57,7 @@ class SpaceForm(Form):
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(self, "host").queryset = workers_of(membership.organisation_id)
+        model_choice(self, "host").queryset = worker_users(membership.organisation_id)
         teams = Team.objects.filter(organisation_id=membership.organisation_id)
         if membership.team_id is not None:
             teams = teams.filter(pk=membership.team_id)

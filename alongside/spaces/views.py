@@ -19,6 +19,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.people.queries import get_person_for_user, second_identifier
 from alongside.people.services import PossibleMatch
@@ -73,6 +74,7 @@ def space_create(request: AuthedHttpRequest) -> HttpResponse:
     require_rule("spaces.see", membership)
     require_rule("spaces.manage_space", membership, None)
     form = SpaceForm(request.POST or None, membership=membership)
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             space = services.create_space(by=membership, **_space_fields(form))
@@ -90,6 +92,7 @@ def space_edit(request: AuthedHttpRequest, space_id: int) -> HttpResponse:
     require_rule("spaces.manage_space", membership, space)
     initial = {name: getattr(space, name) for name in services.SPACE_FIELDS}
     form = SpaceForm(request.POST or None, membership=membership, initial=initial)
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_space(space, by=membership, **_space_fields(form))

@@ -138,6 +138,7 @@ class Samples:
             recorded_by=owners["related"],
         )
         self._holds(leads)
+        self._rights(owners)
         self._scheduling(owners)
         self._spaces(owners)
         from alongside.connections.tests.samples import connection_samples
@@ -171,6 +172,28 @@ class Samples:
             self.referral_partners[subject] = partner
             self.incoming[subject] = referrals.receive(
                 partner, given_name="Robin", phone="0700", need="money", agreed=True
+            )
+
+    def _rights(self, owners: dict[str, Any]) -> None:
+        """An answered subject access request and a waiting retention review per subject."""
+        from alongside.rights.models import RequestStatus, RetentionReview, SubjectAccessRequest
+
+        today = timezone.localdate()
+        self.access_requests, self.reviews = {}, {}
+        for subject, person in self.people.items():
+            answer = {
+                "format": "alongside-subject-access/1", "organisation": "Sample",
+                "produced_at": timezone.now().isoformat(),
+                "request": {"id": 0, "received_on": str(today), "due_on": str(today)},
+                "person": {"id": person.pk, "name": "Sample"}, "sections": [], "who_saw": [],
+            }  # fmt: skip
+            self.access_requests[subject] = SubjectAccessRequest.objects.create(
+                organisation=person.organisation, person=person, received_on=today,
+                due_on=today + timedelta(days=30), opened_by=owners[subject],
+                status=RequestStatus.ANSWERED, answered_at=timezone.now(), answer=answer,
+            )  # fmt: skip
+            self.reviews[subject] = RetentionReview.objects.create(
+                organisation=person.organisation, made_on=today
             )
 
     def _holds(self, leads: dict[str, Any]) -> None:
@@ -420,6 +443,8 @@ class Samples:
             "need_id": lambda: self.needs[subject].pk,
             "spend_id": lambda: self.spends[subject].pk,
             "hold_id": lambda: self.holds[subject].pk,
+            "request_id": lambda: self.access_requests[subject].pk,
+            "review_id": lambda: self.reviews[subject].pk,
             "allocation_id": lambda: self.allocations[subject].pk,
             "grant_id": lambda: self.grants[subject].pk,
             "referral_id": lambda: self.referrals[subject].pk,

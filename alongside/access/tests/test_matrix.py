@@ -131,6 +131,17 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # rights: subject access, erasure, legal holds and retention, for the data lead alone
+    "rights:home": once({"dana"}),
+    "rights:open_request": each({"dana"}, {"dana"}, set()),
+    "rights:erase": each({"dana"}, {"dana"}, set()),
+    "rights:legal_hold": each({"dana"}, {"dana"}, set()),
+    "rights:request": each({"dana"}, {"dana"}, set()),
+    "rights:answer": each({"dana"}, {"dana"}, set(), method="post"),
+    "rights:answer_pdf": each({"dana"}, {"dana"}, set()),
+    "rights:answer_json": each({"dana"}, {"dana"}, set()),
+    "rights:retention": once({"dana"}),
+    "rights:retention_review": each({"dana"}, {"dana"}, set()),
     # audit: the data lead's search, export and latest checkpoint
     "audit:log": once({"dana"}),
     "audit:export": once({"dana"}),

@@ -11,11 +11,11 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import form_status
 from alongside.connections import queries, services
 from alongside.connections.forms import ProfileForm, ProposeForm
 from alongside.connections.models import SLOT_LABELS
-from alongside.people.pickers import picker_fields
 from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.spaces.models import Space
 
@@ -136,8 +136,8 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         request.POST or None,
         initial=initial,
         membership=membership,
-        search=request.GET.get("other_search", "")[:100],
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         other = space = None
         if form.cleaned_data["other"]:
@@ -158,6 +158,6 @@ def propose(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "connections/propose.html",
-        {"person": found, "form": form, "pickers": picker_fields(form)},
+        {"person": found, "form": form},
         status=form_status(request),
     )

@@ -73,6 +73,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/directory/imports/",
         "/oruk/services",
         "/oruk/service_at_locations",
+        "/rights/",
+        "/rights/retention/",
     ]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
@@ -97,6 +99,11 @@ def _seeds(person_ids: list[int]) -> list[str]:
             f"/people/{pk}/equality/",
             f"/people/{pk}/merge/",
             f"/people/{pk}/merge/{person_ids[0]}/",
+            # The data lead's rights pages hold no one's words (the review of a subject access
+            # request does, on purpose and audited: no request is open in the demo town).
+            f"/rights/people/{pk}/subject-access/",
+            f"/rights/people/{pk}/erase/",
+            f"/rights/people/{pk}/legal-hold/",
         ]
     return seeds
 

@@ -49,6 +49,10 @@ EVERY_POINTER_TO_A_PERSON = {
     "relationships.namedworkerspell.person",
     "relationships.workerrequest.person",
     "reports.story.person",
+    # A person's rights: their requests, holds and anonymisations move with their record.
+    "rights.anonymisation.person",
+    "rights.legalhold.person",
+    "rights.subjectaccessrequest.person",
     "safeguarding.concern.person",
     "safeguarding.matchinghold.person",
     "safeguarding.override.person",

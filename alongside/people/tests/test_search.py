@@ -136,11 +136,35 @@ def test_search_page_filters_my_people_by_get(world):
         reverse("people:person_list"), {"q": "ann", "worker": world.user("alice").pk}
     ).content.decode()
     assert "Ann Named" in html and "Ann Unnamed" not in html
-    # Another worker's id is not a choice: the form says so and filters nothing away.
-    response = client.get(
+    # Any worker of the organisation may be chosen (a type-ahead picker, not a list of them all).
+    html = client.get(
         reverse("people:person_list"), {"q": "ann", "worker": world.user("cara").pk}
-    )
-    assert "Ann Unnamed" in response.content.decode()
+    ).content.decode()
+    assert "Ann Named" not in html and "Ann Unnamed" not in html
+    assert f'name="worker" value="{world.user("cara").pk}" checked' in html
+    # Someone who is not a worker here is not a choice: the form says so and filters nothing away.
+    for outsider in ("olly", "fern"):
+        html = client.get(
+            reverse("people:person_list"), {"q": "ann", "worker": world.user(outsider).pk}
+        ).content.decode()
+        assert "Ann Unnamed" in html and "Ann Named" in html
+        assert "Choose a worker from the list" in html
+
+
+def test_search_page_worker_filter_finds_workers_by_typing_without_javascript(world):
+    client = world.client("alice")
+    url = reverse("people:person_list")
+    html = client.get(url).content.decode()
+    # The box is part of the search form itself (a GET form): no list of workers.
+    assert 'name="worker_search"' in html and 'form="pick-worker"' not in html
+    assert "Cara" not in html
+    html = client.get(url, {"q": "", "worker_search": "car"}).content.decode()
+    assert f'name="worker" value="{world.user("cara").pk}"' in html
+    assert "Supporter" in html  # the role tells two workers of one name apart
+    # Only workers: the funder, the data lead and another organisation's worker are not offered.
+    for outsider in ("fern", "dana", "olly"):
+        html = client.get(url, {"worker_search": outsider}).content.decode()
+        assert f'name="worker" value="{world.user(outsider).pk}"' not in html
 
 
 def test_the_data_lead_finds_people_by_identity_and_opens_only_who_saw_it(world):
