@@ -600,6 +600,8 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
                 "The service has not said what happened by the day we expected. Ring them, or ask the person."
             ),
             overdue_referrals(membership, today=today),
+        ),
+        Section(
             Kind.SUBJECT_ACCESS,
             _("Requests to see a record"),
             _("The law gives one month from the day each request arrived."),
