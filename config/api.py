@@ -24,6 +24,7 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from alongside.people.api import router as people_router
+from alongside.referrals.api import router as referrals_router
 from alongside.relationships.api import router as relationships_router
 
 
@@ -42,6 +43,7 @@ api = AlongsideAPI(
 )
 api.add_router("", people_router)
 api.add_router("", relationships_router)
+api.add_router("", referrals_router)
 
 
 @api.exception_handler(ValidationError)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", include("alongside.audit.urls")),
     path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
+    path("referrals/", include("alongside.referrals.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("imports/", include("alongside.imports.urls")),

@@ -393,6 +393,30 @@ RIGHTS_LEGAL_HOLD_LIFTED = _about_person(
     "rights.legal_hold.lifted", _("ended the mark that kept your records, and said why")
 )
 
+# referrals ------------------------------------------------------------------------------------
+REFERRALS_OUT_SENT = _about_person(
+    "referrals.out.sent", _("referred you to another service, with your agreement")
+)
+REFERRALS_OUT_OPENED = _about_person(
+    "referrals.out.opened",
+    _("showed the service you were referred to what you agreed to share with them"),
+)
+REFERRALS_OUT_ANSWERED = _about_person(
+    "referrals.out.answered", _("recorded what the service you were referred to said happened")
+)
+REFERRALS_OUT_WITHDRAWN = _about_person(
+    "referrals.out.withdrawn", _("took back a referral to another service")
+)
+REFERRALS_REFERRALOUT_VIEWED = _about_person(
+    "referrals.referralout.viewed", _("read a referral's note and the service's answer")
+)
+REFERRALS_IN_ACCEPTED = _about_person(
+    "referrals.in.accepted", _("accepted the referral another organisation made for you")
+)
+REFERRALS_REFERRALIN_VIEWED = _about_person(
+    "referrals.referralin.viewed", _("read why another organisation referred you")
+)
+
 # Never about one person ------------------------------------------------------------------------
 # imports (alongside/imports/): "%(source)s" is filled from the event's summary.
 IMPORTS_RECORD_IMPORTED = _about_person(
@@ -478,6 +502,11 @@ SPACES_PERSON_WELCOMED_AT_DOOR = _not_about_one_person("spaces.person.welcomed_a
 CONNECTIONS_VOLUNTEER_SAVED = _not_about_one_person("connections.volunteer.saved")
 CONNECTIONS_SPACE_DESCRIBED = _not_about_one_person("connections.space.described")
 CONNECTIONS_LIST_ADDED = _not_about_one_person("connections.list.added")
+# A referral in before it is on anyone's record: who it names is not yet a person here.
+REFERRALS_IN_RECEIVED = _not_about_one_person("referrals.in.received")
+REFERRALS_IN_NOT_SUITABLE = _not_about_one_person("referrals.in.not_suitable")
+REFERRALS_PARTNER_ADDED = _not_about_one_person("referrals.partner.added")
+REFERRALS_PARTNER_KEY_ROTATED = _not_about_one_person("referrals.partner.key_rotated")
 # The directory of local services (alongside/directory/): nothing in it is about a person.
 DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
 DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")

@@ -41,6 +41,7 @@ from alongside.eligibility.demo import build_foodbank
 from alongside.learning.demo import build_learning
 from alongside.measures.demo import build_measures
 from alongside.people.models import Person
+from alongside.referrals.demo import build_referrals
 from alongside.relationships.demo import build_history_access
 from alongside.relationships.summaries import rebuild as rebuild_summaries
 from alongside.reports.demo import build_reports
@@ -163,6 +164,7 @@ def build_demo(
         counts |= build_holds(riverside, canary=canary)
         counts |= build_history_access(riverside, today=today)
         counts |= build_directory(riverside, today=today)
+        counts |= build_referrals(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= _build_invitation(riverside)
         rebuild_summaries()  # contacts and spells were written in bulk, past the services
         two_step_secrets()  # the data lead's authenticator app: the demo is whole however it is built

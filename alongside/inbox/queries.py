@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role, active_membership_q
 from alongside.people.models import Person
+from alongside.referrals.queries import incoming, overdue_out
 from alongside.relationships.models import (
     Contact,
     LegitimateRelationship,
@@ -57,6 +58,8 @@ class Kind:
     CONCERN = "concern"
     OVERRIDE = "override"
     HISTORY = "history"
+    REFERRAL_OVERDUE = "referral_overdue"
+    REFERRAL_IN = "referral_in"
     SUBJECT_ACCESS = "subject_access"
 
 
@@ -470,6 +473,54 @@ def history_to_review(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
+def overdue_referrals(membership: Membership, *, today: date) -> list[Item]:
+    """Referrals out with no answer by the day one was expected, longest overdue first: the
+    service, never the note."""
+    found = list(
+        overdue_out(membership, today=today)
+        .select_related("person")
+        .order_by("answer_by", "pk")[:LIMIT]
+    )
+    return [
+        Item(
+            kind=Kind.REFERRAL_OVERDUE,
+            person=referral.person,
+            since=_day(referral.referred_at),
+            due=referral.answer_by,
+            action_label=_("Open the referral"),
+            action_url=reverse("referrals:referral", args=[referral.pk]),
+            detail=_("Referred to %(service)s; no answer yet.")
+            % {"service": referral.service_name},
+        )
+        for referral in found
+    ]
+
+
+def referrals_in(membership: Membership, *, today: date) -> list[Item]:
+    """Referrals from partners waiting for triage and a named worker (coordinators)."""
+    found = list(incoming(membership).order_by("received_at", "pk")[:LIMIT])
+    items = []
+    for referral in found:
+        received = _day(referral.received_at)
+        items.append(
+            Item(
+                kind=Kind.REFERRAL_IN,
+                person=None,
+                since=received,
+                due=received + timedelta(days=ANSWER_WITHIN_DAYS),
+                action_label=_("Decide and allocate"),
+                action_url=reverse("referrals:incoming_one", args=[referral.pk]),
+                detail=_("%(name)s, from %(partner)s: %(need)s.")
+                % {
+                    "name": f"{referral.given_name} {referral.family_name}".strip(),
+                    "partner": referral.partner.name,
+                    "need": referral.get_need_display(),
+                },
+            )
+        )
+    return items
+
+
 def subject_access_to_answer(membership: Membership, *, today: date) -> list[Item]:
     """Requests to see a record still to answer, for the data lead, soonest due first. No
     names here (the inbox links to the person page, which the data lead does not open); the
@@ -544,6 +595,22 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
             _("History access waiting for review"),
             _("A worker opened someone's history for themselves, saying why."),
             history_to_review(membership, today=today),
+        ),
+        Section(
+            Kind.REFERRAL_IN,
+            _("Referrals in from partners"),
+            _(
+                "Decide whether we can help, find or add their record, and choose their named worker."
+            ),
+            referrals_in(membership, today=today),
+        ),
+        Section(
+            Kind.REFERRAL_OVERDUE,
+            _("Referrals out with no answer"),
+            _(
+                "The service has not said what happened by the day we expected. Ring them, or ask the person."
+            ),
+            overdue_referrals(membership, today=today),
         ),
         Section(
             Kind.SUBJECT_ACCESS,

@@ -14,9 +14,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# Paths whose last part is a one-time link's token (measures:answer, connections:answer,
+# Paths whose last part is a one-time link's token (measures:answer, connections:answer, referrals:answer,
 # workers:accept). `ops/tests/test_gunicorn_logging.py` checks every `<token>` URL is here.
-ONE_TIME_LINK = re.compile(r"^(/(?:measures/a|connections/i|workers/welcome)/)[^/]+")
+ONE_TIME_LINK = re.compile(r"^(/(?:measures/a|connections/i|workers/welcome|referrals/r)/)[^/]+")
 HIDDEN = "[token]"
 
 

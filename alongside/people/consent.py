@@ -25,6 +25,13 @@ MIN_PURPOSE_LENGTH = 5
 
 def describe(consent: ConsentToShare, *, person: Person, grantee_name: str) -> str:
     """The consent in plain words, as shown before it is confirmed and on the person page."""
+    until = f"{timezone.localtime(consent.expires_at):%d %B %Y}"
+    if consent.scope == ConsentScope.REFERRAL:  # its purpose says what the one service is sent
+        return _(
+            "%(person)s agrees to this referral: %(purpose)s "
+            "Until %(until)s. %(person)s can take it back at any time, and the service's link "
+            "then shows nothing."
+        ) % {"person": person.display_name, "purpose": consent.purpose, "until": until}
     what = (
         _("one note (from %(date)s)") % {"date": f"{consent.note.created_at:%d %B %Y}"}  # type: ignore[union-attr]
         if consent.scope == ConsentScope.ONE_NOTE
@@ -38,7 +45,7 @@ def describe(consent: ConsentToShare, *, person: Person, grantee_name: str) -> s
         "grantee": grantee_name,
         "what": what,
         "purpose": consent.purpose,
-        "until": f"{timezone.localtime(consent.expires_at):%d %B %Y}",
+        "until": until,
     }
 
 
@@ -46,6 +53,8 @@ def grantee_name(*, role: str, user: User | None, organisation: Organisation) ->
     """Who a consent lets read: the worker, or everyone in a role (as the organisation names it)."""
     if user is not None:
         return user.get_full_name() or user.get_username()
+    if not role:  # a referral's consent names an outside service, in its purpose
+        return ""
     return _("everyone in the role “%(role)s” at %(organisation)s") % {
         "role": organisation.role_name(role),
         "organisation": organisation.name,

@@ -180,6 +180,9 @@ def search_keys(
 class ConsentScope(models.TextChoices):
     ONE_NOTE = "one_note", _("One note")
     ALL_SUPPORT_NOTES = "all_support_notes", _("All their support notes")
+    # What one referral shares with one outside service (alongside.referrals): no grantee inside
+    # the organisation, so it opens nothing to anyone here (visibility.consent.consents_for).
+    REFERRAL = "referral", _("What a referral shares with one service")
 
 
 class ConsentToShare(models.Model):
@@ -226,13 +229,24 @@ class ConsentToShare(models.Model):
         indexes = [models.Index(fields=["person", "expires_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(grantee_role="") & models.Q(grantee_user__isnull=False))
-                | (~models.Q(grantee_role="") & models.Q(grantee_user__isnull=True)),
+                condition=(
+                    ~models.Q(scope="referral")
+                    & (
+                        (models.Q(grantee_role="") & models.Q(grantee_user__isnull=False))
+                        | (~models.Q(grantee_role="") & models.Q(grantee_user__isnull=True))
+                    )
+                )
+                | (
+                    models.Q(scope="referral")
+                    & models.Q(grantee_role="")
+                    & models.Q(grantee_user__isnull=True)
+                ),
                 name="consent_has_exactly_one_grantee",
             ),
             models.CheckConstraint(
                 condition=(models.Q(scope="one_note") & models.Q(note__isnull=False))
-                | (models.Q(scope="all_support_notes") & models.Q(note__isnull=True)),
+                | (models.Q(scope="all_support_notes") & models.Q(note__isnull=True))
+                | (models.Q(scope="referral") & models.Q(note__isnull=True)),
                 name="consent_note_matches_scope",
             ),
             models.CheckConstraint(

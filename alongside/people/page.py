@@ -18,7 +18,7 @@ from django.utils import timezone
 from alongside.access.models import Membership
 from alongside.people.consent import describe, grantee_name
 from alongside.people.models import ConsentToShare, Person
-from alongside.people.panels import person_panels
+from alongside.people.panels import person_panels, timeline_sources
 from alongside.relationships.forms import ContactForm
 from alongside.relationships.models import Handover, NamedWorkerSpell, WorkerRequest
 from alongside.relationships.queries import (
@@ -95,6 +95,7 @@ def person_page(
     )
     for contact in contacts:
         contact.support_note_visible = notes.get(contact.pk)
+    entries = _with_other_apps(membership, person, entries, complete=history.complete)
     open_requests = list(
         WorkerRequest.objects.filter(
             person=person, status=WorkerRequest.Status.OPEN
@@ -135,6 +136,20 @@ def person_page(
         can_see_access_log=rules.test_rule("people.see_access_log", membership, person),
         panels=panels,
     )
+
+
+def _with_other_apps(
+    membership: Membership, person: Person, entries: list[TimelineEntry], *, complete: bool
+) -> list[TimelineEntry]:
+    """The timeline with the entries other apps add (`people.panels.register_timeline_source`),
+    newest first; when older contacts are left out, so is what other apps had then."""
+    oldest = min((entry.on for entry in entries if entry.kind == "contact"), default=None)
+    added = [entry for source in timeline_sources() for entry in source(membership, person)]
+    if not complete and oldest is not None:
+        added = [entry for entry in added if entry.on >= oldest]
+    if not added:
+        return entries
+    return sorted([*entries, *added], key=lambda entry: entry.on, reverse=True)
 
 
 def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:

@@ -2,7 +2,10 @@
 
 `people` imports none of those apps: an app adds a panel from its own `person_panels.py`
 module, which `PeopleConfig.ready()` imports for every installed app (Django's
-`autodiscover_modules`), by calling `register_person_panel(PersonPanel(...))`.
+`autodiscover_modules`), by calling `register_person_panel(PersonPanel(...))`. The same module may
+add entries to the person's timeline with `register_timeline_source(name, entries)`: a function
+of `(membership, person)` returning `relationships.queries.TimelineEntry` values, each naming the
+template that draws it (drawn with `entry` in its context).
 
 - `order`: where it goes between the person's header and their timeline (lowest first);
 - `template`: the template that draws it;
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from alongside.people.models import Person
 
 PanelContext = Callable[["Membership", "Person"], Mapping[str, Any]]
+TimelineSource = Callable[["Membership", "Person"], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,16 @@ def register_person_panel(panel: PersonPanel) -> PersonPanel:
 def person_panels() -> list[PersonPanel]:
     """The registered panels in page order."""
     return sorted(_panels.values(), key=lambda panel: (panel.order, panel.name))
+
+
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def register_timeline_source(name: str, entries: TimelineSource) -> TimelineSource:
+    """Add an app's entries to the person's timeline (a source of the same name is replaced)."""
+    _timeline_sources[name] = entries
+    return entries
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return [_timeline_sources[name] for name in sorted(_timeline_sources)]

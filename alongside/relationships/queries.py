@@ -363,9 +363,12 @@ def planned_handover(person: Person) -> Handover | None:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    kind: str  # "contact", "removed" (a contact removed, decision 0049), "spell", "handover", "request"
+    kind: str  # "contact", "removed" (a contact removed, decision 0049), "spell", "handover",
+    # "request"; others come from other apps (with `template`)
     on: datetime
     item: Any
+    # An entry another app adds (`people.panels.register_timeline_source`) names its template.
+    template: str = ""
 
 
 TIMELINE_CONTACTS = 20

@@ -34,6 +34,7 @@ from alongside.measures.queries import (
     outcome_changes,
     relationship_check_summary,
 )
+from alongside.referrals.queries import referrals_summary
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, ContinuityDay
 from alongside.relationships.queries import continuity_over_days
@@ -287,4 +288,5 @@ def _other_sections(organisation: Organisation, start: date, end: date) -> dict[
         "needs": needs_summary(org, None, start, end),
         "discretion": discretion_summary(org, None, start, end),
         "connection": connection_panel(org, None, start, end),
+        "referrals": referrals_summary(org, start, end),
     }

@@ -183,6 +183,35 @@ class Samples:
         from alongside.connections.tests.samples import connection_samples
 
         self.connections = connection_samples(self.people, owners)
+        self._referrals(owners)
+
+    def _referrals(self, owners: dict[str, Any]) -> None:
+        """A referral out (and its link), a referral partner and a referral in per subject."""
+        from alongside.access.models import Membership
+        from alongside.referrals import services as referrals
+
+        self.referrals, self.incoming, self.referral_partners, self.referral_tokens = {}, {}, {}, {}
+        for subject, person in self.people.items():
+            by = Membership.objects.get(user=owners[subject], organisation=person.organisation)
+            self.referrals[subject], self.referral_tokens[subject] = referrals.refer(
+                person,
+                by=by,
+                service=None,
+                service_name="Matrix Advice",
+                service_email="",
+                need="money",
+                share_contact=True,
+                share_note=True,
+                note="Matrix sample note",
+                consent_given=True,
+            )
+            partner, _key = referrals.add_partner(
+                person.organisation, by=by, name=f"Matrix partner {subject}", email=""
+            )
+            self.referral_partners[subject] = partner
+            self.incoming[subject] = referrals.receive(
+                partner, given_name="Robin", phone="0700", need="money", agreed=True
+            )
 
     def _rights(self, owners: dict[str, Any]) -> None:
         """An answered subject access request and a waiting retention review per subject."""
@@ -481,6 +510,9 @@ class Samples:
             "review_id": lambda: self.reviews[subject].pk,
             "allocation_id": lambda: self.allocations[subject].pk,
             "grant_id": lambda: self.grants[subject].pk,
+            "referral_id": lambda: self.referrals[subject].pk,
+            "incoming_id": lambda: self.incoming[subject].pk,
+            "referral_partner_id": lambda: self.referral_partners[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
@@ -490,6 +522,8 @@ class Samples:
                 if pattern.lookup_str.startswith("alongside.connections.")
                 else self.invitation_token
                 if pattern.lookup_str.startswith("alongside.workers.")
+                else self.referral_tokens[subject]
+                if pattern.lookup_str.startswith("alongside.referrals.")
                 else self.token
             ),
             "worker_id": lambda: self.workers[subject].pk,

@@ -267,6 +267,14 @@ MATRIX: dict[str, Entry] = {
             "asked_for": "Matrix words",
         },
     ),
+    # A referral partner's own operations: only with its key in X-Partner-Key (no persona has one).
+    "api:refer_in": once(
+        set(),
+        method="post",
+        content_type="application/json",
+        data=lambda w, persona, s: {"given_name": "Robin", "need": "money", "agreed": True},
+    ),
+    "api:referral_outcome": once(set()),
     # safeguarding
     "safeguarding:raise_concern": each(*RAISE),
     "safeguarding:concern_raised": each({"alice"}, set(), {"olly"}),
@@ -370,6 +378,17 @@ MATRIX: dict[str, Entry] = {
     "reports:withdraw_story": each(*WORK, method="post"),
     "reports:team_learning": once({"colin"}),
     "reports:report_settings": once({"dana"}),
+    # referrals: out with consent (the service answers by its link), in from partners (triage)
+    "referrals:refer": each(*WORK),
+    "referrals:referral": each(*SEE),
+    "referrals:withdraw": each(*WORK, method="post"),
+    "referrals:incoming": once({"colin"}),
+    "referrals:incoming_one": each({"colin"}, {"colin"}, set()),
+    "referrals:partners": once({"colin"}),
+    "referrals:rotate_key": each({"colin"}, {"colin"}, set(), method="post"),
+    # The receiving service's one-time link, and a partner's public form (key in the body).
+    "referrals:answer": once(EVERYONE),
+    "referrals:partner_form": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
     "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
     "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),

@@ -19,6 +19,7 @@ from alongside.access.models import Membership
 from alongside.audit.models import AuditEvent
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
+from alongside.referrals.models import ReferralIn, ReferralOut
 
 HREF = re.compile(r'href="([^"#]+)')
 MAX_PAGES = 600
@@ -65,6 +66,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/workers/",
         "/people/merges/",
         "/people/equality/",
+        "/referrals/in/",
+        "/referrals/partners/",
+        "/referrals/from-a-partner/",
         "/directory/",
         "/directory/needs/",
         "/directory/imports/",
@@ -73,6 +77,10 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/rights/",
         "/rights/retention/",
     ]
+    # Every referral out (its note and the service's words are support sphere) and in (why the
+    # partner referred them), whether or not a link reaches it.
+    seeds += [f"/referrals/{pk}/" for pk in ReferralOut.objects.values_list("pk", flat=True)]
+    seeds += [f"/referrals/in/{pk}/" for pk in ReferralIn.objects.values_list("pk", flat=True)]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
     for pk in person_ids:

@@ -13,6 +13,7 @@ def test_person_page_panels_are_registered_by_their_apps_in_page_order():
         ("connections", "connections/partials/person_panel.html"),
         ("planned_handover", "relationships/partials/planned_handover_panel.html"),
         ("history_access", "relationships/partials/history_access_panel.html"),
+        ("referrals", "referrals/partials/panel.html"),
         ("safeguarding", "safeguarding/partials/panel.html"),
         ("vouchers", "eligibility/partials/vouchers_panel.html"),
         ("consents", "people/partials/consents_panel.html"),
@@ -24,5 +25,5 @@ def test_panels_that_read_sphere_records_read_before_the_page_is_drawn():
     """An audited read happens in a panel's context function (through a `read_*` service),
     never while a template renders: the panels that show sphere records all have one."""
     panels = {panel.name: panel for panel in person_panels()}
-    for name in ("measures", "safeguarding", "vouchers", "connections"):
+    for name in ("measures", "safeguarding", "vouchers", "connections", "referrals"):
         assert panels[name].context is not None, name
