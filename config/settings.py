@@ -194,6 +194,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # task worker must share this folder.
 ALONGSIDE_ARCHIVE_DIR = Path(os.environ.get("ALONGSIDE_ARCHIVE_DIR", VAR_DIR / "archives"))
 ALONGSIDE_ARCHIVE_KEEP_DAYS = int(os.environ.get("ALONGSIDE_ARCHIVE_KEEP_DAYS", "7"))
+# The directory's scheduled feeds read only public addresses (server-side request forgery); a
+# test or a closed network of feeds may allow private ones (docs/decisions/0062).
+ALONGSIDE_DIRECTORY_PRIVATE_FEEDS = env_bool("ALONGSIDE_DIRECTORY_PRIVATE_FEEDS", False)
+
 # Imports (docs/imports.md): uploaded files wait here between the dry run and the confirm, and are
 # deleted when the run ends; a file larger than ALONGSIDE_IMPORT_INLINE_BYTES is checked and written
 # by a task (`alongside db_worker`) with a progress bar, a smaller one within the request.

@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from alongside.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from alongside.directory.sources import Opener, read_source
+from alongside.directory.sources import Opener, public_fetch, read_source
 from alongside.spaces.models import SessionPattern, Space
 
 # RRULE day codes by `spaces.Weekday` (Monday is 0).
@@ -67,6 +68,8 @@ def import_source(
     """Read `source` (file, folder or URL) and import it; ImportRefused (nothing written) if any
     record or the source itself has a problem. A refused feed refresh is noted for the
     coordinator (`DirectoryRefresh` with `ok` false)."""
+    if opener is None and feed is not None and not settings.ALONGSIDE_DIRECTORY_PRIVATE_FEEDS:
+        opener = public_fetch  # an address typed into a web page: public ones only
     try:
         items = read_source(source, opener)
     except (oruk.SourceError, OSError) as error:

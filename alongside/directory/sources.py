@@ -9,12 +9,14 @@ HTTP server), never the internet.
 from __future__ import annotations
 
 import csv
+import ipaddress
 import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
 from alongside.directory.oruk import (
     MAX_PAGES,
@@ -39,9 +41,56 @@ def fetch(url: str) -> bytes:
     """The body at an http(s) address (no other scheme: never `file:`)."""
     if not is_url(url):
         raise SourceError(f"{url}: only http and https addresses are read")
+    return _read(url, urlopen)
+
+
+def public_fetch(url: str) -> bytes:
+    """As `fetch`, but only from a public address, redirects included. A feed's address is typed
+    into a web page, so it must not make the server read itself or its own network (server-side
+    request forgery, ASVS 1.3.6): loopback, private, link-local, shared and reserved addresses
+    are refused. (A name that resolves differently between this check and the connection is not
+    caught; a deployment that needs that closes outbound traffic to its own network too.)"""
+    if not is_url(url):
+        raise SourceError(f"{url}: only http and https addresses are read")
+    check_public(url)
+    return _read(url, build_opener(_PublicRedirects).open)
+
+
+def check_public(url: str) -> None:
+    """SourceError unless every address the URL's host resolves to is a public one."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise SourceError(f"{url}: has no host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as error:
+        raise SourceError(f"{url}: the host could not be found ({error})") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            raise SourceError(
+                f"{url}: {address} is an address inside a private network; only public "
+                "addresses are read"
+            )
+
+
+class _PublicRedirects(HTTPRedirectHandler):
+    def redirect_request(  # type: ignore[no-untyped-def]
+        self, req, fp, code, msg, headers, newurl
+    ):
+        if not is_url(newurl):
+            raise SourceError(f"{newurl}: only http and https addresses are read")
+        check_public(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _read(url: str, open_url: Callable[..., Any]) -> bytes:
     headers = {"Accept": "application/json", "User-Agent": "Alongside"}
-    request = Request(url, headers=headers)  # noqa: S310 - http(s) only, checked above
-    with urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - as above
+    request = Request(url, headers=headers)  # noqa: S310 - http(s) only, checked by the callers
+    with open_url(request, timeout=TIMEOUT_SECONDS) as response:
         body: bytes = response.read(MAX_BYTES + 1)
     if len(body) > MAX_BYTES:
         raise SourceError(f"{url}: the answer is larger than {MAX_BYTES // (1024 * 1024)} MB")

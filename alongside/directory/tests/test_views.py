@@ -4,6 +4,7 @@ imports and feeds with what changed; the feed refresh task."""
 
 import json
 import threading
+import urllib.request
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -23,7 +24,9 @@ from alongside.directory.models import (
     ServiceAtLocation,
     ServiceSource,
 )
+from alongside.directory.oruk import SourceError
 from alongside.directory.services import add_term, import_services
+from alongside.directory.sources import _PublicRedirects, public_fetch
 from alongside.directory.tasks import refresh_feed
 from alongside.directory.tests.helpers import SERVICE_ID, example
 from alongside.testing.clock import SUMMER_MIDDAY
@@ -227,7 +230,9 @@ class Feed(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(settings):
+    # The test's feed is on this machine: a deployment refuses that (below).
+    settings.ALONGSIDE_DIRECTORY_PRIVATE_FEEDS = True
     server = HTTPServer(("127.0.0.1", 0), Feed)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -278,6 +283,36 @@ def test_a_feed_with_a_bad_record_writes_nothing_and_says_why(world, feed_server
     assert not refresh.ok and "status" in refresh.problems[0]
     page = world.client("colin").get(reverse("directory:imports")).content.decode()
     assert "Not read: nothing was changed." in page
+
+
+def test_a_feed_inside_a_private_network_is_not_read(world, feed_server, settings):
+    """A feed's address is typed into a web page: the server must not read its own network."""
+    settings.ALONGSIDE_DIRECTORY_PRIVATE_FEEDS = False
+    Feed.pages = two_pages()
+    feed = DirectoryFeed.objects.create(organisation=world.org, name="Inside", url=feed_server)
+    assert refresh_feed.call(feed.pk, False) == "refused: 1 problem(s)"
+    assert Service.objects.count() == 0
+    refresh = DirectoryRefresh.objects.get(feed=feed)
+    assert "127.0.0.1 is an address inside a private network" in refresh.problems[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.8/services",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/services",
+        "http://[::ffff:127.0.0.1]/services",
+        "http://192.168.1.1/services",
+        "http://100.64.0.1/services",
+    ],
+)
+def test_private_addresses_and_redirects_to_them_are_refused(url):
+    with pytest.raises(SourceError, match="inside a private network"):
+        public_fetch(url)
+    request = urllib.request.Request("https://203.0.113.5/services")
+    with pytest.raises(SourceError, match="inside a private network"):
+        _PublicRedirects().redirect_request(request, None, 302, "Found", {}, url)
 
 
 def test_adding_a_feed_queues_a_read_now_and_the_next_one_later(
