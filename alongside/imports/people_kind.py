@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from alongside.access.models import Membership, Role, Team
+from alongside.access.models import Membership, Role, Sphere, Team
 from alongside.audit import actions
 from alongside.audit.services import record_many
 from alongside.common.dates import birth_date_problem
@@ -51,6 +51,7 @@ from alongside.people.models import KEY_FIELDS, Person
 from alongside.people.names import fold
 from alongside.people.queries import possible_matches_many
 from alongside.relationships.models import NamedWorkerSpell, SpellReason
+from alongside.rights.models import Anonymisation
 
 KIND = "people"
 NOTE_KIND = "people.note"
@@ -204,6 +205,12 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
         organisation_id=ctx.organisation_id, pk__in=list(known.values())
     ).in_bulk()
     _teams(ctx)
+    # People erased on request or at the end of retention are never filled in again by a file.
+    erased = set(
+        Anonymisation.objects.filter(person_id__in=list(people), sphere=Sphere.SHARED).values_list(
+            "person_id", flat=True
+        )
+    )
     plans: list[Planned] = []
     new: list[tuple[Planned, Identity]] = []
     for row, external_id in zip(rows, ids, strict=True):
@@ -221,6 +228,18 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
         if any(problem.error for problem in plan.problems):
             continue
         plan.values = values
+        if person is not None and person.pk in erased:
+            plan.object_id, plan.values, plan.action = person.pk, {}, SKIP
+            plan.problems.append(
+                ctx.problem(
+                    row.line,
+                    "external_id",
+                    "This person's record was erased (on their request or at the end of its "
+                    "retention period): it is not imported again.",
+                    error=False,
+                )
+            )
+            continue
         if person is not None:
             changed = {
                 name: value

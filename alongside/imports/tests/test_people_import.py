@@ -344,3 +344,20 @@ def test_a_workbook_imports_like_a_csv(lead, tmp_path):
         "102",
         "103",
     }
+
+
+def test_a_person_erased_since_is_never_filled_in_again_by_the_same_file(lead, tmp_path):
+    from alongside.rights.services.erasure import erase_person
+
+    path = write(tmp_path, HEADER + "A1,Amira,Haddad,1980-02-01,SW1A 1AA,07700 900123,\n")
+    import_file(lead, path, kind="people", source="Lamplight", dry_run=False)
+    erase_person(people_of(lead).get(), by=lead, reason="Asked by letter")
+    again = import_file(lead, path, kind="people", source="Lamplight", dry_run=False)
+    assert (again.created, again.updated, again.skipped) == (0, 0, 1)
+    assert [p.message for p in again.problems if not p.error] == [
+        "This person's record was erased (on their request or at the end of its retention "
+        "period): it is not imported again."
+    ]
+    person = people_of(lead).get()
+    assert "Amira" not in (person.given_name, person.preferred_name)
+    assert (person.phone, person.postcode) == ("", "")
