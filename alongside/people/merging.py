@@ -34,11 +34,12 @@ from alongside.relationships.summaries import refresh_people
 from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
 from alongside.visibility.support import coordinates, support_records_q
 
-# Pointers to a person that a merge leaves where they are: the audit log is append-only history,
-# and a merge's own record names both people on purpose.
+# Pointers to a person that a merge leaves where they are: the audit log (and the history a
+# restored archive brought in) is append-only, and a merge's own record names both people on purpose.
 # The continuity summary is derived from the contacts and spells: it is rewritten for both people
 # after the move (`refresh_people`), never moved.
-KEPT = frozenset({("audit.auditevent", "person"), ("people.personmerge", "survivor"),
+KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent", "person"),
+                  ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
                   ("people.mergeproposal", "merged"),
                   ("relationships.continuityday", "person")})  # fmt: skip

@@ -98,6 +98,8 @@ def test_the_served_schema_is_the_one_tested(world):
         "/api/v1/people/{person_id}",
         "/api/v1/people/{person_id}/contacts",
         "/api/v1/me/people",
+        "/api/v1/referrals/in",  # a partner's, with its key (decision 0066)
+        "/api/v1/referrals/in/{referral_id}",
     }
 
 

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.time_machine("2026-03-10 10:00:00+00:00", tick=False)
 # Every foreign key to a person, as "app.model.field". A new one fails this list: decide whether a
 # merge moves it (and what happens when both records have one), then add it here.
 EVERY_POINTER_TO_A_PERSON = {
+    "archive.restoredauditevent.person",
     "audit.auditevent.person",
     "connections.followup.person",
     "connections.introductionside.person",
@@ -57,6 +58,8 @@ EVERY_POINTER_TO_A_PERSON = {
     "rights.legalhold.person",
     "rights.subjectaccessrequest.person",
     "safeguarding.concern.person",
+    "referrals.referralin.person",
+    "referrals.referralout.person",
     "safeguarding.matchinghold.person",
     "safeguarding.override.person",
     "scheduling.appointment.person",
@@ -90,6 +93,7 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
     assert not moved & kept
     assert kept == {
         "audit.auditevent.person",
+        "archive.restoredauditevent.person",  # history, append-only like the audit log
         "people.personmerge.survivor",
         "people.personmerge.merged",
         "people.mergeproposal.survivor",

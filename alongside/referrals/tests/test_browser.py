@@ -146,7 +146,7 @@ def test_a_partner_refers_someone_in_and_the_coordinator_allocates_them(
     page.get_by_role("link", name="Decide and allocate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Referral for Robin Newcombe")
     assert_no_axe_violations(page)
-    page.get_by_label("Accept").check()
+    page.get_by_role("radio", name="Accept").check()
     page.get_by_label("If new: the service they join").select_option(label="Link workers")
     page.get_by_label("Their named worker").select_option(str(world.user("cara").pk))
     screenshot(page, "referral-in-triage")
