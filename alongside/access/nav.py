@@ -64,7 +64,10 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Directory"), "directory:search", "directory.read"),
     Link(_("Plan"), "scheduling:plan_list", "scheduling.plan"),
     Link(_("Matching"), "connections:matching", "connections.match"),
-    Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+    (
+        Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+        Link(_("Referral partners"), "referrals:partners", "referrals.manage_partners"),
+    ),
     Link(_("Team continuity"), "insights:team_continuity", "insights.team_continuity"),
     (
         Link(_("How it feels"), "measures:my_feedback", "measures.my_feedback"),

@@ -507,6 +507,8 @@ REFERRALS_IN_RECEIVED = _not_about_one_person("referrals.in.received")
 REFERRALS_IN_NOT_SUITABLE = _not_about_one_person("referrals.in.not_suitable")
 REFERRALS_PARTNER_ADDED = _not_about_one_person("referrals.partner.added")
 REFERRALS_PARTNER_KEY_ROTATED = _not_about_one_person("referrals.partner.key_rotated")
+REFERRALS_PARTNER_SWITCHED_OFF = _not_about_one_person("referrals.partner.switched_off")
+REFERRALS_PARTNER_SWITCHED_ON = _not_about_one_person("referrals.partner.switched_on")
 # The directory of local services (alongside/directory/): nothing in it is about a person.
 DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
 DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")

@@ -514,7 +514,7 @@ def referrals_in(membership: Membership, *, today: date) -> list[Item]:
                 % {
                     "name": f"{referral.given_name} {referral.family_name}".strip(),
                     "partner": referral.partner.name,
-                    "need": referral.get_need_display(),
+                    "need": referral.need.name,
                 },
             )
         )
