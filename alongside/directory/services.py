@@ -403,19 +403,6 @@ def save_feed(membership: Membership, feed: DirectoryFeed, changed: list[str]) -
     return feed
 
 
-def local_needs_list(organisation: Organisation) -> Taxonomy:
-    """The organisation's own needs list (made the first time it is asked for)."""
-    found = Taxonomy.objects.filter(organisation=organisation, local=True).first()
-    if found is not None:
-        return found
-    return Taxonomy.objects.create(
-        organisation=organisation,
-        name=f"{organisation.name}: needs",
-        description="The words this organisation finds services by.",
-        local=True,
-    )
-
-
 # The words a needs list starts with when it has none (each organisation changes and adds to
 # them). Their codes are what referrals carried before needs were the organisation's own words
 # (referrals migration 0003), so a partner's script that sends "money" keeps working.
@@ -431,6 +418,36 @@ STARTING_NEEDS = (
 )
 
 
+def local_needs_list(organisation: Organisation) -> Taxonomy:
+    """The organisation's own needs list (made the first time it is asked for, with
+    `STARTING_NEEDS` as its first words)."""
+    found = Taxonomy.objects.filter(organisation=organisation, local=True).first()
+    if found is not None:
+        return found
+    with transaction.atomic():
+        taxonomy = Taxonomy.objects.create(
+            organisation=organisation,
+            name=f"{organisation.name}: needs",
+            description="The words this organisation finds services by.",
+            local=True,
+        )
+        _starting_words(taxonomy)
+    return taxonomy
+
+
+def _starting_words(taxonomy: Taxonomy) -> None:
+    TaxonomyTerm.objects.bulk_create(
+        TaxonomyTerm(
+            organisation_id=taxonomy.organisation_id,
+            taxonomy=taxonomy,
+            taxonomy_name=taxonomy.name,
+            name=name,
+            code=code,
+        )
+        for code, name in STARTING_NEEDS
+    )
+
+
 def local_needs(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
     """The words of the organisation's own needs list: what its referrals out and in are for
     and what its report counts them by. A list with no words yet is given `STARTING_NEEDS`."""
@@ -438,16 +455,7 @@ def local_needs(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
         taxonomy = local_needs_list(organisation)
         terms = TaxonomyTerm.objects.filter(organisation=organisation, taxonomy=taxonomy)
         if not terms.exists():
-            TaxonomyTerm.objects.bulk_create(
-                TaxonomyTerm(
-                    organisation=organisation,
-                    taxonomy=taxonomy,
-                    taxonomy_name=taxonomy.name,
-                    name=name,
-                    code=code,
-                )
-                for code, name in STARTING_NEEDS
-            )
+            _starting_words(taxonomy)
     return terms.order_by("name", "pk")
 
 

@@ -65,10 +65,10 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     organisation = membership.organisation
     for_person = _for_person(membership, request.GET.get("for"))
-    data = request.GET.copy()
-    data.pop("for", None)
+    query = request.GET.copy()
+    query.pop("for", None)
     form = SearchForm(
-        data or None,
+        query or None,
         terms=queries.terms_of(organisation),
         places=_places(organisation),
     )

@@ -384,8 +384,13 @@ MATRIX: dict[str, Entry] = {
     "referrals:withdraw": each(*WORK, method="post"),
     "referrals:incoming": once({"colin"}),
     "referrals:incoming_one": each({"colin"}, {"colin"}, set()),
-    "referrals:partners": once({"colin"}),
-    "referrals:rotate_key": each({"colin"}, {"colin"}, set(), method="post"),
+    "referrals:refer_to_service": each(
+        {"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin", "vic"}, {"olly"}
+    ),
+    # partners, their keys, switching them off and on: coordinators and the data lead
+    "referrals:partners": once({"colin", "dana"}),
+    "referrals:rotate_key": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    "referrals:switch_partner": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     # The receiving service's one-time link, and a partner's public form (key in the body).
     "referrals:answer": once(EVERYONE),
     "referrals:partner_form": once(EVERYONE),

@@ -83,6 +83,8 @@ def _seeds(person_ids: list[int]) -> list[str]:
     seeds += [f"/referrals/in/{pk}/" for pk in ReferralIn.objects.values_list("pk", flat=True)]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
+        # The directory opened from their page, offering to refer them (issue 16).
+        seeds += [f"/directory/?for={pk}"]
     for pk in person_ids:
         seeds += [
             f"/people/{pk}/",

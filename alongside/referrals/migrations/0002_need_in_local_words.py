@@ -1,8 +1,9 @@
 """Referrals name a word of the organisation's own needs list instead of a fixed code (issue 16,
 section 3; decision 0079). Each old code becomes a word of the organisation's list, with the code
 kept as the word's code: a list that already has a word with that code (any case) is used as it
-is; otherwise the word is added under its old plain name. The next migration removes the old
-column."""
+is; otherwise the word is added under its old plain name. Every organisation with referrals or
+referral partners gets all eight, so a partner's script that sends an old code keeps working
+(the API stays compatible). The next migration removes the old column."""
 
 import uuid
 
@@ -30,10 +31,13 @@ def to_local_words(apps, schema_editor):
         apps.get_model("referrals", "ReferralOut"),
         apps.get_model("referrals", "ReferralIn"),
     ]
+    Partner = apps.get_model("referrals", "Partner")
     used: dict[int, set[str]] = {}
+    for organisation_id in Partner.objects.values_list("organisation_id", flat=True):
+        used.setdefault(organisation_id, set()).update(OLD_NEEDS)
     for model in models_:
         for organisation_id, code in model.objects.values_list("organisation_id", "old_need"):
-            used.setdefault(organisation_id, set()).add(code)
+            used.setdefault(organisation_id, set()).update({code, *OLD_NEEDS})
     for organisation_id, codes in sorted(used.items()):
         organisation = Organisation.objects.get(pk=organisation_id)
         taxonomy = Taxonomy.objects.filter(organisation_id=organisation_id, local=True).first()
