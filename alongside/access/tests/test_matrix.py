@@ -275,6 +275,7 @@ MATRIX: dict[str, Entry] = {
         data=lambda w, persona, s: {"given_name": "Robin", "need": "money", "agreed": True},
     ),
     "api:referral_outcome": once(set()),
+    "api:referral_needs": once(set()),
     # safeguarding
     "safeguarding:raise_concern": each(*RAISE),
     "safeguarding:concern_raised": each({"alice"}, set(), {"olly"}),
