@@ -20,7 +20,7 @@ import csv
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import le
@@ -370,7 +370,7 @@ def format_rows(
     """The output rows (header first) from each person's figures, `people` sorted as text and
     `indices` one list per index in INDEX_NAMES order: sorted by person id, numbers formatted.
     Both engines end here, so their output is the same text."""
-    order = range(len(people))
+    order: Sequence[int] = range(len(people))
     if all(map(_is_whole_number, people)):
         order = sorted(order, key=lambda n: int(people[n]))  # stable: 007 stays before 7
     text = _Numbers().__getitem__

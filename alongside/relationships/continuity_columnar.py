@@ -23,6 +23,7 @@ each, so the floats are identical to the reference's, and they are formatted by 
 
 from __future__ import annotations
 
+import csv
 from typing import cast
 
 import polars as pl
@@ -39,6 +40,7 @@ from alongside.relationships.continuity_cli import (
 
 BOM = b"\xef\xbb\xbf"
 DAY_IN_MICROSECONDS = 86_400_000_000
+SORT_KEY_LIMIT = 2**64  # person number * distinct times must stay below this to sort on one key
 # (person, contacts, workers, upc, coc, secon, mmci, hhi, named_share) per person, by person text.
 Measured = tuple[list[str], list[int], list[int], list[list[float | None]]]
 
@@ -76,23 +78,29 @@ def csv_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str
         frame = pl.DataFrame(schema=dict.fromkeys(names, pl.String))
     else:
         try:
-            frame = pl.read_csv(
+            every = pl.read_csv(
                 body,
                 has_header=False,
                 skip_lines=0 if body is not data else 1,
                 schema={f"c{index}": pl.String for index in range(len(header))},
-                columns=wanted,
                 quote_char=None,
                 empty_string_is_null=False,
                 encoding="utf8",
-            ).rename({f"c{index}": name for index, name in zip(wanted, names, strict=True)})
+            )
         except pl.exceptions.PolarsError:  # a row with more fields than the header, say
             return None
         # Rows are never longer than the header (polars refuses those), so this many separators
         # means every row has every field: no short rows and no blank lines.
         separators = body.count(b",") - (len(header) - 1 if body is data else 0)
-        if separators != (len(header) - 1) * frame.height:
+        if separators != (len(header) - 1) * every.height:
             return None
+        # The csv module refuses a field longer than its limit, in any column.
+        longest = every.select(pl.all().str.len_bytes().max()).row(0)
+        if max((length or 0 for length in longest), default=0) > csv.field_size_limit():
+            return None
+        frame = every.select(
+            pl.col(f"c{index}").alias(name) for index, name in zip(wanted, names, strict=True)
+        )
     if not all(frame[name].str.len_bytes().min() or not frame.height for name in REQUIRED_COLUMNS):
         return None  # an empty person, worker or at
     keys = _time_keys(frame["at"])
@@ -177,26 +185,22 @@ def _time_keys(texts: pl.Series) -> pl.DataFrame | None:
     texts = texts.cast(pl.Categorical)
     codes = texts.to_physical()
     distinct = texts.unique()
-    keys = [time_key(text) for text in distinct.cast(pl.String).to_list()]
-    if None in keys:
+    parsed = [time_key(text) for text in distinct.cast(pl.String).to_list()]
+    if None in parsed:
         return None
-    times = sorted(set(cast(list[int], keys)))
-    rank_of = dict(zip(times, range(len(times)), strict=True))
-    size = int(distinct.to_physical().max() or 0) + 1
-    by_code = pl.DataFrame({"code": distinct.to_physical(), "at": keys}, schema=_LOOKUP)
-    lookup = (
-        pl.DataFrame({"code": range(size)}, schema={"code": pl.UInt32})
-        .join(
-            by_code.with_columns(rank=pl.col("at").replace_strict(rank_of)), on="code", how="left"
-        )
-        .sort("code")
-    )
-    return pl.DataFrame(
-        {"at": lookup["at"].gather(codes), "rank": lookup["rank"].cast(pl.UInt64).gather(codes)}
-    )
+    keys = cast(list[int], parsed)
+    times = sorted(set(keys))
+    rank_of = {time: rank for rank, time in enumerate(times)}
+    numbers = distinct.to_physical()
+    size = _largest(numbers) + 1
+    at_of = pl.zeros(size, pl.Int64, eager=True).scatter(numbers, keys)
+    rank = pl.zeros(size, pl.UInt64, eager=True).scatter(numbers, [rank_of[key] for key in keys])
+    return pl.DataFrame({"at": at_of.gather(codes), "rank": rank.gather(codes)})
 
 
-_LOOKUP = {"code": pl.UInt32, "at": pl.Int64}
+def _largest(values: pl.Series) -> int:
+    """The largest of some whole numbers; 0 when there are none."""
+    return int(cast(int | None, values.max()) or 0)
 
 
 def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: bool) -> Measured:
@@ -216,8 +220,8 @@ def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: 
     person = frame["person"].cast(pl.Categorical)
     people = person.to_physical().cast(pl.UInt64)
     workers = frame["worker"].cast(pl.Categorical).to_physical().cast(pl.UInt64)
-    times = int(frame["rank"].max() or 0) + 1
-    worker_codes = int(workers.max() or 0) + 1
+    times = _largest(frame["rank"]) + 1
+    worker_codes = _largest(workers) + 1
     # Contacts per person and worker: n_i, from which M, sum n_i^2 and max n_i.
     per_worker = (
         pl.LazyFrame({"pair": people * worker_codes + workers})
@@ -237,7 +241,7 @@ def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: 
         considered = frame[NAMED_COLUMN] != ""
         contacts["considered"] = considered
         contacts["matched"] = considered & (frame["worker"] == frame[NAMED_COLUMN])
-    if (int(people.max() or 0) + 1) * times < 2**64:
+    if (_largest(people) + 1) * times < SORT_KEY_LIMIT:
         ordered = pl.LazyFrame({"order": people * times + frame["rank"], **contacts})
         ordered = ordered.sort("order", maintain_order=True).with_columns(
             person=pl.col("order") // times
