@@ -37,7 +37,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DAY_IN_MICROSECONDS = 86_400_000_000
 TIME_CACHE_SIZE = 1 << 17  # distinct `at` texts kept parsed
-COLUMNAR_FROM_BYTES = 1_000_000  # smaller files are quicker than loading polars
+COLUMNAR_FROM_BYTES = (
+    4_000_000  # smaller files are quicker than loading polars (bench/continuity.py)
+)
 PARQUET_MAGIC = b"PAR1"  # how a Parquet file starts
 # Time key of an `at` outside the window: below any real time (year 1 is about -6.2e16).
 OUTSIDE = -(2**63)
@@ -176,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "columnar", "python"),
         default="auto",
         help="how to compute: columnar (polars), python (the reference reader) or auto, "
-        "the default: columnar for files of 1 MB or more and for Parquet; both give the same "
+        "the default: columnar for files of 4 MB or more and for Parquet; both give the same "
         "output",
     )
     return parser
