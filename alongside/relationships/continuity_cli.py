@@ -19,8 +19,9 @@ import argparse
 import csv
 import gc
 import os
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import le
@@ -372,23 +373,20 @@ def format_rows(
     """The output rows (header first) from each person's figures, `people` sorted as text and
     `indices` one list per index in INDEX_NAMES order: sorted by person id, numbers formatted.
     Both engines end here, so their output is the same text."""
-    order: Sequence[int] = range(len(people))
-    if all(map(_is_whole_number, people)):
-        order = sorted(order, key=lambda n: int(people[n]))  # stable: 007 stays before 7
     text = _Numbers().__getitem__
     columns = [people, list(map(str, contacts)), list(map(str, workers))]
     columns += [list(map(text, values)) for values in indices]
+    if all(map(_WHOLE_NUMBER.fullmatch, people)):
+        numbers = list(map(int, people))
+        order = sorted(range(len(people)), key=numbers.__getitem__)  # stable: 007 before 7
+        columns = [list(map(column.__getitem__, order)) for column in columns]
     rows: list[tuple[str, ...]] = [OUTPUT_HEADER]
-    if isinstance(order, range):
-        rows += zip(*columns, strict=True)
-    else:
-        rows += (tuple(column[n] for column in columns) for n in order)
+    rows += zip(*columns, strict=True)
     return rows
 
 
-def _is_whole_number(text: str) -> bool:
-    digits = text[1:] if text.startswith("-") else text
-    return digits.isascii() and digits.isdigit()
+# A whole-number person id: an optional minus, then ASCII digits.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def _diagnose(path: str, columns: Columns) -> NoReturn:
@@ -447,7 +445,16 @@ def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
 
 
 def _write(stream: IO[Any], rows: list[tuple[str, ...]]) -> None:
-    csv.writer(stream, lineterminator="\n").writerows(rows)
+    # Only a person id can hold a character the csv module would quote; without one, joining
+    # gives the same text quicker.
+    if any(map(_NEEDS_QUOTES.search, (row[0] for row in rows))):
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    else:
+        stream.write("\n".join(map(",".join, rows)))
+        stream.write("\n")
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 def _replace(path: str, rows: list[tuple[str, ...]]) -> None:
