@@ -65,7 +65,14 @@ undefined is left empty: coc and secon with fewer than 2 contacts, named_share w
 contact had a named worker.
 
 On bad input the command names the file, line and field, exits with status 2 and writes
-nothing."""
+nothing.
+
+A Parquet file is read too (recognised by its content, not its name): the same columns by
+name, person, worker and named_worker as text or whole numbers, at as the same ISO text, a
+date or a date-time (one without a time zone is taken as UTC); a problem is named by row
+(1 is the first row of data) and field. Files of 4 MB or more and Parquet files are computed
+with polars (--engine columnar); the pure-Python reader (--engine python) gives the same
+output and is the one that names a bad line."""
 
 
 class InputError(Exception):
