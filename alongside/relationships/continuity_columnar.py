@@ -59,7 +59,8 @@ def csv_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str
     header_end = data.find(b"\n")
     if header_end < 0 or b'"' in data or b"\x00" in data:
         return None
-    if data.count(b"\r") != data.count(b"\r\n"):
+    returns = data.count(b"\r")
+    if returns and returns != data.count(b"\r\n"):
         return None
     if not data.isascii():
         try:
