@@ -57,7 +57,7 @@ def csv_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str
         return None
     bom = len(BOM) if data.startswith(BOM) else 0
     header_end = data.find(b"\n")
-    if header_end < 0 or b'"' in data or b"\x00" in data:
+    if header_end < 0 or header_end > csv.field_size_limit() or b'"' in data or b"\x00" in data:
         return None
     returns = data.count(b"\r")
     if returns and returns != data.count(b"\r\n"):

@@ -170,6 +170,9 @@ NOT_VOUCHED = [
     pytest.param(
         b"person,worker,at,note\n1,a,2026-01-01," + b"x" * 200_000 + b"\n", id="huge field"
     ),
+    pytest.param(
+        b"person,worker,at," + b"x" * 200_000 + b"\n1,a,2026-01-01,\n", id="huge header field"
+    ),
 ]
 
 
