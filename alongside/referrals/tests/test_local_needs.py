@@ -162,7 +162,7 @@ def test_the_report_counts_by_the_organisations_words_with_small_numbers_withhel
     assert rows["Housing"][0] == "fewer than 5"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committed_db")
 def test_the_migration_moves_old_codes_onto_words_of_each_organisations_list(world):
     executor = MigrationExecutor(connection)
     before = [("referrals", "0001_referrals")]
