@@ -191,3 +191,11 @@ def test_the_migration_moves_old_codes_onto_words_of_each_organisations_list(wor
     ]
     assert needs[1] == needs[2] and needs[1].code == "connection"
     assert all(n.taxonomy.local and n.organisation_id == world.org.pk for n in needs)
+
+
+@pytest.mark.django_db
+def test_the_needs_page_says_referrals_use_these_words_and_shows_their_codes(world):
+    add_term(world.members["colin"], "Bereavement")
+    page = _page(world.client("colin").get(reverse("directory:needs")))
+    assert "Referrals out and in are for one of our own words" in page
+    assert "Bereavement" in page and "(code bereavement)" in page
