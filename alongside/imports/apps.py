@@ -6,4 +6,9 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The app's rules, and the kinds of file it takes (imports.kinds).
-        from alongside.imports import contacts_kind, people_kind, permissions  # noqa: F401
+        from alongside.imports import (  # noqa: F401
+            contacts_kind,
+            people_kind,
+            permissions,
+            workers_kind,
+        )
