@@ -7,8 +7,10 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         # The app's rules, and the kinds of file it takes (imports.kinds).
         from alongside.imports import (  # noqa: F401
+            attendance_kind,
             contacts_kind,
             people_kind,
             permissions,
+            spaces_kind,
             workers_kind,
         )

@@ -165,3 +165,187 @@ def test_the_command_imports_workers(lead, tmp_path):
         call_command("import", str(bad), "--kind", "workers", stdout=StringIO())
     assert "line 2, column email" in str(refused.value)
     assert "line 2, column role" in str(refused.value)
+
+
+# --- spaces -------------------------------------------------------------------------------------
+
+SPACES = (
+    "external_id,name,venue,online_link,access,team,host,weekday,starts_at,ends_at,every_weeks,"
+    "starts_on,ends_on\n"
+    "S1,Café Lingua,Church hall,,Open,Advice,host@example.org,Tuesday,10:00,12.00,,"
+    "01/09/2026,31/12/2026\n"
+    "S2,Men's shed,,https://meet.example.org/shed,invitation,,,Thu,6:30pm,20:00,2,"
+    "2025-01-02,2026-12-31\n"
+    "S3,Walking group,The park gates,,,,,,,,,,\n"
+)
+
+
+@pytest.fixture
+def host(lead):
+    return MembershipFactory(
+        organisation=lead.organisation,
+        role=Role.VOLUNTEER,
+        user__username="hostie",
+        user__email="host@example.org",
+    )
+
+
+def spaces_of(lead):
+    from alongside.spaces.models import Space
+
+    return Space.objects.filter(organisation_id=lead.organisation_id).order_by("name")
+
+
+def test_spaces_come_in_with_their_recurring_sessions(lead, host, tmp_path):
+    outcome = run(lead, write(tmp_path, SPACES), "spaces")
+    assert outcome.written and counts(outcome) == (3, 0, 0), outcome.problems
+    cafe, shed, walking = spaces_of(lead)
+    assert (cafe.venue, cafe.access, cafe.team.name, cafe.host) == (
+        "Church hall",
+        "drop_in",
+        "Advice",
+        host.user,
+    )
+    days = list(cafe.sessions.values_list("on", flat=True))
+    assert days[0] == date(2026, 9, 1) and days[-1] == date(2026, 12, 29) and len(days) == 18
+    assert {s.starts_at.hour for s in cafe.sessions.all()} == {10}
+    assert shed.access == "invitation" and shed.online_link.endswith("/shed")
+    assert shed.patterns.count() == 2  # two years: one pattern a year
+    shed_days = list(shed.sessions.values_list("on", flat=True))
+    assert shed_days[0] == date(2025, 1, 2) and all(
+        (b - a).days == 14 for a, b in zip(shed_days, shed_days[1:], strict=False)
+    )
+    assert {(s.starts_at.hour, s.starts_at.minute) for s in shed.sessions.all()} == {(18, 30)}
+    assert not walking.sessions.exists()
+    assert AuditEvent.objects.filter(action="imports.space.imported").count() == 3
+
+
+def test_a_spaces_dry_run_writes_nothing_and_twice_changes_nothing(lead, host, tmp_path):
+    path = write(tmp_path, SPACES)
+    dry = run(lead, path, "spaces", dry_run=True)
+    assert counts(dry) == (3, 0, 0) and not spaces_of(lead).exists()
+    run(lead, path, "spaces")
+    sessions = sum(space.sessions.count() for space in spaces_of(lead))
+    again = run(lead, path, "spaces")
+    assert counts(again) == (0, 0, 3)
+    assert spaces_of(lead).count() == 3
+    assert sum(space.sessions.count() for space in spaces_of(lead)) == sessions
+
+
+def test_an_updated_spaces_file_updates_the_space(lead, host, tmp_path):
+    run(lead, write(tmp_path, SPACES), "spaces")
+    changed = SPACES.replace("The park gates", "The lake car park")
+    outcome = run(lead, write(tmp_path, changed, "changed.csv"), "spaces")
+    assert counts(outcome) == (0, 1, 2), outcome.problems
+    assert spaces_of(lead).get(name="Walking group").venue == "The lake car park"
+    assert AuditEvent.objects.filter(action="imports.space.updated").count() == 1
+
+
+def test_a_bad_spaces_row_is_named_by_line_and_column(lead, host, tmp_path):
+    text = (
+        "external_id,name,venue,online_link,host,weekday,starts_at,ends_at,starts_on,ends_on\n"
+        "S1,Café,Hall,,,Tuesday,10:00,12:00,01/09/2026,31/12/2026\n"
+        "S2,Nowhere,,,,,,,,\n"
+        "S3,Shed,Shed,not a link,Nobody,Funday,25:00,09:00,2026-01-01,\n"
+        "S4,Choir,Hall,,,Monday,12:00,11:00,2026-01-01,2025-01-01\n"
+    )
+    outcome = run(lead, write(tmp_path, text), "spaces")
+    assert not outcome.written
+    found = {(p.line, p.column) for p in outcome.problems if p.error}
+    assert found == {
+        (3, "venue"),
+        (4, "online_link"),
+        (4, "host"),
+        (4, "weekday"),
+        (4, "starts_at"),
+        (4, "ends_on"),
+        (5, "ends_at"),
+        (5, "ends_on"),
+    }
+    assert not spaces_of(lead).exists()
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+PEOPLE = "external_id,given_name,family_name\nP1,Amira,Haddad\nP2,Tomasz,Nowak\nP3,Łucja,Wójcik\n"
+REGISTER = (
+    "person,space,date\n"
+    "P1,S1,01/09/2026\n"
+    "P2,S1,2026-09-01\n"
+    "P1,Café Lingua,08/09/2026\n"
+    "P3,S2,02/01/2025\n"
+)
+
+
+@pytest.fixture
+def imported(lead, host, tmp_path):
+    assert run(lead, write(tmp_path, PEOPLE, "people.csv"), "people").written
+    assert run(lead, write(tmp_path, SPACES, "spaces.csv"), "spaces").written
+
+
+def attendances(lead):
+    from alongside.spaces.models import Attendance
+
+    return Attendance.objects.filter(organisation_id=lead.organisation_id)
+
+
+def test_attendance_fills_the_registers(lead, imported, tmp_path):
+    outcome = run(lead, write(tmp_path, REGISTER), "attendance")
+    assert outcome.written and counts(outcome) == (4, 0, 0), outcome.problems
+    got = sorted(
+        (a.person.given_name, a.space.name, a.on)
+        for a in attendances(lead).select_related("person", "space")
+    )
+    assert got == [
+        ("Amira", "Café Lingua", date(2026, 9, 1)),
+        ("Amira", "Café Lingua", date(2026, 9, 8)),
+        ("Tomasz", "Café Lingua", date(2026, 9, 1)),
+        ("Łucja", "Men's shed", date(2025, 1, 2)),
+    ]
+    events = AuditEvent.objects.filter(action="spaces.attendance.marked")
+    assert events.count() == 4 and events.first().summary["source"] == "Lamplight"
+
+
+def test_an_attendance_dry_run_writes_nothing_and_twice_changes_nothing(lead, imported, tmp_path):
+    path = write(tmp_path, REGISTER)
+    dry = run(lead, path, "attendance", dry_run=True)
+    assert counts(dry) == (4, 0, 0) and not attendances(lead).exists()
+    run(lead, path, "attendance")
+    again = run(lead, path, "attendance")
+    assert counts(again) == (0, 0, 4)
+    assert attendances(lead).count() == 4
+
+
+def test_an_updated_register_adds_what_is_new(lead, imported, tmp_path):
+    run(lead, write(tmp_path, REGISTER), "attendance")
+    more = (
+        REGISTER.replace("person,space,date\n", "person,space,date,starts_at,ends_at\n")
+        + "P3,S1,15/09/2026\nP2,Walking group,05/11/2026,10:00,11:30\n"
+    )
+    outcome = run(lead, write(tmp_path, more, "more.csv"), "attendance")
+    assert counts(outcome) == (2, 0, 4), outcome.problems
+    walk = spaces_of(lead).get(name="Walking group")
+    (session,) = walk.sessions.all()
+    assert (session.on, session.starts_at.hour, session.ends_at.minute) == (
+        date(2026, 11, 5),
+        10,
+        30,
+    )
+    assert attendances(lead).count() == 6
+
+
+def test_a_bad_attendance_row_is_named_by_line_and_column(lead, imported, tmp_path):
+    text = (
+        "person,space,date\n"
+        "P1,S1,01/09/2026\n"
+        "P9,S1,01/09/2026\n"
+        "P1,Knitting,01/09/2026\n"
+        "P1,S1,02/09/2026\n"
+        "P2,S1,29/12/2026\n"
+        "P2,S1,yesterday\n"
+    )
+    outcome = run(lead, write(tmp_path, text), "attendance")
+    assert not outcome.written
+    found = {(p.line, p.column) for p in outcome.problems if p.error}
+    assert found == {(3, "person"), (4, "space"), (5, "date"), (6, "date"), (7, "date")}
+    assert not attendances(lead).exists()
