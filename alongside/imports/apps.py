@@ -9,6 +9,7 @@ class ImportsConfig(AppConfig):
         from alongside.imports import (  # noqa: F401
             attendance_kind,
             contacts_kind,
+            named_workers_kind,
             people_kind,
             permissions,
             spaces_kind,

@@ -51,6 +51,7 @@ from alongside.people.models import KEY_FIELDS, Person
 from alongside.people.names import fold
 from alongside.people.queries import possible_matches_many
 from alongside.relationships.models import NamedWorkerSpell, SpellReason
+from alongside.relationships.services import import_spells
 from alongside.rights.models import Anonymisation
 
 KIND = "people"
@@ -89,14 +90,17 @@ def _teams(ctx: Context) -> dict[str, int]:
     return teams
 
 
-def workers_of(ctx: Context, roles: Iterable[str] = NAMED_WORKER_ROLES) -> dict[str, int]:
+def workers_of(
+    ctx: Context, roles: Iterable[str] = NAMED_WORKER_ROLES, *, with_leavers: bool = False
+) -> dict[str, int]:
     """Who may be a named worker here (or who holds one of `roles`), by folded username, email
-    or full name (a name two workers share names neither)."""
-    key = "workers:" + ",".join(sorted(roles))
+    or full name (a name two workers share names neither); `with_leavers`: those who have left
+    too (for history)."""
+    key = f"workers:{','.join(sorted(roles))}:{with_leavers}"
     if key not in ctx.cache:
         found: dict[str, int | None] = {}
         members = (
-            Membership.objects.active()
+            (Membership.objects.all() if with_leavers else Membership.objects.active())
             .filter(organisation_id=ctx.organisation_id, role__in=list(roles))
             .select_related("user")
         )
@@ -314,7 +318,8 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
             for plan, person in zip(creates, people, strict=True)
             if plan.values.get("named_worker_id")
         ]
-        NamedWorkerSpell.objects.bulk_create(spells)
+        # Through the relationships service, so the continuity summary is kept in step.
+        spells, _ = import_spells(ctx.membership, spells)
         record_many(
             people, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary
         )

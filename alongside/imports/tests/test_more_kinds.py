@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from alongside.access.models import Membership, Role
 from alongside.audit.models import AuditEvent
 from alongside.imports.services import import_file
+from alongside.people.models import Person
 from alongside.testing.factories import MembershipFactory, TeamFactory
 from alongside.workers import services as worker_services
 from alongside.workers.queries import status_of
@@ -349,3 +350,156 @@ def test_a_bad_attendance_row_is_named_by_line_and_column(lead, imported, tmp_pa
     found = {(p.line, p.column) for p in outcome.problems if p.error}
     assert found == {(3, "person"), (4, "space"), (5, "date"), (6, "date"), (7, "date")}
     assert not attendances(lead).exists()
+
+
+# --- named workers ------------------------------------------------------------------------------
+
+SPELLS = (
+    "external_id,person,worker,started_on,ended_on,reason\n"
+    "N1,P1,Old Hand,01/02/2023,30/06/2025,\n"
+    "N2,P1,nia@example.org,30/06/2025,,Previous worker left\n"
+    "N3,P2,nia,2024-05-01,,\n"
+)
+
+
+@pytest.fixture
+def workers(lead):
+    old = MembershipFactory(
+        organisation=lead.organisation,
+        role=Role.SUPPORTER,
+        user__username="oldhand",
+        user__first_name="Old",
+        user__last_name="Hand",
+        left_on=date(2025, 7, 1),
+    )
+    nia = MembershipFactory(
+        organisation=lead.organisation,
+        role=Role.SUPPORTER,
+        user__username="nia",
+        user__email="nia@example.org",
+    )
+    return old, nia
+
+
+@pytest.fixture
+def people(lead, tmp_path):
+    assert run(lead, write(tmp_path, PEOPLE, "people.csv"), "people").written
+
+
+def spells_of(lead):
+    from alongside.relationships.models import NamedWorkerSpell
+
+    return NamedWorkerSpell.objects.filter(organisation_id=lead.organisation_id).order_by(
+        "person_id", "started_on"
+    )
+
+
+def test_named_workers_history_comes_in_and_the_summary_is_kept(lead, workers, people, tmp_path):
+    from datetime import UTC, datetime
+
+    from alongside.people.models import Person
+    from alongside.relationships.models import ContinuityDay
+    from alongside.relationships.summaries import rebuild
+    from alongside.testing.factories import ContactFactory
+
+    old, nia = workers
+    ContactFactory(
+        person=Person.objects.get(given_name="Amira"),
+        worker=nia.user,
+        at=datetime(2025, 8, 1, 12, tzinfo=UTC),
+    )
+    (day,) = ContinuityDay.objects.all()
+    assert day.named_matched == 0
+    outcome = run(lead, write(tmp_path, SPELLS), "named_workers")
+    assert outcome.written and counts(outcome) == (3, 0, 0), outcome.problems
+    got = [
+        (s.person.given_name, s.worker_id, s.started_on, s.ended_on, s.reason)
+        for s in spells_of(lead).select_related("person")
+    ]
+    assert got == [
+        ("Amira", old.user_id, date(2023, 2, 1), date(2025, 6, 30), "first"),
+        ("Amira", nia.user_id, date(2025, 6, 30), None, "worker_left"),
+        ("Tomasz", nia.user_id, date(2024, 5, 1), None, "first"),
+    ]
+    (day,) = ContinuityDay.objects.all()  # rewritten by refresh_people
+    assert day.named_matched == 1  # the summary knows Nia was her named worker that day
+    kept = sorted(ContinuityDay.objects.values_list("person_id", "day", "named_matched"))
+    rebuild()
+    assert sorted(ContinuityDay.objects.values_list("person_id", "day", "named_matched")) == kept
+    assert (
+        AuditEvent.objects.filter(
+            action="imports.record.imported", subject_type="relationships.namedworkerspell"
+        ).count()
+        == 3
+    )
+
+
+def test_a_named_workers_dry_run_writes_nothing_and_twice_changes_nothing(
+    lead, workers, people, tmp_path
+):
+    path = write(tmp_path, SPELLS)
+    dry = run(lead, path, "named_workers", dry_run=True)
+    assert counts(dry) == (3, 0, 0) and not spells_of(lead).exists()
+    run(lead, path, "named_workers")
+    again = run(lead, path, "named_workers")
+    assert counts(again) == (0, 0, 3), again.problems
+    assert spells_of(lead).count() == 3
+
+
+def test_an_updated_named_workers_file_ends_a_spell(lead, workers, people, tmp_path):
+    run(lead, write(tmp_path, SPELLS), "named_workers")
+    ended = SPELLS.replace("N3,P2,nia,2024-05-01,,", "N3,P2,nia,2024-05-01,01/12/2026,")
+    outcome = run(lead, write(tmp_path, ended, "ended.csv"), "named_workers")
+    assert counts(outcome) == (0, 1, 2), outcome.problems
+    assert spells_of(lead).get(person__given_name="Tomasz").ended_on == date(2026, 12, 1)
+
+
+def test_a_bad_named_workers_row_is_named_by_line_and_column(lead, workers, people, tmp_path):
+    text = (
+        "external_id,person,worker,started_on,ended_on,reason\n"
+        "N1,P1,nia,01/02/2024,,\n"
+        "N2,P1,nia,01/03/2024,,\n"  # overlaps line 2
+        "N3,P9,nia,01/02/2024,,\n"  # unknown person
+        "N4,P2,Old Hand,01/02/2024,,\n"  # left: cannot be the named worker now
+        "N5,P3,nia,01/02/2024,01/01/2024,\n"
+        "N6,P3,Nobody,01/02/2027,,boredom\n"
+    )
+    outcome = run(lead, write(tmp_path, text), "named_workers")
+    assert not outcome.written
+    found = {(p.line, p.column) for p in outcome.problems if p.error}
+    assert found == {
+        (3, "started_on"),
+        (4, "person"),
+        (5, "worker"),
+        (6, "ended_on"),
+        (7, "started_on"),
+        (7, "worker"),
+        (7, "reason"),
+    }
+    assert not spells_of(lead).exists()
+
+
+def test_a_spell_overlapping_one_on_the_record_is_refused(lead, workers, people, tmp_path):
+    from alongside.people.models import Person
+    from alongside.testing.factories import SpellFactory
+
+    _old, nia = workers
+    amira = Person.objects.get(given_name="Amira")
+    SpellFactory(person=amira, worker=nia.user, started_on=date(2026, 1, 1), reason="first")
+    text = "external_id,person,worker,started_on,ended_on\nN1,P1,nia,01/02/2025,01/03/2026\n"
+    outcome = run(lead, write(tmp_path, text), "named_workers")
+    (problem,) = outcome.problems
+    assert (problem.line, problem.column) == (2, "started_on")
+    assert "already on their record" in problem.message
+
+
+def test_the_people_kinds_first_named_worker_keeps_the_summary(
+    lead, workers, tmp_path, monkeypatch
+):
+    from alongside.relationships import services as relationship_services
+
+    refreshed = []
+    monkeypatch.setattr(relationship_services, "refresh_people", refreshed.extend)
+    text = "external_id,given_name,named_worker\nP1,Amira,nia\n"
+    assert run(lead, write(tmp_path, text, "people.csv"), "people").written
+    assert refreshed == [Person.objects.get(given_name="Amira").pk]
