@@ -174,11 +174,11 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
     )
     lines: dict[tuple[Any, int], int] = ctx.cache.setdefault("marks", {})
     for row, plan in checked:
-        session = _session(ctx, row, plan, sessions)
-        if session is None:
+        found = _session(ctx, row, plan, sessions)
+        if found is None:
             continue
-        key = (session.pk if isinstance(session, Session) else session, plan.values["person_id"])
-        if isinstance(session, Session) and key in marked:
+        key = (found.pk if isinstance(found, Session) else found, plan.values["person_id"])
+        if isinstance(found, Session) and key in marked:
             plan.action = SKIP  # already on the register
         elif key in lines:
             plan.action = SKIP
@@ -193,7 +193,7 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
         else:
             lines[key] = row.line
             plan.action = CREATE
-            plan.extra["session"] = session
+            plan.extra["session"] = found
     return plans
 
 
