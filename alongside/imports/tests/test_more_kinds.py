@@ -2,7 +2,7 @@
 nothing, the same file twice changing nothing, an updated file updating, a bad row named by line
 and column, a role the importer may not give refused."""
 
-from datetime import date
+from datetime import date, time
 from io import StringIO
 
 import pytest
@@ -503,3 +503,37 @@ def test_the_people_kinds_first_named_worker_keeps_the_summary(
     text = "external_id,given_name,named_worker\nP1,Amira,nia\n"
     assert run(lead, write(tmp_path, text, "people.csv"), "people").written
     assert refreshed == [Person.objects.get(given_name="Amira").pk]
+
+
+def test_the_demo_workers_and_attendance_files_import_once_mapped(lead, tmp_path):
+    from alongside.demo import previous_system as demo
+    from alongside.imports.services import save_mapping
+    from alongside.spaces.services import add_pattern, create_space
+
+    MembershipFactory(  # already here: the staff list names them too
+        organisation=lead.organisation, role=Role.SUPPORTER, user__email="kept@example.org"
+    )
+    space = create_space(by=lead, name="Café Lingua", venue="Church hall")
+    add_pattern(
+        space,
+        by=lead,
+        weekday=1,
+        starts_at=time(10),
+        ends_at=time(12),
+        every_weeks=1,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    people = demo.write_previous_system_export(lead.organisation, tmp_path / "p.csv", rows=100)
+    save_mapping(lead, source=demo.SOURCE, kind="people", columns=demo.MAPPING)
+    assert run(lead, people, "people", source=demo.SOURCE).written
+    staff = demo.write_previous_system_workers(lead.organisation, tmp_path / "w.csv")
+    save_mapping(lead, source=demo.SOURCE, kind="workers", columns=demo.WORKER_MAPPING)
+    outcome = run(lead, staff, "workers", source=demo.SOURCE)
+    assert outcome.written and counts(outcome) == (5, 0, 1), outcome.problems
+    register = demo.write_previous_system_attendance(
+        lead.organisation, tmp_path / "a.csv", rows=50, clients=100
+    )
+    save_mapping(lead, source=demo.SOURCE, kind="attendance", columns=demo.ATTENDANCE_MAPPING)
+    outcome = run(lead, register, "attendance", source=demo.SOURCE)
+    assert outcome.written and outcome.errors == 0 and outcome.created > 40, outcome.problems
