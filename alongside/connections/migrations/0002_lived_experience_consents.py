@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connections', '0001_initial'),
+        ("connections", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='volunteerprofile',
-            name='lived_experience_consent_on',
+            model_name="volunteerprofile",
+            name="lived_experience_consent_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='volunteerprofile',
-            name='lived_experience_tell',
+            model_name="volunteerprofile",
+            name="lived_experience_tell",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='volunteerprofile',
-            name='lived_experience_tell_on',
+            model_name="volunteerprofile",
+            name="lived_experience_tell_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='volunteerprofile',
-            name='lived_experience_words',
-            field=models.TextField(blank=True, default=''),
+            model_name="volunteerprofile",
+            name="lived_experience_words",
+            field=models.TextField(blank=True, default=""),
         ),
     ]

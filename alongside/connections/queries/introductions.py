@@ -307,7 +307,7 @@ def other_sides(side: IntroductionSide) -> list[IntroductionSide]:
     )
 
 
-def told_lived_experience(side: IntroductionSide) -> tuple[list[str], str]:
+def told_lived_experience(side: IntroductionSide, organisation_id: int) -> tuple[list[str], str]:
     """What a volunteer side agreed may be told to the person they are introduced to: their lived
     experience (labels) and their own words about it. Nothing without that agreement, whatever
     was agreed for matching (issue 15 §2)."""
@@ -315,7 +315,7 @@ def told_lived_experience(side: IntroductionSide) -> tuple[list[str], str]:
         return [], ""
     profile = VolunteerProfile.objects.filter(
         membership__user_id=side.volunteer_id,
-        organisation_id=side.introduction.organisation_id,
+        organisation_id=organisation_id,
         lived_experience_tell=True,
     ).first()
     if profile is None:

@@ -97,7 +97,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     others = []
     if introduced:
         for other in queries.other_sides(side):
-            lived, lived_words = queries.told_lived_experience(other)
+            lived, lived_words = queries.told_lived_experience(other, intro.organisation_id)
             others.append(
                 {
                     "name": queries.first_name_of(other) if other.share_first_name else "",

@@ -201,9 +201,7 @@ def test_checks_are_facts_with_plain_english_mistakes(world):
         )
     assert "only the day it was seen" in error.value.message_dict["kind"][0]
     with pytest.raises(ValidationError) as error:
-        services.save_check(
-            volunteer, by=colin, kind=CheckKind.DBS, requested_on=date(2026, 7, 1)
-        )
+        services.save_check(volunteer, by=colin, kind=CheckKind.DBS, requested_on=date(2026, 7, 1))
     assert "future" in error.value.message_dict["requested_on"][0]
     assert not Check.objects.exists()
 
