@@ -61,50 +61,50 @@ def _days(since: date, today: date) -> int:
 
 
 def waiting_on(membership: Membership, *, today: date, limit: int = 50) -> list[Waiting]:
-    """Who is waiting on what: enquiries with no reply, references not back, checks not back.
-    Three queries, whatever the size; longest waiting first."""
-    volunteers = volunteers_for(membership)
+    """Who is waiting on what: enquiries with no reply, references not back, checks not back,
+    for volunteers still on their way (not active, paused or left), soonest due first. Three
+    queries whatever the size (one when no one is on their way)."""
     if membership.role != Role.COORDINATOR:
         return []  # the data lead manages volunteers too, but the work is the coordinator's
+    journeying = {
+        v.pk: v
+        for v in volunteers_for(membership).exclude(stage__in=SETTLED).order_by("enquired_on", "pk")
+    }
+    if not journeying:
+        return []  # one query when no one is on their way
     items: list[Waiting] = []
-    for volunteer in volunteers.filter(stage=Stage.ENQUIRY).order_by("enquired_on", "pk")[:limit]:
-        items.append(
-            Waiting(
-                volunteer,
-                _("Enquired %(days)d days ago: get in touch for a first conversation.")
-                % {"days": _days(volunteer.enquired_on, today)},
-                volunteer.enquired_on,
-                volunteer.enquired_on + timedelta(days=REPLY_DAYS),
+    for volunteer in journeying.values():
+        if volunteer.stage == Stage.ENQUIRY:
+            items.append(
+                Waiting(
+                    volunteer,
+                    _("Enquired %(days)d days ago: get in touch for a first conversation.")
+                    % {"days": _days(volunteer.enquired_on, today)},
+                    volunteer.enquired_on,
+                    volunteer.enquired_on + timedelta(days=REPLY_DAYS),
+                )
             )
-        )
-    references = (
-        Reference.objects.filter(volunteer__in=volunteers, received_on__isnull=True)
-        .exclude(volunteer__stage__in=SETTLED)
-        .select_related("volunteer")
-        .order_by("asked_on", "pk")[:limit]
-    )
+    references = Reference.objects.filter(
+        volunteer_id__in=list(journeying), received_on__isnull=True
+    ).order_by("asked_on", "pk")[:limit]
     for reference in references:
         items.append(
             Waiting(
-                reference.volunteer,
+                journeying[reference.volunteer_id],
                 _("Waiting for a reference from %(who)s for %(days)d days.")
                 % {"who": reference.referee, "days": _days(reference.asked_on, today)},
                 reference.asked_on,
                 reference.asked_on + timedelta(days=REFERENCE_DAYS),
             )
         )
-    checks = (
-        Check.objects.filter(volunteer__in=volunteers)
-        .exclude(volunteer__stage__in=SETTLED)
-        .filter(issued_on__isnull=True, confirmed_on__isnull=True)
-        .select_related("volunteer")
-        .order_by("requested_on", "pk")[:limit]
-    )
+    checks = Check.objects.filter(
+        volunteer_id__in=list(journeying), issued_on__isnull=True, confirmed_on__isnull=True
+    ).order_by("requested_on", "pk")[:limit]
     for check in checks:
         dbs = check.kind == CheckKind.DBS
         items.append(
             Waiting(
-                check.volunteer,
+                journeying[check.volunteer_id],
                 (
                     _("DBS check not back after %(days)d days.")
                     if dbs
