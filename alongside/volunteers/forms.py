@@ -43,7 +43,7 @@ class ReferenceForm(Form):
         label=_("Who was asked (name, and how they know them)"), max_length=200
     )
     asked_on = RecordDateField(label=_("Asked on"))
-    note = forms.CharField(label=_("Short note (optional)"), max_length=200, required=False)
+    note = forms.CharField(label=_("Short note"), max_length=200, required=False)
 
 
 class ReferenceBackForm(Form):
@@ -55,7 +55,7 @@ class ReferenceBackForm(Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Short note (optional, never what the reference says)"),
+        label=_("Short note (never what the reference says)"),
         max_length=200,
         required=False,
     )
@@ -87,7 +87,7 @@ class LivedExperienceForm(Form):
         widget=forms.CheckboxSelectMultiple,
     )
     words = forms.CharField(
-        label=_("In your own words (optional)"),
+        label=_("In your own words"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -78,8 +78,7 @@ def waiting_on(membership: Membership, *, today: date, limit: int = 50) -> list[
             items.append(
                 Waiting(
                     volunteer,
-                    _("Enquired %(days)d days ago: get in touch for a first conversation.")
-                    % {"days": _days(volunteer.enquired_on, today)},
+                    _("Offered to volunteer: get in touch for a first conversation."),
                     volunteer.enquired_on,
                     volunteer.enquired_on + timedelta(days=REPLY_DAYS),
                 )

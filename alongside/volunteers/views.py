@@ -36,7 +36,7 @@ from alongside.volunteers.forms import (
     ReferenceBackForm,
     ReferenceForm,
 )
-from alongside.volunteers.models import Check, Reference, Stage, Volunteer
+from alongside.volunteers.models import ORDER, Check, Reference, Stage, Volunteer
 
 
 @login_not_required
@@ -96,6 +96,14 @@ def _volunteer(request: AuthedHttpRequest, volunteer_id: int) -> Volunteer:
     return volunteer
 
 
+def _next_stage(stage: str) -> str:
+    """The stage after this one (from paused: back to active; from leaving: stay)."""
+    if stage == Stage.PAUSED:
+        return Stage.ACTIVE
+    index = ORDER.index(stage)
+    return ORDER[min(index + 1, len(ORDER) - 1)]
+
+
 def _page(
     request: AuthedHttpRequest, volunteer: Volunteer, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -135,7 +143,8 @@ def _page(
             )
             for c in volunteer.checks.all()
         ],
-        "move_form": forms.get("move_form") or MoveForm(initial={"on": today}),
+        "move_form": forms.get("move_form")
+        or MoveForm(initial={"on": today, "to": _next_stage(volunteer.stage)}),
         "reference_form": forms.get("reference_form") or ReferenceForm(initial={"asked_on": today}),
         "check_form": (forms.get("check_form") if forms.get("check_for") is None else None)
         or CheckForm(initial={"requested_on": today}),

@@ -85,7 +85,7 @@ def test_a_volunteer_records_their_lived_experience(
     expect(page.get_by_role("heading", level=1)).to_have_text("My lived experience")
     assert_no_axe_violations(page)
     page.get_by_label("losing someone close").check()
-    page.get_by_label("In your own words (optional)").fill("My brother died when I was twenty.")
+    page.get_by_label("In your own words").fill("My brother died when I was twenty.")
     page.get_by_label("It may be told to the person I am matched with").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("You can change or withdraw this at any time.")).to_be_visible()
