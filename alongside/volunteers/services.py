@@ -94,8 +94,9 @@ def move(
 ) -> StageChange:
     """Move a volunteer to another stage, dated and by whom. Going back needs a reason; becoming
     active invites them (role volunteer, the manager's team); leaving sets their account's
-    leaving date. Side effects: a StageChange, maybe an Invitation or a leaving date, one audit
-    event (and the invitation's or leaving date's own)."""
+    leaving date; paused or leaving takes them out of matching rounds. Side effects: a
+    StageChange, maybe an Invitation or a leaving date, one audit event (and the invitation's or
+    leaving date's own)."""
     _refuse_unless_manages(by, volunteer)
     today = timezone.localdate()
     on = on or today
@@ -142,6 +143,11 @@ def move(
             locked.membership = invitation.membership
         elif to == Stage.LEAVING and locked.membership is not None:
             mark_leaving(locked.membership, by=by, leaving_on=on)
+        if to in (Stage.PAUSED, Stage.LEAVING) and locked.membership is not None:
+            # Not proposed in a matching round while paused (the coordinator turns it back on).
+            VolunteerProfile.objects.filter(membership=locked.membership).update(
+                available_for_matching=False
+            )
         change = StageChange.objects.create(
             volunteer=locked,
             from_stage=locked.stage,

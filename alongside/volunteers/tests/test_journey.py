@@ -12,6 +12,7 @@ from django.urls import reverse
 from alongside.access.models import Membership, Role
 from alongside.audit.models import AuditEvent
 from alongside.common import links
+from alongside.connections.models import VolunteerProfile
 from alongside.inbox.queries import Kind, inbox_for
 from alongside.testing.factories import MembershipFactory, UserFactory
 from alongside.testing.helpers import reset_rate_limits
@@ -111,6 +112,10 @@ def test_becoming_active_invites_them_through_the_ordinary_invitation(
     assert membership.team == colin.team and membership.user.email == "robin@example.org"
     assert Invitation.objects.get(membership=membership).is_usable
     assert any("invited" in m.subject for m in mail.outbox)
+    profile = VolunteerProfile.objects.create(organisation=world.org, membership=membership)
+    services.move(volunteer, to=Stage.PAUSED, by=colin, reason="Exams")
+    profile.refresh_from_db()
+    assert not profile.available_for_matching
     services.move(volunteer, to=Stage.LEAVING, by=colin)
     membership.refresh_from_db()
     assert membership.leaving_on == TODAY
