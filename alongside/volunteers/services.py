@@ -85,7 +85,7 @@ def enquire(
             enquired_on=today,
         )
         StageChange.objects.create(volunteer=volunteer, to_stage=Stage.ENQUIRY, on=today)
-        record(volunteer, action=actions.VOLUNTEERS_ENQUIRED, by=None, person_id=None)
+        record(volunteer, action=actions.VOLUNTEERS_VOLUNTEER_ENQUIRED, by=None, person_id=None)
     return volunteer
 
 
@@ -161,7 +161,7 @@ def move(
         locked.save(update_fields=["stage", "stage_since", "membership"])
         record(
             locked,
-            action=actions.VOLUNTEERS_MOVED,
+            action=actions.VOLUNTEERS_VOLUNTEER_MOVED,
             by=by,
             person_id=None,
             summary={"from": change.from_stage, "to": to, "back": bool(reason)},
@@ -367,7 +367,7 @@ def set_lived_experience(
         profile.save()
         record(
             profile,
-            action=actions.CONNECTIONS_LIVED_EXPERIENCE_CHANGED,
+            action=actions.CONNECTIONS_VOLUNTEER_LIVED_EXPERIENCE,
             by=membership,
             person_id=None,
             summary={
