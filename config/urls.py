@@ -27,6 +27,7 @@ urlpatterns = [
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("imports/", include("alongside.imports.urls")),
     path("rights/", include("alongside.rights.urls")),
+    path("volunteers/", include("alongside.volunteers.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

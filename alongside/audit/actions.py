@@ -512,6 +512,15 @@ REFERRALS_IN_RECEIVED = _not_about_one_person("referrals.in.received")
 REFERRALS_IN_NOT_SUITABLE = _not_about_one_person("referrals.in.not_suitable")
 REFERRALS_PARTNER_ADDED = _not_about_one_person("referrals.partner.added")
 REFERRALS_PARTNER_KEY_ROTATED = _not_about_one_person("referrals.partner.key_rotated")
+# The volunteer journey (alongside/volunteers/): a volunteer is not a person with a record here.
+VOLUNTEERS_VOLUNTEER_ENQUIRED = _not_about_one_person("volunteers.volunteer.enquired")
+VOLUNTEERS_VOLUNTEER_MOVED = _not_about_one_person("volunteers.volunteer.moved")
+VOLUNTEERS_REFERENCE_RECORDED = _not_about_one_person("volunteers.reference.recorded")
+VOLUNTEERS_CHECK_RECORDED = _not_about_one_person("volunteers.check.recorded")
+# A volunteer's own lived experience and their two agreements (matching, telling).
+CONNECTIONS_VOLUNTEER_LIVED_EXPERIENCE = _not_about_one_person(
+    "connections.volunteer.lived_experience"
+)
 # The directory of local services (alongside/directory/): nothing in it is about a person.
 DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
 DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")

@@ -184,6 +184,32 @@ class Samples:
 
         self.connections = connection_samples(self.people, owners)
         self._referrals(owners)
+        self._volunteers(owners)
+
+    def _volunteers(self, owners: dict[str, Any]) -> None:
+        """A volunteer on their journey per subject, with a reference and a check waiting."""
+        from alongside.volunteers.models import Check, Reference, Stage, Volunteer
+
+        today = timezone.localdate()
+        self.volunteers, self.volunteer_references, self.volunteer_checks = {}, {}, {}
+        for subject, person in self.people.items():
+            volunteer = Volunteer.objects.create(
+                organisation=person.organisation,
+                given_name="Vol",
+                family_name=f"Matrix {subject}",
+                email=f"vol-{subject}@example.org",
+                stage=Stage.REFERENCES,
+                stage_since=today,
+                enquired_on=today,
+            )
+            self.volunteers[subject] = volunteer
+            self.volunteer_references[subject] = Reference.objects.create(
+                volunteer=volunteer, referee="A neighbour", asked_on=today
+            )
+            self.volunteer_checks[subject] = Check.objects.create(
+                volunteer=volunteer, kind="dbs", requested_on=today
+            )
+        self.organisation_slug = {s: p.organisation.slug for s, p in self.people.items()}
 
     def _referrals(self, owners: dict[str, Any]) -> None:
         """A referral out (and its link), a referral partner and a referral in per subject."""
@@ -513,6 +539,10 @@ class Samples:
             "referral_id": lambda: self.referrals[subject].pk,
             "incoming_id": lambda: self.incoming[subject].pk,
             "referral_partner_id": lambda: self.referral_partners[subject].pk,
+            "volunteer_id": lambda: self.volunteers[subject].pk,
+            "reference_id": lambda: self.volunteer_references[subject].pk,
+            "check_id": lambda: self.volunteer_checks[subject].pk,
+            "organisation_slug": lambda: self.organisation_slug[subject],
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,

@@ -389,6 +389,16 @@ MATRIX: dict[str, Entry] = {
     # The receiving service's one-time link, and a partner's public form (key in the body).
     "referrals:answer": once(EVERYONE),
     "referrals:partner_form": once(EVERYONE),
+    # volunteers (decision 0070): the journey is the coordinator's and the data lead's, in their
+    # own organisation; a volunteer's own lived experience is theirs; anyone may offer to help.
+    "volunteers:list": once({"colin", "dana"}),
+    "volunteers:volunteer": each({"colin", "dana"}, {"colin", "dana"}, set()),
+    **{
+        f"volunteers:{name}": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post")
+        for name in ("move", "add_reference", "add_check", "reference_back", "update_check")
+    },
+    "volunteers:my_lived_experience": once({"vic"}),
+    "volunteers:enquire": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
     "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
     "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),

@@ -20,6 +20,7 @@ from alongside.audit.models import AuditEvent
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 from alongside.referrals.models import ReferralIn, ReferralOut
+from alongside.volunteers.models import Volunteer
 
 HREF = re.compile(r'href="([^"#]+)')
 MAX_PAGES = 600
@@ -76,11 +77,14 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/oruk/service_at_locations",
         "/rights/",
         "/rights/retention/",
+        "/volunteers/",
+        "/volunteers/my-lived-experience/",
     ]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
     seeds += [f"/referrals/{pk}/" for pk in ReferralOut.objects.values_list("pk", flat=True)]
     seeds += [f"/referrals/in/{pk}/" for pk in ReferralIn.objects.values_list("pk", flat=True)]
+    seeds += [f"/volunteers/{pk}/" for pk in Volunteer.objects.values_list("pk", flat=True)]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
     for pk in person_ids:
@@ -363,3 +367,48 @@ def test_canary_never_reaches_the_logs(
         )
         leaked = [secret for secret in secrets if secret in seen]
         assert not leaked, f"{leaked} reached the log: {record.name}: {record.getMessage()[:200]}"
+
+
+def test_a_volunteer_once_supported_keeps_their_history_from_those_who_manage_volunteers(
+    canary_town,
+):
+    """Issue 15 §1 (decision 0071): someone with support notes (holding the canary) who came
+    forward to volunteer. Every volunteer-management page, the inbox and the volunteer's own
+    page, as the coordinator and the data lead, never show the canary; their author does."""
+    from alongside.support.models import SupportNote
+
+    token = canary_town
+    riverside = Membership.objects.get(user__username="supporter").organisation_id
+    notes = SupportNote.objects.for_system("canary: someone once supported")
+    person = (
+        Person.objects.filter(organisation_id=riverside, pk__in=notes.values("person_id"))
+        .order_by("pk")
+        .first()
+    )
+    note = notes.filter(person=person, text__contains=token).select_related("author").first()
+    volunteer = Volunteer.objects.get(
+        organisation_id=person.organisation_id,
+        given_name=person.given_name,
+        family_name=person.family_name or "",
+    )
+    author = Client()
+    author.force_login(note.author)
+    assert token in author.get(f"/people/{person.pk}/").content.decode(), "positive control"
+    seeds = ["/volunteers/", f"/volunteers/{volunteer.pk}/", "/inbox/"]
+    for username in ("coordinator", "datalead"):
+        client = Client()
+        client.force_login(users_named(username))
+        seen = crawl(client, seeds, follow=False)
+        # Every page a volunteer page links to, within the volunteer pages.
+        more = {
+            path
+            for body in seen.values()
+            for path in HREF.findall(body)
+            if path.startswith("/volunteers/") and path not in seen
+        }
+        seen |= crawl(client, sorted(more), follow=False)
+        assert volunteer.name in seen[f"/volunteers/{volunteer.pk}/"], "positive control"
+        leaked = sorted(path for path, body in seen.items() if token in body)
+        assert leaked == [], f"{username} saw the canary at {leaked}"
+        # Nothing on a volunteer page links to the person's record.
+        assert f"/people/{person.pk}/" not in seen[f"/volunteers/{volunteer.pk}/"]
