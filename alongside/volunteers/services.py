@@ -60,7 +60,8 @@ def enquire(
     offer: str = "",
 ) -> Volunteer:
     """Someone offers to volunteer through the public form. Side effects: a Volunteer at the
-    enquiry stage, its first StageChange (by no one: themselves), one audit event."""
+    enquiry stage, its first StageChange (by no one: themselves), one audit event; none when
+    an enquiry from the same address is still waiting to be answered (that one is returned)."""
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if not given_name.strip():
@@ -73,6 +74,15 @@ def enquire(
         raise ValidationError(errors)
     today = timezone.localdate()
     with transaction.atomic():
+        # The same offer sent twice (a double click, the browser sending it again, a second try
+        # the same day) is one enquiry: the public form has no account to key a submit token on.
+        already = (
+            Volunteer.objects.select_for_update()
+            .filter(organisation=organisation, email=email, stage=Stage.ENQUIRY)
+            .first()
+        )
+        if already is not None:
+            return already
         volunteer = Volunteer.objects.create(
             organisation=organisation,
             given_name=given_name.strip(),

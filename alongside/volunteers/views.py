@@ -25,6 +25,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Organisation
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.connections.models import LivedExperience, VolunteerProfile
 from alongside.volunteers import queries, services
@@ -178,6 +179,7 @@ def move(request: AuthedHttpRequest, volunteer_id: int) -> HttpResponse:
 
 
 @require_POST
+@submit_once
 def add_reference(request: AuthedHttpRequest, volunteer_id: int) -> HttpResponse:
     volunteer = _volunteer(request, volunteer_id)
     form = ReferenceForm(request.POST)
@@ -214,6 +216,7 @@ def reference_back(request: AuthedHttpRequest, reference_id: int) -> HttpRespons
 
 
 @require_POST
+@submit_once
 def add_check(request: AuthedHttpRequest, volunteer_id: int) -> HttpResponse:
     return _save_check(request, _volunteer(request, volunteer_id), None)
 

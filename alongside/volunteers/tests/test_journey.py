@@ -234,3 +234,32 @@ def test_pages_answer_400_on_bad_input_and_404_to_other_roles(world):
     other.force_login(elsewhere.user)
     assert other.get(f"/volunteers/{volunteer.pk}/").status_code == 404
     assert world.client("dana").get(f"/volunteers/{volunteer.pk}/").status_code == 200
+
+
+def test_an_enquiry_sent_twice_is_one_enquiry(world, client):
+    reset_rate_limits()
+    url = reverse("volunteers:enquire", args=[world.org.slug])
+    offer = {"given_name": "Robin", "email": "robin@example.org", "offer": "Saturdays"}
+    for _ in range(2):
+        response = client.post(url, offer)
+        assert response.status_code == 200 and "Thank you" in response.content.decode()
+    assert Volunteer.objects.count() == 1
+    assert AuditEvent.objects.filter(action="volunteers.volunteer.enquired").count() == 1
+    # Once answered (moved on), a new offer from the same address is a new enquiry.
+    services.move(Volunteer.objects.get(), to=Stage.LEAVING, by=world.members["colin"], reason="x")
+    client.post(url, offer)
+    assert Volunteer.objects.count() == 2
+
+
+def test_a_reference_asked_for_twice_by_one_submit_is_saved_once(world):
+    volunteer = _enquiry(world)
+    colin = world.client("colin")
+    form = {
+        "referee": "Pat Lee",
+        "asked_on": "2026-06-15",
+        "submit_token": "one-submit-token-for-this-test",
+    }
+    first = colin.post(f"/volunteers/{volunteer.pk}/references/", form)
+    second = colin.post(f"/volunteers/{volunteer.pk}/references/", form)
+    assert first.status_code == 302 and second.status_code == 303  # 303: "already saved"
+    assert Reference.objects.filter(volunteer=volunteer).count() == 1
