@@ -12,7 +12,7 @@ from alongside.access.models import Membership, Role
 from alongside.access.pickers import WorkerPickerField, WorkersPickerField
 from alongside.common.forms import Form, RecordDateField, model_choice
 from alongside.training import queries
-from alongside.training.models import Activity
+from alongside.training.models import Activity, Course
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role if role != Role.FUNDER_VIEWER]
 
@@ -52,7 +52,7 @@ class MembersPickerField(WorkersPickerField):
 
 
 class _CompletionFields(Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None)
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     completed_on = RecordDateField(label=_("Completed on"))
     evidence = forms.CharField(
         label=_("Evidence (a short note: what was seen, or the session it was)"),
