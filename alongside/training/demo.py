@@ -184,7 +184,7 @@ def _supervision(
         overdue = index % 6 == 4 and supervision.supervisee.user.username != "volunteer"
         last = today - timedelta(days=rng.randint(50, 90) if overdue else rng.randint(3, 35))
         day = supervision.started_on + timedelta(days=7)
-        while day < last:
+        while day < last - timedelta(weeks=3):
             sessions.append(
                 SupervisionSession(
                     supervision=supervision, planned_for=day, held_on=day, recorded_at=now

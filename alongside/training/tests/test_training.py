@@ -250,3 +250,22 @@ def test_a_role_requirement_applies_to_that_role_only(world):
     assert "Nothing: your training is in date" in page
     page = world.client("vic").get(reverse("training:mine")).content.decode()
     assert "Safeguarding training is not recorded." in page
+
+
+def test_the_command_sends_now_or_queues_the_daily_task(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    course = _course(world, months=12)
+    completion = _complete(world, "vic", course, date(2026, 1, 1))
+    completion.expires_on = date(2026, 12, 10)
+    completion.save()
+    out = StringIO()
+    call_command("training_reminders", stdout=out)
+    assert "1 reminder(s) sent." in out.getvalue()
+    call_command("training_reminders", "--queue", stdout=out)
+    call_command("training_reminders", "--queue", stdout=out)  # one waiting is enough
+    assert "queued" in out.getvalue()
+    assert DBTaskResult.objects.filter(task_path__endswith="remind_before_expiry").count() == 1
