@@ -5,6 +5,7 @@ its page, the notes (an audited read), and for the supervisor, recording its ses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.pickers import offer_pickers
@@ -217,47 +219,55 @@ def _supervision_page(
     return render(request, "training/supervision.html", context, status=status)
 
 
-@submit_once
-def record_supervision_session(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
-    """The supervisor records a session as held, with its notes (a planned one, or not)."""
+def _supervisor_posts(
+    request: AuthedHttpRequest,
+    supervision_id: int,
+    form_class: type[SessionForm] | type[PlanSessionForm],
+    write: Callable[[Supervision, Membership, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A supervisor's POST on a supervision's page: the form, the write, back to the page (or
+    the page again with what to fix, 400). Anyone else: 404."""
     membership = membership_of(request)
     found = _supervision(request, supervision_id, "training.record_supervision")
     if request.method != "POST":
         return redirect("training:supervision", found.pk)
-    form = SessionForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        planned = found.sessions.filter(held_on__isnull=True).order_by("planned_for").first()
         try:
-            services.record_session(
-                found,
-                by=membership,
-                held_on=form.cleaned_data["held_on"],
-                notes=form.cleaned_data["notes"],
-                session=planned,
-            )
+            write(found, membership, form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Session recorded."))
+            messages.success(request, done)
             return redirect("training:supervision", found.pk)
-    return _supervision_page(request, found, form, PlanSessionForm(), status=400)
+    if isinstance(form, SessionForm):
+        return _supervision_page(request, found, form, PlanSessionForm(), status=400)
+    return _supervision_page(request, found, SessionForm(), form, status=400)
+
+
+def _record_held(found: Supervision, by: Membership, data: dict[str, Any]) -> object:
+    planned = found.sessions.filter(held_on__isnull=True).order_by("planned_for").first()
+    return services.record_session(
+        found, by=by, held_on=data["held_on"], notes=data["notes"], session=planned
+    )
+
+
+def _plan(found: Supervision, by: Membership, data: dict[str, Any]) -> object:
+    return services.plan_session(found, by=by, planned_for=data["planned_for"])
+
+
+@submit_once
+def record_supervision_session(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
+    """The supervisor records a session as held, with its notes (the next planned one, or not)."""
+    return _supervisor_posts(
+        request, supervision_id, SessionForm, _record_held, _("Session recorded.")
+    )
 
 
 @submit_once
 def plan_supervision_session(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
-    membership = membership_of(request)
-    found = _supervision(request, supervision_id, "training.record_supervision")
-    if request.method != "POST":
-        return redirect("training:supervision", found.pk)
-    form = PlanSessionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_session(
-                found, by=membership, planned_for=form.cleaned_data["planned_for"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Next session planned."))
-            return redirect("training:supervision", found.pk)
-    return _supervision_page(request, found, SessionForm(), form, status=400)
+    """The supervisor plans the next session."""
+    return _supervisor_posts(
+        request, supervision_id, PlanSessionForm, _plan, _("Next session planned.")
+    )
