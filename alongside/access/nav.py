@@ -71,6 +71,10 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         "volunteers.own_lived_experience",
     ),
     Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+    (
+        Link(_("Training"), "training:expiring", "training.manage"),
+        Link(_("My training"), "training:mine", "training.own_record"),
+    ),
     Link(_("Team continuity"), "insights:team_continuity", "insights.team_continuity"),
     (
         Link(_("How it feels"), "measures:my_feedback", "measures.my_feedback"),
