@@ -37,6 +37,7 @@ from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
 from alongside.spaces.regularity import engagement
 from alongside.training.queries import core_training, kept_up, overdue_count
+from alongside.volunteers.queries import lived_experience_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +239,7 @@ def _training_panel(organisation_id: int, team_id: int | None, end: date) -> Pan
     workers (supporters, volunteers, coordinators), never who, each under 5 withheld."""
     training = core_training(organisation_id, team_id, end)
     workers, supervised = kept_up(organisation_id, end, team_id)
+    lived, volunteers = lived_experience_share(organisation_id, team_id)
     figures = [
         Figure("Workers", shown(workers)),
         Figure(
@@ -246,8 +248,10 @@ def _training_panel(organisation_id: int, team_id: int | None, end: date) -> Pan
         ),
         Figure("With supervision kept up", share(supervised, workers)),
         Figure("Supervisions overdue", shown(overdue_count(organisation_id, end))),
-        # Lived-experience volunteers as a share of volunteers (where consented) goes here:
-        # `volunteers.queries.lived_experience_share` (issue 15 §7), wired in at merge.
+        Figure(
+            "Volunteers with lived experience they agreed may be used",
+            share(lived, volunteers),
+        ),
     ]
     return Panel(
         key="training",
@@ -258,7 +262,9 @@ def _training_panel(organisation_id: int, team_id: int | None, end: date) -> Pan
             "volunteers, coordinators) whose every course marked core has not run out. "
             "Supervision kept up: the share of workers with a supervision session within its "
             "agreed interval (a worker with no supervision arranged counts as not kept up). "
-            "Overdue supervision is a count, never a list of who."
+            "Overdue supervision is a count, never a list of who. Lived experience: the share "
+            "of active volunteers who recorded experience of the problems the people here face "
+            "and agreed it may be used for matching (without that agreement, not counted)."
         ),
         figures=figures,
         not_recorded=(

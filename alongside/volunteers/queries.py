@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from alongside.access.models import Membership, Organisation, Role
+from alongside.access.models import Membership, Role
 from alongside.connections.models import VolunteerProfile
 from alongside.volunteers.models import Check, CheckKind, Reference, Stage, Volunteer
 from alongside.volunteers.permissions import MANAGERS
@@ -118,8 +118,9 @@ def waiting_on(membership: Membership, *, today: date, limit: int = 50) -> list[
     return items[:limit]
 
 
-def lived_experience_share(organisation: Organisation) -> tuple[int, int]:
-    """(active volunteers with lived experience they agreed may be used, active volunteers).
+def lived_experience_share(organisation_id: int, team_id: int | None = None) -> tuple[int, int]:
+    """(active volunteers with lived experience they agreed may be used, active volunteers), in
+    the organisation or one of its teams.
 
     Active volunteers are the organisation's active memberships with the volunteer role. One
     counts as having lived experience only with codes recorded and their agreement to its use in
@@ -127,11 +128,13 @@ def lived_experience_share(organisation: Organisation) -> tuple[int, int]:
     figure outside a worker's own view passes both numbers through `common.suppression`.
     Two queries."""
     active = Membership.objects.active().filter(
-        organisation_id=organisation.pk, role=Role.VOLUNTEER
+        organisation_id=organisation_id, role=Role.VOLUNTEER
     )
+    if team_id is not None:
+        active = active.filter(team_id=team_id)
     with_lived = (
         VolunteerProfile.objects.filter(
-            organisation_id=organisation.pk,
+            organisation_id=organisation_id,
             membership__in=active,
             lived_experience_consent=True,
         )

@@ -75,3 +75,33 @@ def test_fewer_than_5_workers_is_withheld(world):
     _panel_, figures = _panel(world)
     assert figures["Workers"] == FEWER  # alice, cara, colin, vic
     assert figures["With all core training in date"] == FEWER
+
+
+LIVED = "Volunteers with lived experience they agreed may be used"
+
+
+def test_the_panel_counts_lived_experience_only_where_the_volunteer_agreed(world):
+    from alongside.connections.models import VolunteerProfile
+
+    volunteers = [
+        MembershipFactory(
+            organisation=world.org, user=UserFactory(username=f"le{i}"), role=Role.VOLUNTEER
+        )
+        for i in range(9)
+    ]  # 10 active volunteers with vic
+    for i, volunteer in enumerate(volunteers):
+        VolunteerProfile.objects.update_or_create(
+            membership=volunteer,
+            defaults={
+                "organisation": world.org,
+                "lived_experience": ["debt"],
+                "lived_experience_consent": i < 5,  # four more recorded it but did not agree
+            },
+        )
+    _panel_, figures = _panel(world)
+    assert figures[LIVED] == "50%"  # 5 of 10: the four without agreement are not counted
+    VolunteerProfile.objects.filter(membership=volunteers[0]).update(
+        lived_experience_consent=False
+    )
+    _panel_, figures = _panel(world)
+    assert figures[LIVED] == FEWER  # 4 of 10: too few to show

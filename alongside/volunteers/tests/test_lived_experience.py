@@ -125,10 +125,10 @@ def test_the_matched_person_is_told_what_was_agreed_for_telling(town, world, cli
 
 
 def test_the_scorecard_share_counts_only_active_volunteers_who_agreed(town, world):
-    assert lived_experience_share(world.org) == (0, 2)  # vic and vera
+    assert lived_experience_share(world.org.pk) == (0, 2)  # vic and vera
     _set(town.vera, matching=False, telling=True)
-    assert lived_experience_share(world.org) == (0, 2)
+    assert lived_experience_share(world.org.pk) == (0, 2)
     _set(town.vera, matching=True, telling=False)
-    assert lived_experience_share(world.org) == (1, 2)
+    assert lived_experience_share(world.org.pk) == (1, 2)
     _set(world.members["vic"], matching=True, telling=True, codes=(), words="Some words")
-    assert lived_experience_share(world.org) == (1, 2)  # words alone are not a code
+    assert lived_experience_share(world.org.pk) == (1, 2)  # words alone are not a code
