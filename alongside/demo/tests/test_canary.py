@@ -414,6 +414,8 @@ def test_a_volunteer_once_supported_keeps_their_history_from_those_who_manage_vo
         assert leaked == [], f"{username} saw the canary at {leaked}"
         # Nothing on a volunteer page links to the person's record.
         assert f"/people/{person.pk}/" not in seen[f"/volunteers/{volunteer.pk}/"]
+
+
 def test_supervision_notes_reach_only_their_supervisee_and_supervisor(
     canary_town, caplog, settings
 ):

@@ -100,8 +100,6 @@ def test_the_panel_counts_lived_experience_only_where_the_volunteer_agreed(world
         )
     _panel_, figures = _panel(world)
     assert figures[LIVED] == "50%"  # 5 of 10: the four without agreement are not counted
-    VolunteerProfile.objects.filter(membership=volunteers[0]).update(
-        lived_experience_consent=False
-    )
+    VolunteerProfile.objects.filter(membership=volunteers[0]).update(lived_experience_consent=False)
     _panel_, figures = _panel(world)
     assert figures[LIVED] == FEWER  # 4 of 10: too few to show
