@@ -42,6 +42,8 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 def fold(text: str) -> str:
     """Lower case, no accents, no apostrophes or hyphens, other punctuation as spaces, single
     spaces: what two spellings of one name have in common."""
+    if text.isascii():  # most names: no letters to translate, no accents to take off
+        return " ".join(_NOT_WORD.sub(" ", _JOINERS.sub("", text.lower())).split())
     text = text.translate(_LETTERS)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
