@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
+from alongside.common.folding import fold
 from alongside.common.pickers import (
     MAX_CHOSEN,
     PICKER_ROWS,
@@ -22,7 +23,6 @@ from alongside.common.pickers import (
     Picker,
     PickerField,
 )
-from alongside.people.names import fold
 
 WORDS = 4  # words of a name searched for; more narrow nothing
 
