@@ -14,6 +14,7 @@ from alongside.safeguarding import services as safeguarding
 from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
+    PersonFactory,
     SpellFactory,
     UserFactory,
 )
@@ -87,6 +88,16 @@ def test_outside_the_person_page_the_answer_is_not_remembered(world):
     from alongside.visibility.people import has_confirmed
 
     cara = world.members["cara"]
-    assert not has_confirmed(cara, world.person)
-    SpellFactory(person=world.person, worker=cara.user, started_on=date(2026, 1, 1))
-    assert has_confirmed(cara, world.person)
+    someone = PersonFactory(team=world.team)
+    assert not has_confirmed(cara, someone)
+    SpellFactory(person=someone, worker=cara.user, started_on=date(2026, 1, 1))
+    assert has_confirmed(cara, someone)
+    # Inside the block the first answer stands: why it wraps only a page that reads.
+    from alongside.visibility.people import remembered_relationships
+
+    other = PersonFactory(team=world.team)
+    with remembered_relationships():
+        assert not has_confirmed(cara, other)
+        SpellFactory(person=other, worker=cara.user, started_on=date(2026, 1, 1))
+        assert not has_confirmed(cara, other)
+    assert has_confirmed(cara, other)
