@@ -320,8 +320,8 @@ def _record_on_both(
 
 
 WAITING = _(
-    "A merge of one of these records is waiting for approval: approve, decline or withdraw it "
-    "(from \u201cMerges to check\u201d) before merging either record again."
+    "A merge of one of these records is waiting for approval. It must be approved, declined "
+    "or withdrawn before either record is merged again."
 )
 
 
