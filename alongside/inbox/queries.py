@@ -34,6 +34,7 @@ from alongside.rights.queries import open_requests
 from alongside.safeguarding.models import ConcernStatus
 from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
 from alongside.visibility.people import visible_people_q
+from alongside.volunteers.queries import waiting_on
 
 # A request for a worker, and a new person without one, should be answered within a week.
 ANSWER_WITHIN_DAYS = 7
@@ -61,6 +62,7 @@ class Kind:
     REFERRAL_OVERDUE = "referral_overdue"
     REFERRAL_IN = "referral_in"
     SUBJECT_ACCESS = "subject_access"
+    VOLUNTEER_WAITING = "volunteer_waiting"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class Item:
     # A second action, less prominent (answering a worker request "not possible").
     other_label: str = ""
     other_url: str = ""
+    # Who it is about when that is not a person with a record (a volunteer's name).
+    title: str = ""
 
     def overdue(self, today: date) -> bool:
         return self.due < today
@@ -542,6 +546,26 @@ def subject_access_to_answer(membership: Membership, *, today: date) -> list[Ite
     ]
 
 
+def volunteers_waiting(membership: Membership, *, today: date) -> list[Item]:
+    """Volunteers whose journey waits on something (a reply, a reference, a check), for the
+    coordinator: three queries, longest waiting first within what is due soonest."""
+    if not _may("volunteers.manage", membership, None):
+        return []
+    return [
+        Item(
+            kind=Kind.VOLUNTEER_WAITING,
+            person=None,
+            title=waiting.volunteer.name,
+            since=waiting.since,
+            due=waiting.due,
+            action_label=_("Open their volunteer page"),
+            action_url=reverse("volunteers:volunteer", args=[waiting.volunteer.pk]),
+            detail=waiting.what,
+        )
+        for waiting in waiting_on(membership, today=today, limit=LIMIT)
+    ]
+
+
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     """Everything waiting for this membership, by kind, in a fixed number of queries."""
     today = today or timezone.localdate()
@@ -617,6 +641,14 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
             _("Requests to see a record"),
             _("The law gives one month from the day each request arrived."),
             subject_access_to_answer(membership, today=today),
+        ),
+        Section(
+            Kind.VOLUNTEER_WAITING,
+            _("Volunteers waiting on something"),
+            _(
+                "An enquiry to answer, a reference or a check not back. Chase it, then move them on."
+            ),
+            volunteers_waiting(membership, today=today),
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)

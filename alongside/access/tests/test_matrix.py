@@ -389,6 +389,16 @@ MATRIX: dict[str, Entry] = {
     # The receiving service's one-time link, and a partner's public form (key in the body).
     "referrals:answer": once(EVERYONE),
     "referrals:partner_form": once(EVERYONE),
+    # volunteers (decision 0070): the journey is the coordinator's and the data lead's, in their
+    # own organisation; a volunteer's own lived experience is theirs; anyone may offer to help.
+    "volunteers:list": once({"colin", "dana"}),
+    "volunteers:volunteer": each({"colin", "dana"}, {"colin", "dana"}, set()),
+    **{
+        f"volunteers:{name}": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post")
+        for name in ("move", "add_reference", "add_check", "reference_back", "update_check")
+    },
+    "volunteers:my_lived_experience": once({"vic"}),
+    "volunteers:enquire": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
     "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
     "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),
@@ -401,6 +411,18 @@ MATRIX: dict[str, Entry] = {
     "directory:imports": once({"colin", "dana"}),
     "directory:list_space": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     "directory:refresh_now": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    # training: coordinators keep courses, completions and supervision arrangements; everyone
+    # but funders sees their own record; a supervision (its notes: the supervision sphere) only
+    # its supervisee and supervisor, and only the supervisor records its sessions.
+    "training:mine": once(EVERYONE - {"fern"}),
+    "training:courses": once({"colin"}),
+    "training:record": once({"colin"}),
+    "training:record_session": once({"colin"}),
+    "training:expiring": once({"colin"}),
+    "training:arrangements": once({"colin"}),
+    "training:supervision": each({"vic", "alice"}, set(), {"olly"}),
+    "training:record_supervision_session": each({"alice"}, set(), set(), method="post"),
+    "training:plan_supervision_session": each({"alice"}, set(), set(), method="post"),
     # oruk: the public Open Referral UK API (published services only, no sign-in)
     "oruk:index": once(EVERYONE),
     "oruk:services": once(EVERYONE),
