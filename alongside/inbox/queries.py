@@ -120,6 +120,15 @@ def _visible(membership: Membership) -> QuerySet[Person]:
     return Person.objects.filter(allowed) if allowed is not None else Person.objects.none()
 
 
+def _visible_exists(membership: Membership) -> Exists:
+    """Over a row with `person_id`: the viewer may see that person. A correlated EXISTS, not
+    `person__in=_visible(...)`: that IN list holds every visible person (the whole organisation)
+    and SQLite builds it, or drives the plan from it, one index search per person: 0.9 s for the
+    follow-ups on 100,000 people (issue 17). As EXISTS it is one primary-key probe per row the
+    query's own indexes found."""
+    return Exists(_visible(membership).filter(pk=OuterRef("person_id")))
+
+
 def _team_people(membership: Membership) -> QuerySet[Person]:
     """The people a coordinator looks after: their team's (everyone's, without a team)."""
     people = _visible(membership)
@@ -175,16 +184,14 @@ def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
         organisation_id=membership.organisation_id, status=WorkerRequest.Status.OPEN
     )
     if membership.role == Role.COORDINATOR:
-        requests = requests.filter(person__in=_visible(membership))
+        requests = requests.filter(_visible_exists(membership))
         if membership.team_id is not None:
             requests = requests.filter(
                 Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
             )
         return requests
     if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
-        return requests.filter(
-            requested_worker_id=membership.user_id, person__in=_visible(membership)
-        )
+        return requests.filter(_visible_exists(membership), requested_worker_id=membership.user_id)
     return requests.none()
 
 
@@ -321,9 +328,10 @@ def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
     if membership.role == Role.COORDINATOR:
         contacts = contacts.filter(person__in=_team_people(membership))
     else:
+        # Found through the worker and named-worker indexes (the OR); see `_visible_exists`.
         contacts = contacts.filter(
             Q(worker_id=membership.user_id) | Q(person_id__in=_my_people_ids(membership)),
-            person__in=_visible(membership),
+            _visible_exists(membership),
         )
     found = list(contacts.select_related("person", "worker").order_by("follow_up_on", "pk")[:LIMIT])
     spells = _named_workers(c.person_id for c in found)
