@@ -32,14 +32,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-12-01 09:00:
 
 # Organisation columns the restored organisation keeps its own of; the audit rows differ by
 # where they came from (compared separately below).
-DROP = {"organisation": ["name", "slug", "created_at"], "audit_events": ["origin"]}
+# A restored merge cannot be undone: the ids of the rows it moved are dropped (decision 0085).
+DROP = {
+    "organisation": ["name", "slug", "created_at"],
+    "audit_events": ["origin"],
+    "person_merges": ["moved_rows"],
+}
 
 
 def _canonical(path: Path) -> dict[str, list[dict[str, str]]]:
     return canonical(
         read_archive(path),
         references(read_package(path)),
-        any_table=[("audit_events", "subject")],
+        any_table=[("audit_events", "subject"), ("imported_records", "object_id")],
         drop=DROP,
     )
 
@@ -86,6 +91,7 @@ def test_every_table_round_trips(tmp_path: Path) -> None:
     assert [row["origin"] for row in read_archive(second)["audit_events"]] == ["restored"] * len(
         history
     ) + ["recorded"] * 2
+    assert {row["moved_rows"] for row in read_archive(second)["person_merges"]} == {"{}"}
 
 
 def test_restored_words_are_as_they_were(tmp_path: Path) -> None:
