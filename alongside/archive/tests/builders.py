@@ -255,7 +255,9 @@ def _the_rest(
     space: Space,
 ) -> None:
     """Rows of the tables added in decision 0085: appointments, learning, connections,
-    directory, referrals, rights and imports."""
+    directory, referrals, rights and imports. The appointment is a cancelled one: the tests
+    restore a copy on the same server, whose workers share their accounts with the original's,
+    and PostgreSQL refuses a worker booked twice at once (`scheduling` migration 0002)."""
     w, o, lead_user = worker.user, other.user, lead.user
     skill = Skill.objects.create(organisation=organisation, name="Polish")
     worker.skills.add(skill)
@@ -290,7 +292,8 @@ def _the_rest(
     )  # fmt: skip
     appointment = Appointment.objects.create(
         organisation=organisation, person=person, worker=w, with_worker=o, starts_at=AT,
-        ends_at=AT + timedelta(hours=1), mode="in_person", place="Hub", status="attended",
+        ends_at=AT + timedelta(hours=1), mode="in_person", place="Hub", status="cancelled",
+        cancelled_by="us",
         booked_via="plan", planning_round=planning_round, handover=handover, contact=contact,
         booked_by=o,
     )  # fmt: skip
