@@ -49,16 +49,8 @@ from alongside.rota.queries import reached_milestone_keys
 from alongside.scheduling.models import HOLDS_TIME, Appointment
 from alongside.spaces.models import Session, Space
 from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
-
-
-# TEMPORARY until s5-h2's "Add training requirements and the check other apps call" is merged:
-# then these two are imported from alongside.training (models.Activity, queries.unmet_requirements).
-class Activity:
-    SHIFTS = "shifts"
-
-
-def unmet_requirements(membership: Membership, *, activity: str, on: date) -> list[str]:
-    return []
+from alongside.training.models import Activity
+from alongside.training.queries import unmet_requirements
 
 
 GENERATE_WEEKS = 8  # shifts are made this far ahead when a pattern is added

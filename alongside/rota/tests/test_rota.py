@@ -1,7 +1,7 @@
 """The rota's services: patterns make shifts, signing up, asking, answering, swaps, withdrawing,
 no double booking across shifts and appointments, gaps, and the reminder task."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -43,7 +43,7 @@ def vic(org):
 
 def test_a_pattern_makes_its_shifts_ahead_with_its_roles_and_links_the_session(org, colin):
     space = Space.objects.create(organisation=org, name="Foodbank", venue="Hall")
-    tuesday = datetime(2026, 8, 18).date()
+    tuesday = date(2026, 8, 18)
     Session.objects.create(
         organisation=org,
         space=space,

@@ -1,0 +1,1 @@
+"""Who may do what with training records and supervision (rules predicates)."""
