@@ -52,7 +52,6 @@ from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
 from alongside.training.models import Activity
 from alongside.training.queries import unmet_requirements
 
-
 GENERATE_WEEKS = 8  # shifts are made this far ahead when a pattern is added
 REMIND_BEFORE = timedelta(hours=24)
 MAX_NEEDED = 50

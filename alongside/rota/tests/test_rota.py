@@ -22,6 +22,7 @@ from alongside.testing.factories import (
     PersonFactory,
     TeamFactory,
 )
+from alongside.training.models import Activity, Completion, Course, Requirement
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)]
 
@@ -141,10 +142,15 @@ def test_a_coordinator_asks_and_the_member_answers(org, colin, vic):
     assert second.status == SignupStatus.DECLINED
 
 
-def test_an_unmet_training_requirement_refuses_with_its_reason(org, colin, vic, monkeypatch):
+def test_an_unmet_training_requirement_refuses_with_its_reason(org, colin, vic):
     shift = first_shift(make_pattern(colin))
+    course = Course.objects.create(organisation=org, name="Safeguarding", valid_for_months=12)
+    Requirement.objects.create(organisation=org, course=course, activity=Activity.SHIFTS)
+    Completion.objects.create(
+        organisation=org, membership=vic, course=course,
+        completed_on=date(2025, 8, 3), expires_on=date(2026, 8, 3),
+    )  # fmt: skip
     reason = "Safeguarding training ran out on 3 Aug 2026."
-    monkeypatch.setattr(services, "unmet_requirements", lambda m, *, activity, on: [reason])
     with pytest.raises(ValidationError) as caught:
         services.ask(role(shift, "Desk"), member=vic, by=colin)
     assert caught.value.message_dict == {"member": [reason]}
@@ -152,6 +158,12 @@ def test_an_unmet_training_requirement_refuses_with_its_reason(org, colin, vic, 
         services.sign_up(role(shift, "Desk"), by=vic)
     assert caught.value.messages == [reason]
     assert not Signup.objects.exists()
+    # Renewed: now they may.
+    Completion.objects.create(
+        organisation=org, membership=vic, course=course,
+        completed_on=date(2026, 8, 10), expires_on=date(2027, 8, 10),
+    )  # fmt: skip
+    services.sign_up(role(shift, "Desk"), by=vic)
 
 
 def test_a_swap_offered_and_taken_moves_the_shift(org, colin, vic):
