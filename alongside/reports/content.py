@@ -38,7 +38,6 @@ from alongside.referrals.queries import referrals_summary
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, ContinuityDay
 from alongside.relationships.queries import continuity_over_days
-from alongside.rota.queries import gifts_summary, hours_given
 from alongside.reports.models import (
     DEFAULT_RATE_SOURCE,
     DEFAULT_VOLUNTEER_HOUR_RATE,
@@ -46,6 +45,7 @@ from alongside.reports.models import (
     Story,
     TeamLearning,
 )
+from alongside.rota.queries import gifts_summary, hours_given
 
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -279,8 +279,9 @@ def _value(content: ReportContent, contacts: Any) -> None:
         Figure("Value of that time", f"£{worth:,}" if ok else FEWER, note=note),
     ]
     for line in gifts_summary(org.pk, content.start, content.end):
+        label = "Money received" if line.kind == "money" else f"{line.label} given"
         if not enough(line.count):
-            content.value.append(Figure(f"{line.label} given", FEWER))
+            content.value.append(Figure(label, FEWER))
             continue
         parts = [f"{line.count:,} gifts"]
         if line.kilograms:
@@ -292,7 +293,7 @@ def _value(content: ReportContent, contacts: Any) -> None:
             parts.append(worth_text if line.kind == "money" else f"worth about {worth_text}")
         content.value.append(
             Figure(
-                "Money received" if line.kind == "money" else f"{line.label} given",
+                label,
                 ", ".join(parts),
                 note="Values of gifts in kind are the estimates recorded where one was given."
                 if line.kind != "money"

@@ -21,7 +21,6 @@ from alongside.access.models import Membership, Organisation, Role
 from alongside.rota.models import (
     Gift,
     GiftKind,
-    GiftUnit,
     HoursEntry,
     MilestoneShare,
     PatternRole,
