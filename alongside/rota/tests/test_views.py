@@ -135,7 +135,7 @@ def test_the_report_shows_time_and_gifts_with_small_numbers_withheld(world):
     figures = {f.label: f for f in build(org, start, end).value}
     assert figures["Hours volunteers gave"].text == "fewer than 5"
     services.add_hours(volunteers[4], what="Sorting", on=day, minutes=180)
-    for n in range(5):
+    for _ in range(5):
         services.record_gift(
             org, by=colin, kind="food", description="Tins", received_on=day,
             quantity=Decimal(10), unit="kg", value=Decimal(20),
