@@ -88,7 +88,7 @@ class AskForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "member").queryset = members
-        model_choice(self, "member").label_from_instance = lambda m: (  # type: ignore[method-assign]
+        model_choice(self, "member").label_from_instance = lambda m: (  # type: ignore[method-assign,assignment]
             f"{m.user.get_full_name() or m.user.username} ({m.get_role_display()})"
         )
         model_choice(self, "role").queryset = roles

@@ -124,7 +124,7 @@ def gaps(organisation_id: int, *, today: date, days: int = GAP_DAYS) -> QuerySet
             shift__cancelled_at__isnull=True,
             shift__starts_at__gte=max(_aware(today), timezone.now()),
             shift__starts_at__lt=_aware(today + timedelta(days=days)),
-            filled__lt=F("needed"),
+            filled__lt=F("needed"),  # type: ignore[misc]  # the annotation above
         )
         .select_related("shift")
         .order_by("shift__starts_at", "pk")

@@ -131,10 +131,10 @@ def take_swap(request: AuthedHttpRequest, offer_id: int) -> HttpResponse:
 
 
 @submit_once
-@rule_required("rota.mine")
 def add_hours(request: AuthedHttpRequest) -> HttpResponse:
     """Time given that the rota and contacts do not show: what, when, how long."""
     membership = membership_of(request)
+    require_rule("rota.mine", membership)
     form = HoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,9 +192,9 @@ def rota(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @submit_once
-@rule_required("rota.manage")
 def new_pattern(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
+    require_rule("rota.manage", membership)
     form = ShiftPatternForm(
         request.POST if request.method == "POST" else None, membership=membership
     )
@@ -262,10 +262,10 @@ def shift(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
 
 
 @submit_once
-@rule_required("rota.gifts")
 def gifts(request: AuthedHttpRequest) -> HttpResponse:
     """The gifts ledger: food, goods, rooms lent and money received, newest first."""
     membership = membership_of(request)
+    require_rule("rota.gifts", membership)
     form = GiftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
