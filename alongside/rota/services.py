@@ -14,7 +14,7 @@ exclusion constraint refuses overlapping shifts for one member as well (migratio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -362,33 +362,55 @@ def answer(signup: Signup, *, accept: bool, by: Membership) -> None:
     signup.refresh_from_db()
 
 
-def withdraw(signup: Signup, *, by: Membership) -> None:
-    """A member comes off a shift still to come; the place is free again at once."""
+def _change_own(
+    signup: Signup,
+    *,
+    allowed: Callable[[Signup], bool],
+    refusal: str,
+    action: actions.Action,
+    by: Membership,
+    **changes: object,
+) -> None:
+    """A change a member makes to their own signup before the shift starts: locked, checked
+    (`allowed` on the locked row, else `refusal`), changed and audited in one transaction."""
     with transaction.atomic():
         current = Signup.objects.select_for_update().get(pk=signup.pk)
-        if current.status not in HOLDS_PLACE:
-            raise ValidationError({"signup": _("You are not on this shift any more.")})
+        if not allowed(current):
+            raise ValidationError({"signup": refusal})
         if current.starts_at <= timezone.now():
             raise ValidationError({"signup": _("This shift has already started.")})
-        current.status = SignupStatus.WITHDRAWN
-        current.offered_at = None
-        current.save(update_fields=["status", "offered_at", "changed_at"])
-        record(current, action=actions.ROTA_SIGNUP_WITHDRAWN, by=by, person_id=None)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save(update_fields=[*changes, "changed_at"])
+        record(current, action=action, by=by, person_id=None)
     signup.refresh_from_db()
+
+
+def withdraw(signup: Signup, *, by: Membership) -> None:
+    """A member comes off a shift still to come; the place is free again at once."""
+    _change_own(
+        signup,
+        allowed=lambda current: current.status in HOLDS_PLACE,
+        refusal=_("You are not on this shift any more."),
+        action=actions.ROTA_SIGNUP_WITHDRAWN,
+        by=by,
+        status=SignupStatus.WITHDRAWN,
+        offered_at=None,
+    )
 
 
 def offer_swap(signup: Signup, *, by: Membership) -> None:
     """A member offers their shift for someone else to take; they stay on it until someone does."""
-    with transaction.atomic():
-        current = Signup.objects.select_for_update().get(pk=signup.pk)
-        if current.status != SignupStatus.CONFIRMED or current.offered_at is not None:
-            raise ValidationError({"signup": _("This shift is not yours to offer now.")})
-        if current.starts_at <= timezone.now():
-            raise ValidationError({"signup": _("This shift has already started.")})
-        current.offered_at = timezone.now()
-        current.save(update_fields=["offered_at", "changed_at"])
-        record(current, action=actions.ROTA_SWAP_OFFERED, by=by, person_id=None)
-    signup.refresh_from_db()
+    _change_own(
+        signup,
+        allowed=lambda current: (
+            current.status == SignupStatus.CONFIRMED and current.offered_at is None
+        ),
+        refusal=_("This shift is not yours to offer now."),
+        action=actions.ROTA_SWAP_OFFERED,
+        by=by,
+        offered_at=timezone.now(),
+    )
 
 
 def take_swap(signup: Signup, *, by: Membership) -> Signup:

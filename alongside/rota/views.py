@@ -3,6 +3,7 @@ rota, its patterns and a shift's page with "ask someone"; the gifts ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
@@ -83,51 +85,67 @@ def sign_up(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
     return redirect("rota:mine")
 
 
-@require_POST
-def answer(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
-    signup = _signup(request, signup_id, "rota.own_signup")
-    accept = request.POST.get("answer") == "yes"
+def _act(
+    request: AuthedHttpRequest,
+    signup_id: int,
+    rule: str,
+    act: Callable[[Signup, Membership], object],
+    done: str,
+) -> HttpResponse:
+    """One action on a signup from the member's page: checked by its rule (404 otherwise), done
+    by the service, the page again with the reason when refused (400)."""
+    signup = _signup(request, signup_id, rule)
     try:
-        services.answer(signup, accept=accept, by=membership_of(request))
+        act(signup, membership_of(request))
     except ValidationError as error:
         return _refused(request, error)
-    messages.success(
-        request, _("Thank you: you are on it.") if accept else _("Thank you for saying.")
-    )
+    messages.success(request, done)
     return redirect("rota:mine")
+
+
+@require_POST
+def answer(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
+    accept = request.POST.get("answer") == "yes"
+    return _act(
+        request,
+        signup_id,
+        "rota.own_signup",
+        lambda signup, by: services.answer(signup, accept=accept, by=by),
+        _("Thank you: you are on it.") if accept else _("Thank you for saying."),
+    )
 
 
 @require_POST
 def withdraw(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
-    signup = _signup(request, signup_id, "rota.own_signup")
-    try:
-        services.withdraw(signup, by=membership_of(request))
-    except ValidationError as error:
-        return _refused(request, error)
-    messages.success(request, _("You are off that shift. The coordinator can see the gap."))
-    return redirect("rota:mine")
+    return _act(
+        request,
+        signup_id,
+        "rota.own_signup",
+        lambda signup, by: services.withdraw(signup, by=by),
+        _("You are off that shift. The coordinator can see the gap."),
+    )
 
 
 @require_POST
 def offer_swap(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
-    signup = _signup(request, signup_id, "rota.own_signup")
-    try:
-        services.offer_swap(signup, by=membership_of(request))
-    except ValidationError as error:
-        return _refused(request, error)
-    messages.success(request, _("Offered. You stay on it until someone takes it."))
-    return redirect("rota:mine")
+    return _act(
+        request,
+        signup_id,
+        "rota.own_signup",
+        lambda signup, by: services.offer_swap(signup, by=by),
+        _("Offered. You stay on it until someone takes it."),
+    )
 
 
 @require_POST
 def take_swap(request: AuthedHttpRequest, offer_id: int) -> HttpResponse:
-    signup = _signup(request, offer_id, "rota.take_swap")
-    try:
-        services.take_swap(signup, by=membership_of(request))
-    except ValidationError as error:
-        return _refused(request, error)
-    messages.success(request, _("You took the shift. Thank you."))
-    return redirect("rota:mine")
+    return _act(
+        request,
+        offer_id,
+        "rota.take_swap",
+        lambda signup, by: services.take_swap(signup, by=by),
+        _("You took the shift. Thank you."),
+    )
 
 
 @submit_once
