@@ -52,7 +52,6 @@ from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
 from alongside.training.models import Activity
 from alongside.training.queries import unmet_requirements
 
-GENERATE_WEEKS = 8  # shifts are made this far ahead when a pattern is added
 REMIND_BEFORE = timedelta(hours=24)
 MAX_NEEDED = 50
 MAX_MINUTES_ADDED = 24 * 60
@@ -82,7 +81,8 @@ def create_pattern(
     space: Space | None = None,
     place: str = "",
 ) -> ShiftPattern:
-    """A repeating shift and the people it needs; its shifts for the next weeks are made at once."""
+    """A repeating shift and the people it needs. All its shifts (a year at most) are made at
+    once, so people can sign up as far ahead as it runs."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Give the shift a name, like “Tuesday foodbank”.")
@@ -128,9 +128,7 @@ def create_pattern(
             PatternRole(pattern=pattern, name=role.strip(), needed=needed) for role, needed in roles
         )
         record(pattern, action=actions.ROTA_PATTERN_CREATED, by=by, person_id=None)
-        generate_shifts(
-            pattern, by=by, until=timezone.localdate() + timedelta(weeks=GENERATE_WEEKS)
-        )
+        generate_shifts(pattern, by=by, until=ends_on)
     return pattern
 
 

@@ -236,7 +236,7 @@ def new_pattern(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Added, with its shifts for the next weeks."))
+            messages.success(request, _("Added, with its shifts until its last date."))
             return redirect("rota:rota")
     return render(
         request, "rota/new_pattern.html", {"form": form}, status=form_status(request, form)

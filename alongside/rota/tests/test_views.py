@@ -149,3 +149,21 @@ def test_the_report_shows_time_and_gifts_with_small_numbers_withheld(world):
     assert "National Living Wage" in figures["Value of that time"].note
     assert figures["Food given"].text == "5 gifts, 50 kg, worth about £100"
     assert figures["Money received"].text == "fewer than 5"
+
+
+def test_the_coordinators_inbox_lists_shifts_short_of_people_this_week(world):
+    colin = _m(world, "colin")
+    shift = first_shift(make_pattern(colin, roles=[("Driver", 1)]))
+    page = world.client("colin").get(reverse("inbox:inbox")).content.decode()
+    assert "Shifts short of people in the next 7 days" in page
+    assert "Driver has 0 of 1 people" in page
+    assert reverse("rota:shift", args=[shift.pk]) in page
+    services.sign_up(role(shift, "Driver"), by=_m(world, "vic"))
+    page = world.client("colin").get(reverse("inbox:inbox")).content.decode()
+    assert "Shifts short of people" not in page
+    # A volunteer's own to do does not list the rota's gaps.
+    services.withdraw(Signup.objects.get(), by=_m(world, "vic"))
+    assert (
+        "Shifts short of people"
+        not in world.client("vic").get(reverse("inbox:inbox")).content.decode()
+    )
