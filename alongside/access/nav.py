@@ -69,6 +69,10 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Plan"), "scheduling:plan_list", "scheduling.plan"),
     Link(_("Matching"), "connections:matching", "connections.match"),
     Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+    (
+        Link(_("Training"), "training:expiring", "training.manage"),
+        Link(_("My training"), "training:mine", "training.own_record"),
+    ),
     Link(_("Team continuity"), "insights:team_continuity", "insights.team_continuity"),
     (
         Link(_("How it feels"), "measures:my_feedback", "measures.my_feedback"),

@@ -527,6 +527,17 @@ ROTA_SWAP_TAKEN = _not_about_one_person("rota.swap.taken")
 ROTA_HOURS_ADDED = _not_about_one_person("rota.hours.added")
 ROTA_GIFT_RECORDED = _not_about_one_person("rota.gift.recorded")
 ROTA_MILESTONE_SHARED = _not_about_one_person("rota.milestone.shared")
+# Training and supervision (alongside/training/): about workers and volunteers, never a person
+# supported; a supervision note's words are never in a summary.
+TRAINING_COURSE_ADDED = _not_about_one_person("training.course.added")
+TRAINING_COMPLETION_RECORDED = _not_about_one_person("training.completion.recorded")
+TRAINING_SUPERVISION_ARRANGED = _not_about_one_person("training.supervision.arranged")
+TRAINING_SUPERVISION_ENDED = _not_about_one_person("training.supervision.ended")
+TRAINING_SUPERVISION_SESSION_PLANNED = _not_about_one_person("training.supervision_session.planned")
+TRAINING_SUPERVISION_SESSION_RECORDED = _not_about_one_person(
+    "training.supervision_session.recorded"
+)
+TRAINING_SUPERVISIONNOTE_VIEWED = _not_about_one_person("training.supervisionnote.viewed")
 
 ABOUT_ONE_PERSON = frozenset(name for name, action in REGISTRY.items() if action.about_person)
 NOT_ABOUT_ONE_PERSON = frozenset(

@@ -1,5 +1,5 @@
 """Training and skills: courses, who completed what and when, and what each role or activity
-requires (issue 15 §3). Keyed on `access.Membership`: a volunteer or worker does things as one.
+requires (issue 15 §3); supervision, its sessions and its notes (the supervision sphere, §4). Keyed on `access.Membership`: a volunteer or worker does things as one.
 
 A completion's `expires_on` is worked out from the course's validity when it is recorded
 (`Course.expiry_for`) and kept, so "who runs out in the next 60 days" and the check other apps
@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from alongside.access.models import Membership, Organisation, Role
+from alongside.access.models import Membership, Organisation, Role, Sphere
+from alongside.common.spheres import SphereManager
 
 
 class Activity(models.TextChoices):
@@ -156,3 +157,83 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.days_before} days before, completion {self.completion_id}"
+
+
+# Supervision (issue 15 §4) ---------------------------------------------------------------------
+
+
+class Supervision(models.Model):
+    """Who supervises whom, and how often. One in force per supervisee; a new supervisor is a
+    new supervision (the old one ended), so each one's notes stay between its own two people."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    supervisee = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="supervisions_received"
+    )
+    supervisor = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="supervisions_given"
+    )
+    every_weeks = models.PositiveSmallIntegerField(_("every (weeks)"), default=6)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(supervisee=models.F("supervisor")),
+                name="supervision_not_of_oneself",
+            ),
+            models.CheckConstraint(
+                condition=Q(every_weeks__gte=1) & Q(every_weeks__lte=52),
+                name="supervision_every_1_to_52_weeks",
+            ),
+            models.UniqueConstraint(
+                fields=["supervisee"],
+                condition=Q(ended_on__isnull=True),
+                name="one_supervision_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"supervision {self.pk}"
+
+
+class SupervisionSession(models.Model):
+    """A supervision session: planned for a day, then recorded as held by the supervisor.
+    Its dates are not sphere records (overdue supervision is counted from them)."""
+
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="sessions")
+    planned_for = models.DateField(_("planned for"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-planned_for", "-id"]
+
+    def __str__(self) -> str:
+        return f"supervision session {self.pk}"
+
+
+class SupervisionNote(models.Model):
+    """What was talked through in a session, in the supervisor's words: the supervision sphere,
+    read only by the supervisee and their supervisor (`visibility.supervision`), fail closed."""
+
+    SPHERE = Sphere.SUPERVISION
+
+    session = models.OneToOneField(
+        SupervisionSession, on_delete=models.CASCADE, related_name="note"
+    )
+    text = models.TextField(_("notes"), max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        base_manager_name = "objects"  # related lookups fail closed too
+
+    def __str__(self) -> str:
+        return f"supervision note {self.pk}"

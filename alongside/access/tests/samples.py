@@ -185,6 +185,44 @@ class Samples:
         self.connections = connection_samples(self.people, owners)
         self._referrals(owners)
         self._rota()
+        self._supervision(wes, wren, hil)
+
+    def _supervision(self, wes: Any, wren: Any, hil: Any) -> None:
+        """A supervision per subject, with a held session and its note (the supervision sphere):
+        related, vic supervised by alice; unrelated, wes by wren (no persona is either); other,
+        olly by hil in olly's organisation."""
+        from alongside.access.models import Membership
+        from alongside.training import services as training
+
+        members = self.world.members
+        pairs = {
+            "related": (members["vic"], members["alice"]),
+            "unrelated": (
+                Membership.objects.get(user=wes, organisation=self.world.org),
+                Membership.objects.get(user=wren, organisation=self.world.org),
+            ),
+            "other": (
+                members["olly"],
+                Membership.objects.get(user=hil, organisation=self.world.other_org),
+            ),
+        }
+        self.supervisions = {}
+        for subject, (supervisee, supervisor) in pairs.items():
+            coordinator = supervisor  # anyone in the organisation may be named as arranging it
+            supervision = training.arrange_supervision(
+                supervisee,
+                supervisor,
+                by=coordinator,
+                every_weeks=6,
+                started_on=timezone.localdate() - timedelta(days=60),
+            )
+            training.record_session(
+                supervision,
+                by=supervisor,
+                held_on=timezone.localdate() - timedelta(days=10),
+                notes=f"Matrix supervision note ({subject})",
+            )
+            self.supervisions[subject] = supervision
 
     def _referrals(self, owners: dict[str, Any]) -> None:
         """A referral out (and its link), a referral partner and a referral in per subject."""
@@ -547,6 +585,7 @@ class Samples:
             "referral_id": lambda: self.referrals[subject].pk,
             "incoming_id": lambda: self.incoming[subject].pk,
             "referral_partner_id": lambda: self.referral_partners[subject].pk,
+            "supervision_id": lambda: self.supervisions[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
             "shift_id": lambda: self.shifts[subject].pk,

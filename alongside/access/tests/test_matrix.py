@@ -402,6 +402,18 @@ MATRIX: dict[str, Entry] = {
     "directory:imports": once({"colin", "dana"}),
     "directory:list_space": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     "directory:refresh_now": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    # training: coordinators keep courses, completions and supervision arrangements; everyone
+    # but funders sees their own record; a supervision (its notes: the supervision sphere) only
+    # its supervisee and supervisor, and only the supervisor records its sessions.
+    "training:mine": once(EVERYONE - {"fern"}),
+    "training:courses": once({"colin"}),
+    "training:record": once({"colin"}),
+    "training:record_session": once({"colin"}),
+    "training:expiring": once({"colin"}),
+    "training:arrangements": once({"colin"}),
+    "training:supervision": each({"vic", "alice"}, set(), {"olly"}),
+    "training:record_supervision_session": each({"alice"}, set(), set(), method="post"),
+    "training:plan_supervision_session": each({"alice"}, set(), set(), method="post"),
     # oruk: the public Open Referral UK API (published services only, no sign-in)
     "oruk:index": once(EVERYONE),
     "oruk:services": once(EVERYONE),

@@ -363,3 +363,73 @@ def test_canary_never_reaches_the_logs(
         )
         leaked = [secret for secret in secrets if secret in seen]
         assert not leaked, f"{leaked} reached the log: {record.name}: {record.getMessage()[:200]}"
+
+
+def test_supervision_notes_reach_only_their_supervisee_and_supervisor(
+    canary_town, caplog, settings
+):
+    """Issue 15 §4: each demo supervision note carries `SV<n>-<canary>`. The coordinator, the
+    safeguarding lead, the data lead, the funder and the outsider, sent at every training page,
+    every supervision's page, the scorecard, the report and the audit log, see none; the
+    supporter and the volunteer see exactly the notes of the supervisions they are in (the
+    positive control), and no log or audit summary holds one."""
+    from alongside.training.models import Supervision, SupervisionNote
+
+    settings.DEBUG = False
+    token = canary_town
+    caplog.set_level(logging.DEBUG)
+    mark = re.compile(rf"SV(\d+)-{re.escape(token)}")
+    notes = SupervisionNote.objects.for_system("canary: whose note is whose").select_related(
+        "session__supervision__supervisee__user", "session__supervision__supervisor__user"
+    )
+    owners: dict[str, set[str]] = {}
+    for note in notes:
+        found = mark.search(note.text)
+        assert found, "every demo supervision note carries its mark"
+        supervision = note.session.supervision
+        owners[found.group(1)] = {
+            supervision.supervisee.user.username,
+            supervision.supervisor.user.username,
+        }
+    assert owners, "the demo has supervision notes"
+    seeds = [
+        "/training/mine/",
+        "/training/expiring/",
+        "/training/courses/",
+        "/training/record/",
+        "/training/record-session/",
+        "/training/supervision/",
+        "/learning/scorecard/",
+        "/reports/",
+        "/audit/",
+        "/audit/export.csv",
+        "/inbox/",
+        "/connections/matching/",
+    ] + [f"/training/supervision/{pk}/" for pk in Supervision.objects.values_list("pk", flat=True)]
+    users = get_user_model().objects
+    seen_by: dict[str, set[str]] = {}
+    for username in (
+        "coordinator",
+        "safeguarding",
+        "datalead",
+        "funder",
+        "outsider",
+        "supporter",
+        "volunteer",
+    ):
+        client = Client()
+        client.force_login(users.get(username=username))
+        pages = crawl(client, seeds, follow=False)
+        seen_by[username] = {n for body in pages.values() for n in mark.findall(body)}
+        wrong = {n for n in seen_by[username] if username not in owners[n]}
+        assert wrong == set(), (
+            f"{username} read supervision notes that are not theirs: {sorted(wrong)[:5]}"
+        )
+    for username in ("coordinator", "safeguarding", "datalead", "funder", "outsider"):
+        assert seen_by[username] == set(), username
+    for username in ("supporter", "volunteer"):
+        theirs = {n for n, two in owners.items() if username in two}
+        assert theirs and seen_by[username] == theirs, username  # the positive control
+    assert not mark.search(caplog.text), "a supervision note reached the logs"
+    summaries = AuditEvent.objects.values_list("summary", flat=True).iterator()
+    assert not [s for s in summaries if token in json.dumps(s)], "a note reached the audit log"
