@@ -48,6 +48,13 @@ from alongside.reports.models import (
 from alongside.rota.queries import gifts_summary, hours_given
 
 MAX_PERIOD_DAYS = 3 * 366
+GIFT_LABELS = {
+    "food": "Food given",
+    "goods": "Goods given",
+    "room": "Rooms lent",
+    "service": "Services given free",
+    "money": "Money received",
+}
 
 
 class PeriodError(ValueError):
@@ -279,7 +286,7 @@ def _value(content: ReportContent, contacts: Any) -> None:
         Figure("Value of that time", f"£{worth:,}" if ok else FEWER, note=note),
     ]
     for line in gifts_summary(org.pk, content.start, content.end):
-        label = "Money received" if line.kind == "money" else f"{line.label} given"
+        label = GIFT_LABELS.get(line.kind, line.label)
         if not enough(line.count):
             content.value.append(Figure(label, FEWER))
             continue

@@ -2,11 +2,14 @@
 with their reason, another member's signup hidden (404), the gifts ledger, hours and milestones,
 and the funder report's time and gifts with small numbers withheld."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from alongside.access.models import Membership, Role
 from alongside.reports.content import build
@@ -167,3 +170,40 @@ def test_the_coordinators_inbox_lists_shifts_short_of_people_this_week(world):
         "Shifts short of people"
         not in world.client("vic").get(reverse("inbox:inbox")).content.decode()
     )
+
+
+def _queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_list_pages_read_as_many_queries_for_one_row_as_for_three(world):
+    colin, vic = _m(world, "colin"), _m(world, "vic")
+    today = timezone.localdate()
+
+    def add(n):
+        pattern = make_pattern(
+            colin, name=f"Shift {n}", weekday=n, ends_on=today + timedelta(days=6)
+        )
+        services.sign_up(_desk(pattern), by=vic)
+        services.add_hours(vic, what=f"Thing {n}", on=today, minutes=60)
+        services.record_gift(
+            world.org, by=colin, kind="food", description="Tins", received_on=today
+        )
+
+    pages = [
+        (world.client("colin"), reverse("rota:rota")),
+        (world.client("vic"), reverse("rota:mine")),
+        (world.client("colin"), reverse("rota:gifts")),
+    ]
+    add(3)
+    one = [_queries_for(client, url) for client, url in pages]
+    add(4)
+    add(5)
+    three = [_queries_for(client, url) for client, url in pages]
+    assert one == three
+
+
+def _desk(pattern):  # noqa: N802
+    return role(first_shift(pattern), "Desk")
