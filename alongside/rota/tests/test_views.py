@@ -198,6 +198,8 @@ def test_the_list_pages_read_as_many_queries_for_one_row_as_for_three(world):
         (world.client("colin"), reverse("rota:gifts")),
     ]
     add(3)
+    for client, url in pages:  # the first request of a session reads the session's own rows
+        _queries_for(client, url)
     one = [_queries_for(client, url) for client, url in pages]
     add(4)
     add(5)
