@@ -18,9 +18,11 @@ help:
 $(CURDIR)/.tools/uv/bin/uv:
 	python3 -m pip install --quiet --disable-pip-version-check --target $(CURDIR)/.tools/uv uv
 
+# Bytecode is compiled at install, as pip does: with PYTHONDONTWRITEBYTECODE set, every process
+# would otherwise compile each module it imports again (polars alone: 1.2 s instead of 0.3 s).
 $(BIN)/.installed: $(REQUIREMENTS) pyproject.toml | $(UV)
 	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON_VERSION) $(VENV)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(REQUIREMENTS)
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes $(REQUIREMENTS)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

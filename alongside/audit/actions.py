@@ -474,6 +474,11 @@ ACCESS_MEMBERSHIP_SWITCHED_ON = _not_about_one_person("access.membership.switche
 ACCESS_ORGANISATION_CHANGED_IN_ADMIN = _not_about_one_person("access.organisation.changed_in_admin")
 DEMO_BUILT = _not_about_one_person("demo.built")
 IMPORTS_FILE_IMPORTED = _not_about_one_person("imports.file.imported")
+# Workers and spaces an import brings in or updates (imports/workers_kind.py, spaces_kind.py).
+IMPORTS_WORKER_IMPORTED = _not_about_one_person("imports.worker.imported")
+IMPORTS_WORKER_UPDATED = _not_about_one_person("imports.worker.updated")
+IMPORTS_SPACE_IMPORTED = _not_about_one_person("imports.space.imported")
+IMPORTS_SPACE_UPDATED = _not_about_one_person("imports.space.updated")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")
 ELIGIBILITY_PARTNER_REACTIVATED = _not_about_one_person("eligibility.partner.reactivated")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import os
+import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -36,6 +38,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DAY_IN_MICROSECONDS = 86_400_000_000
 TIME_CACHE_SIZE = 1 << 17  # distinct `at` texts kept parsed
+COLUMNAR_FROM_BYTES = (
+    4_000_000  # smaller files are quicker than loading polars (bench/continuity.py)
+)
+PARQUET_MAGIC = b"PAR1"  # how a Parquet file starts
 # Time key of an `at` outside the window: below any real time (year 1 is about -6.2e16).
 OUTSIDE = -(2**63)
 
@@ -59,7 +65,14 @@ undefined is left empty: coc and secon with fewer than 2 contacts, named_share w
 contact had a named worker.
 
 On bad input the command names the file, line and field, exits with status 2 and writes
-nothing."""
+nothing.
+
+A Parquet file is read too (recognised by its content, not its name): the same columns by
+name, person, worker and named_worker as text or whole numbers, at as the same ISO text, a
+date or a date-time (one without a time zone is taken as UTC); a problem is named by row
+(1 is the first row of data) and field. Files of 4 MB or more and Parquet files are computed
+with polars (--engine columnar); the pure-Python reader (--engine python) gives the same
+output and is the one that names a bad line."""
 
 
 class InputError(Exception):
@@ -88,7 +101,7 @@ def main(argv: list[str]) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _continuity_rows(arguments.input, start=start, end=end)
+        rows = _compute(arguments.input, arguments.engine, start=start, end=end)
         if arguments.output is None:
             _write(sys.stdout, rows)
             sys.stdout.flush()
@@ -103,6 +116,41 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _compute(
+    path: str, engine: str, *, start: int | None, end: int | None
+) -> list[tuple[str, ...]]:
+    """The output rows, from the columnar engine when it is chosen and can vouch for the file,
+    otherwise from the reference reader here (which also names the first bad line and field)."""
+    parquet = _starts_as_parquet(path)
+    if parquet and engine == "python":
+        raise InputError(f"{path}: a Parquet file needs the columnar engine (--engine columnar)")
+    if parquet or engine == "columnar" or (engine == "auto" and _large(path)):
+        # Imported only now: loading polars costs more than computing a small file.
+        from alongside.relationships import continuity_columnar
+
+        if parquet:
+            return continuity_columnar.parquet_rows(path, start=start, end=end)
+        rows = continuity_columnar.csv_rows(path, start=start, end=end)
+        if rows is not None:
+            return rows
+    return _continuity_rows(path, start=start, end=end)
+
+
+def _large(path: str) -> bool:
+    try:
+        return os.stat(path).st_size >= COLUMNAR_FROM_BYTES
+    except OSError:
+        return False  # the reference reader says why it cannot be read
+
+
+def _starts_as_parquet(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == PARQUET_MAGIC
+    except OSError:
+        return False
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -110,7 +158,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "input", metavar="INPUT.csv", help="the contacts: person,worker,at[,named_worker]"
+        "input",
+        metavar="INPUT.csv",
+        help="the contacts: person,worker,at[,named_worker] (CSV, or Parquet)",
     )
     parser.add_argument(
         "--output",
@@ -131,6 +181,14 @@ def _parser() -> argparse.ArgumentParser:
         help="count only contacts before this date-time (exclusive); a bare date counts "
         "that whole day in",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "columnar", "python"),
+        default="auto",
+        help="how to compute: columnar (polars), python (the reference reader) or auto, "
+        "the default: columnar for files of 4 MB or more and for Parquet; both give the same "
+        "output",
+    )
     return parser
 
 
@@ -140,7 +198,7 @@ def _bound(
     """The window bound as a time key; a bare date given to --to means the end of that day."""
     if text is None:
         return None
-    key = _time_key(text)
+    key = time_key(text)
     if key is None:
         parser.error(f'argument {option}: "{text}" is not an ISO 8601 date or date-time')
     if end and _is_bare_date(text):
@@ -156,7 +214,7 @@ def _is_bare_date(text: str) -> bool:
     return True
 
 
-def _time_key(text: str) -> int | None:
+def time_key(text: str) -> int | None:
     """Microseconds since 1970-01-01 UTC, or None when `text` is not an ISO 8601 date(-time)."""
     try:
         moment = datetime.fromisoformat(text)
@@ -175,7 +233,7 @@ def _continuity_rows(path: str, *, start: int | None, end: int | None) -> list[t
     """The output rows (header first) for the contacts file at `path`."""
     with _open(path) as handle:
         reader = csv.reader(handle)
-        columns = _columns(path, _header(path, reader))
+        columns = parse_columns(path, _header(path, reader))
         try:
             groups = _group(reader, columns, start=start, end=end)
         except (_Invalid, csv.Error, UnicodeDecodeError):
@@ -206,7 +264,7 @@ def _header(path: str, reader: Iterator[list[str]]) -> list[str]:
         raise _not_utf8(path, error) from None
 
 
-def _columns(path: str, header: list[str]) -> Columns:
+def parse_columns(path: str, header: list[str]) -> Columns:
     """Indexes of person, worker, at and named_worker (-1 when absent) in the header."""
     names = [name.strip() for name in header]
     found: dict[str, int] = {}
@@ -253,7 +311,7 @@ def _group(
             continue  # a blank line
         key = key_of(at)
         if key is None:
-            parsed = _time_key(at)
+            parsed = time_key(at)
             if parsed is None:
                 raise _Invalid
             if len(keys) >= TIME_CACHE_SIZE:  # times to the second can all differ: stay small
@@ -289,40 +347,53 @@ class _Numbers(dict[float | None, str]):
 def _rows(groups: Groups, *, named: bool) -> list[tuple[str, ...]]:
     """The output rows (header first), sorted by person id."""
     people = sorted(groups)  # as text, which also orders equal numbers such as 7 and 007
-    if all(map(_is_whole_number, people)):
-        people.sort(key=int)
-    rows: list[tuple[str, ...]] = [OUTPUT_HEADER]
-    append = rows.append
-    text = _Numbers().__getitem__
+    contacts: list[int] = []
+    workers_seen: list[int] = []
+    indices: list[list[float | None]] = [[] for _ in INDEX_NAMES]
     for person in people:
-        contacts = groups[person]
-        times = cast(list[int], contacts[0::3])
-        workers = cast(list[str], contacts[1::3])
-        named_workers = cast(list[str | None], contacts[2::3])
+        group = groups[person]
+        times = cast(list[int], group[0::3])
+        workers = cast(list[str], group[1::3])
+        named_workers = cast(list[str | None], group[2::3])
         if not all(map(le, times, islice(times, 1, None))):
             order = sorted(range(len(times)), key=times.__getitem__)  # stable: ties keep file order
             workers = list(map(workers.__getitem__, order))
             named_workers = list(map(named_workers.__getitem__, order))
         result = measure(workers, named_workers if named else None)
-        append(
-            (
-                person,
-                str(result.contacts),
-                str(result.workers),
-                text(result.upc),
-                text(result.coc),
-                text(result.secon),
-                text(result.mmci),
-                text(result.hhi),
-                text(result.named_share),
-            )
-        )
+        contacts.append(result.contacts)
+        workers_seen.append(result.workers)
+        for values, value in zip(
+            indices,
+            (result.upc, result.coc, result.secon, result.mmci, result.hhi, result.named_share),
+            strict=True,
+        ):
+            values.append(value)
+    return format_rows(people, contacts, workers_seen, indices)
+
+
+def format_rows(
+    people: list[str],
+    contacts: list[int],
+    workers: list[int],
+    indices: list[list[float | None]],
+) -> list[tuple[str, ...]]:
+    """The output rows (header first) from each person's figures, `people` sorted as text and
+    `indices` one list per index in INDEX_NAMES order: sorted by person id, numbers formatted.
+    Both engines end here, so their output is the same text."""
+    text = _Numbers().__getitem__
+    columns = [people, list(map(str, contacts)), list(map(str, workers))]
+    columns += [list(map(text, values)) for values in indices]
+    if all(map(_WHOLE_NUMBER.fullmatch, people)):
+        numbers = list(map(int, people))
+        order = sorted(range(len(people)), key=numbers.__getitem__)  # stable: 007 before 7
+        columns = [list(map(column.__getitem__, order)) for column in columns]
+    rows: list[tuple[str, ...]] = [OUTPUT_HEADER]
+    rows += zip(*columns, strict=True)
     return rows
 
 
-def _is_whole_number(text: str) -> bool:
-    digits = text[1:] if text.startswith("-") else text
-    return digits.isascii() and digits.isdigit()
+# A whole-number person id: an optional minus, then ASCII digits.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def _diagnose(path: str, columns: Columns) -> NoReturn:
@@ -361,7 +432,7 @@ def _check_row(
         if name in REQUIRED_COLUMNS and not value:
             raise InputError(f'{path}: line {line}, field "{name}": is empty')
         if name == "at" and value not in valid_times:
-            if _time_key(value) is None:
+            if time_key(value) is None:
                 raise InputError(
                     f'{path}: line {line}, field "at": "{value}" is not an ISO 8601 date or '
                     "date-time"
@@ -381,7 +452,16 @@ def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
 
 
 def _write(stream: IO[Any], rows: list[tuple[str, ...]]) -> None:
-    csv.writer(stream, lineterminator="\n").writerows(rows)
+    # Only a person id can hold a character the csv module would quote; without one, joining
+    # gives the same text quicker.
+    if any(map(_NEEDS_QUOTES.search, (row[0] for row in rows))):
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    else:
+        stream.write("\n".join(map(",".join, rows)))
+        stream.write("\n")
+
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 def _replace(path: str, rows: list[tuple[str, ...]]) -> None:

@@ -31,6 +31,15 @@ HAND_COMPUTED_OUTPUT = (
 )
 
 
+@pytest.fixture(autouse=True, params=["reference", "columnar"])
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs twice: as small files run (the reference reader) and with the
+    columnar engine chosen for every file, which must answer the same."""
+    if request.param == "columnar":
+        monkeypatch.setattr(continuity_cli, "COLUMNAR_FROM_BYTES", 0)
+    return str(request.param)
+
+
 def write(folder: Path, text: str, name: str = "contacts.csv") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
