@@ -7,15 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.access.services import notify
 from alongside.common.request_context import own_request_id
+from alongside.rota.models import Signup, SignupStatus
 
 
 @task
 def remind_of_shift(signup_id: int) -> str:
     """Remind a member of a shift they are still on, in the app (and its list of messages)."""
-    from alongside.access.services import notify
-    from alongside.rota.models import Signup, SignupStatus
-
     with own_request_id("task:"):
         signup = (
             Signup.objects.filter(pk=signup_id)
