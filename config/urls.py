@@ -23,10 +23,13 @@ urlpatterns = [
     path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("referrals/", include("alongside.referrals.urls")),
+    path("shifts/", include("alongside.rota.urls")),
+    path("training/", include("alongside.training.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)
     path("imports/", include("alongside.imports.urls")),
     path("rights/", include("alongside.rights.urls")),
+    path("volunteers/", include("alongside.volunteers.urls")),
     path("", include("alongside.access.urls")),
     path("", include("alongside.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -26,6 +26,8 @@ class Sphere(models.TextChoices):
     SUPPORT = "support", _("Support")
     ELIGIBILITY = "eligibility", _("Eligibility")
     SAFEGUARDING = "safeguarding", _("Safeguarding")
+    # A worker's own supervision notes: only they and their supervisor read them (issue 15 §4).
+    SUPERVISION = "supervision", _("Supervision")
 
 
 class TwoStepPolicy(models.TextChoices):

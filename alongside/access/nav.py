@@ -61,10 +61,27 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Find a person"), "people:person_list", "people.find"),
     Link(_("Diary"), "scheduling:diary", "scheduling.set_availability"),
     Link(_("Spaces"), "spaces:list", "spaces.see"),
+    (
+        Link(_("Rota"), "rota:rota", "rota.manage"),
+        Link(_("My shifts"), "rota:mine", "rota.mine"),
+    ),
     Link(_("Directory"), "directory:search", "directory.read"),
     Link(_("Plan"), "scheduling:plan_list", "scheduling.plan"),
     Link(_("Matching"), "connections:matching", "connections.match"),
-    Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+    Link(_("Volunteers"), "volunteers:list", "volunteers.manage"),
+    Link(
+        _("My lived experience"),
+        "volunteers:my_lived_experience",
+        "volunteers.own_lived_experience",
+    ),
+    (
+        Link(_("Referrals in"), "referrals:incoming", "referrals.triage"),
+        Link(_("Referral partners"), "referrals:partners", "referrals.manage_partners"),
+    ),
+    (
+        Link(_("Training"), "training:expiring", "training.manage"),
+        Link(_("My training"), "training:mine", "training.own_record"),
+    ),
     Link(_("Team continuity"), "insights:team_continuity", "insights.team_continuity"),
     (
         Link(_("How it feels"), "measures:my_feedback", "measures.my_feedback"),
@@ -98,6 +115,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge="alongside.people.queries.merges_waiting_count",
         badge_words=_("waiting"),
     ),
+    Link(_("Gifts"), "rota:gifts", "rota.gifts"),
     Link(_("Learning report"), "reports:report", "reports.read"),
     Link(
         _("Data rights"),

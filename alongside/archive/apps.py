@@ -6,4 +6,5 @@ class ArchiveConfig(AppConfig):
     verbose_name = "The whole organisation's archive: export and restore (docs/archive.md)"
 
     def ready(self) -> None:
-        from alongside.archive import permissions  # noqa: F401 - registers the rules
+        # The rules, and the old system's audit history shown by the audit pages.
+        from alongside.archive import history, permissions  # noqa: F401

@@ -474,6 +474,11 @@ ACCESS_MEMBERSHIP_SWITCHED_ON = _not_about_one_person("access.membership.switche
 ACCESS_ORGANISATION_CHANGED_IN_ADMIN = _not_about_one_person("access.organisation.changed_in_admin")
 DEMO_BUILT = _not_about_one_person("demo.built")
 IMPORTS_FILE_IMPORTED = _not_about_one_person("imports.file.imported")
+# Workers and spaces an import brings in or updates (imports/workers_kind.py, spaces_kind.py).
+IMPORTS_WORKER_IMPORTED = _not_about_one_person("imports.worker.imported")
+IMPORTS_WORKER_UPDATED = _not_about_one_person("imports.worker.updated")
+IMPORTS_SPACE_IMPORTED = _not_about_one_person("imports.space.imported")
+IMPORTS_SPACE_UPDATED = _not_about_one_person("imports.space.updated")
 ELIGIBILITY_PARTNER_ADDED = _not_about_one_person("eligibility.partner.added")
 ELIGIBILITY_PARTNER_DEACTIVATED = _not_about_one_person("eligibility.partner.deactivated")
 ELIGIBILITY_PARTNER_REACTIVATED = _not_about_one_person("eligibility.partner.reactivated")
@@ -507,6 +512,17 @@ REFERRALS_IN_RECEIVED = _not_about_one_person("referrals.in.received")
 REFERRALS_IN_NOT_SUITABLE = _not_about_one_person("referrals.in.not_suitable")
 REFERRALS_PARTNER_ADDED = _not_about_one_person("referrals.partner.added")
 REFERRALS_PARTNER_KEY_ROTATED = _not_about_one_person("referrals.partner.key_rotated")
+REFERRALS_PARTNER_SWITCHED_OFF = _not_about_one_person("referrals.partner.switched_off")
+REFERRALS_PARTNER_SWITCHED_ON = _not_about_one_person("referrals.partner.switched_on")
+# The volunteer journey (alongside/volunteers/): a volunteer is not a person with a record here.
+VOLUNTEERS_VOLUNTEER_ENQUIRED = _not_about_one_person("volunteers.volunteer.enquired")
+VOLUNTEERS_VOLUNTEER_MOVED = _not_about_one_person("volunteers.volunteer.moved")
+VOLUNTEERS_REFERENCE_RECORDED = _not_about_one_person("volunteers.reference.recorded")
+VOLUNTEERS_CHECK_RECORDED = _not_about_one_person("volunteers.check.recorded")
+# A volunteer's own lived experience and their two agreements (matching, telling).
+CONNECTIONS_VOLUNTEER_LIVED_EXPERIENCE = _not_about_one_person(
+    "connections.volunteer.lived_experience"
+)
 # The directory of local services (alongside/directory/): nothing in it is about a person.
 DIRECTORY_IMPORTED = _not_about_one_person("directory.imported")
 DIRECTORY_SERVICE_ADDED = _not_about_one_person("directory.service.added")
@@ -515,6 +531,29 @@ DIRECTORY_SERVICE_CHECKED = _not_about_one_person("directory.service.checked")
 DIRECTORY_FEED_ADDED = _not_about_one_person("directory.feed.added")
 DIRECTORY_FEED_CHANGED = _not_about_one_person("directory.feed.changed")
 DIRECTORY_TERM_ADDED = _not_about_one_person("directory.term.added")
+# The rota and what volunteers give (alongside/rota/): about members and the organisation.
+ROTA_PATTERN_CREATED = _not_about_one_person("rota.pattern.created")
+ROTA_SHIFTS_GENERATED = _not_about_one_person("rota.shifts.generated")
+ROTA_SIGNUP_MADE = _not_about_one_person("rota.signup.made")
+ROTA_SIGNUP_ASKED = _not_about_one_person("rota.signup.asked")
+ROTA_SIGNUP_ANSWERED = _not_about_one_person("rota.signup.answered")
+ROTA_SIGNUP_WITHDRAWN = _not_about_one_person("rota.signup.withdrawn")
+ROTA_SWAP_OFFERED = _not_about_one_person("rota.swap.offered")
+ROTA_SWAP_TAKEN = _not_about_one_person("rota.swap.taken")
+ROTA_HOURS_ADDED = _not_about_one_person("rota.hours.added")
+ROTA_GIFT_RECORDED = _not_about_one_person("rota.gift.recorded")
+ROTA_MILESTONE_SHARED = _not_about_one_person("rota.milestone.shared")
+# Training and supervision (alongside/training/): about workers and volunteers, never a person
+# supported; a supervision note's words are never in a summary.
+TRAINING_COURSE_ADDED = _not_about_one_person("training.course.added")
+TRAINING_COMPLETION_RECORDED = _not_about_one_person("training.completion.recorded")
+TRAINING_SUPERVISION_ARRANGED = _not_about_one_person("training.supervision.arranged")
+TRAINING_SUPERVISION_ENDED = _not_about_one_person("training.supervision.ended")
+TRAINING_SUPERVISION_SESSION_PLANNED = _not_about_one_person("training.supervision_session.planned")
+TRAINING_SUPERVISION_SESSION_RECORDED = _not_about_one_person(
+    "training.supervision_session.recorded"
+)
+TRAINING_SUPERVISIONNOTE_VIEWED = _not_about_one_person("training.supervisionnote.viewed")
 
 ABOUT_ONE_PERSON = frozenset(name for name, action in REGISTRY.items() if action.about_person)
 NOT_ABOUT_ONE_PERSON = frozenset(

@@ -43,6 +43,18 @@ class AuditSearchForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a real date, like 2026-08-31.")},
     )
+    origin = forms.ChoiceField(
+        required=False,
+        label=_("Which log"),
+        choices=(
+            ("", _("This system's log")),
+            ("restored", _("From your previous system (restored with an archive)")),
+        ),
+        help_text=_(
+            "Events restored with an archive keep their original dates. They are kept beside "
+            "this system's log and are not part of its chain."
+        ),
+    )
     before = forms.IntegerField(
         required=False, min_value=1, max_value=BIGGEST_ID, widget=forms.HiddenInput
     )

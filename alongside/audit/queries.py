@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership, Role
-from alongside.audit import actions
+from alongside.audit import actions, restored
 from alongside.audit.checkpoints import (
     BadCheckpoint,
     CheckpointError,
@@ -24,6 +24,7 @@ from alongside.audit.models import AuditEvent
 from alongside.visibility.roles import SPHERES_BY_ROLE
 
 UNKNOWN_ACTION = _("used your record")
+RESTORED = "restored"  # LogFilters.origin: the history restored from the previous system
 ACCESS_LOG_LIMIT = 300
 
 
@@ -33,6 +34,7 @@ class AccessLine:
     who: str
     role: str
     did: str
+    restored: bool = False  # from the system the organisation came from (audit/restored.py)
 
 
 def access_log(
@@ -48,30 +50,47 @@ def access_log(
     someone checked the person's eligibility or raised a safeguarding concern. The data lead,
     who answers subject access requests for the person, sees every event. `also_person_ids`:
     records merged into this one, whose events are this person's too.
+
+    Events restored from the system the organisation came from (`audit.restored`) come after
+    this system's (they all happened before the restore), newest first by their original date,
+    marked `restored`, under the same sphere rule (one more query).
     """
 
-    events_qs = AuditEvent.objects.filter(
-        person_id__in=[person_id, *also_person_ids], organisation_id=organisation_id
+    def about_them(events_qs: QuerySet[Any], *order: str) -> list[Any]:
+        events_qs = events_qs.filter(person_id__in=[person_id, *also_person_ids])
+        if viewer.role != Role.DATA_LEAD:
+            events_qs = events_qs.filter(
+                sphere__in=sorted(SPHERES_BY_ROLE.get(viewer.role, frozenset()))
+            )
+        return list(events_qs.select_related("actor").order_by(*order)[:ACCESS_LOG_LIMIT])
+
+    ours = about_them(AuditEvent.objects.filter(organisation_id=organisation_id), "-id")
+    past = restored.events(organisation_id)
+    theirs = (
+        about_them(past, "-at", "-id") if past is not None and len(ours) < ACCESS_LOG_LIMIT else []
     )
-    if viewer.role != Role.DATA_LEAD:
-        events_qs = events_qs.filter(
-            sphere__in=sorted(SPHERES_BY_ROLE.get(viewer.role, frozenset()))
-        )
-    events = list(events_qs.select_related("actor").order_by("-id")[:ACCESS_LOG_LIMIT])
+    events = ([(event, False) for event in ours] + [(event, True) for event in theirs])[
+        :ACCESS_LOG_LIMIT
+    ]
     roles = dict(
         Membership.objects.filter(
-            organisation_id=organisation_id, user_id__in={e.actor_id for e in events if e.actor_id}
+            organisation_id=organisation_id,
+            user_id__in={e.actor_id for e, _old in events if e.actor_id},
         ).values_list("user_id", "role")
     )
     lines = []
-    for event in events:
+    for event, old in events:
         actor = event.actor
-        who = (actor.get_full_name() or actor.get_username()) if actor else str(_("Alongside"))
+        who = (
+            (actor.get_full_name() or actor.get_username())
+            if actor
+            else str(_("Your previous system") if old else _("Alongside"))
+        )
         role = (
             viewer.organisation.role_name(roles[event.actor_id]) if event.actor_id in roles else ""
         )
         did = actions.words_for(event.action)
-        lines.append(AccessLine(event.at, who, role, _words(did, event.summary)))
+        lines.append(AccessLine(event.at, who, role, _words(did, event.summary), restored=old))
     return lines
 
 
@@ -97,6 +116,7 @@ class LogFilters:
     action: str | None = None
     start: date | None = None
     end: date | None = None  # inclusive
+    origin: str = ""  # "": this system's chain; RESTORED: the history restored from the last one
 
     def as_summary(self) -> dict[str, Any]:
         """For the audit event of the search itself: ids, an action name and dates only."""
@@ -108,15 +128,24 @@ class LogFilters:
                 ("action", self.action),
                 ("start", self.start),
                 ("end", self.end),
+                ("origin", self.origin or None),
             )
             if value is not None
         }
 
 
-def _filtered(organisation_id: int, filters: LogFilters) -> QuerySet[AuditEvent]:
+def _all_events(organisation_id: int, filters: LogFilters) -> QuerySet[Any]:
+    """This system's events, or (`origin` RESTORED) those restored from the system before."""
+    if filters.origin == RESTORED:
+        past = restored.events(organisation_id)
+        return past if past is not None else AuditEvent.objects.none()
+    return AuditEvent.objects.filter(organisation_id=organisation_id)
+
+
+def _filtered(organisation_id: int, filters: LogFilters) -> QuerySet[Any]:
     """The organisation's events matching `filters`. Each filter lands on an index that starts
     with the organisation (or the person) and ends with `at`, the order the page reads in."""
-    events = AuditEvent.objects.filter(organisation_id=organisation_id)
+    events = _all_events(organisation_id, filters)
     if filters.person_id is not None:
         events = events.filter(person_id=filters.person_id)
     if filters.actor_id is not None:
@@ -135,7 +164,7 @@ def _filtered(organisation_id: int, filters: LogFilters) -> QuerySet[AuditEvent]
 
 @dataclass(frozen=True, slots=True)
 class LogPage:
-    events: list[AuditEvent]
+    events: list[Any]  # AuditEvent, or restored events (the same fields) when origin is RESTORED
     older: int | None  # the `before` cursor of the next (older) page; None on the last page
 
 
@@ -145,7 +174,8 @@ def search_log(organisation_id: int, filters: LogFilters, *, before: int | None 
     events = _filtered(organisation_id, filters)
     if before is not None:
         cursor = (
-            AuditEvent.objects.filter(organisation_id=organisation_id, id=before)
+            _all_events(organisation_id, filters)
+            .filter(id=before)
             .values_list("at", flat=True)
             .first()
         )
@@ -157,7 +187,7 @@ def search_log(organisation_id: int, filters: LogFilters, *, before: int | None 
     return LogPage(rows[:PAGE_SIZE], older)
 
 
-def export_log(organisation_id: int, filters: LogFilters) -> Iterator[AuditEvent]:
+def export_log(organisation_id: int, filters: LogFilters) -> Iterator[Any]:
     """Every matching event, newest first, read in chunks (memory stays flat)."""
     return (
         _filtered(organisation_id, filters)

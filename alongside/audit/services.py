@@ -271,7 +271,7 @@ def read_audit_log(
     return page
 
 
-def export_audit_log(membership: "Membership", filters: LogFilters) -> Iterator[AuditEvent]:
+def export_audit_log(membership: "Membership", filters: LogFilters) -> Iterator[Any]:
     """Every matching event for the data lead's CSV; writes `audit.log.exported` first (the
     export is streamed, so it is recorded when asked for). Side effects: one AuditEvent."""
     with transaction.atomic():

@@ -16,8 +16,12 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit import actions
 from alongside.audit.forms import AuditSearchForm
-from alongside.audit.models import AuditEvent
-from alongside.audit.queries import LogFilters, latest_checkpoint_status, workers_for_search
+from alongside.audit.queries import (
+    RESTORED,
+    LogFilters,
+    latest_checkpoint_status,
+    workers_for_search,
+)
 from alongside.audit.services import export_audit_log, read_audit_log
 from alongside.common.files import safe_cell
 from alongside.common.pickers import offer_pickers
@@ -46,6 +50,7 @@ def _search(request: AuthedHttpRequest) -> tuple[AuditSearchForm, LogFilters | N
         action=data["action"] or None,
         start=data["start"],
         end=data["end"],
+        origin=data["origin"] or "",
     )
     return form, filters
 
@@ -66,6 +71,7 @@ def audit_log(request: AuthedHttpRequest) -> HttpResponse:
         "older_url": f"?{urlencode({**query, 'before': str(page.older)})}" if page.older else "",
         "newest_url": f"?{urlencode(query)}" if before else "",
         "export_url": reverse("audit:export") + (f"?{urlencode(query)}" if query else ""),
+        "restored": filters.origin == RESTORED,
     }
     return render(request, "audit/log.html", context)
 
@@ -78,6 +84,8 @@ def export(request: AuthedHttpRequest) -> HttpResponseBase:
         return render(request, "audit/log.html", context, status=INVALID_FORM_STATUS)
     events = export_audit_log(membership_of(request), filters)
     stamp = timezone.localdate().isoformat()
+    if filters.origin == RESTORED:
+        stamp = f"previous-system-{stamp}"
     response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
     return response
@@ -90,7 +98,8 @@ class _Line:
         return value
 
 
-def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
+def _csv_lines(events: Iterator[Any]) -> Iterator[str]:
+    """One row per event. A restored event's id is its id in the previous system."""
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(EXPORT_HEADER)
     for event in events:
@@ -100,7 +109,7 @@ def _csv_lines(events: Iterator[AuditEvent]) -> Iterator[str]:
             [
                 safe_cell(value)
                 for value in (
-                    event.pk,
+                    getattr(event, "original_id", event.pk),
                     event.at.isoformat(),
                     event.actor_id or "",
                     (actor.get_full_name() or actor.get_username()) if actor else "Alongside",

@@ -10,7 +10,9 @@ matcher itself allows a pair only when they share a language (`Person.languages`
 available for matching, or with no room left, are left out altogether, and so is anyone on a
 safeguarding hold (`queries.held_person_ids` / `held_volunteer_ids`: ids only, never why); a
 held person who would like a volunteer is listed as not available, with no reason. Lived
-experience is used only where both agreed to it (`usable_lived_experience`).
+experience is used only where both agreed to it (`usable_lived_experience`). A volunteer whose
+training for matching is not in date (`training.queries.unmet_requirements_for`, activity
+"matching") is not proposed, and the coordinator reads why (`Proposal.not_ready`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from alongside.access.models import Membership
 from alongside.connections import queries
 from alongside.connections.commonality import DEFAULT_WEIGHTS, Traits
@@ -26,6 +30,8 @@ from alongside.connections.matcher import problem as matcher
 from alongside.connections.matcher.solve import match
 from alongside.connections.models import PersonProfile, VolunteerProfile
 from alongside.people.models import Person
+from alongside.training.models import Activity
+from alongside.training.queries import unmet_requirements_for
 
 # What coordinators read about someone on a safeguarding hold: never the reason or who placed it.
 NOT_AVAILABLE = "Not available for matching or introductions"
@@ -49,6 +55,8 @@ class Proposal:
     bound: float | None = None
     people: int = 0
     volunteers: int = 0
+    # Volunteers left out because their training for matching is not in date, with the reasons.
+    not_ready: list[tuple[Membership, list[str]]] = field(default_factory=list)
 
 
 def clean_weights(raw: Mapping[str, Any]) -> dict[str, float]:
@@ -98,6 +106,9 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
         .prefetch_related("interests")
     }
     volunteers = [m for m in queries.volunteer_memberships(membership) if m.pk in vprofiles]
+    unmet = unmet_requirements_for(volunteers, activity=Activity.MATCHING, on=timezone.localdate())
+    not_ready = [(m, unmet[m.pk]) for m in volunteers if unmet[m.pk]]
+    volunteers = [m for m in volunteers if not unmet[m.pk]]
     already = queries.matched_pairs(membership)
     vtraits = {m.user_id: queries.traits_for_volunteer(m, vprofiles[m.pk]) for m in volunteers}
     by_user = {m.user_id: m for m in volunteers}
@@ -160,6 +171,7 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
         bound=None if getattr(result, "bound", None) is None else round(float(result.bound), 3),
         people=len(people),
         volunteers=len(volunteers),
+        not_ready=not_ready,
     )
 
 

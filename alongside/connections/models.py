@@ -186,7 +186,15 @@ class VolunteerProfile(models.Model):
     )
     availability = models.JSONField(default=list, blank=True)
     lived_experience = models.JSONField(default=list, blank=True)
+    # Two separate, revocable agreements (issue 15 §2), each dated: "may be used for matching"
+    # (the matcher reads the codes only with it) and "may be told to the person I am matched
+    # with" (the introduction's page shows the codes and the words only with it).
     lived_experience_consent = models.BooleanField(default=False)
+    lived_experience_consent_on = models.DateField(null=True, blank=True)
+    lived_experience_tell = models.BooleanField(default=False)
+    lived_experience_tell_on = models.DateField(null=True, blank=True)
+    # The volunteer's own words about it: shown to no one but them, except with `_tell`.
+    lived_experience_words = models.TextField(blank=True, default="")
     gender = models.CharField(
         max_length=10, choices=VolunteerGender.choices, blank=True, default=""
     )
@@ -197,7 +205,17 @@ class VolunteerProfile(models.Model):
 
     @property
     def usable_lived_experience(self) -> list[str]:
+        """The codes matching may use: only with the agreement to matching."""
         return list(self.lived_experience) if self.lived_experience_consent else []
+
+    @property
+    def tellable_lived_experience(self) -> list[str]:
+        """The codes the matched person may be told: only with the agreement to telling."""
+        return list(self.lived_experience) if self.lived_experience_tell else []
+
+    @property
+    def tellable_words(self) -> str:
+        return self.lived_experience_words if self.lived_experience_tell else ""
 
 
 class SpaceProfile(models.Model):

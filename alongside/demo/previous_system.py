@@ -20,8 +20,11 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
 from alongside.access.models import Membership, Organisation, Role
 from alongside.people.models import Person
+from alongside.spaces.models import Session
 
 HEADER = [
     "Client ID",
@@ -125,4 +128,94 @@ def write_previous_system_export(
                     rng.choice(NOTES) if n % 8 == 0 else "",
                 ]
             )
+    return path
+
+
+# The same system's staff list and group registers (issue 14's workers and attendance kinds).
+WORKER_HEADER = ["Staff ID", "Forename", "Surname", "E-mail", "Job title", "Team", "Started"]
+WORKER_MAPPING = {
+    "Staff ID": "external_id",
+    "Forename": "first_name",
+    "Surname": "last_name",
+    "E-mail": "email",
+    "Job title": "role",
+    "Team": "team",
+    "Started": "started_on",
+}
+NEW_STAFF = [
+    ("Agnès", "Lefèvre", "Supporter"),
+    ("Dawit", "Mensah", "Volunteer"),
+    ("Eilís", "Ó Briain", "Coordinator"),
+    ("Kübra", "Hussain", "volunteer"),
+    ("Mårten", "Søndergaard", "SUPPORTER"),
+]
+ATTENDANCE_HEADER = ["Client ID", "Group", "Session date"]
+ATTENDANCE_MAPPING = {"Client ID": "person", "Group": "space", "Session date": "date"}
+
+
+def write_previous_system_workers(
+    organisation: Organisation, path: Path, *, seed: int = 14
+) -> Path:
+    """The old system's staff list: a few new workers (role words in any case, dates in UK and
+    ISO forms) and one who is already here (skipped by email, with a warning)."""
+    rng = random.Random(seed)
+    team = organisation.teams.order_by("id").values_list("name", flat=True).first() or ""
+    already = (
+        Membership.objects.filter(organisation=organisation, role=Role.SUPPORTER)
+        .exclude(user__email="")
+        .order_by("id")
+        .select_related("user")
+        .first()
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(WORKER_HEADER)
+        for n, (given, family, role) in enumerate(NEW_STAFF):
+            started = date(2019, 1, 7) + timedelta(days=rng.randrange(365 * 5))
+            out.writerow(
+                [
+                    f"ST-{200 + n}",
+                    given,
+                    family,
+                    f"staff{200 + n}@example.org",
+                    role,
+                    team if n % 2 == 0 else "",
+                    _date_text(started, rng) if n % 3 else started.strftime("%d/%m/%Y"),
+                ]
+            )
+        if already is not None:
+            user = already.user
+            out.writerow(
+                ["ST-199", user.first_name, user.last_name, user.email, "Supporter", "", ""]
+            )
+    return path
+
+
+def write_previous_system_attendance(
+    organisation: Organisation, path: Path, *, rows: int = 600, clients: int = 3000, seed: int = 14
+) -> Path:
+    """Registers of the organisation's spaces, by the people file's ids (never the possible
+    duplicates that file's import skips) and the dates the spaces met in the last year."""
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    sessions = list(
+        Session.objects.filter(
+            organisation=organisation,
+            cancelled_at__isnull=True,
+            on__lt=today,
+            on__gte=today - timedelta(days=365),
+        )
+        .order_by("id")
+        .values_list("space__name", "on")
+    )
+    people = [n for n in range(clients) if n % 50 != 7]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(ATTENDANCE_HEADER)
+        if sessions:
+            for _ in range(rows):
+                space, day = rng.choice(sessions)
+                out.writerow([f"CB-{10000 + rng.choice(people)}", space, _date_text(day, rng)])
     return path

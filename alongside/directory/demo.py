@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.directory.models import (
@@ -154,6 +155,7 @@ def build_directory(organisation: Organisation, *, today: date) -> dict[str, int
             taxonomy=needs_list,
             taxonomy_name=needs_list.name,
             name=name,
+            code=slugify(name).replace("-", "_"),
         )
         for name in NEEDS
     }

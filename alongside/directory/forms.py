@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Membership
+from alongside.access.pickers import WorkerPickerField
 from alongside.common.forms import Form, ModelForm, model_choice
 from alongside.directory.models import (
     DirectoryFeed,
@@ -77,13 +78,6 @@ class SearchForm(Form):
         model_choice(self, "near").queryset = places
 
 
-class KeeperField(forms.ModelChoiceField[Membership]):
-    """A worker, by name."""
-
-    def label_from_instance(self, obj: Membership) -> str:
-        return obj.user.get_full_name() or obj.user.get_username()
-
-
 class ServiceForm(ModelForm[Service]):
     class Meta:
         model = Service
@@ -102,7 +96,7 @@ class ServiceForm(ModelForm[Service]):
             "published",
         ]
         labels = {"terms": _("Needs it helps with"), "url": _("Website")}
-        field_classes = {"keeper": KeeperField}
+        field_classes = {"keeper": WorkerPickerField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "terms": forms.CheckboxSelectMultiple,

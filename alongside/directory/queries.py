@@ -77,6 +77,20 @@ def terms_of(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
     )
 
 
+def local_need(organisation: Organisation, value: str) -> TaxonomyTerm | None:
+    """The word of the organisation's own needs list that `value` names: its code (any case)
+    or its ORUK id. None for anything else, a word of an imported taxonomy included."""
+    value = (value or "").strip()
+    if not value or len(value) > 200:
+        return None
+    terms = TaxonomyTerm.objects.filter(organisation=organisation, taxonomy__local=True)
+    try:
+        by_id = Q(oruk_id=uuid.UUID(value))
+    except ValueError:
+        by_id = Q(pk__in=[])
+    return terms.filter(Q(code__iexact=value) | by_id).order_by("pk").first()
+
+
 def taxonomies_of(organisation: Organisation) -> QuerySet[Taxonomy]:
     return Taxonomy.objects.filter(organisation=organisation).prefetch_related("terms")
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from alongside.access.models import Membership, Organisation
 from alongside.audit import actions
@@ -401,21 +403,80 @@ def save_feed(membership: Membership, feed: DirectoryFeed, changed: list[str]) -
     return feed
 
 
+# The words a needs list starts with when it has none (each organisation changes and adds to
+# them). Their codes are what referrals carried before needs were the organisation's own words
+# (referrals migration 0003), so a partner's script that sends "money" keeps working.
+STARTING_NEEDS = (
+    ("money", "Money, debt or benefits"),
+    ("housing", "Housing"),
+    ("food", "Food"),
+    ("mental_health", "Mental health and wellbeing"),
+    ("connection", "Company, groups and activities"),
+    ("health", "Physical health"),
+    ("forms", "Help with forms and letters"),
+    ("other", "Something else"),
+)
+
+
 def local_needs_list(organisation: Organisation) -> Taxonomy:
-    """The organisation's own needs list (made the first time it is asked for)."""
+    """The organisation's own needs list (made the first time it is asked for, with
+    `STARTING_NEEDS` as its first words)."""
     found = Taxonomy.objects.filter(organisation=organisation, local=True).first()
     if found is not None:
         return found
-    return Taxonomy.objects.create(
-        organisation=organisation,
-        name=f"{organisation.name}: needs",
-        description="The words this organisation finds services by.",
-        local=True,
+    with transaction.atomic():
+        taxonomy = Taxonomy.objects.create(
+            organisation=organisation,
+            name=f"{organisation.name}: needs",
+            description="The words this organisation finds services by.",
+            local=True,
+        )
+        _starting_words(taxonomy)
+    return taxonomy
+
+
+def _starting_words(taxonomy: Taxonomy) -> None:
+    TaxonomyTerm.objects.bulk_create(
+        TaxonomyTerm(
+            organisation_id=taxonomy.organisation_id,
+            taxonomy=taxonomy,
+            taxonomy_name=taxonomy.name,
+            name=name,
+            code=code,
+        )
+        for code, name in STARTING_NEEDS
     )
 
 
+def local_needs(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
+    """The words of the organisation's own needs list: what its referrals out and in are for
+    and what its report counts them by. A list with no words yet is given `STARTING_NEEDS`."""
+    with transaction.atomic():
+        taxonomy = local_needs_list(organisation)
+        terms = TaxonomyTerm.objects.filter(organisation=organisation, taxonomy=taxonomy)
+        if not terms.exists():
+            _starting_words(taxonomy)
+    return terms.order_by("name", "pk")
+
+
+def need_code(organisation: Organisation, name: str) -> str:
+    """A code for a new word of the needs list, unique in it: what a partner's script sends
+    (`/api/v1/referrals/needs` lists them)."""
+    base = slugify(name).replace("-", "_")[:60] or "need"
+    taken = set(
+        TaxonomyTerm.objects.filter(
+            organisation=organisation, taxonomy__local=True, code__startswith=base
+        ).values_list("code", flat=True)
+    )
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}_{n}"
+    return code
+
+
 def add_term(membership: Membership, name: str, description: str = "") -> TaxonomyTerm:
-    """Add a word to the organisation's own needs list."""
+    """Add a word to the organisation's own needs list, with a code of its own."""
     with transaction.atomic():
         taxonomy = local_needs_list(membership.organisation)
         term = TaxonomyTerm.objects.create(
@@ -424,6 +485,7 @@ def add_term(membership: Membership, name: str, description: str = "") -> Taxono
             taxonomy_name=taxonomy.name,
             name=name,
             description=description,
+            code=need_code(membership.organisation, name),
         )
         record(term, action=actions.DIRECTORY_TERM_ADDED, by=membership)
     return term

@@ -17,6 +17,7 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Organisation
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import form_status
 from alongside.directory import queries, services
 from alongside.directory.forms import (
@@ -29,6 +30,8 @@ from alongside.directory.forms import (
 )
 from alongside.directory.models import DirectoryFeed, Location, Service, ServiceSource
 from alongside.directory.tasks import queue_refresh
+from alongside.people.models import Person
+from alongside.people.queries import people_visible_to
 from alongside.spaces.models import Space
 
 
@@ -47,13 +50,25 @@ def _places(organisation: Organisation) -> QuerySet[Location]:
     ).order_by("name", "id")
 
 
+def _for_person(membership: Membership, value: str | None) -> Person | None:
+    """The person the directory was opened for, from their page (`?for=`): someone this worker
+    sees, or nobody."""
+    if not value or not value.isdigit() or len(value) > 9:
+        return None
+    return people_visible_to(membership).filter(pk=int(value)).first()
+
+
 @rule_required("directory.read")
 def search(request: AuthedHttpRequest) -> HttpResponse:
-    """Find a service by need, words, place and day; opening times in words."""
+    """Find a service by need, words, place and day; opening times in words. Opened from a
+    person's page (`?for=`), each service found offers to refer them there."""
     membership = membership_of(request)
     organisation = membership.organisation
+    for_person = _for_person(membership, request.GET.get("for"))
+    query = request.GET.copy()
+    query.pop("for", None)
     form = SearchForm(
-        request.GET or None,
+        query or None,
         terms=queries.terms_of(organisation),
         places=_places(organisation),
     )
@@ -80,7 +95,7 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/search.html",
-        {"form": form, "results": results, "searched": searched},
+        {"form": form, "results": results, "searched": searched, "for_person": for_person},
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -104,18 +119,23 @@ def service_detail(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
             "opening_times": queries.opening_times(service),
             "stale": service.source == ServiceSource.LOCAL and service.is_stale(),
             "local": service.source == ServiceSource.LOCAL,
+            "for_person": _for_person(membership, request.GET.get("for")),
         },
     )
 
 
 def _service_form(request: AuthedHttpRequest, service: Service | None) -> ServiceForm:
-    organisation = membership_of(request).organisation
-    return ServiceForm(
+    """The service form, its keeper chosen with the worker picker (decision 0045)."""
+    membership = membership_of(request)
+    organisation = membership.organisation
+    form = ServiceForm(
         request.POST if request.method == "POST" else None,
         instance=service,
         terms=queries.terms_of(organisation),
         keepers=_keepers(organisation),
     )
+    offer_pickers(form, membership, request)
+    return form
 
 
 @rule_required("directory.edit")

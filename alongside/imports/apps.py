@@ -6,4 +6,12 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The app's rules, and the kinds of file it takes (imports.kinds).
-        from alongside.imports import contacts_kind, people_kind, permissions  # noqa: F401
+        from alongside.imports import (  # noqa: F401
+            attendance_kind,
+            contacts_kind,
+            named_workers_kind,
+            people_kind,
+            permissions,
+            spaces_kind,
+            workers_kind,
+        )

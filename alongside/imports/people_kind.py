@@ -16,7 +16,7 @@ unless `confirmed_new` says yes. Notes are written when the person is first impo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -51,6 +51,7 @@ from alongside.people.models import KEY_FIELDS, Person
 from alongside.people.names import fold
 from alongside.people.queries import possible_matches_many
 from alongside.relationships.models import NamedWorkerSpell, SpellReason
+from alongside.relationships.services import import_spells
 from alongside.rights.models import Anonymisation
 
 KIND = "people"
@@ -89,23 +90,27 @@ def _teams(ctx: Context) -> dict[str, int]:
     return teams
 
 
-def workers_of(ctx: Context) -> dict[str, int]:
-    """Who may be a named worker here, by folded username, email or full name (a name two
-    workers share names neither)."""
-    if "workers" not in ctx.cache:
+def workers_of(
+    ctx: Context, roles: Iterable[str] = NAMED_WORKER_ROLES, *, with_leavers: bool = False
+) -> dict[str, int]:
+    """Who may be a named worker here (or who holds one of `roles`), by folded username, email
+    or full name (a name two workers share names neither); `with_leavers`: those who have left
+    too (for history)."""
+    key = f"workers:{','.join(sorted(roles))}:{with_leavers}"
+    if key not in ctx.cache:
         found: dict[str, int | None] = {}
         members = (
-            Membership.objects.active()
-            .filter(organisation_id=ctx.organisation_id, role__in=NAMED_WORKER_ROLES)
+            (Membership.objects.all() if with_leavers else Membership.objects.active())
+            .filter(organisation_id=ctx.organisation_id, role__in=list(roles))
             .select_related("user")
         )
         for member in members:
             user = member.user
-            for key in {user.username, user.email, user.get_full_name()} - {""}:
-                folded = fold(key)
+            for name in {user.username, user.email, user.get_full_name()} - {""}:
+                folded = fold(name)
                 found[folded] = user.pk if found.get(folded, user.pk) == user.pk else None
-        ctx.cache["workers"] = {key: pk for key, pk in found.items() if pk is not None}
-    workers: dict[str, int] = ctx.cache["workers"]
+        ctx.cache[key] = {name: pk for name, pk in found.items() if pk is not None}
+    workers: dict[str, int] = ctx.cache[key]
     return workers
 
 
@@ -313,7 +318,8 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
             for plan, person in zip(creates, people, strict=True)
             if plan.values.get("named_worker_id")
         ]
-        NamedWorkerSpell.objects.bulk_create(spells)
+        # Through the relationships service, so the continuity summary is kept in step.
+        spells, _ = import_spells(ctx.membership, spells)
         record_many(
             people, action=actions.IMPORTS_RECORD_IMPORTED, by=ctx.membership, summary=summary
         )

@@ -324,3 +324,31 @@ def read_moment(value: Value) -> tuple[date, time | None] | None:
         return (day, time(hour, minute)) if day else None
     day = read_date(text)
     return (day, None) if day else None
+
+
+TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+
+
+def read_time(value: Value) -> time | None:
+    """A time of day: "14:30", "9.15", "2:30pm", a workbook's time ("14:30:00") or an Excel
+    fraction of a day (0.6041...). None for an empty cell; ValueError with a plain reason."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(float(value) * 24 * 60)
+        return time(*divmod(minutes, 60)) if minutes < 24 * 60 else time(23, 59)
+    text = str(value).strip()
+    if not text:
+        return None
+    found = TIME.match(text)
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2))
+        if found.group(3):
+            if not 1 <= hour <= 12:
+                hour = 99
+            hour = hour % 12 + (12 if found.group(3).lower().startswith("p") else 0)
+        if hour <= 23 and minute <= 59:
+            return time(hour, minute)
+    raise ValueError(f"“{text[:20]}” is not a time of day: write it like 14:30.")

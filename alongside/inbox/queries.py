@@ -31,9 +31,11 @@ from alongside.relationships.models import (
 )
 from alongside.relationships.queries import history_requests_to_review
 from alongside.rights.queries import open_requests
+from alongside.rota.queries import GAP_DAYS, gaps
 from alongside.safeguarding.models import ConcernStatus
 from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
 from alongside.visibility.people import visible_people_q
+from alongside.volunteers.queries import waiting_on
 
 # A request for a worker, and a new person without one, should be answered within a week.
 ANSWER_WITHIN_DAYS = 7
@@ -61,6 +63,8 @@ class Kind:
     REFERRAL_OVERDUE = "referral_overdue"
     REFERRAL_IN = "referral_in"
     SUBJECT_ACCESS = "subject_access"
+    VOLUNTEER_WAITING = "volunteer_waiting"
+    SHIFT_GAPS = "shift_gaps"
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class Item:
     # A second action, less prominent (answering a worker request "not possible").
     other_label: str = ""
     other_url: str = ""
+    # Who it is about when that is not a person with a record (a volunteer's name).
+    title: str = ""
 
     def overdue(self, today: date) -> bool:
         return self.due < today
@@ -514,7 +520,7 @@ def referrals_in(membership: Membership, *, today: date) -> list[Item]:
                 % {
                     "name": f"{referral.given_name} {referral.family_name}".strip(),
                     "partner": referral.partner.name,
-                    "need": referral.get_need_display(),
+                    "need": referral.need.name,
                 },
             )
         )
@@ -540,6 +546,53 @@ def subject_access_to_answer(membership: Membership, *, today: date) -> list[Ite
         )
         for request in open_requests(membership).order_by("due_on", "pk")[:LIMIT]
     ]
+
+
+def volunteers_waiting(membership: Membership, *, today: date) -> list[Item]:
+    """Volunteers whose journey waits on something (a reply, a reference, a check), for the
+    coordinator: three queries, longest waiting first within what is due soonest."""
+    if not _may("volunteers.manage", membership, None):
+        return []
+    return [
+        Item(
+            kind=Kind.VOLUNTEER_WAITING,
+            person=None,
+            title=waiting.volunteer.name,
+            since=waiting.since,
+            due=waiting.due,
+            action_label=_("Open their volunteer page"),
+            action_url=reverse("volunteers:volunteer", args=[waiting.volunteer.pk]),
+            detail=waiting.what,
+        )
+        for waiting in waiting_on(membership, today=today, limit=LIMIT)
+    ]
+def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
+    """Roles on shifts in the next GAP_DAYS days with fewer people than they need (coordinators;
+    one query), soonest first."""
+    if membership.role != Role.COORDINATOR:
+        return []
+    items = []
+    for role in gaps(membership.organisation_id, today=today)[:LIMIT]:
+        start = timezone.localtime(role.shift.starts_at)
+        items.append(
+            Item(
+                kind=Kind.SHIFT_GAPS,
+                person=None,
+                since=today,
+                due=start.date(),
+                action_label=_("Ask someone"),
+                action_url=reverse("rota:shift", args=[role.shift_id]),
+                detail=_("%(shift)s, %(when)s: %(role)s has %(filled)d of %(needed)d people.")
+                % {
+                    "shift": role.shift.name,
+                    "when": f"{start:%a %-d %b %H:%M}",
+                    "role": role.name,
+                    "filled": role.filled,  # type: ignore[attr-defined]
+                    "needed": role.needed,
+                },
+            )
+        )
+    return items
 
 
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
@@ -617,6 +670,18 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
             _("Requests to see a record"),
             _("The law gives one month from the day each request arrived."),
             subject_access_to_answer(membership, today=today),
+        ),
+        Section(
+            Kind.VOLUNTEER_WAITING,
+            _("Volunteers waiting on something"),
+            _(
+                "An enquiry to answer, a reference or a check not back. Chase it, then move them on."
+            ),
+            volunteers_waiting(membership, today=today),
+            Kind.SHIFT_GAPS,
+            _("Shifts short of people in the next %(days)d days") % {"days": GAP_DAYS},
+            _("Ask someone who is free and trained, from the shift's page."),
+            shift_gaps(membership, today=today),
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from alongside.common.suppression import FEWER, enough, shown
+from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.connections.models import IntroductionSide, Status
 from alongside.eligibility.models import Voucher
 from alongside.learning.queries import (
@@ -36,6 +36,8 @@ from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
 from alongside.spaces.regularity import engagement
+from alongside.training.queries import core_training, kept_up, overdue_count
+from alongside.volunteers.queries import lived_experience_share
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,14 +234,44 @@ def _contact_minutes(
     return total or 0
 
 
-def _training_panel() -> Panel:
+def _training_panel(organisation_id: int, team_id: int | None, end: date) -> Panel:
+    """From the training records (`alongside.training`), on the period's last day: two shares of
+    workers (supporters, volunteers, coordinators), never who, each under 5 withheld."""
+    training = core_training(organisation_id, team_id, end)
+    workers, supervised = kept_up(organisation_id, end, team_id)
+    lived, volunteers = lived_experience_share(organisation_id, team_id)
+    figures = [
+        Figure("Workers", shown(workers)),
+        Figure(
+            "With all core training in date",
+            FEWER if training is None else share(training[1], training[0]),
+        ),
+        Figure("With supervision kept up", share(supervised, workers)),
+        Figure("Supervisions overdue", shown(overdue_count(organisation_id, end))),
+        Figure(
+            "Volunteers with lived experience they agreed may be used",
+            share(lived, volunteers),
+        ),
+    ]
     return Panel(
         key="training",
         title="Training and skills",
-        definition="Whether workers have the training and supervision relational work needs.",
+        definition=(
+            "Whether workers have the training and supervision relational work needs, on the "
+            "period's last day. Core training in date: the share of workers (supporters, "
+            "volunteers, coordinators) whose every course marked core has not run out. "
+            "Supervision kept up: the share of workers with a supervision session within its "
+            "agreed interval (a worker with no supervision arranged counts as not kept up). "
+            "Overdue supervision is a count, never a list of who. Lived experience: the share "
+            "of active volunteers who recorded experience of the problems the people here face "
+            "and agreed it may be used for matching (without that agreement, not counted)."
+        ),
+        figures=figures,
         not_recorded=(
-            "Not recorded yet: training and supervision come with the volunteers capability. To "
-            "see it, record each worker's training (what, when) and supervision sessions."
+            ""
+            if training is not None
+            else "No course is marked core yet. To see the share in date, mark the courses "
+            "everyone must keep up (Training, Courses)."
         ),
     )
 
@@ -445,7 +477,7 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
         panels=[
             _autonomy_panel(discretion, organisation_id, team_id, start, end),
             _continuity_panel(organisation_id, team_id, start, end),
-            _training_panel(),
+            _training_panel(organisation_id, team_id, end),
             _attitudes_panel(organisation_id, team_id, start, end),
             _separation_panel(organisation_id, team_id, start, end),
             _failure_panel(demand),

@@ -45,12 +45,13 @@ def merge_start(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         other = form.cleaned_data["other"]
         return redirect("people:merge_review", person_id=person.pk, other_id=other)
     matches = possible_matches(membership, identity_of(person), exclude_id=person.pk)
+    # Each merge into this record with its undo button, or in plain words why there is none
+    # (a merge made before undo existed kept no ids: decision 0048).
     undoable = [
-        merge
+        (merge, undo_problem(merge, membership))
         for merge in PersonMerge.objects.filter(survivor=person, undone_at__isnull=True)
         .select_related("survivor", "merged", "merged_by")
         .order_by("-merged_at")[:20]
-        if not undo_problem(merge, membership)
     ]
     return render(
         request,

@@ -192,7 +192,7 @@ def merge_people(survivor: Person, merged: Person, *, by: Membership) -> PersonM
             )
             % {"records": " and ".join(review.approvals_words)}
         )
-    return _merge(survivor, merged, by=by, merged_by=by.user)
+    return _merge(survivor, merged, by=by, merged_by=by.user, unless_waiting=True)
 
 
 def _merge(
@@ -202,9 +202,12 @@ def _merge(
     by: Membership,
     merged_by: User,
     summary: dict[str, Any] | None = None,
+    unless_waiting: bool = False,
 ) -> PersonMerge:
     """Move everything (the checks are the caller's). `by` is who the audit names as doing it;
-    `merged_by` the coordinator who judged the two records one person."""
+    `merged_by` the coordinator who judged the two records one person. `unless_waiting`: refuse
+    when a proposed merge of either record waits for approval (a direct merge; the approval that
+    completes a proposal passes False)."""
     moved: dict[str, int] = {}
     moved_rows: dict[str, list[Any]] = {}
     with transaction.atomic():
@@ -214,6 +217,8 @@ def _merge(
         }
         if any(p.merged_into_id for p in locked.values()):
             raise ValidationError(_("One of these records has already been merged."))
+        if unless_waiting and _waiting_for(survivor, merged).exists():
+            raise ValidationError(WAITING)
         for relation in person_relations():
             try:
                 with transaction.atomic():
@@ -314,6 +319,19 @@ def _record_on_both(
         )
 
 
+WAITING = _(
+    "A merge of one of these records is waiting for approval. It must be approved, declined "
+    "or withdrawn before either record is merged again."
+)
+
+
+def _waiting_for(*people: Person) -> models.QuerySet[MergeProposal]:
+    """Waiting proposals that name any of `people`, as survivor or as merged."""
+    return MergeProposal.objects.filter(status=MergeProposal.Status.WAITING).filter(
+        models.Q(survivor__in=people) | models.Q(merged__in=people)
+    )
+
+
 def propose_merge(survivor: Person, merged: Person, *, by: Membership) -> MergeProposal:
     """Propose merging `merged` into `survivor` when one of them has records in a sphere `by`
     does not read (`review_merge(...).needs_approval`). Refused (ValidationError) as a merge
@@ -327,11 +345,8 @@ def propose_merge(survivor: Person, merged: Person, *, by: Membership) -> MergeP
         raise ValidationError(_("These records need nobody else's approval: merge them."))
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).count()
-        waiting = MergeProposal.objects.filter(status=MergeProposal.Status.WAITING).filter(
-            models.Q(survivor__in=[survivor, merged]) | models.Q(merged__in=[survivor, merged])
-        )
-        if waiting.exists():
-            raise ValidationError(_("A merge of one of these records is already waiting."))
+        if _waiting_for(survivor, merged).exists():
+            raise ValidationError(WAITING)
         proposal = MergeProposal.objects.create(
             organisation_id=survivor.organisation_id,
             survivor=survivor,

@@ -2,52 +2,15 @@
 
 One folding for every place that compares people's names (search, pickers, the possible-match
 check on create): `fold("Mairead O'Brien") == fold("mairead obrien")`,
-`fold("Aydın") == fold("AYDIN")`. Decision 0038.
+`fold("Aydın") == fold("AYDIN")` (`common/folding.py`). Decision 0038.
 """
 
 import re
-import unicodedata
 from datetime import date
 
-# Letters that NFKD does not split into a base letter and a mark.
-_LETTERS = str.maketrans(
-    {
-        "ı": "i",
-        "İ": "i",
-        "ß": "ss",
-        "ẞ": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ð": "d",
-        "Ð": "d",
-        "þ": "th",
-        "Þ": "th",
-        "ħ": "h",
-        "Ħ": "h",
-    }
-)
-# Apostrophes and hyphens join a name's parts ("O'Brien", "Jean-Paul" is one word: "jeanpaul").
-_JOINERS = re.compile(r"['’‘`´ʼ\-‐‑–.]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no apostrophes or hyphens, other punctuation as spaces, single
-    spaces: what two spellings of one name have in common."""
-    text = text.translate(_LETTERS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_LETTERS).casefold()
-    text = _JOINERS.sub("", text)
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+# The one folding lives in `common` (the worker picker in `access` uses it too); imported from
+# here as before.
+from alongside.common.folding import fold as fold
 
 
 def name_key(*parts: str) -> str:

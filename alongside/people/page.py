@@ -27,8 +27,6 @@ from alongside.relationships.queries import (
     TIMELINE_CONTACTS,
     TimelineEntry,
     continuity_for_people,
-    current_spell,
-    planned_handover,
     timeline,
 )
 from alongside.support.services import read_contact_notes
@@ -79,11 +77,12 @@ def person_page(
     `show_all`: every contact on the timeline, not only the recent ones. Side effect: an audit
     event for the support notes shown (see the module docstring).
     """
-    spell = current_spell(person)
-    handover = planned_handover(person)
+    history = timeline(person, contacts_shown=TIMELINE_ALL if show_all else TIMELINE_CONTACTS)
+    # The timeline read every spell, handover and request: the current ones come from there.
+    spell = history.current_spell
+    handover = history.planned_handover
     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
     continuity = continuity_for_people([person.pk], since=since)[person.pk]
-    history = timeline(person, contacts_shown=TIMELINE_ALL if show_all else TIMELINE_CONTACTS)
     entries = history.entries
     contacts = [entry.item for entry in entries if entry.kind == "contact"]
     notes = read_contact_notes(
@@ -96,11 +95,7 @@ def person_page(
     for contact in contacts:
         contact.support_note_visible = notes.get(contact.pk)
     entries = _with_other_apps(membership, person, entries, complete=history.complete)
-    open_requests = list(
-        WorkerRequest.objects.filter(
-            person=person, status=WorkerRequest.Status.OPEN
-        ).select_related("requested_worker")
-    )
+    open_requests = history.open_requests
     can_record = rules.test_rule("relationships.record_contact", membership, person)
     form = (
         ContactForm(

@@ -28,6 +28,7 @@ from alongside.people.queries import (
     search_people,
     second_identifier,
 )
+from alongside.visibility.people import remembered_relationships
 
 PAGE_SIZE = 50
 
@@ -127,13 +128,15 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         messages.info(request, _("That record was merged into this one."))
         return redirect("people:person", person_id=survivor)
     person = get_person_for_user(membership, person_id)
-    page = person_page(
-        membership,
-        person,
-        show_all=request.GET.get("all") == "1",
-        request_id=request.request_id,
-    )
-    return render(request, "people/person_detail.html", {"page": page, "person": person})
+    # The page's rules and panels ask whom the viewer works with many times: once each here.
+    with remembered_relationships():
+        page = person_page(
+            membership,
+            person,
+            show_all=request.GET.get("all") == "1",
+            request_id=request.request_id,
+        )
+        return render(request, "people/person_detail.html", {"page": page, "person": person})
 
 
 def access_log(request: AuthedHttpRequest, person_id: int) -> HttpResponse:

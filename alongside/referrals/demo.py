@@ -17,22 +17,24 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.common.links import hash_token, new_token
-from alongside.directory.models import Service
+from alongside.directory.models import Service, TaxonomyTerm
+from alongside.directory.services import local_needs
 from alongside.people.models import ConsentScope, ConsentToShare, Person
-from alongside.referrals.models import InStatus, Need, OutStatus, Partner, ReferralIn, ReferralOut
+from alongside.referrals.models import InStatus, OutStatus, Partner, ReferralIn, ReferralOut
 from alongside.referrals.services import ANSWER_DAYS, LINK_DAYS, what_is_shared
 from alongside.relationships.models import NamedWorkerSpell
 
 DEMO_PARTNER_KEY = "riverside-medical-centre-demo-key"
 # The demo directory's own services (`directory.demo`), so each referral links to its entry.
+# Each need is a word of the demo's own needs list (`directory.demo.NEEDS`).
 SERVICES = (
-    ("Money advice drop-in", Need.MONEY),
-    ("Knit and natter", Need.CONNECTION),
-    ("Tenants' advice line", Need.HOUSING),
-    ("Talking café", Need.MENTAL_HEALTH),
-    ("Walking for health", Need.HEALTH),
-    ("Help with forms at St Mark's", Need.FORMS),
-    ("Community pantry", Need.FOOD),
+    ("Money advice drop-in", "Money and debt"),
+    ("Knit and natter", "Loneliness"),
+    ("Tenants' advice line", "Housing"),
+    ("Talking café", "Mental health"),
+    ("Walking for health", "Getting active"),
+    ("Help with forms at St Mark's", "Forms and letters"),
+    ("Community pantry", "Food"),
 )
 # (days ago it was sent, what came back): three months of referrals, the older mostly answered,
 # some recent ones still waiting (those older than ANSWER_DAYS are overdue), one withdrawn.
@@ -50,11 +52,11 @@ OUT = tuple(
     for n, days_ago in enumerate(range(95, 1, -3))
 ) + ((33, OutStatus.WITHDRAWN),)
 IN = (
-    ("Robin", "Newcombe", Need.CONNECTION, InStatus.WAITING, 2),
-    ("Alex", "Marsh", Need.MONEY, InStatus.WAITING, 4),
-    ("Jo", "Pennington", Need.MENTAL_HEALTH, InStatus.WAITING, 9),
-    ("Sam", "Okoro", Need.HOUSING, InStatus.NOT_SUITABLE, 40),
-    ("Lee", "Carver", Need.FORMS, InStatus.NOT_SUITABLE, 25),
+    ("Robin", "Newcombe", "Loneliness", InStatus.WAITING, 2),
+    ("Alex", "Marsh", "Money and debt", InStatus.WAITING, 4),
+    ("Jo", "Pennington", "Mental health", InStatus.WAITING, 9),
+    ("Sam", "Okoro", "Housing", InStatus.NOT_SUITABLE, 40),
+    ("Lee", "Carver", "Forms and letters", InStatus.NOT_SUITABLE, 25),
 )
 ACCEPTED_IN = 4  # referrals in accepted onto existing records, with their named worker
 
@@ -78,10 +80,18 @@ def build_referrals(
     directory = {
         s.name: s for s in Service.objects.filter(organisation=organisation).order_by("pk")
     }
+    words = list(local_needs(organisation))
+    by_name = {term.name: term for term in words}
+
+    def word(name: str) -> TaxonomyTerm:
+        return by_name.get(name) or words[0]
+
+    needs = {name: word(name) for _service, name in SERVICES}
     consents, outs = [], []
     chosen = spells[: len(OUT)]
     for index, ((days_ago, status), spell) in enumerate(zip(OUT, chosen, strict=False)):
-        name, need = SERVICES[index % len(SERVICES)]
+        name, need_name = SERVICES[index % len(SERVICES)]
+        need = needs[need_name]
         sent = _at(today, days_ago, 10 + index % 6)
         share_note = index % 3 != 2
         consents.append(
@@ -153,7 +163,7 @@ def build_referrals(
             given_name=given,
             family_name=family,
             phone=f"07700 900{100 + n:03d}",
-            need=need,
+            need=word(need),
             reason=f"Has been on their own since the winter and would like company.{suffix}",
             status=status,
             decided_by=None if status == InStatus.WAITING else coordinator,
@@ -173,7 +183,7 @@ def build_referrals(
                 given_name=person.given_name,
                 family_name=person.family_name,
                 phone=person.phone or f"07700 900{200 + n:03d}",
-                need=Need.CONNECTION if n % 2 else Need.MONEY,
+                need=needs["Loneliness" if n % 2 else "Money and debt"],
                 reason=f"Finding it hard since losing their job.{suffix}",
                 status=InStatus.ACCEPTED,
                 person=person,

@@ -3,6 +3,8 @@ entries are about services, never people, so every worker of the organisation ma
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from alongside.access.models import Membership
@@ -31,3 +33,15 @@ def service(membership: Membership, service_id: int | None) -> Service | None:
 
 def email_of(service: Service | None) -> str:
     return service.email if service is not None else ""
+
+
+def initial_for(service: Service | None) -> dict[str, Any]:
+    """The referral form's first answers when it is opened from a directory entry: the service,
+    and the first of its needs that is a word of the organisation's own list."""
+    if service is None:
+        return {}
+    initial: dict[str, Any] = {"service": service.pk}
+    need = service.terms.filter(taxonomy__local=True).order_by("name", "pk").first()
+    if need is not None and need.code:
+        initial["need"] = need.code
+    return initial

@@ -6,10 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from alongside.common.forms import Form
-from alongside.referrals.models import Need, OutStatus
+from alongside.access.pickers import WorkerPickerField
+from alongside.common.forms import Form, choice_field, model_choice
+from alongside.directory.models import TaxonomyTerm
+from alongside.people.models import Person
+from alongside.people.pickers import PersonPickerField
+from alongside.referrals.models import OutStatus
 
 ANSWER_CHOICES = [
     (OutStatus.ACCEPTED, _("Accepted: we will see them")),
@@ -37,7 +43,12 @@ class ReferForm(Form):
         max_length=254,
         required=False,
     )
-    need = forms.ChoiceField(label=_("What is the referral for?"), choices=Need.choices)
+    need = forms.ModelChoiceField(
+        label=_("What is the referral for?"),
+        queryset=TaxonomyTerm.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose a need"),
+    )
     share_contact = forms.BooleanField(
         label=_("Share how to contact them (phone, email, how they like to be contacted)"),
         required=False,
@@ -55,8 +66,15 @@ class ReferForm(Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, services: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        services: list[tuple[int, str]],
+        needs: QuerySet[TaxonomyTerm],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        model_choice(self, "need").queryset = needs
         field = self.fields["service"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("Choose a service")), *services]
@@ -66,6 +84,16 @@ class ReferForm(Form):
         if not data.get("service") and not (data.get("service_name") or "").strip():
             self.add_error("service", _("Choose a service, or write the name of one."))
         return data
+
+
+class ReferWhoForm(Form):
+    """Refer someone from a directory entry: first, who (the person picker)."""
+
+    person = PersonPickerField(label=_("Who are you referring?"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "person").queryset = people
 
 
 class AnswerForm(Form):
@@ -87,10 +115,20 @@ class AnswerForm(Form):
             field.choices = [c for c in ANSWER_CHOICES if c[0] != OutStatus.ACCEPTED]
 
 
-class PartnerReferralForm(Form):
-    key = forms.CharField(
+def _key_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Your partner key"), max_length=200, widget=forms.PasswordInput(render_value=True)
     )
+
+
+class PartnerKeyForm(Form):
+    """A partner's first step: the key, which says whose needs list the form then offers."""
+
+    key = _key_field()
+
+
+class PartnerReferralForm(Form):
+    key = _key_field()
     their_reference = forms.CharField(
         label=_("Your reference (optional, so we can tell you the outcome)"),
         max_length=60,
@@ -101,7 +139,7 @@ class PartnerReferralForm(Form):
     phone = forms.CharField(label=_("Their phone number"), max_length=30, required=False)
     email = forms.EmailField(label=_("Their email address"), max_length=254, required=False)
     postcode = forms.CharField(label=_("Their postcode"), max_length=10, required=False)
-    need = forms.ChoiceField(label=_("What is the referral for?"), choices=Need.choices)
+    need = forms.ChoiceField(label=_("What is the referral for?"), choices=[])
     reason = forms.CharField(
         label=_("What would help them (in their words, if you can)"),
         max_length=2000,
@@ -111,6 +149,15 @@ class PartnerReferralForm(Form):
     agreed = forms.BooleanField(
         label=_("They agreed to this referral and to us contacting them"), required=False
     )
+
+    def __init__(self, *args: Any, needs: list[TaxonomyTerm], **kwargs: Any) -> None:
+        """`needs`: the words of the needs list of the organisation the key belongs to (none
+        before a key is known: the form then asks for the key first)."""
+        super().__init__(*args, **kwargs)
+        choice_field(self, "need").choices = [
+            ("", _("Choose a need")),
+            *((term.code, term.name) for term in needs),
+        ]
 
 
 class TriageForm(Form):
@@ -128,8 +175,8 @@ class TriageForm(Form):
     confirm_new = forms.BooleanField(
         label=_("I checked: this is someone new, not one of the people listed"), required=False
     )
-    worker = forms.TypedChoiceField(
-        label=_("Their named worker (when accepted)"), coerce=int, required=False, empty_value=None
+    worker = WorkerPickerField(
+        label=_("Their named worker (when accepted)"), queryset=None, required=False
     )
 
     def __init__(
@@ -137,14 +184,14 @@ class TriageForm(Form):
         *args: Any,
         people: list[tuple[int, str]],
         teams: list[tuple[int, str]],
-        workers: list[tuple[int, str]],
+        workers: QuerySet[User],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        model_choice(self, "worker").queryset = workers
         for name, choices, empty in (
             ("person", people, _("No: a new record")),
             ("team", teams, _("Choose a service")),
-            ("worker", workers, _("Choose a worker")),
         ):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)

@@ -21,19 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from alongside.access.models import Sphere
 
 
-class Need(models.TextChoices):
-    """What the referral is for, as codes (the funder report counts them; never words)."""
-
-    MONEY = "money", _("Money, debt or benefits")
-    HOUSING = "housing", _("Housing")
-    FOOD = "food", _("Food")
-    MENTAL_HEALTH = "mental_health", _("Mental health and wellbeing")
-    CONNECTION = "connection", _("Company, groups and activities")
-    HEALTH = "health", _("Physical health")
-    FORMS = "forms", _("Help with forms and letters")
-    OTHER = "other", _("Something else")
-
-
 class OutStatus(models.TextChoices):
     SENT = "sent", _("Sent, waiting for an answer")
     ACCEPTED = "accepted", _("Accepted")
@@ -69,7 +56,14 @@ class ReferralOut(models.Model):
     # The service as it was named when the referral went (the directory entry may change or go).
     service_name = models.CharField(_("service"), max_length=300)
     service_email = models.EmailField(_("the service's email address"), blank=True)
-    need = models.CharField(_("what it is for"), max_length=20, choices=Need.choices)
+    # A word of the organisation's own needs list (`directory.services.local_needs`): the
+    # report counts referrals by it; it is never the person's own words.
+    need = models.ForeignKey(
+        "directory.TaxonomyTerm",
+        verbose_name=_("what it is for"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     share_contact = models.BooleanField(_("share how to contact them"), default=True)
     share_note = models.BooleanField(_("share the note"), default=False)
     # Support sphere: sent only with share_note and the consent in force.
@@ -149,7 +143,14 @@ class ReferralIn(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    need = models.CharField(_("what it is for"), max_length=20, choices=Need.choices)
+    # A word of the organisation's own needs list (`directory.services.local_needs`): the
+    # report counts referrals by it; it is never the person's own words.
+    need = models.ForeignKey(
+        "directory.TaxonomyTerm",
+        verbose_name=_("what it is for"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Support sphere: the referrer's words about the person.
     reason = models.TextField(_("what would help"), max_length=2000, blank=True)
     status = models.CharField(max_length=20, choices=InStatus.choices, default=InStatus.WAITING)

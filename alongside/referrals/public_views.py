@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 
 from alongside.access.http import AuthedHttpRequest
 from alongside.common import links
-from alongside.common.forms import add_service_errors
+from alongside.common.forms import Form, add_service_errors
 from alongside.common.responses import form_status
 from alongside.referrals import queries, services
-from alongside.referrals.forms import AnswerForm, PartnerReferralForm
-from alongside.referrals.models import FINAL_ANSWERS, Need, OutStatus
+from alongside.referrals.forms import AnswerForm, PartnerKeyForm, PartnerReferralForm
+from alongside.referrals.models import FINAL_ANSWERS, OutStatus, Partner
 
 
 def _closed(request: AuthedHttpRequest, reason: str, status: int = 410) -> HttpResponse:
@@ -69,7 +69,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
                 "name": person.display_name,
                 "contact": referral.share_contact,
                 "person": person,
-                "need": Need(referral.need).label,
+                "need": referral.need.name,
                 "form": form,
                 "sent_by_name": referral.referred_by.first_name,
             },
@@ -81,35 +81,59 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @never_cache
 def partner_form(request: AuthedHttpRequest) -> HttpResponse:
-    """A referral partner refers someone in, with their key. Unknown keys count against the
-    client's address; a known key against itself."""
-    form = PartnerReferralForm(request.POST or None)
-    if request.method == "POST":
-        key = request.POST.get("key", "")
-        partner = services.partner_for_key(key)
-        if links.rate_limited(request, key or "-", scope="referrals-in", known=partner is not None):
-            return _closed(request, "busy", status=429)
-        if form.is_valid():
+    """A referral partner refers someone in, with their key: first the key (which says whose
+    needs list to offer), then the referral; a form sent whole with a working key is taken at
+    once. Unknown keys count against the client's address, a known key against itself; a
+    switched-off partner is told so (403)."""
+    key = request.POST.get("key", "") if request.method == "POST" else ""
+    partner = services.partner_by_key(key) if key else None
+    if request.method == "POST" and links.rate_limited(
+        request, key or "-", scope="referrals-in", known=partner is not None
+    ):
+        return _closed(request, "busy", status=429)
+    if partner is None or not partner.active:
+        key_form = PartnerKeyForm(request.POST if request.method == "POST" else None)
+        status = 200
+        if key_form.is_valid():
             if partner is None:
-                form.add_error(
+                key_form.add_error(
                     "key", _("That key does not work. Check it, or ask us for a new one.")
                 )
+                status = 400
             else:
-                data = dict(form.cleaned_data)
-                data.pop("key")
-                try:
-                    services.receive(partner, **data)
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    return links.private(
-                        render(request, "referrals/partner_thanks.html", {"partner": partner})
-                    )
+                key_form.add_error("key", str(services.SWITCHED_OFF_TEXT))
+                status = 403
+        elif key_form.is_bound:
+            status = 400
+        return _partner_page(request, key_form, status=status)
+    whole = "given_name" in request.POST
+    form = PartnerReferralForm(
+        request.POST if whole else None,
+        initial={"key": key},
+        needs=services.needs_of(partner.organisation),
+    )
+    if whole and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("key")
+        try:
+            services.receive(partner, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return links.private(
+                render(request, "referrals/partner_thanks.html", {"partner": partner})
+            )
+    return _partner_page(request, form, status=form_status(request, form), partner=partner)
+
+
+def _partner_page(
+    request: AuthedHttpRequest, form: Form, *, status: int, partner: Partner | None = None
+) -> HttpResponse:
     return links.private(
         render(
             request,
             "referrals/partner_form.html",
-            {"form": form},
-            status=form_status(request, form),
+            {"form": form, "partner": partner},
+            status=status,
         )
     )

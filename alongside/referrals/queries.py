@@ -17,7 +17,6 @@ from alongside.people.models import Person
 from alongside.referrals.models import (
     ANSWERED,
     InStatus,
-    Need,
     OutStatus,
     Partner,
     ReferralIn,
@@ -44,7 +43,7 @@ def referrals_out_for_person(membership: Membership, person: Person) -> list[Ref
     return list(
         referrals_out_visible_to(membership)
         .filter(person=person)
-        .select_related("referred_by")
+        .select_related("referred_by", "need")
         .order_by("-referred_at", "-id")[:50]
     )
 
@@ -52,7 +51,7 @@ def referrals_out_for_person(membership: Membership, person: Person) -> list[Ref
 def referral_out_for(membership: Membership, referral_id: int) -> ReferralOut | None:
     return (
         referrals_out_visible_to(membership)
-        .select_related("person", "person__team", "referred_by", "consent")
+        .select_related("person", "person__team", "referred_by", "consent", "need")
         .filter(pk=referral_id)
         .first()
     )
@@ -77,7 +76,7 @@ def referral_for_token(token: str) -> ReferralOut | None:
         return None
     return (
         ReferralOut.objects.filter(token_hash=hash_token(token))
-        .select_related("person", "organisation", "referred_by")
+        .select_related("person", "organisation", "referred_by", "need")
         .first()
     )
 
@@ -107,13 +106,21 @@ def triages(membership: Membership | None) -> bool:
     )
 
 
+def manages_partners(membership: Membership | None) -> bool:
+    return bool(
+        membership is not None
+        and membership.is_active
+        and membership.role in (Role.COORDINATOR, Role.DATA_LEAD)
+    )
+
+
 def incoming(membership: Membership, *, waiting_only: bool = True) -> QuerySet[ReferralIn]:
     if not triages(membership):
         return ReferralIn.objects.none()
     rows = ReferralIn.objects.filter(organisation_id=membership.organisation_id)
     if waiting_only:
         rows = rows.filter(status=InStatus.WAITING)
-    return rows.select_related("partner", "person", "allocated_to")
+    return rows.select_related("partner", "person", "allocated_to", "need")
 
 
 def incoming_one(membership: Membership, referral_id: int) -> ReferralIn | None:
@@ -154,10 +161,12 @@ OUT_COLUMNS = (
 
 
 def referrals_summary(organisation_id: int, start: date, end: date) -> ReferralsSummary:
-    """Referrals out and in over a period, by need and outcome: codes and counts only, never a
-    name or a word; every count under 5 withheld (`common.suppression`). Two queries."""
-    out_counts: dict[tuple[str, str], int] = defaultdict(int)
-    for need, status, n in (
+    """Referrals out and in over a period, by need (the organisation's own words, decision
+    0079) and outcome: the needs list's words and counts only, never a name or the person's
+    words; every count under 5 withheld (`common.suppression`). Two queries."""
+    out_counts: dict[tuple[int, str], int] = defaultdict(int)
+    names: dict[int, str] = {}
+    for need_id, name, status, n in (
         ReferralOut.objects.filter(
             organisation_id=organisation_id,
             referred_at__date__gte=start,
@@ -165,38 +174,40 @@ def referrals_summary(organisation_id: int, start: date, end: date) -> Referrals
         )
         .exclude(status=OutStatus.WITHDRAWN)
         .order_by()
-        .values_list("need", "status")
+        .values_list("need_id", "need__name", "status")
         .annotate(n=Count("id"))
     ):
-        out_counts[(need, status)] += n
-    in_counts: dict[tuple[str, str], int] = defaultdict(int)
-    for need, status, n in (
+        out_counts[(need_id, status)] += n
+        names[need_id] = name
+    in_counts: dict[tuple[int, str], int] = defaultdict(int)
+    for need_id, name, status, n in (
         ReferralIn.objects.filter(
             organisation_id=organisation_id,
             received_at__date__gte=start,
             received_at__date__lte=end,
         )
         .order_by()
-        .values_list("need", "status")
+        .values_list("need_id", "need__name", "status")
         .annotate(n=Count("id"))
     ):
-        in_counts[(need, status)] += n
+        in_counts[(need_id, status)] += n
+        names[need_id] = name
     out_rows, in_rows = [], []
-    for need in Need:
-        sent = sum(n for (code, _s), n in out_counts.items() if code == need)
+    for need_id in sorted(names, key=lambda pk: (names[pk].casefold(), pk)):
+        sent = sum(n for (pk, _s), n in out_counts.items() if pk == need_id)
         if sent:
             cells = [shown(sent)] + [
-                shown(sum(out_counts[(need, status)] for status in column))
+                shown(sum(out_counts[(need_id, status)] for status in column))
                 for column in OUT_COLUMNS
             ]
-            out_rows.append(ReferralRow(str(need.label), cells))
-        received = sum(n for (code, _s), n in in_counts.items() if code == need)
+            out_rows.append(ReferralRow(names[need_id], cells))
+        received = sum(n for (pk, _s), n in in_counts.items() if pk == need_id)
         if received:
             cells = [shown(received)] + [
-                shown(in_counts[(need, status)])
+                shown(in_counts[(need_id, status)])
                 for status in (InStatus.ACCEPTED, InStatus.NOT_SUITABLE, InStatus.WAITING)
             ]
-            in_rows.append(ReferralRow(str(need.label), cells))
+            in_rows.append(ReferralRow(names[need_id], cells))
     total = sum(out_counts.values())
     answered = sum(n for (_need, status), n in out_counts.items() if status in ANSWERED)
     return ReferralsSummary(out_rows, in_rows, shown(total), share(answered, total))

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +29,14 @@ from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
 from alongside.common.links import hash_token, new_token
+from alongside.directory.models import TaxonomyTerm
+from alongside.directory.queries import local_need
+from alongside.directory.services import local_needs
 from alongside.people.models import ConsentScope, ConsentToShare, Person
 from alongside.people.services import create_person
 from alongside.referrals.models import (
     FINAL_ANSWERS,
     InStatus,
-    Need,
     OutStatus,
     Partner,
     ReferralIn,
@@ -51,6 +54,10 @@ MAX_REASON = 1000
 
 SENT_TEXT = gettext_lazy("A referral was made for someone you are named worker for.")
 ANSWERED_TEXT = gettext_lazy("A service answered a referral: %(answer)s.")
+SWITCHED_OFF_TEXT = gettext_lazy(
+    "Referrals from your organisation are switched off at the moment. Please contact us "
+    "another way, or ask us to switch them back on."
+)
 IN_TEXT = gettext_lazy("A partner referred someone new. It is waiting in the inbox.")
 
 
@@ -65,12 +72,31 @@ class Closed(Exception):
 # Out -------------------------------------------------------------------------------------------
 
 
+def needs_of(organisation: Organisation) -> list[TaxonomyTerm]:
+    """The words referrals may be for: the organisation's own needs list (decision 0079)."""
+    return list(local_needs(organisation))
+
+
+def local_needs_of(organisation: Organisation) -> QuerySet[TaxonomyTerm]:
+    """The same words as a query set, for a form's choices."""
+    return local_needs(organisation)
+
+
+def need_for(organisation: Organisation, need: TaxonomyTerm | str | None) -> TaxonomyTerm | None:
+    """The word of the organisation's needs list that `need` is or names (its code or ORUK id,
+    as a partner's script sends it); None for anything else."""
+    if isinstance(need, TaxonomyTerm):
+        need = str(need.oruk_id) if need.organisation_id == organisation.pk else ""
+    local_needs(organisation)  # a list with no words yet gets its starting words
+    return local_need(organisation, need or "")
+
+
 def what_is_shared(
-    person: Person, *, service_name: str, need: str, share_contact: bool, share_note: bool
+    person: Person, *, service_name: str, need: TaxonomyTerm, share_contact: bool, share_note: bool
 ) -> str:
     """What the service will see, in plain words: shown before sending and kept as the consent's
     purpose (at most 300 characters)."""
-    parts = [_("their name"), _("what it is for (%(need)s)") % {"need": Need(need).label}]
+    parts = [_("their name"), _("what it is for (%(need)s)") % {"need": need.name[:60]}]
     if share_contact:
         parts.append(_("how to contact them"))
     if share_note:
@@ -102,7 +128,7 @@ def refer(
     service: Any,
     service_name: str,
     service_email: str,
-    need: str,
+    need: TaxonomyTerm | str,
     share_contact: bool,
     share_note: bool,
     note: str,
@@ -126,7 +152,8 @@ def refer(
         errors["person"] = _("Choose someone in this organisation.")
     if not service_name:
         errors["service"] = _("Choose the service to refer them to.")
-    if need not in Need.values:
+    term = need_for(person.organisation, need)
+    if term is None:
         errors["need"] = _("Choose what the referral is for.")
     if share_note and not note:
         errors["note"] = _("Write the note, or untick sharing it.")
@@ -138,6 +165,7 @@ def refer(
         )
     if errors:
         raise ValidationError(errors)
+    assert term is not None
     token = new_token()
     with transaction.atomic():
         consent = ConsentToShare.objects.create(
@@ -147,7 +175,7 @@ def refer(
             purpose=what_is_shared(
                 person,
                 service_name=service_name,
-                need=need,
+                need=term,
                 share_contact=share_contact,
                 share_note=share_note,
             ),
@@ -162,7 +190,7 @@ def refer(
             service=service,
             service_name=service_name,
             service_email=service_email.strip(),
-            need=need,
+            need=term,
             share_contact=share_contact,
             share_note=share_note,
             note=note if share_note else "",
@@ -179,7 +207,7 @@ def refer(
             by=by,
             summary={
                 "service": getattr(service, "pk", None),
-                "need": need,
+                "need": term.pk,
                 "consent": consent.pk,
                 "shared": ["name", "need"]
                 + (["contact"] if share_contact else [])
@@ -321,14 +349,42 @@ def rotate_key(partner: Partner, *, by: Membership) -> str:
     return key
 
 
-def partner_for_key(key: str) -> Partner | None:
+def switch_partner(partner: Partner, *, by: Membership, active: bool) -> Partner:
+    """Switch a partner off (its key and form stop working at once, and say so) or back on
+    (the same key works again; make a new one if it may have leaked). Side effect:
+    `referrals.partner.switched_off` or `.switched_on`; nothing when it already was."""
+    with transaction.atomic():
+        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        if locked.active != active:
+            locked.active = active
+            locked.save(update_fields=["active"])
+            record(
+                locked,
+                action=actions.REFERRALS_PARTNER_SWITCHED_ON
+                if active
+                else actions.REFERRALS_PARTNER_SWITCHED_OFF,
+                by=by,
+                person_id=None,
+            )
+    partner.active = active
+    return partner
+
+
+def partner_by_key(key: str) -> Partner | None:
+    """The partner whose key this is, switched on or off (the caller says which it is)."""
     if not key or len(key) > 200:
         return None
     return (
-        Partner.objects.filter(key_hash=hash_token(key.strip()), active=True)
+        Partner.objects.filter(key_hash=hash_token(key.strip()))
         .select_related("organisation")
         .first()
     )
+
+
+def partner_for_key(key: str) -> Partner | None:
+    """The partner whose key this is, when it is switched on."""
+    partner = partner_by_key(key)
+    return partner if partner is not None and partner.active else None
 
 
 # In --------------------------------------------------------------------------------------------
@@ -350,8 +406,9 @@ def receive(partner: Partner, **fields: Any) -> ReferralIn:
     errors: dict[str, str] = {}
     if not fields.get("given_name"):
         errors["given_name"] = _("Enter their first name.")
-    if fields.get("need") not in Need.values:
-        errors["need"] = _("Choose what the referral is for.")
+    fields["need"] = need_for(partner.organisation, fields.get("need"))
+    if fields["need"] is None:
+        errors["need"] = _("Choose what the referral is for, from our list.")
     if not fields.get("phone") and not fields.get("email"):
         errors["phone"] = _("Give a phone number or an email address, so we can reach them.")
     if not fields.pop("agreed", False):
@@ -367,7 +424,7 @@ def receive(partner: Partner, **fields: Any) -> ReferralIn:
             action=actions.REFERRALS_IN_RECEIVED,
             by=None,
             person_id=None,
-            summary={"partner": partner.pk, "need": referral.need},
+            summary={"partner": partner.pk, "need": referral.need_id},
         )
         notify(
             _coordinators(partner.organisation_id),

@@ -5,26 +5,30 @@ form) are in `public_views.py`."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
-from alongside.access.models import Membership, Role, Team, active_membership_q
+from alongside.access.models import Membership, Team
+from alongside.access.queries import worker_users
 from alongside.common import links
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
 from alongside.common.responses import form_status
-from alongside.people.queries import get_person_for_user, possible_matches
+from alongside.people.queries import get_person_for_user, people_visible_to, possible_matches
 from alongside.people.services import PossibleMatch, identity_for
 from alongside.referrals import directory_link, queries, services
-from alongside.referrals.forms import PartnerForm, ReferForm, TriageForm
-from alongside.referrals.models import Need
+from alongside.referrals.forms import PartnerForm, ReferForm, ReferWhoForm, TriageForm
 
 
 @submit_once
@@ -35,8 +39,15 @@ def refer(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_user(membership, person_id)
     require_rule("referrals.refer", membership, person)
     choices = directory_link.service_choices(membership)
-    form = ReferForm(request.POST if request.method == "POST" else None, services=choices)
-    context: dict[str, Any] = {"person": person, "form": form}
+    # From a directory entry ("Refer someone") or the directory opened from their page.
+    chosen = directory_link.service(membership, _number(request.GET.get("service")))
+    form = ReferForm(
+        request.POST if request.method == "POST" else None,
+        services=choices,
+        needs=services.local_needs_of(membership.organisation),
+        initial=directory_link.initial_for(chosen),
+    )
+    context: dict[str, Any] = {"person": person, "form": form, "chosen": chosen}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = directory_link.service(membership, data["service"])
@@ -53,7 +64,7 @@ def refer(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                 share_note=data["share_note"],
             )
             context["service_name"] = name
-            context["need_label"] = Need(data["need"]).label
+            context["need_label"] = data["need"].name
             if request.POST.get("send") == "yes" and request.POST.get("shown") != context["shared"]:
                 # Something changed after the words were read with them: read them again.
                 form.add_error(
@@ -90,6 +101,37 @@ def refer(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
                     )
             context["checking"] = True
     return render(request, "referrals/refer.html", context, status=form_status(request, form))
+
+
+@rule_required("referrals.refer")
+def refer_to_service(request: AuthedHttpRequest, service_id: int) -> HttpResponse:
+    """ "Refer someone" from a directory entry: pick the person (the person picker), then the
+    referral form opens for them with this service chosen."""
+    membership = membership_of(request)
+    service = directory_link.service(membership, service_id)
+    if service is None:
+        raise Http404
+    form = ReferWhoForm(
+        request.POST if request.method == "POST" else None,
+        people=people_visible_to(membership),
+    )
+    offer_pickers(form, membership, request)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        if rules.test_rule("referrals.refer", membership, person):
+            url = reverse("referrals:refer", args=[person.pk])
+            return redirect(f"{url}?{urlencode({'service': service.pk})}")
+        form.add_error("person", _("You cannot refer this person."))
+    return render(
+        request,
+        "referrals/refer_who.html",
+        {"form": form, "service": service},
+        status=form_status(request, form),
+    )
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 def _referral_or_404(membership: Membership, referral_id: int) -> Any:
@@ -142,19 +184,6 @@ def incoming(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "referrals/incoming.html", {"referrals": rows})
 
 
-def _workers(membership: Membership) -> list[tuple[int, str]]:
-    rows = (
-        Membership.objects.filter(
-            active_membership_q(),
-            organisation_id=membership.organisation_id,
-            role__in=[Role.SUPPORTER, Role.COORDINATOR, Role.VOLUNTEER],
-        )
-        .select_related("user")
-        .order_by("user__first_name", "user__username")
-    )
-    return [(m.user_id, m.user.get_full_name() or m.user.username) for m in rows]
-
-
 @rule_required("referrals.triage")
 def incoming_one(request: AuthedHttpRequest, incoming_id: int) -> HttpResponse:
     """Triage one referral in: who it may already be, accept with a named worker, or not."""
@@ -171,30 +200,22 @@ def incoming_one(request: AuthedHttpRequest, incoming_id: int) -> HttpResponse:
     teams = Team.objects.filter(organisation_id=membership.organisation_id).order_by("name")
     if membership.team_id is not None:
         teams = teams.filter(pk=membership.team_id)
-    workers = _workers(membership)
     form = TriageForm(
         request.POST if request.method == "POST" else None,
         people=[(p.pk, f"{p.display_name} ({p.team.name})") for p in matches],
         teams=[(t.pk, t.name) for t in teams],
-        workers=workers,
+        workers=worker_users(membership.organisation_id),
     )
+    offer_pickers(form, membership, request)
     if request.method == "POST" and found.status == "waiting" and form.is_valid():
         data = form.cleaned_data
         people = {p.pk: p for p in matches}
-        worker_ids = {pk for pk, _name in workers}
-        worker = (
-            Membership.objects.get(
-                user_id=data["worker"], organisation_id=membership.organisation_id
-            ).user
-            if data["worker"] in worker_ids
-            else None
-        )
         decision = services.Decision(
             accept=data["decision"] == "accept",
             person=people.get(data["person"]) if data["person"] else None,
             team=teams.filter(pk=data["team"]).first() if data["team"] else None,
             confirm_new=data["confirm_new"],
-            worker=worker,
+            worker=data["worker"],
         )
         try:
             services.decide(found, by=membership, decision=decision)
@@ -221,7 +242,7 @@ def incoming_one(request: AuthedHttpRequest, incoming_id: int) -> HttpResponse:
 # Partners and keys -----------------------------------------------------------------------------
 
 
-@rule_required("referrals.triage")
+@rule_required("referrals.manage_partners")
 @submit_once
 def partners(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
@@ -249,7 +270,25 @@ def partners(request: AuthedHttpRequest) -> HttpResponse:
     return links.private(response) if key else response
 
 
-@rule_required("referrals.triage")
+@rule_required("referrals.manage_partners")
+@require_POST
+def switch_partner(request: AuthedHttpRequest, referral_partner_id: int) -> HttpResponse:
+    """Switch a partner off (its key and form stop at once, and tell them so) or back on."""
+    membership = membership_of(request)
+    partner = queries.partner_of(membership, referral_partner_id)
+    if partner is None:
+        raise Http404
+    active = request.POST.get("active") == "on"
+    services.switch_partner(partner, by=membership, active=active)
+    if active:
+        text = _("%(name)s is switched on: their key works again.")
+    else:
+        text = _("%(name)s is switched off: their key and form no longer work.")
+    messages.success(request, text % {"name": partner.name})
+    return redirect("referrals:partners")
+
+
+@rule_required("referrals.manage_partners")
 @require_POST
 def rotate_key(request: AuthedHttpRequest, referral_partner_id: int) -> HttpResponse:
     membership = membership_of(request)

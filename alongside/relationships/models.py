@@ -204,6 +204,14 @@ class Contact(models.Model):
             models.Index(fields=["organisation", "at"]),
             # The inbox's overdue follow-ups (the last few weeks of promises, not all history).
             models.Index(fields=["organisation", "follow_up_on"]),
+            # "Seen lately" per person (search's last-seen filter and column): recorded contacts
+            # only, answered from the index alone. `removed_at` is a column so that SQLite
+            # covers the query too (PostgreSQL needs only the condition). Decision 0082.
+            models.Index(
+                fields=["person", "at", "removed_at"],
+                condition=models.Q(removed_at__isnull=True),
+                name="contact_recorded_person_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -379,6 +379,26 @@ TIMELINE_ALL = 1000
 class Timeline:
     entries: list[TimelineEntry]
     complete: bool  # False when older contacts (and what happened then) were left out
+    # Every spell, handover and worker request of the person (newest first), also those older
+    # than the entries shown: the person page reads the current ones from here, not again.
+    spells: list[NamedWorkerSpell]
+    handovers: list[Handover]
+    requests: list[WorkerRequest]
+
+    @property
+    def current_spell(self) -> NamedWorkerSpell | None:
+        """What `current_spell(person)` answers, without asking the database again."""
+        return next((spell for spell in self.spells if spell.ended_on is None), None)
+
+    @property
+    def planned_handover(self) -> Handover | None:
+        """What `planned_handover(person)` answers, without asking the database again."""
+        planned = Handover.Status.PLANNED
+        return next((h for h in self.handovers if h.status == planned), None)
+
+    @property
+    def open_requests(self) -> list[WorkerRequest]:
+        return [r for r in self.requests if r.status == WorkerRequest.Status.OPEN]
 
 
 def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Timeline:
@@ -403,11 +423,13 @@ def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Time
     complete = len(contacts) <= contacts_shown
     contacts = contacts[:contacts_shown]
     entries += [TimelineEntry("contact", c.at, c) for c in contacts]
-    spells = NamedWorkerSpell.objects.filter(person=person).select_related("worker")
+    spells = list(NamedWorkerSpell.objects.filter(person=person).select_related("worker"))
     entries += [TimelineEntry("spell", start_of(s.started_on), s) for s in spells]
-    handovers = Handover.objects.filter(person=person).select_related("from_worker", "to_worker")
+    handovers = list(
+        Handover.objects.filter(person=person).select_related("from_worker", "to_worker")
+    )
     entries += [TimelineEntry("handover", h.created_at, h) for h in handovers]
-    requests = WorkerRequest.objects.filter(person=person).select_related("requested_worker")
+    requests = list(WorkerRequest.objects.filter(person=person).select_related("requested_worker"))
     entries += [TimelineEntry("request", start_of(r.requested_on), r) for r in requests]
     removed = Contact.with_removed.filter(person=person, removed_at__isnull=False).select_related(
         "person", "removed_by"
@@ -417,7 +439,7 @@ def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Time
     if not complete:
         oldest = contacts[-1].at
         entries = [entry for entry in entries if entry.on >= oldest]
-    return Timeline(entries, complete)
+    return Timeline(entries, complete, spells, handovers, requests)
 
 
 def contacts_of(person: Person) -> QuerySet[Contact]:

@@ -4,6 +4,7 @@ Every function validates before it writes, runs in one transaction and records a
 event in that transaction. Errors are `ValidationError`s keyed by form field.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -1037,3 +1038,30 @@ def restore_contact(contact: Contact, *, by: Membership) -> Contact:
             summary={"contact": locked.pk},
         )
     return locked
+
+
+def import_spells(
+    by: Membership,
+    new: Sequence[NamedWorkerSpell],
+    *,
+    ends: dict[int, date | None] | None = None,
+) -> tuple[list[NamedWorkerSpell], list[NamedWorkerSpell]]:
+    """Named-worker spells an import brings in (`new`, unsaved), and new end dates for spells a
+    file brought in before (`ends`: spell id -> its end, None to reopen), already checked by the
+    importer: workers of the organisation, no two spells of one person overlapping, at most one
+    open. Keeps the continuity summary in step (`refresh_people`). Returns (made, changed).
+    Side effects: the spells; the caller audits, in its transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("imported spells are written inside the import's transaction")
+    for spell in new:
+        spell.organisation_id = by.organisation_id
+        spell.created_by_id = by.user_id
+    made = NamedWorkerSpell.objects.bulk_create(new)
+    changed = list(
+        NamedWorkerSpell.objects.filter(organisation_id=by.organisation_id, pk__in=ends or {})
+    )
+    for spell in changed:
+        spell.ended_on = (ends or {})[spell.pk]
+    NamedWorkerSpell.objects.bulk_update(changed, ["ended_on"])
+    refresh_people({spell.person_id for spell in [*made, *changed]})
+    return made, changed

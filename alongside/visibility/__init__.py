@@ -13,6 +13,7 @@ Django's ORM): never an app's queries, services or views, so any app may use it 
 - `overrides`: a safeguarding lead's time-limited override, in force.
 - `support`: whose support-sphere records (notes, answers, needs, profiles, ties) a membership
   reads, as a `Q` for lists and as a yes/no for one person.
+- `supervision`: the supervision sphere, read by the supervisee and their supervisor only.
 
 See docs/access-and-audit.md for the table in words and decision 0002 for why visibility is
 computed on every read.

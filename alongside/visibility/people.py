@@ -1,6 +1,9 @@
 """Whom a worker has a confirmed relationship with, whom they work with (confirmed or met), and
 whose shared-sphere record a membership may see."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -58,9 +61,38 @@ def legitimate_in_force_q(now: datetime | None = None) -> Q:
     return Q(ended_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
+# Answers already given inside `remembered_relationships()`: (question, user id, person id).
+_remembered: ContextVar[dict[tuple[str, int, int], bool] | None] = ContextVar(
+    "remembered_relationships", default=None
+)
+
+
+@contextmanager
+def remembered_relationships() -> Iterator[None]:
+    """Inside, `has_confirmed` and `works_with` ask the database once per (user, person) and
+    remember the answer. For a page that only reads (the person page asks them from half a dozen
+    rules and panels); never around a write that could change the answer."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _asked_once(question: str, membership: Membership, person: Person, ask: Q) -> bool:
+    remembered = _remembered.get()
+    key = (question, membership.user_id, person.pk)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    answer = Person.objects.filter(ask, pk=person.pk).exists()
+    if remembered is not None:
+        remembered[key] = answer
+    return answer
+
+
 def has_confirmed(membership: Membership, person: Person) -> bool:
     """Whether this membership's user has a confirmed relationship with the person (one query)."""
-    return Person.objects.filter(confirmed_q(membership.user_id), pk=person.pk).exists()
+    return _asked_once("confirmed", membership, person, confirmed_q(membership.user_id))
 
 
 def works_with_q(user_id: int) -> Q:
@@ -76,7 +108,7 @@ def works_with_q(user_id: int) -> Q:
 
 def works_with(membership: Membership, person: Person) -> bool:
     """Whether this membership's user works with the person (one query)."""
-    return Person.objects.filter(works_with_q(membership.user_id), pk=person.pk).exists()
+    return _asked_once("works_with", membership, person, works_with_q(membership.user_id))
 
 
 def visible_people_q(membership: Membership | None) -> Q | None:

@@ -39,6 +39,8 @@ def status_of(membership: Membership) -> Status:
             return Status("off", _("Invitation withdrawn"), membership.left_on)
         return Status("off", _("Switched off"), membership.left_on)
     if pending and invitation is not None:
+        if invitation.times_sent == 0:  # brought in by an import: never sent (docs/imports.md)
+            return Status("invited", _("Imported: not invited yet"))
         if not invitation.is_usable:
             return Status("invited", _("Invitation expired"))
         return Status("invited", _("Invited"))

@@ -5,7 +5,10 @@ do; the service refuses it), runs in one transaction and writes one audit event 
 are `ValidationError`s on the field to fix, and nothing is saved.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import rules
 from django.conf import settings
@@ -20,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from alongside.access.models import Membership, Organisation, Role, Team
+from alongside.access.models import Membership, Organisation, Role, Skill, Team
 from alongside.access.services import end_sessions_of, notify
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -404,3 +407,114 @@ def switch_on(membership: Membership, *, by: Membership) -> Membership:
             summary={"membership": membership.pk},
         )
     return membership
+
+
+# --- workers brought in by an import (imports/workers_kind.py) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewWorker:
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    team_id: int | None
+    started_on: date
+    leaving_on: date | None = None
+    languages: str = ""
+    skills: list[Skill] = field(default_factory=list)
+
+
+def add_imported_workers(by: Membership, workers: Sequence[NewWorker]) -> list[Membership]:
+    """Accounts and memberships for workers an import brings in, already checked by the importer
+    (role, team, email not taken). Each account has no usable password and is not active; each
+    membership has an invitation that was never sent (`times_sent` 0, already expired), so
+    nobody is emailed: the data lead sends it from the worker's page (`resend_invitation`).
+    Side effects: Users, Memberships, Invitations, skills; the caller audits, in its transaction.
+    """
+    if not workers:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("imported workers are written inside the import's transaction")
+    users = []
+    for worker in workers:
+        user = User(
+            username=worker.email,
+            email=worker.email,
+            first_name=worker.first_name,
+            last_name=worker.last_name,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users)
+    memberships = Membership.objects.bulk_create(
+        Membership(
+            organisation_id=by.organisation_id,
+            user=user,
+            role=worker.role,
+            team_id=worker.team_id,
+            started_on=worker.started_on,
+            leaving_on=worker.leaving_on,
+            languages=worker.languages,
+        )
+        for user, worker in zip(users, workers, strict=True)
+    )
+    now = timezone.now()
+    Invitation.objects.bulk_create(
+        Invitation(
+            organisation_id=by.organisation_id,
+            membership=membership,
+            token_hash=hash_token(new_token()),  # a link nobody has: it was never sent
+            sent_at=now,
+            expires_at=now,
+            times_sent=0,
+            sent_by=by.user,
+        )
+        for membership in memberships
+    )
+    Membership.skills.through.objects.bulk_create(
+        Membership.skills.through(membership_id=membership.pk, skill_id=skill.pk)
+        for membership, worker in zip(memberships, workers, strict=True)
+        for skill in worker.skills
+    )
+    return memberships
+
+
+def update_imported_workers(
+    by: Membership,
+    changes: dict[int, dict[str, Any]],
+    *,
+    skills: dict[int, list[Skill]],
+) -> list[Membership]:
+    """Apply a later file's changes to workers an import brought in before: membership id ->
+    {field: value} (role, team_id, started_on, leaving_on, languages, first_name, last_name), and
+    membership id -> their skills now. Checked by the importer. Side effects: saves them; the
+    caller audits, in its transaction."""
+    found = (
+        Membership.objects.filter(organisation_id=by.organisation_id, pk__in=changes)
+        .select_related("user")
+        .in_bulk()
+    )
+    membership_fields: set[str] = set()
+    user_fields: set[str] = set()
+    for pk, values in changes.items():
+        membership = found[pk]
+        for name, value in values.items():
+            if name in ("first_name", "last_name"):
+                setattr(membership.user, name, value)
+                user_fields.add(name)
+            else:
+                setattr(membership, name, value)
+                membership_fields.add(name)
+    members = [found[pk] for pk in changes]
+    if membership_fields:
+        Membership.objects.bulk_update(members, sorted(membership_fields))
+    if user_fields:
+        User.objects.bulk_update([m.user for m in members], sorted(user_fields))
+    for pk, chosen in skills.items():
+        found[pk].skills.set(chosen)
+    if "role" in membership_fields:  # a changed role takes effect at their next sign-in
+        for membership in members:
+            end_sessions_of(membership.user_id)
+    return members

@@ -184,6 +184,71 @@ class Samples:
 
         self.connections = connection_samples(self.people, owners)
         self._referrals(owners)
+        self._volunteers(owners)
+        self._rota()
+        self._supervision(wes, wren, hil)
+
+    def _volunteers(self, owners: dict[str, Any]) -> None:
+        """A volunteer on their journey per subject, with a reference and a check waiting."""
+        from alongside.volunteers.models import Check, Reference, Stage, Volunteer
+
+        today = timezone.localdate()
+        self.volunteers, self.volunteer_references, self.volunteer_checks = {}, {}, {}
+        for subject, person in self.people.items():
+            volunteer = Volunteer.objects.create(
+                organisation=person.organisation,
+                given_name="Vol",
+                family_name=f"Matrix {subject}",
+                email=f"vol-{subject}@example.org",
+                stage=Stage.REFERENCES,
+                stage_since=today,
+                enquired_on=today,
+            )
+            self.volunteers[subject] = volunteer
+            self.volunteer_references[subject] = Reference.objects.create(
+                volunteer=volunteer, referee="A neighbour", asked_on=today
+            )
+            self.volunteer_checks[subject] = Check.objects.create(
+                volunteer=volunteer, kind="dbs", requested_on=today
+            )
+        self.organisation_slug = {s: p.organisation.slug for s, p in self.people.items()}
+
+    def _supervision(self, wes: Any, wren: Any, hil: Any) -> None:
+        """A supervision per subject, with a held session and its note (the supervision sphere):
+        related, vic supervised by alice; unrelated, wes by wren (no persona is either); other,
+        olly by hil in olly's organisation."""
+        from alongside.access.models import Membership
+        from alongside.training import services as training
+
+        members = self.world.members
+        pairs = {
+            "related": (members["vic"], members["alice"]),
+            "unrelated": (
+                Membership.objects.get(user=wes, organisation=self.world.org),
+                Membership.objects.get(user=wren, organisation=self.world.org),
+            ),
+            "other": (
+                members["olly"],
+                Membership.objects.get(user=hil, organisation=self.world.other_org),
+            ),
+        }
+        self.supervisions = {}
+        for subject, (supervisee, supervisor) in pairs.items():
+            coordinator = supervisor  # anyone in the organisation may be named as arranging it
+            supervision = training.arrange_supervision(
+                supervisee,
+                supervisor,
+                by=coordinator,
+                every_weeks=6,
+                started_on=timezone.localdate() - timedelta(days=60),
+            )
+            training.record_session(
+                supervision,
+                by=supervisor,
+                held_on=timezone.localdate() - timedelta(days=10),
+                notes=f"Matrix supervision note ({subject})",
+            )
+            self.supervisions[subject] = supervision
 
     def _referrals(self, owners: dict[str, Any]) -> None:
         """A referral out (and its link), a referral partner and a referral in per subject."""
@@ -212,6 +277,39 @@ class Samples:
             self.incoming[subject] = referrals.receive(
                 partner, given_name="Robin", phone="0700", need="money", agreed=True
             )
+
+    def _rota(self) -> None:
+        """A shift per subject with one role of five places; an ask waiting for vic (related),
+        alice (unrelated) and olly (other); a shift offered for a swap by someone else."""
+        from datetime import datetime, time
+
+        from alongside.access.models import Membership
+        from alongside.rota.models import Shift, ShiftRole, Signup, SignupStatus
+
+        world = self.world
+        day = timezone.localdate() + timedelta(days=3)
+        askers = {"related": "vic", "unrelated": "alice", "other": "olly"}
+        self.shifts, self.shift_roles, self.signups, self.offers = {}, {}, {}, {}
+        for hour, (subject, person) in zip((9, 12, 15), self.people.items(), strict=True):
+            starts = timezone.make_aware(datetime.combine(day, time(hour)))
+            org = person.organisation
+            shift = Shift.objects.create(
+                organisation=org, name=f"Matrix shift {subject}", starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+            )  # fmt: skip
+            role = ShiftRole.objects.create(shift=shift, name="Desk", needed=5)
+            offerer = MembershipFactory(organisation=org, role=Role.VOLUNTEER)
+            member = Membership.objects.get(user=world.user(askers[subject]), organisation=org)
+            fields = {"organisation": org, "shift": shift, "role": role, "starts_at": starts,
+                      "ends_at": shift.ends_at}  # fmt: skip
+            self.signups[subject] = Signup.objects.create(
+                membership=member, status=SignupStatus.ASKED, **fields
+            )
+            self.offers[subject] = Signup.objects.create(
+                membership=offerer, status=SignupStatus.CONFIRMED, offered_at=timezone.now(),
+                **fields,
+            )  # fmt: skip
+            self.shifts[subject], self.shift_roles[subject] = shift, role
 
     def _rights(self, owners: dict[str, Any]) -> None:
         """An answered subject access request and a waiting retention review per subject."""
@@ -513,8 +611,17 @@ class Samples:
             "referral_id": lambda: self.referrals[subject].pk,
             "incoming_id": lambda: self.incoming[subject].pk,
             "referral_partner_id": lambda: self.referral_partners[subject].pk,
+            "volunteer_id": lambda: self.volunteers[subject].pk,
+            "reference_id": lambda: self.volunteer_references[subject].pk,
+            "check_id": lambda: self.volunteer_checks[subject].pk,
+            "organisation_slug": lambda: self.organisation_slug[subject],
+            "supervision_id": lambda: self.supervisions[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
+            "shift_id": lambda: self.shifts[subject].pk,
+            "role_id": lambda: self.shift_roles[subject].pk,
+            "signup_id": lambda: self.signups[subject].pk,
+            "offer_id": lambda: self.offers[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
             # Each one-time link is its own app's token.
             "token": lambda: (

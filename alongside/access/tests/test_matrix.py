@@ -73,6 +73,7 @@ HOLD = ({"alice", "colin"}, set(), {"olly"})
 MANAGE = ({"colin", "dana"}, {"dana"}, set())
 RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
 
+ON_SHIFTS = {"alice", "cara", "colin", "vic"}  # who does shifts (rota.mine)
 DIRECTORY_READERS = {"alice", "cara", "colin", "vic", "amir", "sam", "dana"}
 
 MATRIX: dict[str, Entry] = {
@@ -275,6 +276,7 @@ MATRIX: dict[str, Entry] = {
         data=lambda w, persona, s: {"given_name": "Robin", "need": "money", "agreed": True},
     ),
     "api:referral_outcome": once(set()),
+    "api:referral_needs": once(set()),
     # safeguarding
     "safeguarding:raise_concern": each(*RAISE),
     "safeguarding:concern_raised": each({"alice"}, set(), {"olly"}),
@@ -384,11 +386,26 @@ MATRIX: dict[str, Entry] = {
     "referrals:withdraw": each(*WORK, method="post"),
     "referrals:incoming": once({"colin"}),
     "referrals:incoming_one": each({"colin"}, {"colin"}, set()),
-    "referrals:partners": once({"colin"}),
-    "referrals:rotate_key": each({"colin"}, {"colin"}, set(), method="post"),
+    "referrals:refer_to_service": each(
+        {"alice", "cara", "colin", "vic"}, {"alice", "cara", "colin", "vic"}, {"olly"}
+    ),
+    # partners, their keys, switching them off and on: coordinators and the data lead
+    "referrals:partners": once({"colin", "dana"}),
+    "referrals:rotate_key": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    "referrals:switch_partner": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     # The receiving service's one-time link, and a partner's public form (key in the body).
     "referrals:answer": once(EVERYONE),
     "referrals:partner_form": once(EVERYONE),
+    # volunteers (decision 0070): the journey is the coordinator's and the data lead's, in their
+    # own organisation; a volunteer's own lived experience is theirs; anyone may offer to help.
+    "volunteers:list": once({"colin", "dana"}),
+    "volunteers:volunteer": each({"colin", "dana"}, {"colin", "dana"}, set()),
+    **{
+        f"volunteers:{name}": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post")
+        for name in ("move", "add_reference", "add_check", "reference_back", "update_check")
+    },
+    "volunteers:my_lived_experience": once({"vic"}),
+    "volunteers:enquire": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
     "directory:search": once(DIRECTORY_READERS | {"olly"}),  # olly: his own organisation's
     "directory:service": each(DIRECTORY_READERS, DIRECTORY_READERS, {"olly"}),
@@ -401,12 +418,37 @@ MATRIX: dict[str, Entry] = {
     "directory:imports": once({"colin", "dana"}),
     "directory:list_space": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
     "directory:refresh_now": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post"),
+    # training: coordinators keep courses, completions and supervision arrangements; everyone
+    # but funders sees their own record; a supervision (its notes: the supervision sphere) only
+    # its supervisee and supervisor, and only the supervisor records its sessions.
+    "training:mine": once(EVERYONE - {"fern"}),
+    "training:courses": once({"colin"}),
+    "training:record": once({"colin"}),
+    "training:record_session": once({"colin"}),
+    "training:expiring": once({"colin"}),
+    "training:arrangements": once({"colin"}),
+    "training:supervision": each({"vic", "alice"}, set(), {"olly"}),
+    "training:record_supervision_session": each({"alice"}, set(), set(), method="post"),
+    "training:plan_supervision_session": each({"alice"}, set(), set(), method="post"),
     # oruk: the public Open Referral UK API (published services only, no sign-in)
     "oruk:index": once(EVERYONE),
     "oruk:services": once(EVERYONE),
     "oruk:service": once(EVERYONE),
     "oruk:service_at_locations": once(EVERYONE),
     "oruk:taxonomies": once(EVERYONE),
+    # rota: a member's own shifts, hours and milestones; the coordinator's rota; the gifts ledger
+    "rota:mine": once(ON_SHIFTS | {"olly"}),
+    "rota:sign_up": each(ON_SHIFTS, ON_SHIFTS, {"olly"}, method="post"),
+    "rota:answer": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:withdraw": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:offer_swap": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:take_swap": each(ON_SHIFTS, ON_SHIFTS, {"olly"}, method="post"),
+    "rota:add_hours": once(ON_SHIFTS | {"olly"}),
+    "rota:share_milestone": once(ON_SHIFTS | {"olly"}, method="post"),
+    "rota:rota": once({"colin"}),
+    "rota:new_pattern": once({"colin"}),
+    "rota:shift": each({"colin"}, {"colin"}, set()),
+    "rota:gifts": once({"colin", "dana"}),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),
 }

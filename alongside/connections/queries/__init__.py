@@ -31,6 +31,7 @@ from alongside.connections.queries.introductions import (
     public_status,
     side_for_token,
     sides_of,
+    told_lived_experience,
     view_for,
 )
 from alongside.connections.queries.matches import (
@@ -109,6 +110,7 @@ __all__ = [
     "session_times",
     "side_for_token",
     "sides_of",
+    "told_lived_experience",
     "space_profile_of",
     "suggest_groups",
     "suggest_people",

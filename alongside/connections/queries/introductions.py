@@ -15,7 +15,9 @@ from alongside.connections.models import (
     Answer,
     Introduction,
     IntroductionSide,
+    LivedExperience,
     Status,
+    VolunteerProfile,
 )
 from alongside.connections.queries.matches import may_manage_volunteer
 from alongside.connections.queries.profiles import support_readable_among
@@ -302,6 +304,26 @@ def other_sides(side: IntroductionSide) -> list[IntroductionSide]:
         .filter(introduction_id=side.introduction_id)
         .exclude(pk=side.pk)
         .select_related("person", "volunteer")
+    )
+
+
+def told_lived_experience(side: IntroductionSide, organisation_id: int) -> tuple[list[str], str]:
+    """What a volunteer side agreed may be told to the person they are introduced to: their lived
+    experience (labels) and their own words about it. Nothing without that agreement, whatever
+    was agreed for matching (issue 15 §2)."""
+    if side.volunteer_id is None:
+        return [], ""
+    profile = VolunteerProfile.objects.filter(
+        membership__user_id=side.volunteer_id,
+        organisation_id=organisation_id,
+        lived_experience_tell=True,
+    ).first()
+    if profile is None:
+        return [], ""
+    labels = dict(LivedExperience.choices)
+    return (
+        [str(labels.get(code, code)) for code in profile.tellable_lived_experience],
+        profile.tellable_words,
     )
 
 

@@ -150,7 +150,11 @@ def traits_for_person(person: Person, profile: PersonProfile | None) -> Traits:
     )
 
 
-def traits_for_volunteer(membership: Membership, profile: VolunteerProfile | None) -> Traits:
+def traits_for_volunteer(
+    membership: Membership, profile: VolunteerProfile | None, *, telling: bool = False
+) -> Traits:
+    """A volunteer's traits for matching, or (`telling`) for what the person they are introduced
+    to may be told: lived experience only with the agreement for that use."""
     languages = frozenset(language_list(membership.languages))
     if profile is None:
         return Traits(languages=languages)
@@ -159,7 +163,9 @@ def traits_for_volunteer(membership: Membership, profile: VolunteerProfile | Non
         interests=frozenset(i.name for i in profile.interests.all()),
         locality=profile.locality.name if profile.locality else "",
         availability=frozenset(profile.availability),
-        lived_experience=frozenset(profile.usable_lived_experience),
+        lived_experience=frozenset(
+            profile.tellable_lived_experience if telling else profile.usable_lived_experience
+        ),
     )
 
 

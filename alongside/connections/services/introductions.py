@@ -136,8 +136,10 @@ def propose(
             raise ValidationError({"volunteer": _("They cannot be matched: choose someone else.")})
         kind = Kind.VOLUNTEER
         vprofile = VolunteerProfile.objects.filter(membership=volunteer_membership).first()
+        # Both sides read these words: the volunteer's lived experience only if they agreed to
+        # it being told to the person they meet (not merely used for matching).
         shared = queries.in_common(
-            mine, queries.traits_for_volunteer(volunteer_membership, vprofile)
+            mine, queries.traits_for_volunteer(volunteer_membership, vprofile, telling=True)
         )
     with transaction.atomic():
         introduction: Introduction = Introduction.objects.create(

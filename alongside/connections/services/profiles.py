@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
@@ -202,7 +203,12 @@ def save_volunteer_profile(
         profile.available_for_matching = available_for_matching
         profile.locality = locality
         profile.availability = slots
-        profile.lived_experience = lived if lived_experience_consent else []
+        if not profile.lived_experience_tell:  # the volunteer's own page keeps what they tell
+            profile.lived_experience = lived if lived_experience_consent else []
+        elif lived_experience_consent:
+            profile.lived_experience = lived
+        if profile.lived_experience_consent != lived_experience_consent:
+            profile.lived_experience_consent_on = timezone.localdate()
         profile.lived_experience_consent = lived_experience_consent
         profile.gender = gender
         profile.save()

@@ -97,10 +97,13 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
     others = []
     if introduced:
         for other in queries.other_sides(side):
+            lived, lived_words = queries.told_lived_experience(other, intro.organisation_id)
             others.append(
                 {
                     "name": queries.first_name_of(other) if other.share_first_name else "",
                     "contact": other.contact_way if other.share_contact else "",
+                    "lived": lived,
+                    "lived_words": lived_words,
                 }
             )
     both_share_common = (

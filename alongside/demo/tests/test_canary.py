@@ -20,6 +20,7 @@ from alongside.audit.models import AuditEvent
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 from alongside.referrals.models import ReferralIn, ReferralOut
+from alongside.volunteers.models import Volunteer
 
 HREF = re.compile(r'href="([^"#]+)')
 MAX_PAGES = 600
@@ -76,13 +77,18 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/oruk/service_at_locations",
         "/rights/",
         "/rights/retention/",
+        "/volunteers/",
+        "/volunteers/my-lived-experience/",
     ]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
     seeds += [f"/referrals/{pk}/" for pk in ReferralOut.objects.values_list("pk", flat=True)]
     seeds += [f"/referrals/in/{pk}/" for pk in ReferralIn.objects.values_list("pk", flat=True)]
+    seeds += [f"/volunteers/{pk}/" for pk in Volunteer.objects.values_list("pk", flat=True)]
     for pk in person_ids[:5]:
         seeds += [f"/audit/?person={pk}", f"/audit/export.csv?person={pk}"]
+        # The directory opened from their page, offering to refer them (issue 16).
+        seeds += [f"/directory/?for={pk}"]
     for pk in person_ids:
         seeds += [
             f"/people/{pk}/",
@@ -363,3 +369,118 @@ def test_canary_never_reaches_the_logs(
         )
         leaked = [secret for secret in secrets if secret in seen]
         assert not leaked, f"{leaked} reached the log: {record.name}: {record.getMessage()[:200]}"
+
+
+def test_a_volunteer_once_supported_keeps_their_history_from_those_who_manage_volunteers(
+    canary_town,
+):
+    """Issue 15 §1 (decision 0071): someone with support notes (holding the canary) who came
+    forward to volunteer. Every volunteer-management page, the inbox and the volunteer's own
+    page, as the coordinator and the data lead, never show the canary; their author does."""
+    from alongside.support.models import SupportNote
+
+    token = canary_town
+    riverside = Membership.objects.get(user__username="supporter").organisation_id
+    notes = SupportNote.objects.for_system("canary: someone once supported")
+    person = (
+        Person.objects.filter(organisation_id=riverside, pk__in=notes.values("person_id"))
+        .order_by("pk")
+        .first()
+    )
+    note = notes.filter(person=person, text__contains=token).select_related("author").first()
+    volunteer = Volunteer.objects.get(
+        organisation_id=person.organisation_id,
+        given_name=person.given_name,
+        family_name=person.family_name or "",
+    )
+    author = Client()
+    author.force_login(note.author)
+    assert token in author.get(f"/people/{person.pk}/").content.decode(), "positive control"
+    seeds = ["/volunteers/", f"/volunteers/{volunteer.pk}/", "/inbox/"]
+    for username in ("coordinator", "datalead"):
+        client = Client()
+        client.force_login(users_named(username))
+        seen = crawl(client, seeds, follow=False)
+        # Every page a volunteer page links to, within the volunteer pages.
+        more = {
+            path
+            for body in seen.values()
+            for path in HREF.findall(body)
+            if path.startswith("/volunteers/") and path not in seen
+        }
+        seen |= crawl(client, sorted(more), follow=False)
+        assert volunteer.name in seen[f"/volunteers/{volunteer.pk}/"], "positive control"
+        leaked = sorted(path for path, body in seen.items() if token in body)
+        assert leaked == [], f"{username} saw the canary at {leaked}"
+        # Nothing on a volunteer page links to the person's record.
+        assert f"/people/{person.pk}/" not in seen[f"/volunteers/{volunteer.pk}/"]
+
+
+def test_supervision_notes_reach_only_their_supervisee_and_supervisor(
+    canary_town, caplog, settings
+):
+    """Issue 15 §4: each demo supervision note carries `SV<n>-<canary>`. The coordinator, the
+    safeguarding lead, the data lead, the funder and the outsider, sent at every training page,
+    every supervision's page, the scorecard, the report and the audit log, see none; the
+    supporter and the volunteer see exactly the notes of the supervisions they are in (the
+    positive control), and no log or audit summary holds one."""
+    from alongside.training.models import Supervision, SupervisionNote
+
+    settings.DEBUG = False
+    token = canary_town
+    caplog.set_level(logging.DEBUG)
+    mark = re.compile(rf"SV(\d+)-{re.escape(token)}")
+    notes = SupervisionNote.objects.for_system("canary: whose note is whose").select_related(
+        "session__supervision__supervisee__user", "session__supervision__supervisor__user"
+    )
+    owners: dict[str, set[str]] = {}
+    for note in notes:
+        found = mark.search(note.text)
+        assert found, "every demo supervision note carries its mark"
+        supervision = note.session.supervision
+        owners[found.group(1)] = {
+            supervision.supervisee.user.username,
+            supervision.supervisor.user.username,
+        }
+    assert owners, "the demo has supervision notes"
+    seeds = [
+        "/training/mine/",
+        "/training/expiring/",
+        "/training/courses/",
+        "/training/record/",
+        "/training/record-session/",
+        "/training/supervision/",
+        "/learning/scorecard/",
+        "/reports/",
+        "/audit/",
+        "/audit/export.csv",
+        "/inbox/",
+        "/connections/matching/",
+    ] + [f"/training/supervision/{pk}/" for pk in Supervision.objects.values_list("pk", flat=True)]
+    users = get_user_model().objects
+    seen_by: dict[str, set[str]] = {}
+    for username in (
+        "coordinator",
+        "safeguarding",
+        "datalead",
+        "funder",
+        "outsider",
+        "supporter",
+        "volunteer",
+    ):
+        client = Client()
+        client.force_login(users.get(username=username))
+        pages = crawl(client, seeds, follow=False)
+        seen_by[username] = {n for body in pages.values() for n in mark.findall(body)}
+        wrong = {n for n in seen_by[username] if username not in owners[n]}
+        assert wrong == set(), (
+            f"{username} read supervision notes that are not theirs: {sorted(wrong)[:5]}"
+        )
+    for username in ("coordinator", "safeguarding", "datalead", "funder", "outsider"):
+        assert seen_by[username] == set(), username
+    for username in ("supporter", "volunteer"):
+        theirs = {n for n, two in owners.items() if username in two}
+        assert theirs and seen_by[username] == theirs, username  # the positive control
+    assert not mark.search(caplog.text), "a supervision note reached the logs"
+    summaries = AuditEvent.objects.values_list("summary", flat=True).iterator()
+    assert not [s for s in summaries if token in json.dumps(s)], "a note reached the audit log"

@@ -428,7 +428,11 @@ def test_the_demo_writes_a_previous_systems_export_to_import(settings, tmp_path)
     settings.VAR_DIR = tmp_path
     output = demo(people=SMALL)
     export = tmp_path / "demo-previous-system-people.csv"
-    assert f"to try the import with (Import, as datalead): {export}" in output
+    assert f"then workers and attendance): {export}, " in output
+    staff = (tmp_path / "demo-previous-system-workers.csv").read_bytes().decode("cp1252")
+    assert staff.startswith("Staff ID,Forename,Surname,E-mail") and "Agnès" in staff
+    registers = (tmp_path / "demo-previous-system-attendance.csv").read_bytes().decode("cp1252")
+    assert registers.startswith("Client ID,Group,Session date") and len(registers.splitlines()) > 1
     text = export.read_bytes().decode("cp1252")
     rows = text.splitlines()
     assert len(rows) == 3001 and rows[0].startswith("Client ID,Forename,Surname,DOB")

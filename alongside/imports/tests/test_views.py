@@ -140,3 +140,39 @@ def test_every_other_role_is_refused_and_nothing_is_written(world, persona):
     response = upload(world.client(persona), GOOD)
     assert response.status_code == 404
     assert not ImportRun.objects.exists() and not imported(world).exists()
+
+
+def test_the_new_kinds_are_on_the_import_page_with_saved_mappings(world):
+    client = world.client("dana")
+    page = client.get(reverse("imports:start")).content.decode()
+    for kind in ("workers", "named_workers", "spaces", "attendance"):
+        assert f'value="{kind}"' in page
+    text = "Staff no,E-mail address,Forename,Job\nW1,ana@example.org,Ana,Supporter\n"
+    client.post(
+        reverse("imports:start"),
+        {
+            "file": SimpleUploadedFile("staff.csv", text.encode(), content_type="text/csv"),
+            "kind": "workers",
+            "source": "Charitylog",
+        },
+    )
+    run = ImportRun.objects.get()
+    assert run.kind == "workers" and run.errors
+    client.post(
+        reverse("imports:columns", args=[run.pk]),
+        {
+            "column_0": "external_id",
+            "column_1": "email",
+            "column_2": "first_name",
+            "column_3": "role",
+        },
+    )
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED and run.created == 1
+    saved = ColumnMapping.objects.get(source="Charitylog", kind="workers").columns
+    assert saved["E-mail address"] == "email"
+    client.post(reverse("imports:confirm", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    workers = client.get(reverse("workers:list")).content.decode()
+    assert "Imported: not invited yet" in workers

@@ -253,3 +253,55 @@ def test_an_undo_that_would_break_a_rule_changes_nothing(world):
     assert Contact.objects.filter(person=twin).count() == 0
     assert spell.__class__.objects.get(pk=spell.pk).person_id == world.person.pk
     assert not AuditEvent.objects.filter(action="people.person.unmerged").exists()
+
+
+WAITING_WORDS = "is waiting for approval"
+
+
+def test_a_waiting_proposal_blocks_a_direct_merge_of_either_record(world, twin):
+    """Decision 0048's loose end: while a merge of Pat and the twin waits, neither record is
+    merged with a third (nor a second proposal made); in plain words, and nothing moves."""
+    proposal = propose_merge(world.person, twin, by=world.members["colin"])
+    third = PersonFactory(team=world.team, given_name="Pat", family_name="Example")
+    ContactFactory(person=third, worker=world.user("alice"))
+    colin = world.client("colin")
+    for survivor, merged in ((world.person, third), (third, world.person)):
+        url = reverse("people:merge_review", args=[survivor.pk, merged.pk])
+        response = colin.post(url)
+        assert response.status_code == 400
+        assert WAITING_WORDS in response.content.decode()
+    with pytest.raises(ValidationError, match=WAITING_WORDS):
+        merge_people(third, world.person, by=world.members["colin"])
+    other_twin = PersonFactory(team=world.team, given_name="Pat", family_name="Example")
+    raise_concern(
+        other_twin,
+        by=world.members["alice"],
+        category="neglect",
+        what_happened="Another worry",
+        immediate_risk=False,
+    )
+    with pytest.raises(ValidationError, match=WAITING_WORDS):
+        propose_merge(other_twin, twin, by=world.members["colin"])
+    assert PersonMerge.objects.count() == 0 and MergeProposal.objects.count() == 1
+    assert Person.objects.filter(merged_into__isnull=False).count() == 0
+    # Once it is answered, the records may be merged again.
+    decline_merge(proposal, by=world.members["sam"])
+    merge_people(world.person, third, by=world.members["colin"])
+    assert Person.objects.get(pk=third.pk).merged_into_id == world.person.pk
+
+
+def test_a_merge_made_before_undo_existed_says_so_instead_of_offering_undo(world):
+    other = PersonFactory(team=world.team, given_name="Pat", family_name="Example")
+    ContactFactory(person=other, worker=world.user("alice"))
+    merge = merge_people(world.person, other, by=world.members["colin"])
+    url = reverse("people:merge_start", args=[world.person.pk])
+    page = world.client("colin").get(url).content.decode()
+    assert "Undo this merge" in page  # a merge that kept its ids
+    # As the merges made before undo existed: what moved was counted, no ids kept.
+    PersonMerge.objects.filter(pk=merge.pk).update(moved_rows={})
+    page = world.client("colin").get(url).content.decode()
+    assert "Undo this merge" not in page
+    assert "was merged into this record" in page
+    assert "made before merges could be undone" in page
+    with pytest.raises(ValidationError, match="made before merges could be undone"):
+        undo_merge(PersonMerge.objects.get(pk=merge.pk), by=world.members["colin"])

@@ -1,9 +1,23 @@
-"""Query-count guard on "who saw my record": the same count with 1 line as with 3."""
+"""Query-count guards: "who saw my record" and the person page, the same count however much
+there is to show."""
 
+from datetime import UTC, date, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from alongside.access.models import Role
+from alongside.relationships import services as relationships
 from alongside.safeguarding import services as safeguarding
-from alongside.testing.factories import MembershipFactory, UserFactory
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    UserFactory,
+)
 from alongside.testing.helpers import assert_constant_queries
 
 
@@ -24,3 +38,66 @@ def test_access_log_queries_are_constant(world):
     assert_constant_queries(world.client("dana"), url, add)
     html = world.client("dana").get(url).content.decode()
     assert html.count("raised a safeguarding concern") == 3
+
+
+# The person page as Pat's named worker sees it. Counted 48 before issue 17's cut (the timeline and
+# the page each read the spells, handovers and requests; six rules and panels each asked again
+# whether the viewer works with Pat); 41 after. The ceiling catches a new query per panel.
+PERSON_PAGE_QUERIES = 41
+
+
+@pytest.mark.time_machine(datetime(2026, 6, 1, 10, 0, tzinfo=UTC), tick=False)
+def test_the_person_page_costs_the_same_however_much_the_person_has(world):
+    def add(n):
+        for _ in range(n):
+            worker = MembershipFactory(organisation=world.org, role=Role.VOLUNTEER).user
+            contact = ContactFactory(person=world.person, worker=worker)
+            contact.also_present.add(world.user("cara"))
+            relationships.record_worker_request(
+                world.person,
+                by=world.members["alice"],
+                requested_worker=worker,
+                in_their_words="Someone who knows the area",
+                on=date(2026, 5, 30),
+            )
+
+    url = reverse("people:person", args=[world.person.pk])
+    count = assert_constant_queries(world.client("alice"), url, add)
+    assert count <= PERSON_PAGE_QUERIES, count
+
+
+@pytest.mark.time_machine(datetime(2026, 6, 1, 10, 0, tzinfo=UTC), tick=False)
+def test_whom_the_viewer_works_with_is_asked_once_on_the_person_page(world):
+    ContactFactory(person=world.person, worker=world.user("alice"))
+    client = world.client("alice")
+    url = reverse("people:person", args=[world.person.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    # works_with and has_confirmed each ask whether Pat is among the people of a query.
+    asked = [
+        q["sql"]
+        for q in context.captured_queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "people_person"')
+    ]
+    assert len(asked) <= 2, asked  # once "confirmed", once "works with"
+
+
+def test_outside_the_person_page_the_answer_is_not_remembered(world):
+    """A write between two questions is seen: nothing is remembered outside the page."""
+    from alongside.visibility.people import has_confirmed
+
+    cara = world.members["cara"]
+    someone = PersonFactory(team=world.team)
+    assert not has_confirmed(cara, someone)
+    SpellFactory(person=someone, worker=cara.user, started_on=date(2026, 1, 1))
+    assert has_confirmed(cara, someone)
+    # Inside the block the first answer stands: why it wraps only a page that reads.
+    from alongside.visibility.people import remembered_relationships
+
+    other = PersonFactory(team=world.team)
+    with remembered_relationships():
+        assert not has_confirmed(cara, other)
+        SpellFactory(person=other, worker=cara.user, started_on=date(2026, 1, 1))
+        assert not has_confirmed(cara, other)
+    assert has_confirmed(cara, other)

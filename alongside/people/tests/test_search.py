@@ -232,3 +232,28 @@ def test_search_query_count_does_not_grow_with_rows(world, typed):
 
     url = reverse("people:person_list") + f"?q={typed}"
     assert_constant_queries(world.client("alice"), url, add)
+
+
+def test_the_seen_lately_filter_reads_recorded_contacts_from_their_own_index(world):
+    """Decision 0082: "seen in the last 4 weeks" asks, per person, the partial index of recorded
+    contacts by (person, at), answered from the index alone on SQLite; on PostgreSQL, with
+    sequential scans off (its tiny test tables would otherwise be scanned), the same index."""
+    from django.db import connection
+
+    from alongside.people.queries import people_findable_by
+
+    for days in (3, 40, 400):
+        seen(person(world, "Ann", f"Seen{days}"), days)
+    people = Filters(seen=Seen.WITHIN_4_WEEKS).apply(
+        people_findable_by(world.members["alice"]), world.org.pk
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = people.explain()
+        assert "contact_recorded_person_at" in plan, plan
+    else:
+        plan = people.explain()
+        assert "COVERING INDEX contact_recorded_person_at" in plan, plan
+    assert [p.family_name for p in people if p.family_name.startswith("Seen")] == ["Seen3"]

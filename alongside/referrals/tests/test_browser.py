@@ -127,6 +127,9 @@ def test_a_partner_refers_someone_in_and_the_coordinator_allocates_them(
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer someone to us")
     assert_no_axe_violations(page)
     page.get_by_label("Your partner key").fill(key)
+    page.get_by_role("button", name="Continue").click()  # the key says whose needs list
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Refer someone to {world.org.name}")
+    assert_no_axe_violations(page)
     page.get_by_label("Their first name").fill("Robin")
     page.get_by_label("Their last name").fill("Newcombe")
     page.get_by_label("Their phone number").fill("07700 900555")
@@ -148,7 +151,14 @@ def test_a_partner_refers_someone_in_and_the_coordinator_allocates_them(
     assert_no_axe_violations(page)
     page.get_by_role("radio", name="Accept").check()
     page.get_by_label("If new: the service they join").select_option(label="Link workers")
-    page.get_by_label("Their named worker").select_option(str(world.user("cara").pk))
+    # The worker picker: type part of the name, find, choose (decision 0045).
+    page.get_by_label("Their named worker (when accepted) (optional)").fill(
+        world.user("cara").first_name
+    )
+    page.locator("button[form='pick-worker']").click()
+    page.get_by_role("radio", name=world.user("cara").get_full_name()).check()
+    page.get_by_role("radio", name="Accept").check()
+    page.get_by_label("If new: the service they join").select_option(label="Link workers")
     screenshot(page, "referral-in-triage")
     page.get_by_role("button", name="Decide").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Robin Newcombe")

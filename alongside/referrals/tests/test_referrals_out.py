@@ -36,7 +36,7 @@ def _post(world, **extra):
         data["shown"] = services.what_is_shared(
             world.person,
             service_name=data["service_name"],
-            need=data["need"],
+            need=services.need_for(world.org, data["need"]),
             share_contact=bool(data.get("share_contact")),
             share_note=bool(data.get("share_note")),
         )
@@ -85,7 +85,7 @@ def test_a_change_after_the_words_were_read_asks_for_them_to_be_read_again(world
     shown = services.what_is_shared(
         world.person,
         service_name="Citizens Advice Riverside",
-        need="money",
+        need=services.need_for(world.org, "money"),
         share_contact=True,
         share_note=False,
     )

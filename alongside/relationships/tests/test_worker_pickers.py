@@ -286,3 +286,54 @@ def test_the_audit_logs_worker_filter_finds_anyone_who_worked_here(world, zoe):
     assert f'name="worker" value="{zoe.pk}"' in html
     html = html_of(client.get(url, {"worker_search": "olly"}))
     assert f'value="{world.user("olly").pk}"' not in html
+
+
+@pytest.fixture
+def crowd(world: World) -> dict[str, Any]:
+    """2,500 workers, then Aydın Yılmaz and Mairead O'Brien (decision 0081's size)."""
+    users = User.objects.bulk_create(
+        User(username=f"w{n:04d}", first_name=f"Worker{n:04d}", last_name="Crowd")
+        for n in range(2500)
+    )
+    Membership.objects.bulk_create(
+        Membership(organisation=world.org, user=u, role=Role.VOLUNTEER, started_on=date(2024, 1, 1))
+        for u in users
+    )
+    named = {}
+    for username, first, last in (("aydin", "Aydın", "Yılmaz"), ("mob", "Mairead", "O'Brien")):
+        user = User.objects.create(username=username + "1", first_name=first, last_name=last)
+        Membership.objects.create(
+            organisation=world.org, user=user, role=Role.SUPPORTER, started_on=date(2024, 1, 1)
+        )
+        named[username] = user
+    return named
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("Aydin", "aydin"),
+        ("AYDIN yilmaz", "aydin"),
+        ("obrien", "mob"),
+        ("O’Brien", "mob"),
+        ("mairead o'brien", "mob"),
+    ],
+)
+def test_the_worker_picker_folds_names_as_the_person_search_does(world, crowd, typed, who):
+    url = reverse("relationships:record_contact", args=[world.person.pk])
+    html = html_of(world.client("alice").get(url, {"worker_search": typed}))
+    assert f'name="worker" value="{crowd[who].pk}"' in html
+    other = crowd["mob" if who == "aydin" else "aydin"]
+    assert f'value="{other.pk}"' not in html
+
+
+def test_a_folded_worker_search_is_one_narrow_read_of_names_then_the_rows_shown(world, crowd):
+    from alongside.access.pickers import WorkerPicker
+    from alongside.access.queries import worker_users
+
+    picker = WorkerPicker()
+    workers = worker_users(world.org.pk)
+    found = picker.find(workers, world.members["alice"], "worker00")
+    assert [u.username for u in found] == [f"w{n:04d}" for n in range(10)]
+    assert picker.find(workers, world.members["alice"], "nobody") == []
+    assert picker.find(workers, world.members["alice"], " ' ") == []

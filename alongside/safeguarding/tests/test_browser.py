@@ -7,9 +7,11 @@ each page at 1280 and 375 px.
 import pytest
 from playwright.sync_api import Page, expect
 
+from alongside.safeguarding import services
 from alongside.safeguarding.models import Concern, Override
 from alongside.safeguarding.tests.conftest import CONCERN_TEXT, JUSTIFICATION
 from alongside.testing.browser import (
+    PHONE,
     assert_no_axe_violations,
     log_in,
     screenshot,
@@ -107,3 +109,45 @@ def test_concern_override_and_review_in_a_browser(live_server, sg, browser_page:
     assert_no_axe_violations(page)
     screenshot(page, "safeguarding-override-queue-reviewed")
     assert Override.objects.for_system(REASON).get().review_outcome == "justified"
+
+
+# Words in the table's cells that the browser drew across two lines ("Emotion / al").
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1 && !match[0].includes("-")) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_on_a_phone_the_concerns_table_scrolls_rather_than_splitting_words(
+    live_server, sg, browser_page: Page
+) -> None:
+    """Issue 13: at 375 px "Emotional or psychological abuse" broke as "Emotion al". Now each word
+    stays whole; the table scrolls sideways inside its wrapper, never the page."""
+    page = browser_page
+    services.raise_concern(
+        sg.person,
+        by=sg.members["alice"],
+        category="emotional",
+        what_happened=CONCERN_TEXT,
+        immediate_risk=True,
+    )
+    log_in(page, live_server.url, username="sam", password=PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/safeguarding/concerns/")
+    expect(page.get_by_role("cell", name="Emotional or psychological abuse")).to_be_visible()
+    assert page.evaluate(SPLIT_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator(".table-scroll table").count() == 1
+    assert_no_axe_violations(page)

@@ -20,6 +20,7 @@ from alongside.spaces.services.register import (
     invite,
     mark_absent,
     mark_present,
+    mark_present_many,
     welcome_at_door,
 )
 from alongside.spaces.services.spaces import (
@@ -44,6 +45,7 @@ __all__ = [
     "invite",
     "mark_absent",
     "mark_present",
+    "mark_present_many",
     "read_stopping_reasons",
     "read_ties",
     "record_stopping_reason",

@@ -3,7 +3,9 @@ door, closing the register (which queues the lapse check) and inviting someone t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
 from alongside.audit import actions
-from alongside.audit.services import record
+from alongside.audit.services import record, record_many
 from alongside.people.matching import phone_problem
 from alongside.people.models import ContactPreference, Person
 from alongside.people.services import create_person
@@ -68,6 +70,37 @@ def mark_present(
         # Another host marked them between our read and our insert: their row stands.
         return Attendance.objects.get(session=session, person=person), False
     return attendance, created
+
+
+def mark_present_many(
+    marks: Sequence[tuple[Session, int]],
+    *,
+    by: Membership,
+    summary: dict[str, Any],
+    today: date | None = None,
+) -> list[Attendance]:
+    """Mark many people present at once, for an import of old registers: (session, person id)
+    pairs not yet on the register (the caller checked the people, the pairs and that none is
+    already marked). Each session must have happened and not be cancelled. Side effects: the
+    Attendance rows; one `spaces.attendance.marked` event each (with `summary`, which names the
+    import), in the caller's transaction."""
+    today = today or timezone.localdate()
+    for session, _person_id in marks:
+        if session.is_cancelled or session.on > today:
+            raise ValidationError(_("A session was cancelled or has not happened yet."))
+    made = Attendance.objects.bulk_create(
+        Attendance(
+            organisation_id=session.organisation_id,
+            session=session,
+            space_id=session.space_id,
+            on=session.on,
+            person_id=person_id,
+            marked_by=by.user,
+        )
+        for session, person_id in marks
+    )
+    record_many(made, action=actions.SPACES_ATTENDANCE_MARKED, by=by, summary=summary)
+    return made
 
 
 def mark_absent(session: Session, person: Person, *, by: Membership) -> bool:

@@ -15,7 +15,11 @@ from alongside.demo.builder import (
     logins,
     two_step_secrets,
 )
-from alongside.demo.previous_system import write_previous_system_export
+from alongside.demo.previous_system import (
+    write_previous_system_attendance,
+    write_previous_system_export,
+    write_previous_system_workers,
+)
 
 
 class Command(BaseCommand):
@@ -71,21 +75,31 @@ class Command(BaseCommand):
             "as the data lead; the other logins need only the password."
         )
         self.stdout.write("")
-        export = self._previous_system_export()
-        if export is not None:
+        exports = self._previous_system_export()
+        if exports:
             self.stdout.write(
-                f"A previous system's export to try the import with (Import, as datalead): {export}"
+                "A previous system's export to try the import with (Import, as datalead; people "
+                "first, then workers and attendance): " + ", ".join(str(p) for p in exports)
             )
         self.stdout.write(f"Open {URL} and sign in.")
 
-    def _previous_system_export(self) -> Path | None:
-        """Write the synthetic "previous system" CSV beside the database (issue 14)."""
+    def _previous_system_export(self) -> list[Path]:
+        """Write the synthetic "previous system" CSVs beside the database (issue 14)."""
         lead = (
             Membership.objects.filter(user__username="datalead")
             .select_related("organisation")
             .first()
         )
         if lead is None:
-            return None
-        path = Path(settings.VAR_DIR) / "demo-previous-system-people.csv"
-        return write_previous_system_export(lead.organisation, path)
+            return []
+        folder = Path(settings.VAR_DIR)
+        organisation = lead.organisation
+        return [
+            write_previous_system_export(organisation, folder / "demo-previous-system-people.csv"),
+            write_previous_system_workers(
+                organisation, folder / "demo-previous-system-workers.csv"
+            ),
+            write_previous_system_attendance(
+                organisation, folder / "demo-previous-system-attendance.csv"
+            ),
+        ]

@@ -1,0 +1,273 @@
+"""Training and supervision pages. Coordinators: courses, recording completions (one person or a
+session's attendees), who runs out in the next 60 days, who supervises whom. Every member: their
+own record (courses, what they still need, skills and languages). A supervision's two people:
+its page, the notes (an audited read), and for the supervisor, recording its sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alongside.access.decorators import require_rule, rule_required
+from alongside.access.http import AuthedHttpRequest, membership_of
+from alongside.access.models import Membership
+from alongside.common.forms import add_service_errors
+from alongside.common.once import submit_once
+from alongside.common.pickers import offer_pickers
+from alongside.common.responses import form_status
+from alongside.training import queries, services
+from alongside.training.forms import (
+    CompletionForm,
+    CourseForm,
+    PlanSessionForm,
+    SessionCompletionForm,
+    SessionForm,
+    SupervisionForm,
+)
+from alongside.training.models import Supervision
+
+
+@rule_required("training.manage")
+@submit_once
+def courses(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    form = CourseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            course = services.add_course(
+                membership.organisation,
+                by=membership,
+                name=data["name"],
+                provider=data["provider"],
+                valid_for_months=data["valid_for_months"],
+                is_core=data["is_core"],
+                roles=data["roles"],
+                activities=data["activities"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": course.name})
+            return redirect("training:courses")
+    return render(
+        request,
+        "training/courses.html",
+        {"form": form, "courses": list(queries.courses_of(membership.organisation_id))},
+        status=form_status(request, form),
+    )
+
+
+def _record(
+    request: AuthedHttpRequest,
+    form_class: type[CompletionForm] | type[SessionCompletionForm],
+    template: str,
+) -> HttpResponse:
+    membership = membership_of(request)
+    form = form_class(request.POST if request.method == "POST" else None, membership=membership)
+    offer_pickers(form, membership, request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = list(data["members"]) if "members" in data else [data["member"]]
+        try:
+            done = services.record_completions(
+                members,
+                data["course"],
+                by=membership,
+                completed_on=data["completed_on"],
+                evidence=data["evidence"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(course)s recorded for %(count)s.")
+                % {"course": data["course"].name, "count": _people(len(done))},
+            )
+            return redirect("training:expiring")
+    return render(request, template, {"form": form}, status=form_status(request, form))
+
+
+def _people(count: int) -> str:
+    return _("1 person") if count == 1 else _("%(n)s people") % {"n": count}
+
+
+@rule_required("training.manage")
+@submit_once
+def record(request: AuthedHttpRequest) -> HttpResponse:
+    """Record that one person completed a course."""
+    return _record(request, CompletionForm, "training/record.html")
+
+
+@rule_required("training.manage")
+@submit_once
+def record_session(request: AuthedHttpRequest) -> HttpResponse:
+    """Record a course for everyone who attended one session of it."""
+    return _record(request, SessionCompletionForm, "training/record_session.html")
+
+
+@rule_required("training.manage")
+def expiring(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    today = timezone.localdate()
+    rows = queries.expiring(membership, today)
+    return render(
+        request,
+        "training/expiring.html",
+        {
+            "today": today,
+            "days": queries.EXPIRING_DAYS,
+            "ran_out": [c for c in rows if c.expires_on and c.expires_on < today],
+            "running_out": [c for c in rows if c.expires_on and c.expires_on >= today],
+        },
+    )
+
+
+@rule_required("training.own_record")
+def mine(request: AuthedHttpRequest) -> HttpResponse:
+    membership = membership_of(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "training/mine.html",
+        {
+            "record": queries.own_record(membership, today),
+            "today": today,
+            "supervisions": list(queries.supervisions_for(membership)),
+        },
+    )
+
+
+# Supervision ------------------------------------------------------------------------------------
+
+
+@rule_required("training.manage")
+@submit_once
+def arrangements(request: AuthedHttpRequest) -> HttpResponse:
+    """Who supervises whom (names and dates only), overdue as a count, and setting one up."""
+    membership = membership_of(request)
+    form = SupervisionForm(
+        request.POST if request.method == "POST" else None, membership=membership
+    )
+    offer_pickers(form, membership, request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.arrange_supervision(
+                data["supervisee"],
+                data["supervisor"],
+                by=membership,
+                every_weeks=data["every_weeks"],
+                started_on=data["started_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Supervision arranged."))
+            return redirect("training:arrangements")
+    return render(
+        request,
+        "training/arrangements.html",
+        {
+            "form": form,
+            "arrangements": list(queries.arrangements(membership)),
+            "overdue": queries.overdue_count(membership.organisation_id, timezone.localdate()),
+        },
+        status=form_status(request, form),
+    )
+
+
+def _supervision(request: AuthedHttpRequest, supervision_id: int, rule: str) -> Supervision:
+    membership = membership_of(request)
+    supervision = queries.supervision_of(membership, supervision_id)
+    if supervision is None:
+        raise Http404
+    require_rule(rule, membership, supervision)
+    return supervision
+
+
+def supervision(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
+    """A supervision's page: its sessions and notes, for its two people only."""
+    found = _supervision(request, supervision_id, "training.supervision")
+    return _supervision_page(request, found, SessionForm(), PlanSessionForm())
+
+
+def _supervision_page(
+    request: AuthedHttpRequest,
+    found: Supervision,
+    form: SessionForm,
+    plan_form: PlanSessionForm,
+    status: int = 200,
+) -> HttpResponse:
+    membership = membership_of(request)
+    context: dict[str, Any] = {
+        "supervision": found,
+        "sessions": services.read_supervision_notes(membership, found),
+        "next_due": queries.next_due(found),
+        "form": form,
+        "plan_form": plan_form,
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/supervision.html", context, status=status)
+
+
+def _supervisor_posts(
+    request: AuthedHttpRequest,
+    supervision_id: int,
+    form_class: type[SessionForm] | type[PlanSessionForm],
+    write: Callable[[Supervision, Membership, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """A supervisor's POST on a supervision's page: the form, the write, back to the page (or
+    the page again with what to fix, 400). Anyone else: 404."""
+    membership = membership_of(request)
+    found = _supervision(request, supervision_id, "training.record_supervision")
+    if request.method != "POST":
+        return redirect("training:supervision", found.pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            write(found, membership, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("training:supervision", found.pk)
+    if isinstance(form, SessionForm):
+        return _supervision_page(request, found, form, PlanSessionForm(), status=400)
+    return _supervision_page(request, found, SessionForm(), form, status=400)
+
+
+def _record_held(found: Supervision, by: Membership, data: dict[str, Any]) -> object:
+    planned = found.sessions.filter(held_on__isnull=True).order_by("planned_for").first()
+    return services.record_session(
+        found, by=by, held_on=data["held_on"], notes=data["notes"], session=planned
+    )
+
+
+def _plan(found: Supervision, by: Membership, data: dict[str, Any]) -> object:
+    return services.plan_session(found, by=by, planned_for=data["planned_for"])
+
+
+@submit_once
+def record_supervision_session(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
+    """The supervisor records a session as held, with its notes (the next planned one, or not)."""
+    return _supervisor_posts(
+        request, supervision_id, SessionForm, _record_held, _("Session recorded.")
+    )
+
+
+@submit_once
+def plan_supervision_session(request: AuthedHttpRequest, supervision_id: int) -> HttpResponse:
+    """The supervisor plans the next session."""
+    return _supervisor_posts(
+        request, supervision_id, PlanSessionForm, _plan, _("Next session planned.")
+    )
