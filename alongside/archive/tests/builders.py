@@ -402,11 +402,11 @@ def _the_rest(
     assert consent is not None
     ReferralOut.objects.create(
         organisation=organisation, person=person, service=service, service_name=service.name,
-        need="money", consent=consent, referred_by=w, answer_by=date(2026, 12, 10),
+        need=term, consent=consent, referred_by=w, answer_by=date(2026, 12, 10),
         token_hash="12" * 32, link_expires_at=AT + timedelta(days=14),
     )  # fmt: skip
     ReferralIn.objects.create(
-        organisation=organisation, partner=partner, given_name="Ann", need="money",
+        organisation=organisation, partner=partner, given_name="Ann", need=term,
         reason=WORDS, status="accepted", person=person, allocated_to=w, decided_by=o,
         decided_at=AT,
     )  # fmt: skip
