@@ -1263,7 +1263,14 @@ MANY_TO_MANY: tuple[ManyToMany, ...] = (
 
 # What an import kind's `ImportedRecord.object_id` is a row of (tests/test_completeness.py
 # fails while an import kind is missing here).
-IMPORT_KIND_TABLES: dict[str, str] = {"people": "people", "contacts": "contacts"}
+IMPORT_KIND_TABLES: dict[str, str] = {
+    "people": "people",
+    "contacts": "contacts",
+    "named_workers": "spells",
+    "workers": "workers",  # the membership's id, as every key to a worker
+    "spaces": "spaces",
+    "attendance": "attendances",
+}
 
 # Tables handled by hand in `schema.py`, `exporting.py` and `restoring.py`.
 BY_HAND: dict[str, str] = {
@@ -1277,6 +1284,10 @@ BY_HAND: dict[str, str] = {
 # Every other model of the installed apps, and why the archive does not carry its rows
 # (decision 0085). `tests/test_completeness.py` fails when a model is in none of these lists,
 # so a new model must be carried (a `Table`) or named here with its reason.
+NOT_YET = (
+    "Issue 15's records (volunteers, training, the rota), added after the archive's tables "
+    "were listed: not carried yet (docs/archive.md)."
+)
 NOT_CARRIED: dict[str, str] = {
     "people.equalitymonitoring": "Equality monitoring answers are kept out of every export "
     "(decision 0037).",
@@ -1305,6 +1316,26 @@ NOT_CARRIED: dict[str, str] = {
     "account.emailconfirmation": "One-time email confirmation links.",
     "mfa.authenticator": "Two-step sign-in secrets: never exported; restored workers set "
     "two-step sign-in up again.",
+    # Issue 15's apps (volunteers, training, the rota): not carried yet.
+    "training.supervisionnote": "The supervision sphere: only a worker and their supervisor read these notes (decision 0073), and the archive is the data lead's download.",
+    "training.expiryreminder": "Derived: which reminders before a course runs out were sent.",
+    "rota.gift": NOT_YET,
+    "rota.hoursentry": NOT_YET,
+    "rota.milestoneshare": NOT_YET,
+    "rota.patternrole": NOT_YET,
+    "rota.shift": NOT_YET,
+    "rota.shiftpattern": NOT_YET,
+    "rota.shiftrole": NOT_YET,
+    "rota.signup": NOT_YET,
+    "training.completion": NOT_YET,
+    "training.course": NOT_YET,
+    "training.requirement": NOT_YET,
+    "training.supervision": NOT_YET,
+    "training.supervisionsession": NOT_YET,
+    "volunteers.check": NOT_YET,
+    "volunteers.reference": NOT_YET,
+    "volunteers.stagechange": NOT_YET,
+    "volunteers.volunteer": NOT_YET,
 }
 
 # Which table a model's rows are exported in (a user or a membership is a worker: `workers`).
