@@ -678,6 +678,8 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
                 "An enquiry to answer, a reference or a check not back. Chase it, then move them on."
             ),
             volunteers_waiting(membership, today=today),
+        ),
+        Section(
             Kind.SHIFT_GAPS,
             _("Shifts short of people in the next %(days)d days") % {"days": GAP_DAYS},
             _("Ask someone who is free and trained, from the shift's page."),
