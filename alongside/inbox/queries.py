@@ -566,6 +566,8 @@ def volunteers_waiting(membership: Membership, *, today: date) -> list[Item]:
         )
         for waiting in waiting_on(membership, today=today, limit=LIMIT)
     ]
+
+
 def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
     """Roles on shifts in the next GAP_DAYS days with fewer people than they need (coordinators;
     one query), soonest first."""
