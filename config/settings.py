@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "alongside.referrals",  # referrals out with consent and in from partners (issue 16)
     "alongside.volunteers",  # the volunteer journey and consented lived experience (issue 15)
     "alongside.training",  # training, requirements and supervision (issue 15)
+    "alongside.rota",  # shifts, hours given, gifts and milestones (issue 15 §5, §6)
     "alongside.rights",  # subject access, erasure, retention, legal holds (issue 14)
     "alongside.ops",  # start-up checks, /health/, backup and restore (docs/deploy.md)
 ]

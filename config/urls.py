@@ -23,6 +23,7 @@ urlpatterns = [
     path("archive/", include("alongside.archive.urls")),
     path("workers/", include("alongside.workers.urls")),
     path("referrals/", include("alongside.referrals.urls")),
+    path("shifts/", include("alongside.rota.urls")),
     path("training/", include("alongside.training.urls")),
     path("directory/", include("alongside.directory.urls")),
     path("oruk/", include("alongside.directory.oruk_urls")),  # public ORUK API (issue 16)

@@ -61,6 +61,10 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Find a person"), "people:person_list", "people.find"),
     Link(_("Diary"), "scheduling:diary", "scheduling.set_availability"),
     Link(_("Spaces"), "spaces:list", "spaces.see"),
+    (
+        Link(_("Rota"), "rota:rota", "rota.manage"),
+        Link(_("My shifts"), "rota:mine", "rota.mine"),
+    ),
     Link(_("Directory"), "directory:search", "directory.read"),
     Link(_("Plan"), "scheduling:plan_list", "scheduling.plan"),
     Link(_("Matching"), "connections:matching", "connections.match"),
@@ -111,6 +115,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
         badge="alongside.people.queries.merges_waiting_count",
         badge_words=_("waiting"),
     ),
+    Link(_("Gifts"), "rota:gifts", "rota.gifts"),
     Link(_("Learning report"), "reports:report", "reports.read"),
     Link(
         _("Data rights"),

@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from alongside.common.files import FORMULA_STARTS
@@ -58,6 +59,8 @@ def to_cell(value: Any, kind: str) -> str:
         return escape(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     if kind == "integer":
         return str(int(value))
+    if kind == "number":
+        return str(value)
     return escape(str(value))
 
 
@@ -80,6 +83,11 @@ def from_cell(cell: str, kind: str) -> Any:
             if not cell.lstrip("-").isascii() or not cell.lstrip("-").isdigit():
                 raise ValueError
             return int(cell)
+        if kind == "number":
+            number = Decimal(cell)
+            if not number.is_finite() or not cell.isascii():
+                raise ValueError
+            return number
         if kind == "datetime":
             parsed = datetime.fromisoformat(cell)
             if parsed.tzinfo is None:
@@ -91,7 +99,7 @@ def from_cell(cell: str, kind: str) -> Any:
             return time.fromisoformat(cell)
         if kind in ("object", "array"):
             return json.loads(unescape(cell))
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, ArithmeticError, json.JSONDecodeError):
         pass
     raise BadCell(f"{cell[:40]!r} is not {EXPECTED[kind]}")
 
@@ -99,6 +107,7 @@ def from_cell(cell: str, kind: str) -> Any:
 EXPECTED = {
     "boolean": "true or false",
     "integer": "a whole number",
+    "number": "a number (12.5)",
     "datetime": "a date and time with its offset (2026-12-05T09:30:00Z)",
     "date": "a date (2026-12-05)",
     "time": "a time (09:30:00)",

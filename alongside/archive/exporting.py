@@ -33,11 +33,14 @@ from alongside.archive.schema import (
     through_fields,
 )
 from alongside.archive.tables import (
+    IMPORT_KIND_TABLES,
     MANY_TO_MANY,
     TABLE_OF_MODEL,
     TABLES,
     ManyToMany,
     Table,
+    owner_rows,
+    pair_key,
 )
 from alongside.audit import actions
 from alongside.audit.models import AuditEvent
@@ -189,7 +192,13 @@ def _table_rows(
     table: Table, columns: list[Column], organisation: Organisation, ids: _Ids
 ) -> Iterator[list[str]]:
     data = [column for column in columns if column.attname]
-    names = ["pk", *(column.attname for column in data)]
+    names = [
+        "pk",
+        *(
+            f"{column.name}__user_id" if column.via_membership else column.attname
+            for column in data
+        ),
+    ]
     if table.model is Instrument:
         names.append("organisation_id")
     rows = (
@@ -198,11 +207,15 @@ def _table_rows(
         .order_by("pk")
         .values_list(*names)
     )
+    kind_at = {column.name: index for index, column in enumerate(data, start=1)}
     for values in rows.iterator(chunk_size=CHUNK):
         out = [ids(table.name, values[0])]
         for column, value in zip(data, values[1:], strict=False):
             if column.refers_to:
                 out.append(ids(column.refers_to, value))
+            elif column.kind_column:
+                kind = values[kind_at[column.kind_column]]
+                out.append(ids(IMPORT_KIND_TABLES[kind], value))
             else:
                 out.append(to_cell(value, column.kind))
         if table.model is Instrument:
@@ -232,9 +245,9 @@ def _pair_rows(pair: ManyToMany, organisation: Organisation, ids: _Ids) -> Itera
     owner_field, other_field = through_fields(pair)
     owner_table, other_table = pair_tables(pair)
     rows = (
-        through.objects.filter(**{f"{owner_field}__organisation_id": organisation.pk})
+        through.objects.filter(**{f"{owner_field}__in": owner_rows(pair.owner, organisation.pk)})
         .order_by("pk")
-        .values_list(f"{owner_field}_id", f"{other_field}_id")
+        .values_list(*(pair_key(pair, side) for side in (owner_field, other_field)))
     )
     for owner, other in rows.iterator(chunk_size=CHUNK):
         yield [ids(owner_table, owner), ids(other_table, other)]

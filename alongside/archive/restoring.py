@@ -31,6 +31,7 @@ from alongside.archive.schema import (
     through_fields,
 )
 from alongside.archive.tables import (
+    IMPORT_KIND_TABLES,
     MANY_TO_MANY,
     TABLES,
     ManyToMany,
@@ -185,6 +186,8 @@ class _Restorer:
         self.summary = RestoreSummary()
         self.last_hash = ""
         self.user_model = get_user_model()
+        # A restored worker's user -> their membership here (for keys to a membership).
+        self.membership_of_user: dict[int, int] = {}
 
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line, column -> cell) for each row of a table, after checking its header."""
@@ -240,6 +243,8 @@ class _Restorer:
                     line=line,
                     column=column.name,
                 )
+            if pk is not None and column.via_membership:
+                return self.membership_of_user[pk]
             return pk
         try:
             value = from_cell(cell, column.kind)
@@ -250,7 +255,15 @@ class _Restorer:
         if column.required and value is None:
             raise ArchiveError("is required", file=f"{name}.csv", line=line, column=column.name)
         model_field = column.model_field
-        if model_field is not None and model_field.editable:
+        if (
+            value == ""
+            and model_field is not None
+            and model_field.null
+            and not isinstance(model_field, models.CharField | models.TextField)
+        ):
+            return None  # an empty cell of a text-typed column that is not text (a UUID)
+        empty_json = isinstance(model_field, models.JSONField) and value in ([], {})
+        if model_field is not None and model_field.editable and not empty_json:
             try:
                 model_field.clean(value, None)
             except ValidationError as error:
@@ -345,6 +358,7 @@ class _Restorer:
                 takes_new_people=values["takes_new_people"],
             )
             self.insert(membership, "workers.csv", line)
+            self.membership_of_user[user.pk] = membership.pk
             self.remember("workers", row["id"], user.pk, "workers.csv", line)
             self.summary.rows["workers"] = self.summary.rows.get("workers", 0) + 1
 
@@ -352,6 +366,10 @@ class _Restorer:
         file = f"{table.name}.csv"
         columns = self.columns[table.name]
         has_organisation = any(f.name == "organisation" for f in table.model._meta.concrete_fields)
+        # Settings (one row per organisation) the organisation may have made already.
+        one_per_organisation = has_organisation and isinstance(
+            table.model._meta.get_field("organisation"), models.OneToOneField
+        )
         later: list[tuple[int, str, str, int, str]] = []  # pk, attname, archive id, line, column
         for line, row in self.rows(table.name):
             if table.model is Instrument and row["built_in"] == "true":
@@ -365,9 +383,14 @@ class _Restorer:
             obj = table.model()
             if has_organisation:
                 obj.organisation_id = self.organisation.pk  # type: ignore[attr-defined]
+            if one_per_organisation:
+                table.model._base_manager.filter(organisation=self.organisation).delete()
             deferred = []
             for column in columns[1:]:
                 if not column.attname:
+                    continue
+                if column.kind_column:
+                    setattr(obj, column.attname, self.any_row(table.name, line, column, row))
                     continue
                 self_reference = (
                     column.refers_to == table.name and row[column.name] not in self.refs[table.name]
@@ -394,6 +417,20 @@ class _Restorer:
                     column=name,
                 )
             system_rows(table.model, READ_REASON).filter(pk=pk).update(**{attname: target})
+
+    def any_row(self, name: str, line: int, column: Column, row: dict[str, str]) -> int:
+        """The new primary key of the row an import kind's record became (`imported_records`)."""
+        table = IMPORT_KIND_TABLES.get(row[column.kind_column])
+        pk = self.refs[table].get(row[column.name]) if table else None
+        if pk is None:
+            raise ArchiveError(
+                f"refers to {row[column.name]!r}, which is not a row of the table import kind "
+                f"{row[column.kind_column]!r} fills",
+                file=f"{name}.csv",
+                line=line,
+                column=column.name,
+            )
+        return pk
 
     def built_in_instrument(self, row: dict[str, str], line: int) -> int:
         instrument = Instrument.objects.filter(organisation__isnull=True, key=row["key"]).first()

@@ -12,13 +12,15 @@ from django.utils import timezone
 from alongside.access.models import Organisation, Role
 from alongside.archive.tables import (
     MANY_TO_MANY,
-    TABLE_OF_MODEL,
     TABLES,
     ManyToMany,
     Table,
     exported_fields,
+    table_of,
     target_table,
+    via_membership,
 )
+from alongside.imports.models import ImportedRecord
 from alongside.measures.models import Instrument
 
 if TYPE_CHECKING:
@@ -34,12 +36,17 @@ READ_REASON = "the data lead's archive of the whole organisation"
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # a Table Schema type: string, integer, boolean, date, datetime, time, object, array
+    # A Table Schema type: string, integer, number, boolean, date, datetime, time, object, array.
+    kind: str
     words: str
     required: bool = False
     refers_to: str | None = None
     attname: str = ""
     model_field: models.Field[Any, Any] | None = None
+    # A key to a membership, written as the worker (the user's `workers.id`).
+    via_membership: bool = False
+    # The column naming the import kind whose table this column's id is a row of.
+    kind_column: str = ""
 
 
 def _kind(model_field: models.Field[Any, Any]) -> str:
@@ -49,6 +56,8 @@ def _kind(model_field: models.Field[Any, Any]) -> str:
         return "boolean"
     if isinstance(model_field, models.IntegerField):
         return "integer"
+    if isinstance(model_field, models.DecimalField | models.FloatField):
+        return "number"
     if isinstance(model_field, models.DateTimeField):
         return "datetime"
     if isinstance(model_field, models.DateField):
@@ -79,6 +88,10 @@ def table_columns(table: Table) -> list[Column]:
                 refers_to=target_table(model_field),
                 attname=model_field.attname,
                 model_field=model_field,
+                via_membership=via_membership(model_field),
+                kind_column="kind"
+                if table.model is ImportedRecord and model_field.name == "object_id"
+                else "",
             )
         )
     if table.model is Instrument:
@@ -157,16 +170,25 @@ def pair_tables(pair: ManyToMany) -> tuple[str, str]:
     other_field = pair.owner._meta.get_field(pair.attribute)
     assert isinstance(other_field, models.ManyToManyField)
     other_table = target_table(other_field)
-    assert other_table is not None
-    return TABLE_OF_MODEL[pair.owner], other_table
+    owner_table = table_of(pair.owner)
+    assert other_table is not None and owner_table is not None
+    return owner_table, other_table
 
 
 def _many_columns(pair: ManyToMany) -> list[Column]:
     owner_table, other_table = pair_tables(pair)
+    through = getattr(pair.owner, pair.attribute).through
+    owner_key, other_key = (through._meta.get_field(name) for name in through_fields(pair))
     return [
-        Column(pair.owner_column, "string", f"The row in {owner_table}.", True, owner_table),
-        Column(pair.other_column, "string", f"The row in {other_table}.", True, other_table),
-    ]
+        Column(
+            pair.owner_column, "string", f"The row in {owner_table}.", True, owner_table,
+            via_membership=via_membership(owner_key),
+        ),
+        Column(
+            pair.other_column, "string", f"The row in {other_table}.", True, other_table,
+            via_membership=via_membership(other_key),
+        ),
+    ]  # fmt: skip
 
 
 def all_columns() -> dict[str, list[Column]]:

@@ -33,6 +33,7 @@ from alongside.archive.restoring import (
 from alongside.archive.tasks import make_archive
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.progress import ProgressFile
 
 __all__ = [
     "ArchiveError",
@@ -87,8 +88,8 @@ def request_archive(membership: Membership) -> ArchiveExport:
     return export
 
 
-def _progress_file(export: ArchiveExport) -> Path:
-    return archive_folder() / f".archive-{export.pk}.progress"
+def _progress_file(export: ArchiveExport) -> ProgressFile:
+    return ProgressFile(archive_folder() / f".archive-{export.pk}.progress")
 
 
 def build_requested_archive(export_id: int) -> str:
@@ -109,12 +110,9 @@ def build_requested_archive(export_id: int) -> str:
         organisation=export.organisation, user=export.requested_by
     ).first()
 
-    def note(rows: int) -> None:
-        progress.write_text(str(rows))
-
     try:
         summary = export_organisation(
-            export.organisation, by or export.requested_by, folder / name, progress=note
+            export.organisation, by or export.requested_by, folder / name, progress=progress.write
         )
     except Exception as error:
         logger.exception("archive %s could not be made", export.pk)
@@ -125,7 +123,7 @@ def build_requested_archive(export_id: int) -> str:
         )
         return "failed"
     finally:
-        progress.unlink(missing_ok=True)
+        progress.remove()
     ArchiveExport.objects.filter(pk=export.pk).update(
         status=ArchiveExport.Status.DONE,
         finished_at=timezone.now(),
@@ -139,10 +137,8 @@ def build_requested_archive(export_id: int) -> str:
 def progress_of(export: ArchiveExport) -> int:
     """How many rows the archive holds so far (all of them once it is done)."""
     if export.status == ArchiveExport.Status.RUNNING:
-        try:
-            return int(_progress_file(export).read_text() or 0)
-        except (OSError, ValueError):
-            return 0
+        (rows,) = _progress_file(export).read(1)
+        return rows
     return export.rows_written
 
 

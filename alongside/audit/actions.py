@@ -531,6 +531,18 @@ DIRECTORY_SERVICE_CHECKED = _not_about_one_person("directory.service.checked")
 DIRECTORY_FEED_ADDED = _not_about_one_person("directory.feed.added")
 DIRECTORY_FEED_CHANGED = _not_about_one_person("directory.feed.changed")
 DIRECTORY_TERM_ADDED = _not_about_one_person("directory.term.added")
+# The rota and what volunteers give (alongside/rota/): about members and the organisation.
+ROTA_PATTERN_CREATED = _not_about_one_person("rota.pattern.created")
+ROTA_SHIFTS_GENERATED = _not_about_one_person("rota.shifts.generated")
+ROTA_SIGNUP_MADE = _not_about_one_person("rota.signup.made")
+ROTA_SIGNUP_ASKED = _not_about_one_person("rota.signup.asked")
+ROTA_SIGNUP_ANSWERED = _not_about_one_person("rota.signup.answered")
+ROTA_SIGNUP_WITHDRAWN = _not_about_one_person("rota.signup.withdrawn")
+ROTA_SWAP_OFFERED = _not_about_one_person("rota.swap.offered")
+ROTA_SWAP_TAKEN = _not_about_one_person("rota.swap.taken")
+ROTA_HOURS_ADDED = _not_about_one_person("rota.hours.added")
+ROTA_GIFT_RECORDED = _not_about_one_person("rota.gift.recorded")
+ROTA_MILESTONE_SHARED = _not_about_one_person("rota.milestone.shared")
 # Training and supervision (alongside/training/): about workers and volunteers, never a person
 # supported; a supervision note's words are never in a summary.
 TRAINING_COURSE_ADDED = _not_about_one_person("training.course.added")

@@ -45,6 +45,7 @@ from alongside.referrals.demo import build_referrals
 from alongside.relationships.demo import build_history_access
 from alongside.relationships.summaries import rebuild as rebuild_summaries
 from alongside.reports.demo import build_reports
+from alongside.rota.demo import build_rota
 from alongside.safeguarding.demo import build_holds, build_safeguarding
 from alongside.spaces.demo import build_spaces
 from alongside.training.demo import build_training
@@ -168,6 +169,7 @@ def build_demo(
         counts |= build_directory(riverside, today=today)
         counts |= build_referrals(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= build_volunteers(organisation=riverside, seed=seed, today=today, canary=canary)
+        counts |= build_rota(organisation=riverside, seed=seed, today=today)
         counts |= build_training(organisation=riverside, seed=seed, today=today, canary=canary)
         counts |= _build_invitation(riverside)
         rebuild_summaries()  # contacts and spells were written in bulk, past the services

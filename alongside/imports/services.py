@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.progress import ProgressFile
 from alongside.imports import kinds
 from alongside.imports.kinds import CREATE, SKIP, UPDATE, Context, Kind, Planned, Problem, Row
 from alongside.imports.models import ColumnMapping, ImportRun, RunStatus
@@ -329,27 +330,19 @@ def _lead_of(run: ImportRun) -> Membership:
     return membership
 
 
-def _progress_file(run: ImportRun) -> Path:
-    return Path(f"{run.stored_as}.progress")
+def _progress_file(run: ImportRun) -> ProgressFile:
+    return ProgressFile(f"{run.stored_as}.progress")
 
 
 def progress_of(run: ImportRun) -> tuple[int, int]:
     """(rows done, rows about) of a run's current pass, from its progress file (written outside
     the database, so a pass inside a transaction can still be watched)."""
-    try:
-        done, total = _progress_file(run).read_text().split()
-        return int(done), int(total)
-    except (OSError, ValueError):
-        return 0, 0
+    done, total = _progress_file(run).read(2)
+    return done, total
 
 
 def _reporter(run: ImportRun) -> Progress:
-    path = _progress_file(run)
-
-    def report(done: int, total: int) -> None:
-        path.write_text(f"{done} {total}")
-
-    return report
+    return _progress_file(run).write
 
 
 def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
@@ -367,8 +360,8 @@ def _finish(run: ImportRun, outcome: Outcome, status: str) -> None:
 
 
 def forget_file(run: ImportRun) -> None:
-    for path in (Path(run.stored_as), _progress_file(run)):
-        path.unlink(missing_ok=True)
+    Path(run.stored_as).unlink(missing_ok=True)
+    _progress_file(run).remove()
     run.stored_as = ""
 
 

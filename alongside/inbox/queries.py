@@ -31,6 +31,7 @@ from alongside.relationships.models import (
 )
 from alongside.relationships.queries import history_requests_to_review
 from alongside.rights.queries import open_requests
+from alongside.rota.queries import GAP_DAYS, gaps
 from alongside.safeguarding.models import ConcernStatus
 from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
 from alongside.visibility.people import visible_people_q
@@ -63,6 +64,7 @@ class Kind:
     REFERRAL_IN = "referral_in"
     SUBJECT_ACCESS = "subject_access"
     VOLUNTEER_WAITING = "volunteer_waiting"
+    SHIFT_GAPS = "shift_gaps"
 
 
 @dataclass(frozen=True)
@@ -574,6 +576,35 @@ def volunteers_waiting(membership: Membership, *, today: date) -> list[Item]:
     ]
 
 
+def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
+    """Roles on shifts in the next GAP_DAYS days with fewer people than they need (coordinators;
+    one query), soonest first."""
+    if membership.role != Role.COORDINATOR:
+        return []
+    items = []
+    for role in gaps(membership.organisation_id, today=today)[:LIMIT]:
+        start = timezone.localtime(role.shift.starts_at)
+        items.append(
+            Item(
+                kind=Kind.SHIFT_GAPS,
+                person=None,
+                since=today,
+                due=start.date(),
+                action_label=_("Ask someone"),
+                action_url=reverse("rota:shift", args=[role.shift_id]),
+                detail=_("%(shift)s, %(when)s: %(role)s has %(filled)d of %(needed)d people.")
+                % {
+                    "shift": role.shift.name,
+                    "when": f"{start:%a %-d %b %H:%M}",
+                    "role": role.name,
+                    "filled": role.filled,  # type: ignore[attr-defined]
+                    "needed": role.needed,
+                },
+            )
+        )
+    return items
+
+
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     """Everything waiting for this membership, by kind, in a fixed number of queries."""
     today = today or timezone.localdate()
@@ -657,6 +688,12 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
                 "An enquiry to answer, a reference or a check not back. Chase it, then move them on."
             ),
             volunteers_waiting(membership, today=today),
+        ),
+        Section(
+            Kind.SHIFT_GAPS,
+            _("Shifts short of people in the next %(days)d days") % {"days": GAP_DAYS},
+            _("Ask someone who is free and trained, from the shift's page."),
+            shift_gaps(membership, today=today),
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)

@@ -21,7 +21,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from alongside.access.models import Membership, Organisation, Role
+from alongside.access.models import Organisation
 from alongside.common.suppression import FEWER, enough
 from alongside.learning.queries import (
     discretion_summary,
@@ -39,13 +39,22 @@ from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, ContinuityDay
 from alongside.relationships.queries import continuity_over_days
 from alongside.reports.models import (
+    DEFAULT_RATE_SOURCE,
     DEFAULT_VOLUNTEER_HOUR_RATE,
     ReportSettings,
     Story,
     TeamLearning,
 )
+from alongside.rota.queries import gifts_summary, hours_given
 
 MAX_PERIOD_DAYS = 3 * 366
+GIFT_LABELS = {
+    "food": "Food given",
+    "goods": "Goods given",
+    "room": "Rooms lent",
+    "service": "Services given free",
+    "money": "Money received",
+}
 
 
 class PeriodError(ValueError):
@@ -250,29 +259,54 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     content.continuity_trend = [Series("Named-worker share (%)", trend)]
 
 
-def _value(content: ReportContent, contacts: Any) -> None:
-    settings = ReportSettings.objects.filter(organisation=content.organisation).first()
+def rate_note(settings: ReportSettings | None) -> tuple[Decimal, str]:
+    """The rate an hour of volunteer time is valued at, and where it comes from, in words."""
     rate = settings.volunteer_hour_rate if settings else DEFAULT_VOLUNTEER_HOUR_RATE
-    volunteers = Membership.objects.filter(
-        organisation=content.organisation, role=Role.VOLUNTEER
-    ).values("user_id")
-    with_volunteers = _days(content).filter(worker_id__in=volunteers)
-    minutes = with_volunteers.aggregate(total=Sum("minutes"))["total"] or 0
-    volunteer_people = with_volunteers.values("person_id").distinct().count()
-    hours = Decimal(minutes) / Decimal(60)
-    worth = (hours * rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    ok = enough(volunteer_people)
+    if rate == DEFAULT_VOLUNTEER_HOUR_RATE:
+        return rate, f"Hours × £{rate} an hour: {DEFAULT_RATE_SOURCE}."
+    return rate, f"Hours × £{rate} an hour, the rate this organisation chose."
+
+
+def _value(content: ReportContent, contacts: Any) -> None:
+    """Volunteer time (from `rota.queries.hours_given`, the one place the figure is made) and
+    gifts in kind and money received (`rota.queries.gifts_summary`), each withheld when fewer
+    than five volunteers gave the time or fewer than five gifts of a kind came in."""
+    org = content.organisation
+    rate, note = rate_note(ReportSettings.objects.filter(organisation=org).first())
+    hours = hours_given(org.pk, content.start, content.end)
+    worth = (hours.minutes * rate / Decimal(60)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    ok = enough(hours.members)
+    whole = (Decimal(hours.minutes) / Decimal(60)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     content.value = [
         Figure(
-            "Hours volunteers spent with people",
-            f"{hours.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}" if ok else FEWER,
+            "Hours volunteers gave",
+            f"{whole:,}" if ok else FEWER,
+            note="On shifts, with people, hosting sessions, and time they added themselves.",
         ),
-        Figure(
-            "Value of that time",
-            f"£{worth:,}" if ok else FEWER,
-            note=f"Hours × £{rate} an hour, the rate this organisation chose.",
-        ),
+        Figure("Value of that time", f"£{worth:,}" if ok else FEWER, note=note),
     ]
+    for line in gifts_summary(org.pk, content.start, content.end):
+        label = GIFT_LABELS.get(line.kind, line.label)
+        if not enough(line.count):
+            content.value.append(Figure(label, FEWER))
+            continue
+        parts = [f"{line.count:,} gifts"]
+        if line.kilograms:
+            parts.append(f"{line.kilograms.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,} kg")
+        if line.items:
+            parts.append(f"{line.items.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,} items")
+        if line.value:
+            worth_text = f"£{line.value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+            parts.append(worth_text if line.kind == "money" else f"worth about {worth_text}")
+        content.value.append(
+            Figure(
+                label,
+                ", ".join(parts),
+                note="Values of gifts in kind are the estimates recorded where one was given."
+                if line.kind != "money"
+                else "",
+            )
+        )
 
 
 def _other_sections(organisation: Organisation, start: date, end: date) -> dict[str, Any]:

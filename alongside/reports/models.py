@@ -16,8 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
 
-# The UK Real Living Wage outside London for 2025–26; each organisation sets its own.
-DEFAULT_VOLUNTEER_HOUR_RATE = Decimal("13.45")
+# The UK National Living Wage (age 21 and over) from 1 April 2026; each organisation may set its
+# own (the Real Living Wage, say). The report states the source when this default is used.
+DEFAULT_VOLUNTEER_HOUR_RATE = Decimal("12.71")
+DEFAULT_RATE_SOURCE = (
+    "the National Living Wage for people aged 21 and over from 1 April 2026 "
+    "(GOV.UK, “National Minimum Wage and National Living Wage rates”)"
+)
 
 
 class ReportSettings(models.Model):

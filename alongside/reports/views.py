@@ -21,7 +21,12 @@ from alongside.people.queries import get_person_for_user, people_visible_to
 from alongside.reports import services
 from alongside.reports.content import build
 from alongside.reports.forms import LearningForm, PeriodForm, RateForm, StoryForm, default_period
-from alongside.reports.models import ReportSettings, Story, TeamLearning
+from alongside.reports.models import (
+    DEFAULT_VOLUNTEER_HOUR_RATE,
+    ReportSettings,
+    Story,
+    TeamLearning,
+)
 from alongside.reports.render import context, render_html, render_pdf
 
 
@@ -139,7 +144,11 @@ def report_settings(request: AuthedHttpRequest) -> HttpResponse:
     current = ReportSettings.objects.filter(organisation_id=membership.organisation_id).first()
     form = RateForm(
         request.POST or None,
-        initial={"volunteer_hour_rate": current.volunteer_hour_rate if current else "13.45"},
+        initial={
+            "volunteer_hour_rate": current.volunteer_hour_rate
+            if current
+            else DEFAULT_VOLUNTEER_HOUR_RATE
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,7 +6,8 @@ in that transaction. Errors are `ValidationError`s keyed by form field.
 No double booking: `book` locks the diaries it touches (the workers' memberships, then the
 person, always in that order so two bookings cannot deadlock), checks for an overlap, then
 writes. On PostgreSQL an exclusion constraint refuses an overlap as well (migration 0002), and
-on SQLite `transaction_mode=IMMEDIATE` serialises writing transactions.
+on SQLite `transaction_mode=IMMEDIATE` serialises writing transactions. A worker's rota shifts
+(`rota`) count too: the rota locks the same membership row before it checks (decision 0076).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, Initiator
 from alongside.relationships.services import record_contact
+from alongside.rota.queries import shift_clash
 from alongside.scheduling.models import (
     HOLDS_TIME,
     Appointment,
@@ -282,6 +284,9 @@ def _clash_message(
     for who in workers:
         if clashes.filter(Q(worker=who) | Q(with_worker=who)).exists():
             return f"{who.get_full_name()} already has an appointment then. Choose another time."
+        shift = shift_clash(who.pk, person.organisation_id, starts_at, ends_at)
+        if shift is not None:  # decision 0076: shifts and appointments share one diary
+            return f"{who.get_full_name()} is on {shift.shift.name} then. Choose another time."
     if clashes.filter(person=person).exists():
         return f"{person.display_name} already has an appointment then. Choose another time."
     return None

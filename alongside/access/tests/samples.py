@@ -185,6 +185,7 @@ class Samples:
         self.connections = connection_samples(self.people, owners)
         self._referrals(owners)
         self._volunteers(owners)
+        self._rota()
         self._supervision(wes, wren, hil)
 
     def _volunteers(self, owners: dict[str, Any]) -> None:
@@ -276,6 +277,39 @@ class Samples:
             self.incoming[subject] = referrals.receive(
                 partner, given_name="Robin", phone="0700", need="money", agreed=True
             )
+
+    def _rota(self) -> None:
+        """A shift per subject with one role of five places; an ask waiting for vic (related),
+        alice (unrelated) and olly (other); a shift offered for a swap by someone else."""
+        from datetime import datetime, time
+
+        from alongside.access.models import Membership
+        from alongside.rota.models import Shift, ShiftRole, Signup, SignupStatus
+
+        world = self.world
+        day = timezone.localdate() + timedelta(days=3)
+        askers = {"related": "vic", "unrelated": "alice", "other": "olly"}
+        self.shifts, self.shift_roles, self.signups, self.offers = {}, {}, {}, {}
+        for hour, (subject, person) in zip((9, 12, 15), self.people.items(), strict=True):
+            starts = timezone.make_aware(datetime.combine(day, time(hour)))
+            org = person.organisation
+            shift = Shift.objects.create(
+                organisation=org, name=f"Matrix shift {subject}", starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+            )  # fmt: skip
+            role = ShiftRole.objects.create(shift=shift, name="Desk", needed=5)
+            offerer = MembershipFactory(organisation=org, role=Role.VOLUNTEER)
+            member = Membership.objects.get(user=world.user(askers[subject]), organisation=org)
+            fields = {"organisation": org, "shift": shift, "role": role, "starts_at": starts,
+                      "ends_at": shift.ends_at}  # fmt: skip
+            self.signups[subject] = Signup.objects.create(
+                membership=member, status=SignupStatus.ASKED, **fields
+            )
+            self.offers[subject] = Signup.objects.create(
+                membership=offerer, status=SignupStatus.CONFIRMED, offered_at=timezone.now(),
+                **fields,
+            )  # fmt: skip
+            self.shifts[subject], self.shift_roles[subject] = shift, role
 
     def _rights(self, owners: dict[str, Any]) -> None:
         """An answered subject access request and a waiting retention review per subject."""
@@ -584,6 +618,10 @@ class Samples:
             "supervision_id": lambda: self.supervisions[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
+            "shift_id": lambda: self.shifts[subject].pk,
+            "role_id": lambda: self.shift_roles[subject].pk,
+            "signup_id": lambda: self.signups[subject].pk,
+            "offer_id": lambda: self.offers[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
             # Each one-time link is its own app's token.
             "token": lambda: (

@@ -73,6 +73,7 @@ HOLD = ({"alice", "colin"}, set(), {"olly"})
 MANAGE = ({"colin", "dana"}, {"dana"}, set())
 RAISE = ({"alice", "cara", "colin", "vic", "sam"}, {"alice", "cara", "colin", "sam"}, {"olly"})
 
+ON_SHIFTS = {"alice", "cara", "colin", "vic"}  # who does shifts (rota.mine)
 DIRECTORY_READERS = {"alice", "cara", "colin", "vic", "amir", "sam", "dana"}
 
 MATRIX: dict[str, Entry] = {
@@ -435,6 +436,19 @@ MATRIX: dict[str, Entry] = {
     "oruk:service": once(EVERYONE),
     "oruk:service_at_locations": once(EVERYONE),
     "oruk:taxonomies": once(EVERYONE),
+    # rota: a member's own shifts, hours and milestones; the coordinator's rota; the gifts ledger
+    "rota:mine": once(ON_SHIFTS | {"olly"}),
+    "rota:sign_up": each(ON_SHIFTS, ON_SHIFTS, {"olly"}, method="post"),
+    "rota:answer": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:withdraw": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:offer_swap": each({"vic"}, {"alice"}, {"olly"}, method="post"),
+    "rota:take_swap": each(ON_SHIFTS, ON_SHIFTS, {"olly"}, method="post"),
+    "rota:add_hours": once(ON_SHIFTS | {"olly"}),
+    "rota:share_milestone": once(ON_SHIFTS | {"olly"}, method="post"),
+    "rota:rota": once({"colin"}),
+    "rota:new_pattern": once({"colin"}),
+    "rota:shift": each({"colin"}, {"colin"}, set()),
+    "rota:gifts": once({"colin", "dana"}),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),
 }

@@ -5,12 +5,63 @@ import io
 import json
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from alongside.access.models import Membership, Organisation, Role
+from alongside.access.models import Membership, Notification, Organisation, Role, Skill, Team
+from alongside.archive.tables import (
+    AdminTime,
+    Anonymisation,
+    Appointment,
+    AvailabilityException,
+    ColumnMapping,
+    ContactDemand,
+    DemandWords,
+    DirectoryFeed,
+    DirectoryOrganisation,
+    DirectoryRefresh,
+    FollowUp,
+    ImportedRecord,
+    Interest,
+    Introduction,
+    IntroductionSide,
+    LearningSettings,
+    LegalHold,
+    LegitimateRelationship,
+    Locality,
+    Location,
+    Match,
+    MergeProposal,
+    Need,
+    Partner,
+    PersonMerge,
+    PersonProfile,
+    PlanningRound,
+    ReferralIn,
+    ReferralOut,
+    ReportSettings,
+    RetentionReview,
+    RetentionSettings,
+    ReviewSchedule,
+    SeeRequest,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceSchedule,
+    SpaceProfile,
+    Spend,
+    Story,
+    SubjectAccessRequest,
+    Taxonomy,
+    TaxonomyTerm,
+    TeamLearning,
+    VolunteerProfile,
+    WeeklyAvailability,
+    Withholding,
+)
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.eligibility.models import ReferralPartner, Voucher
@@ -184,10 +235,209 @@ def full_organisation() -> tuple[Organisation, Membership]:
             organisation=organisation, person=person, version=version, sitting=sitting,
             mode="read_out", author=w, about_worker=w, completed_at=AT, answers={"q1": 2, "q2": None},
         )  # fmt: skip
+    _the_rest(organisation, team, lead, worker, other, person, merged, contact, handover, space)
     with transaction.atomic():
         record(person, action=actions.PEOPLE_PERSON_CREATED, by=w, summary={"fields": ["x"]})
         record(note, action=actions.get("support.note.created"), by=w)
     return organisation, lead
+
+
+def _the_rest(
+    organisation: Organisation,
+    team: Team,
+    lead: Membership,
+    worker: Membership,
+    other: Membership,
+    person: Person,
+    merged: Person,
+    contact: Contact,
+    handover: Handover,
+    space: Space,
+) -> None:
+    """Rows of the tables added in decision 0085: appointments, learning, connections,
+    directory, referrals, rights and imports. The appointment is a cancelled one: the tests
+    restore a copy on the same server, whose workers share their accounts with the original's,
+    and PostgreSQL refuses a worker booked twice at once (`scheduling` migration 0002)."""
+    w, o, lead_user = worker.user, other.user, lead.user
+    skill = Skill.objects.create(organisation=organisation, name="Polish")
+    worker.skills.add(skill)
+    Notification.objects.create(
+        organisation=organisation, user=w, text="-A new person", url="/people/1/", read_at=AT
+    )
+    merge = PersonMerge.objects.create(
+        organisation=organisation, survivor=person, merged=merged, moved={"contacts": 1},
+        moved_rows={"relationships.contact.person": [contact.pk]}, filled=["phone"],
+        merged_by=o, merged_at=AT,
+    )  # fmt: skip
+    MergeProposal.objects.create(
+        organisation=organisation, survivor=person, merged=merged, proposed_by=o,
+        proposed_at=AT, status="merged", needs_safeguarding=True, safeguarding_approved_by=o,
+        safeguarding_approved_at=AT, closed_by=o, closed_at=AT, merge=merge,
+    )  # fmt: skip
+    LegitimateRelationship.objects.create(
+        organisation=organisation, person=person, worker=o, reason="covering", started_at=AT,
+        expires_at=AT + timedelta(days=7),
+    )  # fmt: skip
+    WeeklyAvailability.objects.create(
+        membership=worker, weekday=2, starts_at=time(9), ends_at=time(12), place="Hub"
+    )
+    AvailabilityException.objects.create(
+        membership=worker, starts_on=date(2026, 12, 24), ends_on=date(2026, 12, 26),
+        kind="leave", recorded_by=o,
+    )  # fmt: skip
+    planning_round = PlanningRound.objects.create(
+        organisation=organisation, team=team, period_start=date(2026, 12, 7),
+        period_end=date(2026, 12, 18), description="December visits", status="accepted",
+        proposal={"assignments": {"1": "x"}}, created_by=o, decided_by=o, decided_at=AT,
+    )  # fmt: skip
+    appointment = Appointment.objects.create(
+        organisation=organisation, person=person, worker=w, with_worker=o, starts_at=AT,
+        ends_at=AT + timedelta(hours=1), mode="in_person", place="Hub", status="cancelled",
+        cancelled_by="us",
+        booked_via="plan", planning_round=planning_round, handover=handover, contact=contact,
+        booked_by=o,
+    )  # fmt: skip
+    SeeRequest.objects.create(
+        planning_round=planning_round, person=person, earliest=date(2026, 12, 7),
+        latest=date(2026, 12, 18), skill=skill, appointment=appointment,
+    )  # fmt: skip
+    ReviewSchedule.objects.create(
+        organisation=organisation, review_every_weeks=6, review_after_contacts=4
+    )
+    LearningSettings.objects.create(organisation=organisation, discretion_limit=Decimal("75.50"))
+    AdminTime.objects.create(
+        organisation=organisation, worker=w, team=team, week=date(2026, 11, 30),
+        hours=Decimal("3.5"),
+    )  # fmt: skip
+    demand = ContactDemand.objects.create(
+        organisation=organisation, contact=contact, person=person, team=team, kind="failure",
+        failure_kind="chasing", marked_by=w,
+    )  # fmt: skip
+    DemandWords.objects.create(
+        organisation=organisation, demand=demand, person=person, text=WORDS, author=w
+    )
+    Need.objects.create(
+        organisation=organisation, person=person, team=team, in_their_words=WORDS,
+        goal="+a home", goal_set_by="person", first_contact=contact,
+        first_contact_on=date(2026, 11, 2), status="closed", closed_on=date(2026, 11, 30),
+        close_reason="moved_away", author=w, closed_by=o,
+    )  # fmt: skip
+    Spend.objects.create(
+        organisation=organisation, team=team, person=person, amount=Decimal("12.40"),
+        purpose="bus fare", spent_on=date(2026, 11, 3), author=w, status="approved",
+        limit_at_time=Decimal("10.00"), decided_by=o, decided_at=AT,
+    )  # fmt: skip
+    ReportSettings.objects.create(organisation=organisation, volunteer_hour_rate=Decimal("12.21"))
+    Story.objects.create(
+        organisation=organisation, team=team, person=person, in_their_words=WORDS,
+        told_on=date(2026, 11, 5), agreed_to_share=True, recorded_by=w,
+    )  # fmt: skip
+    TeamLearning.objects.create(
+        organisation=organisation, team=team, period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31), learned="=people wait", will_change="call back",
+        written_by=o,
+    )  # fmt: skip
+    interest = Interest.objects.create(organisation=organisation, name="Gardening")
+    locality = Locality.objects.create(organisation=organisation, name="Northside")
+    profile = PersonProfile.objects.create(
+        organisation=organisation, person=person, author=w, locality=locality,
+        availability=["tue_morning"], in_their_words=WORDS,
+    )  # fmt: skip
+    profile.interests.add(interest)
+    profile.excluded_volunteers.add(o)
+    profile.excluded_people.add(merged)
+    volunteer = VolunteerProfile.objects.create(
+        organisation=organisation, membership=other, capacity=2, locality=locality,
+        gender="woman",
+    )  # fmt: skip
+    volunteer.interests.add(interest)
+    space_profile = SpaceProfile.objects.create(space=space, locality=locality, times=["x"])
+    space_profile.interests.add(interest)
+    introduction = Introduction.objects.create(
+        organisation=organisation, kind="volunteer", status="introduced",
+        in_common=["both like gardening"], proposed_by=o, created_at=AT, introduced_at=AT,
+    )  # fmt: skip
+    side = IntroductionSide.objects.create(
+        introduction=introduction, position=0, person=person, answer="agreed", answered_at=AT,
+        answered_by=w, token_hash="cd" * 32, token_used_at=AT,
+    )  # fmt: skip
+    IntroductionSide.objects.create(
+        introduction=introduction, position=1, volunteer=o, answer="agreed"
+    )
+    FollowUp.objects.create(
+        organisation=organisation, side=side, person=person, met="yes", how="good",
+        in_their_words=WORDS, author=w, recorded_at=AT,
+    )  # fmt: skip
+    Match.objects.create(
+        organisation=organisation, person=person, volunteer=o, score=0.75, why=["area"],
+        weights={"area": 1}, confirmed_by=o, confirmed_at=AT, introduction=introduction,
+    )  # fmt: skip
+    feed = DirectoryFeed.objects.create(
+        organisation=organisation, name="Council", url="https://example.org/services"
+    )
+    runs = DirectoryOrganisation.objects.create(organisation=organisation, name="Citizens Advice")
+    taxonomy = Taxonomy.objects.create(organisation=organisation, name="Needs")
+    term = TaxonomyTerm.objects.create(
+        organisation=organisation, taxonomy=taxonomy, name="Debt", code="debt"
+    )
+    location = Location.objects.create(
+        organisation=organisation, name="Office", address_1="1 High St", postal_code="ls6 1ab",
+        latitude=53.8, longitude=-1.55,
+    )  # fmt: skip
+    service = Service.objects.create(
+        organisation=organisation, directory_organisation=runs, name="Debt advice",
+        feed=feed, keeper=other, source="imported",
+    )  # fmt: skip
+    service.terms.add(term)
+    ServiceAtLocation.objects.create(service=service, location=location)
+    ServiceSchedule.objects.create(service=service, freq="WEEKLY", byday="MO,WE")
+    ServiceArea.objects.create(service=service, name="Leeds")
+    DirectoryRefresh.objects.create(
+        organisation=organisation, feed=feed, source=feed.url, created=1, by=lead_user
+    )
+    partner = Partner.objects.create(
+        organisation=organisation, name="Housing team", key_hash="ef" * 32
+    )
+    consent = ConsentToShare.objects.filter(organisation=organisation).first()
+    assert consent is not None
+    ReferralOut.objects.create(
+        organisation=organisation, person=person, service=service, service_name=service.name,
+        need=term, consent=consent, referred_by=w, answer_by=date(2026, 12, 10),
+        token_hash="12" * 32, link_expires_at=AT + timedelta(days=14),
+    )  # fmt: skip
+    ReferralIn.objects.create(
+        organisation=organisation, partner=partner, given_name="Ann", need=term,
+        reason=WORDS, status="accepted", person=person, allocated_to=w, decided_by=o,
+        decided_at=AT,
+    )  # fmt: skip
+    request = SubjectAccessRequest.objects.create(
+        organisation=organisation, person=person, received_on=date(2026, 11, 1),
+        due_on=date(2026, 12, 1), opened_by=lead_user, status="answered",
+        answered_by=lead_user, answered_at=AT, answer_digest="ab" * 32, answer={"a": 1},
+    )  # fmt: skip
+    Withholding.objects.create(
+        request=request, item="support.supportnote:1", reason="third_party", decided_by=lead_user
+    )
+    RetentionSettings.objects.create(organisation=organisation, support_years=7)
+    LegalHold.objects.create(
+        organisation=organisation, person=person, reason="court case", set_by=lead_user
+    )
+    review = RetentionReview.objects.create(
+        organisation=organisation, made_on=date(2026, 11, 30), items=[], status="confirmed",
+        confirmed_by=lead_user, confirmed_at=AT,
+    )  # fmt: skip
+    Anonymisation.objects.create(
+        organisation=organisation, person=merged, sphere="support", kind="retention",
+        review=review, rows=3, by=lead_user,
+    )  # fmt: skip
+    ColumnMapping.objects.create(
+        organisation=organisation, source="Lamplight", kind="people", columns={"Forename": "x"}
+    )
+    for kind, pk in (("people", person.pk), ("contacts", contact.pk)):
+        ImportedRecord.objects.create(
+            organisation=organisation, source="Lamplight", kind=kind, external_id=f"L-{pk}",
+            object_id=pk,
+        )  # fmt: skip
 
 
 def read_archive(path: Path) -> dict[str, list[dict[str, str]]]:

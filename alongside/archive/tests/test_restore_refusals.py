@@ -78,6 +78,14 @@ def _set(column: str, value: str, row: int = 1):  # type: ignore[no-untyped-def]
         ("people.csv", lambda rows: [rows[0][:-1], *rows[1:]],
          "people.csv, line 1: the header row is not this table's columns; missing created_at"),
         ("people.csv", lambda rows: [*rows, rows[1]], "people.csv, line 5, field id: id"),
+        ("spends.csv", _set("amount", "lots"),
+         "spends.csv, line 2, field amount: 'lots' is not a number (12.5)"),
+        ("imported_records.csv", _set("object_id", "nowhere"),
+         "imported_records.csv, line 2, field object_id: refers to 'nowhere', which is not a row "
+         "of the table import kind 'people' fills"),
+        ("weekly_availability.csv", _set("membership", "no-such-worker"),
+         "weekly_availability.csv, line 2, field membership: refers to 'no-such-worker', which is "
+         "not a row of workers.csv"),
     ],
 )  # fmt: skip
 def test_a_malformed_archive_is_refused_naming_file_line_and_field(  # type: ignore[no-untyped-def]

@@ -1,0 +1,68 @@
+"""In Chromium, with axe on every page: a volunteer signs up for a shift on a phone (375 px),
+and a coordinator (1280 px) sees the gap in the inbox and fills it by asking someone, who says
+yes on their phone."""
+
+from datetime import time
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from alongside.access.models import Membership, Role
+from alongside.conftest import World
+from alongside.rota.models import Signup, SignupStatus
+from alongside.rota.tests.helpers import make_pattern
+from alongside.testing.browser import DESKTOP, PHONE, assert_no_axe_violations, log_in, screenshot
+from alongside.testing.factories import MembershipFactory, UserFactory
+from alongside.testing.helpers import reset_rate_limits
+
+pytestmark = [pytest.mark.browser, pytest.mark.time_machine("2026-12-06 10:00:00+00:00", tick=True)]
+PASSWORD = "pw-for-tests"
+
+
+def test_a_volunteer_signs_up_on_a_phone_and_a_coordinator_fills_a_gap(
+    live_server, world: World, browser_page: Page
+) -> None:
+    reset_rate_limits()
+    page = browser_page
+    colin = Membership.objects.get(user=world.user("colin"), organisation=world.org)
+    make_pattern(colin, roles=[("Desk", 1), ("Driver", 1)], starts_at=time(10), ends_at=time(13))
+    MembershipFactory(
+        organisation=world.org, role=Role.VOLUNTEER,
+        user=UserFactory(username="rhys", first_name="Rhys", last_name="Evans"),
+    )  # fmt: skip
+
+    # The volunteer, on a phone: their shifts page, sign up for the desk.
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server.url, username="vic", password=PASSWORD)
+    page.goto(f"{live_server.url}/shifts/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My shifts")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Sign up: Tuesday foodbank, Desk, Tue 8 Dec").click()
+    expect(page.locator("#my-shifts")).to_contain_text("Tuesday foodbank · Desk")
+    assert_no_axe_violations(page)
+    screenshot(page, "rota-volunteer-phone")
+    assert Signup.objects.get(membership__user__username="vic").status == SignupStatus.CONFIRMED
+
+    # The coordinator, on a wide screen: the gap is in the inbox; ask Rhys to drive.
+    page.set_viewport_size(DESKTOP)
+    page.context.clear_cookies()
+    log_in(page, live_server.url, username="colin", password=PASSWORD)
+    page.goto(f"{live_server.url}/inbox/")
+    expect(page.get_by_text("Driver has 0 of 1 people").first).to_be_visible()
+    page.get_by_role("link", name="Ask someone").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tuesday foodbank")
+    assert_no_axe_violations(page)
+    page.get_by_label("Who to ask").select_option(label="Rhys Evans (Volunteer)")
+    page.get_by_label("In which role").select_option(label="Driver")
+    page.get_by_role("button", name="Ask them").click()
+    expect(page.locator("#roles")).to_contain_text("Rhys Evans (asked)")
+    vic = world.user("vic")
+    # Asking vic, already on the desk at that time, is refused with the reason on the field.
+    page.get_by_label("Who to ask").select_option(
+        label=f"{vic.get_full_name() or vic.username} (Volunteer)"
+    )
+    page.get_by_label("In which role").select_option(label="Driver")
+    page.get_by_role("button", name="Ask them").click()
+    expect(page.locator(".error-summary")).to_contain_text("already on Tuesday foodbank then")
+    assert_no_axe_violations(page)
+    screenshot(page, "rota-coordinator-ask")
