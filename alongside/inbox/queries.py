@@ -328,7 +328,9 @@ def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
         Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at")))
     )
     if membership.role == Role.COORDINATOR:
-        contacts = contacts.filter(person__in=_team_people(membership))
+        # As EXISTS for the reason in `_visible_exists`: 0.58 s -> 2 ms on the large demo.
+        team = _team_people(membership)
+        contacts = contacts.filter(Exists(team.filter(pk=OuterRef("person_id"))))
     else:
         # Found through the worker and named-worker indexes (the OR); see `_visible_exists`.
         contacts = contacts.filter(
