@@ -30,7 +30,7 @@ from alongside.rota.models import (
     Signup,
     SignupStatus,
 )
-from alongside.scheduling.models import HOLDS_TIME, Appointment
+from alongside.scheduling.models import HOLDS_TIME, Appointment, WeeklyAvailability
 from alongside.spaces.models import Session, Space
 
 # name, weekday, start, end, space it serves (by name), roles
@@ -84,9 +84,14 @@ def _rota_volunteers(organisation: Organisation, today: date) -> None:
         )  # fmt: skip
         user.set_unusable_password()
         user.save()
-        Membership.objects.create(
+        member = Membership.objects.create(
             organisation=organisation, user=user, role=Role.VOLUNTEER,
-            started_on=today - timedelta(days=days),
+            started_on=today - timedelta(days=days), languages="English",
+        )  # fmt: skip
+        # Like every demo worker, a diary: one morning a week when they can see someone.
+        WeeklyAvailability.objects.create(
+            membership=member, weekday=len(given) % 5, starts_at=time(10), ends_at=time(12),
+            place="Riverside Centre",
         )  # fmt: skip
 
 

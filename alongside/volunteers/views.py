@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,6 +152,10 @@ def _page(
         or CheckForm(initial={"requested_on": today}),
         "back_for": forms.get("back_for"),
         "stage_label": Stage(volunteer.stage).label,
+        # The form sent with mistakes, whichever it was: its error summary opens the page.
+        "failed_form": next(
+            (form for form in forms.values() if isinstance(form, BaseForm) and form.errors), None
+        ),
     }
     return render(request, "volunteers/volunteer.html", context, status=status)
 

@@ -100,6 +100,7 @@ def test_the_served_schema_is_the_one_tested(world):
         "/api/v1/me/people",
         "/api/v1/referrals/in",  # a partner's, with its key (decision 0066)
         "/api/v1/referrals/in/{referral_id}",
+        "/api/v1/referrals/needs",  # the needs list a partner names a need from (decision 0079)
     }
 
 
