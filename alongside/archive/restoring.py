@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import zipfile
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.archive.cells import BadCell, from_cell
@@ -175,14 +175,98 @@ def _read_package(zf: zipfile.ZipFile) -> dict[str, Any]:
     return package
 
 
+class _Ids:
+    """Archive id -> (table, new primary key), kept in a temporary table so memory does not grow
+    with the archive (docs/benchmarks.md). Rows are read a chunk at a time: `prefetch` loads the
+    entries a chunk refers to, `add` holds new entries until `flush` writes them at the chunk's
+    end, and `get` answers from those two small dicts only."""
+
+    BATCH = 500  # parameters per query, under every database's limit
+
+    def __init__(self) -> None:
+        self.pending: dict[str, tuple[str, int, str, int]] = {}  # id -> table, pk, file, line
+        self.cache: dict[str, tuple[str, int]] = {}
+
+    def create(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS archive_restore_ids")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE archive_restore_ids "
+                "(archive_id VARCHAR(64) PRIMARY KEY, tbl VARCHAR(64) NOT NULL, pk BIGINT NOT NULL)"
+            )
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS archive_restore_ids")
+
+    def _select(self, ids: list[str]) -> Iterator[tuple[str, str, int]]:
+        with connection.cursor() as cursor:
+            for batch in itertools.batched(ids, self.BATCH):
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(
+                    "SELECT archive_id, tbl, pk FROM archive_restore_ids WHERE archive_id IN ("  # noqa: S608 - only placeholders are joined in
+                    + marks
+                    + ")",
+                    list(batch),
+                )
+                yield from cursor.fetchall()
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Load the entries for `ids` (the references of the next chunk), forgetting the last."""
+        self.cache = {
+            archive_id: (table, pk)
+            for archive_id, table, pk in self._select(sorted({i for i in ids if i}))
+        }
+
+    def lookup(self, archive_id: str) -> tuple[str, int] | None:
+        held = self.pending.get(archive_id)
+        return (held[0], held[1]) if held else self.cache.get(archive_id)
+
+    def get(self, table: str, archive_id: str) -> int | None:
+        found = self.lookup(archive_id)
+        return found[1] if found and found[0] == table else None
+
+    def add(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
+        if not archive_id:
+            raise ArchiveError("is required", file=file, line=line, column="id")
+        if archive_id in self.pending or archive_id in self.cache:
+            raise ArchiveError(
+                f"id {archive_id!r} appears twice", file=file, line=line, column="id"
+            )
+        self.pending[archive_id] = (table, pk, file, line)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        rows = [(archive_id, held[0], held[1]) for archive_id, held in self.pending.items()]
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO archive_restore_ids (archive_id, tbl, pk) VALUES (%s, %s, %s)",
+                    rows,
+                )
+        except IntegrityError:
+            twice = next(iter(self._select(list(self.pending))))[0]
+            _, _, file, line = self.pending[twice]
+            raise ArchiveError(
+                f"id {twice!r} appears twice", file=file, line=line, column="id"
+            ) from None
+        self.pending = {}
+
+
+def _chunks(
+    rows: Iterator[tuple[int, dict[str, str]]],
+) -> Iterator[tuple[tuple[int, dict[str, str]], ...]]:
+    return itertools.batched(rows, CHUNK)
+
+
 class _Restorer:
     def __init__(self, zf: zipfile.ZipFile, organisation: Organisation) -> None:
         self.zf = zf
         self.organisation = organisation
         self.columns = all_columns()
-        # Archive id -> new primary key, per table.
-        self.refs: dict[str, dict[str, int]] = defaultdict(dict)
-        self.table_of_id: dict[str, str] = {}
+        # Archive id -> table and new primary key, on disk (`_Ids`).
+        self.ids = _Ids()
         self.summary = RestoreSummary()
         self.last_hash = ""
         self.user_model = get_user_model()
@@ -235,7 +319,7 @@ class _Restorer:
                         "is required", file=f"{name}.csv", line=line, column=column.name
                     )
                 return None
-            pk = self.refs[column.refers_to].get(cell)
+            pk = self.ids.get(column.refers_to, cell)
             if pk is None and not optional:
                 raise ArchiveError(
                     f"refers to {cell!r}, which is not a row of {column.refers_to}.csv",
@@ -273,14 +357,16 @@ class _Restorer:
         return value
 
     def remember(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
-        if archive_id in self.table_of_id:
-            raise ArchiveError(
-                f"id {archive_id!r} appears twice", file=file, line=line, column="id"
-            )
-        if not archive_id:
-            raise ArchiveError("is required", file=file, line=line, column="id")
-        self.refs[table][archive_id] = pk
-        self.table_of_id[archive_id] = table
+        self.ids.add(table, archive_id, pk, file, line)
+
+    def chunks(self, name: str, columns: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+        """The rows of a table, a chunk at a time: the ids in `columns` of each chunk are looked
+        up before its rows are given, and the ids its rows made are written after."""
+        names = list(columns)
+        for chunk in _chunks(self.rows(name)):
+            self.ids.prefetch(row[column] for _, row in chunk for column in names)
+            yield from chunk
+            self.ids.flush()
 
     def insert(self, obj: models.Model, file: str, line: int) -> None:
         try:
@@ -291,6 +377,7 @@ class _Restorer:
             ) from None
 
     def run(self) -> None:
+        self.ids.create()
         self.restore_organisation()
         self.restore_table(TABLES[0])
         self.restore_workers()
@@ -299,6 +386,13 @@ class _Restorer:
         for pair in MANY_TO_MANY:
             self.restore_pairs(pair)
         self.restore_history()
+        self.ids.drop()
+
+    def references(self, name: str) -> list[str]:
+        """The columns of a table that hold another row's archive id."""
+        return [
+            column.name for column in self.columns[name] if column.refers_to or column.kind_column
+        ]
 
     def restore_organisation(self) -> None:
         rows = list(self.rows("organisation"))
@@ -318,7 +412,7 @@ class _Restorer:
 
     def restore_workers(self) -> None:
         users = self.user_model._default_manager
-        for line, row in self.rows("workers"):
+        for line, row in self.chunks("workers", self.references("workers")):
             values = {
                 column.name: self.value("workers", line, column, row[column.name])
                 for column in WORKER_COLUMNS[1:]
@@ -371,7 +465,7 @@ class _Restorer:
             table.model._meta.get_field("organisation"), models.OneToOneField
         )
         later: list[tuple[int, str, str, int, str]] = []  # pk, attname, archive id, line, column
-        for line, row in self.rows(table.name):
+        for line, row in self.chunks(table.name, self.references(table.name)):
             if table.model is Instrument and row["built_in"] == "true":
                 self.remember(
                     table.name, row["id"], self.built_in_instrument(row, line), file, line
@@ -393,7 +487,8 @@ class _Restorer:
                     setattr(obj, column.attname, self.any_row(table.name, line, column, row))
                     continue
                 self_reference = (
-                    column.refers_to == table.name and row[column.name] not in self.refs[table.name]
+                    column.refers_to == table.name
+                    and self.ids.get(table.name, row[column.name]) is None
                 )
                 value = self.value(
                     table.name, line, column, row[column.name], optional=self_reference
@@ -407,8 +502,9 @@ class _Restorer:
             self.remember(table.name, row["id"], obj.pk, file, line)
             later.extend((obj.pk, attname, ref, line, name) for attname, ref, name in deferred)
             self.summary.rows[table.name] = self.summary.rows.get(table.name, 0) + 1
+        self.ids.prefetch(ref for _, _, ref, _, _ in later)
         for pk, attname, ref, line, name in later:
-            target = self.refs[table.name].get(ref)
+            target = self.ids.get(table.name, ref)
             if target is None:
                 raise ArchiveError(
                     f"refers to {ref!r}, which is not a row of {file}",
@@ -421,7 +517,7 @@ class _Restorer:
     def any_row(self, name: str, line: int, column: Column, row: dict[str, str]) -> int:
         """The new primary key of the row an import kind's record became (`imported_records`)."""
         table = IMPORT_KIND_TABLES.get(row[column.kind_column])
-        pk = self.refs[table].get(row[column.name]) if table else None
+        pk = self.ids.get(table, row[column.name]) if table else None
         if pk is None:
             raise ArchiveError(
                 f"refers to {row[column.name]!r}, which is not a row of the table import kind "
@@ -444,7 +540,7 @@ class _Restorer:
         return int(instrument.pk)
 
     def is_built_in_version(self, row: dict[str, str]) -> bool:
-        instrument = self.refs["instruments"].get(row["instrument"])
+        instrument = self.ids.get("instruments", row["instrument"])
         return (
             instrument is not None
             and Instrument.objects.filter(pk=instrument, organisation__isnull=True).exists()
@@ -452,7 +548,7 @@ class _Restorer:
 
     def built_in_version(self, row: dict[str, str], line: int) -> int:
         version = InstrumentVersion.objects.filter(
-            instrument_id=self.refs["instruments"][row["instrument"]], number=row["number"]
+            instrument_id=self.ids.get("instruments", row["instrument"]), number=row["number"]
         ).first()
         if version is None:
             raise ArchiveError(
@@ -468,7 +564,7 @@ class _Restorer:
         owner_field, other_field = through_fields(pair)
         columns = self.columns[pair.name]
         batch = []
-        for line, row in self.rows(pair.name):
+        for line, row in self.chunks(pair.name, [column.name for column in columns]):
             owner = self.value(pair.name, line, columns[0], row[columns[0].name])
             other = self.value(pair.name, line, columns[1], row[columns[1].name])
             batch.append(through(**{f"{owner_field}_id": owner, f"{other_field}_id": other}))
@@ -484,19 +580,16 @@ class _Restorer:
     def restore_history(self) -> None:
         columns = {column.name: column for column in AUDIT_COLUMNS}
         batch: list[RestoredAuditEvent] = []
-        seen: set[str] = set()
-        for line, row in self.rows("audit_events"):
+        seen = 0
+        for line, row in self.chunks("audit_events", [*self.references("audit_events"), "subject"]):
 
             def value(name: str, row: dict[str, str] = row, line: int = line) -> Any:
                 return self.value("audit_events", line, columns[name], row[name], optional=True)
 
-            if row["id"] in seen or not row["id"]:
-                raise ArchiveError(
-                    "is missing or appears twice", file="audit_events.csv", line=line, column="id"
-                )
-            seen.add(row["id"])
-            subject_table = self.table_of_id.get(row["subject"])
-            subject_pk = self.refs[subject_table][row["subject"]] if subject_table else None
+            self.remember("audit_events", row["id"], 0, "audit_events.csv", line)
+            seen += 1
+            subject = self.ids.lookup(row["subject"])
+            subject_pk = subject[1] if subject else None
             batch.append(
                 RestoredAuditEvent(
                     organisation=self.organisation,
@@ -522,4 +615,4 @@ class _Restorer:
                 RestoredAuditEvent.objects.bulk_create(batch)
                 batch = []
         RestoredAuditEvent.objects.bulk_create(batch)
-        self.summary.rows["audit_events"] = len(seen)
+        self.summary.rows["audit_events"] = seen
