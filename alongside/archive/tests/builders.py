@@ -75,6 +75,16 @@ from alongside.relationships.models import (
     NamedWorkerSpell,
     WorkerRequest,
 )
+from alongside.rota.models import (
+    Gift,
+    HoursEntry,
+    MilestoneShare,
+    PatternRole,
+    Shift,
+    ShiftPattern,
+    ShiftRole,
+    Signup,
+)
 from alongside.safeguarding.models import Concern, ConcernAction, MatchingHold, Override
 from alongside.spaces.models import (
     Attendance,
@@ -95,10 +105,21 @@ from alongside.testing.factories import (
     PersonFactory,
     TeamFactory,
 )
+from alongside.training.models import (
+    Completion,
+    Course,
+    Requirement,
+    Supervision,
+    SupervisionNote,
+    SupervisionSession,
+)
+from alongside.volunteers.models import Check, Reference, StageChange, Volunteer
 
 AT = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 # Words a spreadsheet would run, and words in other scripts: they must come back as they were.
 TRICKY = '=HYPERLINK("http://x")'
+# A supervision note's words: they must never be found in an archive (decision 0073).
+SUPERVISION_WORDS = "Supervision only: struggling after the Tuesday shift"
 WORDS = "Zażółć gęślą jaźń — 'quoted', \"double\", new\nline, שלום, 你好"
 
 
@@ -236,6 +257,7 @@ def full_organisation() -> tuple[Organisation, Membership]:
             mode="read_out", author=w, about_worker=w, completed_at=AT, answers={"q1": 2, "q2": None},
         )  # fmt: skip
     _the_rest(organisation, team, lead, worker, other, person, merged, contact, handover, space)
+    _volunteering(organisation, lead, worker, other, space, session)
     with transaction.atomic():
         record(person, action=actions.PEOPLE_PERSON_CREATED, by=w, summary={"fields": ["x"]})
         record(note, action=actions.get("support.note.created"), by=w)
@@ -348,7 +370,9 @@ def _the_rest(
     profile.excluded_people.add(merged)
     volunteer = VolunteerProfile.objects.create(
         organisation=organisation, membership=other, capacity=2, locality=locality,
-        gender="woman",
+        gender="woman", lived_experience=["bereavement"], lived_experience_consent=True,
+        lived_experience_consent_on=date(2026, 10, 1), lived_experience_tell=True,
+        lived_experience_tell_on=date(2026, 10, 2), lived_experience_words=WORDS,
     )  # fmt: skip
     volunteer.interests.add(interest)
     space_profile = SpaceProfile.objects.create(space=space, locality=locality, times=["x"])
@@ -438,6 +462,84 @@ def _the_rest(
             organisation=organisation, source="Lamplight", kind=kind, external_id=f"L-{pk}",
             object_id=pk,
         )  # fmt: skip
+
+
+def _volunteering(
+    organisation: Organisation,
+    lead: Membership,
+    worker: Membership,
+    other: Membership,
+    space: Space,
+    session: Session,
+) -> None:
+    """Rows of issue 15's tables: volunteers, training, supervision and the rota. A supervision
+    note is written too: it must stay out of the archive (decision 0073)."""
+    w, o = worker.user, other.user
+    volunteer = Volunteer.objects.create(
+        organisation=organisation, given_name="Olu", family_name=TRICKY, email="olu@example.org",
+        offer=WORDS, stage="active", stage_since=date(2026, 3, 1), enquired_on=date(2026, 1, 2),
+        membership=other,
+    )  # fmt: skip
+    StageChange.objects.create(
+        volunteer=volunteer, from_stage="checks", to_stage="references", on=date(2026, 2, 1),
+        by=o, reason="@reference lost",
+    )  # fmt: skip
+    Reference.objects.create(
+        volunteer=volunteer, referee="Ms Ade", asked_on=date(2026, 1, 10),
+        received_on=date(2026, 1, 20), satisfactory=True, recorded_by=o,
+    )  # fmt: skip
+    Check.objects.create(
+        volunteer=volunteer, kind="dbs", requested_on=date(2026, 1, 12), level="enhanced",
+        certificate_number="001234567890", issued_on=date(2026, 2, 1), recorded_by=o,
+    )  # fmt: skip
+    course = Course.objects.create(
+        organisation=organisation, name="Safeguarding adults", valid_for_months=36, is_core=True
+    )
+    Completion.objects.create(
+        organisation=organisation, membership=other, course=course, completed_on=date(2026, 2, 3),
+        expires_on=date(2029, 2, 3), evidence="+certificate seen", recorded_by=lead.user,
+    )  # fmt: skip
+    Requirement.objects.create(organisation=organisation, course=course, activity="shifts")
+    supervision = Supervision.objects.create(
+        organisation=organisation, supervisee=other, supervisor=worker, every_weeks=4,
+        started_on=date(2026, 3, 1),
+    )  # fmt: skip
+    held = SupervisionSession.objects.create(
+        supervision=supervision, planned_for=date(2026, 4, 1), held_on=date(2026, 4, 2),
+        recorded_at=AT,
+    )  # fmt: skip
+    SupervisionNote.objects.create(session=held, text=SUPERVISION_WORDS, written_by=w)
+    pattern = ShiftPattern.objects.create(
+        organisation=organisation, name="Lunch set-up", space=space, place="Hall", weekday=1,
+        starts_at=time(11), ends_at=time(14), starts_on=date(2026, 1, 6),
+        ends_on=date(2026, 12, 29), created_by=o,
+    )  # fmt: skip
+    PatternRole.objects.create(pattern=pattern, name="Kitchen", needed=2)
+    shift = Shift.objects.create(
+        organisation=organisation, pattern=pattern, session=session, name="Lunch set-up",
+        place="Hall", starts_at=datetime(2026, 1, 6, 11, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 6, 14, tzinfo=UTC),
+    )  # fmt: skip
+    role = ShiftRole.objects.create(shift=shift, name="Kitchen", needed=2)
+    taken = Signup.objects.create(
+        organisation=organisation, shift=shift, role=role, membership=worker, status="confirmed",
+        starts_at=shift.starts_at, ends_at=shift.ends_at, asked_by=other,
+    )  # fmt: skip
+    Signup.objects.create(
+        organisation=organisation, shift=shift, role=role, membership=other, status="swapped",
+        starts_at=shift.starts_at, ends_at=shift.ends_at, offered_at=AT, swapped_to=taken,
+        did_not_come=True,
+    )  # fmt: skip
+    HoursEntry.objects.create(
+        organisation=organisation, membership=other, what=WORDS, on=date(2026, 5, 1), minutes=90
+    )
+    Gift.objects.create(
+        organisation=organisation, kind="food", description="=tins", quantity=Decimal("12.50"),
+        unit="kg", value=Decimal("30.00"), donor="", received_on=date(2026, 6, 1), recorded_by=o,
+    )  # fmt: skip
+    MilestoneShare.objects.create(
+        organisation=organisation, membership=other, milestone="hours_50", shared=True
+    )
 
 
 def read_archive(path: Path) -> dict[str, list[dict[str, str]]]:
