@@ -11,8 +11,13 @@ year of the range (a pattern covers at most a year), past dates included, so an 
 can fill their registers.
 
 A row whose id this source brought in before updates the space's own fields
-(`spaces.services.change_space`); its sessions are not changed by a later file (add or cancel
-sessions on the space's page).
+(`spaces.services.change_space`). When it gives recurring sessions that differ from the space's,
+the file's become the space's (`spaces.services.reschedule`, docs/imports.md): sessions the space
+lacks are added; sessions made from its earlier patterns that the file no longer has are
+cancelled, except those with a register (someone marked, or the register closed), which are
+kept. A session is matched by its date and start time; sessions added by hand on the space's
+page are never cancelled by a file. The dry run says, on the row, how many sessions would be
+added, cancelled and kept. A row with no recurring sessions leaves the sessions as they are.
 """
 
 from __future__ import annotations
@@ -45,7 +50,13 @@ from alongside.imports.records import check_id, known_ids, remember
 from alongside.people.names import fold
 from alongside.spaces.models import Space, Weekday
 from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
-from alongside.spaces.services import add_pattern, change_space, create_space
+from alongside.spaces.services import (
+    add_pattern,
+    change_space,
+    create_space,
+    plan_reschedule,
+    reschedule,
+)
 from alongside.visibility.roles import WORKER_ROLES
 
 KIND = "spaces"
@@ -192,7 +203,9 @@ def plan(ctx: Context, rows: Sequence[Row]) -> list[Planned]:
             for name, value in values.items()
             if name != "pattern" and getattr(space, name) != value
         }
-        plan.action = UPDATE if plan.values else SKIP
+        if pattern := values.get("pattern"):
+            _plan_sessions(ctx, space, pattern, plan)
+        plan.action = UPDATE if plan.values or plan.extra else SKIP
     return plans
 
 
@@ -212,6 +225,40 @@ def _year_pieces(pattern: dict[str, Any]) -> list[tuple[date, date]]:
         else:
             pieces.append((day, day))
     return pieces
+
+
+def _plan_sessions(ctx: Context, space: Space, pattern: dict[str, Any], plan: Planned) -> None:
+    """A known space's row gives recurring sessions: what making them the space's would do."""
+    dates = [
+        day
+        for first, last in _year_pieces(pattern)
+        for day in pattern_dates(
+            weekday=pattern["weekday"],
+            every_weeks=pattern["every_weeks"],
+            starts_on=first,
+            ends_on=last,
+        )
+    ]
+    change = plan_reschedule(space, dates=dates, starts_at=pattern["starts_at"])
+    if not change.changes:
+        return
+    plan.extra["pattern"] = pattern
+    words = [
+        f"{len(change.add)} sessions will be added" if change.add else "",
+        f"{len(change.cancel)} cancelled (no longer in the file)" if change.cancel else "",
+        f"{change.kept} no longer in the file kept, as they have a register" if change.kept else "",
+        f"{change.left_cancelled} in the file left cancelled, as they were cancelled before"
+        if change.left_cancelled
+        else "",
+    ]
+    plan.problems.append(
+        ctx.problem(
+            plan.line,
+            "weekday",
+            "The recurring sessions changed: " + "; ".join(w for w in words if w) + ".",
+            error=False,
+        )
+    )
 
 
 def _fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -240,10 +287,22 @@ def write(ctx: Context, plans: Sequence[Planned]) -> None:
     found = Space.objects.filter(
         organisation_id=ctx.organisation_id, pk__in=[p.object_id for p in updates]
     ).in_bulk()
-    changed = [
-        change_space(found[plan.object_id], by=ctx.membership, **_fields(plan.values))
-        for plan in updates
-    ]
+    changed = []
+    for plan in updates:
+        space = found[plan.object_id]
+        if plan.values:
+            space = change_space(space, by=ctx.membership, **_fields(plan.values))
+        if pattern := plan.extra.get("pattern"):
+            reschedule(
+                space,
+                by=ctx.membership,
+                pieces=_year_pieces(pattern),
+                **{
+                    name: pattern[name]
+                    for name in ("weekday", "starts_at", "ends_at", "every_weeks")
+                },
+            )
+        changed.append(space)
     record_many(changed, action=actions.IMPORTS_SPACE_UPDATED, by=ctx.membership, summary=summary)
 
 

@@ -242,6 +242,50 @@ def test_an_updated_spaces_file_updates_the_space(lead, host, tmp_path):
     assert AuditEvent.objects.filter(action="imports.space.updated").count() == 1
 
 
+def test_an_updated_spaces_file_moves_the_sessions_and_keeps_registers(lead, host, tmp_path):
+    """A known space's row with other recurring sessions (by external id) makes them the
+    space's: the dry run says what would change and writes nothing; the import adds the new
+    dates, cancels the old ones, but keeps a session with a register and one added by hand."""
+    from alongside.spaces.models import Attendance, Session
+    from alongside.spaces.services import add_session
+    from alongside.testing.factories import PersonFactory
+
+    run(lead, write(tmp_path, SPACES), "spaces")
+    cafe = spaces_of(lead).get(name="Café Lingua")
+    first = cafe.sessions.get(on=date(2026, 9, 1))
+    Attendance.objects.create(
+        organisation=lead.organisation, session=first, space=cafe, on=first.on,
+        person=PersonFactory(organisation=lead.organisation), marked_by=lead.user,
+    )  # fmt: skip
+    by_hand = add_session(
+        cafe, by=lead, on=date(2026, 10, 10), starts_at=time(15), ends_at=time(16)
+    )
+    moved = SPACES.replace("Tuesday,10:00,12.00", "Wednesday,10:00,12.00")
+    path = write(tmp_path, moved, "moved.csv")
+
+    dry = run(lead, path, "spaces", dry_run=True)
+    assert counts(dry) == (0, 1, 2)
+    (said,) = [p.message for p in dry.problems if p.line == 2]
+    assert said == (
+        "The recurring sessions changed: 18 sessions will be added; 17 cancelled (no longer in "
+        "the file); 1 no longer in the file kept, as they have a register."
+    )
+    assert not cafe.sessions.filter(cancelled_at__isnull=False).exists()
+
+    outcome = run(lead, path, "spaces")
+    assert outcome.written and counts(outcome) == (0, 1, 2), outcome.problems
+    live = cafe.sessions.filter(cancelled_at__isnull=True)
+    assert {s.on.weekday() for s in live.exclude(pk__in=[first.pk, by_hand.pk])} == {2}
+    assert live.exclude(pk__in=[first.pk, by_hand.pk]).count() == 18
+    assert live.filter(pk__in=[first.pk, by_hand.pk]).count() == 2
+    assert cafe.sessions.filter(cancelled_at__isnull=False).count() == 17
+    assert AuditEvent.objects.filter(action="spaces.session.cancelled").count() == 17
+    # The shed's unchanged sessions were left alone, and the same file again changes nothing.
+    shed = spaces_of(lead).get(name="Men's shed")
+    assert not Session.objects.filter(space=shed, cancelled_at__isnull=False).exists()
+    assert counts(run(lead, path, "spaces")) == (0, 0, 3)
+
+
 def test_a_bad_spaces_row_is_named_by_line_and_column(lead, host, tmp_path):
     text = (
         "external_id,name,venue,online_link,host,weekday,starts_at,ends_at,starts_on,ends_on\n"

@@ -25,16 +25,20 @@ from alongside.spaces.services.register import (
 )
 from alongside.spaces.services.spaces import (
     SPACE_FIELDS,
+    Reschedule,
     add_pattern,
     add_session,
     cancel_session,
     change_space,
     create_space,
+    plan_reschedule,
+    reschedule,
 )
 
 __all__ = [
     "LAPSE_TEXT",
     "SPACE_FIELDS",
+    "Reschedule",
     "add_pattern",
     "add_session",
     "cancel_session",
@@ -46,9 +50,11 @@ __all__ = [
     "mark_absent",
     "mark_present",
     "mark_present_many",
+    "plan_reschedule",
     "read_stopping_reasons",
     "read_ties",
     "record_stopping_reason",
     "record_ties",
+    "reschedule",
     "welcome_at_door",
 ]

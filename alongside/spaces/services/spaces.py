@@ -3,6 +3,7 @@ one-off sessions and cancelling one. Each write in one transaction with its audi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -210,3 +211,91 @@ def cancel_session(session: Session, *, by: Membership) -> Session:
             summary={"space": session.space_id},
         )
     return session
+
+
+@dataclass(frozen=True)
+class Reschedule:
+    """What making a space's recurring sessions those of a new pattern would do (`reschedule`):
+    the dates to add, the sessions to cancel, the sessions kept although the new pattern no
+    longer has them (someone was marked at them, or their register was closed), and the dates
+    the pattern has whose slot holds a cancelled session (left cancelled)."""
+
+    add: tuple[date, ...]
+    cancel: tuple[int, ...]
+    kept: int
+    left_cancelled: int
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.add or self.cancel)
+
+
+def plan_reschedule(space: Space, *, dates: list[date], starts_at: time) -> Reschedule:
+    """What `reschedule` would do, writing nothing. A session is matched by its date and start
+    time (an end time that differs is not changed). Only sessions made from the space's patterns
+    are cancelled: one added by hand stays, as does one with a register."""
+    wanted = {(day, starts_at) for day in dates}
+    sessions = list(
+        Session.objects.filter(space=space).values_list(
+            "pk", "on", "starts_at", "cancelled_at", "pattern_id", "register_closed_at"
+        )
+    )
+    marked = set(
+        Attendance.objects.filter(session__space=space).values_list("session_id", flat=True)
+    )
+    cancelled = {(on, start) for _, on, start, gone, _, _ in sessions if gone}
+    slots = {(on, start) for _, on, start, _, _, _ in sessions}
+    cancel, kept = [], 0
+    for pk, on, start, gone, pattern_id, closed in sessions:
+        if gone or pattern_id is None or (on, start) in wanted:
+            continue
+        if pk in marked or closed:
+            kept += 1
+        else:
+            cancel.append(pk)
+    return Reschedule(
+        add=tuple(day for day in dates if (day, starts_at) not in slots),
+        cancel=tuple(cancel),
+        kept=kept,
+        left_cancelled=len(wanted & cancelled),
+    )
+
+
+def reschedule(
+    space: Space,
+    *,
+    by: Membership,
+    pieces: list[tuple[date, date]],
+    weekday: int,
+    starts_at: time,
+    ends_at: time,
+    every_weeks: int,
+) -> Reschedule:
+    """Make the space's recurring sessions those of a new pattern (an updated import file, by
+    external id): the sessions it lacks are added (`add_pattern`, one pattern per piece of at
+    most a year), and the sessions of its earlier patterns that the new one no longer has are
+    cancelled (`cancel_session`) unless they have a register. Earlier patterns whose sessions
+    are now all cancelled are deleted, so the directory and matching show the new times only.
+    Side effects: patterns, sessions and their audit events, in one transaction."""
+    dates = [
+        day
+        for first, last in pieces
+        for day in pattern_dates(
+            weekday=weekday, every_weeks=every_weeks, starts_on=first, ends_on=last
+        )
+    ]
+    plan = plan_reschedule(space, dates=dates, starts_at=starts_at)
+    with transaction.atomic():
+        earlier = list(SessionPattern.objects.filter(space=space).values_list("pk", flat=True))
+        for session in Session.objects.filter(pk__in=plan.cancel):
+            cancel_session(session, by=by)
+        for first, last in pieces:
+            if any(first <= day <= last for day in plan.add):
+                add_pattern(
+                    space, by=by, weekday=weekday, starts_at=starts_at, ends_at=ends_at,
+                    every_weeks=every_weeks, starts_on=first, ends_on=last,
+                )  # fmt: skip
+        SessionPattern.objects.filter(pk__in=earlier).exclude(
+            sessions__cancelled_at__isnull=True
+        ).delete()
+    return plan
