@@ -547,9 +547,12 @@ class _Restorer:
         )
 
     def built_in_version(self, row: dict[str, str], line: int) -> int:
-        version = InstrumentVersion.objects.filter(
-            instrument_id=self.ids.get("instruments", row["instrument"]), number=row["number"]
-        ).first()
+        instrument = self.ids.get("instruments", row["instrument"])
+        version = (
+            InstrumentVersion.objects.filter(instrument_id=instrument, number=row["number"]).first()
+            if instrument is not None
+            else None
+        )
         if version is None:
             raise ArchiveError(
                 "this version of a built-in questionnaire is not in this version of Alongside",
