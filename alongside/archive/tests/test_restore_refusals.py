@@ -158,3 +158,16 @@ def test_alongside_import_restores_an_archive_as_its_archive_kind(archive: Path)
     with pytest.raises(CommandError, match="needs --organisation SLUG") as refused:
         call_command("import", str(archive), "--kind", "archive")
     assert refused.value.returncode == 2
+
+
+def test_an_id_used_by_an_earlier_table_is_refused(archive: Path) -> None:
+    """The ids restored so far are kept on disk (decision 0057): an id met again in a later
+    table, in a chunk that does not refer to it, is still caught, naming the line."""
+    with zipfile.ZipFile(archive) as zf:
+        people = list(csv.reader(io.StringIO(zf.read("people.csv").decode(), newline="")))
+    edited = _edit(archive, "gifts.csv", _set("id", people[1][0]))
+    copy = OrganisationFactory()
+    with pytest.raises(ArchiveError) as refused:
+        restore(edited, copy, None)
+    assert str(refused.value) == f"gifts.csv, line 2, field id: id {people[1][0]!r} appears twice"
+    _nothing_written(copy)
