@@ -519,6 +519,7 @@ VOLUNTEERS_VOLUNTEER_ENQUIRED = _not_about_one_person("volunteers.volunteer.enqu
 VOLUNTEERS_VOLUNTEER_MOVED = _not_about_one_person("volunteers.volunteer.moved")
 VOLUNTEERS_REFERENCE_RECORDED = _not_about_one_person("volunteers.reference.recorded")
 VOLUNTEERS_CHECK_RECORDED = _not_about_one_person("volunteers.check.recorded")
+VOLUNTEERS_REQUIREMENTS_CHANGED = _not_about_one_person("volunteers.requirements.changed")
 # A volunteer's own lived experience and their two agreements (matching, telling).
 CONNECTIONS_VOLUNTEER_LIVED_EXPERIENCE = _not_about_one_person(
     "connections.volunteer.lived_experience"

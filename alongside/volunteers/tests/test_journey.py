@@ -31,6 +31,23 @@ def _enquiry(world, **extra):
     return services.enquire(world.org, **data)
 
 
+def _cleared(volunteer, by):
+    """What the default requirements need (decision 0092): two satisfactory references and a
+    basic DBS check in date."""
+    for referee in ("Jan Price", "Sam Okoro"):
+        reference = services.ask_reference(volunteer, by=by, referee=referee, asked_on=TODAY)
+        services.reference_received(reference, by=by, received_on=TODAY, satisfactory=True)
+    services.save_check(
+        volunteer,
+        by=by,
+        kind=CheckKind.DBS,
+        requested_on=TODAY,
+        level="basic",
+        certificate_number="001234567890",
+        issued_on=TODAY,
+    )
+
+
 def _section(world, kind=Kind.VOLUNTEER_WAITING, persona="colin"):
     inbox = inbox_for(world.members[persona], today=TODAY)
     return next((s for s in inbox.sections if s.kind == kind), None)
@@ -103,6 +120,7 @@ def test_becoming_active_invites_them_through_the_ordinary_invitation(
 ):
     colin = world.members["colin"]
     volunteer = _enquiry(world)
+    _cleared(volunteer, colin)
     services.move(volunteer, to=Stage.INDUCTION, by=colin)
     with django_capture_on_commit_callbacks(execute=True):
         services.move(volunteer, to=Stage.ACTIVE, by=colin)
@@ -125,6 +143,7 @@ def test_becoming_active_with_an_address_already_in_use_is_refused_whole(world):
     colin = world.members["colin"]
     UserFactory(username="taken@example.org", email="taken@example.org")
     volunteer = _enquiry(world, email="taken@example.org")
+    _cleared(volunteer, colin)
     with pytest.raises(ValidationError) as error:
         services.move(volunteer, to=Stage.ACTIVE, by=colin)
     assert "could not be invited" in error.value.message_dict["to"][0]
