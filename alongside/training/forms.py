@@ -43,6 +43,38 @@ class CourseForm(Form):
     )
 
 
+class CourseChangeForm(CourseForm):
+    recalculate = forms.BooleanField(
+        label=_("Work out again when completions already recorded run out"),
+        help_text=_(
+            "Only if the validity was wrong. Otherwise each keeps the day it was given when recorded."
+        ),
+        required=False,
+    )
+
+
+class RemoveForm(Form):
+    reason = forms.CharField(
+        label=_("Why remove it (it was recorded in error)"),
+        max_length=300,
+        help_text=_("For example: recorded for the wrong person. This is kept, with your name."),
+    )
+
+
+class CompletionChangeForm(Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    completed_on = RecordDateField(label=_("Completed on"))
+    evidence = forms.CharField(
+        label=_("Evidence (a short note: what was seen, or the session it was)"),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice(self, "course").queryset = queries.courses_of(membership.organisation_id)
+
+
 class MembersPickerField(WorkersPickerField):
     """Several members (memberships) chosen by searching."""
 

@@ -282,3 +282,27 @@ def test_a_reference_asked_for_twice_by_one_submit_is_saved_once(world):
     second = colin.post(f"/volunteers/{volunteer.pk}/references/", form)
     assert first.status_code == 302 and second.status_code == 303  # 303: "already saved"
     assert Reference.objects.filter(volunteer=volunteer).count() == 1
+
+
+def test_the_public_form_carries_a_submit_token_and_one_form_sent_twice_is_one_enquiry(
+    world, client
+):
+    reset_rate_limits()
+    url = reverse("volunteers:enquire", args=[world.org.slug])
+    assert 'name="submit_token"' in client.get(url).content.decode()
+    offer = {
+        "given_name": "Robin",
+        "email": "robin@example.org",
+        "submit_token": "one-drawn-enquiry-form-token",
+    }
+    assert client.post(url, offer).status_code == 200
+    # Answered in between, so the address rule alone would take a second enquiry: the token
+    # still makes the same form sent again the same enquiry.
+    services.move(Volunteer.objects.get(), to=Stage.CONVERSATION, by=world.members["colin"])
+    again = client.post(url, offer)
+    assert again.status_code == 200 and "Thank you" in again.content.decode()
+    assert Volunteer.objects.count() == 1
+    assert AuditEvent.objects.filter(action="volunteers.volunteer.enquired").count() == 1
+    # A fresh form (a new token) is a new offer.
+    client.post(url, {**offer, "submit_token": "another-drawn-enquiry-form"})
+    assert Volunteer.objects.count() == 2
