@@ -61,20 +61,6 @@ class RemoveForm(Form):
     )
 
 
-class CompletionChangeForm(Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    completed_on = RecordDateField(label=_("Completed on"))
-    evidence = forms.CharField(
-        label=_("Evidence (a short note: what was seen, or the session it was)"),
-        max_length=200,
-        required=False,
-    )
-
-    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice(self, "course").queryset = queries.courses_of(membership.organisation_id)
-
-
 class MembersPickerField(WorkersPickerField):
     """Several members (memberships) chosen by searching."""
 
@@ -100,6 +86,10 @@ class _CompletionFields(Form):
                 model_choice(self, name).queryset = queries.trainable_members(
                     membership.organisation_id
                 )
+
+
+class CompletionChangeForm(_CompletionFields):
+    """Correcting a completion: its course, day and evidence (the member stays)."""
 
 
 class CompletionForm(_CompletionFields):

@@ -176,15 +176,7 @@ def completion(request: AuthedHttpRequest, completion_id: int) -> HttpResponse:
     """Correct a completion (course, day, evidence); remove it if it was recorded in error."""
     membership = membership_of(request)
     found = _completion(request, completion_id)
-    form = CompletionChangeForm(
-        request.POST if request.method == "POST" else None,
-        membership=membership,
-        initial={
-            "course": found.course_id,
-            "completed_on": found.completed_on,
-            "evidence": found.evidence,
-        },
-    )
+    form = _completion_form(request, found, bound=request.method == "POST")
     if request.method == "POST" and form.is_valid():
         try:
             services.change_completion(found, by=membership, **form.cleaned_data)
@@ -194,6 +186,20 @@ def completion(request: AuthedHttpRequest, completion_id: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("training:completions")
     return _completion_page(request, found, form, RemoveForm(), status=form_status(request, form))
+
+
+def _completion_form(
+    request: AuthedHttpRequest, found: Completion, *, bound: bool = False
+) -> CompletionChangeForm:
+    return CompletionChangeForm(
+        request.POST if bound else None,
+        membership=membership_of(request),
+        initial={
+            "course": found.course_id,
+            "completed_on": found.completed_on,
+            "evidence": found.evidence,
+        },
+    )
 
 
 def _completion_page(
@@ -231,18 +237,7 @@ def remove_completion(request: AuthedHttpRequest, completion_id: int) -> HttpRes
             messages.success(request, _("Removed. What it was, and why, is kept below."))
             return redirect("training:completions")
     return _completion_page(
-        request,
-        found,
-        CompletionChangeForm(
-            membership=membership,
-            initial={
-                "course": found.course_id,
-                "completed_on": found.completed_on,
-                "evidence": found.evidence,
-            },
-        ),
-        form,
-        status=INVALID_FORM_STATUS,
+        request, found, _completion_form(request, found), form, status=INVALID_FORM_STATUS
     )
 
 
