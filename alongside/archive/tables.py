@@ -1513,6 +1513,10 @@ BY_HAND: dict[str, str] = {
 # Every other model of the installed apps, and why the archive does not carry its rows
 # (decision 0085). `tests/test_completeness.py` fails when a model is in none of these lists,
 # so a new model must be carried (a `Table`) or named here with its reason.
+NOT_YET = (
+    "Added after the archive's issue 15 tables were listed (session 6): not carried yet "
+    "(docs/archive.md)."
+)
 NOT_CARRIED: dict[str, str] = {
     "people.equalitymonitoring": "Equality monitoring answers are kept out of every export "
     "(decision 0037).",
@@ -1545,6 +1549,9 @@ NOT_CARRIED: dict[str, str] = {
     "read these notes (decision 0073), and the archive is the data lead's download. The "
     "sessions' dates are carried (supervision_sessions).",
     "training.expiryreminder": "Derived: which reminders before a course runs out were sent.",
+    # Added on main while issue 15's tables were being carried: not carried yet.
+    "training.removal": NOT_YET,
+    "volunteers.requirements": NOT_YET,
 }
 
 # Which table a model's rows are exported in (a user or a membership is a worker: `workers`).
