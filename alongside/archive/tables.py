@@ -1232,7 +1232,9 @@ TABLES: tuple[Table, ...] = (
         Volunteer,
         "Volunteers",
         "Everyone who offered to volunteer, from the day they enquired, and the stage they are at. "
-        "A volunteer record never names a supported person (decision 0071).",
+        "A volunteer record never names a supported person (decision 0071). The public form's "
+        "one-time submit digest is not exported.",
+        exclude=("submit_digest",),
         words={
             "offer": "What they would like to do, in their words.",
             "stage": "Where they are in joining, as one of the listed codes.",
