@@ -47,7 +47,7 @@ class RolesField(forms.CharField):
         kwargs.setdefault("help_text", _("One a line, like “Desk: 2”, “Packing: 3”, “Driver: 1”."))
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> list[tuple[str, int]]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[tuple[str, int]]:
         text = super().clean(value)
         try:
             return parse_roles(text)
