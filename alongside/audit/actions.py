@@ -544,6 +544,9 @@ ROTA_SWAP_TAKEN = _not_about_one_person("rota.swap.taken")
 ROTA_HOURS_ADDED = _not_about_one_person("rota.hours.added")
 ROTA_GIFT_RECORDED = _not_about_one_person("rota.gift.recorded")
 ROTA_MILESTONE_SHARED = _not_about_one_person("rota.milestone.shared")
+ROTA_SHIFT_CANCELLED = _not_about_one_person("rota.shift.cancelled")
+ROTA_PATTERN_CHANGED = _not_about_one_person("rota.pattern.changed")
+ROTA_SIGNUP_ATTENDANCE = _not_about_one_person("rota.signup.attendance")
 # Training and supervision (alongside/training/): about workers and volunteers, never a person
 # supported; a supervision note's words are never in a summary.
 TRAINING_COURSE_ADDED = _not_about_one_person("training.course.added")

@@ -454,6 +454,9 @@ MATRIX: dict[str, Entry] = {
     "rota:rota": once({"colin"}),
     "rota:new_pattern": once({"colin"}),
     "rota:shift": each({"colin"}, {"colin"}, set()),
+    "rota:cancel_shift": each({"colin"}, {"colin"}, set()),
+    "rota:change_pattern": each({"colin"}, {"colin"}, set()),
+    "rota:attendance": each({"colin"}, {"colin"}, set(), method="post"),
     "rota:gifts": once({"colin", "dana"}),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),
