@@ -35,6 +35,7 @@ SECTIONS = (
     "outcomes",
     "scorecard_team",
     "scorecard_organisation",
+    "scorecard_continuity",
     "report_reach",
     "report_continuity",
     "report_value",
@@ -107,6 +108,10 @@ def run_one(section: str) -> dict[str, Any]:
         size = len(page("/insights/continuity/export.csv").content)
     elif section == "outcomes":
         size = len(page("/measures/outcomes/").content)
+    elif section == "scorecard_continuity":  # the continuity panel alone, for the team
+        from alongside.learning.scorecard import _continuity_panel
+
+        _continuity_panel(organisation.pk, membership.team_id, start, today)
     elif section.startswith("scorecard_"):
         from alongside.learning.scorecard import scorecard
 

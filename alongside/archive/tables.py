@@ -1524,6 +1524,10 @@ NOT_CARRIED: dict[str, str] = {
     "(decision 0037).",
     "relationships.continuityday": "Derived: restore builds the continuity summary again from "
     "the contacts (decision 0069).",
+    "relationships.continuityquarterworker": "Derived: restore builds the continuity summary's "
+    "quarter rows again with its day rows (decision 0096).",
+    "relationships.continuityquarter": "Derived: restore builds the continuity summary's "
+    "quarter rows again with its day rows (decision 0096).",
     "workers.invitation": "A one-time sign-in link; restored workers have no password and are "
     "invited again.",
     "archive.archiveexport": "Operational: which archives this server made; the files stay on "

@@ -83,8 +83,9 @@ def team_continuity(
 
     With `team=None`, the same figures for the whole organisation `organisation_id`. Each window
     (the last 365 days, each of the eight quarters) is one query over the maintained summary
-    (`continuity_over_days`, decision 0069): no contact is read, and the cost grows with the
-    people and workers in the window, not with the contacts.
+    (`continuity_over_days`, decisions 0069 and 0096): no contact is read; a closed quarter reads
+    one row per person, the 365 days per-worker quarter rows and the days of its first, partial
+    quarter.
     People at risk come as ids, in name order: the page loads only the people it shows
     (`people_at_risk`).
     """

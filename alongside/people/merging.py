@@ -42,7 +42,9 @@ KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent",
                   ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
                   ("people.mergeproposal", "merged"),
-                  ("relationships.continuityday", "person")})  # fmt: skip
+                  ("relationships.continuityday", "person"),
+                  ("relationships.continuityquarterworker", "person"),
+                  ("relationships.continuityquarter", "person")})  # fmt: skip
 
 # Spheres a coordinator does not read whose records a second person approves moving (decision
 # 0048): the merge waits for a worker of a role that reads the sphere.

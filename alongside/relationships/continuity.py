@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import islice
 from operator import eq, mul
 
@@ -42,6 +42,8 @@ __all__ = [
     "from_tallies",
     "in_window",
     "measure",
+    "next_quarter",
+    "quarter_start",
     "tallies_of",
 ]
 
@@ -161,6 +163,17 @@ def from_tallies(t: Tallies) -> Continuity:
         hhi=t.squares / (total * total),
         named_share=named_share,
     )
+
+
+def quarter_start(day: date) -> date:
+    """The first day of the calendar quarter holding `day`."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter(start: date) -> date:
+    """The first day of the quarter after the one starting on (or holding) `start`."""
+    first = quarter_start(start)
+    return date(first.year + 1, 1, 1) if first.month == 10 else date(first.year, first.month + 3, 1)
 
 
 def tallies_of(workers: Sequence[Hashable], named: Sequence[Hashable | None]) -> Tallies:

@@ -443,3 +443,76 @@ class ContinuityDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.day} {self.worker_id}: {self.contacts}"
+
+
+class ContinuityQuarterWorker(models.Model):
+    """Maintained summary (decision 0096): one person's `ContinuityDay` rows with one worker in
+    one calendar quarter of local days, added up, so a window made of whole quarters reads one
+    row per person and worker per quarter instead of one per day.
+
+    Derived from the day rows by the same `relationships.summaries.refresh_people` (and
+    `rebuild`), in the same transaction. `quarter` is the quarter's first day; `first_day` the
+    first local day in it with a contact with this worker, `opens_day_same` that day's
+    `ContinuityDay.opens_day_same` (so a window starting on a quarter's first day subtracts the
+    pair reaching outside it, as with day rows); the other fields are sums of the day rows'.
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    quarter = models.DateField()
+    first_day = models.DateField()
+    contacts = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+    follows_same = models.PositiveIntegerField()
+    opens_day_same = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "quarter", "worker"], name="one_continuity_quarter_per_worker"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "quarter"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.quarter} {self.worker_id}: {self.contacts}"
+
+
+class ContinuityQuarter(models.Model):
+    """Maintained summary (decision 0096): one person's finished continuity tallies
+    (`continuity.Tallies`) over one calendar quarter of local days, so a window that is exactly a
+    quarter (the trend on the team page, the report's whole quarters) reads one row per person.
+
+    Derived from the person's `ContinuityQuarterWorker` rows by `refresh_people` and `rebuild`:
+    `workers` of them, `squares` the sum of their contacts squared, `most` the largest;
+    `same_pairs` the back-to-back pairs with the same worker inside the quarter (their
+    `follows_same`, less the quarter's first contact's pair when it reaches into the quarter
+    before).
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    quarter = models.DateField()
+    contacts = models.PositiveIntegerField()
+    workers = models.PositiveIntegerField()
+    squares = models.PositiveIntegerField()
+    most = models.PositiveIntegerField()
+    same_pairs = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "quarter"], name="one_continuity_quarter")
+        ]
+        indexes = [models.Index(fields=["organisation", "quarter"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.quarter}: {self.contacts}"

@@ -14,11 +14,20 @@ from django.utils import timezone
 
 from alongside.access.models import Membership, Role
 from alongside.people.models import Person
-from alongside.relationships.continuity import Continuity, Tallies, from_tallies, measure
+from alongside.relationships.continuity import (
+    Continuity,
+    Tallies,
+    from_tallies,
+    measure,
+    next_quarter,
+    quarter_start,
+)
 from alongside.relationships.models import (
     Allocation,
     Contact,
     ContinuityDay,
+    ContinuityQuarter,
+    ContinuityQuarterWorker,
     Handover,
     LegitimateRelationship,
     NamedWorkerSpell,
@@ -154,22 +163,68 @@ NO_CONTACTS = measure([], [])
 
 # Per person and worker, then per person. SECON's correction for the window's first contact:
 # the smallest "day + flag" key of the person's rows ends in 0 only when the first day's first
-# contact followed a contact with the same worker (only that row can carry the flag).
+# contact followed a contact with the same worker (only that row can carry the flag). The rows
+# are day rows for the window's partial quarters and quarter rows (their first day and its flag)
+# for its whole quarters (decision 0096).
 _TALLIES_SQL = """
 SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n),
        SUM(same) - CASE WHEN SUBSTR(MIN(first_key), 11, 1) = '0' THEN 1 ELSE 0 END,
        SUM(considered), SUM(matched)
 FROM (
     SELECT person_id, SUM(contacts) AS n, SUM(follows_same) AS same,
-           MIN(CAST(day AS VARCHAR(10)) || CASE WHEN opens_day_same THEN '0' ELSE '1' END)
+           MIN(CAST(first_day AS VARCHAR(10)) || CASE WHEN opens_day_same THEN '0' ELSE '1' END)
                AS first_key,
            SUM(named_considered) AS considered, SUM(named_matched) AS matched
-    FROM {table}
-    WHERE {where}
+    FROM ({rows}) AS window_rows
     GROUP BY person_id, worker_id
 ) AS per_worker
 GROUP BY person_id
 """
+_ROWS_SQL = """
+SELECT person_id, worker_id, {first_day} AS first_day, contacts, follows_same, opens_day_same,
+       named_considered, named_matched
+FROM {table} WHERE {where}
+"""
+_FINISHED_SQL = """
+SELECT person_id, contacts, workers, squares, most, same_pairs, named_considered, named_matched
+FROM {table} WHERE {where}
+"""
+
+
+def _date(day: date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _where(
+    organisation_id: int,
+    column: str,
+    start: date | None,
+    end: date | None,
+    people: tuple[str, tuple[Any, ...]] | None,
+) -> tuple[str, list[Any]]:
+    """`organisation_id = … AND start <= column < end AND person_id IN (people)`, with params."""
+    where = [f"organisation_id = {int(organisation_id)}"]
+    params: list[Any] = []
+    if start is not None:
+        where.append(f"{column} >= %s")
+        params.append(_date(start))
+    if end is not None:
+        where.append(f"{column} < %s")
+        params.append(_date(end))
+    if people is not None:
+        where.append(f"person_id IN ({people[0]})")
+        params.extend(people[1])
+    return " AND ".join(where), params
+
+
+def _whole_quarters(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """The whole quarters inside the local days [start, end) (a missing bound: open on that
+    side), as [first, last) quarter starts; (x, x) when there is none."""
+    first = start if start is None or start == quarter_start(start) else next_quarter(start)
+    last = None if end is None else quarter_start(end)
+    if first is not None and last is not None and last < first:
+        return first, first
+    return first, last
 
 
 def continuity_over_days(
@@ -180,22 +235,39 @@ def continuity_over_days(
     people: QuerySet[Any] | None = None,
 ) -> dict[int, Continuity]:
     """Continuity of each person with contacts on the local days [start, end) (a missing bound
-    leaves that side open), from the maintained summary (`ContinuityDay`, decision 0069) in one
-    query: the same as `contact_series(...).between(_aware(start), _aware(end))`, without
-    reading a contact. `people` (a `values("pk")` queryset) narrows it, for example to a team."""
-    where = [f"organisation_id = {int(organisation_id)}"]
-    params: list[Any] = []
-    if start is not None:
-        where.append("day >= %s")
-        params.append(connection.ops.adapt_datefield_value(start))
-    if end is not None:
-        where.append("day < %s")
-        params.append(connection.ops.adapt_datefield_value(end))
-    if people is not None:
-        sql, people_params = people.query.sql_with_params()
-        where.append(f"person_id IN ({sql})")
-        params.extend(people_params)
-    query = _TALLIES_SQL.format(table=ContinuityDay._meta.db_table, where=" AND ".join(where))
+    leaves that side open), from the maintained summary in one query: the same as
+    `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
+    A window that is exactly one calendar quarter reads its finished tallies
+    (`ContinuityQuarter`, one row per person); any other reads the quarter rows per worker
+    (`ContinuityQuarterWorker`) for the whole quarters inside it and the day rows
+    (`ContinuityDay`, decision 0069) only for the days before and after them (decision 0096).
+    `people` (a `values("pk")` queryset) narrows it, for example to a team."""
+    narrowed = None if people is None else people.query.sql_with_params()
+    if start is not None and start == quarter_start(start) and end == next_quarter(start):
+        where, params = _where(organisation_id, "quarter", start, end, narrowed)
+        finished = _FINISHED_SQL.format(table=ContinuityQuarter._meta.db_table, where=where)
+        return _run(finished, params)
+    first, last = _whole_quarters(start, end)
+    parts: list[str] = []
+    params = []
+
+    def add(model: Any, column: str, first_day: str, low: date | None, high: date | None) -> None:
+        where, found = _where(organisation_id, column, low, high, narrowed)
+        parts.append(_ROWS_SQL.format(first_day=first_day, table=model._meta.db_table, where=where))
+        params.extend(found)
+
+    if first is not None and first == last:  # no whole quarter inside: day rows only
+        add(ContinuityDay, "day", "day", start, end)
+    else:
+        if start is not None and first != start:
+            add(ContinuityDay, "day", "day", start, first)
+        add(ContinuityQuarterWorker, "quarter", "first_day", first, last)
+        if last is not None and last != end:
+            add(ContinuityDay, "day", "day", last, end)
+    return _run(_TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params)
+
+
+def _run(query: str, params: list[Any]) -> dict[int, Continuity]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return {

@@ -1,4 +1,5 @@
-"""The maintained continuity summary (`ContinuityDay`, decision 0069): writes only.
+"""The maintained continuity summary (`ContinuityDay`, decision 0069, and the quarter rows made
+from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096): writes only.
 
 `refresh_people` is the one function that brings a person's summary rows back in line with their
 contacts and named-worker spells. Every service that records, changes, moves or removes a
@@ -8,14 +9,22 @@ demo), a change of `TIME_ZONE`, or to check the incremental rows (the tests comp
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
 from alongside.people.models import Person
-from alongside.relationships.models import Contact, ContinuityDay, NamedWorkerSpell
+from alongside.relationships.continuity import quarter_start
+from alongside.relationships.models import (
+    Contact,
+    ContinuityDay,
+    ContinuityQuarter,
+    ContinuityQuarterWorker,
+    NamedWorkerSpell,
+)
 from alongside.relationships.queries import SpellHistory, local_date_of
 
 BATCH = 5000
@@ -66,6 +75,101 @@ def day_rows(
     return list(rows.values())
 
 
+class DayRow(Protocol):
+    """What `quarter_rows` reads of a day row (a `ContinuityDay`, saved or not)."""
+
+    worker_id: int
+    day: date
+    contacts: int
+    minutes: int
+    named_considered: int
+    named_matched: int
+    follows_same: int
+    opens_day_same: bool
+
+
+@dataclass(slots=True)
+class _Day:
+    """A day row read back as plain values (`fill_quarters`)."""
+
+    worker_id: int
+    day: date
+    contacts: int
+    minutes: int
+    named_considered: int
+    named_matched: int
+    follows_same: int
+    opens_day_same: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryModels:
+    """The summary's models: the app's, or a migration's historical ones."""
+
+    day: Any = ContinuityDay
+    quarter_worker: Any = ContinuityQuarterWorker
+    quarter: Any = ContinuityQuarter
+
+
+def quarter_rows(
+    organisation_id: int,
+    person_id: int,
+    days: Iterable[DayRow],
+    models: SummaryModels = SummaryModels(),  # noqa: B008 (frozen, never changed)
+) -> tuple[list[Any], list[Any]]:
+    """One person's quarter rows from all their day rows (any order): per worker and quarter,
+    the day rows added up; per quarter, the finished tallies (decision 0096)."""
+    by_worker: dict[tuple[date, int], Any] = {}
+    for row in days:
+        quarter = quarter_start(row.day)
+        found = by_worker.get((quarter, row.worker_id))
+        if found is None:
+            by_worker[(quarter, row.worker_id)] = models.quarter_worker(
+                organisation_id=organisation_id,
+                person_id=person_id,
+                worker_id=row.worker_id,
+                quarter=quarter,
+                first_day=row.day,
+                contacts=row.contacts,
+                minutes=row.minutes,
+                named_considered=row.named_considered,
+                named_matched=row.named_matched,
+                follows_same=row.follows_same,
+                opens_day_same=row.opens_day_same,
+            )
+            continue
+        found.contacts += row.contacts
+        found.minutes += row.minutes
+        found.named_considered += row.named_considered
+        found.named_matched += row.named_matched
+        found.follows_same += row.follows_same
+        if row.day < found.first_day:
+            found.first_day, found.opens_day_same = row.day, row.opens_day_same
+    per_quarter: dict[date, list[Any]] = {}
+    for (quarter, _worker), row in sorted(by_worker.items()):
+        per_quarter.setdefault(quarter, []).append(row)
+    finished = []
+    for quarter, rows in per_quarter.items():
+        first = min(rows, key=lambda row: (row.first_day, not row.opens_day_same))
+        counts = [row.contacts for row in rows]
+        finished.append(
+            models.quarter(
+                organisation_id=organisation_id,
+                person_id=person_id,
+                quarter=quarter,
+                contacts=sum(counts),
+                workers=len(counts),
+                squares=sum(n * n for n in counts),
+                most=max(counts),
+                # The quarter's first contact's pair reaches into the quarter before.
+                same_pairs=sum(row.follows_same for row in rows) - first.opens_day_same,
+                named_considered=sum(row.named_considered for row in rows),
+                named_matched=sum(row.named_matched for row in rows),
+            )
+        )
+    return list(by_worker.values()), finished
+
+
 def _histories(
     person_ids: list[int] | None, spell_model: Any = NamedWorkerSpell
 ) -> dict[int, SpellHistory]:
@@ -80,10 +184,14 @@ def _histories(
     return histories
 
 
-def _rows_for(
-    person_ids: list[int] | None, models: tuple[Any, Any, Any] | None = None
-) -> Iterator[ContinuityDay]:
-    contact_model, spell_model, day_model = models or (Contact, NamedWorkerSpell, ContinuityDay)
+def _people_rows(
+    person_ids: list[int] | None,
+    contact_model: Any = Contact,
+    spell_model: Any = NamedWorkerSpell,
+    models: SummaryModels = SummaryModels(),  # noqa: B008 (frozen, never changed)
+) -> Iterator[list[Any]]:
+    """Each person's summary rows (day rows, then quarter rows made from them), a person at a
+    time, from their contacts and spells."""
     histories = _histories(person_ids, spell_model)
     local_date = local_date_of()
     # Removed contacts count nowhere (decision 0049); said here too for a migration's
@@ -97,27 +205,42 @@ def _rows_for(
     for (person_id, organisation_id), group in groupby(
         rows.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
     ):
-        yield from day_rows(
+        days = day_rows(
             organisation_id,
             person_id,
             ((worker_id, at, minutes) for _p, _o, worker_id, at, minutes in group),
             histories.get(person_id),
             local_date,
-            day_model,
+            models.day,
         )
+        by_worker, finished = quarter_rows(organisation_id, person_id, days, models)
+        yield [*days, *by_worker, *finished]
 
 
-def _write(rows: Iterator[ContinuityDay], day_model: Any = ContinuityDay) -> int:
+def _write(people: Iterable[list[Any]]) -> int:
+    """Write the rows, each model's in batches; returns how many day rows were written."""
     written = 0
-    batch: list[ContinuityDay] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            written += len(day_model.objects.bulk_create(batch))
-            batch = []
-    if batch:
-        written += len(day_model.objects.bulk_create(batch))
+    batches: dict[Any, list[Any]] = {}
+    for rows in people:
+        for row in rows:
+            batch = batches.setdefault(type(row), [])
+            batch.append(row)
+            if len(batch) >= BATCH:
+                written += _flush(batch)
+    for batch in batches.values():
+        written += _flush(batch)
     return written
+
+
+def _flush(batch: list[Any]) -> int:
+    """Insert a batch of one model's rows and empty it; the count of day rows inserted."""
+    if not batch:
+        return 0
+    model = type(batch[0])
+    model.objects.bulk_create(batch)
+    count = len(batch) if model._meta.model_name == "continuityday" else 0
+    batch.clear()
+    return count
 
 
 def refresh_people(person_ids: Iterable[int]) -> None:
@@ -130,15 +253,62 @@ def refresh_people(person_ids: Iterable[int]) -> None:
     with transaction.atomic():
         # Two writes about one person wait for each other, so the second sees the first's rows.
         list(Person.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-        ContinuityDay.objects.filter(person_id__in=ids).delete()
-        _write(_rows_for(ids))
+        for model in (ContinuityDay, ContinuityQuarterWorker, ContinuityQuarter):
+            model.objects.filter(person_id__in=ids).delete()
+        _write(_people_rows(ids))
 
 
-def rebuild(models: tuple[Any, Any, Any] | None = None) -> int:
-    """Rewrite every summary row from the contacts and spells; returns how many were written.
-    `models` (Contact, NamedWorkerSpell, ContinuityDay) lets a migration pass its historical
-    ones."""
-    day_model = models[2] if models else ContinuityDay
+def rebuild(models: tuple[Any, ...] | None = None) -> int:
+    """Rewrite every summary row (day and quarter rows) from the contacts and spells; returns how
+    many day rows were written. `models` (Contact, NamedWorkerSpell, ContinuityDay, and
+    optionally ContinuityQuarterWorker and ContinuityQuarter) lets a migration pass its
+    historical ones; without the quarter models only day rows are written."""
+    contact_model, spell_model, day_model, *quarters = models or (
+        Contact,
+        NamedWorkerSpell,
+        ContinuityDay,
+        ContinuityQuarterWorker,
+        ContinuityQuarter,
+    )
+    summary = SummaryModels(day_model, *quarters) if quarters else None
     with transaction.atomic():
-        day_model.objects.all().delete()
-        return _write(_rows_for(None, models), day_model)
+        for model in (day_model, *quarters):
+            model.objects.all().delete()
+        people = _people_rows(None, contact_model, spell_model, summary or SummaryModels(day_model))
+        if summary is None:  # a migration from before the quarter rows existed
+            people = ([row for row in rows if isinstance(row, day_model)] for rows in people)
+        return _write(people)
+
+
+def fill_quarters(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
+    """Write every quarter row from the day rows already there (the migration that added them:
+    no contact is read); returns how many quarter-worker rows were written."""
+    with transaction.atomic():
+        models.quarter_worker.objects.all().delete()
+        models.quarter.objects.all().delete()
+        days = models.day.objects.order_by("person_id").values_list(
+            "person_id",
+            "organisation_id",
+            "worker_id",
+            "day",
+            "contacts",
+            "minutes",
+            "named_considered",
+            "named_matched",
+            "follows_same",
+            "opens_day_same",
+        )
+        written = 0
+
+        def people() -> Iterator[list[Any]]:
+            nonlocal written
+            for (person_id, organisation_id), group in groupby(
+                days.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
+            ):
+                rows = [_Day(*row[2:]) for row in group]
+                by_worker, finished = quarter_rows(organisation_id, person_id, rows, models)
+                written += len(by_worker)
+                yield [*by_worker, *finished]
+
+        _write(people())
+        return written

@@ -48,6 +48,8 @@ EVERY_POINTER_TO_A_PERSON = {
     "relationships.allocation.person",
     "relationships.contact.person",
     "relationships.continuityday.person",
+    "relationships.continuityquarter.person",
+    "relationships.continuityquarterworker.person",
     "relationships.handover.person",
     "relationships.legitimaterelationship.person",
     "relationships.namedworkerspell.person",
@@ -99,6 +101,8 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "people.mergeproposal.survivor",
         "people.mergeproposal.merged",
         "relationships.continuityday.person",  # derived: rewritten for both, never moved
+        "relationships.continuityquarterworker.person",  # derived, the same
+        "relationships.continuityquarter.person",  # derived, the same
     }
 
 

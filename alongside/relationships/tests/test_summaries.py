@@ -16,8 +16,14 @@ from hypothesis import strategies as st
 
 from alongside.people.merging import merge_people, undo_merge
 from alongside.people.models import Person
-from alongside.relationships.continuity import from_tallies, measure, tallies_of
-from alongside.relationships.models import ContinuityDay, Initiator, Mode
+from alongside.relationships.continuity import from_tallies, measure, next_quarter, tallies_of
+from alongside.relationships.models import (
+    ContinuityDay,
+    ContinuityQuarter,
+    ContinuityQuarterWorker,
+    Initiator,
+    Mode,
+)
 from alongside.relationships.queries import contact_series, continuity_over_days
 from alongside.relationships.services import (
     assign_named_worker,
@@ -29,7 +35,7 @@ from alongside.relationships.services import (
     restore_contact,
     update_contact,
 )
-from alongside.relationships.summaries import rebuild
+from alongside.relationships.summaries import SummaryModels, fill_quarters, rebuild
 from alongside.testing.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -58,7 +64,15 @@ def _aware(day: date | None) -> datetime | None:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-def _rows() -> set[tuple[Any, ...]]:
+def _rows() -> tuple[set[tuple[Any, ...]], ...]:
+    """Every summary row: day rows, quarter rows per worker, finished quarters."""
+    return _day_rows(), *(
+        set(model.objects.values_list(*(f.attname for f in model._meta.fields[1:])))
+        for model in (ContinuityQuarterWorker, ContinuityQuarter)
+    )
+
+
+def _day_rows() -> set[tuple[Any, ...]]:
     return set(
         ContinuityDay.objects.values_list(
             "organisation_id",
@@ -91,7 +105,17 @@ spells = st.lists(
     max_size=3,
 )
 contacts = st.lists(st.tuples(instants, st.integers(0, 3)), max_size=25)
-windows = st.lists(st.tuples(st.one_of(st.none(), days), st.one_of(st.none(), days)), max_size=4)
+# Quarter starts too, so windows of exactly a quarter (the finished tallies), of whole quarters and
+# of whole quarters with partial ones either side (decision 0096) all come up.
+quarters = st.sampled_from([date(y, m, 1) for y in (2024, 2025, 2026, 2027) for m in (1, 4, 7, 10)])
+bounds = st.one_of(st.none(), days, quarters)
+windows = st.lists(
+    st.one_of(
+        st.tuples(bounds, bounds),
+        quarters.map(lambda q: (q, next_quarter(q))),
+    ),
+    max_size=4,
+)
 
 
 @pytest.mark.django_db
@@ -120,8 +144,11 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
             for at, worker in found:
                 ContactFactory(person=person, worker=workers[worker], at=at)
         incremental = _rows()
-        assert rebuild() == len(incremental)
+        assert rebuild() == len(incremental[0])
         assert _rows() == incremental
+        quarter_rows = incremental[1:]
+        assert fill_quarters(SummaryModels()) == len(quarter_rows[0])
+        assert _rows()[1:] == quarter_rows  # the migration's fill from day rows: the same
         for start, end in [(None, None), *asked]:
             assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
         transaction.set_rollback(True)
@@ -212,3 +239,79 @@ def test_every_service_that_changes_contacts_or_spells_keeps_the_summary_in_step
     restore_contact(removed, by=alice)
     in_step()
     assert sum(ContinuityDay.objects.filter(person=other).values_list("contacts", flat=True)) == 2
+
+
+@pytest.mark.time_machine("2026-04-05 10:00:00+00:00", tick=False)
+def test_a_contact_moved_across_a_quarter_boundary_moves_between_quarter_rows(world):
+    """A contact on the last evening of March (London, summer time: 31 March 23:30 is 22:30
+    UTC) moved to the next morning leaves Q1's rows for Q2's; every quarter window still gives
+    the reference's figures, and the rows are what a rebuild makes."""
+    alice, cara = world.members["alice"], world.members["cara"]
+    org = world.person.organisation
+    london = ZoneInfo("Europe/London")
+    with timezone.override(london):
+        for day, member in ((20, alice), (25, cara), (28, alice)):
+            record_contact(
+                world.person,
+                by=alice,
+                at=datetime(2026, 3, day, 11, tzinfo=london),
+                worker=member.user,
+                mode=Mode.PHONE,
+                minutes=10,
+                initiated_by=Initiator.US,
+                late_reason="From the paper diary.",
+            )
+        late = record_contact(
+            world.person,
+            by=alice,
+            at=datetime(2026, 3, 31, 23, 30, tzinfo=london),
+            worker=alice.user,
+            mode=Mode.PHONE,
+            minutes=10,
+            initiated_by=Initiator.US,
+            late_reason="From the paper diary.",
+        )
+        record_contact(
+            world.person,
+            by=alice,
+            at=datetime(2026, 4, 2, 9, tzinfo=london),
+            worker=alice.user,
+            mode=Mode.PHONE,
+            minutes=10,
+            initiated_by=Initiator.US,
+            late_reason="From the paper diary.",
+        )
+        q1, q2 = date(2026, 1, 1), date(2026, 4, 1)
+
+        def quarter(start: date) -> ContinuityQuarter:
+            return ContinuityQuarter.objects.get(person=world.person, quarter=start)
+
+        assert (quarter(q1).contacts, quarter(q2).contacts) == (4, 1)
+        assert quarter(q2).same_pairs == 0  # its pair with 31 March reaches outside Q2
+        update_contact(
+            late,
+            by=alice,
+            at=datetime(2026, 4, 1, 0, 30, tzinfo=london),
+            worker=alice.user,
+            mode=Mode.PHONE,
+            minutes=10,
+            initiated_by=Initiator.US,
+            late_reason="From the paper diary.",
+        )
+        assert (quarter(q1).contacts, quarter(q2).contacts) == (3, 2)
+        assert quarter(q2).same_pairs == 1
+        assert ContinuityQuarterWorker.objects.get(
+            person=world.person, quarter=q2, worker=alice.user
+        ).first_day == date(2026, 4, 1)
+        for start, end in [
+            (q1, q2),
+            (q2, next_quarter(q2)),
+            (q1, None),
+            (date(2026, 3, 25), q2),
+            (date(2026, 3, 25), date(2026, 4, 2)),
+            (None, q2),
+        ]:
+            assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
+        rows = _rows()
+        rebuild()
+        assert _rows() == rows
