@@ -309,11 +309,12 @@ class MeasureScorer:
             if reported and value is not None:
                 found[code] = float(value)
         for total, table in self.totals:
-            value = combined(self.definition, total, [answers.get(code) for code in total.items])
-            if value is not None and table is not None:
-                value = table.get(int(value)) if float(value).is_integer() else None
-            if value is not None:
-                found[total.key] = float(value)
+            raw = combined(self.definition, total, [answers.get(code) for code in total.items])
+            converted: float | None = raw
+            if raw is not None and table is not None:
+                converted = table.get(int(raw)) if float(raw).is_integer() else None
+            if converted is not None:
+                found[total.key] = float(converted)
         return found
 
 
