@@ -1,9 +1,10 @@
-"""The report's aggregates made in the database (decision 0098) give what the row-by-row Python
+"""The report's and the scorecard's aggregates made in the database (decision 0098) give what the row-by-row Python
 they replaced gave, on random data: the old code is kept here, verbatim in what it computes, as
 the reference."""
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alongside.common.suppression import FEWER, enough, shown
-from alongside.learning.models import ContactDemand, DemandKind, FailureKind
+from alongside.learning.models import AdminTime, ContactDemand, DemandKind, FailureKind
 from alongside.learning.queries import (
     DemandMonth,
     FailureDemand,
@@ -24,15 +25,18 @@ from alongside.learning.queries import (
     _month_starts,
     _scope,
     failure_demand_by_month,
+    monday_of,
     period_bounds,
     withheld_count,
     withheld_share,
 )
+from alongside.learning.scorecard import AdminSplit, _admin_split
 from alongside.measures.builtins import LONELINESS, ONS4
 from alongside.measures.queries import _answered, _bounds, _Pairs, _pairs, current_versions
 from alongside.measures.scoring import score
 from alongside.measures.tests.helpers import answered, version
-from alongside.relationships.models import ContinuityDay
+from alongside.relationships.models import Contact, ContinuityDay
+from alongside.relationships.queries import local_date_of
 from alongside.reports.content import (
     Figure,
     ReportContent,
@@ -304,4 +308,85 @@ def test_reach_in_two_queries_is_the_distinct_count_reference(world, rows, perio
         _reach(new, None, None)
         reference_reach(old)
         assert (new.reach, new.activity) == (old.reach, old.activity)
+        transaction.set_rollback(True)
+
+
+def reference_admin_split(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> AdminSplit:
+    """The pass over every contact of the workers that this change replaced."""
+    rows = AdminTime.objects.filter(organisation_id=organisation_id, week__gte=start, week__lte=end)
+    if team_id is not None:
+        rows = rows.filter(team_id=team_id)
+    recorded = list(rows.values_list("worker_id", "team_id", "week", "hours"))
+    if not recorded:
+        return AdminSplit(0, 0, 0)
+    weeks = {(worker, team, week) for worker, team, week, _ in recorded}
+    mondays = [week for _, _, week, _ in recorded]
+    since, until = period_bounds(min(mondays), max(mondays) + timedelta(days=6))
+    with_people = 0
+    local_date = local_date_of()
+    for worker_id, team, at, minutes in Contact.objects.filter(
+        organisation_id=organisation_id,
+        worker_id__in={worker for worker, _, _ in weeks},
+        at__gte=since,
+        at__lt=until,
+    ).values_list("worker_id", "person__team_id", "at", "minutes"):
+        if (worker_id, team, monday_of(local_date(at))) in weeks:
+            with_people += minutes or 0
+    admin = sum(round(float(hours) * 60) for _, _, _, hours in recorded)
+    return AdminSplit(len({worker for worker, _, _ in weeks}), admin, with_people)
+
+
+admin_weeks = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # worker
+        st.booleans(),  # team: ours or the other
+        st.integers(0, 30),  # weeks after 2025-10-06 (a Monday)
+        st.integers(0, 6),  # days after that Monday: 0 is the Monday itself
+        st.integers(0, 400),  # tenths of an hour
+    ),
+    max_size=12,
+    unique_by=lambda row: row[:4],
+)
+contacts_at = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # worker
+        st.integers(0, 5),  # person: three in each team
+        st.integers(0, 240 * 24 * 60),  # minutes after EARLIEST
+        st.integers(0, 120),  # minutes long
+    ),
+    max_size=40,
+)
+
+
+@SLOW
+@given(st.sampled_from(ZONES), admin_weeks, contacts_at, periods, st.booleans())
+def test_admin_split_in_one_sum_is_the_row_by_row_reference(
+    world, zone, weeks, contacts, period, by_team
+):
+    start, end = period
+    with timezone.override(ZoneInfo(zone)), transaction.atomic():
+        other = TeamFactory(organisation=world.org, name="Other")
+        people = [PersonFactory(team=world.team if i < 3 else other) for i in range(6)]
+        workers = [world.user(name) for name in ("alice", "cara", "colin")]
+        for worker, ours, week, days_on, tenths in weeks:
+            AdminTime.objects.create(
+                organisation=world.org,
+                worker=workers[worker],
+                team=world.team if ours else other,
+                week=date(2025, 10, 6) + timedelta(weeks=week, days=days_on),
+                hours=Decimal(tenths) / 10,
+            )
+        for worker, person, minutes, length in contacts:
+            ContactFactory(
+                person=people[person],
+                worker=workers[worker],
+                at=EARLIEST + timedelta(minutes=minutes),
+                minutes=length,
+            )
+        team_id = world.team.pk if by_team else None
+        assert _admin_split(world.org.pk, team_id, start, end) == (
+            reference_admin_split(world.org.pk, team_id, start, end)
+        )
         transaction.set_rollback(True)
