@@ -354,7 +354,7 @@ contacts_at = st.lists(
         st.integers(0, 2),  # worker
         st.integers(0, 5),  # person: three in each team
         st.integers(0, 240 * 24 * 60),  # minutes after EARLIEST
-        st.integers(0, 120),  # minutes long
+        st.integers(1, 120),  # minutes long
     ),
     max_size=40,
 )
