@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from alongside.access.models import Organisation
@@ -174,21 +174,30 @@ def _days(content: ReportContent) -> Any:
 
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
     """Reach from the summary rows of the period (`contacts` and `since` name the same period),
-    in two queries (decision 0098): one pass over the period's rows for the totals and every
-    month (conditional aggregates over day ranges, no per-row date function), and, for "new to
-    us", one index probe per person seen for an earlier row."""
+    in three queries (decision 0098): the period's totals, the months (grouped by a CASE over
+    the months' ends, no per-row date function), and, for "new to us", one index probe per
+    person seen for an earlier row."""
     days = _days(content)
     months = months_in(content.start, content.end)
-    figures: dict[str, Any] = {
-        "people": Count("person_id", distinct=True),
-        "minutes": Sum("minutes"),
-        "count": Sum("contacts"),
+    found = days.aggregate(
+        people=Count("person_id", distinct=True), minutes=Sum("minutes"), count=Sum("contacts")
+    )
+    # Each row's month as one CASE over the months' ends (every row is in the period), then one
+    # GROUP BY: a few comparisons a row, not a conditional distinct count per month and row.
+    month_of = Case(
+        *(
+            When(day__lt=_next_month(month), then=Value(index))
+            for index, month in enumerate(months)
+        ),
+        output_field=IntegerField(),
+    )
+    by_month: dict[int, tuple[int, int]] = {
+        index: (month_people, month_count or 0)
+        for index, month_people, month_count in days.annotate(month=month_of)
+        .values("month")
+        .annotate(people=Count("person_id", distinct=True), count=Sum("contacts"))
+        .values_list("month", "people", "count")
     }
-    for index, month in enumerate(months):
-        in_month = Q(day__gte=month, day__lt=_next_month(month))
-        figures[f"people_{index}"] = Count("person_id", distinct=True, filter=in_month)
-        figures[f"count_{index}"] = Sum("contacts", filter=in_month)
-    found = days.aggregate(**figures)
     people = found["people"]
     earlier = (
         Person.objects.filter(pk__in=days.values("person_id"))
@@ -212,10 +221,7 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
             f"{round(minutes / 60):,}" if enough(people) else FEWER,
         ),
     ]
-    shown = [
-        (month.strftime("%b %Y"), found[f"people_{i}"], found[f"count_{i}"] or 0)
-        for i, month in enumerate(months)
-    ]
+    shown = [(month.strftime("%b %Y"), *by_month.get(i, (0, 0))) for i, month in enumerate(months)]
     content.activity = [
         Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
         Series("Conversations and meetings", [(label, _withheld(n, c)) for label, n, c in shown]),

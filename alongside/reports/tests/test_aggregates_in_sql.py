@@ -283,7 +283,7 @@ summary_days = st.lists(
 
 @SLOW
 @given(summary_days, periods)
-def test_reach_in_two_queries_is_the_distinct_count_reference(world, rows, period):
+def test_reach_in_sql_is_the_distinct_count_reference(world, rows, period):
     start, end = period
     with transaction.atomic():
         people = [PersonFactory(team=world.team) for _ in range(10)]
