@@ -21,7 +21,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -156,11 +156,6 @@ def _next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
-def _month_end(month: date) -> datetime:
-    """The local midnight that ends `month` (the first day of a month)."""
-    return period_bounds(month, _next_month(month) - timedelta(days=1))[1]
-
-
 def _scope(rows: QuerySet[Any], organisation_id: int, team_id: int | None) -> QuerySet[Any]:
     rows = rows.filter(organisation_id=organisation_id)
     return rows.filter(team_id=team_id) if team_id is not None else rows
@@ -217,7 +212,7 @@ def failure_demand_by_month(
 ) -> FailureDemand:
     """Failure demand for a team (None: the organisation), by month of the contact's local day:
     counts and distinct people per month and per failure kind made in the database (two
-    queries grouped by the month found from its bounds in the current time zone, decision 0098),
+    queries, conditional aggregates over month bounds in the current time zone, decision 0098),
     never a row per contact in Python."""
     since, until = period_bounds(start, end)
     rows = (
@@ -227,37 +222,14 @@ def failure_demand_by_month(
     )
     months = _month_starts(start, end)
     failure = Q(kind=DemandKind.FAILURE)
-    # Each contact's local month as one CASE over the months' ends (all rows are on or after
-    # the first month's start), then one GROUP BY: a comparison or a few per row, not a
-    # conditional aggregate per month and row.
-    month_of = Case(
-        *(
-            When(contact__at__lt=_month_end(month), then=Value(index))
-            for index, month in enumerate(months)
-        ),
-        output_field=IntegerField(),
-    )
-    found: dict[str, int] = {}
-    for index, marked, failures, people in (
-        rows.annotate(month=month_of)
-        .values("month")
-        .annotate(
-            marked=Count("pk"),
-            failure=Count("pk", filter=failure),
-            people=Count("person_id", distinct=True),
-        )
-        .values_list("month", "marked", "failure", "people")
-    ):
-        if index is not None:
-            found |= {
-                f"marked_{index}": marked,
-                f"failure_{index}": failures,
-                f"people_{index}": people,
-            }
-    for index in range(len(months)):
-        for name in ("marked", "failure", "people"):
-            found.setdefault(f"{name}_{index}", 0)
-    found["people"] = rows.aggregate(people=Count("person_id", distinct=True))["people"]
+    figures: dict[str, Any] = {"people": Count("person_id", distinct=True)}
+    for index, month in enumerate(months):
+        month_since, month_until = period_bounds(month, _next_month(month) - timedelta(days=1))
+        in_month = Q(contact__at__gte=month_since, contact__at__lt=month_until)
+        figures[f"marked_{index}"] = Count("pk", filter=in_month)
+        figures[f"failure_{index}"] = Count("pk", filter=in_month & failure)
+        figures[f"people_{index}"] = Count("person_id", distinct=True, filter=in_month)
+    found = rows.aggregate(**figures)
     kinds: dict[str, tuple[int, int]] = {
         kind: (count, people)
         for kind, count, people in rows.filter(failure)
