@@ -134,14 +134,18 @@ def run_one(section: str) -> dict[str, Any]:
         elif name == "value":
             report._value(built, contacts)
         else:
+            from alongside.learning import queries as learning
+            from alongside.learning.scorecard import connection_panel
+            from alongside.measures import queries as measures
+
             functions = {
-                "relationship_check": report.relationship_check_summary,
-                "outcomes": report.outcome_changes,
-                "associations": report.continuity_associations,
-                "failure_demand": report.failure_demand_by_month,
-                "needs": report.needs_summary,
-                "discretion": report.discretion_summary,
-                "connection": report.connection_panel,
+                "relationship_check": measures.relationship_check_summary,
+                "outcomes": measures.outcome_changes,
+                "associations": measures.continuity_associations,
+                "failure_demand": learning.failure_demand_by_month,
+                "needs": learning.needs_summary,
+                "discretion": learning.discretion_summary,
+                "connection": connection_panel,
             }
             functions[name](organisation.pk, None, start, today)
     else:

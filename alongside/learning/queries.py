@@ -21,7 +21,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -148,8 +148,12 @@ def _month_starts(start: date, end: date) -> list[date]:
     months, month = [], start.replace(day=1)
     while month <= end:
         months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
+        month = _next_month(month)
     return months
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
 
 
 def _scope(rows: QuerySet[Any], organisation_id: int, team_id: int | None) -> QuerySet[Any]:
@@ -206,53 +210,62 @@ class FailureDemand:
 def failure_demand_by_month(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> FailureDemand:
-    """Failure demand for a team (None: the organisation), by month of the contact (one query)."""
+    """Failure demand for a team (None: the organisation), by month of the contact's local day:
+    counts and distinct people per month and per failure kind made in the database (two
+    queries, conditional aggregates over month bounds in the current time zone, decision 0098),
+    never a row per contact in Python."""
     since, until = period_bounds(start, end)
-    rows = _scope(ContactDemand.objects.all(), organisation_id, team_id).filter(
-        contact__at__gte=since, contact__at__lt=until, contact__removed_at__isnull=True
+    rows = (
+        _scope(ContactDemand.objects.all(), organisation_id, team_id)
+        .filter(contact__at__gte=since, contact__at__lt=until, contact__removed_at__isnull=True)
+        .order_by()
     )
-    zone = timezone.get_current_timezone()
-    by_month: dict[date, list[tuple[str, int]]] = defaultdict(list)
-    kinds: dict[str, int] = defaultdict(int)
-    kind_people: dict[str, set[int]] = defaultdict(set)
-    everyone: set[int] = set()
-    for at, kind, failure_kind, person_id in rows.values_list(
-        "contact__at", "kind", "failure_kind", "person_id"
-    ):
-        by_month[at.astimezone(zone).date().replace(day=1)].append((kind, person_id))
-        everyone.add(person_id)
-        if kind == DemandKind.FAILURE:
-            kinds[failure_kind] += 1
-            kind_people[failure_kind].add(person_id)
-    months = []
-    for month in _month_starts(start, end):
-        items = by_month.get(month, [])
-        failure = sum(1 for kind, _ in items if kind == DemandKind.FAILURE)
-        people = len({person for _, person in items})
-        months.append(
+    months = _month_starts(start, end)
+    failure = Q(kind=DemandKind.FAILURE)
+    figures: dict[str, Any] = {"people": Count("person_id", distinct=True)}
+    for index, month in enumerate(months):
+        month_since, month_until = period_bounds(month, _next_month(month) - timedelta(days=1))
+        in_month = Q(contact__at__gte=month_since, contact__at__lt=month_until)
+        figures[f"marked_{index}"] = Count("pk", filter=in_month)
+        figures[f"failure_{index}"] = Count("pk", filter=in_month & failure)
+        figures[f"people_{index}"] = Count("person_id", distinct=True, filter=in_month)
+    found = rows.aggregate(**figures)
+    kinds: dict[str, tuple[int, int]] = {
+        kind: (count, people)
+        for kind, count, people in rows.filter(failure)
+        .values("failure_kind")
+        .annotate(count=Count("pk"), people=Count("person_id", distinct=True))
+        .values_list("failure_kind", "count", "people")
+    }
+    shown_months = []
+    for index, month in enumerate(months):
+        marked, failures = found[f"marked_{index}"], found[f"failure_{index}"]
+        people = found[f"people_{index}"]
+        shown_months.append(
             DemandMonth(
                 month=month,
-                marked=withheld_count(len(items), people),
-                failure=withheld_count(failure, people),
+                marked=withheld_count(marked, people),
+                failure=withheld_count(failures, people),
                 people=shown(people),
-                share=withheld_share(failure, len(items), people),
-                share_value=_fraction(failure, len(items), people),
+                share=withheld_share(failures, marked, people),
+                share_value=_fraction(failures, marked, people),
             )
         )
-    total = sum(len(items) for items in by_month.values())
-    failures = sum(kinds.values())
+    total = sum(found[f"marked_{index}"] for index in range(len(months)))
+    failures = sum(count for count, _ in kinds.values())
+    everyone = found["people"]
     return FailureDemand(
         organisation_id=organisation_id,
         team_id=team_id,
         start=start,
         end=end,
-        months=months,
-        marked=withheld_count(total, len(everyone)),
-        failure=withheld_count(failures, len(everyone)),
-        people=shown(len(everyone)),
-        share=withheld_share(failures, total, len(everyone)),
+        months=shown_months,
+        marked=withheld_count(total, everyone),
+        failure=withheld_count(failures, everyone),
+        people=shown(everyone),
+        share=withheld_share(failures, total, everyone),
         kinds=[
-            (str(label), withheld_count(kinds.get(value, 0), len(kind_people.get(value, ()))))
+            (str(label), withheld_count(*kinds.get(value, (0, 0))))
             for value, label in FailureKind.choices
         ],
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Case, Count, DateField, Exists, OuterRef, QuerySet, Sum, Value, When
 
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.connections.models import IntroductionSide, Status
@@ -22,7 +22,6 @@ from alongside.learning.queries import (
     FailureDemand,
     discretion_summary,
     failure_demand_by_month,
-    monday_of,
     period_bounds,
     withheld_count,
     withheld_share,
@@ -31,7 +30,7 @@ from alongside.measures.queries import relationship_check_summary
 from alongside.people.models import Person
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, NamedWorkerSpell
-from alongside.relationships.queries import continuity_over_days, local_date_of
+from alongside.relationships.queries import continuity_over_days
 from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
@@ -201,36 +200,55 @@ class AdminSplit:
 
 def _admin_split(organisation_id: int, team_id: int | None, start: date, end: date) -> AdminSplit:
     """For each worker-week with admin time recorded (weeks starting in the period), the admin
-    minutes and that worker's contact minutes that week with the team's people."""
+    minutes and that worker's contact minutes that week with the team's people. One sum in the
+    database (decision 0098): each contact's week is found from the weeks' local bounds, and an
+    index probe asks whether its worker recorded admin time for that team and week."""
     from alongside.learning.models import AdminTime
 
     rows = AdminTime.objects.filter(organisation_id=organisation_id, week__gte=start, week__lte=end)
     if team_id is not None:
         rows = rows.filter(team_id=team_id)
-    recorded = list(rows.values_list("worker_id", "team_id", "week", "hours"))
+    recorded = list(rows.values_list("worker_id", "week", "hours"))
     if not recorded:
         return AdminSplit(0, 0, 0)
-    weeks = {(worker, team, week) for worker, team, week, _ in recorded}
-    mondays = [week for _, _, week, _ in recorded]
-    since, until = period_bounds(min(mondays), max(mondays) + timedelta(days=6))
+    mondays = sorted({week for _, week, _ in recorded if week.weekday() == 0})
     with_people = 0
-    local_date = local_date_of()
-    for worker_id, team, at, minutes in Contact.objects.filter(
-        organisation_id=organisation_id,
-        worker_id__in={worker for worker, _, _ in weeks},
-        at__gte=since,
-        at__lt=until,
-    ).values_list("worker_id", "person__team_id", "at", "minutes"):
-        if (worker_id, team, monday_of(local_date(at))) in weeks:
-            with_people += minutes or 0
-    admin = sum(round(float(hours) * 60) for _, _, _, hours in recorded)
-    return AdminSplit(len({worker for worker, _, _ in weeks}), admin, with_people)
+    if mondays:
+        since, until = period_bounds(mondays[0], mondays[-1] + timedelta(days=6))
+        week_of = Case(
+            *(
+                When(
+                    at__gte=period_bounds(monday, monday)[0],
+                    at__lt=period_bounds(monday, monday + timedelta(days=6))[1],
+                    then=Value(monday),
+                )
+                for monday in mondays
+            ),
+            output_field=DateField(),
+        )
+        total = (
+            Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
+            .annotate(week=week_of)
+            .filter(
+                Exists(
+                    rows.filter(
+                        worker_id=OuterRef("worker_id"),
+                        team_id=OuterRef("person__team_id"),
+                        week=OuterRef("week"),
+                    )
+                )
+            )
+            .order_by()
+            .aggregate(total=Sum("minutes"))["total"]
+        )
+        with_people = total or 0
+    admin = sum(round(float(hours) * 60) for _, _, hours in recorded)
+    return AdminSplit(len({worker for worker, _, _ in recorded}), admin, with_people)
 
 
 def _contact_minutes(
     organisation_id: int, team_id: int | None, since: datetime, until: datetime
 ) -> int:
-    from django.db.models import Sum
 
     rows = Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
     if team_id is not None:

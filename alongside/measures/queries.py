@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
@@ -23,7 +24,7 @@ from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import enough
 from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import Instrument, InstrumentVersion, Response, Schedule, Sitting
-from alongside.measures.scoring import Definition, Scored, score, summarise
+from alongside.measures.scoring import Definition, MeasureScorer, Scored, score, summarise
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
@@ -289,11 +290,22 @@ class _Answered:
     """One answer as the aggregates need it: plain values, its version's definition shared."""
 
     person_id: int
+    version_id: int
     instrument_id: int
     instrument_key: str
     definition: Definition
     completed_at: datetime
     answers: dict[str, Any]
+
+
+def _definitions(version_ids: Iterable[int]) -> dict[int, InstrumentVersion]:
+    """Each version once, with its instrument (its definition is parsed once, on first use)."""
+    return {
+        version.pk: version
+        for version in InstrumentVersion.objects.filter(pk__in=set(version_ids)).select_related(
+            "instrument"
+        )
+    }
 
 
 def _answered(
@@ -318,19 +330,14 @@ def _answered(
     if team_id is not None:
         rows = rows.filter(person__team_id=team_id)
     found = list(rows.values_list("person_id", "version_id", "completed_at", "answers"))
-    versions = {
-        version.pk: version
-        for version in InstrumentVersion.objects.filter(
-            pk__in={version_id for _, version_id, _, _ in found}
-        ).select_related("instrument")
-    }
-    definitions = {pk: version.definition for pk, version in versions.items()}
+    versions = _definitions(version_id for _, version_id, _, _ in found)
     return [
         _Answered(
             person_id,
+            version_id,
             versions[version_id].instrument_id,
             versions[version_id].instrument.key,
-            definitions[version_id],
+            versions[version_id].definition,
             completed_at,
             answers,
         )
@@ -346,18 +353,81 @@ class _Pairs:
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]]
 
 
-def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
-    since, until = _bounds(start, end)
-    # Per person and instrument: the first answer ever (the baseline) and the latest answer in
-    # the period after it, in one pass over rows in (completed_at, id) order.
+def _baselines_and_latest(
+    organisation_id: int, team_id: int | None, since: datetime, until: datetime
+) -> tuple[dict[tuple[int, int], _Answered], dict[tuple[int, int], _Answered]]:
+    """Per person and instrument, of the people who answered anything in the period: the first
+    answer ever (the baseline) and the last answer before `until` when it is in the period and
+    is not the baseline, in (completed_at, id) order. The database numbers each person's answers
+    to an instrument from both ends (window functions) and sends only the first and the last,
+    so the rows read grow with the people answering, not with every answer ever given
+    (decision 0098)."""
+    answers = Response.objects.for_system("aggregate figures, suppressed under 5 people").filter(
+        organisation_id=organisation_id, completed_at__lt=until
+    )
+    if team_id is not None:
+        answers = answers.filter(person__team_id=team_id)
+    answering = answers.filter(completed_at__gte=since).order_by().values("person_id")
+    each = [F("person_id"), F("version__instrument_id")]
+    rows = (
+        answers.filter(person_id__in=answering)
+        .order_by()
+        .annotate(
+            first=Window(RowNumber(), partition_by=each, order_by=[F("completed_at"), F("id")]),
+            last=Window(
+                RowNumber(),
+                partition_by=each,
+                order_by=[F("completed_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(Q(first=1) | Q(last=1))
+        .values_list("person_id", "version_id", "completed_at", "answers", "first", "last")
+    )
+    found = list(rows)
+    versions = _definitions(version_id for _, version_id, _, _, _, _ in found)
     baseline: dict[tuple[int, int], _Answered] = {}
     latest: dict[tuple[int, int], _Answered] = {}
-    for answer in _answered(organisation_id, team_id, until):
-        key = (answer.person_id, answer.instrument_id)
-        if key not in baseline:
+    for person_id, version_id, completed_at, answers_given, first, last in found:
+        version = versions[version_id]
+        answer = _Answered(
+            person_id,
+            version_id,
+            version.instrument_id,
+            version.instrument.key,
+            version.definition,
+            completed_at,
+            answers_given,
+        )
+        key = (person_id, version.instrument_id)
+        if first == 1:
             baseline[key] = answer
-        elif answer.completed_at >= since:
+        elif last == 1 and completed_at >= since:
             latest[key] = answer
+    return baseline, latest
+
+
+class _Measured:
+    """Each answer's measures (`MeasureScorer`), each version's scorer made once and the same
+    answers to the same version scored once (answers repeat: scales are short)."""
+
+    def __init__(self) -> None:
+        self.scorers: dict[int, MeasureScorer] = {}
+        self.found: dict[tuple[int, tuple[tuple[str, Any], ...]], dict[str, float]] = {}
+
+    def __call__(self, answer: _Answered) -> dict[str, float]:
+        key = (answer.version_id, tuple(answer.answers.items()))
+        found = self.found.get(key)
+        if found is None:
+            scorer = self.scorers.get(answer.version_id)
+            if scorer is None:
+                scorer = self.scorers[answer.version_id] = MeasureScorer(answer.definition)
+            found = self.found[key] = scorer(answer.answers)
+        return found
+
+
+def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
+    since, until = _bounds(start, end)
+    baseline, latest = _baselines_and_latest(organisation_id, team_id, since, until)
     labels: dict[tuple[str, str], str] = {}
     for version in current_versions(organisation_id):
         for measure_key, measure_label in version.definition.measures():
@@ -365,10 +435,10 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
                 f"{version.instrument.name}: {measure_label}"
             )
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
+    measured = _Measured()
     for pair, last in latest.items():
         first = baseline[pair]
-        before = score(first.definition, first.answers).measures(first.definition)
-        after = score(last.definition, last.answers).measures(last.definition)
+        before, after = measured(first), measured(last)
         instrument = last.instrument_key
         for measure_key in before.keys() & after.keys():
             if (instrument, measure_key) in labels:
@@ -385,7 +455,10 @@ def outcome_changes(
     """Paired change from each person's baseline to their latest answer in the period, for every
     measure (each ONS4 item, the UCLA total, each Relationship Check item, and the organisation's
     own instruments). Figures are None when fewer than 5 people have both."""
-    pairs = _pairs(organisation_id, team_id, start, end)
+    return _changes(_pairs(organisation_id, team_id, start, end))
+
+
+def _changes(pairs: _Pairs) -> list[OutcomeChange]:
     found = []
     for (instrument_key, measure_key), label in pairs.labels.items():
         people = pairs.changes.get((instrument_key, measure_key), {})
@@ -419,7 +492,12 @@ def relationship_check_summary(
     """How the relationship feels, across the team: per condition the mean (1-5) and the share
     agreeing, missing answers left out per item. Everything is None under 5 people; counts are
     plain ints for the caller to show through `suppression.shown`."""
-    responses = _relationship_checks(organisation_id, team_id, start, end)
+    return _check_summary(
+        organisation_id, _relationship_checks(organisation_id, team_id, start, end)
+    )
+
+
+def _check_summary(organisation_id: int, responses: list[_Answered]) -> RelationshipCheckSummary:
     people = len({r.person_id for r in responses})
     version = next(
         (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
@@ -451,10 +529,18 @@ def continuity_associations(
     """Pearson r (Fisher 95% interval) between each person's named-worker share of contacts in
     the period and (a) their change in each outcome, (b) their latest Relationship Check answers.
     An association, not a cause. None under 5 people."""
+    return _associations(
+        organisation_id,
+        start,
+        end,
+        _pairs(organisation_id, team_id, start, end),
+        _relationship_checks(organisation_id, team_id, start, end),
+    )
 
-    since, until = _bounds(start, end)
-    pairs = _pairs(organisation_id, team_id, start, end)
-    checks = _relationship_checks(organisation_id, team_id, start, end)
+
+def _associations(
+    organisation_id: int, start: date, end: date, pairs: _Pairs, checks: list[_Answered]
+) -> list[Association]:
     people: set[int] = {pid for found in pairs.changes.values() for pid in found}
     people |= {r.person_id for r in checks}
     over = continuity_over_days(organisation_id, start=start, end=end + timedelta(days=1))
@@ -505,6 +591,27 @@ def continuity_associations(
                 )
             )
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFigures:
+    relationship_check: RelationshipCheckSummary
+    changes: list[OutcomeChange]
+    associations: list[Association]
+
+
+def outcome_figures(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> OutcomeFigures:
+    """`relationship_check_summary`, `outcome_changes` and `continuity_associations` together,
+    reading the answers once for all three (the outcomes page and the report show all three)."""
+    pairs = _pairs(organisation_id, team_id, start, end)
+    checks = _relationship_checks(organisation_id, team_id, start, end)
+    return OutcomeFigures(
+        _check_summary(organisation_id, checks),
+        _changes(pairs),
+        _associations(organisation_id, start, end, pairs, checks),
+    )
 
 
 def team_scope(membership: Membership) -> int | None:

@@ -284,6 +284,40 @@ def combined(definition: Definition, total: Total, values: Sequence[int | None])
     return sum(counted)
 
 
+class MeasureScorer:
+    """`score(definition, answers).measures(definition)` without the words, bands and labels a
+    page needs: only the numbers the aggregates pair up, with each item's scale read once. Same
+    checks (an answer off its item's scale raises ValueError), same keys in the same order, same
+    floats (property test in test_scoring.py)."""
+
+    def __init__(self, definition: Definition) -> None:
+        self.definition = definition
+        self.items = tuple(
+            (item.code, item.values, item.kind == SCORE and item.reported)
+            for item in definition.items
+        )
+        self.totals = tuple(
+            (total, dict(total.table) if total.table else None) for total in definition.totals
+        )
+
+    def __call__(self, answers: Answers) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for code, values, reported in self.items:
+            value = answers.get(code)
+            if value is not None and value not in values:
+                raise ValueError(f"{code}: {value!r} is not on the scale")
+            if reported and value is not None:
+                found[code] = float(value)
+        for total, table in self.totals:
+            raw = combined(self.definition, total, [answers.get(code) for code in total.items])
+            converted: float | None = raw
+            if raw is not None and table is not None:
+                converted = table.get(int(raw)) if float(raw).is_integer() else None
+            if converted is not None:
+                found[total.key] = float(converted)
+        return found
+
+
 def possible_raw_totals(definition: Definition, total: Total) -> list[int]:
     """Every raw sum the total's items can make (reversal counted), lowest first."""
     sums = {0}

@@ -261,9 +261,9 @@ def outcomes(request: AuthedHttpRequest) -> HttpResponse:
     start, end = period.period()
     team_id = queries.team_scope(membership)
     org_id = membership.organisation_id
-    summary = queries.relationship_check_summary(org_id, team_id, start, end)
-    changes = queries.outcome_changes(org_id, team_id, start, end)
-    associations = queries.continuity_associations(org_id, team_id, start, end)
+    figures = queries.outcome_figures(org_id, team_id, start, end)
+    summary, changes = figures.relationship_check, figures.changes
+    associations = figures.associations
     services.record_aggregate_view(membership, page="outcomes", request_id=request.request_id)
     conditions = [
         {

@@ -17,8 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from alongside.access.models import Organisation
@@ -29,11 +28,8 @@ from alongside.learning.queries import (
     needs_summary,
 )
 from alongside.learning.scorecard import connection_panel
-from alongside.measures.queries import (
-    continuity_associations,
-    outcome_changes,
-    relationship_check_summary,
-)
+from alongside.measures.queries import outcome_figures
+from alongside.people.models import Person
 from alongside.referrals.queries import referrals_summary
 from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, ContinuityDay
@@ -94,7 +90,7 @@ def months_in(start: date, end: date) -> list[date]:
     month = date(start.year, start.month, 1)
     while month <= end:
         months.append(month)
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        month = _next_month(month)
     return months
 
 
@@ -177,22 +173,45 @@ def _days(content: ReportContent) -> Any:
 
 
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
-    """Reach from the summary rows of the period (`contacts` and `since` name the same period)."""
+    """Reach from the summary rows of the period (`contacts` and `since` name the same period),
+    in three queries (decision 0098): the period's totals, the months (grouped by a CASE over
+    the months' ends, no per-row date function), and, for "new to us", one index probe per
+    person seen for an earlier row."""
     days = _days(content)
-    people = days.values("person_id").distinct().count()
+    months = months_in(content.start, content.end)
+    found = days.aggregate(
+        people=Count("person_id", distinct=True), minutes=Sum("minutes"), count=Sum("contacts")
+    )
+    # Each row's month as one CASE over the months' ends (every row is in the period), then one
+    # GROUP BY: a few comparisons a row, not a conditional distinct count per month and row.
+    month_of = Case(
+        *(
+            When(day__lt=_next_month(month), then=Value(index))
+            for index, month in enumerate(months)
+        ),
+        output_field=IntegerField(),
+    )
+    by_month: dict[int, tuple[int, int]] = {
+        index: (month_people, month_count or 0)
+        for index, month_people, month_count in days.annotate(month=month_of)
+        .values("month")
+        .annotate(people=Count("person_id", distinct=True), count=Sum("contacts"))
+        .values_list("month", "people", "count")
+    }
+    people = found["people"]
     earlier = (
-        ContinuityDay.objects.filter(
-            organisation=content.organisation,
-            day__lt=content.start,
-            person_id__in=days.values("person_id"),
+        Person.objects.filter(pk__in=days.values("person_id"))
+        .filter(
+            Exists(
+                ContinuityDay.objects.filter(
+                    person_id=OuterRef("pk"), day__lt=content.start
+                ).order_by()
+            )
         )
         .order_by()
-        .values("person_id")
-        .distinct()
         .count()
     )
-    totals = days.aggregate(total=Sum("minutes"), count=Sum("contacts"))
-    minutes, count = totals["total"] or 0, totals["count"] or 0
+    minutes, count = found["minutes"] or 0, found["count"] or 0
     content.reach = [
         Figure("People we worked alongside", _count(people, people), people),
         Figure("Of them, new to us in this period", _count(people - earlier, people)),
@@ -202,22 +221,15 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
             f"{round(minutes / 60):,}" if enough(people) else FEWER,
         ),
     ]
-    by_month: dict[date, tuple[int, int]] = {}
-    for month, month_people, month_count in (
-        days.annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(people=Count("person_id", distinct=True), count=Sum("contacts"))
-        .values_list("month", "people", "count")
-    ):
-        by_month[date(month.year, month.month, 1)] = (month_people, month_count)
-    shown = [
-        (m.strftime("%b %Y"), *by_month.get(m, (0, 0)))
-        for m in months_in(content.start, content.end)
-    ]
+    shown = [(month.strftime("%b %Y"), *by_month.get(i, (0, 0))) for i, month in enumerate(months)]
     content.activity = [
         Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
         Series("Conversations and meetings", [(label, _withheld(n, c)) for label, n, c in shown]),
     ]
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
 def _count(n: int, people: int) -> str:
@@ -314,10 +326,11 @@ def _other_sections(organisation: Organisation, start: date, end: date) -> dict[
     their apps."""
 
     org = organisation.pk
+    outcomes = outcome_figures(org, None, start, end)
     return {
-        "relationship_check": relationship_check_summary(org, None, start, end),
-        "outcomes": outcome_changes(org, None, start, end),
-        "associations": continuity_associations(org, None, start, end),
+        "relationship_check": outcomes.relationship_check,
+        "outcomes": outcomes.changes,
+        "associations": outcomes.associations,
         "failure_demand": failure_demand_by_month(org, None, start, end),
         "needs": needs_summary(org, None, start, end),
         "discretion": discretion_summary(org, None, start, end),

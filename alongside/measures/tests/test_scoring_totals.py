@@ -6,6 +6,8 @@ Every wording and table here is made up: no licensed instrument's text or table 
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alongside.measures.builtins import BUILT_IN, LONELINESS_DEFINITION
 from alongside.measures.scoring import (
@@ -13,6 +15,7 @@ from alongside.measures.scoring import (
     Band,
     Definition,
     Item,
+    MeasureScorer,
     Option,
     Total,
     from_json,
@@ -206,3 +209,31 @@ def test_ucla_total_scores_identically_from_the_old_format():
                 assert score(old, answers) == score(LONELINESS_DEFINITION, answers)
                 expected = None if a is None or c is None else a + b + c
                 assert score(old, answers).total == expected
+
+
+definitions = st.sampled_from(
+    [b.definition for b in BUILT_IN] + [_made_up(), _made_up(table=TABLE)]
+)
+
+
+@given(definitions, st.data())
+def test_measure_scorer_is_score_then_measures(definition, data):
+    """The aggregates' fast path (decision 0098): the same keys, order and floats as `score`,
+    and the same refusal of an answer off the scale."""
+    answers = {}
+    for item in definition.items:
+        choice = data.draw(st.integers(0, 9), label=item.code)
+        if choice == 0:
+            continue  # not answered at all
+        if choice == 1:
+            answers[item.code] = data.draw(st.integers(-2, 12), label="off the scale?")
+        else:
+            answers[item.code] = data.draw(st.sampled_from(sorted(item.values, key=str)))
+    try:
+        expected = score(definition, answers).measures(definition)
+    except ValueError:
+        with pytest.raises(ValueError):
+            MeasureScorer(definition)(answers)
+        return
+    found = MeasureScorer(definition)(answers)
+    assert list(found.items()) == list(expected.items())
