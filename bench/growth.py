@@ -6,7 +6,8 @@
 Each DATABASE_URL is a demo built with `alongside demo --people N` (and migrated to this code).
 For each database and section, `--repeat` fresh processes each time the section once, in-process,
 as `bench/aggregates.py --run SECTION` does (pages through Django's test client as the demo's
-coordinator or supporter, report sections as functions; production settings); the median is kept.
+coordinator or supporter, report sections as functions; production settings); the median CPU
+time (user + system) is kept: on a shared machine it varies far less than wall-clock time.
 The databases are measured in turn within each repeat, so all see the same machine load.
 
 Then, per section, a least-squares fit of log(seconds) against log(people) over every size
@@ -94,10 +95,14 @@ def main() -> int:
         for section in sections:
             for url in args.urls:
                 measured = run(url, section)
-                seconds.setdefault((section, url), []).append(measured["seconds"])
-                print(f"  {section} @ {sizes[url][0]:,}: {measured['seconds']:.3f} s", flush=True)
+                seconds.setdefault((section, url), []).append(measured["cpu"])
+                print(
+                    f"  {section} @ {sizes[url][0]:,}: {measured['cpu']:.3f} s CPU, "
+                    f"{measured['seconds']:.3f} s wall, {measured['peak_mb']:.0f} MB peak",
+                    flush=True,
+                )
     header = " ".join(f"{sizes[url][0]:>10,}" for url in args.urls)
-    print(f"\n{'section (median s)':22} {header} {'exponent b':>10} {'at 1,000,000':>13}")
+    print(f"\n{'CPU s (median)':22} {header} {'exponent b':>10} {'at 1,000,000':>13}")
     for section in sections:
         medians = [statistics.median(seconds[(section, url)]) for url in args.urls]
         points = [(sizes[url][0], m) for url, m in zip(args.urls, medians, strict=True)]

@@ -210,7 +210,7 @@ STORAGES = {
 # The task queue: the database (django-tasks-db, `alongside db_worker`) unless
 # ALONGSIDE_TASKS_REDIS_URL names a Redis or Valkey server, for several app servers and workers
 # (decision 0102; `alongside run_redis_tasks --continuous` is then the worker).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("ALONGSIDE_TASKS_REDIS_URL"):
     INSTALLED_APPS += ["django_tasks_redis"]
     TASKS = {

@@ -24,7 +24,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
@@ -48,7 +47,7 @@ _on_replica: ContextVar[bool] = ContextVar("alongside_reads_on_replica", default
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    return REPLICA in settings.DATABASES
 
 
 @contextmanager
