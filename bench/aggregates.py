@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SECTIONS = (
     "sign_in",
+    "my_people",
+    "person_page",
     "team_continuity",
     "continuity_csv",
     "outcomes",
@@ -92,6 +94,13 @@ def run_one(section: str) -> dict[str, Any]:
         assert response.status_code == 200, (url, response.status_code)
         return response
 
+    if section == "size":
+        from alongside.people.models import Person
+        from alongside.relationships.models import Contact
+
+        return {"people": Person.objects.count(), "contacts": Contact.objects.count()}
+    if section in ("my_people", "person_page"):
+        return _supporter_page(section)
     began, cpu = time.perf_counter(), time.process_time()
     if section == "sign_in":
         walls, cpus = [], []
@@ -153,6 +162,34 @@ def run_one(section: str) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "bytes": size}
+
+
+def _supporter_page(section: str) -> dict[str, Any]:
+    """The median of 11 requests, after one warm-up, of the supporter's "My people" or the page
+    of the person in their caseload with the number of contacts nearest 50 (bench/growth.py)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from alongside.people.models import Person
+
+    user = get_user_model().objects.get(username="supporter")
+    url = "/"
+    if section == "person_page":
+        caseload = Person.objects.filter(spells__worker=user, spells__ended_on__isnull=True)
+        counted = caseload.annotate(n=Count("contacts")).values_list("pk", "n")
+        url = f"/people/{min(counted, key=lambda row: (abs(row[1] - 50), row[0]))[0]}/"
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 200, url
+    walls, cpus = [], []
+    for _ in range(11):
+        one, one_cpu = time.perf_counter(), time.process_time()
+        client.get(url)
+        walls.append(time.perf_counter() - one)
+        cpus.append(time.process_time() - one_cpu)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": sorted(walls)[5], "cpu": sorted(cpus)[5], "peak_mb": peak_mb, "bytes": None}
 
 
 def measure(tree: Path, section: str) -> dict[str, Any]:

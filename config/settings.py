@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alongside.access.middleware.OrganisationMiddleware",
+    "alongside.common.replica.ReplicaMiddleware",  # report pages on a replica, if one is set
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,12 +135,28 @@ TEMPLATES = [
     },
 ]
 
+# Decision 0103: on PostgreSQL each request reuses its worker's connection (CONN_MAX_AGE 600,
+# checked before reuse); opening one per request cost 18-41% of the throughput (issue 17). SQLite
+# opens a file, so there the default stays 0. DATABASE_CONN_MAX_AGE overrides either.
+_DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
+_CONN_MAX_AGE = "0" if _DATABASE_URL.startswith("sqlite") else "600"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        _DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", _CONN_MAX_AGE)),
+        conn_health_checks=True,
     )
 }
+# Scale-out (docs/deploy.md, "Several app servers"): a read replica of the default database, for
+# the read-heavy report pages only (alongside/common/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["alongside.common.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -190,7 +207,21 @@ STORAGES = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task queue: the database (django-tasks-db, `alongside db_worker`) unless
+# ALONGSIDE_TASKS_REDIS_URL names a Redis or Valkey server, for several app servers and workers
+# (decision 0102; `alongside run_redis_tasks --continuous` is then the worker).
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if os.environ.get("ALONGSIDE_TASKS_REDIS_URL"):
+    INSTALLED_APPS += ["django_tasks_redis"]
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_redis.RedisTaskBackend",
+            "OPTIONS": {
+                "REDIS_URL": os.environ["ALONGSIDE_TASKS_REDIS_URL"],
+                "REDIS_KEY_PREFIX": os.environ.get("ALONGSIDE_TASKS_REDIS_PREFIX", "alongside"),
+            },
+        }
+    }
 
 # The data lead's archives of the whole organisation (docs/archive.md): zip files made by a task,
 # kept here until downloaded and for ALONGSIDE_ARCHIVE_KEEP_DAYS after. Every app server and the

@@ -1,5 +1,8 @@
 """Outcome statistics: pure (no Django), plain numbers in and out. SciPy for t quantiles.
 
+SciPy is imported where a quantile is needed, not with this module: importing it costs every
+app server process 0.3–0.6 s at start (more under load), and most requests never need it.
+
 - `paired_change`: mean of (after - before) with a t-based 95% confidence interval.
 - `correlation`: Pearson r with a 95% confidence interval from Fisher's z transform.
 
@@ -13,8 +16,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from scipy import stats as scipy_stats
 
 from alongside.common.suppression import SMALL, enough
 
@@ -45,6 +46,8 @@ def paired_change(pairs: Sequence[tuple[float, float]], *, level: float = LEVEL)
     differences = [after - before for before, after in pairs]
     mean = math.fsum(differences) / n
     variance = math.fsum((d - mean) ** 2 for d in differences) / (n - 1)
+    from scipy import stats as scipy_stats  # noqa: PLC0415 - lazy: see the module docstring
+
     half = float(scipy_stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(variance / n)
     return Change(n, mean, mean - half, mean + half)
 
@@ -68,6 +71,8 @@ def correlation(xs: Sequence[float], ys: Sequence[float], *, level: float = LEVE
     if abs(r) == 1.0 or n <= 3:
         return Correlation(n, r, r, r)
     z = math.atanh(r)
+    from scipy import stats as scipy_stats  # noqa: PLC0415 - lazy: see the module docstring
+
     half = float(scipy_stats.norm.ppf(0.5 + level / 2)) / math.sqrt(n - 3)
     return Correlation(n, r, math.tanh(z - half), math.tanh(z + half))
 

@@ -2,7 +2,8 @@
 
 django-tasks-db keeps no worker heartbeat, so the queue check looks at the oldest task that is
 ready to run: if it has waited longer than `ALONGSIDE_HEALTH_TASK_DELAY_SECONDS` (default 600),
-no `db_worker` is taking tasks. Two small queries, no personal data: counts and ages only.
+no `db_worker` is taking tasks. Two small queries, no personal data: counts and ages only. With
+the queue on Redis (decision 0102) the same age comes from the backend's status index.
 """
 
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ from datetime import datetime
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Case, DateTimeField, F, Min, When
+from django.tasks import default_task_backend
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
+from redis.exceptions import RedisError
 
 DEFAULT_TASK_DELAY_SECONDS = 600
 
@@ -39,6 +42,10 @@ def check_database() -> Check:
 
 def oldest_ready_since() -> datetime | None:
     """When the longest-waiting ready task became due (its run_after, or when it was queued)."""
+    stats = getattr(default_task_backend, "get_queue_stats", None)
+    if stats is not None:  # the queue on Redis (django-tasks-redis)
+        since: datetime | None = stats()["oldest_pending_waiting_since"]
+        return since
     due = Case(
         When(run_after=get_date_max(), then=F("enqueued_at")),
         default=F("run_after"),
@@ -55,7 +62,7 @@ def check_tasks(now: datetime | None = None) -> Check:
     )
     try:
         since = oldest_ready_since()
-    except DatabaseError as error:
+    except (DatabaseError, RedisError) as error:
         return Check("tasks", False, f"the task queue could not be read: {type(error).__name__}")
     if since is None:
         return Check("tasks", True, "no task is waiting")
