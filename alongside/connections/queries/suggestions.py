@@ -116,8 +116,8 @@ def excluded_volunteer_ids_among(
     for person_id, volunteer_id in wished:
         out.setdefault(person_id, set()).add(volunteer_id)
     theirs: dict[int, set[int]] = {}
-    for person_id, introduction_id in _all_sides().filter(person_id__in=person_ids).values_list(
-        "person_id", "introduction_id"
+    for person_id, introduction_id in (
+        _all_sides().filter(person_id__in=person_ids).values_list("person_id", "introduction_id")
     ):
         theirs.setdefault(introduction_id, set()).add(person_id)
     if theirs:
