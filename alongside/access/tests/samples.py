@@ -233,6 +233,8 @@ class Samples:
             ),
         }
         self.supervisions = {}
+        # A course and a completion per subject (the supervisee's), to correct or remove.
+        self.courses, self.completions = {}, {}
         for subject, (supervisee, supervisor) in pairs.items():
             coordinator = supervisor  # anyone in the organisation may be named as arranging it
             supervision = training.arrange_supervision(
@@ -249,6 +251,19 @@ class Samples:
                 notes=f"Matrix supervision note ({subject})",
             )
             self.supervisions[subject] = supervision
+            course = training.add_course(
+                supervisee.organisation,
+                by=supervisor,
+                name=f"Matrix course ({subject})",
+                valid_for_months=12,
+            )
+            self.courses[subject] = course
+            self.completions[subject] = training.record_completions(
+                [supervisee],
+                course,
+                by=supervisor,
+                completed_on=timezone.localdate() - timedelta(days=30),
+            )[0]
 
     def _referrals(self, owners: dict[str, Any]) -> None:
         """A referral out (and its link), a referral partner and a referral in per subject."""
@@ -616,6 +631,8 @@ class Samples:
             "check_id": lambda: self.volunteer_checks[subject].pk,
             "organisation_slug": lambda: self.organisation_slug[subject],
             "supervision_id": lambda: self.supervisions[subject].pk,
+            "course_id": lambda: self.courses[subject].pk,
+            "completion_id": lambda: self.completions[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
             "shift_id": lambda: self.shifts[subject].pk,

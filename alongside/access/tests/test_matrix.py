@@ -404,6 +404,7 @@ MATRIX: dict[str, Entry] = {
         f"volunteers:{name}": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post")
         for name in ("move", "add_reference", "add_check", "reference_back", "update_check")
     },
+    "volunteers:requirements": once({"colin", "dana"}),
     "volunteers:my_lived_experience": once({"vic"}),
     "volunteers:enquire": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
@@ -427,6 +428,11 @@ MATRIX: dict[str, Entry] = {
     "training:record_session": once({"colin"}),
     "training:expiring": once({"colin"}),
     "training:arrangements": once({"colin"}),
+    "training:completions": once({"colin"}),
+    "training:course": each({"colin"}, {"colin"}, set()),
+    "training:completion": each({"colin"}, {"colin"}, set()),
+    "training:remove_course": each({"colin"}, {"colin"}, set(), method="post"),
+    "training:remove_completion": each({"colin"}, {"colin"}, set(), method="post"),
     "training:supervision": each({"vic", "alice"}, set(), {"olly"}),
     "training:record_supervision_session": each({"alice"}, set(), set(), method="post"),
     "training:plan_supervision_session": each({"alice"}, set(), set(), method="post"),

@@ -78,7 +78,9 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/rights/",
         "/rights/retention/",
         "/volunteers/",
+        "/volunteers/requirements/",
         "/volunteers/my-lived-experience/",
+        "/training/completions/",
     ]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
@@ -396,7 +398,12 @@ def test_a_volunteer_once_supported_keeps_their_history_from_those_who_manage_vo
     author = Client()
     author.force_login(note.author)
     assert token in author.get(f"/people/{person.pk}/").content.decode(), "positive control"
-    seeds = ["/volunteers/", f"/volunteers/{volunteer.pk}/", "/inbox/"]
+    seeds = [
+        "/volunteers/",
+        "/volunteers/requirements/",
+        f"/volunteers/{volunteer.pk}/",
+        "/inbox/",
+    ]
     for username in ("coordinator", "datalead"):
         client = Client()
         client.force_login(users_named(username))
@@ -449,6 +456,7 @@ def test_supervision_notes_reach_only_their_supervisee_and_supervisor(
         "/training/courses/",
         "/training/record/",
         "/training/record-session/",
+        "/training/completions/",
         "/training/supervision/",
         "/learning/scorecard/",
         "/reports/",
