@@ -381,7 +381,9 @@ def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] =
         started_on__lte=cutoff.date(),
     )
     if membership.role == Role.COORDINATOR:
-        spells = spells.filter(person__in=_team_people(membership))
+        # As EXISTS for the reason in `_visible_exists` (the IN list was the whole team).
+        team = _team_people(membership)
+        spells = spells.filter(Exists(team.filter(pk=OuterRef("person_id"))))
     else:
         spells = spells.filter(worker_id=membership.user_id)
     last = Contact.objects.filter(person_id=OuterRef("person_id")).order_by("-at")

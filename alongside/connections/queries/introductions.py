@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from alongside.access.models import Membership
@@ -52,12 +52,15 @@ def introductions_visible_to(membership: Membership | None) -> SphereQuerySet:
     proposed it. What they see of each side is decided by `IntroductionView`."""
     if membership is None or not membership.is_active or membership.role not in WORKER_ROLES:
         return _introductions().none()
-    people = people_visible_to(membership).values("pk")
+    # Correlated EXISTS, not `person_id__in=<the people they see>`: that IN list is the whole
+    # organisation for most roles, and SQLite built it for every page that asked (0.25 s on
+    # 100,000 people for a person page with no introductions; issue 17).
+    seen = Exists(people_visible_to(membership).filter(pk=OuterRef("person_id")))
     sides = IntroductionSide.objects.scoped().filter(
-        Q(person_id__in=people) | Q(volunteer_id=membership.user_id)
+        Q(volunteer_id=membership.user_id) | seen, introduction_id=OuterRef("pk")
     )
     return _introductions().filter(
-        Q(pk__in=sides.values("introduction_id")) | Q(proposed_by_id=membership.user_id),
+        Exists(sides) | Q(proposed_by_id=membership.user_id),
         organisation_id=membership.organisation_id,
     )
 

@@ -280,3 +280,33 @@ def test_no_support_words_reach_the_inbox_of_anyone(world):
         body = page(world, persona)
         assert "CANARY" not in body, persona
     assert world.person in kinds(world, "alice")[Kind.FOLLOW_UP]  # positive control
+
+
+def test_stopped_coming_asks_who_is_in_the_team_per_spell_not_as_a_list_of_everyone(world):
+    """Issue 17: the coordinator's "stopped coming" limited spells with `person IN (SELECT …
+    every person in the team)`, which SQLite built over the whole team (45,000 people on the
+    large demo). Now a correlated EXISTS, a primary-key probe per open spell, on both engines."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.inbox.queries import stopped_coming
+
+    ContactFactory(
+        person=world.person,
+        worker=world.user("alice"),
+        at=timezone.now() - timedelta(weeks=STOPPED_WEEKS + 1),
+    )
+    with CaptureQueriesContext(connection) as context:
+        items = stopped_coming(world.members["colin"], today=timezone.localdate())
+    assert [item.person for item in items] == [world.person]
+    sql = context.captured_queries[0]["sql"].replace('"U0"', "U0")
+    assert 'FROM "relationships_namedworkerspell"' in sql, sql
+    assert 'IN (SELECT U0."id" FROM "people_person" U0' not in sql, sql
+    assert 'EXISTS(SELECT 1 AS "a" FROM "people_person" U0' in sql.replace("%s", "1"), sql
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + context.captured_queries[0]["sql"])
+            plan = "\n".join(str(row[3]) for row in cursor.fetchall())
+        people = [line for line in plan.splitlines() if "people_pers" in line or " U0 " in line]
+        assert not any("LIST SUBQUERY" in line for line in plan.splitlines()), plan
+        assert all("PRIMARY KEY" in line or "contact" in line for line in people), plan
