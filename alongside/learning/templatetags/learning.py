@@ -70,7 +70,11 @@ def demand_on_contact(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     contact_form = context.get("form")
     bound = getattr(contact_form, "is_bound", False) and request is not None
-    demand = DemandOnContactForm(request.POST if bound and request is not None else None)
+    membership = context.get("membership") or getattr(request, "membership", None)
+    demand = DemandOnContactForm(
+        request.POST if bound and request is not None else None,
+        organisation_id=membership.organisation_id,
+    )
     if bound:
         demand.is_valid()
     return {"demand_form": demand}
