@@ -18,5 +18,5 @@ urlpatterns = [
     path("settings/", views.organisation_settings, name="organisation_settings"),
     path("settings/words/", words_views.words_home, name="words"),
     path("settings/words/services/", words_views.edit_services, name="services"),
-    path("settings/words/<slug:key>/", words_views.edit_words, name="edit_words"),
+    path("settings/words/<slug:word_list>/", words_views.edit_words, name="edit_words"),
 ]

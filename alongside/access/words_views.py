@@ -75,7 +75,7 @@ class WordsForm(Form):
             WordEdit(
                 word.code,
                 data.get(f"label_{n}") or "",
-                data.get(f"position_{n}") or n + 1,
+                n + 1 if data.get(f"position_{n}") is None else data[f"position_{n}"],
                 bool(data.get(f"active_{n}")),
             )
             for n, word in enumerate(self.current)
@@ -94,8 +94,9 @@ def words_home(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @rule_required("access.change_words")
-def edit_words(request: AuthedHttpRequest, key: str) -> HttpResponse:
+def edit_words(request: AuthedHttpRequest, word_list: str) -> HttpResponse:
     membership = membership_of(request)
+    key = word_list
     spec = LISTS.get(key)
     if spec is None:
         raise Http404

@@ -623,6 +623,7 @@ class Samples:
             "signup_id": lambda: self.signups[subject].pk,
             "offer_id": lambda: self.offers[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
+            "word_list": lambda: "close_reason",
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]

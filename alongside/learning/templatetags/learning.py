@@ -56,6 +56,9 @@ def demand_marker(context: template.Context, contact: Any) -> dict[str, Any]:
         "contact": contact,
         "demand": cache[person_id].get(contact.pk),
         "may_mark": person is not None and _may_mark(membership, contact, person),
+        # For `{% word %}`: the organisation's own words for the kinds (decision 0088).
+        "request": request,
+        "organisation_id": contact.organisation_id,
     }
 
 
