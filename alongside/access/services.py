@@ -245,7 +245,9 @@ def save_words(
                 "This list keeps the words the software acts on: rename them only."
             )
         elif not text:
-            errors[f"label_{n}"] = "Write the word, or untick “in use” to retire it."
+            errors[f"label_{n}"] = (
+                "Write the word. To stop offering it, untick “in use” instead of emptying it."
+            )
         elif len(text) > LOCAL_WORD_MAX_LENGTH:
             errors[f"label_{n}"] = f"Keep it to {LOCAL_WORD_MAX_LENGTH} characters or fewer."
         elif text.casefold() in seen:

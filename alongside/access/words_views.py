@@ -16,8 +16,10 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Team
 from alongside.access.services import WordEdit, save_services, save_words
 from alongside.access.words import LISTS, Word, WordList, words
-from alongside.common.forms import Form, add_service_errors
+from alongside.common.forms import Form, add_service_errors, use_plain_messages
 from alongside.common.responses import form_status
+
+BLANK = gettext_lazy("Write the word. To stop offering it, untick “in use” instead of emptying it.")
 
 
 class WordsForm(Form):
@@ -28,10 +30,10 @@ class WordsForm(Form):
         self.spec, self.current = spec, current
         for n, word in enumerate(current):
             self.fields[f"label_{n}"] = forms.CharField(
-                label=gettext_lazy("Word %(n)s") % {"n": n + 1},
-                required=False,
+                label=gettext_lazy("The word"),
                 max_length=200,
                 initial=word.label,
+                error_messages={"required": BLANK},
             )
             self.fields[f"position_{n}"] = forms.IntegerField(
                 label=gettext_lazy("Place in the list for word %(n)s") % {"n": n + 1},
@@ -53,6 +55,7 @@ class WordsForm(Form):
                 max_length=200,
                 help_text=gettext_lazy("It goes at the end of the list; old records keep theirs."),
             )
+        use_plain_messages(self)  # for the fields added here
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -135,6 +138,7 @@ class ServicesForm(Form):
             max_length=300,
             help_text=gettext_lazy("Such as “Warm space” or “Debt advice”."),
         )
+        use_plain_messages(self)  # for the fields added here
 
     def named(self) -> list[forms.BoundField]:
         return [self[f"service_{team.pk}"] for team in self.services]

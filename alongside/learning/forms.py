@@ -44,7 +44,7 @@ class DemandForm(Form):
         super().__init__(*args, **kwargs)
         kinds = local_words.choices(organisation_id, "demand_kind")
         field = choice_field(self, "kind")
-        field.choices = ([("", _("Not marked"))] if not field.required else []) + kinds
+        field.choices = ([("", str(_("Not marked")))] if not field.required else []) + kinds
         choice_field(self, "failure_kind").choices = local_words.choices(
             organisation_id, "failure_kind", keep=[keep]
         )
@@ -102,9 +102,9 @@ class CloseNeedForm(Form):
     def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The organisation's own words (decision 0088).
-        choice_field(self, "reason").choices = [("", _("No other reason"))] + local_words.choices(
-            organisation_id, "close_reason"
-        )
+        choice_field(self, "reason").choices = [
+            ("", str(_("No other reason")))
+        ] + local_words.choices(organisation_id, "close_reason")
 
 
 class SpendForm(Form):

@@ -115,13 +115,12 @@ class AnswerForm(Form):
         # An answer the organisation renamed is offered in its words (decision 0088); the
         # others keep the fuller wording written for the receiving service.
         own = local_words.labels(organisation_id, "referral_outcome")
+        # "Accepted" once they said they would see them: now seen, or it did not work out.
         choice_field(self, "status").choices = [
-            (code, own[code] if own[code] != str(OutStatus(code).label) else text)
+            (code, own[code] if own[code] != str(OutStatus(code).label) else str(text))
             for code, text in ANSWER_CHOICES
+            if not (accepted and code == OutStatus.ACCEPTED)
         ]
-        if accepted:  # they said they would see them: now seen, or it did not work out
-            field = choice_field(self, "status")
-            field.choices = [c for c in field.choices if c[0] != OutStatus.ACCEPTED]
 
 
 def _key_field() -> forms.CharField:

@@ -270,7 +270,8 @@ def test_a_retired_word_leaves_the_pickers_but_old_records_keep_it(world):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"label_0": ""}, "label_0", "Write the word"),
+        ({"label_0": ""}, "label_0", "Write the word."),
+        ({"label_0": "  "}, "label_0", "Write the word."),
         ({"label_1": "They moved away"}, "label_1", "already in this list"),
         ({"label_5": "they CHOSE to stop"}, "label_5", "already in this list"),
         ({"active_4": None}, "active_4", "stays in use"),
