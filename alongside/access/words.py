@@ -112,7 +112,11 @@ def codes_in_use(organisation_id: int, key: str) -> set[str]:
 
 def new_code(label_text: str, taken: Iterable[str], *, max_length: int = 20) -> str:
     """A stable code for an added word, from its label: "Moved to Wales" -> "moved_to_wales"."""
-    base = slugify(label_text).replace("-", "_")[:max_length].strip("_") or "word"
+    slug = slugify(label_text).replace("-", "_")
+    base = slug[:max_length]
+    if len(slug) > max_length and slug[max_length] != "_" and "_" in base:
+        base = base[: base.rfind("_")]  # whole words only
+    base = base.strip("_") or "word"
     taken = set(taken)
     code, n = base, 2
     while code in taken:
