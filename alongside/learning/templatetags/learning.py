@@ -74,6 +74,8 @@ def demand_on_contact(context: template.Context) -> dict[str, Any]:
     contact_form = context.get("form")
     bound = getattr(contact_form, "is_bound", False) and request is not None
     membership = context.get("membership") or getattr(request, "membership", None)
+    if membership is None:  # the contact form is only ever shown to a signed-in worker
+        raise template.TemplateSyntaxError("{% demand_on_contact %} needs a membership")
     demand = DemandOnContactForm(
         request.POST if bound and request is not None else None,
         organisation_id=membership.organisation_id,
