@@ -547,17 +547,18 @@ def test_a_spell_reason_in_the_organisations_own_words_comes_in(lead, workers, p
 
     current = words(lead.organisation_id, "spell_reason")
     edits = [
-        WordEdit(w.code, "Sharing out the caseload" if w.code == "workload" else w.label, n, True)
+        WordEdit(w.code, "Their worker moved on" if w.code == "worker_left" else w.label, n, True)
         for n, w in enumerate(current)
     ] + [WordEdit("", "Moved to the night team", 99, True)]
     save_words(lead.organisation, by=lead, key="spell_reason", edits=edits)
-    text = SPELLS.replace(
-        "N3,P2,nia,2024-05-01,,", "N3,P2,nia,2024-05-01,,sharing out the CASELOAD"
+    text = SPELLS.replace("Previous worker left", "their worker MOVED ON").replace(
+        "N3,P2,nia,2024-05-01,,", "N3,P2,nia,2024-05-01,,Moved to the night team"
     )
     outcome = run(lead, write(tmp_path, text), "named_workers")
     assert outcome.written, outcome.problems
-    assert spells_of(lead).get(person__given_name="Tomasz").reason == "workload"
-    added = text.replace("sharing out the CASELOAD", "Moved to the night team")
-    outcome = run(lead, write(tmp_path, added, "added.csv"), "named_workers")
-    assert outcome.written, outcome.problems
-    assert spells_of(lead).get(person__given_name="Tomasz").reason == "moved_to_the_night"
+    got = [(s.person.given_name, s.reason) for s in spells_of(lead).select_related("person")]
+    assert got == [
+        ("Amira", "first"),
+        ("Amira", "worker_left"),
+        ("Tomasz", "moved_to_the_night"),
+    ]
