@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from alongside.conftest import World
 from alongside.reports.tests.test_report import people_with_contacts
-from alongside.testing.browser import assert_no_axe_violations, log_in, screenshot
+from alongside.testing.browser import PHONE, assert_no_axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,15 @@ def test_funder_reads_the_learning_report_and_downloads_the_pdf(
     expect(line).to_be_attached()
     assert_no_axe_violations(page)
     screenshot(page, "learning-report")
+
+    # On a phone the report's heading comes before its date filters, and no table widens the
+    # page: each scrolls inside its own wrapper (issue 13).
+    page.set_viewport_size(PHONE)
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    filters = page.get_by_label("From").bounding_box()
+    assert heading is not None and filters is not None and heading["y"] < filters["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_no_axe_violations(page)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
