@@ -402,3 +402,14 @@ def test_services_are_renamed_and_added_everywhere(world):
     assert swap.status_code == 302
     world.team.refresh_from_db()
     assert world.team.name == "Warm space"
+
+
+@pytest.mark.django_db
+def test_retiring_the_last_word_of_a_list_is_refused(world):
+    everything = {f"active_{n}": None for n in range(5)}  # what went wrong: none is fixed
+    response = _post(world, "failure_kind", everything)
+    assert response.status_code == 400
+    assert "Keep at least one word in use" in _page(response)
+    assert not LocalWord.objects.exists()
+    assert _post(world, "failure_kind", {f"active_{n}": None for n in range(4)}).status_code == 302
+    assert len(local_words.choices(world.org.pk, "failure_kind")) == 1
