@@ -126,11 +126,24 @@ def new_code(label_text: str, taken: Iterable[str], *, max_length: int = 20) -> 
     return code
 
 
+def all_labels(organisation_id: int) -> dict[str, dict[str, str]]:
+    """`labels` for every list at once: one query."""
+    found = {
+        key: {code: str(label) for code, label in spec.starting} for key, spec in LISTS.items()
+    }
+    rows = LocalWord.objects.filter(organisation_id=organisation_id).values_list(
+        "word_list", "code", "label"
+    )
+    for key, code, label in rows:
+        found.setdefault(key, {})[code] = label
+    return found
+
+
 def request_labels(request: HttpRequest | None, organisation_id: int, key: str) -> dict[str, str]:
-    """`labels`, read once per request and list (a page may show many words of one list)."""
+    """`labels`, read once per request for every list (a page may show words of several)."""
     if request is None:
         return labels(organisation_id, key)
-    cache: dict[tuple[int, str], dict[str, str]] = request.__dict__.setdefault("_local_words", {})
-    if (organisation_id, key) not in cache:
-        cache[(organisation_id, key)] = labels(organisation_id, key)
-    return cache[(organisation_id, key)]
+    cache: dict[int, dict[str, dict[str, str]]] = request.__dict__.setdefault("_local_words", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = all_labels(organisation_id)
+    return cache[organisation_id].get(key, {})
