@@ -1,5 +1,6 @@
 """Writes about organisations and memberships."""
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
@@ -346,7 +347,7 @@ def save_services(
     with transaction.atomic():
         # Two steps, so that swapping two names does not trip the unique name on the way.
         for pk in changed:
-            Team.objects.filter(pk=pk).update(name=f"\x00renaming {pk}")
+            Team.objects.filter(pk=pk).update(name=f"renaming {pk} {uuid.uuid4().hex}")
         for pk in changed:
             teams[pk].name = wanted[pk]
             teams[pk].save(update_fields=["name"])
