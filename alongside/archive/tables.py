@@ -1345,11 +1345,13 @@ NOT_CARRIED: dict[str, str] = {
     "rota.signup": NOT_YET,
     "training.completion": NOT_YET,
     "training.course": NOT_YET,
+    "training.removal": NOT_YET,
     "training.requirement": NOT_YET,
     "training.supervision": NOT_YET,
     "training.supervisionsession": NOT_YET,
     "volunteers.check": NOT_YET,
     "volunteers.reference": NOT_YET,
+    "volunteers.requirements": NOT_YET,
     "volunteers.stagechange": NOT_YET,
     "volunteers.volunteer": NOT_YET,
 }

@@ -521,6 +521,7 @@ VOLUNTEERS_VOLUNTEER_ENQUIRED = _not_about_one_person("volunteers.volunteer.enqu
 VOLUNTEERS_VOLUNTEER_MOVED = _not_about_one_person("volunteers.volunteer.moved")
 VOLUNTEERS_REFERENCE_RECORDED = _not_about_one_person("volunteers.reference.recorded")
 VOLUNTEERS_CHECK_RECORDED = _not_about_one_person("volunteers.check.recorded")
+VOLUNTEERS_REQUIREMENTS_CHANGED = _not_about_one_person("volunteers.requirements.changed")
 # A volunteer's own lived experience and their two agreements (matching, telling).
 CONNECTIONS_VOLUNTEER_LIVED_EXPERIENCE = _not_about_one_person(
     "connections.volunteer.lived_experience"
@@ -545,10 +546,17 @@ ROTA_SWAP_TAKEN = _not_about_one_person("rota.swap.taken")
 ROTA_HOURS_ADDED = _not_about_one_person("rota.hours.added")
 ROTA_GIFT_RECORDED = _not_about_one_person("rota.gift.recorded")
 ROTA_MILESTONE_SHARED = _not_about_one_person("rota.milestone.shared")
+ROTA_SHIFT_CANCELLED = _not_about_one_person("rota.shift.cancelled")
+ROTA_PATTERN_CHANGED = _not_about_one_person("rota.pattern.changed")
+ROTA_SIGNUP_ATTENDANCE = _not_about_one_person("rota.signup.attendance")
 # Training and supervision (alongside/training/): about workers and volunteers, never a person
 # supported; a supervision note's words are never in a summary.
 TRAINING_COURSE_ADDED = _not_about_one_person("training.course.added")
 TRAINING_COMPLETION_RECORDED = _not_about_one_person("training.completion.recorded")
+TRAINING_COURSE_CHANGED = _not_about_one_person("training.course.changed")
+TRAINING_COURSE_REMOVED = _not_about_one_person("training.course.removed")
+TRAINING_COMPLETION_CHANGED = _not_about_one_person("training.completion.changed")
+TRAINING_COMPLETION_REMOVED = _not_about_one_person("training.completion.removed")
 TRAINING_SUPERVISION_ARRANGED = _not_about_one_person("training.supervision.arranged")
 TRAINING_SUPERVISION_ENDED = _not_about_one_person("training.supervision.ended")
 TRAINING_SUPERVISION_SESSION_PLANNED = _not_about_one_person("training.supervision_session.planned")

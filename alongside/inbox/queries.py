@@ -34,6 +34,13 @@ from alongside.rights.queries import open_requests
 from alongside.rota.queries import GAP_DAYS, gaps
 from alongside.safeguarding.models import ConcernStatus
 from alongside.safeguarding.queries import concerns_visible_to, overrides_waiting_review
+from alongside.training.queries import (
+    INBOX_AHEAD_DAYS,
+    INBOX_BACK_DAYS,
+    day_words,
+    manages_training,
+    running_out,
+)
 from alongside.visibility.people import visible_people_q
 from alongside.volunteers.queries import waiting_on
 
@@ -65,6 +72,7 @@ class Kind:
     SUBJECT_ACCESS = "subject_access"
     VOLUNTEER_WAITING = "volunteer_waiting"
     SHIFT_GAPS = "shift_gaps"
+    TRAINING_RUNNING_OUT = "training_running_out"
 
 
 @dataclass(frozen=True)
@@ -607,6 +615,58 @@ def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
+def training_running_out(membership: Membership, *, today: date) -> list[Item]:
+    """Training running out soon or lately run out and not renewed (one query): for a
+    coordinator, everyone's in the organisation, each with "Record a completion" for that member
+    and course; for anyone else with a training record, their own, with a link to it."""
+    everyone = manages_training(membership)
+    if not everyone and not _may("training.own_record", membership, None):
+        return []
+    items = []
+    for completion in running_out(membership, today, everyone=everyone, limit=LIMIT):
+        assert completion.expires_on is not None
+        user = completion.membership.user
+        words = {"course": completion.course.name, "day": day_words(completion.expires_on)}
+        ran_out = completion.expires_on < today
+        if everyone:
+            detail = (
+                _("%(course)s ran out on %(day)s.")
+                if ran_out
+                else _("%(course)s runs out on %(day)s.")
+            ) % words
+            label, url = (
+                _("Record a completion"),
+                reverse("training:record")
+                + f"?member={completion.membership_id}&course={completion.course_id}",
+            )
+        else:
+            detail = (
+                _(
+                    "Your %(course)s training ran out on %(day)s: ask your coordinator about the next course."
+                )
+                if ran_out
+                else _(
+                    "Your %(course)s training runs out on %(day)s: ask your coordinator about the next course."
+                )
+            ) % words
+            label, url = _("See your training"), reverse("training:mine")
+        items.append(
+            Item(
+                kind=Kind.TRAINING_RUNNING_OUT,
+                person=None,
+                title=(user.get_full_name() or user.get_username())
+                if everyone
+                else completion.course.name,
+                since=completion.expires_on - timedelta(days=INBOX_AHEAD_DAYS),
+                due=completion.expires_on,
+                action_label=label,
+                action_url=url,
+                detail=detail,
+            )
+        )
+    return items
+
+
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     """Everything waiting for this membership, by kind, in a fixed number of queries."""
     today = today or timezone.localdate()
@@ -696,6 +756,18 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
             _("Shifts short of people in the next %(days)d days") % {"days": GAP_DAYS},
             _("Ask someone who is free and trained, from the shift's page."),
             shift_gaps(membership, today=today),
+        ),
+        Section(
+            Kind.TRAINING_RUNNING_OUT,
+            _("Training running out"),
+            _(
+                "Runs out in the next %(ahead)d days, or ran out in the last %(back)d and was not renewed. Record the new completion when it is done."
+            )
+            % {"ahead": INBOX_AHEAD_DAYS, "back": INBOX_BACK_DAYS}
+            if manages_training(membership)
+            else _("Your training that runs out in the next %(ahead)d days, or has run out.")
+            % {"ahead": INBOX_AHEAD_DAYS},
+            training_running_out(membership, today=today),
         ),
     ]
     return Inbox(own=own, sections=[s for s in sections if s.items], today=today)

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from alongside.access.models import Membership, Organisation, Role
+from alongside.rota import services
 from alongside.rota.models import (
     Gift,
     GiftKind,
@@ -123,7 +124,7 @@ def build_rota(*, organisation: Organisation, seed: int, today: date) -> dict[st
         space = spaces.get(space_name)
         pattern = ShiftPattern.objects.create(
             organisation=organisation, name=name, space=space, weekday=weekday,
-            starts_at=starts, ends_at=ends, starts_on=start, ends_on=today + timedelta(days=180),
+            starts_at=starts, ends_at=ends, starts_on=start, ends_on=None,
             created_by=coordinator.user, place=space.venue if space else "Riverside Centre",
         )  # fmt: skip
         PatternRole.objects.bulk_create(
@@ -180,6 +181,8 @@ def build_rota(*, organisation: Organisation, seed: int, today: date) -> dict[st
                 )  # fmt: skip
     Signup.objects.bulk_create(signups)
     _volunteer_page(organisation, demo_volunteer, members, coordinator, today, rng)
+    _cancel_one(organisation, demo_volunteer, coordinator, today)
+    made = services.roll_on(today)  # the rest of the next 12 weeks, as the daily task keeps them
     hours = [
         HoursEntry(
             organisation=organisation,
@@ -211,11 +214,26 @@ def build_rota(*, organisation: Organisation, seed: int, today: date) -> dict[st
     ]
     Gift.objects.bulk_create(gifts)
     return {
-        "shifts": len(shifts),
+        "shifts": len(shifts) + made,
         "shift signups": Signup.objects.filter(organisation=organisation).count(),
         "hours added": len(hours),
         "gifts": len(gifts),
     }
+
+
+def _cancel_one(
+    organisation: Organisation, volunteer: Membership, coordinator: Membership, today: date
+) -> None:
+    """A shift in the week after next, cancelled with its reason: the demo volunteer was on it
+    (when they were on one then) and sees it under "Cancelled" on My shifts."""
+    later = Shift.objects.filter(
+        organisation=organisation, starts_at__gte=_at(today + timedelta(days=8), time(0))
+    ).order_by("starts_at", "pk")
+    shift = later.filter(signups__membership=volunteer).first() or later.first()
+    if shift is not None:
+        services.cancel_shift(
+            shift, by=coordinator, reason="The hall is closed that day for a boiler repair."
+        )
 
 
 def _volunteer_page(

@@ -37,6 +37,24 @@ def parse_roles(text: str) -> list[tuple[str, int]]:
     return roles
 
 
+class RolesField(forms.CharField):
+    """ "Desk: 2" lines, cleaned to [("Desk", 2)], with the problem's line in plain words."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Roles and how many people each needs"))
+        kwargs.setdefault("max_length", 1000)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+        kwargs.setdefault("help_text", _("One a line, like “Desk: 2”, “Packing: 3”, “Driver: 1”."))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[tuple[str, int]]:
+        text = super().clean(value)
+        try:
+            return parse_roles(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class ShiftPatternForm(Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("Like “Tuesday foodbank”."))
     space = forms.ModelChoiceField(
@@ -53,14 +71,12 @@ class ShiftPatternForm(Form):
     )
     starts_on = RecordDateField(label=_("From"), widget=DateInput())
     ends_on = RecordDateField(
-        label=_("Until"), widget=DateInput(), help_text=_("At most a year on.")
+        label=_("Until (if it stops)"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty to keep it going. Its shifts are made 12 weeks ahead, every day."),
     )
-    roles = forms.CharField(
-        label=_("Roles and how many people each needs"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One a line, like “Desk: 2”, “Packing: 3”, “Driver: 1”."),
-    )
+    roles = RolesField()
 
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,11 +84,35 @@ class ShiftPatternForm(Form):
             organisation_id=membership.organisation_id, is_active=True
         ).order_by("name")
 
-    def clean_roles(self) -> list[tuple[str, int]]:
-        try:
-            return parse_roles(self.cleaned_data["roles"])
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+
+class ChangePatternForm(Form):
+    """A repeating shift's times, roles and last date, from a day on."""
+
+    from_day = RecordDateField(
+        label=_("From"),
+        help_text=_("The first day the change applies to. Shifts before it stay as they were."),
+    )
+    starts_at = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    ends_at = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    roles = RolesField()
+    ends_on = RecordDateField(
+        label=_("Until (if it stops)"),
+        required=False,
+        help_text=_("Leave empty to keep it going."),
+    )
+
+
+class CancelShiftForm(Form):
+    reason = forms.CharField(
+        label=_("Why it is cancelled"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Everyone on the shift is told this, in the app and by email. Say what happened to "
+            "the shift, like “The hall is closed for repairs”, never anything about a person "
+            "you support."
+        ),
+    )
 
 
 class AskForm(Form):

@@ -1,12 +1,13 @@
 """The rota and what volunteers give (issue 15, §5 and §6).
 
 - `ShiftPattern` and `PatternRole`: a repeating shift ("Tuesday foodbank 10–13") and the people
-  it needs in each role ("2 on the desk, 3 packing, 1 driver"). Shifts are generated ahead from
-  it (`services.generate_shifts`), each with its own copy of the roles, so changing a pattern
-  never changes a shift people have signed up for.
+  it needs in each role ("2 on the desk, 3 packing, 1 driver"). Shifts are made ahead from it
+  (`services.generate_shifts`; the daily task keeps them `services.ROLL_ON_WEEKS` ahead), each with
+  its own copy of the roles, so changing a pattern never moves a shift people have signed up for
+  (`services.change_pattern`, decision 0090).
 - `Shift` and `ShiftRole`: one shift on one day, linked to the `spaces` session it serves.
 - `Signup`: a member on a shift in one role: asked by a coordinator, confirmed, declined,
-  withdrawn, or passed on in a swap. `starts_at`/`ends_at` are the shift's, copied so the
+  withdrawn, passed on in a swap, or off it because the shift was cancelled. `starts_at`/`ends_at` are the shift's, copied so the
   no-double-booking check and PostgreSQL's exclusion constraint read one table (decision 0076).
 - `HoursEntry`: time a volunteer gave and adds themselves (what, when, how long).
 - `Gift`: the ledger of gifts in kind and money received, donors may be anonymous.
@@ -45,7 +46,8 @@ class ShiftPattern(models.Model):
     ends_at = models.TimeField(_("ends at"))
     every_weeks = models.PositiveSmallIntegerField(_("every how many weeks"), default=1)
     starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    # Empty: it goes on until changed, its shifts made `ROLL_ON_WEEKS` ahead by the daily task.
+    ends_on = models.DateField(_("until"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -87,6 +89,11 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "access.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Told to those who were on it, in the app and by email: about the shift, never a person.
+    cancel_reason = models.CharField(_("why it is cancelled"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["starts_at", "name", "pk"]
@@ -123,6 +130,7 @@ class SignupStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SWAPPED = "swapped", _("Passed on in a swap")
+    CANCELLED = "cancelled", _("Shift cancelled")
 
 
 # An ask waiting for an answer holds the place and the time, so two asks cannot overfill a role
@@ -152,6 +160,7 @@ class Signup(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="swapped_from"
     )
     did_not_come = models.BooleanField(default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True)  # the day-before reminder, sent once
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 

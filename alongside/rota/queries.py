@@ -35,6 +35,7 @@ from alongside.rota.models import (
     HoursEntry,
     MilestoneShare,
     Shift,
+    ShiftPattern,
     ShiftRole,
     Signup,
     SignupStatus,
@@ -99,6 +100,61 @@ def rota(organisation_id: int, *, start: date, days: int = ROTA_DAYS) -> list[Sh
         shift.people = people.get(shift.pk, [])  # type: ignore[attr-defined]
         shift.short = sum(max(r.needed - r.filled, 0) for r in shift.role_rows)  # type: ignore[attr-defined]
     return shifts
+
+
+def pattern_for(membership: Membership, pattern_id: int) -> ShiftPattern | None:
+    return ShiftPattern.objects.filter(
+        organisation_id=membership.organisation_id, pk=pattern_id
+    ).first()
+
+
+def running_patterns(organisation_id: int, *, today: date) -> list[ShiftPattern]:
+    """Repeating shifts that have not reached their last date, with their roles (two queries)."""
+    return list(
+        ShiftPattern.objects.filter(organisation_id=organisation_id)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .prefetch_related("roles")
+        .order_by("weekday", "starts_at", "name", "pk")
+    )
+
+
+def shifts_with_people(pattern: ShiftPattern, *, today: date) -> int:
+    """How many of a pattern's shifts from today on have someone on them (asked or confirmed):
+    what a change would keep as it is."""
+    return (
+        Shift.objects.filter(
+            pattern=pattern,
+            starts_at__gte=max(_aware(today), timezone.now()),
+            cancelled_at__isnull=True,
+            signups__status__in=HOLDS_PLACE,
+        )
+        .distinct()
+        .count()
+    )
+
+
+def recent_shifts(organisation_id: int, *, today: date, days: int = 14) -> list[Shift]:
+    """Shifts that started in the last `days` days, latest first: where a coordinator marks who
+    did not come."""
+    return list(
+        Shift.objects.filter(
+            organisation_id=organisation_id,
+            starts_at__gte=_aware(today - timedelta(days=days)),
+            starts_at__lte=timezone.now(),
+            cancelled_at__isnull=True,
+        ).order_by("-starts_at", "pk")
+    )
+
+
+def my_cancelled(membership: Membership) -> list[Signup]:
+    """Shifts still to come that this member was on until they were cancelled, soonest first."""
+    return list(
+        Signup.objects.filter(
+            membership=membership, status=SignupStatus.CANCELLED, starts_at__gt=timezone.now()
+        )
+        .select_related("shift", "role")
+        .order_by("starts_at", "pk")
+    )
 
 
 def roles_of(shift: Shift) -> list[ShiftRole]:
@@ -406,21 +462,3 @@ def gifts_summary(organisation_id: int, start: date, end: date) -> list[GiftLine
         for kind in GiftKind
         if kind.value in found
     ]
-
-
-def shift_clash(
-    user_id: int, organisation_id: int, starts_at: datetime, ends_at: datetime
-) -> Signup | None:
-    """A shift this user is on (asked or confirmed) that overlaps the time, if any: what an
-    appointment booking checks, under the same membership lock (decision 0076)."""
-    return (
-        Signup.objects.filter(
-            membership__user_id=user_id,
-            organisation_id=organisation_id,
-            status__in=HOLDS_PLACE,
-            starts_at__lt=ends_at,
-            ends_at__gt=starts_at,
-        )
-        .select_related("shift")
-        .first()
-    )

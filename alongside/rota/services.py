@@ -3,10 +3,10 @@
 Every function validates before it writes, runs in one transaction and records an audit event
 in it. Errors are `ValidationError`s keyed by form field, in plain English.
 
-No double booking (decision 0076, on decision 0004): every write that puts a member on a shift
-first locks that member's `Membership` row — the same row an appointment booking locks
-(`scheduling.services.book`) — then checks their other shifts and their appointments, then
-writes. So two sign-ups, or a sign-up and a booking, for one member at one moment are
+No double booking (decisions 0076 and 0090, on decision 0004): every write that puts a member on
+a shift first takes the shared diary's lock (`alongside.diary.lock`, the member's `Membership`
+row — the lock an appointment booking takes too), then checks their other shifts and every other
+part of their diary (appointments: `diary.busy_with`), then writes. So two sign-ups, or a sign-up and a booking, for one member at one moment are
 serialised: the second sees the first. Places on a role are counted under a lock on the
 `ShiftRole` row, taken after the membership's (always in that order). On PostgreSQL an
 exclusion constraint refuses overlapping shifts for one member as well (migration 0002).
@@ -15,6 +15,7 @@ exclusion constraint refuses overlapping shifts for one member as well (migratio
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -25,11 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside import diary
 from alongside.access.models import Membership, Organisation
 from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.dates import date_problem
+from alongside.rota.diary import SHIFTS
 from alongside.rota.models import (
     HOLDS_PLACE,
     Gift,
@@ -46,13 +49,15 @@ from alongside.rota.models import (
 )
 from alongside.rota.permissions import ON_SHIFTS
 from alongside.rota.queries import reached_milestone_keys
-from alongside.scheduling.models import HOLDS_TIME, Appointment
 from alongside.spaces.models import Session, Space
-from alongside.spaces.recurrence import MAX_PATTERN_DAYS, pattern_dates
+from alongside.spaces.recurrence import pattern_dates
 from alongside.training.models import Activity
 from alongside.training.queries import unmet_requirements
 
 REMIND_BEFORE = timedelta(hours=24)
+# How far ahead a repeating shift's shifts are made, kept so by the daily task (decision 0090):
+# a quarter ahead is far enough to plan and sign up, short enough that a change remakes few.
+ROLL_ON_WEEKS = 12
 MAX_NEEDED = 50
 MAX_MINUTES_ADDED = 24 * 60
 MAX_VALUE = Decimal("1000000")
@@ -66,6 +71,33 @@ def _when(shift: Shift) -> str:
 # Patterns and shifts ----------------------------------------------------------------------------
 
 
+def _pattern_errors(
+    *,
+    starts_at: time,
+    ends_at: time,
+    ends_on: date | None,
+    roles: Sequence[tuple[str, int]],
+    after: date,
+    after_field: str,
+) -> dict[str, str]:
+    """What is wrong with a pattern's times, last date and roles (shared by adding and changing)."""
+    errors: dict[str, str] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The shift must end after it starts.")
+    problem = date_problem(ends_on) if ends_on is not None else None
+    if problem:
+        errors["ends_on"] = problem
+    elif ends_on is not None and after_field not in errors and ends_on < after:
+        errors["ends_on"] = _("The last date must be on or after the first.")
+    if not roles:
+        errors["roles"] = _("Say which roles the shift needs and how many people, like “Desk: 2”.")
+    elif any(not role.strip() or not 1 <= needed <= MAX_NEEDED for role, needed in roles):
+        errors["roles"] = _("Each role needs a name and from 1 to %(max)d people.") % {
+            "max": MAX_NEEDED
+        }
+    return errors
+
+
 def create_pattern(
     organisation: Organisation,
     *,
@@ -75,37 +107,33 @@ def create_pattern(
     starts_at: time,
     ends_at: time,
     starts_on: date,
-    ends_on: date,
     roles: Sequence[tuple[str, int]],
+    ends_on: date | None = None,
     every_weeks: int = 1,
     space: Space | None = None,
     place: str = "",
 ) -> ShiftPattern:
-    """A repeating shift and the people it needs. All its shifts (a year at most) are made at
-    once, so people can sign up as far ahead as it runs."""
+    """A repeating shift and the people it needs. Its shifts are made `ROLL_ON_WEEKS` ahead at
+    once, and the daily task (`tasks.roll_patterns_on`) keeps them that far ahead until its last
+    date (none: until it is changed)."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Give the shift a name, like “Tuesday foodbank”.")
     if not 0 <= weekday <= 6:
         errors["weekday"] = _("Choose a day of the week.")
-    if ends_at <= starts_at:
-        errors["ends_at"] = _("The shift must end after it starts.")
     if not 1 <= every_weeks <= 8:
         errors["every_weeks"] = _("Enter every 1 to 8 weeks.")
-    for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
-        problem = date_problem(day)
-        if problem:
-            errors[field] = problem
-    if "ends_on" not in errors and ends_on < starts_on:
-        errors["ends_on"] = _("The last date must be on or after the first.")
-    elif (ends_on - starts_on).days > MAX_PATTERN_DAYS:
-        errors["ends_on"] = _("A pattern can run for a year at most. Add another after.")
-    if not roles:
-        errors["roles"] = _("Say which roles the shift needs and how many people, like “Desk: 2”.")
-    elif any(not role.strip() or not 1 <= needed <= MAX_NEEDED for role, needed in roles):
-        errors["roles"] = _("Each role needs a name and from 1 to %(max)d people.") % {
-            "max": MAX_NEEDED
-        }
+    problem = date_problem(starts_on)
+    if problem:
+        errors["starts_on"] = problem
+    errors |= _pattern_errors(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        ends_on=ends_on,
+        roles=roles,
+        after=starts_on,
+        after_field="starts_on",
+    )
     if space is not None and space.organisation_id != organisation.pk:
         errors["space"] = _("Choose one of this organisation's spaces.")
     if errors:
@@ -128,58 +156,83 @@ def create_pattern(
             PatternRole(pattern=pattern, name=role.strip(), needed=needed) for role, needed in roles
         )
         record(pattern, action=actions.ROTA_PATTERN_CREATED, by=by, person_id=None)
-        generate_shifts(pattern, by=by, until=ends_on)
+        generate_shifts(pattern, by=by, until=roll_on_until(timezone.localdate()))
+        transaction.on_commit(_queue_roll_on)  # the daily task starts, if it has not yet
     return pattern
 
 
+def roll_on_until(today: date) -> date:
+    """The last day patterns have their shifts made for, seen from `today`."""
+    return today + timedelta(weeks=ROLL_ON_WEEKS)
+
+
+def _queue_roll_on() -> None:
+    from alongside.rota.tasks import queue_roll_on
+
+    queue_roll_on()
+
+
 def generate_shifts(pattern: ShiftPattern, *, by: Membership | None, until: date) -> int:
-    """Make the pattern's shifts from today to `until` that do not exist yet, each with its own
-    copy of the roles and linked to the space's session that day. Returns how many were made."""
+    """Make the pattern's shifts from today to `until` (and its last date) on the days that have
+    none of its shifts yet — a day with a cancelled shift, or one kept at its old time by a
+    change (`change_pattern`), is not made again — each with its own copy of the roles and
+    linked to the space's session that day. Returns how many were made.
+
+    Safe to run again and at once: the pattern's row is locked while it makes them, and a
+    shift per pattern and start is unique (`rota_one_shift_per_pattern_time`)."""
     today = timezone.localdate()
-    days = pattern_dates(
-        weekday=pattern.weekday,
-        every_weeks=pattern.every_weeks,
-        starts_on=pattern.starts_on,
-        ends_on=min(pattern.ends_on, until),
-    )
-    days = [d for d in days if d >= today]
-    if not days:
-        return 0
     with transaction.atomic():
-        existing = set(
-            Shift.objects.filter(
-                pattern=pattern, starts_at__gte=_local(days[0], time.min)
+        locked = ShiftPattern.objects.select_for_update().filter(pk=pattern.pk).first()
+        if locked is None:
+            return 0
+        last = min(locked.ends_on, until) if locked.ends_on is not None else until
+        days = [
+            day
+            for day in pattern_dates(
+                weekday=locked.weekday,
+                every_weeks=locked.every_weeks,
+                starts_on=locked.starts_on,
+                ends_on=last,
+            )
+            if day >= today
+        ]
+        if not days:
+            return 0
+        taken = {
+            timezone.localdate(starts)
+            for starts in Shift.objects.filter(
+                pattern=locked, starts_at__gte=_local(days[0], time.min)
             ).values_list("starts_at", flat=True)
-        )
+        }
+        days = [day for day in days if day not in taken]
+        if not days:
+            return 0
         sessions: dict[date, Session] = {}
-        if pattern.space_id is not None:
+        if locked.space_id is not None:
             for session in Session.objects.filter(
-                space_id=pattern.space_id,
+                space_id=locked.space_id,
                 on__gte=days[0],
                 on__lte=days[-1],
                 cancelled_at__isnull=True,
             ).order_by("on", "starts_at"):
                 sessions.setdefault(session.on, session)
-        roles = list(pattern.roles.all())
-        made = []
-        for day in days:
-            starts = _local(day, pattern.starts_at)
-            if starts in existing:
-                continue
-            made.append(
-                Shift(
-                    organisation_id=pattern.organisation_id,
-                    pattern=pattern,
-                    session=sessions.get(day),
-                    name=pattern.name,
-                    place=pattern.place,
-                    starts_at=starts,
-                    ends_at=_local(day, pattern.ends_at),
-                )
+        roles = list(locked.roles.all())
+        Shift.objects.bulk_create(
+            Shift(
+                organisation_id=locked.organisation_id,
+                pattern=locked,
+                session=sessions.get(day),
+                name=locked.name,
+                place=locked.place,
+                starts_at=_local(day, locked.starts_at),
+                ends_at=_local(day, locked.ends_at),
             )
-        Shift.objects.bulk_create(made)
+            for day in days
+        )
         made = list(
-            Shift.objects.filter(pattern=pattern, starts_at__in=[s.starts_at for s in made])
+            Shift.objects.filter(
+                pattern=locked, starts_at__in=[_local(day, locked.starts_at) for day in days]
+            )
         )
         ShiftRole.objects.bulk_create(
             ShiftRole(shift=shift, name=role.name, needed=role.needed)
@@ -188,13 +241,212 @@ def generate_shifts(pattern: ShiftPattern, *, by: Membership | None, until: date
         )
         if made and by is not None:
             record(
-                pattern,
+                locked,
                 action=actions.ROTA_SHIFTS_GENERATED,
                 by=by,
                 person_id=None,
                 summary={"shifts": len(made)},
             )
     return len(made)
+
+
+def roll_on(today: date) -> int:
+    """Keep every pattern still running with its shifts made `ROLL_ON_WEEKS` ahead of `today`:
+    what the daily task does. Safe to run again, and twice at once (the second finds the days
+    taken, or meets the unique constraint and leaves that pattern to the first). Returns how
+    many shifts were made."""
+    made = 0
+    running = ShiftPattern.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    for pattern in running.order_by("pk"):
+        try:
+            made += generate_shifts(pattern, by=None, until=roll_on_until(today))
+        except IntegrityError:  # another run made these at the same moment
+            continue
+    return made
+
+
+def change_pattern(
+    pattern: ShiftPattern,
+    *,
+    by: Membership,
+    from_day: date,
+    starts_at: time,
+    ends_at: time,
+    roles: Sequence[tuple[str, int]],
+    ends_on: date | None,
+) -> PatternChange:
+    """Change a repeating shift's times, roles and numbers, and its last date, from `from_day` on.
+
+    Its shifts from that day that nobody holds a place on are made again the new way. A shift
+    someone is on (asked or confirmed) is never moved under them: it stays as it was, and each
+    of them is told, in the app and by email, that the pattern changed and their shift did not
+    (decision 0090). Cancelled shifts stay cancelled. Shifts before that day are not touched."""
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    problem = date_problem(from_day)
+    if problem:
+        errors["from_day"] = problem
+    elif from_day < today:
+        errors["from_day"] = _(
+            "Choose today or a later date: shifts already past stay as they were."
+        )
+    errors |= _pattern_errors(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        ends_on=ends_on,
+        roles=roles,
+        after=from_day,
+        after_field="from_day",
+    )
+    if pattern.organisation_id != by.organisation_id:
+        errors["from_day"] = _("Choose a repeating shift here.")
+    if errors:
+        raise ValidationError(errors)
+    start = max(_local(from_day, time.min), timezone.now())
+    with transaction.atomic():
+        locked = ShiftPattern.objects.select_for_update().get(pk=pattern.pk)
+        ahead = list(
+            Shift.objects.select_for_update()
+            .filter(pattern=locked, starts_at__gte=start, cancelled_at__isnull=True)
+            .order_by("starts_at")
+        )
+        holders = list(
+            Signup.objects.filter(shift__in=ahead, status__in=HOLDS_PLACE)
+            .select_related("membership__user", "shift")
+            .order_by("starts_at", "pk")
+        )
+        kept_ids = {signup.shift_id for signup in holders}
+        remade = [shift for shift in ahead if shift.pk not in kept_ids]
+        Shift.objects.filter(pk__in=[shift.pk for shift in remade]).delete()
+        locked.starts_at, locked.ends_at, locked.ends_on = starts_at, ends_at, ends_on
+        locked.save(update_fields=["starts_at", "ends_at", "ends_on"])
+        locked.roles.all().delete()
+        PatternRole.objects.bulk_create(
+            PatternRole(pattern=locked, name=role.strip(), needed=needed) for role, needed in roles
+        )
+        made = generate_shifts(locked, by=None, until=roll_on_until(today))
+        record(
+            locked,
+            action=actions.ROTA_PATTERN_CHANGED,
+            by=by,
+            person_id=None,
+            summary={
+                "from": from_day.isoformat(),
+                "remade": len(remade),
+                "made": made,
+                "kept": len(kept_ids),
+            },
+        )
+        for signup in holders:
+            notify(
+                [signup.membership.user],
+                organisation_id=locked.organisation_id,
+                text=_(
+                    "%(shift)s changes from %(day)s to %(start)s–%(end)s. Your shift on "
+                    "%(when)s stays as it was: tell the coordinator if you cannot do the new "
+                    "times."
+                )
+                % {
+                    "shift": locked.name,
+                    "day": f"{from_day:%a %-d %b}",
+                    "start": f"{starts_at:%H:%M}",
+                    "end": f"{ends_at:%H:%M}",
+                    "when": _when(signup.shift),
+                },
+                url=reverse("rota:mine"),
+                email_subject=_("A repeating shift you are on has changed"),
+            )
+    return PatternChange(
+        remade=len(remade),
+        made=made,
+        kept=len(kept_ids),
+        told=len({h.membership_id for h in holders}),
+    )
+
+
+@dataclass(frozen=True)
+class PatternChange:
+    """What a change did: shifts made again the new way, shifts made in all (the remade ones and
+    any new days), shifts kept because people are on them, and how many people were told."""
+
+    remade: int
+    made: int
+    kept: int
+    told: int
+
+
+def cancel_shift(shift: Shift, *, by: Membership, reason: str) -> int:
+    """Cancel a shift still to come. Everyone on it (asked or confirmed) is off it, their time
+    free again, and told why, in the app and by email. The reason is kept on the shift. Returns
+    how many people were told."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why, in a few words: the people on the shift are told.")}
+        )
+    if shift.organisation_id != by.organisation_id:
+        raise ValidationError({"reason": _("Choose a shift here.")})
+    with transaction.atomic():
+        current = Shift.objects.select_for_update().get(pk=shift.pk)
+        if current.cancelled_at is not None:
+            raise ValidationError({"reason": _("This shift is already cancelled.")})
+        if current.starts_at <= timezone.now():
+            raise ValidationError({"reason": _("This shift has already started.")})
+        holders = list(
+            Signup.objects.select_for_update()
+            .filter(shift=current, status__in=HOLDS_PLACE)
+            .select_related("membership__user")
+        )
+        now = timezone.now()
+        Signup.objects.filter(pk__in=[s.pk for s in holders]).update(
+            status=SignupStatus.CANCELLED, offered_at=None, changed_at=now
+        )
+        current.cancelled_at, current.cancelled_by, current.cancel_reason = now, by, reason
+        current.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+        record(
+            current,
+            action=actions.ROTA_SHIFT_CANCELLED,
+            by=by,
+            person_id=None,
+            summary={"told": len(holders)},
+        )
+        notify(
+            [s.membership.user for s in holders],
+            organisation_id=current.organisation_id,
+            text=_("%(shift)s on %(when)s is cancelled: %(reason)s")
+            % {"shift": current.name, "when": _when(current), "reason": reason},
+            url=reverse("rota:mine"),
+            email_subject=_("A shift you were on is cancelled"),
+        )
+    shift.refresh_from_db()
+    return len(holders)
+
+
+def mark_attendance(signup: Signup, *, came: bool, by: Membership) -> None:
+    """A coordinator marks someone on a shift that has started as "did not come" (its hours are
+    then not counted as given), or undoes it. Marking what is already marked changes nothing."""
+    with transaction.atomic():
+        current = Signup.objects.select_for_update().get(pk=signup.pk)
+        if current.organisation_id != by.organisation_id:
+            raise ValidationError({"signup": _("Choose someone on a shift here.")})
+        if current.status != SignupStatus.CONFIRMED:
+            raise ValidationError({"signup": _("Only someone who was on the shift can be marked.")})
+        if current.starts_at > timezone.now():
+            raise ValidationError(
+                {"signup": _("Mark who did not come once the shift has started.")}
+            )
+        if current.did_not_come == (not came):
+            return
+        current.did_not_come = not came
+        current.save(update_fields=["did_not_come", "changed_at"])
+        record(
+            current,
+            action=actions.ROTA_SIGNUP_ATTENDANCE,
+            by=by,
+            person_id=None,
+            summary={"did_not_come": current.did_not_come},
+        )
+    signup.refresh_from_db()
 
 
 def _local(day: date, at: time) -> datetime:
@@ -237,21 +489,23 @@ def _refusals(membership: Membership, shift: Shift, *, field: str) -> None:
                 % {"name": name, "shift": other.shift.name}
             }
         )
-    busy = Appointment.objects.filter(
-        Q(worker_id=membership.user_id) | Q(with_worker_id=membership.user_id),
-        organisation_id=membership.organisation_id,
-        status__in=HOLDS_TIME,
-        starts_at__lt=shift.ends_at,
-        ends_at__gt=shift.starts_at,
-    ).exists()
+    busy = diary.busy_with(  # appointments, and any other part of the shared diary
+        membership.user_id,
+        membership.organisation_id,
+        shift.starts_at,
+        shift.ends_at,
+        besides=SHIFTS,
+    )
     if busy:
-        raise ValidationError({field: _("%(name)s has an appointment then.") % {"name": name}})
+        raise ValidationError({field: f"{name} {busy} then."})
 
 
 def _lock(membership: Membership, role: ShiftRole) -> tuple[Membership, ShiftRole]:
     """Lock the member's diary, then the role's places: always in this order."""
-    locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
-    place = ShiftRole.objects.select_for_update().select_related("shift").get(pk=role.pk)
+    locked = diary.lock(membership.pk)
+    place = ShiftRole.objects.select_for_update().select_related("shift").filter(pk=role.pk).first()
+    if place is None:  # its repeating shift was changed meanwhile and the shift made again
+        raise ValidationError({"role": _("This shift has just changed. Look at the rota again.")})
     return locked, place
 
 

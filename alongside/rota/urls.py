@@ -15,6 +15,9 @@ urlpatterns = [
     path("milestones/share/", views.share_milestone, name="share_milestone"),
     path("rota/", views.rota, name="rota"),
     path("rota/patterns/new/", views.new_pattern, name="new_pattern"),
+    path("rota/patterns/<int:pattern_id>/change/", views.change_pattern, name="change_pattern"),
     path("rota/shifts/<int:shift_id>/", views.shift, name="shift"),
+    path("rota/shifts/<int:shift_id>/cancel/", views.cancel_shift, name="cancel_shift"),
+    path("rota/signups/<int:signup_id>/attendance/", views.attendance, name="attendance"),
     path("gifts/", views.gifts, name="gifts"),
 ]

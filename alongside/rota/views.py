@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule, rule_required
@@ -23,8 +24,16 @@ from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.rota import queries, services
-from alongside.rota.forms import AskForm, GiftForm, HoursForm, ShiftPatternForm
-from alongside.rota.models import GiftKind, ShiftRole, Signup
+from alongside.rota.forms import (
+    AskForm,
+    CancelShiftForm,
+    ChangePatternForm,
+    GiftForm,
+    HoursForm,
+    ShiftPatternForm,
+)
+from alongside.rota.models import HOLDS_PLACE, GiftKind, Shift, ShiftRole, Signup
+from alongside.spaces.models import Weekday
 
 
 def _signup(request: AuthedHttpRequest, signup_id: int, rule: str) -> Signup:
@@ -45,6 +54,7 @@ def _mine_page(request: AuthedHttpRequest, *, error: str = "", status: int = 200
         {
             "error": error,
             "signups": queries.my_signups(membership),
+            "cancelled": queries.my_cancelled(membership),
             "open_places": queries.open_places(membership, today=today),
             "swaps": queries.swaps_offered(membership),
             "hours": hours,
@@ -205,6 +215,8 @@ def rota(request: AuthedHttpRequest) -> HttpResponse:
             "swaps": queries.recent_swaps(membership.organisation_id),
             "shared": queries.shared_milestones(membership.organisation_id),
             "gap_days": queries.GAP_DAYS,
+            "patterns": queries.running_patterns(membership.organisation_id, today=today),
+            "recent": queries.recent_shifts(membership.organisation_id, today=today),
         },
     )
 
@@ -236,26 +248,64 @@ def new_pattern(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Added, with its shifts until its last date."))
+            messages.success(request, _("Added, with its shifts for the next 12 weeks."))
             return redirect("rota:rota")
     return render(
         request, "rota/new_pattern.html", {"form": form}, status=form_status(request, form)
     )
 
 
-@rule_required("rota.manage")
-def shift(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
-    """One shift: who is on it in each role, and asking someone to fill a gap."""
-    membership = membership_of(request)
-    found = queries.shift_for(membership, shift_id)
+def _shift_found(request: AuthedHttpRequest, shift_id: int) -> Shift:
+    found = queries.shift_for(membership_of(request), shift_id)
     if found is None:
         raise Http404
-    roles = ShiftRole.objects.filter(shift=found).order_by("pk")
-    form = AskForm(
-        request.POST if request.method == "POST" else None,
-        members=queries.members_to_ask(membership.organisation_id),
-        roles=roles,
+    return found
+
+
+def _shift_page(
+    request: AuthedHttpRequest,
+    found: Shift,
+    *,
+    form: AskForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    membership = membership_of(request)
+    if form is None:
+        form = _ask_form(request, found, bound=False)
+    return render(
+        request,
+        "rota/shift.html",
+        {
+            "shift": found,
+            "roles": queries.roles_of(found),
+            "people": queries.people_on(found),
+            "form": form,
+            "error": error,
+            "started": found.starts_at <= timezone.now(),
+            "pattern_running": found.pattern is not None
+            and (found.pattern.ends_on is None or found.pattern.ends_on >= timezone.localdate()),
+            "membership": membership,
+        },
+        status=status,
     )
+
+
+def _ask_form(request: AuthedHttpRequest, found: Shift, *, bound: bool) -> AskForm:
+    return AskForm(
+        request.POST if bound else None,
+        members=queries.members_to_ask(found.organisation_id),
+        roles=ShiftRole.objects.filter(shift=found).order_by("pk"),
+    )
+
+
+@rule_required("rota.manage")
+def shift(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
+    """One shift: who is on it in each role, asking someone to fill a gap, and (once it has
+    started) who did not come; links to cancel it or change its repeating shift."""
+    membership = membership_of(request)
+    found = _shift_found(request, shift_id)
+    form = _ask_form(request, found, bound=request.method == "POST")
     if request.method == "POST" and form.is_valid():
         try:
             services.ask(
@@ -266,14 +316,118 @@ def shift(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Asked. They will see it on their shifts page."))
             return redirect("rota:shift", shift_id=found.pk)
+    return _shift_page(request, found, form=form, status=form_status(request, form))
+
+
+@submit_once
+def cancel_shift(request: AuthedHttpRequest, shift_id: int) -> HttpResponse:
+    """Cancel a shift still to come, with the reason those on it are told."""
+    membership = membership_of(request)
+    require_rule("rota.manage", membership)
+    found = _shift_found(request, shift_id)
+    form = CancelShiftForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            told = services.cancel_shift(found, by=membership, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Cancelled. The %(n)d person on it has been told.",
+                    "Cancelled. The %(n)d people on it have been told.",
+                    told,
+                )
+                % {"n": told}
+                if told
+                else _("Cancelled. No one was on it."),
+            )
+            return redirect("rota:shift", shift_id=found.pk)
+    people = [p for p in queries.people_on(found) if p.status in HOLDS_PLACE]
     return render(
         request,
-        "rota/shift.html",
+        "rota/cancel_shift.html",
+        {"shift": found, "form": form, "people": people},
+        status=form_status(request, form),
+    )
+
+
+@require_POST
+@rule_required("rota.manage")
+def attendance(request: AuthedHttpRequest, signup_id: int) -> HttpResponse:
+    """Mark someone on a shift that has started as "did not come", or undo it."""
+    membership = membership_of(request)
+    signup = queries.signup_for(membership, signup_id)
+    if signup is None:
+        raise Http404
+    came = request.POST.get("came") == "yes"
+    try:
+        services.mark_attendance(signup, came=came, by=membership)
+    except ValidationError as error:
+        found = _shift_found(request, signup.shift_id)
+        return _shift_page(
+            request, found, error=" ".join(error.messages), status=INVALID_FORM_STATUS
+        )
+    name = signup.membership.user.get_full_name() or signup.membership.user.username
+    messages.success(
+        request,
+        _("%(name)s is marked as having come.") % {"name": name}
+        if came
+        else _("%(name)s is marked “did not come”: those hours are not counted as given.")
+        % {"name": name},
+    )
+    return redirect("rota:shift", shift_id=signup.shift_id)
+
+
+@submit_once
+def change_pattern(request: AuthedHttpRequest, pattern_id: int) -> HttpResponse:
+    """Change a repeating shift's times, roles and numbers from a date on."""
+    membership = membership_of(request)
+    require_rule("rota.manage", membership)
+    pattern = queries.pattern_for(membership, pattern_id)
+    if pattern is None:
+        raise Http404
+    initial = {
+        "from_day": timezone.localdate(),
+        "starts_at": pattern.starts_at,
+        "ends_at": pattern.ends_at,
+        "ends_on": pattern.ends_on,
+        "roles": "\n".join(f"{r.name}: {r.needed}" for r in pattern.roles.all()),
+    }
+    form = ChangePatternForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.change_pattern(
+                pattern,
+                by=membership,
+                from_day=data["from_day"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                roles=data["roles"],
+                ends_on=data["ends_on"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = _("Changed: %(made)d shifts made the new way.") % {"made": change.made}
+            if change.kept:
+                done += " " + ngettext(
+                    "%(kept)d shift with people on it stays as it was; they have been told.",
+                    "%(kept)d shifts with people on them stay as they were; they have been told.",
+                    change.kept,
+                ) % {"kept": change.kept}
+            messages.success(request, done)
+            return redirect("rota:rota")
+    return render(
+        request,
+        "rota/change_pattern.html",
         {
-            "shift": found,
-            "roles": queries.roles_of(found),
-            "people": queries.people_on(found),
+            "pattern": pattern,
+            "day": Weekday(pattern.weekday).label,
             "form": form,
+            "taken": queries.shifts_with_people(pattern, today=timezone.localdate()),
         },
         status=form_status(request, form),
     )

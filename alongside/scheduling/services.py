@@ -6,8 +6,9 @@ in that transaction. Errors are `ValidationError`s keyed by form field.
 No double booking: `book` locks the diaries it touches (the workers' memberships, then the
 person, always in that order so two bookings cannot deadlock), checks for an overlap, then
 writes. On PostgreSQL an exclusion constraint refuses an overlap as well (migration 0002), and
-on SQLite `transaction_mode=IMMEDIATE` serialises writing transactions. A worker's rota shifts
-(`rota`) count too: the rota locks the same membership row before it checks (decision 0076).
+on SQLite `transaction_mode=IMMEDIATE` serialises writing transactions. A worker's other
+commitments (rota shifts) count too: the lock and that check are the shared diary's
+(`alongside.diary`, decisions 0076 and 0090), which the rota takes as well.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside import diary
 from alongside.access.models import Membership, Skill
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -29,7 +31,7 @@ from alongside.eligibility.queries import assessor_ids_for
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, Handover, Initiator
 from alongside.relationships.services import record_contact
-from alongside.rota.queries import shift_clash
+from alongside.scheduling.diary import APPOINTMENTS
 from alongside.scheduling.models import (
     HOLDS_TIME,
     Appointment,
@@ -284,9 +286,11 @@ def _clash_message(
     for who in workers:
         if clashes.filter(Q(worker=who) | Q(with_worker=who)).exists():
             return f"{who.get_full_name()} already has an appointment then. Choose another time."
-        shift = shift_clash(who.pk, person.organisation_id, starts_at, ends_at)
-        if shift is not None:  # decision 0076: shifts and appointments share one diary
-            return f"{who.get_full_name()} is on {shift.shift.name} then. Choose another time."
+        busy = diary.busy_with(  # decisions 0076, 0090: shifts and appointments share one diary
+            who.pk, person.organisation_id, starts_at, ends_at, besides=APPOINTMENTS
+        )
+        if busy:
+            return f"{who.get_full_name()} {busy} then. Choose another time."
     if clashes.filter(person=person).exists():
         return f"{person.display_name} already has an appointment then. Choose another time."
     return None
@@ -329,11 +333,7 @@ def book(
     try:
         with transaction.atomic():
             # Lock the diaries in one fixed order: memberships by id, then the person.
-            list(
-                Membership.objects.select_for_update()
-                .filter(pk__in=[m.pk for m in memberships.values()])
-                .order_by("pk")
-            )
+            diary.lock_many(m.pk for m in memberships.values())
             Person.objects.select_for_update().filter(pk=person.pk).first()
             clash = _clash_message(person, workers, starts_at, ends_at, None)
             if clash:

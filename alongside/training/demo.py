@@ -121,7 +121,8 @@ def _expiry(
     login = member.user.username
     if course == "Safeguarding":
         if login == "volunteer":
-            return today + timedelta(days=40)
+            # About to run out: inside the first reminder and the to-do's 30 days.
+            return today + timedelta(days=20)
         if login in ("supporter", "coordinator"):
             return today + timedelta(days=400)
         if index % 17 == 5:

@@ -43,6 +43,24 @@ class CourseForm(Form):
     )
 
 
+class CourseChangeForm(CourseForm):
+    recalculate = forms.BooleanField(
+        label=_("Work out again when completions already recorded run out"),
+        help_text=_(
+            "Only if the validity was wrong. Otherwise each keeps the day it was given when recorded."
+        ),
+        required=False,
+    )
+
+
+class RemoveForm(Form):
+    reason = forms.CharField(
+        label=_("Why remove it (it was recorded in error)"),
+        max_length=300,
+        help_text=_("For example: recorded for the wrong person. This is kept, with your name."),
+    )
+
+
 class MembersPickerField(WorkersPickerField):
     """Several members (memberships) chosen by searching."""
 
@@ -68,6 +86,10 @@ class _CompletionFields(Form):
                 model_choice(self, name).queryset = queries.trainable_members(
                     membership.organisation_id
                 )
+
+
+class CompletionChangeForm(_CompletionFields):
+    """Correcting a completion: its course, day and evidence (the member stays)."""
 
 
 class CompletionForm(_CompletionFields):

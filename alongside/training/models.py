@@ -141,6 +141,31 @@ class Requirement(models.Model):
         return f"{self.course} for {self.role or self.activity}"
 
 
+class Removal(models.Model):
+    """A completion, or a course, removed because it was recorded in error: what it was, who
+    removed it, when and why (decision 0093). The audit event holds ids only; the reason is kept
+    here, shown on the coordinator's completions page."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    course_name = models.CharField(max_length=100)
+    # A removed completion's member and day; empty for a removed course.
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(_("why"), max_length=300)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-removed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"removal {self.pk}"
+
+
 class ExpiryReminder(models.Model):
     """A reminder sent for one completion at one threshold: at most one each (idempotent)."""
 

@@ -16,6 +16,7 @@ from alongside.training.models import (
     Activity,
     Completion,
     Course,
+    Removal,
     Requirement,
     Supervision,
     SupervisionNote,
@@ -102,6 +103,36 @@ def course_of(membership: Membership, course_id: int) -> Course | None:
     return Course.objects.filter(organisation_id=membership.organisation_id, pk=course_id).first()
 
 
+def completion_of(membership: Membership, completion_id: int) -> Completion | None:
+    return (
+        Completion.objects.filter(organisation_id=membership.organisation_id, pk=completion_id)
+        .select_related("course", "membership__user")
+        .first()
+    )
+
+
+RECENT = 100  # completions on the "recorded lately" page
+
+
+def recorded_lately(organisation_id: int) -> list[Completion]:
+    """The organisation's last RECENT completions recorded, newest first: where a mistake is
+    spotted and corrected (one query)."""
+    return list(
+        Completion.objects.filter(organisation_id=organisation_id)
+        .select_related("course", "membership__user", "recorded_by")
+        .order_by("-recorded_at", "-pk")[:RECENT]
+    )
+
+
+def removals(organisation_id: int, limit: int = 20) -> list[Removal]:
+    """The latest completions and courses removed as recorded in error, with why (one query)."""
+    return list(
+        Removal.objects.filter(organisation_id=organisation_id).select_related(
+            "membership__user", "removed_by"
+        )[:limit]
+    )
+
+
 def trainable_members(organisation_id: int) -> QuerySet[Membership]:
     """Active members whose training is recorded: everyone but funders."""
     return (
@@ -137,6 +168,35 @@ def expiring(membership: Membership, today: date, days: int = EXPIRING_DAYS) -> 
         .exclude(_latest_q())
         .select_related("course", "membership__user", "membership__team")
         .order_by("expires_on", "membership__user__first_name", "pk")
+    )
+
+
+# The inbox's "training running out": within the first reminder's 30 days, or ran out in the
+# last 60 days and not renewed (further back it is the expiring page's, not today's work).
+INBOX_AHEAD_DAYS = 30
+INBOX_BACK_DAYS = 60
+
+
+def running_out(
+    membership: Membership, today: date, *, everyone: bool, limit: int
+) -> list[Completion]:
+    """Latest completions running out within INBOX_AHEAD_DAYS of `today`, or that ran out in the
+    last INBOX_BACK_DAYS and were not renewed, soonest first: the organisation's active members'
+    (`everyone`: a coordinator's inbox) or this member's own (their to-do). One query, through
+    the (organisation, expires_on) index, whatever the organisation's size or history."""
+    found = Completion.objects.filter(
+        organisation_id=membership.organisation_id,
+        expires_on__gte=today - timedelta(days=INBOX_BACK_DAYS),
+        expires_on__lte=today + timedelta(days=INBOX_AHEAD_DAYS),
+    )
+    if everyone:
+        found = found.filter(membership__in=trainable_members(membership.organisation_id))
+    else:
+        found = found.filter(membership=membership)
+    return list(
+        found.exclude(_latest_q())
+        .select_related("course", "membership__user")
+        .order_by("expires_on", "membership__user__first_name", "pk")[:limit]
     )
 
 

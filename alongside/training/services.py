@@ -19,6 +19,7 @@ from alongside.training import queries
 from alongside.training.models import (
     Completion,
     Course,
+    Removal,
     Requirement,
     Supervision,
     SupervisionNote,
@@ -70,6 +71,221 @@ def add_course(
             },
         )
     return course
+
+
+MAX_REASON = 300
+
+
+def _reason(reason: str) -> str:
+    """A removal's reason, or a ValidationError on `reason` in plain words."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why it is being removed, such as who it was really for."}
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Keep the reason to {MAX_REASON} characters or fewer."})
+    return reason
+
+
+def _must_manage(by: Membership, organisation_id: int) -> None:
+    if not queries.manages_training(by) or by.organisation_id != organisation_id:
+        raise ValidationError(
+            "Only a coordinator of this organisation can change training records."
+        )
+
+
+def change_course(
+    course: Course,
+    *,
+    by: Membership,
+    name: str,
+    provider: str = "",
+    valid_for_months: int | None,
+    is_core: bool = False,
+    roles: Iterable[str] = (),
+    activities: Iterable[str] = (),
+    recalculate: bool = False,
+) -> Course:
+    """Correct a course and what requires it. Completions already recorded keep the day they run
+    out (decision 0074) unless `recalculate`: then each is worked out again from the new validity
+    (and its reminders may be sent again). Side effects: the course, its requirements replaced,
+    maybe its completions' expiry, one audit event naming the fields changed."""
+    _must_manage(by, course.organisation_id)
+    name = name.strip()
+    roles, activities = sorted(set(roles)), sorted(set(activities))
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        if (
+            Course.objects.filter(organisation_id=course.organisation_id, name__iexact=name)
+            .exclude(pk=course.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": "There is already a course with this name."})
+        before = {
+            "name": course.name,
+            "provider": course.provider,
+            "valid_for_months": course.valid_for_months,
+            "is_core": course.is_core,
+            "roles": sorted(r.role for r in course.requirements.all() if r.role),
+            "activities": sorted(r.activity for r in course.requirements.all() if r.activity),
+        }
+        after = {
+            "name": name,
+            "provider": provider.strip(),
+            "valid_for_months": valid_for_months,
+            "is_core": is_core,
+            "roles": roles,
+            "activities": activities,
+        }
+        changed = sorted(key for key in after if after[key] != before[key])
+        course.name, course.provider = name, provider.strip()
+        course.valid_for_months, course.is_core = valid_for_months, is_core
+        course.save()
+        if "roles" in changed or "activities" in changed:
+            course.requirements.all().delete()
+            Requirement.objects.bulk_create(
+                [
+                    Requirement(organisation_id=course.organisation_id, course=course, role=r)
+                    for r in roles
+                ]
+                + [
+                    Requirement(organisation_id=course.organisation_id, course=course, activity=a)
+                    for a in activities
+                ]
+            )
+        moved = 0
+        if recalculate:
+            for completion in Completion.objects.select_for_update().filter(course=course):
+                expires_on = course.expiry_for(completion.completed_on)
+                if expires_on != completion.expires_on:
+                    completion.expires_on = expires_on
+                    completion.save(update_fields=["expires_on"])
+                    completion.reminders.all().delete()  # a new day: remind again before it
+                    moved += 1
+        record(
+            course,
+            action=actions.TRAINING_COURSE_CHANGED,
+            by=by,
+            summary={"course": course.pk, "changed": changed, "expiry_worked_out_again": moved},
+        )
+    return course
+
+
+def remove_course(course: Course, *, by: Membership, reason: str) -> None:
+    """Remove a course added in error, saying why. Refused while completions of it are recorded
+    (remove those first, each with its reason). Side effects: the course and its requirements
+    deleted, a Removal with the reason, one audit event (ids only)."""
+    _must_manage(by, course.organisation_id)
+    reason = _reason(reason)
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        count = course.completions.count()
+        if count:
+            raise ValidationError(
+                {
+                    "reason": (
+                        "1 completion of this course is recorded"
+                        if count == 1
+                        else f"{count} completions of this course are recorded"
+                    )
+                    + ": remove those first if they were recorded in error, or keep the course."
+                }
+            )
+        Removal.objects.create(
+            organisation_id=course.organisation_id,
+            course_name=course.name,
+            reason=reason,
+            removed_by=by.user,
+        )
+        record(course, action=actions.TRAINING_COURSE_REMOVED, by=by, summary={"course": course.pk})
+        course.delete()
+
+
+def change_completion(
+    completion: Completion,
+    *,
+    by: Membership,
+    course: Course,
+    completed_on: date,
+    evidence: str = "",
+) -> Completion:
+    """Correct a completion: its course, the day or the evidence. The day it runs out is worked
+    out again from the course; if it moves, its reminders may be sent again. Side effects: the
+    completion, one audit event naming the fields changed."""
+    _must_manage(by, completion.organisation_id)
+    if course.organisation_id != completion.organisation_id:
+        raise ValidationError({"course": "Choose a course from your organisation."})
+    if completed_on > timezone.localdate():
+        raise ValidationError({"completed_on": "The day it was completed cannot be in the future."})
+    with transaction.atomic():
+        completion = Completion.objects.select_for_update().get(pk=completion.pk)
+        if (
+            Completion.objects.filter(
+                membership_id=completion.membership_id, course=course, completed_on=completed_on
+            )
+            .exclude(pk=completion.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {"completed_on": "This course is already recorded for them on that day."}
+            )
+        expires_on = course.expiry_for(completed_on)
+        changed = sorted(
+            name
+            for name, old, new in (
+                ("course", completion.course_id, course.pk),
+                ("completed_on", completion.completed_on, completed_on),
+                ("evidence", completion.evidence, evidence.strip()),
+            )
+            if old != new
+        )
+        if expires_on != completion.expires_on:
+            completion.reminders.all().delete()  # a new day: remind again before it
+        completion.course, completion.completed_on = course, completed_on
+        completion.expires_on, completion.evidence = expires_on, evidence.strip()
+        completion.save()
+        record(
+            completion,
+            action=actions.TRAINING_COMPLETION_CHANGED,
+            by=by,
+            summary={
+                "course": course.pk,
+                "membership": completion.membership_id,
+                "changed": changed,
+            },
+        )
+    return completion
+
+
+def remove_completion(completion: Completion, *, by: Membership, reason: str) -> None:
+    """Remove a completion recorded in error, saying why. Side effects: the completion (and its
+    reminders) deleted, a Removal with what it was and why, one audit event (ids and the day)."""
+    _must_manage(by, completion.organisation_id)
+    reason = _reason(reason)
+    with transaction.atomic():
+        completion = (
+            Completion.objects.select_for_update().select_related("course").get(pk=completion.pk)
+        )
+        Removal.objects.create(
+            organisation_id=completion.organisation_id,
+            course_name=completion.course.name,
+            membership_id=completion.membership_id,
+            completed_on=completion.completed_on,
+            reason=reason,
+            removed_by=by.user,
+        )
+        record(
+            completion,
+            action=actions.TRAINING_COMPLETION_REMOVED,
+            by=by,
+            summary={
+                "course": completion.course_id,
+                "membership": completion.membership_id,
+                "completed_on": completion.completed_on.isoformat(),
+            },
+        )
+        completion.delete()
 
 
 def record_completions(

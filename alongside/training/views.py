@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
@@ -21,17 +22,20 @@ from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.pickers import offer_pickers
-from alongside.common.responses import form_status
+from alongside.common.responses import INVALID_FORM_STATUS, form_status
 from alongside.training import queries, services
 from alongside.training.forms import (
+    CompletionChangeForm,
     CompletionForm,
+    CourseChangeForm,
     CourseForm,
     PlanSessionForm,
+    RemoveForm,
     SessionCompletionForm,
     SessionForm,
     SupervisionForm,
 )
-from alongside.training.models import Supervision
+from alongside.training.models import Completion, Course, Supervision
 
 
 @rule_required("training.manage")
@@ -65,13 +69,191 @@ def courses(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _course(request: AuthedHttpRequest, course_id: int) -> Course:
+    found = queries.course_of(membership_of(request), course_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _course_fields(course: Course) -> dict[str, Any]:
+    requirements = list(course.requirements.all())
+    return {
+        "name": course.name,
+        "provider": course.provider,
+        "valid_for_months": course.valid_for_months,
+        "is_core": course.is_core,
+        "roles": [r.role for r in requirements if r.role],
+        "activities": [r.activity for r in requirements if r.activity],
+    }
+
+
+@rule_required("training.manage")
+def course(request: AuthedHttpRequest, course_id: int) -> HttpResponse:
+    """Correct a course (and what requires it); remove it if it was added in error."""
+    found = _course(request, course_id)
+    form = CourseChangeForm(
+        request.POST if request.method == "POST" else None, initial=_course_fields(found)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_course(found, by=membership_of(request), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("training:courses")
+    return _course_page(request, found, form, RemoveForm(), status=form_status(request, form))
+
+
+def _course_page(
+    request: AuthedHttpRequest,
+    found: Course,
+    form: CourseChangeForm,
+    remove_form: RemoveForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": found,
+            "form": form,
+            "remove_form": remove_form,
+            "completions": found.completions.count(),
+            "failed_form": remove_form if remove_form.errors else form if form.errors else None,
+        },
+        status=status,
+    )
+
+
+@rule_required("training.manage")
+@require_POST
+def remove_course(request: AuthedHttpRequest, course_id: int) -> HttpResponse:
+    found = _course(request, course_id)
+    form = RemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remove_course(found, by=membership_of(request), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s removed.") % {"name": found.name})
+            return redirect("training:courses")
+    return _course_page(
+        request,
+        found,
+        CourseChangeForm(initial=_course_fields(found)),
+        form,
+        status=INVALID_FORM_STATUS,
+    )
+
+
+@rule_required("training.manage")
+def completions(request: AuthedHttpRequest) -> HttpResponse:
+    """The completions recorded lately, each to correct or remove, and what was removed, why."""
+    organisation_id = membership_of(request).organisation_id
+    return render(
+        request,
+        "training/completions.html",
+        {
+            "completions": queries.recorded_lately(organisation_id),
+            "removals": queries.removals(organisation_id),
+            "recent": queries.RECENT,
+        },
+    )
+
+
+def _completion(request: AuthedHttpRequest, completion_id: int) -> Completion:
+    found = queries.completion_of(membership_of(request), completion_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@rule_required("training.manage")
+def completion(request: AuthedHttpRequest, completion_id: int) -> HttpResponse:
+    """Correct a completion (course, day, evidence); remove it if it was recorded in error."""
+    membership = membership_of(request)
+    found = _completion(request, completion_id)
+    form = _completion_form(request, found, bound=request.method == "POST")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_completion(found, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("training:completions")
+    return _completion_page(request, found, form, RemoveForm(), status=form_status(request, form))
+
+
+def _completion_form(
+    request: AuthedHttpRequest, found: Completion, *, bound: bool = False
+) -> CompletionChangeForm:
+    return CompletionChangeForm(
+        request.POST if bound else None,
+        membership=membership_of(request),
+        initial={
+            "course": found.course_id,
+            "completed_on": found.completed_on,
+            "evidence": found.evidence,
+        },
+    )
+
+
+def _completion_page(
+    request: AuthedHttpRequest,
+    found: Completion,
+    form: CompletionChangeForm,
+    remove_form: RemoveForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "training/completion.html",
+        {
+            "completion": found,
+            "form": form,
+            "remove_form": remove_form,
+            "failed_form": remove_form if remove_form.errors else form if form.errors else None,
+        },
+        status=status,
+    )
+
+
+@rule_required("training.manage")
+@require_POST
+def remove_completion(request: AuthedHttpRequest, completion_id: int) -> HttpResponse:
+    membership = membership_of(request)
+    found = _completion(request, completion_id)
+    form = RemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remove_completion(found, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Removed. What it was, and why, is kept below."))
+            return redirect("training:completions")
+    return _completion_page(
+        request, found, _completion_form(request, found), form, status=INVALID_FORM_STATUS
+    )
+
+
 def _record(
     request: AuthedHttpRequest,
     form_class: type[CompletionForm] | type[SessionCompletionForm],
     template: str,
 ) -> HttpResponse:
     membership = membership_of(request)
-    form = form_class(request.POST if request.method == "POST" else None, membership=membership)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        membership=membership,
+        # From the inbox's "Record a completion": the course chosen (the member is the
+        # picker's, given by the same link).
+        initial={"course": request.GET.get("course", "")},
+    )
     offer_pickers(form, membership, request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -33,8 +33,41 @@ class EnquiryForm(Form):
 class MoveForm(Form):
     to = forms.ChoiceField(label=_("Move them to"), choices=Stage.choices)
     on = RecordDateField(label=_("On"))
+    anyway = forms.BooleanField(
+        label=_("Move them anyway, without what is still missing"),
+        help_text=_("Only when you are sure: say why below. What was missing is kept with why."),
+        required=False,
+    )
     reason = forms.CharField(
-        label=_("Why (needed when going back a stage)"), max_length=300, required=False
+        label=_("Why (needed when going back a stage, or moving them anyway)"),
+        max_length=300,
+        required=False,
+    )
+
+
+class RequirementsForm(Form):
+    references = forms.IntegerField(
+        label=_("Satisfactory references needed"),
+        min_value=0,
+        max_value=5,
+        help_text=_("0 to 5. A reference that came back not satisfactory always holds them."),
+    )
+    dbs_level = forms.ChoiceField(
+        label=_("DBS check needed"),
+        choices=[("", _("None")), *DbsLevel.choices],
+        required=False,
+        help_text=_("The lowest level that will do. Only ask for the level the role allows."),
+    )
+    dbs_renew_months = forms.IntegerField(
+        label=_("A DBS check is out of date after how many months"),
+        min_value=1,
+        max_value=120,
+        help_text=_("Counted from its issue date, or its last update-service check if later."),
+    )
+    right_to_volunteer = forms.BooleanField(
+        label=_("Their right to volunteer must be seen"),
+        help_text=_("Where it is relevant, for example for someone here on a visa."),
+        required=False,
     )
 
 

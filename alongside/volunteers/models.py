@@ -54,9 +54,19 @@ class Volunteer(models.Model):
         blank=True,
         related_name="volunteer_record",
     )
+    # The public form's submit token (its SHA-256): the same form sent twice is one enquiry
+    # (decision 0093). Empty for enquiries made before it, or without one.
+    submit_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "stage"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submit_digest"],
+                condition=~models.Q(submit_digest=""),
+                name="volunteer_enquiry_sent_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Volunteer {self.pk}"
@@ -77,6 +87,9 @@ class StageChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
+    # Moved to induction or active with something still missing, on a manager's say-so (decision
+    # 0092): what was missing then, in the words the page showed. Empty for an ordinary move.
+    went_without = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -146,3 +159,54 @@ class Check(models.Model):
         if self.kind == CheckKind.DBS:
             return self.issued_on is not None
         return self.confirmed_on is not None
+
+
+# DBS levels from least to most thorough: a required level is met by it or any above it.
+DBS_ORDER = [level.value for level in DbsLevel]
+
+
+class Requirements(models.Model):
+    """What the organisation needs before a volunteer starts induction or becomes active
+    (decision 0092). One row per organisation, made with the defaults the first time it is
+    changed; until then `Requirements.DEFAULTS` apply."""
+
+    organisation = models.OneToOneField(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    references = models.PositiveSmallIntegerField(
+        _("satisfactory references needed"),
+        default=2,
+        help_text=_("0 to 5. Any reference that came back not satisfactory also holds them."),
+    )
+    dbs_level = models.CharField(
+        _("DBS check needed"),
+        max_length=20,
+        choices=[("", _("None")), *DbsLevel.choices],
+        blank=True,
+        default=DbsLevel.BASIC,
+        help_text=_("The lowest level that will do. Only ask for the level the role allows."),
+    )
+    dbs_renew_months = models.PositiveSmallIntegerField(
+        _("a DBS check is out of date after (months)"),
+        default=36,
+        help_text=_("Counted from its issue date, or from the last update-service check if later."),
+    )
+    right_to_volunteer = models.BooleanField(
+        _("right to volunteer must be seen"),
+        default=False,
+        help_text=_("Where it is relevant, for example for someone here on a visa."),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(references__lte=5), name="volunteer_references_at_most_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dbs_renew_months__gte=1) & models.Q(dbs_renew_months__lte=120),
+                name="volunteer_dbs_renew_1_to_120_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Volunteer requirements {self.pk}"

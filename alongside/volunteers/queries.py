@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role
 from alongside.connections.models import VolunteerProfile
-from alongside.volunteers.models import Check, CheckKind, Reference, Stage, Volunteer
+from alongside.training.models import add_months
+from alongside.volunteers.models import (
+    DBS_ORDER,
+    Check,
+    CheckKind,
+    DbsLevel,
+    Reference,
+    Requirements,
+    Stage,
+    Volunteer,
+)
 from alongside.volunteers.permissions import MANAGERS
 
 # An enquiry should be answered within a week; a reference within two; a DBS check within four.
@@ -44,6 +54,105 @@ def by_stage(membership: Membership) -> list[tuple[str, str, list[Volunteer]]]:
     for volunteer in volunteers_for(membership).order_by("stage_since", "pk"):
         found[volunteer.stage].append(volunteer)
     return [(s.value, str(s.label), found[s.value]) for s in Stage]
+
+
+# Moving to these stages needs the organisation's references and checks (decision 0092).
+GATED = (Stage.INDUCTION, Stage.ACTIVE)
+
+
+def requirements_of(organisation_id: int) -> Requirements:
+    """The organisation's requirements: its own row, or the defaults (unsaved) until it has one."""
+    found = Requirements.objects.filter(organisation_id=organisation_id).first()
+    return found or Requirements(organisation_id=organisation_id)
+
+
+def _people(count: int, one: str, many: str) -> str:
+    return (one if count == 1 else many) % {"n": count}
+
+
+def still_missing(
+    volunteer: Volunteer, *, on: date, requirements: Requirements | None = None
+) -> list[str]:
+    """What holds this volunteer back from induction or active on `on`, in plain words: a
+    reference that came back not satisfactory, too few satisfactory references, a required DBS
+    check missing, not back, below the level needed or out of date, the right to volunteer not
+    seen where it is required. Empty when nothing does. Three queries (two with `requirements`)."""
+    needs = requirements or requirements_of(volunteer.organisation_id)
+    missing: list[str] = []
+    references = list(Reference.objects.filter(volunteer=volunteer))
+    for reference in references:
+        if reference.received_on and reference.satisfactory is False:
+            missing.append(
+                _("The reference from %(who)s came back not satisfactory.")
+                % {"who": reference.referee}
+            )
+    good = sum(1 for r in references if r.received_on and r.satisfactory)
+    if good < needs.references:
+        waiting = sum(1 for r in references if r.received_on is None)
+        missing.append(
+            _people(
+                needs.references,
+                _("%(n)d satisfactory reference is needed"),
+                _("%(n)d satisfactory references are needed"),
+            )
+            + ": "
+            + _people(good, _("%(n)d is back"), _("%(n)d are back"))
+            + (
+                (", " + _people(waiting, _("%(n)d not back yet"), _("%(n)d not back yet")))
+                if waiting
+                else ""
+            )
+            + "."
+        )
+    checks = list(Check.objects.filter(volunteer=volunteer))
+    if needs.dbs_level:
+        missing.extend(_dbs_missing(checks, needs, on))
+    if needs.right_to_volunteer and not any(
+        c.kind == CheckKind.RIGHT_TO_VOLUNTEER and c.confirmed_on for c in checks
+    ):
+        asked = any(c.kind == CheckKind.RIGHT_TO_VOLUNTEER for c in checks)
+        missing.append(
+            _("Their right to volunteer has not been seen yet.")
+            if asked
+            else _("Their right to volunteer is needed: record it under Checks.")
+        )
+    return missing
+
+
+def _dbs_missing(checks: list[Check], needs: Requirements, on: date) -> list[str]:
+    """Why the DBS checks do not meet the level and freshness needed (empty when one does)."""
+    needed = DBS_ORDER.index(needs.dbs_level)
+    label = DbsLevel(needs.dbs_level).label
+    dbs = [c for c in checks if c.kind == CheckKind.DBS]
+    back = [c for c in dbs if c.issued_on is not None]
+    high_enough = [c for c in back if c.level and DBS_ORDER.index(c.level) >= needed]
+
+    def lasts_until(check: Check) -> date:
+        assert check.issued_on is not None
+        checked = max(check.issued_on, check.update_service_checked_on or check.issued_on)
+        return add_months(checked, needs.dbs_renew_months)
+
+    if any(lasts_until(c) >= on for c in high_enough):
+        return []
+    if high_enough:
+        latest = max(high_enough, key=lasts_until)
+        return [
+            _(
+                "Their DBS check ran out on %(day)s (%(months)d months after it was issued or "
+                "last checked on the update service): check it again, or ask for a new one."
+            )
+            % {"day": f"{lasts_until(latest):%-d %B %Y}", "months": needs.dbs_renew_months}
+        ]
+    if any(c.issued_on is None for c in dbs):
+        return [
+            _("Their DBS check is not back yet (%(level)s or above is needed).") % {"level": label}
+        ]
+    if back:
+        return [
+            _("Their DBS check is at a lower level than needed: %(level)s or above.")
+            % {"level": label}
+        ]
+    return [_("A DBS check is needed (%(level)s or above): none is recorded.") % {"level": label}]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ there is no second way in. Leaving sets the leaving date on that account
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -16,13 +17,14 @@ from datetime import date
 import rules
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Organisation, Role
 from alongside.audit import actions
 from alongside.audit.services import record
+from alongside.common.once import TOKEN
 from alongside.connections.models import LivedExperience, VolunteerProfile
 from alongside.volunteers.models import (
     ORDER,
@@ -30,10 +32,12 @@ from alongside.volunteers.models import (
     CheckKind,
     DbsLevel,
     Reference,
+    Requirements,
     Stage,
     StageChange,
     Volunteer,
 )
+from alongside.volunteers.queries import GATED, still_missing
 from alongside.workers.services import invite_worker, mark_leaving
 
 CERTIFICATE = re.compile(r"^\d{12}$")  # a DBS certificate number: twelve digits
@@ -58,10 +62,13 @@ def enquire(
     email: str,
     phone: str = "",
     offer: str = "",
+    submit_token: str = "",
 ) -> Volunteer:
     """Someone offers to volunteer through the public form. Side effects: a Volunteer at the
     enquiry stage, its first StageChange (by no one: themselves), one audit event; none when
-    an enquiry from the same address is still waiting to be answered (that one is returned)."""
+    the form's `submit_token` was already sent (a double click, the browser sending it again:
+    decision 0093), or an enquiry from the same address is still waiting to be answered (that
+    one is returned)."""
     email = email.strip().lower()
     errors: dict[str, str] = {}
     if not given_name.strip():
@@ -73,9 +80,15 @@ def enquire(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
+    digest = (
+        hashlib.sha256(submit_token.encode()).hexdigest() if TOKEN.fullmatch(submit_token) else ""
+    )
     with transaction.atomic():
-        # The same offer sent twice (a double click, the browser sending it again, a second try
-        # the same day) is one enquiry: the public form has no account to key a submit token on.
+        # The same form sent twice is one enquiry: its token is kept on the enquiry (the public
+        # form has no account to key a `common.SubmitToken` on). A second offer from the same
+        # address while the first is still waiting is the same enquiry too.
+        if digest and (sent := Volunteer.objects.filter(submit_digest=digest).first()):
+            return sent
         already = (
             Volunteer.objects.select_for_update()
             .filter(organisation=organisation, email=email, stage=Stage.ENQUIRY)
@@ -83,30 +96,51 @@ def enquire(
         )
         if already is not None:
             return already
-        volunteer = Volunteer.objects.create(
-            organisation=organisation,
-            given_name=given_name.strip(),
-            family_name=family_name.strip(),
-            email=email,
-            phone=phone.strip(),
-            offer=offer.strip(),
-            stage=Stage.ENQUIRY,
-            stage_since=today,
-            enquired_on=today,
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the same token at the same moment
+                volunteer = Volunteer.objects.create(
+                    organisation=organisation,
+                    given_name=given_name.strip(),
+                    family_name=family_name.strip(),
+                    email=email,
+                    phone=phone.strip(),
+                    offer=offer.strip(),
+                    stage=Stage.ENQUIRY,
+                    stage_since=today,
+                    enquired_on=today,
+                    submit_digest=digest,
+                )
+        except IntegrityError:
+            return Volunteer.objects.get(submit_digest=digest)
         StageChange.objects.create(volunteer=volunteer, to_stage=Stage.ENQUIRY, on=today)
         record(volunteer, action=actions.VOLUNTEERS_VOLUNTEER_ENQUIRED, by=None, person_id=None)
     return volunteer
 
 
+def _gated(current: str, to: str) -> bool:
+    """Whether this move needs the organisation's references and checks: onward to induction
+    or active, or back to active from paused (not going back to induction from active)."""
+    if to not in GATED:
+        return False
+    return current == Stage.PAUSED or ORDER.index(to) > ORDER.index(current)
+
+
 def move(
-    volunteer: Volunteer, *, to: str, by: Membership, reason: str = "", on: date | None = None
+    volunteer: Volunteer,
+    *,
+    to: str,
+    by: Membership,
+    reason: str = "",
+    on: date | None = None,
+    anyway: bool = False,
 ) -> StageChange:
-    """Move a volunteer to another stage, dated and by whom. Going back needs a reason; becoming
-    active invites them (role volunteer, the manager's team); leaving sets their account's
-    leaving date; paused or leaving takes them out of matching rounds. Side effects: a
-    StageChange, maybe an Invitation or a leaving date, one audit event (and the invitation's or
-    leaving date's own)."""
+    """Move a volunteer to another stage, dated and by whom. Going back needs a reason; moving to
+    induction or active is refused while a reference or check the organisation requires is
+    missing (`queries.still_missing`, decision 0092), unless the manager moves them `anyway`
+    with a reason, which is kept with what was missing and audited; becoming active invites them
+    (role volunteer, the manager's team); leaving sets their account's leaving date; paused or
+    leaving takes them out of matching rounds. Side effects: a StageChange, maybe an Invitation
+    or a leaving date, one audit event (and the invitation's or leaving date's own)."""
     _refuse_unless_manages(by, volunteer)
     today = timezone.localdate()
     on = on or today
@@ -132,6 +166,18 @@ def move(
         locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
         if locked.stage != volunteer.stage:
             raise ValidationError({"to": _("Someone else moved them just now: look again.")})
+        missing = still_missing(locked, on=on) if _gated(locked.stage, to) else []
+        if missing and not anyway:
+            raise ValidationError(
+                {
+                    "to": _("They cannot move to %(stage)s yet. Still missing: %(what)s")
+                    % {"stage": Stage(to).label.lower(), "what": " ".join(missing)}
+                }
+            )
+        if missing and not reason:
+            raise ValidationError(
+                {"reason": _("Say why they may go on without what is still missing.")}
+            )
         if to == Stage.ACTIVE and locked.membership_id is None:
             try:
                 invitation, _token = invite_worker(
@@ -165,6 +211,7 @@ def move(
             on=on,
             by=by.user,
             reason=reason,
+            went_without=" ".join(missing),
         )
         locked.stage = to
         locked.stage_since = on
@@ -174,7 +221,12 @@ def move(
             action=actions.VOLUNTEERS_VOLUNTEER_MOVED,
             by=by,
             person_id=None,
-            summary={"from": change.from_stage, "to": to, "back": bool(reason)},
+            summary={
+                "from": change.from_stage,
+                "to": to,
+                "back": ORDER.index(to) < ORDER.index(change.from_stage),
+                "went_without": len(missing),
+            },
         )
     volunteer.refresh_from_db()
     return change
@@ -331,6 +383,53 @@ def save_check(
             },
         )
     return check
+
+
+def set_requirements(
+    organisation: Organisation,
+    *,
+    by: Membership,
+    references: int,
+    dbs_level: str,
+    dbs_renew_months: int,
+    right_to_volunteer: bool,
+) -> Requirements:
+    """What the organisation needs before a volunteer starts induction or becomes active
+    (decision 0092). Side effects: the organisation's Requirements row (made if missing), one
+    audit event with the new values."""
+    if not rules.test_rule("volunteers.manage", by) or by.organisation_id != organisation.pk:
+        raise ValidationError(_("You cannot change what volunteers need."))
+    errors: dict[str, str] = {}
+    if not 0 <= references <= 5:
+        errors["references"] = _("Enter a number from 0 to 5.")
+    if dbs_level and dbs_level not in DbsLevel.values:
+        errors["dbs_level"] = _("Choose a DBS level from the list, or none.")
+    if not 1 <= dbs_renew_months <= 120:
+        errors["dbs_renew_months"] = _("Enter a number of months from 1 to 120.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        needs, _created = Requirements.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        needs.references = references
+        needs.dbs_level = dbs_level
+        needs.dbs_renew_months = dbs_renew_months
+        needs.right_to_volunteer = right_to_volunteer
+        needs.save()
+        record(
+            needs,
+            action=actions.VOLUNTEERS_REQUIREMENTS_CHANGED,
+            by=by,
+            person_id=None,
+            summary={
+                "references": references,
+                "dbs_level": dbs_level,
+                "dbs_renew_months": dbs_renew_months,
+                "right_to_volunteer": right_to_volunteer,
+            },
+        )
+    return needs
 
 
 def set_lived_experience(

@@ -6,6 +6,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("", views.volunteer_list, name="list"),
+    path("requirements/", views.requirements, name="requirements"),
     path("<int:volunteer_id>/", views.volunteer, name="volunteer"),
     path("<int:volunteer_id>/move/", views.move, name="move"),
     path("<int:volunteer_id>/references/", views.add_reference, name="add_reference"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule, rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Organisation
-from alongside.common import links
+from alongside.common import links, once
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
@@ -37,6 +37,7 @@ from alongside.volunteers.forms import (
     MoveForm,
     ReferenceBackForm,
     ReferenceForm,
+    RequirementsForm,
 )
 from alongside.volunteers.models import ORDER, Check, Reference, Stage, Volunteer
 
@@ -58,7 +59,11 @@ def enquire(request: AuthedHttpRequest, organisation_slug: str) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enquire(organisation, **form.cleaned_data)
+            services.enquire(
+                organisation,
+                submit_token=request.POST.get(once.FIELD, ""),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -87,6 +92,36 @@ def volunteer_list(request: AuthedHttpRequest) -> HttpResponse:
                 reverse("volunteers:enquire", args=[membership.organisation.slug])
             ),
         },
+    )
+
+
+@rule_required("volunteers.manage")
+def requirements(request: AuthedHttpRequest) -> HttpResponse:
+    """What the organisation needs before a volunteer starts induction or becomes active."""
+    membership = membership_of(request)
+    needs = queries.requirements_of(membership.organisation_id)
+    form = RequirementsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "references": needs.references,
+            "dbs_level": needs.dbs_level,
+            "dbs_renew_months": needs.dbs_renew_months,
+            "right_to_volunteer": needs.right_to_volunteer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_requirements(membership.organisation, by=membership, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved. It applies to the next move of each volunteer."))
+            return redirect("volunteers:list")
+    return render(
+        request,
+        "volunteers/requirements.html",
+        {"form": form},
+        status=form_status(request, form),
     )
 
 
@@ -152,6 +187,10 @@ def _page(
         or CheckForm(initial={"requested_on": today}),
         "back_for": forms.get("back_for"),
         "stage_label": Stage(volunteer.stage).label,
+        # What still holds them back from induction or active (decision 0092).
+        "missing": queries.still_missing(volunteer, on=today)
+        if volunteer.stage not in (Stage.ACTIVE, Stage.LEAVING)
+        else None,
         # The form sent with mistakes, whichever it was: its error summary opens the page.
         "failed_form": next(
             (form for form in forms.values() if isinstance(form, BaseForm) and form.errors), None

@@ -233,6 +233,8 @@ class Samples:
             ),
         }
         self.supervisions = {}
+        # A course and a completion per subject (the supervisee's), to correct or remove.
+        self.courses, self.completions = {}, {}
         for subject, (supervisee, supervisor) in pairs.items():
             coordinator = supervisor  # anyone in the organisation may be named as arranging it
             supervision = training.arrange_supervision(
@@ -249,6 +251,19 @@ class Samples:
                 notes=f"Matrix supervision note ({subject})",
             )
             self.supervisions[subject] = supervision
+            course = training.add_course(
+                supervisee.organisation,
+                by=supervisor,
+                name=f"Matrix course ({subject})",
+                valid_for_months=12,
+            )
+            self.courses[subject] = course
+            self.completions[subject] = training.record_completions(
+                [supervisee],
+                course,
+                by=supervisor,
+                completed_on=timezone.localdate() - timedelta(days=30),
+            )[0]
 
     def _referrals(self, owners: dict[str, Any]) -> None:
         """A referral out (and its link), a referral partner and a referral in per subject."""
@@ -284,19 +299,26 @@ class Samples:
         from datetime import datetime, time
 
         from alongside.access.models import Membership
-        from alongside.rota.models import Shift, ShiftRole, Signup, SignupStatus
+        from alongside.rota.models import Shift, ShiftPattern, ShiftRole, Signup, SignupStatus
 
         world = self.world
         day = timezone.localdate() + timedelta(days=3)
         askers = {"related": "vic", "unrelated": "alice", "other": "olly"}
         self.shifts, self.shift_roles, self.signups, self.offers = {}, {}, {}, {}
+        self.shift_patterns = {}
         for hour, (subject, person) in zip((9, 12, 15), self.people.items(), strict=True):
             starts = timezone.make_aware(datetime.combine(day, time(hour)))
             org = person.organisation
+            pattern = ShiftPattern.objects.create(
+                organisation=org, name=f"Matrix shift {subject}", weekday=day.weekday(),
+                starts_at=time(hour), ends_at=time(hour + 2), starts_on=day,
+                created_by=world.user("colin"),
+            )  # fmt: skip
             shift = Shift.objects.create(
                 organisation=org, name=f"Matrix shift {subject}", starts_at=starts,
-                ends_at=starts + timedelta(hours=2),
+                ends_at=starts + timedelta(hours=2), pattern=pattern,
             )  # fmt: skip
+            self.shift_patterns[subject] = pattern
             role = ShiftRole.objects.create(shift=shift, name="Desk", needed=5)
             offerer = MembershipFactory(organisation=org, role=Role.VOLUNTEER)
             member = Membership.objects.get(user=world.user(askers[subject]), organisation=org)
@@ -616,12 +638,15 @@ class Samples:
             "check_id": lambda: self.volunteer_checks[subject].pk,
             "organisation_slug": lambda: self.organisation_slug[subject],
             "supervision_id": lambda: self.supervisions[subject].pk,
+            "course_id": lambda: self.courses[subject].pk,
+            "completion_id": lambda: self.completions[subject].pk,
             "service_id": lambda: self.directory_services[subject].pk,
             "feed_id": lambda: self.feeds[subject].pk,
             "shift_id": lambda: self.shifts[subject].pk,
             "role_id": lambda: self.shift_roles[subject].pk,
             "signup_id": lambda: self.signups[subject].pk,
             "offer_id": lambda: self.offers[subject].pk,
+            "pattern_id": lambda: self.shift_patterns[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
             "word_list": lambda: "close_reason",
             # Each one-time link is its own app's token.

@@ -408,6 +408,7 @@ MATRIX: dict[str, Entry] = {
         f"volunteers:{name}": each({"colin", "dana"}, {"colin", "dana"}, set(), method="post")
         for name in ("move", "add_reference", "add_check", "reference_back", "update_check")
     },
+    "volunteers:requirements": once({"colin", "dana"}),
     "volunteers:my_lived_experience": once({"vic"}),
     "volunteers:enquire": once(EVERYONE),
     # directory: every worker reads it, coordinators and data leads keep it (local services only)
@@ -431,6 +432,11 @@ MATRIX: dict[str, Entry] = {
     "training:record_session": once({"colin"}),
     "training:expiring": once({"colin"}),
     "training:arrangements": once({"colin"}),
+    "training:completions": once({"colin"}),
+    "training:course": each({"colin"}, {"colin"}, set()),
+    "training:completion": each({"colin"}, {"colin"}, set()),
+    "training:remove_course": each({"colin"}, {"colin"}, set(), method="post"),
+    "training:remove_completion": each({"colin"}, {"colin"}, set(), method="post"),
     "training:supervision": each({"vic", "alice"}, set(), {"olly"}),
     "training:record_supervision_session": each({"alice"}, set(), set(), method="post"),
     "training:plan_supervision_session": each({"alice"}, set(), set(), method="post"),
@@ -452,6 +458,9 @@ MATRIX: dict[str, Entry] = {
     "rota:rota": once({"colin"}),
     "rota:new_pattern": once({"colin"}),
     "rota:shift": each({"colin"}, {"colin"}, set()),
+    "rota:cancel_shift": each({"colin"}, {"colin"}, set()),
+    "rota:change_pattern": each({"colin"}, {"colin"}, set()),
+    "rota:attendance": each({"colin"}, {"colin"}, set(), method="post"),
     "rota:gifts": once({"colin", "dana"}),
     # ops: the health check, for a monitor (no sign-in, no personal data)
     "ops:health": once(EVERYONE),

@@ -20,6 +20,7 @@ from alongside.audit.models import AuditEvent
 from alongside.demo.builder import build_demo
 from alongside.people.models import Person
 from alongside.referrals.models import ReferralIn, ReferralOut
+from alongside.rota.models import Shift, ShiftPattern
 from alongside.volunteers.models import Volunteer
 
 HREF = re.compile(r'href="([^"#]+)')
@@ -78,8 +79,17 @@ def _seeds(person_ids: list[int]) -> list[str]:
         "/rights/",
         "/rights/retention/",
         "/volunteers/",
+        "/volunteers/requirements/",
         "/volunteers/my-lived-experience/",
+        "/training/completions/",
+        "/shifts/",
+        "/shifts/rota/",
     ]
+    # The rota's pages for a few shifts and repeating shifts: cancelling, changing, who came.
+    for pk in Shift.objects.order_by("starts_at").values_list("pk", flat=True)[:3]:
+        seeds += [f"/shifts/rota/shifts/{pk}/", f"/shifts/rota/shifts/{pk}/cancel/"]
+    for pk in ShiftPattern.objects.values_list("pk", flat=True)[:3]:
+        seeds += [f"/shifts/rota/patterns/{pk}/change/"]
     # Every referral out (its note and the service's words are support sphere) and in (why the
     # partner referred them), whether or not a link reaches it.
     seeds += [f"/referrals/{pk}/" for pk in ReferralOut.objects.values_list("pk", flat=True)]
@@ -396,7 +406,12 @@ def test_a_volunteer_once_supported_keeps_their_history_from_those_who_manage_vo
     author = Client()
     author.force_login(note.author)
     assert token in author.get(f"/people/{person.pk}/").content.decode(), "positive control"
-    seeds = ["/volunteers/", f"/volunteers/{volunteer.pk}/", "/inbox/"]
+    seeds = [
+        "/volunteers/",
+        "/volunteers/requirements/",
+        f"/volunteers/{volunteer.pk}/",
+        "/inbox/",
+    ]
     for username in ("coordinator", "datalead"):
         client = Client()
         client.force_login(users_named(username))
@@ -449,6 +464,7 @@ def test_supervision_notes_reach_only_their_supervisee_and_supervisor(
         "/training/courses/",
         "/training/record/",
         "/training/record-session/",
+        "/training/completions/",
         "/training/supervision/",
         "/learning/scorecard/",
         "/reports/",

@@ -12,13 +12,15 @@ from datetime import time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.rota import services
-from alongside.rota.models import Signup, SignupStatus
+from alongside.rota.models import HOLDS_PLACE, Shift, Signup, SignupStatus
 from alongside.rota.tests.helpers import first_shift, make_pattern, role
 from alongside.scheduling import services as scheduling
 from alongside.scheduling.models import Appointment
+from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -101,3 +103,39 @@ def test_postgresql_refuses_overlapping_shifts_for_one_member_even_without_the_s
     else:  # SQLite has no exclusion constraints: the service's lock and check are the guard
         Signup.objects.create(**fields)
         assert Signup.objects.filter(membership=vic).count() == 2
+
+
+@pytest.mark.postgresql
+@pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
+def test_two_roll_ons_at_one_moment_make_each_shift_once(committed_db):
+    """The daily task run twice at once (two workers): every day gets one shift, never two."""
+    _org, colin, _vic = _setting()
+    pattern = make_pattern(colin, ends_on=None)
+    Shift.objects.filter(pattern=pattern).delete()  # as if none were made yet
+    today = timezone.localdate()
+    outcomes = race([lambda: services.roll_on(today), lambda: services.roll_on(today)])
+    assert all(isinstance(o, int) for o in outcomes), outcomes
+    days = [
+        timezone.localdate(s)
+        for s in Shift.objects.filter(pattern=pattern).values_list("starts_at", flat=True)
+    ]
+    assert len(days) == len(set(days)) == sum(outcomes) >= 12
+
+
+@pytest.mark.postgresql
+@pytest.mark.time_machine(SUMMER_MIDDAY, tick=False)
+def test_a_signup_racing_a_cancellation_never_leaves_anyone_on_the_cancelled_shift(committed_db):
+    _org, colin, vic = _setting()
+    shift = first_shift(make_pattern(colin))
+    outcomes = race(
+        [
+            lambda: services.sign_up(role(shift, "Desk"), by=vic),
+            lambda: services.cancel_shift(shift, by=colin, reason="Flooded"),
+        ]
+    )
+    assert not any(
+        isinstance(o, Exception) and not isinstance(o, ValidationError) for o in outcomes
+    ), outcomes
+    shift.refresh_from_db()
+    assert shift.cancelled_at is not None
+    assert not Signup.objects.filter(shift=shift, status__in=HOLDS_PLACE).exists()

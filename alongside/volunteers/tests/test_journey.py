@@ -31,6 +31,23 @@ def _enquiry(world, **extra):
     return services.enquire(world.org, **data)
 
 
+def _cleared(volunteer, by):
+    """What the default requirements need (decision 0092): two satisfactory references and a
+    basic DBS check in date."""
+    for referee in ("Jan Price", "Sam Okoro"):
+        reference = services.ask_reference(volunteer, by=by, referee=referee, asked_on=TODAY)
+        services.reference_received(reference, by=by, received_on=TODAY, satisfactory=True)
+    services.save_check(
+        volunteer,
+        by=by,
+        kind=CheckKind.DBS,
+        requested_on=TODAY,
+        level="basic",
+        certificate_number="001234567890",
+        issued_on=TODAY,
+    )
+
+
 def _section(world, kind=Kind.VOLUNTEER_WAITING, persona="colin"):
     inbox = inbox_for(world.members[persona], today=TODAY)
     return next((s for s in inbox.sections if s.kind == kind), None)
@@ -103,6 +120,7 @@ def test_becoming_active_invites_them_through_the_ordinary_invitation(
 ):
     colin = world.members["colin"]
     volunteer = _enquiry(world)
+    _cleared(volunteer, colin)
     services.move(volunteer, to=Stage.INDUCTION, by=colin)
     with django_capture_on_commit_callbacks(execute=True):
         services.move(volunteer, to=Stage.ACTIVE, by=colin)
@@ -125,6 +143,7 @@ def test_becoming_active_with_an_address_already_in_use_is_refused_whole(world):
     colin = world.members["colin"]
     UserFactory(username="taken@example.org", email="taken@example.org")
     volunteer = _enquiry(world, email="taken@example.org")
+    _cleared(volunteer, colin)
     with pytest.raises(ValidationError) as error:
         services.move(volunteer, to=Stage.ACTIVE, by=colin)
     assert "could not be invited" in error.value.message_dict["to"][0]
@@ -263,3 +282,27 @@ def test_a_reference_asked_for_twice_by_one_submit_is_saved_once(world):
     second = colin.post(f"/volunteers/{volunteer.pk}/references/", form)
     assert first.status_code == 302 and second.status_code == 303  # 303: "already saved"
     assert Reference.objects.filter(volunteer=volunteer).count() == 1
+
+
+def test_the_public_form_carries_a_submit_token_and_one_form_sent_twice_is_one_enquiry(
+    world, client
+):
+    reset_rate_limits()
+    url = reverse("volunteers:enquire", args=[world.org.slug])
+    assert 'name="submit_token"' in client.get(url).content.decode()
+    offer = {
+        "given_name": "Robin",
+        "email": "robin@example.org",
+        "submit_token": "one-drawn-enquiry-form-token",
+    }
+    assert client.post(url, offer).status_code == 200
+    # Answered in between, so the address rule alone would take a second enquiry: the token
+    # still makes the same form sent again the same enquiry.
+    services.move(Volunteer.objects.get(), to=Stage.CONVERSATION, by=world.members["colin"])
+    again = client.post(url, offer)
+    assert again.status_code == 200 and "Thank you" in again.content.decode()
+    assert Volunteer.objects.count() == 1
+    assert AuditEvent.objects.filter(action="volunteers.volunteer.enquired").count() == 1
+    # A fresh form (a new token) is a new offer.
+    client.post(url, {**offer, "submit_token": "another-drawn-enquiry-form"})
+    assert Volunteer.objects.count() == 2
