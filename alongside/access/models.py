@@ -232,3 +232,35 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class LocalWord(models.Model):
+    """One word of an organisation's own list of reasons (decision 0088), such as a close reason.
+
+    Records keep the word's `code`, which never changes: reports and API version 1 count by it.
+    The organisation renames (`label`), reorders (`position`), adds and retires (`active`) words;
+    a retired word is still shown on the records that have it. An organisation with no rows for a
+    list uses the list's starting words (`access.words`), so nothing changes meaning until it
+    edits the list; its first edit writes every word of the list.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="local_words"
+    )
+    word_list = models.CharField(_("list"), max_length=30)
+    code = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("word"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["word_list", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "word_list", "code"], name="local_word_code_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

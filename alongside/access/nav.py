@@ -129,6 +129,7 @@ NAV: tuple[Link | tuple[Link, ...], ...] = (
     Link(_("Import"), "imports:start", "imports.import"),
     Link(_("Workers"), "workers:list", "access.manage_workers"),
     Link(_("Settings"), "access:organisation_settings", "access.change_settings"),
+    Link(_("Our words"), "access:words", "access.change_words"),
     Link(
         _("Messages"),
         "access:notifications",

@@ -93,6 +93,7 @@ def places_in_team(membership: Membership | None, team: object = None) -> bool:
 
 rules.add_rule("access.see_notifications", is_member)
 rules.add_rule("access.change_settings", is_data_lead)
+rules.add_rule("access.change_words", is_data_lead | is_coordinator)
 rules.add_rule("access.manage_workers", is_data_lead | is_coordinator)
 rules.add_rule("access.manage_worker", manages_worker)
 rules.add_rule("access.give_role", gives_role)

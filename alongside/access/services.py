@@ -1,6 +1,8 @@
 """Writes about organisations and memberships."""
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -11,8 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
-from alongside.access.models import Membership, Notification, Organisation, Role, TwoStepPolicy
+from alongside.access.models import (
+    LocalWord,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    Team,
+    TwoStepPolicy,
+)
 from alongside.access.tasks import queue_notification_emails
+from alongside.access.words import new_code, word_list, words
 from alongside.audit import actions
 from alongside.audit.actions import Action
 from alongside.audit.services import record
@@ -188,3 +199,165 @@ def end_sessions_of(user_id: int) -> int:
     for key in keys:
         store_class(session_key=key).delete()
     return len(keys)
+
+
+LOCAL_WORD_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class WordEdit:
+    """One row of the "Our words" form: a word's code (empty for a new word), its label, its
+    place in the list and whether it is in use."""
+
+    code: str
+    label: str
+    position: int
+    active: bool
+
+
+def _tidy(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def save_words(
+    organisation: Organisation, *, by: Membership, key: str, edits: Sequence[WordEdit]
+) -> list[LocalWord]:
+    """Write the organisation's whole list `key` (decision 0088): rename, reorder, retire and add
+    in one go. `edits` holds every existing word (by code) and any new ones (empty code).
+    Refuses, naming the row (`label_<n>`), a blank or duplicate label, a label over 100
+    characters, retiring a word the software needs or the last word in use, and adding to a list
+    that takes no new words. Nothing is written unless all of it is. Side effects: one audit
+    event with the words before and after, when anything changed."""
+    if by.organisation_id != organisation.pk or by.role not in (Role.DATA_LEAD, Role.COORDINATOR):
+        raise PermissionError("only the organisation's coordinator or data lead changes its words")
+    spec = word_list(key)
+    current = {word.code: word for word in words(organisation.pk, key)}
+    errors: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    cleaned: list[WordEdit] = []
+    for n, edit in enumerate(edits):
+        text = _tidy(edit.label)
+        if edit.code and edit.code not in current:
+            raise ValueError(f"{edit.code!r} is not a word of {key}")
+        if not edit.code and not text:
+            continue  # the empty "add a word" row
+        if not edit.code and not spec.can_add:
+            errors[f"label_{n}"] = (
+                "This list keeps the words the software acts on: rename them only."
+            )
+        elif not text:
+            errors[f"label_{n}"] = (
+                "Write the word. To stop offering it, untick “in use” instead of emptying it."
+            )
+        elif len(text) > LOCAL_WORD_MAX_LENGTH:
+            errors[f"label_{n}"] = f"Keep it to {LOCAL_WORD_MAX_LENGTH} characters or fewer."
+        elif text.casefold() in seen:
+            errors[f"label_{n}"] = f"“{text}” is already in this list: use a different word."
+        else:
+            seen[text.casefold()] = n
+        if edit.code and not edit.active and edit.code in spec.fixed:
+            errors[f"active_{n}"] = (
+                "Alongside acts on this word, so it stays in use: rename it instead."
+            )
+        cleaned.append(WordEdit(edit.code, text, edit.position, edit.active))
+    missing = set(current) - {edit.code for edit in cleaned if edit.code}
+    if missing:
+        raise ValueError(f"every word of {key} must be sent; missing {sorted(missing)}")
+    if not errors and not any(edit.active and edit.code not in spec.not_picked for edit in cleaned):
+        errors["__all__"] = "Keep at least one word in use: a list with none cannot be chosen from."
+    if errors:
+        raise ValidationError(errors)
+    ordered = sorted(enumerate(cleaned), key=lambda pair: (pair[1].position, pair[0]))
+    taken = set(current)
+    after: list[dict[str, object]] = []
+    for position, (_n, edit) in enumerate(ordered):
+        code = edit.code or new_code(edit.label, taken, max_length=spec.max_code_length)
+        taken.add(code)
+        after.append(
+            {"code": code, "label": edit.label, "active": edit.active, "position": position}
+        )
+    before = [
+        {"code": w.code, "label": w.label, "active": w.active, "position": i}
+        for i, w in enumerate(current.values())
+    ]
+    if before == after:
+        return list(LocalWord.objects.filter(organisation=organisation, word_list=key))
+    with transaction.atomic():
+        stored = {
+            row.code: row
+            for row in LocalWord.objects.select_for_update().filter(
+                organisation=organisation, word_list=key
+            )
+        }
+        saved: list[LocalWord] = []
+        for item in after:
+            row = stored.get(str(item["code"])) or LocalWord(
+                organisation=organisation, word_list=key, code=str(item["code"])
+            )
+            row.label = str(item["label"])
+            row.active = bool(item["active"])
+            row.position = int(str(item["position"]))
+            row.save()
+            saved.append(row)
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_WORDS_CHANGED,
+            by=by,
+            summary={"list": key, "before": before, "after": after},
+        )
+    return saved
+
+
+SERVICE_NAME_MAX_LENGTH = 200
+
+
+def save_services(
+    organisation: Organisation, *, by: Membership, names: dict[int, str], new: str = ""
+) -> list[Team]:
+    """Rename the organisation's services (`Team`) and add one (`new`, optional). Refuses a
+    blank or duplicate name, naming the field (`service_<id>`, `new`); all or nothing. Side
+    effects: one audit event with the names before and after, when anything changed."""
+    if by.organisation_id != organisation.pk or by.role not in (Role.DATA_LEAD, Role.COORDINATOR):
+        raise PermissionError("only the organisation's coordinator or data lead names services")
+    teams = {team.pk: team for team in Team.objects.filter(organisation=organisation)}
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    wanted: dict[int, str] = {}
+    for pk, team in teams.items():
+        name = _tidy(names.get(pk, team.name))
+        if not name:
+            errors[f"service_{pk}"] = "Write the service's name."
+        elif len(name) > SERVICE_NAME_MAX_LENGTH:
+            errors[f"service_{pk}"] = f"Keep it to {SERVICE_NAME_MAX_LENGTH} characters or fewer."
+        elif name.casefold() in seen:
+            errors[f"service_{pk}"] = f"Another service is called “{name}”: use a different name."
+        seen.add(name.casefold())
+        wanted[pk] = name
+    added = _tidy(new)
+    if added and added.casefold() in seen:
+        errors["new"] = f"A service is already called “{added}”: use a different name."
+    elif len(added) > SERVICE_NAME_MAX_LENGTH:
+        errors["new"] = f"Keep it to {SERVICE_NAME_MAX_LENGTH} characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    before = {str(pk): team.name for pk, team in teams.items()}
+    changed = [pk for pk, name in wanted.items() if teams[pk].name != name]
+    if not changed and not added:
+        return list(teams.values())
+    with transaction.atomic():
+        # Two steps, so that swapping two names does not trip the unique name on the way.
+        for pk in changed:
+            Team.objects.filter(pk=pk).update(name=f"renaming {pk} {uuid.uuid4().hex}")
+        for pk in changed:
+            teams[pk].name = wanted[pk]
+            teams[pk].save(update_fields=["name"])
+        if added:
+            team = Team.objects.create(organisation=organisation, name=added)
+            teams[team.pk] = team
+        record(
+            organisation,
+            action=actions.ACCESS_ORGANISATION_SERVICES_CHANGED,
+            by=by,
+            summary={"before": before, "after": {str(pk): t.name for pk, t in teams.items()}},
+        )
+    return list(teams.values())

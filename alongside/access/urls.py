@@ -1,7 +1,7 @@
 from allauth.account import views as allauth_views
 from django.urls import path
 
-from alongside.access import session_views, views
+from alongside.access import session_views, views, words_views
 
 app_name = "access"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("organisations/switch/", views.switch_organisation, name="switch_organisation"),
     path("notifications/", views.notifications, name="notifications"),
     path("settings/", views.organisation_settings, name="organisation_settings"),
+    path("settings/words/", words_views.words_home, name="words"),
+    path("settings/words/services/", words_views.edit_services, name="services"),
+    path("settings/words/<slug:word_list>/", words_views.edit_words, name="edit_words"),
 ]

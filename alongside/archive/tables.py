@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from alongside.access.models import Membership, Notification, Skill, Team
+from alongside.access.models import LocalWord, Membership, Notification, Skill, Team
 from alongside.connections.models import (
     FollowUp,
     Interest,
@@ -242,6 +242,22 @@ TABLES: tuple[Table, ...] = (
         "Teams and services",
         "The services or teams the organisation runs.",
         words={"name": "The team's name, unique in the organisation."},
+    ),
+    Table(
+        "local_words",
+        LocalWord,
+        "The organisation's own words",
+        "Its own words for each reason list (decision 0088). Records keep a word's code; pages, "
+        "reports and exports show its label. A list with no rows here uses Alongside's starting "
+        "words.",
+        words={
+            "word_list": "Which list: demand_kind, failure_kind, close_reason, spell_reason, "
+            "referral_outcome or voucher_reason.",
+            "code": "The code records keep (spells.reason, needs.close_reason, ...); never changes.",
+            "label": "The organisation's word for it.",
+            "position": "Its place in the list, from 0.",
+            "active": "False when retired: not offered any more, still shown on old records.",
+        },
     ),
     Table(
         "people",

@@ -438,6 +438,8 @@ ACCESS_ORGANISATION_TWO_STEP_CHANGED = _not_about_one_person("access.organisatio
 ACCESS_ORGANISATION_ROLE_NAMES_CHANGED = _not_about_one_person(
     "access.organisation.role_names_changed"
 )
+ACCESS_ORGANISATION_WORDS_CHANGED = _not_about_one_person("access.organisation.words_changed")
+ACCESS_ORGANISATION_SERVICES_CHANGED = _not_about_one_person("access.organisation.services_changed")
 # Sign-in (alongside/accounts): one event per active membership of the account, so each
 # organisation the worker works in sees it. Summaries hold the address and the method, never a
 # password or a code.

@@ -19,7 +19,8 @@ from django.db import connections, models
 from django.db.models import Max
 from django.utils import timezone
 
-from alongside.access.models import Membership, Organisation, Team, TwoStepPolicy
+from alongside.access import words as local_words
+from alongside.access.models import LocalWord, Membership, Organisation, Team, TwoStepPolicy
 from alongside.common.spheres import SphereQuerySet
 from alongside.demo.contacts import ContactMaker
 from alongside.demo.town import PersonPlan, Town
@@ -30,6 +31,17 @@ from alongside.support.models import SupportNote
 
 # What the demo's organisations call a role, where it is not the default (decision 0034).
 DEMO_ROLE_NAMES = {"assessor": "Foodbank desk"}
+# Riverside's own words for some reasons (decision 0088): renamed, and one added, so the demo
+# shows that no list is fixed. Codes stay; the second organisation keeps the starting words.
+DEMO_WORDS: dict[str, dict[str, str]] = {
+    "close_reason": {"moved_away": "Moved out of the area"},
+    "spell_reason": {"workload": "Sharing out the caseload"},
+    "failure_kind": {"sent_back": "Sent back by the council or the DWP"},
+    "referral_outcome": {"no_contact": "Could not reach them"},
+}
+DEMO_ADDED_WORDS: dict[str, list[tuple[str, str]]] = {
+    "failure_kind": [("lost_paperwork", "We lost their paperwork")],
+}
 
 TWO_STEP_POLICY = TwoStepPolicy.DEMO_DATA_LEAD_ONLY.value
 PASSWORD = "alongside-demo"  # noqa: S105 - the published demo password (CONTRACTS.md)
@@ -223,6 +235,22 @@ class _Writer:
         )
         Team.objects.bulk_create(teams)
         self.counts["organisations"], self.counts["teams"] = len(organisations), len(teams)
+        if "riverside" in self.org_ids:
+            self._local_words(self.org_ids["riverside"])
+
+    def _local_words(self, organisation_id: int) -> None:
+        rows = []
+        for key, renamed in DEMO_WORDS.items():
+            listed = [(w.code, w.label) for w in local_words.words(organisation_id, key)]
+            listed += DEMO_ADDED_WORDS.get(key, [])
+            rows += [
+                LocalWord(
+                    organisation_id=organisation_id, word_list=key, code=code,
+                    label=renamed.get(code, label), position=position,
+                )
+                for position, (code, label) in enumerate(listed)
+            ]  # fmt: skip
+        LocalWord.objects.using(self.using).bulk_create(rows)
 
     def _workers(self) -> None:
         password = make_password(PASSWORD)  # hashed once: every demo user shares it

@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Team
 from alongside.common.forms import DateInput, Form, RecordDateField, model_choice
 from alongside.common.ids import parse_id
-from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReasonCode, ReferralPartner
+from alongside.eligibility.models import MAX_PARCELS, PartnerKind, ReferralPartner
 from alongside.eligibility.queries import active_referral_partners
 from alongside.people.models import Person
 from alongside.people.queries import people_visible_to
@@ -66,7 +67,6 @@ class VoucherForm(Form):
     )
     reason_codes = forms.MultipleChoiceField(
         label=_("Reasons ticked on the voucher"),
-        choices=ReasonCode.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -75,6 +75,10 @@ class VoucherForm(Form):
         kwargs.setdefault("initial", {"issued_on": timezone.localdate(), "children": 0})
         super().__init__(*args, **kwargs)
         model_choice(self, "partner").queryset = active_referral_partners(membership)
+        # The organisation's own words (decision 0088).
+        self.fields["reason_codes"].choices = local_words.choices(  # type: ignore[attr-defined]
+            membership.organisation_id, "voucher_reason"
+        )
 
 
 class FindVoucherForm(Form):

@@ -16,7 +16,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access import words as local_words
 from alongside.access.models import Sphere
+from alongside.access.words import WordList, register
 from alongside.common.spheres import SphereManager
 
 MAX_HOUSEHOLD_ADULTS = 20
@@ -47,6 +49,17 @@ class ReasonCode(models.TextChoices):
     CHILD_HOLIDAY_MEALS = "child_holiday_meals", _("Child holiday meals")
     REFUSED_ADVANCE = "refused_advance", _("Refused short-term benefit advance")
     OTHER = "other", _("Other")
+
+
+register(
+    WordList(
+        "voucher_reason",
+        _("Reasons on a voucher"),
+        _("Ticked on a referral voucher at the desk, and counted in the foodbank's figures."),
+        ReasonCode.choices,
+        fixed=frozenset({ReasonCode.OTHER}),
+    )
+)
 
 
 class ReferralPartner(models.Model):
@@ -184,5 +197,6 @@ class Voucher(models.Model):
         return self.adults + self.children
 
     def reason_labels(self) -> list[str]:
-        labels = dict(ReasonCode.choices)
-        return [str(labels.get(code, code)) for code in self.reason_codes]
+        """The reasons in the organisation's own words (decision 0088)."""
+        labels = local_words.labels(self.organisation_id, "voucher_reason")
+        return [labels.get(code, code) for code in self.reason_codes]

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Organisation, Team
 from alongside.audit import actions
 from alongside.audit.services import record, record_read
@@ -25,7 +26,6 @@ from alongside.eligibility.models import (
     MAX_HOUSEHOLD_CHILDREN,
     MAX_PARCELS,
     PartnerKind,
-    ReasonCode,
     ReferralPartner,
     Voucher,
     voucher_key,
@@ -137,7 +137,7 @@ def _voucher_errors(
         }
     if not reason_codes:
         errors["reason_codes"] = _("Choose at least one reason, as ticked on the voucher.")
-    elif not set(reason_codes) <= set(ReasonCode.values):
+    elif not set(reason_codes) <= local_words.codes_in_use(by.organisation_id, "voucher_reason"):
         errors["reason_codes"] = _("Choose reasons from the list.")
     if issued_on > timezone.localdate():
         errors["issued_on"] = _(

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from alongside.access import words as local_words
 from alongside.audit import actions
 from alongside.audit.services import record_many
 from alongside.imports.kinds import (
@@ -44,9 +45,22 @@ from alongside.relationships.models import NamedWorkerSpell, SpellReason
 from alongside.relationships.services import import_spells
 
 KIND = "named_workers"
-REASONS = {fold(code): code for code in SpellReason.values} | {
-    fold(str(label)): code for code, label in SpellReason.choices
-}
+
+
+def _reasons(organisation_id: int) -> dict[str, str]:
+    """A reason as a file may write it: a starting code or label, or a code or label of the
+    organisation's own words (decision 0088), folded."""
+    starting = {fold(code): code for code in SpellReason.values} | {
+        fold(str(label)): code for code, label in SpellReason.choices
+    }
+    own = local_words.labels(organisation_id, "spell_reason")
+    return (
+        starting
+        | {fold(code): code for code in own}
+        | {fold(label): code for code, label in own.items()}
+    )
+
+
 FOREVER = date.max
 
 # A spell in the check: (starts, ends or FOREVER, the line that gave it or 0, the spell's id or 0)
@@ -118,9 +132,12 @@ def _check(ctx: Context, row: Row, plan: Planned, people: dict[str, int]) -> dic
         )
     values["worker_id"] = worker_id
     said = text_of(cells.get("reason"))
-    values["reason"] = REASONS.get(fold(said)) if said else ""
+    reasons = ctx.cache.get("spell_reasons")
+    if reasons is None:  # once per import, not per row
+        reasons = ctx.cache["spell_reasons"] = _reasons(ctx.organisation_id)
+    values["reason"] = reasons.get(fold(said)) if said else ""
     if values["reason"] is None:
-        problem("reason", f"Write one of: {', '.join(SpellReason.values)}.")
+        problem("reason", f"Write one of: {', '.join(dict.fromkeys(reasons.values()))}.")
     return values
 
 

@@ -23,7 +23,6 @@ class DemandOnContactForm(DemandForm):
 
     kind = forms.ChoiceField(
         label=_("Value or failure demand?"),
-        choices=[("", _("Not marked"))] + list(DemandKind.choices),
         widget=forms.RadioSelect,
         required=False,
     )

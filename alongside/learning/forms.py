@@ -7,20 +7,28 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access import words as local_words
 from alongside.common.forms import DateInput, Form, RecordDateField, choice_field, conditional
-from alongside.learning.models import CloseReason, DemandKind, FailureKind, GoalSetBy
+from alongside.learning.models import GoalSetBy
+
+DEMAND_HINT = _(
+    "Value demand is what we are here for. Failure demand is caused by something not done, or "
+    "not done right."
+)
 
 
 class DemandForm(Form):
+    """Offers the organisation's own words (decision 0088): pass `organisation_id`, and the
+    record's present `failure_kind` as `keep` so a retired word is not lost on editing."""
+
     kind = forms.ChoiceField(
         label=_("Was this contact value demand or failure demand?"),
-        choices=DemandKind.choices,
+        help_text=DEMAND_HINT,
         widget=forms.RadioSelect,
     )
     failure_kind = conditional(
         forms.ChoiceField(
             label=_("If failure demand: what went wrong"),
-            choices=FailureKind.choices,
             widget=forms.RadioSelect,
             required=False,
         )
@@ -31,6 +39,15 @@ class DemandForm(Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, organisation_id: int, keep: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = local_words.choices(organisation_id, "demand_kind")
+        field = choice_field(self, "kind")
+        field.choices = ([("", str(_("Not marked")))] if not field.required else []) + kinds
+        choice_field(self, "failure_kind").choices = local_words.choices(
+            organisation_id, "failure_kind", keep=[keep]
+        )
 
 
 class OpenNeedForm(Form):
@@ -73,11 +90,7 @@ class GoalForm(Form):
 
 class CloseNeedForm(Form):
     person_confirmed = forms.BooleanField(label=_("They told me it's sorted"), required=False)
-    reason = forms.ChoiceField(
-        label=_("Or it is closing for another reason"),
-        choices=[("", _("No other reason"))] + list(CloseReason.choices),
-        required=False,
-    )
+    reason = forms.ChoiceField(label=_("Or it is closing for another reason"), required=False)
     words = forms.CharField(
         label=_("In a few words (needed for another reason)"),
         required=False,
@@ -85,6 +98,13 @@ class CloseNeedForm(Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     on = RecordDateField(label=_("On"), widget=DateInput())
+
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The organisation's own words (decision 0088).
+        choice_field(self, "reason").choices = [
+            ("", str(_("No other reason")))
+        ] + local_words.choices(organisation_id, "close_reason")
 
 
 class SpendForm(Form):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.access.words import WordList, register
 from alongside.common.spheres import SphereManager
 
 DEFAULT_LIMIT = Decimal("50.00")
@@ -91,6 +92,29 @@ class FailureKind(models.TextChoices):
     SENT_BACK = "sent_back", _("Sent back by another service")
 
 
+register(
+    WordList(
+        "demand_kind",
+        _("Value or failure demand"),
+        _("The two kinds of demand a contact can be marked as. Rename them; there are always two."),
+        # Short, as the contact's marker shows them; the form explains the two.
+        [(DemandKind.VALUE, _("Value demand")), (DemandKind.FAILURE, _("Failure demand"))],
+        can_add=False,
+        fixed=frozenset(DemandKind.values),
+    )
+)
+register(
+    WordList(
+        "failure_kind",
+        _("What went wrong (failure demand)"),
+        _(
+            "Offered when a worker marks a contact as failure demand; the learning report counts by them."
+        ),
+        FailureKind.choices,
+    )
+)
+
+
 class ContactDemand(models.Model):
     """Whether a contact was value or failure demand, and which kind. Codes only: shared sphere."""
 
@@ -107,9 +131,7 @@ class ContactDemand(models.Model):
         "access.Team", on_delete=models.PROTECT, related_name="+", help_text=_("At marking.")
     )
     kind = models.CharField(_("kind of demand"), max_length=10, choices=DemandKind.choices)
-    failure_kind = models.CharField(
-        _("what went wrong"), max_length=20, choices=FailureKind.choices, blank=True
-    )
+    failure_kind = models.CharField(_("what went wrong"), max_length=20, blank=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -166,6 +188,20 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
+register(
+    WordList(
+        "close_reason",
+        _("Why a need was closed"),
+        _(
+            "Offered when a need closes without being met; the learning report counts by them. "
+            "“Another reason” always asks for a few words."
+        ),
+        CloseReason.choices,
+        fixed=frozenset({CloseReason.OTHER}),
+    )
+)
+
+
 class GoalSetBy(models.TextChoices):
     PERSON = "person", _("They set it themselves")
     TOGETHER = "together", _("We agreed it together")
@@ -203,9 +239,7 @@ class Need(models.Model):
     first_contact_on = models.DateField(_("first contact"))
     status = models.CharField(max_length=10, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    close_reason = models.CharField(
-        _("reason"), max_length=20, choices=CloseReason.choices, blank=True
-    )
+    close_reason = models.CharField(_("reason"), max_length=20, blank=True)
     close_words = models.TextField(_("in a few words"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     closed_by = models.ForeignKey(

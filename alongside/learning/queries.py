@@ -15,6 +15,7 @@ that are safe to show anywhere outside a worker's own view.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,16 +26,15 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Role
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.learning.models import (
     DEFAULT_LIMIT,
-    CloseReason,
     ContactDemand,
     DemandKind,
     DemandWords,
-    FailureKind,
     LearningSettings,
     Need,
     NeedStatus,
@@ -177,6 +177,22 @@ def _fraction(part: int, whole: int, people: int) -> float | None:
     return part / whole
 
 
+def report_words(
+    organisation_id: int, key: str, counted: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """The rows a report shows for one of the organisation's lists (decision 0088): its words in
+    use, in its order and words, and any retired word (or code) that still has records."""
+    rows = [
+        (word.code, word.label)
+        for word in local_words.words(organisation_id, key)
+        if word.active or counted.get(word.code)
+    ]
+    listed = {code for code, _label in rows}
+    labels = local_words.labels(organisation_id, key)
+    rows += [(code, labels.get(code, code)) for code in counted if code and code not in listed]
+    return rows
+
+
 @dataclass(frozen=True, slots=True)
 class DemandMonth:
     month: date
@@ -266,7 +282,7 @@ def failure_demand_by_month(
         share=withheld_share(failures, total, everyone),
         kinds=[
             (str(label), withheld_count(*kinds.get(value, (0, 0))))
-            for value, label in FailureKind.choices
+            for value, label in report_words(organisation_id, "failure_kind", kinds)
         ],
     )
 
@@ -348,7 +364,7 @@ def needs_summary(
                 str(label),
                 withheld_count(len(reasons.get(value, ())), len(closed_people.get(value, ()))),
             )
-            for value, label in CloseReason.choices
+            for value, label in report_words(organisation_id, "close_reason", reasons)
         ],
         still_open=withheld_count(
             sum(1 for _, is_open, _ in opened if is_open),

@@ -59,7 +59,12 @@ def contact_demand(request: AuthedHttpRequest, person_id: int, contact_id: int) 
         "failure_kind": demand.failure_kind if demand else "",
         "in_their_words": words.text if words else "",
     }
-    form = DemandForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = DemandForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisation_id=membership.organisation_id,
+        keep=demand.failure_kind if demand else "",
+    )
     if not may_edit_words:
         del form.fields["in_their_words"]
     if request.method == "POST" and form.is_valid():
@@ -149,6 +154,7 @@ def need_detail(request: AuthedHttpRequest, need_id: int) -> HttpResponse:
     form = CloseNeedForm(
         request.POST if request.method == "POST" and not setting_goal else None,
         initial={"on": timezone.localdate()},
+        organisation_id=membership.organisation_id,
     )
     goal_form = GoalForm(
         request.POST if setting_goal else None,

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access import words as local_words
 from alongside.access.pickers import WorkerPickerField
 from alongside.common.forms import Form, choice_field, model_choice
 from alongside.directory.models import TaxonomyTerm
@@ -107,12 +108,19 @@ class AnswerForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, accepted: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation_id: int, accepted: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if accepted:  # they said they would see them: now seen, or it did not work out
-            field = self.fields["status"]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [c for c in ANSWER_CHOICES if c[0] != OutStatus.ACCEPTED]
+        # An answer the organisation renamed is offered in its words (decision 0088); the
+        # others keep the fuller wording written for the receiving service.
+        own = local_words.labels(organisation_id, "referral_outcome")
+        # "Accepted" once they said they would see them: now seen, or it did not work out.
+        choice_field(self, "status").choices = [
+            (code, own[code] if own[code] != str(OutStatus(code).label) else str(text))
+            for code, text in ANSWER_CHOICES
+            if not (accepted and code == OutStatus.ACCEPTED)
+        ]
 
 
 def _key_field() -> forms.CharField:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.access.words import WordList, register
 
 
 class OutStatus(models.TextChoices):
@@ -28,6 +29,21 @@ class OutStatus(models.TextChoices):
     NOT_SUITABLE = "not_suitable", _("Not suitable")
     NO_CONTACT = "no_contact", _("They could not make contact")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+register(
+    WordList(
+        "referral_outcome",
+        _("What came back from a referral"),
+        _(
+            "The answers a service gives to a referral, shown to the service on its link, on the "
+            "person's page and in the report. Rename them; each one means what it always has."
+        ),
+        OutStatus.choices,
+        can_add=False,
+        fixed=frozenset(OutStatus.values),
+    )
+)
 
 
 # A service's answer that closes its link: nothing more to say.

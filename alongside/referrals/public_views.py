@@ -42,7 +42,11 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
         return _closed(request, "closed")
     form = None
     if referral.status not in FINAL_ANSWERS:
-        form = AnswerForm(request.POST or None, accepted=referral.status == OutStatus.ACCEPTED)
+        form = AnswerForm(
+            request.POST or None,
+            organisation_id=referral.organisation_id,
+            accepted=referral.status == OutStatus.ACCEPTED,
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.answer(
@@ -66,6 +70,7 @@ def answer(request: AuthedHttpRequest, token: str) -> HttpResponse:
             {
                 "referral": referral,
                 "organisation": referral.organisation,
+                "organisation_id": referral.organisation_id,
                 "name": person.display_name,
                 "contact": referral.share_contact,
                 "person": person,

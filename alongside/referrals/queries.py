@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Role
 from alongside.common.links import hash_token
 from alongside.common.suppression import share, shown
@@ -147,6 +150,7 @@ class ReferralRow:
 @dataclass(frozen=True)
 class ReferralsSummary:
     out_rows: list[ReferralRow]
+    out_columns: list[str]  # the outcome columns' headings, in the organisation's words
     in_rows: list[ReferralRow]
     out_sent: str
     answered_share: str  # of referrals out, the share that came back with an answer
@@ -158,6 +162,23 @@ OUT_COLUMNS = (
     (OutStatus.NO_CONTACT,),
     (OutStatus.SENT,),
 )
+OUT_HEADINGS = (
+    gettext_lazy("Accepted or seen"),
+    gettext_lazy("Not suitable"),
+    gettext_lazy("Could not make contact"),
+    gettext_lazy("No answer yet"),
+)
+
+
+def out_headings(organisation_id: int) -> list[str]:
+    """The report's outcome columns: the organisation's words where it renamed an answer
+    (decision 0088), the report's own short headings otherwise."""
+    said = local_words.labels(organisation_id, "referral_outcome")
+    renamed = {code for code, label in said.items() if label != str(OutStatus(code).label)}
+    return [
+        _(" or ").join(said[code] for code in column) if renamed & set(column) else str(heading)
+        for column, heading in zip(OUT_COLUMNS, OUT_HEADINGS, strict=True)
+    ]
 
 
 def referrals_summary(organisation_id: int, start: date, end: date) -> ReferralsSummary:
@@ -210,4 +231,6 @@ def referrals_summary(organisation_id: int, start: date, end: date) -> Referrals
             in_rows.append(ReferralRow(names[need_id], cells))
     total = sum(out_counts.values())
     answered = sum(n for (_need, status), n in out_counts.items() if status in ANSWERED)
-    return ReferralsSummary(out_rows, in_rows, shown(total), share(answered, total))
+    return ReferralsSummary(
+        out_rows, out_headings(organisation_id), in_rows, shown(total), share(answered, total)
+    )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Organisation, Role, active_membership_q
 from alongside.access.services import notify
 from alongside.audit import actions
@@ -292,7 +293,12 @@ def answer(
         notify(
             told.values(),
             organisation_id=locked.organisation_id,
-            text=ANSWERED_TEXT % {"answer": OutStatus(status).label.lower()},
+            text=ANSWERED_TEXT
+            % {
+                "answer": local_words.label(
+                    locked.organisation_id, "referral_outcome", status
+                ).lower()
+            },
             url=reverse("referrals:referral", args=[locked.pk]),
         )
     referral.status, referral.answered_at, referral.answer_reason = status, now, reason

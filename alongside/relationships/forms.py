@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, active_membership_q
 from alongside.access.pickers import WorkerPickerField, WorkersPickerField
 from alongside.access.queries import worker_users
@@ -18,6 +19,7 @@ from alongside.common.forms import (
     Form,
     RecordDateField,
     RecordDateTimeField,
+    choice_field,
     conditional,
     model_choice,
     use_plain_messages,
@@ -29,7 +31,6 @@ from alongside.relationships.models import (
     Initiator,
     Mode,
     ReviewOutcome,
-    SpellReason,
 )
 from alongside.visibility.roles import WORKER_ROLES
 
@@ -248,14 +249,9 @@ class WorkerRequestForm(Form):
         model_choice(self, "requested_worker").queryset = worker_queryset(membership)
 
 
-HANDOVER_REASONS = [
-    (value, label) for value, label in SpellReason.choices if value != SpellReason.FIRST
-]
-
-
 class HandoverForm(Form):
     to_worker = WorkerPickerField(label=_("New named worker"), queryset=None)
-    reason = forms.ChoiceField(label=_("Why"), choices=HANDOVER_REASONS, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Why"), widget=forms.RadioSelect)
     introduce_by = RecordDateField(
         label=_("Introduce them by"),
         required=False,
@@ -265,6 +261,10 @@ class HandoverForm(Form):
     def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "to_worker").queryset = worker_queryset(membership)
+        # The organisation's own words (decision 0088); "first named worker" is never picked.
+        choice_field(self, "reason").choices = local_words.choices(
+            membership.organisation_id, "spell_reason"
+        )
 
 
 class ColdHandoverForm(Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
+from alongside.access.words import WordList, register
 
 
 class SpellReason(models.TextChoices):
@@ -17,6 +18,25 @@ class SpellReason(models.TextChoices):
     PERSON_MOVED = "person_moved", _("The person moved service")
     WORKLOAD = "workload", _("Balancing workloads")
     OTHER = "other", _("Other")
+
+
+register(
+    WordList(
+        "spell_reason",
+        _("Why a named worker changes"),
+        _("Offered when a person's named worker changes, and shown on their page."),
+        SpellReason.choices,
+        fixed=frozenset(
+            {
+                SpellReason.FIRST,
+                SpellReason.PERSON_CHOSE,
+                SpellReason.WORKER_LEFT,
+                SpellReason.OTHER,
+            }
+        ),
+        not_picked=frozenset({SpellReason.FIRST}),
+    )
+)
 
 
 class NamedWorkerSpell(models.Model):
@@ -33,7 +53,8 @@ class NamedWorkerSpell(models.Model):
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=SpellReason.choices)
+    # A code of the organisation's "spell_reason" words (`access.words`, decision 0088).
+    reason = models.CharField(_("reason"), max_length=20)
     chosen_by_person = models.BooleanField(_("chosen by the person"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -269,7 +290,8 @@ class Handover(models.Model):
     to_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.CharField(_("reason"), max_length=20, choices=SpellReason.choices)
+    # A code of the organisation's "spell_reason" words (`access.words`, decision 0088).
+    reason = models.CharField(_("reason"), max_length=20)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     introduce_by = models.DateField(_("introduce by"), null=True, blank=True)
     cold_reason = models.CharField(

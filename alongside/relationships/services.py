@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership, Role
 from alongside.access.services import notify
 from alongside.audit import actions
@@ -309,7 +310,7 @@ def plan_handover(
     """
     _check_worker(to_worker, person.organisation_id, "to_worker")
     _check_not_assessor(to_worker, person, "to_worker")
-    if reason not in SpellReason.values or reason == SpellReason.FIRST:
+    if reason not in local_words.codes_in_use(person.organisation_id, "spell_reason"):
         raise ValidationError({"reason": _("Choose why the named worker is changing.")})
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()

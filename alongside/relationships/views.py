@@ -122,7 +122,7 @@ def record_contact(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         offer_pickers(form, membership, request)
         # Optional value/failure demand fields from alongside.learning, saved with the contact.
 
-        demand = DemandOnContactForm(request.POST)
+        demand = DemandOnContactForm(request.POST, organisation_id=membership.organisation_id)
         # Both checked at once, so every mistake shows on the first submit.
         contact_ok, demand_ok = form.is_valid(), demand.is_valid()
         if contact_ok and demand_ok:

@@ -648,6 +648,7 @@ class Samples:
             "offer_id": lambda: self.offers[subject].pk,
             "pattern_id": lambda: self.shift_patterns[subject].pk,
             "oruk_id": lambda: self.directory_services[subject].oruk_id,
+            "word_list": lambda: "close_reason",
             # Each one-time link is its own app's token.
             "token": lambda: (
                 self.connections["connection_token"][subject]

@@ -132,6 +132,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "access:notifications": once(EVERYONE),
     "access:organisation_settings": once({"dana"}),
+    # "Our words" (decision 0088): the coordinator and the data lead
+    "access:words": once({"colin", "dana"}),
+    "access:services": once({"colin", "dana"}),
+    "access:edit_words": once({"colin", "dana"}),
     # rights: subject access, erasure, legal holds and retention, for the data lead alone
     "rights:home": once({"dana"}),
     "rights:open_request": each({"dana"}, {"dana"}, set()),

@@ -581,3 +581,28 @@ def test_the_demo_workers_and_attendance_files_import_once_mapped(lead, tmp_path
     save_mapping(lead, source=demo.SOURCE, kind="attendance", columns=demo.ATTENDANCE_MAPPING)
     outcome = run(lead, register, "attendance", source=demo.SOURCE)
     assert outcome.written and outcome.errors == 0 and outcome.created > 40, outcome.problems
+
+
+def test_a_spell_reason_in_the_organisations_own_words_comes_in(lead, workers, people, tmp_path):
+    """Decision 0088: a file may name a reason by the organisation's own word (or a word it
+    added); the spell keeps the code."""
+    from alongside.access.services import WordEdit, save_words
+    from alongside.access.words import words
+
+    current = words(lead.organisation_id, "spell_reason")
+    edits = [
+        WordEdit(w.code, "Their worker moved on" if w.code == "worker_left" else w.label, n, True)
+        for n, w in enumerate(current)
+    ] + [WordEdit("", "Moved to the night team", 99, True)]
+    save_words(lead.organisation, by=lead, key="spell_reason", edits=edits)
+    text = SPELLS.replace("Previous worker left", "their worker MOVED ON").replace(
+        "N3,P2,nia,2024-05-01,,", "N3,P2,nia,2024-05-01,,Moved to the night team"
+    )
+    outcome = run(lead, write(tmp_path, text), "named_workers")
+    assert outcome.written, outcome.problems
+    got = [(s.person.given_name, s.reason) for s in spells_of(lead).select_related("person")]
+    assert got == [
+        ("Amira", "first"),
+        ("Amira", "worker_left"),
+        ("Tomasz", "moved_to_the_night"),
+    ]

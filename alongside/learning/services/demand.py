@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -14,9 +15,18 @@ from alongside.learning.models import (
     ContactDemand,
     DemandKind,
     DemandWords,
-    FailureKind,
 )
 from alongside.learning.services.checks import require_worker
+
+
+def _failure_kinds_allowed(contact: Any) -> set[str]:
+    """The organisation's words in use (decision 0088), and the contact's own word, retired or
+    not, so marking it again does not lose it."""
+    allowed = local_words.codes_in_use(contact.organisation_id, "failure_kind")
+    allowed.update(
+        ContactDemand.objects.filter(contact=contact).values_list("failure_kind", flat=True)
+    )
+    return allowed - {""}
 
 
 def mark_demand(
@@ -37,7 +47,7 @@ def mark_demand(
     errors: dict[str, str] = {}
     if kind not in DemandKind.values:
         errors["kind"] = "Choose value demand or failure demand."
-    elif kind == DemandKind.FAILURE and failure_kind not in FailureKind.values:
+    elif kind == DemandKind.FAILURE and failure_kind not in _failure_kinds_allowed(contact):
         errors["failure_kind"] = "Choose what went wrong."
     elif kind == DemandKind.VALUE and words:
         errors["in_their_words"] = "Their words about what went wrong are for failure demand only."

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alongside.access import words as local_words
 from alongside.access.models import Membership
 from alongside.audit import actions
 from alongside.audit.services import record
@@ -128,7 +129,7 @@ def close_need(
         errors["person_confirmed"] = (
             "Close a need only when they tell you it is sorted, or give a reason."
         )
-    elif reason and reason not in CloseReason.values:
+    elif reason and reason not in local_words.codes_in_use(need.organisation_id, "close_reason"):
         errors["reason"] = "Choose a reason."
     elif reason == CloseReason.OTHER and len(words) < MIN_WORDS:
         errors["words"] = "Say in a few words why it is closing."

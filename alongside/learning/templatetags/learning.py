@@ -56,6 +56,9 @@ def demand_marker(context: template.Context, contact: Any) -> dict[str, Any]:
         "contact": contact,
         "demand": cache[person_id].get(contact.pk),
         "may_mark": person is not None and _may_mark(membership, contact, person),
+        # For `{% word %}`: the organisation's own words for the kinds (decision 0088).
+        "request": request,
+        "organisation_id": contact.organisation_id,
     }
 
 
@@ -70,7 +73,13 @@ def demand_on_contact(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     contact_form = context.get("form")
     bound = getattr(contact_form, "is_bound", False) and request is not None
-    demand = DemandOnContactForm(request.POST if bound and request is not None else None)
+    membership = context.get("membership") or getattr(request, "membership", None)
+    if membership is None:  # the contact form is only ever shown to a signed-in worker
+        raise template.TemplateSyntaxError("{% demand_on_contact %} needs a membership")
+    demand = DemandOnContactForm(
+        request.POST if bound and request is not None else None,
+        organisation_id=membership.organisation_id,
+    )
     if bound:
         demand.is_valid()
     return {"demand_form": demand}
