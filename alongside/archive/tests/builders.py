@@ -11,7 +11,15 @@ from typing import Any
 
 from django.db import transaction
 
-from alongside.access.models import Membership, Notification, Organisation, Role, Skill, Team
+from alongside.access.models import (
+    LocalWord,
+    Membership,
+    Notification,
+    Organisation,
+    Role,
+    Skill,
+    Team,
+)
 from alongside.archive.tables import (
     AdminTime,
     Anonymisation,
@@ -108,12 +116,13 @@ from alongside.testing.factories import (
 from alongside.training.models import (
     Completion,
     Course,
+    Removal,
     Requirement,
     Supervision,
     SupervisionNote,
     SupervisionSession,
 )
-from alongside.volunteers.models import Check, Reference, StageChange, Volunteer
+from alongside.volunteers.models import Check, Reference, Requirements, StageChange, Volunteer
 
 AT = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 # Words a spreadsheet would run, and words in other scripts: they must come back as they were.
@@ -134,6 +143,10 @@ def full_organisation() -> tuple[Organisation, Membership]:
     )  # fmt: skip
     other = MembershipFactory(organisation=organisation, role=Role.COORDINATOR, team=None)
     w, o, lead_user = worker.user, other.user, lead.user
+    LocalWord.objects.create(
+        organisation=organisation, word_list="close_reason", code="moved_away", label="=Moved on, in their words",
+        position=0,
+    )  # fmt: skip
     person = PersonFactory(
         organisation=organisation, team=team, given_name="Bryony", family_name=TRICKY,
         what_matters=WORDS, date_of_birth=date(1980, 2, 29), phone="+44 7700 900123",
@@ -500,6 +513,14 @@ def _volunteering(
         expires_on=date(2029, 2, 3), evidence="+certificate seen", recorded_by=lead.user,
     )  # fmt: skip
     Requirement.objects.create(organisation=organisation, course=course, activity="shifts")
+    Removal.objects.create(
+        organisation=organisation, course_name="Food hygiene", membership=other,
+        completed_on=date(2026, 1, 5), reason="=recorded on the wrong person", removed_by=lead.user,
+    )  # fmt: skip
+    Requirements.objects.create(
+        organisation=organisation, references=1, dbs_level="enhanced", dbs_renew_months=24,
+        right_to_volunteer=True,
+    )  # fmt: skip
     supervision = Supervision.objects.create(
         organisation=organisation, supervisee=other, supervisor=worker, every_weeks=4,
         started_on=date(2026, 3, 1),
