@@ -786,6 +786,9 @@ TABLES: tuple[Table, ...] = (
         "Value and failure demand",
         "Whether a contact was what the person needed (value demand) or caused by a failure "
         "to do something right (failure demand).",
+        # Copies of the contact's local day and removal (decision 0110), made again from the
+        # restored contacts when their summaries are built.
+        exclude=("contact_day", "contact_removed"),
         words={
             "contact": "The contact (contacts.id).",
             "marked_by": "The worker who marked it (workers.id).",

@@ -152,6 +152,7 @@ def build_learning(
                     kind=DemandKind.FAILURE,
                     failure_kind=kind,
                     marked_by_id=worker_id,
+                    contact_day=day,
                 )
             )
             if rng.random() < 0.35:
@@ -165,6 +166,7 @@ def build_learning(
                     team_id=team_id,
                     kind=DemandKind.VALUE,
                     marked_by_id=worker_id,
+                    contact_day=day,
                 )
             )
     ContactDemand.objects.bulk_create(demands, batch_size=1000)

@@ -9,9 +9,11 @@ closed: read it through `alongside.learning.queries`, naming the viewer.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alongside.access.models import Sphere
@@ -116,7 +118,14 @@ register(
 
 
 class ContactDemand(models.Model):
-    """Whether a contact was value or failure demand, and which kind. Codes only: shared sphere."""
+    """Whether a contact was value or failure demand, and which kind. Codes only: shared sphere.
+
+    `contact_day` (the contact's local day, in the organisation's time zone) and
+    `contact_removed` copy the contact, so the report counts demand by day without reading a
+    contact (decision 0110). `save()` copies them; `relationships.summaries.refresh_people`,
+    which every write that changes a contact's time or removal calls, keeps them in step
+    (registered in `LearningConfig.ready`), and `alongside summaries rebuild` rewrites them.
+    """
 
     SPHERE = Sphere.SHARED
 
@@ -136,9 +145,22 @@ class ContactDemand(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     marked_at = models.DateTimeField(auto_now=True)
+    contact_day = models.DateField(
+        _("day of the contact"),
+        null=True,
+        help_text=_("The contact's local day. Empty only until a restore's rows are summarised."),
+    )
+    contact_removed = models.BooleanField(_("contact removed"), default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "team"])]
+        indexes = [
+            models.Index(fields=["organisation", "team"]),
+            models.Index(
+                fields=["organisation", "contact_day"],
+                condition=models.Q(contact_removed=False),
+                name="demand_by_contact_day",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(kind="value", failure_kind=""))
@@ -149,6 +171,13 @@ class ContactDemand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} demand at contact {self.contact_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.contact_day = timezone.localdate(self.contact.at)
+        self.contact_removed = self.contact.removed_at is not None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "contact_day", "contact_removed"}
+        super().save(*args, **kwargs)
 
 
 class DemandWords(models.Model):

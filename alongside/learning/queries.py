@@ -22,7 +22,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -227,25 +227,37 @@ def failure_demand_by_month(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> FailureDemand:
     """Failure demand for a team (None: the organisation), by month of the contact's local day:
-    counts and distinct people per month and per failure kind made in the database (two
-    queries, conditional aggregates over month bounds in the current time zone, decision 0098),
-    never a row per contact in Python."""
-    since, until = period_bounds(start, end)
+    counts and distinct people per month and per failure kind made in the database, never a row
+    per contact in Python (decision 0098). Each mark carries its contact's local day and removal
+    (`ContactDemand.contact_day`, decision 0110), so three queries read the marks of the period
+    from their own index, and no contact: the months (a `CASE` over the months' ends and one
+    `GROUP BY`), the people, and the failure kinds."""
     rows = (
         _scope(ContactDemand.objects.all(), organisation_id, team_id)
-        .filter(contact__at__gte=since, contact__at__lt=until, contact__removed_at__isnull=True)
+        .filter(contact_day__gte=start, contact_day__lte=end, contact_removed=False)
         .order_by()
     )
     months = _month_starts(start, end)
     failure = Q(kind=DemandKind.FAILURE)
-    figures: dict[str, Any] = {"people": Count("person_id", distinct=True)}
-    for index, month in enumerate(months):
-        month_since, month_until = period_bounds(month, _next_month(month) - timedelta(days=1))
-        in_month = Q(contact__at__gte=month_since, contact__at__lt=month_until)
-        figures[f"marked_{index}"] = Count("pk", filter=in_month)
-        figures[f"failure_{index}"] = Count("pk", filter=in_month & failure)
-        figures[f"people_{index}"] = Count("person_id", distinct=True, filter=in_month)
-    found = rows.aggregate(**figures)
+    month_of = Case(
+        *(
+            When(contact_day__lt=_next_month(month), then=Value(index))
+            for index, month in enumerate(months)
+        ),
+        output_field=IntegerField(),
+    )
+    by_month: dict[int, tuple[int, int, int]] = {
+        index: (marked, failures, people)
+        for index, marked, failures, people in rows.annotate(month=month_of)
+        .values("month")
+        .annotate(
+            marked=Count("pk"),
+            failures=Count("pk", filter=failure),
+            people=Count("person_id", distinct=True),
+        )
+        .values_list("month", "marked", "failures", "people")
+    }
+    everyone: int = rows.aggregate(people=Count("person_id", distinct=True))["people"]
     kinds: dict[str, tuple[int, int]] = {
         kind: (count, people)
         for kind, count, people in rows.filter(failure)
@@ -255,8 +267,7 @@ def failure_demand_by_month(
     }
     shown_months = []
     for index, month in enumerate(months):
-        marked, failures = found[f"marked_{index}"], found[f"failure_{index}"]
-        people = found[f"people_{index}"]
+        marked, failures, people = by_month.get(index, (0, 0, 0))
         shown_months.append(
             DemandMonth(
                 month=month,
@@ -267,9 +278,8 @@ def failure_demand_by_month(
                 share_value=_fraction(failures, marked, people),
             )
         )
-    total = sum(found[f"marked_{index}"] for index in range(len(months)))
+    total = sum(marked for marked, _, _ in by_month.values())
     failures = sum(count for count, _ in kinds.values())
-    everyone = found["people"]
     return FailureDemand(
         organisation_id=organisation_id,
         team_id=team_id,

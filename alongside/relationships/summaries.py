@@ -2,7 +2,8 @@
 from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096): writes only.
 
 `refresh_people` is the one function that brings a person's summary rows back in line with their
-contacts and named-worker spells. Every service that records, changes, moves or removes a
+contacts and named-worker spells, and other apps' rows that copy their contact's local day
+(`ContactDay`, registered with `keep_contact_day`: the failure demand marks, decision 0110). Every service that records, changes, moves or removes a
 contact, or changes a spell, calls it inside its own transaction, so the summary is never seen
 out of step. `rebuild` rewrites every row (`alongside summaries rebuild`): after a bulk load (the
 demo), a change of `TIME_ZONE`, or to check the incremental rows (the tests compare both).
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from alongside.people.models import Person
 from alongside.relationships.continuity import quarter_start
@@ -28,6 +29,58 @@ from alongside.relationships.models import (
 from alongside.relationships.queries import SpellHistory, local_date_of
 
 BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDay:
+    """Another app's rows that copy their contact's local day (the current time zone) and
+    whether it was removed, so their figures count by day without reading a contact (decision
+    0110). `model` has a key to the contact named `contact` and the two fields named here."""
+
+    model: Any
+    day: str = "contact_day"
+    removed: str = "contact_removed"
+
+
+_COPIES: list[ContactDay] = []
+
+
+def keep_contact_day(copy: ContactDay) -> None:
+    """Register rows that `refresh_people` and `rebuild` keep in step with their contacts (an
+    app's `AppConfig.ready`)."""
+    if copy not in _COPIES:
+        _COPIES.append(copy)
+
+
+def copy_contact_days(copy: ContactDay, person_ids: list[int] | None = None) -> int:
+    """Bring the copied day and removal of these people's contacts' rows (None: every row) in
+    line with the contacts; returns how many rows changed. A migration passes its historical
+    model. Only changed rows are written, a batch at a time."""
+    local_date = local_date_of()
+    rows = copy.model._base_manager.order_by("pk")
+    if person_ids is not None:
+        rows = rows.filter(contact__person_id__in=person_ids)
+    found = rows.values_list("pk", "contact__at", "contact__removed_at", copy.day, copy.removed)
+    table = connection.ops.quote_name(copy.model._meta.db_table)
+    day_column = connection.ops.quote_name(copy.model._meta.get_field(copy.day).column)
+    removed_column = connection.ops.quote_name(copy.model._meta.get_field(copy.removed).column)
+    pk_column = connection.ops.quote_name(copy.model._meta.pk.column)
+    # The names are the model's, quoted; the values are parameters.
+    update = f"UPDATE {table} SET {day_column} = %s, {removed_column} = %s WHERE {pk_column} = %s"  # noqa: S608, E501
+    written, last = 0, 0
+    while True:  # a batch at a time by key, each read whole before its rows are written
+        batch = list(found.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            return written
+        changed = []
+        for pk, at, removed_at, day, removed in batch:
+            new_day, new_removed = local_date(at), removed_at is not None
+            if (new_day, new_removed) != (day, removed):
+                changed.append((connection.ops.adapt_datefield_value(new_day), new_removed, pk))
+        if changed:
+            with connection.cursor() as cursor:
+                cursor.executemany(update, changed)
+        written, last = written + len(changed), batch[-1][0]
 
 
 def day_rows(
@@ -256,6 +309,8 @@ def refresh_people(person_ids: Iterable[int]) -> None:
         for model in (ContinuityDay, ContinuityQuarterWorker, ContinuityQuarter):
             model.objects.filter(person_id__in=ids).delete()
         _write(_people_rows(ids))
+        for copy in _COPIES:
+            copy_contact_days(copy, ids)
 
 
 def rebuild(models: tuple[Any, ...] | None = None) -> int:
@@ -277,7 +332,11 @@ def rebuild(models: tuple[Any, ...] | None = None) -> int:
         people = _people_rows(None, contact_model, spell_model, summary or SummaryModels(day_model))
         if summary is None:  # a migration from before the quarter rows existed
             people = ([row for row in rows if isinstance(row, day_model)] for rows in people)
-        return _write(people)
+        written = _write(people)
+        if models is None:
+            for copy in _COPIES:
+                copy_contact_days(copy)
+        return written
 
 
 def fill_quarters(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008

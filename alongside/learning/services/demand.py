@@ -17,6 +17,14 @@ from alongside.learning.models import (
     DemandWords,
 )
 from alongside.learning.services.checks import require_worker
+from alongside.relationships.summaries import ContactDay, keep_contact_day
+
+
+def register_contact_days() -> None:
+    """Demand marks copy their contact's local day and removal (`ContactDemand.contact_day`,
+    decision 0110); every write that changes a contact keeps them in step through
+    `relationships.summaries.refresh_people`."""
+    keep_contact_day(ContactDay(ContactDemand))
 
 
 def _failure_kinds_allowed(contact: Any) -> set[str]:
@@ -66,6 +74,7 @@ def mark_demand(
                 person_id=contact.person_id,
                 team_id=contact.person.team_id,
             )
+        demand.contact = contact  # its local day and removal are copied on save
         demand.kind, demand.failure_kind, demand.marked_by = kind, failure_kind, by.user
         demand.save()
         stored = (
