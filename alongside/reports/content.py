@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from alongside.access.models import Organisation
@@ -174,14 +174,11 @@ def _days(content: ReportContent) -> Any:
 
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
     """Reach from the summary rows of the period (`contacts` and `since` name the same period),
-    in three queries (decision 0098): the period's totals, the months (grouped by a CASE over
-    the months' ends, no per-row date function), and, for "new to us", one index probe per
-    person seen for an earlier row."""
+    in two queries (decisions 0098, 0110): the months (grouped by a CASE over the months' ends,
+    no per-row date function), with their contacts and minutes; and the people seen, each with
+    one index probe for an earlier row ("new to us")."""
     days = _days(content)
     months = months_in(content.start, content.end)
-    found = days.aggregate(
-        people=Count("person_id", distinct=True), minutes=Sum("minutes"), count=Sum("contacts")
-    )
     # Each row's month as one CASE over the months' ends (every row is in the period), then one
     # GROUP BY: a few comparisons a row, not a conditional distinct count per month and row.
     month_of = Case(
@@ -191,27 +188,26 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
         ),
         output_field=IntegerField(),
     )
-    by_month: dict[int, tuple[int, int]] = {
-        index: (month_people, month_count or 0)
-        for index, month_people, month_count in days.annotate(month=month_of)
+    by_month: dict[int, tuple[int, int, int]] = {
+        index: (month_people, month_count or 0, month_minutes or 0)
+        for index, month_people, month_count, month_minutes in days.annotate(month=month_of)
         .values("month")
-        .annotate(people=Count("person_id", distinct=True), count=Sum("contacts"))
-        .values_list("month", "people", "count")
-    }
-    people = found["people"]
-    earlier = (
-        Person.objects.filter(pk__in=days.values("person_id"))
-        .filter(
-            Exists(
-                ContinuityDay.objects.filter(
-                    person_id=OuterRef("pk"), day__lt=content.start
-                ).order_by()
-            )
+        .annotate(
+            people=Count("person_id", distinct=True), count=Sum("contacts"), minutes=Sum("minutes")
         )
+        .values_list("month", "people", "count", "minutes")
+    }
+    earlier_row = ContinuityDay.objects.filter(
+        person_id=OuterRef("pk"), day__lt=content.start
+    ).order_by()
+    found = (
+        Person.objects.filter(pk__in=days.values("person_id"))
         .order_by()
-        .count()
+        .aggregate(people=Count("pk"), earlier=Count("pk", filter=Q(Exists(earlier_row))))
     )
-    minutes, count = found["minutes"] or 0, found["count"] or 0
+    people, earlier = found["people"], found["earlier"]
+    count = sum(month_count for _, month_count, _ in by_month.values())
+    minutes = sum(month_minutes for _, _, month_minutes in by_month.values())
     content.reach = [
         Figure("People we worked alongside", _count(people, people), people),
         Figure("Of them, new to us in this period", _count(people - earlier, people)),
@@ -221,7 +217,9 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
             f"{round(minutes / 60):,}" if enough(people) else FEWER,
         ),
     ]
-    shown = [(month.strftime("%b %Y"), *by_month.get(i, (0, 0))) for i, month in enumerate(months)]
+    shown = [
+        (month.strftime("%b %Y"), *by_month.get(i, (0, 0, 0))[:2]) for i, month in enumerate(months)
+    ]
     content.activity = [
         Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
         Series("Conversations and meetings", [(label, _withheld(n, c)) for label, n, c in shown]),
