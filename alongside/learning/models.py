@@ -155,9 +155,20 @@ class ContactDemand(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["organisation", "team"]),
+            # The report's failure demand reads the period's marks from this index alone
+            # (decision 0110): 0.3 s of CPU instead of 1.6 s for a year of the 100k demo.
+            # (`contact_removed` is a column, not a partial index's condition: a condition
+            # holds only for a literal, and the ORM sends a parameter.)
             models.Index(
-                fields=["organisation", "contact_day"],
-                condition=models.Q(contact_removed=False),
+                fields=[
+                    "organisation",
+                    "contact_removed",
+                    "contact_day",
+                    "kind",
+                    "failure_kind",
+                    "person",
+                    "team",
+                ],
                 name="demand_by_contact_day",
             ),
         ]

@@ -41,8 +41,15 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="contactdemand",
             index=models.Index(
-                condition=models.Q(("contact_removed", False)),
-                fields=["organisation", "contact_day"],
+                fields=[
+                    "organisation",
+                    "contact_removed",
+                    "contact_day",
+                    "kind",
+                    "failure_kind",
+                    "person",
+                    "team",
+                ],
                 name="demand_by_contact_day",
             ),
         ),
