@@ -461,7 +461,14 @@ class ContinuityDay(models.Model):
                 fields=["person", "day", "worker"], name="one_continuity_day_per_worker"
             )
         ]
-        indexes = [models.Index(fields=["organisation", "day"])]
+        # The period's rows with what the report's reach and volunteer hours read, from the
+        # index alone (decision 0110: reach 7.0 -> 2.0 s of CPU, hours 2.9 -> 0.3 s, 100k demo).
+        indexes = [
+            models.Index(
+                fields=["organisation", "day", "person", "worker", "contacts", "minutes"],
+                name="continuity_day_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.day} {self.worker_id}: {self.contacts}"
