@@ -36,30 +36,27 @@ NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store NUL; Django's form fields refu
 ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-class PageInput(Schema):
-    page: int = Field(
-        1,
-        ge=1,
-        le=MAX_PAGE,
-        description="A page by number (reads every row before it: use `cursor` to walk a "
-        "long list).",
-    )
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
-    cursor: str | None = Field(
-        None,
-        max_length=MAX_CURSOR_LENGTH,
-        description="The `next` or `previous` of an earlier answer: the page after (or before) "
-        "it, read from where that page ended whatever its depth. Opaque; one made by hand or "
-        "for another list is a 400. Not with `page`.",
-    )
-
-
 class Pages(PaginationBase):
     """Pages of an API list (decision 0114): by `cursor`, a keyset page (`common.keyset`); by
     `page` number, as before, with its count. Either way the answer names the cursors of the
     pages either side, so a client can walk on from any page."""
 
-    Input = PageInput
+    class Input(PaginationBase.Input):
+        page: int = Field(
+            1,
+            ge=1,
+            le=MAX_PAGE,
+            description="A page by number (reads every row before it: use `cursor` to walk a "
+            "long list).",
+        )
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+        cursor: str | None = Field(
+            None,
+            max_length=MAX_CURSOR_LENGTH,
+            description="The `next` or `previous` of an earlier answer: the page after (or before) "
+            "it, read from where that page ended whatever its depth. Opaque; one made by hand or "
+            "for another list is a 400. Not with `page`.",
+        )
 
     class Output(Schema):
         items: list[Any]
@@ -101,6 +98,9 @@ class Pages(PaginationBase):
             "next": page.next_cursor,
             "previous": page.previous_cursor,
         }
+
+
+PageInput = Pages.Input
 
 
 class ErrorOut(Schema):
