@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import io
 import os
 import re
 import sys
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import le
-from typing import IO, Any, NoReturn, TextIO, cast
+from typing import IO, NoReturn, TextIO, cast
 
 from alongside.common.files import CannotWrite, replace_file
 from alongside.relationships.continuity import INDEX_NAMES, measure
@@ -101,12 +102,12 @@ def main(argv: list[str]) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _compute(arguments.input, arguments.engine, start=start, end=end)
+        text = _compute(arguments.input, arguments.engine, start=start, end=end)
         if arguments.output is None:
-            _write(sys.stdout, rows)
+            sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            _replace(arguments.output, rows)
+            _replace(arguments.output, text)
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
@@ -116,10 +117,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _compute(
-    path: str, engine: str, *, start: int | None, end: int | None
-) -> list[tuple[str, ...]]:
-    """The output rows, from the columnar engine when it is chosen and can vouch for the file,
+def _compute(path: str, engine: str, *, start: int | None, end: int | None) -> str:
+    """The output text, from the columnar engine when it is chosen and can vouch for the file,
     otherwise from the reference reader here (which also names the first bad line and field)."""
     parquet = _starts_as_parquet(path)
     if parquet and engine == "python":
@@ -129,11 +128,11 @@ def _compute(
         from alongside.relationships import continuity_columnar
 
         if parquet:
-            return continuity_columnar.parquet_rows(path, start=start, end=end)
-        rows = continuity_columnar.csv_rows(path, start=start, end=end)
-        if rows is not None:
-            return rows
-    return _continuity_rows(path, start=start, end=end)
+            return continuity_columnar.parquet_output(path, start=start, end=end)
+        text = continuity_columnar.csv_output(path, start=start, end=end)
+        if text is not None:
+            return text
+    return output_text(_continuity_rows(path, start=start, end=end))
 
 
 def _large(path: str) -> bool:
@@ -451,22 +450,27 @@ def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
     return InputError(f"{path}: not UTF-8 text ({error.reason})")
 
 
-def _write(stream: IO[Any], rows: list[tuple[str, ...]]) -> None:
+def output_text(rows: list[tuple[str, ...]]) -> str:
+    """The output file's text: the rows as CSV, one line each."""
     # Only a person id can hold a character the csv module would quote; without one, joining
     # gives the same text quicker.
     if any(map(_NEEDS_QUOTES.search, (row[0] for row in rows))):
+        stream = io.StringIO()
         csv.writer(stream, lineterminator="\n").writerows(rows)
-    else:
-        stream.write("\n".join(map(",".join, rows)))
-        stream.write("\n")
+        return stream.getvalue()
+    return "\n".join(map(",".join, rows)) + "\n"
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
-def _replace(path: str, rows: list[tuple[str, ...]]) -> None:
-    """Write `rows` to a new file beside `path`, then move it into place in one step."""
+def _replace(path: str, text: str) -> None:
+    """Write `text` to a new file beside `path`, then move it into place in one step."""
+
+    def write(stream: IO[str]) -> None:
+        stream.write(text)
+
     try:
-        replace_file(path, lambda stream: _write(stream, rows), newline="")
+        replace_file(path, write, newline="")
     except CannotWrite as error:
         raise InputError(str(error)) from None

@@ -24,28 +24,31 @@ each, so the floats are identical to the reference's, and they are formatted by 
 from __future__ import annotations
 
 import csv
-from typing import cast
+from typing import NamedTuple, cast
 
 import polars as pl
 
+from alongside.relationships.continuity import INDEX_NAMES
 from alongside.relationships.continuity_cli import (
     NAMED_COLUMN,
+    OUTPUT_HEADER,
     OUTSIDE,
     REQUIRED_COLUMNS,
     InputError,
     format_rows,
+    output_text,
     parse_columns,
     time_key,
 )
 
 BOM = b"\xef\xbb\xbf"
 DAY_IN_MICROSECONDS = 86_400_000_000
-SORT_KEY_LIMIT = 2**64  # person number * distinct times must stay below this to sort on one key
-# (person, contacts, workers, upc, coc, secon, mmci, hhi, named_share) per person, by person text.
-Measured = tuple[list[str], list[int], list[int], list[list[float | None]]]
+# Sort keys are unsigned 64-bit: (person * times + rank) * rows + row must stay below ROW_KEY_LIMIT
+# to sort plain numbers, person * times + rank below SORT_KEY_LIMIT to sort stably on one key.
+ROW_KEY_LIMIT = SORT_KEY_LIMIT = 2**64
 
 
-def csv_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str, ...]] | None:
+def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
     """The output rows (header first) for the CSV file at `path`, or None when this engine
     cannot vouch for reading the file as the reference does (the caller then runs it).
 
@@ -106,17 +109,18 @@ def csv_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str
     del data, body
     if not all(frame[name].str.len_bytes().min() or not frame.height for name in REQUIRED_COLUMNS):
         return None  # an empty person, worker or at
-    keys = _time_keys(frame["at"])
+    texts = _numbered(frame["at"])
+    keys = _parsed(texts.distinct)
     if keys is None:
         return None
-    named = columns[3] >= 0
-    return format_rows(*_measure(frame.with_columns(keys), start=start, end=end, named=named))
+    times = _Times(texts.codes, keys)
+    return _output(_measure(frame.drop("at"), times, start=start, end=end))
 
 
 _FIELDS = (*REQUIRED_COLUMNS, NAMED_COLUMN)
 
 
-def parquet_rows(path: str, *, start: int | None, end: int | None) -> list[tuple[str, ...]]:
+def parquet_output(path: str, *, start: int | None, end: int | None) -> str:
     """The output rows (header first) for the Parquet file at `path`; InputError names the row
     and field of the first problem."""
     try:
@@ -157,22 +161,25 @@ def parquet_rows(path: str, *, start: int | None, end: int | None) -> list[tuple
         _refuse_first(path, bad, name, "is empty")
     kind = schema["at"]
     if kind == pl.String:
-        times = _time_keys(frame["at"])
-        if times is None:
-            texts = frame["at"].to_list()
-            for number, text in enumerate(texts, start=1):
+        texts = _numbered(frame["at"])
+        keys = _parsed(texts.distinct)
+        if keys is None:
+            for number, text in enumerate(frame["at"].to_list(), start=1):
                 if time_key(text) is None:
                     raise InputError(
                         f'{path}: row {number}, field "at": "{text}" is not an ISO 8601 date or '
                         "date-time"
                     )
-            raise AssertionError("unreachable: a time key failed to parse but none is bad")
-        frame = frame.with_columns(times)
-    elif kind == pl.Date:
-        frame = frame.with_columns(at=pl.col("at").cast(pl.Int64) * DAY_IN_MICROSECONDS)
-    else:  # a date-time: with a time zone it is an instant; without one it is taken as UTC
-        frame = frame.with_columns(at=pl.col("at").dt.epoch("us"))
-    return format_rows(*_measure(frame, start=start, end=end, named=NAMED_COLUMN in frame.columns))
+            raise AssertionError("unreachable: a time failed to parse but none is bad")
+        times = _Times(texts.codes, keys)
+    else:
+        if kind == pl.Date:
+            instants = frame["at"].cast(pl.Int64) * DAY_IN_MICROSECONDS
+        else:  # a date-time: with a time zone it is an instant; without one it is taken as UTC
+            instants = frame["at"].dt.epoch("us")
+        numbered = _numbered(instants)
+        times = _Times(numbered.codes, numbered.distinct)
+    return _output(_measure(frame.drop("at"), times, start=start, end=end))
 
 
 def _refuse_first(path: str, bad: pl.Series, name: str, problem: str) -> None:
@@ -181,24 +188,124 @@ def _refuse_first(path: str, bad: pl.Series, name: str, problem: str) -> None:
         raise InputError(f'{path}: row {number}, field "{name}": {problem}')
 
 
-def _time_keys(texts: pl.Series) -> pl.DataFrame | None:
-    """Each `at` text as microseconds since 1970 UTC (`at`) and the rank of that time among the
-    distinct times (`rank`, 0 the earliest), parsed by the reference's parser once per distinct
-    text; None when any text is not an ISO 8601 date or date-time."""
-    texts = texts.cast(pl.Categorical)
-    codes = texts.to_physical()
-    distinct = texts.unique()
-    parsed = [time_key(text) for text in distinct.cast(pl.String).to_list()]
-    if None in parsed:
-        return None
-    keys = cast(list[int], parsed)
-    times = sorted(set(keys))
-    rank_of = {time: rank for rank, time in enumerate(times)}
-    numbers = distinct.to_physical()
-    size = _largest(numbers) + 1
-    at_of = pl.zeros(size, pl.Int64, eager=True).scatter(numbers, keys)
-    rank = pl.zeros(size, pl.UInt64, eager=True).scatter(numbers, [rank_of[key] for key in keys])
-    return pl.DataFrame({"at": at_of.gather(codes), "rank": rank.gather(codes)})
+class _Numbered(NamedTuple):
+    """A column as whole numbers: `codes` holds each row's number (UInt32, from 0) and `distinct`
+    the distinct values, the one numbered n at position n."""
+
+    codes: pl.Series
+    distinct: pl.Series
+
+
+class _Times(NamedTuple):
+    """Each row's time: `codes` numbers it among the distinct times (as texts or as instants) and
+    `keys` holds the time key (microseconds since 1970 UTC, Int64) of each of those numbers."""
+
+    codes: pl.Series
+    keys: pl.Series
+
+
+def _numbered(values: pl.Series) -> _Numbered:
+    """`values` (no nulls) numbered: equal values get the same number, different ones different
+    numbers. Rows are grouped by a 64-bit hash of their value, and the grouping is then proved
+    exact by comparing every value with the first one of its group; should two different values
+    ever share a hash (a crafted file), they are numbered by the values themselves, more slowly."""
+    hashes = _hashed(values)
+    first = hashes.arg_unique()
+    codes = _positions(hashes, hashes.gather(first))
+    distinct = values.gather(first)
+    if not (distinct.gather(codes) == values).all():
+        distinct = values.unique(maintain_order=True)
+        codes = _positions(values, distinct)
+    return _Numbered(codes, distinct)
+
+
+def _hashed(values: pl.Series) -> pl.Series:
+    return values.hash()
+
+
+def _positions(values: pl.Series, distinct: pl.Series) -> pl.Series:
+    """The position in `distinct` (no value twice) of each of `values`, every one of which is
+    in it (UInt32)."""
+    numbers = pl.DataFrame(
+        {"value": distinct, "number": pl.int_range(distinct.len(), dtype=pl.UInt32, eager=True)}
+    )
+    joined = pl.DataFrame({"value": values}).join(
+        numbers, on="value", how="left", maintain_order="left"
+    )
+    return joined.get_column("number")
+
+
+# ISO 8601 shapes parsed in bulk, with exact digit counts: polars' parser (like strptime) would
+# also take "2026-1-1" or "T9:30", which the reference refuses. Every other text, and any of
+# these that polars does not parse (such as 2026-02-30), goes to the reference's own parser.
+_ISO_SHAPES = (
+    ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "%Y-%m-%d", pl.Date()),
+    ("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$", "%Y-%m-%dT%H:%M", pl.Datetime("us")),
+    (
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9]$",
+        "%Y-%m-%dT%H:%M:%S",
+        pl.Datetime("us"),
+    ),
+)
+YEAR_ONE = -62_135_596_800_000_000  # time_key("0001-01-01"): polars also reads year 0000
+
+
+def _parsed(texts: pl.Series) -> pl.Series | None:
+    """The time key of each text (Int64), or None when any is not an ISO 8601 date or date-time.
+    The common shapes are parsed in bulk, the rest one by one by the reference's parser."""
+    text = pl.col("text")
+    bulk = pl.coalesce(
+        pl.when(text.str.contains(pattern)).then(
+            text.str.strptime(kind, form, strict=False).dt.epoch("us")
+        )
+        for pattern, form, kind in _ISO_SHAPES
+    )
+    keys = pl.DataFrame({"text": texts}).select(key=pl.when(bulk >= YEAR_ONE).then(bulk))["key"]
+    slow = keys.is_null()
+    if slow.any():
+        parsed = [time_key(text) for text in texts.filter(slow).to_list()]
+        if None in parsed:
+            return None
+        keys = keys.scatter(slow.arg_true(), parsed)
+    return keys
+
+
+def _in_time_order(
+    person: pl.Series,
+    rank: pl.Series,
+    people: int,
+    times: int,
+    columns: dict[str, pl.Series],
+) -> pl.DataFrame:
+    """`person` and `columns` with the rows in order of person, then time rank, then file order.
+
+    When the numbers allow, (person * times + rank) * rows + row is one distinct whole number
+    per row, and sorting plain whole numbers is far quicker than a stable sort of a frame;
+    otherwise the frame is sorted stably (maintain_order), on one key or on two."""
+    rows = person.len()
+    if people * times * max(rows, 1) < ROW_KEY_LIMIT:
+        row = pl.int_range(rows, dtype=pl.UInt64, eager=True)
+        key = ((person * times + rank) * rows + row).sort()
+        order = key % rows
+        return pl.DataFrame(
+            {
+                "person": key // rows // times,
+                **{name: column.gather(order) for name, column in columns.items()},
+            }
+        )
+    if people * times < SORT_KEY_LIMIT:
+        return (
+            pl.DataFrame({"order": person * times + rank, **columns})
+            .sort("order", maintain_order=True)
+            .select(pl.col("order") // times, *columns)
+            .rename({"order": "person"})
+        )
+    return (
+        pl.DataFrame({"person": person, "rank": rank, **columns})
+        .sort("rank", maintain_order=True)
+        .sort("person", maintain_order=True)
+        .drop("rank")
+    )
 
 
 def _largest(values: pl.Series) -> int:
@@ -206,55 +313,55 @@ def _largest(values: pl.Series) -> int:
     return int(cast(int | None, values.max()) or 0)
 
 
-def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: bool) -> Measured:
+def _measure(
+    frame: pl.DataFrame, times: _Times, *, start: int | None, end: int | None
+) -> pl.DataFrame:
     """Per person (sorted as text): the tallies turned into indices with `from_tallies`'s
-    arithmetic. `frame` has person, worker, at (time keys), maybe rank (the time's rank among the
-    distinct times) and maybe named_worker ("" for none), in file order.
+    arithmetic. `frame` has person and worker as text and maybe named_worker ("" for none), in
+    file order; `times` gives each row's time.
 
     Everything is done on whole-number codes: each person and worker is numbered, and one stable
     sort on person * times + time rank puts each person's contacts in time order with ties in
     file order, which only the back-to-back pairs (secon) need."""
+    time_codes = times.codes
     if start is not None or end is not None:
         low = OUTSIDE + 1 if start is None else start
-        high = -OUTSIDE if end is None else end
-        frame = frame.filter(pl.col("at").is_between(low, high, closed="left"))
-    if "rank" not in frame.columns:
-        frame = frame.with_columns(rank=pl.col("at").rank("dense").cast(pl.UInt64) - 1)
-    person = frame["person"].cast(pl.Categorical)
-    people = person.to_physical().cast(pl.UInt64)
-    workers = frame["worker"].cast(pl.Categorical).to_physical().cast(pl.UInt64)
-    times = _largest(frame["rank"]) + 1
-    worker_codes = _largest(workers) + 1
-    # Contacts per person and worker: n_i, from which M, sum n_i^2 and max n_i.
+        high = -OUTSIDE - 1 if end is None else end  # above every time key
+        inside = times.keys.is_between(low, high, closed="left").gather(time_codes)
+        frame = frame.filter(inside)
+        time_codes = time_codes.filter(inside)
+    # The rank of each distinct time among them all (equal instants, equal ranks), for each row.
+    ranks = times.keys.rank("dense").cast(pl.UInt64) - 1
+    rank = ranks.gather(time_codes)
+    times_count = _largest(ranks) + 1
+    people = _numbered(frame["person"])
+    workers = _numbered(frame["worker"])
+    person = people.codes.cast(pl.UInt64)
+    worker = workers.codes
+    worker_count = workers.distinct.len()
+    # Contacts per person and worker, n_i, as the runs of equal values once person * workers +
+    # worker is sorted (sorting whole numbers costs far less than grouping them): from them N,
+    # M, sum n_i^2 and max n_i.
+    runs = (person * worker_count + worker).sort().rle().struct.unnest()
     per_worker = (
-        pl.LazyFrame({"pair": people * worker_codes + workers})
-        .group_by("pair")
-        .len()
-        .group_by(person=pl.col("pair") // worker_codes)
+        runs.lazy()
+        .select(person=(pl.col("value") // worker_count).set_sorted(), n=pl.col("len"))
+        .group_by("person")
         .agg(
             workers=pl.len(),
-            squares=(pl.col("len").cast(pl.Int64) ** 2).sum(),
-            most=pl.col("len").max(),
+            squares=(pl.col("n").cast(pl.Int64) ** 2).sum(),
+            most=pl.col("n").max(),
         )
     )
-    # Each person's contacts in time order (ties in file order), for N, the back-to-back pairs
-    # with the same worker and the named worker shares.
-    contacts = {"worker": workers}
+    # Each person's contacts in time order (ties in file order), for the back-to-back pairs with
+    # the same worker (secon); the named worker shares ride along to be summed.
+    contacts = {"worker": worker}
+    named = NAMED_COLUMN in frame.columns
     if named:
         considered = frame[NAMED_COLUMN] != ""
         contacts["considered"] = considered
         contacts["matched"] = considered & (frame["worker"] == frame[NAMED_COLUMN])
-    if (_largest(people) + 1) * times < SORT_KEY_LIMIT:
-        ordered = pl.LazyFrame({"order": people * times + frame["rank"], **contacts})
-        ordered = ordered.sort("order", maintain_order=True).with_columns(
-            person=pl.col("order") // times
-        )
-    else:
-        ordered = (
-            pl.LazyFrame({"person": people, "rank": frame["rank"], **contacts})
-            .sort("rank", maintain_order=True)
-            .sort("person", maintain_order=True)
-        )
+    ordered = _in_time_order(person, rank, people.distinct.len(), times_count, contacts)
     same = (pl.col("worker") == pl.col("worker").shift(1)) & (
         pl.col("person") == pl.col("person").shift(1)
     )
@@ -262,14 +369,17 @@ def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: 
     if named:
         sums += [pl.col("considered").sum(), pl.col("matched").sum()]
     per_person = (
-        ordered.with_columns(pl.col("person").set_sorted(), same_pairs=same)
+        ordered.lazy()
+        .with_columns(pl.col("person").set_sorted(), same_pairs=same)
         .group_by("person")
         .agg(pl.len().alias("contacts"), *sums)
     )
     tallies = per_worker.join(per_person, on="person")
-    names = person.unique()
     texts = pl.LazyFrame(
-        {"person": names.to_physical().cast(pl.UInt64), "text": names.cast(pl.String)}
+        {
+            "person": pl.int_range(people.distinct.len(), dtype=pl.UInt64, eager=True),
+            "text": people.distinct,
+        }
     )
     total = pl.col("contacts").cast(pl.Int64)
     distinct = pl.col("workers").cast(pl.Int64)
@@ -291,20 +401,61 @@ def _measure(frame: pl.DataFrame, *, start: int | None, end: int | None, named: 
             else pl.lit(None, dtype=pl.Float64)
         ),
     ]
-    result = (
+    return (
         tallies.join(texts, on="person")
         .select(
             pl.col("text").alias("person"),
             "contacts",
             "workers",
-            *(index.alias(f"i{n}") for n, index in enumerate(indices)),
+            *(index.alias(name) for name, index in zip(INDEX_NAMES, indices, strict=True)),
         )
-        .sort("person")
         .collect()
     )
-    return (
-        result["person"].to_list(),
-        result["contacts"].to_list(),
-        result["workers"].to_list(),
-        [result[f"i{n}"].to_list() for n in range(len(indices))],
-    )
+
+
+def _output(figures: pl.DataFrame) -> str:
+    """The output text from each person's figures (`person` as text, `contacts`, `workers` and
+    one Float64 column per index, null where undefined), in any order.
+
+    The reference's `format_rows` and `output_text` do the same with Python lists; this does it
+    on the columns: sorted by person id (as whole numbers when every id is one, equal numbers
+    such as 007 and 7 by text; otherwise as text, which for UTF-8 is the order of code points
+    that Python uses), each distinct number formatted once by Python's own `format`. A person id
+    the csv module would quote, or whole-number ids past 128 bits, go through the reference's
+    code instead."""
+    people = figures["person"]
+    whole = bool(people.str.contains(_WHOLE_NUMBER).all())
+    numbers = people.str.to_integer(dtype=pl.Int128, strict=False) if whole else None
+    if people.str.contains(_NEEDS_QUOTES).any() or (numbers is not None and numbers.has_nulls()):
+        figures = figures.sort("person")  # as format_rows wants them
+        rows = format_rows(
+            figures["person"].to_list(),
+            figures["contacts"].to_list(),
+            figures["workers"].to_list(),
+            [figures[name].to_list() for name in INDEX_NAMES],
+        )
+        return output_text(rows)
+    if numbers is None:
+        figures = figures.sort("person")
+    else:
+        figures = figures.with_columns(number=numbers).sort("number", "person").drop("number")
+    values = pl.concat([figures[name] for name in INDEX_NAMES]).drop_nulls().unique()
+    texts = pl.Series([format(value, ".10g") for value in values.to_list()], dtype=pl.String)
+    lines = figures.select(
+        pl.concat_str(
+            pl.col("person"),
+            pl.col("contacts").cast(pl.String),
+            pl.col("workers").cast(pl.String),
+            *(
+                pl.col(name).replace_strict(values, texts, return_dtype=pl.String).fill_null("")
+                for name in INDEX_NAMES
+            ),
+            separator=",",
+        )
+    ).to_series()
+    header = ",".join(OUTPUT_HEADER) + "\n"
+    return header + "".join((lines.str.join("\n").item(), "\n")) if lines.len() else header
+
+
+_WHOLE_NUMBER = "^-?[0-9]+$"  # as the reference's, with ASCII digits only
+_NEEDS_QUOTES = '[,"\r\n]'  # a character the csv module would quote
