@@ -62,15 +62,12 @@ def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
     header_end = data.find(b"\n")
     if header_end < 0 or header_end > csv.field_size_limit() or b'"' in data or b"\x00" in data:
         return None
-    returns = data.count(b"\r")
-    if returns and returns != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    header = data[bom:header_end].decode("utf-8").removesuffix("\r").split(",")
+    try:  # the rest is checked by polars, which reads only UTF-8
+        header = data[bom:header_end].decode("utf-8").removesuffix("\r").split(",")
+    except UnicodeDecodeError:
+        return None
     columns = parse_columns(path, header)
     # Blank lines at the end are skipped by the reference; inside the file they mean a fallback.
     body = data[header_end + 1 :] if data.endswith((b"\n\n", b"\n\r\n")) else data
@@ -98,17 +95,20 @@ def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
         separators = body.count(b",") - (len(header) - 1 if body is data else 0)
         if separators != (len(header) - 1) * every.height:
             return None
-        # The csv module refuses a field longer than its limit, in any column.
-        longest = every.select(pl.all().str.len_bytes().max()).row(0)
-        if max((length or 0 for length in longest), default=0) > csv.field_size_limit():
+        # The csv module refuses a field longer than its limit, in any column; an empty person,
+        # worker or at is an error.
+        required = [f"c{index}" for index in columns[:3]]
+        longest, shortest = every.select(
+            pl.max_horizontal(pl.all().str.len_bytes().max()).alias("longest"),
+            pl.min_horizontal(pl.col(required).str.len_bytes().min()).alias("shortest"),
+        ).row(0)
+        if longest > csv.field_size_limit() or not shortest:
             return None
         frame = every.select(
             pl.col(f"c{index}").alias(name) for index, name in zip(wanted, names, strict=True)
         )
         del every  # with the file's bytes below: less memory held, fewer pages to fault in
     del data, body
-    if not all(frame[name].str.len_bytes().min() or not frame.height for name in REQUIRED_COLUMNS):
-        return None  # an empty person, worker or at
     texts = _numbered(frame["at"])
     keys = _parsed(texts.distinct)
     if keys is None:
