@@ -114,7 +114,9 @@ def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
     if keys is None:
         return None
     times = _Times(texts.codes, keys)
-    return _output(_measure(frame.drop("at"), times, start=start, end=end))
+    columns = _texts(frame)
+    del frame, texts  # _measure lets each column go once it is used
+    return _output(_measure(columns, times, start=start, end=end))
 
 
 _FIELDS = (*REQUIRED_COLUMNS, NAMED_COLUMN)
@@ -179,7 +181,14 @@ def parquet_output(path: str, *, start: int | None, end: int | None) -> str:
             instants = frame["at"].dt.epoch("us")
         numbered = _numbered(instants)
         times = _Times(numbered.codes, numbered.distinct)
-    return _output(_measure(frame.drop("at"), times, start=start, end=end))
+    columns = _texts(frame)
+    del frame  # _measure lets each column go once it is used
+    return _output(_measure(columns, times, start=start, end=end))
+
+
+def _texts(frame: pl.DataFrame) -> dict[str, pl.Series]:
+    """The person, worker and named_worker columns of `frame`, for `_measure` to use up."""
+    return {name: frame[name] for name in _FIELDS if name != "at" and name in frame.columns}
 
 
 def _refuse_first(path: str, bad: pl.Series, name: str, problem: str) -> None:
@@ -314,31 +323,42 @@ def _largest(values: pl.Series) -> int:
 
 
 def _measure(
-    frame: pl.DataFrame, times: _Times, *, start: int | None, end: int | None
+    texts: dict[str, pl.Series], times: _Times, *, start: int | None, end: int | None
 ) -> pl.DataFrame:
-    """Per person (sorted as text): the tallies turned into indices with `from_tallies`'s
-    arithmetic. `frame` has person and worker as text and maybe named_worker ("" for none), in
-    file order; `times` gives each row's time.
+    """Each person's figures: the tallies turned into indices with `from_tallies`'s arithmetic.
+    `texts` holds person, worker and maybe named_worker ("" for none) as text, in file order,
+    and is emptied here, so that each column's memory goes as soon as it has been used; `times`
+    gives each row's time.
 
-    Everything is done on whole-number codes: each person and worker is numbered, and one stable
-    sort on person * times + time rank puts each person's contacts in time order with ties in
-    file order, which only the back-to-back pairs (secon) need."""
+    Everything is done on whole-number codes: each person and worker is numbered, and one sort
+    on person, time rank and row puts each person's contacts in time order with ties in file
+    order, which only the back-to-back pairs (secon) need."""
     time_codes = times.codes
     if start is not None or end is not None:
         low = OUTSIDE + 1 if start is None else start
         high = -OUTSIDE - 1 if end is None else end  # above every time key
         inside = times.keys.is_between(low, high, closed="left").gather(time_codes)
-        frame = frame.filter(inside)
+        texts.update((name, column.filter(inside)) for name, column in texts.items())
         time_codes = time_codes.filter(inside)
     # The rank of each distinct time among them all (equal instants, equal ranks), for each row.
     ranks = times.keys.rank("dense").cast(pl.UInt64) - 1
     rank = ranks.gather(time_codes)
     times_count = _largest(ranks) + 1
-    people = _numbered(frame["person"])
-    workers = _numbered(frame["worker"])
+    del times, time_codes
+    # What the named worker shares count, per row.
+    shares: dict[str, pl.Series] = {}
+    named_workers = texts.pop(NAMED_COLUMN, None)
+    if named_workers is not None:
+        considered = named_workers != ""
+        shares["considered"] = considered
+        shares["matched"] = considered & (texts["worker"] == named_workers)
+        del named_workers, considered
+    people = _numbered(texts.pop("person"))
+    workers = _numbered(texts.pop("worker"))
     person = people.codes.cast(pl.UInt64)
     worker = workers.codes
     worker_count = workers.distinct.len()
+    del workers
     # Contacts per person and worker, n_i, as the runs of equal values once person * workers +
     # worker is sorted (sorting whole numbers costs far less than grouping them): from them N,
     # M, sum n_i^2 and max n_i.
@@ -355,13 +375,11 @@ def _measure(
     )
     # Each person's contacts in time order (ties in file order), for the back-to-back pairs with
     # the same worker (secon); the named worker shares ride along to be summed.
-    contacts = {"worker": worker}
-    named = NAMED_COLUMN in frame.columns
-    if named:
-        considered = frame[NAMED_COLUMN] != ""
-        contacts["considered"] = considered
-        contacts["matched"] = considered & (frame["worker"] == frame[NAMED_COLUMN])
-    ordered = _in_time_order(person, rank, people.distinct.len(), times_count, contacts)
+    ordered = _in_time_order(
+        person, rank, people.distinct.len(), times_count, {"worker": worker, **shares}
+    )
+    named = bool(shares)
+    del person, rank, worker, shares
     same = (pl.col("worker") == pl.col("worker").shift(1)) & (
         pl.col("person") == pl.col("person").shift(1)
     )
@@ -375,7 +393,7 @@ def _measure(
         .agg(pl.len().alias("contacts"), *sums)
     )
     tallies = per_worker.join(per_person, on="person")
-    texts = pl.LazyFrame(
+    names = pl.LazyFrame(
         {
             "person": pl.int_range(people.distinct.len(), dtype=pl.UInt64, eager=True),
             "text": people.distinct,
@@ -402,7 +420,7 @@ def _measure(
         ),
     ]
     return (
-        tallies.join(texts, on="person")
+        tallies.join(names, on="person")
         .select(
             pl.col("text").alias("person"),
             "contacts",
