@@ -24,6 +24,7 @@ each, so the floats are identical to the reference's, and they are formatted by 
 from __future__ import annotations
 
 import csv
+import re
 from typing import NamedTuple, cast
 
 import polars as pl
@@ -199,7 +200,7 @@ def _refuse_first(path: str, bad: pl.Series, name: str, problem: str) -> None:
 
 class _Numbered(NamedTuple):
     """A column as whole numbers: `codes` holds each row's number (UInt32, from 0) and `distinct`
-    the distinct values, the one numbered n at position n."""
+    the value numbered n at position n (it may also hold values no row has)."""
 
     codes: pl.Series
     distinct: pl.Series
@@ -215,9 +216,15 @@ class _Times(NamedTuple):
 
 def _numbered(values: pl.Series) -> _Numbered:
     """`values` (no nulls) numbered: equal values get the same number, different ones different
-    numbers. Rows are grouped by a 64-bit hash of their value, and the grouping is then proved
-    exact by comparing every value with the first one of its group; should two different values
-    ever share a hash (a crafted file), they are numbered by the values themselves, more slowly."""
+    numbers.
+
+    Ids written as whole numbers are numbered by their value. Anything else is grouped by a
+    64-bit hash, and the grouping then proved exact by comparing every value with the first one
+    of its group; should two different values ever share a hash (a crafted file), they are
+    numbered by the values themselves, more slowly."""
+    numbered = _numbered_by_value(values) if values.dtype == pl.String else None
+    if numbered is not None:
+        return numbered
     hashes = _hashed(values)
     first = hashes.arg_unique()
     codes = _positions(hashes, hashes.gather(first))
@@ -226,6 +233,25 @@ def _numbered(values: pl.Series) -> _Numbered:
         distinct = values.unique(maintain_order=True)
         codes = _positions(values, distinct)
     return _Numbered(codes, distinct)
+
+
+def _numbered_by_value(texts: pl.Series) -> _Numbered | None:
+    """`texts` numbered by value when every one is a whole number written as Python writes it
+    (only digits after an optional minus, no leading zero, within 64 bits), so that equal
+    numbers are equal texts, and they span no more numbers than twice the rows; else None."""
+    if texts.is_empty() or not _WHOLE_NUMBER_AS_WRITTEN.fullmatch(texts[0]):
+        return None  # the first says no at once
+    numbers = texts.str.to_integer(strict=False)
+    low, high = numbers.min(), numbers.max()
+    if numbers.has_nulls() or not isinstance(low, int) or not isinstance(high, int):
+        return None
+    if high - low > 2 * numbers.len() or not (numbers.cast(pl.String) == texts).all():
+        return None
+    codes = (numbers - low).cast(pl.UInt32)
+    return _Numbered(codes, (pl.int_range(high - low + 1, eager=True) + low).cast(pl.String))
+
+
+_WHOLE_NUMBER_AS_WRITTEN = re.compile(r"0|-?[1-9][0-9]*")
 
 
 def _hashed(values: pl.Series) -> pl.Series:

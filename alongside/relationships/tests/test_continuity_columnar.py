@@ -174,6 +174,30 @@ def test_columnar_agrees_when_two_values_share_a_hash(tmp_path, monkeypatch):
         )
 
 
+@given(st.lists(st.sampled_from([*PEOPLE, "0", "-0", "+7", " 7", "9223372036854775807"])))
+def test_values_are_numbered_exactly(values):
+    # Equal values the same number, different values different numbers, whether numbered by
+    # value (whole numbers as Python writes them) or by hash; `distinct` gives each number's value.
+    series = pl.Series(values, dtype=pl.String)
+    numbered = continuity_columnar._numbered(series)
+    codes = numbered.codes.to_list()
+    assert [numbered.distinct[code] for code in codes] == values
+    assert len(set(codes)) == len(set(values))
+
+
+def test_whole_number_ids_are_numbered_by_value():
+    numbered = continuity_columnar._numbered(pl.Series(["3", "-1", "3", "1"]))
+    assert numbered.codes.to_list() == [4, 0, 4, 2]
+    assert numbered.distinct.to_list() == ["-1", "0", "1", "2", "3"]
+    # Spread wider than twice the rows: numbered by hash, in order of first appearance.
+    numbered = continuity_columnar._numbered(pl.Series(["10", "7", "10", "-3"]))
+    assert numbered.codes.to_list() == [0, 1, 0, 2]
+    # Written otherwise than Python writes them: numbered by hash, "007" apart from "7".
+    numbered = continuity_columnar._numbered(pl.Series(["7", "007"]))
+    assert numbered.codes.to_list() == [0, 1]
+    assert numbered.distinct.to_list() == ["7", "007"]
+
+
 DIGITS = st.text(alphabet="0123456789", min_size=2, max_size=2)
 MOMENTS = st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59))  # noqa: DTZ001
 BULK_SHAPES = st.one_of(
