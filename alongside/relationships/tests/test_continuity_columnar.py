@@ -9,6 +9,7 @@ reference, so errors name the same line and field.
 import csv
 import io
 import math
+import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -23,6 +24,7 @@ from alongside.relationships import continuity_cli, continuity_columnar
 from alongside.relationships.continuity_cli import main, time_key
 
 ROOT = Path(__file__).resolve().parents[3]
+ALLOCATOR = "_RJEM_MALLOC_CONF"
 sys.path.insert(0, str(ROOT / "bench"))
 from continuity import write_contacts  # noqa: E402 (bench/ is not a package)
 
@@ -338,11 +340,43 @@ def test_help_and_small_files_do_not_load_polars(tmp_path):
         "except SystemExit:\n"
         "    pass\n"
         "assert 'polars' not in sys.modules, 'polars was imported'\n"
+        "import os\n"
+        f"assert {ALLOCATOR!r} not in os.environ\n"
         f"assert main([{str(path)!r}, '--engine', 'columnar']) == 0\n"
         "assert 'polars' in sys.modules\n"
+        # Set before polars loaded, for its allocator to keep freed memory (decision 0116);
+        # polars puts its own defaults first and ours, coming last, win.
+        f"assert os.environ[{ALLOCATOR!r}].endswith(',dirty_decay_ms:-1,muzzy_decay_ms:-1')\n"
+    )
+    environment = {name: value for name, value in os.environ.items() if name != ALLOCATOR}
+    done = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_allocator_setting_of_the_users_own_is_left_alone(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text("person,worker,at\n1,a,2026-01-01\n")
+    code = (
+        "import os\n"
+        "from alongside.relationships.continuity_cli import main\n"
+        f"assert main([{str(path)!r}, '--engine', 'columnar']) == 0\n"
+        f"assert os.environ[{ALLOCATOR!r}].endswith(',narenas:2')\n"
+        f"assert 'dirty_decay_ms:-1' not in os.environ[{ALLOCATOR!r}]\n"
     )
     done = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, ALLOCATOR: "narenas:2"},
     )
     assert done.returncode == 0, done.stderr
 
