@@ -1,8 +1,9 @@
 """`alongside continuity`: continuity indices per person from a CSV file of contacts.
 
-Runs without Django (alongside/cli.py dispatches here directly) and stays close to the cost of
-reading the file (bench/continuity.py holds it to at most 3 times a plain csv scan). What the
-fast pass does, and why:
+Runs without Django (alongside/cli.py dispatches here directly). This module is the reference
+reader; files of 4 MB or more go to the columnar engine (`continuity_columnar`, decisions 0087
+and 0116), which bench/continuity.py holds to at most 2 times a plain csv scan. What the
+reference's fast pass does, and why:
 - one pass with csv.reader and column indexes; each distinct `at` text is parsed once (a file
   holds far fewer distinct times than rows);
 - worker names are interned: comparing a name with itself is the quickest comparison, and

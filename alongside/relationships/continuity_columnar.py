@@ -6,19 +6,27 @@ and small files never pay for loading polars (decision 0087).
 The pure-Python reader in `continuity_cli` stays the reference: this engine must give the same
 output, byte for byte, and it only computes files it can vouch for. For a CSV file it first
 checks, on the raw bytes, that the file is one polars and Python's csv module split the same way:
-UTF-8, no quote characters, no NUL, no carriage return except in CRLF line ends, and every row
-with exactly the header's number of fields (no blank lines inside the file, no short or long
-rows). Every `at` text is parsed once by the reference's own parser (`datetime.fromisoformat`).
-When any check fails, or any value is bad (an empty person or worker, an `at` that is not ISO
-8601), `csv_rows` returns None and the caller runs the reference reader, which computes the file
-or names the first bad line and field exactly as it always has. So validation is the reference's,
-and the columnar path is only ever a faster way to the same answer.
+UTF-8 (polars reads nothing else), no quote characters, no NUL, no carriage return except in
+CRLF line ends, and every row with exactly the header's number of fields (no blank lines inside
+the file, no short or long rows). Every distinct `at` text gets exactly the reference's time key:
+the common ISO 8601 shapes, matched digit for digit, are parsed in bulk, every other text by the
+reference's own parser (`datetime.fromisoformat`). When any check fails, or any value is bad (an
+empty person or worker, an `at` that is not ISO 8601), `csv_output` returns None and the caller
+runs the reference reader, which computes the file or names the first bad line and field exactly
+as it always has. So validation is the reference's, and the columnar path is only ever a faster
+way to the same answer.
 
 Parquet files (which the reference cannot read) are validated here: the same rules, errors naming
 the row (counted from 1, the first row of data) and field.
 
+How it stays cheap (decision 0116): every column is turned into whole-number codes (ids written
+as whole numbers by value, anything else by a 64-bit hash whose grouping is then proved exact),
+and the two orders the tallies need come from sorting plain unsigned 64-bit numbers, which
+polars does far faster than grouping or a stable sort of a frame.
+
 The arithmetic is `continuity.from_tallies`'s, done on whole numbers and then one IEEE division
-each, so the floats are identical to the reference's, and they are formatted by the same code.
+each, so the floats are identical to the reference's; each distinct one is formatted by Python's
+own `format`, as the reference's `format_rows` does, and the output is the same text.
 """
 
 from __future__ import annotations
@@ -50,8 +58,8 @@ ROW_KEY_LIMIT = SORT_KEY_LIMIT = 2**64
 
 
 def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
-    """The output rows (header first) for the CSV file at `path`, or None when this engine
-    cannot vouch for reading the file as the reference does (the caller then runs it).
+    """The output text for the CSV file at `path`, or None when this engine cannot vouch for
+    reading the file as the reference does (the caller then runs it).
 
     Raises InputError only for a bad header row, with the reference's own message."""
     try:
@@ -115,17 +123,17 @@ def csv_output(path: str, *, start: int | None, end: int | None) -> str | None:
     if keys is None:
         return None
     times = _Times(texts.codes, keys)
-    columns = _texts(frame)
+    rest = _texts(frame)
     del frame, texts  # _measure lets each column go once it is used
-    return _output(_measure(columns, times, start=start, end=end))
+    return _output(_measure(rest, times, start=start, end=end))
 
 
 _FIELDS = (*REQUIRED_COLUMNS, NAMED_COLUMN)
 
 
 def parquet_output(path: str, *, start: int | None, end: int | None) -> str:
-    """The output rows (header first) for the Parquet file at `path`; InputError names the row
-    and field of the first problem."""
+    """The output text for the Parquet file at `path`; InputError names the row and field of
+    the first problem."""
     try:
         schema = pl.read_parquet_schema(path)
     except (OSError, pl.exceptions.PolarsError) as error:
@@ -182,9 +190,9 @@ def parquet_output(path: str, *, start: int | None, end: int | None) -> str:
             instants = frame["at"].dt.epoch("us")
         numbered = _numbered(instants)
         times = _Times(numbered.codes, numbered.distinct)
-    columns = _texts(frame)
+    rest = _texts(frame)
     del frame  # _measure lets each column go once it is used
-    return _output(_measure(columns, times, start=start, end=end))
+    return _output(_measure(rest, times, start=start, end=end))
 
 
 def _texts(frame: pl.DataFrame) -> dict[str, pl.Series]:
