@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         f"--people={args.people}",
         f"--contacts={args.contacts}",
         f"--repeat={args.repeat}",
+        *(["--no-reference"] if args.no_reference else []),
         *([f"--against={args.against}"] if args.against else []),
     ]
     print(f"reproduce: cd {shlex.quote(str(PROJECT_ROOT))} && {shlex.join(reproduce)}")
