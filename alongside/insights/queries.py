@@ -3,9 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,14 +88,14 @@ def team_continuity(
     365 days are one query that averages in the database over the maintained summary
     (`continuity_summary`, decisions 0069, 0096 and 0106), and the eight quarters one more over
     the finished quarter rows (`continuity_by_quarter`): no contact is read, and no person's
-    figures come back to Python. People at risk come as ids, in name order: the page loads only
-    the people it shows, with their own figures (`people_at_risk`).
+    figures come back to Python. People at risk are picked out in the database and come as ids,
+    in name order: the page loads only the people it shows, with their own figures
+    (`people_at_risk`).
     """
     today = today or timezone.localdate()
     scope = Person.objects.filter(organisation_id=organisation_id)
     if team is not None:
         scope = scope.filter(team=team)
-    ids = list(scope.order_by("given_name", "family_name", "pk").values_list("pk", flat=True))
     this_quarter = quarter_start(today)
     starts = [this_quarter]
     for _quarter in range(QUARTERS_SHOWN - 1):
@@ -118,10 +117,7 @@ def team_continuity(
     trend = [
         QuarterTrend(quarter_label(start), start, by_quarter.get(start, nobody)) for start in starts
     ]
-    many_workers = people_seeing_many_workers(
-        organisation_id, quarter=this_quarter, at_least=RISK_WORKERS_IN_QUARTER, people=people
-    )
-    at_risk = _at_risk(organisation_id, ids, many_workers, today=today, scope=people)
+    at_risk = _at_risk(organisation_id, scope, quarter=this_quarter, today=today)
     leaving = list(
         Membership.objects.filter(
             organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
@@ -132,7 +128,7 @@ def team_continuity(
     return TeamContinuity(
         team=team,
         organisation_id=organisation_id,
-        people=len(ids),
+        people=scope.count(),
         year_start=year_start,
         year=year.summary,
         distribution=[
@@ -166,17 +162,20 @@ def people_at_risk(report: TeamContinuity, rows: Sequence[AtRisk]) -> list[AtRis
 
 def _at_risk(
     organisation_id: int,
-    ids: list[int],
-    workers_this_quarter: dict[int, int],
+    scope: QuerySet[Person],
     *,
+    quarter: date,
     today: date,
-    scope: QuerySet[Any],
 ) -> list[AtRisk]:
-    open_spells = dict(
-        NamedWorkerSpell.objects.filter(person_id__in=scope, ended_on__isnull=True).values_list(
-            "person_id", "worker_id"
-        )
+    """The people in `scope` at risk, in name order, with their reasons: those who saw
+    `RISK_WORKERS_IN_QUARTER` or more workers in the quarter starting `quarter`, those without a
+    named worker, and those whose named worker leaves within `LEAVING_NOTICE_DAYS` with no
+    handover planned. One query picks them out of the team in the database (only they come back),
+    one gives the worker counts."""
+    many = people_seeing_many_workers(
+        organisation_id, quarter=quarter, at_least=RISK_WORKERS_IN_QUARTER
     )
+    workers_this_quarter = dict(many.filter(person_id__in=scope.values("pk")))
     leaving_workers = dict(
         Membership.objects.filter(
             organisation_id=organisation_id,
@@ -185,21 +184,26 @@ def _at_risk(
             leaving_on__lte=today + timedelta(days=LEAVING_NOTICE_DAYS),
         ).values_list("user_id", "leaving_on")
     )
-    planned = set(
-        Handover.objects.filter(person_id__in=scope, status=Handover.Status.PLANNED).values_list(
-            "person_id", flat=True
-        )
+    open_spell = NamedWorkerSpell.objects.filter(person_id=OuterRef("pk"), ended_on__isnull=True)
+    planned = Handover.objects.filter(person_id=OuterRef("pk"), status=Handover.Status.PLANNED)
+    named_leaving = Exists(open_spell.filter(worker_id__in=list(leaving_workers))) & ~Exists(
+        planned
+    )
+    rows = (
+        scope.filter(Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving))
+        .annotate(named=Subquery(open_spell.values("worker_id")[:1]), planned=Exists(planned))
+        .order_by("given_name", "family_name", "pk")
+        .values_list("pk", "named", "planned")
     )
     risks = []
-    for pid in ids:
+    for pid, worker, has_plan in rows:
         reasons = []
         workers = workers_this_quarter.get(pid, 0)
         if workers >= RISK_WORKERS_IN_QUARTER:
             reasons.append(_("%(n)d different workers this quarter") % {"n": workers})
-        worker = open_spells.get(pid)
         if worker is None:
             reasons.append(_("no named worker"))
-        elif worker in leaving_workers and pid not in planned:
+        elif worker in leaving_workers and not has_plan:
             reasons.append(
                 _("named worker leaves on %(date)s; no handover planned")
                 % {"date": f"{leaving_workers[worker]:%d %b %Y}"}

@@ -189,7 +189,8 @@ SELECT person_id, worker_id, {first_day} AS first_day, contacts, follows_same, o
 FROM {table} WHERE {where}
 """
 _FINISHED_SQL = """
-SELECT person_id, contacts, workers, squares, most, same_pairs, named_considered, named_matched
+SELECT person_id, {key}contacts, workers, squares, most, same_pairs, named_considered,
+       named_matched
 FROM {table} WHERE {where}
 """
 
@@ -220,6 +221,13 @@ def _where(
     return " AND ".join(where), params
 
 
+def _subquery(people: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of a `values("pk")` queryset for `person_id IN (...)`, its ordering dropped (a
+    model's default ordering would sort every person again inside each part of the query)."""
+    sql, params = people.order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
 def _whole_quarters(start: date | None, end: date | None) -> tuple[date | None, date | None]:
     """The whole quarters inside the local days [start, end) (a missing bound: open on that
     side), as [first, last) quarter starts; (x, x) when there is none."""
@@ -238,10 +246,11 @@ def _window_sql(
 ) -> tuple[str, list[Any]]:
     """The SQL giving each person's tallies over the local days [start, end) (columns as in
     `_FINISHED_SQL`), and its parameters: see `continuity_over_days`."""
-    narrowed = None if people is None else people.query.sql_with_params()
+    narrowed = None if people is None else _subquery(people)
     if start is not None and start == quarter_start(start) and end == next_quarter(start):
         where, params = _where(organisation_id, "quarter", start, end, narrowed)
-        return _FINISHED_SQL.format(table=ContinuityQuarter._meta.db_table, where=where), params
+        finished = _FINISHED_SQL.format(key="", table=ContinuityQuarter._meta.db_table, where=where)
+        return finished, params
     first, last = _whole_quarters(start, end)
     parts: list[str] = []
     params = []
@@ -294,52 +303,75 @@ def _run(query: str, params: list[Any]) -> dict[int, Continuity]:
 # Each person's indices from their tallies with the arithmetic of `from_tallies` (whole numbers
 # turned into doubles, then one division), so each person's figures are the same floats; then
 # the sums that `aggregate` makes over them (decision 0106). PostgreSQL's SUM of a bigint is a
-# numeric, so every division casts its numerator to a double first.
+# numeric, so every division casts its numerator to a double first. Per index: the sum and count
+# of the people for whom it is defined (the person-weighted mean), and the sum of value ×
+# contacts and of their contacts (the contact-weighted mean), each written so that the database
+# evaluates as little as it can per person: value × contacts simplified (UPC × N is the largest
+# count, HHI × N is squares / N), an index defined for everyone with contacts counted by COUNT(*).
 _DOUBLE = "CAST({} AS DOUBLE PRECISION)"
 _TENTH = _DOUBLE.format("0.1")
-_INDEX_SQL: dict[str, str] = {
-    "upc": f"{_DOUBLE.format('most')} / contacts",
+_MMCI = (
+    f"({_DOUBLE.format('contacts - workers')} + {_TENTH})"
+    f" / ({_DOUBLE.format('contacts - 1')} + {_TENTH})"
+)
+# name: (the index, when it is defined (None: whenever there are contacts), index × contacts)
+_INDEX_SQL: dict[str, tuple[str, str | None, str]] = {
+    "upc": (f"{_DOUBLE.format('most')} / contacts", None, "most"),
     "coc": (
-        f"CASE WHEN contacts > 1 THEN {_DOUBLE.format('squares - contacts')}"
-        " / (contacts * (contacts - 1)) END"
+        f"{_DOUBLE.format('squares - contacts')} / (contacts * (contacts - 1))",
+        "contacts > 1",
+        f"{_DOUBLE.format('squares - contacts')} / (contacts - 1)",
     ),
-    "secon": f"CASE WHEN contacts > 1 THEN {_DOUBLE.format('same_pairs')} / (contacts - 1) END",
-    "mmci": (
-        f"({_DOUBLE.format('contacts - workers')} + {_TENTH})"
-        f" / ({_DOUBLE.format('contacts - 1')} + {_TENTH})"
+    "secon": (
+        f"{_DOUBLE.format('same_pairs')} / (contacts - 1)",
+        "contacts > 1",
+        f"{_DOUBLE.format('same_pairs * contacts')} / (contacts - 1)",
     ),
-    "hhi": f"{_DOUBLE.format('squares')} / (contacts * contacts)",
+    "mmci": (_MMCI, None, f"{_MMCI} * contacts"),
+    "hhi": (
+        f"{_DOUBLE.format('squares')} / (contacts * contacts)",
+        None,
+        f"{_DOUBLE.format('squares')} / contacts",
+    ),
     "named_share": (
-        f"CASE WHEN named_considered > 0 THEN {_DOUBLE.format('named_matched')}"
-        " / named_considered END"
+        f"{_DOUBLE.format('named_matched')} / named_considered",
+        "named_considered > 0",
+        f"{_DOUBLE.format('named_matched * contacts')} / named_considered",
     ),
 }
 assert tuple(_INDEX_SQL) == INDEX_NAMES
-_SUMS_SQL = ", ".join(
-    f"SUM({name}), COUNT({name}), SUM({name} * contacts),"
-    f" SUM(CASE WHEN {name} IS NULL THEN 0 ELSE contacts END)"
-    for name in INDEX_NAMES
-)
+
+
+def _sums(value: str, defined: str | None, weighted: str) -> str:
+    if defined is None:
+        return f"SUM({value}), COUNT(*), SUM({weighted}), SUM(contacts)"
+    return (
+        f"SUM(CASE WHEN {defined} THEN {value} END),"
+        f" SUM(CASE WHEN {defined} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {defined} THEN {weighted} END),"
+        f" SUM(CASE WHEN {defined} THEN contacts ELSE 0 END)"
+    )
+
+
+_SUMS_SQL = ", ".join(_sums(*parts) for parts in _INDEX_SQL.values())
 _SUMMARY_SQL = """
 SELECT {key}COUNT(*), SUM(contacts), SUM(workers), {sums}{bins}
-FROM (
-    SELECT {key}contacts, workers, {indices}
-    FROM ({tallies}) AS person_tallies WHERE contacts > 0
-) AS person_indices
+FROM ({tallies}) AS person_tallies WHERE contacts > 0
 {group}
 """
-_BIN_SQL = ", SUM(CASE WHEN named_share >= %s AND named_share < %s THEN 1 ELSE 0 END)"
-_WITHOUT_SHARE_SQL = ", SUM(CASE WHEN named_share IS NULL THEN 1 ELSE 0 END)"
+_SHARE = _INDEX_SQL["named_share"][0]
+_BIN_SQL = (
+    f", SUM(CASE WHEN named_considered > 0 AND {_SHARE} >= %s AND {_SHARE} < %s THEN 1 ELSE 0 END)"
+)
+_WITHOUT_SHARE_SQL = ", SUM(CASE WHEN named_considered = 0 THEN 1 ELSE 0 END)"
 _PER_INDEX = 4
 
 
 def _summary_sql(tallies: str, *, key: str = "", bins: int = 0) -> str:
-    indices = ", ".join(f"{expression} AS {name}" for name, expression in _INDEX_SQL.items())
     return _SUMMARY_SQL.format(
         key=f"{key}, " if key else "",
         sums=_SUMS_SQL,
         bins=_BIN_SQL * bins + _WITHOUT_SHARE_SQL,
-        indices=indices,
         tallies=tallies,
         group=f"GROUP BY {key}" if key else "",
     )
@@ -411,10 +443,11 @@ def continuity_by_quarter(
     quarter starting `last`, from the finished quarter rows (`ContinuityQuarter`) in one query
     grouped by quarter: for each quarter start q, what `aggregate(continuity_over_days(...,
     start=q, end=next_quarter(q)).values())` gives. Quarters without contacts are absent."""
-    narrowed = None if people is None else people.query.sql_with_params()
+    narrowed = None if people is None else _subquery(people)
     where, params = _where(organisation_id, "quarter", first, last, narrowed)
-    tallies = _FINISHED_SQL.format(table=ContinuityQuarter._meta.db_table, where=where)
-    tallies = tallies.replace("SELECT person_id,", "SELECT person_id, quarter,", 1)
+    tallies = _FINISHED_SQL.format(
+        key="quarter, ", table=ContinuityQuarter._meta.db_table, where=where
+    )
     with connection.cursor() as cursor:
         cursor.execute(_summary_sql(tallies, key="quarter"), params)
         rows = cursor.fetchall()
@@ -427,16 +460,15 @@ def _as_date(value: Any) -> date:
 
 
 def people_seeing_many_workers(
-    organisation_id: int, *, quarter: date, at_least: int, people: QuerySet[Any] | None = None
-) -> dict[int, int]:
-    """The people who saw at least `at_least` different workers in the calendar quarter
-    starting `quarter`, with that number (one query over the finished quarter rows)."""
-    rows = ContinuityQuarter.objects.filter(
+    organisation_id: int, *, quarter: date, at_least: int
+) -> QuerySet[Any]:
+    """(person id, number of workers) of the people who saw at least `at_least` different
+    workers in the calendar quarter starting `quarter`, from the finished quarter rows: a
+    queryset, to narrow (`person_id__in=`) and read, or to use as a subquery
+    (`.values("person_id")`)."""
+    return ContinuityQuarter.objects.filter(
         organisation_id=organisation_id, quarter=quarter, workers__gte=at_least
-    )
-    if people is not None:
-        rows = rows.filter(person_id__in=people)
-    return dict(rows.values_list("person_id", "workers"))
+    ).values_list("person_id", "workers")
 
 
 def people_seen_before(person_ids: QuerySet[Any], *, since: datetime) -> QuerySet[Any]:

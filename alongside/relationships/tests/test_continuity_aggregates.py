@@ -131,7 +131,7 @@ def test_averages_in_the_database_are_the_python_reference(zone, people, asked):
             assert (quarter in by_quarter) == bool(reference)
             team = [r for pid, r in reference.items() if not ids[pid]]
             assert_same(in_team.get(quarter, aggregate(())), aggregate(team))
-            many = people_seeing_many_workers(org.pk, quarter=quarter, at_least=2)
+            many = dict(people_seeing_many_workers(org.pk, quarter=quarter, at_least=2))
             assert many == {pid: r.workers for pid, r in reference.items() if r.workers >= 2}
             quarter = next_quarter(quarter)
         transaction.set_rollback(True)
