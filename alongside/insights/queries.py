@@ -189,8 +189,13 @@ def _at_risk(
     named_leaving = Exists(open_spell.filter(worker_id__in=list(leaving_workers))) & ~Exists(
         planned
     )
+    # Picked out first, then put in name order: ordered in one query, SQLite walks the
+    # organisation's name index (every person, not just the team) to avoid a sort.
+    picked = scope.filter(
+        Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving)
+    ).values("pk")
     rows = (
-        scope.filter(Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving))
+        Person.objects.filter(pk__in=picked)
         .annotate(named=Subquery(open_spell.values("worker_id")[:1]), planned=Exists(planned))
         .order_by("given_name", "family_name", "pk")
         .values_list("pk", "named", "planned")
