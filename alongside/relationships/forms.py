@@ -168,17 +168,18 @@ class ContactForm(Form):
             # Read once: both fields draw the same few workers (three queries when each field
             # and its error link read the queryset again); a POST still checks against it.
             choices = [(user.pk, WorkerChoiceField.label_for(user)) for user in workers]
-            self.fields["worker"] = WorkerChoiceField(
+            worker = WorkerChoiceField(
                 label=_("Worker"),
                 queryset=workers,
                 empty_label=None,
                 error_messages={"required": _("Choose the worker who was there")},
             )
-            self.fields["also_present"] = WorkerMultipleChoiceField(
+            also_present = WorkerMultipleChoiceField(
                 label=_("Other workers there"), queryset=workers, required=False
             )
-            self.fields["worker"].choices = choices
-            self.fields["also_present"].choices = choices
+            worker.choices = choices
+            also_present.choices = choices
+            self.fields["worker"], self.fields["also_present"] = worker, also_present
             use_plain_messages(self)
         model_choice(self, "worker").queryset = workers
         model_choice(self, "also_present").queryset = workers
