@@ -1,20 +1,24 @@
 """Team continuity: distribution, trend and people at risk. Reads only, through other apps' queries."""
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
 from alongside.people.models import Person
-from alongside.relationships.continuity import Aggregate, Continuity, aggregate
+from alongside.relationships.continuity import Aggregate, Continuity, aggregate, next_quarter
 from alongside.relationships.models import Handover, NamedWorkerSpell
-from alongside.relationships.queries import NO_CONTACTS, continuity_over_days
+from alongside.relationships.queries import (
+    NO_CONTACTS,
+    continuity_by_quarter,
+    continuity_over_days,
+    continuity_summary,
+    people_seeing_many_workers,
+)
 
 QUARTERS_SHOWN = 8
 SHARE_BINS = (
@@ -57,14 +61,17 @@ class AtRisk:
 class AtRiskShown:
     person: Person
     reasons: list[str]
+    year: Continuity
+    """The person's continuity over the page's last 365 days."""
 
 
 @dataclass(frozen=True, slots=True)
 class TeamContinuity:
     team: Team | None  # None: the whole organisation
+    organisation_id: int
     people: int
+    year_start: date
     year: Aggregate
-    per_person: dict[int, Continuity]
     distribution: list[tuple[str, int]]
     people_without_named_share: int
     trend: list[QuarterTrend]
@@ -72,65 +79,45 @@ class TeamContinuity:
     leaving: list[Membership]
 
 
-def _aware(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-
-
 def team_continuity(
     team: Team | None, *, organisation_id: int, today: date | None = None
 ) -> TeamContinuity:
-    """Everything on the team continuity page, in a fixed number of queries.
+    """Everything on the team continuity page but its people, in a fixed number of queries.
 
-    With `team=None`, the same figures for the whole organisation `organisation_id`. Each window
-    (the last 365 days, each of the eight quarters) is one query over the maintained summary
-    (`continuity_over_days`, decisions 0069 and 0096): no contact is read; a closed quarter reads
-    one row per person, the 365 days per-worker quarter rows and the days of its first, partial
-    quarter.
-    People at risk come as ids, in name order: the page loads only the people it shows
+    With `team=None`, the same figures for the whole organisation `organisation_id`. The last
+    365 days are one query that averages in the database over the maintained summary
+    (`continuity_summary`, decisions 0069, 0096 and 0106), and the eight quarters one more over
+    the finished quarter rows (`continuity_by_quarter`): no contact is read, and no person's
+    figures come back to Python. People at risk are picked out in the database and come as ids,
+    in name order: the page loads only the people it shows, with their own figures
     (`people_at_risk`).
     """
     today = today or timezone.localdate()
     scope = Person.objects.filter(organisation_id=organisation_id)
     if team is not None:
         scope = scope.filter(team=team)
-    ids = list(scope.order_by("given_name", "family_name", "pk").values_list("pk", flat=True))
     this_quarter = quarter_start(today)
     starts = [this_quarter]
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
     people = scope.values("pk")
-
-    def over(start: date, end: date | None) -> dict[int, Continuity]:
-        return continuity_over_days(organisation_id, start=start, end=end, people=people)
-
-    per_person = dict.fromkeys(ids, NO_CONTACTS)
-    per_person.update(over(today - timedelta(days=365), None))
-    year = aggregate(c for c in per_person.values() if c.contacts)
-    bins: Counter[str] = Counter()
-    without_share = 0
-    for result in per_person.values():
-        if result.named_share is None:
-            without_share += result.contacts > 0
-            continue
-        for low, high, label in SHARE_BINS:
-            if low <= result.named_share < high:
-                bins[label] += 1
-    trend = []
-    this_quarter_workers: dict[int, int] = {}
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else None
-        results = over(start, end)
-        if end is None:
-            this_quarter_workers = {pid: result.workers for pid, result in results.items()}
-        trend.append(QuarterTrend(quarter_label(start), start, aggregate(results.values())))
-    at_risk = _at_risk(
+    year_start = today - timedelta(days=365)
+    year = continuity_summary(
         organisation_id,
-        ids,
-        this_quarter_workers,
-        today=today,
-        scope=people,
+        start=year_start,
+        end=None,
+        people=people,
+        share_bins=[(low, high) for low, high, _label in SHARE_BINS],
     )
+    by_quarter = continuity_by_quarter(
+        organisation_id, first=starts[0], last=next_quarter(this_quarter), people=people
+    )
+    nobody = aggregate(())
+    trend = [
+        QuarterTrend(quarter_label(start), start, by_quarter.get(start, nobody)) for start in starts
+    ]
+    at_risk = _at_risk(organisation_id, scope, quarter=this_quarter, today=today)
     leaving = list(
         Membership.objects.filter(
             organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
@@ -140,36 +127,55 @@ def team_continuity(
     )
     return TeamContinuity(
         team=team,
-        people=len(ids),
-        year=year,
-        per_person=per_person,
-        distribution=[(label, bins[label]) for _, _, label in SHARE_BINS],
-        people_without_named_share=without_share,
+        organisation_id=organisation_id,
+        people=scope.count(),
+        year_start=year_start,
+        year=year.summary,
+        distribution=[
+            (label, count) for (_, _, label), count in zip(SHARE_BINS, year.shares, strict=True)
+        ],
+        people_without_named_share=year.without_named_share,
         trend=trend,
         at_risk=at_risk,
         leaving=leaving,
     )
 
 
-def people_at_risk(rows: Sequence[AtRisk]) -> list[AtRiskShown]:
-    """The people behind one page of `TeamContinuity.at_risk`, in the same order (one query)."""
-    people = Person.objects.in_bulk([row.person_id for row in rows])
-    return [AtRiskShown(people[row.person_id], row.reasons) for row in rows]
+def people_at_risk(report: TeamContinuity, rows: Sequence[AtRisk]) -> list[AtRiskShown]:
+    """The people behind one page of `report.at_risk`, in the same order, each with their own
+    continuity over the report's 365 days (two queries, sized by the page)."""
+    ids = [row.person_id for row in rows]
+    if not ids:
+        return []
+    people = Person.objects.in_bulk(ids)
+    year = continuity_over_days(
+        report.organisation_id,
+        start=report.year_start,
+        end=None,
+        people=Person.objects.filter(pk__in=ids).values("pk"),
+    )
+    return [
+        AtRiskShown(people[row.person_id], row.reasons, year.get(row.person_id, NO_CONTACTS))
+        for row in rows
+    ]
 
 
 def _at_risk(
     organisation_id: int,
-    ids: list[int],
-    workers_this_quarter: dict[int, int],
+    scope: QuerySet[Person],
     *,
+    quarter: date,
     today: date,
-    scope: QuerySet[Any],
 ) -> list[AtRisk]:
-    open_spells = dict(
-        NamedWorkerSpell.objects.filter(person_id__in=scope, ended_on__isnull=True).values_list(
-            "person_id", "worker_id"
-        )
+    """The people in `scope` at risk, in name order, with their reasons: those who saw
+    `RISK_WORKERS_IN_QUARTER` or more workers in the quarter starting `quarter`, those without a
+    named worker, and those whose named worker leaves within `LEAVING_NOTICE_DAYS` with no
+    handover planned. One query picks them out of the team in the database (only they come back),
+    one gives the worker counts."""
+    many = people_seeing_many_workers(
+        organisation_id, quarter=quarter, at_least=RISK_WORKERS_IN_QUARTER
     )
+    workers_this_quarter = dict(many.filter(person_id__in=scope.values("pk")))
     leaving_workers = dict(
         Membership.objects.filter(
             organisation_id=organisation_id,
@@ -178,21 +184,31 @@ def _at_risk(
             leaving_on__lte=today + timedelta(days=LEAVING_NOTICE_DAYS),
         ).values_list("user_id", "leaving_on")
     )
-    planned = set(
-        Handover.objects.filter(person_id__in=scope, status=Handover.Status.PLANNED).values_list(
-            "person_id", flat=True
-        )
+    open_spell = NamedWorkerSpell.objects.filter(person_id=OuterRef("pk"), ended_on__isnull=True)
+    planned = Handover.objects.filter(person_id=OuterRef("pk"), status=Handover.Status.PLANNED)
+    named_leaving = Exists(open_spell.filter(worker_id__in=list(leaving_workers))) & ~Exists(
+        planned
+    )
+    # Picked out first, then put in name order: ordered in one query, SQLite walks the
+    # organisation's name index (every person, not just the team) to avoid a sort.
+    picked = scope.filter(
+        Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving)
+    ).values("pk")
+    rows = (
+        Person.objects.filter(pk__in=picked)
+        .annotate(named=Subquery(open_spell.values("worker_id")[:1]), planned=Exists(planned))
+        .order_by("given_name", "family_name", "pk")
+        .values_list("pk", "named", "planned")
     )
     risks = []
-    for pid in ids:
+    for pid, worker, has_plan in rows:
         reasons = []
         workers = workers_this_quarter.get(pid, 0)
         if workers >= RISK_WORKERS_IN_QUARTER:
             reasons.append(_("%(n)d different workers this quarter") % {"n": workers})
-        worker = open_spells.get(pid)
         if worker is None:
             reasons.append(_("no named worker"))
-        elif worker in leaving_workers and pid not in planned:
+        elif worker in leaving_workers and not has_plan:
             reasons.append(
                 _("named worker leaves on %(date)s; no handover planned")
                 % {"date": f"{leaving_workers[worker]:%d %b %Y}"}

@@ -71,7 +71,7 @@ def _render(
             "can_see_all": membership.team_id is None,
             "report": report,
             "risk_page": page,
-            "at_risk": people_at_risk(list(page.object_list)),
+            "at_risk": people_at_risk(report, list(page.object_list)),
             "trend_chart": trend_chart,
             "distribution_chart": distribution_chart,
             "leaving_form": leaving_form,

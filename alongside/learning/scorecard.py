@@ -28,9 +28,8 @@ from alongside.learning.queries import (
 )
 from alongside.measures.queries import relationship_check_summary
 from alongside.people.models import Person
-from alongside.relationships.continuity import aggregate
 from alongside.relationships.models import Contact, NamedWorkerSpell
-from alongside.relationships.queries import continuity_over_days
+from alongside.relationships.queries import continuity_summary
 from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
@@ -139,14 +138,10 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
     scope = Person.objects.filter(organisation_id=organisation_id)
     if team_id is not None:
         scope = scope.filter(team_id=team_id)
-    results = list(
-        continuity_over_days(
-            organisation_id, start=start, end=end + timedelta(days=1), people=scope.values("pk")
-        ).values()
-    )
-    people = len(results)
-    summary = aggregate(results)
-    workers = [r.workers for r in results]
+    summary = continuity_summary(
+        organisation_id, start=start, end=end + timedelta(days=1), people=scope.values("pk")
+    ).summary
+    people = summary.people
     minutes = _contact_minutes(organisation_id, team_id, since, until)
     admin = _admin_split(organisation_id, team_id, start, end)
     ok = enough(people)
@@ -169,7 +164,7 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
             ),
             Figure(
                 "Different workers per person",
-                f"{sum(workers) / people:.1f}" if ok else FEWER,
+                f"{summary.workers / people:.1f}" if ok else FEWER,
             ),
             Figure("Hours with people", f"{minutes / 60:.0f}" if ok else FEWER),
             Figure("Workers who recorded admin time", shown(admin.workers)),

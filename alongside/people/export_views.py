@@ -5,10 +5,10 @@ audited as on the person's page. Cells are escaped against spreadsheet formula i
 """
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,30 @@ def csv_response(
     writer = csv.writer(response)
     writer.writerow([safe_cell(cell) for cell in header])
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return response
+
+
+class _Line:
+    """A file-like that hands back what the csv writer writes, one row at a time."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def streamed_csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """`csv_response` sent a row at a time as `rows` yields them, for files as long as an
+    organisation: the whole file is never held in memory."""
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Line())
+        yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in header])
+        for row in rows:
+            yield writer.writerow([safe_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

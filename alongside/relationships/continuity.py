@@ -222,24 +222,28 @@ class Aggregate:
     `person_weighted` gives each index's mean over the people for whom it is defined (every
     person counts once); `contact_weighted` weights each person's index by their number of
     contacts, so people seen often count for more. An index defined for nobody is None.
+    `workers` adds up each person's number of distinct workers (their mean is workers / people).
     """
 
     people: int
     contacts: int
     person_weighted: dict[str, float | None]
     contact_weighted: dict[str, float | None]
+    workers: int = 0
 
 
 def aggregate(results: Iterable[Continuity]) -> Aggregate:
     """Person-weighted and contact-weighted means of each index over `results`."""
     people = 0
     contacts = 0
+    workers = 0
     values: dict[str, list[float]] = {name: [] for name in INDEX_NAMES}
     weighted: dict[str, list[float]] = {name: [] for name in INDEX_NAMES}
     weights: dict[str, int] = dict.fromkeys(INDEX_NAMES, 0)
     for result in results:
         people += 1
         contacts += result.contacts
+        workers += result.workers
         for name in INDEX_NAMES:
             value: float | None = getattr(result, name)
             if value is not None:
@@ -257,6 +261,7 @@ def aggregate(results: Iterable[Continuity]) -> Aggregate:
             name: math.fsum(weighted[name]) / weights[name] if weights[name] else None
             for name in INDEX_NAMES
         },
+        workers=workers,
     )
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from alongside.access.models import Membership, Role
 from alongside.people.models import Person
 from alongside.relationships.continuity import (
+    INDEX_NAMES,
+    Aggregate,
     Continuity,
     Tallies,
     from_tallies,
@@ -177,9 +179,10 @@ NO_CONTACTS = measure([], [])
 # are day rows for the window's partial quarters and quarter rows (their first day and its flag)
 # for its whole quarters (decision 0096).
 _TALLIES_SQL = """
-SELECT person_id, SUM(n), COUNT(*), SUM(n * n), MAX(n),
-       SUM(same) - CASE WHEN SUBSTR(MIN(first_key), 11, 1) = '0' THEN 1 ELSE 0 END,
-       SUM(considered), SUM(matched)
+SELECT person_id, SUM(n) AS contacts, COUNT(*) AS workers, SUM(n * n) AS squares,
+       MAX(n) AS most,
+       SUM(same) - CASE WHEN SUBSTR(MIN(first_key), 11, 1) = '0' THEN 1 ELSE 0 END AS same_pairs,
+       SUM(considered) AS named_considered, SUM(matched) AS named_matched
 FROM (
     SELECT person_id, SUM(contacts) AS n, SUM(follows_same) AS same,
            MIN(CAST(first_day AS VARCHAR(10)) || CASE WHEN opens_day_same THEN '0' ELSE '1' END)
@@ -196,7 +199,8 @@ SELECT person_id, worker_id, {first_day} AS first_day, contacts, follows_same, o
 FROM {table} WHERE {where}
 """
 _FINISHED_SQL = """
-SELECT person_id, contacts, workers, squares, most, same_pairs, named_considered, named_matched
+SELECT person_id, {key}contacts, workers, squares, most, same_pairs, named_considered,
+       named_matched
 FROM {table} WHERE {where}
 """
 
@@ -227,6 +231,13 @@ def _where(
     return " AND ".join(where), params
 
 
+def _subquery(people: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of a `values("pk")` queryset for `person_id IN (...)`, its ordering dropped (a
+    model's default ordering would sort every person again inside each part of the query)."""
+    sql, params = people.order_by().query.sql_with_params()
+    return sql, tuple(params)
+
+
 def _whole_quarters(start: date | None, end: date | None) -> tuple[date | None, date | None]:
     """The whole quarters inside the local days [start, end) (a missing bound: open on that
     side), as [first, last) quarter starts; (x, x) when there is none."""
@@ -237,26 +248,19 @@ def _whole_quarters(start: date | None, end: date | None) -> tuple[date | None, 
     return first, last
 
 
-def continuity_over_days(
+def _window_sql(
     organisation_id: int,
-    *,
     start: date | None,
     end: date | None,
-    people: QuerySet[Any] | None = None,
-) -> dict[int, Continuity]:
-    """Continuity of each person with contacts on the local days [start, end) (a missing bound
-    leaves that side open), from the maintained summary in one query: the same as
-    `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
-    A window that is exactly one calendar quarter reads its finished tallies
-    (`ContinuityQuarter`, one row per person); any other reads the quarter rows per worker
-    (`ContinuityQuarterWorker`) for the whole quarters inside it and the day rows
-    (`ContinuityDay`, decision 0069) only for the days before and after them (decision 0096).
-    `people` (a `values("pk")` queryset) narrows it, for example to a team."""
-    narrowed = None if people is None else people.query.sql_with_params()
+    people: QuerySet[Any] | None,
+) -> tuple[str, list[Any]]:
+    """The SQL giving each person's tallies over the local days [start, end) (columns as in
+    `_FINISHED_SQL`), and its parameters: see `continuity_over_days`."""
+    narrowed = None if people is None else _subquery(people)
     if start is not None and start == quarter_start(start) and end == next_quarter(start):
         where, params = _where(organisation_id, "quarter", start, end, narrowed)
-        finished = _FINISHED_SQL.format(table=ContinuityQuarter._meta.db_table, where=where)
-        return _run(finished, params)
+        finished = _FINISHED_SQL.format(key="", table=ContinuityQuarter._meta.db_table, where=where)
+        return finished, params
     first, last = _whole_quarters(start, end)
     parts: list[str] = []
     params = []
@@ -274,7 +278,27 @@ def continuity_over_days(
         add(ContinuityQuarterWorker, "quarter", "first_day", first, last)
         if last is not None and last != end:
             add(ContinuityDay, "day", "day", last, end)
-    return _run(_TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params)
+    return _TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params
+
+
+def continuity_over_days(
+    organisation_id: int,
+    *,
+    start: date | None,
+    end: date | None,
+    people: QuerySet[Any] | None = None,
+) -> dict[int, Continuity]:
+    """Continuity of each person with contacts on the local days [start, end) (a missing bound
+    leaves that side open), from the maintained summary in one query: the same as
+    `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
+    A window that is exactly one calendar quarter reads its finished tallies
+    (`ContinuityQuarter`, one row per person); any other reads the quarter rows per worker
+    (`ContinuityQuarterWorker`) for the whole quarters inside it and the day rows
+    (`ContinuityDay`, decision 0069) only for the days before and after them (decision 0096).
+    `people` (a `values("pk")` queryset) narrows it, for example to a team or to the people one
+    page shows. For figures over many people, `continuity_summary` averages in the database."""
+    query, params = _window_sql(organisation_id, start, end, people)
+    return _run(query, params)
 
 
 def _run(query: str, params: list[Any]) -> dict[int, Continuity]:
@@ -284,6 +308,177 @@ def _run(query: str, params: list[Any]) -> dict[int, Continuity]:
             row[0]: from_tallies(Tallies(*(int(value) for value in row[1:])))
             for row in cursor.fetchall()
         }
+
+
+# Each person's indices from their tallies with the arithmetic of `from_tallies` (whole numbers
+# turned into doubles, then one division), so each person's figures are the same floats; then
+# the sums that `aggregate` makes over them (decision 0106). PostgreSQL's SUM of a bigint is a
+# numeric, so every division casts its numerator to a double first. Per index: the sum and count
+# of the people for whom it is defined (the person-weighted mean), and the sum of value ×
+# contacts and of their contacts (the contact-weighted mean), each written so that the database
+# evaluates as little as it can per person: value × contacts simplified (UPC × N is the largest
+# count, HHI × N is squares / N), an index defined for everyone with contacts counted by COUNT(*).
+_DOUBLE = "CAST({} AS DOUBLE PRECISION)"
+_TENTH = _DOUBLE.format("0.1")
+_MMCI = (
+    f"({_DOUBLE.format('contacts - workers')} + {_TENTH})"
+    f" / ({_DOUBLE.format('contacts - 1')} + {_TENTH})"
+)
+# name: (the index, when it is defined (None: whenever there are contacts), index × contacts)
+_INDEX_SQL: dict[str, tuple[str, str | None, str]] = {
+    "upc": (f"{_DOUBLE.format('most')} / contacts", None, "most"),
+    "coc": (
+        f"{_DOUBLE.format('squares - contacts')} / (contacts * (contacts - 1))",
+        "contacts > 1",
+        f"{_DOUBLE.format('squares - contacts')} / (contacts - 1)",
+    ),
+    "secon": (
+        f"{_DOUBLE.format('same_pairs')} / (contacts - 1)",
+        "contacts > 1",
+        f"{_DOUBLE.format('same_pairs * contacts')} / (contacts - 1)",
+    ),
+    "mmci": (_MMCI, None, f"{_MMCI} * contacts"),
+    "hhi": (
+        f"{_DOUBLE.format('squares')} / (contacts * contacts)",
+        None,
+        f"{_DOUBLE.format('squares')} / contacts",
+    ),
+    "named_share": (
+        f"{_DOUBLE.format('named_matched')} / named_considered",
+        "named_considered > 0",
+        f"{_DOUBLE.format('named_matched * contacts')} / named_considered",
+    ),
+}
+assert tuple(_INDEX_SQL) == INDEX_NAMES
+
+
+def _sums(value: str, defined: str | None, weighted: str) -> str:
+    if defined is None:
+        return f"SUM({value}), COUNT(*), SUM({weighted}), SUM(contacts)"
+    return (
+        f"SUM(CASE WHEN {defined} THEN {value} END),"
+        f" SUM(CASE WHEN {defined} THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {defined} THEN {weighted} END),"
+        f" SUM(CASE WHEN {defined} THEN contacts ELSE 0 END)"
+    )
+
+
+_SUMS_SQL = ", ".join(_sums(*parts) for parts in _INDEX_SQL.values())
+_SUMMARY_SQL = """
+SELECT {key}COUNT(*), SUM(contacts), SUM(workers), {sums}{bins}
+FROM ({tallies}) AS person_tallies WHERE contacts > 0
+{group}
+"""
+_SHARE = _INDEX_SQL["named_share"][0]
+_BIN_SQL = (
+    f", SUM(CASE WHEN named_considered > 0 AND {_SHARE} >= %s AND {_SHARE} < %s THEN 1 ELSE 0 END)"
+)
+_WITHOUT_SHARE_SQL = ", SUM(CASE WHEN named_considered = 0 THEN 1 ELSE 0 END)"
+_PER_INDEX = 4
+
+
+def _summary_sql(tallies: str, *, key: str = "", bins: int = 0) -> str:
+    return _SUMMARY_SQL.format(
+        key=f"{key}, " if key else "",
+        sums=_SUMS_SQL,
+        bins=_BIN_SQL * bins + _WITHOUT_SHARE_SQL,
+        tallies=tallies,
+        group=f"GROUP BY {key}" if key else "",
+    )
+
+
+def _aggregate_of(row: Sequence[Any]) -> Aggregate:
+    """An `Aggregate` from `_SUMMARY_SQL`'s columns (after the key): the means `aggregate`
+    gives, from the database's sums."""
+    person_weighted: dict[str, float | None] = {}
+    contact_weighted: dict[str, float | None] = {}
+    for index, name in enumerate(INDEX_NAMES):
+        at = 3 + _PER_INDEX * index
+        total, count, weighted, weight = row[at : at + _PER_INDEX]
+        person_weighted[name] = float(total) / int(count) if count else None
+        contact_weighted[name] = float(weighted) / int(weight) if weight else None
+    return Aggregate(
+        people=int(row[0]),
+        contacts=int(row[1] or 0),
+        person_weighted=person_weighted,
+        contact_weighted=contact_weighted,
+        workers=int(row[2] or 0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuitySummary:
+    """Continuity over the people with contacts in a window, averaged in the database."""
+
+    summary: Aggregate
+    """What `aggregate` gives over each person's `Continuity` in the window."""
+    shares: tuple[int, ...]
+    """How many people's named-worker share falls in each [low, high) of the `share_bins`
+    asked for."""
+    without_named_share: int
+    """People with contacts in the window, none of them with a named worker in force."""
+
+
+def continuity_summary(
+    organisation_id: int,
+    *,
+    start: date | None,
+    end: date | None,
+    people: QuerySet[Any] | None = None,
+    share_bins: Sequence[tuple[float, float]] = (),
+) -> ContinuitySummary:
+    """`aggregate` over `continuity_over_days(...)`'s people, and how their named-worker shares
+    spread over `share_bins`, in one query that returns one row (decision 0106): each person's
+    indices are worked out in the database from the same tallies, never as Python objects."""
+    tallies, params = _window_sql(organisation_id, start, end, people)
+    query = _summary_sql(tallies, bins=len(share_bins))
+    bounds = [float(bound) for pair in share_bins for bound in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*bounds, *params])
+        row = cursor.fetchone()
+    assert row is not None
+    extra = 3 + _PER_INDEX * len(INDEX_NAMES)
+    counts = [int(value or 0) for value in row[extra:]]
+    return ContinuitySummary(_aggregate_of(row), tuple(counts[:-1]), counts[-1])
+
+
+def continuity_by_quarter(
+    organisation_id: int,
+    *,
+    first: date,
+    last: date,
+    people: QuerySet[Any] | None = None,
+) -> dict[date, Aggregate]:
+    """`aggregate` over each calendar quarter's people from `first` up to (not including) the
+    quarter starting `last`, from the finished quarter rows (`ContinuityQuarter`) in one query
+    grouped by quarter: for each quarter start q, what `aggregate(continuity_over_days(...,
+    start=q, end=next_quarter(q)).values())` gives. Quarters without contacts are absent."""
+    narrowed = None if people is None else _subquery(people)
+    where, params = _where(organisation_id, "quarter", first, last, narrowed)
+    tallies = _FINISHED_SQL.format(
+        key="quarter, ", table=ContinuityQuarter._meta.db_table, where=where
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_summary_sql(tallies, key="quarter"), params)
+        rows = cursor.fetchall()
+    return {_as_date(row[0]): _aggregate_of(row[1:]) for row in rows}
+
+
+def _as_date(value: Any) -> date:
+    """A date column's value (SQLite hands back text in raw SQL)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def people_seeing_many_workers(
+    organisation_id: int, *, quarter: date, at_least: int
+) -> QuerySet[Any]:
+    """(person id, number of workers) of the people who saw at least `at_least` different
+    workers in the calendar quarter starting `quarter`, from the finished quarter rows: a
+    queryset, to narrow (`person_id__in=`) and read, or to use as a subquery
+    (`.values("person_id")`)."""
+    return ContinuityQuarter.objects.filter(
+        organisation_id=organisation_id, quarter=quarter, workers__gte=at_least
+    ).values_list("person_id", "workers")
 
 
 def people_seen_before(person_ids: QuerySet[Any], *, since: datetime) -> QuerySet[Any]:

@@ -31,9 +31,9 @@ from alongside.learning.scorecard import connection_panel
 from alongside.measures.queries import outcome_figures
 from alongside.people.models import Person
 from alongside.referrals.queries import referrals_summary
-from alongside.relationships.continuity import aggregate
+from alongside.relationships.continuity import aggregate, next_quarter
 from alongside.relationships.models import Contact, ContinuityDay
-from alongside.relationships.queries import continuity_over_days
+from alongside.relationships.queries import continuity_by_quarter, continuity_summary
 from alongside.reports.models import (
     DEFAULT_RATE_SOURCE,
     DEFAULT_VOLUNTEER_HOUR_RATE,
@@ -242,11 +242,13 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
+    """The period's continuity and its quarterly trend, averaged in the database (decision 0106):
+    one query for the period, one for the whole quarters in it, one for each part quarter at its
+    ends."""
     org = content.organisation.pk
-    results = continuity_over_days(org, start=content.start, end=content.end + timedelta(days=1))
-    overall = aggregate(r for r in results.values() if r.contacts)
+    after = content.end + timedelta(days=1)
+    overall = continuity_summary(org, start=content.start, end=after).summary
     named = overall.person_weighted.get("named_share")
-    workers = [r.workers for r in results.values() if r.contacts]
     ok = enough(overall.people)
     content.continuity = [
         Figure(
@@ -257,14 +259,23 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
         ),
         Figure(
             "Different workers each person saw (average)",
-            f"{sum(workers) / len(workers):.1f}" if ok and workers else FEWER,
+            f"{overall.workers / overall.people:.1f}" if ok and overall.people else FEWER,
         ),
     ]
+    windows = [
+        (quarter, max(quarter, content.start), min(next_quarter(quarter), after))
+        for quarter in quarters_in(content.start, content.end)
+    ]
+    whole = [q for q, q_start, q_until in windows if (q_start, q_until) == (q, next_quarter(q))]
+    by_quarter = (
+        continuity_by_quarter(org, first=whole[0], last=next_quarter(whole[-1])) if whole else {}
+    )
     trend = []
-    for quarter in quarters_in(content.start, content.end):
-        q_end = date(quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1)
-        q_start, q_until = max(quarter, content.start), min(q_end, content.end + timedelta(days=1))
-        summary = aggregate(continuity_over_days(org, start=q_start, end=q_until).values())
+    for quarter, q_start, q_until in windows:
+        if quarter in whole:
+            summary = by_quarter.get(quarter, aggregate(()))
+        else:
+            summary = continuity_summary(org, start=q_start, end=q_until).summary
         share = summary.person_weighted.get("named_share")
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
         trend.append((label, 100 * share if enough(summary.people) and share is not None else None))

@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Role
-from alongside.insights.queries import previous_quarter, quarter_start, team_continuity
+from alongside.insights.queries import (
+    AtRisk,
+    people_at_risk,
+    previous_quarter,
+    quarter_start,
+    team_continuity,
+)
 from alongside.support.models import SupportNote
 from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import (
@@ -46,6 +52,7 @@ def test_team_continuity_page_shows_charts_and_people_at_risk(world):
     assert html.count("<svg") == 2
     assert 'role="img"' in html
     assert "Pat Example" in html and "3 different workers this quarter" in html
+    assert "Last 12 months: 4 contacts with 3 different workers" in html
     assert "PRIVATE" not in html
 
 
@@ -156,9 +163,12 @@ def test_team_continuity_figures_match_the_engine(world):
     for days, worker in ((40, alice), (30, alice), (20, cara), (10, alice)):
         ContactFactory(person=world.person, worker=worker, at=now - timedelta(days=days))
     report = team_continuity(world.team, organisation_id=world.org.pk)
-    pat = report.per_person[world.person.pk]
+    [shown] = people_at_risk(report, [AtRisk(world.person.pk, ["a reason"])])
+    pat = shown.year
     assert (pat.contacts, pat.workers, pat.upc, pat.named_share) == (4, 2, 0.75, 0.75)
-    assert report.year.people == 1 and report.year.contacts == 4
+    assert report.year.people == 1 and report.year.contacts == 4 and report.year.workers == 2
+    assert report.year.person_weighted["upc"] == 0.75
+    assert report.distribution[3] == ("60–79%", 1)
     assert sum(count for _, count in report.distribution) == 1
 
 

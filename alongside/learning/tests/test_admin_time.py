@@ -15,7 +15,15 @@ from alongside.learning import services
 from alongside.learning.models import AdminTime
 from alongside.learning.scorecard import scorecard
 from alongside.learning.tests.helpers import aware, people
-from alongside.testing.factories import ContactFactory, MembershipFactory, UserFactory
+from alongside.testing.clock import SUMMER_MIDDAY
+from alongside.testing.factories import (
+    ContactFactory,
+    MembershipFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +138,25 @@ def test_my_time_page_makes_the_same_queries_for_one_week_or_three(world):
             )
 
     assert_constant_queries(world.client("alice"), reverse("learning:my_time"), add_rows)
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY)
+def test_continuity_panel_averages_each_persons_share_of_the_team(world):
+    """The panel's figures come from the database's averages over each person (decision
+    0106): six of the team's people, five seen twice by their named worker (share 1) and one
+    seen by alice then cara (share 0.5, two workers); someone in another team is not counted."""
+    alice, cara = world.user("alice"), world.user("cara")
+    today = timezone.localdate()
+    crowd = [PersonFactory(team=world.team) for _ in range(6)]
+    for person in crowd:
+        SpellFactory(person=person, worker=alice, started_on=today - timedelta(days=100))
+        for days, worker in ((20, alice), (10, alice if person is not crowd[-1] else cara)):
+            ContactFactory(person=person, worker=worker, at=aware(today - timedelta(days=days)))
+    elsewhere = PersonFactory(team=TeamFactory(organisation=world.org))
+    ContactFactory(person=elsewhere, worker=cara, at=aware(today - timedelta(days=5)))
+    card = scorecard(world.org.pk, world.team.pk, today - timedelta(days=40), today)
+    panel = next(p for p in card.panels if p.key == "continuity")
+    found = {f.label: f.value for f in panel.figures}
+    assert found["People seen"] == "6"
+    assert found["Contacts with the named worker"] == "92%"  # (5 × 1 + 0.5) / 6
+    assert found["Different workers per person"] == "1.2"  # 7 / 6

@@ -118,6 +118,29 @@ windows = st.lists(
 )
 
 
+def add_person(
+    org: Any,
+    team: Any,
+    workers: list[Any],
+    found: list[tuple[datetime, int]],
+    spans: list[tuple[int, int | None, int]],
+) -> Person:
+    """A person with the drawn named-worker spells (one after another from 1 January 2025, the
+    last open or not) and contacts (`workers[i]` for worker i)."""
+    person = PersonFactory(organisation=org, team=team)
+    start = date(2025, 1, 1)
+    for offset, length, worker in spans:
+        start += timedelta(days=offset)
+        ended = None if length is None else start + timedelta(days=length)
+        SpellFactory(person=person, worker=workers[worker], started_on=start, ended_on=ended)
+        if ended is None:
+            break
+        start = ended + timedelta(days=1)
+    for at, worker in found:
+        ContactFactory(person=person, worker=workers[worker], at=at)
+    return person
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(ZONES), st.lists(st.tuples(contacts, spells), max_size=4), windows)
@@ -130,19 +153,7 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
         team = TeamFactory(organisation=org)
         workers = [UserFactory() for _ in range(4)]
         for found, spans in people:
-            person = PersonFactory(organisation=org, team=team)
-            start = date(2025, 1, 1)
-            for offset, length, worker in spans:
-                start += timedelta(days=offset)
-                ended = None if length is None else start + timedelta(days=length)
-                SpellFactory(
-                    person=person, worker=workers[worker], started_on=start, ended_on=ended
-                )
-                if ended is None:
-                    break
-                start = ended + timedelta(days=1)
-            for at, worker in found:
-                ContactFactory(person=person, worker=workers[worker], at=at)
+            add_person(org, team, workers, found, spans)
         incremental = _rows()
         assert rebuild() == len(incremental[0])
         assert _rows() == incremental

@@ -2,6 +2,7 @@
 they replaced gave, on random data: the old code is kept here, verbatim in what it computes, as
 the reference."""
 
+import math
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -35,19 +36,27 @@ from alongside.measures.builtins import LONELINESS, ONS4
 from alongside.measures.queries import _answered, _bounds, _Pairs, _pairs, current_versions
 from alongside.measures.scoring import score
 from alongside.measures.tests.helpers import answered, version
+from alongside.relationships.continuity import aggregate, next_quarter
 from alongside.relationships.models import Contact, ContinuityDay
-from alongside.relationships.queries import local_date_of
+from alongside.relationships.queries import continuity_over_days, local_date_of
 from alongside.reports.content import (
     Figure,
     ReportContent,
     Series,
+    _continuity,
     _count,
     _days,
     _reach,
     _withheld,
     months_in,
+    quarters_in,
 )
-from alongside.testing.factories import ContactFactory, PersonFactory, TeamFactory
+from alongside.testing.factories import (
+    ContactFactory,
+    PersonFactory,
+    SpellFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -389,4 +398,74 @@ def test_admin_split_in_one_sum_is_the_row_by_row_reference(
         assert _admin_split(world.org.pk, team_id, start, end) == (
             reference_admin_split(world.org.pk, team_id, start, end)
         )
+        transaction.set_rollback(True)
+
+
+def reference_continuity(content: ReportContent) -> None:
+    """The report's continuity as it was before decision 0106: every person's figures back in
+    Python, averaged by `continuity.aggregate` (the reference the SQL averages are held to)."""
+    org = content.organisation.pk
+    results = continuity_over_days(org, start=content.start, end=content.end + timedelta(days=1))
+    overall = aggregate(r for r in results.values() if r.contacts)
+    named = overall.person_weighted.get("named_share")
+    workers = [r.workers for r in results.values() if r.contacts]
+    ok = enough(overall.people)
+    content.continuity = [
+        Figure("named", "", named if ok else None),
+        Figure("workers", f"{sum(workers) / len(workers):.1f}" if ok and workers else FEWER),
+    ]
+    trend = []
+    for quarter in quarters_in(content.start, content.end):
+        q_end = next_quarter(quarter)
+        q_start, q_until = max(quarter, content.start), min(q_end, content.end + timedelta(days=1))
+        summary = aggregate(continuity_over_days(org, start=q_start, end=q_until).values())
+        share = summary.person_weighted.get("named_share")
+        trend.append(100 * share if enough(summary.people) and share is not None else None)
+    content.continuity_trend = [Series("trend", [("", value) for value in trend])]
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (
+        a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    )
+
+
+continuity_contacts = st.lists(
+    st.tuples(
+        st.integers(0, 7),  # person
+        st.integers(0, 2),  # worker
+        st.integers(0, 360 * 24 * 4),  # quarter-hours after 2025-10-01
+    ),
+    max_size=60,
+)
+
+
+@SLOW
+@given(continuity_contacts, periods, st.sampled_from(ZONES))
+def test_report_continuity_averaged_in_sql_is_the_per_person_reference(world, rows, period, zone):
+    """The period's named-worker share, the workers per person and the quarterly trend (whole
+    quarters from one grouped query, part quarters at the ends each one query) as the per-person
+    reference gives them, to 1e-9, for periods starting and ending anywhere in a quarter."""
+    start, end = period
+    with timezone.override(ZoneInfo(zone)), transaction.atomic():
+        people = [PersonFactory(team=world.team) for _ in range(8)]
+        workers = [world.user(name) for name in ("alice", "cara", "colin")]
+        for person in people[::2]:
+            SpellFactory(person=person, worker=workers[0], started_on=date(2025, 11, 1))
+        for person, worker, quarter_hours in rows:
+            ContactFactory(
+                person=people[person],
+                worker=workers[worker],
+                at=EARLIEST + timedelta(minutes=15 * quarter_hours),
+            )
+        new = ReportContent(organisation=world.org, start=start, end=end)
+        old = ReportContent(organisation=world.org, start=start, end=end)
+        _continuity(new, None, timezone.now(), timezone.now())
+        reference_continuity(old)
+        assert _close(new.continuity[0].value, old.continuity[0].value)
+        assert new.continuity[1].text == old.continuity[1].text
+        got = [value for _label, value in new.continuity_trend[0].points]
+        expected = [value for _label, value in old.continuity_trend[0].points]
+        assert len(got) == len(expected)
+        assert all(_close(a, b) for a, b in zip(got, expected, strict=True))
         transaction.set_rollback(True)
