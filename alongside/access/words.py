@@ -10,7 +10,7 @@ Writes are in `alongside.access.services` (`save_words`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
@@ -63,18 +63,27 @@ def word_list(key: str) -> WordList:
 
 def words(organisation_id: int, key: str) -> list[Word]:
     """Every word of the list, retired ones included, in the organisation's order."""
-    spec = LISTS[key]
-    starting_codes = {code for code, _label in spec.starting}
-    rows = list(
-        LocalWord.objects.filter(organisation_id=organisation_id, word_list=key).order_by(
-            "position", "id"
-        )
-    )
+    return words_of(organisation_id, [key])[key]
+
+
+def words_of(organisation_id: int, keys: Iterable[str]) -> dict[str, list[Word]]:
+    """`words` for several lists in one query."""
+    keys = list(keys)
+    rows: dict[str, list[LocalWord]] = {key: [] for key in keys}
+    for row in LocalWord.objects.filter(
+        organisation_id=organisation_id, word_list__in=keys
+    ).order_by("position", "id"):
+        rows[row.word_list].append(row)
+    return {key: _words(LISTS[key], rows[key]) for key in keys}
+
+
+def _words(spec: WordList, rows: list[LocalWord]) -> list[Word]:
     if not rows:
         return [
             Word(code, str(label), position, True, True)
             for position, (code, label) in enumerate(spec.starting)
         ]
+    starting_codes = {code for code, _label in spec.starting}
     return [
         Word(row.code, row.label, row.position, row.active, row.code in starting_codes)
         for row in rows
@@ -96,11 +105,25 @@ def label(organisation_id: int, key: str, code: str) -> str:
 def choices(organisation_id: int, key: str, *, keep: Iterable[str] = ()) -> list[tuple[str, str]]:
     """What a picker offers: the words in use, in order, plus any in `keep` (the record's own
     word, so editing an old record does not lose a retired word)."""
-    spec = LISTS[key]
+    return _choices(LISTS[key], words(organisation_id, key), keep)
+
+
+def choices_of(
+    organisation_id: int, keys: Iterable[str], *, keep: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """`choices` for several lists in one query (`keep`: per list, as `choices` takes it)."""
+    keep = keep or {}
+    return {
+        key: _choices(LISTS[key], found, keep.get(key, ()))
+        for key, found in words_of(organisation_id, keys).items()
+    }
+
+
+def _choices(spec: WordList, found: list[Word], keep: Iterable[str]) -> list[tuple[str, str]]:
     kept = {code for code in keep if code}
     return [
         (word.code, word.label)
-        for word in words(organisation_id, key)
+        for word in found
         if (word.active and word.code not in spec.not_picked) or word.code in kept
     ]
 

@@ -35,6 +35,10 @@ from alongside.training.queries import unmet_requirements_for
 
 # What coordinators read about someone on a safeguarding hold: never the reason or who placed it.
 NOT_AVAILABLE = "Not available for matching or introductions"
+# Proposals are made for this many people at a time, those waiting longest first (by record, the
+# oldest first), and the next batch is a page further on (decision 0112): the whole team at once
+# was 8,991 people and 1 MB on the 100,000-person demo, and a minute of the solver's time.
+BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,11 @@ class Proposal:
     volunteers: int = 0
     # Volunteers left out because their training for matching is not in date, with the reasons.
     not_ready: list[tuple[Membership, list[str]]] = field(default_factory=list)
+    # The batch: people after this id (0: from the first); everyone who would like a volunteer;
+    # where the next batch starts (None: this is the last).
+    after: int = 0
+    wanting: int = 0
+    next_after: int | None = None
 
 
 def clean_weights(raw: Mapping[str, Any]) -> dict[str, float]:
@@ -82,17 +91,28 @@ def _attributes(traits: Traits) -> dict[str, frozenset[str]]:
     }
 
 
-def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
-    """The optimal set of pairs for the coordinator's team, with why, from the pure matcher."""
-    wanting = list(queries.matchable_people(membership, include_held=True))
-    held = set(queries.held_person_ids(membership.organisation_id))
+def propose(membership: Membership, weights: Mapping[str, float], *, after: int = 0) -> Proposal:
+    """The optimal set of pairs for one batch of the coordinator's team (the BATCH people who
+    would like a volunteer after the id `after`, in id order), with why, from the pure matcher.
+
+    The matcher sees only the batch: its pairs are the optimum for those people and every
+    volunteer with room, the same pairs `match` gives for that problem on its own."""
+    matchable = queries.matchable_people(membership, include_held=True)
+    batch = list(matchable.filter(pk__gt=after)[: BATCH + 1])
+    next_after = batch[BATCH - 1].pk if len(batch) > BATCH else None
+    wanting = batch[:BATCH]
+    held = set(
+        queries.held_person_ids(membership.organisation_id).filter(
+            person_id__in=[p.pk for p in wanting]
+        )
+    )
     people = [p for p in wanting if p.pk not in held]
     profiles = {
         p.person_id: p
         for p in queries.profiles_visible_to(membership)
         .filter(person_id__in=[p.pk for p in people])
         .select_related("locality")
-        .prefetch_related("interests", "excluded_volunteers")
+        .prefetch_related("interests")
     }
     vprofiles = {
         v.membership_id: v
@@ -125,9 +145,7 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
     ]
     # Every person's exclusions in three queries, not three per person (26,996 queries and
     # 150 s for 8,991 people on the 100,000-person demo; issue 17).
-    excluded_by_person = queries.excluded_volunteer_ids_among(
-        queries.matchable_people(membership, include_held=True).values("pk")
-    )
+    excluded_by_person = queries.excluded_volunteer_ids_among([p.pk for p in people])
     problem_people = []
     for person in people:
         profile: PersonProfile | None = profiles.get(person.pk)
@@ -177,6 +195,9 @@ def propose(membership: Membership, weights: Mapping[str, float]) -> Proposal:
         people=len(people),
         volunteers=len(volunteers),
         not_ready=not_ready,
+        after=after,
+        wanting=matchable.count(),
+        next_after=next_after,
     )
 
 

@@ -106,6 +106,16 @@ class Section:
     heading: str
     explanation: str
     items: list[Item] = field(default_factory=list)
+    # How many items the page draws (None: all); the rest are one link away (`inbox.views`).
+    shown: int | None = None
+
+    @property
+    def shown_items(self) -> list[Item]:
+        return self.items if self.shown is None else self.items[: self.shown]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.items) - len(self.shown_items)
 
 
 @dataclass

@@ -42,12 +42,14 @@ class DemandForm(Form):
 
     def __init__(self, *args: Any, organisation_id: int, keep: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kinds = local_words.choices(organisation_id, "demand_kind")
-        field = choice_field(self, "kind")
-        field.choices = ([("", str(_("Not marked")))] if not field.required else []) + kinds
-        choice_field(self, "failure_kind").choices = local_words.choices(
-            organisation_id, "failure_kind", keep=[keep]
+        lists = local_words.choices_of(
+            organisation_id, ["demand_kind", "failure_kind"], keep={"failure_kind": [keep]}
         )
+        field = choice_field(self, "kind")
+        field.choices = ([("", str(_("Not marked")))] if not field.required else []) + lists[
+            "demand_kind"
+        ]
+        choice_field(self, "failure_kind").choices = lists["failure_kind"]
 
 
 class OpenNeedForm(Form):

@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import rules
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alongside.access.models import Membership
@@ -26,7 +27,9 @@ from alongside.relationships.queries import (
     TIMELINE_ALL,
     TIMELINE_CONTACTS,
     TimelineEntry,
-    continuity_for_people,
+    contact_points,
+    continuity_of,
+    spell_history_of,
     timeline,
 )
 from alongside.support.services import read_contact_notes
@@ -82,7 +85,11 @@ def person_page(
     spell = history.current_spell
     handover = history.planned_handover
     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
-    continuity = continuity_for_people([person.pk], since=since)[person.pk]
+    # The timeline read every spell: only the contacts in the window are read again.
+    continuity = continuity_of(
+        contact_points([person.pk], since=since).get(person.pk, []),
+        spell_history_of(history.spells, since=since.date()),
+    )
     entries = history.entries
     contacts = [entry.item for entry in entries if entry.kind == "contact"]
     notes = read_contact_notes(
@@ -149,10 +156,11 @@ def _with_other_apps(
 
 def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:
     """Each consent with its plain words and whether it is in force (one query)."""
-    in_force = set(consents_in_force().filter(person=person).values_list("pk", flat=True))
-    consents = ConsentToShare.objects.filter(person=person).select_related("grantee_user", "note")[
-        :20
-    ]
+    consents = (
+        ConsentToShare.objects.filter(person=person)
+        .annotate(in_force=Exists(consents_in_force().filter(pk=OuterRef("pk"))))
+        .select_related("grantee_user", "note")[:20]
+    )
     return [
         (
             consent,
@@ -165,7 +173,7 @@ def _consent_lines(person: Person) -> list[tuple[ConsentToShare, str, bool]]:
                     organisation=person.organisation,
                 ),
             ),
-            consent.pk in in_force,
+            consent.in_force,
         )
         for consent in consents
     ]

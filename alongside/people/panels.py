@@ -17,7 +17,9 @@ template that draws it (drawn with `entry` in its context).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,3 +64,34 @@ def register_timeline_source(name: str, entries: TimelineSource) -> TimelineSour
 
 def timeline_sources() -> list[TimelineSource]:
     return [_timeline_sources[name] for name in sorted(_timeline_sources)]
+
+
+# What a panel and a timeline source of the same app both read, read once per page (issue 17).
+_page_reads: ContextVar[dict[tuple[str, int, int], Any] | None] = ContextVar(
+    "person_page_reads", default=None
+)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """Inside, `read_once` answers a second ask for the same read from the first (the person
+    page: an app's panel and its timeline entries read the same rows). Only around a page that
+    reads; outside it every call reads again."""
+    token = _page_reads.set({})
+    try:
+        yield
+    finally:
+        _page_reads.reset(token)
+
+
+def read_once[T](name: str, membership: Membership, person: Person, read: Callable[[], T]) -> T:
+    """`read()`, or inside `one_page()` the value it gave the first time for the same name,
+    viewer and person."""
+    reads = _page_reads.get()
+    if reads is None:
+        return read()
+    key = (name, membership.pk, person.pk)
+    if key not in reads:
+        reads[key] = read()
+    value: T = reads[key]
+    return value

@@ -68,7 +68,9 @@ def people_findable_by(membership: Membership | None) -> QuerySet[Person]:
 
 def get_person_for_user(membership: Membership | None, person_id: int) -> Person:
     """The person, or Http404 when they do not exist or this membership may not see them."""
-    return get_object_or_404(people_visible_to(membership).select_related("team"), pk=person_id)
+    return get_object_or_404(
+        people_visible_to(membership).select_related("team", "organisation"), pk=person_id
+    )
 
 
 def people_whose_names_contain(membership: Membership | None, text: str) -> QuerySet[Person]:

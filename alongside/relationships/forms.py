@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,13 +36,17 @@ from alongside.visibility.roles import WORKER_ROLES
 
 
 class WorkerChoiceField(forms.ModelChoiceField[User]):
-    def label_from_instance(self, obj: User) -> str:
+    @staticmethod
+    def label_for(obj: User) -> str:
         return str(obj.get_full_name() or obj.get_username())
+
+    def label_from_instance(self, obj: User) -> str:
+        return self.label_for(obj)
 
 
 class WorkerMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
-        return str(obj.get_full_name() or obj.get_username())
+        return WorkerChoiceField.label_for(obj)
 
 
 def worker_queryset(membership: Membership) -> QuerySet[User]:
@@ -60,20 +64,18 @@ def circle_queryset(membership: Membership, person: "Person") -> QuerySet[User]:
     from alongside.relationships.models import Contact, NamedWorkerSpell
 
     since = timezone.now() - timedelta(days=365)
-    # Small indexed queries for the ids, so the user query starts from a handful of primary keys.
-    circle = {
-        membership.user_id,
-        *NamedWorkerSpell.objects.filter(person=person).values_list("worker_id", flat=True),
-        *Contact.objects.filter(person=person, at__gte=since).values_list("worker_id", flat=True),
-        *Handover.objects.filter(person=person, status=Handover.Status.PLANNED).values_list(
-            "to_worker_id", flat=True
-        ),
-    }
+    # One query: each source of ids is a small indexed subquery on the person (issue 17: three
+    # queries for the ids before).
+    named = NamedWorkerSpell.objects.filter(person=person).values("worker_id")
+    met = Contact.objects.filter(person=person, at__gte=since).values("worker_id")
+    incoming = Handover.objects.filter(person=person, status=Handover.Status.PLANNED).values(
+        "to_worker_id"
+    )
     return (
         get_user_model()
         .objects.filter(
+            Q(pk=membership.user_id) | Q(pk__in=named) | Q(pk__in=met) | Q(pk__in=incoming),
             active_membership_q("memberships__"),
-            pk__in=sorted(circle),
             memberships__organisation_id=membership.organisation_id,
             memberships__role__in=sorted(WORKER_ROLES),
         )
@@ -163,15 +165,21 @@ class ContactForm(Form):
             workers = worker_queryset(membership)
         else:
             workers = circle_queryset(membership, circle_of)
-            self.fields["worker"] = WorkerChoiceField(
+            # Read once: both fields draw the same few workers (three queries when each field
+            # and its error link read the queryset again); a POST still checks against it.
+            choices = [(user.pk, WorkerChoiceField.label_for(user)) for user in workers]
+            worker = WorkerChoiceField(
                 label=_("Worker"),
                 queryset=workers,
                 empty_label=None,
                 error_messages={"required": _("Choose the worker who was there")},
             )
-            self.fields["also_present"] = WorkerMultipleChoiceField(
+            also_present = WorkerMultipleChoiceField(
                 label=_("Other workers there"), queryset=workers, required=False
             )
+            worker.choices = choices
+            also_present.choices = choices
+            self.fields["worker"], self.fields["also_present"] = worker, also_present
             use_plain_messages(self)
         model_choice(self, "worker").queryset = workers
         model_choice(self, "also_present").queryset = workers

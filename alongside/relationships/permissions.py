@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import rules
 
 from alongside.access.models import Membership, Role
+from alongside.visibility.people import is_named_worker_now
 from alongside.visibility.roles import (
     ASSIGNING_ROLES,
     HISTORY_REQUESTERS,
@@ -53,13 +54,8 @@ def answers_open_request(membership: Membership | None, person: "Person") -> boo
 
 @rules.predicate
 def is_named_worker(membership: Membership | None, person: "Person") -> bool:
-    from alongside.relationships.models import NamedWorkerSpell
-
-    if membership is None:
-        return False
-    return NamedWorkerSpell.objects.filter(
-        person=person, worker_id=membership.user_id, ended_on__isnull=True
-    ).exists()
+    # Asked with the other relationship questions, once per page (visibility.people).
+    return membership is not None and is_named_worker_now(membership, person)
 
 
 @rules.predicate

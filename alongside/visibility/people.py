@@ -1,12 +1,12 @@
 """Whom a worker has a confirmed relationship with, whom they work with (confirmed or met), and
 whose shared-sphere record a membership may see."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from alongside.access.models import Membership
@@ -79,20 +79,49 @@ def remembered_relationships() -> Iterator[None]:
         _remembered.reset(token)
 
 
-def _asked_once(question: str, membership: Membership, person: Person, ask: Q) -> bool:
+def _asked_once(question: str, membership: Membership, person: Person) -> bool:
+    """One question's answer. Inside `remembered_relationships()` the first question asks all
+    of `_QUESTIONS` for this person in one query and remembers every answer (issue 17: the
+    person page asked two of them in two queries, and a third in a rule)."""
     remembered = _remembered.get()
+    if remembered is None:
+        ask = _QUESTIONS[question](membership.user_id)
+        return Person.objects.filter(ask, pk=person.pk).exists()
     key = (question, membership.user_id, person.pk)
-    if remembered is not None and key in remembered:
-        return remembered[key]
-    answer = Person.objects.filter(ask, pk=person.pk).exists()
-    if remembered is not None:
-        remembered[key] = answer
-    return answer
+    if key not in remembered:
+        names = list(_QUESTIONS)
+        answers = (
+            Person.objects.filter(pk=person.pk)
+            .values_list(
+                *(
+                    ExpressionWrapper(_QUESTIONS[name](membership.user_id), BooleanField())
+                    for name in names
+                )
+            )
+            .first()
+        ) or (False,) * len(names)
+        for name, answer in zip(names, answers, strict=True):
+            remembered[(name, membership.user_id, person.pk)] = bool(answer)
+    return remembered[key]
 
 
 def has_confirmed(membership: Membership, person: Person) -> bool:
     """Whether this membership's user has a confirmed relationship with the person (one query)."""
-    return _asked_once("confirmed", membership, person, confirmed_q(membership.user_id))
+    return _asked_once("confirmed", membership, person)
+
+
+def named_now_q(user_id: int) -> Q:
+    """People this worker is the named worker of now (an open spell)."""
+    return Q(
+        pk__in=NamedWorkerSpell.objects.filter(worker_id=user_id, ended_on__isnull=True).values(
+            "person_id"
+        )
+    )
+
+
+def is_named_worker_now(membership: Membership, person: Person) -> bool:
+    """Whether this membership's user is the person's named worker now (one query)."""
+    return _asked_once("named", membership, person)
 
 
 def works_with_q(user_id: int) -> Q:
@@ -108,7 +137,15 @@ def works_with_q(user_id: int) -> Q:
 
 def works_with(membership: Membership, person: Person) -> bool:
     """Whether this membership's user works with the person (one query)."""
-    return _asked_once("works_with", membership, person, works_with_q(membership.user_id))
+    return _asked_once("works_with", membership, person)
+
+
+# The questions `_asked_once` answers, each a Q over `Person` for one worker.
+_QUESTIONS: dict[str, Callable[[int], Q]] = {
+    "confirmed": confirmed_q,
+    "works_with": works_with_q,
+    "named": named_now_q,
+}
 
 
 def visible_people_q(membership: Membership | None) -> Q | None:

@@ -38,10 +38,12 @@ def confirm_matches(
     weights: Mapping[str, float],
     now: datetime | None = None,
     request_id: str = "",
+    after: int = 0,
 ) -> list[Match]:
     """The coordinator confirms some of the proposed pairs (person id, volunteer user id).
 
-    The proposal is worked out again here with the same weights: only pairs it proposes are
+    The proposal (the batch after `after`, `match_proposals.propose`) is worked out again here
+    with the same weights: only pairs it proposes are
     accepted, so nothing posted can pair people the matcher would not (exclusions, capacity).
     All or nothing: one Match per pair, each starting an introduction (proposed: each side is
     then asked with the same permission on both sides), capacity reduced, one
@@ -56,7 +58,7 @@ def confirm_matches(
         raise ValidationError({"pairs": _("Choose at least one pair.")})
     if len(set(chosen)) != len(chosen):
         raise ValidationError({"pairs": _("Choose each pair once.")})
-    proposal = match_proposals.propose(by, weights)
+    proposal = match_proposals.propose(by, weights, after=after)
     offered = {(p.person_id, p.volunteer_id): p for p in proposal.pairs}
     unknown = [pair for pair in chosen if pair not in offered]
     if unknown:

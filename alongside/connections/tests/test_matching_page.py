@@ -218,3 +218,73 @@ def test_which_introductions_a_worker_sees_is_asked_per_side_not_as_a_list_of_pe
         assert not [line for line in built if "people_pers" in line], plan
         people = [line for line in lines if "people_pers" in line]
         assert all("PRIMARY KEY" in line for line in people), plan
+
+
+def test_pairs_are_proposed_for_a_batch_at_a_time_and_confirmed_from_the_batch_shown(
+    town, world, monkeypatch
+):
+    """Decision 0112: the matcher runs on BATCH people at a time (in id order) and every
+    volunteer with room; the next batch is a link further on, and confirming a pair works out the
+    same batch again. Each batch's pairs are the matcher's own for that batch's problem."""
+    from alongside.connections.matcher import problem as matcher
+    from alongside.connections.matcher.solve import match
+
+    monkeypatch.setattr(match_proposals, "BATCH", 1)
+    colin = world.members["colin"]
+    ray = town.ray
+    ray.languages = "English"
+    ray.save()
+    profile(town, ray, wants_volunteer=True, locality_id=None, availability=[])
+    assert world.person.pk < ray.pk
+    first = match_proposals.propose(colin, DEFAULT_WEIGHTS)
+    assert pairs(first) == {("Pat", "Vera")} and first.unmatched == []
+    assert (first.wanting, first.after, first.next_after) == (2, 0, world.person.pk)
+    second = match_proposals.propose(colin, DEFAULT_WEIGHTS, after=world.person.pk)
+    assert second.next_after is None and second.wanting == 2
+    # Ray alone: Vera and Mo both have room; the pure matcher on Ray alone chooses the same.
+    queries = match_proposals.queries
+    vtraits = {
+        m.user_id: queries.traits_for_volunteer(m, VolunteerProfile.objects.get(membership=m))
+        for _, m in sorted(town.vols.items())
+    }
+    rtraits = queries.traits_for_person(ray, queries.profiles_visible_to(colin).get(person=ray))
+    alone = match(
+        matcher.MatchProblem(
+            volunteers=[
+                matcher.Volunteer(
+                    id=str(user_id),
+                    capacity=1,
+                    languages=traits.languages,
+                    attributes=match_proposals._attributes(traits),
+                )
+                for user_id, traits in vtraits.items()
+            ],
+            people=[
+                matcher.Person(
+                    id=str(ray.pk),
+                    languages=rtraits.languages,
+                    attributes=match_proposals._attributes(rtraits),
+                )
+            ],
+            weights=dict(DEFAULT_WEIGHTS),
+        )
+    )
+    assert [(p.person_id, p.volunteer_id) for p in second.pairs] == [
+        (int(p.person), int(p.volunteer)) for p in alone.pairs
+    ]
+    (pair,) = second.pairs
+    client = world.client("colin")
+    page = client.get("/connections/matching/").content.decode()
+    assert f'href="?after={world.person.pk}"' in page and "The next 1" in page
+    later = client.get(f"/connections/matching/?after={world.person.pk}").content.decode()
+    assert 'rel="next"' not in later and "From the first" in later
+    assert f'name="after" value="{world.person.pk}"' in later
+    key = f"{ray.pk}:{pair.volunteer_id}"
+    weights = {k: str(v) for k, v in DEFAULT_WEIGHTS.items()}
+    # Ray's pair is not in the first batch's proposal: refused there, confirmed from his.
+    assert client.post("/connections/matching/", {"pair": [key], **weights}).status_code == 400
+    confirmed = client.post(
+        "/connections/matching/", {"pair": [key], "after": str(world.person.pk), **weights}
+    )
+    assert confirmed.status_code == 302
+    assert Match.objects.for_system("t").get().person_id == ray.pk

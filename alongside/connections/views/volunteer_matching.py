@@ -26,12 +26,16 @@ from alongside.spaces.models import Space
 def matching_page(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
     require_rule("connections.match", membership)
-    weights_form = WeightsForm(request.GET or None)
+    asked = request.GET.copy()
+    asked.pop("after", None)
+    weights_form = WeightsForm(asked or None)
     if weights_form.is_bound and not weights_form.is_valid():
         weights = WeightsForm().weights()
     else:
         weights = weights_form.weights()
     error = ""
+    # Which batch of people (decision 0112): those after this person id.
+    after = parse_id(request.POST.get("after", "") or request.GET.get("after", "")) or 0
     if request.method == "POST":
         chosen: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair"):
@@ -49,7 +53,11 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
         if not error:
             try:
                 made = services.confirm_matches(
-                    by=membership, chosen=chosen, weights=posted, request_id=request.request_id
+                    by=membership,
+                    chosen=chosen,
+                    weights=posted,
+                    request_id=request.request_id,
+                    after=after,
                 )
             except ValidationError as problem:
                 error = " ".join(problem.messages)
@@ -61,7 +69,9 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
                 return redirect("connections:matching")
         weights = posted
     try:
-        proposal: match_proposals.Proposal | None = match_proposals.propose(membership, weights)
+        proposal: match_proposals.Proposal | None = match_proposals.propose(
+            membership, weights, after=after
+        )
     except ImportError:
         proposal = None
     volunteers = list(queries.volunteer_memberships(membership))
@@ -76,11 +86,25 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
             "weights_form": weights_form,
             "weights": weights,
             "proposal": proposal,
+            "batch_size": match_proposals.BATCH,
+            "next_query": _batch_query(request, proposal.next_after)
+            if proposal and proposal.next_after
+            else None,
+            "first_query": _batch_query(request, None) if after else None,
             "error": error,
             "volunteers": [(v, vprofiles.get(v.pk), v.user_id in held) for v in volunteers],
         },
         status=INVALID_FORM_STATUS if error else 200,
     )
+
+
+def _batch_query(request: AuthedHttpRequest, after: int | None) -> str:
+    """The query string of a batch's link, keeping the weights asked for."""
+    params = request.GET.copy()
+    params.pop("after", None)
+    if after is not None:
+        params["after"] = str(after)
+    return "?" + params.urlencode()
 
 
 def volunteer(request: AuthedHttpRequest, membership_id: int) -> HttpResponse:

@@ -310,3 +310,24 @@ def test_stopped_coming_asks_who_is_in_the_team_per_spell_not_as_a_list_of_every
         people = [line for line in plan.splitlines() if "people_pers" in line or " U0 " in line]
         assert not any("LIST SUBQUERY" in line for line in plan.splitlines()), plan
         assert all("PRIMARY KEY" in line or "contact" in line for line in people), plan
+
+
+def test_a_long_section_shows_its_first_items_and_links_to_the_rest(world):
+    """Issue 17: the page draws inbox.views.SHOWN items per section; `?all=<kind>` draws that
+    section whole, and only that one."""
+    from alongside.inbox.views import SHOWN
+
+    newcomers = [
+        PersonFactory(team=world.team, given_name=f"Newcomer{n:02d}", family_name="Nobody")
+        for n in range(SHOWN + 2)
+    ]
+    assert len(kinds(world, "colin")[Kind.NO_NAMED_WORKER]) == SHOWN + 2
+    body = page(world, "colin")
+    shown = [p for p in newcomers if f"{p.given_name} Nobody" in body]
+    assert len(shown) == SHOWN
+    link = f'href="?all={Kind.NO_NAMED_WORKER}#inbox-{Kind.NO_NAMED_WORKER}"'
+    assert link in body and f"Show all {SHOWN + 2}" in body
+    response = world.client("colin").get(reverse("inbox:inbox"), {"all": Kind.NO_NAMED_WORKER})
+    whole = response.content.decode()
+    assert all(f"{p.given_name} Nobody" in whole for p in newcomers)
+    assert link not in whole
