@@ -29,6 +29,7 @@ from alongside.access.services import notify
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
+from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.people.models import MergeProposal, Person, PersonMerge
 from alongside.relationships.summaries import refresh_people
 from alongside.visibility.roles import SPHERES_BY_ROLE, may_read_sphere
@@ -37,14 +38,15 @@ from alongside.visibility.support import coordinates, support_records_q
 # Pointers to a person that a merge leaves where they are: the audit log (and the history a
 # restored archive brought in) is append-only, and a merge's own record names both people on purpose.
 # The continuity summary is derived from the contacts and spells: it is rewritten for both people
-# after the move (`refresh_people`), never moved.
+# after the move (`refresh_people`), never moved; so are the answers' baseline rows (decision 0108).
 KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent", "person"),
                   ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
                   ("people.mergeproposal", "merged"),
                   ("relationships.continuityday", "person"),
                   ("relationships.continuityquarterworker", "person"),
-                  ("relationships.continuityquarter", "person")})  # fmt: skip
+                  ("relationships.continuityquarter", "person"),
+                  ("measures.measurebaseline", "person")})  # fmt: skip
 
 # Spheres a coordinator does not read whose records a second person approves moving (decision
 # 0048): the merge waits for a worker of a role that reads the sphere.
@@ -254,6 +256,7 @@ def _merge(
         if filled:
             survivor.save(update_fields=filled)
         refresh_people([survivor.pk, merged.pk])
+        refresh_baselines([survivor.pk, merged.pk])
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
         merge = PersonMerge.objects.create(
@@ -540,6 +543,7 @@ def undo_merge(merge: PersonMerge, *, by: Membership) -> PersonMerge:
         locked.undone_at, locked.undone_by = timezone.now(), by.user
         locked.save(update_fields=["undone_at", "undone_by"])
         refresh_people([survivor.pk, merged.pk])
+        refresh_baselines([survivor.pk, merged.pk])
         for person, other in ((survivor, merged), (merged, survivor)):
             record(
                 person,
