@@ -242,7 +242,9 @@ class MeasureBaseline(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["organisation", "latest_at"], name="measures_baseline_latest")
+            models.Index(
+                fields=["organisation", "instrument", "latest_at"], name="measures_baseline_latest"
+            )
         ]
 
     def __str__(self) -> str:

@@ -9,12 +9,24 @@ withheld (None) when fewer than 5 people contribute.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
@@ -293,66 +305,6 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return since, until
 
 
-@dataclass(frozen=True, slots=True)
-class _Answered:
-    """One answer as the aggregates need it: plain values, its version's definition shared."""
-
-    person_id: int
-    version_id: int
-    instrument_id: int
-    instrument_key: str
-    definition: Definition
-    completed_at: datetime
-    answers: dict[str, Any]
-
-
-def _definitions(version_ids: Iterable[int]) -> dict[int, InstrumentVersion]:
-    """Each version once, with its instrument (its definition is parsed once, on first use)."""
-    return {
-        version.pk: version
-        for version in InstrumentVersion.objects.filter(pk__in=set(version_ids)).select_related(
-            "instrument"
-        )
-    }
-
-
-def _answered(
-    organisation_id: int,
-    team_id: int | None,
-    until: datetime,
-    *,
-    since: datetime | None = None,
-    instrument_key: str | None = None,
-) -> list[_Answered]:
-    """Answers before `until` (and from `since`), oldest first: plain rows (one query) and each
-    version's definition read once (one more query), never a model object per answer."""
-    rows = (
-        Response.objects.for_system("aggregate figures, suppressed under 5 people")
-        .filter(organisation_id=organisation_id, completed_at__lt=until)
-        .order_by("completed_at", "id")
-    )
-    if since is not None:
-        rows = rows.filter(completed_at__gte=since)
-    if instrument_key is not None:
-        rows = rows.filter(version__instrument__key=instrument_key)
-    if team_id is not None:
-        rows = rows.filter(person__team_id=team_id)
-    found = list(rows.values_list("person_id", "version_id", "completed_at", "answers"))
-    versions = _definitions(version_id for _, version_id, _, _ in found)
-    return [
-        _Answered(
-            person_id,
-            version_id,
-            versions[version_id].instrument_id,
-            versions[version_id].instrument.key,
-            versions[version_id].definition,
-            completed_at,
-            answers,
-        )
-        for person_id, version_id, completed_at, answers in found
-    ]
-
-
 @dataclass(slots=True)
 class _Pairs:
     """Per person and measure: baseline value and latest value in the period."""
@@ -366,58 +318,97 @@ class _Pairs:
 _WHY = "aggregate figures, suppressed under 5 people"
 
 
+class _JsonNumber(Func):
+    """One key's number in a JSON object column, read by the database (no JSON reaches Python):
+    NULL when the key is absent or its value is JSON null, as `mapping.get(key)` is None."""
+
+    def __init__(self, column: str, key: str, *, whole: bool = False) -> None:
+        super().__init__(F(column), output_field=IntegerField() if whole else FloatField())
+        self.key = key
+        self.whole = whole
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({column}, %s)", (*params, f'$."{self.key}"')
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        column, params = compiler.compile(self.source_expressions[0])
+        kind = "integer" if self.whole else "double precision"
+        return f"(({column} ->> %s))::{kind}", (*params, self.key)
+
+
+def _raw(rows: Any) -> Iterator[tuple[Any, ...]]:
+    """A `values_list` queryset's rows as the database driver gives them, a batch at a time:
+    plain numbers need none of Django's per-value converters."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+
 def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
     """Per person and measure, the baseline (their first answer to the instrument ever) and their
     latest answer before the period's end when it is in the period and is not the baseline, in
     (completed_at, id) order, from the maintained baseline rows (decision 0108): one row per
-    person and instrument whose latest answer is in the period or later. Only for a person who
-    has answered again since the period ended are their answers in the period read (and
-    scored), to find their last one before the end."""
+    person and instrument whose latest answer is in the period, each measure's two numbers read
+    out of the row by the database. Only for a person who has answered again since the period
+    ended are their answers in the period read (and scored), to find the last one before the
+    end."""
     since, until = _bounds(start, end)
     labels: dict[tuple[str, str], str] = {}
-    keys: dict[int, str] = {}
+    measured: dict[int, tuple[str, list[str]]] = {}
     for version in current_versions(organisation_id):
-        keys[version.instrument_id] = version.instrument.key
+        key = version.instrument.key
+        measured[version.instrument_id] = (key, [])
         for measure_key, measure_label in version.definition.measures():
-            labels[(version.instrument.key, measure_key)] = (
-                f"{version.instrument.name}: {measure_label}"
-            )
+            if (key, measure_key) not in labels:
+                measured[version.instrument_id][1].append(measure_key)
+            labels[(key, measure_key)] = f"{version.instrument.name}: {measure_label}"
     rows = MeasureBaseline.objects.for_system(_WHY).filter(
         organisation_id=organisation_id, latest_at__gte=since, first_at__lt=until
     )
     if team_id is not None:
         rows = rows.filter(person__team_id=team_id)
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
-
-    def pair(person_id: int, instrument_id: int, before: Any, after: Any) -> None:
-        instrument = keys.get(instrument_id)
-        if instrument is None or before is None or after is None:
-            return
-        for measure_key in before.keys() & after.keys():
-            if (instrument, measure_key) in labels:
-                changes[(instrument, measure_key)][person_id] = (
-                    before[measure_key],
-                    after[measure_key],
-                )
-
-    later: dict[tuple[int, int], tuple[int, dict[str, float] | None]] = {}
-    found = rows.values_list(
-        "person_id", "instrument_id", "first_id", "first_measures", "latest_id", "latest_at",
-        "latest_measures",
-    )  # fmt: skip
     checks: dict[int, dict[str, float]] = {}
-    check = next((pk for pk, key in keys.items() if key == RELATIONSHIP_CHECK), None)
-    for person_id, instrument_id, first_id, before, latest_id, latest_at, after in found.iterator(
-        chunk_size=2000
-    ):
-        if latest_at >= until:  # answered again since the end: read their answers in the period
-            later[(person_id, instrument_id)] = (first_id, before)
+    in_period = rows.filter(latest_at__lt=until)
+    for instrument_id, (key, measures) in measured.items():
+        if not measures:
             continue
-        if latest_id != first_id:
-            pair(person_id, instrument_id, before, after)
-        if instrument_id == check and after is not None:
-            checks[person_id] = after
-    if later:
+        numbers: dict[str, Any] = {}
+        for number, measure_key in enumerate(measures):
+            numbers[f"b{number}"] = _JsonNumber("first_measures", measure_key)
+            numbers[f"a{number}"] = _JsonNumber("latest_measures", measure_key)
+        found = (
+            in_period.filter(instrument_id=instrument_id)
+            .annotate(
+                **numbers,
+                again=ExpressionWrapper(Q(latest_id=F("first_id")), output_field=BooleanField()),
+            )
+            .values_list("person_id", "again", *numbers)
+        )
+        for person_id, again, *values in _raw(found):
+            if key == RELATIONSHIP_CHECK:
+                checks[person_id] = {
+                    measure_key: after
+                    for measure_key, after in zip(measures, values[1::2], strict=True)
+                    if after is not None
+                }
+            if again:  # the latest is the baseline: no change to measure
+                continue
+            for measure_key, before, after in zip(
+                measures, values[0::2], values[1::2], strict=True
+            ):
+                if before is not None and after is not None:
+                    changes[(key, measure_key)][person_id] = (before, after)
+    later = {
+        (person_id, instrument_id): (first_id, before)
+        for person_id, instrument_id, first_id, before in rows.filter(
+            latest_at__gte=until
+        ).values_list("person_id", "instrument_id", "first_id", "first_measures")
+    }
+    if later:  # answered again since the end: their last answer in the period, scored here
         scorers = Scorers()
         answers = Response.objects.for_system(_WHY).filter(
             organisation_id=organisation_id,
@@ -432,10 +423,19 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
                 continue
             first_id, before = later[(person_id, instrument_id)]
             after = scorers(version_id, given)
-            if answer_id != first_id:
-                pair(person_id, instrument_id, before, after)
-            if instrument_id == check and after is not None:
-                checks[person_id] = after
+            key, measures = measured.get(instrument_id, ("", []))
+            if after is None:
+                continue
+            if key == RELATIONSHIP_CHECK:
+                checks[person_id] = {m: after[m] for m in measures if m in after}
+            if answer_id == first_id or before is None:
+                continue
+            for measure_key in measures:
+                if measure_key in before and measure_key in after:
+                    changes[(key, measure_key)][person_id] = (
+                        before[measure_key],
+                        after[measure_key],
+                    )
     return _Pairs(labels, changes, checks)
 
 
@@ -465,25 +465,6 @@ def _changes(pairs: _Pairs) -> list[OutcomeChange]:
             )
         )
     return found
-
-
-class _AnswerValue(Func):
-    """One item's answer as a whole number, read from the stored answers by the database: NULL
-    when not answered or "Prefer not to say" (JSON null), as `answers.get(code)` is None."""
-
-    output_field = IntegerField()
-
-    def __init__(self, code: str) -> None:
-        super().__init__(F("answers"))
-        self.code = code
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"JSON_EXTRACT({column}, %s)", (*params, f'$."{self.code}"')
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"(({column} ->> %s))::integer", (*params, self.code)
 
 
 def _check_version(organisation_id: int) -> InstrumentVersion | None:
@@ -518,7 +499,7 @@ def relationship_check_summary(
         "people": Count("person_id", distinct=True),
     }
     for number, item in enumerate(items):
-        value = _AnswerValue(item.code)
+        value = _JsonNumber("answers", item.code, whole=True)
         figures[f"n{number}"] = Count(value)
         figures[f"sum{number}"] = Sum(value)
         if agree_from is not None:

@@ -70,7 +70,8 @@ class Migration(migrations.Migration):
                 "base_manager_name": "objects",
                 "indexes": [
                     models.Index(
-                        fields=["organisation", "latest_at"], name="measures_baseline_latest"
+                        fields=["organisation", "instrument", "latest_at"],
+                        name="measures_baseline_latest",
                     )
                 ],
                 "constraints": [
