@@ -40,9 +40,9 @@ from alongside.archive.tables import (
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
+from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.people.models import Person
-from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.relationships.summaries import refresh_people
 from alongside.spaces.models import Space
 

@@ -36,6 +36,7 @@ EVERY_POINTER_TO_A_PERSON = {
     "learning.demandwords.person",
     "learning.need.person",
     "learning.spend.person",
+    "measures.measurebaseline.person",
     "measures.response.person",
     "measures.sitting.person",
     "people.consenttoshare.person",
