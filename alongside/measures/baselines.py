@@ -16,72 +16,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
 
 from alongside.common.spheres import system_rows
 from alongside.measures.models import InstrumentVersion, MeasureBaseline, Response
-from alongside.measures.scoring import MeasureScorer, from_json
+from alongside.measures.queries import Scorers, first_and_last
+from alongside.people.merging import register_derived
 
 WHY = "the maintained baseline rows (derived from the answers)"
 BATCH = 2000
-
-
-class Scorers:
-    """Each answer's measures (`MeasureScorer`), each version's scorer made once and the same
-    answers to the same version scored once (answers repeat: scales are short). None for an
-    answer that cannot be scored (off its scale): it pairs with nothing."""
-
-    def __init__(self, version_model: Any = InstrumentVersion) -> None:
-        self.version_model = version_model
-        self.scorers: dict[int, MeasureScorer] = {}
-        self.found: dict[tuple[int, tuple[tuple[str, Any], ...]], dict[str, float] | None] = {}
-
-    def load(self, version_ids: Iterable[int]) -> None:
-        wanted = set(version_ids) - self.scorers.keys()
-        if wanted:
-            for pk, data in self.version_model.objects.filter(pk__in=wanted).values_list(
-                "pk", "definition_json"
-            ):
-                self.scorers[pk] = MeasureScorer(from_json(data))
-
-    def __call__(self, version_id: int, answers: dict[str, Any]) -> dict[str, float] | None:
-        key = (version_id, tuple(answers.items()))
-        if key not in self.found:
-            self.load([version_id])
-            try:
-                self.found[key] = self.scorers[version_id](answers)
-            except ValueError:
-                self.found[key] = None
-        return self.found[key]
-
-
-def first_and_last(answers: Any) -> Any:
-    """Of these answers (a queryset), each person's first and last answer to each instrument in
-    (completed_at, id) order, numbered from both ends by the database: rows of (id,
-    organisation_id, person_id, version_id, instrument_id, completed_at, answers, first, last)."""
-    each = [F("person_id"), F("version__instrument_id")]
-    return (
-        answers.order_by()
-        .annotate(
-            first=Window(RowNumber(), partition_by=each, order_by=[F("completed_at"), F("id")]),
-            last=Window(
-                RowNumber(), partition_by=each, order_by=[F("completed_at").desc(), F("id").desc()]
-            ),
-        )
-        .filter(Q(first=1) | Q(last=1))
-        .values_list(
-            "id",
-            "organisation_id",
-            "person_id",
-            "version_id",
-            "version__instrument_id",
-            "completed_at",
-            "answers",
-            "first",
-            "last",
-        )
-    )
 
 
 def _rows(answers: Any, baseline_model: Any, scorers: Scorers) -> Iterator[Any]:
@@ -160,3 +102,6 @@ def rebuild(models: tuple[Any, Any, Any] | None = None) -> int:
         system_rows(baseline_model, WHY).delete()
         answers = system_rows(response_model, WHY)
         return _write(_rows(answers, baseline_model, Scorers(version_model)), baseline_model)
+
+
+register_derived(refresh_people)  # a merge and its undo rewrite both people's rows

@@ -26,7 +26,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
@@ -34,7 +36,6 @@ from alongside.access.models import Membership, Role
 from alongside.common.links import hash_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import enough
-from alongside.measures.baselines import Scorers, first_and_last
 from alongside.measures.builtins import RELATIONSHIP_CHECK
 from alongside.measures.models import (
     Instrument,
@@ -44,7 +45,15 @@ from alongside.measures.models import (
     Schedule,
     Sitting,
 )
-from alongside.measures.scoring import SCORE, Definition, Item, Scored, score
+from alongside.measures.scoring import (
+    SCORE,
+    Definition,
+    Item,
+    MeasureScorer,
+    Scored,
+    from_json,
+    score,
+)
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
@@ -303,6 +312,67 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     since = datetime.combine(start, time.min, tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
     return since, until
+
+
+# Baseline rows (decision 0108): read by `baselines` to write them, and here for the answers
+# after a period's end.
+
+
+class Scorers:
+    """Each answer's measures (`MeasureScorer`), each version's scorer made once and the same
+    answers to the same version scored once (answers repeat: scales are short). None for an
+    answer that cannot be scored (off its scale): it pairs with nothing."""
+
+    def __init__(self, version_model: Any = InstrumentVersion) -> None:
+        self.version_model = version_model
+        self.scorers: dict[int, MeasureScorer] = {}
+        self.found: dict[tuple[int, tuple[tuple[str, Any], ...]], dict[str, float] | None] = {}
+
+    def load(self, version_ids: Iterable[int]) -> None:
+        wanted = set(version_ids) - self.scorers.keys()
+        if wanted:
+            for pk, data in self.version_model.objects.filter(pk__in=wanted).values_list(
+                "pk", "definition_json"
+            ):
+                self.scorers[pk] = MeasureScorer(from_json(data))
+
+    def __call__(self, version_id: int, answers: dict[str, Any]) -> dict[str, float] | None:
+        key = (version_id, tuple(answers.items()))
+        if key not in self.found:
+            self.load([version_id])
+            try:
+                self.found[key] = self.scorers[version_id](answers)
+            except ValueError:
+                self.found[key] = None
+        return self.found[key]
+
+
+def first_and_last(answers: Any) -> Any:
+    """Of these answers (a queryset), each person's first and last answer to each instrument in
+    (completed_at, id) order, numbered from both ends by the database: rows of (id,
+    organisation_id, person_id, version_id, instrument_id, completed_at, answers, first, last)."""
+    each = [F("person_id"), F("version__instrument_id")]
+    return (
+        answers.order_by()
+        .annotate(
+            first=Window(RowNumber(), partition_by=each, order_by=[F("completed_at"), F("id")]),
+            last=Window(
+                RowNumber(), partition_by=each, order_by=[F("completed_at").desc(), F("id").desc()]
+            ),
+        )
+        .filter(Q(first=1) | Q(last=1))
+        .values_list(
+            "id",
+            "organisation_id",
+            "person_id",
+            "version_id",
+            "version__instrument_id",
+            "completed_at",
+            "answers",
+            "first",
+            "last",
+        )
+    )
 
 
 @dataclass(slots=True)
