@@ -1,6 +1,8 @@
-"""The report's and the scorecard's aggregates made in the database (decision 0098) give what the row-by-row Python
-they replaced gave, on random data: the old code is kept here, verbatim in what it computes, as
-the reference."""
+"""The report's and the scorecard's aggregates made in the database (decisions 0098 and 0108) give
+what the row-by-row Python they replaced gave, on random data: the old code is kept here, verbatim
+in what it computes, as the reference (the outcome pairs from the baseline rows, the associations'
+Relationship Check points and the Relationship Check summary against the one pass over every
+answer)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
