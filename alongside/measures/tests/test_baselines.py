@@ -33,7 +33,12 @@ def _rows() -> set[tuple[Any, ...]]:
         "organisation_id", "person_id", "instrument_id", "first_id", "first_at",
         "first_measures", "latest_id", "latest_at", "latest_measures",
     )  # fmt: skip
-    return {(*row[:5], repr(row[5]), *row[6:8], repr(row[8])) for row in found}
+    return {(*row[:5], _key(row[5]), *row[6:8], _key(row[8])) for row in found}
+
+
+def _key(measures: dict[str, float] | None) -> Any:
+    """Comparable measures (PostgreSQL's jsonb keeps no key order)."""
+    return None if measures is None else tuple(sorted(measures.items()))
 
 
 def _reference() -> set[tuple[Any, ...]]:
@@ -50,9 +55,9 @@ def _reference() -> set[tuple[Any, ...]]:
         first.setdefault(key, answer)
         last[key] = answer
 
-    def measures(answer: Response) -> str:
+    def measures(answer: Response) -> Any:
         definition = answer.version.definition
-        return repr(score(definition, answer.answers).measures(definition))
+        return _key(score(definition, answer.answers).measures(definition))
 
     return {
         (
