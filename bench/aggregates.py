@@ -44,6 +44,7 @@ SECTIONS = (
     "report_relationship_check",
     "report_outcomes",
     "report_associations",
+    "report_outcome_figures",
     "report_failure_demand",
     "report_needs",
     "report_discretion",
@@ -155,6 +156,8 @@ def run_one(section: str) -> dict[str, Any]:
                 "relationship_check": measures.relationship_check_summary,
                 "outcomes": measures.outcome_changes,
                 "associations": measures.continuity_associations,
+                # what the report calls: the three above from one read (decision 0108)
+                "outcome_figures": measures.outcome_figures,
                 "failure_demand": learning.failure_demand_by_month,
                 "needs": learning.needs_summary,
                 "discretion": learning.discretion_summary,

@@ -40,6 +40,7 @@ from alongside.archive.tables import (
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
+from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.people.models import Person
 from alongside.relationships.summaries import refresh_people
@@ -139,11 +140,13 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
 
 
 def _summarise_contacts(organisation: Organisation) -> None:
-    """Rows went in raw, past the contact services: build the continuity summary (decision
-    0069) for the restored people, a thousand at a time."""
+    """Rows went in raw, past the contact and answer services: build the continuity summary
+    (decision 0069) and the answers' baseline rows (decision 0108) for the restored people, a
+    thousand at a time."""
     ids = list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
         refresh_people(ids[start : start + 1000])
+        refresh_baselines(ids[start : start + 1000])
 
 
 def _check_members(zf: zipfile.ZipFile) -> None:

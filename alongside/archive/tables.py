@@ -1572,6 +1572,8 @@ NOT_CARRIED: dict[str, str] = {
     "quarter rows again with its day rows (decision 0096).",
     "relationships.continuityquarter": "Derived: restore builds the continuity summary's "
     "quarter rows again with its day rows (decision 0096).",
+    "measures.measurebaseline": "Derived: restore builds each person's baseline rows again "
+    "from their answers (decision 0108).",
     "workers.invitation": "A one-time sign-in link; restored workers have no password and are "
     "invited again.",
     "archive.archiveexport": "Operational: which archives this server made; the files stay on "

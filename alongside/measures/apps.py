@@ -5,4 +5,5 @@ class MeasuresConfig(AppConfig):
     name = "alongside.measures"
 
     def ready(self) -> None:
-        from alongside.measures import permissions  # noqa: F401 - registers the app's rules
+        # The app's rules, and the baseline rows' refresh that a merge of two people runs.
+        from alongside.measures import baselines, permissions  # noqa: F401

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from alongside.access.models import Organisation
+from alongside.measures.baselines import rebuild as rebuild_baselines
 from alongside.measures.builtins import LONELINESS, ONS4, RELATIONSHIP_CHECK
 from alongside.measures.models import InstrumentVersion, Response, SittingKind
 from alongside.relationships.models import Contact
@@ -140,6 +141,7 @@ def build_measures(
             add(LONELINESS, _loneliness(rng, max(1.0, lonely - 0.25 * gain)), last_at, last_worker)
             add(RELATIONSHIP_CHECK, _relationship(rng, 3.2 + 1.4 * share), last_at, last_worker)
     Response.objects.bulk_create(created)
+    rebuild_baselines()  # written in bulk, past the services
     result: dict[str, Any] = {
         "measure_people_asked": asked,
         "measure_people_followed_up": followed,

@@ -206,3 +206,46 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"Schedule for {self.organisation_id}"
+
+
+class MeasureBaseline(models.Model):
+    """Derived (decision 0108): per person and instrument, their first answer ever (the baseline)
+    and their latest, each with its numeric measures (`scoring.MeasureScorer`: measure key ->
+    number; None when an answer could not be scored). Kept by `baselines.refresh_people` in the
+    same transaction as every write of answers, rebuilt by `alongside summaries rebuild`. The
+    outcome changes and the continuity associations read these rows, not every answer.
+
+    Support sphere, like the answers it is made from: fails closed (`for_system` only)."""
+
+    SPHERE = Sphere.SUPPORT
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="+")
+    # The answers' ids, not foreign keys: a derived row, rewritten whenever the answers change.
+    first_id = models.PositiveBigIntegerField()
+    first_at = models.DateTimeField()
+    first_measures = models.JSONField(null=True)
+    latest_id = models.PositiveBigIntegerField()
+    latest_at = models.DateTimeField()
+    latest_measures = models.JSONField(null=True)
+
+    objects = SphereManager()
+
+    class Meta:
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "instrument"], name="measures_baseline_person_instrument"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "instrument", "latest_at"], name="measures_baseline_latest"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Baseline {self.person_id}/{self.instrument_id}"

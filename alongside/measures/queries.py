@@ -9,13 +9,27 @@ withheld (None) when fewer than 5 people contribute.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Window,
+)
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
@@ -23,8 +37,23 @@ from alongside.common.links import hash_token
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import enough
 from alongside.measures.builtins import RELATIONSHIP_CHECK
-from alongside.measures.models import Instrument, InstrumentVersion, Response, Schedule, Sitting
-from alongside.measures.scoring import Definition, MeasureScorer, Scored, score, summarise
+from alongside.measures.models import (
+    Instrument,
+    InstrumentVersion,
+    MeasureBaseline,
+    Response,
+    Schedule,
+    Sitting,
+)
+from alongside.measures.scoring import (
+    SCORE,
+    Definition,
+    Item,
+    MeasureScorer,
+    Scored,
+    from_json,
+    score,
+)
 from alongside.measures.stats import correlation, paired_change
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
@@ -285,64 +314,65 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return since, until
 
 
-@dataclass(frozen=True, slots=True)
-class _Answered:
-    """One answer as the aggregates need it: plain values, its version's definition shared."""
-
-    person_id: int
-    version_id: int
-    instrument_id: int
-    instrument_key: str
-    definition: Definition
-    completed_at: datetime
-    answers: dict[str, Any]
+# Baseline rows (decision 0108): read by `baselines` to write them, and here for the answers
+# after a period's end.
 
 
-def _definitions(version_ids: Iterable[int]) -> dict[int, InstrumentVersion]:
-    """Each version once, with its instrument (its definition is parsed once, on first use)."""
-    return {
-        version.pk: version
-        for version in InstrumentVersion.objects.filter(pk__in=set(version_ids)).select_related(
-            "instrument"
+class Scorers:
+    """Each answer's measures (`MeasureScorer`), each version's scorer made once and the same
+    answers to the same version scored once (answers repeat: scales are short). None for an
+    answer that cannot be scored (off its scale): it pairs with nothing."""
+
+    def __init__(self, version_model: Any = InstrumentVersion) -> None:
+        self.version_model = version_model
+        self.scorers: dict[int, MeasureScorer] = {}
+        self.found: dict[tuple[int, tuple[tuple[str, Any], ...]], dict[str, float] | None] = {}
+
+    def load(self, version_ids: Iterable[int]) -> None:
+        wanted = set(version_ids) - self.scorers.keys()
+        if wanted:
+            for pk, data in self.version_model.objects.filter(pk__in=wanted).values_list(
+                "pk", "definition_json"
+            ):
+                self.scorers[pk] = MeasureScorer(from_json(data))
+
+    def __call__(self, version_id: int, answers: dict[str, Any]) -> dict[str, float] | None:
+        key = (version_id, tuple(answers.items()))
+        if key not in self.found:
+            self.load([version_id])
+            try:
+                self.found[key] = self.scorers[version_id](answers)
+            except ValueError:
+                self.found[key] = None
+        return self.found[key]
+
+
+def first_and_last(answers: Any) -> Any:
+    """Of these answers (a queryset), each person's first and last answer to each instrument in
+    (completed_at, id) order, numbered from both ends by the database: rows of (id,
+    organisation_id, person_id, version_id, instrument_id, completed_at, answers, first, last)."""
+    each = [F("person_id"), F("version__instrument_id")]
+    return (
+        answers.order_by()
+        .annotate(
+            first=Window(RowNumber(), partition_by=each, order_by=[F("completed_at"), F("id")]),
+            last=Window(
+                RowNumber(), partition_by=each, order_by=[F("completed_at").desc(), F("id").desc()]
+            ),
         )
-    }
-
-
-def _answered(
-    organisation_id: int,
-    team_id: int | None,
-    until: datetime,
-    *,
-    since: datetime | None = None,
-    instrument_key: str | None = None,
-) -> list[_Answered]:
-    """Answers before `until` (and from `since`), oldest first: plain rows (one query) and each
-    version's definition read once (one more query), never a model object per answer."""
-    rows = (
-        Response.objects.for_system("aggregate figures, suppressed under 5 people")
-        .filter(organisation_id=organisation_id, completed_at__lt=until)
-        .order_by("completed_at", "id")
+        .filter(Q(first=1) | Q(last=1))
+        .values_list(
+            "id",
+            "organisation_id",
+            "person_id",
+            "version_id",
+            "version__instrument_id",
+            "completed_at",
+            "answers",
+            "first",
+            "last",
+        )
     )
-    if since is not None:
-        rows = rows.filter(completed_at__gte=since)
-    if instrument_key is not None:
-        rows = rows.filter(version__instrument__key=instrument_key)
-    if team_id is not None:
-        rows = rows.filter(person__team_id=team_id)
-    found = list(rows.values_list("person_id", "version_id", "completed_at", "answers"))
-    versions = _definitions(version_id for _, version_id, _, _ in found)
-    return [
-        _Answered(
-            person_id,
-            version_id,
-            versions[version_id].instrument_id,
-            versions[version_id].instrument.key,
-            versions[version_id].definition,
-            completed_at,
-            answers,
-        )
-        for person_id, version_id, completed_at, answers in found
-    ]
 
 
 @dataclass(slots=True)
@@ -351,102 +381,132 @@ class _Pairs:
 
     labels: dict[tuple[str, str], str]
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]]
+    checks: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Per person, the measures of their last Relationship Check answer in the period."""
 
 
-def _baselines_and_latest(
-    organisation_id: int, team_id: int | None, since: datetime, until: datetime
-) -> tuple[dict[tuple[int, int], _Answered], dict[tuple[int, int], _Answered]]:
-    """Per person and instrument, of the people who answered anything in the period: the first
-    answer ever (the baseline) and the last answer before `until` when it is in the period and
-    is not the baseline, in (completed_at, id) order. The database numbers each person's answers
-    to an instrument from both ends (window functions) and sends only the first and the last,
-    so the rows read grow with the people answering, not with every answer ever given
-    (decision 0098)."""
-    answers = Response.objects.for_system("aggregate figures, suppressed under 5 people").filter(
-        organisation_id=organisation_id, completed_at__lt=until
-    )
-    if team_id is not None:
-        answers = answers.filter(person__team_id=team_id)
-    answering = answers.filter(completed_at__gte=since).order_by().values("person_id")
-    each = [F("person_id"), F("version__instrument_id")]
-    rows = (
-        answers.filter(person_id__in=answering)
-        .order_by()
-        .annotate(
-            first=Window(RowNumber(), partition_by=each, order_by=[F("completed_at"), F("id")]),
-            last=Window(
-                RowNumber(),
-                partition_by=each,
-                order_by=[F("completed_at").desc(), F("id").desc()],
-            ),
-        )
-        .filter(Q(first=1) | Q(last=1))
-        .values_list("person_id", "version_id", "completed_at", "answers", "first", "last")
-    )
-    found = list(rows)
-    versions = _definitions(version_id for _, version_id, _, _, _, _ in found)
-    baseline: dict[tuple[int, int], _Answered] = {}
-    latest: dict[tuple[int, int], _Answered] = {}
-    for person_id, version_id, completed_at, answers_given, first, last in found:
-        version = versions[version_id]
-        answer = _Answered(
-            person_id,
-            version_id,
-            version.instrument_id,
-            version.instrument.key,
-            version.definition,
-            completed_at,
-            answers_given,
-        )
-        key = (person_id, version.instrument_id)
-        if first == 1:
-            baseline[key] = answer
-        elif last == 1 and completed_at >= since:
-            latest[key] = answer
-    return baseline, latest
+_WHY = "aggregate figures, suppressed under 5 people"
 
 
-class _Measured:
-    """Each answer's measures (`MeasureScorer`), each version's scorer made once and the same
-    answers to the same version scored once (answers repeat: scales are short)."""
+class _JsonNumber(Func):
+    """One key's number in a JSON object column, read by the database (no JSON reaches Python):
+    NULL when the key is absent or its value is JSON null, as `mapping.get(key)` is None."""
 
-    def __init__(self) -> None:
-        self.scorers: dict[int, MeasureScorer] = {}
-        self.found: dict[tuple[int, tuple[tuple[str, Any], ...]], dict[str, float]] = {}
+    def __init__(self, column: str, key: str, *, whole: bool = False) -> None:
+        super().__init__(F(column), output_field=IntegerField() if whole else FloatField())
+        self.key = key
+        self.whole = whole
 
-    def __call__(self, answer: _Answered) -> dict[str, float]:
-        key = (answer.version_id, tuple(answer.answers.items()))
-        found = self.found.get(key)
-        if found is None:
-            scorer = self.scorers.get(answer.version_id)
-            if scorer is None:
-                scorer = self.scorers[answer.version_id] = MeasureScorer(answer.definition)
-            found = self.found[key] = scorer(answer.answers)
-        return found
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({column}, %s)", (*params, f'$."{self.key}"')
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        column, params = compiler.compile(self.source_expressions[0])
+        kind = "integer" if self.whole else "double precision"
+        return f"(({column} ->> %s))::{kind}", (*params, self.key)
+
+
+def _raw(rows: Any) -> Iterator[tuple[Any, ...]]:
+    """A `values_list` queryset's rows as the database driver gives them, a batch at a time:
+    plain numbers need none of Django's per-value converters."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
 
 
 def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
+    """Per person and measure, the baseline (their first answer to the instrument ever) and their
+    latest answer before the period's end when it is in the period and is not the baseline, in
+    (completed_at, id) order, from the maintained baseline rows (decision 0108): one row per
+    person and instrument whose latest answer is in the period, each measure's two numbers read
+    out of the row by the database. Only for a person who has answered again since the period
+    ended are their answers in the period read (and scored), to find the last one before the
+    end."""
     since, until = _bounds(start, end)
-    baseline, latest = _baselines_and_latest(organisation_id, team_id, since, until)
     labels: dict[tuple[str, str], str] = {}
+    measured: dict[int, tuple[str, list[str]]] = {}
     for version in current_versions(organisation_id):
+        key = version.instrument.key
+        measured[version.instrument_id] = (key, [])
         for measure_key, measure_label in version.definition.measures():
-            labels[(version.instrument.key, measure_key)] = (
-                f"{version.instrument.name}: {measure_label}"
-            )
+            if (key, measure_key) not in labels:
+                measured[version.instrument_id][1].append(measure_key)
+            labels[(key, measure_key)] = f"{version.instrument.name}: {measure_label}"
+    rows = MeasureBaseline.objects.for_system(_WHY).filter(
+        organisation_id=organisation_id, latest_at__gte=since, first_at__lt=until
+    )
+    if team_id is not None:
+        rows = rows.filter(person__team_id=team_id)
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
-    measured = _Measured()
-    for pair, last in latest.items():
-        first = baseline[pair]
-        before, after = measured(first), measured(last)
-        instrument = last.instrument_key
-        for measure_key in before.keys() & after.keys():
-            if (instrument, measure_key) in labels:
-                changes[(instrument, measure_key)][last.person_id] = (
-                    before[measure_key],
-                    after[measure_key],
-                )
-    return _Pairs(labels, changes)
+    checks: dict[int, dict[str, float]] = {}
+    in_period = rows.filter(latest_at__lt=until)
+    for instrument_id, (key, measures) in measured.items():
+        if not measures:
+            continue
+        numbers: dict[str, Any] = {}
+        for number, measure_key in enumerate(measures):
+            numbers[f"b{number}"] = _JsonNumber("first_measures", measure_key)
+            numbers[f"a{number}"] = _JsonNumber("latest_measures", measure_key)
+        found = (
+            in_period.filter(instrument_id=instrument_id)
+            .annotate(
+                **numbers,
+                again=ExpressionWrapper(Q(latest_id=F("first_id")), output_field=BooleanField()),
+            )
+            .values_list("person_id", "again", *numbers)
+        )
+        for person_id, again, *values in _raw(found):
+            if key == RELATIONSHIP_CHECK:
+                checks[person_id] = {
+                    measure_key: after
+                    for measure_key, after in zip(measures, values[1::2], strict=True)
+                    if after is not None
+                }
+            if again:  # the latest is the baseline: no change to measure
+                continue
+            for measure_key, before, after in zip(
+                measures, values[0::2], values[1::2], strict=True
+            ):
+                if before is not None and after is not None:
+                    changes[(key, measure_key)][person_id] = (before, after)
+    later = {
+        (person_id, instrument_id): (first_id, before)
+        for person_id, instrument_id, first_id, before in rows.filter(
+            latest_at__gte=until
+        ).values_list("person_id", "instrument_id", "first_id", "first_measures")
+    }
+    if later:  # answered again since the end: their last answer in the period, scored here
+        scorers = Scorers()
+        answers = Response.objects.for_system(_WHY).filter(
+            organisation_id=organisation_id,
+            completed_at__gte=since,
+            completed_at__lt=until,
+            person_id__in=rows.filter(latest_at__gte=until).values("person_id"),
+        )
+        for answer_id, _, person_id, version_id, instrument_id, _, given, _, last in first_and_last(
+            answers
+        ):
+            if last != 1 or (person_id, instrument_id) not in later:
+                continue
+            first_id, before = later[(person_id, instrument_id)]
+            after = scorers(version_id, given)
+            key, measures = measured.get(instrument_id, ("", []))
+            if after is None:
+                continue
+            if key == RELATIONSHIP_CHECK:
+                checks[person_id] = {m: after[m] for m in measures if m in after}
+            if answer_id == first_id or before is None:
+                continue
+            for measure_key in measures:
+                if measure_key in before and measure_key in after:
+                    changes[(key, measure_key)][person_id] = (
+                        before[measure_key],
+                        after[measure_key],
+                    )
+    return _Pairs(labels, changes, checks)
 
 
 def outcome_changes(
@@ -477,12 +537,10 @@ def _changes(pairs: _Pairs) -> list[OutcomeChange]:
     return found
 
 
-def _relationship_checks(
-    organisation_id: int, team_id: int | None, start: date, end: date
-) -> list[_Answered]:
-    since, until = _bounds(start, end)
-    return _answered(
-        organisation_id, team_id, until, since=since, instrument_key=RELATIONSHIP_CHECK
+def _check_version(organisation_id: int) -> InstrumentVersion | None:
+    return next(
+        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
+        None,
     )
 
 
@@ -491,36 +549,58 @@ def relationship_check_summary(
 ) -> RelationshipCheckSummary:
     """How the relationship feels, across the team: per condition the mean (1-5) and the share
     agreeing, missing answers left out per item. Everything is None under 5 people; counts are
-    plain ints for the caller to show through `suppression.shown`."""
-    return _check_summary(
-        organisation_id, _relationship_checks(organisation_id, team_id, start, end)
+    plain ints for the caller to show through `suppression.shown`. One query of aggregates over
+    the period's answers (each item's value read from the answers in the database), the same
+    figures as `scoring.summarise` over the answers (decision 0108)."""
+    since, until = _bounds(start, end)
+    version = _check_version(organisation_id)
+    answers = Response.objects.for_system(_WHY).filter(
+        organisation_id=organisation_id,
+        completed_at__gte=since,
+        completed_at__lt=until,
+        version__instrument__key=RELATIONSHIP_CHECK,
     )
-
-
-def _check_summary(organisation_id: int, responses: list[_Answered]) -> RelationshipCheckSummary:
-    people = len({r.person_id for r in responses})
-    version = next(
-        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
-        None,
-    )
+    if team_id is not None:
+        answers = answers.filter(person__team_id=team_id)
+    items = [] if version is None else _summarised_items(version.definition)
+    agree_from = None if version is None else version.definition.agree_from
+    figures: dict[str, Any] = {
+        "responses": Count("id"),
+        "people": Count("person_id", distinct=True),
+    }
+    for number, item in enumerate(items):
+        value = _JsonNumber("answers", item.code, whole=True)
+        figures[f"n{number}"] = Count(value)
+        figures[f"sum{number}"] = Sum(value)
+        if agree_from is not None:
+            figures[f"agree{number}"] = Count(value, filter=GreaterThanOrEqual(value, agree_from))
+        figures[f"people{number}"] = Count("person_id", filter=IsNull(value, False), distinct=True)
+    found = answers.order_by().aggregate(**figures)
+    responses, people = found["responses"], found["people"]
     if version is None:
-        return RelationshipCheckSummary(len(responses), people, [])
-    summaries = summarise(version.definition, [r.answers for r in responses])
+        return RelationshipCheckSummary(responses, people, [])
     show_any = enough(people)
     conditions = []
-    for s in summaries:
-        respondents = len({r.person_id for r in responses if r.answers.get(s.code) is not None})
-        show = show_any and enough(respondents)
+    for number, item in enumerate(items):
+        n = found[f"n{number}"]
+        show = show_any and enough(found[f"people{number}"])
+        mean = float(found[f"sum{number}"]) / n if n else None
+        share = found.get(f"agree{number}", 0) / n if n else None
         conditions.append(
             ConditionSummary(
-                s.code,
-                s.label,
-                s.n,
-                s.mean if show else None,
-                s.share_agreeing if show else None,
+                item.code,
+                item.label,
+                n,
+                mean if show else None,
+                share if show else None,
             )
         )
-    return RelationshipCheckSummary(len(responses), people, conditions)
+    return RelationshipCheckSummary(responses, people, conditions)
+
+
+def _summarised_items(definition: Definition) -> list[Item]:
+    """The items `scoring.summarise` reports: scored and reported."""
+    return [item for item in definition.items if item.kind == SCORE and item.reported]
 
 
 def continuity_associations(
@@ -529,20 +609,12 @@ def continuity_associations(
     """Pearson r (Fisher 95% interval) between each person's named-worker share of contacts in
     the period and (a) their change in each outcome, (b) their latest Relationship Check answers.
     An association, not a cause. None under 5 people."""
-    return _associations(
-        organisation_id,
-        start,
-        end,
-        _pairs(organisation_id, team_id, start, end),
-        _relationship_checks(organisation_id, team_id, start, end),
-    )
+    return _associations(organisation_id, start, end, _pairs(organisation_id, team_id, start, end))
 
 
-def _associations(
-    organisation_id: int, start: date, end: date, pairs: _Pairs, checks: list[_Answered]
-) -> list[Association]:
+def _associations(organisation_id: int, start: date, end: date, pairs: _Pairs) -> list[Association]:
     people: set[int] = {pid for found in pairs.changes.values() for pid in found}
-    people |= {r.person_id for r in checks}
+    people |= pairs.checks.keys()
     over = continuity_over_days(organisation_id, start=start, end=end + timedelta(days=1))
     share = {}
     for pid in people:
@@ -566,19 +638,13 @@ def _associations(
                 result.ci_high,
             )
         )
-    latest: dict[int, _Answered] = {}
-    for response in checks:
-        latest[response.person_id] = response
-    version = next(
-        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
-        None,
-    )
+    version = _check_version(organisation_id)
     if version is not None:
         for item in version.definition.items:
             points = [
-                (share[pid], float(r.answers[item.code]))
-                for pid, r in latest.items()
-                if pid in share and r.answers.get(item.code) is not None
+                (share[pid], measures[item.code])
+                for pid, measures in pairs.checks.items()
+                if pid in share and item.code in measures
             ]
             result = correlation([p[0] for p in points], [p[1] for p in points])
             found.append(
@@ -604,13 +670,12 @@ def outcome_figures(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> OutcomeFigures:
     """`relationship_check_summary`, `outcome_changes` and `continuity_associations` together,
-    reading the answers once for all three (the outcomes page and the report show all three)."""
+    the baseline rows read once for the changes and the associations."""
     pairs = _pairs(organisation_id, team_id, start, end)
-    checks = _relationship_checks(organisation_id, team_id, start, end)
     return OutcomeFigures(
-        _check_summary(organisation_id, checks),
+        relationship_check_summary(organisation_id, team_id, start, end),
         _changes(pairs),
-        _associations(organisation_id, start, end, pairs, checks),
+        _associations(organisation_id, start, end, pairs),
     )
 
 

@@ -22,6 +22,7 @@ from alongside.audit import actions
 from alongside.audit.services import record, record_read
 from alongside.common.links import hash_token, new_token
 from alongside.measures.authoring import Entered, check_and_build
+from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.measures.models import (
     Instrument,
     InstrumentVersion,
@@ -148,7 +149,8 @@ def submit_answers(
     `answers` maps version id -> item code -> option value (None: prefer not to say).
     Raises SittingClosed when used or expired, ValidationError (keyed by form field) when any
     answer is missing or not on its scale: then nothing is saved.
-    Side effects: one Response per instrument, the sitting marked used, one
+    Side effects: one Response per instrument, the person's baseline rows rewritten
+    (`baselines.refresh_people`), the sitting marked used, one
     `measures.sitting.answered` audit event (response ids and mode, never answers).
     """
     now = now or timezone.now()
@@ -180,6 +182,7 @@ def submit_answers(
             )
             for version in versions
         ]
+        refresh_baselines([locked.person_id])
         locked.used_at = now
         locked.save(update_fields=["used_at"])
         record(

@@ -12,6 +12,7 @@ approves it (`approve_merge`); the merge happens with the last approval, all or 
 sees counts per kind of record, never content (decision 0048).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,14 +38,33 @@ from alongside.visibility.support import coordinates, support_records_q
 # Pointers to a person that a merge leaves where they are: the audit log (and the history a
 # restored archive brought in) is append-only, and a merge's own record names both people on purpose.
 # The continuity summary is derived from the contacts and spells: it is rewritten for both people
-# after the move (`refresh_people`), never moved.
+# after the move (`refresh_people`), never moved; so are the answers' baseline rows (decision 0108).
 KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent", "person"),
                   ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
                   ("people.mergeproposal", "merged"),
                   ("relationships.continuityday", "person"),
                   ("relationships.continuityquarterworker", "person"),
-                  ("relationships.continuityquarter", "person")})  # fmt: skip
+                  ("relationships.continuityquarter", "person"),
+                  ("measures.measurebaseline", "person")})  # fmt: skip
+
+# Other apps' rows derived per person that a merge rewrites for both people (like the continuity
+# summary) rather than moves: each app registers its refresh here (people imports none of them),
+# e.g. the answers' baseline rows (`measures.baselines`, decision 0108).
+DERIVED: list[Callable[[list[int]], None]] = [refresh_people]
+
+
+def register_derived(refresh: Callable[[list[int]], None]) -> None:
+    """Have `refresh(person_ids)` run for both people, in the transaction, after a merge and
+    after its undo."""
+    if refresh not in DERIVED:
+        DERIVED.append(refresh)
+
+
+def refresh_derived(person_ids: list[int]) -> None:
+    for refresh in DERIVED:
+        refresh(person_ids)
+
 
 # Spheres a coordinator does not read whose records a second person approves moving (decision
 # 0048): the merge waits for a worker of a role that reads the sphere.
@@ -253,7 +273,7 @@ def _merge(
             setattr(survivor, name, getattr(merged, name))
         if filled:
             survivor.save(update_fields=filled)
-        refresh_people([survivor.pk, merged.pk])
+        refresh_derived([survivor.pk, merged.pk])
         merged.merged_into = survivor
         merged.save(update_fields=["merged_into"])
         merge = PersonMerge.objects.create(
@@ -539,7 +559,7 @@ def undo_merge(merge: PersonMerge, *, by: Membership) -> PersonMerge:
         merged.save(update_fields=["merged_into"])
         locked.undone_at, locked.undone_by = timezone.now(), by.user
         locked.save(update_fields=["undone_at", "undone_by"])
-        refresh_people([survivor.pk, merged.pk])
+        refresh_derived([survivor.pk, merged.pk])
         for person, other in ((survivor, merged), (merged, survivor)):
             record(
                 person,

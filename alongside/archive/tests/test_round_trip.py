@@ -35,6 +35,8 @@ from alongside.common.spheres import system_rows
 from alongside.connections.models import VolunteerProfile
 from alongside.demo.builder import build_demo
 from alongside.eligibility.models import Voucher
+from alongside.measures.baselines import refresh_people as refresh_baselines
+from alongside.measures.models import MeasureBaseline
 from alongside.people.models import Person
 from alongside.relationships.models import ContinuityDay
 from alongside.relationships.summaries import refresh_people
@@ -88,6 +90,17 @@ def test_every_table_round_trips(tmp_path: Path) -> None:
         list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
     )
     assert summary_of(copy) == summary_of(organisation) != []
+
+    # So are the answers' baseline rows (decision 0108): the same first and latest measures.
+    def baselines_of(org: object) -> list[tuple[object, ...]]:
+        rows = MeasureBaseline.objects.for_system("test").filter(person__organisation=org)
+        found = rows.values_list("instrument__key", "first_at", "first_measures", "latest_measures")
+        return sorted((*row[:2], sorted(row[2].items()), sorted(row[3].items())) for row in found)
+
+    refresh_baselines(
+        list(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))
+    )
+    assert baselines_of(copy) == baselines_of(organisation) != []
     second = tmp_path / "second.zip"
     export_organisation(copy, None, second)
 

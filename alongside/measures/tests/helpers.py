@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from alongside.measures.baselines import refresh_people
 from alongside.measures.models import InstrumentVersion, Response, SittingKind
 
 RC_ALL_AGREE = {
@@ -44,6 +45,7 @@ def answered(
         completed_at=at or timezone.now(),
         answers=answers,
     )
+    refresh_people([person.pk])  # as the services do
     return response
 
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alongside.measures.baselines import rebuild
 from alongside.measures.demo import build_measures
-from alongside.measures.models import Response
+from alongside.measures.models import MeasureBaseline, Response
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,5 +36,11 @@ def test_build_measures_is_deterministic_and_plausible(world):
     Response.objects.for_system("test: reset").delete()
     build_measures(organisation=world.org, seed=7, today=today, canary=None)
     assert _answers() == first
+    # written in bulk, so the demo rebuilds the baseline rows itself (decision 0108)
+    rows = MeasureBaseline.objects.for_system("test: demo baselines")
+    found = sorted(rows.values_list("person_id", "instrument_id", "first_at", "latest_at"))
+    assert len(found) == len({(person, version) for person, version, *_ in first}) > 0
+    assert rebuild() == len(found)
+    assert sorted(rows.values_list("person_id", "instrument_id", "first_at", "latest_at")) == found
     for *_, answers in first:
         assert all(v is None or isinstance(v, int) for v in answers.values())

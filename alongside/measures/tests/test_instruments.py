@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alongside.audit.models import AuditEvent
 from alongside.measures import services
+from alongside.measures.baselines import refresh_people
 from alongside.measures.models import Instrument, InstrumentVersion, Response, SittingKind
 from alongside.measures.queries import outcome_changes
 from alongside.measures.scoring import MEAN, SUM, score
@@ -210,7 +211,7 @@ def test_service_refuses_a_table_missing_a_raw_total(world):
 
 
 def _respond(person, version, answers, *, author, at):
-    return Response.objects.create(
+    response = Response.objects.create(
         organisation=person.organisation,
         person=person,
         version=version,
@@ -220,6 +221,8 @@ def _respond(person, version, answers, *, author, at):
         completed_at=at,
         answers=answers,
     )
+    refresh_people([person.pk])  # written past the services, kept as they keep it
+    return response
 
 
 def test_outcomes_pair_a_converted_total_and_a_subscale(world):

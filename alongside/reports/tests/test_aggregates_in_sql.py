@@ -1,9 +1,13 @@
-"""The report's and the scorecard's aggregates made in the database (decision 0098) give what the row-by-row Python
-they replaced gave, on random data: the old code is kept here, verbatim in what it computes, as
-the reference."""
+"""The report's and the scorecard's aggregates made in the database (decisions 0098 and 0108) give
+what the row-by-row Python they replaced gave, on random data: the old code is kept here, verbatim
+in what it computes, as the reference (the outcome pairs from the baseline rows, the associations'
+Relationship Check points and the Relationship Check summary against the one pass over every
+answer)."""
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,9 +36,18 @@ from alongside.learning.queries import (
     withheld_share,
 )
 from alongside.learning.scorecard import AdminSplit, _admin_split
-from alongside.measures.builtins import LONELINESS, ONS4
-from alongside.measures.queries import _answered, _bounds, _Pairs, _pairs, current_versions
-from alongside.measures.scoring import score
+from alongside.measures.builtins import LONELINESS, ONS4, RELATIONSHIP_CHECK
+from alongside.measures.models import InstrumentVersion, Response
+from alongside.measures.queries import (
+    ConditionSummary,
+    RelationshipCheckSummary,
+    _bounds,
+    _Pairs,
+    _pairs,
+    current_versions,
+    relationship_check_summary,
+)
+from alongside.measures.scoring import Definition, score, summarise
 from alongside.measures.tests.helpers import answered, version
 from alongside.relationships.continuity import aggregate, next_quarter
 from alongside.relationships.models import Contact, ContinuityDay
@@ -171,8 +184,69 @@ def test_failure_demand_in_sql_is_the_row_by_row_reference(world, zone, rows, pe
         transaction.set_rollback(True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """One answer as the aggregates need it: plain values, its version's definition shared."""
+
+    person_id: int
+    version_id: int
+    instrument_id: int
+    instrument_key: str
+    definition: Definition
+    completed_at: datetime
+    answers: dict[str, Any]
+
+
+def _definitions(version_ids: Iterable[int]) -> dict[int, InstrumentVersion]:
+    """Each version once, with its instrument (its definition is parsed once, on first use)."""
+    return {
+        version.pk: version
+        for version in InstrumentVersion.objects.filter(pk__in=set(version_ids)).select_related(
+            "instrument"
+        )
+    }
+
+
+def _answered(
+    organisation_id: int,
+    team_id: int | None,
+    until: datetime,
+    *,
+    since: datetime | None = None,
+    instrument_key: str | None = None,
+) -> list[_Answered]:
+    """Answers before `until` (and from `since`), oldest first: plain rows (one query) and each
+    version's definition read once (one more query), never a model object per answer."""
+    rows = (
+        Response.objects.for_system("the reference")
+        .filter(organisation_id=organisation_id, completed_at__lt=until)
+        .order_by("completed_at", "id")
+    )
+    if since is not None:
+        rows = rows.filter(completed_at__gte=since)
+    if instrument_key is not None:
+        rows = rows.filter(version__instrument__key=instrument_key)
+    if team_id is not None:
+        rows = rows.filter(person__team_id=team_id)
+    found = list(rows.values_list("person_id", "version_id", "completed_at", "answers"))
+    versions = _definitions(version_id for _, version_id, _, _ in found)
+    return [
+        _Answered(
+            person_id,
+            version_id,
+            versions[version_id].instrument_id,
+            versions[version_id].instrument.key,
+            versions[version_id].definition,
+            completed_at,
+            answers,
+        )
+        for person_id, version_id, completed_at, answers in found
+    ]
+
+
 def reference_pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
-    """The one pass over every answer ever given that this change replaced."""
+    """The one pass over every answer ever given that decision 0098 replaced; and, per person,
+    their last Relationship Check answer in the period (the associations' points)."""
     since, until = _bounds(start, end)
     baseline: dict[tuple[int, int], Any] = {}
     latest: dict[tuple[int, int], Any] = {}
@@ -199,7 +273,47 @@ def reference_pairs(organisation_id: int, team_id: int | None, start: date, end:
                     before[measure_key],
                     after[measure_key],
                 )
-    return _Pairs(labels, changes)
+    checks: dict[int, dict[str, float]] = {}
+    for answer in _answered(
+        organisation_id, team_id, until, since=since, instrument_key=RELATIONSHIP_CHECK
+    ):
+        checks[answer.person_id] = {
+            code: float(value) for code, value in answer.answers.items() if value is not None
+        }
+    return _Pairs(labels, changes, checks)
+
+
+def reference_check_summary(
+    organisation_id: int, team_id: int | None, start: date, end: date
+) -> RelationshipCheckSummary:
+    """The Relationship Check summary in Python over every answer of the period, as it was."""
+    since, until = _bounds(start, end)
+    responses = _answered(
+        organisation_id, team_id, until, since=since, instrument_key=RELATIONSHIP_CHECK
+    )
+    people = len({r.person_id for r in responses})
+    version = next(
+        (v for v in current_versions(organisation_id) if v.instrument.key == RELATIONSHIP_CHECK),
+        None,
+    )
+    if version is None:
+        return RelationshipCheckSummary(len(responses), people, [])
+    summaries = summarise(version.definition, [r.answers for r in responses])
+    show_any = enough(people)
+    conditions = []
+    for s in summaries:
+        respondents = len({r.person_id for r in responses if r.answers.get(s.code) is not None})
+        show = show_any and enough(respondents)
+        conditions.append(
+            ConditionSummary(
+                s.code,
+                s.label,
+                s.n,
+                s.mean if show else None,
+                s.share_agreeing if show else None,
+            )
+        )
+    return RelationshipCheckSummary(len(responses), people, conditions)
 
 
 @SLOW
@@ -212,7 +326,7 @@ def test_outcome_pairs_from_window_functions_are_the_one_pass_reference(
         other = TeamFactory(organisation=world.org, name="Other")
         people = [PersonFactory(team=world.team if i < 5 else other) for i in range(8)]
         author = world.user("alice")
-        versions = {key: version(key) for key in (ONS4, LONELINESS)}
+        versions = {key: version(key) for key in (ONS4, LONELINESS, RELATIONSHIP_CHECK)}
         moment = st.integers(0, 500 * 24 * 60).map(lambda m: EARLIEST + timedelta(minutes=m))
         # Ties in time are likely (few distinct minutes) so the id breaks them, as it did.
         moment = st.one_of(moment, st.sampled_from([EARLIEST, EARLIEST + timedelta(days=200)]))
@@ -233,6 +347,10 @@ def test_outcome_pairs_from_window_functions_are_the_one_pass_reference(
         )
         assert new.labels == old.labels
         assert dict(new.changes) == dict(old.changes)
+        assert new.checks == old.checks
+        assert relationship_check_summary(
+            world.org.pk, team_id, start, end
+        ) == reference_check_summary(world.org.pk, team_id, start, end)
         transaction.set_rollback(True)
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from alongside.measures import services
+from alongside.measures.baselines import refresh_people
 from alongside.measures.models import InstrumentVersion, Response, SittingKind
 from alongside.reports.content import build
 from alongside.reports.render import render_html
@@ -49,6 +50,7 @@ def test_report_shows_a_converted_total_and_a_subscale(world):
                 completed_at=now - timedelta(days=days),
                 answers=answers,
             )
+        refresh_people([person.pk])  # written past the services
     today = timezone.localdate()
     content = build(world.org, today - timedelta(days=364), today)
     changes = {o.label: o for o in content.sections["outcomes"]}
