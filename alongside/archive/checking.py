@@ -52,6 +52,11 @@ def where(problem: str, *, file: str = "", line: int = 0, column: str = "") -> s
     return f"{place}: {problem}" if place else problem
 
 
+# Columns that held a code in earlier versions and refer to a row now: the code is read as
+# the row of the organisation's list with that code (referrals migration 0002 did the same to
+# the database). Recognised by the archive's datapackage.json giving the column no foreign key.
+CODES = {("referrals_out", "need"), ("referrals_in", "need")}
+
 # How an archive's version compares with this one.
 SAME, EARLIER, UNRECORDED, LATER = "same", "earlier", "unrecorded", "later"
 
@@ -112,9 +117,11 @@ def fill_for(column: Column) -> Fill | None:
     """The value a column absent from an earlier version's archive takes, or None when it has
     none (a column that must be given)."""
     model_field = column.model_field
-    if model_field is None:
-        if column.required or column.refers_to:
+    if model_field is None:  # a column of workers or audit_events, read by hand
+        if column.required:
             return None
+        if column.refers_to or column.kind != "string":
+            return Fill(lambda: None, "empty")
         return Fill(lambda: "", "empty")
     if model_field.has_default():
         default = model_field.default
@@ -138,6 +145,8 @@ class Layout:
     headers: dict[str, list[str]] = field(default_factory=dict)  # table -> its file's header
     absent: dict[str, dict[str, Fill]] = field(default_factory=dict)  # table -> column -> fill
     absent_tables: list[str] = field(default_factory=list)
+    # Columns that refer to a row here but held a code in the archive's version (`CODES`).
+    codes: set[tuple[str, str]] = field(default_factory=set)
 
     def absent_words(self) -> dict[str, dict[str, str]]:
         """Table -> column -> what it was given, for the restore's report."""
@@ -175,13 +184,39 @@ def _listed(package: dict[str, Any], problems: list[str]) -> dict[str, list[str]
         if not isinstance(name, str):
             problems.append(where("a resource without a name", file="datapackage.json"))
             continue
-        fields = resource.get("schema", {}).get("fields") if isinstance(resource, dict) else None
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
         listed[name] = (
             [str(f.get("name")) for f in fields if isinstance(f, dict)]
             if isinstance(fields, list)
             else None
         )
     return listed
+
+
+def _columns_with_codes(package: dict[str, Any], version: Version) -> set[tuple[str, str]]:
+    """The `CODES` columns the archive's datapackage.json gives no foreign key: codes, not ids."""
+    if not version.may_lack_columns:
+        return set()
+    found = set()
+    for resource in package.get("resources") or []:
+        if not isinstance(resource, dict):
+            continue
+        schema = resource.get("schema")
+        keys = schema.get("foreignKeys", []) if isinstance(schema, dict) else []
+        referring = {
+            name
+            for key in keys
+            if isinstance(key, dict)
+            for name in key.get("fields", [])
+            if isinstance(name, str)
+        }
+        found |= {
+            (table, column)
+            for table, column in CODES
+            if table == resource.get("name") and column not in referring
+        }
+    return found
 
 
 def _first_rows(zf: zipfile.ZipFile, file: str) -> tuple[list[str] | None, list[str] | None]:
@@ -240,6 +275,7 @@ def check_archive(zf: zipfile.ZipFile) -> Layout:
     layout = Layout(package, version)
     problems: list[str] = []
     listed = _listed(package, problems)
+    layout.codes = _columns_with_codes(package, version)
     members = set(zf.namelist())
     tables = all_columns()
     for name in listed:

@@ -40,6 +40,8 @@ from alongside.archive.tables import (
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
+from alongside.directory.models import TaxonomyTerm
+from alongside.directory.services import STARTING_NEEDS, local_needs, local_needs_list
 from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.people.models import Person
 from alongside.relationships.summaries import refresh_people
@@ -275,6 +277,8 @@ class _Restorer:
         self.user_model = get_user_model()
         # A restored worker's user -> their membership here (for keys to a membership).
         self.membership_of_user: dict[int, int] = {}
+        # An earlier version's need code -> the word of the needs list it became.
+        self.needs: dict[str, int] = {}
 
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line, column -> cell) for each row of a table. `check_archive` has checked every
@@ -321,6 +325,8 @@ class _Restorer:
                     )
                 return None
             pk = self.ids.get(column.refers_to, cell)
+            if pk is None and (name, column.name) in self.layout.codes:
+                pk = self.need_of_code(cell)
             if pk is None and not optional:
                 raise ArchiveError(
                     f"refers to {cell!r}, which is not a row of {column.refers_to}.csv",
@@ -356,6 +362,25 @@ class _Restorer:
                     " ".join(error.messages), file=f"{name}.csv", line=line, column=column.name
                 ) from None
         return value
+
+    def need_of_code(self, code: str) -> int:
+        """The word of the organisation's needs list with this code, the way referrals
+        migration 0002 moved a referral's code (decision 0104): the restored list's word with
+        that code in any case, or a word added under the code's old name."""
+        if code not in self.needs:
+            terms = local_needs(self.organisation)
+            term = terms.filter(code__iexact=code).order_by("pk").first()
+            if term is None:
+                taxonomy = local_needs_list(self.organisation)
+                term = TaxonomyTerm.objects.create(
+                    organisation=self.organisation,
+                    taxonomy=taxonomy,
+                    taxonomy_name=taxonomy.name,
+                    name=dict(STARTING_NEEDS).get(code, code)[:200],
+                    code=code[:50],
+                )
+            self.needs[code] = int(term.pk)
+        return self.needs[code]
 
     def remember(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
         self.ids.add(table, archive_id, pk, file, line)

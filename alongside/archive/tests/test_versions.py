@@ -27,6 +27,7 @@ from alongside.audit import actions
 from alongside.audit.models import AuditEvent
 from alongside.connections.models import VolunteerProfile
 from alongside.people.models import Person
+from alongside.referrals.models import ReferralIn, ReferralOut
 from alongside.testing.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.time_machine("2026-12-01 09:00:00+00:00")]
@@ -53,12 +54,14 @@ def _rewrite(
     drop_tables: tuple[str, ...] = (),
     drop_files: tuple[str, ...] = (),
     migrations: dict[str, str] | None = UNRECORDED_PACKAGE,
+    cells: dict[str, dict[str, str]] | None = None,
     name: str = "older.zip",
 ) -> Path:
     """A copy of the archive as another version would have written it: columns and tables
     left out (from the CSV files and datapackage.json), columns renamed, and its version."""
     drop_columns = drop_columns or {}
     rename = rename or {}
+    cells = cells or {}  # table -> column -> the value every row holds (and no foreign key)
     out = path.with_name(name)
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
         package = json.loads(source.read("datapackage.json"))
@@ -72,6 +75,10 @@ def _rewrite(
             gone = drop_columns.get(resource["name"], [])
             renamed = rename.get(resource["name"], {})
             fields = resource["schema"]["fields"]
+            keys = resource["schema"].get("foreignKeys", [])
+            resource["schema"]["foreignKeys"] = [
+                key for key in keys if key["fields"][0] not in cells.get(resource["name"], {})
+            ]
             resource["schema"]["fields"] = [
                 {**f, "name": renamed.get(f["name"], f["name"])}
                 for f in fields
@@ -83,8 +90,12 @@ def _rewrite(
             if member == "datapackage.json" or member in drop_files or table in drop_tables:
                 continue
             data = source.read(member)
-            if table in drop_columns or table in rename:
+            if table in drop_columns or table in rename or table in cells:
                 rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+                for column, value in cells.get(table, {}).items():
+                    at = rows[0].index(column)
+                    for row in rows[1:]:
+                        row[at] = value
                 keep = [i for i, c in enumerate(rows[0]) if c not in drop_columns.get(table, [])]
                 rows[0] = [rename.get(table, {}).get(c, c) for c in rows[0]]
                 buffer = io.StringIO(newline="")
@@ -132,7 +143,7 @@ def test_an_earlier_archive_without_columns_and_tables_added_since_is_restored(
 ) -> None:
     older = _rewrite(
         archive,
-        drop_columns={"volunteer_profiles": ADDED},
+        drop_columns={"volunteer_profiles": ADDED, "workers": ["leaving_on", "languages"]},
         drop_tables=("local_words", "milestone_shares"),
         migrations=_earlier_migrations() if migrations else None,
     )
@@ -145,19 +156,26 @@ def test_an_earlier_archive_without_columns_and_tables_added_since_is_restored(
     assert profile.lived_experience_consent_on is None  # null
     assert profile.lived_experience_words == ""  # its default
     assert not LocalWord.objects.filter(organisation=copy).exists()
+    worker = Membership.objects.filter(organisation=copy).order_by("pk").first()
+    assert worker is not None
+    assert (worker.leaving_on, worker.languages) == (None, "")
     assert summary.absent_columns == {
+        "workers": {"leaving_on": "empty", "languages": "empty"},
         "volunteer_profiles": {
             "lived_experience_consent_on": "empty (null)",
             "lived_experience_consent": "its default, False",
             "lived_experience_words": "its default, ''",
-        }
+        },
     }
     assert summary.absent_tables == ["local_words", "milestone_shares"]
     assert summary.rows["local_words"] == 0
     assert "earlier version of Alongside" in summary.archive_version
     assert Person.objects.filter(organisation=copy).count() > 1
     event = AuditEvent.objects.get(organisation=copy, action=actions.ARCHIVE_RESTORED)
-    assert event.summary["absent_columns"] == {"volunteer_profiles": sorted(ADDED)}
+    assert event.summary["absent_columns"] == {
+        "workers": ["languages", "leaving_on"],
+        "volunteer_profiles": sorted(ADDED),
+    }
     assert event.summary["absent_tables"] == ["local_words", "milestone_shares"]
 
 
@@ -296,3 +314,33 @@ def test_a_first_row_that_does_not_fit_its_header_is_found_before_writing(
     with pytest.raises(ArchiveError, match=r"^spends.csv, line 2: has \d+ fields where the header"):
         restore(edited, copy, None)
     _nothing_written(copy)
+
+
+def test_an_earlier_archives_need_codes_become_words_of_the_needs_list(archive: Path) -> None:
+    """Before referrals migration 0002 a referral's need was a code; it becomes the word of the
+    organisation's own needs list with that code, or a word added under it."""
+    older = _rewrite(
+        archive, cells={"referrals_out": {"need": "MONEY"}, "referrals_in": {"need": "legal"}}
+    )
+    copy = OrganisationFactory(slug="copy")
+    summary = restore(older, copy, None)
+    out = ReferralOut.objects.get(organisation=copy)
+    assert (out.need.code, out.need.name, out.need.taxonomy.local) == (
+        "money",
+        "Money, debt or benefits",
+        True,
+    )
+    referral_in = ReferralIn.objects.get(organisation=copy)
+    assert (referral_in.need.code, referral_in.need.name) == ("legal", "legal")
+    assert summary.rows["referrals_out"] == 1
+
+    current = _rewrite(
+        archive,
+        cells={"referrals_out": {"need": "money"}},
+        migrations=dict(schema_migrations()),
+        name="current.zip",
+    )
+    with pytest.raises(
+        ArchiveError, match="referrals_out.csv, line 2, field need: refers to 'money'"
+    ):
+        restore(current, OrganisationFactory(), None)
