@@ -8,6 +8,9 @@ and alternating so that all see the same machine load:
       `python -c "import csv, sys\nfor row in csv.reader(open(sys.argv[1], newline='')): pass" FILE`
   (b) the command: `python -m alongside.cli continuity FILE --output OUT` (the columnar engine)
   (c) the reference reader: the same with `--engine python` (for comparison only)
+  (d) with --against TREE: the command run from another checkout of the project (say main's:
+      `git archive main | tar -x -C TREE`) with the same interpreter, to compare two versions
+      under the same load; its output must be the same, byte for byte
 Process start is included in all. Prints, for wall-clock and for CPU time, the best and median
 of the repeats and the ratios of the medians and of the bests; exits 1 when the median
 wall-clock ratio (b)/(a) is above the limit (2). CPU time is the steadier figure on a shared
@@ -92,11 +95,11 @@ def write_contacts(path: Path, *, people: int, contacts: int, seed: int = 202612
         handle.writelines(rows)
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], *, cwd: Path = PROJECT_ROOT) -> tuple[float, float]:
     """Wall-clock seconds and CPU seconds (user + system) of one run, process start included."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    subprocess.run(command, check=True, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(command, check=True, cwd=cwd, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -112,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-reference", action="store_true", help="skip (c), the reference reader (slow)"
     )
     parser.add_argument("--keep", type=Path, help="write the input file here and keep it")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="TREE",
+        help="also time (d): the command from this other checkout of the project",
+    )
     args = parser.parse_args(argv)
     if args.contacts < args.people:
         parser.error("--contacts must be at least --people (everyone has a contact)")
@@ -130,14 +139,20 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "alongside.cli", "continuity", str(source)]
         command += ["--output", str(output)]
         reference = [*command, "--engine", "python"]
+        other_output = Path(folder) / "other.csv"
+        other = [*command[:-1], str(other_output)]
         scan_runs: list[tuple[float, float]] = []
         command_runs: list[tuple[float, float]] = []
         reference_runs: list[tuple[float, float]] = []
+        other_runs: list[tuple[float, float]] = []
         for _ in range(args.repeat):
             scan_runs.append(timed(scan))
             command_runs.append(timed(command))
+            if args.against:
+                other_runs.append(timed(other, cwd=args.against.resolve()))
             if not args.no_reference:
                 reference_runs.append(timed(reference))
+        differs = bool(args.against) and output.read_bytes() != other_output.read_bytes()
 
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}")
     ratios: dict[int, float] = {}
@@ -156,6 +171,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  (c) reference reader:     {summary(reference_times)}")
             ratio = statistics.median(reference_times) / statistics.median(scan_times)
             print(f"  ratio (c)/(a): median {ratio:.2f}x")
+        if other_runs:
+            other_times = [run[which] for run in other_runs]
+            print(f"  (d) {args.against}: {summary(other_times)}")
+            ratio = statistics.median(other_times) / statistics.median(scan_times)
+            print(
+                f"  ratio (d)/(a): median {ratio:.2f}x, best {min(other_times) / min(scan_times):.2f}x"
+            )
     print(f"limit: {LIMIT:.0f}x on the median wall-clock ratio (b)/(a)")
     print(f"load average at the end: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
     reproduce = [
@@ -164,8 +186,15 @@ def main(argv: list[str] | None = None) -> int:
         f"--people={args.people}",
         f"--contacts={args.contacts}",
         f"--repeat={args.repeat}",
+        *(["--no-reference"] if args.no_reference else []),
+        *([f"--against={args.against}"] if args.against else []),
     ]
     print(f"reproduce: cd {shlex.quote(str(PROJECT_ROOT))} && {shlex.join(reproduce)}")
+    if differs:
+        print("(b) and (d) wrote different output")
+        return 1
+    if args.against:
+        print("(b) and (d) wrote the same output, byte for byte")
     return 1 if ratios[0] > LIMIT else 0
 
 

@@ -23,3 +23,14 @@ def form_status(request: HttpRequest, *forms: django_forms.BaseForm) -> int:
 def render_invalid(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """The page or fragment again, with what to fix: always 400."""
     return render(request, template, context, status=INVALID_FORM_STATUS)
+
+
+def bad_cursor(request: HttpRequest, error: Exception) -> HttpResponse:
+    """A link to a page of a list that the list did not make (`common.keyset.BadCursor`): 400,
+    saying so in plain words, with the way back to the list's first page."""
+    return render(
+        request,
+        "bad_cursor.html",
+        {"message": str(error), "first_page": request.path},
+        status=400,
+    )

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +14,9 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
+from alongside.common.keyset import BadCursor, keyset_page
 from alongside.common.once import submit_once
-from alongside.common.responses import form_status
+from alongside.common.responses import bad_cursor, form_status
 from alongside.eligibility import services
 from alongside.eligibility.forms import (
     FindVoucherForm,
@@ -72,7 +72,15 @@ def foodbank(request: AuthedHttpRequest) -> HttpResponse:
             "code", _("No voucher has this code. Check the code, or record the voucher.")
         )
     today = timezone.localdate()
-    page = Paginator(waiting_vouchers(membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = keyset_page(
+            waiting_vouchers(membership),
+            request.GET.get("cursor"),
+            size=PAGE_SIZE,
+            scope="eligibility.waiting_vouchers",
+        )
+    except BadCursor as error:
+        return bad_cursor(request, error)
     return render(
         request,
         "eligibility/foodbank.html",

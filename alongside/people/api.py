@@ -10,13 +10,16 @@ from typing import Annotated, Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.errors import HttpError
+from ninja.pagination import PaginationBase, paginate
 
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest
 from alongside.access.models import Membership, Team
+from alongside.common.keyset import MAX_CURSOR_LENGTH, BadCursor, keyset_around, keyset_page
 from alongside.people import services
 from alongside.people.models import AgeBand, ContactPreference, Person
 from alongside.people.queries import get_person_for_user, people_whose_names_contain
@@ -33,18 +36,71 @@ NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store NUL; Django's form fields refu
 ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-class PageInput(PageNumberPagination.Input):
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+class Pages(PaginationBase):
+    """Pages of an API list (decision 0114): by `cursor`, a keyset page (`common.keyset`); by
+    `page` number, as before, with its count. Either way the answer names the cursors of the
+    pages either side, so a client can walk on from any page."""
+
+    class Input(PaginationBase.Input):
+        page: int = Field(
+            1,
+            ge=1,
+            le=MAX_PAGE,
+            description="A page by number (reads every row before it: use `cursor` to walk a "
+            "long list).",
+        )
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
+        cursor: str | None = Field(
+            None,
+            max_length=MAX_CURSOR_LENGTH,
+            description="The `next` or `previous` of an earlier answer: the page after (or before) "
+            "it, read from where that page ended whatever its depth. Opaque; one made by hand or "
+            "for another list is a 400. Not with `page`.",
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int | None = Field(
+            description="How many in the whole list; null when asked by `cursor` (counting "
+            "every row would cost what the cursor saves)."
+        )
+        next: str | None = Field(description="The cursor of the next page; null on the last.")
+        previous: str | None = Field(
+            description="The cursor of the page before; null on the first."
+        )
+
+    def __init__(self, *, scope: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scope = scope
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        size = pagination.page_size or PAGE_SIZE
+        try:
+            if pagination.cursor:
+                if pagination.page != 1:
+                    raise HttpError(400, _("Give a page number or a cursor, not both."))
+                page = keyset_page(queryset, pagination.cursor, size=size, scope=self.scope)
+                count = None
+            else:
+                start = (pagination.page - 1) * size
+                items = list(queryset[start : start + size])
+                count = self._items_count(queryset)
+                page = keyset_around(queryset, items, scope=self.scope, first=start == 0)
+                if start + len(items) >= count:
+                    page.next_cursor = None
+        except BadCursor as error:
+            raise HttpError(400, str(error)) from None
+        return {
+            "items": page.items,
+            "count": count,
+            "next": page.next_cursor,
+            "previous": page.previous_cursor,
+        }
 
 
-class Pages(PageNumberPagination):
-    """Ninja's page-number pagination, with bounds so no page asks the database for nonsense."""
-
-    Input = PageInput
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+PageInput = Pages.Input
 
 
 class ErrorOut(Schema):
@@ -143,8 +199,12 @@ def open_spells() -> "Prefetch[Any]":
     return Prefetch("spells", queryset=spells, to_attr="open_spells")
 
 
-@router.get("/people", response={200: list[PersonSummaryOut], **ERRORS}, summary="Find people")
-@paginate(Pages)
+@router.get(
+    "/people",
+    response={200: list[PersonSummaryOut], 400: ErrorOut, **ERRORS},
+    summary="Find people",
+)
+@paginate(Pages, scope="api.people")
 def list_people(
     request: AuthedHttpRequest,
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",

@@ -119,7 +119,12 @@ class Person(models.Model):
     class Meta:
         ordering = ["given_name", "family_name", "id"]
         indexes = [
-            models.Index(fields=["organisation", "given_name", "family_name"]),
+            # The list by name, a page at a time from where the last ended (decision 0114): the
+            # id makes the key unique, so PostgreSQL reads a page without sorting ties.
+            models.Index(
+                fields=["organisation", "given_name", "family_name", "id"],
+                name="person_org_by_name",
+            ),
             models.Index(fields=["organisation", "name_key"], name="person_org_name_key"),
             models.Index(fields=["organisation", "phone_key"], name="person_org_phone_key"),
             models.Index(fields=["organisation", "search_key"], name="person_search_key"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Role, Sphere
+from alongside.common.keyset import KeysetPage, keyset_page, position_page
 from alongside.common.suppression import shown
 from alongside.people.matching import Identity, postcode_district, rank_matches
 from alongside.people.models import (
@@ -216,6 +217,10 @@ def _candidates_q(words: Sequence[str]) -> Q:
     return q
 
 
+BY_NAME = ("given_name", "family_name", "pk")
+PEOPLE_SCOPE = "people.person_list"
+
+
 class PeopleFound(Sequence[Person]):
     """Search results in order. Ranked by name, they are ids and a slice reads its people in one
     query; otherwise a query set, sliced by the database. Either way a Paginator's page costs
@@ -269,6 +274,17 @@ class PeopleFound(Sequence[Person]):
     def __iter__(self) -> Iterator[Person]:
         return iter(self[:])
 
+    def page(self, cursor: str | None, size: int) -> KeysetPage[Person]:
+        """The page `cursor` names (decision 0114). Everyone by name is a keyset list read from
+        the (organisation, given name, family name, id) index, so any page costs what the first
+        does; a search's few results ranked in Python are paged by position."""
+        if self.rows is not None and self.rows.query.order_by == BY_NAME:
+            page = keyset_page(self.rows, cursor, size=size, scope=PEOPLE_SCOPE)
+            for person in page:
+                person.last_seen = person.seen  # type: ignore[attr-defined]
+            return page
+        return position_page(self, cursor, size=size, scope=PEOPLE_SCOPE)
+
 
 def search_people(
     membership: Membership | None,
@@ -302,7 +318,7 @@ def search_people(
         people = people.filter(date_of_birth=query.born_on)
     rows = people.select_related("team").annotate(seen=_last_seen())
     if query.is_empty:  # everyone (filtered), by name
-        return PeopleFound(rows=rows.order_by("given_name", "family_name", "pk"))
+        return PeopleFound(rows=rows.order_by(*BY_NAME))
     # A phone number, postcode or birthday: few people; whoever was seen last first.
     order = (F("seen").desc(nulls_last=True), "given_name", "family_name", "pk")
     return PeopleFound(rows=rows.order_by(*order))

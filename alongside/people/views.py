@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +11,10 @@ from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
 from alongside.common.forms import add_service_errors
+from alongside.common.keyset import BadCursor
 from alongside.common.once import submit_once
 from alongside.common.pickers import offer_pickers
-from alongside.common.responses import form_status
+from alongside.common.responses import bad_cursor, form_status
 from alongside.people import services
 from alongside.people.forms import CloseForm, PersonForm, SearchForm
 from alongside.people.models import Person
@@ -42,18 +42,23 @@ def person_list(request: AuthedHttpRequest) -> HttpResponse:
     offer_pickers(form, membership, request)
     text, filters = form.text(), form.filters()
     found = search_people(membership, text, filters)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = found.page(request.GET.get("cursor"), PAGE_SIZE)
+    except BadCursor as error:
+        return bad_cursor(request, error)
     # HTMX asks for the results as you type; the worker picker's matches come in the whole page.
     partial = request.htmx and request.htmx.target == "results"
     template = "people/partials/results.html" if partial else "people/person_list.html"
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     return render(
         request,
         template,
         {
             "form": form,
             "page": page,
+            "count": found.count(),
             "q": text,
             "query": query.urlencode(),
             "filtered": filters != Filters(),

@@ -84,9 +84,8 @@ class ContactOut(Schema):
     notes: str | None = None
 
 
-class ContactPage(Schema):
+class ContactPage(Pages.Output):
     items: list[ContactOut]
-    count: int
 
 
 class ContactIn(Schema):
@@ -198,7 +197,7 @@ def workers_named(membership: Membership, payload: ContactIn) -> tuple[User, lis
 
 @router.get(
     "/people/{person_id}/contacts",
-    response={200: ContactPage, **ERRORS},
+    response={200: ContactPage, 400: ErrorOut, **ERRORS},
     summary="A person's contacts, newest first",
 )
 def list_contacts(
@@ -208,11 +207,9 @@ def list_contacts(
     membership = membership_of(request)
     person = get_person_for_user(membership, person_id)
     contacts = contacts_of(person).select_related("worker").order_by("-at", "-id")
-    page = Pages().paginate_queryset(contacts, pages, request)
-    return {
-        "items": contact_rows(request, membership, person, list(page["items"])),
-        "count": page["count"],
-    }
+    page = Pages(scope=f"api.contacts:{person.pk}").paginate_queryset(contacts, pages, request)
+    page["items"] = contact_rows(request, membership, person, page["items"])
+    return page
 
 
 @router.post(

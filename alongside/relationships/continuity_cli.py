@@ -1,8 +1,9 @@
 """`alongside continuity`: continuity indices per person from a CSV file of contacts.
 
-Runs without Django (alongside/cli.py dispatches here directly) and stays close to the cost of
-reading the file (bench/continuity.py holds it to at most 3 times a plain csv scan). What the
-fast pass does, and why:
+Runs without Django (alongside/cli.py dispatches here directly). This module is the reference
+reader; files of 4 MB or more go to the columnar engine (`continuity_columnar`, decisions 0087
+and 0116), which bench/continuity.py holds to at most 2 times a plain csv scan. What the
+reference's fast pass does, and why:
 - one pass with csv.reader and column indexes; each distinct `at` text is parsed once (a file
   holds far fewer distinct times than rows);
 - worker names are interned: comparing a name with itself is the quickest comparison, and
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import io
 import os
 import re
 import sys
@@ -25,7 +27,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import le
-from typing import IO, Any, NoReturn, TextIO, cast
+from typing import IO, NoReturn, TextIO, cast
 
 from alongside.common.files import CannotWrite, replace_file
 from alongside.relationships.continuity import INDEX_NAMES, measure
@@ -101,12 +103,12 @@ def main(argv: list[str]) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        rows = _compute(arguments.input, arguments.engine, start=start, end=end)
+        text = _compute(arguments.input, arguments.engine, start=start, end=end)
         if arguments.output is None:
-            _write(sys.stdout, rows)
+            sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            _replace(arguments.output, rows)
+            _replace(arguments.output, text)
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
@@ -116,24 +118,36 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _compute(
-    path: str, engine: str, *, start: int | None, end: int | None
-) -> list[tuple[str, ...]]:
-    """The output rows, from the columnar engine when it is chosen and can vouch for the file,
+def _compute(path: str, engine: str, *, start: int | None, end: int | None) -> str:
+    """The output text, from the columnar engine when it is chosen and can vouch for the file,
     otherwise from the reference reader here (which also names the first bad line and field)."""
     parquet = _starts_as_parquet(path)
     if parquet and engine == "python":
         raise InputError(f"{path}: a Parquet file needs the columnar engine (--engine columnar)")
     if parquet or engine == "columnar" or (engine == "auto" and _large(path)):
         # Imported only now: loading polars costs more than computing a small file.
+        _keep_freed_memory()
         from alongside.relationships import continuity_columnar
 
         if parquet:
-            return continuity_columnar.parquet_rows(path, start=start, end=end)
-        rows = continuity_columnar.csv_rows(path, start=start, end=end)
-        if rows is not None:
-            return rows
-    return _continuity_rows(path, start=start, end=end)
+            return continuity_columnar.parquet_output(path, start=start, end=end)
+        text = continuity_columnar.csv_output(path, start=start, end=end)
+        if text is not None:
+            return text
+    return output_text(_continuity_rows(path, start=start, end=end))
+
+
+# polars' allocator (jemalloc) hands freed memory back to the system half a second after it is
+# freed (polars' own setting), and the engine's many short-lived columns then fault in fresh pages
+# again and again: keeping it cuts about a quarter of the page faults and 0.2-0.3 s of CPU on the
+# benchmark file (decision 0116); a short-lived command can keep it. polars reads this variable
+# as it loads, after its own defaults, so ours win; a setting of the user's own is left alone.
+ALLOCATOR_SETTING = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1")
+
+
+def _keep_freed_memory() -> None:
+    if "polars" not in sys.modules:
+        os.environ.setdefault(*ALLOCATOR_SETTING)
 
 
 def _large(path: str) -> bool:
@@ -451,22 +465,27 @@ def _not_utf8(path: str, error: UnicodeDecodeError) -> InputError:
     return InputError(f"{path}: not UTF-8 text ({error.reason})")
 
 
-def _write(stream: IO[Any], rows: list[tuple[str, ...]]) -> None:
+def output_text(rows: list[tuple[str, ...]]) -> str:
+    """The output file's text: the rows as CSV, one line each."""
     # Only a person id can hold a character the csv module would quote; without one, joining
     # gives the same text quicker.
     if any(map(_NEEDS_QUOTES.search, (row[0] for row in rows))):
+        stream = io.StringIO()
         csv.writer(stream, lineterminator="\n").writerows(rows)
-    else:
-        stream.write("\n".join(map(",".join, rows)))
-        stream.write("\n")
+        return stream.getvalue()
+    return "\n".join(map(",".join, rows)) + "\n"
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
-def _replace(path: str, rows: list[tuple[str, ...]]) -> None:
-    """Write `rows` to a new file beside `path`, then move it into place in one step."""
+def _replace(path: str, text: str) -> None:
+    """Write `text` to a new file beside `path`, then move it into place in one step."""
+
+    def write(stream: IO[str]) -> None:
+        stream.write(text)
+
     try:
-        replace_file(path, lambda stream: _write(stream, rows), newline="")
+        replace_file(path, write, newline="")
     except CannotWrite as error:
         raise InputError(str(error)) from None

@@ -34,6 +34,8 @@ def test_people_list_shows_visible_people_with_team_and_named_worker(world):
             }
         ],
         "count": 1,
+        "next": None,
+        "previous": None,
     }
 
 
@@ -52,13 +54,18 @@ def test_people_list_searches_every_word_and_pages(world):
 def test_people_list_is_empty_for_those_who_may_not_see_pat(world, name):
     response = world.client(name).get(PEOPLE)
     assert response.status_code == 200
-    assert response.json() == {"items": [], "count": 0}
+    assert response.json() == {"items": [], "count": 0, "next": None, "previous": None}
 
 
 def test_outsider_lists_only_their_own_organisation(world):
     body = world.client("olly").get(PEOPLE).json()
     assert [p["id"] for p in body["items"]] == [world.other_person.pk]
-    assert world.client("olly").get(PEOPLE, {"q": "pat"}).json() == {"items": [], "count": 0}
+    assert world.client("olly").get(PEOPLE, {"q": "pat"}).json() == {
+        "items": [],
+        "count": 0,
+        "next": None,
+        "previous": None,
+    }
 
 
 def test_volunteer_lists_only_the_people_they_work_with(world):
@@ -143,3 +150,47 @@ def test_docs_page_uses_our_own_static_files_and_no_inline_script(world):
     assert '<script src="/static/ninja/swagger-ui-bundle.js"></script>' in html
     assert '<script type="application/json" id="swagger-settings">' in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_people_list_walks_by_cursor_from_any_page(world):
+    for given in ["Ann", "Bea", "Cy", "Dee", "Eve"]:
+        PersonFactory(team=world.team, given_name=given, family_name="Walker")
+    client = world.client("alice")
+    by_number = [client.get(PEOPLE, {"page": n, "page_size": 2}).json() for n in (1, 2, 3)]
+    names = [[p["display_name"] for p in body["items"]] for body in by_number]
+    assert [body["count"] for body in by_number] == [6, 6, 6]
+    assert by_number[0]["previous"] is None and by_number[2]["next"] is None
+    walked, cursor = [], None
+    while True:
+        body = client.get(PEOPLE, {"page_size": 2, **({"cursor": cursor} if cursor else {})})
+        body = body.json()
+        walked.append([p["display_name"] for p in body["items"]])
+        if cursor:
+            assert body["count"] is None  # a cursor saves counting the whole list
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert walked == names
+    # From page 2 by number, on by cursor and back.
+    after = client.get(PEOPLE, {"page_size": 2, "cursor": by_number[1]["next"]}).json()
+    before = client.get(PEOPLE, {"page_size": 2, "cursor": by_number[1]["previous"]}).json()
+    assert [p["display_name"] for p in after["items"]] == names[2]
+    assert [p["display_name"] for p in before["items"]] == names[0]
+    assert before["previous"] is None
+
+
+def test_a_bad_cursor_is_a_400_in_plain_words(world):
+    client = world.client("alice")
+    PersonFactory(team=world.team, given_name="Zoe")
+    good = client.get(PEOPLE, {"page_size": 1}).json()["next"]
+    for cursor in ["nonsense", good[:-3], good[:-3] + "abc"]:
+        response = client.get(PEOPLE, {"cursor": cursor})
+        assert response.status_code == 400, cursor
+        assert "not valid" in response.json()["detail"]
+    both = client.get(PEOPLE, {"cursor": good, "page": 2})
+    assert (both.status_code, both.json()) == (
+        400,
+        {"detail": "Give a page number or a cursor, not both."},
+    )
+    other_list = client.get(f"{person_url(world)}/contacts", {"cursor": good})
+    assert other_list.status_code == 400

@@ -241,3 +241,23 @@ def test_my_people_query_count_does_not_grow_with_rows(world):
             ContactFactory(person=person, worker=world.user("alice"))
 
     assert_constant_queries(world.client("alice"), "/api/v1/me/people", add)
+
+
+def test_contacts_walk_by_cursor_newest_first_and_stay_with_their_person(world):
+    contacts = [contact_with_words(world, days_ago=days)[0] for days in (1, 2, 2, 3)]
+    client = world.client("alice")
+    walked, cursor = [], None
+    while True:
+        body = client.get(
+            contacts_url(world.person), {"page_size": 1, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        walked += [item["id"] for item in body["items"]]
+        cursor = body["next"]
+        if cursor is None:
+            break
+    expected = sorted(contacts, key=lambda c: (c.at, c.pk), reverse=True)
+    assert walked == [c.pk for c in expected]
+    first = client.get(contacts_url(world.person), {"page_size": 1}).json()
+    other = PersonFactory(team=world.team)
+    response = client.get(contacts_url(other), {"cursor": first["next"]})
+    assert response.status_code == 400  # a cursor is for its own person's contacts
