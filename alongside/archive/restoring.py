@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.archive.cells import BadCell, from_cell
+from alongside.archive.checking import ArchiveError, Layout, check_archive
 from alongside.archive.models import RestoredAuditEvent
 from alongside.archive.schema import (
     AUDIT_COLUMNS,
@@ -40,6 +40,8 @@ from alongside.archive.tables import (
 from alongside.audit import actions
 from alongside.audit.services import record
 from alongside.common.spheres import system_rows
+from alongside.directory.models import TaxonomyTerm
+from alongside.directory.services import STARTING_NEEDS, local_needs, local_needs_list
 from alongside.measures.baselines import refresh_people as refresh_baselines
 from alongside.measures.models import Instrument, InstrumentVersion
 from alongside.people.models import Person
@@ -55,18 +57,6 @@ MAX_RATIO = 200
 csv.field_size_limit(16 * 1024**2)
 
 
-class ArchiveError(Exception):
-    """An archive that cannot be restored: the message names the file, line and field."""
-
-    def __init__(self, problem: str, *, file: str = "", line: int = 0, column: str = "") -> None:
-        where = ", ".join(
-            part
-            for part in (file, f"line {line}" if line else "", f"field {column}" if column else "")
-            if part
-        )
-        super().__init__(f"{where}: {problem}" if where else problem)
-
-
 class RestoreRefused(ArchiveError):
     """The organisation is not empty, so nothing was restored."""
 
@@ -78,6 +68,30 @@ class RestoreRefused(ArchiveError):
 class RestoreSummary:
     rows: dict[str, int] = field(default_factory=dict)
     workers_created: int = 0
+    # Which version made the archive, in words (decision 0104).
+    archive_version: str = ""
+    # Columns an earlier version's archive did not have: table -> column -> what it was given.
+    absent_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Tables it did not have, restored empty.
+    absent_tables: list[str] = field(default_factory=list)
+
+
+def restore_report(summary: RestoreSummary) -> list[str]:
+    """Plain lines on what an earlier version's archive lacked and what it was given (empty
+    for an archive of this version)."""
+    if not summary.absent_columns and not summary.absent_tables:
+        return []
+    lines = [f"{summary.archive_version[0].upper()}{summary.archive_version[1:]}."]
+    for table, columns in summary.absent_columns.items():
+        for column, given in columns.items():
+            lines.append(f"{table}.csv has no column {column}: every row was given {given}.")
+    if summary.absent_tables:
+        lines.append(
+            f"{len(summary.absent_tables)} tables added since are not in it and are empty: "
+            + ", ".join(summary.absent_tables)
+            + "."
+        )
+    return lines
 
 
 def refuse_unless_empty(organisation: Organisation) -> None:
@@ -113,9 +127,10 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
         raise ArchiveError(f"{path}: not a zip archive ({error})") from None
     with zf:
         _check_members(zf)
-        package = _read_package(zf)
+        layout = check_archive(zf)
+        package = layout.package
         refuse_unless_empty(organisation)
-        reader = _Restorer(zf, organisation)
+        reader = _Restorer(zf, organisation, layout)
         try:
             with transaction.atomic():
                 reader.run()
@@ -131,6 +146,11 @@ def restore(path: Path | str, organisation: Organisation, by: By) -> RestoreSumm
                         "archive_created": str(package.get("created", ""))[:40],
                         "rows": reader.summary.rows,
                         "workers_created": reader.summary.workers_created,
+                        "archive_version": str(package.get("alongside:version", ""))[:40],
+                        "absent_columns": {
+                            table: sorted(columns) for table, columns in layout.absent.items()
+                        },
+                        "absent_tables": layout.absent_tables,
                         "history_last_hash": reader.last_hash,
                     },
                 )
@@ -156,26 +176,6 @@ def _check_members(zf: zipfile.ZipFile) -> None:
             and info.file_size > MAX_RATIO * max(info.compress_size, 1)
         ):
             raise ArchiveError(f"{info.filename}: too large to read ({info.file_size:,} bytes)")
-
-
-def _read_package(zf: zipfile.ZipFile) -> dict[str, Any]:
-    try:
-        package = json.loads(zf.read("datapackage.json").decode("utf-8"))
-    except KeyError:
-        raise ArchiveError("datapackage.json: missing: this is not an Alongside archive") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ArchiveError(f"not valid JSON ({error})", file="datapackage.json") from None
-    if not isinstance(package, dict) or package.get("alongside:format") != FORMAT:
-        found = package.get("alongside:format") if isinstance(package, dict) else None
-        raise ArchiveError(
-            f"alongside:format is {found!r}; this version reads {FORMAT!r}",
-            file="datapackage.json",
-        )
-    names = set(zf.namelist())
-    for name in all_columns():
-        if f"{name}.csv" not in names:
-            raise ArchiveError("missing from the archive", file=f"{name}.csv")
-    return package
 
 
 class _Ids:
@@ -264,57 +264,62 @@ def _chunks(
 
 
 class _Restorer:
-    def __init__(self, zf: zipfile.ZipFile, organisation: Organisation) -> None:
+    def __init__(self, zf: zipfile.ZipFile, organisation: Organisation, layout: Layout) -> None:
         self.zf = zf
         self.organisation = organisation
+        self.layout = layout
         self.columns = all_columns()
         # Archive id -> table and new primary key, on disk (`_Ids`).
         self.ids = _Ids()
-        self.summary = RestoreSummary()
+        self.summary = RestoreSummary(
+            archive_version=layout.version.words(),
+            absent_columns=layout.absent_words(),
+            absent_tables=list(layout.absent_tables),
+        )
         self.last_hash = ""
         self.user_model = get_user_model()
         # A restored worker's user -> their membership here (for keys to a membership).
         self.membership_of_user: dict[int, int] = {}
+        # An earlier version's need code -> the word of the needs list it became.
+        self.needs: dict[str, int] = {}
 
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line, column -> cell) for each row of a table, after checking its header."""
+        """(line, column -> cell) for each row of a table. `check_archive` has checked every
+        header; a column the archive lacks is given as "" here and its fill by `value`."""
         file = f"{name}.csv"
-        expected = [column.name for column in self.columns[name]]
+        self.summary.rows.setdefault(name, 0)
+        if name in self.layout.absent_tables:
+            return
+        header = self.layout.headers[name]
+        absent = dict.fromkeys(self.layout.absent.get(name, {}), "")
         with self.zf.open(file) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             reader = csv.reader(text)
             try:
-                header = next(reader, None)
-                if header != expected:
-                    missing = [c for c in expected if c not in (header or [])]
-                    extra = [c for c in (header or []) if c not in expected]
-                    raise ArchiveError(
-                        "the header row is not this table's columns"
-                        + (f"; missing {', '.join(missing)}" if missing else "")
-                        + (f"; not expected {', '.join(extra)}" if extra else ""),
-                        file=file,
-                        line=1,
-                    )
+                next(reader, None)  # the header, checked before anything was written
                 start = reader.line_num + 1  # the line a row starts on (a cell may hold lines)
                 for row in reader:
-                    if len(row) != len(expected):
+                    if len(row) != len(header):
                         raise ArchiveError(
-                            f"has {len(row)} fields where the header has {len(expected)}",
+                            f"has {len(row)} fields where the header has {len(header)}",
                             file=file,
                             line=start,
                         )
-                    yield start, dict(zip(expected, row, strict=True))
+                    yield start, {**dict(zip(header, row, strict=True)), **absent}
                     start = reader.line_num + 1
             except UnicodeDecodeError as error:
                 raise ArchiveError(f"not UTF-8 text ({error.reason})", file=file) from None
             except csv.Error as error:
                 raise ArchiveError(f"not valid CSV ({error})", file=file) from None
-        self.summary.rows.setdefault(name, 0)
 
     def value(
         self, name: str, line: int, column: Column, cell: str, *, optional: bool = False
     ) -> Any:
-        """A cell as a Python value, a reference as the new primary key; ArchiveError if bad."""
+        """A cell as a Python value, a reference as the new primary key; ArchiveError if bad.
+        A column an earlier version's archive lacks takes its fill (decision 0104)."""
+        fill = self.layout.absent.get(name, {}).get(column.name)
+        if fill is not None:
+            return fill.make()
         if column.refers_to:
             if cell == "":
                 if column.required:
@@ -323,6 +328,8 @@ class _Restorer:
                     )
                 return None
             pk = self.ids.get(column.refers_to, cell)
+            if pk is None and (name, column.name) in self.layout.codes:
+                pk = self.need_of_code(cell)
             if pk is None and not optional:
                 raise ArchiveError(
                     f"refers to {cell!r}, which is not a row of {column.refers_to}.csv",
@@ -358,6 +365,25 @@ class _Restorer:
                     " ".join(error.messages), file=f"{name}.csv", line=line, column=column.name
                 ) from None
         return value
+
+    def need_of_code(self, code: str) -> int:
+        """The word of the organisation's needs list with this code, the way referrals
+        migration 0002 moved a referral's code (decision 0104): the restored list's word with
+        that code in any case, or a word added under the code's old name."""
+        if code not in self.needs:
+            terms = local_needs(self.organisation)
+            term = terms.filter(code__iexact=code).order_by("pk").first()
+            if term is None:
+                taxonomy = local_needs_list(self.organisation)
+                term = TaxonomyTerm.objects.create(
+                    organisation=self.organisation,
+                    taxonomy=taxonomy,
+                    taxonomy_name=taxonomy.name,
+                    name=dict(STARTING_NEEDS).get(code, code)[:200],
+                    code=code[:50],
+                )
+            self.needs[code] = int(term.pk)
+        return self.needs[code]
 
     def remember(self, table: str, archive_id: str, pk: int, file: str, line: int) -> None:
         self.ids.add(table, archive_id, pk, file, line)

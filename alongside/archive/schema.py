@@ -3,10 +3,13 @@ Frictionless Data Package that describes them (docs/archive.md, decision 0055)."
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from alongside.access.models import Organisation, Role
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
     pass
 
 FORMAT = "alongside-archive/1"
+# What datapackage.json says about the version that made it (decision 0104): the package
+# version, and the last migration of each app (the database schema the columns come from).
+VERSION_KEY = "alongside:version"
+MIGRATIONS_KEY = "alongside:migrations"
 CHUNK = 2000
 READ_REASON = "the data lead's archive of the whole organisation"
 
@@ -265,10 +272,33 @@ def datapackage(organisation: Organisation, rows: dict[str, int]) -> dict[str, A
         "title": f"{organisation.name}: the whole organisation's records",
         "created": timezone.now().isoformat(),
         "alongside:format": FORMAT,
+        VERSION_KEY: package_version(),
+        MIGRATIONS_KEY: schema_migrations(),
         "alongside:organisation": organisation.slug,
         "licenses": [],
         "resources": resources,
     }
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("alongside")
+    except metadata.PackageNotFoundError:  # pragma: no cover - always installed here
+        return "unknown"
+
+
+@functools.cache
+def schema_migrations() -> dict[str, str]:
+    """Each app's last migration on disk (`app label -> migration name`): the schema this
+    version's tables have. Read from the code, not the database, once per process."""
+    leaves = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+    return dict(sorted(leaves))
+
+
+@functools.cache
+def known_migrations() -> frozenset[tuple[str, str]]:
+    """Every migration this version has, as (app label, name)."""
+    return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
 def _schema_field(column: Column) -> dict[str, Any]:
@@ -293,7 +323,9 @@ README = """\
 
 Format {format}: a Frictionless Tabular Data Package (https://specs.frictionlessdata.io/).
 datapackage.json lists every table (one CSV file each), every column with its type and plain
-words, and which columns refer to which table's "id".
+words, and which columns refer to which table's "id". It also says which version of Alongside
+made it: alongside:version, and alongside:migrations (each part's last database migration). A
+later version restores this archive: columns and tables added since take their defaults.
 
 - CSV: UTF-8, comma-separated, a header row, fields quoted where needed.
 - Ids are UUIDs made for this archive; they are the same in every archive of this

@@ -21,14 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from alongside.access.models import Membership
+from alongside.archive.checking import ArchiveError
 from alongside.archive.exporting import ExportSummary, export_organisation, rows_expected
 from alongside.archive.models import ArchiveExport
 from alongside.archive.restoring import (
-    ArchiveError,
     RestoreRefused,
     RestoreSummary,
     refuse_unless_empty,
     restore,
+    restore_report,
 )
 from alongside.archive.tasks import make_archive
 from alongside.audit import actions
@@ -47,6 +48,7 @@ __all__ = [
     "refuse_unless_empty",
     "request_archive",
     "restore",
+    "restore_report",
 ]
 
 logger = logging.getLogger(__name__)

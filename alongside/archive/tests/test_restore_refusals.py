@@ -76,7 +76,10 @@ def _set(column: str, value: str, row: int = 1):  # type: ignore[no-untyped-def]
          "spells.csv, line 2, field chosen_by_person: 'maybe' is not true or false"),
         ("workers.csv", _set("role", "boss"), "workers.csv, line 2, field role: 'boss' is not a role"),
         ("people.csv", lambda rows: [rows[0][:-1], *rows[1:]],
-         "people.csv, line 1: the header row is not this table's columns; missing created_at"),
+         "3 problems, found before anything was written:\n- people.csv, line 1: the header row "
+         "is not the columns datapackage.json gives this table\n- people.csv, line 1, field "
+         "created_at: this column is missing from the header row; the archive was made "
+         "2026-12-01 by this version of Alongside\n- people.csv, line 2: has "),
         ("people.csv", lambda rows: [*rows, rows[1]], "people.csv, line 5, field id: id"),
         ("spends.csv", _set("amount", "lots"),
          "spends.csv, line 2, field amount: 'lots' is not a number (12.5)"),

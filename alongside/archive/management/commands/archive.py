@@ -13,7 +13,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from alongside.access.models import Organisation
-from alongside.archive.services import ArchiveError, export_organisation, restore
+from alongside.archive.services import (
+    ArchiveError,
+    export_organisation,
+    restore,
+    restore_report,
+)
 from alongside.common.files import CannotWrite
 
 
@@ -70,6 +75,8 @@ class Command(BaseCommand):
             f" ({summary.workers_created} worker accounts made without a password: invite them "
             "or let them reset it). The audit log came in as history beside a new chain."
         )
+        for line in restore_report(summary):
+            self.stdout.write(line)
 
     def _organisation(self, slug: str) -> Organisation:
         organisation = Organisation.objects.filter(slug=slug).first()
