@@ -56,6 +56,15 @@ def people_visible_to(membership: Membership | None) -> QuerySet[Person]:
     return Person.objects.filter(allowed)
 
 
+def sees_person(membership: Membership | None, person_id: str = "person_id") -> Exists:
+    """Over a row with a key to a person (`person_id`, or the field named): this membership may
+    see that person. A correlated EXISTS, one primary-key probe per row the query's own indexes
+    found, not `person__in=people_visible_to(...)`: that IN list holds everyone the membership
+    sees (the whole organisation for most roles), and SQLite builds it for every query that asks
+    (0.2 s on 100,000 people for a supporter's few overdue referrals; issue 17)."""
+    return Exists(people_visible_to(membership).filter(pk=OuterRef(person_id)))
+
+
 def people_findable_by(membership: Membership | None) -> QuerySet[Person]:
     """The people this membership may find by search: those it sees, and for a data lead (who
     answers subject access requests and tidies records) everyone in the organisation, shown by

@@ -17,6 +17,7 @@ from alongside.access.models import Membership, Role
 from alongside.common.links import hash_token
 from alongside.common.suppression import share, shown
 from alongside.people.models import Person
+from alongside.people.queries import sees_person
 from alongside.referrals.models import (
     ANSWERED,
     InStatus,
@@ -37,8 +38,7 @@ def referrals_out_visible_to(membership: Membership | None) -> QuerySet[Referral
     if membership is None or allowed is None:
         return ReferralOut.objects.none()
     return ReferralOut.objects.filter(
-        organisation_id=membership.organisation_id,
-        person__in=Person.objects.filter(allowed),
+        sees_person(membership), organisation_id=membership.organisation_id
     )
 
 

@@ -17,7 +17,7 @@ from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
-from alongside.people.queries import get_person_for_user, people_visible_to
+from alongside.people.queries import get_person_for_user, sees_person
 from alongside.reports import services
 from alongside.reports.content import build
 from alongside.reports.forms import LearningForm, PeriodForm, RateForm, StoryForm, default_period
@@ -97,7 +97,7 @@ def record_story(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def withdraw_story(request: AuthedHttpRequest, story_id: int) -> HttpResponse:
     membership = membership_of(request)
-    story = Story.objects.filter(pk=story_id, person__in=people_visible_to(membership)).first()
+    story = Story.objects.filter(sees_person(membership), pk=story_id).first()
     if story is None:
         raise Http404
     require_rule("reports.record_story", membership, story.person)

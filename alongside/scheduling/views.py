@@ -16,7 +16,7 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
-from alongside.people.queries import get_person_for_user, people_visible_to
+from alongside.people.queries import get_person_for_user, sees_person
 from alongside.scheduling import services
 from alongside.scheduling.forms import AttendedForm, BookingForm, CancelForm, FromDateForm
 from alongside.scheduling.models import Appointment, AppointmentMode, AppointmentStatus
@@ -99,9 +99,9 @@ def _appointment_for(request: AuthedHttpRequest, appointment_id: int) -> Appoint
     membership = membership_of(request)
     appointment = (
         Appointment.objects.filter(
+            sees_person(membership),
             pk=appointment_id,
             organisation_id=membership.organisation_id,
-            person__in=people_visible_to(membership),
         )
         .select_related("person", "worker", "with_worker", "handover", "contact")
         .first()

@@ -22,7 +22,7 @@ from alongside.connections.models import (
 from alongside.connections.queries.matches import may_manage_volunteer
 from alongside.connections.queries.profiles import support_readable_among
 from alongside.people.models import Person
-from alongside.people.queries import people_visible_to
+from alongside.people.queries import people_visible_to, sees_person
 from alongside.visibility.roles import WORKER_ROLES
 
 # A link still shows the outcome (never more than each side shared) for this long after the
@@ -52,10 +52,10 @@ def introductions_visible_to(membership: Membership | None) -> SphereQuerySet:
     proposed it. What they see of each side is decided by `IntroductionView`."""
     if membership is None or not membership.is_active or membership.role not in WORKER_ROLES:
         return _introductions().none()
-    # Correlated EXISTS, not `person_id__in=<the people they see>`: that IN list is the whole
-    # organisation for most roles, and SQLite built it for every page that asked (0.25 s on
-    # 100,000 people for a person page with no introductions; issue 17).
-    seen = Exists(people_visible_to(membership).filter(pk=OuterRef("person_id")))
+    # `sees_person`, not `person_id__in=<the people they see>`: that IN list is the whole
+    # organisation for most roles (0.25 s on 100,000 people for a person page with no
+    # introductions; issue 17).
+    seen = sees_person(membership)
     sides = IntroductionSide.objects.scoped().filter(
         Q(volunteer_id=membership.user_id) | seen, introduction_id=OuterRef("pk")
     )
