@@ -103,7 +103,8 @@ def team_continuity(
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
-    people = scope.values("pk")
+    # The whole organisation needs no narrowing: its summary rows are all its people's.
+    people = scope.values("pk") if team is not None else None
     year_start = today - timedelta(days=365)
     year = continuity_summary(
         organisation_id,

@@ -14,6 +14,7 @@ from alongside.insights.queries import (
     quarter_start,
     team_continuity,
 )
+from alongside.people.models import Person
 from alongside.support.models import SupportNote
 from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import (
@@ -268,3 +269,37 @@ def test_a_page_of_people_at_risk_is_refused_to_other_roles(world, name):
     url = reverse("insights:team_continuity")
     assert world.client(name).get(url, {"cursor": cursor}).status_code == 404
     assert world.client("colin").get(url, {"cursor": cursor}).status_code == 200
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY)
+def test_the_whole_organisation_counts_its_own_people_only(world):
+    """Without a team the page reads the organisation's summary rows unnarrowed: the same
+    figures as narrowed to its people, and nothing of another organisation's."""
+    from alongside.relationships.continuity import next_quarter
+    from alongside.relationships.queries import continuity_by_quarter, continuity_summary
+
+    now = timezone.now()
+    wren = PersonFactory(organisation=world.org, team__organisation=world.org, given_name="Wren")
+    for days, person, worker in (
+        (40, world.person, "alice"),
+        (20, world.person, "cara"),
+        (10, wren, "cara"),
+        (5, world.other_person, "olly"),
+        (3, world.other_person, "olly"),
+    ):
+        ContactFactory(person=person, worker=world.user(worker), at=now - timedelta(days=days))
+    report = team_continuity(None, organisation_id=world.org.pk)
+    mine = Person.objects.filter(organisation_id=world.org.pk).values("pk")
+    narrowed = continuity_summary(
+        world.org.pk, start=report.year_start, end=None, people=mine, share_bins=[(0.0, 1.01)]
+    )
+    assert (report.year.people, report.year.contacts) == (2, 3)
+    assert report.year == narrowed.summary
+    quarters = continuity_by_quarter(
+        world.org.pk,
+        first=report.trend[0].start,
+        last=next_quarter(report.trend[-1].start),
+        people=mine,
+    )
+    assert [q.summary for q in report.trend if q.summary.people] == list(quarters.values())
+    assert sum(q.summary.contacts for q in report.trend) == 3
