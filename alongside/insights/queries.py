@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
+from alongside.common.keyset import KeysetPage, keyset_page
 from alongside.people.models import Person
 from alongside.relationships.continuity import Aggregate, Continuity, aggregate, next_quarter
 from alongside.relationships.models import Handover, NamedWorkerSpell
@@ -75,8 +76,10 @@ class TeamContinuity:
     distribution: list[tuple[str, int]]
     people_without_named_share: int
     trend: list[QuarterTrend]
-    at_risk: list[AtRisk]
+    at_risk_count: int
+    """How many people in the team are at risk; `at_risk_page` reads them a page at a time."""
     leaving: list[Membership]
+    today: date
 
 
 def team_continuity(
@@ -88,9 +91,8 @@ def team_continuity(
     365 days are one query that averages in the database over the maintained summary
     (`continuity_summary`, decisions 0069, 0096 and 0106), and the eight quarters one more over
     the finished quarter rows (`continuity_by_quarter`): no contact is read, and no person's
-    figures come back to Python. People at risk are picked out in the database and come as ids,
-    in name order: the page loads only the people it shows, with their own figures
-    (`people_at_risk`).
+    figures come back to Python. People at risk are only counted here: the page reads them a
+    page at a time (`at_risk_page`), with their own figures.
     """
     today = today or timezone.localdate()
     scope = Person.objects.filter(organisation_id=organisation_id)
@@ -101,7 +103,8 @@ def team_continuity(
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
-    people = scope.values("pk")
+    # The whole organisation needs no narrowing: its summary rows are all its people's.
+    people = scope.values("pk") if team is not None else None
     year_start = today - timedelta(days=365)
     year = continuity_summary(
         organisation_id,
@@ -117,7 +120,7 @@ def team_continuity(
     trend = [
         QuarterTrend(quarter_label(start), start, by_quarter.get(start, nobody)) for start in starts
     ]
-    at_risk = _at_risk(organisation_id, scope, quarter=this_quarter, today=today)
+    at_risk_count = _at_risk(organisation_id, scope, quarter=this_quarter, today=today)[0].count()
     leaving = list(
         Membership.objects.filter(
             organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
@@ -136,28 +139,60 @@ def team_continuity(
         ],
         people_without_named_share=year.without_named_share,
         trend=trend,
-        at_risk=at_risk,
+        at_risk_count=at_risk_count,
         leaving=leaving,
+        today=today,
     )
 
 
 def people_at_risk(report: TeamContinuity, rows: Sequence[AtRisk]) -> list[AtRiskShown]:
-    """The people behind one page of `report.at_risk`, in the same order, each with their own
-    continuity over the report's 365 days (two queries, sized by the page)."""
-    ids = [row.person_id for row in rows]
-    if not ids:
+    """The people behind `rows` (ids and reasons), in the same order, each with their own
+    continuity over the report's 365 days (two queries, sized by the rows)."""
+    people = Person.objects.in_bulk([row.person_id for row in rows])
+    return _with_their_year(report, [(people[row.person_id], row.reasons) for row in rows])
+
+
+def _with_their_year(
+    report: TeamContinuity, rows: Sequence[tuple[Person, list[str]]]
+) -> list[AtRiskShown]:
+    """Each person of `rows` with their reasons and their own continuity over the report's 365
+    days, in one query over the maintained summary narrowed to them."""
+    if not rows:
         return []
-    people = Person.objects.in_bulk(ids)
     year = continuity_over_days(
         report.organisation_id,
         start=report.year_start,
         end=None,
-        people=Person.objects.filter(pk__in=ids).values("pk"),
+        people=Person.objects.filter(pk__in=[person.pk for person, _why in rows]).values("pk"),
     )
     return [
-        AtRiskShown(people[row.person_id], row.reasons, year.get(row.person_id, NO_CONTACTS))
-        for row in rows
+        AtRiskShown(person, reasons, year.get(person.pk, NO_CONTACTS)) for person, reasons in rows
     ]
+
+
+def at_risk_page(
+    report: TeamContinuity, cursor: str | None, *, size: int
+) -> KeysetPage[AtRiskShown]:
+    """One page of `report`'s people at risk, in name order, from where the page before ended
+    (`cursor`, decision 0114; the first page when None): the people, their reasons and their own
+    continuity over the report's 365 days, in two queries sized by the page (decision 0121).
+    A cursor from another team's list raises `BadCursor`."""
+    scope = Person.objects.filter(organisation_id=report.organisation_id)
+    if report.team is not None:
+        scope = scope.filter(team=report.team)
+    rows, leaving_workers = _at_risk(
+        report.organisation_id, scope, quarter=quarter_start(report.today), today=report.today
+    )
+    page = keyset_page(
+        rows,
+        cursor,
+        size=size,
+        scope=f"insights.at_risk:{report.organisation_id}:{report.team.pk if report.team else 'all'}",
+    )
+    shown = _with_their_year(
+        report, [(person, _reasons_of(person, leaving_workers)) for person in page]
+    )
+    return KeysetPage(shown, page.next_cursor, page.previous_cursor)
 
 
 def _at_risk(
@@ -166,53 +201,57 @@ def _at_risk(
     *,
     quarter: date,
     today: date,
-) -> list[AtRisk]:
-    """The people in `scope` at risk, in name order, with their reasons: those who saw
+) -> tuple[QuerySet[Person], dict[int, date]]:
+    """The people in `scope` at risk, in name order, annotated with what their reasons need
+    (`_reasons_of`), and the workers leaving soon with their dates: those who saw
     `RISK_WORKERS_IN_QUARTER` or more workers in the quarter starting `quarter`, those without a
     named worker, and those whose named worker leaves within `LEAVING_NOTICE_DAYS` with no
-    handover planned. One query picks them out of the team in the database (only they come back),
-    one gives the worker counts."""
+    handover planned. Ordered by name and id, a keyset list on the organisation's name index
+    (`person_org_by_name`): a page reads the people in name order until it has enough."""
     many = people_seeing_many_workers(
         organisation_id, quarter=quarter, at_least=RISK_WORKERS_IN_QUARTER
     )
-    workers_this_quarter = dict(many.filter(person_id__in=scope.values("pk")))
-    leaving_workers = dict(
-        Membership.objects.filter(
+    leaving_workers = {
+        user_id: leaving_on
+        for user_id, leaving_on in Membership.objects.filter(
             organisation_id=organisation_id,
             left_on__isnull=True,
             leaving_on__isnull=False,
             leaving_on__lte=today + timedelta(days=LEAVING_NOTICE_DAYS),
         ).values_list("user_id", "leaving_on")
-    )
+        if leaving_on is not None
+    }
     open_spell = NamedWorkerSpell.objects.filter(person_id=OuterRef("pk"), ended_on__isnull=True)
     planned = Handover.objects.filter(person_id=OuterRef("pk"), status=Handover.Status.PLANNED)
     named_leaving = Exists(open_spell.filter(worker_id__in=list(leaving_workers))) & ~Exists(
         planned
     )
-    # Picked out first, then put in name order: ordered in one query, SQLite walks the
-    # organisation's name index (every person, not just the team) to avoid a sort.
-    picked = scope.filter(
-        Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving)
-    ).values("pk")
-    rows = (
-        Person.objects.filter(pk__in=picked)
-        .annotate(named=Subquery(open_spell.values("worker_id")[:1]), planned=Exists(planned))
+    rows: QuerySet[Person] = (
+        scope.filter(Q(pk__in=many.values("person_id")) | ~Exists(open_spell) | Q(named_leaving))
+        .annotate(
+            named=Subquery(open_spell.values("worker_id")[:1]),
+            planned=Exists(planned),
+            workers_this_quarter=Subquery(
+                many.filter(person_id=OuterRef("pk")).values("workers")[:1]
+            ),
+        )
         .order_by("given_name", "family_name", "pk")
-        .values_list("pk", "named", "planned")
     )
-    risks = []
-    for pid, worker, has_plan in rows:
-        reasons = []
-        workers = workers_this_quarter.get(pid, 0)
-        if workers >= RISK_WORKERS_IN_QUARTER:
-            reasons.append(_("%(n)d different workers this quarter") % {"n": workers})
-        if worker is None:
-            reasons.append(_("no named worker"))
-        elif worker in leaving_workers and not has_plan:
-            reasons.append(
-                _("named worker leaves on %(date)s; no handover planned")
-                % {"date": f"{leaving_workers[worker]:%d %b %Y}"}
-            )
-        if reasons:
-            risks.append(AtRisk(pid, reasons))
-    return risks
+    return rows, leaving_workers
+
+
+def _reasons_of(person: Person, leaving_workers: dict[int, date]) -> list[str]:
+    """Why `person` (a row of `_at_risk`) is at risk, in words."""
+    reasons = []
+    workers = getattr(person, "workers_this_quarter", None) or 0
+    if workers >= RISK_WORKERS_IN_QUARTER:
+        reasons.append(_("%(n)d different workers this quarter") % {"n": workers})
+    worker = getattr(person, "named", None)
+    if worker is None:
+        reasons.append(_("no named worker"))
+    elif worker in leaving_workers and not getattr(person, "planned", False):
+        reasons.append(
+            _("named worker leaves on %(date)s; no handover planned")
+            % {"date": f"{leaving_workers[worker]:%d %b %Y}"}
+        )
+    return reasons

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +14,12 @@ from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
 from alongside.common.forms import add_service_errors
+from alongside.common.keyset import BadCursor
 from alongside.common.pickers import offer_pickers
-from alongside.common.responses import INVALID_FORM_STATUS
+from alongside.common.responses import INVALID_FORM_STATUS, bad_cursor
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
-from alongside.insights.queries import people_at_risk, team_continuity
+from alongside.insights.queries import at_risk_page, team_continuity
 from alongside.relationships.services import set_leaving_date
 
 AT_RISK_PAGE_SIZE = 50
@@ -39,7 +39,10 @@ def _render(
     teams = list(teams_for(membership))
     team = chosen_team(request, membership, teams)
     report = team_continuity(team, organisation_id=membership.organisation_id)
-    page = Paginator(report.at_risk, AT_RISK_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        at_risk = at_risk_page(report, request.GET.get("cursor"), size=AT_RISK_PAGE_SIZE)
+    except BadCursor as error:
+        return bad_cursor(request, error)
     labels = [q.label for q in report.trend]
     trend_chart = line_chart(
         title=_("Continuity by quarter"),
@@ -70,8 +73,12 @@ def _render(
             "team": team,
             "can_see_all": membership.team_id is None,
             "report": report,
-            "risk_page": page,
-            "at_risk": people_at_risk(report, list(page.object_list)),
+            "at_risk": at_risk,
+            "team_query": f"team={team.pk}"
+            if team
+            else "team=all"
+            if membership.team_id is None
+            else "",
             "trend_chart": trend_chart,
             "distribution_chart": distribution_chart,
             "leaving_form": leaving_form,

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,11 +8,13 @@ from django.utils import timezone
 from alongside.access.models import Role
 from alongside.insights.queries import (
     AtRisk,
+    at_risk_page,
     people_at_risk,
     previous_quarter,
     quarter_start,
     team_continuity,
 )
+from alongside.people.models import Person
 from alongside.support.models import SupportNote
 from alongside.testing.clock import SUMMER_MIDDAY
 from alongside.testing.factories import (
@@ -199,17 +202,104 @@ def test_coordinator_without_a_team_can_see_the_whole_organisation(world):
 
 
 def test_people_at_risk_come_first_a_page_at_a_time(world, monkeypatch):
-    """The page loads only the people it shows: the rest are a page link away."""
+    """The page loads only the people it shows: the rest are a page link away, read from where
+    the page before ended (a keyset page, decision 0121)."""
     from alongside.insights import views
 
     monkeypatch.setattr(views, "AT_RISK_PAGE_SIZE", 2)
     for name in ("Ann", "Bob", "Cat"):
         PersonFactory(team=world.team, given_name=name, family_name="Unnamed")
     client = world.client("colin")
-    first = client.get(reverse("insights:team_continuity")).content.decode()
-    second = client.get(reverse("insights:team_continuity") + "?page=2").content.decode()
+    url = reverse("insights:team_continuity")
+    first = client.get(url).content.decode()
     assert "3 people, in name order." in first
     assert "Ann Unnamed" in first and "Bob Unnamed" in first and "Cat Unnamed" not in first
-    assert "Page 1 of 2" in first and "page=2" in first
+    assert 'aria-label="Pages of people at risk"' in first and 'rel="prev"' not in first
+    second = client.get(url + link(first, "next")).content.decode()
+    assert "3 people, in name order." in second
     assert "Cat Unnamed" in second and "Ann Unnamed" not in second
+    assert link(second, "next") is None
+    back = client.get(url + link(second, "prev")).content.decode()
+    assert "Ann Unnamed" in back and "Bob Unnamed" in back and "Cat Unnamed" not in back
     assert first.index("People whose continuity is at risk") < first.index("Last 12 months")
+
+
+def link(html: str, rel: str) -> str | None:
+    """The address of the page's Previous or Next link (`rel`), unescaped."""
+    found = re.search(rf'<a href="(\?[^"]*)" rel="{rel}"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_page_of_people_at_risk_keeps_its_team(world, monkeypatch):
+    """A coordinator without a team of their own pages through the team they chose, and a
+    cursor from one team's list is refused by another's (400, in plain words)."""
+    from alongside.insights import views
+
+    monkeypatch.setattr(views, "AT_RISK_PAGE_SIZE", 1)
+    colin = world.members["colin"]
+    colin.team = None
+    colin.save()
+    outreach = TeamFactory(organisation=world.org, name="Outreach")
+    for name in ("Ann", "Bob"):
+        PersonFactory(organisation=world.org, team=outreach, given_name=name, family_name="Out")
+    client = world.client("colin")
+    url = reverse("insights:team_continuity")
+    first = client.get(url, {"team": outreach.pk}).content.decode()
+    assert "Ann Out" in first and "Pat Example" not in first
+    following = link(first, "next")
+    assert following.startswith(f"?team={outreach.pk}&cursor=")
+    second = client.get(url + following).content.decode()
+    assert "Bob Out" in second and "Ann Out" not in second
+    cursor = following.split("cursor=")[1]
+    elsewhere = client.get(url, {"team": world.team.pk, "cursor": cursor})
+    assert elsewhere.status_code == 400
+    assert "belongs to another list" in elsewhere.content.decode()
+    assert client.get(url, {"cursor": cursor[:-3]}).status_code == 400
+
+
+@pytest.mark.parametrize("name", ["alice", "cara", "vic", "amir", "sam", "dana", "fern", "olly"])
+def test_a_page_of_people_at_risk_is_refused_to_other_roles(world, name):
+    """The next page's address is the page's: a cursor made for colin opens nothing for a role
+    that may not see the page."""
+    for given in ("Ann", "Bob"):
+        PersonFactory(team=world.team, given_name=given, family_name="Unnamed")
+    report = team_continuity(world.team, organisation_id=world.org.pk)
+    cursor = at_risk_page(report, None, size=1).next_cursor
+    assert cursor is not None
+    url = reverse("insights:team_continuity")
+    assert world.client(name).get(url, {"cursor": cursor}).status_code == 404
+    assert world.client("colin").get(url, {"cursor": cursor}).status_code == 200
+
+
+@pytest.mark.time_machine(SUMMER_MIDDAY)
+def test_the_whole_organisation_counts_its_own_people_only(world):
+    """Without a team the page reads the organisation's summary rows unnarrowed: the same
+    figures as narrowed to its people, and nothing of another organisation's."""
+    from alongside.relationships.continuity import next_quarter
+    from alongside.relationships.queries import continuity_by_quarter, continuity_summary
+
+    now = timezone.now()
+    wren = PersonFactory(organisation=world.org, team__organisation=world.org, given_name="Wren")
+    for days, person, worker in (
+        (40, world.person, "alice"),
+        (20, world.person, "cara"),
+        (10, wren, "cara"),
+        (5, world.other_person, "olly"),
+        (3, world.other_person, "olly"),
+    ):
+        ContactFactory(person=person, worker=world.user(worker), at=now - timedelta(days=days))
+    report = team_continuity(None, organisation_id=world.org.pk)
+    mine = Person.objects.filter(organisation_id=world.org.pk).values("pk")
+    narrowed = continuity_summary(
+        world.org.pk, start=report.year_start, end=None, people=mine, share_bins=[(0.0, 1.01)]
+    )
+    assert (report.year.people, report.year.contacts) == (2, 3)
+    assert report.year == narrowed.summary
+    quarters = continuity_by_quarter(
+        world.org.pk,
+        first=report.trend[0].start,
+        last=next_quarter(report.trend[-1].start),
+        people=mine,
+    )
+    assert [q.summary for q in report.trend if q.summary.people] == list(quarters.values())
+    assert sum(q.summary.contacts for q in report.trend) == 3
