@@ -171,18 +171,15 @@ def outcome_moments(
         f"WITH base AS MATERIALIZED (SELECT {share} AS x, {', '.join(columns)}"  # noqa: S608 - keys are parameters
         f" FROM ({rows_sql}) AS b LEFT JOIN ({shares}) AS s ON s.person_id = b.person_id),"
         f" means AS (SELECT {', '.join(means)} FROM base)"
-        f" SELECT {', '.join(mean_names)}, {', '.join(sums)}"
-        f" FROM base CROSS JOIN means GROUP BY {', '.join(mean_names)}"
+        # One row of means beside one row of sums round them: no GROUP BY (which would sort
+        # every row by the means' columns).
+        f" SELECT {', '.join(mean_names)}, totals.* FROM means CROSS JOIN"
+        f" (SELECT {', '.join(sums)} FROM base CROSS JOIN means) AS totals"
     )
     with connection.cursor() as cursor:
         cursor.execute(query, [*column_params, *rows_params, *shares_params])
         row = cursor.fetchone()
-    if row is None:  # no rows in the period
-        return OutcomeMoments(
-            {pair: Moments() for pair in changes},
-            {pair: Moments() for pair in changes},
-            {code: Moments() for code in checks},
-        )
+    assert row is not None  # one row of aggregates, even over no rows
     found = dict(zip(mean_names, row, strict=False))
     rest = iter(row[len(mean_names) :])
 

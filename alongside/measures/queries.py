@@ -647,21 +647,15 @@ def _summed(organisation_id: int, team_id: int | None, start: date, end: date) -
         measured=measured,
         check_instrument_id=None if version is None else version.instrument_id,
     )
-    later = _later_pairs(
-        organisation_id,
-        since,
-        until,
-        _baseline_rows(organisation_id, team_id, since, until),
-        measured,
-    )
+    rows = _baseline_rows(organisation_id, team_id, since, until)
+    later = _later_pairs(organisation_id, since, until, rows, measured)
     share: dict[int, float] = {}
-    people = {pid for found in later.changes.values() for pid in found} | later.checks.keys()
-    if people:
+    if later.changes or later.checks:  # their shares, the people named by a subquery
         over = continuity_over_days(
             organisation_id,
             start=start,
             end=end + timedelta(days=1),
-            people=Person.objects.filter(pk__in=people).values("pk"),
+            people=rows.filter(latest_at__gte=until).values("person_id"),
         )
         share = {
             pid: found.named_share for pid, found in over.items() if found.named_share is not None
