@@ -45,6 +45,7 @@ from alongside.measures.models import (
     Schedule,
     Sitting,
 )
+from alongside.measures.outcome_sums import Measured, outcome_moments
 from alongside.measures.scoring import (
     SCORE,
     Definition,
@@ -54,7 +55,7 @@ from alongside.measures.scoring import (
     from_json,
     score,
 )
-from alongside.measures.stats import correlation, paired_change
+from alongside.measures.stats import Moments, change_of, correlation_of, merged, moments_of
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
 from alongside.relationships.queries import continuity_over_days
@@ -417,17 +418,11 @@ def _raw(rows: Any) -> Iterator[tuple[Any, ...]]:
             yield from batch
 
 
-def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
-    """Per person and measure, the baseline (their first answer to the instrument ever) and their
-    latest answer before the period's end when it is in the period and is not the baseline, in
-    (completed_at, id) order, from the maintained baseline rows (decision 0108): one row per
-    person and instrument whose latest answer is in the period, each measure's two numbers read
-    out of the row by the database. Only for a person who has answered again since the period
-    ended are their answers in the period read (and scored), to find the last one before the
-    end."""
-    since, until = _bounds(start, end)
+def _measured(organisation_id: int) -> tuple[dict[tuple[str, str], str], Measured]:
+    """The labels of every (instrument key, measure key) the figures show, and per instrument
+    the measure keys it gives them (each pair from the first instrument that has it)."""
     labels: dict[tuple[str, str], str] = {}
-    measured: dict[int, tuple[str, list[str]]] = {}
+    measured: Measured = {}
     for version in current_versions(organisation_id):
         key = version.instrument.key
         measured[version.instrument_id] = (key, [])
@@ -435,11 +430,32 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
             if (key, measure_key) not in labels:
                 measured[version.instrument_id][1].append(measure_key)
             labels[(key, measure_key)] = f"{version.instrument.name}: {measure_label}"
+    return labels, measured
+
+
+def _baseline_rows(
+    organisation_id: int, team_id: int | None, since: datetime, until: datetime
+) -> Any:
     rows = MeasureBaseline.objects.for_system(_WHY).filter(
         organisation_id=organisation_id, latest_at__gte=since, first_at__lt=until
     )
     if team_id is not None:
         rows = rows.filter(person__team_id=team_id)
+    return rows
+
+
+def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) -> _Pairs:
+    """Per person and measure, the baseline (their first answer to the instrument ever) and their
+    latest answer before the period's end when it is in the period and is not the baseline, in
+    (completed_at, id) order, from the maintained baseline rows (decision 0108): one row per
+    person and instrument whose latest answer is in the period, each measure's two numbers read
+    out of the row by the database. Only for a person who has answered again since the period
+    ended are their answers in the period read (and scored), to find the last one before the
+    end. The figures sum these pairs in the database (`outcome_sums`, decision 0117); this is
+    what they are tested against."""
+    since, until = _bounds(start, end)
+    labels, measured = _measured(organisation_id)
+    rows = _baseline_rows(organisation_id, team_id, since, until)
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
     checks: dict[int, dict[str, float]] = {}
     in_period = rows.filter(latest_at__lt=until)
@@ -472,6 +488,21 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
             ):
                 if before is not None and after is not None:
                     changes[(key, measure_key)][person_id] = (before, after)
+    later = _later_pairs(organisation_id, since, until, rows, measured)
+    for pair, people in later.changes.items():
+        changes[pair].update(people)
+    checks.update(later.checks)
+    return _Pairs(labels, changes, checks)
+
+
+def _later_pairs(
+    organisation_id: int, since: datetime, until: datetime, rows: Any, measured: Measured
+) -> _Pairs:
+    """The pairs of the people who have answered an instrument again since the period ended
+    (`rows`: the period's baseline rows): their last answer in the period, scored here, paired
+    with their baseline. Few for a recent period; most people for one long past."""
+    changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
+    checks: dict[int, dict[str, float]] = {}
     later = {
         (person_id, instrument_id): (first_id, before)
         for person_id, instrument_id, first_id, before in rows.filter(
@@ -506,7 +537,7 @@ def _pairs(organisation_id: int, team_id: int | None, start: date, end: date) ->
                         before[measure_key],
                         after[measure_key],
                     )
-    return _Pairs(labels, changes, checks)
+    return _Pairs({}, changes, checks)
 
 
 def outcome_changes(
@@ -515,26 +546,7 @@ def outcome_changes(
     """Paired change from each person's baseline to their latest answer in the period, for every
     measure (each ONS4 item, the UCLA total, each Relationship Check item, and the organisation's
     own instruments). Figures are None when fewer than 5 people have both."""
-    return _changes(_pairs(organisation_id, team_id, start, end))
-
-
-def _changes(pairs: _Pairs) -> list[OutcomeChange]:
-    found = []
-    for (instrument_key, measure_key), label in pairs.labels.items():
-        people = pairs.changes.get((instrument_key, measure_key), {})
-        change = paired_change(list(people.values()))
-        found.append(
-            OutcomeChange(
-                instrument_key,
-                measure_key,
-                label,
-                change.n,
-                change.mean,
-                change.ci_low,
-                change.ci_high,
-            )
-        )
-    return found
+    return _summed(organisation_id, team_id, start, end).changes
 
 
 def _check_version(organisation_id: int) -> InstrumentVersion | None:
@@ -609,27 +621,72 @@ def continuity_associations(
     """Pearson r (Fisher 95% interval) between each person's named-worker share of contacts in
     the period and (a) their change in each outcome, (b) their latest Relationship Check answers.
     An association, not a cause. None under 5 people."""
-    return _associations(organisation_id, start, end, _pairs(organisation_id, team_id, start, end))
+    return _summed(organisation_id, team_id, start, end).associations
 
 
-def _associations(organisation_id: int, start: date, end: date, pairs: _Pairs) -> list[Association]:
-    people: set[int] = {pid for found in pairs.changes.values() for pid in found}
-    people |= pairs.checks.keys()
-    over = continuity_over_days(organisation_id, start=start, end=end + timedelta(days=1))
-    share = {}
-    for pid in people:
-        named_share = over[pid].named_share if pid in over else None
-        if named_share is not None:
-            share[pid] = named_share
-    found = []
-    for (instrument_key, measure_key), label in pairs.labels.items():
-        if instrument_key == RELATIONSHIP_CHECK:
+@dataclass(frozen=True, slots=True)
+class _Summed:
+    changes: list[OutcomeChange]
+    associations: list[Association]
+
+
+def _summed(organisation_id: int, team_id: int | None, start: date, end: date) -> _Summed:
+    """The outcome changes and the continuity associations from sums made in the database over
+    the period's baseline rows (`outcome_sums`, decision 0117), with the pairs of the people who
+    answered again after the period (`_later_pairs`, in Python) added to them."""
+    since, until = _bounds(start, end)
+    labels, measured = _measured(organisation_id)
+    version = _check_version(organisation_id)
+    summed = outcome_moments(
+        organisation_id,
+        team_id,
+        start=start,
+        end=end,
+        since=since,
+        until=until,
+        measured=measured,
+        check_instrument_id=None if version is None else version.instrument_id,
+    )
+    rows = _baseline_rows(organisation_id, team_id, since, until)
+    later = _later_pairs(organisation_id, since, until, rows, measured)
+    share: dict[int, float] = {}
+    if later.changes or later.checks:  # their shares, the people named by a subquery
+        over = continuity_over_days(
+            organisation_id,
+            start=start,
+            end=end + timedelta(days=1),
+            people=rows.filter(latest_at__gte=until).values("person_id"),
+        )
+        share = {
+            pid: found.named_share for pid, found in over.items() if found.named_share is not None
+        }
+    changes = []
+    associations = []
+    for pair, label in labels.items():
+        values = later.changes.get(pair, {})
+        differences = [after - before for before, after in values.values()]
+        moments = merged(
+            summed.changes.get(pair, Moments()), moments_of([0.0] * len(values), differences)
+        )
+        change = change_of(moments)
+        changes.append(
+            OutcomeChange(
+                pair[0], pair[1], label, change.n, change.mean, change.ci_low, change.ci_high
+            )
+        )
+        if pair[0] == RELATIONSHIP_CHECK:
             continue
-        values = pairs.changes.get((instrument_key, measure_key), {})
-        xs = [share[pid] for pid in values if pid in share]
-        ys = [values[pid][1] - values[pid][0] for pid in values if pid in share]
-        result = correlation(xs, ys)
-        found.append(
+        linked = [pid for pid in values if pid in share]
+        result = correlation_of(
+            merged(
+                summed.with_share.get(pair, Moments()),
+                moments_of(
+                    [share[pid] for pid in linked],
+                    [values[pid][1] - values[pid][0] for pid in linked],
+                ),
+            )
+        )
+        associations.append(
             Association(
                 f"Continuity and change in {label}",
                 result.n,
@@ -638,16 +695,20 @@ def _associations(organisation_id: int, start: date, end: date, pairs: _Pairs) -
                 result.ci_high,
             )
         )
-    version = _check_version(organisation_id)
     if version is not None:
         for item in version.definition.items:
             points = [
                 (share[pid], measures[item.code])
-                for pid, measures in pairs.checks.items()
+                for pid, measures in later.checks.items()
                 if pid in share and item.code in measures
             ]
-            result = correlation([p[0] for p in points], [p[1] for p in points])
-            found.append(
+            result = correlation_of(
+                merged(
+                    summed.checks.get(item.code, Moments()),
+                    moments_of([p[0] for p in points], [p[1] for p in points]),
+                )
+            )
+            associations.append(
                 Association(
                     f"Continuity and “{item.label}” (Relationship Check)",
                     result.n,
@@ -656,7 +717,7 @@ def _associations(organisation_id: int, start: date, end: date, pairs: _Pairs) -
                     result.ci_high,
                 )
             )
-    return found
+    return _Summed(changes, associations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,12 +731,12 @@ def outcome_figures(
     organisation_id: int, team_id: int | None, start: date, end: date
 ) -> OutcomeFigures:
     """`relationship_check_summary`, `outcome_changes` and `continuity_associations` together,
-    the baseline rows read once for the changes and the associations."""
-    pairs = _pairs(organisation_id, team_id, start, end)
+    the changes and the associations summed in one query (decision 0117)."""
+    summed = _summed(organisation_id, team_id, start, end)
     return OutcomeFigures(
         relationship_check_summary(organisation_id, team_id, start, end),
-        _changes(pairs),
-        _associations(organisation_id, start, end, pairs),
+        summed.changes,
+        summed.associations,
     )
 
 

@@ -5,6 +5,10 @@ app server process 0.3–0.6 s at start (more under load), and most requests nev
 
 - `paired_change`: mean of (after - before) with a t-based 95% confidence interval.
 - `correlation`: Pearson r with a 95% confidence interval from Fisher's z transform.
+- `Moments` (count, means and centred sums of squares and products of paired values, as a
+  database's aggregates give them), `moments_of`, `merged`, and `change_of` / `correlation_of`,
+  which give from them what `paired_change` and `correlation` give from the values (decision
+  0117: the outcome figures summed where the answers are).
 
 Both withhold every figure (None) when fewer than `SMALL` (5) people contribute, so nothing is
 shown or reasoned about from a handful of people; n is always returned for the caller to show
@@ -45,7 +49,13 @@ def paired_change(pairs: Sequence[tuple[float, float]], *, level: float = LEVEL)
         return Change(n, None, None, None)
     differences = [after - before for before, after in pairs]
     mean = math.fsum(differences) / n
-    variance = math.fsum((d - mean) ** 2 for d in differences) / (n - 1)
+    return _change(n, mean, math.fsum((d - mean) ** 2 for d in differences), level)
+
+
+def _change(n: int, mean: float, squares: float, level: float) -> Change:
+    """The t interval of a mean change from n differences, their mean and the sum of their
+    squared distances from it."""
+    variance = squares / (n - 1)
     from scipy import stats as scipy_stats  # noqa: PLC0415 - lazy: see the module docstring
 
     half = float(scipy_stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(variance / n)
@@ -65,6 +75,11 @@ def correlation(xs: Sequence[float], ys: Sequence[float], *, level: float = LEVE
     sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     sxx = math.fsum((x - mean_x) ** 2 for x in xs)
     syy = math.fsum((y - mean_y) ** 2 for y in ys)
+    return _correlation(n, sxx, syy, sxy, level)
+
+
+def _correlation(n: int, sxx: float, syy: float, sxy: float, level: float) -> Correlation:
+    """Pearson r and its Fisher interval from n pairs' centred sums of squares and products."""
     if sxx == 0 or syy == 0:
         return Correlation(n, None, None, None)
     r = max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
@@ -77,4 +92,83 @@ def correlation(xs: Sequence[float], ys: Sequence[float], *, level: float = LEVE
     return Correlation(n, r, math.tanh(z - half), math.tanh(z + half))
 
 
-__all__ = ["LEVEL", "SMALL", "Change", "Correlation", "correlation", "paired_change"]
+@dataclass(frozen=True, slots=True)
+class Moments:
+    """n paired values (x, y) summed up: their means and their centred sums of squares
+    (`sxx`, `syy`) and of products (`sxy`). For one variable, x is left at 0."""
+
+    n: int = 0
+    mean_x: float = 0.0
+    mean_y: float = 0.0
+    sxx: float = 0.0
+    syy: float = 0.0
+    sxy: float = 0.0
+
+
+def moments_of(xs: Sequence[float], ys: Sequence[float]) -> Moments:
+    """The `Moments` of paired values, two passes with `fsum` as `correlation` makes them."""
+    if len(xs) != len(ys):
+        raise ValueError("xs and ys must pair up")
+    n = len(xs)
+    if n == 0:
+        return Moments()
+    mean_x = math.fsum(xs) / n
+    mean_y = math.fsum(ys) / n
+    return Moments(
+        n,
+        mean_x,
+        mean_y,
+        math.fsum((x - mean_x) ** 2 for x in xs),
+        math.fsum((y - mean_y) ** 2 for y in ys),
+        math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)),
+    )
+
+
+def merged(a: Moments, b: Moments) -> Moments:
+    """The `Moments` of two sets of pairs together (Chan, Golub and LeVeque's pairwise update:
+    no sum of raw squares, so no cancellation)."""
+    if b.n == 0:
+        return a
+    if a.n == 0:
+        return b
+    n = a.n + b.n
+    dx, dy = b.mean_x - a.mean_x, b.mean_y - a.mean_y
+    weight = a.n * b.n / n
+    return Moments(
+        n,
+        a.mean_x + dx * b.n / n,
+        a.mean_y + dy * b.n / n,
+        a.sxx + b.sxx + dx * dx * weight,
+        a.syy + b.syy + dy * dy * weight,
+        a.sxy + b.sxy + dx * dy * weight,
+    )
+
+
+def change_of(moments: Moments, *, level: float = LEVEL) -> Change:
+    """`paired_change` from the `Moments` of the differences (as y): None below 5."""
+    if not enough(moments.n):
+        return Change(moments.n, None, None, None)
+    return _change(moments.n, moments.mean_y, moments.syy, level)
+
+
+def correlation_of(moments: Moments, *, level: float = LEVEL) -> Correlation:
+    """`correlation` from the `Moments` of the pairs: None below 5, or when either does not
+    vary."""
+    if not enough(moments.n):
+        return Correlation(moments.n, None, None, None)
+    return _correlation(moments.n, moments.sxx, moments.syy, moments.sxy, level)
+
+
+__all__ = [
+    "LEVEL",
+    "SMALL",
+    "Change",
+    "Correlation",
+    "Moments",
+    "change_of",
+    "correlation",
+    "correlation_of",
+    "merged",
+    "moments_of",
+    "paired_change",
+]
