@@ -1572,6 +1572,10 @@ NOT_CARRIED: dict[str, str] = {
     "quarter rows again with its day rows (decision 0096).",
     "relationships.continuityquarter": "Derived: restore builds the continuity summary's "
     "quarter rows again with its day rows (decision 0096).",
+    "relationships.continuitymonthworker": "Derived: restore builds the continuity summary's "
+    "month rows again with its day rows (decision 0119).",
+    "relationships.continuitymonth": "Derived: restore builds the continuity summary's "
+    "month rows again with its day rows (decision 0119).",
     "measures.measurebaseline": "Derived: restore builds each person's baseline rows again "
     "from their answers (decision 0108).",
     "workers.invitation": "A one-time sign-in link; restored workers have no password and are "

@@ -46,6 +46,8 @@ KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent",
                   ("relationships.continuityday", "person"),
                   ("relationships.continuityquarterworker", "person"),
                   ("relationships.continuityquarter", "person"),
+                  ("relationships.continuitymonthworker", "person"),
+                  ("relationships.continuitymonth", "person"),
                   ("measures.measurebaseline", "person")})  # fmt: skip
 
 # Other apps' rows derived per person that a merge rewrites for both people (like the continuity

@@ -176,6 +176,16 @@ def next_quarter(start: date) -> date:
     return date(first.year + 1, 1, 1) if first.month == 10 else date(first.year, first.month + 3, 1)
 
 
+def month_start(day: date) -> date:
+    """The first day of the calendar month holding `day`."""
+    return day.replace(day=1)
+
+
+def next_month(start: date) -> date:
+    """The first day of the month after the one starting on (or holding) `start`."""
+    return date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)
+
+
 def tallies_of(workers: Sequence[Hashable], named: Sequence[Hashable | None]) -> Tallies:
     """The tallies of one person's contacts (`workers` in time order, `named` parallel to it, as
     for `measure`); `from_tallies(tallies_of(w, n)) == measure(w, n)`."""

@@ -545,3 +545,70 @@ class ContinuityQuarter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.quarter}: {self.contacts}"
+
+
+class ContinuityMonthWorker(models.Model):
+    """Maintained summary (decision 0119): one person's `ContinuityDay` rows with one worker in
+    one calendar month of local days, added up, as `ContinuityQuarterWorker` is for a quarter:
+    a window that is not whole quarters reads its whole months from these rows, and day rows only
+    for the days before its first whole month and after its last.
+
+    Derived from the day rows by `relationships.summaries.refresh_people` (and `rebuild`,
+    `fill_months`), in the same transaction. `month` is the month's first day; `first_day` and
+    `opens_day_same` as in `ContinuityQuarterWorker`.
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    first_day = models.DateField()
+    contacts = models.PositiveIntegerField()
+    minutes = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+    follows_same = models.PositiveIntegerField()
+    opens_day_same = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "month", "worker"], name="one_continuity_month_per_worker"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="continuity_month_worker")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month} {self.worker_id}: {self.contacts}"
+
+
+class ContinuityMonth(models.Model):
+    """Maintained summary (decision 0119): one person's finished continuity tallies over one
+    calendar month of local days, as `ContinuityQuarter` is for a quarter, so a window that is
+    exactly a month (a report period's part quarter of one month) reads one row per person.
+    Derived from the person's `ContinuityMonthWorker` rows by `refresh_people` and `rebuild`.
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    contacts = models.PositiveIntegerField()
+    workers = models.PositiveIntegerField()
+    squares = models.PositiveIntegerField()
+    most = models.PositiveIntegerField()
+    same_pairs = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="one_continuity_month")
+        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="continuity_month")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month}: {self.contacts}"

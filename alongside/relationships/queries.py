@@ -21,6 +21,8 @@ from alongside.relationships.continuity import (
     Tallies,
     from_tallies,
     measure,
+    month_start,
+    next_month,
     next_quarter,
     quarter_start,
 )
@@ -28,6 +30,8 @@ from alongside.relationships.models import (
     Allocation,
     Contact,
     ContinuityDay,
+    ContinuityMonth,
+    ContinuityMonthWorker,
     ContinuityQuarter,
     ContinuityQuarterWorker,
     Handover,
@@ -176,8 +180,8 @@ NO_CONTACTS = measure([], [])
 # Per person and worker, then per person. SECON's correction for the window's first contact:
 # the smallest "day + flag" key of the person's rows ends in 0 only when the first day's first
 # contact followed a contact with the same worker (only that row can carry the flag). The rows
-# are day rows for the window's partial quarters and quarter rows (their first day and its flag)
-# for its whole quarters (decision 0096).
+# are quarter rows (their first day and its flag) for the window's whole quarters (decision
+# 0096), month rows for the whole months outside them (decision 0119), and day rows for the rest.
 _TALLIES_SQL = """
 SELECT person_id, SUM(n) AS contacts, COUNT(*) AS workers, SUM(n * n) AS squares,
        MAX(n) AS most,
@@ -248,6 +252,45 @@ def _whole_quarters(start: date | None, end: date | None) -> tuple[date | None, 
     return first, last
 
 
+def _whole_months(start: date, end: date) -> tuple[date, date]:
+    """The whole months inside the local days [start, end), as [first, last) month starts;
+    (x, x) when there is none."""
+    first = start if start == month_start(start) else next_month(start)
+    last = month_start(end)
+    return (first, first) if last < first else (first, last)
+
+
+_Part = tuple[Any, str, str, date | None, date | None]
+"""A part of a window: (model, its period column, its first-day column, from, until)."""
+
+
+def _parts(start: date | None, end: date | None) -> list[_Part]:
+    """The summary rows that make up the local days [start, end): whole quarters from the
+    per-worker quarter rows, whole months outside them from the per-worker month rows, and the
+    days left at either end (under a month each) from the day rows (decisions 0096, 0119)."""
+    day = (ContinuityDay, "day", "day")
+    month = (ContinuityMonthWorker, "month", "first_day")
+    quarter = (ContinuityQuarterWorker, "quarter", "first_day")
+
+    def bounded(low: date, high: date) -> list[_Part]:
+        if low >= high:
+            return []
+        first, last = _whole_months(low, high)
+        if first == last:
+            return [(*day, low, high)]
+        before = [(*day, low, first)] if low != first else []
+        after = [(*day, last, high)] if last != high else []
+        return [*before, (*month, first, last), *after]
+
+    first, last = _whole_quarters(start, end)
+    if first is not None and first == last:  # no whole quarter inside: both bounds are dates
+        assert start is not None and end is not None
+        return bounded(start, end) or [(*day, start, end)]  # an empty window reads nothing
+    before = bounded(start, first) if start is not None and first is not None else []
+    after = bounded(last, end) if last is not None and end is not None else []
+    return [*before, (*quarter, first, last), *after]
+
+
 def _window_sql(
     organisation_id: int,
     start: date | None,
@@ -257,27 +300,19 @@ def _window_sql(
     """The SQL giving each person's tallies over the local days [start, end) (columns as in
     `_FINISHED_SQL`), and its parameters: see `continuity_over_days`."""
     narrowed = None if people is None else _subquery(people)
-    if start is not None and start == quarter_start(start) and end == next_quarter(start):
-        where, params = _where(organisation_id, "quarter", start, end, narrowed)
-        finished = _FINISHED_SQL.format(key="", table=ContinuityQuarter._meta.db_table, where=where)
-        return finished, params
-    first, last = _whole_quarters(start, end)
+    for finished, column, period_start, following in (
+        (ContinuityQuarter, "quarter", quarter_start, next_quarter),
+        (ContinuityMonth, "month", month_start, next_month),
+    ):
+        if start is not None and start == period_start(start) and end == following(start):
+            where, params = _where(organisation_id, column, start, end, narrowed)
+            return _FINISHED_SQL.format(key="", table=finished._meta.db_table, where=where), params
     parts: list[str] = []
     params = []
-
-    def add(model: Any, column: str, first_day: str, low: date | None, high: date | None) -> None:
+    for model, column, first_day, low, high in _parts(start, end):
         where, found = _where(organisation_id, column, low, high, narrowed)
         parts.append(_ROWS_SQL.format(first_day=first_day, table=model._meta.db_table, where=where))
         params.extend(found)
-
-    if first is not None and first == last:  # no whole quarter inside: day rows only
-        add(ContinuityDay, "day", "day", start, end)
-    else:
-        if start is not None and first != start:
-            add(ContinuityDay, "day", "day", start, first)
-        add(ContinuityQuarterWorker, "quarter", "first_day", first, last)
-        if last is not None and last != end:
-            add(ContinuityDay, "day", "day", last, end)
     return _TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params
 
 
@@ -291,10 +326,11 @@ def continuity_over_days(
     """Continuity of each person with contacts on the local days [start, end) (a missing bound
     leaves that side open), from the maintained summary in one query: the same as
     `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
-    A window that is exactly one calendar quarter reads its finished tallies
-    (`ContinuityQuarter`, one row per person); any other reads the quarter rows per worker
-    (`ContinuityQuarterWorker`) for the whole quarters inside it and the day rows
-    (`ContinuityDay`, decision 0069) only for the days before and after them (decision 0096).
+    A window that is exactly one calendar quarter or month reads its finished tallies
+    (`ContinuityQuarter` or `ContinuityMonth`, one row per person); any other reads the rows per
+    worker of the whole quarters inside it (`ContinuityQuarterWorker`, decision 0096), of the
+    whole months outside them (`ContinuityMonthWorker`, decision 0119), and day rows
+    (`ContinuityDay`, decision 0069) only for the days left at its ends, under a month each.
     `people` (a `values("pk")` queryset) narrows it, for example to a team or to the people one
     page shows. For figures over many people, `continuity_summary` averages in the database."""
     query, params = _window_sql(organisation_id, start, end, people)

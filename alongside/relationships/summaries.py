@@ -1,5 +1,6 @@
-"""The maintained continuity summary (`ContinuityDay`, decision 0069, and the quarter rows made
-from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096): writes only.
+"""The maintained continuity summary (`ContinuityDay`, decision 0069, and the quarter and month
+rows made from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096,
+`ContinuityMonthWorker` and `ContinuityMonth`, decision 0119): writes only.
 
 `refresh_people` is the one function that brings a person's summary rows back in line with their
 contacts and named-worker spells, and other apps' rows that copy their contact's local day
@@ -18,10 +19,12 @@ from typing import Any, Protocol
 from django.db import connection, transaction
 
 from alongside.people.models import Person
-from alongside.relationships.continuity import quarter_start
+from alongside.relationships.continuity import month_start, quarter_start
 from alongside.relationships.models import (
     Contact,
     ContinuityDay,
+    ContinuityMonth,
+    ContinuityMonthWorker,
     ContinuityQuarter,
     ContinuityQuarterWorker,
     NamedWorkerSpell,
@@ -162,6 +165,11 @@ class SummaryModels:
     day: Any = ContinuityDay
     quarter_worker: Any = ContinuityQuarterWorker
     quarter: Any = ContinuityQuarter
+    month_worker: Any = ContinuityMonthWorker
+    month: Any = ContinuityMonth
+
+    def every(self) -> tuple[Any, ...]:
+        return (self.day, self.quarter_worker, self.quarter, self.month_worker, self.month)
 
 
 def quarter_rows(
@@ -172,16 +180,50 @@ def quarter_rows(
 ) -> tuple[list[Any], list[Any]]:
     """One person's quarter rows from all their day rows (any order): per worker and quarter,
     the day rows added up; per quarter, the finished tallies (decision 0096)."""
+    return period_rows(
+        organisation_id,
+        person_id,
+        days,
+        "quarter",
+        quarter_start,
+        models.quarter_worker,
+        models.quarter,
+    )
+
+
+def month_rows(
+    organisation_id: int,
+    person_id: int,
+    days: Iterable[DayRow],
+    models: SummaryModels = SummaryModels(),  # noqa: B008 (frozen, never changed)
+) -> tuple[list[Any], list[Any]]:
+    """One person's month rows from all their day rows, as `quarter_rows` (decision 0119)."""
+    return period_rows(
+        organisation_id, person_id, days, "month", month_start, models.month_worker, models.month
+    )
+
+
+def period_rows(
+    organisation_id: int,
+    person_id: int,
+    days: Iterable[DayRow],
+    key: str,
+    period_start: Callable[[date], date],
+    worker_model: Any,
+    finished_model: Any,
+) -> tuple[list[Any], list[Any]]:
+    """One person's rows per worker and period (the day rows added up) and finished tallies per
+    period, the period's first day stored in the field named `key`."""
     by_worker: dict[tuple[date, int], Any] = {}
     for row in days:
-        quarter = quarter_start(row.day)
-        found = by_worker.get((quarter, row.worker_id))
+        period = period_start(row.day)
+        found = by_worker.get((period, row.worker_id))
         if found is None:
-            by_worker[(quarter, row.worker_id)] = models.quarter_worker(
+            by_worker[(period, row.worker_id)] = worker_model(
                 organisation_id=organisation_id,
                 person_id=person_id,
                 worker_id=row.worker_id,
-                quarter=quarter,
+                **{key: period},
                 first_day=row.day,
                 contacts=row.contacts,
                 minutes=row.minutes,
@@ -198,23 +240,23 @@ def quarter_rows(
         found.follows_same += row.follows_same
         if row.day < found.first_day:
             found.first_day, found.opens_day_same = row.day, row.opens_day_same
-    per_quarter: dict[date, list[Any]] = {}
-    for (quarter, _worker), row in sorted(by_worker.items()):
-        per_quarter.setdefault(quarter, []).append(row)
+    per_period: dict[date, list[Any]] = {}
+    for (period, _worker), row in sorted(by_worker.items()):
+        per_period.setdefault(period, []).append(row)
     finished = []
-    for quarter, rows in per_quarter.items():
+    for period, rows in per_period.items():
         first = min(rows, key=lambda row: (row.first_day, not row.opens_day_same))
         counts = [row.contacts for row in rows]
         finished.append(
-            models.quarter(
+            finished_model(
                 organisation_id=organisation_id,
                 person_id=person_id,
-                quarter=quarter,
+                **{key: period},
                 contacts=sum(counts),
                 workers=len(counts),
                 squares=sum(n * n for n in counts),
                 most=max(counts),
-                # The quarter's first contact's pair reaches into the quarter before.
+                # The period's first contact's pair reaches into the period before.
                 same_pairs=sum(row.follows_same for row in rows) - first.opens_day_same,
                 named_considered=sum(row.named_considered for row in rows),
                 named_matched=sum(row.named_matched for row in rows),
@@ -267,7 +309,8 @@ def _people_rows(
             models.day,
         )
         by_worker, finished = quarter_rows(organisation_id, person_id, days, models)
-        yield [*days, *by_worker, *finished]
+        by_month, months = month_rows(organisation_id, person_id, days, models)
+        yield [*days, *by_worker, *finished, *by_month, *months]
 
 
 def _write(people: Iterable[list[Any]]) -> int:
@@ -306,7 +349,7 @@ def refresh_people(person_ids: Iterable[int]) -> None:
     with transaction.atomic():
         # Two writes about one person wait for each other, so the second sees the first's rows.
         list(Person.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-        for model in (ContinuityDay, ContinuityQuarterWorker, ContinuityQuarter):
+        for model in SummaryModels().every():
             model.objects.filter(person_id__in=ids).delete()
         _write(_people_rows(ids))
         for copy in _COPIES:
@@ -314,20 +357,18 @@ def refresh_people(person_ids: Iterable[int]) -> None:
 
 
 def rebuild(models: tuple[Any, ...] | None = None) -> int:
-    """Rewrite every summary row (day and quarter rows) from the contacts and spells; returns how
-    many day rows were written. `models` (Contact, NamedWorkerSpell, ContinuityDay, and
-    optionally ContinuityQuarterWorker and ContinuityQuarter) lets a migration pass its
-    historical ones; without the quarter models only day rows are written."""
-    contact_model, spell_model, day_model, *quarters = models or (
+    """Rewrite every summary row (day, quarter and month rows) from the contacts and spells;
+    returns how many day rows were written. `models` (Contact, NamedWorkerSpell, ContinuityDay,
+    and optionally the quarter and month models in `SummaryModels`' order) lets a migration pass
+    its historical ones; without the others only day rows are written."""
+    contact_model, spell_model, day_model, *periods = models or (
         Contact,
         NamedWorkerSpell,
-        ContinuityDay,
-        ContinuityQuarterWorker,
-        ContinuityQuarter,
+        *SummaryModels().every(),
     )
-    summary = SummaryModels(day_model, *quarters) if quarters else None
+    summary = SummaryModels(day_model, *periods) if periods else None
     with transaction.atomic():
-        for model in (day_model, *quarters):
+        for model in summary.every() if summary else (day_model,):
             model.objects.all().delete()
         people = _people_rows(None, contact_model, spell_model, summary or SummaryModels(day_model))
         if summary is None:  # a migration from before the quarter rows existed
@@ -342,9 +383,24 @@ def rebuild(models: tuple[Any, ...] | None = None) -> int:
 def fill_quarters(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
     """Write every quarter row from the day rows already there (the migration that added them:
     no contact is read); returns how many quarter-worker rows were written."""
+    return _fill(models, models.quarter_worker, models.quarter, quarter_rows)
+
+
+def fill_months(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
+    """Write every month row from the day rows already there (the migration that added them,
+    decision 0119: no contact is read); returns how many month-worker rows were written."""
+    return _fill(models, models.month_worker, models.month, month_rows)
+
+
+def _fill(
+    models: SummaryModels,
+    worker_model: Any,
+    finished_model: Any,
+    rows_of: Callable[[int, int, Iterable[DayRow], SummaryModels], tuple[list[Any], list[Any]]],
+) -> int:
     with transaction.atomic():
-        models.quarter_worker.objects.all().delete()
-        models.quarter.objects.all().delete()
+        worker_model.objects.all().delete()
+        finished_model.objects.all().delete()
         days = models.day.objects.order_by("person_id").values_list(
             "person_id",
             "organisation_id",
@@ -365,7 +421,7 @@ def fill_quarters(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
                 days.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
             ):
                 rows = [_Day(*row[2:]) for row in group]
-                by_worker, finished = quarter_rows(organisation_id, person_id, rows, models)
+                by_worker, finished = rows_of(organisation_id, person_id, rows, models)
                 written += len(by_worker)
                 yield [*by_worker, *finished]
 

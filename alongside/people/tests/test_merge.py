@@ -49,6 +49,8 @@ EVERY_POINTER_TO_A_PERSON = {
     "relationships.allocation.person",
     "relationships.contact.person",
     "relationships.continuityday.person",
+    "relationships.continuitymonth.person",
+    "relationships.continuitymonthworker.person",
     "relationships.continuityquarter.person",
     "relationships.continuityquarterworker.person",
     "relationships.handover.person",
@@ -104,6 +106,8 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "relationships.continuityday.person",  # derived: rewritten for both, never moved
         "relationships.continuityquarterworker.person",  # derived, the same
         "relationships.continuityquarter.person",  # derived, the same
+        "relationships.continuitymonthworker.person",  # derived, the same (decision 0119)
+        "relationships.continuitymonth.person",  # derived, the same
         "measures.measurebaseline.person",  # derived from the answers, rewritten for both
     }
 

@@ -16,15 +16,23 @@ from hypothesis import strategies as st
 
 from alongside.people.merging import merge_people, undo_merge
 from alongside.people.models import Person
-from alongside.relationships.continuity import from_tallies, measure, next_quarter, tallies_of
+from alongside.relationships.continuity import (
+    from_tallies,
+    measure,
+    next_month,
+    next_quarter,
+    tallies_of,
+)
 from alongside.relationships.models import (
     ContinuityDay,
+    ContinuityMonth,
+    ContinuityMonthWorker,
     ContinuityQuarter,
     ContinuityQuarterWorker,
     Initiator,
     Mode,
 )
-from alongside.relationships.queries import contact_series, continuity_over_days
+from alongside.relationships.queries import _parts, contact_series, continuity_over_days
 from alongside.relationships.services import (
     assign_named_worker,
     complete_handover_without_introduction,
@@ -35,7 +43,7 @@ from alongside.relationships.services import (
     restore_contact,
     update_contact,
 )
-from alongside.relationships.summaries import SummaryModels, fill_quarters, rebuild
+from alongside.relationships.summaries import SummaryModels, fill_months, fill_quarters, rebuild
 from alongside.testing.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -64,11 +72,15 @@ def _aware(day: date | None) -> datetime | None:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
+PERIODS = (ContinuityQuarterWorker, ContinuityQuarter, ContinuityMonthWorker, ContinuityMonth)
+
+
 def _rows() -> tuple[set[tuple[Any, ...]], ...]:
-    """Every summary row: day rows, quarter rows per worker, finished quarters."""
+    """Every summary row: day rows, quarter rows per worker, finished quarters, month rows per
+    worker, finished months."""
     return _day_rows(), *(
         set(model.objects.values_list(*(f.attname for f in model._meta.fields[1:])))
-        for model in (ContinuityQuarterWorker, ContinuityQuarter)
+        for model in PERIODS
     )
 
 
@@ -104,17 +116,31 @@ spells = st.lists(
     st.tuples(st.integers(0, 300), st.one_of(st.none(), st.integers(0, 200)), st.integers(0, 3)),
     max_size=3,
 )
-contacts = st.lists(st.tuples(instants, st.integers(0, 3)), max_size=25)
-# Quarter starts too, so windows of exactly a quarter (the finished tallies), of whole quarters and
-# of whole quarters with partial ones either side (decision 0096) all come up.
+MONTH_STARTS = [date(y, m, 1) for y in (2025, 2026) for m in range(1, 13)]
+# Within 14 hours either side of a month's first midnight in UTC: in one zone or another the
+# contact falls on the month's first or the month before's last local day.
+near_months = st.tuples(st.sampled_from(MONTH_STARTS), st.integers(-14 * 60, 14 * 60)).map(
+    lambda edge: (
+        datetime.combine(edge[0], datetime.min.time(), tzinfo=UTC) + timedelta(minutes=edge[1])
+    )
+)
+contacts = st.lists(st.tuples(st.one_of(instants, near_months), st.integers(0, 3)), max_size=25)
+# Quarter and month starts too, so windows of exactly a quarter or a month (the finished
+# tallies), of whole quarters and of whole quarters with whole months and days either side
+# (decisions 0096, 0119) all come up, as do windows from and to the middle of a month.
 quarters = st.sampled_from([date(y, m, 1) for y in (2024, 2025, 2026, 2027) for m in (1, 4, 7, 10)])
-bounds = st.one_of(st.none(), days, quarters)
+months = st.sampled_from([date(2024, 12, 1), *MONTH_STARTS, date(2027, 1, 1)])
+bounds = st.one_of(st.none(), days, quarters, months)
 windows = st.lists(
     st.one_of(
         st.tuples(bounds, bounds),
         quarters.map(lambda q: (q, next_quarter(q))),
+        months.map(lambda m: (m, next_month(m))),
+        st.tuples(months, st.integers(1, 14)).map(
+            lambda m: (m[0], next_month(m[0]) + timedelta(days=m[1]))
+        ),
     ),
-    max_size=4,
+    max_size=5,
 )
 
 
@@ -157,9 +183,9 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
         incremental = _rows()
         assert rebuild() == len(incremental[0])
         assert _rows() == incremental
-        quarter_rows = incremental[1:]
-        assert fill_quarters(SummaryModels()) == len(quarter_rows[0])
-        assert _rows()[1:] == quarter_rows  # the migration's fill from day rows: the same
+        assert fill_quarters(SummaryModels()) == len(incremental[1])
+        assert fill_months(SummaryModels()) == len(incremental[3])
+        assert _rows() == incremental  # the migrations' fills from day rows: the same
         for start, end in [(None, None), *asked]:
             assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
         transaction.set_rollback(True)
@@ -321,6 +347,105 @@ def test_a_contact_moved_across_a_quarter_boundary_moves_between_quarter_rows(wo
             (date(2026, 3, 25), q2),
             (date(2026, 3, 25), date(2026, 4, 2)),
             (None, q2),
+        ]:
+            assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
+        rows = _rows()
+        rebuild()
+        assert _rows() == rows
+
+
+def test_a_window_reads_whole_quarters_whole_months_and_under_a_month_of_days_at_each_end():
+    """What each window reads (decision 0119): the report's 12 months are a month, three
+    quarters and two months, no day rows; the team page's last 365 days are the days to the next
+    month, the months to the next quarter and quarters after; a window inside a quarter is
+    months with days either side; one without a whole month is days."""
+    day, month, quarter = ContinuityDay, ContinuityMonthWorker, ContinuityQuarterWorker
+    assert _parts(date(2025, 12, 1), date(2026, 12, 1)) == [
+        (month, "month", "first_day", date(2025, 12, 1), date(2026, 1, 1)),
+        (quarter, "quarter", "first_day", date(2026, 1, 1), date(2026, 10, 1)),
+        (month, "month", "first_day", date(2026, 10, 1), date(2026, 12, 1)),
+    ]
+    assert _parts(date(2025, 11, 6), None) == [
+        (day, "day", "day", date(2025, 11, 6), date(2025, 12, 1)),
+        (month, "month", "first_day", date(2025, 12, 1), date(2026, 1, 1)),
+        (quarter, "quarter", "first_day", date(2026, 1, 1), None),
+    ]
+    assert _parts(date(2026, 4, 20), date(2026, 6, 3)) == [
+        (day, "day", "day", date(2026, 4, 20), date(2026, 5, 1)),
+        (month, "month", "first_day", date(2026, 5, 1), date(2026, 6, 1)),
+        (day, "day", "day", date(2026, 6, 1), date(2026, 6, 3)),
+    ]
+    assert _parts(date(2026, 4, 20), date(2026, 5, 20)) == [
+        (day, "day", "day", date(2026, 4, 20), date(2026, 5, 20))
+    ]
+    assert _parts(None, date(2026, 2, 10)) == [
+        (quarter, "quarter", "first_day", None, date(2026, 1, 1)),
+        (month, "month", "first_day", date(2026, 1, 1), date(2026, 2, 1)),
+        (day, "day", "day", date(2026, 2, 1), date(2026, 2, 10)),
+    ]
+
+
+@pytest.mark.time_machine("2026-11-05 10:00:00+00:00", tick=False)
+def test_a_contact_moved_across_a_month_boundary_after_the_clocks_change(world):
+    """London's clocks went back on 25 October 2026: a contact on 31 October at 23:30 (GMT) moved
+    to 1 November 00:30 leaves October's month rows for November's; exact months, windows from
+    the middle of a month across the change and the report's months still give the reference's
+    figures, and the rows are what a rebuild makes."""
+    alice, cara = world.members["alice"], world.members["cara"]
+    org = world.person.organisation
+    london = ZoneInfo("Europe/London")
+    with timezone.override(london):
+        contacts = []
+        for at, member in (
+            (datetime(2026, 9, 30, 23, 30, tzinfo=london), alice),
+            (datetime(2026, 10, 24, 23, 30, tzinfo=london), cara),
+            (datetime(2026, 10, 25, 0, 30, tzinfo=london), alice),
+            (datetime(2026, 10, 31, 23, 30, tzinfo=london), alice),
+            (datetime(2026, 11, 2, 9, tzinfo=london), alice),
+        ):
+            contacts.append(
+                record_contact(
+                    world.person,
+                    by=alice,
+                    at=at,
+                    worker=member.user,
+                    mode=Mode.PHONE,
+                    minutes=10,
+                    initiated_by=Initiator.US,
+                    late_reason="From the paper diary.",
+                )
+            )
+        october, november = date(2026, 10, 1), date(2026, 11, 1)
+
+        def month(start: date) -> ContinuityMonth:
+            return ContinuityMonth.objects.get(person=world.person, month=start)
+
+        assert (month(october).contacts, month(november).contacts) == (3, 1)
+        assert month(november).same_pairs == 0  # its pair with 31 October reaches outside
+        update_contact(
+            contacts[3],
+            by=alice,
+            at=datetime(2026, 11, 1, 0, 30, tzinfo=london),
+            worker=alice.user,
+            mode=Mode.PHONE,
+            minutes=10,
+            initiated_by=Initiator.US,
+            late_reason="From the paper diary.",
+        )
+        assert (month(october).contacts, month(november).contacts) == (2, 2)
+        assert month(november).same_pairs == 1
+        assert ContinuityMonthWorker.objects.get(
+            person=world.person, month=november, worker=alice.user
+        ).first_day == date(2026, 11, 1)
+        for start, end in [
+            (october, november),
+            (november, date(2026, 12, 1)),
+            (date(2026, 9, 1), date(2026, 12, 1)),
+            (date(2026, 10, 25), date(2026, 12, 1)),
+            (date(2026, 10, 25), date(2026, 11, 2)),
+            (date(2025, 12, 1), date(2026, 12, 1)),
+            (date(2025, 11, 5), None),
+            (october, None),
         ]:
             assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
         rows = _rows()

@@ -1,5 +1,5 @@
 """`alongside summaries rebuild`: rewrite the maintained summaries: the continuity summary
-(decisions 0069, 0096) and the answers' baseline rows (decision 0108)."""
+(decisions 0069, 0096, 0119) and the answers' baseline rows (decision 0108)."""
 
 import time
 from typing import Any
