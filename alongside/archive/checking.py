@@ -219,10 +219,22 @@ def _columns_with_codes(package: dict[str, Any], version: Version) -> set[tuple[
     return found
 
 
+# The longest cell an archive's CSV may hold (a support note's words). The csv module's limit is
+# one setting for the whole process: each reader of an archive sets it just before it reads
+# (`archive_csv`), never at import, so it cannot change another command's errors.
+FIELD_LIMIT = 16 * 1024**2
+
+
+def archive_csv(text: Any) -> Any:
+    """A csv reader over an archive member's text, allowing cells up to FIELD_LIMIT."""
+    csv.field_size_limit(FIELD_LIMIT)
+    return csv.reader(text)
+
+
 def _first_rows(zf: zipfile.ZipFile, file: str) -> tuple[list[str] | None, list[str] | None]:
     """The header and first row of a CSV member, reading no further."""
     with zf.open(file) as raw:
-        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        reader = archive_csv(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
         return next(reader, None), next(reader, None)
 
 

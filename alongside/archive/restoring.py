@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, models, transaction
 
 from alongside.access.models import Membership, Organisation, Role, Team
 from alongside.archive.cells import BadCell, from_cell
-from alongside.archive.checking import ArchiveError, Layout, check_archive
+from alongside.archive.checking import ArchiveError, Layout, archive_csv, check_archive
 from alongside.archive.models import RestoredAuditEvent
 from alongside.archive.schema import (
     AUDIT_COLUMNS,
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 # An archive member larger than this, or deflated more than RATIO times, is refused unread.
 MAX_MEMBER_BYTES = 8 * 1024**3
 MAX_RATIO = 200
-csv.field_size_limit(16 * 1024**2)
 
 
 class RestoreRefused(ArchiveError):
@@ -294,7 +293,7 @@ class _Restorer:
         absent = dict.fromkeys(self.layout.absent.get(name, {}), "")
         with self.zf.open(file) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            reader = csv.reader(text)
+            reader = archive_csv(text)
             try:
                 next(reader, None)  # the header, checked before anything was written
                 start = reader.line_num + 1  # the line a row starts on (a cell may hold lines)

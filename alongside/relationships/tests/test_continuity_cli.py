@@ -393,3 +393,18 @@ def test_continuity_any_file_gives_a_result_or_names_a_line(tmp_path_factory, ro
     status = main([str(source), "--output", str(output), "--from", "2026-01-01"])
     assert status in (0, 2)
     assert output.exists() == (status == 0)
+
+
+def test_continuity_keeps_its_own_field_limit_whatever_another_reader_set(tmp_path, capsys):
+    """The csv module's field limit is one setting for the whole process; the archive's restore
+    allows 16 MB. The command's errors must not depend on which reader ran before it."""
+    import csv
+
+    write(tmp_path, "person,worker,at\n1,a,2026-01-01\n1," + "x" * 200_000 + ",2026-01-02\n")
+    before = csv.field_size_limit(16 * 1024**2)
+    try:
+        status, out, err = run(capsys, str(tmp_path / "contacts.csv"))
+    finally:
+        csv.field_size_limit(before)
+    assert (status, out) == (2, "")
+    assert "line 3: field larger than field limit" in err
