@@ -12,6 +12,7 @@ rows. Printed, CPU seconds (`time.process_time`): the first HTML (with the impor
 first PDF after it, then the best of three of each; the resident size before and the peak after.
 """
 
+import os
 import pickle
 import sys
 import time
@@ -19,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(sys.argv[1]).resolve()))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django  # noqa: E402 - after choosing the tree
 
 django.setup()
