@@ -49,6 +49,8 @@ SECTIONS = (
     "report_needs",
     "report_discretion",
     "report_connection",
+    "report_page",
+    "report_page_pdf",
 )
 
 
@@ -122,6 +124,10 @@ def run_one(section: str) -> dict[str, Any]:
         size = len(page("/insights/continuity/export.csv"))
     elif section == "outcomes":
         size = len(page("/measures/outcomes/"))
+    elif section == "report_page":  # the learning report's page, its default six months
+        size = len(page("/reports/"))
+    elif section == "report_page_pdf":  # its PDF download, the same period
+        size = len(page("/reports/download/?format=pdf"))
     elif section == "scorecard_continuity":  # the continuity panel alone, for the team
         from alongside.learning.scorecard import _continuity_panel
 

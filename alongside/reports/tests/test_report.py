@@ -150,6 +150,37 @@ def test_command_writes_html_and_pdf(world, tmp_path):
     assert "Who we worked alongside" in pdf_text(data)
 
 
+def test_command_line_report_skips_the_system_checks(world, tmp_path):
+    """From the command line a command runs Django's system checks first unless it says not to;
+    they load every URL module (6 s of CPU on the large demo) and the report needs none of them.
+    A check that always fails stops `alongside check`, not the report."""
+    from django.core import checks
+    from django.core.management.base import SystemCheckError
+
+    from alongside.reports.management.commands.report import Command
+
+    def always_fails(**kwargs):
+        return [checks.Error("a failing check", id="reports.T001")]
+
+    checks.register(always_fails)
+    try:
+        with pytest.raises(SystemCheckError, match="a failing check"):
+            call_command("check")
+        people_with_contacts(world, 6)
+        start, end = this_year()
+        target = tmp_path / "report.html"
+        # As `run_from_argv` runs a command from the command line (call_command skips the
+        # checks whatever the command says), without its closing the test's connection.
+        command = Command()
+        options = command.create_parser("alongside", "report").parse_args(
+            [f"--period={start}..{end}", f"--output={target}", f"--organisation={world.org.slug}"]
+        )
+        command.execute(**vars(options))
+        assert "Who we worked alongside" in target.read_text()
+    finally:
+        checks.registry.registry.registered_checks.discard(always_fails)
+
+
 @pytest.mark.parametrize(
     ("options", "field"),
     [

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         "else the only one (or the first created, said on standard error). Writes to FILE "
         "(whole, or not at all) or to standard output."
     )
+    # Django's system checks load every URL module and so every view, form and API schema
+    # (jsonschema's format grammars among them): 6 s of CPU and 50 MB for a command that reads
+    # the database and writes a file (issue 17; docs/benchmarks.md). `alongside check` runs
+    # them, as a deployment does.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
