@@ -33,6 +33,8 @@ SECTIONS = (
     "my_people",
     "person_page",
     "team_continuity",
+    "inbox",
+    "matching",
     "continuity_csv",
     "outcomes",
     "scorecard_team",
@@ -51,6 +53,9 @@ SECTIONS = (
     "report_connection",
     "report_page",
     "report_page_pdf",
+
+    "report_referrals",
+    "report_whole",
 )
 
 
@@ -120,6 +125,10 @@ def run_one(section: str) -> dict[str, Any]:
         cpu = time.process_time() - sorted(cpus)[10]
     elif section == "team_continuity":
         size = len(page("/insights/continuity/"))
+    elif section == "inbox":
+        size = len(page("/inbox/"))
+    elif section == "matching":
+        size = len(page("/connections/matching/"))
     elif section == "continuity_csv":
         size = len(page("/insights/continuity/export.csv"))
     elif section == "outcomes":
@@ -147,7 +156,11 @@ def run_one(section: str) -> dict[str, Any]:
             organisation=organisation, at__gte=since, at__lt=until
         )
         name = section.removeprefix("report_")
-        if name == "reach":
+        if name == "whole":  # every section, as `alongside report` builds it before rendering
+            report.build(organisation, start, today)
+        elif name == "referrals":
+            report.referrals_summary(organisation.pk, start, today)
+        elif name == "reach":
             report._reach(built, contacts, since)
         elif name == "continuity":
             report._continuity(built, contacts, since, until)

@@ -241,3 +241,58 @@ def position_page[T](
         make_cursor(scope, AFTER, [end]) if found and end < len(rows) else None,
         make_cursor(scope, BEFORE, [start]) if start > 0 else None,
     )
+
+
+def runs_page[T: Model](
+    runs: Sequence[QuerySet[T]], cursor: str | None, *, size: int, scope: str
+) -> KeysetPage[T]:
+    """A page of several keyset lists read one after another, as one list: the first run's
+    rows, then the second's, ... (a list ranked by a few values, such as the safeguarding
+    concerns, open ones first: a run per value, each on its index; decision 0128).
+
+    Every run has the same ordering (as `keyset_page` needs). The cursor holds the run and the
+    key within it. A page reads the run it starts in from the key and, when that run ends
+    before the page is full, the next runs from their start: one query, or one per run the
+    page reaches into, each a range of `size + 1` rows at most on the run's index."""
+    scope = f"{scope}:runs"
+    order = ordering_of(runs[0])
+    for run in runs[1:]:
+        if ordering_of(run) != order:
+            raise TypeError("the runs of a keyset list share one ordering")
+    if cursor:
+        direction, held = read_cursor(scope, cursor, len(order) + 1)
+        at, *rest = held
+        if not isinstance(at, int) or not 0 <= at < len(runs):
+            raise BadCursor
+        key: tuple[object, ...] = tuple(rest)
+    else:
+        direction, held, at, key = AFTER, (), 0, ()
+    backwards = direction == BEFORE
+    found: list[tuple[int, T]] = []
+    index = at
+    while 0 <= index < len(runs) and len(found) <= size:
+        rows = runs[index]
+        wanted = rows.filter(beyond(order, key, backwards=backwards)) if key else rows
+        wanted = wanted.reverse() if backwards else wanted
+        found += [(index, row) for row in wanted[: size + 1 - len(found)]]
+        index += -1 if backwards else 1
+        key = ()
+    more = len(found) > size
+    if backwards and not more:  # fewer than a page before it: the first page
+        return runs_page(runs, None, size=size, scope=scope.removesuffix(":runs"))
+    found = found[:size]
+    if backwards:
+        found.reverse()
+    first_page = not backwards and not cursor
+
+    def at_row(run: int, row: T, towards: str) -> str:
+        return make_cursor(scope, towards, [run, *(term.value_of(row) for term in order)])
+
+    if not found:  # past the end (the rows after the key went away): the way back only
+        back = None if first_page else make_cursor(scope, BEFORE, held)
+        return KeysetPage([], None, back)
+    return KeysetPage(
+        [row for _, row in found],
+        at_row(*found[-1], AFTER) if more or backwards else None,
+        None if first_page else at_row(*found[0], BEFORE),
+    )

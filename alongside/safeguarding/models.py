@@ -67,7 +67,11 @@ class Concern(models.Model):
         ordering = ["-raised_at", "-id"]
         base_manager_name = "objects"
         indexes = [
-            models.Index(fields=["organisation", "status", "raised_at"]),
+            # The list's runs, one per status, newest first (decision 0128).
+            models.Index(
+                fields=["organisation", "status", "raised_at", "id"],
+                name="concern_org_status_raised",
+            ),
             models.Index(fields=["person", "raised_at"]),
         ]
 

@@ -7,7 +7,6 @@ service and redirects. Pages that show concern text or a justification record th
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,8 +17,9 @@ from alongside.access.decorators import rule_required
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Role
 from alongside.common.forms import add_service_errors
+from alongside.common.keyset import BadCursor
 from alongside.common.once import submit_once
-from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.common.responses import INVALID_FORM_STATUS, bad_cursor, form_status
 from alongside.people.queries import get_person_for_user
 from alongside.safeguarding import queries, services
 from alongside.safeguarding.forms import (
@@ -68,7 +68,10 @@ def concern_raised(request: AuthedHttpRequest, concern_id: int) -> HttpResponse:
 @rule_required("safeguarding.lead")
 def concern_list(request: AuthedHttpRequest) -> HttpResponse:
     membership = membership_of(request)
-    page = Paginator(queries.concern_list(membership), PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = queries.concern_page(membership, request.GET.get("cursor"), size=PAGE_SIZE)
+    except BadCursor as error:
+        return bad_cursor(request, error)
     services.read_concerns(membership, page)
     return render(request, "safeguarding/concern_list.html", {"page": page})
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
@@ -19,8 +18,9 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common import links
 from alongside.common.forms import add_service_errors
+from alongside.common.keyset import BadCursor, keyset_page
 from alongside.common.once import submit_once
-from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.common.responses import INVALID_FORM_STATUS, bad_cursor, form_status
 from alongside.workers import queries, services
 from alongside.workers.forms import (
     ChoosePasswordForm,
@@ -31,6 +31,9 @@ from alongside.workers.forms import (
 )
 
 PAGE_SIZE = 25
+# The Workers list by name a page at a time (decision 0128); the filters narrow it, so a
+# cursor is kept with them in the page's links.
+WORKERS_SCOPE = "workers.list"
 
 
 def _name(membership: Membership) -> str:
@@ -50,8 +53,12 @@ def worker_list(request: AuthedHttpRequest) -> HttpResponse:
         role=chosen.get("role", ""),
         team_id=team.pk if team is not None else None,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        page = keyset_page(rows, request.GET.get("cursor"), size=PAGE_SIZE, scope=WORKERS_SCOPE)
+    except BadCursor as error:
+        return bad_cursor(request, error)
     query = request.GET.copy()
+    query.pop("cursor", None)
     query.pop("page", None)
     return render(
         request,
@@ -59,6 +66,7 @@ def worker_list(request: AuthedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "count": rows.count(),
             "rows": [(m, queries.status_of(m)) for m in page],
             "query": query.urlencode(),
         },
