@@ -53,7 +53,6 @@ SECTIONS = (
     "report_connection",
     "report_page",
     "report_page_pdf",
-
     "report_referrals",
     "report_whole",
 )
