@@ -32,6 +32,7 @@ EVERY_POINTER_TO_A_PERSON = {
     "connections.personprofile.person",
     "connections.personprofile_excluded_people.person",
     "eligibility.voucher.person",
+    "inbox.lastcontact.for_person",
     "learning.contactdemand.person",
     "learning.demandwords.person",
     "learning.need.person",
@@ -105,6 +106,7 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "relationships.continuityquarterworker.person",  # derived, the same
         "relationships.continuityquarter.person",  # derived, the same
         "measures.measurebaseline.person",  # derived from the answers, rewritten for both
+        "inbox.lastcontact.for_person",  # derived from the contacts and spells, the same
     }
 
 
