@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,9 +36,12 @@ def referrals_out_visible_to(membership: Membership | None) -> QuerySet[Referral
     allowed = visible_people_q(membership)
     if membership is None or allowed is None:
         return ReferralOut.objects.none()
+    # A correlated EXISTS, one primary-key probe per referral the other filters found, not
+    # `person IN (everyone the viewer sees)`, which SQLite built on every read: 0.2 s of the
+    # coordinator's inbox on the 100,000-person demo (decisions 0100, 0126).
     return ReferralOut.objects.filter(
+        Exists(Person.objects.filter(allowed, pk=OuterRef("person_id"))),
         organisation_id=membership.organisation_id,
-        person__in=Person.objects.filter(allowed),
     )
 
 

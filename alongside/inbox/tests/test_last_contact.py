@@ -353,3 +353,22 @@ def test_a_person_without_contacts_or_an_open_spell_has_no_row(world):
     assert not LastContact.objects.filter(for_person=person).exists()
     spell = SpellFactory(person=person, started_on=date(2025, 7, 1))
     assert LastContact.objects.filter(for_person=person, spell=spell, contacted=False).exists()
+
+
+def test_overdue_referrals_ask_who_is_visible_per_referral_not_as_a_list_of_everyone(world):
+    """Referrals out with no answer limited referrals with `person IN (SELECT … everyone the
+    viewer sees)`, which SQLite built on every read (0.2 s of the coordinator's inbox on the
+    large demo). Now a correlated EXISTS, a primary-key probe per referral found by its index."""
+    from alongside.referrals.queries import overdue_out
+
+    rows = overdue_out(world.members["colin"], today=timezone.localdate())
+    sql, params = rows.query.sql_with_params()
+    assert 'IN (SELECT U0."id" FROM "people_person" U0' not in sql.replace('"U0"', "U0"), sql
+    assert "EXISTS" in sql, sql
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = "\n".join(str(row[3]) for row in cursor.fetchall())
+        assert "LIST SUBQUERY" not in plan, plan
+        people = [line for line in plan.splitlines() if " U0 " in line]
+        assert people and all("PRIMARY KEY" in line for line in people), plan
