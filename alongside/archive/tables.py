@@ -1578,6 +1578,8 @@ NOT_CARRIED: dict[str, str] = {
     "month rows again with its day rows (decision 0119).",
     "measures.measurebaseline": "Derived: restore builds each person's baseline rows again "
     "from their answers (decision 0108).",
+    "inbox.lastcontact": "Derived: restore builds each person's last contact again with the "
+    "continuity summary (decision 0126).",
     "workers.invitation": "A one-time sign-in link; restored workers have no password and are "
     "invited again.",
     "archive.archiveexport": "Operational: which archives this server made; the files stay on "

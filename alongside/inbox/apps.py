@@ -5,4 +5,7 @@ class InboxConfig(AppConfig):
     name = "alongside.inbox"
 
     def ready(self) -> None:
-        from alongside.inbox import permissions  # noqa: F401 - registers the app's rules
+        from alongside.inbox import (
+            last_contact,  # noqa: F401 - keeps its rows in step
+            permissions,  # noqa: F401 - registers the app's rules
+        )

@@ -38,7 +38,8 @@ from alongside.visibility.support import coordinates, support_records_q
 # Pointers to a person that a merge leaves where they are: the audit log (and the history a
 # restored archive brought in) is append-only, and a merge's own record names both people on purpose.
 # The continuity summary is derived from the contacts and spells: it is rewritten for both people
-# after the move (`refresh_people`), never moved; so are the answers' baseline rows (decision 0108).
+# after the move (`refresh_people`), never moved; so are the answers' baseline rows (decision 0108)
+# and the inbox's last contacts (decision 0126, kept by `refresh_people`).
 KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent", "person"),
                   ("people.personmerge", "survivor"),
                   ("people.personmerge", "merged"), ("people.mergeproposal", "survivor"),
@@ -48,7 +49,8 @@ KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent",
                   ("relationships.continuityquarter", "person"),
                   ("relationships.continuitymonthworker", "person"),
                   ("relationships.continuitymonth", "person"),
-                  ("measures.measurebaseline", "person")})  # fmt: skip
+                  ("measures.measurebaseline", "person"),
+                  ("inbox.lastcontact", "for_person")})  # fmt: skip
 
 # Other apps' rows derived per person that a merge rewrites for both people (like the continuity
 # summary) rather than moves: each app registers its refresh here (people imports none of them),

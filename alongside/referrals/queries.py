@@ -37,6 +37,9 @@ def referrals_out_visible_to(membership: Membership | None) -> QuerySet[Referral
     allowed = visible_people_q(membership)
     if membership is None or allowed is None:
         return ReferralOut.objects.none()
+    # A correlated EXISTS, one primary-key probe per referral the other filters found, not
+    # `person IN (everyone the viewer sees)`, which SQLite built on every read: 0.2 s of the
+    # coordinator's inbox on the 100,000-person demo (decisions 0100, 0126).
     return ReferralOut.objects.filter(
         sees_person(membership), organisation_id=membership.organisation_id
     )

@@ -55,6 +55,18 @@ def keep_contact_day(copy: ContactDay) -> None:
         _COPIES.append(copy)
 
 
+# Other apps' rows kept per person from the contacts and spells (e.g. the inbox's last contact,
+# decision 0126): `keep(person_ids)` after the summary rows; `keep(None)` rewrites every person's.
+_PEOPLE: list[Callable[[list[int] | None], object]] = []
+
+
+def keep_people(keep: Callable[[list[int] | None], object]) -> None:
+    """Register rows kept per person that `refresh_people` and `rebuild` bring in step (an app's
+    `AppConfig.ready`)."""
+    if keep not in _PEOPLE:
+        _PEOPLE.append(keep)
+
+
 def copy_contact_days(copy: ContactDay, person_ids: list[int] | None = None) -> int:
     """Bring the copied day and removal of these people's contacts' rows (None: every row) in
     line with the contacts; returns how many rows changed. A migration passes its historical
@@ -354,6 +366,8 @@ def refresh_people(person_ids: Iterable[int]) -> None:
         _write(_people_rows(ids))
         for copy in _COPIES:
             copy_contact_days(copy, ids)
+        for keep in _PEOPLE:
+            keep(ids)
 
 
 def rebuild(models: tuple[Any, ...] | None = None) -> int:
@@ -377,6 +391,8 @@ def rebuild(models: tuple[Any, ...] | None = None) -> int:
         if models is None:
             for copy in _COPIES:
                 copy_contact_days(copy)
+            for keep in _PEOPLE:
+                keep(None)
         return written
 
 

@@ -32,6 +32,7 @@ EVERY_POINTER_TO_A_PERSON = {
     "connections.personprofile.person",
     "connections.personprofile_excluded_people.person",
     "eligibility.voucher.person",
+    "inbox.lastcontact.for_person",
     "learning.contactdemand.person",
     "learning.demandwords.person",
     "learning.need.person",
@@ -109,6 +110,7 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "relationships.continuitymonthworker.person",  # derived, the same (decision 0119)
         "relationships.continuitymonth.person",  # derived, the same
         "measures.measurebaseline.person",  # derived from the answers, rewritten for both
+        "inbox.lastcontact.for_person",  # derived from the contacts and spells, the same
     }
 
 
