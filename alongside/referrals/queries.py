@@ -43,9 +43,20 @@ def referrals_out_visible_to(membership: Membership | None) -> QuerySet[Referral
 
 
 def referrals_out_for_person(membership: Membership, person: Person) -> list[ReferralOut]:
+    """The person's referrals out, as `referrals_out_visible_to` sees them.
+
+    Whether the viewer sees the person is asked of that one person: the visible people as a
+    list (`person_id IN (SELECT ... every visible person)`) made SQLite build the organisation's
+    whole list first, 0.9 s of the person page on the 100,000-person demo (issue 17)."""
+    allowed = visible_people_q(membership)
+    if allowed is None:
+        return []
     return list(
-        referrals_out_visible_to(membership)
-        .filter(person=person)
+        ReferralOut.objects.filter(
+            organisation_id=membership.organisation_id,
+            person=person,
+            person__in=Person.objects.filter(allowed, pk=person.pk),
+        )
         .select_related("referred_by", "need")
         .order_by("-referred_at", "-id")[:50]
     )
