@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.utils import pretty_name
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alongside.common.dates import date_problem
@@ -76,11 +77,22 @@ _CHOOSE = (forms.RadioSelect, forms.Select, forms.SelectMultiple, forms.Checkbox
 
 def _default_messages(field: forms.Field) -> dict[str, Any]:
     """Django's own words for each error: a field class of ours that words its own is kept."""
-    defaults: dict[str, Any] = {}
-    for cls in reversed(type(field).__mro__):
-        if cls.__module__.startswith("django."):
-            defaults.update(cls.__dict__.get("default_error_messages", {}))
+    kind = type(field)
+    defaults = _DEFAULTS.get(kind)
+    if defaults is None:
+        defaults = {}
+        for cls in reversed(kind.__mro__):
+            if cls.__module__.startswith("django."):
+                defaults.update(cls.__dict__.get("default_error_messages", {}))
+        _DEFAULTS[kind] = defaults
     return defaults
+
+
+# Both depend only on what they are keyed by, and every form built asks them for every field
+# (issue 17: the person page built three forms and spent more on their words than their fields).
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+_PLAIN: dict[tuple[Any, ...], dict[str, str]] = {}
+_PLAIN_KEPT = 2048
 
 
 def _what(field: forms.Field, name: str) -> str:
@@ -130,11 +142,29 @@ def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
     return messages
 
 
+def _plain_messages_of(field: forms.Field, name: str) -> dict[str, str]:
+    """`plain_messages(field, name)`, worked out once per kind of field, label and language."""
+    key = (
+        type(field),
+        type(field.widget),
+        bool(getattr(field.widget, "chooses", False)),
+        str(field.label) if field.label is not None else None,
+        name,
+        get_language(),
+    )
+    plain = _PLAIN.get(key)
+    if plain is None:
+        if len(_PLAIN) >= _PLAIN_KEPT:  # labels may name people: never let it grow unbounded
+            _PLAIN.clear()
+        plain = _PLAIN[key] = plain_messages(field, name)
+    return plain
+
+
 def use_plain_messages(form: forms.BaseForm) -> None:
     """Give each field of `form` the plain message for every error it has not worded itself."""
     for name, field in form.fields.items():
         defaults = _default_messages(field)
-        plain = plain_messages(field, name)
+        plain = _plain_messages_of(field, name)
         for code, message in plain.items():
             given = field.error_messages.get(code)
             if code not in defaults and code not in ("max_length", "min_value", "max_value"):

@@ -101,6 +101,9 @@ def person_page(
     )
     for contact in contacts:
         contact.support_note_visible = notes.get(contact.pk)
+        # The rules each contact's links ask (a coordinator's: `contact.person.team_id`) read
+        # the person already here, not once per contact.
+        contact.person = person
     entries = _with_other_apps(membership, person, entries, complete=history.complete)
     open_requests = history.open_requests
     can_record = rules.test_rule("relationships.record_contact", membership, person)

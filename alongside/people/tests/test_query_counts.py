@@ -75,6 +75,23 @@ def test_the_person_page_costs_the_same_however_much_the_person_has(world):
 
 
 @pytest.mark.time_machine(datetime(2026, 6, 1, 10, 0, tzinfo=UTC), tick=False)
+def test_the_person_page_costs_a_coordinator_the_same_however_many_contacts(world):
+    """A coordinator may change each contact on the timeline because they coordinate its
+    person's team (`coordinates_contact` reads `contact.person.team_id`): the page gives each
+    contact the person it already read, not a query per contact (session 8)."""
+
+    def add(n):
+        for _ in range(n):
+            worker = MembershipFactory(organisation=world.org, role=Role.VOLUNTEER).user
+            ContactFactory(person=world.person, worker=worker)
+
+    url = reverse("people:person", args=[world.person.pk])
+    assert_constant_queries(world.client("colin"), url, add)
+    html = world.client("colin").get(url).content.decode()
+    assert html.count("Wrong person? Move it") == 3
+
+
+@pytest.mark.time_machine(datetime(2026, 6, 1, 10, 0, tzinfo=UTC), tick=False)
 def test_whom_the_viewer_works_with_is_asked_once_on_the_person_page(world):
     ContactFactory(person=world.person, worker=world.user("alice"))
     client = world.client("alice")

@@ -1,6 +1,8 @@
 """Every list of referrals costs the same number of queries for one row or three: the referrals
 in, the partners, and the person page's panel and timeline."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -71,3 +73,70 @@ def test_visible_referrals_ask_for_their_person_by_exists_not_a_list_of_everyone
         sql = str(query.query)
         assert "EXISTS(SELECT" in sql, sql
         assert '"person_id" IN (SELECT' not in sql, sql
+
+
+def _refer(world, person):
+    referral, _token = services.refer(
+        person,
+        by=world.members["alice"],
+        service=None,
+        service_name="Advice",
+        service_email="",
+        need="money",
+        share_contact=True,
+        share_note=False,
+        note="",
+        consent_given=True,
+    )
+    return referral
+
+
+@pytest.mark.django_db
+def test_the_person_pages_referrals_are_those_the_viewer_sees_asked_of_that_person(world):
+    """Issue 17: `referrals_out_for_person` asks whether the viewer sees the one person, not
+    `person_id IN (every person they see)` (0.9 s of the page on 100,000 people, SQLite). The
+    same referrals as the organisation-wide read filtered to the person, for every role, for a
+    person the volunteer works with and one they do not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.referrals.queries import referrals_out_for_person, referrals_out_visible_to
+    from alongside.testing.factories import ContactFactory, PersonFactory
+
+    stranger = PersonFactory(organisation=world.org, team=world.person.team)
+    ContactFactory(person=world.person, worker=world.user("vic"))
+    made = [_refer(world, person) for person in (world.person, world.person, stranger)]
+    seen_by_someone = set()
+    for name, membership in world.members.items():
+        for person in (world.person, stranger):
+            expected = list(
+                referrals_out_visible_to(membership)
+                .filter(person=person)
+                .order_by("-referred_at", "-id")
+            )
+            with CaptureQueriesContext(connection) as context:
+                found = referrals_out_for_person(membership, person)
+            assert found == expected, (name, person)
+            seen_by_someone |= {referral.pk for referral in found}
+            if not context.captured_queries:
+                continue
+            sql = context.captured_queries[0]["sql"]
+            # The subquery of people the viewer sees is limited to the referral's person's key.
+            limited = re.search(
+                r'"?([A-Z]\d)"?\."id" = \("referrals_referralout"\."person_id"\)', sql
+            )
+            assert limited, sql
+            alias = limited.group(1)
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                    plan = "\n".join(str(row[3]) for row in cursor.fetchall())
+                # The person is looked up by key; no list of everyone is built or scanned.
+                assert f"SEARCH {alias} USING INTEGER PRIMARY KEY" in plan, plan
+                assert f"SCAN {alias}" not in plan, plan
+    # The volunteer sees Pat's referrals (they met) and not the stranger's; a supporter sees all.
+    assert seen_by_someone == {referral.pk for referral in made}
+    vic = world.members["vic"]
+    assert len(referrals_out_for_person(vic, world.person)) == 2
+    assert referrals_out_for_person(vic, stranger) == []
+    assert referrals_out_for_person(world.members["fern"], world.person) == []
