@@ -11,6 +11,7 @@ from alongside.people.queries import Filters, Seen, Status, search_people
 from alongside.support.models import SupportNote
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory, TeamFactory
 from alongside.testing.helpers import assert_constant_queries
+from alongside.testing.plans import refuse_other_plans
 
 NOW = "2026-06-15 12:00:00+00:00"
 pytestmark = pytest.mark.time_machine(NOW, tick=False)
@@ -269,18 +270,12 @@ def test_the_seen_lately_filter_reads_recorded_contacts_from_their_own_index(wor
                 old.at = timezone.now() - timedelta(days=days)
                 history.append(old)
         Contact.objects.bulk_create(history)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE relationships_contact")
-            cursor.execute("ANALYZE people_person")
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            # Nested loops only, and nothing kept between them: otherwise, on these few rows, the
-            # planner may read a whole contact index once (a walk of the person-only index standing
-            # in for the scan that is off), filter the time and keep the few rows found, sorted,
-            # hashed or materialised (it did each in whole-suite runs). Without them it must show
-            # what serves the filter per person, in the name order the page asks for.
-            for setting in ("sort", "hashagg", "material", "hashjoin", "mergejoin"):
-                cursor.execute(f"SET LOCAL enable_{setting} = off")
+        # Nested loops only, and nothing kept between them: otherwise, on these few rows, the
+        # planner may read a whole contact index once (a walk of the person-only index standing
+        # in for the scan that is off), filter the time and keep the few rows found, sorted,
+        # hashed or materialised (it did each in whole-suite runs). Without them it must show
+        # what serves the filter per person, in the name order the page asks for.
+        refuse_other_plans("relationships_contact", "people_person")
         plan = people.explain()
         # PostgreSQL has two (person, at) indexes, the partial one and the full one, and may
         # walk either per person or by time first; which is a costing detail. Whichever, the
