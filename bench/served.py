@@ -117,6 +117,8 @@ def prepare(clients_near: tuple[int, ...]) -> tuple[dict[str, str], list[Page], 
         Page("team continuity", "/insights/continuity/", "coordinator"),
         Page("matching", "/connections/matching/", "coordinator"),
         Page("coordinator inbox", "/inbox/", "coordinator"),
+        Page("team scorecard", "/learning/scorecard/", "coordinator"),
+        Page("team learning", "/learning/", "coordinator"),
         Page("learning report, 6 months", "/reports/", "funder"),
     ]
     described = (
