@@ -22,7 +22,8 @@ What it does, on the demo database DATABASE_URL names (SQLite or PostgreSQL; `al
 5. Prints per page p50 and p95 (milliseconds, over every round), requests per second, the ratio
    of requests per second to the sign-in page's, the answer size, and the non-200 answers.
 
-Exit 1 when a page misses its goal: p95 under 300 ms at 2 clients, with no failed request.
+Exit 1 when a page misses its goal: p95 under 300 ms at 2 clients, with no failed request; the
+learning report's goal is issue 17's for the whole report, under 10 s.
 The load generator runs on the same machine as the server and takes its share of the cores, as
 it did for the figures in docs/benchmarks.md.
 """
@@ -45,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 GOAL_P95_MS = 300.0
+REPORT_GOAL_P95_MS = 10_000.0  # issue 17: the whole learning report (HTML and PDF) under 10 s
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Page:
     statuses: list[int] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     seconds: float = 0.0  # time under load, over every round
+    goal_ms: float = GOAL_P95_MS  # p95 must be under this
 
 
 def environment(var_dir: str) -> dict[str, str]:
@@ -119,7 +122,7 @@ def prepare(clients_near: tuple[int, ...]) -> tuple[dict[str, str], list[Page], 
         Page("coordinator inbox", "/inbox/", "coordinator"),
         Page("team scorecard", "/learning/scorecard/", "coordinator"),
         Page("team learning", "/learning/", "coordinator"),
-        Page("learning report, 6 months", "/reports/", "funder"),
+        Page("learning report, 6 months", "/reports/", "funder", goal_ms=REPORT_GOAL_P95_MS),
     ]
     described = (
         f"{connection.vendor} {connection.settings_dict['NAME']} · "
@@ -278,7 +281,7 @@ def main() -> int:
         rate = ok / page.seconds if page.seconds else 0.0
         p50, p95 = percentile(page.times, 0.50), percentile(page.times, 0.95)
         size = statistics.median(page.sizes) / 1024
-        met = p95 < GOAL_P95_MS and failed == 0
+        met = p95 < page.goal_ms and failed == 0
         print(
             f"{page.name:28} {p50:9.1f} {p95:9.1f} {rate:7.1f} {rate / base_rate:9.3f}× "
             f"{size:6.0f} {len(page.times):6d} {failed:6d}  {'met' if met else 'MISSED'}"
