@@ -335,22 +335,26 @@ def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | 
 
 
 def _own_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
-    """A worker's: their own promises and their people's, found through the worker and
-    named-worker indexes (the OR), the latest promise per person; see `_visible_exists`."""
-    contacts = (
-        Contact.objects.filter(
-            Q(worker_id=membership.user_id) | Q(person_id__in=_my_people_ids(membership)),
-            _visible_exists(membership),
-            organisation_id=membership.organisation_id,
-            follow_up_on__lt=today,
-            follow_up_on__gte=today - timedelta(days=FOLLOW_UP_LOOKBACK_DAYS),
+    """A worker's: their own promises and their people's, the latest promise per person; see
+    `_visible_exists`. Two reads, each on its own index, merged here: the worker's promises in
+    the window (the worker's follow-up index) and their named people's (each person's contacts).
+    As one query with `worker OR person IN (...)` PostgreSQL read every promise of the
+    organisation in the window (109,000 contacts on the large demo, 0.1 s) and filtered them."""
+    window = {
+        "organisation_id": membership.organisation_id,
+        "follow_up_on__lt": today,
+        "follow_up_on__gte": today - timedelta(days=FOLLOW_UP_LOOKBACK_DAYS),
+    }
+    latest = ~Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at")))
+    found: dict[int, Contact] = {}
+    for whose in (Q(worker_id=membership.user_id), Q(person_id__in=_my_people_ids(membership))):
+        rows = (
+            Contact.objects.filter(whose, latest, _visible_exists(membership), **window)
+            .select_related("person", "worker")
+            .order_by("follow_up_on", "pk")[:LIMIT]
         )
-        .exclude(
-            Exists(Contact.objects.filter(person_id=OuterRef("person_id"), at__gt=OuterRef("at")))
-        )
-        .select_related("person", "worker")
-    )
-    return list(contacts.order_by("follow_up_on", "pk")[:LIMIT])
+        found.update((contact.pk, contact) for contact in rows)
+    return sorted(found.values(), key=lambda c: (c.follow_up_on, c.pk))[:LIMIT]
 
 
 def _team_follow_ups(membership: Membership, *, today: date) -> list[Contact]:

@@ -225,6 +225,13 @@ class Contact(models.Model):
             models.Index(fields=["organisation", "at"]),
             # The inbox's overdue follow-ups (the last few weeks of promises, not all history).
             models.Index(fields=["organisation", "follow_up_on"]),
+            # A worker's own overdue follow-ups (the inbox and My people's to-do): a range of
+            # their promises, not all their contacts nor the organisation's promises.
+            models.Index(
+                fields=["worker", "follow_up_on"],
+                condition=models.Q(follow_up_on__isnull=False),
+                name="contact_worker_follow_ups",
+            ),
             # "Seen lately" per person (search's last-seen filter and column): recorded contacts
             # only, answered from the index alone. `removed_at` is a column so that SQLite
             # covers the query too (PostgreSQL needs only the condition). Decision 0082.
