@@ -23,8 +23,7 @@ from django.db import connection
 
 from alongside.measures.models import MeasureBaseline
 from alongside.measures.stats import Moments
-from alongside.relationships.continuity import month_start, next_month, next_quarter, quarter_start
-from alongside.relationships.models import ContinuityDay, ContinuityMonth, ContinuityQuarter
+from alongside.relationships.shares import shares_sql
 
 WHY = "aggregate figures, suppressed under 5 people"
 
@@ -47,55 +46,6 @@ def _number(column: str, key: str) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
         return f"(({column} ->> %s))::double precision", [key]
     return f"JSON_EXTRACT({column}, %s)", [f'$."{key}"']
-
-
-def _date(day: date) -> Any:
-    return connection.ops.adapt_datefield_value(day)
-
-
-def shares_sql(organisation_id: int, start: date, end: date) -> tuple[str, list[Any]]:
-    """Per person with a named worker considered on the local days [start, end]: `person_id`,
-    `matched` and `considered`, summed from the finished quarter rows of the whole quarters
-    inside, the finished month rows of the whole months outside them and the day rows of the
-    days left at either end (the window `continuity_over_days` reads; one row per person and
-    quarter or month, as the share needs only the two sums, decision 0130)."""
-    stop = end + timedelta(days=1)
-    parts: list[str] = []
-    params: list[Any] = []
-
-    def add(model: Any, column: str, low: date, high: date) -> None:
-        if low >= high:
-            return
-        parts.append(
-            f"SELECT person_id, named_matched, named_considered FROM {model._meta.db_table}"  # noqa: S608 - names and whole numbers from the code; values are parameters
-            f" WHERE organisation_id = {int(organisation_id)} AND {column} >= %s"
-            f" AND {column} < %s AND named_considered > 0"
-        )
-        params.extend([_date(low), _date(high)])
-
-    def by_month(low: date, high: date) -> None:
-        first = low if low == month_start(low) else next_month(low)
-        last = month_start(high)
-        if last <= first:  # no whole month inside: day rows only
-            add(ContinuityDay, "day", low, high)
-            return
-        add(ContinuityDay, "day", low, first)
-        add(ContinuityMonth, "month", first, last)
-        add(ContinuityDay, "day", last, high)
-
-    first = start if start == quarter_start(start) else next_quarter(start)
-    last = quarter_start(stop)
-    if last <= first:  # no whole quarter inside
-        by_month(start, stop)
-    else:
-        by_month(start, first)
-        add(ContinuityQuarter, "quarter", first, last)
-        by_month(last, stop)
-    sql = (
-        "SELECT person_id, SUM(named_matched) AS matched, SUM(named_considered) AS considered"  # noqa: S608
-        f" FROM ({' UNION ALL '.join(parts)}) AS share_rows GROUP BY person_id"
-    )
-    return sql, params
 
 
 def outcome_moments(
@@ -134,7 +84,7 @@ def outcome_moments(
         )
         .query.sql_with_params()
     )
-    shares, shares_params = shares_sql(organisation_id, start, end)
+    shares, shares_params = shares_sql(organisation_id, start, end + timedelta(days=1))
 
     columns: list[str] = []
     column_params: list[Any] = []

@@ -31,9 +31,9 @@ from alongside.learning.scorecard import connection_panel
 from alongside.measures.queries import outcome_figures
 from alongside.people.models import Person
 from alongside.referrals.queries import referrals_summary
-from alongside.relationships.continuity import aggregate, next_quarter
+from alongside.relationships.continuity import next_quarter
 from alongside.relationships.models import Contact, ContinuityDay
-from alongside.relationships.queries import continuity_by_quarter, continuity_summary
+from alongside.relationships.shares import NamedShares, named_shares, named_shares_by_quarter
 from alongside.reports.models import (
     DEFAULT_RATE_SOURCE,
     DEFAULT_VOLUNTEER_HOUR_RATE,
@@ -240,13 +240,15 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
-    """The period's continuity and its quarterly trend, averaged in the database (decision 0106):
-    one query for the period, one for the whole quarters in it, one for each part quarter at its
-    ends."""
+    """The period's continuity and its quarterly trend: the named-worker share, the people and
+    their workers, from the continuity summary in the database (decisions 0106, 0130): one query
+    for the period (its rows per worker, grouped once per person), one for the whole quarters in
+    it and one for each part quarter at its ends (their finished rows: the trend is the share
+    alone)."""
     org = content.organisation.pk
     after = content.end + timedelta(days=1)
-    overall = continuity_summary(org, start=content.start, end=after).summary
-    named = overall.person_weighted.get("named_share")
+    overall = named_shares(org, start=content.start, end=after, workers=True)
+    named = overall.share
     ok = enough(overall.people)
     content.continuity = [
         Figure(
@@ -266,15 +268,15 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     ]
     whole = [q for q, q_start, q_until in windows if (q_start, q_until) == (q, next_quarter(q))]
     by_quarter = (
-        continuity_by_quarter(org, first=whole[0], last=next_quarter(whole[-1])) if whole else {}
+        named_shares_by_quarter(org, first=whole[0], last=next_quarter(whole[-1])) if whole else {}
     )
     trend = []
     for quarter, q_start, q_until in windows:
         if quarter in whole:
-            summary = by_quarter.get(quarter, aggregate(()))
+            summary = by_quarter.get(quarter, NamedShares(0, 0, None))
         else:
-            summary = continuity_summary(org, start=q_start, end=q_until).summary
-        share = summary.person_weighted.get("named_share")
+            summary = named_shares(org, start=q_start, end=q_until)
+        share = summary.share
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
         trend.append((label, 100 * share if enough(summary.people) and share is not None else None))
     content.continuity_trend = [Series("Named-worker share (%)", trend)]
