@@ -18,8 +18,7 @@ from alongside.relationships.continuity import Aggregate, next_quarter
 from alongside.relationships.queries import continuity_by_quarter, continuity_summary
 from alongside.relationships.shares import NamedShares, named_shares, named_shares_by_quarter
 from alongside.relationships.tests.test_continuity_aggregates import contacts
-from alongside.relationships.tests.test_summaries import ZONES, add_person, spells, windows
-from alongside.testing.factories import OrganisationFactory, TeamFactory, UserFactory
+from alongside.relationships.tests.test_summaries import ZONES, organisation_with, spells, windows
 
 
 def assert_same(got: NamedShares, expected: Aggregate, *, workers: bool) -> None:
@@ -38,11 +37,7 @@ def assert_same(got: NamedShares, expected: Aggregate, *, workers: bool) -> None
 @given(st.sampled_from(ZONES), st.lists(st.tuples(contacts, spells), max_size=5), windows)
 def test_named_shares_from_finished_rows_are_the_continuity_summary(zone, people, asked):
     with timezone.override(ZoneInfo(zone)), transaction.atomic():
-        org = OrganisationFactory()
-        team = TeamFactory(organisation=org)
-        workers = [UserFactory() for _ in range(4)]
-        for found, spans in people:
-            add_person(org, team, workers, found, spans)
+        org = organisation_with(people)
         for start, end in asked:
             if start is None or end is None or end <= start:
                 continue
