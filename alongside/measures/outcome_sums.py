@@ -6,8 +6,9 @@ one query. No person's numbers come back to Python, only one row of sums.
 Each person's named-worker share over the period is the share `continuity_over_days` gives
 (`named_matched / named_considered`, summed over the window), read from the continuity summary's
 finished quarter rows (`ContinuityQuarter`, one per person and quarter) for the whole quarters in
-the period and from its day rows for the days before and after them: the share needs only those
-two sums, so no per-worker tally is made. The means are taken first and the sums of squares
+the period, its finished month rows (`ContinuityMonth`) for the whole months outside them and its
+day rows for the days left at either end: the share needs only those two sums, so no per-worker
+tally is made. The means are taken first and the sums of squares
 around them after (two passes over the rows, kept once by the database), as `stats` does in
 Python, so the figures are those of `paired_change` and `correlation` to rounding.
 """
@@ -22,8 +23,7 @@ from django.db import connection
 
 from alongside.measures.models import MeasureBaseline
 from alongside.measures.stats import Moments
-from alongside.relationships.continuity import next_quarter, quarter_start
-from alongside.relationships.models import ContinuityDay, ContinuityQuarter
+from alongside.relationships.shares import shares_sql
 
 WHY = "aggregate figures, suppressed under 5 people"
 
@@ -46,43 +46,6 @@ def _number(column: str, key: str) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
         return f"(({column} ->> %s))::double precision", [key]
     return f"JSON_EXTRACT({column}, %s)", [f'$."{key}"']
-
-
-def _date(day: date) -> Any:
-    return connection.ops.adapt_datefield_value(day)
-
-
-def shares_sql(organisation_id: int, start: date, end: date) -> tuple[str, list[Any]]:
-    """Per person with a named worker considered on the local days [start, end]: `person_id`,
-    `matched` and `considered`, summed from the quarter rows of the whole quarters inside and
-    the day rows of the days outside them (the window `continuity_over_days` reads)."""
-    stop = end + timedelta(days=1)
-    first = start if start == quarter_start(start) else next_quarter(start)
-    last = quarter_start(stop)
-    parts: list[str] = []
-    params: list[Any] = []
-
-    def add(model: Any, column: str, low: date, high: date) -> None:
-        parts.append(
-            f"SELECT person_id, named_matched, named_considered FROM {model._meta.db_table}"  # noqa: S608 - names and whole numbers from the code; values are parameters
-            f" WHERE organisation_id = {int(organisation_id)} AND {column} >= %s"
-            f" AND {column} < %s AND named_considered > 0"
-        )
-        params.extend([_date(low), _date(high)])
-
-    if last <= first:  # no whole quarter inside: day rows only
-        add(ContinuityDay, "day", start, stop)
-    else:
-        if start < first:
-            add(ContinuityDay, "day", start, first)
-        add(ContinuityQuarter, "quarter", first, last)
-        if last < stop:
-            add(ContinuityDay, "day", last, stop)
-    sql = (
-        "SELECT person_id, SUM(named_matched) AS matched, SUM(named_considered) AS considered"  # noqa: S608
-        f" FROM ({' UNION ALL '.join(parts)}) AS share_rows GROUP BY person_id"
-    )
-    return sql, params
 
 
 def outcome_moments(
@@ -121,7 +84,7 @@ def outcome_moments(
         )
         .query.sql_with_params()
     )
-    shares, shares_params = shares_sql(organisation_id, start, end)
+    shares, shares_params = shares_sql(organisation_id, start, end + timedelta(days=1))
 
     columns: list[str] = []
     column_params: list[Any] = []

@@ -1,7 +1,10 @@
 """Outcome statistics: pure (no Django), plain numbers in and out. SciPy for t quantiles.
 
 SciPy is imported where a quantile is needed, not with this module: importing it costs every
-app server process 0.3–0.6 s at start (more under load), and most requests never need it.
+app server process 0.3–0.6 s at start (more under load), and most requests never need it. The
+quantiles come from `scipy.special` (`stdtrit`, `ndtri`), the functions `scipy.stats.t.ppf` and
+`scipy.stats.norm.ppf` call, so the figures are the same to the bit: importing `scipy.special`
+costs about half of importing `scipy.stats` (0.4 s of CPU against 0.85 s, decision 0130).
 
 - `paired_change`: mean of (after - before) with a t-based 95% confidence interval.
 - `correlation`: Pearson r with a 95% confidence interval from Fisher's z transform.
@@ -56,9 +59,9 @@ def _change(n: int, mean: float, squares: float, level: float) -> Change:
     """The t interval of a mean change from n differences, their mean and the sum of their
     squared distances from it."""
     variance = squares / (n - 1)
-    from scipy import stats as scipy_stats  # noqa: PLC0415 - lazy: see the module docstring
+    from scipy.special import stdtrit  # noqa: PLC0415 - lazy: see the module docstring
 
-    half = float(scipy_stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(variance / n)
+    half = float(stdtrit(n - 1, 0.5 + level / 2)) * math.sqrt(variance / n)
     return Change(n, mean, mean - half, mean + half)
 
 
@@ -86,9 +89,9 @@ def _correlation(n: int, sxx: float, syy: float, sxy: float, level: float) -> Co
     if abs(r) == 1.0 or n <= 3:
         return Correlation(n, r, r, r)
     z = math.atanh(r)
-    from scipy import stats as scipy_stats  # noqa: PLC0415 - lazy: see the module docstring
+    from scipy.special import ndtri  # noqa: PLC0415 - lazy: see the module docstring
 
-    half = float(scipy_stats.norm.ppf(0.5 + level / 2)) / math.sqrt(n - 3)
+    half = float(ndtri(0.5 + level / 2)) / math.sqrt(n - 3)
     return Correlation(n, r, math.tanh(z - half), math.tanh(z + half))
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from alongside.access.models import Organisation
@@ -31,9 +31,9 @@ from alongside.learning.scorecard import connection_panel
 from alongside.measures.queries import outcome_figures
 from alongside.people.models import Person
 from alongside.referrals.queries import referrals_summary
-from alongside.relationships.continuity import aggregate, next_quarter
-from alongside.relationships.models import Contact, ContinuityDay
-from alongside.relationships.queries import continuity_by_quarter, continuity_summary
+from alongside.relationships.continuity import next_quarter
+from alongside.relationships.models import Contact, ContinuityDay, ContinuityMonth
+from alongside.relationships.shares import NamedShares, named_shares, named_shares_by_quarter
 from alongside.reports.models import (
     DEFAULT_RATE_SOURCE,
     DEFAULT_VOLUNTEER_HOUR_RATE,
@@ -44,6 +44,7 @@ from alongside.reports.models import (
 from alongside.rota.queries import gifts_summary, hours_given
 
 MAX_PERIOD_DAYS = 3 * 366
+ONE_DAY = timedelta(days=1)
 GIFT_LABELS = {
     "food": "Food given",
     "goods": "Goods given",
@@ -173,30 +174,44 @@ def _days(content: ReportContent) -> Any:
 
 
 def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
-    """Reach from the summary rows of the period (`contacts` and `since` name the same period),
-    in two queries (decisions 0098, 0110): the months (grouped by a CASE over the months' ends,
-    no per-row date function), with their contacts and minutes; and the people seen, each with
-    one index probe for an earlier row ("new to us")."""
+    """Reach from the continuity summary's rows of the period (`contacts` and `since` name the
+    same period; decisions 0098, 0110, 0130): the contacts and minutes of each day, summed in
+    the order of the period's covering index (no sort, no per-row month), added up by month here;
+    the people of each whole month counted from the finished month rows (one per person and
+    month, read from their index), and those of a part month at either end from its day rows;
+    and the people seen, each with one index probe for an earlier row ("new to us")."""
     days = _days(content)
     months = months_in(content.start, content.end)
-    # Each row's month as one CASE over the months' ends (every row is in the period), then one
-    # GROUP BY: a few comparisons a row, not a conditional distinct count per month and row.
-    month_of = Case(
-        *(
-            When(day__lt=_next_month(month), then=Value(index))
-            for index, month in enumerate(months)
-        ),
-        output_field=IntegerField(),
-    )
-    by_month: dict[int, tuple[int, int, int]] = {
-        index: (month_people, month_count or 0, month_minutes or 0)
-        for index, month_people, month_count, month_minutes in days.annotate(month=month_of)
-        .values("month")
-        .annotate(
-            people=Count("person_id", distinct=True), count=Sum("contacts"), minutes=Sum("minutes")
-        )
-        .values_list("month", "people", "count", "minutes")
-    }
+    index_of = {(month.year, month.month): index for index, month in enumerate(months)}
+    totals = [[0, 0] for _ in months]
+    for day, day_count, day_minutes in (
+        days.values("day")
+        .annotate(count=Sum("contacts"), minutes=Sum("minutes"))
+        .values_list("day", "count", "minutes")
+    ):
+        month_totals = totals[index_of[(day.year, day.month)]]
+        month_totals[0] += day_count or 0
+        month_totals[1] += day_minutes or 0
+    month_people = [0 for _ in months]
+    whole = [m for m in months if m >= content.start and _next_month(m) <= content.end + ONE_DAY]
+    if whole:
+        for month, month_count in (
+            ContinuityMonth.objects.filter(
+                organisation=content.organisation,
+                month__gte=whole[0],
+                month__lte=whole[-1],
+            )
+            .order_by()
+            .values("month")
+            .annotate(people=Count("pk"))
+            .values_list("month", "people")
+        ):
+            month_people[index_of[(month.year, month.month)]] = month_count
+    for index, month in enumerate(months):
+        if month not in whole:  # a part month at either end: its own days' people
+            month_people[index] = days.filter(
+                day__gte=max(month, content.start), day__lt=_next_month(month)
+            ).aggregate(people=Count("person_id", distinct=True))["people"]
     earlier_row = ContinuityDay.objects.filter(
         person_id=OuterRef("pk"), day__lt=content.start
     ).order_by()
@@ -206,8 +221,8 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
         .aggregate(people=Count("pk"), earlier=Count("pk", filter=Q(Exists(earlier_row))))
     )
     people, earlier = found["people"], found["earlier"]
-    count = sum(month_count for _, month_count, _ in by_month.values())
-    minutes = sum(month_minutes for _, _, month_minutes in by_month.values())
+    count = sum(month_count for month_count, _ in totals)
+    minutes = sum(month_minutes for _, month_minutes in totals)
     content.reach = [
         Figure("People we worked alongside", _count(people, people), people),
         Figure("Of them, new to us in this period", _count(people - earlier, people)),
@@ -218,7 +233,7 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
         ),
     ]
     shown = [
-        (month.strftime("%b %Y"), *by_month.get(i, (0, 0, 0))[:2]) for i, month in enumerate(months)
+        (month.strftime("%b %Y"), month_people[i], totals[i][0]) for i, month in enumerate(months)
     ]
     content.activity = [
         Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
@@ -240,13 +255,15 @@ def _withheld(people: int, value: float) -> float | None:
 
 
 def _continuity(content: ReportContent, contacts: Any, since: datetime, until: datetime) -> None:
-    """The period's continuity and its quarterly trend, averaged in the database (decision 0106):
-    one query for the period, one for the whole quarters in it, one for each part quarter at its
-    ends."""
+    """The period's continuity and its quarterly trend: the named-worker share, the people and
+    their workers, from the continuity summary in the database (decisions 0106, 0130): one query
+    for the period (its rows per worker, grouped once per person), one for the whole quarters in
+    it and one for each part quarter at its ends (their finished rows: the trend is the share
+    alone)."""
     org = content.organisation.pk
     after = content.end + timedelta(days=1)
-    overall = continuity_summary(org, start=content.start, end=after).summary
-    named = overall.person_weighted.get("named_share")
+    overall = named_shares(org, start=content.start, end=after, workers=True)
+    named = overall.share
     ok = enough(overall.people)
     content.continuity = [
         Figure(
@@ -266,15 +283,15 @@ def _continuity(content: ReportContent, contacts: Any, since: datetime, until: d
     ]
     whole = [q for q, q_start, q_until in windows if (q_start, q_until) == (q, next_quarter(q))]
     by_quarter = (
-        continuity_by_quarter(org, first=whole[0], last=next_quarter(whole[-1])) if whole else {}
+        named_shares_by_quarter(org, first=whole[0], last=next_quarter(whole[-1])) if whole else {}
     )
     trend = []
     for quarter, q_start, q_until in windows:
         if quarter in whole:
-            summary = by_quarter.get(quarter, aggregate(()))
+            summary = by_quarter.get(quarter, NamedShares(0, 0, None))
         else:
-            summary = continuity_summary(org, start=q_start, end=q_until).summary
-        share = summary.person_weighted.get("named_share")
+            summary = named_shares(org, start=q_start, end=q_until)
+        share = summary.share
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
         trend.append((label, 100 * share if enough(summary.people) and share is not None else None))
     content.continuity_trend = [Series("Named-worker share (%)", trend)]

@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alongside.measures.builtins import LONELINESS, ONS4, RELATIONSHIP_CHECK
-from alongside.measures.outcome_sums import shares_sql
 from alongside.measures.queries import (
     Association,
     OutcomeChange,
@@ -36,6 +35,7 @@ from alongside.measures.stats import (
 )
 from alongside.measures.tests.helpers import answered, version
 from alongside.relationships.queries import continuity_over_days
+from alongside.relationships.shares import shares_sql
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,17 +203,17 @@ def test_outcome_figures_summed_in_sql_are_the_per_person_reference(
 @SLOW
 @given(st.data(), periods, st.sampled_from(ZONES))
 def test_named_share_rows_sum_to_the_continuity_of_each_person(world, data, period, zone):
-    """`shares_sql` (two sums over quarter and day rows) gives each person the named-worker
+    """`shares_sql` (two sums over finished quarter and month rows and day rows) gives each person the named-worker
     share `continuity_over_days` gives, for any window."""
     start, end = period
     with timezone.override(ZoneInfo(zone)), transaction.atomic():
         _write(world, data, period, people=6, answers=0, contacts=10)
         from django.db import connection  # noqa: PLC0415 - test only
 
-        query, params = shares_sql(world.org.pk, start, end)
+        query, params = shares_sql(world.org.pk, start, end + timedelta(days=1))
         with connection.cursor() as cursor:
             cursor.execute(query, params)
-            got = {person: matched / considered for person, matched, considered in cursor}
+            got = {person: matched / considered for person, matched, considered, _ in cursor}
         over = continuity_over_days(world.org.pk, start=start, end=end + timedelta(days=1))
         expected = {pid: c.named_share for pid, c in over.items() if c.named_share is not None}
         assert got == expected

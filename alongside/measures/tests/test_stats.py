@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from alongside.measures.stats import correlation, paired_change
@@ -55,3 +57,33 @@ def test_correlation_withheld_under_five_and_undefined_without_variation():
     assert correlation([1, 1, 1, 1, 1], [1, 2, 3, 4, 5]).r is None
     perfect = correlation([1, 2, 3, 4, 5], [2, 4, 6, 8, 10])
     assert perfect.r == pytest.approx(1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.floats(-50, 50, allow_nan=False, allow_subnormal=False),
+            st.floats(-50, 50, allow_nan=False, allow_subnormal=False),
+        ),
+        min_size=5,
+        max_size=4000,
+    ),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_the_intervals_are_scipy_stats_quantiles_to_the_bit(pairs, level):
+    """`scipy.special`'s `stdtrit` and `ndtri` (imported for half the cost) are what
+    `scipy.stats.t.ppf` and `norm.ppf` compute: every interval is the same float (decision 0130)."""
+    n = len(pairs)
+    change = paired_change(pairs, level=level)
+    differences = [after - before for before, after in pairs]
+    mean = math.fsum(differences) / n
+    squares = math.fsum((d - mean) ** 2 for d in differences)
+    half = float(scipy_stats.t.ppf(0.5 + level / 2, n - 1)) * math.sqrt(squares / (n - 1) / n)
+    assert (change.ci_low, change.ci_high) == (mean - half, mean + half)
+    xs, ys = [before for before, _ in pairs], differences
+    found = correlation(xs, ys, level=level)
+    if found.r is not None and abs(found.r) < 1.0 and n > 3:
+        z = math.atanh(found.r)
+        half = float(scipy_stats.norm.ppf(0.5 + level / 2)) / math.sqrt(n - 3)
+        assert (found.ci_low, found.ci_high) == (math.tanh(z - half), math.tanh(z + half))

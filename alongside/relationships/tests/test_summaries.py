@@ -144,6 +144,17 @@ windows = st.lists(
 )
 
 
+def organisation_with(people: list[tuple[Any, Any]]) -> Any:
+    """A new organisation with one team, four workers and these people (`add_person`'s
+    contacts and spells each)."""
+    org = OrganisationFactory()
+    team = TeamFactory(organisation=org)
+    workers = [UserFactory() for _ in range(4)]
+    for found, spans in people:
+        add_person(org, team, workers, found, spans)
+    return org
+
+
 def add_person(
     org: Any,
     team: Any,
@@ -175,11 +186,7 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
     zones: the summary kept in step contact by contact gives exactly the reference's figures,
     and rebuilding it gives the same rows."""
     with timezone.override(ZoneInfo(zone)), transaction.atomic():
-        org = OrganisationFactory()
-        team = TeamFactory(organisation=org)
-        workers = [UserFactory() for _ in range(4)]
-        for found, spans in people:
-            add_person(org, team, workers, found, spans)
+        org = organisation_with(people)
         incremental = _rows()
         assert rebuild() == len(incremental[0])
         assert _rows() == incremental
