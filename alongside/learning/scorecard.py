@@ -330,20 +330,12 @@ def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end
     )
 
 
-def _separation_panel(
-    organisation_id: int,
-    team_id: int | None,
-    start: date,
-    end: date,
-    seen: WindowTotals | None = None,
-) -> Panel:
-    if seen is None:
-        seen = _seen(organisation_id, team_id, start, end)
+def _assessed(organisation_id: int, team_id: int | None, start: date, end: date) -> int:
+    """The people seen in the period who had a voucher redeemed by one of their supporters: a
+    named worker (any spell), the worker at one of their contacts, or a worker also present at
+    one (any time). Driven by the redeemed vouchers, each asking its person's contacts' (person,
+    time) index whether they were seen in the period (decision 0127). One query."""
     since, until = period_bounds(start, end)
-    # The people seen who had a voucher redeemed by one of their supporters: a named worker (any
-    # spell), the worker at one of their contacts, or a worker also present at one (any time).
-    # Driven by the redeemed vouchers, each asking its person's contacts' (person, time) index
-    # whether they were seen in the period (decision 0127). One query.
     assessed = (
         Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
         .filter(
@@ -383,8 +375,21 @@ def _separation_panel(
     )
     if team_id is not None:
         assessed = assessed.filter(person__team_id=team_id)
+    return int(assessed.order_by().values("person_id").distinct().count())
+
+
+def _separation_panel(
+    organisation_id: int,
+    team_id: int | None,
+    start: date,
+    end: date,
+    seen: WindowTotals | None = None,
+) -> Panel:
+    if seen is None:
+        seen = _seen(organisation_id, team_id, start, end)
+    since, until = period_bounds(start, end)
     people = seen.people
-    separated = people - assessed.order_by().values("person_id").distinct().count()
+    separated = people - _assessed(organisation_id, team_id, start, end)
     overrides = Override.objects.for_system("override counts for a team figure").filter(
         organisation_id=organisation_id, started_at__gte=since, started_at__lt=until
     )
