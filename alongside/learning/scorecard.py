@@ -330,6 +330,30 @@ def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end
     )
 
 
+def redeemed_by_a_supporter() -> Q:
+    """A voucher's redeemer is one of its person's supporters: a named worker (any spell), the
+    worker at one of their contacts, or a worker also present at one (any time)."""
+    return Q(
+        Exists(
+            NamedWorkerSpell.objects.filter(
+                person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
+            )
+        )
+        | Exists(
+            Contact.objects.filter(
+                person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
+            )
+        )
+        | Exists(
+            Contact.also_present.through.objects.filter(
+                contact__person_id=OuterRef("person_id"),
+                contact__removed_at__isnull=True,
+                user_id=OuterRef("redeemed_by_id"),
+            )
+        )
+    )
+
+
 def _assessed(organisation_id: int, team_id: int | None, start: date, end: date) -> int:
     """The people seen in the period who had a voucher redeemed by one of their supporters: a
     named worker (any spell), the worker at one of their contacts, or a worker also present at
@@ -353,25 +377,7 @@ def _assessed(organisation_id: int, team_id: int | None, start: date, end: date)
                 )
             )
         )
-        .filter(
-            Exists(
-                NamedWorkerSpell.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
-            )
-            | Exists(
-                Contact.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
-            )
-            | Exists(
-                Contact.also_present.through.objects.filter(
-                    contact__person_id=OuterRef("person_id"),
-                    contact__removed_at__isnull=True,
-                    user_id=OuterRef("redeemed_by_id"),
-                )
-            )
-        )
+        .filter(redeemed_by_a_supporter())
     )
     if team_id is not None:
         assessed = assessed.filter(person__team_id=team_id)

@@ -12,9 +12,9 @@ from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QueryS
 from alongside.eligibility.models import Voucher
 from alongside.learning.models import OWN_GOAL, AdminTime, Need
 from alongside.learning.queries import period_bounds
-from alongside.learning.scorecard import AdminSplit, OwnGoals
+from alongside.learning.scorecard import AdminSplit, OwnGoals, redeemed_by_a_supporter
 from alongside.people.models import Person
-from alongside.relationships.models import Contact, NamedWorkerSpell
+from alongside.relationships.models import Contact
 from alongside.relationships.queries import WindowTotals, continuity_summary
 
 
@@ -117,25 +117,7 @@ def separation(
     by_a_supporter = (
         Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
         .filter(person_id=OuterRef("pk"), redeemed_by_id__isnull=False)
-        .filter(
-            Exists(
-                NamedWorkerSpell.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
-            )
-            | Exists(
-                Contact.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
-            )
-            | Exists(
-                Contact.also_present.through.objects.filter(
-                    contact__person_id=OuterRef("person_id"),
-                    contact__removed_at__isnull=True,
-                    user_id=OuterRef("redeemed_by_id"),
-                )
-            )
-        )
+        .filter(redeemed_by_a_supporter())
     )
     counts = (
         people_seen(organisation_id, team_id, start, end)
