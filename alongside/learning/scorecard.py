@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
-from django.db.models import Case, Count, DateField, Exists, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.connections.models import IntroductionSide, Status
@@ -29,7 +40,7 @@ from alongside.learning.queries import (
 from alongside.measures.queries import relationship_check_summary
 from alongside.people.models import Person
 from alongside.relationships.models import Contact, NamedWorkerSpell
-from alongside.relationships.queries import continuity_summary
+from alongside.relationships.queries import WindowTotals, window_totals
 from alongside.safeguarding.models import Override
 from alongside.spaces.models import Attendance, Session
 from alongside.spaces.queries import held_q, tie_change
@@ -62,16 +73,16 @@ class Scorecard:
     panels: list[Panel]
 
 
-def _people_seen(
-    organisation_id: int, team_id: int | None, start: date, end: date
-) -> QuerySet[Any]:
-
-    since, until = period_bounds(start, end)
-    seen = Contact.objects.filter(
-        organisation_id=organisation_id, at__gte=since, at__lt=until
-    ).values("person_id")
-    people = Person.objects.filter(organisation_id=organisation_id, pk__in=seen)
-    return people.filter(team_id=team_id) if team_id is not None else people
+def _seen(organisation_id: int, team_id: int | None, start: date, end: date) -> WindowTotals:
+    """The people of the team (None: the organisation) with contacts in the period, their
+    workers, minutes and named-worker share, from the maintained continuity summary in one
+    query (decision 0127): its cost is the period's summary rows, never its contacts."""
+    scope = Person.objects.filter(organisation_id=organisation_id)
+    if team_id is not None:
+        scope = scope.filter(team_id=team_id)
+    return window_totals(
+        organisation_id, start=start, end=end + timedelta(days=1), people=scope.values("pk")
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -113,8 +124,7 @@ class OwnGoals:
 
 
 def _own_goals(organisation_id: int, team_id: int | None, start: date, end: date) -> OwnGoals:
-    from django.db.models import Q
-
+    """Counted in the database (decision 0127), never a row per need in Python."""
     from alongside.learning.models import OWN_GOAL, Need
 
     needs = Need.objects.for_system("a team share of needs with the person's own goal").filter(
@@ -124,25 +134,28 @@ def _own_goals(organisation_id: int, team_id: int | None, start: date, end: date
     )
     if team_id is not None:
         needs = needs.filter(team_id=team_id)
-    rows = list(needs.values_list("person_id", "goal_set_by"))
-    own = sum(1 for _, set_by in rows if set_by in OWN_GOAL)
-    return OwnGoals(len(rows), own, len({person_id for person_id, _ in rows}))
+    found = needs.order_by().aggregate(
+        needs=Count("pk"),
+        own=Count("pk", filter=Q(goal_set_by__in=sorted(OWN_GOAL))),
+        people=Count("person_id", distinct=True),
+    )
+    return OwnGoals(found["needs"], found["own"], found["people"])
 
 
-def _continuity_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-
-    since, until = period_bounds(start, end)
+def _continuity_panel(
+    organisation_id: int,
+    team_id: int | None,
+    start: date,
+    end: date,
+    seen: WindowTotals | None = None,
+) -> Panel:
     # The people seen in the period are those with summary rows in it, so the team alone
     # narrows it: a subquery over the period's contacts would be read once per part of the
-    # window (decision 0096) for the same answer.
-    scope = Person.objects.filter(organisation_id=organisation_id)
-    if team_id is not None:
-        scope = scope.filter(team_id=team_id)
-    summary = continuity_summary(
-        organisation_id, start=start, end=end + timedelta(days=1), people=scope.values("pk")
-    ).summary
-    people = summary.people
-    minutes = _contact_minutes(organisation_id, team_id, since, until)
+    # window (decision 0096) for the same answer. Their minutes come from the same rows.
+    if seen is None:
+        seen = _seen(organisation_id, team_id, start, end)
+    people = seen.people
+    minutes = seen.minutes
     admin = _admin_split(organisation_id, team_id, start, end)
     ok = enough(people)
     return Panel(
@@ -160,11 +173,11 @@ def _continuity_panel(organisation_id: int, team_id: int | None, start: date, en
             Figure("People seen", shown(people)),
             Figure(
                 "Contacts with the named worker",
-                _percent(summary.person_weighted["named_share"] if ok else None),
+                _percent(seen.named_share if ok else None),
             ),
             Figure(
                 "Different workers per person",
-                f"{summary.workers / people:.1f}" if ok else FEWER,
+                f"{seen.workers / people:.1f}" if ok else FEWER,
             ),
             Figure("Hours with people", f"{minutes / 60:.0f}" if ok else FEWER),
             Figure("Workers who recorded admin time", shown(admin.workers)),
@@ -195,9 +208,10 @@ class AdminSplit:
 
 def _admin_split(organisation_id: int, team_id: int | None, start: date, end: date) -> AdminSplit:
     """For each worker-week with admin time recorded (weeks starting in the period), the admin
-    minutes and that worker's contact minutes that week with the team's people. One sum in the
-    database (decision 0098): each contact's week is found from the weeks' local bounds, and an
-    index probe asks whether its worker recorded admin time for that team and week."""
+    minutes and that worker's contact minutes that week with the team's people. Driven by the
+    period's admin rows (decision 0127): each row's week bounds are picked by a `CASE` over the
+    period's Mondays, and its worker's contacts that week summed by a probe of the contacts'
+    (worker, time) index, so the cost is the rows recorded, never the period's contacts."""
     from alongside.learning.models import AdminTime
 
     rows = AdminTime.objects.filter(organisation_id=organisation_id, week__gte=start, week__lte=end)
@@ -209,47 +223,41 @@ def _admin_split(organisation_id: int, team_id: int | None, start: date, end: da
     mondays = sorted({week for _, week, _ in recorded if week.weekday() == 0})
     with_people = 0
     if mondays:
-        since, until = period_bounds(mondays[0], mondays[-1] + timedelta(days=6))
-        week_of = Case(
-            *(
-                When(
-                    at__gte=period_bounds(monday, monday)[0],
-                    at__lt=period_bounds(monday, monday + timedelta(days=6))[1],
-                    then=Value(monday),
-                )
-                for monday in mondays
-            ),
-            output_field=DateField(),
-        )
-        total = (
-            Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
-            .annotate(week=week_of)
-            .filter(
-                Exists(
-                    rows.filter(
-                        worker_id=OuterRef("worker_id"),
-                        team_id=OuterRef("person__team_id"),
-                        week=OuterRef("week"),
+
+        def bound(end_of_week: bool) -> Case:
+            return Case(
+                *(
+                    When(
+                        week=monday,
+                        then=Value(period_bounds(monday, monday + timedelta(days=6))[end_of_week]),
                     )
-                )
+                    for monday in mondays
+                ),
+                output_field=DateTimeField(),
+            )
+
+        minutes = (
+            Contact.objects.filter(
+                organisation_id=organisation_id,
+                worker_id=OuterRef("worker_id"),
+                at__gte=OuterRef("since"),
+                at__lt=OuterRef("until"),
+                person__team_id=OuterRef("team_id"),
             )
             .order_by()
+            .values("worker_id")
+            .annotate(total=Sum("minutes"))
+            .values("total")
+        )
+        total = (
+            rows.order_by()
+            .annotate(since=bound(False), until=bound(True))
+            .annotate(minutes=Subquery(minutes, output_field=IntegerField()))
             .aggregate(total=Sum("minutes"))["total"]
         )
         with_people = total or 0
     admin = sum(round(float(hours) * 60) for _, _, hours in recorded)
     return AdminSplit(len({worker for worker, _, _ in recorded}), admin, with_people)
-
-
-def _contact_minutes(
-    organisation_id: int, team_id: int | None, since: datetime, until: datetime
-) -> int:
-
-    rows = Contact.objects.filter(organisation_id=organisation_id, at__gte=since, at__lt=until)
-    if team_id is not None:
-        rows = rows.filter(person__team_id=team_id)
-    total: int | None = rows.aggregate(total=Sum("minutes"))["total"]
-    return total or 0
 
 
 def _training_panel(organisation_id: int, team_id: int | None, end: date) -> Panel:
@@ -322,39 +330,72 @@ def _attitudes_panel(organisation_id: int, team_id: int | None, start: date, end
     )
 
 
-def _separation_panel(organisation_id: int, team_id: int | None, start: date, end: date) -> Panel:
-
-    seen = _people_seen(organisation_id, team_id, start, end)
-    # A voucher redeemed by one of the person's supporters: a named worker (any spell), the worker
-    # at one of their contacts, or a worker also present at one (any time). One query.
-    by_a_supporter = (
-        Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
-        .filter(person_id=OuterRef("pk"), redeemed_by_id__isnull=False)
-        .filter(
-            Exists(
-                NamedWorkerSpell.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
+def redeemed_by_a_supporter() -> Q:
+    """A voucher's redeemer is one of its person's supporters: a named worker (any spell), the
+    worker at one of their contacts, or a worker also present at one (any time)."""
+    return Q(
+        Exists(
+            NamedWorkerSpell.objects.filter(
+                person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
             )
-            | Exists(
-                Contact.objects.filter(
-                    person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
-                )
+        )
+        | Exists(
+            Contact.objects.filter(
+                person_id=OuterRef("person_id"), worker_id=OuterRef("redeemed_by_id")
             )
-            | Exists(
-                Contact.also_present.through.objects.filter(
-                    contact__person_id=OuterRef("person_id"),
-                    contact__removed_at__isnull=True,
-                    user_id=OuterRef("redeemed_by_id"),
-                )
+        )
+        | Exists(
+            Contact.also_present.through.objects.filter(
+                contact__person_id=OuterRef("person_id"),
+                contact__removed_at__isnull=True,
+                user_id=OuterRef("redeemed_by_id"),
             )
         )
     )
-    counts = seen.order_by().aggregate(
-        people=Count("pk"), separated=Count("pk", filter=~Exists(by_a_supporter))
-    )
-    people, separated = counts["people"], counts["separated"]
+
+
+def _assessed(organisation_id: int, team_id: int | None, start: date, end: date) -> int:
+    """The people seen in the period who had a voucher redeemed by one of their supporters: a
+    named worker (any spell), the worker at one of their contacts, or a worker also present at
+    one (any time). Driven by the redeemed vouchers, each asking its person's contacts' (person,
+    time) index whether they were seen in the period (decision 0127). One query."""
     since, until = period_bounds(start, end)
+    assessed = (
+        Voucher.objects.for_system("separation of roles: codes and ids for a team figure")
+        .filter(
+            organisation_id=organisation_id,
+            person__organisation_id=organisation_id,
+            redeemed_by_id__isnull=False,
+        )
+        .filter(
+            Exists(
+                Contact.objects.filter(
+                    organisation_id=organisation_id,
+                    person_id=OuterRef("person_id"),
+                    at__gte=since,
+                    at__lt=until,
+                )
+            )
+        )
+        .filter(redeemed_by_a_supporter())
+    )
+    if team_id is not None:
+        assessed = assessed.filter(person__team_id=team_id)
+    return int(assessed.order_by().values("person_id").distinct().count())
+
+
+def _separation_panel(
+    organisation_id: int,
+    team_id: int | None,
+    start: date,
+    end: date,
+    seen: WindowTotals | None = None,
+) -> Panel:
+    if seen is None:
+        seen = _seen(organisation_id, team_id, start, end)
+    since, until = period_bounds(start, end)
+    people = seen.people
+    separated = people - _assessed(organisation_id, team_id, start, end)
     overrides = Override.objects.for_system("override counts for a team figure").filter(
         organisation_id=organisation_id, started_at__gte=since, started_at__lt=until
     )
@@ -487,6 +528,7 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
     """The Relationship Conditions Scorecard for a team (None: the organisation)."""
     discretion = discretion_summary(organisation_id, team_id, start, end)
     demand = failure_demand_by_month(organisation_id, team_id, start, end)
+    seen = _seen(organisation_id, team_id, start, end)
     return Scorecard(
         organisation_id=organisation_id,
         team_id=team_id,
@@ -494,10 +536,10 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
         end=end,
         panels=[
             _autonomy_panel(discretion, organisation_id, team_id, start, end),
-            _continuity_panel(organisation_id, team_id, start, end),
+            _continuity_panel(organisation_id, team_id, start, end, seen),
             _training_panel(organisation_id, team_id, end),
             _attitudes_panel(organisation_id, team_id, start, end),
-            _separation_panel(organisation_id, team_id, start, end),
+            _separation_panel(organisation_id, team_id, start, end, seen),
             _failure_panel(demand),
             connection_panel(organisation_id, team_id, start, end),
         ],

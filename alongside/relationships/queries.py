@@ -478,6 +478,70 @@ def continuity_summary(
     return ContinuitySummary(_aggregate_of(row), tuple(counts[:-1]), counts[-1])
 
 
+# The few figures a scorecard shows of a window, per person then summed, from the per-worker rows
+# of the window's parts (`_parts`) with their minutes: no finished-row shortcut (those rows carry
+# no minutes) and none of the tallies the other indices need (decision 0127).
+_WINDOW_ROWS_SQL = """
+SELECT person_id, worker_id, contacts, minutes, named_considered, named_matched
+FROM {table} WHERE {where}
+"""
+_WINDOW_TOTALS_SQL = """
+SELECT COUNT(*), SUM(workers), SUM(minutes),
+       SUM(CASE WHEN considered > 0 THEN CAST(matched AS DOUBLE PRECISION) / considered END),
+       SUM(CASE WHEN considered > 0 THEN 1 ELSE 0 END)
+FROM (
+    SELECT person_id, COUNT(*) AS workers, SUM(n) AS contacts, SUM(minutes) AS minutes,
+           SUM(considered) AS considered, SUM(matched) AS matched
+    FROM (
+        SELECT person_id, SUM(contacts) AS n, SUM(minutes) AS minutes,
+               SUM(named_considered) AS considered, SUM(named_matched) AS matched
+        FROM ({rows}) AS window_rows
+        GROUP BY person_id, worker_id
+    ) AS per_worker
+    GROUP BY person_id
+) AS per_person WHERE contacts > 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class WindowTotals:
+    """The people with contacts in a window, the different workers each saw added up, their
+    contacts' minutes, and the person-weighted mean of their named-worker shares (None when no
+    one had a named worker in force): what `aggregate` gives as `people`, `workers` and
+    `person_weighted["named_share"]`, and the sum of the contacts' minutes."""
+
+    people: int
+    workers: int
+    minutes: int
+    named_share: float | None
+
+
+def window_totals(
+    organisation_id: int, *, start: date, end: date, people: QuerySet[Any] | None = None
+) -> WindowTotals:
+    """`WindowTotals` over the local days [start, end), one query of sums over the maintained
+    summary (whole quarters, whole months, then days: `_parts`), so its cost is the window's
+    rows, never its contacts; `people` (a `values("pk")` queryset) narrows it."""
+    narrowed = None if people is None else _subquery(people)
+    parts: list[str] = []
+    params: list[Any] = []
+    for model, column, _first_day, low, high in _parts(start, end):
+        where, found = _where(organisation_id, column, low, high, narrowed)
+        parts.append(_WINDOW_ROWS_SQL.format(table=model._meta.db_table, where=where))
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute(_WINDOW_TOTALS_SQL.format(rows=" UNION ALL ".join(parts)), params)
+        row = cursor.fetchone()
+    assert row is not None
+    people_found, workers, minutes, shares, with_share = row
+    return WindowTotals(
+        people=int(people_found),
+        workers=int(workers or 0),
+        minutes=int(minutes or 0),
+        named_share=float(shares) / int(with_share) if with_share else None,
+    )
+
+
 def continuity_by_quarter(
     organisation_id: int,
     *,
