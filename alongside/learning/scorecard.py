@@ -527,7 +527,7 @@ def _people_introduced(organisation_id: int, team_id: int | None, start: date, e
 def scorecard(organisation_id: int, team_id: int | None, start: date, end: date) -> Scorecard:
     """The Relationship Conditions Scorecard for a team (None: the organisation)."""
     discretion = discretion_summary(organisation_id, team_id, start, end)
-    demand = failure_demand_by_month(organisation_id, team_id, start, end)
+    demand = failure_demand_by_month(organisation_id, team_id, start, end, monthly=False)
     seen = _seen(organisation_id, team_id, start, end)
     return Scorecard(
         organisation_id=organisation_id,

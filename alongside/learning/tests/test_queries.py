@@ -57,6 +57,17 @@ def test_failure_demand_share_by_month_and_in_total(world):
     assert (whole.marked, whole.failure, whole.share) == ("21", "14", "67%")
     # another organisation sees none of it
     assert failure_demand_by_month(world.other_org.pk, None, first, end).marked == FEWER
+    # Without the months (the scorecard's), every total is the same and no month is made.
+    for team_id, figures in ((world.team.pk, report), (None, whole)):
+        totals = failure_demand_by_month(world.org.pk, team_id, first, end, monthly=False)
+        assert totals.months == []
+        assert (totals.marked, totals.failure, totals.people, totals.share, totals.kinds) == (
+            figures.marked,
+            figures.failure,
+            figures.people,
+            figures.share,
+            figures.kinds,
+        )
 
 
 def test_four_people_read_fewer_than_five_everywhere(world):
