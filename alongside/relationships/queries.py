@@ -30,6 +30,7 @@ from alongside.relationships.models import (
     Allocation,
     Contact,
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -207,6 +208,18 @@ SELECT person_id, {key}contacts, workers, squares, most, same_pairs, named_consi
        named_matched
 FROM {table} WHERE {where}
 """
+# A window with no end (decision 0129): each person's row of finished tallies from their first
+# contact day in the window on. Driven by the people, each found by two seeks of the (person,
+# day) index: the first day, then its row.
+_FROM_DAY_SQL = """
+SELECT from_day.person_id, from_day.contacts, from_day.workers, from_day.squares, from_day.most,
+       from_day.same_pairs, from_day.named_considered, from_day.named_matched
+FROM {person} AS person
+JOIN {table} AS from_day ON from_day.person_id = person.id AND from_day.day = (
+    SELECT MIN(later.day) FROM {table} AS later WHERE later.person_id = person.id{since}
+)
+WHERE {where}
+"""
 
 
 def _date(day: date) -> Any:
@@ -300,6 +313,8 @@ def _window_sql(
     """The SQL giving each person's tallies over the local days [start, end) (columns as in
     `_FINISHED_SQL`), and its parameters: see `continuity_over_days`."""
     narrowed = None if people is None else _subquery(people)
+    if end is None:
+        return _from_day_sql(organisation_id, start, narrowed)
     for finished, column, period_start, following in (
         (ContinuityQuarter, "quarter", quarter_start, next_quarter),
         (ContinuityMonth, "month", month_start, next_month),
@@ -316,6 +331,32 @@ def _window_sql(
     return _TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params
 
 
+def _from_day_sql(
+    organisation_id: int, start: date | None, narrowed: tuple[str, tuple[Any, ...]] | None
+) -> tuple[str, list[Any]]:
+    """Each person's tallies from `start` on (every contact when None) from their from-day row
+    (`_FROM_DAY_SQL`), with its parameters."""
+    params: list[Any] = []
+    since = ""
+    if start is not None:
+        since = " AND later.day >= %s"
+        params.append(_date(start))
+    where = [
+        f"person.organisation_id = {int(organisation_id)}",
+        f"from_day.organisation_id = {int(organisation_id)}",
+    ]
+    if narrowed is not None:
+        where.append(f"person.id IN ({narrowed[0]})")
+        params.extend(narrowed[1])
+    query = _FROM_DAY_SQL.format(
+        person=Person._meta.db_table,
+        table=ContinuityFromDay._meta.db_table,
+        since=since,
+        where=" AND ".join(where),
+    )
+    return query, params
+
+
 def continuity_over_days(
     organisation_id: int,
     *,
@@ -326,6 +367,8 @@ def continuity_over_days(
     """Continuity of each person with contacts on the local days [start, end) (a missing bound
     leaves that side open), from the maintained summary in one query: the same as
     `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
+    A window with no end (the team page's last 365 days) reads one row per person: their
+    finished tallies from their first contact day in it on (`ContinuityFromDay`, decision 0129).
     A window that is exactly one calendar quarter or month reads its finished tallies
     (`ContinuityQuarter` or `ContinuityMonth`, one row per person); any other reads the rows per
     worker of the whole quarters inside it (`ContinuityQuarterWorker`, decision 0096), of the

@@ -1,6 +1,7 @@
 """The maintained continuity summary (`ContinuityDay`, decision 0069, and the quarter and month
 rows made from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096,
-`ContinuityMonthWorker` and `ContinuityMonth`, decision 0119): writes only.
+`ContinuityMonthWorker` and `ContinuityMonth`, decision 0119, and the finished tallies from each
+contact day on, `ContinuityFromDay`, decision 0129): writes only.
 
 `refresh_people` is the one function that brings a person's summary rows back in line with their
 contacts and named-worker spells, and other apps' rows that copy their contact's local day
@@ -23,6 +24,7 @@ from alongside.relationships.continuity import month_start, quarter_start
 from alongside.relationships.models import (
     Contact,
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -179,9 +181,17 @@ class SummaryModels:
     quarter: Any = ContinuityQuarter
     month_worker: Any = ContinuityMonthWorker
     month: Any = ContinuityMonth
+    from_day: Any = ContinuityFromDay
 
     def every(self) -> tuple[Any, ...]:
-        return (self.day, self.quarter_worker, self.quarter, self.month_worker, self.month)
+        return (
+            self.day,
+            self.quarter_worker,
+            self.quarter,
+            self.month_worker,
+            self.month,
+            self.from_day,
+        )
 
 
 def quarter_rows(
@@ -277,6 +287,53 @@ def period_rows(
     return list(by_worker.values()), finished
 
 
+def from_day_rows(
+    organisation_id: int,
+    person_id: int,
+    days: Iterable[DayRow],
+    model: Any = ContinuityFromDay,
+) -> list[Any]:
+    """One person's finished tallies from each of their contact days on (decision 0129), from
+    all their day rows (any order), in one pass from the last day back: per worker the contacts
+    so far, and the sums that `period_rows`' finished rows hold, over every day from this one
+    on. A window starting on a day subtracts the pair of that day's first contact reaching into
+    the day before, as `_TALLIES_SQL` does (only the day's first contact's row carries the
+    flag)."""
+    by_day: dict[date, list[DayRow]] = {}
+    for row in days:
+        by_day.setdefault(row.day, []).append(row)
+    counts: dict[int, int] = {}
+    contacts = squares = most = follows = considered = matched = 0
+    found = []
+    for day in sorted(by_day, reverse=True):
+        opens_same = False
+        for row in by_day[day]:
+            before = counts.get(row.worker_id, 0)
+            after = counts[row.worker_id] = before + row.contacts
+            squares += after * after - before * before
+            most = max(most, after)
+            contacts += row.contacts
+            follows += row.follows_same
+            considered += row.named_considered
+            matched += row.named_matched
+            opens_same = opens_same or row.opens_day_same
+        found.append(
+            model(
+                organisation_id=organisation_id,
+                person_id=person_id,
+                day=day,
+                contacts=contacts,
+                workers=len(counts),
+                squares=squares,
+                most=most,
+                same_pairs=follows - opens_same,
+                named_considered=considered,
+                named_matched=matched,
+            )
+        )
+    return found
+
+
 def _histories(
     person_ids: list[int] | None, spell_model: Any = NamedWorkerSpell
 ) -> dict[int, SpellHistory]:
@@ -322,7 +379,8 @@ def _people_rows(
         )
         by_worker, finished = quarter_rows(organisation_id, person_id, days, models)
         by_month, months = month_rows(organisation_id, person_id, days, models)
-        yield [*days, *by_worker, *finished, *by_month, *months]
+        from_days = from_day_rows(organisation_id, person_id, days, models.from_day)
+        yield [*days, *by_worker, *finished, *by_month, *months, *from_days]
 
 
 def _write(people: Iterable[list[Any]]) -> int:
@@ -371,7 +429,8 @@ def refresh_people(person_ids: Iterable[int]) -> None:
 
 
 def rebuild(models: tuple[Any, ...] | None = None) -> int:
-    """Rewrite every summary row (day, quarter and month rows) from the contacts and spells;
+    """Rewrite every summary row (day, quarter, month and from-day rows) from the contacts and
+    spells;
     returns how many day rows were written. `models` (Contact, NamedWorkerSpell, ContinuityDay,
     and optionally the quarter and month models in `SummaryModels`' order) lets a migration pass
     its historical ones; without the others only day rows are written."""
@@ -442,4 +501,66 @@ def _fill(
                 yield [*by_worker, *finished]
 
         _write(people())
+        return written
+
+
+_FROM_DAY_COLUMNS = (
+    "organisation_id",
+    "person_id",
+    "day",
+    "contacts",
+    "workers",
+    "squares",
+    "most",
+    "same_pairs",
+    "named_considered",
+    "named_matched",
+)
+
+
+def _from_day_values(**values: Any) -> tuple[Any, ...]:
+    """A from-day row as the values of an INSERT (`fill_from_days`), not a model object."""
+    values["day"] = connection.ops.adapt_datefield_value(values["day"])
+    return tuple(values[column] for column in _FROM_DAY_COLUMNS)
+
+
+def fill_from_days(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
+    """Write every from-day row from the day rows already there (the migration that added them,
+    decision 0129: no contact is read); returns how many were written. The rows are made by
+    `from_day_rows`, as `refresh_people` makes them, and inserted as plain values a batch at a
+    time (about two million on the 100,000-person demo)."""
+    model = models.from_day
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _FROM_DAY_COLUMNS)
+    marks = ", ".join(["%s"] * len(_FROM_DAY_COLUMNS))
+    # The names are the model's, quoted; the values are parameters.
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    with transaction.atomic():
+        model.objects.all().delete()
+        days = models.day.objects.order_by("person_id").values_list(
+            "person_id",
+            "organisation_id",
+            "worker_id",
+            "day",
+            "contacts",
+            "minutes",
+            "named_considered",
+            "named_matched",
+            "follows_same",
+            "opens_day_same",
+        )
+        written = 0
+        batch: list[tuple[Any, ...]] = []
+        with connection.cursor() as cursor:
+            for (person_id, organisation_id), group in groupby(
+                days.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
+            ):
+                rows = [_Day(*row[2:]) for row in group]
+                batch.extend(from_day_rows(organisation_id, person_id, rows, _from_day_values))
+                if len(batch) >= BATCH:
+                    cursor.executemany(insert, batch)
+                    written, batch = written + len(batch), []
+            if batch:
+                cursor.executemany(insert, batch)
+                written += len(batch)
         return written

@@ -25,6 +25,7 @@ from alongside.relationships.continuity import (
 )
 from alongside.relationships.models import (
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -43,7 +44,13 @@ from alongside.relationships.services import (
     restore_contact,
     update_contact,
 )
-from alongside.relationships.summaries import SummaryModels, fill_months, fill_quarters, rebuild
+from alongside.relationships.summaries import (
+    SummaryModels,
+    fill_from_days,
+    fill_months,
+    fill_quarters,
+    rebuild,
+)
 from alongside.testing.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -72,12 +79,18 @@ def _aware(day: date | None) -> datetime | None:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-PERIODS = (ContinuityQuarterWorker, ContinuityQuarter, ContinuityMonthWorker, ContinuityMonth)
+PERIODS = (
+    ContinuityQuarterWorker,
+    ContinuityQuarter,
+    ContinuityMonthWorker,
+    ContinuityMonth,
+    ContinuityFromDay,
+)
 
 
 def _rows() -> tuple[set[tuple[Any, ...]], ...]:
     """Every summary row: day rows, quarter rows per worker, finished quarters, month rows per
-    worker, finished months."""
+    worker, finished months, finished tallies from each contact day on."""
     return _day_rows(), *(
         set(model.objects.values_list(*(f.attname for f in model._meta.fields[1:])))
         for model in PERIODS
@@ -136,6 +149,8 @@ windows = st.lists(
         st.tuples(bounds, bounds),
         quarters.map(lambda q: (q, next_quarter(q))),
         months.map(lambda m: (m, next_month(m))),
+        # No end: each person's from-day row (decision 0129), from any day, month or quarter.
+        st.one_of(days, months, quarters).map(lambda d: (d, None)),
         st.tuples(months, st.integers(1, 14)).map(
             lambda m: (m[0], next_month(m[0]) + timedelta(days=m[1]))
         ),
@@ -185,6 +200,7 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
         assert _rows() == incremental
         assert fill_quarters(SummaryModels()) == len(incremental[1])
         assert fill_months(SummaryModels()) == len(incremental[3])
+        assert fill_from_days(SummaryModels()) == len(incremental[5])
         assert _rows() == incremental  # the migrations' fills from day rows: the same
         for start, end in [(None, None), *asked]:
             assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
