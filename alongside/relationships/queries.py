@@ -343,7 +343,10 @@ def _from_day_sql(
         params.append(_date(start))
     where = [
         f"person.organisation_id = {int(organisation_id)}",
-        f"from_day.organisation_id = {int(organisation_id)}",
+        # The unary plus keeps SQLite off the organisation's index of from-day rows (it would
+        # walk every row of the organisation and seek the first day for each, 8× slower on
+        # the 10,000-person demo) so that the people drive the query.
+        f"+from_day.organisation_id = {int(organisation_id)}",
     ]
     if narrowed is not None:
         where.append(f"person.id IN ({narrowed[0]})")
@@ -541,6 +544,61 @@ def continuity_by_quarter(
         cursor.execute(_summary_sql(tallies, key="quarter"), params)
         rows = cursor.fetchall()
     return {_as_date(row[0]): _aggregate_of(row[1:]) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterFigures:
+    """A quarter's people and contacts and the person-weighted means of the indices asked for:
+    what a trend shows (`quarter_figures`)."""
+
+    people: int
+    contacts: int
+    person_weighted: dict[str, float | None]
+
+
+def _person_weighted_sql(name: str) -> str:
+    """The sum and count of one index over the people for whom it is defined (`_sums`' first
+    two)."""
+    value, defined, _weighted = _INDEX_SQL[name]
+    if defined is None:
+        return f"SUM({value}), COUNT(*)"
+    return f"SUM(CASE WHEN {defined} THEN {value} END), SUM(CASE WHEN {defined} THEN 1 ELSE 0 END)"
+
+
+def quarter_figures(
+    organisation_id: int,
+    *,
+    first: date,
+    last: date,
+    people: QuerySet[Any] | None = None,
+    indices: Sequence[str] = INDEX_NAMES,
+) -> dict[date, QuarterFigures]:
+    """`continuity_by_quarter` cut to what a trend shows (decision 0129): each quarter's people,
+    contacts and the person-weighted means of `indices` only, from the same finished quarter
+    rows in one query grouped by quarter. Each index costs the database two sums a row instead
+    of four (no contact-weighted mean, no workers): on the team page's three indices, 8 sums a
+    row instead of 27, about half the trend's CPU. Quarters without contacts are absent."""
+    narrowed = None if people is None else _subquery(people)
+    where, params = _where(organisation_id, "quarter", first, last, narrowed)
+    tallies = _FINISHED_SQL.format(
+        key="quarter, ", table=ContinuityQuarter._meta.db_table, where=where
+    )
+    sums = ", ".join(_person_weighted_sql(name) for name in indices)
+    query = (
+        f"SELECT quarter, COUNT(*), SUM(contacts), {sums}"  # noqa: S608 (our own SQL)
+        f" FROM ({tallies}) AS person_tallies WHERE contacts > 0 GROUP BY quarter"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        means: dict[str, float | None] = {}
+        for at, name in enumerate(indices):
+            total, count = row[3 + 2 * at : 5 + 2 * at]
+            means[name] = float(total) / int(count) if count else None
+        found[_as_date(row[0])] = QuarterFigures(int(row[1]), int(row[2] or 0), means)
+    return found
 
 
 def _as_date(value: Any) -> date:

@@ -504,63 +504,56 @@ def _fill(
         return written
 
 
-_FROM_DAY_COLUMNS = (
-    "organisation_id",
-    "person_id",
-    "day",
-    "contacts",
-    "workers",
-    "squares",
-    "most",
-    "same_pairs",
-    "named_considered",
-    "named_matched",
-)
-
-
-def _from_day_values(**values: Any) -> tuple[Any, ...]:
-    """A from-day row as the values of an INSERT (`fill_from_days`), not a model object."""
-    values["day"] = connection.ops.adapt_datefield_value(values["day"])
-    return tuple(values[column] for column in _FROM_DAY_COLUMNS)
+# Each person's from-day rows from their day rows in one statement (decision 0129), the sums
+# `from_day_rows` keeps, as running sums from the last day back: `running` is a day row's
+# worker's contacts from that day on, so a worker is counted once (at its last day, where
+# `running` is the row's own contacts), the squares add up as `running`² less the square before
+# the row, and the largest count is the largest `running`. The window over the person's rows by
+# day, latest first, takes in every row of the same day (peers), so each day's rows carry the
+# totals from that day on.
+_FILL_FROM_DAYS_SQL = """
+INSERT INTO {from_day} (organisation_id, person_id, day, contacts, workers, squares, most,
+                        same_pairs, named_considered, named_matched)
+SELECT organisation_id, person_id, day, MAX(contacts), MAX(workers), MAX(squares), MAX(most),
+       MAX(follows) - MAX(opens), MAX(considered), MAX(matched)
+FROM (
+    SELECT organisation_id, person_id, day,
+           SUM(contacts) OVER later AS contacts,
+           SUM(CASE WHEN running = contacts THEN 1 ELSE 0 END) OVER later AS workers,
+           SUM(running * running - (running - contacts) * (running - contacts)) OVER later
+               AS squares,
+           MAX(running) OVER later AS most,
+           SUM(follows_same) OVER later AS follows,
+           CASE WHEN opens_day_same THEN 1 ELSE 0 END AS opens,
+           SUM(named_considered) OVER later AS considered,
+           SUM(named_matched) OVER later AS matched
+    FROM (
+        SELECT organisation_id, person_id, day, contacts, follows_same, opens_day_same,
+               named_considered, named_matched,
+               SUM(contacts) OVER (PARTITION BY person_id, worker_id ORDER BY day DESC)
+                   AS running
+        FROM {day}
+    ) AS day_rows
+    WINDOW later AS (PARTITION BY person_id ORDER BY day DESC)
+) AS running_rows
+GROUP BY organisation_id, person_id, day
+"""
 
 
 def fill_from_days(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
     """Write every from-day row from the day rows already there (the migration that added them,
-    decision 0129: no contact is read); returns how many were written. The rows are made by
-    `from_day_rows`, as `refresh_people` makes them, and inserted as plain values a batch at a
-    time (about two million on the 100,000-person demo)."""
-    model = models.from_day
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _FROM_DAY_COLUMNS)
-    marks = ", ".join(["%s"] * len(_FROM_DAY_COLUMNS))
-    # The names are the model's, quoted; the values are parameters.
-    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    decision 0129: no contact is read), in one `INSERT … SELECT` (`_FILL_FROM_DAYS_SQL`; about
+    two million rows on the 100,000-person demo, which `from_day_rows` a person at a time would
+    take a minute of CPU to make); returns how many were written. The tests hold it equal to the
+    rows `refresh_people` and `rebuild` write."""
+    quote = connection.ops.quote_name
     with transaction.atomic():
-        model.objects.all().delete()
-        days = models.day.objects.order_by("person_id").values_list(
-            "person_id",
-            "organisation_id",
-            "worker_id",
-            "day",
-            "contacts",
-            "minutes",
-            "named_considered",
-            "named_matched",
-            "follows_same",
-            "opens_day_same",
-        )
-        written = 0
-        batch: list[tuple[Any, ...]] = []
+        models.from_day.objects.all().delete()
         with connection.cursor() as cursor:
-            for (person_id, organisation_id), group in groupby(
-                days.iterator(chunk_size=BATCH), key=lambda row: (row[0], row[1])
-            ):
-                rows = [_Day(*row[2:]) for row in group]
-                batch.extend(from_day_rows(organisation_id, person_id, rows, _from_day_values))
-                if len(batch) >= BATCH:
-                    cursor.executemany(insert, batch)
-                    written, batch = written + len(batch), []
-            if batch:
-                cursor.executemany(insert, batch)
-                written += len(batch)
-        return written
+            cursor.execute(
+                _FILL_FROM_DAYS_SQL.format(
+                    from_day=quote(models.from_day._meta.db_table),
+                    day=quote(models.day._meta.db_table),
+                )
+            )
+        return int(models.from_day.objects.count())
