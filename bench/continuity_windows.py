@@ -1,6 +1,7 @@
 """Time the report's continuity section (2025-12-01..2026-11-30) or
-`insights.queries.team_continuity` for the demo's coordinator, in-process, with the code tree in
-the current directory imported first (decision 0119's side-by-side runs):
+`insights.queries.team_continuity` for the demo's coordinator's team (`team_continuity`) or the
+whole organisation (`org_continuity`), in-process, with the code tree in the current directory
+imported first (decision 0119's side-by-side runs):
 
     cd TREE && DATABASE_URL=... python /path/to/bench/continuity_windows.py report_continuity
 
@@ -44,13 +45,22 @@ def main(section: str) -> dict[str, Any]:
         report._continuity(built, contacts, since, until)
         result = [[f.label, f.text, f.value] for f in built.continuity]
         result.append([str(point) for point in built.continuity_trend[0].points])
-    elif section == "team_continuity":
+    elif section in ("team_continuity", "org_continuity"):
+        # org_continuity: the whole organisation (`?team=all`, a coordinator without a team).
         from alongside.insights.queries import team_continuity
 
-        found = team_continuity(membership.team, organisation_id=organisation.pk)
+        team = membership.team if section == "team_continuity" else None
+        found = team_continuity(team, organisation_id=organisation.pk)
         year = found.year
         result = [found.people, year.people, year.contacts, year.workers, year.person_weighted]
-        result += [found.distribution, found.people_without_named_share, len(found.at_risk)]
+        result += [year.contact_weighted, found.distribution, found.people_without_named_share]
+        result += [found.at_risk_count]
+        # What the page shows of each quarter (the same in trees before and after 0129).
+        result += [
+            [q.label, q.summary.people, q.summary.contacts]
+            + [q.summary.person_weighted[name] for name in ("named_share", "upc", "coc")]
+            for q in found.trend
+        ]
     else:
         raise SystemExit(f"unknown section {section}")
     return {

@@ -1576,6 +1576,8 @@ NOT_CARRIED: dict[str, str] = {
     "month rows again with its day rows (decision 0119).",
     "relationships.continuitymonth": "Derived: restore builds the continuity summary's "
     "month rows again with its day rows (decision 0119).",
+    "relationships.continuityfromday": "Derived: restore builds the continuity summary's "
+    "from-day rows again with its day rows (decision 0129).",
     "measures.measurebaseline": "Derived: restore builds each person's baseline rows again "
     "from their answers (decision 0108).",
     "inbox.lastcontact": "Derived: restore builds each person's last contact again with the "

@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Team
 from alongside.common.keyset import KeysetPage, keyset_page
 from alongside.people.models import Person
-from alongside.relationships.continuity import Aggregate, Continuity, aggregate, next_quarter
+from alongside.relationships.continuity import Aggregate, Continuity, next_quarter
 from alongside.relationships.models import Handover, NamedWorkerSpell
 from alongside.relationships.queries import (
     NO_CONTACTS,
-    continuity_by_quarter,
+    QuarterFigures,
     continuity_over_days,
     continuity_summary,
     people_seeing_many_workers,
+    quarter_figures,
 )
 
 QUARTERS_SHOWN = 8
@@ -29,6 +30,8 @@ SHARE_BINS = (
     (0.6, 0.8, "60–79%"),
     (0.8, 1.01, "80–100%"),
 )
+# What the trend shows of each quarter besides its people and contacts: person-weighted means.
+TREND_INDICES = ("named_share", "upc", "coc")
 RISK_WORKERS_IN_QUARTER = 3
 LEAVING_NOTICE_DAYS = 90
 
@@ -49,7 +52,8 @@ def quarter_label(start: date) -> str:
 class QuarterTrend:
     label: str
     start: date
-    summary: Aggregate
+    summary: QuarterFigures
+    """People, contacts and the person-weighted means of `TREND_INDICES`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +93,9 @@ def team_continuity(
 
     With `team=None`, the same figures for the whole organisation `organisation_id`. The last
     365 days are one query that averages in the database over the maintained summary
-    (`continuity_summary`, decisions 0069, 0096 and 0106), and the eight quarters one more over
-    the finished quarter rows (`continuity_by_quarter`): no contact is read, and no person's
+    (`continuity_summary` over each person's from-day row, decisions 0106 and 0129), and the
+    eight quarters one more over the finished quarter rows, with only the means the trend shows
+    (`quarter_figures`): no contact is read, and no person's
     figures come back to Python. People at risk are only counted here: the page reads them a
     page at a time (`at_risk_page`), with their own figures.
     """
@@ -113,10 +118,14 @@ def team_continuity(
         people=people,
         share_bins=[(low, high) for low, high, _label in SHARE_BINS],
     )
-    by_quarter = continuity_by_quarter(
-        organisation_id, first=starts[0], last=next_quarter(this_quarter), people=people
+    by_quarter = quarter_figures(
+        organisation_id,
+        first=starts[0],
+        last=next_quarter(this_quarter),
+        people=people,
+        indices=TREND_INDICES,
     )
-    nobody = aggregate(())
+    nobody = QuarterFigures(0, 0, dict.fromkeys(TREND_INDICES))
     trend = [
         QuarterTrend(quarter_label(start), start, by_quarter.get(start, nobody)) for start in starts
     ]

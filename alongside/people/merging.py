@@ -49,6 +49,7 @@ KEPT = frozenset({("audit.auditevent", "person"), ("archive.restoredauditevent",
                   ("relationships.continuityquarter", "person"),
                   ("relationships.continuitymonthworker", "person"),
                   ("relationships.continuitymonth", "person"),
+                  ("relationships.continuityfromday", "person"),
                   ("measures.measurebaseline", "person"),
                   ("inbox.lastcontact", "for_person")})  # fmt: skip
 

@@ -481,24 +481,20 @@ class ContinuityDay(models.Model):
         return f"{self.person_id} {self.day} {self.worker_id}: {self.contacts}"
 
 
-class ContinuityQuarterWorker(models.Model):
-    """Maintained summary (decision 0096): one person's `ContinuityDay` rows with one worker in
-    one calendar quarter of local days, added up, so a window made of whole quarters reads one
-    row per person and worker per quarter instead of one per day.
-
-    Derived from the day rows by the same `relationships.summaries.refresh_people` (and
-    `rebuild`), in the same transaction. `quarter` is the quarter's first day; `first_day` the
-    first local day in it with a contact with this worker, `opens_day_same` that day's
-    `ContinuityDay.opens_day_same` (so a window starting on a quarter's first day subtracts the
-    pair reaching outside it, as with day rows); the other fields are sums of the day rows'.
-    """
+class PeriodWorkerTallies(models.Model):
+    """What a per-worker period row holds (`ContinuityQuarterWorker`, `ContinuityMonthWorker`):
+    one person's `ContinuityDay` rows with one worker in one period, added up. `first_day` is
+    the first local day in the period with a contact with this worker, `opens_day_same` that
+    day's `ContinuityDay.opens_day_same` (so a window starting on the period's first day
+    subtracts the pair reaching outside it, as with day rows); the other fields are sums of the
+    day rows'. Each concrete model adds its period's first day and its own constraint and index
+    (decision 0119: the two repeated each other field for field)."""
 
     organisation = models.ForeignKey(
         "access.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    quarter = models.DateField()
     first_day = models.DateField()
     contacts = models.PositiveIntegerField()
     minutes = models.PositiveIntegerField()
@@ -506,6 +502,59 @@ class ContinuityQuarterWorker(models.Model):
     named_matched = models.PositiveIntegerField()
     follows_same = models.PositiveIntegerField()
     opens_day_same = models.BooleanField()
+
+    period_field = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        period = getattr(self, self.period_field)
+        return f"{self.person_id} {period} {self.worker_id}: {self.contacts}"
+
+
+class FinishedTallies(models.Model):
+    """One person's finished continuity tallies (`continuity.Tallies`) over a stretch of local
+    days, so a window that is exactly that stretch reads one row per person with no grouping:
+    `workers` with a contact, `squares` the sum of each one's contacts squared, `most` the
+    largest; `same_pairs` the back-to-back pairs with the same worker inside the stretch (the
+    first contact's pair reaching before it not counted). Each concrete model adds where its
+    stretch starts (`ContinuityQuarter`, `ContinuityMonth`, `ContinuityFromDay`)."""
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    contacts = models.PositiveIntegerField()
+    workers = models.PositiveIntegerField()
+    squares = models.PositiveIntegerField()
+    most = models.PositiveIntegerField()
+    same_pairs = models.PositiveIntegerField()
+    named_considered = models.PositiveIntegerField()
+    named_matched = models.PositiveIntegerField()
+
+    period_field = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {getattr(self, self.period_field)}: {self.contacts}"
+
+
+class ContinuityQuarterWorker(PeriodWorkerTallies):
+    """Maintained summary (decision 0096): one person's `ContinuityDay` rows with one worker in
+    one calendar quarter of local days, added up, so a window made of whole quarters reads one
+    row per person and worker per quarter instead of one per day.
+
+    Derived from the day rows by the same `relationships.summaries.refresh_people` (and
+    `rebuild`), in the same transaction. `quarter` is the quarter's first day; the other fields
+    as in `PeriodWorkerTallies`.
+    """
+
+    quarter = models.DateField()
+
+    period_field = "quarter"
 
     class Meta:
         constraints = [
@@ -515,34 +564,18 @@ class ContinuityQuarterWorker(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "quarter"])]
 
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.quarter} {self.worker_id}: {self.contacts}"
 
-
-class ContinuityQuarter(models.Model):
+class ContinuityQuarter(FinishedTallies):
     """Maintained summary (decision 0096): one person's finished continuity tallies
-    (`continuity.Tallies`) over one calendar quarter of local days, so a window that is exactly a
+    (`FinishedTallies`) over one calendar quarter of local days, so a window that is exactly a
     quarter (the trend on the team page, the report's whole quarters) reads one row per person.
 
-    Derived from the person's `ContinuityQuarterWorker` rows by `refresh_people` and `rebuild`:
-    `workers` of them, `squares` the sum of their contacts squared, `most` the largest;
-    `same_pairs` the back-to-back pairs with the same worker inside the quarter (their
-    `follows_same`, less the quarter's first contact's pair when it reaches into the quarter
-    before).
+    Derived from the person's `ContinuityQuarterWorker` rows by `refresh_people` and `rebuild`.
     """
 
-    organisation = models.ForeignKey(
-        "access.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     quarter = models.DateField()
-    contacts = models.PositiveIntegerField()
-    workers = models.PositiveIntegerField()
-    squares = models.PositiveIntegerField()
-    most = models.PositiveIntegerField()
-    same_pairs = models.PositiveIntegerField()
-    named_considered = models.PositiveIntegerField()
-    named_matched = models.PositiveIntegerField()
+
+    period_field = "quarter"
 
     class Meta:
         constraints = [
@@ -550,34 +583,20 @@ class ContinuityQuarter(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "quarter"])]
 
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.quarter}: {self.contacts}"
 
-
-class ContinuityMonthWorker(models.Model):
+class ContinuityMonthWorker(PeriodWorkerTallies):
     """Maintained summary (decision 0119): one person's `ContinuityDay` rows with one worker in
     one calendar month of local days, added up, as `ContinuityQuarterWorker` is for a quarter:
     a window that is not whole quarters reads its whole months from these rows, and day rows only
     for the days before its first whole month and after its last.
 
     Derived from the day rows by `relationships.summaries.refresh_people` (and `rebuild`,
-    `fill_months`), in the same transaction. `month` is the month's first day; `first_day` and
-    `opens_day_same` as in `ContinuityQuarterWorker`.
+    `fill_months`), in the same transaction. `month` is the month's first day.
     """
 
-    organisation = models.ForeignKey(
-        "access.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    first_day = models.DateField()
-    contacts = models.PositiveIntegerField()
-    minutes = models.PositiveIntegerField()
-    named_considered = models.PositiveIntegerField()
-    named_matched = models.PositiveIntegerField()
-    follows_same = models.PositiveIntegerField()
-    opens_day_same = models.BooleanField()
+
+    period_field = "month"
 
     class Meta:
         constraints = [
@@ -587,29 +606,17 @@ class ContinuityMonthWorker(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "month"], name="continuity_month_worker")]
 
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.month} {self.worker_id}: {self.contacts}"
 
-
-class ContinuityMonth(models.Model):
+class ContinuityMonth(FinishedTallies):
     """Maintained summary (decision 0119): one person's finished continuity tallies over one
     calendar month of local days, as `ContinuityQuarter` is for a quarter, so a window that is
     exactly a month (a report period's part quarter of one month) reads one row per person.
     Derived from the person's `ContinuityMonthWorker` rows by `refresh_people` and `rebuild`.
     """
 
-    organisation = models.ForeignKey(
-        "access.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    contacts = models.PositiveIntegerField()
-    workers = models.PositiveIntegerField()
-    squares = models.PositiveIntegerField()
-    most = models.PositiveIntegerField()
-    same_pairs = models.PositiveIntegerField()
-    named_considered = models.PositiveIntegerField()
-    named_matched = models.PositiveIntegerField()
+
+    period_field = "month"
 
     class Meta:
         constraints = [
@@ -617,5 +624,23 @@ class ContinuityMonth(models.Model):
         ]
         indexes = [models.Index(fields=["organisation", "month"], name="continuity_month")]
 
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.month}: {self.contacts}"
+
+class ContinuityFromDay(FinishedTallies):
+    """Maintained summary (decision 0129): one person's finished continuity tallies over every
+    contact from the local day `day` on, one row for each day they had a contact. A window with
+    no end (the team page's last 365 days, each person's line on it) is, for each person, the
+    row of their first contact day in it: one row per person, found by two index seeks, with no
+    grouping per worker (as the quarter rows' windows need).
+
+    Derived from the person's day rows by `relationships.summaries.refresh_people` (and
+    `rebuild`, `fill_from_days`), in the same transaction as every write that keeps them.
+    """
+
+    day = models.DateField()
+
+    period_field = "day"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "day"], name="one_continuity_from_day")
+        ]

@@ -30,6 +30,7 @@ from alongside.relationships.models import (
     Allocation,
     Contact,
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -207,6 +208,18 @@ SELECT person_id, {key}contacts, workers, squares, most, same_pairs, named_consi
        named_matched
 FROM {table} WHERE {where}
 """
+# A window with no end (decision 0129): each person's row of finished tallies from their first
+# contact day in the window on. Driven by the people, each found by two seeks of the (person,
+# day) index: the first day, then its row.
+_FROM_DAY_SQL = """
+SELECT from_day.person_id, from_day.contacts, from_day.workers, from_day.squares, from_day.most,
+       from_day.same_pairs, from_day.named_considered, from_day.named_matched
+FROM {person} AS person
+JOIN {table} AS from_day ON from_day.person_id = person.id AND from_day.day = (
+    SELECT MIN(later.day) FROM {table} AS later WHERE later.person_id = person.id{since}
+)
+WHERE {where}
+"""
 
 
 def _date(day: date) -> Any:
@@ -300,6 +313,8 @@ def _window_sql(
     """The SQL giving each person's tallies over the local days [start, end) (columns as in
     `_FINISHED_SQL`), and its parameters: see `continuity_over_days`."""
     narrowed = None if people is None else _subquery(people)
+    if end is None:
+        return _from_day_sql(organisation_id, start, narrowed)
     for finished, column, period_start, following in (
         (ContinuityQuarter, "quarter", quarter_start, next_quarter),
         (ContinuityMonth, "month", month_start, next_month),
@@ -316,6 +331,35 @@ def _window_sql(
     return _TALLIES_SQL.format(rows=" UNION ALL ".join(parts)), params
 
 
+def _from_day_sql(
+    organisation_id: int, start: date | None, narrowed: tuple[str, tuple[Any, ...]] | None
+) -> tuple[str, list[Any]]:
+    """Each person's tallies from `start` on (every contact when None) from their from-day row
+    (`_FROM_DAY_SQL`), with its parameters."""
+    params: list[Any] = []
+    since = ""
+    if start is not None:
+        since = " AND later.day >= %s"
+        params.append(_date(start))
+    where = [
+        f"person.organisation_id = {int(organisation_id)}",
+        # The unary plus keeps SQLite off the organisation's index of from-day rows (it would
+        # walk every row of the organisation and seek the first day for each, 8× slower on
+        # the 10,000-person demo) so that the people drive the query.
+        f"+from_day.organisation_id = {int(organisation_id)}",
+    ]
+    if narrowed is not None:
+        where.append(f"person.id IN ({narrowed[0]})")
+        params.extend(narrowed[1])
+    query = _FROM_DAY_SQL.format(
+        person=Person._meta.db_table,
+        table=ContinuityFromDay._meta.db_table,
+        since=since,
+        where=" AND ".join(where),
+    )
+    return query, params
+
+
 def continuity_over_days(
     organisation_id: int,
     *,
@@ -326,6 +370,8 @@ def continuity_over_days(
     """Continuity of each person with contacts on the local days [start, end) (a missing bound
     leaves that side open), from the maintained summary in one query: the same as
     `contact_series(...).between(_aware(start), _aware(end))`, without reading a contact.
+    A window with no end (the team page's last 365 days) reads one row per person: their
+    finished tallies from their first contact day in it on (`ContinuityFromDay`, decision 0129).
     A window that is exactly one calendar quarter or month reads its finished tallies
     (`ContinuityQuarter` or `ContinuityMonth`, one row per person); any other reads the rows per
     worker of the whole quarters inside it (`ContinuityQuarterWorker`, decision 0096), of the
@@ -562,6 +608,61 @@ def continuity_by_quarter(
         cursor.execute(_summary_sql(tallies, key="quarter"), params)
         rows = cursor.fetchall()
     return {_as_date(row[0]): _aggregate_of(row[1:]) for row in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterFigures:
+    """A quarter's people and contacts and the person-weighted means of the indices asked for:
+    what a trend shows (`quarter_figures`)."""
+
+    people: int
+    contacts: int
+    person_weighted: dict[str, float | None]
+
+
+def _person_weighted_sql(name: str) -> str:
+    """The sum and count of one index over the people for whom it is defined (`_sums`' first
+    two)."""
+    value, defined, _weighted = _INDEX_SQL[name]
+    if defined is None:
+        return f"SUM({value}), COUNT(*)"
+    return f"SUM(CASE WHEN {defined} THEN {value} END), SUM(CASE WHEN {defined} THEN 1 ELSE 0 END)"
+
+
+def quarter_figures(
+    organisation_id: int,
+    *,
+    first: date,
+    last: date,
+    people: QuerySet[Any] | None = None,
+    indices: Sequence[str] = INDEX_NAMES,
+) -> dict[date, QuarterFigures]:
+    """`continuity_by_quarter` cut to what a trend shows (decision 0129): each quarter's people,
+    contacts and the person-weighted means of `indices` only, from the same finished quarter
+    rows in one query grouped by quarter. Each index costs the database two sums a row instead
+    of four (no contact-weighted mean, no workers): on the team page's three indices, 8 sums a
+    row instead of 27, about half the trend's CPU. Quarters without contacts are absent."""
+    narrowed = None if people is None else _subquery(people)
+    where, params = _where(organisation_id, "quarter", first, last, narrowed)
+    tallies = _FINISHED_SQL.format(
+        key="quarter, ", table=ContinuityQuarter._meta.db_table, where=where
+    )
+    sums = ", ".join(_person_weighted_sql(name) for name in indices)
+    query = (
+        f"SELECT quarter, COUNT(*), SUM(contacts), {sums}"  # noqa: S608 (our own SQL)
+        f" FROM ({tallies}) AS person_tallies WHERE contacts > 0 GROUP BY quarter"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        means: dict[str, float | None] = {}
+        for at, name in enumerate(indices):
+            total, count = row[3 + 2 * at : 5 + 2 * at]
+            means[name] = float(total) / int(count) if count else None
+        found[_as_date(row[0])] = QuarterFigures(int(row[1]), int(row[2] or 0), means)
+    return found
 
 
 def _as_date(value: Any) -> date:

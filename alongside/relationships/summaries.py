@@ -1,6 +1,7 @@
 """The maintained continuity summary (`ContinuityDay`, decision 0069, and the quarter and month
 rows made from it, `ContinuityQuarterWorker` and `ContinuityQuarter`, decision 0096,
-`ContinuityMonthWorker` and `ContinuityMonth`, decision 0119): writes only.
+`ContinuityMonthWorker` and `ContinuityMonth`, decision 0119, and the finished tallies from each
+contact day on, `ContinuityFromDay`, decision 0129): writes only.
 
 `refresh_people` is the one function that brings a person's summary rows back in line with their
 contacts and named-worker spells, and other apps' rows that copy their contact's local day
@@ -23,6 +24,7 @@ from alongside.relationships.continuity import month_start, quarter_start
 from alongside.relationships.models import (
     Contact,
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -179,9 +181,17 @@ class SummaryModels:
     quarter: Any = ContinuityQuarter
     month_worker: Any = ContinuityMonthWorker
     month: Any = ContinuityMonth
+    from_day: Any = ContinuityFromDay
 
     def every(self) -> tuple[Any, ...]:
-        return (self.day, self.quarter_worker, self.quarter, self.month_worker, self.month)
+        return (
+            self.day,
+            self.quarter_worker,
+            self.quarter,
+            self.month_worker,
+            self.month,
+            self.from_day,
+        )
 
 
 def quarter_rows(
@@ -277,6 +287,53 @@ def period_rows(
     return list(by_worker.values()), finished
 
 
+def from_day_rows(
+    organisation_id: int,
+    person_id: int,
+    days: Iterable[DayRow],
+    model: Any = ContinuityFromDay,
+) -> list[Any]:
+    """One person's finished tallies from each of their contact days on (decision 0129), from
+    all their day rows (any order), in one pass from the last day back: per worker the contacts
+    so far, and the sums that `period_rows`' finished rows hold, over every day from this one
+    on. A window starting on a day subtracts the pair of that day's first contact reaching into
+    the day before, as `_TALLIES_SQL` does (only the day's first contact's row carries the
+    flag)."""
+    by_day: dict[date, list[DayRow]] = {}
+    for row in days:
+        by_day.setdefault(row.day, []).append(row)
+    counts: dict[int, int] = {}
+    contacts = squares = most = follows = considered = matched = 0
+    found = []
+    for day in sorted(by_day, reverse=True):
+        opens_same = False
+        for row in by_day[day]:
+            before = counts.get(row.worker_id, 0)
+            after = counts[row.worker_id] = before + row.contacts
+            squares += after * after - before * before
+            most = max(most, after)
+            contacts += row.contacts
+            follows += row.follows_same
+            considered += row.named_considered
+            matched += row.named_matched
+            opens_same = opens_same or row.opens_day_same
+        found.append(
+            model(
+                organisation_id=organisation_id,
+                person_id=person_id,
+                day=day,
+                contacts=contacts,
+                workers=len(counts),
+                squares=squares,
+                most=most,
+                same_pairs=follows - opens_same,
+                named_considered=considered,
+                named_matched=matched,
+            )
+        )
+    return found
+
+
 def _histories(
     person_ids: list[int] | None, spell_model: Any = NamedWorkerSpell
 ) -> dict[int, SpellHistory]:
@@ -322,7 +379,8 @@ def _people_rows(
         )
         by_worker, finished = quarter_rows(organisation_id, person_id, days, models)
         by_month, months = month_rows(organisation_id, person_id, days, models)
-        yield [*days, *by_worker, *finished, *by_month, *months]
+        from_days = from_day_rows(organisation_id, person_id, days, models.from_day)
+        yield [*days, *by_worker, *finished, *by_month, *months, *from_days]
 
 
 def _write(people: Iterable[list[Any]]) -> int:
@@ -371,7 +429,8 @@ def refresh_people(person_ids: Iterable[int]) -> None:
 
 
 def rebuild(models: tuple[Any, ...] | None = None) -> int:
-    """Rewrite every summary row (day, quarter and month rows) from the contacts and spells;
+    """Rewrite every summary row (day, quarter, month and from-day rows) from the contacts and
+    spells;
     returns how many day rows were written. `models` (Contact, NamedWorkerSpell, ContinuityDay,
     and optionally the quarter and month models in `SummaryModels`' order) lets a migration pass
     its historical ones; without the others only day rows are written."""
@@ -443,3 +502,58 @@ def _fill(
 
         _write(people())
         return written
+
+
+# Each person's from-day rows from their day rows in one statement (decision 0129), the sums
+# `from_day_rows` keeps, as running sums from the last day back: `running` is a day row's
+# worker's contacts from that day on, so a worker is counted once (at its last day, where
+# `running` is the row's own contacts), the squares add up as `running`² less the square before
+# the row, and the largest count is the largest `running`. The window over the person's rows by
+# day, latest first, takes in every row of the same day (peers), so each day's rows carry the
+# totals from that day on.
+_FILL_FROM_DAYS_SQL = """
+INSERT INTO {from_day} (organisation_id, person_id, day, contacts, workers, squares, most,
+                        same_pairs, named_considered, named_matched)
+SELECT organisation_id, person_id, day, MAX(contacts), MAX(workers), MAX(squares), MAX(most),
+       MAX(follows) - MAX(opens), MAX(considered), MAX(matched)
+FROM (
+    SELECT organisation_id, person_id, day,
+           SUM(contacts) OVER later AS contacts,
+           SUM(CASE WHEN running = contacts THEN 1 ELSE 0 END) OVER later AS workers,
+           SUM(running * running - (running - contacts) * (running - contacts)) OVER later
+               AS squares,
+           MAX(running) OVER later AS most,
+           SUM(follows_same) OVER later AS follows,
+           CASE WHEN opens_day_same THEN 1 ELSE 0 END AS opens,
+           SUM(named_considered) OVER later AS considered,
+           SUM(named_matched) OVER later AS matched
+    FROM (
+        SELECT organisation_id, person_id, day, contacts, follows_same, opens_day_same,
+               named_considered, named_matched,
+               SUM(contacts) OVER (PARTITION BY person_id, worker_id ORDER BY day DESC)
+                   AS running
+        FROM {day}
+    ) AS day_rows
+    WINDOW later AS (PARTITION BY person_id ORDER BY day DESC)
+) AS running_rows
+GROUP BY organisation_id, person_id, day
+"""
+
+
+def fill_from_days(models: SummaryModels = SummaryModels()) -> int:  # noqa: B008
+    """Write every from-day row from the day rows already there (the migration that added them,
+    decision 0129: no contact is read), in one `INSERT … SELECT` (`_FILL_FROM_DAYS_SQL`; about
+    two million rows on the 100,000-person demo, which `from_day_rows` a person at a time would
+    take a minute of CPU to make); returns how many were written. The tests hold it equal to the
+    rows `refresh_people` and `rebuild` write."""
+    quote = connection.ops.quote_name
+    with transaction.atomic():
+        models.from_day.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _FILL_FROM_DAYS_SQL.format(
+                    from_day=quote(models.from_day._meta.db_table),
+                    day=quote(models.day._meta.db_table),
+                )
+            )
+        return int(models.from_day.objects.count())

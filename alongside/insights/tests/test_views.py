@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from alongside.access.models import Role
 from alongside.insights.queries import (
+    TREND_INDICES,
     AtRisk,
     at_risk_page,
     people_at_risk,
@@ -301,5 +302,16 @@ def test_the_whole_organisation_counts_its_own_people_only(world):
         last=next_quarter(report.trend[-1].start),
         people=mine,
     )
-    assert [q.summary for q in report.trend if q.summary.people] == list(quarters.values())
+    assert [
+        (q.summary.people, q.summary.contacts, q.summary.person_weighted)
+        for q in report.trend
+        if q.summary.people
+    ] == [
+        (
+            whole.people,
+            whole.contacts,
+            {name: whole.person_weighted[name] for name in TREND_INDICES},
+        )
+        for whole in quarters.values()
+    ]
     assert sum(q.summary.contacts for q in report.trend) == 3

@@ -50,6 +50,7 @@ EVERY_POINTER_TO_A_PERSON = {
     "relationships.allocation.person",
     "relationships.contact.person",
     "relationships.continuityday.person",
+    "relationships.continuityfromday.person",
     "relationships.continuitymonth.person",
     "relationships.continuitymonthworker.person",
     "relationships.continuityquarter.person",
@@ -109,6 +110,7 @@ def test_every_pointer_to_a_person_is_moved_by_a_merge_or_kept_on_purpose():
         "relationships.continuityquarter.person",  # derived, the same
         "relationships.continuitymonthworker.person",  # derived, the same (decision 0119)
         "relationships.continuitymonth.person",  # derived, the same
+        "relationships.continuityfromday.person",  # derived, the same (decision 0129)
         "measures.measurebaseline.person",  # derived from the answers, rewritten for both
         "inbox.lastcontact.for_person",  # derived from the contacts and spells, the same
     }

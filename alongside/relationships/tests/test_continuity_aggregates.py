@@ -27,9 +27,11 @@ from alongside.relationships.continuity import (
     next_quarter,
 )
 from alongside.relationships.queries import (
+    QuarterFigures,
     continuity_by_quarter,
     continuity_summary,
     people_seeing_many_workers,
+    quarter_figures,
 )
 from alongside.relationships.tests.test_summaries import (
     ZONES,
@@ -79,6 +81,19 @@ def assert_same(got: Aggregate, expected: Aggregate) -> None:
                 assert math.isclose(value, wanted, rel_tol=1e-9, abs_tol=1e-12), name
 
 
+def assert_same_figures(got: QuarterFigures, expected: Aggregate) -> None:
+    """A trend's quarter (`quarter_figures`, every index asked for) against `aggregate`."""
+    assert (got.people, got.contacts) == (expected.people, expected.contacts)
+    assert set(got.person_weighted) == set(INDEX_NAMES)
+    for name in INDEX_NAMES:
+        value, wanted = got.person_weighted[name], expected.person_weighted[name]
+        if wanted is None:
+            assert value is None, name
+        else:
+            assert value is not None, name
+            assert math.isclose(value, wanted, rel_tol=1e-9, abs_tol=1e-12), name
+
+
 def spread(results: list[Continuity]) -> tuple[tuple[int, ...], int]:
     """The page's distribution, worked out in Python: people per named-share bin, and people
     with contacts but no named share."""
@@ -123,6 +138,11 @@ def test_averages_in_the_database_are_the_python_reference(zone, people, asked):
         in_team = continuity_by_quarter(
             org.pk, first=first, last=last, people=_people(org, teams[0])
         )
+        figures = quarter_figures(org.pk, first=first, last=last)
+        team_figures = quarter_figures(
+            org.pk, first=first, last=last, people=_people(org, teams[0]), indices=("coc",)
+        )
+        nobody = QuarterFigures(0, 0, dict.fromkeys(INDEX_NAMES))
         quarter = first
         while quarter < last:
             reference = _reference(org, quarter, next_quarter(quarter))
@@ -131,6 +151,22 @@ def test_averages_in_the_database_are_the_python_reference(zone, people, asked):
             assert (quarter in by_quarter) == bool(reference)
             team = [r for pid, r in reference.items() if not ids[pid]]
             assert_same(in_team.get(quarter, aggregate(())), aggregate(team))
+            assert_same_figures(figures.get(quarter, nobody), expected)
+            assert (quarter in figures) == bool(reference)
+            narrowed_figures = team_figures.get(quarter, QuarterFigures(0, 0, {"coc": None}))
+            team_expected = aggregate(team)
+            assert (narrowed_figures.people, narrowed_figures.contacts) == (
+                team_expected.people,
+                team_expected.contacts,
+            )
+            assert narrowed_figures.person_weighted.keys() == {"coc"}
+            coc, wanted = (
+                narrowed_figures.person_weighted["coc"],
+                team_expected.person_weighted["coc"],
+            )
+            assert (coc is None) == (wanted is None)
+            if coc is not None and wanted is not None:
+                assert math.isclose(coc, wanted, rel_tol=1e-9, abs_tol=1e-12)
             many = dict(people_seeing_many_workers(org.pk, quarter=quarter, at_least=2))
             assert many == {pid: r.workers for pid, r in reference.items() if r.workers >= 2}
             quarter = next_quarter(quarter)
@@ -144,6 +180,7 @@ def test_nobody_seen_is_no_figures_not_zero():
     assert found.summary == aggregate(())
     assert (found.shares, found.without_named_share) == ((0,) * len(BINS), 0)
     assert continuity_by_quarter(org.pk, first=date(2026, 1, 1), last=date(2027, 1, 1)) == {}
+    assert quarter_figures(org.pk, first=date(2026, 1, 1), last=date(2027, 1, 1)) == {}
 
 
 @pytest.mark.django_db

@@ -25,6 +25,7 @@ from alongside.relationships.continuity import (
 )
 from alongside.relationships.models import (
     ContinuityDay,
+    ContinuityFromDay,
     ContinuityMonth,
     ContinuityMonthWorker,
     ContinuityQuarter,
@@ -43,7 +44,13 @@ from alongside.relationships.services import (
     restore_contact,
     update_contact,
 )
-from alongside.relationships.summaries import SummaryModels, fill_months, fill_quarters, rebuild
+from alongside.relationships.summaries import (
+    SummaryModels,
+    fill_from_days,
+    fill_months,
+    fill_quarters,
+    rebuild,
+)
 from alongside.testing.factories import (
     ContactFactory,
     OrganisationFactory,
@@ -72,12 +79,18 @@ def _aware(day: date | None) -> datetime | None:
     return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
 
 
-PERIODS = (ContinuityQuarterWorker, ContinuityQuarter, ContinuityMonthWorker, ContinuityMonth)
+PERIODS = (
+    ContinuityQuarterWorker,
+    ContinuityQuarter,
+    ContinuityMonthWorker,
+    ContinuityMonth,
+    ContinuityFromDay,
+)
 
 
 def _rows() -> tuple[set[tuple[Any, ...]], ...]:
     """Every summary row: day rows, quarter rows per worker, finished quarters, month rows per
-    worker, finished months."""
+    worker, finished months, finished tallies from each contact day on."""
     return _day_rows(), *(
         set(model.objects.values_list(*(f.attname for f in model._meta.fields[1:])))
         for model in PERIODS
@@ -136,6 +149,8 @@ windows = st.lists(
         st.tuples(bounds, bounds),
         quarters.map(lambda q: (q, next_quarter(q))),
         months.map(lambda m: (m, next_month(m))),
+        # No end: each person's from-day row (decision 0129), from any day, month or quarter.
+        st.one_of(days, months, quarters).map(lambda d: (d, None)),
         st.tuples(months, st.integers(1, 14)).map(
             lambda m: (m[0], next_month(m[0]) + timedelta(days=m[1]))
         ),
@@ -192,6 +207,7 @@ def test_summary_windows_are_the_reference_rebuilt_or_incremental(zone, people, 
         assert _rows() == incremental
         assert fill_quarters(SummaryModels()) == len(incremental[1])
         assert fill_months(SummaryModels()) == len(incremental[3])
+        assert fill_from_days(SummaryModels()) == len(incremental[5])
         assert _rows() == incremental  # the migrations' fills from day rows: the same
         for start, end in [(None, None), *asked]:
             assert continuity_over_days(org.pk, start=start, end=end) == _reference(org, start, end)
@@ -458,3 +474,29 @@ def test_a_contact_moved_across_a_month_boundary_after_the_clocks_change(world):
         rows = _rows()
         rebuild()
         assert _rows() == rows
+
+
+@pytest.mark.django_db
+def test_a_window_with_no_end_seeks_each_persons_from_day_row_from_the_people():
+    """Decision 0129: the last 365 days read one from-day row per person of the team, found by
+    two seeks of the (person, day) index from each person; never a walk of the organisation's
+    from-day rows (on the 10,000-person demo that walk was 8 times the CPU)."""
+    from django.db import connection
+
+    from alongside.relationships.queries import _FROM_DAY_SQL, _window_sql
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan's words are SQLite's; both engines' figures are the property tests'")
+    org = OrganisationFactory()
+    team = TeamFactory(organisation=org)
+    people = Person.objects.filter(organisation=org, team=team).values("pk")
+    query, params = _window_sql(org.pk, date(2025, 12, 7), None, people)
+    assert query.startswith(_FROM_DAY_SQL.split("{")[0])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + query, params)
+        plan = [row[-1] for row in cursor.fetchall()]
+    from_day = [step for step in plan if "from_day" in step.split(" USING")[0]]
+    later = [step for step in plan if "later" in step.split(" USING")[0]]
+    assert plan[0].startswith("SEARCH person "), plan
+    assert len(from_day) == 1 and "(person_id=? AND day=?)" in from_day[0], plan
+    assert len(later) == 1 and "(person_id=? AND day>?)" in later[0], plan
