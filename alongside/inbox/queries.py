@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Role, active_membership_q
 from alongside.inbox.models import LastContact
 from alongside.people.models import Person
+from alongside.people.queries import people_visible_to, sees_person
 from alongside.referrals.queries import incoming, overdue_out
 from alongside.relationships.models import (
     Contact,
@@ -42,7 +43,6 @@ from alongside.training.queries import (
     manages_training,
     running_out,
 )
-from alongside.visibility.people import visible_people_q
 from alongside.volunteers.queries import waiting_on
 
 # A request for a worker, and a new person without one, should be answered within a week.
@@ -136,23 +136,9 @@ def _day(value: object) -> date:
     return timezone.localdate(value)  # type: ignore[arg-type]
 
 
-def _visible(membership: Membership) -> QuerySet[Person]:
-    allowed = visible_people_q(membership)
-    return Person.objects.filter(allowed) if allowed is not None else Person.objects.none()
-
-
-def _visible_exists(membership: Membership) -> Exists:
-    """Over a row with `person_id`: the viewer may see that person. A correlated EXISTS, not
-    `person__in=_visible(...)`: that IN list holds every visible person (the whole organisation)
-    and SQLite builds it, or drives the plan from it, one index search per person: 0.9 s for the
-    follow-ups on 100,000 people (issue 17). As EXISTS it is one primary-key probe per row the
-    query's own indexes found."""
-    return Exists(_visible(membership).filter(pk=OuterRef("person_id")))
-
-
 def _team_people(membership: Membership) -> QuerySet[Person]:
     """The people a coordinator looks after: their team's (everyone's, without a team)."""
-    people = _visible(membership)
+    people = people_visible_to(membership)
     return people if membership.team_id is None else people.filter(team_id=membership.team_id)
 
 
@@ -205,14 +191,14 @@ def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
         organisation_id=membership.organisation_id, status=WorkerRequest.Status.OPEN
     )
     if membership.role == Role.COORDINATOR:
-        requests = requests.filter(_visible_exists(membership))
+        requests = requests.filter(sees_person(membership))
         if membership.team_id is not None:
             requests = requests.filter(
                 Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
             )
         return requests
     if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
-        return requests.filter(_visible_exists(membership), requested_worker_id=membership.user_id)
+        return requests.filter(sees_person(membership), requested_worker_id=membership.user_id)
     return requests.none()
 
 
@@ -336,11 +322,11 @@ def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | 
 
 def _own_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
     """A worker's: their own promises and their people's, found through the worker and
-    named-worker indexes (the OR), the latest promise per person; see `_visible_exists`."""
+    named-worker indexes (the OR), the latest promise per person; see `people.queries.sees_person`."""
     contacts = (
         Contact.objects.filter(
             Q(worker_id=membership.user_id) | Q(person_id__in=_my_people_ids(membership)),
-            _visible_exists(membership),
+            sees_person(membership),
             organisation_id=membership.organisation_id,
             follow_up_on__lt=today,
             follow_up_on__gte=today - timedelta(days=FOLLOW_UP_LOOKBACK_DAYS),
