@@ -8,10 +8,10 @@ grows with the organisation's history nor with the number of items: a fixed numb
 Each item's link is tested against the rule of the page it opens.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import rules
 from django.contrib.auth.models import User
@@ -101,22 +101,81 @@ class Item:
         return self.due < today
 
 
+class Items(Sequence[Item]):
+    """A section's items, each worked out (its words, links and rules) only when it is read, in
+    order: a page draws the first SHOWN (`inbox.views`) of up to LIMIT found and counts the rest,
+    which cost only their row. `make(rows)` makes the items of a run of rows (one query for all
+    of them where an item needs more than its row)."""
+
+    def __init__(self, rows: Sequence[Any], make: Callable[[Sequence[Any]], list[Item]]) -> None:
+        self.rows = rows
+        self._make = make
+        self._made: list[Item] = []
+
+    def _upto(self, end: int) -> list[Item]:
+        end = min(end, len(self.rows))
+        if end > len(self._made):
+            self._made.extend(self._make(self.rows[len(self._made) : end]))
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._upto(len(self.rows)))
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            if (
+                index.start is None
+                and index.step is None
+                and index.stop is not None
+                and index.stop >= 0
+            ):
+                return self._upto(index.stop)[: index.stop]
+            return self._upto(len(self.rows))[index]
+        if index < 0:
+            index += len(self.rows)
+        if not 0 <= index < len(self.rows):
+            raise IndexError(index)
+        return self._upto(index + 1)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Items | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _nothing() -> Items:
+    return Items([], lambda rows: [])
+
+
+def _each(make: Callable[[Any], Item]) -> Callable[[Sequence[Any]], list[Item]]:
+    return lambda rows: [make(row) for row in rows]
+
+
 @dataclass
 class Section:
     kind: str
     heading: str
     explanation: str
-    items: list[Item] = field(default_factory=list)
+    items: Sequence[Item] = ()
     # How many items the page draws (None: all); the rest are one link away (`inbox.views`).
     shown: int | None = None
 
     @property
-    def shown_items(self) -> list[Item]:
+    def shown_items(self) -> Sequence[Item]:
         return self.items if self.shown is None else self.items[: self.shown]
 
     @property
     def hidden_count(self) -> int:
-        return len(self.items) - len(self.shown_items)
+        return 0 if self.shown is None else max(len(self.items) - self.shown, 0)
 
 
 @dataclass
@@ -209,7 +268,7 @@ def worker_requests_waiting_count(membership: Membership | None) -> int:
     return _open_requests(membership).count()
 
 
-def worker_requests(membership: Membership, *, today: date) -> list[Item]:
+def worker_requests(membership: Membership, *, today: date) -> Items:
     """People waiting for a named worker they asked for (on their page, or by saying yes at the
     foodbank desk), longest waiting first. A coordinator sees their team's, and those of teams
     with no coordinator of their own (the foodbank has none); a worker sees those naming them."""
@@ -218,7 +277,11 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
         .select_related("person", "person__team", "requested_worker")
         .order_by("requested_on", "pk")[:LIMIT]
     )
-    spells = _named_workers(r.person_id for r in found)
+    return Items(found, lambda requests: _worker_request_items(membership, requests))
+
+
+def _worker_request_items(membership: Membership, found: Sequence[WorkerRequest]) -> list[Item]:
+    spells = _named_workers([r.person_id for r in found])
     items = []
     for request in found:
         person = request.person
@@ -271,11 +334,11 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
-def new_without_worker(membership: Membership, *, today: date) -> list[Item]:
+def new_without_worker(membership: Membership, *, today: date) -> Items:
     """People added in the last NEW_PERSON_DAYS who have never had a named worker and have not
     asked for one (those are worker requests). Coordinators only."""
     if membership.role != Role.COORDINATOR:
-        return []
+        return _nothing()
     since = timezone.now() - timedelta(days=NEW_PERSON_DAYS)
     people = (
         _team_people(membership)
@@ -291,25 +354,24 @@ def new_without_worker(membership: Membership, *, today: date) -> list[Item]:
         .select_related("team")
         .order_by("created_at", "pk")[:LIMIT]
     )
-    items = []
-    for person in people:
+
+    def make(person: Person) -> Item:
         label, url = _person_link(membership, person)
         if _may("relationships.assign_named_worker", membership, person):
             label = _("Choose a worker with them")
             url = reverse("relationships:assign_named_worker", args=[person.pk])
         added = _day(person.created_at)
-        items.append(
-            Item(
-                kind=Kind.NO_NAMED_WORKER,
-                person=person,
-                since=added,
-                due=added + timedelta(days=ANSWER_WITHIN_DAYS),
-                action_label=label,
-                action_url=url,
-                detail=person.team.name,
-            )
+        return Item(
+            kind=Kind.NO_NAMED_WORKER,
+            person=person,
+            since=added,
+            due=added + timedelta(days=ANSWER_WITHIN_DAYS),
+            action_label=label,
+            action_url=url,
+            detail=person.team.name,
         )
-    return items
+
+    return Items(list(people), _each(make))
 
 
 def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | None) -> bool:
@@ -358,16 +420,20 @@ def _team_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
     return [row.contact for row in rows if row.contact is not None]
 
 
-def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
+def overdue_follow_ups(membership: Membership, *, today: date) -> Items:
     """Follow-ups promised for a day now past, with no contact since the one that promised it
     (the latest promise per person). A coordinator sees their team's; a worker their own."""
     if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
-        return []
+        return _nothing()
     if membership.role == Role.COORDINATOR:
         found = _team_follow_ups(membership, today=today)
     else:
         found = _own_follow_ups(membership, today=today)
-    spells = _named_workers(c.person_id for c in found)
+    return Items(found, lambda contacts: _follow_up_items(membership, contacts))
+
+
+def _follow_up_items(membership: Membership, found: Sequence[Contact]) -> list[Item]:
+    spells = _named_workers([c.person_id for c in found])
     items = []
     for contact in found:
         person, spell = contact.person, spells.get(contact.person_id)
@@ -439,35 +505,35 @@ def _team_stopped_coming(
     return [(row.spell, row.at) for row in rows if row.spell is not None]
 
 
-def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> list[Item]:
+def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> Items:
     """People with a named worker for longer than STOPPED_WEEKS and no contact in that time,
     longest gap first (`skip`: people already listed for an overdue follow-up)."""
     if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
-        return []
+        return _nothing()
     cutoff = timezone.now() - timedelta(weeks=STOPPED_WEEKS)
     if membership.role == Role.COORDINATOR:
         found = _team_stopped_coming(membership, cutoff=cutoff, skip=skip)
     else:
         found = _own_stopped_coming(membership, cutoff=cutoff, skip=skip)
-    items = []
-    for spell, last_at in found:
+
+    def make(row: tuple[NamedWorkerSpell, datetime | None]) -> Item:
+        spell, last_at = row
         person = spell.person
         since = _day(last_at) if last_at else spell.started_on
         label, url = _contact_link(membership, person)
-        items.append(
-            Item(
-                kind=Kind.STOPPED_COMING,
-                person=person,
-                since=since,
-                due=since + timedelta(weeks=STOPPED_WEEKS),
-                action_label=label,
-                action_url=url,
-                detail=_("No contact since then.") if last_at else _("No contact yet."),
-                named_worker=spell.worker,
-                may_tell=_tellable(membership, person, spell),
-            )
+        return Item(
+            kind=Kind.STOPPED_COMING,
+            person=person,
+            since=since,
+            due=since + timedelta(weeks=STOPPED_WEEKS),
+            action_label=label,
+            action_url=url,
+            detail=_("No contact since then.") if last_at else _("No contact yet."),
+            named_worker=spell.worker,
+            may_tell=_tellable(membership, person, spell),
         )
-    return items
+
+    return Items(found, _each(make))
 
 
 def open_concerns(membership: Membership, *, today: date) -> list[Item]:
@@ -669,15 +735,15 @@ def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
-def training_running_out(membership: Membership, *, today: date) -> list[Item]:
+def training_running_out(membership: Membership, *, today: date) -> Items:
     """Training running out soon or lately run out and not renewed (one query): for a
     coordinator, everyone's in the organisation, each with "Record a completion" for that member
     and course; for anyone else with a training record, their own, with a link to it."""
     everyone = manages_training(membership)
     if not everyone and not _may("training.own_record", membership, None):
-        return []
-    items = []
-    for completion in running_out(membership, today, everyone=everyone, limit=LIMIT):
+        return _nothing()
+
+    def make(completion: Any) -> Item:
         assert completion.expires_on is not None
         user = completion.membership.user
         words = {"course": completion.course.name, "day": day_words(completion.expires_on)}
@@ -704,21 +770,20 @@ def training_running_out(membership: Membership, *, today: date) -> list[Item]:
                 )
             ) % words
             label, url = _("See your training"), reverse("training:mine")
-        items.append(
-            Item(
-                kind=Kind.TRAINING_RUNNING_OUT,
-                person=None,
-                title=(user.get_full_name() or user.get_username())
-                if everyone
-                else completion.course.name,
-                since=completion.expires_on - timedelta(days=INBOX_AHEAD_DAYS),
-                due=completion.expires_on,
-                action_label=label,
-                action_url=url,
-                detail=detail,
-            )
+        return Item(
+            kind=Kind.TRAINING_RUNNING_OUT,
+            person=None,
+            title=(user.get_full_name() or user.get_username())
+            if everyone
+            else completion.course.name,
+            since=completion.expires_on - timedelta(days=INBOX_AHEAD_DAYS),
+            due=completion.expires_on,
+            action_label=label,
+            action_url=url,
+            detail=detail,
         )
-    return items
+
+    return Items(list(running_out(membership, today, everyone=everyone, limit=LIMIT)), _each(make))
 
 
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
@@ -726,7 +791,7 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     today = today or timezone.localdate()
     own = membership.role in (Role.SUPPORTER, Role.VOLUNTEER)
     follow_ups = overdue_follow_ups(membership, today=today)
-    listed = [item.person.pk for item in follow_ups if item.person is not None]
+    listed = [contact.person_id for contact in follow_ups.rows]
     sections = [
         Section(
             Kind.WORKER_REQUEST,
