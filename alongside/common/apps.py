@@ -4,6 +4,8 @@ from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
 from django.http import HttpRequest
 
+from alongside.common.translations import without_empty_fallbacks
+
 
 def _mark_signed_out(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     """Whatever signs a user out (the sign-out page, allauth's, the idle sign-out), the answer
@@ -17,3 +19,4 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         user_logged_out.connect(_mark_signed_out, dispatch_uid="alongside.common.signed_out")
+        without_empty_fallbacks()

@@ -8,7 +8,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.utils import pretty_name
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alongside.common.dates import date_problem
@@ -88,11 +87,8 @@ def _default_messages(field: forms.Field) -> dict[str, Any]:
     return defaults
 
 
-# Both depend only on what they are keyed by, and every form built asks them for every field
-# (issue 17: the person page built three forms and spent more on their words than their fields).
+# Depends only on the kind of field, and every form built asks it for every field.
 _DEFAULTS: dict[type, dict[str, Any]] = {}
-_PLAIN: dict[tuple[Any, ...], dict[str, str]] = {}
-_PLAIN_KEPT = 2048
 
 
 def _what(field: forms.Field, name: str) -> str:
@@ -142,29 +138,11 @@ def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
     return messages
 
 
-def _plain_messages_of(field: forms.Field, name: str) -> dict[str, str]:
-    """`plain_messages(field, name)`, worked out once per kind of field, label and language."""
-    key = (
-        type(field),
-        type(field.widget),
-        bool(getattr(field.widget, "chooses", False)),
-        str(field.label) if field.label is not None else None,
-        name,
-        get_language(),
-    )
-    plain = _PLAIN.get(key)
-    if plain is None:
-        if len(_PLAIN) >= _PLAIN_KEPT:  # labels may name people: never let it grow unbounded
-            _PLAIN.clear()
-        plain = _PLAIN[key] = plain_messages(field, name)
-    return plain
-
-
 def use_plain_messages(form: forms.BaseForm) -> None:
     """Give each field of `form` the plain message for every error it has not worded itself."""
     for name, field in form.fields.items():
         defaults = _default_messages(field)
-        plain = _plain_messages_of(field, name)
+        plain = plain_messages(field, name)
         for code, message in plain.items():
             given = field.error_messages.get(code)
             if code not in defaults and code not in ("max_length", "min_value", "max_value"):

@@ -8,10 +8,10 @@ grows with the organisation's history nor with the number of items: a fixed numb
 Each item's link is tested against the rule of the page it opens.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import rules
 from django.contrib.auth.models import User
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from alongside.access.models import Membership, Role, active_membership_q
 from alongside.inbox.models import LastContact
 from alongside.people.models import Person
+from alongside.people.queries import people_visible_to, sees_person
 from alongside.referrals.queries import incoming, overdue_out
 from alongside.relationships.models import (
     Contact,
@@ -42,7 +43,6 @@ from alongside.training.queries import (
     manages_training,
     running_out,
 )
-from alongside.visibility.people import visible_people_q
 from alongside.volunteers.queries import waiting_on
 
 # A request for a worker, and a new person without one, should be answered within a week.
@@ -101,22 +101,81 @@ class Item:
         return self.due < today
 
 
+class Items(Sequence[Item]):
+    """A section's items, each worked out (its words, links and rules) only when it is read, in
+    order: a page draws the first SHOWN (`inbox.views`) of up to LIMIT found and counts the rest,
+    which cost only their row. `make(rows)` makes the items of a run of rows (one query for all
+    of them where an item needs more than its row)."""
+
+    def __init__(self, rows: Sequence[Any], make: Callable[[Sequence[Any]], list[Item]]) -> None:
+        self.rows = rows
+        self._make = make
+        self._made: list[Item] = []
+
+    def _upto(self, end: int) -> list[Item]:
+        end = min(end, len(self.rows))
+        if end > len(self._made):
+            self._made.extend(self._make(self.rows[len(self._made) : end]))
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._upto(len(self.rows)))
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            if (
+                index.start is None
+                and index.step is None
+                and index.stop is not None
+                and index.stop >= 0
+            ):
+                return self._upto(index.stop)[: index.stop]
+            return self._upto(len(self.rows))[index]
+        if index < 0:
+            index += len(self.rows)
+        if not 0 <= index < len(self.rows):
+            raise IndexError(index)
+        return self._upto(index + 1)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Items | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _nothing() -> Items:
+    return Items([], lambda rows: [])
+
+
+def _each(make: Callable[[Any], Item]) -> Callable[[Sequence[Any]], list[Item]]:
+    return lambda rows: [make(row) for row in rows]
+
+
 @dataclass
 class Section:
     kind: str
     heading: str
     explanation: str
-    items: list[Item] = field(default_factory=list)
+    items: Sequence[Item] = ()
     # How many items the page draws (None: all); the rest are one link away (`inbox.views`).
     shown: int | None = None
 
     @property
-    def shown_items(self) -> list[Item]:
+    def shown_items(self) -> Sequence[Item]:
         return self.items if self.shown is None else self.items[: self.shown]
 
     @property
     def hidden_count(self) -> int:
-        return len(self.items) - len(self.shown_items)
+        return 0 if self.shown is None else max(len(self.items) - self.shown, 0)
 
 
 @dataclass
@@ -136,23 +195,9 @@ def _day(value: object) -> date:
     return timezone.localdate(value)  # type: ignore[arg-type]
 
 
-def _visible(membership: Membership) -> QuerySet[Person]:
-    allowed = visible_people_q(membership)
-    return Person.objects.filter(allowed) if allowed is not None else Person.objects.none()
-
-
-def _visible_exists(membership: Membership) -> Exists:
-    """Over a row with `person_id`: the viewer may see that person. A correlated EXISTS, not
-    `person__in=_visible(...)`: that IN list holds every visible person (the whole organisation)
-    and SQLite builds it, or drives the plan from it, one index search per person: 0.9 s for the
-    follow-ups on 100,000 people (issue 17). As EXISTS it is one primary-key probe per row the
-    query's own indexes found."""
-    return Exists(_visible(membership).filter(pk=OuterRef("person_id")))
-
-
 def _team_people(membership: Membership) -> QuerySet[Person]:
     """The people a coordinator looks after: their team's (everyone's, without a team)."""
-    people = _visible(membership)
+    people = people_visible_to(membership)
     return people if membership.team_id is None else people.filter(team_id=membership.team_id)
 
 
@@ -205,14 +250,14 @@ def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
         organisation_id=membership.organisation_id, status=WorkerRequest.Status.OPEN
     )
     if membership.role == Role.COORDINATOR:
-        requests = requests.filter(_visible_exists(membership))
+        requests = requests.filter(sees_person(membership))
         if membership.team_id is not None:
             requests = requests.filter(
                 Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
             )
         return requests
     if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
-        return requests.filter(_visible_exists(membership), requested_worker_id=membership.user_id)
+        return requests.filter(sees_person(membership), requested_worker_id=membership.user_id)
     return requests.none()
 
 
@@ -223,7 +268,7 @@ def worker_requests_waiting_count(membership: Membership | None) -> int:
     return _open_requests(membership).count()
 
 
-def worker_requests(membership: Membership, *, today: date) -> list[Item]:
+def worker_requests(membership: Membership, *, today: date) -> Items:
     """People waiting for a named worker they asked for (on their page, or by saying yes at the
     foodbank desk), longest waiting first. A coordinator sees their team's, and those of teams
     with no coordinator of their own (the foodbank has none); a worker sees those naming them."""
@@ -232,7 +277,11 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
         .select_related("person", "person__team", "requested_worker")
         .order_by("requested_on", "pk")[:LIMIT]
     )
-    spells = _named_workers(r.person_id for r in found)
+    return Items(found, lambda requests: _worker_request_items(membership, requests))
+
+
+def _worker_request_items(membership: Membership, found: Sequence[WorkerRequest]) -> list[Item]:
+    spells = _named_workers([r.person_id for r in found])
     items = []
     for request in found:
         person = request.person
@@ -285,11 +334,11 @@ def worker_requests(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
-def new_without_worker(membership: Membership, *, today: date) -> list[Item]:
+def new_without_worker(membership: Membership, *, today: date) -> Items:
     """People added in the last NEW_PERSON_DAYS who have never had a named worker and have not
     asked for one (those are worker requests). Coordinators only."""
     if membership.role != Role.COORDINATOR:
-        return []
+        return _nothing()
     since = timezone.now() - timedelta(days=NEW_PERSON_DAYS)
     people = (
         _team_people(membership)
@@ -305,25 +354,24 @@ def new_without_worker(membership: Membership, *, today: date) -> list[Item]:
         .select_related("team")
         .order_by("created_at", "pk")[:LIMIT]
     )
-    items = []
-    for person in people:
+
+    def make(person: Person) -> Item:
         label, url = _person_link(membership, person)
         if _may("relationships.assign_named_worker", membership, person):
             label = _("Choose a worker with them")
             url = reverse("relationships:assign_named_worker", args=[person.pk])
         added = _day(person.created_at)
-        items.append(
-            Item(
-                kind=Kind.NO_NAMED_WORKER,
-                person=person,
-                since=added,
-                due=added + timedelta(days=ANSWER_WITHIN_DAYS),
-                action_label=label,
-                action_url=url,
-                detail=person.team.name,
-            )
+        return Item(
+            kind=Kind.NO_NAMED_WORKER,
+            person=person,
+            since=added,
+            due=added + timedelta(days=ANSWER_WITHIN_DAYS),
+            action_label=label,
+            action_url=url,
+            detail=person.team.name,
         )
-    return items
+
+    return Items(list(people), _each(make))
 
 
 def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | None) -> bool:
@@ -336,7 +384,7 @@ def _tellable(membership: Membership, person: Person, spell: NamedWorkerSpell | 
 
 def _own_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
     """A worker's: their own promises and their people's, the latest promise per person; see
-    `_visible_exists`. Two reads, each on its own index, merged here: the worker's promises in
+    `people.queries.sees_person`. Two reads, each on its own index, merged here: the worker's promises in
     the window (the worker's follow-up index) and their named people's (each person's contacts).
     As one query with `worker OR person IN (...)` PostgreSQL read every promise of the
     organisation in the window (109,000 contacts on the large demo, 0.1 s) and filtered them."""
@@ -349,7 +397,7 @@ def _own_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
     found: dict[int, Contact] = {}
     for whose in (Q(worker_id=membership.user_id), Q(person_id__in=_my_people_ids(membership))):
         rows = (
-            Contact.objects.filter(whose, latest, _visible_exists(membership), **window)
+            Contact.objects.filter(whose, latest, sees_person(membership), **window)
             .select_related("person", "worker")
             .order_by("follow_up_on", "pk")[:LIMIT]
         )
@@ -376,16 +424,20 @@ def _team_follow_ups(membership: Membership, *, today: date) -> list[Contact]:
     return [row.contact for row in rows if row.contact is not None]
 
 
-def overdue_follow_ups(membership: Membership, *, today: date) -> list[Item]:
+def overdue_follow_ups(membership: Membership, *, today: date) -> Items:
     """Follow-ups promised for a day now past, with no contact since the one that promised it
     (the latest promise per person). A coordinator sees their team's; a worker their own."""
     if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
-        return []
+        return _nothing()
     if membership.role == Role.COORDINATOR:
         found = _team_follow_ups(membership, today=today)
     else:
         found = _own_follow_ups(membership, today=today)
-    spells = _named_workers(c.person_id for c in found)
+    return Items(found, lambda contacts: _follow_up_items(membership, contacts))
+
+
+def _follow_up_items(membership: Membership, found: Sequence[Contact]) -> list[Item]:
+    spells = _named_workers([c.person_id for c in found])
     items = []
     for contact in found:
         person, spell = contact.person, spells.get(contact.person_id)
@@ -457,35 +509,35 @@ def _team_stopped_coming(
     return [(row.spell, row.at) for row in rows if row.spell is not None]
 
 
-def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> list[Item]:
+def stopped_coming(membership: Membership, *, today: date, skip: Iterable[int] = ()) -> Items:
     """People with a named worker for longer than STOPPED_WEEKS and no contact in that time,
     longest gap first (`skip`: people already listed for an overdue follow-up)."""
     if membership.role not in (Role.COORDINATOR, Role.SUPPORTER, Role.VOLUNTEER):
-        return []
+        return _nothing()
     cutoff = timezone.now() - timedelta(weeks=STOPPED_WEEKS)
     if membership.role == Role.COORDINATOR:
         found = _team_stopped_coming(membership, cutoff=cutoff, skip=skip)
     else:
         found = _own_stopped_coming(membership, cutoff=cutoff, skip=skip)
-    items = []
-    for spell, last_at in found:
+
+    def make(row: tuple[NamedWorkerSpell, datetime | None]) -> Item:
+        spell, last_at = row
         person = spell.person
         since = _day(last_at) if last_at else spell.started_on
         label, url = _contact_link(membership, person)
-        items.append(
-            Item(
-                kind=Kind.STOPPED_COMING,
-                person=person,
-                since=since,
-                due=since + timedelta(weeks=STOPPED_WEEKS),
-                action_label=label,
-                action_url=url,
-                detail=_("No contact since then.") if last_at else _("No contact yet."),
-                named_worker=spell.worker,
-                may_tell=_tellable(membership, person, spell),
-            )
+        return Item(
+            kind=Kind.STOPPED_COMING,
+            person=person,
+            since=since,
+            due=since + timedelta(weeks=STOPPED_WEEKS),
+            action_label=label,
+            action_url=url,
+            detail=_("No contact since then.") if last_at else _("No contact yet."),
+            named_worker=spell.worker,
+            may_tell=_tellable(membership, person, spell),
         )
-    return items
+
+    return Items(found, _each(make))
 
 
 def open_concerns(membership: Membership, *, today: date) -> list[Item]:
@@ -687,15 +739,15 @@ def shift_gaps(membership: Membership, *, today: date) -> list[Item]:
     return items
 
 
-def training_running_out(membership: Membership, *, today: date) -> list[Item]:
+def training_running_out(membership: Membership, *, today: date) -> Items:
     """Training running out soon or lately run out and not renewed (one query): for a
     coordinator, everyone's in the organisation, each with "Record a completion" for that member
     and course; for anyone else with a training record, their own, with a link to it."""
     everyone = manages_training(membership)
     if not everyone and not _may("training.own_record", membership, None):
-        return []
-    items = []
-    for completion in running_out(membership, today, everyone=everyone, limit=LIMIT):
+        return _nothing()
+
+    def make(completion: Any) -> Item:
         assert completion.expires_on is not None
         user = completion.membership.user
         words = {"course": completion.course.name, "day": day_words(completion.expires_on)}
@@ -722,21 +774,20 @@ def training_running_out(membership: Membership, *, today: date) -> list[Item]:
                 )
             ) % words
             label, url = _("See your training"), reverse("training:mine")
-        items.append(
-            Item(
-                kind=Kind.TRAINING_RUNNING_OUT,
-                person=None,
-                title=(user.get_full_name() or user.get_username())
-                if everyone
-                else completion.course.name,
-                since=completion.expires_on - timedelta(days=INBOX_AHEAD_DAYS),
-                due=completion.expires_on,
-                action_label=label,
-                action_url=url,
-                detail=detail,
-            )
+        return Item(
+            kind=Kind.TRAINING_RUNNING_OUT,
+            person=None,
+            title=(user.get_full_name() or user.get_username())
+            if everyone
+            else completion.course.name,
+            since=completion.expires_on - timedelta(days=INBOX_AHEAD_DAYS),
+            due=completion.expires_on,
+            action_label=label,
+            action_url=url,
+            detail=detail,
         )
-    return items
+
+    return Items(list(running_out(membership, today, everyone=everyone, limit=LIMIT)), _each(make))
 
 
 def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
@@ -744,7 +795,7 @@ def inbox_for(membership: Membership, *, today: date | None = None) -> Inbox:
     today = today or timezone.localdate()
     own = membership.role in (Role.SUPPORTER, Role.VOLUNTEER)
     follow_ups = overdue_follow_ups(membership, today=today)
-    listed = [item.person.pk for item in follow_ups if item.person is not None]
+    listed = [contact.person_id for contact in follow_ups.rows]
     sections = [
         Section(
             Kind.WORKER_REQUEST,

@@ -332,3 +332,40 @@ def test_a_long_section_shows_its_first_items_and_links_to_the_rest(world):
     whole = response.content.decode()
     assert all(f"{p.given_name} Nobody" in whole for p in newcomers)
     assert link not in whole
+
+
+def test_only_the_items_drawn_are_worked_out(world):
+    """Issue 17: the page counts up to LIMIT items per section but works out (words, links,
+    rules, named workers) only the SHOWN it draws; the rest cost their row. Follow-ups (one
+    query for the named workers of the items made) and new people, 12 of each."""
+    from unittest import mock
+
+    from alongside.inbox import queries
+    from alongside.inbox.views import SHOWN
+
+    alice = world.user("alice")
+    for n in range(SHOWN + 2):
+        PersonFactory(team=world.team, given_name=f"Newcomer{n:02d}", family_name="Nobody")
+        promised = PersonFactory(team=world.team, given_name=f"Promised{n:02d}")
+        SpellFactory(person=promised, worker=alice)
+        ContactFactory(
+            person=promised,
+            worker=alice,
+            at=timezone.now() - timedelta(days=3),
+            follow_up_on=timezone.localdate() - timedelta(days=1),
+        )
+    made = mock.patch.object(queries, "Item", wraps=queries.Item)
+    asked = mock.patch.object(queries, "_named_workers", wraps=queries._named_workers)
+    with made as item, asked as named_workers:
+        body = page(world, "colin")
+    built = [call.kwargs["kind"] for call in item.call_args_list]
+    assert built.count(Kind.NO_NAMED_WORKER) == SHOWN
+    assert built.count(Kind.FOLLOW_UP) == SHOWN
+    assert [len(set(call.args[0])) for call in named_workers.call_args_list] == [SHOWN]
+    assert body.count("Show all 12") == 2
+    # Asked for every item (a section whole, or a test reading them), every one is made.
+    with made as item:
+        follow_ups = queries.overdue_follow_ups(world.members["colin"], today=timezone.localdate())
+        assert len(follow_ups) == SHOWN + 2 and item.call_count == 0
+        assert len(list(follow_ups)) == SHOWN + 2 and item.call_count == SHOWN + 2
+        assert follow_ups[SHOWN + 1] == list(follow_ups)[-1] and item.call_count == SHOWN + 2

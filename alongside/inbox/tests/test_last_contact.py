@@ -16,19 +16,9 @@ from alongside.access.models import Role
 from alongside.inbox import queries
 from alongside.inbox.last_contact import refresh
 from alongside.inbox.models import LastContact
-from alongside.people.merging import merge_people, undo_merge
-from alongside.relationships.models import Contact, Initiator, Mode, NamedWorkerSpell
-from alongside.relationships.services import (
-    assign_named_worker,
-    complete_handover_without_introduction,
-    move_contact,
-    plan_handover,
-    record_contact,
-    remove_contact,
-    restore_contact,
-    update_contact,
-)
+from alongside.relationships.models import Contact, Initiator, NamedWorkerSpell
 from alongside.relationships.summaries import rebuild
+from alongside.testing.every_write import Writes, every_contact_and_spell_write
 from alongside.testing.factories import (
     ContactFactory,
     MembershipFactory,
@@ -165,7 +155,6 @@ def test_every_service_that_changes_contacts_or_spells_keeps_the_last_contacts_i
     """Recording, changing, moving, removing and putting back a contact, naming a worker, a warm
     and a cold handover, merging two records and undoing it: after each, the rows are what a
     rebuild makes (`refresh_people` runs `refresh` in each write's transaction)."""
-    alice, cara, colin = world.members["alice"], world.members["cara"], world.members["colin"]
     now = timezone.now()
 
     def row(person: Any) -> tuple[Any, ...]:
@@ -173,81 +162,34 @@ def test_every_service_that_changes_contacts_or_spells_keeps_the_last_contacts_i
             for_person=person, person_row=True
         )
 
-    first = record_contact(
-        world.person,
-        by=alice,
-        at=now - timedelta(days=3),
-        worker=alice.user,
-        mode=Mode.IN_PERSON,
-        minutes=30,
-        initiated_by=Initiator.PERSON,
-        follow_up_on=timezone.localdate() - timedelta(days=1),
-    )
-    _in_step()
-    assert row(world.person)[:2] == (first.pk, now - timedelta(days=3))
-    update_contact(
-        first,
-        by=alice,
-        at=now - timedelta(days=2),
-        worker=cara.user,
-        mode=Mode.PHONE,
-        minutes=20,
-        initiated_by=Initiator.US,
-    )
-    _in_step()
-    assert row(world.person)[1] == now - timedelta(days=2)
-    other = PersonFactory(team=world.team)
-    assign_named_worker(
-        other, worker=cara.user, by=colin, started_on=timezone.localdate() - timedelta(days=10)
-    )
-    _in_step()
-    assert row(other) == (None, None, NamedWorkerSpell.objects.get(person=other).pk)
-    move_contact(first, to=other, by=alice, reason="Wrong Pat")
-    _in_step()
-    assert row(other)[0] == first.pk
-    handover = plan_handover(
-        other, to_worker=alice.user, by=colin, reason="workload", introduce_by=None
-    )
-    record_contact(
-        other,
-        by=alice,
-        at=now - timedelta(hours=2),
-        worker=alice.user,
-        also_present=[cara.user],
-        mode=Mode.IN_PERSON,
-        minutes=30,
-        initiated_by=Initiator.US,
-        handover=handover,
-    )
-    _in_step()
-    handover = plan_handover(
-        other, to_worker=cara.user, by=colin, reason="workload", introduce_by=None
-    )
-    complete_handover_without_introduction(
-        handover, by=colin, on=timezone.localdate(), cold_reason="Alice is off sick this month."
-    )
-    _in_step()
-    assert row(other)[2] == NamedWorkerSpell.objects.get(person=other, ended_on=None).pk
-    third = PersonFactory(team=world.team)
-    ContactFactory(person=third, worker=alice.user, at=now - timedelta(days=1))
-    merge = merge_people(other, third, by=colin)
-    _in_step()
-    assert not LastContact.objects.filter(for_person=third).exists()
-    undo_merge(merge, by=colin)
-    _in_step()
-    assert LastContact.objects.filter(for_person=third).exists()
-    latest = Contact.objects.filter(person=other).order_by("-at", "-pk").first()
-    assert latest is not None
-    removed = remove_contact(latest, by=alice, reason="Recorded on the wrong Pat")
-    _in_step()
-    assert row(other)[0] != latest.pk
-    restore_contact(removed, by=alice)
-    _in_step()
-    assert row(other)[0] == latest.pk
+    def check(step: str, writes: Writes) -> None:
+        _in_step()
+        first, other = writes.first, writes.other
+        assert first is not None
+        if step == "recorded":
+            assert row(world.person)[:2] == (first.pk, now - timedelta(days=3))
+        elif step == "updated":
+            assert row(world.person)[1] == now - timedelta(days=2)
+        elif step == "named a worker":
+            assert row(other) == (None, None, NamedWorkerSpell.objects.get(person=other).pk)
+        elif step == "moved":
+            assert row(other)[0] == first.pk
+        elif step == "cold handover":
+            assert row(other)[2] == NamedWorkerSpell.objects.get(person=other, ended_on=None).pk
+        elif step == "merged":
+            assert not LastContact.objects.filter(for_person=writes.third).exists()
+        elif step == "merge undone":
+            assert LastContact.objects.filter(for_person=writes.third).exists()
+        elif step == "removed":
+            assert writes.removed is not None and row(other)[0] != writes.removed.pk
+        elif step == "restored":
+            assert writes.removed is not None and row(other)[0] == writes.removed.pk
+
+    writes = every_contact_and_spell_write(world, check)
     # `alongside summaries rebuild` rebuilds them too.
     LastContact.objects.all().delete()
     rebuild()
-    assert LastContact.objects.filter(for_person=other, contact=latest).exists()
+    assert LastContact.objects.filter(for_person=writes.other, contact=writes.removed).exists()
 
 
 def _plan(sql: str, params: Any) -> str:
