@@ -220,6 +220,19 @@ JOIN {table} AS from_day ON from_day.person_id = person.id AND from_day.day = (
 )
 WHERE {where}
 """
+# The same on PostgreSQL, as a LATERAL join: its planner cannot seek the row by a subquery's
+# value, and hashed every from-day row of the organisation instead (1.8 s for a team on the
+# 100,000-person demo, against 0.24 s this way). SQLite has no LATERAL.
+_FROM_DAY_LATERAL_SQL = """
+SELECT from_day.person_id, from_day.contacts, from_day.workers, from_day.squares, from_day.most,
+       from_day.same_pairs, from_day.named_considered, from_day.named_matched
+FROM {person} AS person
+CROSS JOIN LATERAL (
+    SELECT * FROM {table} AS later WHERE later.person_id = person.id{since}
+    ORDER BY later.day LIMIT 1
+) AS from_day
+WHERE {where}
+"""
 
 
 def _date(day: date) -> Any:
@@ -341,17 +354,18 @@ def _from_day_sql(
     if start is not None:
         since = " AND later.day >= %s"
         params.append(_date(start))
-    where = [
-        f"person.organisation_id = {int(organisation_id)}",
+    where = [f"person.organisation_id = {int(organisation_id)}"]
+    lateral = connection.vendor == "postgresql"
+    if not lateral:
         # The unary plus keeps SQLite off the organisation's index of from-day rows (it would
         # walk every row of the organisation and seek the first day for each, 8× slower on
-        # the 10,000-person demo) so that the people drive the query.
-        f"+from_day.organisation_id = {int(organisation_id)}",
-    ]
+        # the 10,000-person demo) so that the people drive the query. (A person's rows are
+        # their organisation's; the condition only names the organisation's rows.)
+        where.append(f"+from_day.organisation_id = {int(organisation_id)}")
     if narrowed is not None:
         where.append(f"person.id IN ({narrowed[0]})")
         params.extend(narrowed[1])
-    query = _FROM_DAY_SQL.format(
+    query = (_FROM_DAY_LATERAL_SQL if lateral else _FROM_DAY_SQL).format(
         person=Person._meta.db_table,
         table=ContinuityFromDay._meta.db_table,
         since=since,
