@@ -15,12 +15,13 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: E402,F403
-from config.settings import DATABASES  # noqa: E402
+from config.settings import DATABASES, POSTGRES_OPTIONS  # noqa: E402
 
 if os.environ.get("ALONGSIDE_TEST_DATABASE") == "postgres":
     from alongside.common.pgcluster import start_throwaway_cluster
 
     DATABASES["default"] = start_throwaway_cluster()  # type: ignore[assignment]  # mypy reads these settings
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 else:
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}  # noqa: E501
 
