@@ -28,18 +28,18 @@ def test_postgresql_connections_run_without_the_jit_compiler(db):
     assert settings.POSTGRES_OPTIONS == {"options": "-c jit=off"}
 
 
-def test_production_settings_give_every_postgresql_database_the_options(monkeypatch):
-    """Read the production settings afresh with a PostgreSQL default and replica."""
-    import importlib
+def test_production_settings_give_every_postgresql_database_the_options(monkeypatch, tmp_path):
+    """The production settings, read afresh with a PostgreSQL default and replica."""
+    from alongside.ops.tests.test_checks import PRODUCTION, load_settings
 
-    import config.settings
-
-    monkeypatch.setenv("DATABASE_URL", "postgres://app@db.invalid:5432/alongside")
-    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://app@replica.invalid:5432/alongside")
-    try:
-        fresh = importlib.reload(config.settings)
-        for name in ("default", "replica"):
-            assert fresh.DATABASES[name]["OPTIONS"]["options"] == "-c jit=off", name
-    finally:
-        monkeypatch.undo()
-        importlib.reload(config.settings)
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://app@db.invalid:5432/alongside",
+            "DATABASE_REPLICA_URL": "postgres://app@replica.invalid:5432/alongside",
+        },
+    )
+    for name in ("default", "replica"):
+        assert loaded["DATABASES"][name]["OPTIONS"]["options"] == "-c jit=off", name

@@ -72,6 +72,7 @@ def test_the_database_url_carries_verify_full(monkeypatch, tmp_path):
     assert loaded["DATABASES"]["default"]["OPTIONS"] == {
         "sslmode": "verify-full",
         "sslrootcert": "/etc/ca.pem",
+        "options": "-c jit=off",  # decision 0132
     }
 
 
