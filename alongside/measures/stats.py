@@ -83,9 +83,12 @@ def correlation(xs: Sequence[float], ys: Sequence[float], *, level: float = LEVE
 
 def _correlation(n: int, sxx: float, syy: float, sxy: float, level: float) -> Correlation:
     """Pearson r and its Fisher interval from n pairs' centred sums of squares and products."""
-    if sxx == 0 or syy == 0:
+    # The two roots apart: their product can underflow to 0 where each is tiny (3e-255 each
+    # gave sxx * syy == 0.0 and a division by zero, found by hypothesis).
+    spread = math.sqrt(sxx) * math.sqrt(syy)
+    if spread == 0:
         return Correlation(n, None, None, None)
-    r = max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    r = max(-1.0, min(1.0, sxy / spread))
     if abs(r) == 1.0 or n <= 3:
         return Correlation(n, r, r, r)
     z = math.atanh(r)

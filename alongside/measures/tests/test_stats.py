@@ -87,3 +87,13 @@ def test_the_intervals_are_scipy_stats_quantiles_to_the_bit(pairs, level):
         z = math.atanh(found.r)
         half = float(scipy_stats.norm.ppf(0.5 + level / 2)) / math.sqrt(n - 3)
         assert (found.ci_low, found.ci_high) == (math.tanh(z - half), math.tanh(z + half))
+
+
+def test_a_correlation_of_tiny_spreads_is_worked_out_not_divided_by_zero():
+    """Found by hypothesis in CI: sums of squares of 3e-255 each multiplied to 0.0."""
+    from alongside.measures.stats import _correlation
+
+    tiny = 3.259238981310637e-255
+    found = _correlation(5, tiny, tiny, -tiny, 0.8)
+    assert found.r == -1.0 and found.ci_low == found.ci_high == -1.0
+    assert _correlation(5, 0.0, 1.0, 0.0, 0.8).r is None
