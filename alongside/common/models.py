@@ -49,3 +49,31 @@ class SubmitToken(models.Model):
 
     def __str__(self) -> str:
         return f"Submit token {self.pk}"
+
+
+class WorkedOutFigures(models.Model):
+    """The figures of one page's costly aggregate, worked out once and read by every request until
+    they are older than the page allows (decision 0133, `common/figures.py`).
+
+    `key` names the computation, its version and its arguments (an organisation, a team, a
+    period); `figures` is its result as JSON. Only counts, shares and labels are kept here, never
+    a person's words: the page that reads them checks the reader's permission first, as it did
+    when it worked them out on every request.
+    """
+
+    organisation = models.ForeignKey(
+        "access.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=300, unique=True)
+    name = models.CharField(max_length=100)
+    arguments = models.JSONField()
+    figures = models.JSONField()
+    worked_out_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    """When a refresh was queued; None when none is waiting."""
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "name"])]
+
+    def __str__(self) -> str:
+        return f"Worked-out figures {self.name}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alongside.access.models import Membership, Team
+from alongside.common.figures import keeps
 from alongside.common.keyset import KeysetPage, keyset_page
 from alongside.people.models import Person
 from alongside.relationships.continuity import Aggregate, Continuity, next_quarter
@@ -71,6 +72,22 @@ class AtRiskShown:
 
 
 @dataclass(frozen=True, slots=True)
+class ContinuityFigures:
+    """The team continuity page's aggregates (`continuity_figures`): everything but the team,
+    the workers leaving and the people at risk themselves."""
+
+    today: date
+    people: int
+    year_start: date
+    year: Aggregate
+    distribution: list[tuple[str, int]]
+    people_without_named_share: int
+    trend: list[QuarterTrend]
+    at_risk_count: int
+    """How many people in the team are at risk; `at_risk_page` reads them a page at a time."""
+
+
+@dataclass(frozen=True, slots=True)
 class TeamContinuity:
     team: Team | None  # None: the whole organisation
     organisation_id: int
@@ -87,29 +104,72 @@ class TeamContinuity:
 
 
 def team_continuity(
-    team: Team | None, *, organisation_id: int, today: date | None = None
+    team: Team | None,
+    *,
+    organisation_id: int,
+    today: date | None = None,
+    figures: ContinuityFigures | None = None,
 ) -> TeamContinuity:
-    """Everything on the team continuity page but its people, in a fixed number of queries.
+    """Everything on the team continuity page but its people: the `figures` given (kept ones,
+    decision 0133), or worked out now for `today`, and the workers leaving.
 
-    With `team=None`, the same figures for the whole organisation `organisation_id`. The last
-    365 days are one query that averages in the database over the maintained summary
+    With `team=None`, the same figures for the whole organisation `organisation_id`.
+    """
+    if figures is None:
+        figures = _continuity_figures(
+            organisation_id, team.pk if team else None, today or timezone.localdate()
+        )
+    leaving = list(
+        Membership.objects.filter(
+            organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
+        )
+        .select_related("user")
+        .order_by("leaving_on")
+    )
+    return TeamContinuity(
+        team=team,
+        organisation_id=organisation_id,
+        people=figures.people,
+        year_start=figures.year_start,
+        year=figures.year,
+        distribution=figures.distribution,
+        people_without_named_share=figures.people_without_named_share,
+        trend=figures.trend,
+        at_risk_count=figures.at_risk_count,
+        leaving=leaving,
+        today=figures.today,
+    )
+
+
+@keeps(version=1)
+def continuity_figures(organisation_id: int, team_id: int | None) -> ContinuityFigures:
+    """The team continuity page's aggregates as of today, kept between requests (decision
+    0133)."""
+    return _continuity_figures(organisation_id, team_id, timezone.localdate())
+
+
+def _continuity_figures(
+    organisation_id: int, team_id: int | None, today: date
+) -> ContinuityFigures:
+    """The aggregates of `team_continuity` in a fixed number of queries.
+
+    The last 365 days are one query that averages in the database over the maintained summary
     (`continuity_summary` over each person's from-day row, decisions 0106 and 0129), and the
     eight quarters one more over the finished quarter rows, with only the means the trend shows
     (`quarter_figures`): no contact is read, and no person's
     figures come back to Python. People at risk are only counted here: the page reads them a
     page at a time (`at_risk_page`), with their own figures.
     """
-    today = today or timezone.localdate()
     scope = Person.objects.filter(organisation_id=organisation_id)
-    if team is not None:
-        scope = scope.filter(team=team)
+    if team_id is not None:
+        scope = scope.filter(team_id=team_id)
     this_quarter = quarter_start(today)
     starts = [this_quarter]
     for _quarter in range(QUARTERS_SHOWN - 1):
         starts.append(previous_quarter(starts[-1]))
     starts.reverse()
     # The whole organisation needs no narrowing: its summary rows are all its people's.
-    people = scope.values("pk") if team is not None else None
+    people = scope.values("pk") if team_id is not None else None
     year_start = today - timedelta(days=365)
     year = continuity_summary(
         organisation_id,
@@ -130,16 +190,8 @@ def team_continuity(
         QuarterTrend(quarter_label(start), start, by_quarter.get(start, nobody)) for start in starts
     ]
     at_risk_count = _at_risk(organisation_id, scope, quarter=this_quarter, today=today)[0].count()
-    leaving = list(
-        Membership.objects.filter(
-            organisation_id=organisation_id, left_on__isnull=True, leaving_on__isnull=False
-        )
-        .select_related("user")
-        .order_by("leaving_on")
-    )
-    return TeamContinuity(
-        team=team,
-        organisation_id=organisation_id,
+    return ContinuityFigures(
+        today=today,
         people=scope.count(),
         year_start=year_start,
         year=year.summary,
@@ -149,8 +201,6 @@ def team_continuity(
         people_without_named_share=year.without_named_share,
         trend=trend,
         at_risk_count=at_risk_count,
-        leaving=leaving,
-        today=today,
     )
 
 

@@ -13,13 +13,14 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership, Team
 from alongside.access.queries import chosen_team as pick_team
 from alongside.access.queries import teams_for
+from alongside.common.figures import forget, worked_out
 from alongside.common.forms import add_service_errors
 from alongside.common.keyset import BadCursor
 from alongside.common.pickers import offer_pickers
 from alongside.common.responses import INVALID_FORM_STATUS, bad_cursor
 from alongside.insights.charts import bar_chart, line_chart
 from alongside.insights.forms import LeavingForm
-from alongside.insights.queries import at_risk_page, team_continuity
+from alongside.insights.queries import at_risk_page, continuity_figures, team_continuity
 from alongside.relationships.services import set_leaving_date
 
 AT_RISK_PAGE_SIZE = 50
@@ -38,7 +39,8 @@ def _render(
     membership = membership_of(request)
     teams = list(teams_for(membership))
     team = chosen_team(request, membership, teams)
-    report = team_continuity(team, organisation_id=membership.organisation_id)
+    kept = worked_out(continuity_figures, membership.organisation_id, team.pk if team else None)
+    report = team_continuity(team, organisation_id=membership.organisation_id, figures=kept.figures)
     try:
         at_risk = at_risk_page(report, request.GET.get("cursor"), size=AT_RISK_PAGE_SIZE)
     except BadCursor as error:
@@ -73,6 +75,7 @@ def _render(
             "team": team,
             "can_see_all": membership.team_id is None,
             "report": report,
+            "kept": kept,
             "at_risk": at_risk,
             "team_query": f"team={team.pk}"
             if team
@@ -111,6 +114,8 @@ def set_leaving(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            # Its people are at risk now: the kept count must show them (decision 0133).
+            forget(continuity_figures, membership.organisation_id)
             messages.success(
                 request,
                 _("Leaving date saved. Their people are listed below until handovers are planned."),

@@ -1,6 +1,6 @@
 """Forms for learning. They bind and clean input; services decide."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from alongside.access import words as local_words
 from alongside.common.forms import DateInput, Form, RecordDateField, choice_field, conditional
 from alongside.learning.models import GoalSetBy
+from alongside.learning.queries import period_of
 
 DEMAND_HINT = _(
     "Value demand is what we are here for. Failure demand is caused by something not done, or "
@@ -152,18 +153,14 @@ class PeriodForm(Form):
     start = RecordDateField(label=_("From"), required=False, widget=DateInput())
     end = RecordDateField(label=_("To"), required=False, widget=DateInput())
 
+    def asked(self) -> tuple[date | None, date | None]:
+        """The dates asked for, None for those left to their default (`period_of`)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("start"), data.get("end")
+
     def period(self) -> tuple[date, date]:
         """The period asked for; by default the last twelve months to today."""
-        today = timezone.localdate()
-        default_start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-        data = self.cleaned_data if self.is_valid() else {}
-        start = data.get("start") or default_start
-        end = data.get("end") or today
-        if end < start:
-            start, end = end, start
-        if (end - start).days > 366 * 3:
-            start = end - timedelta(days=366 * 3)
-        return start, end
+        return period_of(*self.asked(), today=timezone.localdate())
 
 
 class AdminTimeForm(Form):

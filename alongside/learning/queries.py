@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from alongside.access import words as local_words
 from alongside.access.models import Membership, Role
+from alongside.common.figures import keeps
 from alongside.common.spheres import SphereQuerySet
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.learning.models import (
@@ -134,6 +135,18 @@ def settings_for(organisation_id: int) -> LearningSettings:
 
 
 # --- team figures ---------------------------------------------------------------------------
+
+
+def period_of(start: date | None, end: date | None, *, today: date) -> tuple[date, date]:
+    """The period a team page shows for the dates asked (None: the default): by default the last
+    twelve months to `today`, the earlier date first, at most three years."""
+    start = start or (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    end = end or today
+    if end < start:
+        start, end = end, start
+    if (end - start).days > 366 * 3:
+        start = end - timedelta(days=366 * 3)
+    return start, end
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -462,6 +475,34 @@ def discretion_summary(
 
 ADMIN_WEEKS_BACK = 12
 """A worker records admin time for this week and the 12 before it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TeamFigures:
+    """The team learning page's figures for one period (`team_figures`)."""
+
+    start: date
+    end: date
+    demand: FailureDemand
+    needs: NeedsSummary
+    discretion: DiscretionSummary
+
+
+@keeps(version=1)
+def team_figures(
+    organisation_id: int, team_id: int | None, start: date | None, end: date | None
+) -> TeamFigures:
+    """The team learning page's figures for the period asked (None: the default, `period_of`),
+    kept between requests (decision 0133)."""
+    start, end = period_of(start, end, today=timezone.localdate())
+    args = (organisation_id, team_id, start, end)
+    return TeamFigures(
+        start=start,
+        end=end,
+        demand=failure_demand_by_month(*args),
+        needs=needs_summary(*args),
+        discretion=discretion_summary(*args),
+    )
 
 
 def monday_of(day: date) -> date:

@@ -24,7 +24,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
+from alongside.common.figures import keeps
 from alongside.common.suppression import FEWER, enough, share, shown
 from alongside.connections.models import IntroductionSide, Status
 from alongside.eligibility.models import Voucher
@@ -34,6 +36,7 @@ from alongside.learning.queries import (
     discretion_summary,
     failure_demand_by_month,
     period_bounds,
+    period_of,
     withheld_count,
     withheld_share,
 )
@@ -544,3 +547,13 @@ def scorecard(organisation_id: int, team_id: int | None, start: date, end: date)
             connection_panel(organisation_id, team_id, start, end),
         ],
     )
+
+
+@keeps(version=1)
+def scorecard_figures(
+    organisation_id: int, team_id: int | None, start: date | None, end: date | None
+) -> Scorecard:
+    """`scorecard` for the period asked (None: the default, `period_of`), kept between requests
+    (decision 0133)."""
+    start, end = period_of(start, end, today=timezone.localdate())
+    return scorecard(organisation_id, team_id, start, end)

@@ -1,5 +1,6 @@
 """Views for learning: fetch with a check, bind, call a service, redirect. Refusals are 404."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.queries import chosen_team, teams_for
+from alongside.common.figures import Kept, worked_out
 from alongside.common.forms import add_service_errors
 from alongside.common.once import submit_once
 from alongside.common.responses import INVALID_FORM_STATUS, form_status
@@ -323,37 +325,41 @@ def _team_and_period(request: AuthedHttpRequest) -> dict[str, Any]:
     require_rule("learning.team_figures", membership)
     teams = list(teams_for(membership).order_by("name"))
     team = chosen_team(membership, request.GET.get("team"), teams)
-    period = PeriodForm(request.GET or None)
-    start, end = period.period()
     return {
         "teams": teams,
         "team": team,
         "team_id": team.pk if team else None,
         "can_see_all": membership.team_id is None,
-        "period_form": PeriodForm(initial={"start": start, "end": end}),
-        "start": start,
-        "end": end,
+        "asked": PeriodForm(request.GET or None).asked(),
     }
+
+
+def _kept_figures(
+    request: AuthedHttpRequest, context: dict[str, Any], compute: Callable[..., Any]
+) -> Kept[Any]:
+    """The figures `compute` keeps for the page's team and period (decision 0133), and the
+    period they are for in the page's form."""
+    org = membership_of(request).organisation_id
+    kept = worked_out(compute, org, context["team_id"], *context["asked"])
+    context["kept"] = kept
+    context["period_form"] = PeriodForm(
+        initial={"start": kept.figures.start, "end": kept.figures.end}
+    )
+    return kept
 
 
 def team_learning(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = membership_of(request).organisation_id
-    args = (org, context["team_id"], context["start"], context["end"])
-    context |= {
-        "demand": queries.failure_demand_by_month(*args),
-        "needs": queries.needs_summary(*args),
-        "discretion": queries.discretion_summary(*args),
-    }
+    figures = _kept_figures(request, context, queries.team_figures).figures
+    context |= {"demand": figures.demand, "needs": figures.needs, "discretion": figures.discretion}
     return render(request, "learning/team.html", context)
 
 
 def scorecard(request: AuthedHttpRequest) -> HttpResponse:
     context = _team_and_period(request)
-    org = membership_of(request).organisation_id
-    context["scorecard"] = scorecard_queries.scorecard(
-        org, context["team_id"], context["start"], context["end"]
-    )
+    context["scorecard"] = _kept_figures(
+        request, context, scorecard_queries.scorecard_figures
+    ).figures
     return render(request, "learning/scorecard.html", context)
 
 

@@ -2,14 +2,17 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Role
+from alongside.common.figures import worked_out
 from alongside.insights.queries import (
     TREND_INDICES,
     AtRisk,
     at_risk_page,
+    continuity_figures,
     people_at_risk,
     previous_quarter,
     quarter_start,
@@ -315,3 +318,30 @@ def test_the_whole_organisation_counts_its_own_people_only(world):
         for whole in quarters.values()
     ]
     assert sum(q.summary.contacts for q in report.trend) == 3
+
+
+def test_the_page_keeps_its_figures_and_a_leaving_date_set_shows_at_once(world):
+    """Decision 0133: the figures are kept for ten minutes (read back equal to those worked out
+    afresh); a contact recorded meanwhile shows in them later, but a leaving date set on this
+    page forgets them, so the people it puts at risk are counted at once."""
+    alice, cara, colin = world.user("alice"), world.user("cara"), world.user("colin")
+    url = reverse("insights:team_continuity")
+    client = world.client("colin")
+    with time_machine.travel(timezone.now(), tick=False):
+        ContactFactory(person=world.person, worker=alice)
+        first = client.get(url).content.decode()
+        assert "These figures were worked out on" in first
+        kept = worked_out(continuity_figures, world.org.pk, world.team.pk)
+        assert kept.figures == continuity_figures(world.org.pk, world.team.pk)
+        assert kept.figures.year.contacts == 1
+        for worker in (cara, colin):
+            ContactFactory(person=world.person, worker=worker)
+        assert worked_out(continuity_figures, world.org.pk, world.team.pk).figures == kept.figures
+        membership = in_colins_team(world, "alice")
+        client.post(
+            reverse("insights:set_leaving"),
+            {"worker": membership.pk, "leaving_on": str(timezone.localdate() + timedelta(days=20))},
+        )
+        after = worked_out(continuity_figures, world.org.pk, world.team.pk).figures
+        assert after == continuity_figures(world.org.pk, world.team.pk)
+    assert (after.year.contacts, after.year.workers) == (3, 3)

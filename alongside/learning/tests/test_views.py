@@ -1,16 +1,23 @@
 """Pages: who may use them (everyone else 404), answers per field, nothing half-saved, and
 aggregate pages that hold no worker names and none of the person's words."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from alongside.access.models import Notification, Role
 from alongside.audit.models import AuditEvent
-from alongside.learning import services
+from alongside.common.figures import FRESH_FOR, worked_out
+from alongside.common.models import WorkedOutFigures
+from alongside.common.tasks import refresh_figures
+from alongside.learning import queries, services
 from alongside.learning.models import ContactDemand, Need, Spend
+from alongside.learning.scorecard import scorecard_figures
 from alongside.learning.tests.helpers import contact, demand, need, people, spend
 from alongside.testing.factories import MembershipFactory, UserFactory
 
@@ -300,3 +307,43 @@ def test_a_goal_is_recorded_on_the_need_page_and_refused_to_outsiders(world):
     assert "A job I like" in page and "they set it themselves" in page
     scorecard_page = world.client("colin").get(reverse("learning:scorecard")).content.decode()
     assert CANARY not in scorecard_page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "compute"),
+    [("learning:team", queries.team_figures), ("learning:scorecard", scorecard_figures)],
+)
+def test_team_pages_keep_their_figures_for_ten_minutes_then_refresh_them(
+    world, url_name, compute, django_capture_on_commit_callbacks
+):
+    """Decision 0133: the kept figures read back equal to those worked out afresh; a page within
+    ten minutes shows them as kept; then it shows them once more while one refresh is queued."""
+    _busy_team(world)
+    url = reverse(url_name) + f"?team={world.team.pk}"
+    client = world.client("colin")
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        first = client.get(url).content.decode()
+        assert "These figures were worked out on" in first
+        kept = WorkedOutFigures.objects.get()
+        assert CANARY not in json.dumps(kept.figures)
+        assert worked_out(compute, world.org.pk, world.team.pk, None, None).figures == compute(
+            world.org.pk, world.team.pk, None, None
+        )
+        _busy_team(world)  # twice the demand, needs and spends
+        assert _figures_on(client.get(url).content.decode()) == _figures_on(first)
+    with time_machine.travel(now + FRESH_FOR + timedelta(minutes=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            stale = client.get(url).content.decode()
+        assert "Newer figures are being worked out now" in stale
+        assert _figures_on(stale) == _figures_on(first)
+        assert refresh_figures.call(kept.key) == "worked out"
+        fresh = client.get(url).content.decode()
+    assert _figures_on(fresh) != _figures_on(first)
+    assert CANARY not in json.dumps(WorkedOutFigures.objects.get().figures)
+
+
+def _figures_on(page: str) -> str:
+    """The page's main content without the note saying when its figures were worked out."""
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.sub(r'<p class="muted worked-out".*?</p>', "", main)
