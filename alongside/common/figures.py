@@ -38,6 +38,10 @@ Argument = int | date | None
 
 FRESH_FOR = timedelta(minutes=10)
 """How long kept figures are shown without asking for new ones."""
+KEEP_FOR = timedelta(days=1)
+"""Figures no one has asked for in this long (their refresh is what a reader's request queues)
+are deleted when the organisation's next figures are worked out: a period asked once is not
+kept for ever."""
 QUEUE_PATIENCE = timedelta(minutes=10)
 """A refresh queued longer ago than this is taken as lost (a worker stopped) and queued again."""
 
@@ -107,6 +111,9 @@ def _work_out[T](
 ) -> tuple[T, datetime]:
     figures = keeper.compute(organisation_id, *(_decode(a) for a in arguments))
     now = timezone.now()
+    WorkedOutFigures.objects.filter(
+        organisation_id=organisation_id, worked_out_at__lt=now - KEEP_FOR
+    ).exclude(key=key).delete()
     WorkedOutFigures.objects.update_or_create(
         key=key,
         defaults={

@@ -12,7 +12,14 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 
 from alongside.common import figures
-from alongside.common.figures import FRESH_FOR, QUEUE_PATIENCE, forget, keeps, worked_out
+from alongside.common.figures import (
+    FRESH_FOR,
+    KEEP_FOR,
+    QUEUE_PATIENCE,
+    forget,
+    keeps,
+    worked_out,
+)
 from alongside.common.models import WorkedOutFigures
 from alongside.common.tasks import refresh_figures
 from alongside.testing.factories import OrganisationFactory
@@ -176,3 +183,17 @@ def test_only_decorated_functions_and_plain_arguments_are_kept() -> None:
     with pytest.raises(TypeError, match="not datetime"):
         worked_out(tally, org.pk, 7, NOON)
     assert not WorkedOutFigures.objects.exists()
+
+
+def test_figures_no_one_asked_for_in_a_day_go_when_the_next_are_worked_out() -> None:
+    org, other = OrganisationFactory(), OrganisationFactory()
+    with time_machine.travel(NOON, tick=False):
+        worked_out(tally, org.pk, 1, None)
+        worked_out(tally, other.pk, 1, None)
+    with time_machine.travel(NOON + KEEP_FOR - timedelta(seconds=1), tick=False):
+        worked_out(tally, org.pk, 2, None)
+    assert WorkedOutFigures.objects.filter(organisation=org).count() == 2
+    with time_machine.travel(NOON + KEEP_FOR + timedelta(seconds=1), tick=False):
+        worked_out(tally, org.pk, 3, None)
+    kept = WorkedOutFigures.objects.values_list("organisation_id", "arguments")
+    assert sorted(kept) == sorted([(org.pk, [2, None]), (org.pk, [3, None]), (other.pk, [1, None])])
