@@ -1590,6 +1590,10 @@ NOT_CARRIED: dict[str, str] = {
     "deleted when the run ends (the audit log and imported_records keep what it did).",
     "common.ratecount": "Operational: rate-limit counters.",
     "common.submittoken": "Operational: one-time tokens stopping a form being sent twice.",
+    "common.workedoutfigures": (
+        "Derived: team pages' figures kept for minutes (decision 0133), worked out again from the "
+        "restored rows on the next read."
+    ),
     "accounts.accountsession": "Sign-in sessions of this server.",
     "sessions.session": "Sign-in sessions of this server.",
     "admin.logentry": "Django admin's own log, not the organisation's records.",
