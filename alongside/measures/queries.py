@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -767,9 +768,11 @@ def _shares_of(organisation_id: int, start: date, end: date, people: Any) -> dic
     """The named-worker share over the period's local days of each of `people` (a queryset of
     person ids) with a named worker considered: the share `continuity_over_days` gives, from the
     two sums `outcome_sums` reads (`shares_sql`), each part from those people's own rows."""
-    query, params = shares_sql(
-        organisation_id, start, end + timedelta(days=1), people=people.query.sql_with_params()
-    )
+    try:
+        chosen = people.query.sql_with_params()
+    except EmptyResultSet:  # a query Django knows finds no one (`pk__in=[]`)
+        return {}
+    query, params = shares_sql(organisation_id, start, end + timedelta(days=1), people=chosen)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return {person: matched / considered for person, matched, considered, _ in cursor}
