@@ -22,7 +22,7 @@ from decimal import Decimal
 from statistics import median
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -242,38 +242,34 @@ def failure_demand_by_month(
     """Failure demand for a team (None: the organisation), by month of the contact's local day:
     counts and distinct people per month and per failure kind made in the database, never a row
     per contact in Python (decision 0098). Each mark carries its contact's local day and removal
-    (`ContactDemand.contact_day`, decision 0110), so three queries read the marks of the period
-    from their own index, and no contact: the months (a `CASE` over the months' ends and one
-    `GROUP BY`), the people, and the failure kinds. With `monthly=False` (the scorecard, which
-    shows no month) `months` is empty and the marks and people are one aggregate instead: the
-    months' query was a third of the cost."""
-    rows = (
+    (`ContactDemand.contact_day`, decision 0110), so the queries read the marks of the period
+    from their own index, and no contact: each month (one range query a month, decision 0135),
+    the people, and the failure kinds. With `monthly=False` (the scorecard, which shows no
+    month) `months` is empty and the marks and people are one aggregate instead: the months'
+    queries were a third of the cost."""
+    marks = (
         _scope(ContactDemand.objects.all(), organisation_id, team_id)
-        .filter(contact_day__gte=start, contact_day__lte=end, contact_removed=False)
+        .filter(contact_removed=False)
         .order_by()
     )
+    rows = marks.filter(contact_day__gte=start, contact_day__lte=end)
     months = _month_starts(start, end)
     failure = Q(kind=DemandKind.FAILURE)
-    month_of = Case(
-        *(
-            When(contact_day__lt=_next_month(month), then=Value(index))
-            for index, month in enumerate(months)
-        ),
-        output_field=IntegerField(),
-    )
     by_month: dict[int, tuple[int, int, int]] = {}
     if monthly:
-        by_month = {
-            index: (marked, failures, people)
-            for index, marked, failures, people in rows.annotate(month=month_of)
-            .values("month")
-            .annotate(
+        # A month at a time, each along its own range of the index: one distinct count of
+        # people per month, with no sort (grouping the period by a month worked out per mark
+        # sorted every mark first: 0.88 s of CPU against 0.28 s for the 12 months, 100k demo).
+        for index, month in enumerate(months):
+            counted = marks.filter(
+                contact_day__gte=max(month, start),
+                contact_day__lte=min(_next_month(month) - timedelta(days=1), end),
+            ).aggregate(
                 marked=Count("pk"),
                 failures=Count("pk", filter=failure),
                 people=Count("person_id", distinct=True),
             )
-            .values_list("month", "marked", "failures", "people")
-        }
+            by_month[index] = (counted["marked"], counted["failures"], counted["people"])
         everyone: int = rows.aggregate(people=Count("person_id", distinct=True))["people"]
         total = sum(marked for marked, _, _ in by_month.values())
     else:

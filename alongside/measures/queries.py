@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
     FloatField,
@@ -25,11 +25,9 @@ from django.db.models import (
     IntegerField,
     Q,
     QuerySet,
-    Sum,
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.db.models.lookups import GreaterThanOrEqual, IsNull
 from django.utils import timezone
 
 from alongside.access.models import Membership, Role
@@ -58,7 +56,7 @@ from alongside.measures.scoring import (
 from alongside.measures.stats import Moments, change_of, correlation_of, merged, moments_of
 from alongside.people.models import Person
 from alongside.relationships.models import Contact
-from alongside.relationships.queries import continuity_over_days
+from alongside.relationships.shares import shares_sql
 from alongside.visibility.overrides import overridden_person_ids, overrides_person
 from alongside.visibility.people import works_with
 from alongside.visibility.support import coordinates, own_role_q
@@ -500,43 +498,71 @@ def _later_pairs(
 ) -> _Pairs:
     """The pairs of the people who have answered an instrument again since the period ended
     (`rows`: the period's baseline rows): their last answer in the period, scored here, paired
-    with their baseline. Few for a recent period; most people for one long past."""
+    with their baseline. Few for a recent period; most people for one long past.
+
+    One query: each later baseline row beside its person's last answer to that instrument in the
+    period (a window numbering the answers of the later people from the end), only the rows
+    that have one; the JSON is decoded here, for those rows only."""
     changes: dict[tuple[str, str], dict[int, tuple[float, float]]] = defaultdict(dict)
     checks: dict[int, dict[str, float]] = {}
-    later = {
-        (person_id, instrument_id): (first_id, before)
-        for person_id, instrument_id, first_id, before in rows.filter(
-            latest_at__gte=until
-        ).values_list("person_id", "instrument_id", "first_id", "first_measures")
-    }
-    if later:  # answered again since the end: their last answer in the period, scored here
-        scorers = Scorers()
-        answers = Response.objects.for_system(_WHY).filter(
+    later = rows.filter(latest_at__gte=until)
+    each = [F("person_id"), F("version__instrument_id")]
+    last_sql, last_params = (
+        Response.objects.for_system(_WHY)
+        .filter(
             organisation_id=organisation_id,
             completed_at__gte=since,
             completed_at__lt=until,
-            person_id__in=rows.filter(latest_at__gte=until).values("person_id"),
+            person_id__in=later.values("person_id"),
         )
-        for answer_id, _, person_id, version_id, instrument_id, _, given, _, last in first_and_last(
-            answers
-        ):
-            if last != 1 or (person_id, instrument_id) not in later:
-                continue
-            first_id, before = later[(person_id, instrument_id)]
-            after = scorers(version_id, given)
-            key, measures = measured.get(instrument_id, ("", []))
-            if after is None:
-                continue
-            if key == RELATIONSHIP_CHECK:
-                checks[person_id] = {m: after[m] for m in measures if m in after}
-            if answer_id == first_id or before is None:
-                continue
-            for measure_key in measures:
-                if measure_key in before and measure_key in after:
-                    changes[(key, measure_key)][person_id] = (
-                        before[measure_key],
-                        after[measure_key],
-                    )
+        .order_by()
+        .annotate(
+            last=Window(
+                RowNumber(), partition_by=each, order_by=[F("completed_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(last=1)
+        .values_list("id", "person_id", "version_id", "version__instrument_id", "answers")
+        .query.sql_with_params()
+    )
+    later_sql, later_params = (
+        later.order_by()
+        .values_list("person_id", "instrument_id", "first_id", "first_measures")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.id, a.person_id, a.version_id, b.instrument_id, a.answers, b.first_id,"  # noqa: S608 - the ORM's SQL, values are parameters
+            f" b.first_measures FROM ({last_sql}) AS a INNER JOIN ({later_sql}) AS b"
+            " ON b.person_id = a.person_id AND b.instrument_id = a.version__instrument_id",
+            [*last_params, *later_params],
+        )
+        found = cursor.fetchall()
+    if not found:
+        return _Pairs({}, changes, checks)
+    answers_field = Response._meta.get_field("answers")
+    measures_field = MeasureBaseline._meta.get_field("first_measures")
+    scorers = Scorers()
+    scorers.load({row[2] for row in found})
+    for answer_id, person_id, version_id, instrument_id, given, first_id, before in found:
+        given = answers_field.from_db_value(given, answers_field.cached_col, connection)
+        after = scorers(version_id, given)
+        key, measures = measured.get(instrument_id, ("", []))
+        if after is None:
+            continue
+        if key == RELATIONSHIP_CHECK:
+            checks[person_id] = {m: after[m] for m in measures if m in after}
+        if answer_id == first_id:
+            continue
+        before = measures_field.from_db_value(before, measures_field.cached_col, connection)
+        if before is None:
+            continue
+        for measure_key in measures:
+            if measure_key in before and measure_key in after:
+                changes[(key, measure_key)][person_id] = (
+                    before[measure_key],
+                    after[measure_key],
+                )
     return _Pairs({}, changes, checks)
 
 
@@ -576,18 +602,39 @@ def relationship_check_summary(
         answers = answers.filter(person__team_id=team_id)
     items = [] if version is None else _summarised_items(version.definition)
     agree_from = None if version is None else version.definition.agree_from
-    figures: dict[str, Any] = {
-        "responses": Count("id"),
-        "people": Count("person_id", distinct=True),
-    }
-    for number, item in enumerate(items):
-        value = _JsonNumber("answers", item.code, whole=True)
-        figures[f"n{number}"] = Count(value)
-        figures[f"sum{number}"] = Sum(value)
+    # Each item's value is read out of the answer's JSON once per answer, into a materialised
+    # set of rows, and counted there (read once per aggregate, it was 0.33 s of CPU against
+    # 0.19 s for a year of the 100k demo on SQLite).
+    values_sql, values_params = (
+        answers.order_by()
+        .annotate(
+            **{
+                f"v{number}": _JsonNumber("answers", item.code, whole=True)
+                for number, item in enumerate(items)
+            }
+        )
+        .values_list("id", "person_id", *(f"v{number}" for number in range(len(items))))
+        .query.sql_with_params()
+    )
+    names = ["responses", "people"]
+    figures = ["COUNT(a.id)", "COUNT(DISTINCT a.person_id)"]
+    figure_params: list[Any] = []
+    for number in range(len(items)):
+        value = f"a.v{number}"
+        names += [f"n{number}", f"sum{number}"]
+        figures += [f"COUNT({value})", f"SUM({value})"]
         if agree_from is not None:
-            figures[f"agree{number}"] = Count(value, filter=GreaterThanOrEqual(value, agree_from))
-        figures[f"people{number}"] = Count("person_id", filter=IsNull(value, False), distinct=True)
-    found = answers.order_by().aggregate(**figures)
+            names.append(f"agree{number}")
+            figures.append(f"COUNT(CASE WHEN {value} >= %s THEN {value} END)")
+            figure_params.append(agree_from)
+        names.append(f"people{number}")
+        figures.append(f"COUNT(DISTINCT CASE WHEN {value} IS NOT NULL THEN a.person_id END)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH a AS MATERIALIZED ({values_sql}) SELECT {', '.join(figures)} FROM a",  # noqa: S608 - the ORM's SQL; values are parameters
+            [*values_params, *figure_params],
+        )
+        found = dict(zip(names, cursor.fetchone(), strict=True))
     responses, people = found["responses"], found["people"]
     if version is None:
         return RelationshipCheckSummary(responses, people, [])
@@ -651,15 +698,12 @@ def _summed(organisation_id: int, team_id: int | None, start: date, end: date) -
     later = _later_pairs(organisation_id, since, until, rows, measured)
     share: dict[int, float] = {}
     if later.changes or later.checks:  # their shares, the people named by a subquery
-        over = continuity_over_days(
+        share = _shares_of(
             organisation_id,
-            start=start,
-            end=end + timedelta(days=1),
-            people=rows.filter(latest_at__gte=until).values("person_id"),
+            start,
+            end,
+            rows.filter(latest_at__gte=until).order_by().values("person_id"),
         )
-        share = {
-            pid: found.named_share for pid, found in over.items() if found.named_share is not None
-        }
     changes = []
     associations = []
     for pair, label in labels.items():
@@ -718,6 +762,20 @@ def _summed(organisation_id: int, team_id: int | None, start: date, end: date) -
                 )
             )
     return _Summed(changes, associations)
+
+
+def _shares_of(organisation_id: int, start: date, end: date, people: Any) -> dict[int, float]:
+    """The named-worker share over the period's local days of each of `people` (a queryset of
+    person ids) with a named worker considered: the share `continuity_over_days` gives, from the
+    two sums `outcome_sums` reads (`shares_sql`), each part from those people's own rows."""
+    try:
+        chosen = people.query.sql_with_params()
+    except EmptyResultSet:  # a query Django knows finds no one (`pk__in=[]`)
+        return {}
+    query, params = shares_sql(organisation_id, start, end + timedelta(days=1), people=chosen)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {person: matched / considered for person, matched, considered, _ in cursor}
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,15 +35,24 @@ def _date(day: date) -> Any:
 
 
 def shares_sql(
-    organisation_id: int, start: date, end: date, *, everyone: bool = False
+    organisation_id: int,
+    start: date,
+    end: date,
+    *,
+    everyone: bool = False,
+    people: tuple[str, list[Any]] | None = None,
 ) -> tuple[str, list[Any]]:
     """Per person on the local days [start, end): `person_id`, `matched`, `considered` and
     `contacts`, summed from the finished quarter rows of the whole quarters inside, the finished
     month rows of the whole months outside them and the day rows of the days left at either end.
-    Only the people with a named worker considered, unless `everyone`."""
+    Only the people with a named worker considered, unless `everyone`; only the people `people`
+    names (a subquery's SQL and parameters, one column of person ids), when given: each part
+    then reads those people's rows from its `(person, day)` index, not the organisation's."""
     parts: list[str] = []
     params: list[Any] = []
     considered = "" if everyone else " AND named_considered > 0"
+    if people is not None:
+        considered += f" AND person_id IN ({people[0]})"
 
     def add(model: Any, column: str, low: date, high: date) -> None:
         if low >= high:
@@ -54,7 +63,7 @@ def shares_sql(
             f" WHERE organisation_id = {int(organisation_id)} AND {column} >= %s"
             f" AND {column} < %s{considered}"
         )
-        params.extend([_date(low), _date(high)])
+        params.extend([_date(low), _date(high), *(people[1] if people is not None else [])])
 
     def by_month(low: date, high: date) -> None:
         first = low if low == month_start(low) else next_month(low)

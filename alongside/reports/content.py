@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from alongside.access.models import Organisation
@@ -29,7 +30,6 @@ from alongside.learning.queries import (
 )
 from alongside.learning.scorecard import connection_panel
 from alongside.measures.queries import outcome_figures
-from alongside.people.models import Person
 from alongside.referrals.queries import referrals_summary
 from alongside.relationships.continuity import next_quarter
 from alongside.relationships.models import Contact, ContinuityDay, ContinuityMonth
@@ -212,15 +212,7 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
             month_people[index] = days.filter(
                 day__gte=max(month, content.start), day__lt=_next_month(month)
             ).aggregate(people=Count("person_id", distinct=True))["people"]
-    earlier_row = ContinuityDay.objects.filter(
-        person_id=OuterRef("pk"), day__lt=content.start
-    ).order_by()
-    found = (
-        Person.objects.filter(pk__in=days.values("person_id"))
-        .order_by()
-        .aggregate(people=Count("pk"), earlier=Count("pk", filter=Q(Exists(earlier_row))))
-    )
-    people, earlier = found["people"], found["earlier"]
+    people, earlier = _seen(days, content.start)
     count = sum(month_count for month_count, _ in totals)
     minutes = sum(month_minutes for _, month_minutes in totals)
     content.reach = [
@@ -239,6 +231,22 @@ def _reach(content: ReportContent, contacts: Any, since: datetime) -> None:
         Series("People seen", [(label, _withheld(n, n)) for label, n, _ in shown]),
         Series("Conversations and meetings", [(label, _withheld(n, c)) for label, n, c in shown]),
     ]
+
+
+def _seen(days: Any, start: date) -> tuple[int, int]:
+    """The people with rows among `days`, and how many of them have a row before `start`: each
+    person once (the distinct people of the rows, from their index), then one index probe each
+    for an earlier row. No person row is read: every row's person exists (a foreign key)."""
+    seen_sql, seen_params = days.values("person_id").distinct().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM"  # noqa: S608 - the ORM's SQL and a table name; values are parameters
+            f" {ContinuityDay._meta.db_table} AS earlier WHERE earlier.person_id = seen.person_id"
+            f" AND earlier.day < %s) THEN 1 ELSE 0 END) FROM ({seen_sql}) AS seen",
+            [connection.ops.adapt_datefield_value(start), *seen_params],
+        )
+        people, earlier = cursor.fetchone()
+    return int(people), int(earlier or 0)
 
 
 def _next_month(month: date) -> date:

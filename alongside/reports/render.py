@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -11,17 +12,27 @@ from alongside.reports.charts import line_chart
 from alongside.reports.content import ReportContent, Series
 
 
-def _chart(series: list[Series], *, chart_id: str, y_label: str, percent: bool = False) -> str:
+def _chart(
+    series: list[Series],
+    *,
+    chart_id: str,
+    y_label: str,
+    percent: bool = False,
+    as_image: bool = False,
+) -> str:
     if not series or not series[0].points:
         return ""
     labels = [label for label, _ in series[0].points]
-    return line_chart(
+    svg = line_chart(
         labels,
         [(s.label, [value for _, value in s.points]) for s in series],
         y_label=y_label,
         chart_id=chart_id,
         percent=percent,
     )
+    if not as_image:
+        return svg
+    return f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" alt="">'
 
 
 def _text(value: float | None, *, percent: bool = False) -> str:
@@ -71,7 +82,7 @@ def _measures(sections: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def context(content: ReportContent) -> dict[str, Any]:
+def context(content: ReportContent, *, charts_as_images: bool = False) -> dict[str, Any]:
     sections = content.sections
     failure = sections["failure_demand"]
     discretion = sections["discretion"]
@@ -90,9 +101,15 @@ def context(content: ReportContent) -> dict[str, Any]:
         "money": [("Spent from the discretionary fund", discretion.total)],
         **_measures(sections),
         "sections": sections,
-        "activity_chart": _chart(content.activity, chart_id="activity", y_label="Number"),
+        "activity_chart": _chart(
+            content.activity, chart_id="activity", y_label="Number", as_image=charts_as_images
+        ),
         "continuity_chart": _chart(
-            content.continuity_trend, chart_id="continuity", y_label="%", percent=True
+            content.continuity_trend,
+            chart_id="continuity",
+            y_label="%",
+            percent=True,
+            as_image=charts_as_images,
         ),
         "failure_chart": _chart(
             [
@@ -110,13 +127,18 @@ def context(content: ReportContent) -> dict[str, Any]:
             chart_id="failure",
             y_label="%",
             percent=True,
+            as_image=charts_as_images,
         ),
     }
 
 
-def render_html(content: ReportContent) -> str:
-    """A standalone HTML document (styles inline), as saved by `alongside report` and printed."""
-    return render_to_string("reports/document.html", context(content))
+def render_html(content: ReportContent, *, charts_as_images: bool = False) -> str:
+    """A standalone HTML document (styles inline), as saved by `alongside report` and printed.
+    With `charts_as_images`, each chart is an `<img>` of its SVG as a `data:` URL instead of
+    inline SVG, for WeasyPrint (see `render_pdf`)."""
+    return render_to_string(
+        "reports/document.html", context(content, charts_as_images=charts_as_images)
+    )
 
 
 def render_pdf(content: ReportContent) -> bytes:
@@ -131,5 +153,10 @@ def render_pdf(content: ReportContent) -> bytes:
     # The document is self-contained (styles inline, charts as inline SVG): WeasyPrint fetches
     # nothing from the network or the disk, whatever a URL in it might say (ASVS 1.3.6, 13.2.4).
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    pdf: bytes = HTML(string=render_html(content), url_fetcher=fetcher).write_pdf()
+    # The charts go in as images (`data:` URLs of the same SVG): WeasyPrint draws an inline
+    # <svg> from the same element tree, but first runs the HTML cascade over its 450 elements,
+    # a third of the document's, for nothing (0.3 s of a PDF's 1.3 s; the same PDF, byte for
+    # byte, on the 100k demo).
+    html = render_html(content, charts_as_images=True)
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf()
     return pdf

@@ -20,6 +20,7 @@ from alongside.measures.queries import (
     _check_version,
     _Pairs,
     _pairs,
+    _shares_of,
     continuity_associations,
     outcome_changes,
     outcome_figures,
@@ -34,6 +35,7 @@ from alongside.measures.stats import (
     paired_change,
 )
 from alongside.measures.tests.helpers import answered, version
+from alongside.people.models import Person
 from alongside.relationships.queries import continuity_over_days
 from alongside.relationships.shares import shares_sql
 from alongside.testing.factories import ContactFactory, PersonFactory, SpellFactory, TeamFactory
@@ -216,6 +218,30 @@ def test_named_share_rows_sum_to_the_continuity_of_each_person(world, data, peri
             got = {person: matched / considered for person, matched, considered, _ in cursor}
         over = continuity_over_days(world.org.pk, start=start, end=end + timedelta(days=1))
         expected = {pid: c.named_share for pid, c in over.items() if c.named_share is not None}
+        assert got == expected
+        transaction.set_rollback(True)
+
+
+@SLOW
+@given(st.data(), periods, st.sampled_from(ZONES))
+def test_named_shares_of_some_people_are_their_shares_among_everyone(world, data, period, zone):
+    """`shares_sql` narrowed to some people (a subquery, read from each part's person index:
+    the later answerers' shares, decision 0135) gives each of them the share
+    `continuity_over_days` gives, and no one else a share."""
+    start, end = period
+    with timezone.override(ZoneInfo(zone)), transaction.atomic():
+        _write(world, data, period, people=6, answers=0, contacts=10)
+        people = sorted(Person.objects.filter(organisation=world.org).values_list("pk", flat=True))
+        chosen = data.draw(st.sets(st.sampled_from(people)), label="people")
+        got = _shares_of(
+            world.org.pk, start, end, Person.objects.filter(pk__in=chosen).values("pk")
+        )
+        over = continuity_over_days(world.org.pk, start=start, end=end + timedelta(days=1))
+        expected = {
+            pid: c.named_share
+            for pid, c in over.items()
+            if c.named_share is not None and pid in chosen
+        }
         assert got == expected
         transaction.set_rollback(True)
 

@@ -29,7 +29,7 @@ def test_the_pdf_renderer_fetches_no_url_in_the_document(monkeypatch, tmp_path):
         f'<body><img src="http://127.0.0.1:{server.server_port}/b.png">'
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">Hello</body></html>'
     )
-    monkeypatch.setattr(render, "render_html", lambda content: html)
+    monkeypatch.setattr(render, "render_html", lambda content, **options: html)
     opened: list[str] = []
     real_open = open
 

@@ -129,6 +129,29 @@ def test_no_target_versus_actual_tables(world):
     assert "target" not in html.replace("not for targets", "")
 
 
+def test_the_pdf_draws_its_charts_as_images_as_weasyprint_draws_them_inline(world):
+    """The PDF's charts go to WeasyPrint as `data:` URLs of their SVG (decision 0135): the PDF
+    is the one the same document with the charts inline gives, page by page, charts included."""
+    from weasyprint import HTML  # noqa: PLC0415 - as `render_pdf` imports it
+
+    people_with_contacts(world, 6)
+    content = build(world.org, *this_year())
+    html = render_html(content, charts_as_images=True)
+    assert html.count('<img src="data:image/svg+xml;base64,') == 3
+    assert "<svg" not in html
+    inline = pypdfium2.PdfDocument(HTML(string=render_html(content)).write_pdf())
+    images = pypdfium2.PdfDocument(render_pdf(content))
+    try:
+        assert len(images) == len(inline)
+        for drawn, expected in zip(images, inline, strict=True):
+            assert drawn.get_textpage().get_text_range() == expected.get_textpage().get_text_range()
+            assert drawn.render().to_pil().tobytes() == expected.render().to_pil().tobytes()
+    finally:
+        inline.close()
+        images.close()
+    assert "Number" in pdf_text(render_pdf(content))  # the activity chart's axis, in no table
+
+
 # The command line ------------------------------------------------------------------------------
 
 

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", metavar="SLUG", help="which organisation")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.db import connection
+
         from alongside.access.models import Organisation
         from alongside.common.files import CannotWrite, replace_file
         from alongside.reports.content import PeriodError, build, parse_period
@@ -65,6 +67,13 @@ class Command(BaseCommand):
                     f"Report for {organisation.name} ({organisation.slug}); "
                     f"choose another with --organisation or ${ENVIRONMENT}.\n"
                 )
+        if connection.vendor == "sqlite":
+            # SQLite keeps 2 MB of pages by default: a year's report reads about 635,000 pages
+            # of the 100k demo, many more than once (index probes), each again from the
+            # operating system. 64 MiB, for this connection only: 0.7-1.0 s less CPU for 66 MB
+            # more memory (decision 0135).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -65536")
         content = build(organisation, start, end)
         if options["format"] == "pdf":
             data: bytes | str = render_pdf(content)
