@@ -43,6 +43,18 @@ from alongside.training.queries import unmet_requirements_for
 CANARY = "Canary reason"
 GENDERS = ["", "woman", "man", "other"]
 
+
+def hold(world: Any, **who: Any) -> None:
+    """A safeguarding hold on a person or a volunteer, its reason the canary."""
+    MatchingHold.objects.create(
+        organisation=world.org,
+        reason=CANARY,
+        started_at=timezone.now(),
+        started_by=world.user("sam"),
+        **who,
+    )
+
+
 # The hard exclusions ---------------------------------------------------------------------------
 
 volunteer_rows = st.lists(
@@ -241,6 +253,15 @@ def test_the_proposal_is_the_reference_computations_own(
         }
         elsewhere = TeamFactory(organisation=world.org, name="Elsewhere")
         made: list[Membership] = []
+
+        def shared(row: dict[str, Any]) -> dict[str, Any]:
+            """What both sides' profiles record alike: area, interests, times."""
+            return {
+                "locality_id": areas[row["locality"]].pk if row["locality"] else None,
+                "interest_ids": [interests[name].pk for name in row["interests"]],
+                "availability": sorted(row["times"]),
+            }
+
         for number, row in enumerate(volunteers):
             member = MembershipFactory(
                 organisation=world.org,
@@ -256,9 +277,7 @@ def test_the_proposal_is_the_reference_computations_own(
                     capacity=row["capacity"],
                     available_for_matching=row["available"],
                     gender=row["gender"],
-                    locality_id=areas[row["locality"]].pk if row["locality"] else None,
-                    interest_ids=[interests[name].pk for name in row["interests"]],
-                    availability=sorted(row["times"]),
+                    **shared(row),
                     lived_experience=sorted(row["lived"]),
                     lived_experience_consent=True,
                 )
@@ -267,13 +286,7 @@ def test_the_proposal_is_the_reference_computations_own(
                         lived_experience_consent=False
                     )
             if row["held"]:
-                MatchingHold.objects.create(
-                    organisation=world.org,
-                    volunteer=member.user,
-                    reason=CANARY,
-                    started_at=timezone.now(),
-                    started_by=world.user("sam"),
-                )
+                hold(world, volunteer=member.user)
         for row in people:
             someone = PersonFactory(
                 team=world.team if row["own_team"] else elsewhere, languages=row["languages"]
@@ -285,9 +298,7 @@ def test_the_proposal_is_the_reference_computations_own(
                     wants_volunteer=row["wants"],
                     volunteer_preference=row["preference"],
                     not_from_my_area=row["not_from_my_area"],
-                    locality_id=areas[row["locality"]].pk if row["locality"] else None,
-                    interest_ids=[interests[name].pk for name in row["interests"]],
-                    availability=sorted(row["times"]),
+                    **shared(row),
                     excluded_volunteer_ids=[made[0].user_id] if row["excludes_first"] else [],
                 )
             else:  # another team's: never in this coordinator's batches, either way
@@ -298,13 +309,7 @@ def test_the_proposal_is_the_reference_computations_own(
                     wants_volunteer=row["wants"],
                 )
             if row["held"]:
-                MatchingHold.objects.create(
-                    organisation=world.org,
-                    person=someone,
-                    reason=CANARY,
-                    started_at=timezone.now(),
-                    started_by=world.user("sam"),
-                )
+                hold(world, person=someone)
 
         everyone = list(queries.matchable_people(colin, include_held=True))
         assert list(queries.matchable_people(colin, include_held=True, correlated=True)) == (
@@ -428,13 +433,7 @@ def test_no_one_but_a_coordinator_reads_the_page_even_with_a_cursor(crowd, perso
 def test_a_held_volunteer_reads_not_available_on_their_page_never_why(crowd):
     world = crowd
     zoe = Membership.objects.get(organisation=world.org, user__first_name="Zoe")
-    MatchingHold.objects.create(
-        organisation=world.org,
-        volunteer=zoe.user,
-        reason=CANARY,
-        started_at=timezone.now(),
-        started_by=world.user("sam"),
-    )
+    hold(world, volunteer=zoe.user)
     client = world.client("colin")
     pages = [client.get("/connections/matching/").content.decode()]
     while (following := link(pages[-1], "next")) is not None:
