@@ -204,7 +204,7 @@ def propose(membership: Membership, weights: Mapping[str, float], *, after: int 
         bound=None if getattr(result, "bound", None) is None else round(float(result.bound), 3),
         people=len(people),
         volunteers=len(volunteers),
-        not_ready=[(shown[pk], unmet[pk]) for pk in not_ready_ids],
+        not_ready=[(shown[pk], unmet[pk]) for pk in not_ready_ids if pk in shown],
         after=after,
         wanting=matchable.count(),
         next_after=next_after,
