@@ -35,9 +35,11 @@ from alongside.connections.queries.introductions import (
     view_for,
 )
 from alongside.connections.queries.matches import (
+    Offer,
     matchable_people,
     matched_pairs,
     may_manage_volunteer,
+    offers_among,
     volunteer_memberships,
 )
 from alongside.connections.queries.profiles import (
@@ -77,6 +79,7 @@ __all__ = [
     "IntroductionView",
     "LINK_READABLE_DAYS",
     "LIVED_LABELS",
+    "Offer",
     "SUGGESTIONS",
     "SideView",
     "Suggestion",
@@ -104,6 +107,7 @@ __all__ = [
     "may_edit_profile",
     "may_manage_volunteer",
     "may_read_support",
+    "offers_among",
     "other_sides",
     "profile_exists",
     "profile_for",

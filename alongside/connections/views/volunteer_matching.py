@@ -14,13 +14,18 @@ from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.access.models import Membership
 from alongside.common.forms import add_service_errors
 from alongside.common.ids import parse_id
+from alongside.common.keyset import BadCursor, keyset_page
 from alongside.common.once import submit_once
-from alongside.common.responses import INVALID_FORM_STATUS, form_status
+from alongside.common.responses import INVALID_FORM_STATUS, bad_cursor, form_status
 from alongside.connections import match_proposals, queries, services
 from alongside.connections.commonality import slot_order
 from alongside.connections.forms import ListForm, SpaceForm, VolunteerForm, WeightsForm
 from alongside.connections.models import SLOT_LABELS, Interest, Locality, VolunteerProfile
 from alongside.spaces.models import Space
+
+# The volunteers' list on the matching page, a keyset page at a time (decision 0134).
+VOLUNTEERS_PAGE = 50
+VOLUNTEERS_SCOPE = "connections.matching.volunteers"
 
 
 def matching_page(request: AuthedHttpRequest) -> HttpResponse:
@@ -28,6 +33,7 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
     require_rule("connections.match", membership)
     asked = request.GET.copy()
     asked.pop("after", None)
+    asked.pop("cursor", None)
     weights_form = WeightsForm(asked or None)
     if weights_form.is_bound and not weights_form.is_valid():
         weights = WeightsForm().weights()
@@ -74,11 +80,29 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
         )
     except ImportError:
         proposal = None
-    volunteers = list(queries.volunteer_memberships(membership))
+    # The volunteers a page at a time (decision 0134): all of them were 566 rows and most of the
+    # page's size and rendering time on the 100,000-person demo.
+    rows = queries.volunteer_memberships(membership)
+    try:
+        page = keyset_page(
+            rows,
+            request.GET.get("cursor"),
+            size=VOLUNTEERS_PAGE,
+            scope=f"{VOLUNTEERS_SCOPE}:{membership.organisation_id}",
+        )
+    except BadCursor as problem:
+        return bad_cursor(request, problem)
     vprofiles = {
-        v.membership_id: v for v in VolunteerProfile.objects.filter(membership__in=volunteers)
+        v.membership_id: v
+        for v in VolunteerProfile.objects.filter(membership__in=[m.pk for m in page])
     }
-    held = set(queries.held_volunteer_ids(membership.organisation_id))
+    held = set(
+        queries.held_volunteer_ids(membership.organisation_id).filter(
+            volunteer_id__in=[m.user_id for m in page]
+        )
+    )
+    others = request.GET.copy()
+    others.pop("cursor", None)
     return render(
         request,
         "connections/matching.html",
@@ -92,7 +116,10 @@ def matching_page(request: AuthedHttpRequest) -> HttpResponse:
             else None,
             "first_query": _batch_query(request, None) if after else None,
             "error": error,
-            "volunteers": [(v, vprofiles.get(v.pk), v.user_id in held) for v in volunteers],
+            "volunteers": [(v, vprofiles.get(v.pk), v.user_id in held) for v in page],
+            "volunteer_count": rows.count(),
+            "page": page,
+            "query": others.urlencode(),
         },
         status=INVALID_FORM_STATUS if error else 200,
     )
@@ -102,6 +129,7 @@ def _batch_query(request: AuthedHttpRequest, after: int | None) -> str:
     """The query string of a batch's link, keeping the weights asked for."""
     params = request.GET.copy()
     params.pop("after", None)
+    params.pop("cursor", None)  # the volunteers' list starts again at its first page
     if after is not None:
         params["after"] = str(after)
     return "?" + params.urlencode()
