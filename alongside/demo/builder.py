@@ -133,7 +133,7 @@ def build_demo(
     if not settings.ALONGSIDE_DEMO:
         raise DemoError(DEMO_REFUSED)
     started = clock.monotonic()
-    _check_options(people=people, years=years, canary=canary)
+    check_options(people=people, years=years, canary=canary)
     today = today or timezone.localdate()
     using = router.db_for_write(Organisation)
     with transaction.atomic(using=using):
@@ -249,7 +249,7 @@ def _build_invitation(riverside: Organisation) -> dict[str, int]:
     return {"invitations": 1}
 
 
-def _check_options(*, people: int, years: int, canary: str | None) -> None:
+def check_options(*, people: int, years: int, canary: str | None) -> None:
     if people < MIN_PEOPLE:
         raise DemoError(f"--people must be at least {MIN_PEOPLE} (got {people})")
     if not 1 <= years <= MAX_YEARS:

@@ -4,7 +4,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from alongside.access.models import Membership
 from alongside.demo.builder import (
@@ -12,6 +15,7 @@ from alongside.demo.builder import (
     URL,
     DemoError,
     build_demo,
+    check_options,
     logins,
     two_step_secrets,
 )
@@ -44,6 +48,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
+            # Bad options are refused before anything is written, the new database's tables too.
+            check_options(
+                people=options["people"], years=options["years"], canary=options["canary"]
+            )
+            self._set_up_a_new_database()
             result = build_demo(
                 seed=options["seed"], people=options["people"], years=options["years"],
                 canary=options["canary"], reset=options["reset"],
@@ -82,6 +91,23 @@ class Command(BaseCommand):
                 "first, then workers and attendance): " + ", ".join(str(p) for p in exports)
             )
         self.stdout.write(f"Open {URL} and sign in.")
+
+    def _set_up_a_new_database(self) -> None:
+        """CONTRACTS.md: `DATABASE_URL=sqlite:///other.sqlite3 alongside demo` builds a separate
+        demo, so a new database (no migration applied) gets its tables first. One whose tables are
+        behind the code is left alone: it may hold more than a demo."""
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if not pending:
+            return
+        if executor.loader.applied_migrations:
+            raise CommandError(
+                f"This database's tables are {len(pending)} migrations behind the code: run "
+                "`alongside migrate` first, then `alongside demo` again.",
+                returncode=2,
+            )
+        self.stderr.write("  A new database: creating its tables (alongside migrate)")
+        call_command("migrate", interactive=False, verbosity=0)
 
     def _previous_system_export(self) -> list[Path]:
         """Write the synthetic "previous system" CSVs beside the database (issue 14)."""
