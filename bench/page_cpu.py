@@ -62,7 +62,7 @@ def main() -> int:
         profile.enable()
         client.get(path)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
     return 0
 
 

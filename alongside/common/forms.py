@@ -139,7 +139,12 @@ def plain_messages(field: forms.Field, name: str) -> dict[str, str]:
 
 
 def use_plain_messages(form: forms.BaseForm) -> None:
-    """Give each field of `form` the plain message for every error it has not worded itself."""
+    """Give each field of `form` the plain message for every error it has not worded itself.
+
+    Only a bound form checks what was sent: an empty one, drawn on a page, says none of them (the
+    wording was 4% of the person page's CPU, for its three forms)."""
+    if not form.is_bound:
+        return
     for name, field in form.fields.items():
         defaults = _default_messages(field)
         plain = plain_messages(field, name)

@@ -232,16 +232,22 @@ def _contact_link(membership: Membership, person: Person) -> tuple[str, str]:
     return _person_link(membership, person)
 
 
-def _coordinated_elsewhere_q() -> Exists:
-    """Over WorkerRequest: the person's team has an active coordinator of its own."""
-    return Exists(
+def _not_coordinated_elsewhere_q(membership: Membership) -> Q:
+    """Over WorkerRequest: the person's team has no active coordinator of its own, or it is
+    `membership`'s team.
+
+    The teams with a coordinator are read first, as a list (a handful): asked per request
+    (`NOT EXISTS`), PostgreSQL's planner hashed all 100,020 people of the demo to join 982 open
+    requests, 22-38 ms on every coordinator's page for the navigation's count, against 4 ms."""
+    coordinated = set(
         Membership.objects.filter(
             active_membership_q(),
-            organisation_id=OuterRef("organisation_id"),
+            organisation_id=membership.organisation_id,
             role=Role.COORDINATOR,
-            team_id=OuterRef("person__team_id"),
-        )
+            team_id__isnull=False,
+        ).values_list("team_id", flat=True)
     )
+    return Q(person__team_id=membership.team_id) | ~Q(person__team_id__in=coordinated)
 
 
 def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
@@ -252,9 +258,7 @@ def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
     if membership.role == Role.COORDINATOR:
         requests = requests.filter(sees_person(membership))
         if membership.team_id is not None:
-            requests = requests.filter(
-                Q(person__team_id=membership.team_id) | ~_coordinated_elsewhere_q()
-            )
+            requests = requests.filter(_not_coordinated_elsewhere_q(membership))
         return requests
     if membership.role in (Role.SUPPORTER, Role.VOLUNTEER):
         return requests.filter(sees_person(membership), requested_worker_id=membership.user_id)
@@ -262,7 +266,7 @@ def _open_requests(membership: Membership) -> QuerySet[WorkerRequest]:
 
 
 def worker_requests_waiting_count(membership: Membership | None) -> int:
-    """The navigation's badge beside "Inbox": people waiting for a worker (one query)."""
+    """The navigation's badge beside "Inbox": people waiting for a worker (two small queries)."""
     if membership is None or not membership.is_active:
         return 0
     return _open_requests(membership).count()

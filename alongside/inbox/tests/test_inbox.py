@@ -11,7 +11,12 @@ from alongside.access.models import Notification, Role
 from alongside.audit.models import AuditEvent
 from alongside.eligibility.models import ReferralPartner, Voucher
 from alongside.eligibility.services import accept_support_offer
-from alongside.inbox.queries import STOPPED_WEEKS, Kind, inbox_for
+from alongside.inbox.queries import (
+    STOPPED_WEEKS,
+    Kind,
+    inbox_for,
+    worker_requests_waiting_count,
+)
 from alongside.relationships.models import WorkerRequest
 from alongside.relationships.services import (
     assign_named_worker,
@@ -110,12 +115,19 @@ def test_the_foodbank_yes_reaches_a_coordinator_of_another_team(world):
     assign = reverse("relationships:assign_named_worker", args=[visitor.pk])
     assert assign in page(world, "colin")
     assert world.client("colin").get(assign).status_code == 200
+    assert worker_requests_waiting_count(world.members["colin"]) == 1  # the navigation's badge
     # A team with its own coordinator keeps its requests to itself.
-    MembershipFactory(
+    own = MembershipFactory(
         organisation=world.org, user=UserFactory(), role=Role.COORDINATOR, team=foodbank
     )
     assert Kind.WORKER_REQUEST not in kinds(world, "colin")
+    assert worker_requests_waiting_count(world.members["colin"]) == 0
     assert world.client("colin").get(assign).status_code == 404
+    # Once that coordinator has left, the other teams' coordinators answer again.
+    own.left_on = timezone.localdate() - timedelta(days=1)
+    own.save(update_fields=["left_on"])
+    assert visitor in kinds(world, "colin")[Kind.WORKER_REQUEST]
+    assert worker_requests_waiting_count(world.members["colin"]) == 1
 
 
 def test_a_new_person_without_a_worker_is_listed_until_one_is_chosen(world):
