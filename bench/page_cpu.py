@@ -62,7 +62,9 @@ def main() -> int:
         profile.enable()
         client.get(path)
         profile.disable()
-        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+        pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("PROFILE_LINES", "35"))
+        )
     return 0
 
 

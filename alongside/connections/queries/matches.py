@@ -33,6 +33,11 @@ def matchable_people(
     SQLite time on the 100,000-person demo, against under 1 ms; decision 0134). Without it, one
     list (`IN`), which is cheaper for counting them all. The same people either way."""
     visible = profiles_visible_to(membership).filter(wants_volunteer=True)
+    if membership.team_id is not None:
+        # Only the team's people are counted: their profiles alone are read, not every wanting
+        # profile in the organisation joined to its person (47 ms against 18 ms on PostgreSQL,
+        # 100,020 people; decision 0136).
+        visible = visible.filter(person__team_id=membership.team_id)
     wanting = (
         Q(Exists(visible.filter(person_id=OuterRef("pk"))))
         if correlated

@@ -288,3 +288,32 @@ def test_pairs_are_proposed_for_a_batch_at_a_time_and_confirmed_from_the_batch_s
     )
     assert confirmed.status_code == 302
     assert Match.objects.for_system("t").get().person_id == ray.pk
+
+
+def test_the_team_s_wanting_people_are_counted_from_the_two_indexes_made_for_it(town, world):
+    """Decision 0136: the matching page counts the coordinator's team's people who would like a
+    volunteer from `profile_wants_volunteer` (only the wanting profiles) and `person_team_ids`
+    (the team's people as ids), not by reading every profile and every person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alongside.connections import queries
+
+    colin = world.members["colin"]
+    wanting = queries.matchable_people(colin, include_held=True)
+    with CaptureQueriesContext(connection) as context:
+        counted = wanting.count()
+    assert counted == len({p.pk for p in wanting})
+    sql = context.captured_queries[0]["sql"]
+    assert f'"people_person"."team_id" = {colin.team_id}' in sql
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The test's few rows are cheaper to scan; the indexes must be usable, not chosen.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = "\n".join(str(row[3]) for row in cursor.fetchall())
+    assert "profile_wants_volunteer" in plan, plan
+    assert "person_team_ids" in plan, plan
