@@ -308,12 +308,16 @@ def test_the_team_s_wanting_people_are_counted_from_the_two_indexes_made_for_it(
     assert f'"people_person"."team_id" = {colin.team_id}' in sql
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The test's few rows are cheaper to scan; the indexes must be usable, not chosen.
+            # The test's few rows are cheaper to scan; the partial index must be usable. Which of
+            # the person indexes PostgreSQL takes for one row is a coin toss (its primary key, in
+            # one CI run), so `person_team_ids` is checked on SQLite here and measured on the
+            # 100,020-person demo (docs/benchmarks.md, session 11).
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("EXPLAIN " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            plan = "\n".join(str(row[3]) for row in cursor.fetchall())
+            assert "profile_wants_volunteer" in plan, plan
+            return
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = "\n".join(str(row[3]) for row in cursor.fetchall())
     assert "profile_wants_volunteer" in plan, plan
     assert "person_team_ids" in plan, plan
