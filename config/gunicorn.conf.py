@@ -13,3 +13,22 @@ accesslog = "-"
 errorlog = "-"
 logger_class = "alongside.ops.gunicorn_logging.AccessLogger"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
+
+
+def post_worker_init(worker: object) -> None:
+    """Each worker loads every URL module and view before its first request, then moves
+    everything loaded so far out of the garbage collector's sight (`gc.freeze`, decision 0137).
+
+    A full collection walks every object the process holds; the app's modules, templates and
+    URL patterns are about 120,000 that live as long as the worker, and walking them again and
+    again was up to a third of a slow request's time (the matching page: p95 444 and 531 ms
+    against 350 and 312 ms frozen, 100,000-person demo). With `--preload` the master has loaded
+    them already and the worker's pages stay shared with it instead of being copied as the
+    collector touches them."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URL modules and their views
+    gc.collect()
+    gc.freeze()

@@ -36,6 +36,8 @@ ALONGSIDE_MFA_KEY = "dGVzdHMgb25seTogbm90IGEgc2VjcmV0IGF0IGFsbCE="  # noqa: S105
 # keep climbing across tests); the checkpoint tests turn it on.
 ALONGSIDE_AUDIT_CHECKPOINT_EVERY = 0
 ALONGSIDE_AUDIT_CHECKPOINT_MINUTES = 0
+# Queued by a test that asks for it, not by every test database's migrate (decision 0138).
+ALONGSIDE_KEEP_TEAM_FIGURES = False
 ALONGSIDE_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="alongside-test-checkpoints-"))
 ALONGSIDE_SMS_BACKEND = "alongside.scheduling.sms.LocmemBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -14,9 +14,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult, get_date_max
 
 from alongside.common.request_context import own_request_id
+from alongside.common.tasks import queued
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +38,10 @@ def take_checkpoint() -> str:
         return result
 
 
-def _pending(*, later: bool) -> bool:
-    """A checkpoint is queued to run now (or, `later`, at a set time still to come)."""
-    queued = DBTaskResult.objects.filter(task_path=take_checkpoint.module_path)
-    if later:
-        queued = queued.filter(status="READY", run_after__gt=timezone.now()).exclude(
-            run_after=get_date_max()
-        )
-    else:
-        queued = queued.ready()
-    return queued.exists()
-
-
 def queue_checkpoint(*, later: bool = False) -> None:
     """Queue a checkpoint now (or, `later`, the next periodic one) unless one is already queued."""
     minutes = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", 60))
-    if (later and minutes <= 0) or _pending(later=later):
+    if (later and minutes <= 0) or queued(take_checkpoint, later=later):
         return
     if later:
         take_checkpoint.using(run_after=timezone.now() + timedelta(minutes=minutes)).enqueue()

@@ -143,10 +143,7 @@ def worked_out[T](
     fresh_for: timedelta = FRESH_FOR,
 ) -> Kept[T]:
     """`compute(organisation_id, *arguments)`, kept: see the module's docstring."""
-    keeper = _keeper(compute)
-    encoded = [_encode(a) for a in arguments]
-    key = _key(keeper, organisation_id, encoded)
-    row = WorkedOutFigures.objects.filter(key=key, organisation_id=organisation_id).first()
+    keeper, encoded, key, row = _kept_row(compute, organisation_id, arguments)
     figures = _read(keeper, row) if row is not None else None
     if row is None or figures is None:
         fresh, at = _work_out(keeper, organisation_id, encoded, key)
@@ -156,6 +153,31 @@ def worked_out[T](
         return Kept(figures, row.worked_out_at, refreshing=False)
     _queue_refresh(row, now)
     return Kept(figures, row.worked_out_at, refreshing=True)
+
+
+def _kept_row[T](
+    compute: Callable[..., T], organisation_id: int, arguments: tuple[Argument, ...]
+) -> tuple[Keeper[T], list[int | str | None], str, WorkedOutFigures | None]:
+    keeper = _keeper(compute)
+    encoded = [_encode(a) for a in arguments]
+    key = _key(keeper, organisation_id, encoded)
+    row = WorkedOutFigures.objects.filter(key=key, organisation_id=organisation_id).first()
+    return keeper, encoded, key, row
+
+
+def keep_ahead(compute: Callable[..., Any], organisation_id: int, *arguments: Argument) -> bool:
+    """Work out and keep what `worked_out(compute, organisation_id, *arguments)` will read,
+    unless figures younger than `FRESH_FOR` are kept already: for a page's first reader, ahead
+    of them (`insights.tasks.keep_team_figures`, decision 0138). True when worked out."""
+    keeper, encoded, key, row = _kept_row(compute, organisation_id, arguments)
+    if (
+        row is not None
+        and row.worked_out_at >= timezone.now() - FRESH_FOR
+        and _read(keeper, row) is not None
+    ):
+        return False
+    _work_out(keeper, organisation_id, encoded, key)
+    return True
 
 
 def _queue_refresh(row: WorkedOutFigures, now: datetime) -> None:

@@ -3,7 +3,9 @@ older than it allows (decision 0133). Queued at most once per kept figures at a 
 
 from __future__ import annotations
 
-from django.tasks import task
+from django.tasks import Task, task
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from alongside.common.figures import refresh
 from alongside.common.request_context import own_request_id
@@ -14,3 +16,17 @@ def refresh_figures(key: str) -> str:
     """Work out again the figures kept under `key`."""
     with own_request_id("task:"):
         return "worked out" if refresh(key) else "gone"
+
+
+def queued(periodic: Task, *, later: bool) -> bool:  # type: ignore[type-arg]
+    """A periodic task is queued in the database backend to run now (or, `later`, at a set time
+    still to come): for a task that queues its own next run (audit checkpoints, the team
+    figures) not to be queued twice."""
+    waiting = DBTaskResult.objects.filter(task_path=periodic.module_path)
+    if later:
+        waiting = waiting.filter(status="READY", run_after__gt=timezone.now()).exclude(
+            run_after=get_date_max()
+        )
+    else:
+        waiting = waiting.ready()
+    return waiting.exists()

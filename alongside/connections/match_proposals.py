@@ -118,29 +118,25 @@ def propose(membership: Membership, weights: Mapping[str, float], *, after: int 
         .select_related("locality")
         .prefetch_related("interests")
     }
-    # Only what matching reads of each volunteer (their user and the rest are read below for
-    # the few shown): 566 memberships with their users were 14 ms of the page (decision 0134).
-    volunteers = list(
-        queries.volunteer_memberships(membership)
-        .select_related(None)
-        .only("pk", "organisation_id", "user_id", "role", "languages")
+    # Only what matching reads of each volunteer, as plain values (decisions 0134 and 0137);
+    # their users and the rest are read below for the few shown.
+    offers = {offer.membership_id: offer for offer in queries.volunteer_offers(membership)}
+    unmet = unmet_requirements_for(
+        list(offers.values()), activity=Activity.MATCHING, on=timezone.localdate()
     )
-    offers = queries.offers_among(membership.organisation_id, volunteers)
-    volunteers = [m for m in volunteers if m.pk in offers]
-    unmet = unmet_requirements_for(volunteers, activity=Activity.MATCHING, on=timezone.localdate())
-    not_ready_ids = [m.pk for m in volunteers if unmet[m.pk]]
-    volunteers = [m for m in volunteers if not unmet[m.pk]]
-    offered = Offered([(m.user_id, offers[m.pk]) for m in volunteers])
+    not_ready_ids = [pk for pk in offers if unmet[pk]]
+    volunteers = [offer for offer in offers.values() if not unmet[offer.membership_id]]
+    offered = Offered([(m.user_id, m) for m in volunteers])
     matched_before: dict[int, set[int]] = {}
     for person_id, user_id in queries.matched_pairs(membership):
         matched_before.setdefault(person_id, set()).add(user_id)
-    vtraits = {m.user_id: offers[m.pk].traits for m in volunteers}
+    vtraits = {m.user_id: m.traits for m in volunteers}
     ptraits = {p.pk: queries.traits_for_person(p, profiles.get(p.pk)) for p in people}
 
     problem_volunteers = [
         matcher.Volunteer(
             id=str(m.user_id),
-            capacity=offers[m.pk].capacity,
+            capacity=m.capacity,
             languages=vtraits[m.user_id].languages,
             attributes=_attributes(vtraits[m.user_id]),
         )
@@ -172,7 +168,7 @@ def propose(membership: Membership, weights: Mapping[str, float], *, after: int 
     proposed = {int(pair.volunteer) for pair in result.pairs}
     shown = (
         Membership.objects.select_related("user").in_bulk(
-            [m.pk for m in volunteers if m.user_id in proposed] + not_ready_ids
+            [m.membership_id for m in volunteers if m.user_id in proposed] + not_ready_ids
         )
         if proposed or not_ready_ids
         else {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -41,8 +42,20 @@ def unmet_requirements(membership: Membership, *, activity: str, on: date) -> li
     return unmet_requirements_for([membership], activity=activity, on=on)[membership.pk]
 
 
+class Member(Protocol):
+    """What `unmet_requirements_for` reads of a member: a `Membership`, or the plain values
+    matching reads of one (`connections.queries.Offer`)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def organisation_id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+
+
 def unmet_requirements_for(
-    memberships: Sequence[Membership], *, activity: str, on: date
+    memberships: Sequence[Member], *, activity: str, on: date
 ) -> dict[int, list[str]]:
     """`unmet_requirements` for many members of one organisation at once (membership id ->
     reasons), in two queries however many: for a matching round or a rota."""

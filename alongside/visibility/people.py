@@ -27,7 +27,7 @@ from alongside.visibility.roles import (
 )
 
 
-def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
+def confirmed_q(user_id: int, *, now: datetime | None = None, field: str = "pk") -> Q:
     """People this worker has a confirmed relationship with: one that someone else confirmed,
     the person chose, or the worker declared for a limited time and must answer for.
 
@@ -39,6 +39,11 @@ def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
 
     Consent and a safeguarding override are added by `support.support_records_q`. Recording a
     contact is never enough: anyone may record one, so nobody has confirmed it.
+
+    `field`: the person's id, over `Person` (`pk`) or over a record of theirs (`person_id`). A
+    record's own `person_id` is asked directly: through a subquery of `Person` PostgreSQL read
+    all 100,020 people of the demo to test them against the four lists (30 ms on every person
+    page a supporter opened, twice; decision 0137).
     """
     now = now or timezone.now()
     named = NamedWorkerSpell.objects.filter(worker_id=user_id, ended_on__isnull=True).values(
@@ -53,7 +58,13 @@ def confirmed_q(user_id: int, *, now: datetime | None = None) -> Q:
     declared = LegitimateRelationship.objects.filter(
         legitimate_in_force_q(now), worker_id=user_id
     ).values("person_id")
-    return Q(pk__in=named) | Q(pk__in=handed_over) | Q(pk__in=allocated) | Q(pk__in=declared)
+    within = f"{field}__in"
+    return (
+        Q(**{within: named})
+        | Q(**{within: handed_over})
+        | Q(**{within: allocated})
+        | Q(**{within: declared})
+    )
 
 
 def legitimate_in_force_q(now: datetime | None = None) -> Q:

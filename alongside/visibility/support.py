@@ -34,8 +34,7 @@ def own_role_q(membership: Membership) -> Q | None:
     if not may_read_sphere(membership.role, Sphere.SUPPORT):
         return None
     if membership.role == Role.SUPPORTER:
-        people = Person.objects.filter(confirmed_q(membership.user_id)).values("pk")
-        return Q(person_id__in=people) | Q(author_id=membership.user_id)
+        return confirmed_q(membership.user_id, field="person_id") | Q(author_id=membership.user_id)
     if membership.role == Role.VOLUNTEER:
         return Q(author_id=membership.user_id)
     if membership.role == Role.COORDINATOR:

@@ -5,6 +5,8 @@ from django.db import IntegrityError, connection, transaction
 
 from alongside.testing.factories import SpellFactory
 
+OPTIONS = "-c jit=off -c random_page_cost=1.1"  # decisions 0132 and 0137
+
 
 def test_suite_runs_on_the_engine_it_was_asked_for(db):
     expected = "postgresql" if os.environ.get("ALONGSIDE_TEST_DATABASE") == "postgres" else "sqlite"
@@ -17,15 +19,19 @@ def test_database_refuses_two_open_named_worker_spells(world):
 
 
 @pytest.mark.postgresql
-def test_postgresql_connections_run_without_the_jit_compiler(db):
-    """Decision 0132: the app's PostgreSQL connections turn JIT off (the server's default is on),
-    and the production settings ask for it on every PostgreSQL database they configure."""
+def test_postgresql_connections_run_without_the_jit_compiler_and_price_random_reads_as_cached(db):
+    """Decision 0132: the app's PostgreSQL connections turn JIT off (the server's default is on);
+    decision 0137: they price a random page read at 1.1 sequential ones (the server's default is
+    4, a spinning disk's); and the production settings ask for both on every PostgreSQL database
+    they configure."""
     from config import settings
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
-    assert settings.POSTGRES_OPTIONS == {"options": "-c jit=off"}
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+    assert settings.POSTGRES_OPTIONS == {"options": OPTIONS}
 
 
 def test_production_settings_give_every_postgresql_database_the_options(monkeypatch, tmp_path):
@@ -42,4 +48,4 @@ def test_production_settings_give_every_postgresql_database_the_options(monkeypa
         },
     )
     for name in ("default", "replica"):
-        assert loaded["DATABASES"][name]["OPTIONS"]["options"] == "-c jit=off", name
+        assert loaded["DATABASES"][name]["OPTIONS"]["options"] == OPTIONS, name

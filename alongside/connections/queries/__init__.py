@@ -39,8 +39,8 @@ from alongside.connections.queries.matches import (
     matchable_people,
     matched_pairs,
     may_manage_volunteer,
-    offers_among,
     volunteer_memberships,
+    volunteer_offers,
 )
 from alongside.connections.queries.profiles import (
     group_times,
@@ -107,7 +107,7 @@ __all__ = [
     "may_edit_profile",
     "may_manage_volunteer",
     "may_read_support",
-    "offers_among",
+    "volunteer_offers",
     "other_sides",
     "profile_exists",
     "profile_for",

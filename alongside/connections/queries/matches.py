@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from alongside.access.models import Membership, Role, language_list
+from alongside.access.models import Membership, Role, active_membership_q, language_list
 from alongside.common.spheres import SphereQuerySet
 from alongside.connections.commonality import Traits
 from alongside.connections.models import (
@@ -103,33 +102,51 @@ def may_manage_volunteer(membership: Membership | None, volunteer: Membership) -
 
 @dataclass(frozen=True)
 class Offer:
-    """What matching reads of one volunteer's profile: room, the two fields the hard exclusions
-    compare, and the traits (`traits_for_volunteer`, the reference)."""
+    """What matching reads of one volunteer: their membership (id, user, role, organisation),
+    room, the two fields the hard exclusions compare, and the traits (`traits_for_volunteer`,
+    the reference)."""
 
     membership_id: int
     capacity: int
     gender: str
     locality_id: int | None
     traits: Traits
+    user_id: int = 0
+    role: str = Role.VOLUNTEER
+    organisation_id: int = 0
+
+    @property
+    def pk(self) -> int:
+        """The membership's id, as `training.queries.unmet_requirements_for` reads a member."""
+        return self.membership_id
 
 
-def offers_among(organisation_id: int, volunteers: Iterable[Membership]) -> dict[int, Offer]:
-    """Membership id -> `Offer` for those of `volunteers` whose profile is available for matching
-    with room left, not on a safeguarding hold.
+def volunteer_offers(membership: Membership) -> list[Offer]:
+    """The organisation's volunteers who may be matched (`volunteer_memberships` whose profile
+    is available for matching with room left, not on a safeguarding hold), in that list's order
+    (first name, then membership), with what matching reads of each.
 
-    Two queries of plain values (the profiles, then their interests' names), however many:
-    model objects and a prefetch of each profile's interests were most of the matching page's
-    time on the 100,000-person demo (issue 17, decision 0134). The traits are those
-    `traits_for_volunteer` gives (the reference; `tests/test_matching_pages.py` compares both)."""
-    by_pk = {m.pk: m for m in volunteers}
+    Two queries of plain values (the profiles with their members, then the interests' names),
+    however many volunteers: model objects for 566 memberships and their profiles were most of
+    the matching page's time on the 100,000-person demo (issue 17, decisions 0134 and 0137).
+    The traits are those `traits_for_volunteer` gives (the reference;
+    `tests/test_matching_pages.py` compares both)."""
+    organisation_id = membership.organisation_id
+    available = VolunteerProfile.objects.filter(
+        organisation_id=organisation_id, available_for_matching=True, capacity__gt=0
+    )
     rows = list(
-        VolunteerProfile.objects.filter(
-            organisation_id=organisation_id, available_for_matching=True, capacity__gt=0
+        available.filter(
+            active_membership_q("membership__"), membership__organisation_id=organisation_id
         )
         .exclude(membership__user_id__in=held_volunteer_ids(organisation_id))
+        .order_by("membership__user__first_name", "membership_id")
         .values_list(
             "pk",
             "membership_id",
+            "membership__user_id",
+            "membership__role",
+            "membership__languages",
             "capacity",
             "gender",
             "locality_id",
@@ -139,28 +156,41 @@ def offers_among(organisation_id: int, volunteers: Iterable[Membership]) -> dict
             "lived_experience_consent",
         )
     )
-    rows = [row for row in rows if row[1] in by_pk]
     interests: dict[int, set[str]] = {}
     if rows:
         for profile_id, name in VolunteerProfile.interests.through.objects.filter(
-            volunteerprofile__organisation_id=organisation_id,
-            volunteerprofile__available_for_matching=True,
-            volunteerprofile__capacity__gt=0,
+            volunteerprofile__in=available
         ).values_list("volunteerprofile_id", "interest__name"):
             interests.setdefault(profile_id, set()).add(name)
-    offers = {}
-    for pk, membership_id, capacity, gender, locality_id, locality, times, lived, agreed in rows:
-        offers[membership_id] = Offer(
+    return [
+        Offer(
             membership_id=membership_id,
             capacity=capacity,
             gender=gender,
             locality_id=locality_id,
             traits=Traits(
-                languages=frozenset(language_list(by_pk[membership_id].languages)),
+                languages=frozenset(language_list(languages)),
                 interests=frozenset(interests.get(pk, ())),
                 locality=locality or "",
                 availability=frozenset(times),
                 lived_experience=frozenset(lived) if agreed else frozenset(),
             ),
+            user_id=user_id,
+            role=role,
+            organisation_id=organisation_id,
         )
-    return offers
+        for (
+            pk,
+            membership_id,
+            user_id,
+            role,
+            languages,
+            capacity,
+            gender,
+            locality_id,
+            locality,
+            times,
+            lived,
+            agreed,
+        ) in rows
+    ]

@@ -332,8 +332,17 @@ def test_the_proposal_is_the_reference_computations_own(
                 for k, v in sorted(expected.unmatched.items(), key=lambda kv: int(kv[0]))
             ] + [(p.pk, NOT_AVAILABLE) for p in batch_people if p.pk in held]
             assert proposal.total_score == round(expected.total_score, 3)
-            offers = queries.offers_among(world.org.pk, queries.volunteer_memberships(colin))
-            assert {m: o.traits for m, o in offers.items()} == {
+            offers = queries.volunteer_offers(colin)
+            assert [o.membership_id for o in offers] == [
+                m.pk for m in queries.volunteer_memberships(colin) if m.pk in vprofiles
+            ]
+            assert [(o.user_id, o.role) for o in offers] == [
+                (m.user_id, m.role)
+                for m in Membership.objects.filter(pk__in=vprofiles).order_by(
+                    "user__first_name", "pk"
+                )
+            ]
+            assert {o.membership_id: o.traits for o in offers} == {
                 m: queries.traits_for_volunteer(
                     Membership.objects.get(pk=m), VolunteerProfile.objects.get(membership_id=m)
                 )

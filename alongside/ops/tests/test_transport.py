@@ -72,7 +72,7 @@ def test_the_database_url_carries_verify_full(monkeypatch, tmp_path):
     assert loaded["DATABASES"]["default"]["OPTIONS"] == {
         "sslmode": "verify-full",
         "sslrootcert": "/etc/ca.pem",
-        "options": "-c jit=off",  # decision 0132
+        "options": "-c jit=off -c random_page_cost=1.1",  # decisions 0132 and 0137
     }
 
 

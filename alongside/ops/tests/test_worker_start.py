@@ -21,7 +21,9 @@ print(sorted({"scipy", "matplotlib", "numpy"} & sys.modules.keys()))
 """
 
 
-def test_loading_the_app_does_not_import_scipy_matplotlib_or_numpy(tmp_path: Path) -> None:
+def run_fresh(code: str, tmp_path: Path, *arguments: str) -> str:
+    """What `code` prints, run by this interpreter in a process of its own, with the app's
+    settings on an unused SQLite file."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "true",
@@ -29,9 +31,18 @@ def test_loading_the_app_does_not_import_scipy_matplotlib_or_numpy(tmp_path: Pat
         "ALONGSIDE_VAR_DIR": str(tmp_path),
     }
     done = subprocess.run(  # noqa: S603 - this interpreter, fixed code
-        [sys.executable, "-c", CODE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert done.stdout.strip() == "[]"
+    return done.stdout
+
+
+def test_loading_the_app_does_not_import_scipy_matplotlib_or_numpy(tmp_path: Path) -> None:
+    assert run_fresh(CODE, tmp_path).strip() == "[]"
 
 
 def test_the_statistics_still_use_scipy_when_asked() -> None:

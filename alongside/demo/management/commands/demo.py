@@ -60,6 +60,11 @@ class Command(BaseCommand):
             )  # fmt: skip
         except DemoError as error:
             raise CommandError(str(error), returncode=2) from None
+        # The team pages' figures, worked out by the task worker `make demo` runs beside the
+        # server before a coordinator first opens them (decision 0138).
+        from alongside.insights.tasks import queue_team_figures
+
+        queue_team_figures()
         if result.already_loaded:
             self.stdout.write(
                 f"The demo is already loaded ({result.counts['people']:,} people). "
