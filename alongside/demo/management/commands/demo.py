@@ -24,6 +24,7 @@ from alongside.demo.previous_system import (
     write_previous_system_export,
     write_previous_system_workers,
 )
+from alongside.insights.tasks import queue_team_figures
 
 
 class Command(BaseCommand):
@@ -62,8 +63,6 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=2) from None
         # The team pages' figures, worked out by the task worker `make demo` runs beside the
         # server before a coordinator first opens them (decision 0138).
-        from alongside.insights.tasks import queue_team_figures
-
         queue_team_figures()
         if result.already_loaded:
             self.stdout.write(
