@@ -18,14 +18,11 @@ def _start_periodic_checkpoints(using: str = "default", **kwargs: Any) -> None:
     itself every ALONGSIDE_AUDIT_CHECKPOINT_MINUTES, so a deployment's periodic checkpoints start
     with its first migrate and a worker (docs/access-and-audit.md, Checkpoints)."""
     from django.conf import settings
-    from django.db import connections
-    from django_tasks_db.models import DBTaskResult
 
     from alongside.audit.tasks import queue_checkpoint
+    from alongside.common.tasks import queue_is_ready
 
     if int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_MINUTES", 0) or 0) <= 0:
         return
-    # `alongside migrate contenttypes` (one app at a time) may leave the task queue's table to a
-    # later migrate, which then queues the checkpoint.
-    if DBTaskResult._meta.db_table in connections[using].introspection.table_names():
+    if queue_is_ready(using):
         queue_checkpoint()

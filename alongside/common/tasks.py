@@ -3,6 +3,7 @@ older than it allows (decision 0133). Queued at most once per kept figures at a 
 
 from __future__ import annotations
 
+from django.db import connections
 from django.tasks import Task, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -30,3 +31,9 @@ def queued(periodic: Task, *, later: bool) -> bool:  # type: ignore[type-arg]
     else:
         waiting = waiting.ready()
     return waiting.exists()
+
+
+def queue_is_ready(using: str = "default") -> bool:
+    """The database backend's queue table exists: `alongside migrate contenttypes` (one app at a
+    time) may leave it to a later migrate, whose `post_migrate` hooks then queue their tasks."""
+    return DBTaskResult._meta.db_table in connections[using].introspection.table_names()

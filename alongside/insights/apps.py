@@ -18,12 +18,9 @@ def _start_keeping_team_figures(using: str = "default", **kwargs: Any) -> None:
     reader (`tasks.keep_team_figures`, decision 0138) unless a run is queued; it then queues
     itself every twelve hours, so a deployment's runs start with its first migrate and a worker.
     """
-    from django.db import connections
-    from django_tasks_db.models import DBTaskResult
 
+    from alongside.common.tasks import queue_is_ready
     from alongside.insights.tasks import queue_team_figures
 
-    # `alongside migrate contenttypes` (one app at a time) may leave the task queue's table to a
-    # later migrate, which then queues the run.
-    if DBTaskResult._meta.db_table in connections[using].introspection.table_names():
+    if queue_is_ready(using):
         queue_team_figures()

@@ -139,6 +139,12 @@ IMPORTS_INSIDE_FUNCTIONS: dict[tuple[str, str], str] = {
     ("alongside/conftest.py", "alongside.testing.browser"): "only browser tests load Playwright",
     ("alongside/conftest.py", "alongside.measures.builtins"): "only browser tests need them",
     ("alongside/conftest.py", "alongside.measures.models"): "only browser tests need them",
+    ("alongside/audit/apps.py", "alongside.common.tasks"): (
+        "an app config is imported before the models are ready: its post_migrate hook imports"
+    ),
+    ("alongside/insights/apps.py", "alongside.common.tasks"): (
+        "an app config is imported before the models are ready: its post_migrate hook imports"
+    ),
     ("alongside/cli.py", "alongside.common.request_context"): (
         "the pure subcommands (continuity, plan, match) run without importing Django"
     ),
