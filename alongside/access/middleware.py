@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 
 from alongside.access.http import AuthedHttpRequest
@@ -15,5 +16,9 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: AuthedHttpRequest) -> HttpResponse:
-        request.membership = current_membership(request.user, request.session.get(SESSION_KEY))
+        membership = current_membership(request.user, request.session.get(SESSION_KEY))
+        if membership is not None and isinstance(request.user, User):
+            # The membership's user is the signed-in user, already read: not read again.
+            membership.user = request.user
+        request.membership = membership
         return self.get_response(request)

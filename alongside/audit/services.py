@@ -1,6 +1,8 @@
 """Writing audit events. Call `record` inside the same transaction as the change it describes."""
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Union
 
@@ -59,9 +61,9 @@ def record(
     Side effects: one AuditEvent row; locks the chain's tail until the transaction ends.
     """
     registered = actions.get(action)
-    return _append(
+    event = _event(
         action=registered.name,
-        actor=_actor(by),
+        actor_id=_actor_id(by),
         organisation_id=organisation_id
         if organisation_id is not None
         else _organisation_id_of(subject),
@@ -72,6 +74,8 @@ def record(
         summary=summary or {},
         request_id=request_id or current_request_id(),
     )
+    (written,) = _append_all([event])
+    return written
 
 
 def record_many(
@@ -88,49 +92,40 @@ def record_many(
     registered = actions.get(action)
     if not subjects:
         return 0
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(
-            "audit events must be written inside the transaction that makes the change"
-        )
-    _lock_the_tail()
-    tail = AuditEvent.objects.order_by("-id").only("hash").first()
-    previous = tail.hash if tail else GENESIS
-    actor = _actor(by)
-    actor = actor if getattr(actor, "pk", None) else None
+    actor_id = _actor_id(by)
     at = timezone.now()
     request_id = current_request_id()
     address = current_facts().client_address
-    events = []
-    for subject in subjects:
-        event = AuditEvent(
-            organisation_id=_organisation_id_of(subject),
-            actor=actor,
-            action=registered.name,
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            person_id=_person_id_of(subject),
-            sphere=str(getattr(subject, "SPHERE", "shared")),
-            summary=summary or {},
-            request_id=request_id,
-            source_address=address,
-            at=at,
-            previous_hash=previous,
-            chain_version=CURRENT,
+    return len(
+        _append_all(
+            [
+                AuditEvent(
+                    organisation_id=_organisation_id_of(subject),
+                    actor_id=actor_id,
+                    action=registered.name,
+                    subject_type=subject._meta.label_lower,
+                    subject_id=str(subject.pk),
+                    person_id=_person_id_of(subject),
+                    sphere=str(getattr(subject, "SPHERE", "shared")),
+                    summary=summary or {},
+                    request_id=request_id,
+                    source_address=address,
+                    at=at,
+                )
+                for subject in subjects
+            ]
         )
-        event.hash = previous = hash_of(event)
-        events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
-    every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
-    if every > 0 and len(events) >= every:
-        transaction.on_commit(_checkpoint_soon)
-    return len(events)
+    )
 
 
-def _actor(by: By) -> Any:
-    """The user who acted: a membership's user, the user given, or None (the system)."""
+def _actor_id(by: By) -> int | None:
+    """The id of the user who acted: a membership's user, the user given, or None (the system,
+    or a user not saved). Asked of `user_id`, so a membership's user is never read for it."""
     if by is None:
         return None
-    return getattr(by, "user", by)
+    if hasattr(by, "user_id"):  # a membership
+        return int(by.user_id) if by.user_id is not None else None
+    return int(by.pk) if getattr(by, "pk", None) else None
 
 
 def _organisation_id_of(subject: models.Model) -> int:
@@ -151,10 +146,10 @@ def _person_id_of(subject: models.Model) -> int | None:
     return int(person_id) if person_id is not None else None
 
 
-def _append(
+def _event(
     *,
     action: str,
-    actor: Any,
+    actor_id: int | None,
     organisation_id: int,
     subject_type: str,
     subject_id: str,
@@ -163,15 +158,10 @@ def _append(
     summary: dict[str, Any],
     request_id: str,
 ) -> AuditEvent:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(
-            "audit events must be written inside the transaction that makes the change"
-        )
-    _lock_the_tail()
-    tail = AuditEvent.objects.order_by("-id").only("hash").first()
+    """An event not yet chained or written (`_append_all` does both)."""
     event = AuditEvent(
         organisation_id=organisation_id,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=actor_id,
         action=action,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -181,15 +171,57 @@ def _append(
         request_id=request_id,
         source_address=current_facts().client_address,
         at=timezone.now(),
-        previous_hash=tail.hash if tail else GENESIS,
-        chain_version=CURRENT,
     )
-    event.hash = hash_of(event)
-    event.save(force_insert=True)
-    every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
-    if every > 0 and event.pk % every == 0:
-        transaction.on_commit(_checkpoint_soon)
     return event
+
+
+def _append_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain `events` on to the tail, in order, and write them: one lock, one read of the tail,
+    one INSERT. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "audit events must be written inside the transaction that makes the change"
+        )
+    _lock_the_tail()
+    tail = AuditEvent.objects.order_by("-id").only("hash").first()
+    previous = tail.hash if tail else GENESIS
+    for event in events:
+        event.previous_hash = previous
+        event.chain_version = CURRENT
+        event.hash = previous = hash_of(event)
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+    every = int(getattr(settings, "ALONGSIDE_AUDIT_CHECKPOINT_EVERY", 0) or 0)
+    if every > 0 and (
+        len(events) >= every or any(event.pk and event.pk % every == 0 for event in events)
+    ):
+        transaction.on_commit(_checkpoint_soon)
+    return events
+
+
+# The read events `record_read` keeps inside `reads_written_together()`; None outside it.
+_pending_reads: ContextVar[list[AuditEvent] | None] = ContextVar(
+    "audit_pending_reads", default=None
+)
+
+
+@contextmanager
+def reads_written_together() -> Iterator[None]:
+    """Inside, the events `record_read` appends are kept, then written together on the way out:
+    one transaction, one read of the chain's tail, one INSERT (issue 17: the person page wrote
+    two, each in its own transaction). Written also when the block raises: the records were
+    read. For a page that reads; a change's own events are never kept back."""
+    token = _pending_reads.set([])
+    try:
+        yield
+    finally:
+        pending = _pending_reads.get() or []
+        _pending_reads.reset(token)
+        if pending:
+            with transaction.atomic():
+                _append_all(pending)
 
 
 def _lock_the_tail() -> None:
@@ -226,25 +258,32 @@ def record_read(
 
     Action `<app>.<model>.viewed` (registered in `audit/actions.py`); summary holds the ids,
     never the text. The request id is the current request's unless given. Call it only from a
-    `read_*` service. Opens its own transaction (a read has none). Side effects: one AuditEvent
+    `read_*` service. Opens its own transaction (a read has none), unless inside
+    `reads_written_together()`, which writes it on the way out. Side effects: one AuditEvent
     when `ids` is not empty.
     """
     label = model._meta.label_lower
     action = actions.viewed(label)
     if not ids:
         return None
+    event = _event(
+        action=action.name,
+        actor_id=_actor_id(by),
+        organisation_id=organisation_id,
+        subject_type=label,
+        subject_id=str(person_id if person_id is not None else ids[0]),
+        person_id=person_id,
+        sphere=str(getattr(model, "SPHERE", "shared")),
+        summary={"ids": sorted(ids)},
+        request_id=request_id or current_request_id(),
+    )
+    pending = _pending_reads.get()
+    if pending is not None:
+        pending.append(event)
+        return event
     with transaction.atomic():
-        return _append(
-            action=action.name,
-            actor=_actor(by),
-            organisation_id=organisation_id,
-            subject_type=label,
-            subject_id=str(person_id if person_id is not None else ids[0]),
-            person_id=person_id,
-            sphere=str(getattr(model, "SPHERE", "shared")),
-            summary={"ids": sorted(ids)},
-            request_id=request_id or current_request_id(),
-        )
+        (written,) = _append_all([event])
+        return written
 
 
 # Reading the log is itself audited --------------------------------------------------------------

@@ -27,7 +27,6 @@ from alongside.relationships.queries import (
     TIMELINE_ALL,
     TIMELINE_CONTACTS,
     TimelineEntry,
-    contact_points,
     continuity_of,
     spell_history_of,
     timeline,
@@ -85,9 +84,9 @@ def person_page(
     spell = history.current_spell
     handover = history.planned_handover
     since = timezone.now() - timedelta(days=CONTINUITY_WINDOW_DAYS)
-    # The timeline read every spell: only the contacts in the window are read again.
+    # The timeline read every spell, and the window's contacts too when it reaches back so far.
     continuity = continuity_of(
-        contact_points([person.pk], since=since).get(person.pk, []),
+        history.points_since(person.pk, since),
         spell_history_of(history.spells, since=since.date()),
     )
     entries = history.entries

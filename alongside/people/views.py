@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from alongside.access.decorators import require_rule
 from alongside.access.http import AuthedHttpRequest, membership_of
 from alongside.audit.queries import access_log as access_log_lines
+from alongside.audit.services import reads_written_together
 from alongside.common.forms import add_service_errors
 from alongside.common.keyset import BadCursor
 from alongside.common.once import submit_once
@@ -139,7 +140,8 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         messages.info(request, _("That record was merged into this one."))
         return redirect("people:person", person_id=survivor)
     # The page's rules and panels ask whom the viewer works with many times: once each here.
-    with remembered_relationships(), one_page():
+    # The support notes and answers it shows are audited together, in one write.
+    with remembered_relationships(), one_page(), reads_written_together():
         page = person_page(
             membership,
             person,

@@ -892,6 +892,19 @@ class Timeline:
     def open_requests(self) -> list[WorkerRequest]:
         return [r for r in self.requests if r.status == WorkerRequest.Status.OPEN]
 
+    def points_since(self, person_id: int, since: datetime) -> list[ContactPoint]:
+        """What `contact_points([person_id], since=since)` answers for this person: from the
+        contacts shown when they hold every contact since then (the timeline is complete, or
+        reaches back before `since`), else in one query."""
+        shown = [entry.item for entry in self.entries if entry.kind == "contact"]
+        if not (self.complete or (shown and shown[-1].at < since)):
+            return contact_points([person_id], since=since).get(person_id, [])
+        return [
+            ContactPoint(person_id, contact.worker_id, contact.at, contact.follow_up_on)
+            for contact in sorted(shown, key=lambda contact: (contact.at, contact.pk))
+            if contact.at >= since
+        ]
+
 
 def timeline(person: Person, *, contacts_shown: int = TIMELINE_CONTACTS) -> Timeline:
     """Contacts, worker changes, handovers and worker requests, newest first (five queries).
