@@ -31,7 +31,31 @@ def test_postgresql_connections_run_without_the_jit_compiler_and_price_random_re
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
-    assert settings.POSTGRES_OPTIONS == {"options": OPTIONS}
+    assert settings.POSTGRES_OPTIONS == {
+        "options": OPTIONS,
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+@pytest.mark.postgresql
+def test_postgresql_statements_are_bound_on_the_server_and_prepared_when_repeated(db):
+    """Decision 0140: a statement the connection sends again is prepared, so PostgreSQL plans it
+    once (client-side binding sends each as new text, planned every time)."""
+    from alongside.people.models import Person
+
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    assert threshold is not None
+    for _ in range(threshold + 2):
+        list(Person.objects.filter(pk=-1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "people_person" WHERE "people_person"."id" = $1%'],
+        )
+        assert cursor.fetchone()[0] == 1
 
 
 def test_production_settings_give_every_postgresql_database_the_options(monkeypatch, tmp_path):
@@ -49,3 +73,21 @@ def test_production_settings_give_every_postgresql_database_the_options(monkeypa
     )
     for name in ("default", "replica"):
         assert loaded["DATABASES"][name]["OPTIONS"]["options"] == OPTIONS, name
+        assert loaded["DATABASES"][name]["OPTIONS"]["server_side_binding"] is True, name
+        assert loaded["DATABASES"][name]["OPTIONS"]["prepare_threshold"] == 5, name
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(monkeypatch, tmp_path):
+    from alongside.ops.tests.test_checks import PRODUCTION, load_settings
+
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://app@db.invalid:5432/alongside",
+            "DATABASE_PREPARED_STATEMENTS": "false",
+        },
+    )
+    options = loaded["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is False and options["prepare_threshold"] is None

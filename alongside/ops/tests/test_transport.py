@@ -73,6 +73,8 @@ def test_the_database_url_carries_verify_full(monkeypatch, tmp_path):
         "sslmode": "verify-full",
         "sslrootcert": "/etc/ca.pem",
         "options": "-c jit=off -c random_page_cost=1.1",  # decisions 0132 and 0137
+        "server_side_binding": True,  # decision 0140
+        "prepare_threshold": 5,
     }
 
 
