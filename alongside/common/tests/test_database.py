@@ -58,18 +58,23 @@ def test_postgresql_statements_are_bound_on_the_server_and_prepared_when_repeate
         assert cursor.fetchone()[0] == 1
 
 
-def test_production_settings_give_every_postgresql_database_the_options(monkeypatch, tmp_path):
-    """The production settings, read afresh with a PostgreSQL default and replica."""
+def _production_settings_on_postgresql(monkeypatch, tmp_path, **env: str) -> dict:
+    """The production settings, read afresh with a PostgreSQL default database (and `env`)."""
     from alongside.ops.tests.test_checks import PRODUCTION, load_settings
 
-    loaded = load_settings(
+    return load_settings(
         monkeypatch,
         tmp_path,
-        **{
-            **PRODUCTION,
-            "DATABASE_URL": "postgres://app@db.invalid:5432/alongside",
-            "DATABASE_REPLICA_URL": "postgres://app@replica.invalid:5432/alongside",
-        },
+        **{**PRODUCTION, "DATABASE_URL": "postgres://app@db.invalid:5432/alongside", **env},
+    )
+
+
+def test_production_settings_give_every_postgresql_database_the_options(monkeypatch, tmp_path):
+    """The production settings, read afresh with a PostgreSQL default and replica."""
+    loaded = _production_settings_on_postgresql(
+        monkeypatch,
+        tmp_path,
+        DATABASE_REPLICA_URL="postgres://app@replica.invalid:5432/alongside",
     )
     for name in ("default", "replica"):
         assert loaded["DATABASES"][name]["OPTIONS"]["options"] == OPTIONS, name
@@ -78,16 +83,8 @@ def test_production_settings_give_every_postgresql_database_the_options(monkeypa
 
 
 def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(monkeypatch, tmp_path):
-    from alongside.ops.tests.test_checks import PRODUCTION, load_settings
-
-    loaded = load_settings(
-        monkeypatch,
-        tmp_path,
-        **{
-            **PRODUCTION,
-            "DATABASE_URL": "postgres://app@db.invalid:5432/alongside",
-            "DATABASE_PREPARED_STATEMENTS": "false",
-        },
+    loaded = _production_settings_on_postgresql(
+        monkeypatch, tmp_path, DATABASE_PREPARED_STATEMENTS="false"
     )
     options = loaded["DATABASES"]["default"]["OPTIONS"]
     assert options["server_side_binding"] is False and options["prepare_threshold"] is None
