@@ -97,7 +97,6 @@ def propose(membership: Membership, weights: Mapping[str, float], *, after: int 
 
     The matcher sees only the batch: its pairs are the optimum for those people and every
     volunteer with room, the same pairs `match` gives for that problem on its own."""
-    matchable = queries.matchable_people(membership, include_held=True)
     batch = list(
         queries.matchable_people(membership, include_held=True, correlated=True).filter(
             pk__gt=after
@@ -202,7 +201,7 @@ def propose(membership: Membership, weights: Mapping[str, float], *, after: int 
         volunteers=len(volunteers),
         not_ready=[(shown[pk], unmet[pk]) for pk in not_ready_ids if pk in shown],
         after=after,
-        wanting=matchable.count(),
+        wanting=queries.matchable_count(membership),
         next_after=next_after,
     )
 

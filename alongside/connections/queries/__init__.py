@@ -36,6 +36,7 @@ from alongside.connections.queries.introductions import (
 )
 from alongside.connections.queries.matches import (
     Offer,
+    matchable_count,
     matchable_people,
     matched_pairs,
     may_manage_volunteer,
@@ -102,6 +103,7 @@ __all__ = [
     "left_out_people",
     "left_out_spaces",
     "link_readable",
+    "matchable_count",
     "matchable_people",
     "matched_pairs",
     "may_edit_profile",

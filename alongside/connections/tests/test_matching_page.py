@@ -12,6 +12,7 @@ from alongside.connections.models import (
     IntroductionSide,
     Kind,
     Match,
+    PersonProfile,
     Status,
     VolunteerProfile,
 )
@@ -293,7 +294,8 @@ def test_pairs_are_proposed_for_a_batch_at_a_time_and_confirmed_from_the_batch_s
 def test_the_team_s_wanting_people_are_counted_from_the_two_indexes_made_for_it(town, world):
     """Decision 0136: the matching page counts the coordinator's team's people who would like a
     volunteer from `profile_wants_volunteer` (only the wanting profiles) and `person_team_ids`
-    (the team's people as ids), not by reading every profile and every person."""
+    (the team's people as ids), not by reading every profile and every person; in one query
+    over the profiles (session 14)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -302,9 +304,11 @@ def test_the_team_s_wanting_people_are_counted_from_the_two_indexes_made_for_it(
     colin = world.members["colin"]
     wanting = queries.matchable_people(colin, include_held=True)
     with CaptureQueriesContext(connection) as context:
-        counted = wanting.count()
-    assert counted == len({p.pk for p in wanting})
-    sql = context.captured_queries[0]["sql"]
+        counted = queries.matchable_count(colin)
+    assert counted == len({p.pk for p in wanting}) > 0
+    (sql,) = (query["sql"] for query in context.captured_queries)
+    # Counted over the profiles: the people are not read again (session 14).
+    assert 'FROM "connections_personprofile"' in sql, sql
     assert f'"people_person"."team_id" = {colin.team_id}' in sql
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -321,3 +325,71 @@ def test_the_team_s_wanting_people_are_counted_from_the_two_indexes_made_for_it(
         plan = "\n".join(str(row[3]) for row in cursor.fetchall())
     assert "profile_wants_volunteer" in plan, plan
     assert "person_team_ids" in plan, plan
+
+
+def test_the_count_of_people_wanting_a_volunteer_is_the_number_matchable(town, world):
+    """`matchable_count` (over the profiles) is how many `matchable_people` gives with those on
+    a hold: a team's wanting people, held or not, and those whose match was declined; not those
+    not wanting, another team's, nor those matched with an introduction still open. The same for
+    a coordinator of no team and of another team."""
+    from alongside.connections import queries
+    from alongside.connections.tests.test_matching_pages import hold
+    from alongside.testing.factories import PersonFactory, TeamFactory
+
+    colin = world.members["colin"]
+    elsewhere = TeamFactory(organisation=world.org, name="Elsewhere")
+    people = {
+        name: PersonFactory(team=team, given_name=name)
+        for name, team in (
+            ("Wants", world.team),
+            ("Not", world.team),
+            ("Other team", elsewhere),
+            ("Held", world.team),
+            ("Declined", world.team),
+        )
+    }
+    for name, person in people.items():
+        if person.team_id == world.team.pk:
+            profile(town, person, by=colin, wants_volunteer=name != "Not")
+        else:  # another team's: written as its own coordinator would
+            PersonProfile.objects.create(
+                organisation=world.org,
+                person=person,
+                author=world.user("sam"),
+                wants_volunteer=True,
+            )
+    hold(world, person=people["Held"])
+    # world.person's match has its introduction still open; "Declined"'s was declined.
+    from django.utils import timezone
+
+    now = timezone.now()
+    for person, status in ((world.person, Status.PROPOSED), (people["Declined"], Status.DECLINED)):
+        introduction = Introduction.objects.create(
+            organisation=world.org,
+            kind=Kind.VOLUNTEER,
+            status=status,
+            proposed_by=world.user("colin"),
+            created_at=now,
+        )
+        Match.objects.create(
+            organisation=world.org,
+            person=person,
+            volunteer=town.vols["Vera"].user,
+            score=1.0,
+            confirmed_by=world.user("colin"),
+            confirmed_at=now,
+            introduction=introduction,
+        )
+
+    expected = {people["Wants"].pk, people["Held"].pk, people["Declined"].pk}
+    assert {p.pk for p in queries.matchable_people(colin, include_held=True)} == expected
+    assert queries.matchable_count(colin) == 3
+    # A coordinator of no team counts the organisation's: "Other team" too.
+    teamless = MembershipFactory(organisation=world.org, role=Role.COORDINATOR, team=None)
+    everyone = {p.pk for p in queries.matchable_people(teamless, include_held=True)}
+    assert queries.matchable_count(teamless) == len(everyone)
+    # Another team's coordinator sees none of this team's people.
+    other = MembershipFactory(organisation=world.org, role=Role.COORDINATOR, team=elsewhere)
+    assert queries.matchable_count(other) == len(
+        list(queries.matchable_people(other, include_held=True))
+    )
