@@ -15,6 +15,21 @@ logger_class = "alongside.ops.gunicorn_logging.AccessLogger"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 
 
+def pre_fork(server: object, worker: object) -> None:
+    """No database connection crosses a fork (decision 0141). Workers keep their connection
+    between requests, so one the master opened while loading the app (`--preload`) would
+    otherwise be shared by every worker: a SQLite handle must never be used in two processes,
+    and two processes on one PostgreSQL socket corrupt each other's messages. Closing in the
+    master, before each fork, leaves each worker to open its own. Without `--preload` the master
+    has not set Django up, and holds no connection."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
+
+
 def post_worker_init(worker: object) -> None:
     """Each worker loads every URL module and view before its first request, then moves
     everything loaded so far out of the garbage collector's sight (`gc.freeze`, decision 0137).

@@ -136,15 +136,17 @@ TEMPLATES = [
     },
 ]
 
-# Decision 0103: on PostgreSQL each request reuses its worker's connection (CONN_MAX_AGE 600,
-# checked before reuse); opening one per request cost 18-41% of the throughput (issue 17). SQLite
-# opens a file, so there the default stays 0. DATABASE_CONN_MAX_AGE overrides either.
+# Each request reuses its worker's connection (CONN_MAX_AGE 600, checked before reuse) on both
+# engines. PostgreSQL (decision 0103): opening one per request cost 18-41% of the throughput.
+# SQLite (decision 0141): opening the file, registering Django's functions and the pragmas took
+# 7 ms, and each request then read its pages and the schema again with an empty cache: 10-25 ms
+# of a 60-150 ms page. gunicorn.conf.py closes the master's connections before it forks.
+# DATABASE_CONN_MAX_AGE overrides either (0: one connection per request).
 _DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}")
-_CONN_MAX_AGE = "0" if _DATABASE_URL.startswith("sqlite") else "600"
 DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", _CONN_MAX_AGE)),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
 }

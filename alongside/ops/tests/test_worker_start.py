@@ -12,6 +12,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+# gunicorn's config file, read as gunicorn reads it into `cfg` (argument 1), for code run fresh.
+GUNICORN_CONF = ROOT / "config" / "gunicorn.conf.py"
+LOAD_GUNICORN_CONF = """
+import runpy, sys
+from gunicorn.config import Config
+cfg = Config()
+for name, value in runpy.run_path(sys.argv[1]).items():
+    if name in cfg.settings:
+        cfg.set(name, value)
+"""
 CODE = """
 import sys
 import config.wsgi
