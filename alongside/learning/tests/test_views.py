@@ -232,7 +232,9 @@ def test_person_needs_page_for_workers_who_see_the_person(world):
 
 def _contact_post(world, **demand):
     data = {
-        "at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        # An hour ago as an instant, then written in local time: an hour back on the clock face
+        # is a time that never happened in the hour after the clocks go forward.
+        "at": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "mode": "phone",
         "minutes": "20",
         "initiated_by": "person",
