@@ -183,11 +183,14 @@ def test_nobody_seen_is_no_figures_not_zero():
     assert quarter_figures(org.pk, first=date(2026, 1, 1), last=date(2027, 1, 1)) == {}
 
 
+# The world's named-worker spells start 200 days before "now": from here, on 2026-05-21, after
+# the February contacts below. On a clock before 2026-08-21 they would cover them.
+@pytest.mark.time_machine(datetime(2026, 12, 7, 12, tzinfo=ZoneInfo("Europe/London")))
 @pytest.mark.django_db
 def test_each_persons_figures_are_averaged_not_their_contacts(world):
     """Two people, one seen four times by one worker and one seen twice by two: the
     person-weighted UPC is the mean of 1 and 0.5, the contact-weighted one weights them 4 and 2;
-    COC is defined for both, named share for neither (no spells)."""
+    COC is defined for both, named share for neither (no spell over these contacts)."""
     alice, cara = world.user("alice"), world.user("cara")
     other = PersonFactory(organisation=world.org, team=world.team)
     at = datetime(2026, 2, 2, 12, tzinfo=UTC)
